@@ -1,0 +1,109 @@
+// Command toaststats is the scraper-side program of toaststats: it collects
+// the dashboard reports into the raw CSV cache (scrape, backfill), builds and
+// inspects snapshots (build, status, verify) and runs the whole system on a
+// built-in imitation of the dashboard (demo).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// exitError carries a process exit code through run.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError reports bad flags or arguments: exit code 2.
+func usageError(format string, a ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, a...)}
+}
+
+// exitCode wraps err so that main exits with code.
+func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// env is the process environment as run sees it.
+type env struct {
+	args   []string
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand of toaststats.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env) error
+}
+
+// commands is filled by the cmd_*.go files.
+var commands = map[string]command{}
+
+func register(name, summary string, run func(ctx context.Context, e env) error) {
+	commands[name] = command{summary: summary, run: run}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		code := 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		if ee == nil || ee.err != nil {
+			fmt.Fprintln(os.Stderr, "toaststats:", err)
+		}
+		os.Exit(code)
+	}
+}
+
+// run is the whole program, callable from tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stderr)
+		if len(args) == 0 {
+			return &exitError{code: 2}
+		}
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		printUsage(stderr)
+		return usageError("unknown command %q", args[0])
+	}
+	return cmd.run(ctx, env{args: args[1:], getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: toaststats <command> [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'toaststats <command> -h' for the flags of a command.")
+}

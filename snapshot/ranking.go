@@ -1,0 +1,87 @@
+package snapshot
+
+import "time"
+
+// SummaryRow is one district's row of the all-districts summary report
+// (all-districts.csv). Flags absent from the report's era are nil.
+type SummaryRow struct {
+	Region     string `json:"region"`
+	DistrictID string `json:"districtId"`
+
+	DSP                *bool `json:"dsp,omitempty"`
+	Training           *bool `json:"training,omitempty"`
+	MarketAnalysis     *bool `json:"marketAnalysis,omitempty"`
+	CommunicationPlan  *bool `json:"communicationPlan,omitempty"`
+	RegionAdvisorVisit *bool `json:"regionAdvisorVisit,omitempty"`
+
+	NewPayments          int     `json:"newPayments"`
+	AprilPayments        int     `json:"aprilPayments"`
+	OctoberPayments      int     `json:"octoberPayments"`
+	LatePayments         int     `json:"latePayments"`
+	CharterPayments      int     `json:"charterPayments"`
+	TotalYTDPayments     int     `json:"totalYtdPayments"`
+	PaymentBase          int     `json:"paymentBase"`
+	PaymentGrowthPercent float64 `json:"paymentGrowthPercent"`
+
+	PaidClubBase      int     `json:"paidClubBase"`
+	PaidClubs         int     `json:"paidClubs"`
+	ClubGrowthPercent float64 `json:"clubGrowthPercent"`
+	ActiveClubs       int     `json:"activeClubs"`
+
+	DistinguishedClubs           int  `json:"distinguishedClubs"`
+	SelectDistinguishedClubs     int  `json:"selectDistinguishedClubs"`
+	PresidentsDistinguishedClubs int  `json:"presidentsDistinguishedClubs"`
+	SmedleyDistinguishedClubs    *int `json:"smedleyDistinguishedClubs,omitempty"`
+	TotalDistinguishedClubs      int  `json:"totalDistinguishedClubs"`
+	// DistinguishedClubsPercent is the report's "% Distinguished Clubs".
+	DistinguishedClubsPercent float64 `json:"distinguishedClubsPercent"`
+}
+
+// DistrictRanking is one row of all-districts-rankings.json: the 18 fields
+// the predecessor documented, in its order, plus the overall position and the
+// rank within the region.
+type DistrictRanking struct {
+	DistrictID              string  `json:"districtId"`
+	DistrictName            string  `json:"districtName"`
+	Region                  string  `json:"region"`
+	PaidClubs               int     `json:"paidClubs"`
+	PaidClubBase            int     `json:"paidClubBase"`
+	ClubGrowthPercent       float64 `json:"clubGrowthPercent"`
+	TotalPayments           int     `json:"totalPayments"`
+	PaymentBase             int     `json:"paymentBase"`
+	PaymentGrowthPercent    float64 `json:"paymentGrowthPercent"`
+	ActiveClubs             int     `json:"activeClubs"`
+	DistinguishedClubs      int     `json:"distinguishedClubs"`
+	SelectDistinguished     int     `json:"selectDistinguished"`
+	PresidentsDistinguished int     `json:"presidentsDistinguished"`
+	DistinguishedPercent    float64 `json:"distinguishedPercent"`
+	ClubsRank               int     `json:"clubsRank"`
+	PaymentsRank            int     `json:"paymentsRank"`
+	DistinguishedRank       int     `json:"distinguishedRank"`
+	AggregateScore          int     `json:"aggregateScore"`
+	// OverallRank is the competition rank by aggregate score (ties share).
+	OverallRank int `json:"overallRank"`
+	// RegionRank is the competition rank by aggregate score within Region.
+	RegionRank int `json:"regionRank"`
+}
+
+// RankingsMetadata is the metadata block of all-districts-rankings.json.
+type RankingsMetadata struct {
+	SnapshotID         string    `json:"snapshotId"`
+	CalculatedAt       time.Time `json:"calculatedAt"`
+	SchemaVersion      string    `json:"schemaVersion"`
+	CalculationVersion string    `json:"calculationVersion"`
+	RankingVersion     string    `json:"rankingVersion"`
+	// SourceCsvDate is the as-of date of the summary report ranked.
+	SourceCsvDate string    `json:"sourceCsvDate"`
+	CsvFetchedAt  time.Time `json:"csvFetchedAt"`
+	// TotalDistricts is N: the number of real districts ranked.
+	TotalDistricts int  `json:"totalDistricts"`
+	FromCache      bool `json:"fromCache"`
+}
+
+// RankingsFile is snapshots/<id>/all-districts-rankings.json.
+type RankingsFile struct {
+	Metadata RankingsMetadata  `json:"metadata"`
+	Rankings []DistrictRanking `json:"rankings"`
+}
