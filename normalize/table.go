@@ -1,0 +1,266 @@
+package normalize
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gocarina/gocsv"
+)
+
+// table is one report file read into rows of known columns.
+type table struct {
+	kind     ReportKind
+	name     string
+	layout   *layout
+	footer   Footer
+	rows     [][maxCols]string // cell values per known column, "" when absent
+	lines    []int             // the file line of each row
+	warnings []string
+}
+
+// cell returns row r's value of column c, trimmed of surrounding spaces.
+func (t *table) cell(r, c int) string { return strings.TrimSpace(t.rows[r][c]) }
+
+// raw returns row r's value of column c exactly as printed.
+func (t *table) raw(r, c int) string { return t.rows[r][c] }
+
+// sniff rejects bodies that are not CSV at all.
+func sniff(kind ReportKind, name string, b []byte) ([]byte, error) {
+	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) == 0 {
+		return nil, reportErr(kind, name, ErrMalformed, "empty body")
+	}
+	head := trimmed
+	if len(head) > 512 {
+		head = head[:512]
+	}
+	lower := bytes.ToLower(head)
+	if trimmed[0] == '<' || bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<!doctype")) {
+		return nil, reportErr(kind, name, ErrHTMLPage, "starts %q", clip(string(head), 60))
+	}
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		return nil, reportErr(kind, name, ErrWrongHeader, "body looks like JSON, starts %q", clip(string(head), 60))
+	}
+	return b, nil
+}
+
+// records reads every CSV record of b with a reader that accepts rows of
+// any length (the footer has two cells), and returns them with their line
+// numbers.
+func records(kind ReportKind, name string, b []byte) ([][]string, []int, error) {
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord = -1
+	var recs [][]string
+	var lines []int
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, nil, reportErr(kind, name, ErrMalformed, "line %d: %v", pe.StartLine, pe.Err)
+			}
+			return nil, nil, reportErr(kind, name, ErrMalformed, "%v", err)
+		}
+		line, _ := r.FieldPos(0)
+		recs = append(recs, rec)
+		lines = append(lines, line)
+	}
+	return recs, lines, nil
+}
+
+// splitFooter recognises the footer as the last record: two cells
+// `Month of Jun` and ` As of 09/13/2025`, or one quoted cell holding both.
+func splitFooter(kind ReportKind, name string, recs [][]string, lines []int) ([][]string, []int, Footer, error) {
+	if len(recs) < 2 {
+		return recs, lines, Footer{}, nil
+	}
+	last := recs[len(recs)-1]
+	if len(last) > 2 || len(last) == 0 || !looksLikeFooter(last[0]) {
+		return recs, lines, Footer{}, nil
+	}
+	f, err := ParseFooter(strings.Join(last, ","))
+	if err != nil {
+		return nil, nil, Footer{}, &ReportError{File: name, Kind: kind, Problem: fmt.Errorf("line %d: %w", lines[len(lines)-1], err)}
+	}
+	return recs[:len(recs)-1], lines[:len(lines)-1], f, nil
+}
+
+// sliceReader hands prepared records to gocsv.
+type sliceReader struct {
+	recs [][]string
+	i    int
+}
+
+func (s *sliceReader) Read() ([]string, error) {
+	if s.i >= len(s.recs) {
+		return nil, io.EOF
+	}
+	s.i++
+	return s.recs[s.i-1], nil
+}
+
+func (s *sliceReader) ReadAll() ([][]string, error) {
+	rest := s.recs[s.i:]
+	s.i = len(s.recs)
+	return rest, nil
+}
+
+// schemaOf is implemented by the marker types that pick a report's schema
+// for the gocsv row type.
+type schemaOf interface{ schema() *schema }
+
+type (
+	summaryCols  struct{}
+	districtCols struct{}
+	divisionCols struct{}
+	clubCols     struct{}
+)
+
+func (summaryCols) schema() *schema  { return summarySchema }
+func (districtCols) schema() *schema { return districtSchema }
+func (divisionCols) schema() *schema { return divisionSchema }
+func (clubCols) schema() *schema     { return clubSchema }
+
+// csvRow is the row type gocsv fills: it receives every (header, value)
+// pair of a row and keeps the values of the report's known columns, found
+// by header name through the schema's alias lists.
+type csvRow[S schemaOf] struct {
+	V [maxCols]string
+}
+
+// UnmarshalCSVWithFields implements gocsv.TypeUnmarshalCSVWithFields.
+func (r *csvRow[S]) UnmarshalCSVWithFields(key, value string) error {
+	var s S
+	if i := s.schema().index(key); i >= 0 {
+		r.V[i] = value
+	}
+	return nil
+}
+
+// readTable is the common first step of every reader and check: reject
+// non-CSV bodies, read the records, split off the footer, check the header
+// against the report's schema, check every row's length, and let gocsv map
+// the rows onto the known columns by header name.
+func readTable(kind ReportKind, name string, b []byte) (*table, error) {
+	s := schemaFor(kind)
+	if s == nil {
+		return nil, reportErr(kind, name, ErrWrongHeader, "unknown report kind %q", string(kind))
+	}
+	b, err := sniff(kind, name, b)
+	if err != nil {
+		return nil, err
+	}
+	recs, lines, err := records(kind, name, b)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, reportErr(kind, name, ErrMalformed, "no header row")
+	}
+	if len(recs) == 1 && len(recs[0]) <= 2 && looksLikeFooter(recs[0][0]) {
+		f, ferr := ParseFooter(strings.Join(recs[0], ","))
+		if ferr == nil {
+			return &table{kind: kind, name: name, footer: f}, reportErr(kind, name, ErrWrongHeader, "no header row, only the footer")
+		}
+	}
+	recs, lines, footer, err := splitFooter(kind, name, recs, lines)
+	if err != nil {
+		return nil, err
+	}
+	l, warnings, err := s.resolve(name, recs[0])
+	if err != nil {
+		return &table{kind: kind, name: name, footer: footer}, err
+	}
+	width := len(recs[0])
+	for i := 1; i < len(recs); i++ {
+		if len(recs[i]) != width {
+			return nil, reportErr(kind, name, ErrMalformed, "line %d has %d cells, the header has %d", lines[i], len(recs[i]), width)
+		}
+	}
+	t := &table{kind: kind, name: name, layout: l, footer: footer, warnings: warnings}
+	if len(recs) == 1 {
+		return t, nil
+	}
+	rows, err := unmarshalRows(kind, recs)
+	if err != nil {
+		return nil, reportErr(kind, name, ErrMalformed, "%v", err)
+	}
+	t.rows = rows
+	t.lines = lines[1:]
+	return t, nil
+}
+
+func unmarshalRows(kind ReportKind, recs [][]string) ([][maxCols]string, error) {
+	src := &sliceReader{recs: recs}
+	switch kind {
+	case ReportSummary:
+		return unmarshalAs[summaryCols](src)
+	case ReportDistrict:
+		return unmarshalAs[districtCols](src)
+	case ReportDivision:
+		return unmarshalAs[divisionCols](src)
+	default:
+		return unmarshalAs[clubCols](src)
+	}
+}
+
+func unmarshalAs[S schemaOf](src gocsv.CSVReader) ([][maxCols]string, error) {
+	var out []csvRow[S]
+	if err := gocsv.UnmarshalCSV(src, &out); err != nil {
+		return nil, err
+	}
+	rows := make([][maxCols]string, len(out))
+	for i := range out {
+		rows[i] = out[i].V
+	}
+	return rows, nil
+}
+
+// CheckReport is the quick guard the scraper runs before storing a body: it
+// is CSV and not an HTML page, the header is the report's own, there is at
+// least one data row, and the footer (if any) parses. It returns the footer
+// (Found false when absent) and the number of data rows. Errors are
+// *ReportError wrapping ErrHTMLPage, ErrWrongHeader, ErrNoRows or
+// ErrMalformed; with ErrNoRows the footer is returned too.
+func CheckReport(kind ReportKind, name string, b []byte) (Footer, int, error) {
+	t, err := readTable(kind, name, b)
+	if err != nil {
+		if t != nil {
+			return t.footer, 0, err
+		}
+		return Footer{}, 0, err
+	}
+	if len(t.rows) == 0 {
+		return t.footer, 0, reportErr(kind, name, ErrNoRows, "header%s but no data rows", map[bool]string{true: " and footer", false: ""}[t.footer.Found])
+	}
+	return t.footer, len(t.rows), nil
+}
+
+// CheckReportFor is CheckReport plus: the footer must say the as-of date
+// wantAsOf (YYYY-MM-DD) and the data month wantDataMonth (YYYY-MM); an empty
+// want is not checked. A body without a footer cannot be checked and is not
+// refused for it (Footer.Found is false; the caller decides). A mismatch is
+// a *ReportError wrapping ErrFooterMismatch.
+func CheckReportFor(kind ReportKind, name string, b []byte, wantAsOf, wantDataMonth string) (Footer, int, error) {
+	f, n, err := CheckReport(kind, name, b)
+	if err != nil && !errors.Is(err, ErrNoRows) {
+		return f, n, err
+	}
+	if f.Found {
+		if wantAsOf != "" && f.AsOfDate != wantAsOf {
+			return f, n, reportErr(kind, name, ErrFooterMismatch, "footer %q is as of %s, asked for %s", f.String(), f.AsOfDate, wantAsOf)
+		}
+		if wantDataMonth != "" && f.DataMonth != wantDataMonth {
+			return f, n, reportErr(kind, name, ErrFooterMismatch, "footer %q is data month %s, asked for %s", f.String(), f.DataMonth, wantDataMonth)
+		}
+	}
+	return f, n, err
+}
