@@ -1,0 +1,160 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors callers branch on with errors.Is.
+var (
+	// ErrInvalidID reports a district or snapshot id that is not well formed.
+	ErrInvalidID = errors.New("store: invalid id")
+	// ErrInvalidDate reports a date that is not a real YYYY-MM-DD calendar date.
+	ErrInvalidDate = errors.New("store: invalid date")
+	// ErrInvalidKey reports an object key that could name something outside
+	// the data directory or is otherwise malformed.
+	ErrInvalidKey = errors.New("store: invalid key")
+	// ErrNotCached reports that a raw report (or a whole date) is not in the
+	// raw CSV cache.
+	ErrNotCached = errors.New("store: not cached")
+	// ErrNoSnapshot reports that there is no current snapshot yet.
+	ErrNoSnapshot = errors.New("store: no snapshot available")
+	// ErrSnapshotNotFound reports that no snapshot has the requested id.
+	ErrSnapshotNotFound = errors.New("store: snapshot not found")
+	// ErrDistrictNotFound reports a district that is not in a snapshot (or,
+	// for DistrictConfig.Remove, not configured).
+	ErrDistrictNotFound = errors.New("store: district not found")
+	// ErrNoRankings reports a snapshot without all-districts rankings.
+	ErrNoRankings = errors.New("store: snapshot has no rankings")
+	// ErrSuccessExists reports that Publish refused to replace a complete
+	// successful snapshot with a partial or failed rebuild of the same id.
+	ErrSuccessExists = errors.New("store: a successful snapshot with this id exists")
+	// ErrSnapshotIsCurrent reports that Delete refused to delete the snapshot
+	// current.json names.
+	ErrSnapshotIsCurrent = errors.New("store: snapshot is current")
+	// ErrGenerationGone reports that a View outlived the generation it was
+	// opened on: the snapshot was rebuilt and the old files were collected.
+	// Open a new View.
+	ErrGenerationGone = errors.New("store: snapshot generation was replaced; open a new view")
+	// ErrLegacyReadOnly reports a write to a predecessor single-file snapshot.
+	ErrLegacyReadOnly = errors.New("store: legacy snapshots are read-only")
+	// ErrCorrupt reports a snapshot file that does not match its manifest or
+	// does not parse.
+	ErrCorrupt = errors.New("store: corrupt file")
+)
+
+// ChecksumError reports a file whose sha256 differs from the one recorded
+// for it. Use errors.As to get at it.
+type ChecksumError struct {
+	Key  string // object key of the file
+	Want string // recorded sha256 hex
+	Got  string // sha256 hex of the bytes read
+}
+
+func (e *ChecksumError) Error() string {
+	return fmt.Sprintf("store: checksum mismatch for %s: want %s, got %s", e.Key, e.Want, e.Got)
+}
+
+// Is makes errors.Is(err, ErrCorrupt) true for checksum errors.
+func (e *ChecksumError) Is(target error) bool { return target == ErrCorrupt }
+
+// ValidDistrictID checks a district id from outside (^[A-Za-z0-9]{1,8}$)
+// and returns it upper-cased. It never builds a path.
+func ValidDistrictID(id string) (string, error) {
+	if len(id) < 1 || len(id) > 8 {
+		return "", fmt.Errorf("%w: district id %q must be 1-8 letters or digits", ErrInvalidID, truncate(id))
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return "", fmt.Errorf("%w: district id %q must be 1-8 letters or digits", ErrInvalidID, truncate(id))
+		}
+	}
+	return strings.ToUpper(id), nil
+}
+
+// NormalizeDistrictID trims an id, strips a leading "District " (any case),
+// and validates it with ValidDistrictID.
+func NormalizeDistrictID(id string) (string, error) {
+	s := strings.TrimSpace(id)
+	if len(s) >= 9 && strings.EqualFold(s[:9], "district ") {
+		s = strings.TrimSpace(s[9:])
+	}
+	return ValidDistrictID(s)
+}
+
+// ValidDate checks that d is a real calendar date written YYYY-MM-DD.
+func ValidDate(d string) error {
+	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
+		return fmt.Errorf("%w: %q is not YYYY-MM-DD", ErrInvalidDate, truncate(d))
+	}
+	for i, c := range []byte(d) {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return fmt.Errorf("%w: %q is not YYYY-MM-DD", ErrInvalidDate, truncate(d))
+		}
+	}
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil || t.Format(time.DateOnly) != d {
+		return fmt.Errorf("%w: %q is not a calendar date", ErrInvalidDate, d)
+	}
+	return nil
+}
+
+// validLegacyID accepts the predecessor's single-file snapshot ids
+// (snapshots/<id>.json): ^[A-Za-z0-9_-]{1,64}$, not starting with '-'.
+func validLegacyID(id string) bool {
+	if len(id) < 1 || len(id) > 64 || id[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validSnapshotID reports whether id names a snapshot directory (a date) or
+// a legacy single-file snapshot.
+func validSnapshotID(id string) error {
+	if ValidDate(id) == nil || validLegacyID(id) {
+		return nil
+	}
+	return fmt.Errorf("%w: snapshot id %q", ErrInvalidID, truncate(id))
+}
+
+// compareDistrictIDs orders ids numerically first (by value), then the
+// others alphabetically.
+func compareDistrictIDs(a, b string) int {
+	na, ea := strconv.Atoi(a)
+	nb, eb := strconv.Atoi(b)
+	switch {
+	case ea == nil && eb == nil:
+		if na != nb {
+			if na < nb {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	case ea == nil:
+		return -1
+	case eb == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

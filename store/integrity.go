@@ -1,0 +1,617 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// SnapshotCheck is what the integrity check found about one snapshot.
+type SnapshotCheck struct {
+	ID     string          `json:"snapshotId"`
+	Status snapshot.Status `json:"status,omitempty"`
+	Legacy bool            `json:"legacy,omitempty"`
+	// Complete is true when metadata and manifest parse and every file the
+	// manifest lists is present with its size (and, for a full check, its
+	// sha256 and valid JSON).
+	Complete bool     `json:"complete"`
+	Files    int      `json:"files"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+// PointerCheck is what the integrity check found about current.json.
+type PointerCheck struct {
+	Present    bool   `json:"present"`
+	SnapshotID string `json:"snapshotId,omitempty"`
+	// Valid is true when current.json names a complete successful snapshot.
+	Valid   bool   `json:"valid"`
+	Problem string `json:"problem,omitempty"`
+}
+
+// IntegrityReport is the result of Check: every snapshot verified against
+// its manifest, and the pointer.
+type IntegrityReport struct {
+	CheckedAt time.Time       `json:"checkedAt"`
+	Healthy   bool            `json:"healthy"`
+	Pointer   PointerCheck    `json:"pointer"`
+	Snapshots []SnapshotCheck `json:"snapshots"`
+	// Corrupted lists the ids of snapshots with problems.
+	Corrupted []string `json:"corrupted"`
+	// NewestSuccess is the newest complete successful dated snapshot.
+	NewestSuccess string `json:"newestSuccess,omitempty"`
+	// Leftovers are hidden folders left by interrupted writes or kept for
+	// open readers (.gen-, .old-, .del-); they are not snapshots and do not
+	// make the store unhealthy.
+	Leftovers []string `json:"leftovers,omitempty"`
+}
+
+// verify checks one dated snapshot. full adds sha256 and JSON checks of
+// every file; otherwise only presence and sizes are checked.
+func (s *SnapshotStore) verify(ctx context.Context, id string, full bool) SnapshotCheck {
+	c := SnapshotCheck{ID: id}
+	dir := snapshotsPrefix + id + "/"
+	problem := func(f string, a ...any) { c.Problems = append(c.Problems, fmt.Sprintf(f, a...)) }
+	mb, err := s.objs.Read(ctx, dir+manifestFile)
+	if err != nil {
+		problem("manifest.json: %v", err)
+	}
+	mdb, err := s.objs.Read(ctx, dir+metadataFile)
+	if err != nil {
+		problem("metadata.json: %v", err)
+	}
+	if len(c.Problems) > 0 {
+		return c
+	}
+	var man snapshot.Manifest
+	var md snapshot.Metadata
+	if err := json.Unmarshal(mb, &man); err != nil {
+		problem("manifest.json does not parse: %v", err)
+	}
+	if err := json.Unmarshal(mdb, &md); err != nil {
+		problem("metadata.json does not parse: %v", err)
+	}
+	if len(c.Problems) > 0 {
+		return c
+	}
+	c.Status = md.Status
+	switch md.Status {
+	case snapshot.StatusSuccess, snapshot.StatusPartial, snapshot.StatusFailed:
+	default:
+		problem("metadata.json: unknown status %q", md.Status)
+	}
+	c.Files = 2
+	type fileSpec struct {
+		name string
+		size int64
+		sum  string
+	}
+	var files []fileSpec
+	for _, e := range man.Districts {
+		if e.Status != snapshot.StatusSuccess {
+			continue
+		}
+		name := e.FileName
+		if name == "" {
+			name = DistrictFileName(e.DistrictID)
+		}
+		if _, err := checkKey(name, false); err != nil || strings.Contains(name, "/") {
+			problem("manifest names a bad file %q", truncate(name))
+			continue
+		}
+		files = append(files, fileSpec{name, e.FileSize, e.SHA256})
+	}
+	if man.AllDistrictsRankings.Status == "present" {
+		name := man.AllDistrictsRankings.Filename
+		if name == "" {
+			name = rankingsFile
+		}
+		files = append(files, fileSpec{name, man.AllDistrictsRankings.Size, man.AllDistrictsRankings.SHA256})
+	}
+	st, _ := s.objs.(Statter)
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			problem("%v", err)
+			break
+		}
+		c.Files++
+		key := dir + f.name
+		if !full && st != nil {
+			n, _, err := st.Stat(ctx, key)
+			if err != nil {
+				problem("%s: %v", f.name, err)
+			} else if f.size > 0 && n != f.size {
+				problem("%s: size %d, manifest says %d", f.name, n, f.size)
+			}
+			continue
+		}
+		b, err := s.objs.Read(ctx, key)
+		if err != nil {
+			problem("%s: %v", f.name, err)
+			continue
+		}
+		if f.size > 0 && int64(len(b)) != f.size {
+			problem("%s: size %d, manifest says %d", f.name, len(b), f.size)
+			continue
+		}
+		if !full {
+			continue
+		}
+		if f.sum != "" {
+			if got := sha256Hex(b); got != f.sum {
+				problem("%s: sha256 %s, manifest says %s", f.name, got, f.sum)
+				continue
+			}
+		}
+		d, err := decode(b)
+		if err != nil {
+			problem("%s: %v", f.name, err)
+			continue
+		}
+		if !json.Valid(d) {
+			problem("%s: not valid JSON", f.name)
+		}
+	}
+	c.Complete = len(c.Problems) == 0
+	return c
+}
+
+// Check verifies every snapshot (files present, sizes and sha256 against the
+// manifest, JSON parsing) and the pointer (it names a complete successful
+// snapshot). It changes nothing.
+func (s *SnapshotStore) Check(ctx context.Context) (*IntegrityReport, error) {
+	rep := &IntegrityReport{CheckedAt: s.opts.Now().UTC(), Corrupted: []string{}}
+	ids, err := s.snapshotIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		c := s.verify(ctx, id, true)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rep.Snapshots = append(rep.Snapshots, c)
+		if !c.Complete {
+			rep.Corrupted = append(rep.Corrupted, id)
+		} else if c.Status == snapshot.StatusSuccess {
+			rep.NewestSuccess = id // ids ascend
+		}
+	}
+	legacy, err := s.legacyIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range legacy {
+		c := SnapshotCheck{ID: id, Legacy: true, Files: 1}
+		if l, err := s.readLegacy(ctx, id); err != nil {
+			c.Problems = append(c.Problems, err.Error())
+			rep.Corrupted = append(rep.Corrupted, id)
+		} else {
+			c.Status = l.Status
+			c.Complete = true
+		}
+		rep.Snapshots = append(rep.Snapshots, c)
+	}
+	rep.Leftovers = s.leftovers(ctx)
+
+	p, err := s.readPointer(ctx)
+	switch {
+	case err == nil:
+		rep.Pointer.Present = true
+		rep.Pointer.SnapshotID = p.SnapshotID
+		var found *SnapshotCheck
+		for i := range rep.Snapshots {
+			if rep.Snapshots[i].ID == p.SnapshotID {
+				found = &rep.Snapshots[i]
+			}
+		}
+		switch {
+		case found == nil:
+			rep.Pointer.Problem = "current.json names a snapshot that does not exist"
+		case !found.Complete:
+			rep.Pointer.Problem = "current.json names an incomplete snapshot"
+		case found.Status != snapshot.StatusSuccess:
+			rep.Pointer.Problem = fmt.Sprintf("current.json names a %s snapshot", found.Status)
+		default:
+			rep.Pointer.Valid = true
+		}
+	case errors.Is(err, ErrNoSnapshot):
+		rep.Pointer.Problem = "current.json missing"
+	default:
+		rep.Pointer.Present = true
+		rep.Pointer.Problem = err.Error()
+	}
+	// A store with no successful snapshot and no pointer is empty, not broken.
+	pointerOK := rep.Pointer.Valid || (!rep.Pointer.Present && rep.NewestSuccess == "" && !s.anyLegacySuccess(rep))
+	rep.Healthy = pointerOK && len(rep.Corrupted) == 0
+	return rep, nil
+}
+
+func (s *SnapshotStore) anyLegacySuccess(rep *IntegrityReport) bool {
+	for _, c := range rep.Snapshots {
+		if c.Legacy && c.Complete && c.Status == snapshot.StatusSuccess {
+			return true
+		}
+	}
+	return false
+}
+
+// leftovers lists the hidden folders in snapshots/.
+func (s *SnapshotStore) leftovers(ctx context.Context) []string {
+	ents, err := s.objs.List(ctx, snapshotsPrefix)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		name := strings.TrimPrefix(e, snapshotsPrefix)
+		if strings.HasPrefix(name, genPrefix) || strings.HasPrefix(name, oldPrefix) || strings.HasPrefix(name, delPrefix) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// collectGarbage removes staging and deleted leftovers and replaced
+// generations past their grace period. The caller holds the snapshots lock,
+// so no staging folder is in use.
+func (s *SnapshotStore) collectGarbage(ctx context.Context, force bool) []string {
+	var removed []string
+	now := s.opts.Now()
+	for _, e := range s.leftovers(ctx) {
+		name := strings.TrimSuffix(strings.TrimPrefix(e, snapshotsPrefix), "/")
+		if strings.HasPrefix(name, oldPrefix) && !force {
+			i := strings.LastIndexByte(name, '-')
+			n, err := strconv.ParseInt(name[i+1:], 10, 64)
+			if err == nil && now.Sub(time.Unix(0, n)) < oldGenerationGrace {
+				continue
+			}
+		}
+		if err := s.objs.Delete(ctx, e); err != nil {
+			s.log.Warn("remove leftover", "key", e, "err", err)
+			continue
+		}
+		removed = append(removed, e)
+	}
+	return removed
+}
+
+// RecoveryAction is one change Recover made.
+type RecoveryAction struct {
+	// Action is "repoint", "remove-pointer", "quarantine" or
+	// "remove-leftover".
+	Action     string `json:"action"`
+	SnapshotID string `json:"snapshotId,omitempty"`
+	From       string `json:"from,omitempty"`
+	To         string `json:"to,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// RecoveryReport says exactly what Recover found and did.
+type RecoveryReport struct {
+	Before *IntegrityReport `json:"before"`
+	After  *IntegrityReport `json:"after"`
+	// Actions are the changes made, in order; empty when the store was
+	// healthy.
+	Actions []RecoveryAction `json:"actions"`
+	// BackupDir is the recovery-backups/backup-<ts>/ folder holding the old
+	// current.json and an inventory, "" when nothing was changed.
+	BackupDir string `json:"backupDir,omitempty"`
+	// Recovered is After.Healthy.
+	Recovered bool `json:"recovered"`
+}
+
+type renamer interface {
+	Rename(ctx context.Context, from, to string) error
+}
+
+// Recover repairs the store: damaged snapshots are moved (never deleted) to
+// quarantine/<id>-<ts>/, current.json is pointed at the newest complete
+// successful snapshot when it names anything else, and leftovers of
+// interrupted writes are removed. Before changing anything it writes a
+// backup of current.json and an inventory under recovery-backups/. A
+// healthy store is left untouched (no backup either).
+func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
+	unlock, err := s.lock(ctx, snapshotsLock)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	defer s.invalidateAll()
+	before, err := s.Check(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := &RecoveryReport{Before: before, Actions: []RecoveryAction{}}
+	if before.Healthy && len(before.Leftovers) == 0 {
+		rep.After, rep.Recovered = before, true
+		return rep, nil
+	}
+	ts := s.opts.Now().UTC()
+	stamp := strings.NewReplacer(":", "-", ".", "-").Replace(ts.Format("2006-01-02T15:04:05.000Z07:00"))
+	if !before.Healthy {
+		rep.BackupDir = backupsPrefix + "backup-" + stamp + "-" + randSuffix()[:4] + "/"
+		if b, err := s.objs.Read(ctx, currentKey); err == nil {
+			if err := s.objs.Write(ctx, rep.BackupDir+currentKey, b); err != nil {
+				return rep, fmt.Errorf("store: recover: back up current.json: %w", err)
+			}
+		}
+		var ids []string
+		for _, c := range before.Snapshots {
+			ids = append(ids, c.ID)
+		}
+		inv := map[string]any{
+			"backupCreatedAt": ts,
+			"snapshotCount":   len(ids),
+			"snapshotFiles":   ids,
+			"backupReason":    "Pre-recovery backup",
+			"corrupted":       before.Corrupted,
+			"pointer":         before.Pointer,
+		}
+		b, _ := json.MarshalIndent(inv, "", "  ")
+		if err := s.objs.Write(ctx, rep.BackupDir+"snapshot-inventory.json", b); err != nil {
+			return rep, fmt.Errorf("store: recover: write inventory: %w", err)
+		}
+	}
+	rn, _ := s.objs.(renamer)
+	for _, c := range before.Snapshots {
+		if c.Complete {
+			continue
+		}
+		if rn == nil {
+			return rep, fmt.Errorf("store: recover: backend cannot move snapshots to quarantine")
+		}
+		from := snapshotsPrefix + c.ID + "/"
+		to := quarantinePrefix + c.ID + "-" + stamp + "/"
+		if c.Legacy {
+			from = snapshotsPrefix + c.ID + ".json"
+			to = quarantinePrefix + c.ID + "-" + stamp + ".json"
+		}
+		if err := rn.Rename(ctx, from, to); err != nil {
+			return rep, fmt.Errorf("store: recover: quarantine %s: %w", c.ID, err)
+		}
+		rep.Actions = append(rep.Actions, RecoveryAction{Action: "quarantine", SnapshotID: c.ID, From: from, To: to, Reason: strings.Join(c.Problems, "; ")})
+	}
+	if !before.Pointer.Valid {
+		target := before.NewestSuccess
+		if target == "" && before.Pointer.Present {
+			if err := s.objs.Delete(ctx, currentKey); err != nil {
+				return rep, fmt.Errorf("store: recover: remove current.json: %w", err)
+			}
+			rep.Actions = append(rep.Actions, RecoveryAction{Action: "remove-pointer", From: before.Pointer.SnapshotID, Reason: before.Pointer.Problem + "; no complete successful snapshot to point at"})
+		} else if target != "" {
+			if err := s.writePointer(ctx, target); err != nil {
+				return rep, fmt.Errorf("store: recover: repoint current.json: %w", err)
+			}
+			rep.Actions = append(rep.Actions, RecoveryAction{Action: "repoint", SnapshotID: target, From: before.Pointer.SnapshotID, To: target, Reason: before.Pointer.Problem})
+		}
+	}
+	for _, k := range s.collectGarbage(ctx, false) {
+		rep.Actions = append(rep.Actions, RecoveryAction{Action: "remove-leftover", From: k})
+	}
+	after, err := s.Check(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.After, rep.Recovered = after, after.Healthy
+	return rep, nil
+}
+
+func (s *SnapshotStore) invalidateAll() {
+	if s.cache != nil {
+		s.cache.Flush()
+		s.cacheBytes.Store(0)
+	}
+}
+
+// ---- listing, retention, deletion ----
+
+// ListFilter selects snapshots for List. Zero fields do not filter.
+type ListFilter struct {
+	Status                            snapshot.Status
+	SchemaVersion, CalculationVersion string
+	CreatedAfter, CreatedBefore       time.Time
+	MinDistrictCount, Limit           int
+}
+
+// ListEntry summarises one snapshot.
+type ListEntry struct {
+	SnapshotID         string          `json:"snapshot_id"`
+	CreatedAt          time.Time       `json:"created_at"`
+	Status             snapshot.Status `json:"status"`
+	SchemaVersion      string          `json:"schema_version"`
+	CalculationVersion string          `json:"calculation_version"`
+	SizeBytes          int64           `json:"size_bytes"`
+	ErrorCount         int             `json:"error_count"`
+	DistrictCount      int             `json:"district_count"`
+	Legacy             bool            `json:"legacy,omitempty"`
+}
+
+// List returns the snapshots matching f, newest first (by logical date;
+// legacy snapshots by the date they were created). Unreadable snapshots are
+// left out (and logged), not fatal.
+func (s *SnapshotStore) List(ctx context.Context, f ListFilter) ([]ListEntry, error) {
+	ids, err := s.snapshotIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	legacy, err := s.legacyIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []ListEntry
+	for _, id := range append(ids, legacy...) {
+		v, err := s.get(ctx, id, true)
+		if err != nil {
+			s.log.Warn("list: skipping unreadable snapshot", "id", id, "err", err)
+			continue
+		}
+		e := ListEntry{
+			SnapshotID: id, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
+			SchemaVersion: v.Metadata.SchemaVersion, CalculationVersion: v.Metadata.CalculationVersion,
+			ErrorCount: len(v.Metadata.Errors), DistrictCount: len(v.Metadata.SuccessfulDistricts),
+			Legacy: v.legacy != nil,
+		}
+		if v.legacy != nil {
+			e.SizeBytes = v.legacy.size
+		} else {
+			e.SizeBytes = v.metaSize
+			for _, d := range v.Manifest.Districts {
+				e.SizeBytes += d.FileSize
+			}
+			e.SizeBytes += v.Manifest.AllDistrictsRankings.Size
+		}
+		if f.Status != "" && e.Status != f.Status ||
+			f.SchemaVersion != "" && e.SchemaVersion != f.SchemaVersion ||
+			f.CalculationVersion != "" && e.CalculationVersion != f.CalculationVersion ||
+			!f.CreatedAfter.IsZero() && !e.CreatedAt.After(f.CreatedAfter) ||
+			!f.CreatedBefore.IsZero() && !e.CreatedAt.Before(f.CreatedBefore) ||
+			e.DistrictCount < f.MinDistrictCount {
+			continue
+		}
+		out = append(out, e)
+	}
+	sortKey := func(e ListEntry) string {
+		if !e.Legacy {
+			return e.SnapshotID
+		}
+		return e.CreatedAt.UTC().Format(time.DateOnly)
+	}
+	slices.SortStableFunc(out, func(a, b ListEntry) int {
+		if c := strings.Compare(sortKey(b), sortKey(a)); c != 0 {
+			return c
+		}
+		return b.CreatedAt.Compare(a.CreatedAt)
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// RetentionPolicy says which snapshots to keep. A snapshot is deleted only
+// when it is outside the newest MaxCount AND its logical date is more than
+// MaxAge old; the current snapshot and the newest successful one are never
+// deleted, nor are legacy (read-only) snapshots.
+type RetentionPolicy struct {
+	MaxCount int           // default 100
+	MaxAge   time.Duration // default 30 days
+	DryRun   bool          // report only
+}
+
+// RetentionReport says what Retain kept and deleted.
+type RetentionReport struct {
+	Deleted   []string `json:"deleted"`
+	Kept      []string `json:"kept"`
+	Protected []string `json:"protected"`
+	DryRun    bool     `json:"dryRun"`
+}
+
+// Retain deletes old snapshots according to p (defaults 100 / 30 days).
+func (s *SnapshotStore) Retain(ctx context.Context, p RetentionPolicy) (*RetentionReport, error) {
+	if p.MaxCount <= 0 {
+		p.MaxCount = 100
+	}
+	if p.MaxAge <= 0 {
+		p.MaxAge = 30 * 24 * time.Hour
+	}
+	unlock, err := s.lock(ctx, snapshotsLock)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	ids, err := s.snapshotIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	protected := map[string]bool{}
+	if ptr, err := s.readPointer(ctx); err == nil {
+		protected[ptr.SnapshotID] = true
+	}
+	for i := len(ids) - 1; i >= 0; i-- {
+		if c := s.verify(ctx, ids[i], false); c.Complete && c.Status == snapshot.StatusSuccess {
+			protected[ids[i]] = true
+			break
+		}
+	}
+	rep := &RetentionReport{DryRun: p.DryRun, Deleted: []string{}, Kept: []string{}, Protected: []string{}}
+	now := s.opts.Now()
+	for i := len(ids) - 1; i >= 0; i-- {
+		id := ids[i]
+		rank := len(ids) - 1 - i
+		if protected[id] {
+			rep.Protected = append(rep.Protected, id)
+			continue
+		}
+		t, _ := time.Parse(time.DateOnly, id)
+		if rank < p.MaxCount || now.Sub(t) <= p.MaxAge {
+			rep.Kept = append(rep.Kept, id)
+			continue
+		}
+		if !p.DryRun {
+			if err := s.deleteLocked(ctx, id); err != nil {
+				return rep, err
+			}
+		}
+		rep.Deleted = append(rep.Deleted, id)
+	}
+	return rep, nil
+}
+
+// Delete removes snapshot id. It refuses the snapshot current.json names
+// (ErrSnapshotIsCurrent) and legacy snapshots (ErrLegacyReadOnly).
+func (s *SnapshotStore) Delete(ctx context.Context, id string) error {
+	if err := validSnapshotID(id); err != nil {
+		return fmt.Errorf("%w: %w", ErrSnapshotNotFound, err)
+	}
+	if ValidDate(id) != nil {
+		if _, err := s.readLegacy(ctx, id); err == nil {
+			return fmt.Errorf("%w: %s", ErrLegacyReadOnly, id)
+		}
+		return fmt.Errorf("%w: %s", ErrSnapshotNotFound, id)
+	}
+	unlock, err := s.lock(ctx, snapshotsLock)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if p, err := s.readPointer(ctx); err == nil && p.SnapshotID == id {
+		return fmt.Errorf("%w: %s", ErrSnapshotIsCurrent, id)
+	}
+	ents, err := s.objs.List(ctx, snapshotsPrefix+id+"/")
+	if err != nil {
+		return err
+	}
+	if len(ents) == 0 {
+		return fmt.Errorf("%w: %s", ErrSnapshotNotFound, id)
+	}
+	return s.deleteLocked(ctx, id)
+}
+
+// deleteLocked makes the snapshot folder disappear atomically (rename to
+// .del-) and then removes it.
+func (s *SnapshotStore) deleteLocked(ctx context.Context, id string) error {
+	defer s.invalidate(id)
+	dir := snapshotsPrefix + id + "/"
+	if rn, ok := s.objs.(renamer); ok {
+		tmp := snapshotsPrefix + delPrefix + id + "-" + randSuffix() + "/"
+		if err := rn.Rename(ctx, dir, tmp); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return fmt.Errorf("store: delete snapshot %s: %w", id, err)
+		}
+		dir = tmp
+	}
+	if err := s.objs.Delete(ctx, dir); err != nil {
+		return fmt.Errorf("store: delete snapshot %s: %w", id, err)
+	}
+	return nil
+}

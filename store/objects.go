@@ -1,0 +1,485 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Objects is the storage the store is built on: objects addressed by
+// "/"-separated keys relative to the data directory. Keys are made of
+// segments of letters, digits, '.', '_' and '-' (never "." or ".."); a key
+// ending in "/" names a folder.
+//
+// The local directory (DirObjects) is the default; an object store can be
+// added later by implementing this interface (plus, for snapshot publishing,
+// DirSwapper).
+type Objects interface {
+	// Read returns the object's bytes; fs.ErrNotExist when absent.
+	Read(ctx context.Context, key string) ([]byte, error)
+	// Write stores data under key atomically: a reader sees the whole old
+	// object or the whole new one, also after a crash.
+	Write(ctx context.Context, key string, data []byte) error
+	// List returns the entries directly under the folder prefix ("" for the
+	// top): objects as "prefix/name" and sub-folders as "prefix/name/",
+	// sorted. A missing folder lists as empty.
+	List(ctx context.Context, prefix string) ([]string, error)
+	// Delete removes an object, or a folder and everything under it when key
+	// ends in "/". Deleting something absent is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// DirSwapper is an optional capability of an Objects backend: publish a
+// folder staged under a temporary name at its final name in one atomic step.
+// The store needs it to publish snapshots.
+type DirSwapper interface {
+	// SwapDir makes the folder staged take the place of final. When final
+	// existed, its old contents end up under the name staged (the two are
+	// exchanged) and existed is true. Both must be in the same parent folder.
+	SwapDir(ctx context.Context, staged, final string) (existed bool, err error)
+}
+
+// Stager is an optional capability: write many new objects into a folder
+// nobody reads yet, durably, cheaper than one atomic Write each.
+type Stager interface {
+	// Stage writes files (name -> bytes) into the new folder prefix and
+	// makes them durable before returning.
+	Stage(ctx context.Context, prefix string, files map[string][]byte) error
+}
+
+// Locker is an optional capability: an exclusive lock shared by every
+// process using the same backend.
+type Locker interface {
+	// Lock blocks until the named lock is held; call the returned function
+	// to release it.
+	Lock(ctx context.Context, name string) (unlock func(), err error)
+}
+
+// Statter is an optional capability: the size and modification time of an
+// object without reading it.
+type Statter interface {
+	Stat(ctx context.Context, key string) (size int64, modTime time.Time, err error)
+}
+
+// DirObjects is Objects over a local directory. Every access goes through an
+// os.Root, so no key (nor a symlink planted inside the directory) can reach
+// a file outside it. Writes are atomic and durable: a temporary file in the
+// same folder, fsync, rename, fsync of the folder.
+type DirObjects struct {
+	dir  string
+	root *os.Root
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+// NewDirObjects opens (creating if needed) the directory dir as an object
+// store.
+func NewDirObjects(dir string) (*DirObjects, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("store: empty data directory")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: open data directory: %w", err)
+	}
+	return &DirObjects{dir: dir, root: root, locks: map[string]*sync.Mutex{}}, nil
+}
+
+// Dir returns the directory the objects live in.
+func (d *DirObjects) Dir() string { return d.dir }
+
+// Close releases the directory handle.
+func (d *DirObjects) Close() error { return d.root.Close() }
+
+// checkKey validates an object key (folder keys may end in "/"; "" is the
+// top folder when folder is true).
+func checkKey(key string, folder bool) (string, error) {
+	k := key
+	if folder {
+		k = strings.TrimSuffix(k, "/")
+		if k == "" {
+			return ".", nil
+		}
+	}
+	if k == "" || len(k) > 1024 {
+		return "", fmt.Errorf("%w: %q", ErrInvalidKey, truncate(key))
+	}
+	for seg := range strings.SplitSeq(k, "/") {
+		if seg == "" || seg == "." || seg == ".." || len(seg) > 200 {
+			return "", fmt.Errorf("%w: %q", ErrInvalidKey, truncate(key))
+		}
+		for i := 0; i < len(seg); i++ {
+			c := seg[i]
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '.' || c == '_' || c == '-') {
+				return "", fmt.Errorf("%w: %q", ErrInvalidKey, truncate(key))
+			}
+		}
+	}
+	return k, nil
+}
+
+// Read implements Objects.
+func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
+	k, err := checkKey(key, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b, err := d.root.ReadFile(k)
+	if err != nil {
+		if errors.Is(err, syscall.EISDIR) {
+			return nil, fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
+		}
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return b, nil
+}
+
+// Stat implements Statter.
+func (d *DirObjects) Stat(ctx context.Context, key string) (int64, time.Time, error) {
+	k, err := checkKey(key, false)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	fi, err := d.root.Stat(k)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("stat %s: %w", key, err)
+	}
+	if fi.IsDir() {
+		return 0, time.Time{}, fmt.Errorf("stat %s: %w", key, fs.ErrNotExist)
+	}
+	return fi.Size(), fi.ModTime(), nil
+}
+
+func randSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// mkdirAll creates the folder dir (a cleaned key) and its parents, fsyncing
+// each parent in which it created something.
+func (d *DirObjects) mkdirAll(dir string) error {
+	if dir == "." || dir == "" {
+		return nil
+	}
+	if fi, err := d.root.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return fmt.Errorf("mkdir %s: not a directory", dir)
+		}
+		return nil
+	}
+	parent := path.Dir(dir)
+	if err := d.mkdirAll(parent); err != nil {
+		return err
+	}
+	if err := d.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("mkdir %s: %w", dir, err)
+	}
+	return d.syncDir(parent)
+}
+
+func (d *DirObjects) syncDir(dir string) error {
+	f, err := d.root.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open dir %s: %w", dir, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("fsync dir %s: %w", dir, err)
+	}
+	return nil
+}
+
+// writeFileSync creates name (which must not be visible to readers yet, or
+// be a temporary name) with data and fsyncs it.
+func (d *DirObjects) writeFileSync(name string, data []byte, excl bool) error {
+	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if excl {
+		flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	}
+	f, err := d.root.OpenFile(name, flag, 0o644)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", name, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("fsync %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", name, err)
+	}
+	return nil
+}
+
+// Write implements Objects: temp file in the same folder, fsync, rename,
+// fsync of the folder.
+func (d *DirObjects) Write(ctx context.Context, key string, data []byte) error {
+	k, err := checkKey(key, false)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dir := path.Dir(k)
+	if err := d.mkdirAll(dir); err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	tmp := path.Join(dir, ".tmp-"+path.Base(k)+"-"+randSuffix())
+	if err := d.writeFileSync(tmp, data, true); err != nil {
+		_ = d.root.Remove(tmp)
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	if err := d.root.Rename(tmp, k); err != nil {
+		_ = d.root.Remove(tmp)
+		return fmt.Errorf("write %s: rename: %w", key, err)
+	}
+	if err := d.syncDir(dir); err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	return nil
+}
+
+// List implements Objects. Temporary files of in-flight writes are left out.
+func (d *DirObjects) List(ctx context.Context, prefix string) ([]string, error) {
+	k, err := checkKey(prefix, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := d.root.Open(k)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		if errors.Is(err, syscall.ENOTDIR) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	base := ""
+	if k != "." {
+		base = k + "/"
+	}
+	out := make([]string, 0, len(ents))
+	for _, e := range ents {
+		name := e.Name()
+		if strings.HasPrefix(name, ".tmp-") {
+			continue
+		}
+		if _, err := checkKey(name, false); err != nil {
+			continue // a name we would never write; not addressable
+		}
+		switch {
+		case e.IsDir():
+			out = append(out, base+name+"/")
+		case e.Type().IsRegular():
+			out = append(out, base+name)
+		case e.Type()&fs.ModeSymlink != 0:
+			// Follow the link only to classify it; os.Root refuses links
+			// that leave the directory.
+			fi, err := d.root.Stat(base + name)
+			if err != nil {
+				continue
+			}
+			if fi.IsDir() {
+				out = append(out, base+name+"/")
+			} else if fi.Mode().IsRegular() {
+				out = append(out, base+name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Delete implements Objects.
+func (d *DirObjects) Delete(ctx context.Context, key string) error {
+	folder := strings.HasSuffix(key, "/")
+	k, err := checkKey(key, folder)
+	if err != nil {
+		return err
+	}
+	if k == "." {
+		return fmt.Errorf("%w: refusing to delete the whole data directory", ErrInvalidKey)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if folder {
+		if err := d.root.RemoveAll(k); err != nil {
+			return fmt.Errorf("delete %s: %w", key, err)
+		}
+	} else if err := d.root.Remove(k); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete %s: %w", key, err)
+	}
+	return d.syncDir(path.Dir(k))
+}
+
+// Rename moves an object or folder to a new key in the same backend
+// atomically (rename(2)); the target must not be a non-empty folder.
+func (d *DirObjects) Rename(ctx context.Context, from, to string) error {
+	f, err := checkKey(from, true)
+	if err != nil {
+		return err
+	}
+	t, err := checkKey(to, true)
+	if err != nil {
+		return err
+	}
+	if f == "." || t == "." {
+		return fmt.Errorf("%w: cannot rename the top folder", ErrInvalidKey)
+	}
+	if err := d.mkdirAll(path.Dir(t)); err != nil {
+		return err
+	}
+	if err := d.root.Rename(f, t); err != nil {
+		return fmt.Errorf("rename %s to %s: %w", from, to, err)
+	}
+	if err := d.syncDir(path.Dir(t)); err != nil {
+		return err
+	}
+	if path.Dir(f) != path.Dir(t) {
+		return d.syncDir(path.Dir(f))
+	}
+	return nil
+}
+
+// Stage implements Stager: each file is created and fsynced in the new
+// folder prefix, then the folder and its parent are fsynced.
+func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string][]byte) error {
+	k, err := checkKey(prefix, true)
+	if err != nil {
+		return err
+	}
+	if err := d.mkdirAll(k); err != nil {
+		return err
+	}
+	for name, data := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if strings.Contains(name, "/") {
+			return fmt.Errorf("%w: staged name %q", ErrInvalidKey, name)
+		}
+		fk, err := checkKey(k+"/"+name, false)
+		if err != nil {
+			return err
+		}
+		if err := d.writeFileSync(fk, data, false); err != nil {
+			return err
+		}
+	}
+	return d.syncDir(k)
+}
+
+// SwapDir implements DirSwapper with rename(2) when final does not exist and
+// renameat2(RENAME_EXCHANGE) when it does: in both cases a reader that opens
+// final sees the complete old folder or the complete new one.
+func (d *DirObjects) SwapDir(ctx context.Context, staged, final string) (bool, error) {
+	s, err := checkKey(staged, true)
+	if err != nil {
+		return false, err
+	}
+	f, err := checkKey(final, true)
+	if err != nil {
+		return false, err
+	}
+	parent := path.Dir(f)
+	if path.Dir(s) != parent || s == "." || f == "." {
+		return false, fmt.Errorf("%w: swap %s and %s: not in the same folder", ErrInvalidKey, staged, final)
+	}
+	pd, err := d.root.Open(parent)
+	if err != nil {
+		return false, fmt.Errorf("swap: open %s: %w", parent, err)
+	}
+	defer pd.Close()
+	fd := int(pd.Fd())
+	existed := true
+	err = unix.Renameat2(fd, path.Base(s), fd, path.Base(f), unix.RENAME_EXCHANGE)
+	if errors.Is(err, unix.ENOENT) {
+		existed = false
+		err = unix.Renameat2(fd, path.Base(s), fd, path.Base(f), unix.RENAME_NOREPLACE)
+	}
+	if err != nil {
+		return false, fmt.Errorf("swap %s into %s: %w", staged, final, err)
+	}
+	if err := pd.Sync(); err != nil {
+		return existed, fmt.Errorf("swap: fsync %s: %w", parent, err)
+	}
+	return existed, nil
+}
+
+// Lock implements Locker with flock(2) on .locks/<name>.lock, after an
+// in-process mutex (flock locks are per open file, not per process).
+func (d *DirObjects) Lock(ctx context.Context, name string) (func(), error) {
+	if _, err := checkKey(name, false); err != nil || strings.Contains(name, "/") {
+		return nil, fmt.Errorf("%w: lock name %q", ErrInvalidKey, name)
+	}
+	d.mu.Lock()
+	m := d.locks[name]
+	if m == nil {
+		m = &sync.Mutex{}
+		d.locks[name] = m
+	}
+	d.mu.Unlock()
+	m.Lock()
+	if err := d.mkdirAll(".locks"); err != nil {
+		m.Unlock()
+		return nil, err
+	}
+	f, err := d.root.OpenFile(".locks/"+name+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		m.Unlock()
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		m.Unlock()
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+			f.Close()
+			m.Unlock()
+		})
+	}, nil
+}

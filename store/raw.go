@@ -1,0 +1,477 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Report names one of the dashboard's four CSV reports as the raw cache
+// stores it.
+type Report string
+
+// The four reports. ReportSummary is stored once per date
+// (all-districts.csv); the others once per district
+// (district-<id>/<report>.csv).
+const (
+	ReportSummary  Report = "all-districts"
+	ReportDistrict Report = "district-performance"
+	ReportDivision Report = "division-performance"
+	ReportClub     Report = "club-performance"
+)
+
+// DistrictReports are the three per-district reports, in the order the
+// scraper fetches them.
+var DistrictReports = []Report{ReportClub, ReportDivision, ReportDistrict}
+
+// Valid reports whether r is one of the four reports.
+func (r Report) Valid() bool {
+	switch r {
+	case ReportSummary, ReportDistrict, ReportDivision, ReportClub:
+		return true
+	}
+	return false
+}
+
+// FileName is the report's file name: "all-districts.csv",
+// "club-performance.csv", ...
+func (r Report) FileName() string { return string(r) + ".csv" }
+
+// RawCacheVersion is the cacheVersion written into raw metadata.json.
+const RawCacheVersion = 1
+
+// RawMetadata is raw-csv/<date>/metadata.json, in the predecessor's shape
+// (predecessor.md §5.4) plus closingPeriodSource.
+type RawMetadata struct {
+	Date          string `json:"date"`
+	RequestedDate string `json:"requestedDate,omitempty"`
+	// Timestamp is the time of the last write, in epoch milliseconds.
+	Timestamp       int64  `json:"timestamp"`
+	ProgramYear     string `json:"programYear"`
+	DataMonth       string `json:"dataMonth,omitempty"`
+	IsClosingPeriod *bool  `json:"isClosingPeriod,omitempty"`
+	// ClosingPeriodSource says where IsClosingPeriod came from
+	// ("csv-footer").
+	ClosingPeriodSource string   `json:"closingPeriodSource,omitempty"`
+	CSVFiles            CSVFiles `json:"csvFiles"`
+	// DownloadStats is the predecessor's read counters, kept as found (the
+	// store never updates anything on read).
+	DownloadStats *json.RawMessage `json:"downloadStats,omitempty"`
+	Integrity     RawIntegrity     `json:"integrity"`
+	Source        string           `json:"source"`
+	CacheVersion  int              `json:"cacheVersion"`
+}
+
+// CSVFiles records which reports of the date are cached.
+type CSVFiles struct {
+	AllDistricts bool                        `json:"allDistricts"`
+	Districts    map[string]DistrictCSVFiles `json:"districts"`
+}
+
+// DistrictCSVFiles records which of a district's reports are cached.
+type DistrictCSVFiles struct {
+	DistrictPerformance bool `json:"districtPerformance"`
+	DivisionPerformance bool `json:"divisionPerformance"`
+	ClubPerformance     bool `json:"clubPerformance"`
+}
+
+// RawIntegrity holds the sha256 of every cached file of the date, keyed
+// "all-districts.csv" / "district-<id>/<report>.csv".
+type RawIntegrity struct {
+	Checksums map[string]string `json:"checksums"`
+	TotalSize int64             `json:"totalSize"`
+	FileCount int               `json:"fileCount"`
+}
+
+// PutInfo is what the scraper knows about a download besides its bytes.
+type PutInfo struct {
+	// RequestedDate is the date the scraper asked the dashboard for.
+	RequestedDate string
+	// DataMonth (YYYY-MM) and ProgramYear ("2025-2026") come from the footer.
+	DataMonth, ProgramYear string
+	// IsClosingPeriod is nil when unknown (no footer).
+	IsClosingPeriod *bool
+	// Source names the writer ("scraper", "backfill", ...).
+	Source string
+	// ClosingPeriodSource says where IsClosingPeriod came from; it defaults
+	// to "csv-footer" when IsClosingPeriod is set.
+	ClosingPeriodSource string
+}
+
+// Availability says which reports are cached for a date.
+type Availability struct {
+	Date       string
+	HasSummary bool
+	// Districts maps upper-cased district ids to their cached reports.
+	Districts map[string][]Report
+}
+
+// RawCache is the raw CSV cache: the dashboard's reports kept verbatim per
+// collection date, with sha256 checksums in metadata.json. Reads never
+// modify or delete anything.
+//
+// Concurrency: every Put to a date runs under a per-date lock, so concurrent
+// Puts (the scraper runs several at once) never lose metadata entries. The
+// lock is an flock(2) on <data-dir>/.locks/raw-<date>.lock for DirObjects,
+// so separate processes writing the same date are serialised too.
+type RawCache struct {
+	objs Objects
+	now  func() time.Time
+	log  *slog.Logger
+	lock lockFunc
+}
+
+const rawPrefix = "raw-csv/"
+
+// rawKey builds the object key of a report, after validating everything.
+// It returns the key and the checksum key (relative to the date folder).
+func rawKey(date, districtID string, r Report) (key, sumKey, id string, err error) {
+	if err := ValidDate(date); err != nil {
+		return "", "", "", err
+	}
+	if !r.Valid() {
+		return "", "", "", fmt.Errorf("%w: report %q", ErrInvalidID, truncate(string(r)))
+	}
+	if r == ReportSummary {
+		if districtID != "" {
+			return "", "", "", fmt.Errorf("%w: the summary report has no district (got %q)", ErrInvalidID, truncate(districtID))
+		}
+		return rawPrefix + date + "/" + r.FileName(), r.FileName(), "", nil
+	}
+	id, err = ValidDistrictID(districtID)
+	if err != nil {
+		return "", "", "", err
+	}
+	sumKey = "district-" + id + "/" + r.FileName()
+	return rawPrefix + date + "/" + sumKey, sumKey, id, nil
+}
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// Put stores a report's bytes verbatim for a collection date (districtID ""
+// for the summary) and records it in the date's metadata.json. Both writes
+// are atomic; the file is written before its checksum is recorded.
+func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, data []byte, info PutInfo) error {
+	key, sumKey, id, err := rawKey(date, districtID, r)
+	if err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		return fmt.Errorf("store: put %s: empty report", key)
+	}
+	unlock, err := c.lock(ctx, "raw-"+date)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	md, err := c.readMetadata(ctx, date)
+	if err != nil && !errors.Is(err, ErrNotCached) {
+		// An unreadable metadata.json is rebuilt from the files on disk
+		// rather than blocking every later write of the date.
+		c.log.Warn("raw metadata unreadable; rebuilding", "date", date, "err", err)
+		md = nil
+	}
+	if md == nil {
+		md, err = c.rebuildMetadata(ctx, date)
+		if err != nil {
+			return err
+		}
+	}
+	if err := c.objs.Write(ctx, key, data); err != nil {
+		return fmt.Errorf("store: put %s: %w", key, err)
+	}
+
+	md.Date = date
+	if info.RequestedDate != "" {
+		md.RequestedDate = info.RequestedDate
+	}
+	if info.ProgramYear != "" {
+		md.ProgramYear = info.ProgramYear
+	}
+	if info.DataMonth != "" {
+		md.DataMonth = info.DataMonth
+	}
+	if info.IsClosingPeriod != nil {
+		v := *info.IsClosingPeriod
+		md.IsClosingPeriod = &v
+		md.ClosingPeriodSource = info.ClosingPeriodSource
+		if md.ClosingPeriodSource == "" {
+			md.ClosingPeriodSource = "csv-footer"
+		}
+	}
+	if info.Source != "" {
+		md.Source = info.Source
+	} else if md.Source == "" {
+		md.Source = "scraper"
+	}
+	md.CacheVersion = RawCacheVersion
+	md.Timestamp = c.now().UnixMilli()
+	if r == ReportSummary {
+		md.CSVFiles.AllDistricts = true
+	} else {
+		f := md.CSVFiles.Districts[id]
+		switch r {
+		case ReportDistrict:
+			f.DistrictPerformance = true
+		case ReportDivision:
+			f.DivisionPerformance = true
+		case ReportClub:
+			f.ClubPerformance = true
+		}
+		md.CSVFiles.Districts[id] = f
+	}
+	md.Integrity.Checksums[sumKey] = sha256Hex(data)
+	if err := c.recount(ctx, date, md); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(md, "", "  ")
+	if err != nil {
+		return fmt.Errorf("store: encode raw metadata: %w", err)
+	}
+	if err := c.objs.Write(ctx, rawPrefix+date+"/metadata.json", b); err != nil {
+		return fmt.Errorf("store: put %s metadata: %w", date, err)
+	}
+	return nil
+}
+
+// recount sets totalSize and fileCount from the files the checksums name.
+func (c *RawCache) recount(ctx context.Context, date string, md *RawMetadata) error {
+	var total int64
+	st, _ := c.objs.(Statter)
+	for k := range md.Integrity.Checksums {
+		if st != nil {
+			if n, _, err := st.Stat(ctx, rawPrefix+date+"/"+k); err == nil {
+				total += n
+				continue
+			}
+		}
+		if b, err := c.objs.Read(ctx, rawPrefix+date+"/"+k); err == nil {
+			total += int64(len(b))
+		}
+	}
+	md.Integrity.TotalSize = total
+	md.Integrity.FileCount = len(md.Integrity.Checksums)
+	return nil
+}
+
+// rebuildMetadata starts a metadata.json for a date with no (readable)
+// metadata, recording the files already there without checksums (they were
+// never verified, so none is invented).
+func (c *RawCache) rebuildMetadata(ctx context.Context, date string) (*RawMetadata, error) {
+	md := &RawMetadata{Date: date, CacheVersion: RawCacheVersion}
+	md.CSVFiles.Districts = map[string]DistrictCSVFiles{}
+	md.Integrity.Checksums = map[string]string{}
+	av, err := c.Availability(ctx, date)
+	if err != nil && !errors.Is(err, ErrNotCached) {
+		return nil, err
+	}
+	if av != nil {
+		md.CSVFiles.AllDistricts = av.HasSummary
+		for id, reps := range av.Districts {
+			var f DistrictCSVFiles
+			for _, r := range reps {
+				switch r {
+				case ReportDistrict:
+					f.DistrictPerformance = true
+				case ReportDivision:
+					f.DivisionPerformance = true
+				case ReportClub:
+					f.ClubPerformance = true
+				}
+			}
+			md.CSVFiles.Districts[id] = f
+		}
+	}
+	return md, nil
+}
+
+func (c *RawCache) readMetadata(ctx context.Context, date string) (*RawMetadata, error) {
+	b, err := c.objs.Read(ctx, rawPrefix+date+"/metadata.json")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: no metadata for %s", ErrNotCached, date)
+		}
+		return nil, err
+	}
+	var md RawMetadata
+	if err := json.Unmarshal(b, &md); err != nil {
+		return nil, fmt.Errorf("%w: raw-csv/%s/metadata.json: %v", ErrCorrupt, date, err)
+	}
+	if md.CSVFiles.Districts == nil {
+		md.CSVFiles.Districts = map[string]DistrictCSVFiles{}
+	}
+	if md.Integrity.Checksums == nil {
+		md.Integrity.Checksums = map[string]string{}
+	}
+	return &md, nil
+}
+
+// Get returns a report's bytes exactly as stored, after checking them
+// against the sha256 recorded in metadata.json (*ChecksumError on mismatch).
+// A file with no recorded checksum (a predecessor cache without one) is
+// returned unverified. Get never modifies or deletes anything.
+func (c *RawCache) Get(ctx context.Context, date, districtID string, r Report) ([]byte, error) {
+	key, sumKey, _, err := rawKey(date, districtID, r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.objs.Read(ctx, key)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s", ErrNotCached, key)
+		}
+		return nil, fmt.Errorf("store: get %s: %w", key, err)
+	}
+	md, err := c.readMetadata(ctx, date)
+	if err != nil {
+		if errors.Is(err, ErrNotCached) {
+			return b, nil
+		}
+		return nil, fmt.Errorf("store: get %s: %w", key, err)
+	}
+	if want := md.Integrity.Checksums[sumKey]; want != "" {
+		if got := sha256Hex(b); !strings.EqualFold(got, want) {
+			return nil, &ChecksumError{Key: key, Want: want, Got: got}
+		}
+	}
+	return b, nil
+}
+
+// Has reports whether the report is cached (without verifying it).
+func (c *RawCache) Has(ctx context.Context, date, districtID string, r Report) bool {
+	key, _, _, err := rawKey(date, districtID, r)
+	if err != nil {
+		return false
+	}
+	if st, ok := c.objs.(Statter); ok {
+		_, _, err := st.Stat(ctx, key)
+		return err == nil
+	}
+	_, err = c.objs.Read(ctx, key)
+	return err == nil
+}
+
+// Metadata returns the date's metadata.json (ErrNotCached when absent).
+func (c *RawCache) Metadata(ctx context.Context, date string) (*RawMetadata, error) {
+	if err := ValidDate(date); err != nil {
+		return nil, err
+	}
+	return c.readMetadata(ctx, date)
+}
+
+// Availability lists the reports cached for a date, from the files present
+// (ErrNotCached when the date has no folder).
+func (c *RawCache) Availability(ctx context.Context, date string) (*Availability, error) {
+	if err := ValidDate(date); err != nil {
+		return nil, err
+	}
+	prefix := rawPrefix + date + "/"
+	ents, err := c.objs.List(ctx, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("store: availability %s: %w", date, err)
+	}
+	if len(ents) == 0 {
+		return nil, fmt.Errorf("%w: nothing cached for %s", ErrNotCached, date)
+	}
+	av := &Availability{Date: date, Districts: map[string][]Report{}}
+	for _, e := range ents {
+		name := strings.TrimPrefix(e, prefix)
+		switch {
+		case name == ReportSummary.FileName():
+			av.HasSummary = true
+		case strings.HasPrefix(name, "district-") && strings.HasSuffix(name, "/"):
+			raw := strings.TrimSuffix(strings.TrimPrefix(name, "district-"), "/")
+			id, err := ValidDistrictID(raw)
+			if err != nil || id != raw {
+				continue // not a folder we could have written
+			}
+			files, err := c.objs.List(ctx, e)
+			if err != nil {
+				return nil, fmt.Errorf("store: availability %s: %w", date, err)
+			}
+			var reps []Report
+			for _, r := range DistrictReports {
+				if slices.Contains(files, e+r.FileName()) {
+					reps = append(reps, r)
+				}
+			}
+			if len(reps) > 0 {
+				av.Districts[id] = reps
+			}
+		}
+	}
+	return av, nil
+}
+
+// Dates lists the collection dates in the cache, ascending.
+func (c *RawCache) Dates(ctx context.Context) ([]string, error) {
+	ents, err := c.objs.List(ctx, rawPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("store: list raw dates: %w", err)
+	}
+	var out []string
+	for _, e := range ents {
+		if !strings.HasSuffix(e, "/") {
+			continue
+		}
+		d := strings.TrimSuffix(strings.TrimPrefix(e, rawPrefix), "/")
+		if ValidDate(d) == nil {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// DeleteDate removes a date's folder and everything in it.
+func (c *RawCache) DeleteDate(ctx context.Context, date string) error {
+	if err := ValidDate(date); err != nil {
+		return err
+	}
+	unlock, err := c.lock(ctx, "raw-"+date)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := c.objs.Delete(ctx, rawPrefix+date+"/"); err != nil {
+		return fmt.Errorf("store: delete raw %s: %w", date, err)
+	}
+	return nil
+}
+
+// LatestModified returns the newest write into the cache: the largest
+// metadata timestamp over all dates (zero time when the cache is empty).
+func (c *RawCache) LatestModified(ctx context.Context) (time.Time, error) {
+	dates, err := c.Dates(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var latest time.Time
+	st, _ := c.objs.(Statter)
+	for _, d := range dates {
+		if md, err := c.readMetadata(ctx, d); err == nil && md.Timestamp > 0 {
+			if t := time.UnixMilli(md.Timestamp); t.After(latest) {
+				latest = t
+			}
+			continue
+		}
+		if st != nil {
+			if _, mt, err := st.Stat(ctx, rawPrefix+d+"/metadata.json"); err == nil && mt.After(latest) {
+				latest = mt
+			}
+		}
+	}
+	return latest, nil
+}

@@ -1,0 +1,878 @@
+package store
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	gocache "github.com/patrickmn/go-cache"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// File names inside a snapshot folder (predecessor.md §5.1).
+const (
+	snapshotsPrefix  = "snapshots/"
+	metadataFile     = "metadata.json"
+	manifestFile     = "manifest.json"
+	rankingsFile     = "all-districts-rankings.json"
+	currentKey       = "current.json"
+	quarantinePrefix = "quarantine/"
+	backupsPrefix    = "recovery-backups/"
+	snapshotsLock    = "snapshots"
+)
+
+// Folder name prefixes inside snapshots/ that are never snapshots:
+// ".gen-" a generation being staged (or left by a crash), ".old-" a replaced
+// generation kept for a grace period so open Views can finish, ".del-" a
+// snapshot being deleted.
+const (
+	genPrefix = ".gen-"
+	oldPrefix = ".old-"
+	delPrefix = ".del-"
+)
+
+// oldGenerationGrace is how long a replaced generation stays readable for
+// Views opened before the replacement.
+const oldGenerationGrace = time.Minute
+
+// DistrictFileName is the file name of a district in a snapshot folder.
+func DistrictFileName(districtID string) string { return "district_" + districtID + ".json" }
+
+// SnapshotStore keeps the immutable, versioned snapshots under snapshots/ and
+// the current.json pointer.
+//
+// Publishing is atomic per snapshot: the files are staged in a hidden folder
+// (snapshots/.gen-<id>-<n>/), made durable, and then put in place with one
+// rename(2) — or, when the id already exists (a rebuild), one
+// renameat2(RENAME_EXCHANGE), so a reader opening snapshots/<id>/ sees the
+// complete old folder or the complete new one, never a mix. The replaced
+// generation is kept as snapshots/.old-<id>-<gen>-<unixnano>/ for a minute so
+// Views opened on it keep reading it (every district read is checked against
+// the View's manifest sha256 and falls back to the old generation). The
+// swap needs the DirSwapper capability, which DirObjects provides on Linux.
+// Publish, Retain, Recover and Delete run under an exclusive lock shared by
+// processes (flock on .locks/snapshots.lock).
+type SnapshotStore struct {
+	objs Objects
+	opts Options
+	log  *slog.Logger
+	lock lockFunc
+
+	cache      *gocache.Cache // nil when disabled
+	cacheBytes atomic.Int64
+	sets       atomic.Int64
+	sf         singleflight.Group
+
+	stats statsCounters
+}
+
+func newSnapshotStore(objs Objects, opts Options, lock lockFunc) *SnapshotStore {
+	s := &SnapshotStore{objs: objs, opts: opts, log: opts.Logger, lock: lock}
+	if opts.CacheTTL > 0 {
+		// No janitor goroutine: expired items are dropped on access and by
+		// DeleteExpired calls from set.
+		s.cache = gocache.New(opts.CacheTTL, 0)
+		s.cache.OnEvicted(func(k string, v any) {
+			if b, ok := v.([]byte); ok {
+				s.cacheBytes.Add(-int64(len(b)))
+			}
+		})
+	}
+	return s
+}
+
+// View is one consistent generation of a snapshot: its metadata, its
+// manifest, and reads of its files that are checked against that manifest.
+type View struct {
+	ID       string
+	Metadata snapshot.Metadata
+	Manifest snapshot.Manifest
+
+	s        *SnapshotStore
+	gen      string // sha256 prefix of manifest.json; "" for legacy
+	metaSize int64  // bytes of metadata.json + manifest.json
+	legacy   *legacySnapshot
+}
+
+// Legacy reports whether the view is a predecessor single-file snapshot.
+func (v *View) Legacy() bool { return v.legacy != nil }
+
+// Generation identifies the generation of the snapshot folder the view
+// reads (a sha256 prefix of its manifest); "" for legacy snapshots.
+func (v *View) Generation() string { return v.gen }
+
+// ---- publishing ----
+
+type encodedSnapshot struct {
+	id       string
+	files    map[string][]byte
+	manifest snapshot.Manifest
+	metadata snapshot.Metadata
+}
+
+func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error) {
+	if snap == nil {
+		return nil, fmt.Errorf("store: publish: nil snapshot")
+	}
+	md := snap.Metadata
+	id := md.SnapshotID
+	if err := ValidDate(id); err != nil {
+		return nil, fmt.Errorf("store: publish: snapshot id must be a date: %w", err)
+	}
+	switch md.Status {
+	case snapshot.StatusSuccess, snapshot.StatusPartial, snapshot.StatusFailed:
+	default:
+		return nil, fmt.Errorf("store: publish %s: unknown status %q", id, md.Status)
+	}
+	now := s.opts.Now().UTC()
+	if md.CreatedAt.IsZero() {
+		md.CreatedAt = now
+	}
+	enc := &encodedSnapshot{id: id, files: map[string][]byte{}}
+	man := snapshot.Manifest{SnapshotID: id, CreatedAt: md.CreatedAt, Gzip: s.opts.Gzip}
+	seen := map[string]bool{}
+	for i := range snap.Districts {
+		df := snap.Districts[i]
+		did, err := ValidDistrictID(df.DistrictID)
+		if err != nil {
+			return nil, fmt.Errorf("store: publish %s: %w", id, err)
+		}
+		if seen[did] {
+			return nil, fmt.Errorf("store: publish %s: district %s twice", id, did)
+		}
+		seen[did] = true
+		df.DistrictID = did
+		if df.Status == "" {
+			df.Status = snapshot.StatusSuccess
+		}
+		b, err := json.Marshal(&df)
+		if err != nil {
+			return nil, fmt.Errorf("store: publish %s: encode district %s: %w", id, did, err)
+		}
+		b, err = s.maybeGzip(b)
+		if err != nil {
+			return nil, err
+		}
+		name := DistrictFileName(did)
+		enc.files[name] = b
+		e := snapshot.ManifestEntry{DistrictID: did, FileName: name, Status: df.Status, FileSize: int64(len(b)), SHA256: sha256Hex(b), LastModified: now}
+		if df.Status != snapshot.StatusSuccess {
+			e.ErrorMessage = "district " + string(df.Status)
+			man.FailedDistricts++
+		} else {
+			man.SuccessfulDistricts++
+		}
+		man.Districts = append(man.Districts, e)
+	}
+	slices.SortFunc(man.Districts, func(a, b snapshot.ManifestEntry) int { return compareDistrictIDs(a.DistrictID, b.DistrictID) })
+	man.TotalDistricts = len(man.Districts)
+	man.AllDistrictsRankings = snapshot.ManifestFile{Filename: rankingsFile, Status: "missing"}
+	if snap.Rankings != nil {
+		rf := *snap.Rankings
+		rf.Metadata.SnapshotID = id
+		b, err := json.Marshal(&rf)
+		if err != nil {
+			return nil, fmt.Errorf("store: publish %s: encode rankings: %w", id, err)
+		}
+		if b, err = s.maybeGzip(b); err != nil {
+			return nil, err
+		}
+		enc.files[rankingsFile] = b
+		man.AllDistrictsRankings = snapshot.ManifestFile{Filename: rankingsFile, Size: int64(len(b)), SHA256: sha256Hex(b), Status: "present"}
+	}
+	mb, err := json.MarshalIndent(&man, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("store: publish %s: encode manifest: %w", id, err)
+	}
+	enc.files[manifestFile] = mb
+	mdb, err := json.MarshalIndent(&md, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("store: publish %s: encode metadata: %w", id, err)
+	}
+	enc.files[metadataFile] = mdb
+	enc.manifest = man
+	enc.metadata = md
+	return enc, nil
+}
+
+func (s *SnapshotStore) maybeGzip(b []byte) ([]byte, error) {
+	if !s.opts.Gzip {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if _, err := zw.Write(b); err != nil {
+		return nil, fmt.Errorf("store: gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("store: gzip: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// decode returns b, gunzipped when it is gzip data.
+func decode(b []byte) ([]byte, error) {
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return b, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%w: gzip: %v", ErrCorrupt, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: gzip: %v", ErrCorrupt, err)
+	}
+	return out, nil
+}
+
+// Publish writes a whole snapshot atomically: readers see the old state or
+// the new one, never a mix, also when the id is rebuilt. current.json moves
+// to it only when its status is success and its id is >= the current id (or
+// current.json is missing or names no complete successful snapshot).
+//
+// A partial or failed rebuild never replaces a complete successful snapshot
+// of the same id: Publish returns ErrSuccessExists and changes nothing.
+func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) error {
+	sw, ok := s.objs.(DirSwapper)
+	if !ok {
+		return fmt.Errorf("store: publish: the storage backend cannot swap folders atomically")
+	}
+	enc, err := s.encode(snap)
+	if err != nil {
+		return err
+	}
+	id := enc.id
+	unlock, err := s.lock(ctx, snapshotsLock)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	defer s.invalidate(id)
+
+	s.collectGarbage(ctx, false)
+
+	// Refuse to replace a complete success with something worse.
+	var oldGen string
+	if enc.metadata.Status != snapshot.StatusSuccess {
+		if st := s.verify(ctx, id, false); st.Complete && st.Status == snapshot.StatusSuccess {
+			return fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, id, enc.metadata.Status)
+		}
+	}
+	if b, err := s.objs.Read(ctx, snapshotsPrefix+id+"/"+manifestFile); err == nil {
+		oldGen = genOf(b)
+	}
+
+	staged := snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if err := s.stage(ctx, staged, enc.files); err != nil {
+		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
+		return fmt.Errorf("store: publish %s: stage: %w", id, err)
+	}
+	existed, err := sw.SwapDir(ctx, staged+"/", snapshotsPrefix+id+"/")
+	if err != nil {
+		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
+		return fmt.Errorf("store: publish %s: %w", id, err)
+	}
+	if existed {
+		// staged now holds the replaced generation; keep it for open Views.
+		if oldGen == "" {
+			oldGen = "unknown"
+		}
+		retired := snapshotsPrefix + oldPrefix + id + "-" + oldGen + "-" + strconv.FormatInt(s.opts.Now().UnixNano(), 10)
+		if r, ok := s.objs.(interface {
+			Rename(ctx context.Context, from, to string) error
+		}); ok {
+			if err := r.Rename(ctx, staged+"/", retired+"/"); err != nil {
+				s.log.Warn("retire old generation", "id", id, "err", err)
+			}
+		} else {
+			_ = s.objs.Delete(ctx, staged+"/")
+		}
+	}
+	s.invalidate(id)
+
+	if enc.metadata.Status == snapshot.StatusSuccess {
+		if err := s.maybeMovePointer(ctx, id); err != nil {
+			return fmt.Errorf("store: publish %s: snapshot written, pointer not moved: %w", id, err)
+		}
+	}
+	s.log.Info("snapshot published", "id", id, "status", enc.metadata.Status, "districts", len(snap.Districts), "replaced", existed)
+	return nil
+}
+
+func (s *SnapshotStore) stage(ctx context.Context, prefix string, files map[string][]byte) error {
+	if st, ok := s.objs.(Stager); ok {
+		return st.Stage(ctx, prefix+"/", files)
+	}
+	for name, b := range files {
+		if err := s.objs.Write(ctx, prefix+"/"+name, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func genOf(manifest []byte) string { return sha256Hex(manifest)[:16] }
+
+// maybeMovePointer points current.json at id when id is at least as new as
+// the current snapshot, or the pointer is missing or broken. Caller holds
+// the lock and has checked id is a complete success.
+func (s *SnapshotStore) maybeMovePointer(ctx context.Context, id string) error {
+	cur, err := s.readPointer(ctx)
+	if err == nil && ValidDate(cur.SnapshotID) == nil && cur.SnapshotID > id {
+		if st := s.verify(ctx, cur.SnapshotID, false); st.Complete && st.Status == snapshot.StatusSuccess {
+			return nil // the current snapshot is newer and sound
+		}
+	}
+	return s.writePointer(ctx, id)
+}
+
+func (s *SnapshotStore) writePointer(ctx context.Context, id string) error {
+	md, err := s.readMetadataFile(ctx, id)
+	if err != nil {
+		return err
+	}
+	p := snapshot.CurrentPointer{SnapshotID: id, UpdatedAt: s.opts.Now().UTC(), SchemaVersion: md.SchemaVersion, CalculationVersion: md.CalculationVersion}
+	b, err := json.MarshalIndent(&p, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := s.objs.Write(ctx, currentKey, b); err != nil {
+		return err
+	}
+	s.invalidatePointer()
+	return nil
+}
+
+func (s *SnapshotStore) readPointer(ctx context.Context) (*snapshot.CurrentPointer, error) {
+	b, err := s.objs.Read(ctx, currentKey)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: current.json missing", ErrNoSnapshot)
+		}
+		return nil, err
+	}
+	var p snapshot.CurrentPointer
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("%w: current.json: %v", ErrCorrupt, err)
+	}
+	if err := validSnapshotID(p.SnapshotID); err != nil {
+		return nil, fmt.Errorf("%w: current.json names %q", ErrCorrupt, truncate(p.SnapshotID))
+	}
+	return &p, nil
+}
+
+// Pointer returns current.json as stored (ErrNoSnapshot when missing).
+func (s *SnapshotStore) Pointer(ctx context.Context) (*snapshot.CurrentPointer, error) {
+	return s.readPointer(ctx)
+}
+
+func (s *SnapshotStore) readMetadataFile(ctx context.Context, id string) (*snapshot.Metadata, error) {
+	b, err := s.objs.Read(ctx, snapshotsPrefix+id+"/"+metadataFile)
+	if err != nil {
+		return nil, err
+	}
+	var md snapshot.Metadata
+	if err := json.Unmarshal(b, &md); err != nil {
+		return nil, fmt.Errorf("%w: %s/%s: %v", ErrCorrupt, id, metadataFile, err)
+	}
+	return &md, nil
+}
+
+// ---- cache ----
+
+func (s *SnapshotStore) invalidatePointer() {
+	if s.cache != nil {
+		s.cache.Delete("ptr")
+	}
+}
+
+// invalidate drops everything cached about snapshot id and the pointer.
+func (s *SnapshotStore) invalidate(id string) {
+	if s.cache == nil {
+		return
+	}
+	s.cache.Delete("ptr")
+	s.cache.Delete("view|" + id)
+	s.cache.Delete("list")
+	pre := "file|" + id + "|"
+	for k := range s.cache.Items() {
+		if strings.HasPrefix(k, pre) {
+			s.cache.Delete(k)
+		}
+	}
+}
+
+// cacheBytesSet caches file bytes within the memory bound.
+func (s *SnapshotStore) cacheBytesSet(key string, b []byte) {
+	if s.cache == nil || int64(len(b)) > s.opts.MaxCacheBytes/4 {
+		return
+	}
+	if s.cacheBytes.Load()+int64(len(b)) > s.opts.MaxCacheBytes || s.sets.Add(1)%256 == 0 {
+		s.cache.DeleteExpired()
+	}
+	if s.cacheBytes.Load()+int64(len(b)) > s.opts.MaxCacheBytes {
+		return // full: the hot files already cached stay until they expire
+	}
+	if _, found := s.cache.Get(key); found {
+		return
+	}
+	s.cacheBytes.Add(int64(len(b)))
+	s.cache.SetDefault(key, b)
+}
+
+// ---- reading ----
+
+// Current returns a View of the snapshot current.json names. When the
+// pointer is missing or names no complete successful snapshot, it falls back
+// (without writing anything) to the newest complete successful snapshot.
+// ErrNoSnapshot when there is none.
+func (s *SnapshotStore) Current(ctx context.Context) (*View, error) {
+	start := s.stats.begin()
+	defer s.stats.end(start)
+	if s.cache != nil {
+		if v, ok := s.cache.Get("ptr"); ok {
+			id := v.(string)
+			if view, err := s.get(ctx, id, true); err == nil {
+				return view, nil
+			}
+		}
+	}
+	id, err := s.resolveCurrent(ctx)
+	if err != nil {
+		return nil, err
+	}
+	view, err := s.get(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if s.cache != nil {
+		ttl := min(s.opts.CacheTTL, 2*time.Second)
+		s.cache.Set("ptr", id, ttl)
+	}
+	return view, nil
+}
+
+func (s *SnapshotStore) resolveCurrent(ctx context.Context) (string, error) {
+	p, err := s.readPointer(ctx)
+	if err == nil {
+		if v, err := s.get(ctx, p.SnapshotID, false); err == nil && v.Metadata.Status == snapshot.StatusSuccess {
+			if v.legacy != nil {
+				return p.SnapshotID, nil
+			}
+			if st := s.verify(ctx, p.SnapshotID, false); st.Complete {
+				return p.SnapshotID, nil
+			}
+		}
+		s.log.Warn("current.json names no complete successful snapshot; falling back", "id", p.SnapshotID)
+	} else if !errors.Is(err, ErrNoSnapshot) {
+		s.log.Warn("current.json unreadable; falling back", "err", err)
+	}
+	ids, err := s.snapshotIDs(ctx)
+	if err != nil {
+		return "", err
+	}
+	for i := len(ids) - 1; i >= 0; i-- {
+		if st := s.verify(ctx, ids[i], false); st.Complete && st.Status == snapshot.StatusSuccess {
+			return ids[i], nil
+		}
+	}
+	return "", ErrNoSnapshot
+}
+
+// snapshotIDs lists the dated snapshot folders, ascending.
+func (s *SnapshotStore) snapshotIDs(ctx context.Context) ([]string, error) {
+	ents, err := s.objs.List(ctx, snapshotsPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("store: list snapshots: %w", err)
+	}
+	var ids []string
+	for _, e := range ents {
+		if name, ok := strings.CutSuffix(strings.TrimPrefix(e, snapshotsPrefix), "/"); ok && ValidDate(name) == nil {
+			ids = append(ids, name)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// legacyIDs lists the predecessor's single-file snapshots.
+func (s *SnapshotStore) legacyIDs(ctx context.Context) ([]string, error) {
+	ents, err := s.objs.List(ctx, snapshotsPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("store: list snapshots: %w", err)
+	}
+	var ids []string
+	for _, e := range ents {
+		name := strings.TrimPrefix(e, snapshotsPrefix)
+		if id, ok := strings.CutSuffix(name, ".json"); ok && validLegacyID(id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// Get returns a View of snapshot id (a date, or a predecessor legacy id).
+// ErrSnapshotNotFound when there is no such snapshot.
+func (s *SnapshotStore) Get(ctx context.Context, id string) (*View, error) {
+	start := s.stats.begin()
+	defer s.stats.end(start)
+	return s.get(ctx, id, true)
+}
+
+// Exists reports whether snapshot id exists (its metadata is readable).
+func (s *SnapshotStore) Exists(ctx context.Context, id string) bool {
+	_, err := s.get(ctx, id, true)
+	return err == nil
+}
+
+func (s *SnapshotStore) get(ctx context.Context, id string, useCache bool) (*View, error) {
+	if err := validSnapshotID(id); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSnapshotNotFound, err)
+	}
+	key := "view|" + id
+	if useCache && s.cache != nil {
+		if v, ok := s.cache.Get(key); ok {
+			s.stats.hit()
+			return v.(*View), nil
+		}
+	}
+	s.stats.miss()
+	v, err, _ := s.sf.Do(key, func() (any, error) {
+		view, err := s.loadView(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if s.cache != nil {
+			s.cache.SetDefault(key, view)
+		}
+		return view, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*View), nil
+}
+
+func (s *SnapshotStore) loadView(ctx context.Context, id string) (*View, error) {
+	if ValidDate(id) != nil {
+		return s.loadLegacy(ctx, id)
+	}
+	dir := snapshotsPrefix + id + "/"
+	for attempt := 0; ; attempt++ {
+		m1, err := s.objs.Read(ctx, dir+manifestFile)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				if _, err2 := s.objs.Read(ctx, dir+metadataFile); errors.Is(err2, fs.ErrNotExist) {
+					// Neither file: maybe a legacy file of that name.
+					if v, err3 := s.loadLegacy(ctx, id); err3 == nil {
+						return v, nil
+					}
+					return nil, fmt.Errorf("%w: %s", ErrSnapshotNotFound, id)
+				}
+				return nil, fmt.Errorf("%w: %s: manifest.json missing", ErrCorrupt, id)
+			}
+			return nil, fmt.Errorf("store: read snapshot %s: %w", id, err)
+		}
+		mdb, err := s.objs.Read(ctx, dir+metadataFile)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("%w: %s: metadata.json missing", ErrCorrupt, id)
+			}
+			return nil, fmt.Errorf("store: read snapshot %s: %w", id, err)
+		}
+		m2, err := s.objs.Read(ctx, dir+manifestFile)
+		if err != nil || !bytes.Equal(m1, m2) {
+			if attempt < 5 {
+				continue // the folder was swapped while we read it
+			}
+			return nil, fmt.Errorf("store: read snapshot %s: folder keeps changing", id)
+		}
+		v := &View{ID: id, s: s, gen: genOf(m1), metaSize: int64(len(m1) + len(mdb))}
+		if err := json.Unmarshal(m1, &v.Manifest); err != nil {
+			return nil, fmt.Errorf("%w: %s/manifest.json: %v", ErrCorrupt, id, err)
+		}
+		if err := json.Unmarshal(mdb, &v.Metadata); err != nil {
+			return nil, fmt.Errorf("%w: %s/metadata.json: %v", ErrCorrupt, id, err)
+		}
+		return v, nil
+	}
+}
+
+// DistrictIDs lists the districts the snapshot has data for (successful
+// manifest entries), numerically then alphabetically.
+func (v *View) DistrictIDs() []string {
+	var ids []string
+	if v.legacy != nil {
+		for _, d := range v.legacy.Payload.Districts {
+			ids = append(ids, d.DistrictID)
+		}
+	} else {
+		for _, e := range v.Manifest.Districts {
+			if e.Status == snapshot.StatusSuccess {
+				ids = append(ids, e.DistrictID)
+			}
+		}
+	}
+	slices.SortFunc(ids, compareDistrictIDs)
+	return ids
+}
+
+func (v *View) entry(districtID string) (*snapshot.ManifestEntry, error) {
+	id, err := ValidDistrictID(districtID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDistrictNotFound, err)
+	}
+	for i := range v.Manifest.Districts {
+		e := &v.Manifest.Districts[i]
+		if strings.EqualFold(e.DistrictID, id) {
+			if e.Status != snapshot.StatusSuccess {
+				return nil, fmt.Errorf("%w: district %s %s in snapshot %s", ErrDistrictNotFound, id, e.Status, v.ID)
+			}
+			return e, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: district %s not in snapshot %s", ErrDistrictNotFound, id, v.ID)
+}
+
+// DistrictJSON returns the district file's JSON (decompressed), checked
+// against the manifest. The bytes are shared with the cache: do not modify.
+func (v *View) DistrictJSON(ctx context.Context, districtID string) ([]byte, error) {
+	if v.legacy != nil {
+		df, err := v.District(ctx, districtID)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(df)
+	}
+	e, err := v.entry(districtID)
+	if err != nil {
+		return nil, err
+	}
+	name := e.FileName
+	if name == "" {
+		name = DistrictFileName(e.DistrictID)
+	}
+	return v.readFile(ctx, name, e.FileSize, e.SHA256)
+}
+
+// District returns one district's file (ErrDistrictNotFound when the
+// snapshot has no data for it).
+func (v *View) District(ctx context.Context, districtID string) (*snapshot.DistrictFile, error) {
+	if v.legacy != nil {
+		return v.legacy.district(districtID)
+	}
+	b, err := v.DistrictJSON(ctx, districtID)
+	if err != nil {
+		return nil, err
+	}
+	var df snapshot.DistrictFile
+	if err := json.Unmarshal(b, &df); err != nil {
+		return nil, fmt.Errorf("%w: %s/district %s: %v", ErrCorrupt, v.ID, districtID, err)
+	}
+	return &df, nil
+}
+
+// RankingsJSON returns all-districts-rankings.json (decompressed), checked
+// against the manifest. The bytes are shared with the cache: do not modify.
+func (v *View) RankingsJSON(ctx context.Context) ([]byte, error) {
+	if v.legacy != nil {
+		return nil, fmt.Errorf("%w: legacy snapshot %s", ErrNoRankings, v.ID)
+	}
+	r := v.Manifest.AllDistrictsRankings
+	if r.Status != "present" {
+		return nil, fmt.Errorf("%w: %s", ErrNoRankings, v.ID)
+	}
+	name := r.Filename
+	if name == "" {
+		name = rankingsFile
+	}
+	b, err := v.readFile(ctx, name, r.Size, r.SHA256)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s: %w", ErrNoRankings, v.ID, err)
+	}
+	return b, err
+}
+
+// Rankings returns the all-districts rankings (ErrNoRankings when the
+// snapshot has none).
+func (v *View) Rankings(ctx context.Context) (*snapshot.RankingsFile, error) {
+	b, err := v.RankingsJSON(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rf snapshot.RankingsFile
+	if err := json.Unmarshal(b, &rf); err != nil {
+		return nil, fmt.Errorf("%w: %s/%s: %v", ErrCorrupt, v.ID, rankingsFile, err)
+	}
+	return &rf, nil
+}
+
+// readFile reads a file of the view's generation through the cache and
+// singleflight, verifying it against the manifest's size and sha256.
+func (v *View) readFile(ctx context.Context, name string, size int64, sum string) ([]byte, error) {
+	s := v.s
+	start := s.stats.begin()
+	defer s.stats.end(start)
+	key := "file|" + v.ID + "|" + v.gen + "|" + name
+	if s.cache != nil {
+		if b, ok := s.cache.Get(key); ok {
+			s.stats.hit()
+			return b.([]byte), nil
+		}
+	}
+	s.stats.miss()
+	res, err, _ := s.sf.Do(key, func() (any, error) {
+		raw, err := v.readGenerationFile(ctx, name, size, sum)
+		if err != nil {
+			return nil, err
+		}
+		b, err := decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", v.ID, name, err)
+		}
+		s.cacheBytesSet(key, b)
+		return b, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.([]byte), nil
+}
+
+// readGenerationFile reads name from the snapshot folder; when the folder
+// has been replaced since the view was opened it reads the retired
+// generation instead.
+func (v *View) readGenerationFile(ctx context.Context, name string, size int64, sum string) ([]byte, error) {
+	s := v.s
+	key := snapshotsPrefix + v.ID + "/" + name
+	b, err := s.objs.Read(ctx, key)
+	if err == nil && sum == "" {
+		return b, nil // predecessor manifest: nothing to verify against
+	}
+	if err == nil && sha256Hex(b) == sum {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("store: read %s: %w", key, err)
+	}
+	// Mismatch or missing: was the folder replaced?
+	if m, err2 := s.objs.Read(ctx, snapshotsPrefix+v.ID+"/"+manifestFile); err2 == nil && genOf(m) == v.gen {
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrCorrupt, key, err)
+		}
+		return nil, &ChecksumError{Key: key, Want: sum, Got: sha256Hex(b)}
+	}
+	ents, lerr := s.objs.List(ctx, snapshotsPrefix)
+	if lerr == nil {
+		pre := snapshotsPrefix + oldPrefix + v.ID + "-" + v.gen + "-"
+		for _, e := range ents {
+			if strings.HasPrefix(e, pre) && strings.HasSuffix(e, "/") {
+				if ob, err := s.objs.Read(ctx, e+name); err == nil && sha256Hex(ob) == sum {
+					return ob, nil
+				}
+			}
+		}
+	}
+	return nil, fmt.Errorf("%w: %s (generation %s)", ErrGenerationGone, v.ID, v.gen)
+}
+
+// ---- statistics ----
+
+// Stats are the snapshot store's read counters since the last ResetStats.
+type Stats struct {
+	Reads              int64         `json:"totalReads"`
+	CacheHits          int64         `json:"cacheHits"`
+	CacheMisses        int64         `json:"cacheMisses"`
+	AverageReadTime    time.Duration `json:"averageReadTime"`
+	MaxReadTime        time.Duration `json:"maxReadTime"`
+	ConcurrentReads    int64         `json:"concurrentReads"`
+	MaxConcurrentReads int64         `json:"maxConcurrentReads"`
+	// CachedBytes is the memory held by cached files.
+	CachedBytes int64 `json:"cachedBytes"`
+}
+
+type statsCounters struct {
+	reads, hits, misses    atomic.Int64
+	totalNanos, maxNanos   atomic.Int64
+	concurrent, maxConcurr atomic.Int64
+}
+
+func (c *statsCounters) begin() time.Time {
+	n := c.concurrent.Add(1)
+	for {
+		m := c.maxConcurr.Load()
+		if n <= m || c.maxConcurr.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	return time.Now()
+}
+
+func (c *statsCounters) end(start time.Time) {
+	d := int64(time.Since(start))
+	c.concurrent.Add(-1)
+	c.reads.Add(1)
+	c.totalNanos.Add(d)
+	for {
+		m := c.maxNanos.Load()
+		if d <= m || c.maxNanos.CompareAndSwap(m, d) {
+			break
+		}
+	}
+}
+
+func (c *statsCounters) hit()  { c.hits.Add(1) }
+func (c *statsCounters) miss() { c.misses.Add(1) }
+
+// Stats returns the read counters: reads (Current, Get and file reads),
+// cache hits and misses, average and maximum read time, reads in flight and
+// the most reads ever in flight at once.
+func (s *SnapshotStore) Stats() Stats {
+	c := &s.stats
+	st := Stats{
+		Reads:              c.reads.Load(),
+		CacheHits:          c.hits.Load(),
+		CacheMisses:        c.misses.Load(),
+		MaxReadTime:        time.Duration(c.maxNanos.Load()),
+		ConcurrentReads:    c.concurrent.Load(),
+		MaxConcurrentReads: c.maxConcurr.Load(),
+		CachedBytes:        s.cacheBytes.Load(),
+	}
+	if st.Reads > 0 {
+		st.AverageReadTime = time.Duration(c.totalNanos.Load() / st.Reads)
+	}
+	return st
+}
+
+// ResetStats zeroes the counters (reads in flight keep counting).
+func (s *SnapshotStore) ResetStats() {
+	c := &s.stats
+	c.reads.Store(0)
+	c.hits.Store(0)
+	c.misses.Store(0)
+	c.totalNanos.Store(0)
+	c.maxNanos.Store(0)
+	c.maxConcurr.Store(c.concurrent.Load())
+}
+
+// FlushCache empties the read cache (the admin API's cache clear).
+func (s *SnapshotStore) FlushCache() {
+	if s.cache != nil {
+		s.cache.Flush()
+		s.cacheBytes.Store(0)
+	}
+}

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Options configure a Store. The zero value works.
+type Options struct {
+	// Logger receives the store's logs; nil discards them.
+	Logger *slog.Logger
+	// CacheTTL is how long snapshot metadata and district files stay in the
+	// read cache (default 5 minutes; negative disables the cache). Publish
+	// invalidates the cache at once whatever the TTL.
+	CacheTTL time.Duration
+	// MaxCacheBytes bounds the memory held by cached district and rankings
+	// files (default 64 MiB).
+	MaxCacheBytes int64
+	// Gzip stores new snapshot district and rankings files gzip-compressed
+	// (same file names). Reading detects compression by content, whatever
+	// this option says.
+	Gzip bool
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Store is the data directory: the raw CSV cache, the snapshot store and the
+// district configuration. It is safe for concurrent use.
+type Store struct {
+	dir   string
+	objs  Objects
+	opts  Options
+	log   *slog.Logger
+	raw   *RawCache
+	snaps *SnapshotStore
+	cfg   *DistrictConfig
+}
+
+// Open opens the data directory dataDir (creating it if needed) over a
+// DirObjects backend. Open only reads: it never repairs anything (see
+// SnapshotStore.Recover).
+func Open(dataDir string, opts Options) (*Store, error) {
+	objs, err := NewDirObjects(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return OpenObjects(dataDir, objs, opts), nil
+}
+
+// OpenObjects builds a Store over any Objects backend; name is what Dir
+// returns. Publishing snapshots needs a backend that implements DirSwapper.
+func OpenObjects(name string, objs Objects, opts Options) *Store {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.CacheTTL == 0 {
+		opts.CacheTTL = 5 * time.Minute
+	}
+	if opts.MaxCacheBytes <= 0 {
+		opts.MaxCacheBytes = 64 << 20
+	}
+	s := &Store{dir: name, objs: objs, opts: opts, log: opts.Logger}
+	lock := newLockFunc(objs)
+	s.raw = &RawCache{objs: objs, now: opts.Now, log: opts.Logger, lock: lock}
+	s.snaps = newSnapshotStore(objs, opts, lock)
+	s.cfg = &DistrictConfig{objs: objs, now: opts.Now, lock: lock}
+	return s
+}
+
+// Raw returns the raw CSV cache.
+func (s *Store) Raw() *RawCache { return s.raw }
+
+// Snapshots returns the snapshot store.
+func (s *Store) Snapshots() *SnapshotStore { return s.snaps }
+
+// Config returns the district configuration.
+func (s *Store) Config() *DistrictConfig { return s.cfg }
+
+// Dir returns the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Objects returns the storage backend the store is built on.
+func (s *Store) Objects() Objects { return s.objs }
+
+// lockFunc takes a named exclusive lock and returns its release.
+type lockFunc func(ctx context.Context, name string) (func(), error)
+
+// newLockFunc uses the backend's Locker (shared by processes) when it has
+// one, else an in-process keyed mutex.
+func newLockFunc(objs Objects) lockFunc {
+	if l, ok := objs.(Locker); ok {
+		return l.Lock
+	}
+	var mu sync.Mutex
+	locks := map[string]*sync.Mutex{}
+	return func(ctx context.Context, name string) (func(), error) {
+		mu.Lock()
+		m := locks[name]
+		if m == nil {
+			m = &sync.Mutex{}
+			locks[name] = m
+		}
+		mu.Unlock()
+		m.Lock()
+		return m.Unlock, nil
+	}
+}

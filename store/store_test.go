@@ -1,0 +1,93 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+func TestPublishAndRead(t *testing.T) {
+	ctx := context.Background()
+	for _, gz := range []bool{false, true} {
+		st := openTest(t, Options{Gzip: gz})
+		ss := st.Snapshots()
+		if _, err := ss.Current(ctx); !errors.Is(err, ErrNoSnapshot) {
+			t.Fatalf("empty store: Current err = %v, want ErrNoSnapshot", err)
+		}
+		snap := makeSnapshot("2025-10-01", snapshot.StatusSuccess, 3, 5)
+		if err := ss.Publish(ctx, snap); err != nil {
+			t.Fatal(err)
+		}
+		v, err := ss.Current(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.ID != "2025-10-01" || v.Metadata.Status != snapshot.StatusSuccess || len(v.Manifest.Districts) != 3 {
+			t.Fatalf("view = %s %s %d", v.ID, v.Metadata.Status, len(v.Manifest.Districts))
+		}
+		if got := v.DistrictIDs(); len(got) != 3 || got[0] != "1" || got[2] != "3" {
+			t.Fatalf("DistrictIDs = %v", got)
+		}
+		df, err := v.District(ctx, "2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if df.Data.Membership.Total != snap.Districts[1].Data.Membership.Total || len(df.Data.ClubDetails) != 5 {
+			t.Fatalf("district 2 = %+v", df.Data.Membership)
+		}
+		if _, err := v.District(ctx, "99"); !errors.Is(err, ErrDistrictNotFound) {
+			t.Fatalf("missing district err = %v", err)
+		}
+		rf, err := v.Rankings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rf.Rankings) != 3 || rf.Rankings[0].DistrictID != "1" {
+			t.Fatalf("rankings = %+v", rf.Rankings)
+		}
+		raw, err := st.Objects().Read(ctx, "snapshots/2025-10-01/district_2.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isGz := bytes.HasPrefix(raw, []byte{0x1f, 0x8b}); isGz != gz {
+			t.Fatalf("gzip option %v, file gzip %v", gz, isGz)
+		}
+	}
+}
+
+func TestRawPutGet(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	rc := st.Raw()
+	data := []byte("DISTRICT,REGION\n42,1\nMonth of Jun, As of 07/01/2025\n")
+	closing := true
+	if err := rc.Put(ctx, "2025-07-01", "", ReportSummary, data, PutInfo{RequestedDate: "2025-07-01", DataMonth: "2025-06", ProgramYear: "2024-2025", IsClosingPeriod: &closing}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Put(ctx, "2025-07-01", "f", ReportClub, data, PutInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := rc.Get(ctx, "2025-07-01", "", ReportSummary)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("Get = %q, %v", got, err)
+	}
+	av, err := rc.Availability(ctx, "2025-07-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !av.HasSummary || len(av.Districts["F"]) != 1 || av.Districts["F"][0] != ReportClub {
+		t.Fatalf("availability = %+v", av)
+	}
+	md, err := rc.Metadata(ctx, "2025-07-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md.DataMonth != "2025-06" || md.IsClosingPeriod == nil || !*md.IsClosingPeriod || md.ClosingPeriodSource != "csv-footer" ||
+		md.Integrity.FileCount != 2 || md.Integrity.TotalSize != int64(2*len(data)) || !md.CSVFiles.Districts["F"].ClubPerformance ||
+		md.Integrity.Checksums["district-F/club-performance.csv"] != sha256Hex(data) {
+		t.Fatalf("metadata = %+v", md)
+	}
+}
