@@ -1,0 +1,387 @@
+package scrape
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+
+	"github.com/toaststats/toaststats/normalize"
+)
+
+// DefaultBaseURL is the real dashboard.
+const DefaultBaseURL = "https://dashboards.toastmasters.org"
+
+// DefaultUserAgent is sent by the HTTP client.
+const DefaultUserAgent = "toaststats/1 (+https://github.com/toaststats/toaststats; daily statistics collection)"
+
+// maxBody bounds an export body; the largest real export is a few MB.
+const maxBody = 64 << 20
+
+// HTTPOptions configures an HTTPClient. The zero value of every field picks a default.
+type HTTPOptions struct {
+	BaseURL string // default DefaultBaseURL
+	// Timeout bounds one attempt (connect, headers and body). Default 60 s.
+	Timeout time.Duration
+	// Retries after the first attempt on network errors, timeouts, 429 and
+	// 5xx. Default 3; negative means none.
+	Retries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff with
+	// jitter. Defaults 1 s and 30 s.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRetryAfter caps a server's Retry-After. Default 2 min.
+	MaxRetryAfter time.Duration
+	// Limiter, when set, is waited on before every request (retries included).
+	Limiter   *rate.Limiter
+	UserAgent string // default DefaultUserAgent
+	Logger    *slog.Logger
+	// Transport replaces the HTTP transport (tests, proxies).
+	Transport http.RoundTripper
+	// LiveYearTTL is how long the live program year learnt from the
+	// dashboard is trusted. Default 10 min.
+	LiveYearTTL time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// HTTPClient is the fast mode: it builds export descriptors itself (spec §1.5)
+// and downloads export.aspx with go-retryablehttp. Redirects are never
+// followed, and every body goes through the report guard before it is
+// returned. Safe for concurrent use.
+type HTTPClient struct {
+	opts   HTTPOptions
+	log    *slog.Logger
+	client *retryablehttp.Client
+	hc     *http.Client
+
+	mu       sync.Mutex
+	livePY   string
+	liveSeen time.Time
+}
+
+var _ Fetcher = (*HTTPClient)(nil)
+
+// NewHTTPClient returns an HTTP export client.
+func NewHTTPClient(opts HTTPOptions) *HTTPClient {
+	if opts.BaseURL == "" {
+		opts.BaseURL = DefaultBaseURL
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.Retries == 0 {
+		opts.Retries = 3
+	} else if opts.Retries < 0 {
+		opts.Retries = 0
+	}
+	if opts.RetryWaitMin <= 0 {
+		opts.RetryWaitMin = time.Second
+	}
+	if opts.RetryWaitMax <= 0 {
+		opts.RetryWaitMax = 30 * time.Second
+	}
+	if opts.RetryWaitMax < opts.RetryWaitMin {
+		opts.RetryWaitMax = opts.RetryWaitMin
+	}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = 2 * time.Minute
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = DefaultUserAgent
+	}
+	if opts.LiveYearTTL <= 0 {
+		opts.LiveYearTTL = 10 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	tr := opts.Transport
+	if tr == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 16
+		tr = t
+	}
+	hc := &http.Client{
+		Transport: tr,
+		Timeout:   opts.Timeout,
+		// Failures arrive as 302 to error.aspx: never follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   hc,
+		RetryWaitMin: opts.RetryWaitMin,
+		RetryWaitMax: opts.RetryWaitMax,
+		RetryMax:     opts.Retries,
+		CheckRetry:   retryablehttp.DefaultRetryPolicy,
+		Backoff:      jitterBackoff(opts.MaxRetryAfter, opts.Now),
+		ErrorHandler: giveUp,
+	}
+	if opts.Logger != nil {
+		rc.Logger = opts.Logger // *slog.Logger is a retryablehttp.LeveledLogger
+	}
+	if opts.Limiter != nil {
+		lim := opts.Limiter
+		rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, _ int) {
+			// A cancelled context makes Wait return at once; the request then fails on it.
+			_ = lim.Wait(r.Context())
+		}
+	}
+	return &HTTPClient{opts: opts, log: log, client: rc, hc: hc}
+}
+
+// Close releases idle connections.
+func (c *HTTPClient) Close() error {
+	c.hc.CloseIdleConnections()
+	return nil
+}
+
+// jitterBackoff honours Retry-After (capped) on 429/5xx and otherwise waits a
+// random time in [min, min·2^attempt], capped at max ("full jitter").
+func jitterBackoff(maxRetryAfter time.Duration, now func() time.Time) retryablehttp.Backoff {
+	return func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+		if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500) {
+			if d, ok := retryAfter(resp.Header.Get("Retry-After"), now()); ok {
+				return min(d, maxRetryAfter)
+			}
+		}
+		ceil := hi
+		if attempt < 30 {
+			if c := lo << attempt; c > 0 && c < hi {
+				ceil = c
+			}
+		}
+		if ceil <= lo {
+			return lo
+		}
+		return lo + rand.N(ceil-lo+1)
+	}
+}
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date.
+func retryAfter(h string, now time.Time) (time.Duration, bool) {
+	if h == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(h); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	t, err := http.ParseTime(h)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// givingUpError is the last error once retries ran out.
+type givingUpError struct {
+	attempts int
+	err      error
+}
+
+func (e *givingUpError) Error() string {
+	return fmt.Sprintf("giving up after %d attempt(s): %v", e.attempts, e.err)
+}
+
+func (e *givingUpError) Unwrap() error { return e.err }
+
+// giveUp is the retryablehttp ErrorHandler: a final non-200 answer becomes a
+// *StatusError (URL filled in by get), anything else a *givingUpError.
+func giveUp(resp *http.Response, err error, n int) (*http.Response, error) {
+	if resp != nil && resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+		resp.Body.Close()
+		return nil, &StatusError{Code: resp.StatusCode, Attempts: n}
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if err == nil {
+		err = errors.New("request failed")
+	}
+	return nil, &givingUpError{attempts: n, err: err}
+}
+
+// get downloads one URL: the body of a 200 answer, a *StatusError for any
+// other status (redirects included), ErrUnavailable when retries ran out on
+// network errors or timeouts.
+func (c *HTTPClient) get(ctx context.Context, u string) ([]byte, error) {
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("build request %s: %w", u, err)
+	}
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	req.Header.Set("Accept", "text/csv,application/octet-stream;q=0.9,*/*;q=0.1")
+	var body []byte
+	req.SetResponseHandler(func(resp *http.Response) error {
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil // the status is judged below
+		}
+		b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+		if err != nil {
+			return fmt.Errorf("read body: %w", err) // retried like a timeout
+		}
+		if len(b) > maxBody {
+			return fmt.Errorf("body larger than %d bytes", maxBody)
+		}
+		body = b
+		return nil
+	})
+	resp, err := c.client.Do(req)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("GET %s: %w", u, ctx.Err())
+	}
+	if err != nil {
+		var se *StatusError
+		if errors.As(err, &se) {
+			se.URL = u
+			return nil, se
+		}
+		attempts := 1
+		var ge *givingUpError
+		if errors.As(err, &ge) {
+			attempts, err = ge.attempts, ge.err
+		}
+		return nil, fmt.Errorf("%w: GET %s after %d attempt(s): %v", ErrUnavailable, u, attempts, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &StatusError{URL: u, Code: resp.StatusCode, Location: resp.Header.Get("Location"), Attempts: 1}
+	}
+	return body, nil
+}
+
+// liveYear is the program year the dashboard serves at its root, learnt from
+// the footer of the root's current summary (not from today's date: the new
+// year appears weeks after July 1).
+func (c *HTTPClient) liveYear(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.livePY != "" && c.opts.Now().Sub(c.liveSeen) < c.opts.LiveYearTTL {
+		return c.livePY, nil
+	}
+	d, err := c.fetchLatest(ctx, Request{Kind: normalize.ReportSummary})
+	if err != nil {
+		return "", fmt.Errorf("learn the live program year: %w", err)
+	}
+	c.livePY, c.liveSeen = d.ProgramYear, c.opts.Now()
+	return c.livePY, nil
+}
+
+// noteLive records the live year seen in a root answer.
+func (c *HTTPClient) noteLive(py string) {
+	c.mu.Lock()
+	c.livePY, c.liveSeen = py, c.opts.Now()
+	c.mu.Unlock()
+}
+
+// Fetch downloads one export. With a date it asks the data month holding
+// that as-of date (then the previous month, for closing periods), on the
+// root path for the live year and on /{PY}/ for closed years, and accepts
+// only a body whose footer says exactly that as-of date and month.
+func (c *HTTPClient) Fetch(ctx context.Context, req Request) (*Download, error) {
+	d, err := c.fetch(ctx, req)
+	if err != nil {
+		return nil, &FetchError{Request: req, Err: err}
+	}
+	return d, nil
+}
+
+func (c *HTTPClient) fetch(ctx context.Context, req Request) (*Download, error) {
+	if err := validRequest(req); err != nil {
+		return nil, err
+	}
+	if req.Date == "" {
+		d, err := c.fetchLatest(ctx, req)
+		if err == nil {
+			c.noteLive(d.ProgramYear)
+		}
+		return d, err
+	}
+	asOf, _ := ParseDate(req.Date)
+	live, err := c.liveYear(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var tried []string
+	for _, cand := range Candidates(asOf, live) {
+		u := ExportURL(c.opts.BaseURL, cand.ProgramYear, cand.Live, Descriptor(req.Kind, req.DistrictID, cand.MonthEnd, asOf, cand.ProgramYear))
+		body, err := c.get(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		footer, rows, err := normalize.CheckReportFor(req.Kind, u, body, req.Date, cand.DataMonth)
+		if errors.Is(err, normalize.ErrNoRows) {
+			c.log.DebugContext(ctx, "no rows for candidate month", "request", req.String(), "month", cand.DataMonth)
+			tried = append(tried, cand.DataMonth)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !footer.Found {
+			return nil, fmt.Errorf("%s: no footer, cannot verify the as-of date: %w", u, normalize.ErrFooterMismatch)
+		}
+		return &Download{Request: req, Data: body, Footer: footer, AsOfDate: footer.AsOfDate, DataMonth: footer.DataMonth,
+			ProgramYear: programYearOfMonth(footer.DataMonth), Rows: rows, URL: u, Source: SourceHTTP}, nil
+	}
+	return nil, fmt.Errorf("%w: as of %s (live year %s, months tried %v)", ErrNotPublished, req.Date, live, tried)
+}
+
+// fetchLatest asks the root for the current data (both date slots empty).
+func (c *HTTPClient) fetchLatest(ctx context.Context, req Request) (*Download, error) {
+	now := c.opts.Now().UTC()
+	py := programYear(now.Year(), now.Month()) // the root ignores this token (rule B)
+	u := ExportURL(c.opts.BaseURL, py, true, Descriptor(req.Kind, req.DistrictID, time.Time{}, time.Time{}, py))
+	body, err := c.get(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	footer, rows, err := normalize.CheckReport(req.Kind, u, body)
+	if err != nil {
+		return nil, err
+	}
+	if !footer.Found {
+		return nil, fmt.Errorf("%s: no footer, cannot tell the as-of date: %w", u, normalize.ErrFooterMismatch)
+	}
+	return &Download{Request: req, Data: body, Footer: footer, AsOfDate: footer.AsOfDate, DataMonth: footer.DataMonth,
+		ProgramYear: programYearOfMonth(footer.DataMonth), Rows: rows, URL: u, Source: SourceHTTP}, nil
+}
+
+// validRequest checks a request's kind, district id and date.
+func validRequest(req Request) error {
+	switch req.Kind {
+	case normalize.ReportSummary:
+		if req.DistrictID != "" {
+			return fmt.Errorf("summary report takes no district id (got %q)", req.DistrictID)
+		}
+	case normalize.ReportDistrict, normalize.ReportDivision, normalize.ReportClub:
+		if !districtIDRe.MatchString(req.DistrictID) {
+			return fmt.Errorf("invalid district id %q", req.DistrictID)
+		}
+	default:
+		return fmt.Errorf("unknown report %q", req.Kind)
+	}
+	if req.Date != "" {
+		if _, err := ParseDate(req.Date); err != nil {
+			return err
+		}
+	}
+	return nil
+}

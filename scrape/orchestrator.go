@@ -1,0 +1,452 @@
+package scrape
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/store"
+)
+
+// ErrUnknownDistrict: a district asked for is not in the summary of the date.
+var ErrUnknownDistrict = errors.New("district not in the summary of that date")
+
+// DistrictReports are the per-district reports, in the order they are fetched.
+var DistrictReports = []normalize.ReportKind{normalize.ReportClub, normalize.ReportDivision, normalize.ReportDistrict}
+
+// storeReport maps an export report to its raw cache name.
+func storeReport(k normalize.ReportKind) store.Report {
+	switch k {
+	case normalize.ReportDistrict:
+		return store.ReportDistrict
+	case normalize.ReportDivision:
+		return store.ReportDivision
+	case normalize.ReportClub:
+		return store.ReportClub
+	}
+	return store.ReportSummary
+}
+
+// OrchestratorOptions configures an Orchestrator.
+type OrchestratorOptions struct {
+	// Fetcher downloads exports (an *HTTPClient or a browser *Scraper). Required.
+	Fetcher Fetcher
+	// Store receives the bytes (Raw().Put) and holds config/districts.json. Required.
+	Store *store.Store
+	// Districts, when set, is the exact set to collect (ids not in the
+	// date's summary are failures). Otherwise config/districts.json filters
+	// the summary's districts, unless AllDistricts is set or the file is
+	// missing or empty, in which case every district of the summary is collected.
+	Districts    []string
+	AllDistricts bool
+	// Concurrency is how many exports run at once (default 2).
+	Concurrency int
+	// Force re-downloads reports already in the cache.
+	Force bool
+	// BreakerFailures consecutive dashboard failures open the circuit
+	// breaker (default 5); it stays open for BreakerCooldown (default 60 s)
+	// and then lets one request through.
+	BreakerFailures int
+	BreakerCooldown time.Duration
+	Logger          *slog.Logger
+	// Progress, when set, is called after each report (from several
+	// goroutines, never at once).
+	Progress func(Progress)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Progress reports one finished report of a collection run.
+type Progress struct {
+	Date       string
+	DistrictID string // "" for the summary
+	Report     normalize.ReportKind
+	Done       int   // reports finished so far (fetched, skipped or failed)
+	Total      int   // reports in this run (known once the summary is in)
+	Skipped    bool  // already cached
+	Err        error // nil on success
+}
+
+// Outcome is the result of one district (or the summary) in a run.
+type Outcome string
+
+// Outcomes.
+const (
+	Succeeded Outcome = "succeeded"
+	Failed    Outcome = "failed"
+	Skipped   Outcome = "skipped" // everything was already cached
+)
+
+// RunStatus sums up a run.
+type RunStatus string
+
+// Run statuses, as in the predecessor's summary JSON.
+const (
+	StatusSuccess RunStatus = "success"
+	StatusPartial RunStatus = "partial"
+	StatusFailed  RunStatus = "failed"
+)
+
+// DistrictResult is what happened to one district.
+type DistrictResult struct {
+	ID      string
+	Outcome Outcome
+	Fetched int // reports downloaded and stored
+	Cached  int // reports skipped because cached
+	Errors  []error
+}
+
+// ReportFailure is one failed report.
+type ReportFailure struct {
+	DistrictID string // "" for the summary
+	Report     normalize.ReportKind
+	Err        error
+}
+
+// Result is the outcome of collecting one date.
+type Result struct {
+	RequestedDate string // "" when the latest data was asked for
+	// Date is the dashboard as-of date everything was stored under ("" when
+	// the summary could not be obtained).
+	Date            string
+	DataMonth       string
+	ProgramYear     string
+	IsClosingPeriod *bool
+	Summary         Outcome
+	SummaryErr      error
+	Districts       []DistrictResult
+	Errors          []ReportFailure
+	FilesCreated    int
+	BytesWritten    int64
+	Started         time.Time
+	Duration        time.Duration
+}
+
+// Counts returns the district tallies.
+func (r *Result) Counts() (total, succeeded, failed, skipped int) {
+	for _, d := range r.Districts {
+		total++
+		switch d.Outcome {
+		case Succeeded:
+			succeeded++
+		case Failed:
+			failed++
+		case Skipped:
+			skipped++
+		}
+	}
+	return
+}
+
+// Status is success when the summary and every district are in the cache,
+// failed when the summary is missing or no district is, partial otherwise.
+func (r *Result) Status() RunStatus {
+	total, ok, failed, skipped := r.Counts()
+	switch {
+	case r.Summary == Failed || total == 0 || ok+skipped == 0:
+		return StatusFailed
+	case failed > 0:
+		return StatusPartial
+	}
+	return StatusSuccess
+}
+
+// Orchestrator fills the raw cache from the dashboard: the summary of a date,
+// then the three reports of every selected district of that summary, with a
+// concurrency limit and a circuit breaker. One district's failure never stops
+// the others. Rate limiting is the Fetcher's (HTTPOptions.Limiter,
+// BrowserOptions.Limiter). Safe for concurrent use.
+type Orchestrator struct {
+	opts    OrchestratorOptions
+	log     *slog.Logger
+	breaker *gobreaker.CircuitBreaker[*Download]
+}
+
+// NewOrchestrator checks opts and returns an Orchestrator.
+func NewOrchestrator(opts OrchestratorOptions) (*Orchestrator, error) {
+	if opts.Fetcher == nil || opts.Store == nil {
+		return nil, errors.New("scrape: orchestrator needs a Fetcher and a Store")
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 2
+	}
+	if opts.BreakerFailures <= 0 {
+		opts.BreakerFailures = 5
+	}
+	if opts.BreakerCooldown <= 0 {
+		opts.BreakerCooldown = time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	opts.Districts = append([]string(nil), opts.Districts...)
+	for i, id := range opts.Districts {
+		v, err := store.ValidDistrictID(id)
+		if err != nil {
+			return nil, fmt.Errorf("scrape: district %q: %w", id, err)
+		}
+		opts.Districts[i] = v
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	o := &Orchestrator{opts: opts, log: log}
+	n := uint32(opts.BreakerFailures)
+	o.breaker = gobreaker.NewCircuitBreaker[*Download](gobreaker.Settings{
+		Name:        "dashboard",
+		MaxRequests: 1,
+		Timeout:     opts.BreakerCooldown,
+		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= n },
+		IsSuccessful: func(err error) bool {
+			return !dashboardFailure(err)
+		},
+		OnStateChange: func(name string, from, to gobreaker.State) {
+			log.Warn("circuit breaker", "name", name, "from", from.String(), "to", to.String())
+		},
+	})
+	return o, nil
+}
+
+// BreakerOpen reports whether the circuit breaker currently refuses requests.
+func (o *Orchestrator) BreakerOpen() bool { return o.breaker.State() == gobreaker.StateOpen }
+
+// fetch runs one request through the circuit breaker.
+func (o *Orchestrator) fetch(ctx context.Context, req Request) (*Download, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := o.breaker.Execute(func() (*Download, error) { return o.opts.Fetcher.Fetch(ctx, req) })
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		return nil, &FetchError{Request: req, Err: fmt.Errorf("%w (%v)", ErrCircuitOpen, err)}
+	}
+	return d, err
+}
+
+// put stores a verified download under its as-of date. It runs to the end
+// even when ctx is cancelled: the bytes are complete and verified, and the
+// store writes atomically.
+func (o *Orchestrator) put(ctx context.Context, d *Download) error {
+	var closing *bool
+	if c, known := d.IsClosingPeriod(); known {
+		closing = &c
+	}
+	info := store.PutInfo{RequestedDate: d.Request.Date, DataMonth: d.DataMonth, ProgramYear: d.ProgramYear,
+		IsClosingPeriod: closing, Source: d.Source}
+	return o.opts.Store.Raw().Put(context.WithoutCancel(ctx), d.AsOfDate, d.Request.DistrictID, storeReport(d.Request.Kind), d.Data, info)
+}
+
+// Scrape collects one date: date is the dashboard as-of date (YYYY-MM-DD),
+// or "" for whatever the dashboard shows now. The returned Result says what
+// happened to every district; the error is non-nil only for a bad date or a
+// cancelled context (the Result is still filled).
+func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error) {
+	res := &Result{RequestedDate: date, Started: o.opts.Now()}
+	defer func() { res.Duration = o.opts.Now().Sub(res.Started) }()
+	if date != "" {
+		if _, err := ParseDate(date); err != nil {
+			return res, err
+		}
+	}
+	log := o.log.With("op", "scrape", "date", date)
+	raw := o.opts.Store.Raw()
+
+	// 1. The summary: the date and its districts.
+	var summary []byte
+	if date != "" && !o.opts.Force && raw.Has(ctx, date, "", store.ReportSummary) {
+		b, err := raw.Get(ctx, date, "", store.ReportSummary)
+		if err == nil {
+			summary, res.Date, res.Summary = b, date, Skipped
+			if md, err := raw.Metadata(ctx, date); err == nil {
+				res.DataMonth, res.ProgramYear, res.IsClosingPeriod = md.DataMonth, md.ProgramYear, md.IsClosingPeriod
+			}
+		} else {
+			log.Warn("cached summary unreadable; downloading again", "err", err)
+		}
+	}
+	if summary == nil {
+		d, err := o.fetch(ctx, Request{Kind: normalize.ReportSummary, Date: date})
+		if err == nil && date == "" && !o.opts.Force && raw.Has(ctx, d.AsOfDate, "", store.ReportSummary) {
+			res.Summary = Skipped
+		} else if err == nil {
+			err = o.put(ctx, d)
+			res.Summary = Succeeded
+			if err == nil {
+				res.FilesCreated++
+				res.BytesWritten += int64(len(d.Data))
+			}
+		}
+		if err != nil {
+			res.Summary, res.SummaryErr = Failed, err
+			res.Errors = append(res.Errors, ReportFailure{Report: normalize.ReportSummary, Err: err})
+			log.Error("summary failed", "err", err)
+			return res, ctx.Err()
+		}
+		summary, res.Date = d.Data, d.AsOfDate
+		res.DataMonth, res.ProgramYear = d.DataMonth, d.ProgramYear
+		if c, known := d.IsClosingPeriod(); known {
+			res.IsClosingPeriod = &c
+		}
+	}
+	o.progress(Progress{Date: res.Date, Report: normalize.ReportSummary, Done: 1, Total: 1, Skipped: res.Summary == Skipped})
+
+	// 2. The districts of that date's summary, filtered.
+	ids, err := DistrictsFromSummary(summary)
+	if err != nil {
+		res.Summary, res.SummaryErr = Failed, fmt.Errorf("districts of the summary of %s: %w", res.Date, err)
+		res.Errors = append(res.Errors, ReportFailure{Report: normalize.ReportSummary, Err: res.SummaryErr})
+		return res, nil
+	}
+	targets, missing, err := o.targets(ctx, ids)
+	if err != nil {
+		res.Summary, res.SummaryErr = Failed, err
+		res.Errors = append(res.Errors, ReportFailure{Report: normalize.ReportSummary, Err: err})
+		return res, nil
+	}
+
+	// 3. Three reports per district, concurrently.
+	type job struct {
+		di   int
+		kind normalize.ReportKind
+	}
+	res.Districts = make([]DistrictResult, len(targets)+len(missing))
+	var jobs []job
+	for i, id := range targets {
+		res.Districts[i] = DistrictResult{ID: id}
+		for _, k := range DistrictReports {
+			if !o.opts.Force && raw.Has(ctx, res.Date, id, storeReport(k)) {
+				res.Districts[i].Cached++
+				continue
+			}
+			jobs = append(jobs, job{i, k})
+		}
+	}
+	for j, id := range missing {
+		err := fmt.Errorf("%w: %s on %s", ErrUnknownDistrict, id, res.Date)
+		res.Districts[len(targets)+j] = DistrictResult{ID: id, Outcome: Failed, Errors: []error{err}}
+		res.Errors = append(res.Errors, ReportFailure{DistrictID: id, Err: err})
+	}
+	total := len(jobs) + 1
+	var (
+		mu   sync.Mutex
+		done = 1
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, o.opts.Concurrency)
+	)
+	finish := func(j job, d *Download, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		dr := &res.Districts[j.di]
+		if err != nil {
+			dr.Errors = append(dr.Errors, err)
+			res.Errors = append(res.Errors, ReportFailure{DistrictID: dr.ID, Report: j.kind, Err: err})
+		} else {
+			dr.Fetched++
+			res.FilesCreated++
+			res.BytesWritten += int64(len(d.Data))
+		}
+		done++
+		o.progress(Progress{Date: res.Date, DistrictID: dr.ID, Report: j.kind, Done: done, Total: total, Err: err})
+	}
+	for _, j := range jobs {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			finish(j, nil, &FetchError{Request: Request{Kind: j.kind, DistrictID: res.Districts[j.di].ID, Date: res.Date}, Err: ctx.Err()})
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			req := Request{Kind: j.kind, DistrictID: res.Districts[j.di].ID, Date: res.Date}
+			d, err := o.fetch(ctx, req)
+			if err == nil && d.AsOfDate != res.Date {
+				err = &FetchError{Request: req, Err: fmt.Errorf("%w: got as of %s", normalize.ErrFooterMismatch, d.AsOfDate)}
+			}
+			if err == nil {
+				if perr := o.put(ctx, d); perr != nil {
+					err = fmt.Errorf("store %s: %w", req, perr)
+				}
+			}
+			if err != nil {
+				log.Warn("report failed", "district", req.DistrictID, "report", string(req.Kind), "err", err)
+			}
+			finish(j, d, err)
+		}()
+	}
+	wg.Wait()
+	for i := range targets {
+		dr := &res.Districts[i]
+		switch {
+		case len(dr.Errors) > 0:
+			dr.Outcome = Failed
+		case dr.Fetched == 0:
+			dr.Outcome = Skipped
+		default:
+			dr.Outcome = Succeeded
+		}
+	}
+	t, s, f, k := res.Counts()
+	log.Info("scrape done", "asOf", res.Date, "districts", t, "succeeded", s, "failed", f, "skipped", k,
+		"files", res.FilesCreated, "bytes", res.BytesWritten)
+	return res, ctx.Err()
+}
+
+func (o *Orchestrator) progress(p Progress) {
+	if o.opts.Progress != nil {
+		o.opts.Progress(p)
+	}
+}
+
+// targets filters the summary's district ids: the explicit list, else the
+// configured districts, else all. missing are explicit ids absent from the summary.
+func (o *Orchestrator) targets(ctx context.Context, ids []string) (targets, missing []string, err error) {
+	in := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	want := o.opts.Districts
+	explicit := len(want) > 0
+	if !explicit && !o.opts.AllDistricts {
+		configured, exists, err := o.opts.Store.Config().Load(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read district configuration: %w", err)
+		}
+		if exists && len(configured) > 0 {
+			want = configured
+		}
+	}
+	if len(want) == 0 {
+		return ids, nil, nil
+	}
+	seen := map[string]bool{}
+	for _, id := range want {
+		id = strings.ToUpper(id)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		switch {
+		case in[id]:
+			targets = append(targets, id)
+		case explicit:
+			missing = append(missing, id)
+		default:
+			o.log.Warn("configured district not in the summary; skipped", "district", id)
+		}
+	}
+	if len(targets) == 0 && len(missing) == 0 {
+		return nil, nil, errors.New("no configured district is in the summary of that date")
+	}
+	return targets, missing, nil
+}
