@@ -5,3 +5,24 @@
 // The main types are Builder (raw cache → normalize → validate → rank →
 // store), Store, Ranker and Scraper.
 package toaststats
+
+import (
+	"github.com/toaststats/toaststats/ranking"
+	"github.com/toaststats/toaststats/store"
+)
+
+// Store is the data directory: the raw CSV cache, the snapshot store and
+// the district configuration (see package store).
+type Store = store.Store
+
+// StoreOptions configure OpenStore.
+type StoreOptions = store.Options
+
+// OpenStore opens (creating when needed) the data directory dir.
+func OpenStore(dir string, opts store.Options) (*Store, error) {
+	return store.Open(dir, opts)
+}
+
+// Ranker computes the Borda-count rankings of all districts from the
+// all-districts summary (see package ranking). The zero value works.
+type Ranker = ranking.Ranker

@@ -1,0 +1,238 @@
+//go:build toaststats_wip
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+func init() {
+	register("build", "build snapshots from the raw CSV cache", runBuild)
+}
+
+// snapshotDataDir is the --data-dir default: $TOASTSTATS_DATA_DIR, else ./data.
+func snapshotDataDir(e env) string {
+	if d := e.getenv("TOASTSTATS_DATA_DIR"); d != "" {
+		return d
+	}
+	return "data"
+}
+
+// snapshotClock is the clock stamped into snapshots: time.Now, or the
+// fixed instant $TOASTSTATS_NOW (RFC 3339) so that runs are reproducible.
+func snapshotClock(e env) (func() time.Time, error) {
+	v := e.getenv("TOASTSTATS_NOW")
+	if v == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil, usageError("TOASTSTATS_NOW=%q: want an RFC 3339 time such as 2026-01-05T12:00:00Z", v)
+	}
+	return func() time.Time { return t }, nil
+}
+
+// snapshotLogger logs to stderr at warning level, or info with verbose.
+func snapshotLogger(e env, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// openSnapshotStore opens the data directory for the build, status and
+// verify commands.
+func openSnapshotStore(e env, dir string, now func() time.Time, log *slog.Logger) (*store.Store, error) {
+	st, err := toaststats.OpenStore(dir, store.Options{Logger: log, Now: now})
+	if err != nil {
+		return nil, fmt.Errorf("open data directory %s: %w", dir, err)
+	}
+	return st, nil
+}
+
+// newFlagSet returns a flag set for one command that reports errors
+// instead of exiting.
+func newSnapshotFlagSet(e env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: toaststats %s\n\nflags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseSnapshotFlags parses args; -h gives a nil error with done=true.
+func parseSnapshotFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return true, usageError("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return true, usageError("%s: unexpected arguments %q", fs.Name(), fs.Args())
+	}
+	return false, nil
+}
+
+// buildOutput is the --json summary of the build command.
+type buildOutput struct {
+	DataDir string                    `json:"dataDir"`
+	Results []*toaststats.BuildResult `json:"results"`
+	// Message is set when there was nothing to build.
+	Message string `json:"message,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+func runBuild(ctx context.Context, e env) error {
+	fs := newSnapshotFlagSet(e, "build", "build [--data-dir D] [--date YYYY-MM-DD | --all] [--json] [-v]\n\n"+
+		"Builds the snapshot of one collection date of the raw cache (default: the newest),\n"+
+		"or of every date without an up-to-date snapshot (--all).\n"+
+		"Exit status: 0 success, 1 partial or failed, 2 usage error or nothing cached.\n"+
+		"TOASTSTATS_NOW=<RFC 3339> fixes the clock stamped into snapshots (reproducible builds).")
+	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
+	date := fs.String("date", "", "collection date YYYY-MM-DD to build (default: the newest cached date)")
+	all := fs.Bool("all", false, "build every cached date without an up-to-date snapshot, in date order")
+	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
+	verbose := fs.Bool("v", false, "log progress to stderr")
+	if done, err := parseSnapshotFlags(fs, e.args); done {
+		return err
+	}
+	if *all && *date != "" {
+		return usageError("build: --date and --all are exclusive")
+	}
+	if *date != "" {
+		if err := store.ValidDate(*date); err != nil {
+			return usageError("build: --date %q: %v", *date, err)
+		}
+	}
+	now, err := snapshotClock(e)
+	if err != nil {
+		return err
+	}
+	log := snapshotLogger(e, *verbose)
+	st, err := openSnapshotStore(e, *dataDir, now, log)
+	if err != nil {
+		return err
+	}
+	b := toaststats.NewBuilder(st, toaststats.BuilderOptions{Logger: log, Now: now})
+	out := buildOutput{DataDir: *dataDir, Results: []*toaststats.BuildResult{}}
+
+	var buildErr error
+	switch {
+	case *all:
+		out.Results, buildErr = b.BuildAll(ctx)
+		if out.Results == nil {
+			out.Results = []*toaststats.BuildResult{}
+		}
+		if buildErr == nil && len(out.Results) == 0 {
+			out.Message = "every cached date has an up-to-date snapshot; nothing to build"
+		}
+	default:
+		d := *date
+		if d == "" {
+			dates, err := st.Raw().Dates(ctx)
+			if err != nil {
+				return fmt.Errorf("build: list cache dates: %w", err)
+			}
+			if len(dates) == 0 {
+				buildErr = fmt.Errorf("the raw cache in %s is empty: %w", *dataDir, toaststats.ErrNothingCached)
+				break
+			}
+			d = dates[len(dates)-1]
+		}
+		var res *toaststats.BuildResult
+		res, buildErr = b.Build(ctx, d)
+		if res != nil {
+			out.Results = append(out.Results, res)
+		}
+	}
+	if buildErr != nil {
+		out.Error = buildErr.Error()
+	}
+
+	if *asJSON {
+		if err := writeJSON(e.stdout, out); err != nil {
+			return err
+		}
+	} else {
+		printBuildResults(e.stdout, out)
+	}
+
+	switch {
+	case errors.Is(buildErr, toaststats.ErrNothingCached):
+		return exitCode(2, buildErr)
+	case buildErr != nil:
+		return exitCode(1, buildErr)
+	}
+	for _, r := range out.Results {
+		// A skip without a status is an older collection: nothing wrong.
+		if r.Status != snapshot.StatusSuccess && !(r.Skipped && r.Status == "") {
+			return exitCode(1, nil)
+		}
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// printBuildResults prints the human summary of build results.
+func printBuildResults(w io.Writer, out buildOutput) {
+	if out.Message != "" {
+		fmt.Fprintln(w, out.Message)
+	}
+	for _, r := range out.Results {
+		fmt.Fprintf(w, "snapshot %s  status %s  (collection %s)\n", r.SnapshotID, r.Status, r.CollectionDate)
+		if r.Skipped {
+			fmt.Fprintf(w, "  not published: %s\n", r.SkipReason)
+		}
+		if len(r.DistrictsIncluded) > 0 || len(r.DistrictsMissing) > 0 {
+			fmt.Fprintf(w, "  districts included: %d %s\n", len(r.DistrictsIncluded), shortList(r.DistrictsIncluded, 20))
+			fmt.Fprintf(w, "  districts missing:  %d %s\n", len(r.DistrictsMissing), shortList(r.DistrictsMissing, 20))
+		}
+		for _, de := range r.DistrictErrors {
+			rep := de.Report
+			if rep != "" {
+				rep = " " + rep
+			}
+			fmt.Fprintf(w, "    district %s%s: %s: %s\n", de.DistrictID, rep, de.Reason, de.Error)
+		}
+		if len(r.Errors) > 0 || len(r.Warnings) > 0 {
+			fmt.Fprintf(w, "  errors: %d  warnings: %d\n", len(r.Errors), len(r.Warnings))
+		}
+		for _, msg := range r.Errors {
+			fmt.Fprintf(w, "    error: %s\n", msg)
+		}
+		fmt.Fprintf(w, "  took %s\n", r.Duration.Round(time.Millisecond))
+	}
+}
+
+// shortList prints ids in brackets, cut after max.
+func shortList(ids []string, max int) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	if len(ids) <= max {
+		return "[" + strings.Join(ids, " ") + "]"
+	}
+	return "[" + strings.Join(ids[:max], " ") + fmt.Sprintf(" … +%d]", len(ids)-max)
+}

@@ -1,0 +1,833 @@
+package toaststats
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/ranking"
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+	"github.com/toaststats/toaststats/validate"
+)
+
+// ErrNothingCached is returned by Builder.Build when the raw cache holds no
+// report at all for the requested date, and by BuildAll when the cache is
+// empty. Collect data with `toaststats scrape` first.
+var ErrNothingCached = errors.New("nothing cached: run `toaststats scrape` first")
+
+// The reason codes of snapshot.DistrictError written by the Builder.
+const (
+	ReasonMissingReport    = "missing_report"
+	ReasonChecksumMismatch = "checksum_mismatch"
+	ReasonNoRows           = "no_rows"
+	ReasonParseError       = "parse_error"
+	ReasonNotInSummary     = "not_in_summary"
+)
+
+// snapshotSource is written as Metadata.Source.
+const snapshotSource = "toastmasters-dashboard"
+
+// BuilderOptions configure a Builder. The zero value works.
+type BuilderOptions struct {
+	// Logger receives progress and problems; nil discards.
+	Logger *slog.Logger
+	// Now is the clock for every timestamp written into a snapshot
+	// (createdAt, collectedAt, calculatedAt) and for the recorded processing
+	// duration; nil means time.Now. A fixed clock makes builds byte-for-byte
+	// reproducible.
+	Now func() time.Time
+	// Workers bounds how many districts are normalised at once; 0 means
+	// GOMAXPROCS.
+	Workers int
+}
+
+// Builder turns one collection date of the raw CSV cache into a published
+// snapshot: it reads the cached reports (never the network), normalises each
+// configured district, validates, ranks every district of the summary and
+// publishes through the store. It is the seed's SnapshotBuilder and
+// RefreshService. A Builder is safe for concurrent use, but two builds of
+// the same logical date race for the same snapshot id; run them one at a
+// time.
+type Builder struct {
+	store   *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	workers int
+}
+
+// NewBuilder returns a Builder that reads and writes through st.
+func NewBuilder(st *store.Store, opts BuilderOptions) *Builder {
+	b := &Builder{store: st, log: opts.Logger, now: opts.Now, workers: opts.Workers}
+	if b.log == nil {
+		b.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.workers <= 0 {
+		b.workers = runtime.GOMAXPROCS(0)
+	}
+	return b
+}
+
+// BuildResult is the outcome of building one collection date.
+type BuildResult struct {
+	// SnapshotID is the id of the snapshot built: its logical date.
+	SnapshotID string `json:"snapshotId"`
+	// CollectionDate is the raw-cache folder the snapshot was built from.
+	CollectionDate string `json:"collectionDate"`
+	// LogicalDate is the date the snapshot stands for (equal to SnapshotID):
+	// the as-of date, or the last day of the data month for closing-period
+	// data.
+	LogicalDate string `json:"logicalDate"`
+	// Status is the status of the snapshot built; empty when the build was
+	// skipped before anything was built (an older collection).
+	Status snapshot.Status `json:"status"`
+	// DistrictsIncluded are the configured districts written into the
+	// snapshot; DistrictsMissing the configured districts that are not.
+	DistrictsIncluded []string `json:"districtsIncluded"`
+	DistrictsMissing  []string `json:"districtsMissing"`
+	// DistrictErrors says why each missing or incomplete district is so.
+	DistrictErrors []snapshot.DistrictError `json:"districtErrors"`
+	// Errors and Warnings are as written into the snapshot metadata.
+	Errors   []string `json:"errors"`
+	Warnings []string `json:"warnings"`
+	// Skipped is true when nothing was published; SkipReason says why (an
+	// existing snapshot of the same logical date was built from a newer
+	// collection, or is successful while this build is not).
+	Skipped    bool   `json:"skipped"`
+	SkipReason string `json:"skipReason,omitempty"`
+	// Duration is the wall time the build took.
+	Duration time.Duration `json:"durationNs"`
+}
+
+// reportSlot is one per-district report with its raw-cache and normalize
+// names.
+type reportSlot struct {
+	report store.Report
+	kind   normalize.ReportKind
+}
+
+// districtReports are the three per-district reports, club report first.
+var districtReports = [3]reportSlot{
+	{store.ReportClub, normalize.ReportClub},
+	{store.ReportDivision, normalize.ReportDivision},
+	{store.ReportDistrict, normalize.ReportDistrict},
+}
+
+// rawFile is one raw file as read from the cache.
+type rawFile struct {
+	key  string // "all-districts.csv" or "district-<id>/<report>.csv"
+	data []byte
+	err  error
+}
+
+// districtInput is the raw input of one district.
+type districtInput struct {
+	id        string
+	inSummary bool // the district has a row in the summary
+	// summaryKnown is true when the summary was readable, so inSummary
+	// means something.
+	summaryKnown bool
+	files        [3]rawFile // in districtReports order
+}
+
+// buildInput is everything a build of one collection date reads, before
+// normalisation.
+type buildInput struct {
+	date         string
+	summary      rawFile
+	summaryRep   *normalize.SummaryReport
+	summaryErr   error // read or parse error of the summary
+	configured   []string
+	configExists bool
+	districts    []districtInput
+	footer       normalize.Footer
+	footerFrom   string // key of the file the footer was taken from
+	logicalDate  string
+	closing      *bool
+	digest       string
+	warnings     []string
+	rawMeta      *store.RawMetadata // nil when the date has no metadata.json
+}
+
+// load reads every raw file the build of date needs, decides the logical
+// date from the footers and computes the input digest.
+func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
+	if err := store.ValidDate(date); err != nil {
+		return nil, fmt.Errorf("build %s: %w", date, err)
+	}
+	raw := b.store.Raw()
+	avail, err := raw.Availability(ctx, date)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, store.ErrNotCached) {
+		return nil, fmt.Errorf("build %s: cache availability: %w", date, err)
+	}
+	if avail == nil || (!avail.HasSummary && len(avail.Districts) == 0) {
+		return nil, fmt.Errorf("build %s: no reports cached for this date: %w", date, ErrNothingCached)
+	}
+	in := &buildInput{date: date}
+	if md, err := raw.Metadata(ctx, date); err == nil {
+		in.rawMeta = md
+	} else if !errors.Is(err, store.ErrNotCached) && !errors.Is(err, store.ErrCorrupt) {
+		return nil, fmt.Errorf("build %s: raw metadata: %w", date, err)
+	}
+
+	// The summary.
+	in.summary = b.readRaw(ctx, date, "", store.ReportSummary)
+	if in.summary.err != nil {
+		if isIOError(in.summary.err) {
+			return nil, fmt.Errorf("build %s: %w", date, in.summary.err)
+		}
+		in.summaryErr = in.summary.err
+	} else {
+		rep, err := normalize.ReadSummary(in.summary.key, in.summary.data)
+		if err != nil {
+			in.summaryErr = err
+		} else {
+			in.summaryRep = rep
+		}
+	}
+
+	// The districts to build.
+	configured, exists, err := b.store.Config().Load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: district configuration: %w", date, err)
+	}
+	in.configExists = exists && len(configured) > 0
+	summaryIDs := map[string]bool{}
+	if in.summaryRep != nil {
+		for _, row := range in.summaryRep.Rows {
+			summaryIDs[row.DistrictID] = true
+		}
+	}
+	switch {
+	case in.configExists:
+		in.configured = slices.Clone(configured)
+	case in.summaryRep != nil:
+		for _, row := range in.summaryRep.Rows {
+			in.configured = append(in.configured, row.DistrictID)
+		}
+	default:
+		for id := range avail.Districts {
+			in.configured = append(in.configured, id)
+		}
+	}
+	slices.SortFunc(in.configured, ranking.CompareDistrictIDs)
+	in.configured = slices.Compact(in.configured)
+
+	in.districts = make([]districtInput, len(in.configured))
+	for i, id := range in.configured {
+		d := districtInput{id: id, inSummary: summaryIDs[id], summaryKnown: in.summaryRep != nil}
+		for j, slot := range districtReports {
+			d.files[j] = b.readRaw(ctx, date, id, slot.report)
+			if isIOError(d.files[j].err) {
+				return nil, fmt.Errorf("build %s: %w", date, d.files[j].err)
+			}
+		}
+		in.districts[i] = d
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	in.decideDates()
+	in.digest = in.computeDigest()
+	return in, nil
+}
+
+// readRaw reads one raw file; a missing file is a rawFile with an error.
+func (b *Builder) readRaw(ctx context.Context, date, districtID string, r store.Report) rawFile {
+	key := string(r) + ".csv"
+	if districtID != "" {
+		key = "district-" + districtID + "/" + key
+	}
+	data, err := b.store.Raw().Get(ctx, date, districtID, r)
+	if err != nil {
+		return rawFile{key: key, err: err}
+	}
+	return rawFile{key: key, data: data}
+}
+
+// isIOError reports whether err is a real I/O failure rather than a problem
+// of the cached file itself (absent or corrupt), or a cancelled context.
+func isIOError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *store.ChecksumError
+	switch {
+	case errors.As(err, &ce), errors.Is(err, fs.ErrNotExist), errors.Is(err, store.ErrNotCached):
+		return false
+	}
+	return true
+}
+
+// reasonOf classifies a read or parse error of a raw file.
+func reasonOf(err error) string {
+	var ce *store.ChecksumError
+	switch {
+	case errors.As(err, &ce):
+		return ReasonChecksumMismatch
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, store.ErrNotCached):
+		return ReasonMissingReport
+	case errors.Is(err, normalize.ErrNoRows):
+		return ReasonNoRows
+	}
+	return ReasonParseError
+}
+
+// footerOf parses the footer line of a raw report.
+func footerOf(data []byte) normalize.Footer {
+	data = bytes.TrimRight(data, "\r\n \t")
+	line := data
+	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+		line = data[i+1:]
+	}
+	f, err := normalize.ParseFooter(strings.TrimSpace(string(line)))
+	if err != nil {
+		return normalize.Footer{}
+	}
+	return f
+}
+
+// decideDates takes the footer of the summary (or else of the first
+// district report that has one) and derives the logical date: the last day
+// of the data month for closing-period data, otherwise the as-of date.
+func (in *buildInput) decideDates() {
+	candidates := []rawFile{in.summary}
+	for _, d := range in.districts {
+		candidates = append(candidates, d.files[:]...)
+	}
+	for _, f := range candidates {
+		if f.err != nil || len(f.data) == 0 {
+			continue
+		}
+		if ft := footerOf(f.data); ft.Found {
+			in.footer, in.footerFrom = ft, f.key
+			break
+		}
+	}
+	if !in.footer.Found {
+		in.logicalDate = in.date
+		in.warnings = append(in.warnings, fmt.Sprintf(
+			"no report of %s has a footer: the data month and closing period are unknown; the collection date is used as the as-of date", in.date))
+		return
+	}
+	in.logicalDate = in.footer.LogicalDate()
+	if closing, known := in.footer.IsClosingPeriod(); known {
+		in.closing = &closing
+	}
+	// Every other report should be as of the same date.
+	for _, f := range candidates {
+		if f.err != nil || len(f.data) == 0 || f.key == in.footerFrom {
+			continue
+		}
+		if ft := footerOf(f.data); ft.Found && (ft.AsOfDate != in.footer.AsOfDate || ft.DataMonth != in.footer.DataMonth) {
+			in.warnings = append(in.warnings, fmt.Sprintf("%s is %s as of %s, but %s is %s as of %s",
+				f.key, ft.DataMonth, ft.AsOfDate, in.footerFrom, in.footer.DataMonth, in.footer.AsOfDate))
+		}
+	}
+}
+
+// fetchedAt is when the raw files were written (the raw metadata
+// timestamp), or def when unknown.
+func (in *buildInput) fetchedAt(def time.Time) time.Time {
+	if in.rawMeta != nil && in.rawMeta.Timestamp > 0 {
+		return time.UnixMilli(in.rawMeta.Timestamp).UTC()
+	}
+	return def
+}
+
+// dataMonth is the data month of the input, or the collection month when
+// no footer was found.
+func (in *buildInput) dataMonth() string {
+	if in.footer.Found {
+		return in.footer.DataMonth
+	}
+	return in.date[:7]
+}
+
+// asOfDate is the dashboard's as-of date of the input.
+func (in *buildInput) asOfDate() string {
+	if in.footer.Found {
+		return in.footer.AsOfDate
+	}
+	return in.date
+}
+
+// computeDigest is the input checksum: the versions, the configured
+// districts, and the SHA-256 (or read problem) of every raw file read.
+func (in *buildInput) computeDigest() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "schema=%s\ncalculation=%s\nranking=%s\n", snapshot.SchemaVersion, snapshot.CalculationVersion, snapshot.RankingVersion)
+	if in.configExists {
+		fmt.Fprintf(h, "configured=%s\n", strings.Join(in.configured, ","))
+	} else {
+		fmt.Fprintf(h, "configured=*\n")
+	}
+	put := func(f rawFile) {
+		if f.err != nil {
+			fmt.Fprintf(h, "%s error=%s\n", f.key, reasonOf(f.err))
+			return
+		}
+		// Get verified the bytes against the recorded checksum: reuse it.
+		if in.rawMeta != nil {
+			if sum := in.rawMeta.Integrity.Checksums[f.key]; sum != "" {
+				fmt.Fprintf(h, "%s sha256=%s\n", f.key, strings.ToLower(sum))
+				return
+			}
+		}
+		sum := sha256.Sum256(f.data)
+		fmt.Fprintf(h, "%s sha256=%s\n", f.key, hex.EncodeToString(sum[:]))
+	}
+	put(in.summary)
+	for _, d := range in.districts {
+		for _, f := range d.files {
+			put(f)
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// existingSnapshot returns the metadata of the snapshot with id, or nil.
+func (b *Builder) existingSnapshot(ctx context.Context, id string) (*snapshot.Metadata, error) {
+	v, err := b.store.Snapshots().Get(ctx, id)
+	if err != nil {
+		if errors.Is(err, store.ErrSnapshotNotFound) || errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// An unreadable snapshot is rebuilt (Publish replaces it whole).
+		b.log.Warn("existing snapshot unreadable; it will be replaced", "snapshot", id, "err", err)
+		return nil, nil
+	}
+	md := v.Metadata
+	return &md, nil
+}
+
+// collectionOf is the collection date a snapshot was built from.
+func collectionOf(md *snapshot.Metadata) string {
+	if md.CollectionDate != "" {
+		return md.CollectionDate
+	}
+	return md.DataAsOfDate
+}
+
+// upToDate reports whether md is exactly what building in would produce.
+func (in *buildInput) upToDate(md *snapshot.Metadata) bool {
+	return md != nil && md.CollectionDate == in.date && md.InputChecksum == in.digest &&
+		md.SchemaVersion == snapshot.SchemaVersion && md.CalculationVersion == snapshot.CalculationVersion
+}
+
+// districtOutcome is the normalised result of one district.
+type districtOutcome struct {
+	district *snapshot.District
+	errs     []snapshot.DistrictError
+	warnings []string
+}
+
+// Build builds and publishes the snapshot of one collection date of the
+// raw cache. The error is ErrNothingCached (wrapped) when the cache has no
+// report for the date, or an I/O or context error; every problem with the
+// data itself is reported in the result's status, errors and warnings.
+func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResult, error) {
+	wallStart := time.Now()
+	start := b.now()
+	log := b.log.With("op", "build", "collectionDate", collectionDate)
+	in, err := b.load(ctx, collectionDate)
+	if err != nil {
+		return nil, err
+	}
+	res := &BuildResult{
+		SnapshotID:     in.logicalDate,
+		CollectionDate: collectionDate,
+		LogicalDate:    in.logicalDate,
+	}
+	existing, err := b.existingSnapshot(ctx, in.logicalDate)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: read existing snapshot %s: %w", collectionDate, in.logicalDate, err)
+	}
+	if existing != nil && collectionOf(existing) > collectionDate {
+		res.Skipped = true
+		res.SkipReason = fmt.Sprintf("snapshot %s was built from the newer collection %s; an older collection never replaces it",
+			in.logicalDate, collectionOf(existing))
+		res.Duration = time.Since(wallStart)
+		log.Info("build skipped", "snapshot", in.logicalDate, "reason", res.SkipReason)
+		return res, nil
+	}
+
+	snap, err := b.assemble(ctx, in, res)
+	if err != nil {
+		return nil, err
+	}
+	snap.Metadata.ProcessingDuration = b.now().Sub(start).Milliseconds()
+	if existing != nil && existing.Status == snapshot.StatusSuccess && snap.Metadata.Status != snapshot.StatusSuccess {
+		res.Skipped = true
+		res.SkipReason = fmt.Sprintf("snapshot %s (from collection %s) is successful and this build is %s: it is not replaced",
+			in.logicalDate, collectionOf(existing), snap.Metadata.Status)
+		res.Duration = time.Since(wallStart)
+		log.Warn("build not published", "snapshot", in.logicalDate, "reason", res.SkipReason)
+		return res, nil
+	}
+	if err := b.store.Snapshots().Publish(ctx, snap); errors.Is(err, store.ErrSuccessExists) {
+		res.Skipped = true
+		res.SkipReason = fmt.Sprintf("snapshot %s is successful and this build is %s: it is not replaced", in.logicalDate, snap.Metadata.Status)
+		res.Duration = time.Since(wallStart)
+		return res, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
+	}
+	res.Duration = time.Since(wallStart)
+	log.Info("snapshot published", "snapshot", in.logicalDate, "status", res.Status,
+		"districts", len(res.DistrictsIncluded), "missing", len(res.DistrictsMissing), "duration", res.Duration)
+	return res, nil
+}
+
+// assemble normalises, validates and ranks the input into a snapshot and
+// fills res.
+func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult) (*snapshot.Snapshot, error) {
+	now := b.now().UTC()
+	var summaryRows []snapshot.SummaryRow
+	summaryByID := map[string]*snapshot.SummaryRow{}
+	if in.summaryRep != nil {
+		summaryRows = in.summaryRep.Rows
+		for i := range summaryRows {
+			summaryByID[summaryRows[i].DistrictID] = &summaryRows[i]
+		}
+	}
+
+	// Normalise the districts in parallel; results keep configured order.
+	outcomes := make([]districtOutcome, len(in.districts))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(b.workers)
+	for i := range in.districts {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			outcomes[i] = normaliseDistrict(&in.districts[i], summaryByID[in.districts[i].id])
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	var (
+		errs      []string
+		warnings  = slices.Clone(in.warnings)
+		distErrs  []snapshot.DistrictError
+		districts []snapshot.District
+		included  []string
+		missing   []string
+		partial   bool
+	)
+	if in.summaryErr != nil {
+		partial = true
+		errs = append(errs, fmt.Sprintf("all-districts summary unusable (%s): no rankings: %v", reasonOf(in.summaryErr), in.summaryErr))
+	}
+	for i, o := range outcomes {
+		d := in.districts[i]
+		distErrs = append(distErrs, o.errs...)
+		for _, w := range o.warnings {
+			warnings = append(warnings, fmt.Sprintf("District %s: %s", d.id, w))
+		}
+		if o.district == nil {
+			missing = append(missing, d.id)
+			continue
+		}
+		included = append(included, d.id)
+		districts = append(districts, *o.district)
+	}
+	for _, de := range distErrs {
+		partial = true
+		errs = append(errs, fmt.Sprintf("District %s: %s: %s", de.DistrictID, de.Reason, de.Error))
+	}
+	if len(missing) > 0 {
+		errs = append(errs, fmt.Sprintf("Partial snapshot: %d of %d configured districts missing: %s",
+			len(missing), len(in.configured), strings.Join(missing, ", ")))
+	}
+
+	findings := validate.Validate(validate.Input{
+		Districts:      districts,
+		Summary:        summaryRows,
+		DataAsOfDate:   in.asOfDate(),
+		Now:            now,
+		CollectionDate: in.date,
+		DistrictErrors: distErrs,
+	})
+	for _, f := range findings {
+		if f.Code == validate.CodeDistrictUnavailable {
+			continue // already in errors, from distErrs
+		}
+		msg := f.Code + ": " + f.Message
+		if f.Severity == snapshot.SeverityError {
+			errs = append(errs, msg)
+		} else {
+			warnings = append(warnings, msg)
+		}
+	}
+
+	status := snapshot.StatusSuccess
+	switch {
+	case validate.HasErrors(findings):
+		status = snapshot.StatusFailed
+	case partial:
+		status = snapshot.StatusPartial
+	}
+
+	// Rank every district of the summary.
+	var rankings *snapshot.RankingsFile
+	if in.summaryRep != nil {
+		rows := ranking.Ranker{Now: b.now}.Rank(summaryRows)
+		sourceDate := in.summaryRep.Footer.AsOfDate
+		if sourceDate == "" {
+			sourceDate = in.date
+		}
+		rankings = &snapshot.RankingsFile{
+			Metadata: snapshot.RankingsMetadata{
+				SnapshotID:         in.logicalDate,
+				CalculatedAt:       now,
+				SchemaVersion:      snapshot.SchemaVersion,
+				CalculationVersion: snapshot.CalculationVersion,
+				RankingVersion:     snapshot.RankingVersion,
+				SourceCsvDate:      sourceDate,
+				CsvFetchedAt:       in.fetchedAt(now),
+				TotalDistricts:     len(rows),
+				FromCache:          true,
+			},
+			Rankings: rows,
+		}
+		byID := make(map[string]int, len(rows))
+		for i := range rows {
+			byID[rows[i].DistrictID] = i
+		}
+		for i := range districts {
+			if j, ok := byID[districts[i].DistrictID]; ok {
+				r := rows[j]
+				districts[i].Ranking = &r
+			}
+		}
+	}
+
+	files := make([]snapshot.DistrictFile, len(districts))
+	for i := range districts {
+		d := &districts[i]
+		if d.ProgramYear == "" && d.DataMonth != "" {
+			d.ProgramYear = normalize.ProgramYearOf(d.DataMonth)
+		}
+		files[i] = snapshot.DistrictFile{
+			DistrictID:   d.DistrictID,
+			DistrictName: "District " + d.DistrictID,
+			CollectedAt:  now,
+			Status:       snapshot.StatusSuccess,
+			Data:         *d,
+		}
+	}
+
+	md := snapshot.Metadata{
+		SnapshotID:          in.logicalDate,
+		CreatedAt:           now,
+		SchemaVersion:       snapshot.SchemaVersion,
+		CalculationVersion:  snapshot.CalculationVersion,
+		Status:              status,
+		ConfiguredDistricts: nonNil(in.configured),
+		SuccessfulDistricts: nonNil(included),
+		FailedDistricts:     nonNil(missing),
+		Errors:              nonNil(errs),
+		Warnings:            nonNil(warnings),
+		Findings:            findings,
+		DistrictErrors:      nonNil(distErrs),
+		Source:              snapshotSource,
+		DataAsOfDate:        in.asOfDate(),
+		IsClosingPeriodData: in.closing,
+		CollectionDate:      in.date,
+		LogicalDate:         in.logicalDate,
+		DataMonth:           in.dataMonth(),
+		ProgramYear:         normalize.ProgramYearOf(in.dataMonth()),
+		InputChecksum:       in.digest,
+	}
+	if rankings != nil {
+		md.RankingVersion = snapshot.RankingVersion
+	}
+
+	res.Status = status
+	res.DistrictsIncluded = nonNil(included)
+	res.DistrictsMissing = nonNil(missing)
+	res.DistrictErrors = nonNil(distErrs)
+	res.Errors = md.Errors
+	res.Warnings = md.Warnings
+	return &snapshot.Snapshot{Metadata: md, Districts: files, Rankings: rankings}, nil
+}
+
+// normaliseDistrict reads the three reports of one district and assembles
+// it. The club report is required: without it the district is missing.
+func normaliseDistrict(d *districtInput, summary *snapshot.SummaryRow) districtOutcome {
+	var o districtOutcome
+	fail := func(f rawFile, err error) {
+		o.errs = append(o.errs, snapshot.DistrictError{
+			DistrictID: d.id,
+			Reason:     reasonOf(err),
+			Report:     f.key[strings.LastIndexByte(f.key, '/')+1:],
+			Error:      err.Error(),
+		})
+	}
+	if allAbsent(d) {
+		de := snapshot.DistrictError{
+			DistrictID: d.id,
+			Reason:     ReasonMissingReport,
+			Error:      fmt.Sprintf("no report of district %s is cached for this date", d.id),
+		}
+		if d.summaryKnown && !d.inSummary {
+			de.Reason = ReasonNotInSummary
+			de.Error = fmt.Sprintf("district %s is not in this date's summary and has no cached reports", d.id)
+		}
+		o.errs = append(o.errs, de)
+		return o
+	}
+	var (
+		club     *normalize.ClubReport
+		division *normalize.DivisionReport
+		district *normalize.DistrictReport
+		err      error
+	)
+	for i, f := range d.files {
+		if f.err != nil {
+			fail(f, f.err)
+			continue
+		}
+		switch districtReports[i].kind {
+		case normalize.ReportClub:
+			club, err = normalize.ReadClubPerformance(f.key, f.data)
+		case normalize.ReportDivision:
+			division, err = normalize.ReadDivisionPerformance(f.key, f.data)
+		case normalize.ReportDistrict:
+			district, err = normalize.ReadDistrictPerformance(f.key, f.data)
+		}
+		if err != nil {
+			fail(f, err)
+		}
+	}
+	// A typed nil pointer must reach Assemble as a plain nil.
+	if club == nil {
+		return o
+	}
+	o.warnings = append(o.warnings, club.Warnings...)
+	if division != nil {
+		o.warnings = append(o.warnings, division.Warnings...)
+	}
+	if district != nil {
+		o.warnings = append(o.warnings, district.Warnings...)
+	}
+	if d.summaryKnown && !d.inSummary {
+		o.warnings = append(o.warnings, "not in the all-districts summary")
+	}
+	dist, ws, err := normalize.Assemble(d.id, club, division, district, summary)
+	if err != nil {
+		o.errs = append(o.errs, snapshot.DistrictError{DistrictID: d.id, Reason: ReasonParseError, Error: err.Error()})
+		return o
+	}
+	o.warnings = append(o.warnings, ws...)
+	o.district = dist
+	return o
+}
+
+// allAbsent reports whether none of the district's reports is cached.
+func allAbsent(d *districtInput) bool {
+	for _, f := range d.files {
+		if f.err == nil || reasonOf(f.err) != ReasonMissingReport {
+			return false
+		}
+	}
+	return true
+}
+
+// nonNil returns s, or an empty slice for nil, so JSON shows [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// Pending returns the collection dates of the raw cache, ascending, whose
+// snapshot is not up to date: no snapshot of their logical date, or one
+// built from an older collection, or from different input or versions.
+// A date whose logical date already has a snapshot from a newer collection
+// is not pending (building it would be skipped).
+func (b *Builder) Pending(ctx context.Context) ([]string, error) {
+	dates, err := b.store.Raw().Dates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pending: list cache dates: %w", err)
+	}
+	var out []string
+	for _, date := range dates {
+		in, err := b.load(ctx, date)
+		if errors.Is(err, ErrNothingCached) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pending: %w", err)
+		}
+		md, err := b.existingSnapshot(ctx, in.logicalDate)
+		if err != nil {
+			return nil, fmt.Errorf("pending: read snapshot %s: %w", in.logicalDate, err)
+		}
+		if md != nil && (in.upToDate(md) || collectionOf(md) > date) {
+			continue
+		}
+		out = append(out, date)
+	}
+	return out, nil
+}
+
+// BuildAll builds every pending collection date (see Pending) in date
+// order. It returns ErrNothingCached when the cache holds no date at all,
+// and an empty result when every snapshot is up to date. A date that fails
+// with an error does not stop the others; the errors are joined.
+func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
+	dates, err := b.store.Raw().Dates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build all: list cache dates: %w", err)
+	}
+	if len(dates) == 0 {
+		return nil, fmt.Errorf("build all: the raw cache is empty: %w", ErrNothingCached)
+	}
+	pending, err := b.Pending(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		results []*BuildResult
+		errs    []error
+	)
+	for _, date := range pending {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		res, err := b.Build(ctx, date)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		results = append(results, res)
+	}
+	return results, errors.Join(errs...)
+}

@@ -1,0 +1,510 @@
+package toaststats_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// fixedNow is the clock of every test build.
+var fixedNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func clock() time.Time { return fixedNow }
+
+// fixture describes which raw files of testdata/cache to load, and how to
+// damage them.
+type fixture struct {
+	dates []string
+	// skip lists raw keys ("2025-11-14/district-61/club-performance.csv")
+	// that are not put into the cache.
+	skip []string
+	// replace maps raw keys to other bytes, put with a matching checksum.
+	replace map[string][]byte
+	// corrupt lists raw keys whose bytes are changed on disk after Put, so
+	// that their checksum no longer matches.
+	corrupt []string
+	// config, when non-nil, is written as config/districts.json.
+	config []string
+}
+
+// openFixture copies the fixture's raw files into a fresh data directory
+// through the store and returns the store.
+func openFixture(t testing.TB, fx fixture) (*store.Store, string) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := toaststats.OpenStore(dir, store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, date := range fx.dates {
+		root := filepath.Join("testdata", "cache", date)
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			rel = filepath.ToSlash(rel)
+			key := date + "/" + rel
+			if slices.Contains(fx.skip, key) {
+				return nil
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if b, ok := fx.replace[key]; ok {
+				data = b
+			}
+			district, report := "", store.Report(strings.TrimSuffix(rel, ".csv"))
+			if i := strings.IndexByte(rel, '/'); i >= 0 {
+				district = strings.TrimPrefix(rel[:i], "district-")
+				report = store.Report(strings.TrimSuffix(rel[i+1:], ".csv"))
+			}
+			return st.Raw().Put(ctx, date, district, report, data, store.PutInfo{RequestedDate: date, Source: "fixture"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, key := range fx.corrupt {
+		path := filepath.Join(dir, "raw-csv", filepath.FromSlash(key))
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = bytes.Replace(b, []byte(`"1"`), []byte(`"2"`), 1)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fx.config != nil {
+		if _, err := st.Config().Replace(ctx, fx.config, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st, dir
+}
+
+func newBuilder(st *store.Store) *toaststats.Builder {
+	return toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: clock})
+}
+
+// snapshotFiles reads every file of snapshots/<id>/ (and current.json).
+func snapshotFiles(t testing.TB, dir, id string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	root := filepath.Join(dir, "snapshots", id)
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(root, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "current.json")); err == nil {
+		out["current.json"] = b
+	}
+	return out
+}
+
+// checkGolden compares files with testdata/golden/<name>/, or rewrites it
+// with -update.
+func checkGolden(t *testing.T, name string, files map[string][]byte) {
+	t.Helper()
+	gdir := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.RemoveAll(gdir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(gdir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for n, b := range files {
+			if err := os.WriteFile(filepath.Join(gdir, n), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	ents, err := os.ReadDir(gdir)
+	if err != nil {
+		t.Fatalf("golden %s missing (run go test -update): %v", gdir, err)
+	}
+	want := map[string]bool{}
+	for _, e := range ents {
+		want[e.Name()] = true
+		b, err := os.ReadFile(filepath.Join(gdir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := files[e.Name()]
+		if !ok {
+			t.Errorf("%s: file %s not written", name, e.Name())
+			continue
+		}
+		if !bytes.Equal(got, b) {
+			t.Errorf("%s: %s differs from the golden copy (run go test -update and review the diff)\n--- got ---\n%s", name, e.Name(), clip(got))
+		}
+	}
+	for n := range files {
+		if !want[n] {
+			t.Errorf("%s: unexpected file %s", name, n)
+		}
+	}
+}
+
+func clip(b []byte) string {
+	if len(b) > 3000 {
+		return string(b[:3000]) + "…"
+	}
+	return string(b)
+}
+
+func TestBuildSuccessMatchesGolden(t *testing.T) {
+	ctx := context.Background()
+	st, dir := openFixture(t, fixture{dates: []string{"2025-11-14"}})
+	res, err := newBuilder(st).Build(ctx, "2025-11-14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != snapshot.StatusSuccess || res.Skipped {
+		t.Fatalf("status %s skipped %v errors %q", res.Status, res.Skipped, res.Errors)
+	}
+	if res.SnapshotID != "2025-11-14" || res.LogicalDate != "2025-11-14" || res.CollectionDate != "2025-11-14" {
+		t.Errorf("ids: %+v", res)
+	}
+	if want := []string{"02", "42", "61", "F"}; !slices.Equal(res.DistrictsIncluded, want) {
+		t.Errorf("included %v, want %v", res.DistrictsIncluded, want)
+	}
+	if len(res.DistrictsMissing) != 0 || len(res.DistrictErrors) != 0 {
+		t.Errorf("missing %v errors %v", res.DistrictsMissing, res.DistrictErrors)
+	}
+	v, err := st.Snapshots().Current(ctx)
+	if err != nil || v.ID != "2025-11-14" {
+		t.Fatalf("current: %v %v", v, err)
+	}
+	md := v.Metadata
+	if md.DataAsOfDate != "2025-11-14" || md.DataMonth != "2025-11" || md.ProgramYear != "2025-2026" ||
+		md.IsClosingPeriodData == nil || *md.IsClosingPeriodData || md.InputChecksum == "" || !md.CreatedAt.Equal(fixedNow) {
+		t.Errorf("metadata: %+v", md)
+	}
+	rk, err := v.Rankings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rk.Metadata.TotalDistricts != 4 || len(rk.Rankings) != 4 {
+		t.Errorf("rankings: %d districts, %d rows", rk.Metadata.TotalDistricts, len(rk.Rankings))
+	}
+	df, err := v.District(ctx, "61")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if df.Data.Ranking == nil || df.Data.Summary == nil || len(df.Data.ClubDetails) != 4 || df.DistrictName != "District 61" {
+		t.Errorf("district 61: ranking %v summary %v clubs %d", df.Data.Ranking, df.Data.Summary, len(df.Data.ClubDetails))
+	}
+	checkGolden(t, "success-2025-11-14", snapshotFiles(t, dir, "2025-11-14"))
+}
+
+func TestBuildPartial(t *testing.T) {
+	const date = "2025-11-14"
+	zeroRows := func() []byte {
+		b, err := os.ReadFile("testdata/cache/2025-11-14/district-61/club-performance.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitAfter(string(b), "\r\n")
+		return []byte(lines[0] + lines[len(lines)-2]) // header + footer
+	}()
+	tests := []struct {
+		name       string
+		fx         fixture
+		reason     string
+		report     string
+		missing    []string
+		wantStatus snapshot.Status
+	}{
+		{"missing club report", fixture{skip: []string{date + "/district-61/club-performance.csv"}},
+			toaststats.ReasonMissingReport, "club-performance.csv", []string{"61"}, snapshot.StatusPartial},
+		{"missing division report", fixture{skip: []string{date + "/district-61/division-performance.csv"}},
+			toaststats.ReasonMissingReport, "division-performance.csv", nil, snapshot.StatusPartial},
+		{"checksum mismatch", fixture{corrupt: []string{date + "/district-42/club-performance.csv"}},
+			toaststats.ReasonChecksumMismatch, "club-performance.csv", []string{"42"}, snapshot.StatusPartial},
+		{"zero-row club report", fixture{replace: map[string][]byte{date + "/district-61/club-performance.csv": zeroRows}},
+			toaststats.ReasonNoRows, "club-performance.csv", []string{"61"}, snapshot.StatusPartial},
+		{"configured district absent", fixture{config: []string{"42", "99"}},
+			toaststats.ReasonNotInSummary, "", []string{"99"}, snapshot.StatusPartial},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			tc.fx.dates = []string{date}
+			st, _ := openFixture(t, tc.fx)
+			res, err := newBuilder(st).Build(ctx, date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.wantStatus || res.Skipped {
+				t.Fatalf("status %s skipped %v, want %s; errors %q", res.Status, res.Skipped, tc.wantStatus, res.Errors)
+			}
+			if !slices.Equal(res.DistrictsMissing, nonNilStrings(tc.missing)) {
+				t.Errorf("missing %v, want %v", res.DistrictsMissing, tc.missing)
+			}
+			if len(res.DistrictErrors) != 1 {
+				t.Fatalf("district errors %+v, want one", res.DistrictErrors)
+			}
+			de := res.DistrictErrors[0]
+			if de.Reason != tc.reason || de.Report != tc.report || de.Error == "" {
+				t.Errorf("district error %+v, want reason %s report %s", de, tc.reason, tc.report)
+			}
+			if len(res.Errors) == 0 {
+				t.Error("a partial snapshot lists no errors")
+			}
+			// Published, never current.
+			v, err := st.Snapshots().Get(ctx, date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Metadata.Status != snapshot.StatusPartial || len(v.Metadata.DistrictErrors) != 1 {
+				t.Errorf("stored metadata status %s district errors %v", v.Metadata.Status, v.Metadata.DistrictErrors)
+			}
+			if _, err := st.Snapshots().Current(ctx); !errors.Is(err, store.ErrNoSnapshot) {
+				t.Errorf("current after a partial build: %v, want ErrNoSnapshot", err)
+			}
+		})
+	}
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func TestBuildFailedOnValidationError(t *testing.T) {
+	ctx := context.Background()
+	const date = "2025-11-14"
+	key := date + "/district-42/club-performance.csv"
+	b, err := os.ReadFile("testdata/cache/" + key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same club number twice: a validation error (DUPLICATE_CLUB_ID or
+	// the like), not a read problem.
+	lines := strings.SplitAfter(string(b), "\r\n")
+	dup := append(slices.Clone(lines[:2]), lines[1:]...)
+	st, _ := openFixture(t, fixture{dates: []string{date}, replace: map[string][]byte{key: []byte(strings.Join(dup, ""))}})
+	res, err := newBuilder(st).Build(ctx, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != snapshot.StatusFailed {
+		t.Fatalf("status %s, want failed; errors %q warnings %q", res.Status, res.Errors, res.Warnings)
+	}
+	v, err := st.Snapshots().Get(ctx, date)
+	if err != nil {
+		t.Fatalf("a failed snapshot is kept for debugging: %v", err)
+	}
+	if v.Metadata.Status != snapshot.StatusFailed || len(v.Metadata.Errors) == 0 {
+		t.Errorf("stored: %s %q", v.Metadata.Status, v.Metadata.Errors)
+	}
+	for _, f := range v.Metadata.Findings {
+		if f.Severity == snapshot.SeverityWarning && slices.Contains(v.Metadata.Errors, f.Code+": "+f.Message) {
+			t.Errorf("warning %q listed among errors", f.Message)
+		}
+	}
+	if _, err := st.Snapshots().Current(ctx); !errors.Is(err, store.ErrNoSnapshot) {
+		t.Errorf("current after a failed build: %v", err)
+	}
+}
+
+func TestClosingPeriodRemapAndReplacement(t *testing.T) {
+	ctx := context.Background()
+	t.Run("newer replaces older", func(t *testing.T) {
+		st, _ := openFixture(t, fixture{dates: []string{"2025-12-03", "2025-12-05"}})
+		b := newBuilder(st)
+		r1, err := b.Build(ctx, "2025-12-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r1.SnapshotID != "2025-11-30" || r1.LogicalDate != "2025-11-30" || r1.Status != snapshot.StatusSuccess || r1.Skipped {
+			t.Fatalf("first: %+v", r1)
+		}
+		v, err := st.Snapshots().Get(ctx, "2025-11-30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := v.Metadata
+		if md.CollectionDate != "2025-12-03" || md.DataAsOfDate != "2025-12-03" || md.LogicalDate != "2025-11-30" ||
+			md.DataMonth != "2025-11" || md.IsClosingPeriodData == nil || !*md.IsClosingPeriodData || md.ProgramYear != "2025-2026" {
+			t.Errorf("closing metadata: %+v", md)
+		}
+		r2, err := b.Build(ctx, "2025-12-05")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r2.Skipped || r2.SnapshotID != "2025-11-30" {
+			t.Fatalf("newer collection: %+v", r2)
+		}
+		v, err = st.Snapshots().Get(ctx, "2025-11-30")
+		if err != nil || v.Metadata.CollectionDate != "2025-12-05" {
+			t.Fatalf("after newer: %v %v", v, err)
+		}
+		// The older collection never replaces the newer one.
+		r3, err := b.Build(ctx, "2025-12-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r3.Skipped || r3.SkipReason == "" || r3.Status != "" {
+			t.Fatalf("older collection after newer: %+v", r3)
+		}
+		v, err = st.Snapshots().Get(ctx, "2025-11-30")
+		if err != nil || v.Metadata.CollectionDate != "2025-12-05" {
+			t.Fatalf("older replaced newer: %v %v", v.Metadata.CollectionDate, err)
+		}
+		if _, err := os.Stat(filepath.Join(st.Dir(), "snapshots", "2025-12-03")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a closing-period collection wrote a snapshot under its collection date: %v", err)
+		}
+		// Nothing is pending: 12-03 is superseded, 12-05 is up to date.
+		p, err := b.Pending(ctx)
+		if err != nil || len(p) != 0 {
+			t.Errorf("pending %v %v", p, err)
+		}
+	})
+	t.Run("BuildAll in date order keeps the newest", func(t *testing.T) {
+		st, _ := openFixture(t, fixture{dates: []string{"2025-11-14", "2025-12-03", "2025-12-05"}})
+		b := newBuilder(st)
+		p, err := b.Pending(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"2025-11-14", "2025-12-03", "2025-12-05"}; !slices.Equal(p, want) {
+			t.Fatalf("pending %v want %v", p, want)
+		}
+		res, err := b.BuildAll(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != 3 {
+			t.Fatalf("%d results", len(res))
+		}
+		cur, err := st.Snapshots().Current(ctx)
+		if err != nil || cur.ID != "2025-11-30" || cur.Metadata.CollectionDate != "2025-12-05" {
+			t.Fatalf("current %v %v", cur, err)
+		}
+	})
+}
+
+func TestRebuildIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	st, dir := openFixture(t, fixture{dates: []string{"2025-11-14"}})
+	b := newBuilder(st)
+	if _, err := b.Build(ctx, "2025-11-14"); err != nil {
+		t.Fatal(err)
+	}
+	first := snapshotFiles(t, dir, "2025-11-14")
+	p, err := b.Pending(ctx)
+	if err != nil || len(p) != 0 {
+		t.Fatalf("pending after build: %v %v", p, err)
+	}
+	res, err := b.BuildAll(ctx)
+	if err != nil || len(res) != 0 {
+		t.Fatalf("BuildAll with nothing pending: %v %v", res, err)
+	}
+	// An explicit rebuild writes the same content.
+	if _, err := b.Build(ctx, "2025-11-14"); err != nil {
+		t.Fatal(err)
+	}
+	second := snapshotFiles(t, dir, "2025-11-14")
+	if len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
+	for n, b1 := range first {
+		if !bytes.Equal(b1, second[n]) {
+			t.Errorf("%s differs after a rebuild", n)
+		}
+	}
+	// A changed input makes the date pending again.
+	cfg := []string{"42", "61"}
+	if _, err := st.Config().Replace(ctx, cfg, "test"); err != nil {
+		t.Fatal(err)
+	}
+	p, err = b.Pending(ctx)
+	if err != nil || !slices.Equal(p, []string{"2025-11-14"}) {
+		t.Errorf("pending after a config change: %v %v", p, err)
+	}
+}
+
+func TestNothingCached(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openFixture(t, fixture{})
+	b := newBuilder(st)
+	if _, err := b.Build(ctx, "2025-11-14"); !errors.Is(err, toaststats.ErrNothingCached) ||
+		!strings.Contains(err.Error(), "toaststats scrape") {
+		t.Errorf("Build on an empty cache: %v", err)
+	}
+	if _, err := b.BuildAll(ctx); !errors.Is(err, toaststats.ErrNothingCached) {
+		t.Errorf("BuildAll on an empty cache: %v", err)
+	}
+	if _, err := b.Build(ctx, "2025-02-30"); err == nil || errors.Is(err, toaststats.ErrNothingCached) {
+		t.Errorf("Build of an invalid date: %v", err)
+	}
+}
+
+func TestStatusReportsCacheAndSnapshot(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openFixture(t, fixture{dates: []string{"2025-12-03"},
+		skip:    []string{"2025-12-03/district-F/division-performance.csv"},
+		corrupt: []string{"2025-12-03/district-02/district-performance.csv"}})
+	b := newBuilder(st)
+	cs, err := b.Status(ctx, "2025-12-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.LogicalDate != "2025-11-30" || !cs.Pending || cs.Snapshot != nil || cs.Summary.State != "ok" || len(cs.Districts) != 4 {
+		t.Fatalf("status before build: %+v", cs)
+	}
+	states := map[string]string{}
+	for _, d := range cs.Districts {
+		for _, r := range d.Reports {
+			states[d.DistrictID+"/"+r.File] = r.State
+		}
+	}
+	if states["F/division-performance.csv"] != toaststats.ReasonMissingReport ||
+		states["02/district-performance.csv"] != toaststats.ReasonChecksumMismatch ||
+		states["61/club-performance.csv"] != "ok" {
+		t.Errorf("report states %v", states)
+	}
+	if _, err := b.Build(ctx, "2025-12-03"); err != nil {
+		t.Fatal(err)
+	}
+	cs, err = b.Status(ctx, "2025-12-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Snapshot == nil || cs.Snapshot.Status != snapshot.StatusPartial || !cs.Snapshot.UpToDate || cs.Pending {
+		t.Errorf("status after build: %+v %+v", cs, cs.Snapshot)
+	}
+}
