@@ -62,11 +62,32 @@ type District struct {
 	// Ranking is this district's ranking row, when rankings were computed.
 	Ranking *DistrictRanking `json:"ranking,omitempty"`
 
+	// Sources describes each report the district was assembled from, for
+	// cross-report checks.
+	Sources []ReportSource `json:"sources,omitempty"`
+
 	// The predecessor copied the raw CSV records through; they are read when
 	// present (predecessor data directories) and never written by toaststats.
 	DistrictPerformance []map[string]any `json:"districtPerformance,omitempty"`
 	DivisionPerformance []map[string]any `json:"divisionPerformance,omitempty"`
 	ClubPerformance     []map[string]any `json:"clubPerformance,omitempty"`
+}
+
+// ReportSource describes one report a District was assembled from: its
+// footer, how many clubs, members and payments it holds (Members and
+// Payments are -1 when the report has no such column), and which clubs were
+// listed twice, missing or extra compared with the club report.
+type ReportSource struct {
+	// Report is the report's file name, e.g. "club-performance.csv".
+	Report       string   `json:"report"`
+	AsOfDate     string   `json:"asOfDate,omitempty"`
+	DataMonth    string   `json:"dataMonth,omitempty"`
+	Clubs        int      `json:"clubs"`
+	Members      int      `json:"members"`
+	Payments     int      `json:"payments"`
+	Duplicates   []string `json:"duplicates,omitempty"`
+	MissingClubs []string `json:"missingClubs,omitempty"`
+	ExtraClubs   []string `json:"extraClubs,omitempty"`
 }
 
 // Membership is the district's member counts and membership payments.
