@@ -13,6 +13,9 @@ var (
 	ErrNoData = errors.New("analytics: no data")
 	// ErrClubNotFound means the club is in no point of the series.
 	ErrClubNotFound = errors.New("analytics: club not found")
+	// ErrScopeNotFound means no point has a club in the division, area or
+	// club asked for.
+	ErrScopeNotFound = errors.New("analytics: division, area or club not found")
 )
 
 // Point is one district on one logical date: the input unit of every
@@ -520,6 +523,13 @@ type UnitStanding struct {
 	VisitsRequired  *int `json:"visitsRequired,omitempty"`
 	NovVisitsNeeded *int `json:"novVisitsNeeded,omitempty"`
 	MayVisitsNeeded *int `json:"mayVisitsNeeded,omitempty"`
+	// VisitsMet (areas only) is true when both rounds reached 75% of the
+	// club base, the visit condition of area recognition.
+	VisitsMet *bool `json:"visitsMet,omitempty"`
+	// GoalsSource is "dashboard" when the tiers come from the report's goal
+	// columns, "derived" when those were missing and the spec §3.6 formulas
+	// were applied to the club base.
+	GoalsSource string `json:"goalsSource"`
 }
 
 // DivisionStanding is a division and its areas.

@@ -1,0 +1,251 @@
+package analytics
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// Recognition states of distinguished counts (spec §3.5).
+const (
+	RecognitionProvisional = "provisional"
+	RecognitionConfirmed   = "confirmed"
+)
+
+// Projection methods.
+const (
+	MethodLinearTrend  = "linear-trend"
+	MethodCurrentCount = "current-count"
+)
+
+var goalDescriptions = [10]string{
+	"Level 1 awards (4)",
+	"Level 2 awards (2)",
+	"More Level 2 awards (2 more)",
+	"Level 3 awards (2)",
+	"Level 4, Path Completion or DTM award (1)",
+	"More Level 4, Path Completion or DTM awards (1 more)",
+	"New members (4)",
+	"More new members (4 more)",
+	"Club officers trained (4 in each round)",
+	"Membership-renewal dues on time and officer list on time",
+}
+
+// recognitionOn is provisional before April 1 of the program year and
+// confirmed from April 1 (the date's month, read from the string).
+func recognitionOn(date string) string {
+	if _, m, ok := parseYM(date); ok && m >= 4 && m <= 6 {
+		return RecognitionConfirmed
+	}
+	return RecognitionProvisional
+}
+
+// computeGoals applies the spec §3.4 goal rules to the raw columns.
+func computeGoals(g snapshot.GoalCounts) [10]bool {
+	return [10]bool{
+		g.Level1s >= 4,
+		g.Level2s >= 2,
+		g.Level2s >= 2 && g.AddLevel2s >= 2,
+		g.Level3s >= 2,
+		g.Level4s >= 1,
+		g.Level4s >= 1 && g.AddLevel4s >= 1,
+		g.NewMembers >= 4,
+		g.NewMembers >= 4 && g.AddNewMembers >= 4,
+		g.OfficersRound1 >= 4 && g.OfficersRound2 >= 4,
+		g.OfficerListOnTime >= 1 && (g.DuesOnTimeOct >= 1 || g.DuesOnTimeApr >= 1),
+	}
+}
+
+// clubGoals is the club's ten goals: the normalised flags, or computed from
+// the columns when no flag is set.
+func clubGoals(c *snapshot.Club) [10]bool {
+	for _, g := range c.DCPGoals {
+		if g {
+			return c.DCPGoals
+		}
+	}
+	return computeGoals(c.Goals)
+}
+
+func dcpGoalAnalysis(d *snapshot.District) DCPGoalAnalysis {
+	var counts [10]int
+	n := 0
+	for i := range d.ClubDetails {
+		c := &d.ClubDetails[i]
+		if c.Status == snapshot.ClubSuspended {
+			continue
+		}
+		n++
+		for k, met := range clubGoals(c) {
+			if met {
+				counts[k]++
+			}
+		}
+	}
+	a := DCPGoalAnalysis{ClubsConsidered: n, Goals: make([]GoalAnalysis, 10)}
+	for k := range counts {
+		p := 0.0
+		if n > 0 {
+			p = round(float64(counts[k])/float64(n)*100, 1)
+		}
+		a.Goals[k] = GoalAnalysis{GoalNumber: k + 1, Description: goalDescriptions[k], ClubsAchieved: counts[k], AchievementPercentage: p}
+	}
+	sorted := append([]GoalAnalysis(nil), a.Goals...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ClubsAchieved > sorted[j].ClubsAchieved })
+	a.MostCommonlyAchieved = append([]GoalAnalysis(nil), sorted[:5]...)
+	for i := 9; i >= 5; i-- {
+		a.LeastCommonlyAchieved = append(a.LeastCommonlyAchieved, sorted[i])
+	}
+	return a
+}
+
+// fitAt fits y = a + b·x by least squares and evaluates it at x0; ok false
+// when the xs do not vary.
+func fitAt(xs, ys []float64, x0 float64) (float64, bool) {
+	n := float64(len(xs))
+	var sx, sy, sxx, sxy float64
+	for i := range xs {
+		sx += xs[i]
+		sy += ys[i]
+		sxx += xs[i] * xs[i]
+		sxy += xs[i] * ys[i]
+	}
+	den := n*sxx - sx*sx
+	if len(xs) < 2 || den == 0 {
+		return 0, false
+	}
+	b := (n*sxy - sx*sy) / den
+	a := (sy - b*sx) / n
+	return a + b*x0, true
+}
+
+func activeClubCount(d *snapshot.District) int {
+	n := 0
+	for i := range d.ClubDetails {
+		if d.ClubDetails[i].Status != snapshot.ClubSuspended {
+			n++
+		}
+	}
+	return n
+}
+
+// projection extrapolates each level's count over the last point's program
+// year to its June 30.
+func (s *series) projection(current LevelCounts) Projection {
+	last := s.last()
+	py := pointProgramYear(last)
+	bounds := programYearBounds(py)
+	pr := Projection{TargetDate: bounds.EndDate, Current: current, Projected: current,
+		FromDate: last.Date, ToDate: last.Date, PointsUsed: 1, Method: MethodCurrentCount}
+	var xs []float64
+	var ys [4][]float64
+	for i := range s.points {
+		p := &s.points[i]
+		if pointProgramYear(p) != py {
+			continue
+		}
+		x, ok := dayNumber(p.Date)
+		if !ok {
+			continue
+		}
+		if len(xs) == 0 {
+			pr.FromDate = p.Date
+		}
+		lc := levelCounts(p.District)
+		xs = append(xs, float64(x))
+		for k, v := range [4]int{lc.Distinguished, lc.Select, lc.Presidents, lc.Smedley} {
+			ys[k] = append(ys[k], float64(v))
+		}
+	}
+	pr.PointsUsed = len(xs)
+	end, endOK := dayNumber(bounds.EndDate)
+	cap := activeClubCount(last.District)
+	var proj [4]int
+	fitted := endOK
+	for k := range ys {
+		v, ok := fitAt(xs, ys[k], float64(end))
+		if !ok {
+			fitted = false
+			break
+		}
+		proj[k] = min(max(0, int(v+0.5)), cap)
+	}
+	if !fitted {
+		pr.Description = fmt.Sprintf("Too little history in program year %s (%d point(s)) to fit a trend: the projection is the current count.", py, len(xs))
+		if len(xs) == 0 {
+			pr.PointsUsed = 0
+		}
+		return pr
+	}
+	pr.Method = MethodLinearTrend
+	pr.Projected = LevelCounts{Distinguished: proj[0], Select: proj[1], Presidents: proj[2], Smedley: proj[3]}
+	pr.Projected.Total = min(proj[0]+proj[1]+proj[2]+proj[3], cap)
+	pr.Description = fmt.Sprintf("Least-squares straight line through the count of each level at each of the %d points of program year %s (%s to %s), "+
+		"evaluated at %s; each level is rounded and kept between 0 and the %d clubs not suspended, and the total is the sum of the levels (at most %d). "+
+		"A straight line ignores the spring rush of goals and clubs moving between levels: a rough guide, not a forecast.",
+		len(xs), py, pr.FromDate, last.Date, bounds.EndDate, cap, cap)
+	return pr
+}
+
+// achievements records each club's first level and every rise, within each
+// program year, from the reported letters.
+func (s *series) achievements() []Achievement {
+	out := []Achievement{}
+	best := map[string]int{}
+	py := ""
+	for i := range s.points {
+		p := &s.points[i]
+		if cur := pointProgramYear(p); cur != py {
+			py = cur
+			best = map[string]int{}
+		}
+		for k := range p.District.ClubDetails {
+			c := &p.District.ClubDetails[k]
+			r := snapshot.LevelRank(reportedLevel(c))
+			if r > 0 && r > best[c.ClubID] {
+				best[c.ClubID] = r
+				out = append(out, Achievement{ClubID: c.ClubID, ClubName: c.ClubName,
+					Level: levelName(reportedLevel(c)), AchievedDate: p.Date, GoalsAchieved: c.GoalsMet})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].AchievedDate != out[j].AchievedDate {
+			return out[i].AchievedDate > out[j].AchievedDate
+		}
+		return out[i].ClubID < out[j].ClubID
+	})
+	return out
+}
+
+func (s *series) distinguished(previousYear *Point) *DistinguishedReport {
+	last := s.last()
+	cur := levelCounts(last.District)
+	r := &DistinguishedReport{
+		DistrictID:              s.districtID(),
+		Date:                    last.Date,
+		Recognition:             recognitionOn(last.Date),
+		DistinguishedClubs:      cur,
+		DistinguishedProjection: s.projection(cur),
+		Achievements:            s.achievements(),
+		DCPGoalAnalysis:         dcpGoalAnalysis(last.District),
+	}
+	if previousYear != nil && previousYear.District != nil {
+		prev := levelCounts(previousYear.District)
+		r.YearOverYearComparison = &DistinguishedYoY{
+			PreviousDate: previousYear.Date, CurrentTotal: cur.Total, PreviousTotal: prev.Total,
+			Change: cur.Total - prev.Total, PercentageChange: pct(float64(prev.Total), float64(cur.Total)),
+			CurrentByLevel: cur, PreviousByLevel: prev,
+		}
+	}
+	return r
+}
+
+func distinguishedClubAnalytics(points []Point, previousYear *Point) (*DistinguishedReport, error) {
+	s, err := newSeries(points)
+	if err != nil {
+		return nil, err
+	}
+	return s.distinguished(previousYear), nil
+}

@@ -1,0 +1,338 @@
+package analytics
+
+import (
+	"sort"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// clubTrends builds the trend of every club of the last point across the
+// series, with its current health.
+func (s *series) clubTrends() []ClubTrend {
+	last := s.last()
+	py := pointProgramYear(last)
+	clubs := last.District.ClubDetails
+	out := make([]ClubTrend, len(clubs))
+	idx := make(map[string]int, len(clubs))
+	for j := range clubs {
+		idx[clubs[j].ClubID] = j
+		out[j].MembershipTrend = make([]DatedCount, 0, len(s.points))
+		out[j].DCPGoalsTrend = make([]DatedGoals, 0, len(s.points))
+		out[j].PaymentsTrend = []DatedCount{}
+	}
+	for i := range s.points {
+		p := &s.points[i]
+		for k := range p.District.ClubDetails {
+			c := &p.District.ClubDetails[k]
+			j, ok := idx[c.ClubID]
+			if !ok {
+				continue
+			}
+			t := &out[j]
+			t.MembershipTrend = append(t.MembershipTrend, DatedCount{p.Date, c.ActiveMembers})
+			t.DCPGoalsTrend = append(t.DCPGoalsTrend, DatedGoals{p.Date, c.GoalsMet})
+			if v, ok := clubPaymentsTotal(c); ok {
+				t.PaymentsTrend = append(t.PaymentsTrend, DatedCount{p.Date, v})
+			}
+		}
+	}
+	for j := range clubs {
+		fillClubTrend(&out[j], &clubs[j], last.Date, py)
+	}
+	return out
+}
+
+func fillClubTrend(t *ClubTrend, c *snapshot.Club, date, py string) {
+	t.ClubID, t.ClubName, t.DivisionID, t.AreaID = c.ClubID, c.ClubName, c.DivisionID, c.AreaID
+	t.ClubStatus = c.Status
+	t.ClubHealth = clubHealth(c, date, py)
+	t.DistinguishedLevel = reportedLevel(c)
+	t.ComputedLevel = levelOf(c, py)
+	t.MembershipBase, t.ActiveMembers, t.NetGrowth = c.MembershipBase, c.ActiveMembers, netGrowth(c)
+	if c.Payments != nil {
+		oct, apr, nw := c.Payments.OctRenewals, c.Payments.AprRenewals, c.Payments.New
+		t.OctoberRenewals, t.AprilRenewals, t.NewMembers = &oct, &apr, &nw
+	}
+}
+
+func clubTrendOf(points []Point, clubID string) (*ClubTrend, error) {
+	s, err := newSeries(points)
+	if err != nil {
+		return nil, err
+	}
+	var t ClubTrend
+	t.MembershipTrend, t.DCPGoalsTrend, t.PaymentsTrend = []DatedCount{}, []DatedGoals{}, []DatedCount{}
+	var latest *snapshot.Club
+	var latestPoint *Point
+	for i := range s.points {
+		c, ok := s.clubs[i][clubID]
+		if !ok {
+			continue
+		}
+		p := &s.points[i]
+		latest, latestPoint = c, p
+		t.MembershipTrend = append(t.MembershipTrend, DatedCount{p.Date, c.ActiveMembers})
+		t.DCPGoalsTrend = append(t.DCPGoalsTrend, DatedGoals{p.Date, c.GoalsMet})
+		if v, ok := clubPaymentsTotal(c); ok {
+			t.PaymentsTrend = append(t.PaymentsTrend, DatedCount{p.Date, v})
+		}
+	}
+	if latest == nil {
+		return nil, ErrClubNotFound
+	}
+	fillClubTrend(&t, latest, latestPoint.Date, pointProgramYear(latestPoint))
+	return &t, nil
+}
+
+// growthOf is a trend's last count minus its first.
+func growthOf(t []DatedCount) int {
+	if len(t) == 0 {
+		return 0
+	}
+	return t[len(t)-1].Count - t[0].Count
+}
+
+// topGrowth returns up to 10 clubs with the largest growth of sign sign
+// (+1 growth, −1 decline, reported as a positive number).
+func topGrowth(trends []ClubTrend, sign int) []ClubGrowth {
+	out := []ClubGrowth{}
+	for i := range trends {
+		g := growthOf(trends[i].MembershipTrend) * sign
+		if g > 0 {
+			out = append(out, ClubGrowth{trends[i].ClubID, trends[i].ClubName, g})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Growth != out[j].Growth {
+			return out[i].Growth > out[j].Growth
+		}
+		return out[i].ClubID < out[j].ClubID
+	})
+	if len(out) > 10 {
+		out = out[:10]
+	}
+	return out
+}
+
+func districtTrends(s *series) (members, payments []DatedCount) {
+	members = make([]DatedCount, len(s.points))
+	payments = make([]DatedCount, len(s.points))
+	for i := range s.points {
+		d := s.points[i].District
+		members[i] = DatedCount{s.points[i].Date, memberTotal(d)}
+		payments[i] = DatedCount{s.points[i].Date, paymentTotal(d)}
+	}
+	return members, payments
+}
+
+// clubScore is the predecessor's club health score: 0 below 12 members, 0.5
+// with no goal, else 1.
+func clubScore(c *snapshot.Club) float64 {
+	switch {
+	case c.ActiveMembers < 12:
+		return 0
+	case c.GoalsMet == 0:
+		return 0.5
+	}
+	return 1
+}
+
+func divisionGoals(d *snapshot.District) map[string]int {
+	m := map[string]int{}
+	for i := range d.ClubDetails {
+		m[d.ClubDetails[i].DivisionID] += d.ClubDetails[i].GoalsMet
+	}
+	return m
+}
+
+func divisionRankings(s *series) []DivisionRanking {
+	d := s.last().District
+	type acc struct {
+		clubs, goals int
+		score        float64
+	}
+	by := map[string]*acc{}
+	for i := range d.ClubDetails {
+		c := &d.ClubDetails[i]
+		a := by[c.DivisionID]
+		if a == nil {
+			a = &acc{}
+			by[c.DivisionID] = a
+		}
+		a.clubs++
+		a.goals += c.GoalsMet
+		a.score += clubScore(c)
+	}
+	var prev map[string]int
+	if len(s.points) >= 2 {
+		prev = divisionGoals(s.points[len(s.points)-2].District)
+	}
+	out := make([]DivisionRanking, 0, len(by))
+	for id, a := range by {
+		r := DivisionRanking{DivisionID: id, DivisionName: divisionName(id), TotalClubs: a.clubs,
+			TotalDcpGoals: a.goals, AverageClubHealth: round(a.score/float64(a.clubs), 2)}
+		if prev != nil {
+			pg := float64(prev[id])
+			switch {
+			case float64(a.goals) > pg*1.1:
+				r.Trend = "improving"
+			case float64(a.goals) < pg*0.9:
+				r.Trend = "declining"
+			default:
+				r.Trend = "stable"
+			}
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].TotalDcpGoals != out[j].TotalDcpGoals {
+			return out[i].TotalDcpGoals > out[j].TotalDcpGoals
+		}
+		if out[i].AverageClubHealth != out[j].AverageClubHealth {
+			return out[i].AverageClubHealth > out[j].AverageClubHealth
+		}
+		return out[i].DivisionID < out[j].DivisionID
+	})
+	for i := range out {
+		out[i].Rank = i + 1
+	}
+	return out
+}
+
+// areaGroup is the clubs of one area (keyed by division and area).
+type areaGroup struct {
+	div, area string
+	clubs     []*snapshot.Club
+}
+
+func groupAreas(d *snapshot.District) []*areaGroup {
+	by := map[string]*areaGroup{}
+	var order []*areaGroup
+	for i := range d.ClubDetails {
+		c := &d.ClubDetails[i]
+		k := areaKey(c.DivisionID, c.AreaID)
+		g := by[k]
+		if g == nil {
+			g = &areaGroup{div: c.DivisionID, area: c.AreaID}
+			by[k] = g
+			order = append(order, g)
+		}
+		g.clubs = append(g.clubs, c)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		return areaKey(order[i].div, order[i].area) < areaKey(order[j].div, order[j].area)
+	})
+	return order
+}
+
+func topPerformingAreas(d *snapshot.District) []AreaPerformance {
+	out := []AreaPerformance{}
+	for _, g := range groupAreas(d) {
+		var health float64
+		goals := 0
+		for _, c := range g.clubs {
+			health += clubScore(c)
+			goals += c.GoalsMet
+		}
+		n := float64(len(g.clubs))
+		avgHealth := health / n
+		out = append(out, AreaPerformance{
+			AreaID: g.area, AreaName: areaName(g.div, g.area), DivisionID: g.div,
+			TotalClubs: len(g.clubs), AverageClubHealth: round(avgHealth, 2), TotalDcpGoals: goals,
+			NormalizedScore: round(0.5*avgHealth+0.5*min(float64(goals)/n/10, 1), 2),
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].NormalizedScore > out[j].NormalizedScore })
+	if len(out) > 10 {
+		out = out[:10]
+	}
+	return out
+}
+
+func healthLists(trends []ClubTrend) (thriving, vulnerable, intervention []ClubTrend) {
+	thriving, vulnerable, intervention = []ClubTrend{}, []ClubTrend{}, []ClubTrend{}
+	for _, t := range trends {
+		switch t.Status {
+		case HealthThriving:
+			thriving = append(thriving, t)
+		case HealthVulnerable:
+			vulnerable = append(vulnerable, t)
+		default:
+			intervention = append(intervention, t)
+		}
+	}
+	return thriving, vulnerable, intervention
+}
+
+// thrivingShare is the percentage of a point's clubs that are thriving.
+func thrivingShare(p *Point) float64 {
+	py := pointProgramYear(p)
+	n, t := 0, 0
+	for i := range p.District.ClubDetails {
+		n++
+		if clubHealth(&p.District.ClubDetails[i], p.Date, py).Status == HealthThriving {
+			t++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(t) / float64(n) * 100
+}
+
+func districtAnalytics(points []Point, previousYear *Point) (*DistrictReport, error) {
+	s, err := newSeries(points)
+	if err != nil {
+		return nil, err
+	}
+	last := s.last()
+	trends := s.clubTrends()
+	members, payments := districtTrends(s)
+	r := &DistrictReport{
+		DistrictID:       s.districtID(),
+		DateRange:        DateRange{s.first().Date, last.Date},
+		TotalMembership:  members[len(members)-1].Count,
+		MembershipChange: members[len(members)-1].Count - members[0].Count,
+		MembershipTrend:  members,
+		TotalPayments:    payments[len(payments)-1].Count,
+		PaymentsTrend:    payments,
+		TopGrowthClubs:   topGrowth(trends, 1),
+		AllClubs:         trends,
+	}
+	r.ThrivingClubs, r.VulnerableClubs, r.InterventionRequiredClubs = healthLists(trends)
+	dist := s.distinguished(previousYear)
+	r.DistinguishedClubs = dist.DistinguishedClubs
+	r.DistinguishedProjection = dist.DistinguishedProjection
+	r.DistinguishedClubAnalytics = dist
+	r.DivisionRankings = divisionRankings(s)
+	r.TopPerformingAreas = topPerformingAreas(last.District)
+	r.DivisionRecognition = areaDivisionStanding(last.District)
+	if previousYear != nil && previousYear.District != nil {
+		prevDist := levelCounts(previousYear.District).Total
+		r.YearOverYear = &DistrictYoYSummary{
+			PreviousDate:        previousYear.Date,
+			MembershipChange:    pct(float64(memberTotal(previousYear.District)), float64(r.TotalMembership)),
+			DistinguishedChange: pct(float64(prevDist), float64(r.DistinguishedClubs.Total)),
+			ClubHealthChange:    round(thrivingShare(last)-thrivingShare(previousYear), 1),
+		}
+	}
+	return r, nil
+}
+
+func vulnerableClubs(points []Point) (*VulnerableReport, error) {
+	s, err := newSeries(points)
+	if err != nil {
+		return nil, err
+	}
+	_, vul, inter := healthLists(s.clubTrends())
+	clubs := make([]ClubTrend, 0, len(vul)+len(inter))
+	clubs = append(append(clubs, vul...), inter...)
+	return &VulnerableReport{
+		DistrictID:                s.districtID(),
+		Date:                      s.last().Date,
+		TotalVulnerableClubs:      len(clubs),
+		InterventionRequiredClubs: len(inter),
+		VulnerableClubs:           len(vul),
+		Clubs:                     clubs,
+	}, nil
+}

@@ -1,0 +1,322 @@
+package analytics
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// Eras of the distinguished-club rules (spec §3.5).
+const (
+	// eraClassic is every program year up to 2024-25: D/S/P at 5/7/9 goals,
+	// each with 20 members or net growth of 3.
+	eraClassic = "pre-2025-26"
+	// eraSmedley is 2025-26 onward: four levels, narrower growth
+	// alternatives and the Club Success Plan required.
+	eraSmedley = "2025-26"
+)
+
+var monthNames = [...]string{"", "January", "February", "March", "April", "May", "June",
+	"July", "August", "September", "October", "November", "December"}
+
+// parseYM reads the year and month of "YYYY-MM" or "YYYY-MM-DD".
+func parseYM(date string) (year, month int, ok bool) {
+	if len(date) < 7 || date[4] != '-' {
+		return 0, 0, false
+	}
+	y, err1 := strconv.Atoi(date[:4])
+	m, err2 := strconv.Atoi(date[5:7])
+	if err1 != nil || err2 != nil || m < 1 || m > 12 {
+		return 0, 0, false
+	}
+	return y, m, true
+}
+
+func programYearOf(date string) string {
+	y, m, ok := parseYM(date)
+	if !ok {
+		return ""
+	}
+	if m >= 7 {
+		return fmt.Sprintf("%d-%d", y, y+1)
+	}
+	return fmt.Sprintf("%d-%d", y-1, y)
+}
+
+// programYearStart returns the first calendar year of "2025-2026" (2025).
+func programYearStart(py string) (int, bool) {
+	if len(py) < 4 {
+		return 0, false
+	}
+	y, err := strconv.Atoi(py[:4])
+	return y, err == nil
+}
+
+func programYearBounds(py string) ProgramYear {
+	y, ok := programYearStart(py)
+	if !ok {
+		return ProgramYear{Year: py}
+	}
+	return ProgramYear{
+		StartDate: fmt.Sprintf("%d-07-01", y),
+		EndDate:   fmt.Sprintf("%d-06-30", y+1),
+		Year:      fmt.Sprintf("%d-%d", y, y+1),
+	}
+}
+
+// eraOf returns the rule era of a program year; unknown years get the
+// current rules.
+func eraOf(py string) string {
+	if y, ok := programYearStart(py); ok && y < 2025 {
+		return eraClassic
+	}
+	return eraSmedley
+}
+
+// pointProgramYear is the program year a point's data belongs to: the
+// district's own label, else its data month, else the date.
+func pointProgramYear(p *Point) string {
+	if p.District != nil {
+		if p.District.ProgramYear != "" {
+			return p.District.ProgramYear
+		}
+		if py := programYearOf(p.District.DataMonth); py != "" {
+			return py
+		}
+	}
+	return programYearOf(p.Date)
+}
+
+// dcpCheckpoint is the number of goals expected by a calendar month.
+func dcpCheckpoint(month int) int {
+	switch month {
+	case 7:
+		return 0
+	case 8, 9:
+		return 1
+	case 10, 11:
+		return 2
+	case 12, 1:
+		return 3
+	case 2, 3:
+		return 4
+	default: // 4, 5, 6
+		return 5
+	}
+}
+
+// netGrowth is the club's Net Growth column, or Active Members − Mem. Base
+// where the era has no such column.
+func netGrowth(c *snapshot.Club) int {
+	if c.NetGrowth != 0 || c.ActiveMembers == c.MembershipBase {
+		return c.NetGrowth
+	}
+	return c.ActiveMembers - c.MembershipBase
+}
+
+// cspMissing reports whether the era requires a Club Success Plan and the
+// club is known not to have one. A missing column never counts against it.
+func cspMissing(c *snapshot.Club, era string) bool {
+	return era == eraSmedley && c.CSP != nil && !*c.CSP
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
+	_, month, ok := parseYM(date)
+	if !ok {
+		month = 6
+	}
+	if py == "" {
+		py = programYearOf(date)
+	}
+	era := eraOf(py)
+	req := dcpCheckpoint(month)
+	m, net, g := c.ActiveMembers, netGrowth(c), c.GoalsMet
+	h := ClubHealth{Checkpoint: req, RiskFactors: []string{}}
+	if c.Status == snapshot.ClubSuspended {
+		h.Status = HealthIntervention
+		h.RiskFactors = append(h.RiskFactors, "Club suspended")
+	}
+	if m < 12 && net < 3 {
+		h.Status = HealthIntervention
+		h.RiskFactors = append(h.RiskFactors, "Membership below 12 (critical)",
+			fmt.Sprintf("Net growth since July: %d (need 3+ to override)", net))
+		return h
+	}
+	if h.Status == HealthIntervention {
+		return h
+	}
+	memOK := m >= 20 || net >= 3
+	csp := !cspMissing(c, era)
+	if memOK && g >= req && csp {
+		h.Status = HealthThriving
+		return h
+	}
+	h.Status = HealthVulnerable
+	if !memOK {
+		h.RiskFactors = append(h.RiskFactors,
+			fmt.Sprintf("Membership below threshold (%d members, need 20+ or net growth 3+)", m))
+	}
+	if g < req {
+		h.RiskFactors = append(h.RiskFactors,
+			fmt.Sprintf("DCP checkpoint not met: %d %s achieved, %d required for %s", g, plural(g, "goal"), req, monthNames[month]))
+	}
+	if !csp {
+		h.RiskFactors = append(h.RiskFactors, "CSP not submitted")
+	}
+	return h
+}
+
+// levelRule is one level's requirement: goals, and a membership test met by
+// MinMembers members or (when MinNet > 0) net growth of MinNet.
+type levelRule struct {
+	Level      string
+	Goals      int
+	MinMembers int
+	MinNet     int // 0: no growth alternative
+}
+
+var (
+	classicLadder = []levelRule{
+		{snapshot.LevelDistinguished, 5, 20, 3},
+		{snapshot.LevelSelect, 7, 20, 3},
+		{snapshot.LevelPresidents, 9, 20, 3},
+	}
+	smedleyLadder = []levelRule{
+		{snapshot.LevelDistinguished, 5, 20, 3},
+		{snapshot.LevelSelect, 7, 20, 5},
+		{snapshot.LevelPresidents, 9, 20, 0},
+		{snapshot.LevelSmedley, 10, 25, 0},
+	}
+)
+
+func ladder(era string) []levelRule {
+	if era == eraClassic {
+		return classicLadder
+	}
+	return smedleyLadder
+}
+
+// membersShort is the number of new members a club needs to pass the rule's
+// membership test (each new member raises both members and net growth).
+func (r levelRule) membersShort(m, net int) int {
+	need := r.MinMembers - m
+	if r.MinNet > 0 {
+		need = min(need, r.MinNet-net)
+	}
+	return max(need, 0)
+}
+
+func (r levelRule) met(c *snapshot.Club, era string) bool {
+	return c.GoalsMet >= r.Goals && r.membersShort(c.ActiveMembers, netGrowth(c)) == 0 && !cspMissing(c, era)
+}
+
+func levelOf(c *snapshot.Club, py string) string {
+	era := eraOf(py)
+	level := snapshot.LevelNone
+	for _, r := range ladder(era) {
+		if !r.met(c, era) {
+			break
+		}
+		level = r.Level
+	}
+	return level
+}
+
+// newMemberGoalCost returns how many new members earn goal 7 and goals 7+8
+// (cumulative), and how many of the two are still open.
+func newMemberGoalCost(c *snapshot.Club) (costs []int) {
+	nm, anm := c.Goals.NewMembers, c.Goals.AddNewMembers
+	cost7 := max(0, 4-nm)
+	if nm < 4 {
+		costs = append(costs, cost7)
+	}
+	if nm < 4 || anm < 4 {
+		costs = append(costs, cost7+max(0, 4-anm))
+	}
+	return costs
+}
+
+func needsFor(c *snapshot.Club, py, target string) ClubNeed {
+	era := eraOf(py)
+	n := ClubNeed{
+		ClubID: c.ClubID, ClubName: c.ClubName, DivisionID: c.DivisionID, AreaID: c.AreaID,
+		CurrentLevel: levelOf(c, py), TargetLevel: target, GoalsMet: c.GoalsMet, Kind: NeedNone,
+	}
+	var rule *levelRule
+	for i, r := range ladder(era) {
+		if r.Level == target {
+			rule = &ladder(era)[i]
+		}
+	}
+	if rule == nil || snapshot.LevelRank(n.CurrentLevel) >= snapshot.LevelRank(target) {
+		return n
+	}
+	n.GoalsNeeded = max(0, rule.Goals-c.GoalsMet)
+	n.MembersNeeded = rule.membersShort(c.ActiveMembers, netGrowth(c))
+	n.CSPNeeded = cspMissing(c, era)
+	// New members earn goals 7 and 8 and pass the membership test at once:
+	// recruit the larger of the two needs, never their sum.
+	viaMembers, cost := 0, 0
+	for i, k := range newMemberGoalCost(c) {
+		if i >= n.GoalsNeeded {
+			break
+		}
+		viaMembers, cost = i+1, k
+	}
+	n.NewMembersNeeded = max(n.MembersNeeded, cost)
+	n.OtherGoalsNeeded = n.GoalsNeeded - viaMembers
+	switch {
+	case n.MembersNeeded > 0 && n.GoalsNeeded > 0:
+		n.Kind = NeedBoth
+	case n.MembersNeeded > 0:
+		n.Kind = NeedMembers
+	case n.GoalsNeeded > 0:
+		n.Kind = NeedGoals
+	case n.CSPNeeded:
+		n.Kind = NeedCSP
+	}
+	return n
+}
+
+// nextLevel returns the level after current in the era's ladder, "" at the
+// top.
+func nextLevel(current, era string) string {
+	for _, r := range ladder(era) {
+		if snapshot.LevelRank(r.Level) > snapshot.LevelRank(current) {
+			return r.Level
+		}
+	}
+	return ""
+}
+
+func clubNeeds(p Point) []ClubNeed {
+	if p.District == nil {
+		return nil
+	}
+	py := pointProgramYear(&p)
+	era := eraOf(py)
+	out := make([]ClubNeed, 0, len(p.District.ClubDetails))
+	for i := range p.District.ClubDetails {
+		c := &p.District.ClubDetails[i]
+		if c.Status == snapshot.ClubSuspended {
+			continue
+		}
+		cur := levelOf(c, py)
+		next := nextLevel(cur, era)
+		if next == "" {
+			out = append(out, ClubNeed{ClubID: c.ClubID, ClubName: c.ClubName, DivisionID: c.DivisionID,
+				AreaID: c.AreaID, CurrentLevel: cur, GoalsMet: c.GoalsMet, Kind: NeedNone})
+			continue
+		}
+		out = append(out, needsFor(c, py, next))
+	}
+	return out
+}
