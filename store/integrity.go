@@ -432,11 +432,13 @@ type ListEntry struct {
 	ErrorCount         int             `json:"error_count"`
 	DistrictCount      int             `json:"district_count"`
 	Legacy             bool            `json:"legacy,omitempty"`
+
+	sortKey string
 }
 
 // List returns the snapshots matching f, newest first (by logical date;
-// legacy snapshots by the date they were created). Unreadable snapshots are
-// left out (and logged), not fatal.
+// legacy snapshots by their data date, else the date they were created).
+// Unreadable snapshots are left out (and logged), not fatal.
 func (s *SnapshotStore) List(ctx context.Context, f ListFilter) ([]ListEntry, error) {
 	ids, err := s.snapshotIDs(ctx)
 	if err != nil {
@@ -457,7 +459,17 @@ func (s *SnapshotStore) List(ctx context.Context, f ListFilter) ([]ListEntry, er
 			SnapshotID: id, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
 			SchemaVersion: v.Metadata.SchemaVersion, CalculationVersion: v.Metadata.CalculationVersion,
 			ErrorCount: len(v.Metadata.Errors), DistrictCount: len(v.Metadata.SuccessfulDistricts),
-			Legacy: v.legacy != nil,
+			Legacy: v.legacy != nil, sortKey: id,
+		}
+		if v.legacy != nil {
+			switch {
+			case ValidDate(v.Metadata.LogicalDate) == nil:
+				e.sortKey = v.Metadata.LogicalDate
+			case ValidDate(v.Metadata.DataAsOfDate) == nil:
+				e.sortKey = v.Metadata.DataAsOfDate
+			default:
+				e.sortKey = e.CreatedAt.UTC().Format(time.DateOnly)
+			}
 		}
 		if v.legacy != nil {
 			e.SizeBytes = v.legacy.size
@@ -478,14 +490,8 @@ func (s *SnapshotStore) List(ctx context.Context, f ListFilter) ([]ListEntry, er
 		}
 		out = append(out, e)
 	}
-	sortKey := func(e ListEntry) string {
-		if !e.Legacy {
-			return e.SnapshotID
-		}
-		return e.CreatedAt.UTC().Format(time.DateOnly)
-	}
 	slices.SortStableFunc(out, func(a, b ListEntry) int {
-		if c := strings.Compare(sortKey(b), sortKey(a)); c != 0 {
+		if c := strings.Compare(b.sortKey, a.sortKey); c != 0 {
 			return c
 		}
 		return b.CreatedAt.Compare(a.CreatedAt)
