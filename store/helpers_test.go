@@ -54,8 +54,8 @@ func makeDistrict(did, date string, at time.Time, clubs int) snapshot.DistrictFi
 		club := snapshot.Club{ClubID: fmt.Sprintf("%08d", 1000000+c), ClubName: fmt.Sprintf("Club %d of District %s Toastmasters", c, did),
 			DivisionID: div, AreaID: area, Status: snapshot.ClubActive, MembershipBase: 18 + c%7, ActiveMembers: 20 + c%11,
 			NetGrowth: c%11 - c%7 + 2, GoalsMet: c % 10, DistinguishedStatus: "D", DistinguishedLevel: "D",
-			Goals:    snapshot.GoalCounts{Level1s: c % 5, Level2s: c % 3, Level3s: c % 2, NewMembers: c % 6, OfficersRound1: 4, OfficersRound2: 3, DuesOnTimeOct: 1},
-			Payments: &snapshot.ClubPayments{New: c % 6, OctRenewals: 15, AprRenewals: 14, TotalRenewals: 29, TotalToDate: 35},
+			Goals:       snapshot.GoalCounts{Level1s: c % 5, Level2s: c % 3, Level3s: c % 2, NewMembers: c % 6, OfficersRound1: 4, OfficersRound2: 3, DuesOnTimeOct: 1},
+			Payments:    &snapshot.ClubPayments{New: c % 6, OctRenewals: 15, AprRenewals: 14, TotalRenewals: 29, TotalToDate: 35},
 			CharterDate: "1998-04-01"}
 		club.DCPGoals[c%10] = true
 		d.ClubDetails = append(d.ClubDetails, club)
