@@ -1,0 +1,170 @@
+package normalize
+
+import (
+	"strings"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// ComputeGoals returns the ten DCP goals met by a club's goal columns, goal 1
+// first (spec §3.4). The goals are independent of one another.
+func ComputeGoals(g snapshot.GoalCounts) [10]bool {
+	return [10]bool{
+		g.Level1s >= 4,
+		g.Level2s >= 2,
+		g.Level2s >= 2 && g.AddLevel2s >= 2,
+		g.Level3s >= 2,
+		g.Level4s >= 1,
+		g.Level4s >= 1 && g.AddLevel4s >= 1,
+		g.NewMembers >= 4,
+		g.NewMembers >= 4 && g.AddNewMembers >= 4,
+		g.OfficersRound1 >= 4 && g.OfficersRound2 >= 4,
+		g.OfficerListOnTime >= 1 && (g.DuesOnTimeOct >= 1 || g.DuesOnTimeApr >= 1),
+	}
+}
+
+// traditionalGoals computes goals 1–4 of the traditional education program
+// (before 2018-19: 2 CCs, 2 more CCs, 1 AC, 1 more AC); goals 5–10 are as in
+// ComputeGoals with CL/AL/DTMs as the goal-5 column.
+func traditionalGoals(g snapshot.GoalCounts, ccs, addCCs, acs, addACs int) [10]bool {
+	goals := ComputeGoals(g)
+	goals[0] = ccs >= 2
+	goals[1] = ccs >= 2 && addCCs >= 2
+	goals[2] = acs >= 1
+	goals[3] = acs >= 1 && addACs >= 1
+	return goals
+}
+
+// CountGoals returns the number of true goals.
+func CountGoals(goals [10]bool) int {
+	n := 0
+	for _, g := range goals {
+		if g {
+			n++
+		}
+	}
+	return n
+}
+
+// cspRulesFrom is the first program year of the Club Success Plan rules
+// (Smedley, the CSP gate, the narrower growth alternatives).
+const cspRulesFrom = 2025
+
+// ComputeLevel returns the distinguished level letter ("", "D", "S", "P" or
+// "M") a club earns under the rules of its program year (spec §3.5):
+//
+//   - up to 2024-25: D at 5 goals, S at 7, P at 9, each with at least 20
+//     active members or a net growth of at least 3;
+//   - 2025-26 onward: a Club Success Plan is required for every level; D at
+//     5 goals with 20 members or net growth 3, S at 7 with 20 members or net
+//     growth 5, P at 9 with 20 members, Smedley (M) at 10 with 25 members.
+//
+// csp nil means the CSP flag is unknown: the gate is then not applied. An
+// unknown program year ("") uses the 2025-26 rules when the CSP flag is
+// known and the earlier rules otherwise.
+func ComputeLevel(programYear string, goalsMet int, activeMembers, netGrowth int, csp *bool) string {
+	y := startYear(programYear)
+	newRules := y >= cspRulesFrom || (y == 0 && csp != nil)
+	if !newRules {
+		if activeMembers < 20 && netGrowth < 3 {
+			return snapshot.LevelNone
+		}
+		switch {
+		case goalsMet >= 9:
+			return snapshot.LevelPresidents
+		case goalsMet >= 7:
+			return snapshot.LevelSelect
+		case goalsMet >= 5:
+			return snapshot.LevelDistinguished
+		}
+		return snapshot.LevelNone
+	}
+	if csp != nil && !*csp {
+		return snapshot.LevelNone
+	}
+	switch {
+	case goalsMet >= 10 && activeMembers >= 25:
+		return snapshot.LevelSmedley
+	case goalsMet >= 9 && activeMembers >= 20:
+		return snapshot.LevelPresidents
+	case goalsMet >= 7 && (activeMembers >= 20 || netGrowth >= 5):
+		return snapshot.LevelSelect
+	case goalsMet >= 5 && (activeMembers >= 20 || netGrowth >= 3):
+		return snapshot.LevelDistinguished
+	}
+	return snapshot.LevelNone
+}
+
+// tierNames are the standing tiers in order.
+var tierNames = [...]string{snapshot.LevelDistinguished, snapshot.LevelSelect, snapshot.LevelPresidents}
+
+func goalFor(g snapshot.TierGoals, tier int) int {
+	switch tier {
+	case 0:
+		return g.Distinguished
+	case 1:
+		return g.Select
+	}
+	return g.Presidents
+}
+
+// VisitsRequired is the number of clubs of an area that must have a club
+// visit award in each round: 75% of the area's club base, rounded up.
+func VisitsRequired(clubBase int) int {
+	if clubBase <= 0 {
+		return 0
+	}
+	return (3*clubBase + 3) / 4
+}
+
+// ComputeStanding fills in Level and Next of an area's or division's
+// standing from its goal columns (spec §3.6): a tier is met when the paid
+// clubs reach the tier's paid-club goal and the distinguished clubs reach
+// its distinguished-club goal. For areas (visits non-nil: the number of
+// clubs with a November and a May visit award) each tier also needs
+// VisitsRequired(ClubBase) visit awards in each round; VisitsNeeded counts
+// the awards still missing over both rounds. Next is nil at the top tier.
+func ComputeStanding(s *snapshot.Standing, visits *[2]int) {
+	s.Level = snapshot.LevelNone
+	s.Next = nil
+	visitGap := 0
+	if visits != nil {
+		req := VisitsRequired(s.ClubBase)
+		visitGap = max(0, req-visits[0]) + max(0, req-visits[1])
+	}
+	for tier := range tierNames {
+		paidGap := max(0, goalFor(s.PaidGoals, tier)-s.PaidClubs)
+		distGap := max(0, goalFor(s.DistinguishedGoals, tier)-s.DistinguishedClubs)
+		noGoals := goalFor(s.PaidGoals, tier) == 0 && goalFor(s.DistinguishedGoals, tier) == 0
+		if paidGap == 0 && distGap == 0 && visitGap == 0 && !noGoals {
+			s.Level = tierNames[tier]
+			continue
+		}
+		s.Next = &snapshot.TierGap{
+			Tier:                     tierNames[tier],
+			PaidClubsNeeded:          paidGap,
+			DistinguishedClubsNeeded: distGap,
+			VisitsNeeded:             visitGap,
+		}
+		return
+	}
+}
+
+// levelOfWord maps the division report's standing words ("Distinguished",
+// "Select Distinguished", "President's Distinguished", ...) to a letter.
+func levelOfWord(w string) string {
+	l := strings.ToLower(strings.TrimSpace(w))
+	switch {
+	case l == "":
+		return ""
+	case strings.Contains(l, "smedley"):
+		return snapshot.LevelSmedley
+	case strings.HasPrefix(l, "pres"):
+		return snapshot.LevelPresidents
+	case strings.HasPrefix(l, "select"):
+		return snapshot.LevelSelect
+	case strings.Contains(l, "distinguished"):
+		return snapshot.LevelDistinguished
+	}
+	return ""
+}

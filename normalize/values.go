@@ -1,0 +1,165 @@
+package normalize
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// rowReader reads typed values out of one row of a table, remembering the
+// first bad value as an error that names the file, line and column.
+type rowReader struct {
+	t   *table
+	r   int
+	err error
+}
+
+func (rr *rowReader) fail(c int, format string, args ...any) {
+	if rr.err != nil {
+		return
+	}
+	rr.err = reportErr(rr.t.kind, rr.t.name, ErrMalformed, "line %d, column %q: %s",
+		rr.t.lines[rr.r], rr.t.layout.s.cols[c].name, fmt.Sprintf(format, args...))
+}
+
+// str returns the trimmed cell, "" when the column is absent.
+func (rr *rowReader) str(c int) string { return rr.t.cell(rr.r, c) }
+
+// int reads an integer cell; an empty cell or an absent column is 0 (the
+// header check has already warned about absent columns).
+func (rr *rowReader) int(c int) int {
+	s := rr.t.cell(rr.r, c)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		if n2, err2 := strconv.Atoi(strings.ReplaceAll(s, ",", "")); err2 == nil {
+			return n2
+		}
+		rr.fail(c, "%q is not a whole number", clip(s, 40))
+		return 0
+	}
+	return n
+}
+
+// pct reads a percentage like "-8.29%" or "0%"; "N/A" and "" are 0.
+func (rr *rowReader) pct(c int) float64 {
+	s := strings.TrimSpace(strings.TrimSuffix(rr.t.cell(rr.r, c), "%"))
+	if s == "" || strings.EqualFold(s, "N/A") {
+		return 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		rr.fail(c, "%q is not a percentage", clip(rr.t.cell(rr.r, c), 40))
+		return 0
+	}
+	return f
+}
+
+// flag reads a Y/N (or 1/0) cell; nil when the column is absent or empty.
+func (rr *rowReader) flag(c int) *bool {
+	if !rr.t.layout.has(c) {
+		return nil
+	}
+	switch strings.ToUpper(rr.t.cell(rr.r, c)) {
+	case "Y", "YES", "1", "TRUE":
+		v := true
+		return &v
+	case "N", "NO", "0", "FALSE":
+		v := false
+		return &v
+	case "":
+		return nil
+	}
+	rr.fail(c, "%q is not Y or N", clip(rr.t.cell(rr.r, c), 40))
+	return nil
+}
+
+var (
+	charterRE = regexp.MustCompile(`(?i)charter\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})`)
+	suspendRE = regexp.MustCompile(`(?i)susp\w*\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})`)
+)
+
+// ParseCharterSuspend reads the "Charter Date/Suspend Date" cell of the
+// district and division reports: "", "Charter 08/05/24", " Susp 03/31/25",
+// or both, "Charter 09/30/25 Susp 03/31/26". Two-digit years are 20YY.
+// Dates come back as YYYY-MM-DD. Text that holds neither is an error.
+func ParseCharterSuspend(cell string) (charter, suspend string, err error) {
+	s := strings.TrimSpace(cell)
+	if s == "" {
+		return "", "", nil
+	}
+	if m := charterRE.FindStringSubmatch(s); m != nil {
+		if charter, err = mdy(m[1], m[2], m[3]); err != nil {
+			return "", "", fmt.Errorf("charter date in %q: %w", s, err)
+		}
+	}
+	if m := suspendRE.FindStringSubmatch(s); m != nil {
+		if suspend, err = mdy(m[1], m[2], m[3]); err != nil {
+			return "", "", fmt.Errorf("suspend date in %q: %w", s, err)
+		}
+	}
+	if charter == "" && suspend == "" {
+		return "", "", fmt.Errorf("%q holds neither `Charter MM/DD/YY` nor `Susp MM/DD/YY`", clip(s, 60))
+	}
+	return charter, suspend, nil
+}
+
+func mdy(m, d, y string) (string, error) {
+	mm, _ := strconv.Atoi(m)
+	dd, _ := strconv.Atoi(d)
+	yy, _ := strconv.Atoi(y)
+	if len(y) == 2 {
+		yy += 2000
+	}
+	t := time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
+	if mm < 1 || mm > 12 || t.Day() != dd || int(t.Month()) != mm {
+		return "", fmt.Errorf("%s/%s/%s is not a calendar date", m, d, y)
+	}
+	return t.Format("2006-01-02"), nil
+}
+
+// unassigned reports whether a division/area code is the dashboard's
+// "pending alignment" bucket (0D / 0A).
+func unassigned(division, area string) bool {
+	return strings.EqualFold(division, "0D") || strings.EqualFold(area, "0A")
+}
+
+// dedupe returns, for rows identified by ids with their division and area,
+// which rows to keep and the ids listed more than once. A club listed twice
+// keeps the row under its real division (not 0D/0A); among equals the last
+// row wins. The kept row stays at its own position.
+func dedupe(ids, divisions, areas []string) (keep []bool, dups []string) {
+	keep = make([]bool, len(ids))
+	best := make(map[string]int, len(ids))
+	count := make(map[string]int, len(ids))
+	for i, id := range ids {
+		count[id]++
+		j, seen := best[id]
+		if !seen || !unassigned(divisions[i], areas[i]) || unassigned(divisions[j], areas[j]) {
+			best[id] = i
+		}
+	}
+	for i, id := range ids {
+		keep[i] = best[id] == i
+		if count[id] > 1 && best[id] == i {
+			dups = append(dups, id)
+		}
+	}
+	return keep, dups
+}
+
+// summarise turns a list of per-club notes into one warning line.
+func summarise(name, what string, ids []string) string {
+	const show = 8
+	list := ids
+	more := ""
+	if len(list) > show {
+		list = list[:show]
+		more = fmt.Sprintf(" and %d more", len(ids)-show)
+	}
+	return fmt.Sprintf("%s: %d club(s) %s: %s%s", name, len(ids), what, strings.Join(list, ", "), more)
+}
