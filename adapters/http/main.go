@@ -1,0 +1,208 @@
+// Command toaststats-server is the API server of toaststats: it builds
+// snapshots from the raw CSV cache in the background and serves them, with
+// history-based analytics, as JSON over HTTP. It never scrapes.
+//
+// Usage:
+//
+//	toaststats-server --data-dir DIR [--addr 127.0.0.1:8080] [--admin-token T]
+//	    [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
+//	    [--rate-limit 20 --rate-burst 60] [--log-format text|json]
+//
+// Every flag can also be set by its environment variable (TOASTSTATS_ADDR,
+// TOASTSTATS_DATA_DIR, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
+// TOASTSTATS_CORS_ORIGIN, TOASTSTATS_RATE_LIMIT, TOASTSTATS_RATE_BURST,
+// TOASTSTATS_LOG_FORMAT); flags win. Admin and cache-management routes need
+// "Authorization: Bearer <token>" when a token is set; without a token they
+// answer only when the server listens on a loopback address.
+//
+// Exit status: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/toaststats/toaststats/store"
+)
+
+// version is reported by /health and the OpenAPI document.
+var version = "dev"
+
+func main() {
+	ctx := context.Background()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "toaststats-server:", err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// usageError is a bad command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// options are the parsed flags.
+type options struct {
+	addr            string
+	dataDir         string
+	adminToken      string
+	rebuildInterval time.Duration
+	corsOrigins     []string
+	rateLimit       float64
+	rateBurst       int
+	logFormat       string
+	logLevel        string
+	shutdownTimeout time.Duration
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*options, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := &options{}
+	var cors, interval, rateLimit, rateBurst string
+	fs.StringVar(&o.addr, "addr", env("TOASTSTATS_ADDR", "127.0.0.1:8080"), "listen address (env TOASTSTATS_ADDR)")
+	fs.StringVar(&o.dataDir, "data-dir", env("TOASTSTATS_DATA_DIR", ""), "data directory (env TOASTSTATS_DATA_DIR; required)")
+	fs.StringVar(&o.adminToken, "admin-token", env("TOASTSTATS_ADMIN_TOKEN", ""), "bearer token for admin and cache routes (env TOASTSTATS_ADMIN_TOKEN)")
+	fs.StringVar(&interval, "rebuild-interval", env("TOASTSTATS_REBUILD_INTERVAL", "1h"), "how often to build pending cache dates; 0 = only at start and on request")
+	fs.StringVar(&cors, "cors-origin", env("TOASTSTATS_CORS_ORIGIN", ""), "comma-separated browser origins allowed by CORS (none by default)")
+	fs.StringVar(&rateLimit, "rate-limit", env("TOASTSTATS_RATE_LIMIT", "20"), "requests per second allowed per client IP; 0 disables")
+	fs.StringVar(&rateBurst, "rate-burst", env("TOASTSTATS_RATE_BURST", "60"), "burst of requests allowed per client IP")
+	fs.StringVar(&o.logFormat, "log-format", env("TOASTSTATS_LOG_FORMAT", "text"), "log format: text or json")
+	fs.StringVar(&o.logLevel, "log-level", env("TOASTSTATS_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
+	if err := fs.Parse(args[1:]); err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return nil, &usageError{"unexpected arguments: " + strings.Join(fs.Args(), " ")}
+	}
+	if o.dataDir == "" {
+		return nil, &usageError{"--data-dir (or TOASTSTATS_DATA_DIR) is required"}
+	}
+	var err error
+	if o.rebuildInterval, err = time.ParseDuration(interval); err != nil || o.rebuildInterval < 0 {
+		return nil, &usageError{fmt.Sprintf("--rebuild-interval: not a duration: %q", interval)}
+	}
+	if o.rateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || o.rateLimit < 0 {
+		return nil, &usageError{fmt.Sprintf("--rate-limit: not a number >= 0: %q", rateLimit)}
+	}
+	if o.rateBurst, err = strconv.Atoi(rateBurst); err != nil || o.rateBurst < 1 {
+		return nil, &usageError{fmt.Sprintf("--rate-burst: not an integer >= 1: %q", rateBurst)}
+	}
+	for _, c := range strings.Split(cors, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			o.corsOrigins = append(o.corsOrigins, c)
+		}
+	}
+	switch o.logFormat {
+	case "text", "json":
+	default:
+		return nil, &usageError{"--log-format must be text or json"}
+	}
+	if _, _, err := net.SplitHostPort(o.addr); err != nil {
+		return nil, &usageError{fmt.Sprintf("--addr: %v", err)}
+	}
+	return o, nil
+}
+
+func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, &usageError{"--log-level: " + err.Error()}
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	if o.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, hopts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, hopts)), nil
+}
+
+// run is the whole program: parse flags, open the data directory, serve
+// until ctx ends or SIGINT/SIGTERM arrives, then shut down gracefully. It
+// prints "listening on http://ADDR" on stdout once the listener is up.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(o, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := store.Open(o.dataDir, store.Options{Logger: log.With("component", "store")})
+	if err != nil {
+		return fmt.Errorf("open data directory: %w", err)
+	}
+	build, pending := newBuilder(st, log.With("component", "builder"))
+	srv := NewServer(Config{
+		AdminToken:  o.adminToken,
+		CORSOrigins: o.corsOrigins,
+		RateLimit:   o.rateLimit,
+		RateBurst:   o.rateBurst,
+		Version:     version,
+	}, Deps{Store: st, Build: build, Pending: pending, Logger: log})
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if o.adminToken == "" && !isLoopbackAddr(ln.Addr().String()) {
+		log.Warn("no admin token and not on a loopback address: admin and cache routes are disabled")
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "data_dir", o.dataDir, "rebuild_interval", o.rebuildInterval)
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	srv.Start(o.rebuildInterval)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	srv.Close()
+	log.Info("stopped")
+	return nil
+}
