@@ -98,13 +98,18 @@ func whatChanged(prev *Point, cur Point) *DailyReport {
 		if pc.CharterDate == "" && c.CharterDate != "" {
 			addChange(c, ChangeChartered, "", c.CharterDate)
 		}
-		pl, cl := reportedLevel(pc), reportedLevel(c)
+		// Goals and levels restart with the program year: across the
+		// boundary they are compared with a blank year, not reported lost.
+		pl, pg := snapshot.LevelNone, [10]bool{}
+		if ytd != nil {
+			pl, pg = reportedLevel(pc), clubGoals(pc)
+		}
+		cl, cg := reportedLevel(c), clubGoals(c)
 		if d := snapshot.LevelRank(cl) - snapshot.LevelRank(pl); d > 0 {
 			addChange(c, ChangeLevelGained, pl, cl)
 		} else if d < 0 {
 			addChange(c, ChangeLevelLost, pl, cl)
 		}
-		pg, cg := clubGoals(pc), clubGoals(c)
 		for k := range cg {
 			if cg[k] && !pg[k] {
 				addChange(c, ChangeGoalGained, "", goalLabel(k))
