@@ -111,6 +111,13 @@ func consistentDistrict(id, asOf string, specs []clubSpec) (snapshot.District, s
 	}
 	p := m.Payments
 	row.NewPayments, row.OctoberPayments, row.AprilPayments, row.TotalYTDPayments = p.New, p.October, p.April, p.Total
+	for _, r := range []string{"club-performance.csv", "division-performance.csv", "district-performance.csv"} {
+		src := snapshot.ReportSource{Report: r, AsOfDate: asOf, DataMonth: d.DataMonth, Clubs: d.Clubs.Total, Members: m.Total, Payments: -1}
+		if r == "district-performance.csv" {
+			src.Members, src.Payments = -1, p.Total
+		}
+		d.Sources = append(d.Sources, src)
+	}
 	row.ActiveClubs = d.Clubs.Total - d.Clubs.Suspended
 	row.PaidClubs = d.Clubs.Active
 	// Pre-April the summary reports no distinguished clubs; later the

@@ -41,6 +41,11 @@ func goodDistrict(id string) snapshot.District {
 			ByType:      []snapshot.AwardCount{{Type: "Level 1s", Count: 4}, {Type: "Level 2s", Count: 3}},
 			TopClubs:    []snapshot.ClubAwards{{ClubID: "00000001", ClubName: "Club 00000001", Awards: 5}},
 		},
+		Sources: []snapshot.ReportSource{
+			{Report: "club-performance.csv", AsOfDate: "2026-01-05", DataMonth: "2025-12", Clubs: 5, Members: 40, Payments: -1},
+			{Report: "division-performance.csv", AsOfDate: "2026-01-05", DataMonth: "2025-12", Clubs: 5, Members: 40, Payments: -1},
+			{Report: "district-performance.csv", AsOfDate: "2026-01-05", DataMonth: "2025-12", Clubs: 5, Members: -1, Payments: 36},
+		},
 		ClubDetails: []snapshot.Club{
 			club("00000001", snapshot.ClubActive, 20, 22, 5, snapshot.LevelDistinguished),
 			club("00000002", snapshot.ClubActive, 15, 12, 0, ""),
@@ -66,6 +71,19 @@ func goodInput() Input {
 		DataAsOfDate:   "2026-01-05",
 		CollectionDate: "2026-01-06",
 		Now:            time.Date(2026, 1, 6, 12, 0, 0, 0, time.UTC),
+	}
+}
+
+// setAsOf sets the as-of date of the snapshot, every district and every
+// district's reports.
+func setAsOf(in *Input, date string) {
+	in.DataAsOfDate = date
+	for i := range in.Districts {
+		d := &in.Districts[i]
+		d.AsOfDate = date
+		for j := range d.Sources {
+			d.Sources[j].AsOfDate = date
+		}
 	}
 }
 
@@ -116,27 +134,19 @@ func TestValidateRules(t *testing.T) {
 			[]string{f(E, CodeInvalidAsOfDate, "")}, []string{"collection date"}},
 		{"as-of date in the future", func(in *Input) {
 			in.DataAsOfDate, in.CollectionDate = "2026-01-08", ""
-			for i := range in.Districts {
-				in.Districts[i].AsOfDate = "2026-01-08"
-			}
+			setAsOf(in, "2026-01-08")
 		}, []string{f(E, CodeAsOfDateInFuture, ""), f(E, CodeAsOfDateInFuture, "61"), f(E, CodeAsOfDateInFuture, "F")}, []string{"2026-01-08"}},
 		{"as-of date tomorrow is not the future (US dates trail UTC)", func(in *Input) {
 			in.DataAsOfDate, in.CollectionDate = "2026-01-07", ""
-			for i := range in.Districts {
-				in.Districts[i].AsOfDate = "2026-01-07"
-			}
+			setAsOf(in, "2026-01-07")
 		}, nil, nil},
 		{"zero Now skips the future check", func(in *Input) {
 			in.Now, in.DataAsOfDate, in.CollectionDate = time.Time{}, "2030-01-01", ""
-			for i := range in.Districts {
-				in.Districts[i].AsOfDate = "2030-01-01"
-			}
+			setAsOf(in, "2030-01-01")
 		}, nil, nil},
 		{"backfilled old data is not stale", func(in *Input) {
 			in.DataAsOfDate, in.CollectionDate = "2019-03-01", "2019-03-01"
-			for i := range in.Districts {
-				in.Districts[i].AsOfDate = "2019-03-01"
-			}
+			setAsOf(in, "2019-03-01")
 		}, nil, nil},
 		{"stale: as-of 8 days before collection", func(in *Input) { in.CollectionDate = "2026-01-13"; in.Now = in.Now.AddDate(0, 0, 7) },
 			[]string{f(W, CodeStaleData, "")}, []string{"8 days"}},
@@ -182,7 +192,13 @@ func TestValidateRules(t *testing.T) {
 		// District rules.
 		{"district as-of missing", func(in *Input) { d0(in).AsOfDate = "" },
 			[]string{f(E, CodeInvalidAsOfDate, "61")}, nil},
-		{"district as-of differs", func(in *Input) { d0(in).AsOfDate = "2026-01-04" },
+		{"district as-of differs", func(in *Input) {
+			d := d0(in)
+			d.AsOfDate = "2026-01-04"
+			for i := range d.Sources {
+				d.Sources[i].AsOfDate = "2026-01-04"
+			}
+		},
 			[]string{f(W, CodeAsOfDateMismatch, "61")}, nil},
 		{"negative counts", func(in *Input) {
 			d := d0(in)
@@ -263,6 +279,30 @@ func TestValidateRules(t *testing.T) {
 			e := &d0(in).Education
 			e.TopClubs = append(e.TopClubs, snapshot.ClubAwards{ClubID: "00000002", Awards: 3})
 		}, []string{f(W, CodeTopClubAwardsExceedTotal, "61")}, nil},
+
+		// Cross-report rules (District.Sources).
+		{"no sources: nothing to compare", func(in *Input) { d0(in).Sources = nil }, nil, nil},
+		{"a report of another data month", func(in *Input) { d0(in).Sources[2].DataMonth = "2026-01" },
+			[]string{f(E, CodeSourceDataMonthMismatch, "61")}, []string{"district-performance.csv 2026-01", "club-performance.csv 2025-12"}},
+		{"district data month differs from its reports", func(in *Input) { d0(in).DataMonth = "2025-11" },
+			[]string{f(E, CodeSourceDataMonthMismatch, "61")}, []string{"district 2025-11"}},
+		{"a report without footer is not a disagreement", func(in *Input) {
+			d0(in).Sources[1].DataMonth, d0(in).Sources[1].AsOfDate = "", ""
+		}, nil, nil},
+		{"a report of another as-of date", func(in *Input) { d0(in).Sources[1].AsOfDate = "2026-01-04" },
+			[]string{f(W, CodeSourceAsOfMismatch, "61")}, []string{"division-performance.csv 2026-01-04"}},
+		{"club counts differ", func(in *Input) { d0(in).Sources[1].Clubs = 4 },
+			[]string{f(W, CodeSourceClubsMismatch, "61")}, []string{"club counts", "division-performance.csv 4"}},
+		{"missing and extra clubs", func(in *Input) {
+			d0(in).Sources[2].MissingClubs = []string{"00000005"}
+			d0(in).Sources[1].ExtraClubs = []string{"00000009"}
+		}, []string{f(W, CodeSourceClubsMismatch, "61")}, []string{"1 missing: 00000005 not in district-performance.csv", "1 extra: 00000009 only in division-performance.csv"}},
+		{"duplicate clubs in a report", func(in *Input) { d0(in).Sources[0].Duplicates = []string{"00000003"} },
+			[]string{f(W, CodeSourceDuplicateClubs, "61")}, []string{"00000003 in club-performance.csv"}},
+		{"members differ between reports", func(in *Input) { d0(in).Sources[1].Members = 41 },
+			[]string{f(W, CodeSourceMembersMismatch, "61")}, []string{"club-performance.csv 40, division-performance.csv 41"}},
+		{"payments differ between reports", func(in *Input) { d0(in).Sources[0].Payments = 35 },
+			[]string{f(W, CodeSourcePaymentsMismatch, "61")}, []string{"club-performance.csv 35, district-performance.csv 36"}},
 		{"findings sorted by district in natural order", func(in *Input) {
 			in.Districts = append([]snapshot.District{goodDistrict("118")}, in.Districts...)
 			in.Districts[0].Clubs.Low = 9
