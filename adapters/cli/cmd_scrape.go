@@ -1,0 +1,371 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+	"golang.org/x/time/rate"
+
+	"github.com/toaststats/toaststats/scrape"
+	"github.com/toaststats/toaststats/store"
+)
+
+func init() {
+	register("scrape", "collect one date of dashboard reports into the raw CSV cache", runScrape)
+}
+
+// scrapeFlags are the flags scrape and backfill share.
+type scrapeFlags struct {
+	dataDir     string
+	districts   string
+	mode        string
+	baseURL     string
+	browser     string
+	concurrency int
+	rate        float64
+	force       bool
+	json        bool
+	verbose     bool
+	timeout     time.Duration
+}
+
+// Defaults. The browser mode is the default because it is how the dashboard
+// is meant to be used (it reads back the as-of date the page shows); the
+// HTTP mode (--mode http) is about 13x faster and returns the same bytes.
+const (
+	defaultScrapeMode        = "browser"
+	defaultScrapeConcurrency = 4
+	defaultScrapeRate        = 10
+)
+
+func (f *scrapeFlags) register(fs *flag.FlagSet, e env) {
+	f.dataDir = e.getenv("TOASTSTATS_DATA_DIR")
+	if f.dataDir == "" {
+		f.dataDir = "data"
+	}
+	base := e.getenv("TOASTSTATS_BASE_URL")
+	if base == "" {
+		base = scrape.DefaultBaseURL
+	}
+	fs.StringVar(&f.dataDir, "data-dir", f.dataDir, "data directory (env TOASTSTATS_DATA_DIR)")
+	fs.StringVar(&f.districts, "districts", "", "districts to collect: 42,61,F or all (default: config/districts.json, else all)")
+	fs.StringVar(&f.mode, "mode", defaultScrapeMode, "browser (drive Chromium) or http (download export.aspx directly)")
+	fs.StringVar(&f.baseURL, "base-url", base, "dashboard base URL (env TOASTSTATS_BASE_URL)")
+	fs.StringVar(&f.browser, "browser", e.getenv(scrape.BrowserEnv), "Chromium binary (env TOASTSTATS_BROWSER; default /usr/bin/chromium)")
+	fs.IntVar(&f.concurrency, "concurrency", defaultScrapeConcurrency, "exports at once (the browser mode runs one at a time)")
+	fs.Float64Var(&f.rate, "rate", defaultScrapeRate, "at most this many requests per second to the dashboard (0: no limit)")
+	fs.BoolVar(&f.force, "force", false, "download reports already in the cache again")
+	fs.BoolVar(&f.json, "json", false, "print a JSON summary on stdout")
+	fs.BoolVar(&f.verbose, "verbose", false, "log progress to stderr")
+	fs.DurationVar(&f.timeout, "timeout", 0, "give up after this long (0: no limit)")
+}
+
+// check validates the shared flags.
+func (f *scrapeFlags) check() error {
+	if f.mode != "browser" && f.mode != "http" {
+		return usageError("--mode %q: want browser or http", f.mode)
+	}
+	if f.concurrency < 1 || f.concurrency > 64 {
+		return usageError("--concurrency %d: want 1..64", f.concurrency)
+	}
+	if f.rate < 0 {
+		return usageError("--rate %v: want >= 0", f.rate)
+	}
+	if !strings.HasPrefix(f.baseURL, "http://") && !strings.HasPrefix(f.baseURL, "https://") {
+		return usageError("--base-url %q: want an http(s) URL", f.baseURL)
+	}
+	if f.dataDir == "" {
+		return usageError("--data-dir is empty")
+	}
+	if _, _, err := f.districtList(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// districtList parses --districts: nil for the default, all=true for "all".
+func (f *scrapeFlags) districtList() (ids []string, all bool, err error) {
+	v := strings.TrimSpace(f.districts)
+	if v == "" {
+		return nil, false, nil
+	}
+	if strings.EqualFold(v, "all") {
+		return nil, true, nil
+	}
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		id, err := store.ValidDistrictID(p)
+		if err != nil {
+			return nil, false, usageError("--districts: %q is not a district id", p)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, false, usageError("--districts %q lists no district", v)
+	}
+	return ids, false, nil
+}
+
+func (f *scrapeFlags) logger(e env) *slog.Logger {
+	level := slog.LevelWarn
+	if f.verbose {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// setup opens the store and the fetcher and builds the orchestrator. The
+// returned close function releases the fetcher (it closes Chromium).
+func (f *scrapeFlags) setup(ctx context.Context, e env, log *slog.Logger, progress func(scrape.Progress)) (*scrape.Orchestrator, *store.Store, func(), error) {
+	st, err := store.Open(f.dataDir, store.Options{Logger: log})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("open data directory %s: %w", f.dataDir, err)
+	}
+	var lim *rate.Limiter
+	if f.rate > 0 {
+		lim = rate.NewLimiter(rate.Limit(f.rate), max(1, int(f.rate)))
+	}
+	var fetcher scrape.Fetcher
+	closeFn := func() {}
+	switch f.mode {
+	case "http":
+		c := scrape.NewHTTPClient(scrape.HTTPOptions{BaseURL: f.baseURL, Limiter: lim, Logger: log})
+		fetcher, closeFn = c, func() { _ = c.Close() }
+	default:
+		s, err := scrape.NewScraper(ctx, scrape.BrowserOptions{BaseURL: f.baseURL, BrowserPath: f.browser, Limiter: lim, Logger: log})
+		if err != nil {
+			if errors.Is(err, scrape.ErrNoBrowser) {
+				return nil, nil, nil, usageError("%v (or use --mode http)", err)
+			}
+			return nil, nil, nil, err
+		}
+		fetcher, closeFn = s, func() { _ = s.Close() }
+	}
+	ids, all, _ := f.districtList()
+	o, err := scrape.NewOrchestrator(scrape.OrchestratorOptions{
+		Fetcher: fetcher, Store: st, Districts: ids, AllDistricts: all,
+		Concurrency: f.concurrency, Force: f.force, Logger: log, Progress: progress,
+	})
+	if err != nil {
+		closeFn()
+		return nil, nil, nil, err
+	}
+	return o, st, closeFn, nil
+}
+
+// isTerminal reports whether w is a terminal (progress bars only there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newScrapeBar returns a progress bar on stderr when it is a terminal, else nil.
+func newScrapeBar(e env, total int, what string) *progressbar.ProgressBar {
+	if !isTerminal(e.stderr) {
+		return nil
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+	)
+}
+
+// scrapeSummary is the JSON summary of one scrape (the predecessor's §9
+// shape plus requestedDate, dataMonth, isClosingPeriod and mode).
+type scrapeSummary struct {
+	Timestamp       string              `json:"timestamp"`
+	Date            string              `json:"date"`
+	RequestedDate   string              `json:"requestedDate,omitempty"`
+	DataMonth       string              `json:"dataMonth,omitempty"`
+	IsClosingPeriod *bool               `json:"isClosingPeriod,omitempty"`
+	Mode            string              `json:"mode"`
+	Status          scrape.RunStatus    `json:"status"`
+	Districts       scrapeDistrictCount `json:"districts"`
+	Cache           scrapeCacheInfo     `json:"cache"`
+	Errors          []scrapeErrorEntry  `json:"errors"`
+	DurationMS      int64               `json:"duration_ms"`
+}
+
+type scrapeDistrictCount struct {
+	Total     int `json:"total"`
+	Succeeded int `json:"succeeded"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+}
+
+type scrapeCacheInfo struct {
+	Directory    string `json:"directory"`
+	FilesCreated int    `json:"filesCreated"`
+	TotalSize    int64  `json:"totalSize"` // bytes of that date's cached CSVs
+}
+
+type scrapeErrorEntry struct {
+	Date       string `json:"date,omitempty"`
+	DistrictID string `json:"districtId"`
+	Report     string `json:"report,omitempty"`
+	Error      string `json:"error"`
+}
+
+// summarize turns a Result into the JSON summary.
+func summarize(ctx context.Context, st *store.Store, mode string, r *scrape.Result, now time.Time) scrapeSummary {
+	total, ok, failed, skipped := r.Counts()
+	date := r.Date
+	if date == "" {
+		date = r.RequestedDate
+	}
+	out := scrapeSummary{
+		Timestamp: now.UTC().Format(time.RFC3339), Date: date, RequestedDate: r.RequestedDate,
+		DataMonth: r.DataMonth, IsClosingPeriod: r.IsClosingPeriod, Mode: mode, Status: r.Status(),
+		Districts:  scrapeDistrictCount{Total: total, Succeeded: ok, Failed: failed, Skipped: skipped},
+		Cache:      scrapeCacheInfo{Directory: st.Dir(), FilesCreated: r.FilesCreated},
+		Errors:     scrapeErrors(r),
+		DurationMS: r.Duration.Milliseconds(),
+	}
+	if r.Date != "" {
+		if md, err := st.Raw().Metadata(ctx, r.Date); err == nil {
+			out.Cache.TotalSize = md.Integrity.TotalSize
+		}
+	}
+	return out
+}
+
+func scrapeErrors(r *scrape.Result) []scrapeErrorEntry {
+	out := []scrapeErrorEntry{}
+	for _, f := range r.Errors {
+		id := f.DistrictID
+		if id == "" {
+			id = "all-districts"
+		}
+		out = append(out, scrapeErrorEntry{DistrictID: id, Report: string(f.Report), Error: f.Err.Error()})
+	}
+	return out
+}
+
+// exitFor maps a run status to the exit code: 0 success, 1 partial, 2 failed.
+func exitFor(s scrape.RunStatus, msg string) error {
+	switch s {
+	case scrape.StatusSuccess:
+		return nil
+	case scrape.StatusPartial:
+		return exitCode(1, errors.New(msg))
+	}
+	return exitCode(2, errors.New(msg))
+}
+
+func runScrape(ctx context.Context, e env) error {
+	fs := flag.NewFlagSet("scrape", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f scrapeFlags
+	f.register(fs, e)
+	date := fs.String("date", "", "dashboard as-of date YYYY-MM-DD (default: the latest the dashboard shows)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: toaststats scrape [--date YYYY-MM-DD] [--districts 42,61|all] [--mode browser|http] [--base-url URL] [--browser PATH] [--concurrency N] [--rate R] [--force] [--json] [--data-dir DIR]")
+		fmt.Fprintln(e.stderr, "\nexit status: 0 all succeeded, 1 some districts failed, 2 nothing collected or usage error\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(e.args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("scrape takes no arguments (got %q)", fs.Args())
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	if *date != "" {
+		if _, err := scrape.ParseDate(*date); err != nil {
+			return usageError("--date: %v", err)
+		}
+	}
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
+	log := f.logger(e)
+	var bar *progressbar.ProgressBar
+	progress := func(p scrape.Progress) {
+		if bar == nil {
+			bar = newScrapeBar(e, p.Total, "scrape "+p.Date)
+			if bar == nil {
+				return
+			}
+		}
+		bar.ChangeMax(p.Total)
+		_ = bar.Set(p.Done)
+	}
+	o, st, closeFn, err := f.setup(ctx, e, log, progress)
+	if err != nil {
+		return err
+	}
+	res, runErr := o.Scrape(ctx, *date)
+	closeFn()
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if errors.Is(runErr, scrape.ErrInvalidDate) {
+		return usageError("%v", runErr)
+	}
+	sum := summarize(ctx, st, f.mode, res, time.Now())
+	if f.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		printScrapeSummary(e.stdout, sum)
+	}
+	msg := fmt.Sprintf("scrape %s: %s (%d of %d districts failed)", sum.Date, sum.Status, sum.Districts.Failed, sum.Districts.Total)
+	if res.SummaryErr != nil {
+		msg = fmt.Sprintf("scrape %s: summary report: %v", sum.Date, res.SummaryErr)
+	}
+	if runErr != nil && sum.Status == scrape.StatusSuccess {
+		return exitCode(1, runErr)
+	}
+	return exitFor(sum.Status, msg)
+}
+
+func printScrapeSummary(w io.Writer, s scrapeSummary) {
+	date := s.Date
+	if date == "" {
+		date = "latest"
+	}
+	fmt.Fprintf(w, "scrape %s (%s mode): %s\n", date, s.Mode, s.Status)
+	if s.DataMonth != "" {
+		closing := ""
+		if s.IsClosingPeriod != nil && *s.IsClosingPeriod {
+			closing = " (month-end closing period)"
+		}
+		fmt.Fprintf(w, "  data month %s%s\n", s.DataMonth, closing)
+	}
+	fmt.Fprintf(w, "  districts: %d total, %d succeeded, %d failed, %d already cached\n",
+		s.Districts.Total, s.Districts.Succeeded, s.Districts.Failed, s.Districts.Skipped)
+	fmt.Fprintf(w, "  cache: %s, %d files written, %d bytes for the date\n", s.Cache.Directory, s.Cache.FilesCreated, s.Cache.TotalSize)
+	for i, er := range s.Errors {
+		if i == 20 {
+			fmt.Fprintf(w, "  ... and %d more errors\n", len(s.Errors)-20)
+			break
+		}
+		fmt.Fprintf(w, "  error %s %s: %s\n", er.DistrictID, er.Report, er.Error)
+	}
+}

@@ -1,0 +1,526 @@
+package scrape
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/proto"
+	"golang.org/x/time/rate"
+
+	"github.com/toaststats/toaststats/normalize"
+)
+
+// DefaultBrowserPath is where Debian's chromium package puts its launcher.
+const DefaultBrowserPath = "/usr/bin/chromium"
+
+// BrowserEnv names the environment variable that points at a Chromium binary.
+const BrowserEnv = "TOASTSTATS_BROWSER"
+
+// FindBrowser returns the Chromium binary to drive: explicit if set (it must
+// exist), else $TOASTSTATS_BROWSER, else /usr/bin/chromium, else chromium,
+// chromium-browser or google-chrome on PATH. It never downloads anything;
+// ErrNoBrowser says what was tried.
+func FindBrowser(explicit string) (string, error) {
+	if explicit == "" {
+		explicit = os.Getenv(BrowserEnv)
+	}
+	if explicit != "" {
+		if st, err := os.Stat(explicit); err != nil || st.IsDir() {
+			return "", fmt.Errorf("%w: %q does not exist or is not a file", ErrNoBrowser, explicit)
+		}
+		return explicit, nil
+	}
+	if st, err := os.Stat(DefaultBrowserPath); err == nil && !st.IsDir() {
+		return DefaultBrowserPath, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: tried --browser, $%s, %s and chromium/chromium-browser/google-chrome on PATH; install chromium (apt-get install chromium) or pass --browser", ErrNoBrowser, BrowserEnv, DefaultBrowserPath)
+}
+
+// BrowserOptions configures a browser Scraper. Zero values pick defaults.
+type BrowserOptions struct {
+	BaseURL     string // default DefaultBaseURL
+	BrowserPath string // see FindBrowser
+	Logger      *slog.Logger
+	// Limiter, when set, is waited on before every page navigation.
+	Limiter *rate.Limiter
+	// LaunchTimeout bounds starting Chromium (default 30 s; a launch
+	// occasionally takes 10 s).
+	LaunchTimeout time.Duration
+	// PageTimeout bounds loading and reading one page (default 30 s).
+	PageTimeout time.Duration
+	// ExportTimeout bounds the wait for the CSV download after selecting
+	// CSV in the export control (default 20 s).
+	ExportTimeout time.Duration
+	// LiveYearTTL is how long the live program year read from the root page
+	// is trusted (default 10 min).
+	LiveYearTTL time.Duration
+	Now         func() time.Time
+}
+
+// Scraper drives the real dashboard pages with a headless system Chromium
+// (rod): it opens a report page for a month and as-of date, reads back what
+// the page actually shows, and obtains the CSV through the page's export
+// control, catching the popup's download with browser-level download
+// events. It relies only on what the real pages have: controls matched by id
+// suffix (_ddlMonth, _ddlAsOf, _ddlExport) and a "CSV" export option.
+//
+// One tab does the work and exports run one at a time (parallel tabs gain
+// nothing on small machines); Fetch is safe for concurrent use. Close it.
+type Scraper struct {
+	opts    BrowserOptions
+	log     *slog.Logger
+	l       *launcher.Launcher
+	browser *rod.Browser
+	page    *rod.Page
+	dlDir   string
+	userDir string
+
+	mu       sync.Mutex // one page operation at a time
+	livePY   string
+	liveSeen time.Time
+	closed   bool
+}
+
+var _ Fetcher = (*Scraper)(nil)
+
+// NewScraper launches Chromium (never downloading one) and opens a tab.
+func NewScraper(ctx context.Context, opts BrowserOptions) (*Scraper, error) {
+	if opts.BaseURL == "" {
+		opts.BaseURL = DefaultBaseURL
+	}
+	if opts.LaunchTimeout <= 0 {
+		opts.LaunchTimeout = 30 * time.Second
+	}
+	if opts.PageTimeout <= 0 {
+		opts.PageTimeout = 30 * time.Second
+	}
+	if opts.ExportTimeout <= 0 {
+		opts.ExportTimeout = 20 * time.Second
+	}
+	if opts.LiveYearTTL <= 0 {
+		opts.LiveYearTTL = 10 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	bin, err := FindBrowser(opts.BrowserPath)
+	if err != nil {
+		return nil, err
+	}
+	s := &Scraper{opts: opts, log: log}
+	if s.userDir, err = os.MkdirTemp("", "toaststats-chromium-"); err != nil {
+		return nil, fmt.Errorf("browser profile dir: %w", err)
+	}
+	if s.dlDir, err = os.MkdirTemp("", "toaststats-downloads-"); err != nil {
+		os.RemoveAll(s.userDir)
+		return nil, fmt.Errorf("browser download dir: %w", err)
+	}
+	lctx, cancel := context.WithTimeout(ctx, opts.LaunchTimeout)
+	defer cancel()
+	// Bin is always set: without it rod would download a browser.
+	s.l = launcher.New().Context(lctx).Bin(bin).Headless(true).NoSandbox(os.Geteuid() == 0).
+		UserDataDir(s.userDir).
+		Set("disable-background-networking").Set("disable-component-update").Set("disable-sync").
+		Set("no-first-run").Set("disable-gpu")
+	u, err := s.l.Launch()
+	if err != nil {
+		s.cleanupDirs()
+		return nil, fmt.Errorf("launch %s: %w", bin, err)
+	}
+	s.browser = rod.New().ControlURL(u)
+	if err := s.browser.Connect(); err != nil {
+		s.l.Kill()
+		s.cleanupDirs()
+		return nil, fmt.Errorf("connect to %s: %w", bin, err)
+	}
+	if err := (proto.BrowserSetDownloadBehavior{
+		Behavior:      proto.BrowserSetDownloadBehaviorBehaviorAllowAndName,
+		DownloadPath:  s.dlDir,
+		EventsEnabled: true,
+	}).Call(s.browser); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("set download behaviour: %w", err)
+	}
+	if s.page, err = s.browser.Page(proto.TargetCreateTarget{URL: "about:blank"}); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("open tab: %w", err)
+	}
+	log.Debug("chromium launched", "bin", bin)
+	return s, nil
+}
+
+func (s *Scraper) cleanupDirs() {
+	if s.dlDir != "" {
+		os.RemoveAll(s.dlDir)
+	}
+	if s.userDir != "" {
+		os.RemoveAll(s.userDir)
+	}
+}
+
+// Close closes Chromium and removes its profile and download directories.
+func (s *Scraper) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	var err error
+	if s.browser != nil {
+		err = s.browser.Close()
+	}
+	if s.l != nil {
+		done := make(chan struct{})
+		go func() { s.l.Cleanup(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			s.l.Kill()
+		}
+	}
+	s.cleanupDirs()
+	return err
+}
+
+// pageState is what a dashboard page shows in its controls.
+type pageState struct {
+	AsOf       string `json:"asOf"`       // selected as-of option text
+	Month      string `json:"month"`      // selected month option value
+	MonthText  string `json:"monthText"`  // selected month option text
+	HasExport  bool   `json:"hasExport"`  // an _ddlExport select exists
+	ExportsCSV bool   `json:"exportsCSV"` // and it has a CSV option
+	Title      string `json:"title"`
+	URL        string `json:"url"`
+}
+
+const readPageJS = `() => {
+  const sel = (s) => document.querySelector('select[id$="' + s + '"]');
+  const opt = (el) => (el && el.selectedIndex >= 0) ? el.options[el.selectedIndex] : null;
+  const asOf = opt(sel('_ddlAsOf')), month = opt(sel('_ddlMonth')), exp = sel('_ddlExport');
+  return {
+    asOf: asOf ? asOf.text.trim() : '',
+    month: month ? String(month.value).trim() : '',
+    monthText: month ? month.text.trim() : '',
+    hasExport: !!exp,
+    exportsCSV: !!exp && Array.from(exp.options).some(o => o.value.trim() === 'CSV' || o.text.trim() === 'CSV'),
+    title: document.title, url: location.href,
+  };
+}`
+
+// open navigates the tab and reads the page's controls.
+func (s *Scraper) open(ctx context.Context, u string) (*pageState, error) {
+	if s.opts.Limiter != nil {
+		if err := s.opts.Limiter.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	pctx, cancel := context.WithTimeout(ctx, s.opts.PageTimeout)
+	defer cancel()
+	p := s.page.Context(pctx)
+	if err := p.Navigate(u); err != nil {
+		return nil, s.ctxErr(ctx, fmt.Errorf("%w: open %s: %v", ErrUnavailable, u, err))
+	}
+	if err := p.WaitLoad(); err != nil {
+		return nil, s.ctxErr(ctx, fmt.Errorf("%w: load %s: %v", ErrUnavailable, u, err))
+	}
+	obj, err := p.Eval(readPageJS)
+	if err != nil {
+		return nil, s.ctxErr(ctx, fmt.Errorf("read %s: %w", u, err))
+	}
+	var st pageState
+	if err := obj.Value.Unmarshal(&st); err != nil {
+		return nil, fmt.Errorf("read %s: %w", u, err)
+	}
+	if st.AsOf == "" || st.Month == "" || !st.HasExport {
+		return &st, fmt.Errorf("%w: %s (title %q) has no month/as-of/export controls", ErrPage, st.URL, st.Title)
+	}
+	return &st, nil
+}
+
+// ctxErr prefers the caller's context error, so cancellation reads as such.
+func (s *Scraper) ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
+	return err
+}
+
+// shown is the as-of date and data month a page displays.
+func (st *pageState) shown() (asOf, dataMonth string, err error) {
+	asOf, err = ParseAsOfOption(st.AsOf)
+	if err != nil {
+		return "", "", err
+	}
+	m, err := strconv.Atoi(st.Month)
+	if err != nil {
+		if t, perr := time.Parse("Jan", st.MonthText); perr == nil {
+			m, err = int(t.Month()), nil
+		}
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("%w: month option %q/%q", ErrPage, st.Month, st.MonthText)
+	}
+	dataMonth, err = dataMonthFromPage(m, asOf)
+	return asOf, dataMonth, err
+}
+
+// liveYear reads the program year the root page serves now (its data month).
+func (s *Scraper) liveYear(ctx context.Context) (string, error) {
+	if s.livePY != "" && s.opts.Now().Sub(s.liveSeen) < s.opts.LiveYearTTL {
+		return s.livePY, nil
+	}
+	u := strings.TrimRight(s.opts.BaseURL, "/") + "/"
+	st, err := s.open(ctx, u)
+	if err != nil {
+		return "", fmt.Errorf("learn the live program year: %w", err)
+	}
+	_, dm, err := st.shown()
+	if err != nil {
+		return "", fmt.Errorf("learn the live program year from %s: %w", u, err)
+	}
+	s.livePY, s.liveSeen = programYearOfMonth(dm), s.opts.Now()
+	return s.livePY, nil
+}
+
+// Fetch opens the report's page for the requested as-of date (the date's
+// month, then the previous month for closing periods; root for the live
+// year, /{PY}/ for closed ones), checks that the page shows that date, and
+// downloads the CSV through the export control. The footer must match the
+// date and month the page showed.
+func (s *Scraper) Fetch(ctx context.Context, req Request) (*Download, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, &FetchError{Request: req, Err: errors.New("scraper closed")}
+	}
+	d, err := s.fetch(ctx, req)
+	if err != nil {
+		return nil, &FetchError{Request: req, Err: err}
+	}
+	return d, nil
+}
+
+func (s *Scraper) fetch(ctx context.Context, req Request) (*Download, error) {
+	if err := validRequest(req); err != nil {
+		return nil, err
+	}
+	if req.Date == "" {
+		now := s.opts.Now().UTC()
+		c := Candidate{ProgramYear: programYear(now.Year(), now.Month()), Live: true}
+		u := PageURL(s.opts.BaseURL, c, req.Kind, req.DistrictID, time.Time{})
+		st, err := s.open(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		asOf, dm, err := st.shown()
+		if err != nil {
+			return nil, err
+		}
+		d, err := s.export(ctx, req, st, asOf, dm)
+		if err == nil {
+			s.livePY, s.liveSeen = d.ProgramYear, s.opts.Now()
+		}
+		return d, err
+	}
+	asOf, _ := ParseDate(req.Date)
+	live, err := s.liveYear(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var shown []string
+	for _, c := range Candidates(asOf, live) {
+		u := PageURL(s.opts.BaseURL, c, req.Kind, req.DistrictID, asOf)
+		st, err := s.open(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		got, dm, err := st.shown()
+		if err != nil {
+			return nil, err
+		}
+		if got != req.Date || dm != c.DataMonth {
+			// The page quietly fell back to another as-of date: not this month.
+			shown = append(shown, fmt.Sprintf("month %s shows %s", c.DataMonth, got))
+			continue
+		}
+		return s.export(ctx, req, st, got, dm)
+	}
+	return nil, fmt.Errorf("%w: as of %s (live year %s; %s)", ErrNotPublished, req.Date, live, strings.Join(shown, ", "))
+}
+
+// export selects CSV in the page's export control and captures the download
+// the popup starts, with browser-level download events set up before the
+// selection. The bytes must be the report's, with a footer matching what the
+// page showed.
+func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, dataMonth string) (*Download, error) {
+	if !st.ExportsCSV {
+		return nil, fmt.Errorf("%w: %s: export control has no CSV option", ErrPage, st.URL)
+	}
+	ectx, cancel := context.WithTimeout(ctx, s.opts.ExportTimeout)
+	defer cancel()
+	wctx, stop := context.WithCancel(ectx)
+	defer stop()
+	var (
+		mu                 sync.Mutex
+		guid, dlURL, state string
+		popupURL           string
+		popupID            proto.TargetTargetID
+		grace              *time.Timer
+	)
+	wait := s.browser.Context(wctx).EachEvent(
+		func(e *proto.BrowserDownloadWillBegin) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if guid == "" {
+				guid, dlURL = e.GUID, e.URL
+			}
+			return false
+		},
+		func(e *proto.BrowserDownloadProgress) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if e.GUID != guid {
+				return false
+			}
+			switch e.State {
+			case proto.BrowserDownloadProgressStateCompleted:
+				state = "completed"
+				return true
+			case proto.BrowserDownloadProgressStateCanceled:
+				state = "canceled"
+				return true
+			}
+			return false
+		},
+		func(e *proto.TargetTargetInfoChanged) bool {
+			// A download never commits a document in the popup; a popup that
+			// shows a page (error.aspx after a redirect, an HTML error page,
+			// an HTTP error) means the export failed. Allow a short grace for
+			// a download that might still begin.
+			ti := e.TargetInfo
+			if ti.Type != proto.TargetTargetInfoTypePage || ti.TargetID == s.page.TargetID || ti.URL == "" || ti.URL == "about:blank" {
+				return false
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if popupURL == "" && guid == "" {
+				popupURL, popupID = ti.URL, ti.TargetID
+				grace = time.AfterFunc(exportGrace, func() {
+					mu.Lock()
+					defer mu.Unlock()
+					if guid == "" {
+						stop()
+					}
+				})
+			}
+			return false
+		},
+	)
+	el, err := s.page.Context(ectx).Element(`select[id$="_ddlExport"]`)
+	if err != nil {
+		return nil, s.ctxErr(ctx, fmt.Errorf("%w: %s: export control: %v", ErrPage, st.URL, err))
+	}
+	if err := el.Select([]string{"CSV"}, true, rod.SelectorTypeText); err != nil {
+		return nil, s.ctxErr(ctx, fmt.Errorf("%w: %s: select CSV: %v", ErrPage, st.URL, err))
+	}
+	wait()
+	mu.Lock()
+	if grace != nil {
+		grace.Stop()
+	}
+	guidNow, stateNow, popupNow, popupIDNow := guid, state, popupURL, popupID
+	mu.Unlock()
+	if stateNow != "completed" {
+		what := ""
+		if popupIDNow != "" {
+			what = s.describePopup(popupIDNow)
+		}
+		s.closePopups()
+		if guidNow != "" {
+			os.Remove(filepath.Join(s.dlDir, guidNow))
+		}
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case strings.Contains(strings.ToLower(popupNow), "/error.aspx"):
+			return nil, fmt.Errorf("%w: the export from %s went to %s%s", ErrRedirect, st.URL, popupNow, what)
+		case popupNow != "":
+			return nil, fmt.Errorf("%w: the export opened a page instead of a download: %s%s", ErrNoDownload, popupNow, what)
+		case stateNow == "canceled":
+			return nil, fmt.Errorf("%w: download of %s was cancelled", ErrNoDownload, dlURL)
+		}
+		return nil, fmt.Errorf("%w: nothing downloaded within %s of selecting CSV on %s", ErrNoDownload, s.opts.ExportTimeout, st.URL)
+	}
+	guid = guidNow
+	path := filepath.Join(s.dlDir, guid)
+	body, err := os.ReadFile(path)
+	os.Remove(path)
+	if err != nil {
+		return nil, fmt.Errorf("read download: %w", err)
+	}
+	footer, rows, err := normalize.CheckReportFor(req.Kind, dlURL, body, asOf, dataMonth)
+	if err != nil {
+		return nil, err
+	}
+	return &Download{Request: req, Data: body, Footer: footer, AsOfDate: asOf, DataMonth: dataMonth,
+		ProgramYear: programYearOfMonth(dataMonth), Rows: rows, URL: dlURL, Source: SourceBrowser}, nil
+}
+
+// exportGrace is how long a download may still begin after the export
+// popup showed a page.
+const exportGrace = 400 * time.Millisecond
+
+// describePopup returns the title and start of the text of a popup page,
+// for error messages.
+func (s *Scraper) describePopup(id proto.TargetTargetID) string {
+	p, err := s.browser.PageFromTarget(id)
+	if err != nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	obj, err := p.Context(ctx).Eval(`() => [document.title || '', document.body ? document.body.innerText.slice(0, 160) : '']`)
+	if err != nil {
+		return ""
+	}
+	var v []string
+	if obj.Value.Unmarshal(&v) != nil || len(v) != 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (title %q, text %q)", v[0], strings.Join(strings.Fields(v[1]), " "))
+}
+
+// closePopups closes every tab but the scraper's own (a failed export leaves
+// its popup open, which would stall the next selection).
+func (s *Scraper) closePopups() {
+	pages, err := s.browser.Pages()
+	if err != nil {
+		return
+	}
+	for _, p := range pages {
+		if p.TargetID != s.page.TargetID {
+			_ = p.Close()
+		}
+	}
+}
