@@ -5,12 +5,13 @@
 //
 // The input is the rows of one all-districts summary report
 // ([snapshot.SummaryRow]). Only real district rows are ranked: a row whose
-// DistrictID matches ^[A-Z0-9]+$ (see [IsDistrictID]). Anything else — the
-// report's footer line ("Month of Dec" / "As of 01/05/2026") when it leaks
-// into a row, blank rows, headers repeated mid-file — is skipped and does not
-// count towards N. When a district id appears more than once, the first row
-// is kept and later rows are dropped (never double-counted); N is the number
-// of distinct real districts.
+// DistrictID matches ^[A-Z0-9]+$, case-insensitively (see [IsDistrictID]);
+// the id is upper-cased in the output, as the store names district files.
+// Anything else — the report's footer line ("Month of Dec" / "As of
+// 01/05/2026") when it leaks into a row, blank rows — is skipped and does
+// not count towards N. When a district id appears more than once, the first
+// row is kept and later rows are dropped (never double-counted); N is the
+// number of distinct real districts.
 //
 // Three categories are ranked, each descending (bigger is better):
 //

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -116,13 +117,17 @@ func Rank(rows []snapshot.SummaryRow) []snapshot.DistrictRanking {
 }
 
 // Districts returns the rows Rank ranks: the rows whose DistrictID is a
-// district id ([IsDistrictID]), the first row of each id only, in input
-// order.
+// district id ([IsDistrictID]), with the id upper-cased, the first row of
+// each id only, in input order.
 func Districts(rows []snapshot.SummaryRow) []snapshot.SummaryRow {
 	out := make([]snapshot.SummaryRow, 0, len(rows))
 	seen := make(map[string]bool, len(rows))
 	for _, row := range rows {
-		if !IsDistrictID(row.DistrictID) || seen[row.DistrictID] {
+		if !IsDistrictID(row.DistrictID) {
+			continue
+		}
+		row.DistrictID = strings.ToUpper(row.DistrictID)
+		if seen[row.DistrictID] {
 			continue
 		}
 		seen[row.DistrictID] = true
@@ -142,16 +147,16 @@ func DistinguishedPercent(row snapshot.SummaryRow) float64 {
 }
 
 // IsDistrictID reports whether id is a district id as the summary report
-// prints it: one or more upper-case ASCII letters or digits ("02", "118",
-// "F", "U"). The footer line, blanks and anything with spaces or
-// punctuation are not.
+// prints it: one or more ASCII letters or digits ("02", "118", "F", "U"),
+// matched case-insensitively like the dashboard's own consumers do. The
+// footer line, blanks and anything with spaces or punctuation are not.
 func IsDistrictID(id string) bool {
 	if id == "" {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
 			return false
 		}
 	}

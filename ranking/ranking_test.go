@@ -216,6 +216,18 @@ func TestRankDuplicateDistrictKeepsFirst(t *testing.T) {
 	}
 }
 
+func TestRankUpperCasesIDs(t *testing.T) {
+	rows := []snapshot.SummaryRow{row("01", "f", 1, 1, 1, 1), row("01", "F", 9, 9, 1, 1), row("01", "u", 0, 0, 1, 0)}
+	got := Rank(rows)
+	check(t, got, []want{
+		{"F", 1, 1, 1, 6, 1, 1},
+		{"U", 2, 2, 2, 3, 2, 2},
+	})
+	if got[0].DistrictName != "District F" || got[0].ClubGrowthPercent != 1 {
+		t.Errorf("first row of F (written f) must be kept: %+v", got[0])
+	}
+}
+
 func TestRankCopiesFields(t *testing.T) {
 	smedley := 3
 	in := snapshot.SummaryRow{
@@ -287,7 +299,7 @@ func TestIsDistrictID(t *testing.T) {
 	tests := map[string]bool{
 		"02": true, "61": true, "118": true, "F": true, "U": true, "201": true,
 		"": false, "Month of Dec": false, " As of 01/05/2026": false, "As of 01/05/2026": false,
-		"f": false, "12 ": false, "D-1": false, "District 42": false,
+		"f": true, "1a": true, "12 ": false, "D-1": false, "District 42": false,
 	}
 	for id, w := range tests {
 		if got := IsDistrictID(id); got != w {

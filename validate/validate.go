@@ -187,18 +187,20 @@ func (v *validator) summaryRules() {
 	var dupOrder []string
 	for i := range v.in.Summary {
 		r := &v.in.Summary[i]
-		if !isDistrictID(r.DistrictID) {
+		// Summary ids are matched case-insensitively, as ranking does.
+		if !isDistrictID(strings.ToUpper(r.DistrictID)) {
 			junk = append(junk, strconv.Quote(r.DistrictID))
 			continue
 		}
-		if _, seen := v.summary[r.DistrictID]; seen {
-			if dups[r.DistrictID] == 0 {
-				dupOrder = append(dupOrder, r.DistrictID)
+		key := strings.ToUpper(r.DistrictID)
+		if _, seen := v.summary[key]; seen {
+			if dups[key] == 0 {
+				dupOrder = append(dupOrder, key)
 			}
-			dups[r.DistrictID]++
+			dups[key]++
 			continue
 		}
-		v.summary[r.DistrictID] = r
+		v.summary[key] = r
 	}
 	if len(junk) > 0 {
 		v.warnf(CodeSummaryNonDistrictRow, "", "%d summary row(s) are not districts and are not ranked: %s", len(junk), list(junk))

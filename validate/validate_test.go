@@ -169,6 +169,7 @@ func TestValidateRules(t *testing.T) {
 		}, []string{f(W, CodeSummaryNonDistrictRow, "")}, []string{"2 summary row(s)", `"Month of Dec"`}},
 		{"summary with only junk", func(in *Input) { in.Summary = []snapshot.SummaryRow{{DistrictID: "Month of Dec"}} },
 			[]string{f(W, CodeSummaryNonDistrictRow, ""), f(W, CodeSummaryMissing, "")}, nil},
+		{"lower-case summary id matches the district", func(in *Input) { in.Summary[1].DistrictID = "f" }, nil, nil},
 		{"duplicate summary district", func(in *Input) { in.Summary = append(in.Summary, goodSummary("02"), goodSummary("02")) },
 			[]string{f(W, CodeDuplicateSummaryDistrict, "02")}, []string{"2 more row(s)"}},
 		{"summary payments do not add up", func(in *Input) { in.Summary[2].LatePayments = 2 },
