@@ -102,7 +102,7 @@ func (w *World) state(t time.Time, salt int) *stateEntry {
 		}
 	}
 	w.mu.Unlock()
-	e.once.Do(func() { e.st = w.generate(t, w.dataMonth[t], salt) })
+	e.once.Do(func() { e.st = w.generate(t, w.monthOf(t), salt) })
 	return e
 }
 
