@@ -776,11 +776,18 @@ func (v *View) readGenerationFile(ctx context.Context, name string, size int64, 
 		}
 		return nil, &ChecksumError{Key: key, Want: sum, Got: sha256Hex(b)}
 	}
-	ents, lerr := s.objs.List(ctx, snapshotsPrefix)
-	if lerr == nil {
-		pre := snapshotsPrefix + oldPrefix + v.ID + "-" + v.gen + "-"
+	// The replaced generation is at .gen-<id>-* for an instant after the
+	// exchange, then at .old-<id>-<gen>-*; the listing can race the rename,
+	// so look a few times. Every candidate is checked against the sha256.
+	oldPre := snapshotsPrefix + oldPrefix + v.ID + "-" + v.gen + "-"
+	genPre := snapshotsPrefix + genPrefix + v.ID + "-"
+	for attempt := 0; attempt < 3; attempt++ {
+		ents, lerr := s.objs.List(ctx, snapshotsPrefix)
+		if lerr != nil {
+			break
+		}
 		for _, e := range ents {
-			if strings.HasPrefix(e, pre) && strings.HasSuffix(e, "/") {
+			if (strings.HasPrefix(e, oldPre) || strings.HasPrefix(e, genPre)) && strings.HasSuffix(e, "/") {
 				if ob, err := s.objs.Read(ctx, e+name); err == nil && sha256Hex(ob) == sum {
 					return ob, nil
 				}

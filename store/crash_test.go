@@ -1,0 +1,186 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+const crashEnv = "TOASTSTATS_STORE_CRASH_CHILD"
+
+// TestCrashChild is the child of TestCrashSafety: it publishes snapshots
+// (new ids and rebuilds, all statuses) and raw reports in a loop until it is
+// killed. It does nothing unless started by TestCrashSafety.
+func TestCrashChild(t *testing.T) {
+	dir := os.Getenv(crashEnv)
+	if dir == "" {
+		t.Skip("child of TestCrashSafety only")
+	}
+	seed, _ := strconv.ParseUint(os.Getenv(crashEnv+"_SEED"), 10, 64)
+	rng := rand.New(rand.NewPCG(seed, 7))
+	st, err := Open(dir, Options{Gzip: seed%2 == 0})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(3)
+	}
+	fmt.Println("ready")
+	ctx := context.Background()
+	deadline := time.Now().Add(20 * time.Second) // never outlive a dead parent for long
+	for n := 0; time.Now().Before(deadline); n++ {
+		id := fmt.Sprintf("2025-10-%02d", 1+rng.IntN(12))
+		status := snapshot.StatusSuccess
+		switch rng.IntN(7) {
+		case 0:
+			status = snapshot.StatusPartial
+		case 1:
+			status = snapshot.StatusFailed
+		}
+		snap := makeSnapshot(id, status, 2+rng.IntN(6), 4+rng.IntN(8))
+		snap.Metadata.Source = fmt.Sprintf("child-%d-%d", seed, n)
+		if err := st.Snapshots().Publish(ctx, snap); err != nil && !errors.Is(err, ErrSuccessExists) {
+			fmt.Println("publish:", err)
+			os.Exit(4)
+		}
+		// Raw reports under fresh keys (district ids unique per child).
+		did := fmt.Sprintf("%d", (seed%100000)*10+uint64(n%10))
+		if len(did) <= 8 {
+			_ = st.Raw().Put(ctx, "2025-10-01", did, ReportClub, []byte(fmt.Sprintf("h1,h2\n%d,%d\n", seed, n)), PutInfo{Source: "crash"})
+		}
+	}
+	os.Exit(0)
+}
+
+// TestCrashSafety kills a writing child process with SIGKILL at random
+// moments; after every kill the store must open, pass its integrity check
+// (or be made to pass by Recover without quarantining anything), keep every
+// complete snapshot seen before, and have current.json name a complete
+// successful snapshot.
+func TestCrashSafety(t *testing.T) {
+	if os.Getenv(crashEnv) != "" {
+		t.Skip("in child")
+	}
+	kills := 200
+	if testing.Short() {
+		kills = 40
+	}
+	dir := t.TempDir()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	known := map[string]bool{} // complete snapshots seen so far
+	var recovered, leftovers, repoints int
+	for i := 0; i < kills; i++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), crashEnv+"="+dir, crashEnv+"_SEED="+strconv.Itoa(i+1))
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		if line != "ready\n" {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			t.Fatalf("kill %d: child said %q", i, line)
+		}
+		time.Sleep(time.Duration(rng.IntN(40_000)) * time.Microsecond)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		err = cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+			t.Fatalf("kill %d: child ended on its own: %v", i, err)
+		}
+
+		st, err := Open(dir, Options{})
+		if err != nil {
+			t.Fatalf("kill %d: open: %v", i, err)
+		}
+		ss := st.Snapshots()
+		rep, err := ss.Check(ctx)
+		if err != nil {
+			t.Fatalf("kill %d: check: %v", i, err)
+		}
+		if len(rep.Leftovers) > 0 {
+			leftovers++
+		}
+		if len(rep.Corrupted) > 0 {
+			t.Fatalf("kill %d: damaged snapshots after a crash: %+v", i, rep.Snapshots)
+		}
+		if !rep.Healthy {
+			rr, err := ss.Recover(ctx)
+			if err != nil {
+				t.Fatalf("kill %d: recover: %v", i, err)
+			}
+			if !rr.Recovered {
+				t.Fatalf("kill %d: recovery failed: %+v", i, rr)
+			}
+			for _, a := range rr.Actions {
+				switch a.Action {
+				case "quarantine":
+					t.Fatalf("kill %d: recovery quarantined %s: %s", i, a.SnapshotID, a.Reason)
+				case "repoint":
+					repoints++
+				}
+			}
+			recovered++
+			if rep, err = ss.Check(ctx); err != nil || !rep.Healthy {
+				t.Fatalf("kill %d: unhealthy after recovery: %+v %v", i, rep, err)
+			}
+		}
+		for id := range known {
+			found := false
+			for _, c := range rep.Snapshots {
+				if c.ID == id && c.Complete {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("kill %d: complete snapshot %s lost", i, id)
+			}
+		}
+		for _, c := range rep.Snapshots {
+			if c.Complete {
+				known[c.ID] = true
+			}
+		}
+		if rep.NewestSuccess != "" {
+			if !rep.Pointer.Valid {
+				t.Fatalf("kill %d: pointer invalid: %+v", i, rep.Pointer)
+			}
+			v, err := ss.Current(ctx)
+			if err != nil || v.ID != rep.Pointer.SnapshotID || v.Metadata.Status != snapshot.StatusSuccess {
+				t.Fatalf("kill %d: current = %v, %v; pointer %s", i, v, err, rep.Pointer.SnapshotID)
+			}
+			for _, did := range v.DistrictIDs() {
+				if _, err := v.District(ctx, did); err != nil {
+					t.Fatalf("kill %d: current district %s: %v", i, did, err)
+				}
+			}
+		}
+		// Every raw file recorded in metadata verifies.
+		if md, err := st.Raw().Metadata(ctx, "2025-10-01"); err == nil {
+			for k := range md.Integrity.Checksums {
+				did := k[len("district-") : len(k)-len("/club-performance.csv")]
+				if _, err := st.Raw().Get(ctx, "2025-10-01", did, ReportClub); err != nil {
+					t.Fatalf("kill %d: raw %s: %v", i, k, err)
+				}
+			}
+		} else if !errors.Is(err, ErrNotCached) {
+			t.Fatalf("kill %d: raw metadata: %v", i, err)
+		}
+	}
+	t.Logf("%d kills: %d needed recovery (%d repoints), %d left hidden leftovers, %d snapshots known", kills, recovered, repoints, leftovers, len(known))
+	if len(known) == 0 {
+		t.Fatal("the child never completed a snapshot; the test proves nothing")
+	}
+}
