@@ -79,8 +79,8 @@ func (rr *rowReader) flag(c int) *bool {
 }
 
 var (
-	charterRE = regexp.MustCompile(`(?i)charter\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})`)
-	suspendRE = regexp.MustCompile(`(?i)susp\w*\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})`)
+	charterRE = regexp.MustCompile(`(?i)charter\s+(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`)
+	suspendRE = regexp.MustCompile(`(?i)susp\w*\s+(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`)
 )
 
 // ParseCharterSuspend reads the "Charter Date/Suspend Date" cell of the
