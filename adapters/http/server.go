@@ -86,7 +86,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.started = s.now()
+	s.started = time.Now()
 	s.resps = gocache.New(10*time.Minute, 5*time.Minute)
 	s.series = newSeriesCache()
 	s.reads = newReadLatencies(2048)

@@ -268,6 +268,9 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			if err != nil {
 				return nil, err
 			}
+			if er, ok := v.(*encodedResponse); ok {
+				return er, nil
+			}
 			return encodeJSON(http.StatusOK, v, s.cacheControl(rs))
 		})
 		if err != nil {
