@@ -139,6 +139,13 @@ func fixtureClub(s clubSeed, fd fixtureDate) snapshot.Club {
 		c.SuspendDate = "2025-07-28"
 	case s.id == "00000107" && fd.date >= "2025-07-31":
 		c.Status = snapshot.ClubLow
+	case s.id == "00000108" && fd.date >= "2025-08-15":
+		// A recruiting drive: three members joined in August.
+		c.ActiveMembers += 3
+		c.NetGrowth += 3
+	case s.id == "00000102" && fd.date >= "2025-07-31":
+		c.ActiveMembers -= 2 // two members left in July
+		c.NetGrowth -= 2
 	case s.id == "00000109":
 		c.CharterDate = "2025-08-10"
 		c.Status = snapshot.ClubActive
