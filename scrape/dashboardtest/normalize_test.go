@@ -1,0 +1,114 @@
+package dashboardtest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/toaststats/toaststats/normalize"
+)
+
+// TestNormalizeRoundTrip reads the generated reports back through
+// normalize: every report parses without warnings, footers match the world's
+// calendar, the reported goals and levels equal normalize's computed ones,
+// and Assemble accepts the four reports of each district.
+func TestNormalizeRoundTrip(t *testing.T) {
+	spans := []struct{ from, to string }{
+		{"2025-04-01", "2025-07-31"}, // 2024-25 era, June close into July, new year
+		{"2026-03-25", "2026-05-10"}, // 2025-26: CSP, Smedley, distinguished counts from April
+		{"2026-08-01", "2026-09-15"}, // 2026-27: Level 2s or EOM, no Region Advisor Visit
+	}
+	for _, sp := range spans {
+		w := NewWorld(Config{Districts: 6, ClubsPerDistrict: 30, Seed: 9, From: sp.from, To: sp.to})
+		dates := w.AsOfDates()
+		for i := 0; i < len(dates); i += 6 {
+			checkNormalize(t, w, dates[i])
+		}
+		checkNormalize(t, w, dates[len(dates)-1])
+	}
+}
+
+func checkNormalize(t *testing.T, w *World, asOf string) {
+	t.Helper()
+	dm := w.DataMonth(asOf)
+	sb := worldCSV(t, w, normalize.ReportSummary, "", asOf)
+	if _, n, err := normalize.CheckReportFor(normalize.ReportSummary, "all-districts.csv", sb, asOf, dm); err != nil || n != len(w.Districts(asOf)) {
+		t.Fatalf("%s: CheckReportFor summary: %d rows, %v", asOf, n, err)
+	}
+	sum, err := normalize.ReadSummary("all-districts.csv", sb)
+	if err != nil {
+		t.Fatalf("%s: ReadSummary: %v", asOf, err)
+	}
+	if unexpected(sum.Warnings) {
+		t.Errorf("%s: summary warnings %v", asOf, sum.Warnings)
+	}
+	if sum.Footer.AsOfDate != asOf || sum.Footer.DataMonth != dm {
+		t.Errorf("%s: footer %+v, data month %s", asOf, sum.Footer, dm)
+	}
+	if closing, known := sum.Footer.IsClosingPeriod(); !known || closing != (dm != asOf[:7]) {
+		t.Errorf("%s: closing %v known %v", asOf, closing, known)
+	}
+	for i := range sum.Rows {
+		row := &sum.Rows[i]
+		id := row.DistrictID
+		cb := worldCSV(t, w, normalize.ReportClub, id, asOf)
+		db := worldCSV(t, w, normalize.ReportDistrict, id, asOf)
+		vb := worldCSV(t, w, normalize.ReportDivision, id, asOf)
+		for _, k := range []struct {
+			kind normalize.ReportKind
+			b    []byte
+		}{{normalize.ReportClub, cb}, {normalize.ReportDistrict, db}, {normalize.ReportDivision, vb}} {
+			if _, _, err := normalize.CheckReportFor(k.kind, k.kind.FileName(), k.b, asOf, dm); err != nil {
+				t.Errorf("%s %s: CheckReportFor %s: %v", asOf, id, k.kind, err)
+			}
+		}
+		club, err := normalize.ReadClubPerformance("club-performance.csv", cb)
+		if err != nil {
+			t.Fatalf("%s %s: ReadClubPerformance: %v", asOf, id, err)
+		}
+		if unexpected(club.Warnings) {
+			t.Errorf("%s %s: club warnings %v", asOf, id, club.Warnings)
+		}
+		for _, c := range club.Clubs {
+			if c.GoalsMet != c.GoalsComputed() {
+				t.Errorf("%s %s %s: Goals Met %d, normalize computes %d", asOf, id, c.ClubID, c.GoalsMet, c.GoalsComputed())
+			}
+			if c.DistinguishedStatus != c.DistinguishedLevel {
+				t.Errorf("%s %s %s: reported level %q, normalize computes %q", asOf, id, c.ClubID, c.DistinguishedStatus, c.DistinguishedLevel)
+			}
+		}
+		dist, err := normalize.ReadDistrictPerformance("district-performance.csv", db)
+		if err != nil {
+			t.Fatalf("%s %s: ReadDistrictPerformance: %v", asOf, id, err)
+		}
+		if unexpected(dist.Warnings) {
+			t.Errorf("%s %s: district warnings %v", asOf, id, dist.Warnings)
+		}
+		div, err := normalize.ReadDivisionPerformance("division-performance.csv", vb)
+		if err != nil {
+			t.Fatalf("%s %s: ReadDivisionPerformance: %v", asOf, id, err)
+		}
+		if unexpected(div.Warnings) {
+			t.Errorf("%s %s: division warnings %v", asOf, id, div.Warnings)
+		}
+		d, warns, err := normalize.Assemble(id, club, div, dist, row)
+		if err != nil {
+			t.Fatalf("%s %s: Assemble: %v", asOf, id, err)
+		}
+		if unexpected(warns) {
+			t.Errorf("%s %s: Assemble warnings %v", asOf, id, warns)
+		}
+		if d.Membership.Total == 0 || len(d.ClubDetails) != len(club.Clubs) {
+			t.Errorf("%s %s: assembled %d members, %d clubs (report %d)", asOf, id, d.Membership.Total, len(d.ClubDetails), len(club.Clubs))
+		}
+	}
+}
+
+// unexpected reports warnings other than the intended 0D/0A duplicate.
+func unexpected(warnings []string) bool {
+	for _, w := range warnings {
+		if !strings.Contains(w, "listed twice") {
+			return true
+		}
+	}
+	return false
+}
