@@ -12,7 +12,17 @@ import (
 // District.Sources with one another: footers (data month and as-of date),
 // clubs, members and payments.
 func (v *validator) sourceRules(d *snapshot.District) {
-	if len(d.Sources) == 0 {
+	// The summary's entry (all-districts.csv) counts active clubs, not all
+	// clubs, and its payments are compared by SUMMARY_PAYMENTS_MISMATCH and
+	// SUMMARY_ACTIVE_CLUBS_MISMATCH; only the three per-district reports
+	// are compared here.
+	sources := make([]snapshot.ReportSource, 0, len(d.Sources))
+	for _, s := range d.Sources {
+		if s.Report != summaryFile {
+			sources = append(sources, s)
+		}
+	}
+	if len(sources) == 0 {
 		return
 	}
 	id := d.DistrictID
@@ -23,7 +33,7 @@ func (v *validator) sourceRules(d *snapshot.District) {
 	dates := newTally()
 	months.add("district", d.DataMonth)
 	dates.add("district", d.AsOfDate)
-	for _, s := range d.Sources {
+	for _, s := range sources {
 		months.add(s.Report, s.DataMonth)
 		dates.add(s.Report, s.AsOfDate)
 	}
@@ -36,8 +46,9 @@ func (v *validator) sourceRules(d *snapshot.District) {
 
 	// Clubs: the same number in every report and nothing missing or extra.
 	clubs := newTally()
-	var missing, extra, dups []string
-	for _, s := range d.Sources {
+	var missing, extra []string
+	dups := newTally() // club id -> the reports listing it twice
+	for _, s := range sources {
 		clubs.add(s.Report, strconv.Itoa(s.Clubs))
 		for _, c := range s.MissingClubs {
 			missing = append(missing, c+" not in "+s.Report)
@@ -46,7 +57,7 @@ func (v *validator) sourceRules(d *snapshot.District) {
 			extra = append(extra, c+" only in "+s.Report)
 		}
 		for _, c := range s.Duplicates {
-			dups = append(dups, c+" in "+s.Report)
+			dups.add(c, s.Report)
 		}
 	}
 	if clubs.distinct() > 1 || len(missing) > 0 || len(extra) > 0 {
@@ -62,15 +73,15 @@ func (v *validator) sourceRules(d *snapshot.District) {
 		}
 		v.warnf(CodeSourceClubsMismatch, id, "the reports list different clubs: %s", strings.Join(parts, "; "))
 	}
-	if len(dups) > 0 {
-		v.warnf(CodeSourceDuplicateClubs, id, "%d club(s) listed twice: %s", len(dups), list(dups))
+	if dups.distinct() > 0 {
+		v.warnf(CodeSourceDuplicateClubs, id, "%d club(s) listed more than once: %s", len(dups.byName()), list(dups.byName()))
 	}
 
 	// Members and payments, among the reports that carry them (-1 = the
 	// report has no such column).
 	members := newTally()
 	payments := newTally()
-	for _, s := range d.Sources {
+	for _, s := range sources {
 		if s.Members >= 0 {
 			members.add(s.Report, strconv.Itoa(s.Members))
 		}
@@ -85,6 +96,9 @@ func (v *validator) sourceRules(d *snapshot.District) {
 		v.warnf(CodeSourcePaymentsMismatch, id, "the reports disagree on total payments: %s", payments)
 	}
 }
+
+// summaryFile is the summary report's file name in District.Sources.
+const summaryFile = "all-districts.csv"
 
 // tally records which value each report gave, in order, ignoring empty
 // values.
@@ -105,6 +119,23 @@ func (t *tally) add(name, value string) {
 }
 
 func (t *tally) distinct() int { return len(t.seen) }
+
+// byName lists each name once with its values: "name in v1, v2".
+func (t *tally) byName() []string {
+	var order []string
+	values := map[string][]string{}
+	for i, n := range t.names {
+		if values[n] == nil {
+			order = append(order, n)
+		}
+		values[n] = append(values[n], t.values[i])
+	}
+	out := make([]string, len(order))
+	for i, n := range order {
+		out[i] = n + " in " + strings.Join(values[n], " and ")
+	}
+	return out
+}
 
 // String lists "name value" pairs.
 func (t *tally) String() string {

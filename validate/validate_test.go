@@ -299,7 +299,17 @@ func TestValidateRules(t *testing.T) {
 			d0(in).Sources[1].ExtraClubs = []string{"00000009"}
 		}, []string{f(W, CodeSourceClubsMismatch, "61")}, []string{"1 missing: 00000005 not in district-performance.csv", "1 extra: 00000009 only in division-performance.csv"}},
 		{"duplicate clubs in a report", func(in *Input) { d0(in).Sources[0].Duplicates = []string{"00000003"} },
-			[]string{f(W, CodeSourceDuplicateClubs, "61")}, []string{"00000003 in club-performance.csv"}},
+			[]string{f(W, CodeSourceDuplicateClubs, "61")}, []string{"1 club(s)", "00000003 in club-performance.csv"}},
+		{"the same duplicate in every report is one club", func(in *Input) {
+			for i := range d0(in).Sources {
+				d0(in).Sources[i].Duplicates = []string{"00000003"}
+			}
+			d0(in).Sources[1].Duplicates = append(d0(in).Sources[1].Duplicates, "00000004")
+		}, []string{f(W, CodeSourceDuplicateClubs, "61")}, []string{
+			"2 club(s)", "00000003 in club-performance.csv and division-performance.csv and district-performance.csv, 00000004 in division-performance.csv"}},
+		{"the summary's source entry is left to the summary rules", func(in *Input) {
+			d0(in).Sources = append(d0(in).Sources, snapshot.ReportSource{Report: "all-districts.csv", Clubs: 4, Members: -1, Payments: 36})
+		}, nil, nil},
 		{"members differ between reports", func(in *Input) { d0(in).Sources[1].Members = 41 },
 			[]string{f(W, CodeSourceMembersMismatch, "61")}, []string{"club-performance.csv 40, division-performance.csv 41"}},
 		{"payments differ between reports", func(in *Input) { d0(in).Sources[0].Payments = 35 },
