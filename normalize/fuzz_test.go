@@ -1,0 +1,156 @@
+package normalize
+
+import (
+	"errors"
+	"github.com/toaststats/toaststats/snapshot"
+	"testing"
+)
+
+func addReportSeeds(f *testing.F, kind ReportKind) {
+	footer := "Month of Jun, As of 09/13/2025"
+	switch kind {
+	case ReportClub:
+		f.Add(readReal(f, "club-performance-D91-2024-2025.csv"))
+		for _, era := range []string{EraCSP, EraEOM, EraTransition, EraTraditional} {
+			f.Add(clubCSV(era, "61", randomClubs(1, 3, "2025-2026", era == EraCSP || era == EraEOM), footer))
+		}
+		f.Add(clubCSV(EraCSP, "61", nil, footer))
+	case ReportDistrict:
+		f.Add(readReal(f, "district-performance-D91-2024-2025.csv"))
+		f.Add(districtCSV("F", []DistrictClubRow{{DivisionID: "0D", AreaID: "0A", ClubID: "00000001"}, {DivisionID: "A", AreaID: "01", ClubID: "00000001"}},
+			[]string{"Charter 09/30/25 Susp 03/31/26", " Susp 03/31/25"}, `"`+footer+`"`))
+	case ReportDivision:
+		f.Add(csvBytes(divisionHeader33, [][]string{divisionRow()}, footer))
+	case ReportSummary:
+		f.Add(worldSummary(5, footer))
+	}
+	f.Add([]byte("<!DOCTYPE html><html></html>"))
+	f.Add([]byte(""))
+	f.Add([]byte(footer + "\r\n"))
+	f.Add([]byte("\"a\",\"b\"\r\n\"1\"\r\n"))
+}
+
+// checkErr asserts every failure is a *ReportError naming the file and
+// wrapping one of the sentinels.
+func checkErr(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var re *ReportError
+	if !errors.As(err, &re) || re.File != "fuzz.csv" {
+		t.Fatalf("error %v (%T) is not a *ReportError for the file", err, err)
+	}
+	for _, s := range []error{ErrHTMLPage, ErrNoRows, ErrWrongHeader, ErrFooterMismatch, ErrMalformed} {
+		if errors.Is(err, s) {
+			return
+		}
+	}
+	t.Fatalf("error %v wraps no sentinel", err)
+}
+
+func FuzzParseFooter(f *testing.F) {
+	for _, s := range []string{"Month of Jun, As of 09/13/2025", `"Month of Dec, As of 01/08/2026"`, "Month of March, As of 3/5/2024\r\n", "Month of Jun", "As of 09/13/2025", "Month of Feb, As of 02/29/2023"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		ft, err := ParseFooter(line)
+		if err != nil {
+			if ft.Found || !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v with footer %+v", err, ft)
+			}
+			return
+		}
+		if !ft.Found || len(ft.DataMonth) != 7 || len(ft.AsOfDate) != 10 || ft.DataMonth > ft.AsOfDate[:7] {
+			t.Fatalf("footer %+v from %q", ft, line)
+		}
+		if ProgramYearOf(ft.DataMonth) != ft.ProgramYear() || ft.LogicalDate() == "" {
+			t.Fatalf("footer %+v", ft)
+		}
+		again, err := ParseFooter(ft.String())
+		if err != nil || again != ft {
+			t.Fatalf("%q -> %+v -> %q -> %+v %v", line, ft, ft.String(), again, err)
+		}
+	})
+}
+
+func FuzzCheckReport(f *testing.F) {
+	addReportSeeds(f, ReportClub)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, k := range Kinds {
+			_, n, err := CheckReport(k, "fuzz.csv", b)
+			checkErr(t, err)
+			if err == nil && n <= 0 {
+				t.Fatalf("%s: no error with %d rows", k, n)
+			}
+		}
+	})
+}
+
+func FuzzReadClubPerformance(f *testing.F) {
+	addReportSeeds(f, ReportClub)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rep, err := ReadClubPerformance("fuzz.csv", b)
+		checkErr(t, err)
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, c := range rep.Clubs {
+			if n := CountGoals(c.DCPGoals); n < 0 || n > 10 || snapshot.LevelRank(c.DistinguishedLevel) < 0 || seen[c.ClubID] || c.ClubID == "" {
+				t.Fatalf("club %+v", c)
+			}
+			seen[c.ClubID] = true
+		}
+		if _, _, err := Assemble("X", rep, nil, nil, nil); err != nil {
+			t.Fatalf("assemble: %v", err)
+		}
+	})
+}
+
+func FuzzReadDistrictPerformance(f *testing.F) {
+	addReportSeeds(f, ReportDistrict)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rep, err := ReadDistrictPerformance("fuzz.csv", b)
+		checkErr(t, err)
+		if err == nil && len(rep.Clubs) == 0 {
+			t.Fatal("no error and no clubs")
+		}
+	})
+}
+
+func FuzzReadDivisionPerformance(f *testing.F) {
+	addReportSeeds(f, ReportDivision)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rep, err := ReadDivisionPerformance("fuzz.csv", b)
+		checkErr(t, err)
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, d := range rep.Divisions {
+			for _, a := range d.Areas {
+				n += len(a.ClubIDs)
+			}
+		}
+		if n != len(rep.Clubs) {
+			t.Fatalf("%d clubs in areas, %d rows", n, len(rep.Clubs))
+		}
+	})
+}
+
+func FuzzReadSummary(f *testing.F) {
+	addReportSeeds(f, ReportSummary)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rep, err := ReadSummary("fuzz.csv", b)
+		checkErr(t, err)
+		if err != nil {
+			return
+		}
+		for _, r := range rep.Rows {
+			if !districtIDRE.MatchString(r.DistrictID) {
+				t.Fatalf("row with district %q", r.DistrictID)
+			}
+		}
+	})
+}
