@@ -229,16 +229,26 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 	slices.SortFunc(in.configured, ranking.CompareDistrictIDs)
 	in.configured = slices.Compact(in.configured)
 
+	// Read the districts' reports in parallel (each read verifies a
+	// checksum).
 	in.districts = make([]districtInput, len(in.configured))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(b.workers)
 	for i, id := range in.configured {
-		d := districtInput{id: id, inSummary: summaryIDs[id], summaryKnown: in.summaryRep != nil}
-		for j, slot := range districtReports {
-			d.files[j] = b.readRaw(ctx, date, id, slot.report)
-			if isIOError(d.files[j].err) {
-				return nil, fmt.Errorf("build %s: %w", date, d.files[j].err)
+		g.Go(func() error {
+			d := districtInput{id: id, inSummary: summaryIDs[id], summaryKnown: in.summaryRep != nil}
+			for j, slot := range districtReports {
+				d.files[j] = b.readRaw(gctx, date, id, slot.report)
+				if isIOError(d.files[j].err) {
+					return fmt.Errorf("build %s: %w", date, d.files[j].err)
+				}
 			}
-		}
-		in.districts[i] = d
+			in.districts[i] = d
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -311,11 +311,13 @@ func TestBuildFailedOnValidationError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The same club number twice: a validation error (DUPLICATE_CLUB_ID or
-	// the like), not a read problem.
+	// A negative member count reads fine but is a validation error
+	// (NEGATIVE_COUNT), not a read problem.
 	lines := strings.SplitAfter(string(b), "\r\n")
-	dup := append(slices.Clone(lines[:2]), lines[1:]...)
-	st, _ := openFixture(t, fixture{dates: []string{date}, replace: map[string][]byte{key: []byte(strings.Join(dup, ""))}})
+	cells := strings.Split(lines[1], `","`)
+	cells[8] = "-5" // Active Members
+	lines[1] = strings.Join(cells, `","`)
+	st, _ := openFixture(t, fixture{dates: []string{date}, replace: map[string][]byte{key: []byte(strings.Join(lines, ""))}})
 	res, err := newBuilder(st).Build(ctx, date)
 	if err != nil {
 		t.Fatal(err)

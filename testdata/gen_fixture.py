@@ -134,7 +134,7 @@ def main():
             s = {k: sum(c[k] for c in clubs) for k in ("pnew", "papr", "poct", "plate", "pchart", "ptot")}
             pbase = sum(c["base"] for c in clubs) * 2
             paid = sum(1 for c in clubs if c["status"] == "Active")
-            act = paid
+            act = sum(1 for c in clubs if c["status"] != "Suspended")
             lv = [c["level"] for c in clubs]
             tot = sum(1 for x in lv if x)
             summary += q([region, d, "Y", "Y", "N", "Y", "N", s["pnew"], s["papr"], s["poct"], s["plate"], s["pchart"],

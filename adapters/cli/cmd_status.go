@@ -1,5 +1,3 @@
-//go:build toaststats_wip
-
 package main
 
 import (

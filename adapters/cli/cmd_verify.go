@@ -1,5 +1,3 @@
-//go:build toaststats_wip
-
 package main
 
 import (
@@ -17,7 +15,7 @@ func init() {
 
 // verifyOutput is the --json summary of the verify command.
 type verifyOutput struct {
-	DataDir  string                `json:"dataDir"`
+	DataDir  string                 `json:"dataDir"`
 	Check    *store.IntegrityReport `json:"check,omitempty"`
 	Recovery *store.RecoveryReport  `json:"recovery,omitempty"`
 }

@@ -1,0 +1,334 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// The -update flag may be shared with other test files of this package, so
+// it is registered only once, by whoever comes first.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata/")
+	}
+}
+
+// updateGolden reports whether -update was given.
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// snapshotTestNow is the fixed clock of the build tests (TOASTSTATS_NOW).
+const snapshotTestNow = "2026-01-02T03:04:05Z"
+
+// fixtureDataDir fills a fresh data directory with the raw-cache fixture of
+// the root package (testdata/cache/<date>/), through the store.
+func fixtureDataDir(t *testing.T, dates ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	now, _ := time.Parse(time.RFC3339, snapshotTestNow)
+	st, err := store.Open(dir, store.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, date := range dates {
+		root := filepath.Join("..", "..", "testdata", "cache", date)
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			rel = filepath.ToSlash(rel)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			district, report := "", strings.TrimSuffix(rel, ".csv")
+			if i := strings.IndexByte(rel, '/'); i >= 0 {
+				district = strings.TrimPrefix(rel[:i], "district-")
+				report = strings.TrimSuffix(rel[i+1:], ".csv")
+			}
+			return st.Raw().Put(ctx, date, district, store.Report(report), data, store.PutInfo{Source: "fixture"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runCLI runs the program in-process and returns stdout, stderr and the
+// exit code main would use.
+func runCLI(t *testing.T, environ map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string { return environ[k] }
+	err := run(context.Background(), args, getenv, strings.NewReader(""), &stdout, &stderr)
+	code := 0
+	if err != nil {
+		code = 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		stderr.WriteString(err.Error())
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// publishedFiles reads snapshots/<id>/* and current.json of a data dir.
+func publishedFiles(t *testing.T, dir, id string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	ents, err := os.ReadDir(filepath.Join(dir, "snapshots", id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "snapshots", id, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "current.json")); err == nil {
+		out["current.json"] = b
+	}
+	return out
+}
+
+// compareGolden compares files with testdata/golden/<name>/ (rewritten with
+// -update).
+func compareGolden(t *testing.T, name string, files map[string][]byte) {
+	t.Helper()
+	gdir := filepath.Join("testdata", "golden", name)
+	if updateGolden() {
+		_ = os.RemoveAll(gdir)
+		if err := os.MkdirAll(gdir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for n, b := range files {
+			if err := os.WriteFile(filepath.Join(gdir, n), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	ents, err := os.ReadDir(gdir)
+	if err != nil {
+		t.Fatalf("golden %s: %v (run go test -update)", gdir, err)
+	}
+	if len(ents) != len(files) {
+		t.Errorf("%s: %d files written, %d golden", name, len(files), len(ents))
+	}
+	for _, e := range ents {
+		want, err := os.ReadFile(filepath.Join(gdir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := files[e.Name()]; !bytes.Equal(got, want) {
+			t.Errorf("%s: %s differs from its golden copy:\n%s", name, e.Name(), got)
+		}
+	}
+}
+
+func TestBuildCommandPublishesGoldenFiles(t *testing.T) {
+	dir := fixtureDataDir(t, "2025-11-14")
+	env := map[string]string{"TOASTSTATS_NOW": snapshotTestNow}
+	stdout, stderr, code := runCLI(t, env, "build", "--data-dir", dir, "--date", "2025-11-14")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"snapshot 2025-11-14", "status success", "districts included: 4 [02 42 61 F]", "districts missing:  0", "took "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	compareGolden(t, "build-2025-11-14", publishedFiles(t, dir, "2025-11-14"))
+}
+
+func TestBuildCommandExitCodes(t *testing.T) {
+	env := map[string]string{"TOASTSTATS_NOW": snapshotTestNow}
+	t.Run("usage", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"build", "--date", "2025-02-30"},
+			{"build", "--date", "2025-11-14", "--all"},
+			{"build", "--bogus"},
+			{"build", "extra"},
+			{"status", "--date", "yesterday"},
+			{"verify", "--nope"},
+		} {
+			if _, _, code := runCLI(t, env, append(args, "--data-dir", t.TempDir())...); code != 2 {
+				t.Errorf("%q: exit %d, want 2", args, code)
+			}
+		}
+		if _, _, code := runCLI(t, map[string]string{"TOASTSTATS_NOW": "soon"}, "build", "--data-dir", t.TempDir()); code != 2 {
+			t.Errorf("bad TOASTSTATS_NOW: exit %d, want 2", code)
+		}
+	})
+	t.Run("nothing cached", func(t *testing.T) {
+		dir := t.TempDir()
+		for _, args := range [][]string{{"build"}, {"build", "--all"}, {"build", "--date", "2025-11-14"}} {
+			_, stderr, code := runCLI(t, env, append(args, "--data-dir", dir)...)
+			if code != 2 || !strings.Contains(stderr, "toaststats scrape") {
+				t.Errorf("%q: exit %d, stderr %q; want 2 and a hint to scrape", args, code, stderr)
+			}
+		}
+	})
+	t.Run("partial", func(t *testing.T) {
+		dir := fixtureDataDir(t, "2025-11-14")
+		if err := os.Remove(filepath.Join(dir, "raw-csv", "2025-11-14", "district-42", "club-performance.csv")); err != nil {
+			t.Fatal(err)
+		}
+		stdout, _, code := runCLI(t, env, "build", "--data-dir", dir, "--json")
+		if code != 1 {
+			t.Fatalf("exit %d, want 1\n%s", code, stdout)
+		}
+		var out buildOutput
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatalf("--json output: %v\n%s", err, stdout)
+		}
+		if len(out.Results) != 1 || out.Results[0].Status != snapshot.StatusPartial ||
+			len(out.Results[0].DistrictErrors) != 1 || out.Results[0].DistrictErrors[0].Reason != "missing_report" {
+			t.Errorf("result: %+v", out.Results)
+		}
+	})
+	t.Run("all then nothing pending", func(t *testing.T) {
+		dir := fixtureDataDir(t, "2025-11-14", "2025-12-03", "2025-12-05")
+		stdout, _, code := runCLI(t, env, "build", "--data-dir", dir, "--all", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, stdout)
+		}
+		var out buildOutput
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Results) != 3 || out.Results[2].SnapshotID != "2025-11-30" {
+			t.Fatalf("results %+v", out.Results)
+		}
+		stdout, _, code = runCLI(t, env, "build", "--data-dir", dir, "--all")
+		if code != 0 || !strings.Contains(stdout, "nothing to build") {
+			t.Errorf("second --all: exit %d\n%s", code, stdout)
+		}
+		// An older collection is skipped, which is not a failure.
+		stdout, _, code = runCLI(t, env, "build", "--data-dir", dir, "--date", "2025-12-03")
+		if code != 0 || !strings.Contains(stdout, "not published") {
+			t.Errorf("older collection: exit %d\n%s", code, stdout)
+		}
+	})
+}
+
+func TestStatusCommand(t *testing.T) {
+	dir := fixtureDataDir(t, "2025-12-03")
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+	stdout, stderr, code := runCLI(t, env, "status", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out statusOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.Status
+	if s == nil || s.CollectionDate != "2025-12-03" || s.LogicalDate != "2025-11-30" || !s.Pending || s.Snapshot != nil || len(s.Districts) != 4 {
+		t.Fatalf("status %+v", s)
+	}
+	if _, _, code := runCLI(t, env, "build"); code != 0 {
+		t.Fatalf("build exit %d", code)
+	}
+	stdout, _, code = runCLI(t, env, "status", "--date", "2025-12-03")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"current:        2025-11-30", "-> snapshot 2025-11-30", "closing period true",
+		"district 61   club ok, division ok, district ok", "snapshot 2025-11-30: success, from collection 2025-12-03", "up to date true"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, stdout)
+		}
+	}
+	stdout, _, code = runCLI(t, env, "status", "--date", "2024-01-01")
+	if code != 0 || !strings.Contains(stdout, "nothing cached for 2024-01-01") {
+		t.Errorf("status of an uncached date: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestVerifyCommand(t *testing.T) {
+	dir := fixtureDataDir(t, "2025-11-14")
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+	if _, _, code := runCLI(t, env, "build"); code != 0 {
+		t.Fatalf("build exit %d", code)
+	}
+	stdout, _, code := runCLI(t, env, "verify")
+	if code != 0 || !strings.Contains(stdout, "HEALTHY") {
+		t.Fatalf("verify of a healthy store: exit %d\n%s", code, stdout)
+	}
+	// Damage a district file: the check fails, the repair quarantines it.
+	f := filepath.Join(dir, "snapshots", "2025-11-14", "district_61.json")
+	if err := os.WriteFile(f, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code = runCLI(t, env, "verify", "--json")
+	if code != 1 {
+		t.Fatalf("verify of a damaged store: exit %d\n%s", code, stdout)
+	}
+	var out verifyOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Check == nil || out.Check.Healthy || len(out.Check.Corrupted) != 1 || out.Check.Corrupted[0] != "2025-11-14" {
+		t.Fatalf("check %+v", out.Check)
+	}
+	stdout, _, code = runCLI(t, env, "verify", "--repair")
+	if !strings.Contains(stdout, "quarantine") {
+		t.Errorf("repair did not quarantine (exit %d):\n%s", code, stdout)
+	}
+}
+
+// TestBinaryBuildsGoldenFiles builds the real toaststats binary and runs
+// it with TOASTSTATS_NOW fixed: the published files are the same golden
+// copies the in-process test checks.
+func TestBinaryBuildsGoldenFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "toaststats")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := fixtureDataDir(t, "2025-11-14")
+	cmd := exec.Command(bin, "build", "--date", "2025-11-14")
+	cmd.Env = append(os.Environ(), "TOASTSTATS_DATA_DIR="+dir, "TOASTSTATS_NOW="+snapshotTestNow)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("toaststats build: %v\n%s", err, out)
+	}
+	compareGolden(t, "build-2025-11-14", publishedFiles(t, dir, "2025-11-14"))
+
+	// Exit status 2 when nothing is cached.
+	cmd = exec.Command(bin, "build", "--data-dir", t.TempDir())
+	cmd.Env = os.Environ()
+	out, err = cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "toaststats scrape") {
+		t.Errorf("empty cache: %v\n%s", err, out)
+	}
+}
