@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -14,8 +15,9 @@ var (
 	// ErrClubNotFound means the club is in no point of the series.
 	ErrClubNotFound = errors.New("analytics: club not found")
 	// ErrScopeNotFound means no point has a club in the division, area or
-	// club asked for.
-	ErrScopeNotFound = errors.New("analytics: division, area or club not found")
+	// club asked for. It also matches ErrNoData (and, for a club scope, the
+	// error returned matches ErrClubNotFound too).
+	ErrScopeNotFound = fmt.Errorf("analytics: division, area or club not found (%w)", ErrNoData)
 )
 
 // Point is one district on one logical date: the input unit of every

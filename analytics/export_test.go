@@ -100,8 +100,11 @@ func TestErrors(t *testing.T) {
 	if _, err := ClubTrendOf(pts, "nope"); !errors.Is(err, ErrClubNotFound) {
 		t.Fatalf("unknown club: %v", err)
 	}
-	if _, err := MembershipHistory(pts, Scope{DivisionID: "Z"}); !errors.Is(err, ErrScopeNotFound) {
+	if _, err := MembershipHistory(pts, Scope{DivisionID: "Z"}); !errors.Is(err, ErrScopeNotFound) || !errors.Is(err, ErrNoData) {
 		t.Fatalf("unknown division: %v", err)
+	}
+	if _, err := MembershipHistory(pts, Scope{ClubID: "nope"}); !errors.Is(err, ErrScopeNotFound) || !errors.Is(err, ErrClubNotFound) {
+		t.Fatalf("unknown club: %v", err)
 	}
 	for name, f := range map[string]func() error{
 		"membership": func() error { _, err := MembershipAnalytics(nil, nil); return err },

@@ -162,6 +162,9 @@ func membershipHistory(points []Point, sc Scope) (*MembershipHistoryReport, erro
 		lastBase = base
 		r.History = append(r.History, hp)
 	}
+	if len(r.History) == 0 && sc.ClubID != "" {
+		return nil, fmt.Errorf("membership history of club %s: %w (%w)", sc.ClubID, ErrClubNotFound, ErrScopeNotFound)
+	}
 	if len(r.History) == 0 {
 		return nil, fmt.Errorf("membership history of %s %s%s%s: %w", sc.name(), sc.DivisionID, sc.AreaID, sc.ClubID, ErrScopeNotFound)
 	}
