@@ -147,8 +147,8 @@ func consistentInput(clubs [][]clubSpec) Input {
 
 func TestValidateProperties(t *testing.T) {
 	params := gopter.DefaultTestParameters()
-	params.MinSuccessfulTests = 200
-	params.MaxSize = 60
+	params.MinSuccessfulTests = 150
+	params.MaxSize = 30
 	props := gopter.NewProperties(params)
 
 	props.Property("a consistent generated snapshot yields no findings", prop.ForAll(
