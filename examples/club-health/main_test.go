@@ -66,7 +66,7 @@ func TestReport(t *testing.T) {
 	flat := strings.Join(strings.Fields(got), " ")
 	for _, want := range []string{
 		"District 61 club health on 2025-10-15 (program year 2025-2026)",
-		"clubs: 4  thriving: 2  vulnerable: 1  intervention required: 1",
+		"clubs: 4 thriving: 2 vulnerable: 1 intervention required: 1",
 		"00000002 Small Club intervention-required Membership below 12 (critical) Net growth since July: 0 (need 3+ to override)",
 		"00000003 No Plan Club vulnerable CSP not submitted",
 	} {
