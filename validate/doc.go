@@ -82,7 +82,8 @@
 //	                                      its Paid Clubs, so it includes low and ineligible clubs)
 //
 // Across the district's own reports (District.Sources, one entry per
-// report read):
+// report read; the summary's entry, all-districts.csv, counts active clubs
+// rather than all clubs and is left to the SUMMARY_* rules above):
 //
 //	SOURCE_DATA_MONTH_MISMATCH   error    the reports' footers name different data months: the
 //	                                      district would mix two months' data

@@ -193,3 +193,24 @@ func TestValidateProperties(t *testing.T) {
 
 	props.TestingRun(t)
 }
+
+// BenchmarkValidateWorld validates a world-sized snapshot: 128 districts of
+// 110 clubs (about 14,000 clubs) with their summary rows and sources.
+func BenchmarkValidateWorld(b *testing.B) {
+	in := Input{DataAsOfDate: "2026-03-10", CollectionDate: "2026-03-11", Now: time.Date(2026, 3, 11, 8, 0, 0, 0, time.UTC)}
+	for i := range 128 {
+		specs := make([]clubSpec, 110)
+		for j := range specs {
+			specs[j] = clubSpec{Status: (i + j) % 4, Base: 10 + j%30, Members: 8 + (i*j)%40, Goals: j % 11, Level: j % 5, Awards: j % 7, Paid: 20 + j%50}
+		}
+		d, row := consistentDistrict(strconv.Itoa(i+1), in.DataAsOfDate, specs)
+		in.Districts = append(in.Districts, d)
+		in.Summary = append(in.Summary, row)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if f := Validate(in); len(f) != 0 {
+			b.Fatalf("findings: %v", f[0])
+		}
+	}
+}

@@ -352,9 +352,11 @@ func (v *validator) negativeCounts(d *snapshot.District) {
 	}
 	for i := range d.ClubDetails {
 		cl := &d.ClubDetails[i]
-		check("club "+cl.ClubID+" activeMembers", cl.ActiveMembers)
-		check("club "+cl.ClubID+" membershipBase", cl.MembershipBase)
-		check("club "+cl.ClubID+" goalsMet", cl.GoalsMet)
+		if cl.ActiveMembers < 0 || cl.MembershipBase < 0 || cl.GoalsMet < 0 {
+			check("club "+cl.ClubID+" activeMembers", cl.ActiveMembers)
+			check("club "+cl.ClubID+" membershipBase", cl.MembershipBase)
+			check("club "+cl.ClubID+" goalsMet", cl.GoalsMet)
+		}
 	}
 	if len(bad) > 0 {
 		v.errorf(CodeNegativeCount, d.DistrictID, "negative counts: %s", list(bad))
