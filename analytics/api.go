@@ -83,16 +83,20 @@ type ClubTrend struct {
 	PaymentsTrend []DatedCount `json:"paymentsTrend"`
 	DCPGoalsTrend []DatedGoals `json:"dcpGoalsTrend"`
 	ClubHealth
-	// DistinguishedLevel is the reported letter on the latest date.
+	// DistinguishedLevel is the dashboard's reported letter on the latest
+	// date (TI already applies the era's rules, CSP included).
 	DistinguishedLevel string `json:"distinguishedLevel"`
 	// ComputedLevel is the letter by the era's rules (spec §3.5).
-	ComputedLevel   string `json:"computedLevel"`
-	MembershipBase  int    `json:"membershipBase"`
-	ActiveMembers   int    `json:"activeMembers"`
-	NetGrowth       int    `json:"netGrowth"`
-	OctoberRenewals *int   `json:"octoberRenewals,omitempty"`
-	AprilRenewals   *int   `json:"aprilRenewals,omitempty"`
-	NewMembers      *int   `json:"newMembers,omitempty"`
+	ComputedLevel  string `json:"computedLevel"`
+	MembershipBase int    `json:"membershipBase"`
+	ActiveMembers  int    `json:"activeMembers"`
+	NetGrowth      int    `json:"netGrowth"`
+	// OctoberRenewals, AprilRenewals and NewMembers are the club's payments
+	// of each kind from the district report (payments, not members); nil
+	// when that report was missing.
+	OctoberRenewals *int `json:"octoberRenewals,omitempty"`
+	AprilRenewals   *int `json:"aprilRenewals,omitempty"`
+	NewMembers      *int `json:"newMembers,omitempty"`
 }
 
 // ClubGrowth is a club's member change over the series.
@@ -462,12 +466,20 @@ type DailyReport struct {
 	// ProgramYearBoundary is true when the two dates are in different program
 	// years: the year-to-date counters restarted, so the new year's values
 	// are reported as they stand.
-	ProgramYearBoundary bool         `json:"programYearBoundary,omitempty"`
-	NewMembers          []ClubCount  `json:"newMembers"`
-	Renewals            []ClubCount  `json:"renewals"`
-	ClubChanges         []ClubChange `json:"clubChanges"`
-	Awards              []ClubCount  `json:"awards"`
-	Summary             DailySummary `json:"summary"`
+	ProgramYearBoundary bool `json:"programYearBoundary,omitempty"`
+	// NewMembers are members who joined, per club: the rise of the club
+	// report's New Members + Add. New Members (a member count).
+	NewMembers []ClubCount `json:"newMembers"`
+	// Renewals are renewal payments, per club: the rise of the district
+	// report's Total Ren. (payments, never members).
+	Renewals []ClubCount `json:"renewals"`
+	// ClubChanges lists chartered, suspended and removed clubs, status
+	// changes, and levels and goals gained or lost.
+	ClubChanges []ClubChange `json:"clubChanges"`
+	// Awards are new education awards per club (the club report's award
+	// columns; Level 2s and Level 4s are capped there, so a lower bound).
+	Awards  []ClubCount  `json:"awards"`
+	Summary DailySummary `json:"summary"`
 }
 
 // RankPoint is a district's ranks on one date.
