@@ -37,6 +37,9 @@ const (
 	// CodeSummaryDistinguishedExceedsActive (warning): a summary row has more
 	// distinguished than active clubs.
 	CodeSummaryDistinguishedExceedsActive = "SUMMARY_DISTINGUISHED_EXCEEDS_ACTIVE"
+	// CodeAsOfDateUnknown (warning): none of a district's reports has a
+	// footer.
+	CodeAsOfDateUnknown = "AS_OF_DATE_UNKNOWN"
 	// CodeAsOfDateMismatch (warning): a district's as-of date differs from
 	// the snapshot's.
 	CodeAsOfDateMismatch = "AS_OF_DATE_MISMATCH"

@@ -18,7 +18,7 @@
 //	NO_DATA                      error    no districts and no summary rows
 //	INVALID_AS_OF_DATE           error    the data as-of date is missing or not a calendar date
 //	                                      YYYY-MM-DD (also an invalid collection date, and per
-//	                                      district: a district's own as-of date)
+//	                                      district: a district's own as-of date that is not a date)
 //	AS_OF_DATE_IN_FUTURE         error    an as-of date later than tomorrow (UTC) of Input.Now: a
 //	                                      snapshot id from the future would keep every real later
 //	                                      snapshot from becoming current (also per district)
@@ -42,12 +42,17 @@
 //
 // Per district:
 //
+//	AS_OF_DATE_UNKNOWN           warning  the district's as-of date is empty: none of its reports
+//	                                      has a footer (some older exports have none; unknown is
+//	                                      not wrong)
 //	AS_OF_DATE_MISMATCH          warning  the district's as-of date differs from Input.DataAsOfDate
 //	NEGATIVE_COUNT               error    any count (clubs, members, payments, awards, a club's
 //	                                      members, base or goals met) below zero; one finding
 //	                                      listing them
 //	CLUB_STATUS_SUM              error    active + low + ineligible + suspended != total clubs
-//	DISTINGUISHED_LEVEL_SUM      error    D + S + P + M != distinguished clubs
+//	                                      (clubs with an unknown status may be in the total or not)
+//	DISTINGUISHED_LEVEL_SUM      error    D + S + P + M != distinguished clubs (likewise for
+//	                                      unknown level letters)
 //	DISTINGUISHED_EXCEEDS_TOTAL  error    more distinguished clubs than clubs
 //	DISTINGUISHED_EXCEEDS_ACTIVE warning  more distinguished clubs than active + low clubs (some
 //	                                      suspended or ineligible club carries a level)

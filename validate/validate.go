@@ -239,7 +239,8 @@ func (v *validator) districtRules(d *snapshot.District) {
 	// Dates.
 	if asOf, ok := parseDate(d.AsOfDate); !ok {
 		if d.AsOfDate == "" {
-			v.errorf(CodeInvalidAsOfDate, id, "the as-of date is missing")
+			// Some exports have no footer: unknown, not invalid.
+			v.warnf(CodeAsOfDateUnknown, id, "no report of the district has a footer: its as-of date and data month are unknown")
 		} else {
 			v.errorf(CodeInvalidAsOfDate, id, "the as-of date %q is not a calendar date YYYY-MM-DD", d.AsOfDate)
 		}
@@ -252,12 +253,27 @@ func (v *validator) districtRules(d *snapshot.District) {
 
 	v.negativeCounts(d)
 
+	// Clubs with a status or level letter the dashboard has not used before
+	// fall in no bucket; they draw UNKNOWN_* warnings, and the sums below
+	// accept them either way, so that a new word on the dashboard does not
+	// fail every snapshot.
+	var unknownStatus, unknownLevel int
+	for i := range d.ClubDetails {
+		switch d.ClubDetails[i].Status {
+		case snapshot.ClubActive, snapshot.ClubLow, snapshot.ClubIneligible, snapshot.ClubSuspended:
+		default:
+			unknownStatus++
+		}
+		if snapshot.LevelRank(d.ClubDetails[i].DistinguishedStatus) < 0 {
+			unknownLevel++
+		}
+	}
 	c := d.Clubs
-	if sum := c.Active + c.Low + c.Ineligible + c.Suspended; sum != c.Total {
+	if sum := c.Active + c.Low + c.Ineligible + c.Suspended; sum != c.Total && sum+unknownStatus != c.Total {
 		v.errorf(CodeClubStatusSum, id, "club status counts active %d + low %d + ineligible %d + suspended %d = %d do not sum to total clubs %d",
 			c.Active, c.Low, c.Ineligible, c.Suspended, sum, c.Total)
 	}
-	if sum := c.DistinguishedOnly + c.Select + c.Presidents + c.Smedley; sum != c.Distinguished {
+	if sum := c.DistinguishedOnly + c.Select + c.Presidents + c.Smedley; sum != c.Distinguished && sum+unknownLevel != c.Distinguished {
 		v.errorf(CodeDistinguishedLevelSum, id, "distinguished levels D %d + S %d + P %d + M %d = %d do not sum to distinguished clubs %d",
 			c.DistinguishedOnly, c.Select, c.Presidents, c.Smedley, sum, c.Distinguished)
 	}

@@ -191,8 +191,20 @@ func TestValidateRules(t *testing.T) {
 			[]string{f(W, CodeSummaryActiveClubsMismatch, "F")}, nil},
 
 		// District rules.
-		{"district as-of missing", func(in *Input) { d0(in).AsOfDate = "" },
-			[]string{f(E, CodeInvalidAsOfDate, "61")}, nil},
+		{"district as-of unknown: no footer", func(in *Input) {
+			d := d0(in)
+			d.AsOfDate, d.DataMonth = "", ""
+			for i := range d.Sources {
+				d.Sources[i].AsOfDate, d.Sources[i].DataMonth = "", ""
+			}
+		}, []string{f(W, CodeAsOfDateUnknown, "61")}, nil},
+		{"district as-of not a date", func(in *Input) {
+			d := d0(in)
+			d.AsOfDate = "01/05/2026"
+			for i := range d.Sources {
+				d.Sources[i].AsOfDate = "01/05/2026"
+			}
+		}, []string{f(E, CodeInvalidAsOfDate, "61")}, []string{"01/05/2026"}},
 		{"district as-of differs", func(in *Input) {
 			d := d0(in)
 			d.AsOfDate = "2026-01-04"
@@ -254,6 +266,17 @@ func TestValidateRules(t *testing.T) {
 		}, []string{f(E, CodeDuplicateClubID, "61")}, []string{"00000004"}},
 		{"unknown club status", func(in *Input) { d0(in).ClubDetails[3].Status = "Closed" },
 			[]string{f(W, CodeUnknownClubStatus, "61"), f(W, CodeClubCountMismatch, "61")}, []string{`"Closed"`}},
+		{"unknown club status left out of the counts is only a warning", func(in *Input) {
+			d := d0(in)
+			d.ClubDetails[3].Status = "Pending"
+			d.Clubs.Suspended = 0
+		}, []string{f(W, CodeUnknownClubStatus, "61"), f(W, CodeSummaryActiveClubsMismatch, "61")}, []string{`"Pending"`}},
+		{"unknown level counted as distinguished is only a warning", func(in *Input) {
+			d := d0(in)
+			c := &d.ClubDetails[1]
+			c.DistinguishedStatus, c.DistinguishedLevel = "X", "X"
+			d.Clubs.Distinguished = 2
+		}, []string{f(W, CodeUnknownDistinguishedStatus, "61"), f(W, CodeClubCountMismatch, "61")}, nil},
 		{"unknown distinguished status", func(in *Input) {
 			c := &d0(in).ClubDetails[1]
 			c.DistinguishedStatus, c.DistinguishedLevel = "X", "X"
