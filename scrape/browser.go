@@ -252,9 +252,10 @@ func (s *Scraper) open(ctx context.Context, u string) (*pageState, error) {
 	if err := obj.Value.Unmarshal(&st); err != nil {
 		return nil, fmt.Errorf("read %s: %w", u, err)
 	}
-	if st.AsOf == "" || st.Month == "" || !st.HasExport {
-		return &st, fmt.Errorf("%w: %s (title %q) has no month/as-of/export controls", ErrPage, st.URL, st.Title)
+	if st.Month == "" || !st.HasExport {
+		return &st, fmt.Errorf("%w: %s (title %q) has no month or export control", ErrPage, st.URL, st.Title)
 	}
+	s.log.DebugContext(ctx, "page", "url", u, "asOf", st.AsOf, "month", st.Month)
 	return &st, nil
 }
 
@@ -349,11 +350,16 @@ func (s *Scraper) fetch(ctx context.Context, req Request) (*Download, error) {
 		return nil, err
 	}
 	var shown []string
-	for _, c := range Candidates(asOf, live) {
+	for _, c := range requestCandidates(req, asOf, live) {
 		u := PageURL(s.opts.BaseURL, c, req.Kind, req.DistrictID, asOf)
 		st, err := s.open(ctx, u)
 		if err != nil {
 			return nil, err
+		}
+		if st.AsOf == "" {
+			// A month with no published as-of date yet.
+			shown = append(shown, fmt.Sprintf("month %s shows no as-of date", c.DataMonth))
+			continue
 		}
 		got, dm, err := st.shown()
 		if err != nil {
@@ -494,11 +500,13 @@ const exportGrace = 400 * time.Millisecond
 // describePopup returns the title and start of the text of a popup page,
 // for error messages.
 func (s *Scraper) describePopup(id proto.TargetTargetID) string {
-	p, err := s.browser.PageFromTarget(id)
+	ctx0, cancel0 := context.WithTimeout(context.Background(), time.Second)
+	defer cancel0()
+	p, err := s.browser.Context(ctx0).PageFromTarget(id)
 	if err != nil {
 		return ""
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	obj, err := p.Context(ctx).Eval(`() => [document.title || '', document.body ? document.body.innerText.slice(0, 160) : '']`)
 	if err != nil {
@@ -511,16 +519,21 @@ func (s *Scraper) describePopup(id proto.TargetTargetID) string {
 	return fmt.Sprintf(" (title %q, text %q)", v[0], strings.Join(strings.Fields(v[1]), " "))
 }
 
-// closePopups closes every tab but the scraper's own (a failed export leaves
-// its popup open, which would stall the next selection).
+// closePopups closes every tab but the scraper's own (a failed export
+// leaves its popup open, which would stall the next selection). It closes
+// targets directly, without attaching to them: attaching to a popup that is
+// still loading would wait for it.
 func (s *Scraper) closePopups() {
-	pages, err := s.browser.Pages()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b := s.browser.Context(ctx)
+	list, err := proto.TargetGetTargets{}.Call(b)
 	if err != nil {
 		return
 	}
-	for _, p := range pages {
-		if p.TargetID != s.page.TargetID {
-			_ = p.Close()
+	for _, ti := range list.TargetInfos {
+		if ti.Type == proto.TargetTargetInfoTypePage && ti.TargetID != s.page.TargetID {
+			_, _ = proto.TargetCloseTarget{TargetID: ti.TargetID}.Call(b)
 		}
 	}
 }

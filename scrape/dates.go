@@ -191,3 +191,19 @@ func programYearOfMonth(month string) string {
 	}
 	return programYear(t.Year(), t.Month())
 }
+
+// requestCandidates are the Candidates of a request with a date, narrowed to
+// its DataMonth when that is set.
+func requestCandidates(req Request, asOf time.Time, livePY string) []Candidate {
+	all := Candidates(asOf, livePY)
+	if req.DataMonth == "" {
+		return all
+	}
+	var out []Candidate
+	for _, c := range all {
+		if c.DataMonth == req.DataMonth {
+			out = append(out, c)
+		}
+	}
+	return out
+}

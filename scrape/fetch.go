@@ -22,6 +22,10 @@ type Request struct {
 	// Date is the dashboard "As of" date wanted, YYYY-MM-DD. Empty asks for
 	// whatever the dashboard shows now; the date is then read from the footer.
 	Date string
+	// DataMonth (YYYY-MM), when known (the orchestrator takes it from the
+	// summary of the same date), is the only month tried for Date; empty
+	// tries the date's month, then the previous one.
+	DataMonth string
 }
 
 func (r Request) String() string {

@@ -320,7 +320,7 @@ func (c *HTTPClient) fetch(ctx context.Context, req Request) (*Download, error) 
 		return nil, err
 	}
 	var tried []string
-	for _, cand := range Candidates(asOf, live) {
+	for _, cand := range requestCandidates(req, asOf, live) {
 		u := ExportURL(c.opts.BaseURL, cand.ProgramYear, cand.Live, Descriptor(req.Kind, req.DistrictID, cand.MonthEnd, asOf, cand.ProgramYear))
 		body, err := c.get(ctx, u)
 		if err != nil {
@@ -381,6 +381,11 @@ func validRequest(req Request) error {
 	if req.Date != "" {
 		if _, err := ParseDate(req.Date); err != nil {
 			return err
+		}
+	}
+	if req.DataMonth != "" {
+		if _, err := time.Parse("2006-01", req.DataMonth); err != nil || len(req.DataMonth) != 7 {
+			return fmt.Errorf("%w: data month %q (want YYYY-MM)", ErrInvalidDate, req.DataMonth)
 		}
 	}
 	return nil

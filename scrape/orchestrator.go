@@ -368,7 +368,7 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			req := Request{Kind: j.kind, DistrictID: res.Districts[j.di].ID, Date: res.Date}
+			req := Request{Kind: j.kind, DistrictID: res.Districts[j.di].ID, Date: res.Date, DataMonth: res.DataMonth}
 			d, err := o.fetch(ctx, req)
 			if err == nil && d.AsOfDate != res.Date {
 				err = &FetchError{Request: req, Err: fmt.Errorf("%w: got as of %s", normalize.ErrFooterMismatch, d.AsOfDate)}

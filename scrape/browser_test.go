@@ -1,0 +1,193 @@
+package scrape
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/scrape/dashboardtest"
+)
+
+var shared struct {
+	once sync.Once
+	w    *dashboardtest.World
+	srv  *dashboardtest.Server
+	s    *Scraper
+	err  error
+}
+
+// sharedBrowser is one Chromium and one small world for every browser test
+// of the package (a launch can take seconds on a loaded machine). Tests using
+// it must restore the server's failure mode and the scraper's options.
+func sharedBrowser(t *testing.T) (*dashboardtest.World, *dashboardtest.Server, *Scraper) {
+	t.Helper()
+	bin := requireBrowser(t)
+	shared.once.Do(func() {
+		shared.w = dashboardtest.NewWorld(dashboardtest.Config{Districts: 3, ClubsPerDistrict: 8, Seed: 7})
+		shared.srv = dashboardtest.NewServer(shared.w)
+		shared.s, shared.err = NewScraper(context.Background(), BrowserOptions{BaseURL: shared.srv.URL, BrowserPath: bin, ExportTimeout: 10 * time.Second})
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	shared.srv.SetFailure(dashboardtest.FailNone)
+	return shared.w, shared.srv, shared.s
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if shared.s != nil {
+		if err := shared.s.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "close scraper:", err)
+			code = 1
+		}
+		for _, d := range []string{shared.s.userDir, shared.s.dlDir} {
+			if _, err := os.Stat(d); !os.IsNotExist(err) {
+				fmt.Fprintln(os.Stderr, d, "left behind after Close")
+				code = 1
+			}
+		}
+		shared.srv.Close()
+	}
+	os.Exit(code)
+}
+
+func TestBrowserFetchDates(t *testing.T) {
+	w, srv, s := sharedBrowser(t)
+	id := w.Districts(w.Newest())[1]
+	cases := []struct {
+		name     string
+		pick     func(string, string) bool
+		wantPath string
+	}{
+		{"normal date", normalDate, "/export.aspx"},
+		{"closing period", closingDate, "/export.aspx"},
+		{"June close collected in July", juneCloseInJuly, "/2024-2025/export.aspx"},
+		{"July of the new program year", newYearJuly, "/export.aspx"},
+	}
+	for _, tc := range cases {
+		date := pickDate(t, w, tc.pick)
+		for _, kind := range []normalize.ReportKind{normalize.ReportSummary, normalize.ReportClub} {
+			t.Run(tc.name+"/"+string(kind), func(t *testing.T) {
+				did := id
+				if kind == normalize.ReportSummary {
+					did = ""
+				}
+				d, err := s.Fetch(context.Background(), Request{Kind: kind, DistrictID: did, Date: date})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := w.CSV(kind, did, date)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(d.Data, want) {
+					t.Errorf("bytes differ from the world's export (%d vs %d bytes)", len(d.Data), len(want))
+				}
+				if d.AsOfDate != date || d.DataMonth != w.DataMonth(date) || d.Source != SourceBrowser {
+					t.Errorf("as of %s month %s source %s, want %s %s", d.AsOfDate, d.DataMonth, d.Source, date, w.DataMonth(date))
+				}
+				if !strings.HasPrefix(d.URL, srv.URL+tc.wantPath) {
+					t.Errorf("download URL %s, want prefix %s", d.URL, tc.wantPath)
+				}
+			})
+		}
+	}
+	t.Run("latest", func(t *testing.T) {
+		d, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportDivision, DistrictID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.AsOfDate != w.Newest() {
+			t.Errorf("latest as of %s, want %s", d.AsOfDate, w.Newest())
+		}
+	})
+	t.Run("unpublished date", func(t *testing.T) {
+		_, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportSummary, Date: "2025-09-20"})
+		if !errors.Is(err, ErrNotPublished) {
+			t.Errorf("got %v, want ErrNotPublished", err)
+		}
+	})
+}
+
+func TestBrowserFailureModes(t *testing.T) {
+	w, srv, s := sharedBrowser(t)
+	srv.SetSlowDelay(20 * time.Second)
+	s.opts.ExportTimeout = 2 * time.Second
+	defer func() { s.opts.ExportTimeout = 10 * time.Second }()
+	date := pickDate(t, w, normalDate)
+	id := w.Districts(date)[0]
+	cases := []struct {
+		fail dashboardtest.Failure
+		want error
+	}{
+		{dashboardtest.FailRedirect, ErrRedirect},
+		{dashboardtest.FailHTMLError, ErrNoDownload},
+		{dashboardtest.Fail500, ErrNoDownload},
+		{dashboardtest.FailEmpty, normalize.ErrNoRows},
+		{dashboardtest.FailSlow, ErrNoDownload},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fail.String(), func(t *testing.T) {
+			srv.SetFailure(dashboardtest.FailNone)
+			srv.AddFailure(dashboardtest.FailureRule{Failure: tc.fail, District: id})
+			defer srv.SetFailure(dashboardtest.FailNone)
+			d, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: id, Date: date})
+			if d != nil || !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, %v; want error %v", d, err, tc.want)
+			}
+			// The scraper recovers: the next export works.
+			other := w.Districts(date)[1]
+			if _, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: other, Date: date}); err != nil {
+				t.Errorf("next export: %v", err)
+			}
+		})
+	}
+	t.Run("restatement", func(t *testing.T) {
+		srv.SetFailure(dashboardtest.FailRestatement)
+		defer srv.SetFailure(dashboardtest.FailNone)
+		a, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: id, Date: date})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: id, Date: date})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Footer != b.Footer || bytes.Equal(a.Data, b.Data) {
+			t.Errorf("restatement: footers %v/%v, equal bytes %v", a.Footer, b.Footer, bytes.Equal(a.Data, b.Data))
+		}
+	})
+	t.Run("cancel", func(t *testing.T) {
+		srv.SetFailure(dashboardtest.FailSlow)
+		defer srv.SetFailure(dashboardtest.FailNone)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(300*time.Millisecond, cancel)
+		_, err := s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: id, Date: date})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v, want context.Canceled", err)
+		}
+	})
+}
+
+func TestFindBrowser(t *testing.T) {
+	if _, err := FindBrowser("/nonexistent/chromium"); !errors.Is(err, ErrNoBrowser) {
+		t.Errorf("missing explicit browser: %v", err)
+	}
+	t.Setenv(BrowserEnv, "/nonexistent/chromium-env")
+	if _, err := FindBrowser(""); !errors.Is(err, ErrNoBrowser) || !strings.Contains(err.Error(), "chromium-env") {
+		t.Errorf("missing env browser: %v", err)
+	}
+	if _, err := NewScraper(context.Background(), BrowserOptions{BrowserPath: t.TempDir()}); !errors.Is(err, ErrNoBrowser) {
+		t.Errorf("a directory as browser: %v", err)
+	}
+}

@@ -1,0 +1,373 @@
+package scrape
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/scrape/dashboardtest"
+	"github.com/toaststats/toaststats/store"
+)
+
+func newOrch(t *testing.T, f Fetcher, st *store.Store, opts OrchestratorOptions) *Orchestrator {
+	t.Helper()
+	opts.Fetcher, opts.Store = f, st
+	o, err := NewOrchestrator(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// checkCollected asserts that the cache holds, under date, the world's exact
+// bytes for the summary and the three reports of every district in ids, with
+// the metadata of the date.
+func checkCollected(t *testing.T, st *store.Store, w *dashboardtest.World, date string, ids []string, source string) {
+	t.Helper()
+	ctx := context.Background()
+	raw := st.Raw()
+	want, _ := w.CSV(normalize.ReportSummary, "", date)
+	got, err := raw.Get(ctx, date, "", store.ReportSummary)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("summary of %s: %v (equal %v)", date, err, bytes.Equal(got, want))
+	}
+	for _, id := range ids {
+		for _, k := range DistrictReports {
+			want, _ := w.CSV(k, id, date)
+			got, err := raw.Get(ctx, date, id, storeReport(k))
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s %s of %s: %v (equal %v)", id, k, date, err, bytes.Equal(got, want))
+			}
+		}
+	}
+	md, err := raw.Metadata(ctx, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm := w.DataMonth(date)
+	if md.DataMonth != dm || md.ProgramYear != normalize.ProgramYearOf(dm) || md.Source != source || md.RequestedDate != date {
+		t.Errorf("metadata: month %s PY %s source %s requested %s", md.DataMonth, md.ProgramYear, md.Source, md.RequestedDate)
+	}
+	if md.IsClosingPeriod == nil || *md.IsClosingPeriod != (dm != date[:7]) {
+		t.Errorf("metadata isClosingPeriod %v for %s (data month %s)", md.IsClosingPeriod, date, dm)
+	}
+}
+
+func TestOrchestratorScrapeHTTP(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 4})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		pick func(string, string) bool
+	}{{"normal", normalDate}, {"closing period", closingDate}, {"June close in July", juneCloseInJuly}, {"new year July", newYearJuly}} {
+		t.Run(tc.name, func(t *testing.T) {
+			date := pickDate(t, w, tc.pick)
+			st := openStore(t)
+			var mu sync.Mutex
+			var seen []Progress
+			o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Concurrency: 3, Progress: func(p Progress) {
+				mu.Lock()
+				seen = append(seen, p)
+				mu.Unlock()
+			}})
+			res, err := o.Scrape(ctx, date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := w.Districts(date)
+			total, ok, failed, skipped := res.Counts()
+			if res.Status() != StatusSuccess || total != len(ids) || ok != len(ids) || failed+skipped != 0 {
+				t.Fatalf("status %s counts %d/%d/%d/%d errors %v", res.Status(), total, ok, failed, skipped, res.Errors)
+			}
+			if res.Date != date || res.FilesCreated != 1+3*len(ids) || res.BytesWritten == 0 {
+				t.Errorf("date %s files %d bytes %d", res.Date, res.FilesCreated, res.BytesWritten)
+			}
+			checkCollected(t, st, w, date, ids, SourceHTTP)
+			if len(seen) != 1+3*len(ids) || seen[len(seen)-1].Done != seen[len(seen)-1].Total {
+				t.Errorf("%d progress calls, last %+v", len(seen), seen[len(seen)-1])
+			}
+			assertNoPartialFiles(t, st)
+
+			// Again: everything is cached, nothing is downloaded.
+			before := srv.ExportRequests()
+			res, err = o.Scrape(ctx, date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, _, skipped := res.Counts(); skipped != len(ids) || res.Status() != StatusSuccess || srv.ExportRequests() != before {
+				t.Errorf("second run: skipped %d, status %s, %d requests", skipped, res.Status(), srv.ExportRequests()-before)
+			}
+		})
+	}
+}
+
+func TestOrchestratorLatestAndForceRestatement(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	st := openStore(t)
+	ctx := context.Background()
+	o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{})
+	res, err := o.Scrape(ctx, "")
+	if err != nil || res.Status() != StatusSuccess || res.Date != w.Newest() {
+		t.Fatalf("latest: %v %s %s", err, res.Status(), res.Date)
+	}
+	id := w.Districts(res.Date)[0]
+	old, _ := st.Raw().Get(ctx, res.Date, id, store.ReportClub)
+
+	// A restated report is stored only with Force, and then verbatim.
+	srv.SetFailure(dashboardtest.FailRestatement)
+	defer srv.SetFailure(dashboardtest.FailNone)
+	o2 := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Force: true, Districts: []string{id}})
+	res, err = o2.Scrape(ctx, res.Date)
+	if err != nil || res.Status() != StatusSuccess {
+		t.Fatalf("forced: %v %s %v", err, res.Status(), res.Errors)
+	}
+	now, err := st.Raw().Get(ctx, res.Date, id, store.ReportClub)
+	if err != nil || bytes.Equal(now, old) {
+		t.Errorf("restated report not stored (err %v)", err)
+	}
+	f, _, err := normalize.CheckReportFor(normalize.ReportClub, "x", now, res.Date, "")
+	if err != nil || !f.Found {
+		t.Errorf("restated report: %v", err)
+	}
+}
+
+func TestOrchestratorDistrictSelection(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 5})
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	ids := w.Districts(date)
+
+	t.Run("config file", func(t *testing.T) {
+		st := openStore(t)
+		if _, err := st.Config().Replace(ctx, []string{ids[1], ids[3], "999"}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{}).Scrape(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := districtIDs(res); !equalStrings(got, []string{ids[1], ids[3]}) || res.Status() != StatusSuccess {
+			t.Errorf("districts %v status %s", got, res.Status())
+		}
+		av, _ := st.Raw().Availability(ctx, date)
+		if len(av.Districts) != 2 {
+			t.Errorf("cached districts %v", av.Districts)
+		}
+	})
+	t.Run("explicit with unknown", func(t *testing.T) {
+		st := openStore(t)
+		res, err := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Districts: []string{ids[2], "777"}}).Scrape(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total, ok, failed, _ := res.Counts()
+		if total != 2 || ok != 1 || failed != 1 || res.Status() != StatusPartial {
+			t.Errorf("counts %d/%d/%d status %s", total, ok, failed, res.Status())
+		}
+		if len(res.Errors) != 1 || !errors.Is(res.Errors[0].Err, ErrUnknownDistrict) {
+			t.Errorf("errors %v", res.Errors)
+		}
+	})
+	t.Run("all ignores config", func(t *testing.T) {
+		st := openStore(t)
+		if _, err := st.Config().Replace(ctx, []string{ids[0]}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{AllDistricts: true}).Scrape(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := districtIDs(res); !equalStrings(got, ids) {
+			t.Errorf("districts %v, want %v", got, ids)
+		}
+	})
+}
+
+func districtIDs(r *Result) []string {
+	var out []string
+	for _, d := range r.Districts {
+		out = append(out, d.ID)
+	}
+	return out
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// One failing district never stops the others, and its reports are not stored.
+func TestOrchestratorOneDistrictFails(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 4})
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	ids := w.Districts(date)
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailHTMLError, District: ids[1]})
+	defer srv.SetFailure(dashboardtest.FailNone)
+	st := openStore(t)
+	res, err := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Concurrency: 2}).Scrape(ctx, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, ok, failed, _ := res.Counts()
+	if res.Status() != StatusPartial || total != len(ids) || ok != len(ids)-1 || failed != 1 {
+		t.Fatalf("status %s counts %d/%d/%d", res.Status(), total, ok, failed)
+	}
+	for _, e := range res.Errors {
+		if e.DistrictID != ids[1] || !errors.Is(e.Err, normalize.ErrHTMLPage) {
+			t.Errorf("unexpected error %s %s: %v", e.DistrictID, e.Report, e.Err)
+		}
+	}
+	av, _ := st.Raw().Availability(ctx, date)
+	if _, ok := av.Districts[ids[1]]; ok || len(av.Districts) != len(ids)-1 {
+		t.Errorf("cached districts %v", av.Districts)
+	}
+	checkCollected(t, st, w, date, []string{ids[0], ids[2], ids[3]}, SourceHTTP)
+}
+
+// A dashboard failing everywhere opens the breaker: requests stop after a
+// few failures, and the run fails.
+func TestOrchestratorCircuitBreaker(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 6})
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	st := openStore(t)
+	c := NewHTTPClient(HTTPOptions{BaseURL: srv.URL, Retries: -1})
+	o := newOrch(t, c, st, OrchestratorOptions{Concurrency: 1, BreakerFailures: 3, BreakerCooldown: time.Hour})
+	if _, err := o.Scrape(ctx, pickDate(t, w, closingDate)); err != nil { // warms the live-year probe
+		t.Fatal(err)
+	}
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailRedirect, Report: normalize.ReportClub})
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailRedirect, Report: normalize.ReportDivision})
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailRedirect, Report: normalize.ReportDistrict})
+	defer srv.SetFailure(dashboardtest.FailNone)
+	before := srv.ExportRequests()
+	res, err := o.Scrape(ctx, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.ExportRequests() - before; n != 1+3 {
+		t.Errorf("%d export requests, want the summary + 3 failures before the breaker opened", n)
+	}
+	if !o.BreakerOpen() || res.Status() != StatusFailed {
+		t.Errorf("breaker open %v, status %s", o.BreakerOpen(), res.Status())
+	}
+	open := 0
+	for _, e := range res.Errors {
+		if errors.Is(e.Err, ErrCircuitOpen) {
+			open++
+		}
+	}
+	if open != 3*6-3 {
+		t.Errorf("%d reports refused by the breaker, want %d", open, 3*6-3)
+	}
+}
+
+// Cancelling mid-run stops cleanly: no partial or temporary file, every
+// stored file verifies, and the run reports the cancellation.
+func TestOrchestratorCancel(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 6})
+	date := pickDate(t, w, normalDate)
+	srv.SetLatency(20 * time.Millisecond)
+	defer srv.SetLatency(0)
+	st := openStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Concurrency: 2, Progress: func(p Progress) {
+		if p.Done >= 5 {
+			once.Do(cancel)
+		}
+	}})
+	res, err := o.Scrape(ctx, date)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	_, ok, failed, _ := res.Counts()
+	if failed == 0 || res.Status() == StatusSuccess {
+		t.Errorf("cancelled run: %d ok %d failed status %s", ok, failed, res.Status())
+	}
+	n := assertNoPartialFiles(t, st)
+	if n != res.FilesCreated || n == 0 || n >= 1+3*6 {
+		t.Errorf("%d files on disk, %d reported written", n, res.FilesCreated)
+	}
+}
+
+func TestBackfill(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 2, ClubsPerDistrict: 5, From: "2025-07-08", To: "2025-07-31"})
+	ctx := context.Background()
+	st := openStore(t)
+	o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Concurrency: 2})
+	from, to := "2025-07-09", "2025-08-02" // runs past the world's newest date
+	var prog []BackfillProgress
+	res, err := o.Backfill(ctx, from, to, func(p BackfillProgress) { prog = append(prog, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := 0
+	for _, d := range w.AsOfDates() {
+		if d >= from && d <= to {
+			published++
+			checkCollected(t, st, w, d, w.Districts(d), SourceHTTP)
+		}
+	}
+	tally := res.Tally()
+	if tally[DateCollected] != published || tally[DateUnpublished] != 25-published || len(prog) != 25 || prog[24].Index != 25 {
+		t.Errorf("tally %v (published %d), %d progress calls", tally, published, len(prog))
+	}
+	if published == 25 || published == 0 {
+		t.Fatalf("world publishes %d of 25 dates: the test wants a dark window", published)
+	}
+	// Resumable: a second run downloads nothing for the complete dates.
+	dates, _ := st.Raw().Dates(ctx)
+	victim := dates[3]
+	if err := st.Raw().DeleteDate(ctx, victim); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.ExportRequests()
+	res, err = o.Backfill(ctx, from, to, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally = res.Tally()
+	if tally[DateComplete] != published-1 || tally[DateCollected] != 1 {
+		t.Errorf("resume tally %v", tally)
+	}
+	// The re-collected date costs 1 (or 2 in a closing period) + 3×districts
+	// exports (the summary fixes the data month); unpublished dates
+	// cost at most two probes each.
+	if n := srv.ExportRequests() - before; n > int64(2+3*len(w.Districts(victim))+2*(25-published)) {
+		t.Errorf("resume made %d export requests: %v", n, srv.RequestLog()[len(srv.RequestLog())-int(n):])
+	}
+	checkCollected(t, st, w, victim, w.Districts(victim), SourceHTTP)
+
+	if _, err := o.Backfill(ctx, "2025-08-02", "2025-07-01", nil); !errors.Is(err, ErrInvalidDate) {
+		t.Errorf("reversed range: %v", err)
+	}
+}
+
+func TestBackfillCancel(t *testing.T) {
+	_, srv := smallWorld(t, dashboardtest.Config{Districts: 2, ClubsPerDistrict: 5})
+	st := openStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{})
+	res, err := o.Backfill(ctx, "2025-08-01", "2025-08-31", func(p BackfillProgress) {
+		if p.Index == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || len(res.Dates) != 2 {
+		t.Fatalf("got %v after %d dates", err, len(res.Dates))
+	}
+	assertNoPartialFiles(t, st)
+}
