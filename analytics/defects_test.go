@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -106,5 +107,39 @@ func TestProgramYearBoundaryRestartsCounters(t *testing.T) {
 	}
 	if r.Summary.NetMembershipChange != memberTotal(pts[3].District)-memberTotal(pts[2].District) {
 		t.Fatalf("net change %d", r.Summary.NetMembershipChange)
+	}
+}
+
+// TestOddInputDoesNotPanic feeds every function odd but possible input:
+// bad dates, empty districts, missing payments, duplicate dates.
+func TestOddInputDoesNotPanic(t *testing.T) {
+	empty := &snapshot.District{DistrictID: "X"}
+	odd := &snapshot.District{DistrictID: "X", ClubDetails: []snapshot.Club{{ClubID: "1"}, {ClubID: "1", ActiveMembers: 5}},
+		Divisions: []snapshot.Division{{DivisionID: "A", Areas: []snapshot.Area{{AreaID: "01"}}}}}
+	series := [][]Point{
+		{{Date: "", District: empty}},
+		{{Date: "garbage", District: odd}, {Date: "garbage", District: odd}},
+		{{Date: "2025-02-30", District: odd}, {Date: "2025-13-01", District: empty}},
+		{{Date: "2025-07-01", District: odd, Ranking: &snapshot.DistrictRanking{}}, {Date: "2025-07-02"}},
+	}
+	for i, pts := range series {
+		t.Run(itoa(i), func(t *testing.T) {
+			_, _ = MembershipAnalytics(pts, &pts[0])
+			_, _ = DistrictAnalytics(pts, &pts[0])
+			_, _ = ClubTrendOf(pts, "1")
+			_, _ = VulnerableClubs(pts)
+			_, _ = LeadershipInsights(pts)
+			_, _ = DistinguishedClubAnalytics(pts, &pts[0])
+			_ = YearOverYear(pts[0], &pts[len(pts)-1])
+			_, _ = MembershipHistory(pts, Scope{DivisionID: "A", AreaID: "01"})
+			_, _ = EducationalAwards(pts)
+			_ = DailyReports(&pts[0], pts)
+			_ = RankHistory(pts, "")
+			_ = AreaDivisionStanding(pts[0].District)
+			_ = DistrictRecognition(pts[0])
+			_ = ClubNeeds(pts[0])
+			var buf bytes.Buffer
+			_ = ExportCSV(&buf, pts)
+		})
 	}
 }
