@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/toaststats/toaststats/store"
 )
@@ -35,7 +36,18 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 }
 
 // routeOf finds, in the JSON access log, the route that served requestID.
+// The access log is written after the response, so it polls briefly.
 func (b *syncBuffer) routeOf(requestID string) string {
+	for range 200 {
+		if r := b.findRoute(requestID); r != "" {
+			return r
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return ""
+}
+
+func (b *syncBuffer) findRoute(requestID string) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, line := range strings.Split(b.buf.String(), "\n") {

@@ -201,3 +201,15 @@ func (ts *testServer) do(t testing.TB, method, path string, hdr map[string]strin
 	}
 	return resp, b
 }
+
+// newLoopbackServer serves h on a loopback httptest listener with the
+// production http.Server limits.
+func newLoopbackServer(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	hs := httptest.NewUnstartedServer(h)
+	hs.Config.MaxHeaderBytes = 16 << 10
+	hs.Config.ReadHeaderTimeout = 5 * time.Second
+	hs.Start()
+	t.Cleanup(hs.Close)
+	return hs
+}

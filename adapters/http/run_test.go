@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"no data dir", []string{"srv"}, nil},
+		{"bad interval", []string{"srv", "--data-dir", t.TempDir(), "--rebuild-interval", "soon"}, nil},
+		{"bad rate", []string{"srv", "--data-dir", t.TempDir(), "--rate-limit", "-1"}, nil},
+		{"bad burst from env", []string{"srv", "--data-dir", t.TempDir()}, map[string]string{"TOASTSTATS_RATE_BURST": "0"}},
+		{"bad log format", []string{"srv", "--data-dir", t.TempDir(), "--log-format", "xml"}, nil},
+		{"bad addr", []string{"srv", "--data-dir", t.TempDir(), "--addr", "nowhere"}, nil},
+		{"unknown flag", []string{"srv", "--data-dir", t.TempDir(), "--nope"}, nil},
+		{"stray argument", []string{"srv", "--data-dir", t.TempDir(), "extra"}, nil},
+	} {
+		getenv := func(k string) string { return tc.env[k] }
+		err := run(t.Context(), tc.args, getenv, io.Discard, io.Discard)
+		var ue *usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%s: err %v, want a usage error", tc.name, err)
+		}
+	}
+}
+
+// TestRunServesAndShutsDown runs the whole program in-process: it listens,
+// serves /health, and returns nil after a graceful shutdown.
+func TestRunServesAndShutsDown(t *testing.T) {
+	dir := t.TempDir()
+	openFixtureStore(t, dir, true)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_ADDR": "127.0.0.1:0"}
+	go func() {
+		done <- run(ctx, []string{"srv", "--rebuild-interval", "0", "--log-format", "json"}, func(k string) string { return env[k] }, out, io.Discard)
+	}()
+	var base string
+	for i := 0; i < 500 && base == ""; i++ {
+		out.mu.Lock()
+		s := out.buf.String()
+		out.mu.Unlock()
+		if _, after, ok := strings.Cut(s, "listening on "); ok {
+			base = strings.TrimSpace(strings.SplitN(after, "\n", 2)[0])
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if base == "" {
+		t.Fatal("server never said where it listens")
+	}
+	resp, err := http.Get(base + "/api/districts/rankings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("rankings: %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after shutdown: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if _, err := http.Get(base + "/health"); err == nil {
+		t.Error("server still answering after shutdown")
+	}
+}
