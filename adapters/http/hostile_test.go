@@ -121,7 +121,7 @@ func TestHostileInputs(t *testing.T) {
 	// Bodies: oversized, malformed, wrong type, deeply nested.
 	for _, tc := range []struct {
 		path, ctype, body string
-		want            int
+		want              int
 	}{
 		{"/api/admin/districts/config", "application/json", `{"districtIds":["` + strings.Repeat("1", 70<<10) + `"]}`, 413},
 		{"/api/admin/districts/config", "application/json", strings.Repeat("[", 70<<10), 413},
