@@ -65,11 +65,16 @@ func clubTrendOf(points []Point, clubID string) (*ClubTrend, error) {
 	var latest *snapshot.Club
 	var latestPoint *Point
 	for i := range s.points {
-		c, ok := s.clubs[i][clubID]
-		if !ok {
+		p := &s.points[i]
+		var c *snapshot.Club
+		for k := range p.District.ClubDetails {
+			if p.District.ClubDetails[k].ClubID == clubID {
+				c = &p.District.ClubDetails[k] // the last duplicate wins, as in indexClubs
+			}
+		}
+		if c == nil {
 			continue
 		}
-		p := &s.points[i]
 		latest, latestPoint = c, p
 		t.MembershipTrend = append(t.MembershipTrend, DatedCount{p.Date, c.ActiveMembers})
 		t.DCPGoalsTrend = append(t.DCPGoalsTrend, DatedGoals{p.Date, c.GoalsMet})

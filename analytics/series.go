@@ -8,16 +8,13 @@ import (
 	"github.com/toaststats/toaststats/snapshot"
 )
 
-// series is a validated, date-sorted copy of the input points with a club
-// index per point.
+// series is a validated, date-sorted copy of the input points.
 type series struct {
 	points []Point
-	// clubs[i] maps a club id to its record in points[i].
-	clubs []map[string]*snapshot.Club
 }
 
 // newSeries keeps the points that have district data, sorted by date (the
-// last of equal dates wins), and indexes their clubs.
+// last of equal dates wins).
 func newSeries(points []Point) (*series, error) {
 	ps := make([]Point, 0, len(points))
 	for _, p := range points {
@@ -36,11 +33,7 @@ func newSeries(points []Point) (*series, error) {
 		}
 		dedup = append(dedup, p)
 	}
-	s := &series{points: dedup, clubs: make([]map[string]*snapshot.Club, len(dedup))}
-	for i := range dedup {
-		s.clubs[i] = indexClubs(dedup[i].District)
-	}
-	return s, nil
+	return &series{points: dedup}, nil
 }
 
 func indexClubs(d *snapshot.District) map[string]*snapshot.Club {
