@@ -191,3 +191,47 @@ func TestFindBrowser(t *testing.T) {
 		t.Errorf("a directory as browser: %v", err)
 	}
 }
+
+// The orchestrator in browser mode, end to end: a closing-period date into a
+// fresh cache, then a cancelled run that leaves no partial file.
+func TestBrowserOrchestrator(t *testing.T) {
+	w, srv, s := sharedBrowser(t)
+	ctx := context.Background()
+	date := pickDate(t, w, closingDate)
+	ids := w.Districts(date)[:2]
+	st := openStore(t)
+	o := newOrch(t, s, st, OrchestratorOptions{Districts: ids})
+	res, err := o.Scrape(ctx, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status() != StatusSuccess || res.FilesCreated != 1+3*len(ids) || res.DataMonth != w.DataMonth(date) {
+		t.Fatalf("status %s files %d month %s errors %v", res.Status(), res.FilesCreated, res.DataMonth, res.Errors)
+	}
+	checkCollected(t, st, w, date, ids, SourceBrowser)
+	assertNoPartialFiles(t, st)
+
+	t.Run("cancel", func(t *testing.T) {
+		st := openStore(t)
+		srv.SetLatency(30 * time.Millisecond)
+		defer srv.SetLatency(0)
+		ctx, cancel := context.WithCancel(context.Background())
+		var once sync.Once
+		o := newOrch(t, s, st, OrchestratorOptions{Progress: func(p Progress) {
+			if p.Done >= 3 {
+				once.Do(cancel)
+			}
+		}})
+		res, err := o.Scrape(ctx, date)
+		if !errors.Is(err, context.Canceled) || res.Status() == StatusSuccess {
+			t.Fatalf("got %v, status %s", err, res.Status())
+		}
+		if n := assertNoPartialFiles(t, st); n != res.FilesCreated || n == 0 {
+			t.Errorf("%d files on disk, %d reported", n, res.FilesCreated)
+		}
+		// The scraper is still usable after a cancelled export.
+		if _, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportSummary, Date: date}); err != nil {
+			t.Errorf("after cancel: %v", err)
+		}
+	})
+}
