@@ -1,12 +1,30 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/store"
 )
 
-// newBuilder wires toaststats.Builder into the server.
+// newBuilder wires toaststats.Builder into the server: a date builds that
+// collection date, "" builds every pending date.
 func newBuilder(st *store.Store, log *slog.Logger) (BuildFunc, PendingFunc) {
-	return nil, nil // TODO(wire): toaststats.Builder has not landed yet
+	b := toaststats.NewBuilder(st, toaststats.BuilderOptions{Logger: log})
+	build := func(ctx context.Context, date string) (any, error) {
+		if date != "" {
+			res, err := b.Build(ctx, date)
+			if err != nil {
+				return nil, err
+			}
+			return []*toaststats.BuildResult{res}, nil
+		}
+		res, err := b.BuildAll(ctx)
+		if res == nil {
+			res = []*toaststats.BuildResult{}
+		}
+		return res, err
+	}
+	return build, b.Pending
 }

@@ -76,8 +76,8 @@ var volatileKeys = map[string]bool{
 
 var volatileSuffix = regexp.MustCompile(`(_duration_ms|_at)$`)
 
-// normalize replaces volatile values in a decoded JSON document.
-func normalize(v any, parentKey string) any {
+// normalizeVolatile replaces volatile values in a decoded JSON document.
+func normalizeVolatile(v any, parentKey string) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
@@ -85,12 +85,12 @@ func normalize(v any, parentKey string) any {
 				x[k] = "<volatile>"
 				continue
 			}
-			x[k] = normalize(val, k)
+			x[k] = normalizeVolatile(val, k)
 		}
 		return x
 	case []any:
 		for i := range x {
-			x[i] = normalize(x[i], parentKey)
+			x[i] = normalizeVolatile(x[i], parentKey)
 		}
 		return x
 	}
@@ -144,7 +144,7 @@ func goldenResponse(t *testing.T, resp *http.Response, body []byte) []byte {
 		if err := json.Unmarshal(body, &doc); err != nil {
 			t.Fatalf("body is not JSON: %v\n%s", err, body)
 		}
-		doc = normalize(doc, "")
+		doc = normalizeVolatile(doc, "")
 		enc := json.NewEncoder(&out)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")

@@ -737,6 +737,21 @@ func (s *Server) handleRefresh() http.Handler {
 				return
 			}
 		}
+		if body.Date != "" && s.builds.build != nil {
+			dates, err := s.store.Raw().Dates(r.Context())
+			if err != nil {
+				respondError(w, r, internal("REFRESH_FAILED", err))
+				return
+			}
+			found := false
+			for _, d := range dates {
+				found = found || d == body.Date
+			}
+			if !found {
+				respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+body.Date, "POST without a date builds every pending cache date"))
+				return
+			}
+		}
 		job, err := s.builds.start("api", body.Date)
 		switch {
 		case errors.Is(err, errNoBuilder):
