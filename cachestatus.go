@@ -120,7 +120,7 @@ func (b *Builder) Status(ctx context.Context, collectionDate string) (*CacheStat
 	for _, id := range extra {
 		ds := DistrictCacheState{DistrictID: id, InSummary: inSummary[id]}
 		for _, slot := range districtReports {
-			ds.Reports = append(ds.Reports, stateOf(b.readRaw(ctx, collectionDate, id, slot.report)))
+			ds.Reports = append(ds.Reports, stateOf(b.readRaw(ctx, in.rawMeta, collectionDate, id, slot.report)))
 		}
 		cs.Districts = append(cs.Districts, ds)
 	}
