@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/scrape"
+	"github.com/toaststats/toaststats/scrape/dashboardtest"
+)
+
+// scrapeCLI runs the program in-process and returns stdout, stderr and the exit code.
+func scrapeCLI(t *testing.T, environ map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return environ[k] }, strings.NewReader(""), &out, &errb)
+	code := 0
+	if err != nil {
+		code = 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		errb.WriteString(err.Error())
+	}
+	return out.String(), errb.String(), code
+}
+
+func scrapeTestWorld(t *testing.T, districts int) (*dashboardtest.World, *dashboardtest.Server) {
+	t.Helper()
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: districts, ClubsPerDistrict: 6, Seed: 11})
+	srv := dashboardtest.NewServer(w)
+	t.Cleanup(srv.Close)
+	return w, srv
+}
+
+func decodeScrapeSummary(t *testing.T, stdout string) scrapeSummary {
+	t.Helper()
+	var s scrapeSummary
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("stdout is not the JSON summary: %v\n%s", err, stdout)
+	}
+	// The predecessor's field names, exactly.
+	var raw map[string]any
+	_ = json.Unmarshal([]byte(stdout), &raw)
+	for _, k := range []string{"timestamp", "date", "status", "districts", "cache", "errors", "duration_ms"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("summary lacks %q", k)
+		}
+	}
+	return s
+}
+
+func TestScrapeCommandHTTP(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 3)
+	dir := t.TempDir()
+	date := w.AsOfDates()[len(w.AsOfDates())-5]
+	environ := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_BASE_URL": srv.URL}
+	stdout, stderr, code := scrapeCLI(t, environ, "scrape", "--mode", "http", "--date", date, "--json", "--rate", "0")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s := decodeScrapeSummary(t, stdout)
+	n := len(w.Districts(date))
+	if s.Date != date || s.Status != scrape.StatusSuccess || s.Districts != (scrapeDistrictCount{n, n, 0, 0}) ||
+		s.Cache.FilesCreated != 1+3*n || s.Cache.TotalSize == 0 || s.Cache.Directory != dir || len(s.Errors) != 0 || s.Mode != "http" {
+		t.Errorf("summary %+v", s)
+	}
+	if s.DataMonth != w.DataMonth(date) {
+		t.Errorf("data month %s", s.DataMonth)
+	}
+	want, _ := w.CSV(normalize.ReportClub, w.Districts(date)[0], date)
+	got, err := os.ReadFile(filepath.Join(dir, "raw-csv", date, "district-"+w.Districts(date)[0], "club-performance.csv"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("club report on disk: %v", err)
+	}
+
+	// Again: everything cached.
+	stdout, _, code = scrapeCLI(t, environ, "scrape", "--mode", "http", "--date", date, "--json")
+	s = decodeScrapeSummary(t, stdout)
+	if code != 0 || s.Districts.Skipped != n || s.Cache.FilesCreated != 0 {
+		t.Errorf("second run exit %d summary %+v", code, s)
+	}
+
+	// Human output without --json, latest date.
+	stdout, stderr, code = scrapeCLI(t, environ, "scrape", "--mode", "http", "--districts", w.Districts(date)[1])
+	if code != 0 || !strings.Contains(stdout, "scrape "+w.Newest()) || !strings.Contains(stdout, "1 succeeded") {
+		t.Errorf("exit %d stdout %q stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestScrapeCommandExitCodes(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 3)
+	date := w.Newest()
+	ids := w.Districts(date)
+	args := func(dir string, more ...string) []string {
+		return append([]string{"scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--date", date, "--json", "--rate", "0"}, more...)
+	}
+
+	// One district failing: exit 1, partial.
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailHTMLError, District: ids[2]})
+	stdout, _, code := scrapeCLI(t, nil, args(t.TempDir())...)
+	srv.SetFailure(dashboardtest.FailNone)
+	s := decodeScrapeSummary(t, stdout)
+	if code != 1 || s.Status != scrape.StatusPartial || s.Districts.Failed != 1 || len(s.Errors) == 0 || s.Errors[0].DistrictID != ids[2] {
+		t.Errorf("partial: exit %d summary %+v", code, s)
+	}
+
+	// The summary failing: nothing collected, exit 2.
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailRedirect, Report: normalize.ReportSummary})
+	stdout, _, code = scrapeCLI(t, nil, args(t.TempDir())...)
+	srv.SetFailure(dashboardtest.FailNone)
+	s = decodeScrapeSummary(t, stdout)
+	if code != 2 || s.Status != scrape.StatusFailed || len(s.Errors) != 1 || s.Errors[0].DistrictID != "all-districts" {
+		t.Errorf("failed: exit %d summary %+v", code, s)
+	}
+
+	// An unknown district among the requested ones fails alone.
+	stdout, _, code = scrapeCLI(t, nil, args(t.TempDir(), "--districts", ids[0]+",999")...)
+	s = decodeScrapeSummary(t, stdout)
+	if code != 1 || s.Districts.Total != 2 || s.Districts.Succeeded != 1 {
+		t.Errorf("unknown district: exit %d summary %+v", code, s)
+	}
+
+	for _, bad := range [][]string{
+		{"--mode", "ftp"},
+		{"--date", "2025-02-30"},
+		{"--districts", "4 2"},
+		{"--concurrency", "0"},
+		{"--rate", "-1"},
+		{"--base-url", "dashboards.toastmasters.org"},
+		{"extra-argument"},
+		{"--no-such-flag"},
+	} {
+		_, stderr, code := scrapeCLI(t, nil, args(t.TempDir(), bad...)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", bad, code, stderr)
+		}
+	}
+	if _, stderr, code := scrapeCLI(t, nil, "scrape", "--mode", "browser", "--browser", "/nonexistent/chromium", "--data-dir", t.TempDir()); code != 2 || !strings.Contains(stderr, "Chromium") {
+		t.Errorf("missing browser: exit %d %s", code, stderr)
+	}
+	if _, _, code := scrapeCLI(t, nil, "scrape", "-h"); code != 0 {
+		t.Errorf("-h: exit %d", code)
+	}
+}
+
+func TestScrapeCommandBrowser(t *testing.T) {
+	if _, err := scrape.FindBrowser(""); err != nil {
+		if os.Getenv("TOASTSTATS_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("TOASTSTATS_REQUIRE_BROWSER=1 but no browser: %v", err)
+		}
+		t.Skipf("skipping browser test: %v", err)
+	}
+	w, srv := scrapeTestWorld(t, 3)
+	dir := t.TempDir()
+	date := w.AsOfDates()[len(w.AsOfDates())-3]
+	id := w.Districts(date)[0]
+	stdout, stderr, code := scrapeCLI(t, nil, "scrape", "--base-url", srv.URL, "--data-dir", dir, "--date", date, "--districts", id, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s := decodeScrapeSummary(t, stdout)
+	if s.Mode != "browser" || s.Status != scrape.StatusSuccess || s.Cache.FilesCreated != 4 || s.Date != date {
+		t.Errorf("summary %+v", s)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "raw-csv", date, "metadata.json"))
+	if err != nil || !strings.Contains(string(md), scrape.SourceBrowser) {
+		t.Errorf("metadata: %v %s", err, md)
+	}
+}
+
+func TestBackfillCommand(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 2)
+	dir := t.TempDir()
+	dates := w.AsOfDates()
+	from, to := dates[len(dates)-4], dates[len(dates)-1]
+	args := []string{"backfill", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--from", from, "--to", to, "--json", "--rate", "0"}
+	stdout, stderr, code := scrapeCLI(t, nil, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s backfillSummary
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Status != scrape.StatusSuccess || s.Dates.Total != 4 || s.Dates.Collected != 4 || s.Cache.FilesCreated != 4*(1+3*2) {
+		t.Errorf("summary %+v", s)
+	}
+	// Resumed: nothing to do.
+	stdout, _, code = scrapeCLI(t, nil, args...)
+	_ = json.Unmarshal([]byte(stdout), &s)
+	if code != 0 || s.Dates.Complete != 4 || s.Cache.FilesCreated != 0 {
+		t.Errorf("resume: exit %d summary %+v", code, s)
+	}
+	for _, bad := range [][]string{
+		{"backfill", "--to", to},
+		{"backfill", "--from", to, "--to", from},
+		{"backfill", "--from", "2025-13-01", "--to", to},
+	} {
+		if _, stderr, code := scrapeCLI(t, nil, append(bad, "--data-dir", dir, "--mode", "http")...); code != 2 {
+			t.Errorf("%v: exit %d %s", bad, code, stderr)
+		}
+	}
+}
