@@ -510,3 +510,61 @@ func TestStatusReportsCacheAndSnapshot(t *testing.T) {
 		t.Errorf("status after build: %+v %+v", cs, cs.Snapshot)
 	}
 }
+
+func TestBuildWithoutSummary(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openFixture(t, fixture{dates: []string{"2025-11-14"}, skip: []string{"2025-11-14/all-districts.csv"}})
+	res, err := newBuilder(st).Build(ctx, "2025-11-14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No config and no summary: the districts with cached reports.
+	if res.Status != snapshot.StatusPartial || !slices.Equal(res.DistrictsIncluded, []string{"02", "42", "61", "F"}) {
+		t.Fatalf("status %s included %v errors %q", res.Status, res.DistrictsIncluded, res.Errors)
+	}
+	if !strings.Contains(strings.Join(res.Errors, "\n"), "summary") {
+		t.Errorf("errors do not mention the missing summary: %q", res.Errors)
+	}
+	v, err := st.Snapshots().Get(ctx, "2025-11-14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Rankings(ctx); !errors.Is(err, store.ErrNoRankings) {
+		t.Errorf("rankings without a summary: %v", err)
+	}
+	// The footer of a district report still dates the snapshot.
+	if v.Metadata.DataMonth != "2025-11" || v.Metadata.DataAsOfDate != "2025-11-14" {
+		t.Errorf("metadata %+v", v.Metadata)
+	}
+}
+
+func TestWorseRebuildNeverReplacesSuccess(t *testing.T) {
+	ctx := context.Background()
+	st, dir := openFixture(t, fixture{dates: []string{"2025-11-14"}})
+	b := newBuilder(st)
+	if res, err := b.Build(ctx, "2025-11-14"); err != nil || res.Status != snapshot.StatusSuccess {
+		t.Fatalf("%v %v", res, err)
+	}
+	before := snapshotFiles(t, dir, "2025-11-14")
+	// The cache loses a report: the rebuild is partial and is not published.
+	if err := os.Remove(filepath.Join(dir, "raw-csv", "2025-11-14", "district-42", "club-performance.csv")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Build(ctx, "2025-11-14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != snapshot.StatusPartial || !res.Skipped || !strings.Contains(res.SkipReason, "not replaced") {
+		t.Fatalf("worse rebuild: %+v", res)
+	}
+	after := snapshotFiles(t, dir, "2025-11-14")
+	for n, b1 := range before {
+		if !bytes.Equal(b1, after[n]) {
+			t.Errorf("%s changed", n)
+		}
+	}
+	// It stays pending: the snapshot no longer matches the cache.
+	if p, err := b.Pending(ctx); err != nil || !slices.Equal(p, []string{"2025-11-14"}) {
+		t.Errorf("pending %v %v", p, err)
+	}
+}

@@ -7,7 +7,10 @@
 package toaststats
 
 import (
+	"context"
+
 	"github.com/toaststats/toaststats/ranking"
+	"github.com/toaststats/toaststats/scrape"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -26,3 +29,17 @@ func OpenStore(dir string, opts store.Options) (*Store, error) {
 // Ranker computes the Borda-count rankings of all districts from the
 // all-districts summary (see package ranking). The zero value works.
 type Ranker = ranking.Ranker
+
+// Scraper drives the real dashboard pages with a headless system Chromium
+// and downloads the CSV reports through the page's own export control (see
+// package scrape). Close it when done.
+type Scraper = scrape.Scraper
+
+// ScraperOptions configure NewScraper.
+type ScraperOptions = scrape.BrowserOptions
+
+// NewScraper launches the system Chromium (never downloading one) and opens
+// a tab on the dashboard.
+func NewScraper(ctx context.Context, opts ScraperOptions) (*Scraper, error) {
+	return scrape.NewScraper(ctx, opts)
+}

@@ -1,0 +1,52 @@
+package toaststats_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/store"
+)
+
+// Build a snapshot from reports already in the raw cache (here copied from
+// the test fixture) and read it back.
+func ExampleBuilder_Build() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "toaststats-example")
+	defer os.RemoveAll(dir)
+	st, err := toaststats.OpenStore(dir, toaststats.StoreOptions{})
+	if err != nil {
+		panic(err)
+	}
+	// A scraper would fill the cache; copy the fixture instead.
+	src := filepath.Join("testdata", "cache", "2025-11-14")
+	_ = filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		district, file, ok := strings.Cut(filepath.ToSlash(rel), "/")
+		if !ok {
+			district, file = "", district
+		}
+		data, _ := os.ReadFile(path)
+		return st.Raw().Put(ctx, "2025-11-14", strings.TrimPrefix(district, "district-"),
+			store.Report(strings.TrimSuffix(file, ".csv")), data, store.PutInfo{})
+	})
+
+	res, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{}).Build(ctx, "2025-11-14")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.SnapshotID, res.Status, res.DistrictsIncluded)
+
+	cur, _ := st.Snapshots().Current(ctx)
+	rankings, _ := cur.Rankings(ctx)
+	fmt.Println("ranked districts:", rankings.Metadata.TotalDistricts)
+	// Output:
+	// 2025-11-14 success [02 42 61 F]
+	// ranked districts: 4
+}
