@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -411,5 +412,43 @@ func TestPageDescriptorRoundTrip(t *testing.T) {
 		if want := worldCSV(t, w, normalize.ReportKind(c.kind), id, c.asOf); !bytes.Equal(r.body, want) {
 			t.Errorf("%s -> %s: footer %q want %q", c.page, m[1], lastLine(r.body), lastLine(want))
 		}
+	}
+}
+
+// TestNoLeakedGoroutines: after Close, nothing the server started is left,
+// including handlers that were sleeping.
+func TestNoLeakedGoroutines(t *testing.T) {
+	client := &http.Client{Transport: &http.Transport{}}
+	before := runtime.NumGoroutine()
+	s := NewServer(testWorld())
+	for _, p := range []string{"/", "/District.aspx?id=61", exportPath("", "districtsummary~~~2025-2026")} {
+		resp, err := client.Get(s.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	s.SetLatency(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/", nil)
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	for s.Requests() < 4 {
+		runtime.Gosched()
+	}
+	s.Close()
+	cancel()
+	client.CloseIdleConnections()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after Close:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
