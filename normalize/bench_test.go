@@ -1,0 +1,66 @@
+package normalize
+
+import (
+	"testing"
+)
+
+// BenchmarkReadClubPerformance250 parses a 250-club club report (2025-26
+// header, footer, CRLF), goals and levels included.
+func BenchmarkReadClubPerformance250(b *testing.B) {
+	data := clubCSV(EraCSP, "61", randomClubs(250, 250, "2025-2026", true), "Month of Mar, As of 03/15/2026")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := ReadClubPerformance("club-performance.csv", data)
+		if err != nil || len(rep.Clubs) != 250 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadSummaryWorld parses the full world's summary: 128 districts
+// (PY 2025-26 had 128).
+func BenchmarkReadSummaryWorld(b *testing.B) {
+	data := worldSummary(128, "Month of Mar, As of 03/15/2026")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := ReadSummary("all-districts.csv", data)
+		if err != nil || len(rep.Rows) != 128 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckReportClub250 is the scraper's guard on a 250-club body.
+func BenchmarkCheckReportClub250(b *testing.B) {
+	data := clubCSV(EraCSP, "61", randomClubs(250, 250, "2025-2026", true), "Month of Mar, As of 03/15/2026")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, n, err := CheckReport(ReportClub, "club-performance.csv", data); err != nil || n != 250 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAssembleRealD91 reads the real D91 club and district reports and
+// assembles the district.
+func BenchmarkAssembleRealD91(b *testing.B) {
+	cb := readReal(b, "club-performance-D91-2024-2025.csv")
+	db := readReal(b, "district-performance-D91-2024-2025.csv")
+	b.ReportAllocs()
+	for b.Loop() {
+		club, err := ReadClubPerformance("c.csv", cb)
+		if err != nil {
+			b.Fatal(err)
+		}
+		district, err := ReadDistrictPerformance("d.csv", db)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := Assemble("91", club, nil, district, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
