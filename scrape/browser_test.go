@@ -27,7 +27,7 @@ var shared struct {
 // sharedBrowser is one Chromium and one small world for every browser test
 // of the package (a launch can take seconds on a loaded machine). Tests using
 // it must restore the server's failure mode and the scraper's options.
-func sharedBrowser(t *testing.T) (*dashboardtest.World, *dashboardtest.Server, *Scraper) {
+func sharedBrowser(t testing.TB) (*dashboardtest.World, *dashboardtest.Server, *Scraper) {
 	t.Helper()
 	bin := requireBrowser(t)
 	shared.once.Do(func() {

@@ -2,4 +2,28 @@
 // scraper, a plain-HTTP export client, date and program-year handling,
 // retries, circuit breaking and rate limiting, and the orchestrator that fills
 // the raw CSV cache.
+//
+// Two Fetchers obtain one export (a report, a district, an as-of date):
+//
+//   - Scraper drives the system Chromium (never a downloaded one): it opens the
+//     report page by URL parameters (?id=&month=&day=), reads back the as-of
+//     date the page actually shows, and selects CSV in the page's export
+//     control, catching the popup's download with browser-level download
+//     events.
+//   - HTTPClient builds the export descriptor itself (spec §1.5) and downloads
+//     export.aspx with go-retryablehttp (jittered backoff on 5xx and timeouts,
+//     Retry-After honoured, redirects never followed).
+//
+// Both ask the as-of date's own month first and then the previous month (a
+// month-end closing period), use the root path for the live program year and
+// /{PY}/ for closed years, learn the live year from what the dashboard serves
+// (it lags the calendar after July 1), and refuse any body that is an HTML
+// page, has another report's header, has no data rows, or whose footer names
+// another date or month: data is never stored under a wrong date.
+//
+// The Orchestrator takes the districts from the summary of the same date,
+// filters them (explicit list, config/districts.json, or all), runs the
+// reports with a concurrency limit behind a circuit breaker, skips what is
+// already cached unless forced, and stores the verified bytes verbatim under
+// the dashboard's as-of date. Backfill walks a date range and is resumable.
 package scrape
