@@ -3,4 +3,57 @@
 // every header era, with their footer (data month, as-of date, closing
 // period), and turns the rows into the snapshot model: DCP goals, club
 // levels, area and division standing, membership and payments.
+//
+// # Reading
+//
+// Every reader takes the file name (used in errors) and the bytes as
+// downloaded. The bytes are read with an encoding/csv reader that accepts
+// rows of any length (FieldsPerRecord = -1, set per call), the footer
+// `Month of Jun, As of 09/13/2025` (two unquoted cells, or one quoted cell)
+// is recognised as the last record and split off, every other row must have
+// the header's width, and gocsv then maps the rows onto the report's known
+// columns by header name (the row type implements
+// gocsv.TypeUnmarshalCSVWithFields; no package-global gocsv setting is
+// touched). Columns are found by name, never by position, through per-report
+// alias lists that cover the header eras of spec §2.1–2.4; names are matched
+// after folding case and white space, so `May Visit award` and `Club Name `
+// are found. A missing required column is ErrWrongHeader; a missing optional
+// column is a warning and its values stay unknown (nil pointers, -1 counts).
+//
+// Bad input is a *ReportError naming the file and wrapping a sentinel:
+// ErrHTMLPage (an error page served with status 200), ErrNoRows (header and
+// footer, no rows), ErrWrongHeader, ErrFooterMismatch (CheckReportFor) or
+// ErrMalformed (bad quoting, a row of the wrong width, a non-numeric value,
+// an unreadable footer).
+//
+// # Decisions where the spec is silent
+//
+//   - A missing footer is "unknown": Footer.Found is false, IsClosingPeriod
+//     reports known=false, and CheckReportFor does not refuse the body.
+//   - Level rules follow the footer's program year (from the data month);
+//     without a footer, or when the footer's year contradicts the header era
+//     (CSP columns or not), the era's year is used and a warning is given.
+//     A nil CSP flag does not gate a level.
+//   - A club listed twice keeps the row under its real division (not 0D/0A);
+//     between equals the last row wins (as RG did). The dropped ids are in
+//     the report's Duplicates and in District.Sources.
+//   - Area visits: a club counts for a round when its `Nov Visit award` /
+//     `May Visit award` is 1. Each round needs ceil(75% of the area's club
+//     base) clubs (VisitsRequired). An area reaches a tier only when both
+//     rounds are complete as well as its paid and distinguished goals, so
+//     before the May round no area has a Level; TierGap.VisitsNeeded is the
+//     number of awards still missing over both rounds. Divisions have no
+//     visit condition. Goal columns come from the division report itself.
+//   - Club counts by letter use the reported letter of every club, whatever
+//     its status. Education counts the six education columns (the capped
+//     columns plus their Add. columns), labelled by the header names as
+//     printed; TopClubs are the 10 clubs with most awards (report order
+//     breaks ties).
+//   - Payments come from the district report (sum of the club rows); the
+//     summary row gives the payment base and growth, and stands in for the
+//     payments when the district report is missing. Members are never taken
+//     from payments.
+//   - The traditional program (before 2018-19: CCs, ACs, CL/AL/DTMs) is read
+//     with its own goals 1–4 (2 CCs, 2 more CCs, 1 AC, 1 more AC); its exact
+//     column order is unknown, which does not matter when reading by name.
 package normalize

@@ -479,3 +479,27 @@ func TestReadersRejectBadInput(t *testing.T) {
 func tg(d, s, p int) snapshot.TierGoals {
 	return snapshot.TierGoals{Distinguished: d, Select: s, Presidents: p}
 }
+
+func TestClubColumnNames(t *testing.T) {
+	// The district report names the club id column "Club", the club report
+	// "Club Number"; either name is read by both.
+	h := append([]string(nil), districtHeader14...)
+	h[3] = "Club Number"
+	b := csvBytes(h, [][]string{{"02", "A", "01", "00005774", "Solent Speakers Club", "6", "0", "19", "17", "36", "0", "42", "D", ""}}, "")
+	rep, err := ReadDistrictPerformance("d.csv", b)
+	if err != nil || rep.Clubs[0].ClubID != "00005774" || rep.Clubs[0].DistrictID != "02" || rep.Footer.Found {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	ch := append([]string(nil), clubHeaders[EraPathways]...)
+	ch[3] = "Club"
+	rows := [][]string{clubCells(clubHeaders[EraPathways], "F", randomClubs(1, 1, "2024-2025", false)[0])}
+	club, err := ReadClubPerformance("c.csv", csvBytes(ch, rows, ""))
+	if err != nil || club.Clubs[0].ClubID != rows[0][3] {
+		t.Fatalf("%v %+v", err, club)
+	}
+	// An HTML-looking club name in the first row is data, not an error page.
+	b = csvBytes(districtHeader14, [][]string{{"02", "A", "01", "00005774", "<html> Speakers", "6", "0", "19", "17", "36", "0", "42", "D", ""}}, "")
+	if _, err := ReadDistrictPerformance("d.csv", b); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -39,8 +39,12 @@ func sniff(kind ReportKind, name string, b []byte) ([]byte, error) {
 	if len(head) > 512 {
 		head = head[:512]
 	}
-	lower := bytes.ToLower(head)
-	if trimmed[0] == '<' || bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<!doctype")) {
+	firstLine := head
+	if i := bytes.IndexByte(firstLine, '\n'); i >= 0 {
+		firstLine = firstLine[:i]
+	}
+	lower := bytes.ToLower(firstLine)
+	if trimmed[0] == '<' || (bytes.IndexByte(firstLine, '"') < 0 && (bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<!doctype")))) {
 		return nil, reportErr(kind, name, ErrHTMLPage, "starts %q", clip(string(head), 60))
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
