@@ -72,7 +72,7 @@ func BenchmarkFullWorldExports(b *testing.B) {
 		g, ctx := errgroup.WithContext(context.Background())
 		g.SetLimit(4)
 		g.Go(func() error { return fetch(ctx, "districtsummary"+slots) })
-		for _, id := range w.allIDs() {
+		for _, id := range w.Districts(asOf.Format(isoDate)) {
 			for _, k := range []normalize.ReportKind{normalize.ReportDistrict, normalize.ReportDivision, normalize.ReportClub} {
 				g.Go(func() error { return fetch(ctx, string(k)+"~"+id+slots) })
 			}

@@ -150,14 +150,14 @@ func (st *dayState) render(kind normalize.ReportKind, ds *districtState) []byte 
 		}
 	case normalize.ReportDistrict:
 		for _, r := range ds.rows {
-			cw.row(ds.d.id, r.div, r.area, r.c.number, r.c.name, itoa(r.newPay), itoa(r.late), itoa(r.oct),
+			cw.row(ds.id, r.div, r.area, r.c.number, r.c.name, itoa(r.newPay), itoa(r.late), itoa(r.oct),
 				itoa(r.apr), itoa(r.totalRen()), itoa(r.chart), itoa(r.totalPaid()), r.letter, r.charterCell)
 		}
 	case normalize.ReportDivision:
 		renderDivision(cw, ds)
 	case normalize.ReportClub:
 		for _, r := range ds.rows {
-			cells := []string{ds.d.id, r.div, r.area, r.c.number, r.c.name, r.status}
+			cells := []string{ds.id, r.div, r.area, r.c.number, r.c.name, r.status}
 			if st.era != eraLegacy {
 				cells = append(cells, yn(r.csp))
 			}
@@ -230,7 +230,7 @@ func renderDivision(cw *csvWriter, ds *districtState) {
 		ad := [3]int{half, half + 1, half + 1}
 		dp := [3]int{d.base, d.base + 1, d.base + 2}
 		dd := [3]int{ceilPct(45, d.base), ceilPct(50, d.base), ceilPct(55, d.base)}
-		cw.row(ds.d.id, r.div, r.area, r.c.number, r.c.name, itoa(r.duesOct), itoa(r.duesApr), itoa(r.nov),
+		cw.row(ds.id, r.div, r.area, r.c.number, r.c.name, itoa(r.duesOct), itoa(r.duesApr), itoa(r.nov),
 			itoa(r.may), itoa(r.members), itoa(r.goals), r.letter,
 			itoa(a.base), itoa(ap[0]), itoa(ap[1]), itoa(ap[2]), itoa(a.paid), itoa(ad[0]), itoa(ad[1]), itoa(ad[2]),
 			itoa(a.dist), recognition(a, ap, ad),
@@ -281,8 +281,10 @@ func (w *World) csvOn(kind normalize.ReportKind, districtID string, t time.Time,
 	}
 	if kind == normalize.ReportSummary {
 		districtID = ""
-	} else if w.byID[districtID] == nil {
-		return nil, fmt.Errorf("CSV %s %q: %w", kind, districtID, ErrUnknownDistrict)
+	} else if d := w.districtIn(districtID, w.monthOf(t).pyStart()); d != nil {
+		districtID = d.idIn(w.monthOf(t).pyStart())
+	} else {
+		return nil, fmt.Errorf("CSV %s %q on %s: %w", kind, districtID, t.Format(isoDate), ErrUnknownDistrict)
 	}
 	e := w.state(t, salt)
 	key := string(kind) + "~" + districtID

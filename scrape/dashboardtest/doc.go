@@ -10,7 +10,9 @@
 // 128 of them is the 2025-26 world), divisions A.., areas 01.., clubs with
 // 8-digit numbers, names with trailing spaces, "&" and "'", clubs chartered
 // and suspended on the way, Low and Ineligible clubs, and in some districts
-// one club listed twice (also under 0D/0A). Its numbers evolve day by day:
+// one club listed twice (also under 0D/0A). From PY 2026-27, districts 07,
+// 11, 15, ... (up to thirty of them) carry the new ids 201–231 (204 absent),
+// so the district set depends on the date. Its numbers evolve day by day:
 // education awards, renewals and new members accumulate through the
 // program year, and each as-of date is internally consistent across the four
 // reports (summary payments and club counts are the sums over the district

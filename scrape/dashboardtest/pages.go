@@ -87,8 +87,8 @@ func (s *Server) servePage(rw http.ResponseWriter, r *http.Request, kind normali
 		v.selected = v.list[0] // unknown day: the newest date of the month's list
 	}
 	v.rawID = strings.ToUpper(strings.TrimSpace(q.Get("id")))
-	if id, ok := w.resolveDistrict(v.rawID); ok {
-		v.id = id
+	if d := w.districtIn(v.rawID, py); d != nil && v.rawID != "" {
+		v.id = d.idIn(py)
 	}
 	writeHTML(rw, http.StatusOK, s.renderPage(&v))
 }
@@ -179,7 +179,7 @@ func (s *Server) renderPage(v *pageView) string {
 		sel = ` selected="selected"`
 	}
 	fmt.Fprintf(&b, `<option%s value="">Select a District</option>`+"\r\n", sel)
-	for _, d := range w.allIDs() {
+	for _, d := range w.idsIn(v.py) {
 		sel = ""
 		if d == v.id {
 			sel = ` selected="selected"`
@@ -265,7 +265,7 @@ func (s *Server) renderGrid(b *strings.Builder, v *pageView) {
 		b.WriteString(`<table class="districtSummary_grid"><tr><th>Region</th><th>District</th><th>Paid Clubs</th><th>Total YTD Payments</th></tr>` + "\r\n")
 		for _, d := range st.list {
 			fmt.Fprintf(b, `<tr><td>%s</td><td><a href="District.aspx%s">%s</a></td><td>%d</td><td>%d</td></tr>`+"\r\n",
-				d.sum.region, htmlEscape(v.query(d.d.id, v.m.num(), v.selected)), d.d.id, d.sum.paid, d.sum.total())
+				d.sum.region, htmlEscape(v.query(d.id, v.m.num(), v.selected)), d.id, d.sum.paid, d.sum.total())
 		}
 		b.WriteString("</table>\r\n")
 		return

@@ -358,19 +358,6 @@ var fileNames = map[normalize.ReportKind]string{
 	normalize.ReportClub:     "Club_Performance.csv",
 }
 
-// resolveDistrict accepts the id as given or zero-padded to two digits.
-func (w *World) resolveDistrict(id string) (string, bool) {
-	if w.byID[id] != nil {
-		return id, true
-	}
-	if n, err := strconv.Atoi(id); err == nil {
-		if p := fmt.Sprintf("%02d", n); w.byID[p] != nil {
-			return p, true
-		}
-	}
-	return id, false
-}
-
 // exportPlan is what export.aspx decided to serve.
 type exportPlan struct {
 	t        time.Time // data date to render; zero: empty report
@@ -441,8 +428,12 @@ func (s *Server) serveExport(rw http.ResponseWriter, r *http.Request, d descript
 	plan := w.planExport(d, archive, py)
 	id := d.district
 	known := true
-	if d.kind != normalize.ReportSummary {
-		id, known = w.resolveDistrict(d.district)
+	if d.kind != normalize.ReportSummary && !plan.t.IsZero() {
+		py := w.monthOf(plan.t).pyStart()
+		dd := w.districtIn(d.district, py)
+		if known = dd != nil; known {
+			id = dd.idIn(py)
+		}
 	}
 	var body []byte
 	switch {

@@ -452,3 +452,25 @@ func TestNoLeakedGoroutines(t *testing.T) {
 		t.Errorf("%d goroutines before, %d after Close:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TR #1465: at the root, a fetch for 2026-06-30 of a district that only
+// exists from 2026-27 "succeeds" with current data; only the footer tells.
+func TestRootPastDateTrap(t *testing.T) {
+	w := NewWorld(Config{Districts: 12, ClubsPerDistrict: 5, Seed: 4, From: "2026-06-25", To: "2026-08-31"})
+	s := NewServer(w)
+	defer s.Close()
+	june := monthDates(w, "2026-06")
+	r := get(t, s, exportPath("", "clubperformance~201~6/30/2026~"+slash(june[len(june)-1])+"~2025-2026"))
+	if r.status != 200 || !bytes.Equal(r.body, worldCSV(t, w, normalize.ReportClub, "201", w.Newest())) {
+		t.Errorf("root past-year fetch: %d, footer %q", r.status, lastLine(r.body))
+	}
+	// The archive path has the real June close, where 201 does not exist.
+	r = get(t, s, exportPath("/2025-2026", "clubperformance~201~6/30/2026~"+slash(june[len(june)-1])+"~2025-2026"))
+	if r.status != 200 || dataRows(t, r.body) != 0 {
+		t.Errorf("archive fetch of 201 in 2025-26: %d rows", dataRows(t, r.body))
+	}
+	r = get(t, s, exportPath("/2025-2026", "clubperformance~07~6/30/2026~"+slash(june[len(june)-1])+"~2025-2026"))
+	if !bytes.Equal(r.body, worldCSV(t, w, normalize.ReportClub, "07", june[len(june)-1])) {
+		t.Errorf("archive fetch of 07: footer %q", lastLine(r.body))
+	}
+}

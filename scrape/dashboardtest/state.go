@@ -1,6 +1,7 @@
 package dashboardtest
 
 import (
+	"sort"
 	"time"
 )
 
@@ -71,6 +72,7 @@ func (s *summaryRow) totalDist() int { return s.dD + s.dS + s.dP + s.dM }
 
 type districtState struct {
 	d    *district
+	id   string     // the district's id in this program year
 	rows []*clubRow // report order, including the 0D/0A duplicate
 	sum  summaryRow
 }
@@ -131,7 +133,8 @@ func (w *World) generate(t time.Time, m month, salt int) *dayState {
 	distinguishedPublished := m.num() >= 4 && m.num() <= 6
 
 	for _, d := range w.districts {
-		ds := &districtState{d: d, sum: summaryRow{region: d.region, id: d.id}}
+		id := d.idIn(py)
+		ds := &districtState{d: d, id: id, sum: summaryRow{region: d.region, id: id}}
 		var dupRow *clubRow
 		for _, c := range d.clubs {
 			if !c.susp.IsZero() && c.susp.Before(start) {
@@ -186,8 +189,9 @@ func (w *World) generate(t time.Time, m month, salt int) *dayState {
 			ds.sum.flags[i] = unit(hx) < 0.9 && x >= 0.05+0.6*unit(mix(hx))
 		}
 		st.list = append(st.list, ds)
-		st.byID[d.id] = ds
+		st.byID[id] = ds
 	}
+	sort.SliceStable(st.list, func(i, j int) bool { return districtLess(st.list[i].id, st.list[j].id) })
 	return st
 }
 

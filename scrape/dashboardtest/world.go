@@ -54,7 +54,8 @@ type World struct {
 	era      era // eraAuto unless forced
 
 	districts []*district
-	byID      map[string]*district
+	byID      map[string]*district // by id up to 2025-26
+	byNewID   map[string]*district // by id from 2026-27
 
 	dates     []time.Time // published as-of dates, ascending
 	dataMonth map[time.Time]month
@@ -83,7 +84,8 @@ const maxCachedStates = 12
 
 type district struct {
 	idx    int
-	id     string
+	id     string // id up to PY 2025-26
+	newID  string // id from PY 2026-27 (the 201–231 renumbering), or ""
 	region string
 	clubs  []*club // in report order (division, area, number), without the duplicate
 	dup    *club   // the club that also appears under 0D/0A, or nil
@@ -127,6 +129,7 @@ func NewWorld(cfg Config) *World {
 		from:      from,
 		to:        to,
 		byID:      map[string]*district{},
+		byNewID:   map[string]*district{},
 		dataMonth: map[time.Time]month{},
 		published: map[time.Time]bool{},
 		states:    map[stateKey]*stateEntry{},
@@ -415,6 +418,58 @@ func (w *World) buildDistricts() {
 		w.districts = append(w.districts, d)
 		w.byID[id] = d
 	}
+	// From PY 2026-27, districts numbered 7, 11, 15, ... (not the preferred
+	// ones) are renumbered 201, 202, 203, 205, ... 231 (204 absent).
+	next := 201
+	for _, d := range w.districts {
+		n, err := strconv.Atoi(d.id)
+		if err != nil || n%4 != 3 || next > 231 || isPreferred(d.id) {
+			continue
+		}
+		d.newID = strconv.Itoa(next)
+		if next++; next == 204 {
+			next++
+		}
+	}
+	for _, d := range w.districts {
+		w.byNewID[d.idIn(2026)] = d
+	}
+}
+
+func isPreferred(id string) bool {
+	for _, p := range preferredIDs {
+		if p == id {
+			return true
+		}
+	}
+	return false
+}
+
+// renumberedFrom is the first program year of the 201–231 district ids.
+const renumberedFrom = 2026
+
+// idIn is the district's id in program year py.
+func (d *district) idIn(py int) string {
+	if py >= renumberedFrom && d.newID != "" {
+		return d.newID
+	}
+	return d.id
+}
+
+// districtIn finds a district by its id in program year py, accepting a
+// numeric id without its zero padding ("2" for "02").
+func (w *World) districtIn(id string, py int) *district {
+	m := w.byID
+	if py >= renumberedFrom {
+		m = w.byNewID
+	}
+	if d := m[id]; d != nil {
+		return d
+	}
+	if n, err := strconv.Atoi(id); err == nil && n >= 0 {
+		return m[fmt.Sprintf("%02d", n)]
+	}
+	return nil
 }
 
 // Districts returns the district ids the summary lists on a published as-of
@@ -425,14 +480,16 @@ func (w *World) Districts(asOf string) []string {
 	if err != nil || !w.published[t] {
 		return nil
 	}
-	return w.allIDs()
+	return w.idsIn(w.dataMonth[t].pyStart())
 }
 
-func (w *World) allIDs() []string {
+// idsIn lists the district ids of program year py in the dashboard's order.
+func (w *World) idsIn(py int) []string {
 	out := make([]string, len(w.districts))
 	for i, d := range w.districts {
-		out[i] = d.id
+		out[i] = d.idIn(py)
 	}
+	sort.Slice(out, func(i, j int) bool { return districtLess(out[i], out[j]) })
 	return out
 }
 

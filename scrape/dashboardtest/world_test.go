@@ -558,3 +558,36 @@ func TestQuirksPresent(t *testing.T) {
 		}
 	}
 }
+
+// From PY 2026-27 thirty districts carry the new ids 201–231 (204 absent);
+// the district set is per date.
+func TestRenumbering2026(t *testing.T) {
+	w := NewWorld(Config{Districts: 128, ClubsPerDistrict: 3, Seed: 4, From: "2026-06-25", To: "2026-08-31"})
+	old, cur := w.Districts("2026-06-30"), w.Districts("2026-08-31")
+	if len(old) != 128 || len(cur) != 128 {
+		t.Fatalf("%d and %d districts", len(old), len(cur))
+	}
+	if !contains(old, "07") || contains(old, "201") || contains(cur, "07") || !contains(cur, "201") || !contains(cur, "231") || contains(cur, "204") {
+		t.Errorf("renumbering wrong: 2026-06-30 %v\n2026-08-31 %v", old, cur)
+	}
+	if !contains(cur, "61") || !contains(cur, "02") || cur[len(cur)-1] != "U" {
+		t.Errorf("kept ids missing: %v", cur)
+	}
+	if _, err := w.CSV(normalize.ReportClub, "201", "2026-06-30"); err == nil || !strings.Contains(err.Error(), ErrUnknownDistrict.Error()) {
+		t.Errorf("201 before the renumbering: %v", err)
+	}
+	// The same clubs, under the new id.
+	a := mustCSV(t, w, normalize.ReportClub, "07", "2026-06-30")
+	b := mustCSV(t, w, normalize.ReportClub, "201", "2026-08-31")
+	if a.rows[len(a.rows)-1]["Club Number"] != b.rows[len(b.rows)-1]["Club Number"] || b.rows[0]["District"] != "201" {
+		t.Errorf("district 201 is not the old 07")
+	}
+	sum := mustCSV(t, w, normalize.ReportSummary, "", "2026-08-31")
+	var ids []string
+	for _, r := range sum.rows {
+		ids = append(ids, r["DISTRICT"])
+	}
+	if strings.Join(ids, ",") != strings.Join(cur, ",") {
+		t.Errorf("summary order %v", ids)
+	}
+}
