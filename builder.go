@@ -50,9 +50,13 @@ type BuilderOptions struct {
 	// duration; nil means time.Now. A fixed clock makes builds byte-for-byte
 	// reproducible.
 	Now func() time.Time
-	// Workers bounds how many districts are normalised at once; 0 means
-	// GOMAXPROCS.
+	// Workers bounds how many districts are read and normalised at once; 0
+	// means GOMAXPROCS.
 	Workers int
+	// Progress, when set, is called by BuildAll after each date with the
+	// number of dates done, the number pending, and the date's result (nil
+	// when the date failed with an error).
+	Progress func(done, total int, res *BuildResult)
 }
 
 // Builder turns one collection date of the raw CSV cache into a published
@@ -63,15 +67,16 @@ type BuilderOptions struct {
 // the same logical date race for the same snapshot id; run them one at a
 // time.
 type Builder struct {
-	store   *store.Store
-	log     *slog.Logger
-	now     func() time.Time
-	workers int
+	store    *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	workers  int
+	progress func(done, total int, res *BuildResult)
 }
 
 // NewBuilder returns a Builder that reads and writes through st.
 func NewBuilder(st *store.Store, opts BuilderOptions) *Builder {
-	b := &Builder{store: st, log: opts.Logger, now: opts.Now, workers: opts.Workers}
+	b := &Builder{store: st, log: opts.Logger, now: opts.Now, workers: opts.Workers, progress: opts.Progress}
 	if b.log == nil {
 		b.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -854,7 +859,7 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		results []*BuildResult
 		errs    []error
 	)
-	for _, date := range pending {
+	for i, date := range pending {
 		if err := ctx.Err(); err != nil {
 			errs = append(errs, err)
 			break
@@ -862,9 +867,12 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		res, err := b.Build(ctx, date)
 		if err != nil {
 			errs = append(errs, err)
-			continue
+		} else {
+			results = append(results, res)
 		}
-		results = append(results, res)
+		if b.progress != nil {
+			b.progress(i+1, len(pending), res)
+		}
 	}
 	return results, errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -397,7 +398,10 @@ func TestClosingPeriodRemapAndReplacement(t *testing.T) {
 	})
 	t.Run("BuildAll in date order keeps the newest", func(t *testing.T) {
 		st, _ := openFixture(t, fixture{dates: []string{"2025-11-14", "2025-12-03", "2025-12-05"}})
-		b := newBuilder(st)
+		var progress []string
+		b := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: clock, Progress: func(done, total int, res *toaststats.BuildResult) {
+			progress = append(progress, fmt.Sprintf("%d/%d %s", done, total, res.CollectionDate))
+		}})
 		p, err := b.Pending(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -411,6 +415,9 @@ func TestClosingPeriodRemapAndReplacement(t *testing.T) {
 		}
 		if len(res) != 3 {
 			t.Fatalf("%d results", len(res))
+		}
+		if want := []string{"1/3 2025-11-14", "2/3 2025-12-03", "3/3 2025-12-05"}; !slices.Equal(progress, want) {
+			t.Errorf("progress %q, want %q", progress, want)
 		}
 		cur, err := st.Snapshots().Current(ctx)
 		if err != nil || cur.ID != "2025-11-30" || cur.Metadata.CollectionDate != "2025-12-05" {

@@ -8,8 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/snapshot"
@@ -49,6 +53,12 @@ func snapshotLogger(e env, verbose bool) *slog.Logger {
 		level = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// stderrIsTerminal reports whether progress may be drawn on stderr.
+func stderrIsTerminal(e env) bool {
+	f, ok := e.stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // openSnapshotStore opens the data directory for the build, status and
@@ -127,7 +137,19 @@ func runBuild(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	b := toaststats.NewBuilder(st, toaststats.BuilderOptions{Logger: log, Now: now})
+	opts := toaststats.BuilderOptions{Logger: log, Now: now}
+	var bar *progressbar.ProgressBar
+	if *all && stderrIsTerminal(e) {
+		opts.Progress = func(done, total int, _ *toaststats.BuildResult) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
+					progressbar.OptionSetDescription("building snapshots"), progressbar.OptionShowCount(),
+					progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(done)
+		}
+	}
+	b := toaststats.NewBuilder(st, opts)
 	out := buildOutput{DataDir: *dataDir, Results: []*toaststats.BuildResult{}}
 
 	var buildErr error
