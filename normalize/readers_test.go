@@ -503,3 +503,40 @@ func TestClubColumnNames(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDivisionDuplicatesAndPendingAlignment(t *testing.T) {
+	row := func(div, area, id string, nov, may string) []string {
+		r := divisionRow()
+		r[1], r[2], r[3], r[7], r[8] = div, area, id, nov, may
+		return r
+	}
+	h := append([]string(nil), divisionHeader33...)
+	h[8] = "May visit award" // the lower-case spelling a consumer once used
+	b := csvBytes(h, [][]string{
+		row("0D", "0A", "00000001", "0", "0"), // listed twice: dropped
+		row("0D", "0A", "00000009", "0", "0"), // pending alignment only: kept
+		row("A", "02", "00000001", "1", "1"),
+		row("A", "02", "00000002", "1", "0"),
+	}, footerJun)
+	rep, err := ReadDivisionPerformance("v.csv", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Clubs) != 3 || rep.Clubs[0].ClubID != "00000009" || rep.Clubs[1].ClubID != "00000001" || rep.Clubs[1].DivisionID != "A" {
+		t.Fatalf("clubs %+v", rep.Clubs)
+	}
+	if len(rep.Divisions) != 2 || rep.Divisions[0].DivisionID != "0D" || rep.Divisions[1].DivisionID != "A" {
+		t.Fatalf("divisions %+v", rep.Divisions)
+	}
+	a := rep.Divisions[1].Areas[0]
+	if a.NovVisits != 2 || a.MayVisits != 1 || strings.Join(a.ClubIDs, ",") != "00000001,00000002" {
+		t.Fatalf("area %+v", a)
+	}
+	// Base 4: 3 awards needed per round; 1 + 2 missing.
+	if a.Next == nil || a.Next.VisitsNeeded != 3 {
+		t.Fatalf("next %+v", a.Next)
+	}
+	if !reflect.DeepEqual(rep.Duplicates, []string{"00000001"}) {
+		t.Fatalf("duplicates %v", rep.Duplicates)
+	}
+}

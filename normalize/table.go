@@ -17,8 +17,8 @@ type table struct {
 	name     string
 	layout   *layout
 	footer   Footer
-	rows     [][maxCols]string // cell values per known column, "" when absent
-	lines    []int             // the file line of each row
+	rows     [][]string // cell values per known column (schema order), "" when absent
+	lines    []int      // the file line of each row
 	warnings []string
 }
 
@@ -137,13 +137,17 @@ func (clubCols) schema() *schema     { return clubSchema }
 // pair of a row and keeps the values of the report's known columns, found
 // by header name through the schema's alias lists.
 type csvRow[S schemaOf] struct {
-	V [maxCols]string
+	V []string
 }
 
 // UnmarshalCSVWithFields implements gocsv.TypeUnmarshalCSVWithFields.
 func (r *csvRow[S]) UnmarshalCSVWithFields(key, value string) error {
 	var s S
-	if i := s.schema().index(key); i >= 0 {
+	sc := s.schema()
+	if i := sc.index(key); i >= 0 {
+		if r.V == nil {
+			r.V = make([]string, len(sc.cols))
+		}
 		r.V[i] = value
 	}
 	return nil
@@ -154,6 +158,12 @@ func (r *csvRow[S]) UnmarshalCSVWithFields(key, value string) error {
 // against the report's schema, check every row's length, and let gocsv map
 // the rows onto the known columns by header name.
 func readTable(kind ReportKind, name string, b []byte) (*table, error) {
+	return readTableRows(kind, name, b, true)
+}
+
+// readTableRows is readTable; with mapRows false the rows are checked and
+// counted (t.lines) but not mapped onto columns.
+func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table, error) {
 	s := schemaFor(kind)
 	if s == nil {
 		return nil, reportErr(kind, name, ErrWrongHeader, "unknown report kind %q", string(kind))
@@ -190,7 +200,8 @@ func readTable(kind ReportKind, name string, b []byte) (*table, error) {
 		}
 	}
 	t := &table{kind: kind, name: name, layout: l, footer: footer, warnings: warnings}
-	if len(recs) == 1 {
+	t.lines = lines[1:]
+	if len(recs) == 1 || !mapRows {
 		return t, nil
 	}
 	rows, err := unmarshalRows(kind, recs)
@@ -198,11 +209,10 @@ func readTable(kind ReportKind, name string, b []byte) (*table, error) {
 		return nil, reportErr(kind, name, ErrMalformed, "%v", err)
 	}
 	t.rows = rows
-	t.lines = lines[1:]
 	return t, nil
 }
 
-func unmarshalRows(kind ReportKind, recs [][]string) ([][maxCols]string, error) {
+func unmarshalRows(kind ReportKind, recs [][]string) ([][]string, error) {
 	src := &sliceReader{recs: recs}
 	switch kind {
 	case ReportSummary:
@@ -216,13 +226,18 @@ func unmarshalRows(kind ReportKind, recs [][]string) ([][maxCols]string, error) 
 	}
 }
 
-func unmarshalAs[S schemaOf](src gocsv.CSVReader) ([][maxCols]string, error) {
+func unmarshalAs[S schemaOf](src gocsv.CSVReader) ([][]string, error) {
 	var out []csvRow[S]
 	if err := gocsv.UnmarshalCSV(src, &out); err != nil {
 		return nil, err
 	}
-	rows := make([][maxCols]string, len(out))
+	var s S
+	n := len(s.schema().cols)
+	rows := make([][]string, len(out))
 	for i := range out {
+		if out[i].V == nil {
+			out[i].V = make([]string, n)
+		}
 		rows[i] = out[i].V
 	}
 	return rows, nil
@@ -235,17 +250,17 @@ func unmarshalAs[S schemaOf](src gocsv.CSVReader) ([][maxCols]string, error) {
 // *ReportError wrapping ErrHTMLPage, ErrWrongHeader, ErrNoRows or
 // ErrMalformed; with ErrNoRows the footer is returned too.
 func CheckReport(kind ReportKind, name string, b []byte) (Footer, int, error) {
-	t, err := readTable(kind, name, b)
+	t, err := readTableRows(kind, name, b, false)
 	if err != nil {
 		if t != nil {
 			return t.footer, 0, err
 		}
 		return Footer{}, 0, err
 	}
-	if len(t.rows) == 0 {
+	if len(t.lines) == 0 {
 		return t.footer, 0, reportErr(kind, name, ErrNoRows, "header%s but no data rows", map[bool]string{true: " and footer", false: ""}[t.footer.Found])
 	}
-	return t.footer, len(t.rows), nil
+	return t.footer, len(t.lines), nil
 }
 
 // CheckReportFor is CheckReport plus: the footer must say the as-of date
