@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -57,6 +58,12 @@ func TestMain(m *testing.M) {
 			}
 		}
 		shared.srv.Close()
+	}
+	if code == 0 {
+		if err := checkGoroutines(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
@@ -234,4 +241,29 @@ func TestBrowserOrchestrator(t *testing.T) {
 			t.Errorf("after cancel: %v", err)
 		}
 	})
+}
+
+// checkGoroutines fails when goroutines outlive the tests: it waits a few
+// seconds for them to end, then reports the stacks of those still running.
+func checkGoroutines() error {
+	var stacks string
+	for i := 0; i < 50; i++ {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		var leaked []string
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			if strings.Contains(g, "testing.(*M).Run") || strings.Contains(g, "runtime.Stack") || strings.Contains(g, "scrape.checkGoroutines") ||
+				strings.Contains(g, "testing.runFuzzing") || strings.Contains(g, "os/signal.signal_recv") ||
+				strings.Contains(g, "runtime.ensureSigM") || strings.TrimSpace(g) == "" {
+				continue
+			}
+			leaked = append(leaked, g)
+		}
+		if len(leaked) == 0 {
+			return nil
+		}
+		stacks = strings.Join(leaked, "\n\n")
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("goroutines left running after the tests:\n%s", stacks)
 }

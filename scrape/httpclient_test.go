@@ -312,3 +312,51 @@ func TestValidRequest(t *testing.T) {
 		}
 	}
 }
+
+// The body guard: a 200 answer that is another report, an HTML page or a
+// body of the wrong date is refused, whatever the status says.
+func TestHTTPBodyGuard(t *testing.T) {
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 2, ClubsPerDistrict: 5, Seed: 3})
+	date := w.Newest()
+	id := w.Districts(date)[0]
+	var body atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.RawQuery, "districtsummary") {
+			b, _ := w.CSV(normalize.ReportSummary, "", date)
+			_, _ = rw.Write(b)
+			return
+		}
+		_, _ = rw.Write(body.Load().([]byte))
+	}))
+	defer srv.Close()
+	club, _ := w.CSV(normalize.ReportClub, id, date)
+	division, _ := w.CSV(normalize.ReportDivision, id, date)
+	older, _ := w.CSV(normalize.ReportClub, id, w.AsOfDates()[0])
+	cases := []struct {
+		name string
+		body []byte
+		want error
+	}{
+		{"another report's header", division, normalize.ErrWrongHeader},
+		{"HTML page", []byte("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\">\r\n<html><head><title>Toastmasters International</title></head><body>error</body></html>"), normalize.ErrHTMLPage},
+		{"another date", older, normalize.ErrFooterMismatch},
+		{"empty body", []byte{}, normalize.ErrMalformed},
+		{"the right report", club, nil},
+	}
+	c := quickHTTP(srv.URL)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body.Store(tc.body)
+			d, err := c.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: id, Date: date})
+			if tc.want == nil {
+				if err != nil || !bytes.Equal(d.Data, club) {
+					t.Fatalf("refused the right report: %v", err)
+				}
+				return
+			}
+			if d != nil || !errors.Is(err, tc.want) {
+				t.Errorf("got %v, %v; want %v", d, err, tc.want)
+			}
+		})
+	}
+}
