@@ -65,6 +65,10 @@ func checkNormalize(t *testing.T, w *World, asOf string) {
 		if err != nil {
 			t.Fatalf("%s %s: ReadClubPerformance: %v", asOf, id, err)
 		}
+		wantEra := map[int]string{2024: normalize.EraPathways, 2025: normalize.EraCSP, 2026: normalize.EraEOM}[atoi(t, dm[:4])-map[bool]int{true: 1, false: 0}[dm[5:] < "07"]]
+		if club.Era != wantEra {
+			t.Errorf("%s %s: normalize reads era %q, want %q", asOf, id, club.Era, wantEra)
+		}
 		if unexpected(club.Warnings) {
 			t.Errorf("%s %s: club warnings %v", asOf, id, club.Warnings)
 		}

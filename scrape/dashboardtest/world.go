@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/toaststats/toaststats/normalize"
 )
 
 // Errors returned by World.CSV; branch on them with errors.Is.
@@ -38,7 +40,8 @@ type Config struct {
 	// 2025-06-01 and 2025-08-31.
 	From, To string
 	// Era, when set to a program-year label ("2024-2025", "2025-2026",
-	// "2026-2027"), forces that era's headers and rules for every date;
+	// "2026-2027") or a normalize era (normalize.EraPathways, EraCSP,
+	// EraEOM), forces that era's headers and rules for every date;
 	// otherwise each date uses the era of its program year.
 	Era string
 }
@@ -80,7 +83,7 @@ type stateEntry struct {
 	csv  map[string][]byte
 }
 
-const maxCachedStates = 12
+const maxCachedStates = 6
 
 type district struct {
 	idx    int
@@ -137,6 +140,8 @@ func NewWorld(cfg Config) *World {
 	}
 	if start, ok := parsePY(cfg.Era); ok {
 		w.era = eraOfPY(start)
+	} else if cfg.Era == normalize.EraPathways {
+		w.era = eraLegacy
 	}
 	w.buildCalendar()
 	w.buildDistricts()

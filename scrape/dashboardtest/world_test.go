@@ -174,7 +174,7 @@ func TestHeadersPerEra(t *testing.T) {
 		}
 	}
 	// Era override.
-	w := NewWorld(Config{From: "2025-10-01", To: "2025-10-05", Era: "2024-2025"})
+	w := NewWorld(Config{From: "2025-10-01", To: "2025-10-05", Era: normalize.EraPathways})
 	if h := mustCSV(t, w, normalize.ReportClub, "61", "2025-10-05").header; len(h) != 23 {
 		t.Errorf("era override: %d cols", len(h))
 	}
