@@ -135,6 +135,7 @@ func (b *buildRunner) run(job *buildJob) {
 	// Answers are keyed by snapshot generation, so nothing is stale; drop
 	// the old generations to free memory.
 	b.s.resps.Flush()
+	b.s.respBytes.Store(0)
 	if err != nil {
 		log.Error("build finished", "status", job.Status, "duration", d, "error", err)
 	} else {

@@ -38,7 +38,7 @@ func makeClub(district string, n, day int) snapshot.Club {
 	active := base + (day%3)*(n-1) // club 0 shrinks, others grow
 	goals := snapshot.GoalCounts{Level1s: n + day%2, Level2s: n / 2, NewMembers: n, OfficersRound1: 4, OfficersRound2: n % 2 * 4, DuesOnTimeOct: 1, OfficerListOnTime: 1}
 	c := snapshot.Club{
-		ClubID:         fmt.Sprintf("%s%04d", map[string]string{"42": "1", "61": "2", "F": "3"}[district], 100+n),
+		ClubID:         clubIDFor(district, n),
 		ClubName:       fmt.Sprintf("Club %d of %s", n, district),
 		DivisionID:     string(rune('A' + n%2)),
 		AreaID:         fmt.Sprintf("%d", 1+n%3),
@@ -64,9 +64,14 @@ func makeClub(district string, n, day int) snapshot.Club {
 }
 
 func makeDistrict(id, date string, day int) snapshot.DistrictFile {
+	return makeDistrictN(id, date, day, 5)
+}
+
+// makeDistrictN builds a district with nclubs clubs (at least 5).
+func makeDistrictN(id, date string, day, nclubs int) snapshot.DistrictFile {
 	var clubs []snapshot.Club
 	total, baseSum := 0, 0
-	for n := range 5 {
+	for n := range nclubs {
 		c := makeClub(id, n, day)
 		clubs = append(clubs, c)
 		total += c.ActiveMembers
@@ -97,7 +102,10 @@ func programYearOfDate(date string) string {
 }
 
 func makeRankings(date string, day int) *snapshot.RankingsFile {
-	ids := append(append([]string(nil), fixtureDistricts...), rankedOnly...)
+	return makeRankingsFor(date, day, append(append([]string(nil), fixtureDistricts...), rankedOnly...))
+}
+
+func makeRankingsFor(date string, day int, ids []string) *snapshot.RankingsFile {
 	rf := &snapshot.RankingsFile{Metadata: snapshot.RankingsMetadata{
 		SnapshotID: date, CalculatedAt: fixedNow.AddDate(0, -6, 0), SchemaVersion: snapshot.SchemaVersion, CalculationVersion: snapshot.CalculationVersion,
 		RankingVersion: snapshot.RankingVersion, SourceCsvDate: date, CsvFetchedAt: fixedNow.AddDate(0, -6, 0), TotalDistricts: len(ids), FromCache: true,
@@ -212,4 +220,12 @@ func newLoopbackServer(t testing.TB, h http.Handler) *httptest.Server {
 	hs.Start()
 	t.Cleanup(hs.Close)
 	return hs
+}
+
+func clubIDFor(district string, n int) string {
+	prefix, ok := map[string]string{"42": "1", "61": "2", "F": "3"}[district]
+	if !ok {
+		prefix = "9" + district
+	}
+	return fmt.Sprintf("%s%04d", prefix, 100+n)
 }

@@ -7,6 +7,7 @@
 //	toaststats-server --data-dir DIR [--addr 127.0.0.1:8080] [--admin-token T]
 //	    [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
 //	    [--rate-limit 20 --rate-burst 60] [--log-format text|json]
+//	    [--store-cache-mb 32] [--memory-limit-mb 120]
 //
 // Every flag can also be set by its environment variable (TOASTSTATS_ADDR,
 // TOASTSTATS_DATA_DIR, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
@@ -29,6 +30,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -69,6 +71,8 @@ type options struct {
 	logFormat       string
 	logLevel        string
 	shutdownTimeout time.Duration
+	storeCacheMB    int
+	memoryLimitMB   int
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*options, error) {
@@ -91,6 +95,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&rateBurst, "rate-burst", env("TOASTSTATS_RATE_BURST", "60"), "burst of requests allowed per client IP")
 	fs.StringVar(&o.logFormat, "log-format", env("TOASTSTATS_LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&o.logLevel, "log-level", env("TOASTSTATS_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	fs.IntVar(&o.storeCacheMB, "store-cache-mb", 32, "memory for the snapshot store's read cache, in MiB")
+	fs.IntVar(&o.memoryLimitMB, "memory-limit-mb", 120, "soft memory limit for the Go runtime in MiB (0 = none; GOMEMLIMIT wins when set)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	if err := fs.Parse(args[1:]); err != nil {
 		return nil, &usageError{err.Error()}
@@ -104,6 +110,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	var err error
 	if o.rebuildInterval, err = time.ParseDuration(interval); err != nil || o.rebuildInterval < 0 {
 		return nil, &usageError{fmt.Sprintf("--rebuild-interval: not a duration: %q", interval)}
+	}
+	if o.storeCacheMB < 1 || o.memoryLimitMB < 0 {
+		return nil, &usageError{"--store-cache-mb must be >= 1 and --memory-limit-mb >= 0"}
 	}
 	if o.rateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || o.rateLimit < 0 {
 		return nil, &usageError{fmt.Sprintf("--rate-limit: not a number >= 0: %q", rateLimit)}
@@ -154,7 +163,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := store.Open(o.dataDir, store.Options{Logger: log.With("component", "store")})
+	if o.memoryLimitMB > 0 && getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(o.memoryLimitMB) << 20)
+	}
+	st, err := store.Open(o.dataDir, store.Options{Logger: log.With("component", "store"), MaxCacheBytes: int64(o.storeCacheMB) << 20})
 	if err != nil {
 		return fmt.Errorf("open data directory: %w", err)
 	}

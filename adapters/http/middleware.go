@@ -129,6 +129,13 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 				sw.status = http.StatusOK
 			}
 			s.metrics.observe(r.Method, route, sw.status, d)
+			level := slog.LevelInfo
+			if ri.err != nil && sw.status >= 500 {
+				level = slog.LevelError
+			}
+			if !s.log.Enabled(r.Context(), level) {
+				return
+			}
 			attrs := []slog.Attr{
 				slog.String("request_id", ri.id),
 				slog.String("method", r.Method),
@@ -139,14 +146,10 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 				slog.Duration("duration", d),
 				slog.String("remote", clientIP(r)),
 			}
-			level := slog.LevelInfo
 			if ri.err != nil {
 				attrs = append(attrs, slog.String("error_code", ri.err.Code))
 				if ri.err.Err != nil {
 					attrs = append(attrs, slog.String("error", ri.err.Err.Error()))
-				}
-				if sw.status >= 500 {
-					level = slog.LevelError
 				}
 			}
 			s.log.LogAttrs(r.Context(), level, "request", attrs...)

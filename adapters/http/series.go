@@ -20,7 +20,7 @@ import (
 // maxCachedSeries bounds the district series kept in memory: a district's
 // series holds every club of every snapshot, so only the most recently used
 // ones are kept.
-const maxCachedSeries = 3
+const maxCachedSeries = 2
 
 // seriesCache holds loaded district series keyed by district and by the
 // fingerprint of the list of successful snapshots, so a new or rebuilt
@@ -120,6 +120,15 @@ func (s *Server) districtSeries(ctx context.Context, districtID string) ([]analy
 }
 
 func (s *Server) loadSeries(ctx context.Context, list []store.ListEntry, districtID string) ([]analytics.Point, error) {
+	// The rankings of every snapshot are loaded once for all districts.
+	ranks, err := s.rankingsSeries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*rankedSnapshot, len(ranks))
+	for i := range ranks {
+		byID[ranks[i].id] = &ranks[i]
+	}
 	snaps := s.store.Snapshots()
 	pts := make([]analytics.Point, 0, len(list))
 	for _, e := range list {
@@ -140,18 +149,17 @@ func (s *Server) loadSeries(ctx context.Context, list []store.ListEntry, distric
 			}
 			return nil, fmt.Errorf("read district %s of %s: %w", districtID, e.SnapshotID, err)
 		}
+		// The raw CSV records of predecessor files are never analysed.
+		df.Data.DistrictPerformance, df.Data.DivisionPerformance, df.Data.ClubPerformance = nil, nil, nil
 		p := analytics.Point{Date: v.ID, Metadata: v.Metadata, District: &df.Data}
-		if rf, err := v.Rankings(ctx); err == nil {
-			p.TotalDistricts = rf.Metadata.TotalDistricts
-			for i := range rf.Rankings {
-				if rf.Rankings[i].DistrictID == districtID {
-					row := rf.Rankings[i]
-					p.Ranking = &row
+		if rs := byID[v.ID]; rs != nil {
+			p.TotalDistricts = rs.total
+			for i := range rs.rows {
+				if rs.rows[i].DistrictID == districtID {
+					p.Ranking = &rs.rows[i]
 					break
 				}
 			}
-		} else if !errors.Is(err, store.ErrNoRankings) {
-			return nil, fmt.Errorf("read rankings of %s: %w", e.SnapshotID, err)
 		}
 		pts = append(pts, p)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gocache "github.com/patrickmn/go-cache"
@@ -65,6 +66,9 @@ type Server struct {
 	metrics  *metrics
 	limiter  *clientLimiter
 	resps    *gocache.Cache // encoded responses, keyed by snapshot generation
+	// respBytes approximates the bytes held by resps (reset on flush;
+	// expiries are not subtracted, so it over-counts and flushes early).
+	respBytes atomic.Int64
 	series   *seriesCache
 	reads    *readLatencies
 	openapi  *encodedResponse

@@ -183,8 +183,9 @@ func (s *Server) cacheControl(rs *resolved) string {
 	return "public, max-age=60"
 }
 
-// maxCachedResponses bounds the response cache; it is flushed when full.
-const maxCachedResponses = 20000
+// maxCachedResponseBytes bounds the memory of the response cache (plain
+// and gzip bodies); the cache is flushed when an insert would exceed it.
+const maxCachedResponseBytes = 32 << 20
 
 // cachedResponse returns the encoded answer for key, building it with
 // build when absent.
@@ -198,8 +199,13 @@ func (s *Server) cachedResponse(key string, build func() (*encodedResponse, erro
 	if err != nil {
 		return nil, err
 	}
-	if s.resps.ItemCount() >= maxCachedResponses {
+	size := int64(len(er.body) + len(er.gz) + len(key))
+	if size > maxCachedResponseBytes/4 {
+		return er, nil // too big to keep
+	}
+	if s.respBytes.Add(size) > maxCachedResponseBytes {
 		s.resps.Flush()
+		s.respBytes.Store(size)
 	}
 	s.resps.SetDefault(key, er)
 	return er, nil
