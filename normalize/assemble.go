@@ -60,9 +60,12 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 	if summary != nil && !sameDistrict(summary.DistrictID, districtID) {
 		return nil, nil, reportErr(ReportSummary, ReportSummary.FileName(), ErrWrongDistrict, "summary row of district %q, assembling district %q", summary.DistrictID, districtID)
 	}
-	// The club model keeps no district column; the division and district
-	// reports are checked here.
 	var err error
+	if club != nil {
+		if err = checkDistrict(ReportClub, districtID, []string{club.DistrictID}); err != nil {
+			return nil, nil, err
+		}
+	}
 	if division != nil {
 		ids := make([]string, len(division.Clubs))
 		for i, c := range division.Clubs {

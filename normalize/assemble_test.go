@@ -231,7 +231,10 @@ func TestAssembleErrorsAndPartialInput(t *testing.T) {
 	if _, _, err := Assemble("62", nil, division, nil, nil); !errors.Is(err, ErrWrongDistrict) {
 		t.Fatalf("wrong district: %v", err)
 	}
-	if _, _, err := Assemble("62", club, nil, nil, &summary); !errors.Is(err, ErrWrongDistrict) {
+	if _, _, err := Assemble("62", club, nil, nil, nil); !errors.Is(err, ErrWrongDistrict) {
+		t.Fatalf("wrong club report: %v", err)
+	}
+	if _, _, err := Assemble("61", club, nil, nil, &snapshot.SummaryRow{DistrictID: "62"}); !errors.Is(err, ErrWrongDistrict) {
 		t.Fatalf("wrong summary row: %v", err)
 	}
 	// Club report alone: structure without standing, payments unknown.

@@ -113,7 +113,11 @@ func FuzzReadClubPerformance(f *testing.F) {
 			}
 			seen[c.ClubID] = true
 		}
-		if _, _, err := Assemble("X", rep, nil, nil, nil); err != nil {
+		id := rep.DistrictID
+		if id == "" {
+			id = "X"
+		}
+		if _, _, err := Assemble(id, rep, nil, nil, nil); err != nil {
 			t.Fatalf("assemble: %v", err)
 		}
 	})

@@ -21,6 +21,8 @@ type ClubReport struct {
 	Footer Footer
 	// Era is the header era (EraPathways, EraCSP, ...).
 	Era string
+	// DistrictID is the district the rows name (the District column).
+	DistrictID string
 	// ProgramYear is the program year whose level rules were applied: the
 	// footer's, or the era's when the footer is missing.
 	ProgramYear string
@@ -512,6 +514,13 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 	var badStatus, badLetter, goalsDiffer, levelDiffer, growthDiffer []string
 	for r := range t.rows {
 		rr := &rowReader{t: t, r: r}
+		if id := rr.str(cDistrict); id != "" {
+			if rep.DistrictID == "" {
+				rep.DistrictID = id
+			} else if !sameDistrict(id, rep.DistrictID) {
+				return nil, reportErr(ReportClub, name, ErrMalformed, "line %d: district %q, earlier rows say %q", t.lines[r], id, rep.DistrictID)
+			}
+		}
 		c := snapshot.Club{
 			ClubID:         rr.str(cClubNumber),
 			ClubName:       rr.str(cClubName),
