@@ -230,7 +230,13 @@ func BenchmarkLoad(b *testing.B) {
 	for _, name := range []string{"rankings", "statistics"} {
 		url := targets[name]
 		_ = goLoad(url, 8, 200*time.Millisecond) // warm the caches
+		c0 := cpuTime(pid)
 		r := goLoad(url, loadConns, loadDuration)
+		if r.requests > 0 {
+			perReq := (cpuTime(pid) - c0) / time.Duration(r.requests)
+			b.Logf("server CPU per %s request: %s (2 idle cores would serve about %.0f req/s)", name, perReq, 2/perReq.Seconds())
+			b.ReportMetric(float64(perReq.Microseconds()), name+"-server-cpu-us/req")
+		}
 		if r.errors > 0 {
 			b.Errorf("%s: %d failed requests", name, r.errors)
 		}
@@ -268,4 +274,21 @@ func loadAvg() string {
 		return "?"
 	}
 	return strings.Fields(string(b))[0]
+}
+
+// cpuTime returns the user+system CPU time of a process.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which is in parentheses).
+	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.Atoi(f[11])
+	st, _ := strconv.Atoi(f[12])
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
 }
