@@ -168,11 +168,63 @@ type buildInput struct {
 	digest       string
 	warnings     []string
 	rawMeta      *store.RawMetadata // nil when the date has no metadata.json
+	avail        *store.Availability
 }
 
 // load reads every raw file the build of date needs, decides the logical
 // date from the footers and computes the input digest.
 func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
+	in, err := b.loadHead(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.loadDistricts(ctx, in); err != nil {
+		return nil, err
+	}
+	in.decideDates(true)
+	in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
+	return in, nil
+}
+
+// loadPlan is load for Pending: when the summary's footer dates the input,
+// the district reports are not read; the digest comes from the checksums
+// recorded in metadata.json and the files present (the same digest load
+// computes).
+func (b *Builder) loadPlan(ctx context.Context, date string) (*buildInput, error) {
+	in, err := b.loadHead(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	if in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
+		if err := b.loadDistricts(ctx, in); err != nil {
+			return nil, err
+		}
+		in.decideDates(true)
+		in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
+		return in, nil
+	}
+	in.districts = make([]districtInput, len(in.configured))
+	for i, id := range in.configured {
+		in.districts[i] = districtInput{id: id}
+	}
+	in.decideDates(false)
+	in.digest = in.computeDigest(func(d *districtInput, j int) string {
+		r := districtReports[j].report
+		key := "district-" + d.id + "/" + r.FileName()
+		if !slices.Contains(in.avail.Districts[d.id], r) {
+			return in.entryOf(rawFile{key: key, err: store.ErrNotCached}, false)
+		}
+		if sum := in.rawMeta.Integrity.Checksums[key]; sum != "" {
+			return "sha256=" + strings.ToLower(sum)
+		}
+		return in.entryOf(b.readRaw(ctx, in.rawMeta, in.date, d.id, r), true)
+	})
+	return in, nil
+}
+
+// loadHead validates the date and reads the metadata, the summary and the
+// district configuration: everything but the district reports.
+func (b *Builder) loadHead(ctx context.Context, date string) (*buildInput, error) {
 	if err := store.ValidDate(date); err != nil {
 		return nil, fmt.Errorf("build %s: %w", date, err)
 	}
@@ -184,7 +236,7 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 	if avail == nil || (!avail.HasSummary && len(avail.Districts) == 0) {
 		return nil, fmt.Errorf("build %s: no reports cached for this date: %w", date, ErrNothingCached)
 	}
-	in := &buildInput{date: date}
+	in := &buildInput{date: date, avail: avail}
 	if md, err := raw.Metadata(ctx, date); err == nil {
 		in.rawMeta = md
 	} else if !errors.Is(err, store.ErrNotCached) && !errors.Is(err, store.ErrCorrupt) {
@@ -213,12 +265,6 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 		return nil, fmt.Errorf("build %s: district configuration: %w", date, err)
 	}
 	in.configExists = exists && len(configured) > 0
-	summaryIDs := map[string]bool{}
-	if in.summaryRep != nil {
-		for _, row := range in.summaryRep.Rows {
-			summaryIDs[row.DistrictID] = true
-		}
-	}
 	switch {
 	case in.configExists:
 		in.configured = slices.Clone(configured)
@@ -233,9 +279,19 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 	}
 	slices.SortFunc(in.configured, ranking.CompareDistrictIDs)
 	in.configured = slices.Compact(in.configured)
+	return in, ctx.Err()
+}
 
-	// Read the districts' reports in parallel (each read verifies a
-	// checksum).
+// loadDistricts reads the reports of every configured district, in
+// parallel.
+func (b *Builder) loadDistricts(ctx context.Context, in *buildInput) error {
+	summaryIDs := map[string]bool{}
+	if in.summaryRep != nil {
+		for _, row := range in.summaryRep.Rows {
+			summaryIDs[row.DistrictID] = true
+		}
+	}
+	date := in.date
 	in.districts = make([]districtInput, len(in.configured))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(b.workers)
@@ -253,15 +309,9 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
-	in.decideDates()
-	in.digest = in.computeDigest()
-	return in, nil
+	return ctx.Err()
 }
 
 // readRaw reads one raw file; a missing file is a rawFile with an error.
@@ -344,10 +394,15 @@ func footerOf(data []byte) normalize.Footer {
 // decideDates takes the footer of the summary (or else of the first
 // district report that has one) and derives the logical date: the last day
 // of the data month for closing-period data, otherwise the as-of date.
-func (in *buildInput) decideDates() {
+//
+// With all false only the summary is looked at (Pending, when the summary
+// has a footer).
+func (in *buildInput) decideDates(all bool) {
 	candidates := []rawFile{in.summary}
-	for _, d := range in.districts {
-		candidates = append(candidates, d.files[:]...)
+	if all {
+		for _, d := range in.districts {
+			candidates = append(candidates, d.files[:]...)
+		}
 	}
 	for _, f := range candidates {
 		if f.err != nil || len(f.data) == 0 {
@@ -407,8 +462,13 @@ func (in *buildInput) asOfDate() string {
 }
 
 // computeDigest is the input checksum: the versions, the configured
-// districts, and the SHA-256 (or read problem) of every raw file read.
-func (in *buildInput) computeDigest() string {
+// districts, the time of the last write into the cache date, and for the
+// summary and each configured district's reports the recorded sha256 (or
+// the sha256 of the bytes when none is recorded, or "missing"). entry gives
+// the line of report j of district d. A file corrupted on disk keeps its
+// recorded checksum, so the digest (and Pending) only change when the cache
+// is written to or the configuration or versions change.
+func (in *buildInput) computeDigest(entry func(d *districtInput, j int) string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "schema=%s\ncalculation=%s\nranking=%s\n", snapshot.SchemaVersion, snapshot.CalculationVersion, snapshot.RankingVersion)
 	if in.configExists {
@@ -416,28 +476,34 @@ func (in *buildInput) computeDigest() string {
 	} else {
 		fmt.Fprintf(h, "configured=*\n")
 	}
-	put := func(f rawFile) {
-		if f.err != nil {
-			fmt.Fprintf(h, "%s error=%s\n", f.key, reasonOf(f.err))
-			return
-		}
-		// Get verified the bytes against the recorded checksum: reuse it.
-		if in.rawMeta != nil {
-			if sum := in.rawMeta.Integrity.Checksums[f.key]; sum != "" {
-				fmt.Fprintf(h, "%s sha256=%s\n", f.key, strings.ToLower(sum))
-				return
-			}
-		}
-		sum := sha256.Sum256(f.data)
-		fmt.Fprintf(h, "%s sha256=%s\n", f.key, hex.EncodeToString(sum[:]))
+	if in.rawMeta != nil {
+		fmt.Fprintf(h, "written=%d\n", in.rawMeta.Timestamp)
 	}
-	put(in.summary)
-	for _, d := range in.districts {
-		for _, f := range d.files {
-			put(f)
+	fmt.Fprintf(h, "%s %s\n", in.summary.key, in.entryOf(in.summary, true))
+	for i := range in.districts {
+		d := &in.districts[i]
+		for j, slot := range districtReports {
+			fmt.Fprintf(h, "district-%s/%s %s\n", d.id, slot.report.FileName(), entry(d, j))
 		}
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// entryOf is the digest entry of a file read (or not) from the cache.
+func (in *buildInput) entryOf(f rawFile, read bool) string {
+	if f.err != nil && reasonOf(f.err) == ReasonMissingReport {
+		return "missing"
+	}
+	if in.rawMeta != nil {
+		if sum := in.rawMeta.Integrity.Checksums[f.key]; sum != "" {
+			return "sha256=" + strings.ToLower(sum)
+		}
+	}
+	if f.err != nil || !read {
+		return "error=" + reasonOf(f.err)
+	}
+	sum := sha256.Sum256(f.data)
+	return "sha256=" + hex.EncodeToString(sum[:])
 }
 
 // existingSnapshot returns the metadata of the snapshot with id, or nil.
@@ -820,7 +886,7 @@ func (b *Builder) Pending(ctx context.Context) ([]string, error) {
 	}
 	var out []string
 	for _, date := range dates {
-		in, err := b.load(ctx, date)
+		in, err := b.loadPlan(ctx, date)
 		if errors.Is(err, ErrNothingCached) {
 			continue
 		}

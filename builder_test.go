@@ -516,6 +516,26 @@ func TestStatusReportsCacheAndSnapshot(t *testing.T) {
 	if cs.Snapshot == nil || cs.Snapshot.Status != snapshot.StatusPartial || !cs.Snapshot.UpToDate || cs.Pending {
 		t.Errorf("status after build: %+v %+v", cs, cs.Snapshot)
 	}
+	// Pending agrees (without reading the district reports): a damaged
+	// cache is not rebuilt over and over.
+	if p, err := b.Pending(ctx); err != nil || len(p) != 0 {
+		t.Errorf("pending after a partial build of a damaged cache: %v %v", p, err)
+	}
+	// Writing into the cache date makes it pending again.
+	b2, err := os.ReadFile("testdata/cache/2025-12-03/district-02/district-performance.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := toaststats.OpenStore(st.Dir(), store.Options{Now: func() time.Time { return fixedNow.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := later.Raw().Put(ctx, "2025-12-03", "02", store.ReportDistrict, b2, store.PutInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := b.Pending(ctx); err != nil || !slices.Equal(p, []string{"2025-12-03"}) {
+		t.Errorf("pending after a repairing write: %v %v", p, err)
+	}
 }
 
 func TestBuildWithoutSummary(t *testing.T) {
