@@ -40,7 +40,8 @@ type HTTPOptions struct {
 	RetryWaitMin, RetryWaitMax time.Duration
 	// MaxRetryAfter caps a server's Retry-After. Default 2 min.
 	MaxRetryAfter time.Duration
-	// Limiter, when set, is waited on before every request (retries included).
+	// Limiter, when set, is waited on before every request (retries
+	// included); the wait does not count against Timeout.
 	Limiter   *rate.Limiter
 	UserAgent string // default DefaultUserAgent
 	Logger    *slog.Logger
@@ -115,8 +116,9 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 		tr = t
 	}
 	hc := &http.Client{
-		Transport: tr,
-		Timeout:   opts.Timeout,
+		// The per-attempt timeout and the rate limit live in the transport,
+		// so that waiting for the limiter does not eat into the timeout.
+		Transport: &attemptTransport{base: tr, lim: opts.Limiter, timeout: opts.Timeout},
 		// Failures arrive as 302 to error.aspx: never follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
@@ -132,13 +134,6 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 	if opts.Logger != nil {
 		rc.Logger = opts.Logger // *slog.Logger is a retryablehttp.LeveledLogger
 	}
-	if opts.Limiter != nil {
-		lim := opts.Limiter
-		rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, _ int) {
-			// A cancelled context makes Wait return at once; the request then fails on it.
-			_ = lim.Wait(r.Context())
-		}
-	}
 	return &HTTPClient{opts: opts, log: log, client: rc, hc: hc}
 }
 
@@ -146,6 +141,55 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 func (c *HTTPClient) Close() error {
 	c.hc.CloseIdleConnections()
 	return nil
+}
+
+// attemptTransport waits for the rate limiter before every attempt and
+// bounds each attempt (headers and body) by a timeout.
+type attemptTransport struct {
+	base    http.RoundTripper
+	lim     *rate.Limiter
+	timeout time.Duration
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if t.lim != nil {
+		r := t.lim.Reserve()
+		if d := r.Delay(); d > 0 {
+			timer := time.NewTimer(d)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				timer.Stop()
+				r.Cancel()
+				return nil, ctx.Err()
+			}
+		}
+	}
+	actx, cancel := context.WithTimeout(ctx, t.timeout)
+	resp, err := t.base.RoundTrip(req.WithContext(actx))
+	if err != nil {
+		cancel()
+		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			return nil, fmt.Errorf("attempt timed out after %s: %w", t.timeout, err)
+		}
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose releases an attempt's context when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // jitterBackoff honours Retry-After (capped) on 429/5xx and otherwise waits a

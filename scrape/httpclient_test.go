@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 )
@@ -358,5 +360,26 @@ func TestHTTPBodyGuard(t *testing.T) {
 				t.Errorf("got %v, %v; want %v", d, err, tc.want)
 			}
 		})
+	}
+}
+
+// The limiter is waited on before every request: with a budget of three
+// requests, the fourth waits (here until its context ends) and never reaches
+// the dashboard.
+func TestHTTPRateLimit(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	lim := rate.NewLimiter(rate.Every(time.Hour), 3)
+	c := NewHTTPClient(HTTPOptions{BaseURL: srv.URL, Limiter: lim})
+	date := pickDate(t, w, normalDate)
+	for _, id := range w.Districts(date)[:2] { // probe + 2 exports
+		if _, err := c.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: id, Date: date}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := c.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: w.Districts(date)[2], Date: date})
+	if !errors.Is(err, context.DeadlineExceeded) || srv.ExportRequests() != 3 {
+		t.Errorf("got %v after %d requests; want the 4th held back", err, srv.ExportRequests())
 	}
 }
