@@ -22,7 +22,8 @@ func FuzzExport(f *testing.F) {
 	} {
 		f.Add(seed.prefix, seed.report)
 	}
-	s := &Server{World: testWorld(), slowDelay: 0}
+	s := NewHandler(testWorld())
+	defer s.Close()
 	f.Fuzz(func(t *testing.T, prefix, report string) {
 		u := prefix + "/export.aspx?type=CSV&report=" + url.QueryEscape(report)
 		req, err := http.NewRequest(http.MethodGet, "http://x"+u, nil)

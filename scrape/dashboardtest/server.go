@@ -111,8 +111,18 @@ func NewServer(w *World) *Server {
 	return s
 }
 
+// NewHandler returns the imitation as a plain http.Handler that is not
+// listening anywhere (URL is empty; Close does nothing), for callers that
+// serve it themselves, e.g. the demo on a fixed address.
+func NewHandler(w *World) *Server {
+	return &Server{World: w, slowDelay: 30 * time.Second}
+}
+
 // Close stops the server, cancelling requests in flight, and waits for it.
 func (s *Server) Close() {
+	if s.srv == nil {
+		return
+	}
 	_ = s.srv.Close()
 	<-s.done
 }
