@@ -39,9 +39,9 @@ func TestReadersNeverSeePartialSnapshots(t *testing.T) {
 			if err := ss.Publish(ctx, markedSnapshot(ids[0], "w-init", 4)); err != nil {
 				t.Fatal(err)
 			}
-			writes := 30
+			writes := 15
 			if testing.Short() {
-				writes = 10
+				writes = 6
 			}
 			var wg, wgW sync.WaitGroup
 			var done atomic.Bool
@@ -61,7 +61,7 @@ func TestReadersNeverSeePartialSnapshots(t *testing.T) {
 					}
 				}()
 			}
-			for r := 0; r < 4; r++ {
+			for r := 0; r < 3; r++ {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()

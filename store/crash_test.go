@@ -178,6 +178,7 @@ func TestCrashSafety(t *testing.T) {
 		} else if !errors.Is(err, ErrNotCached) {
 			t.Fatalf("kill %d: raw metadata: %v", i, err)
 		}
+		st.Close()
 	}
 	t.Logf("%d kills: %d needed recovery (%d repoints), %d left hidden leftovers, %d snapshots known", kills, recovered, repoints, leftovers, len(known))
 	if len(known) == 0 {

@@ -2,4 +2,70 @@
 // dashboard downloads with checksums), the snapshot store (atomic writes, the
 // current pointer, retention, integrity checks and recovery, a bounded read
 // cache) and the district configuration.
+//
+// # Layout
+//
+// The layout is the predecessor's per-district layout, so a data directory
+// the TypeScript predecessor wrote opens as is:
+//
+//	config/districts.json              {configuredDistricts, lastUpdated, updatedBy, version}
+//	config/district-changes.log        JSONL audit log of configuration changes
+//	raw-csv/<YYYY-MM-DD>/all-districts.csv
+//	raw-csv/<YYYY-MM-DD>/district-<id>/{club,division,district}-performance.csv
+//	raw-csv/<YYYY-MM-DD>/metadata.json sha256 of every file, csvFiles, dataMonth, ...
+//	snapshots/<YYYY-MM-DD>/{metadata.json, manifest.json, all-districts-rankings.json, district_<id>.json}
+//	snapshots/<id>.json                the predecessor's legacy single-file snapshots (read only)
+//	current.json                       {snapshot_id, updated_at, schema_version, calculation_version}
+//	quarantine/                        damaged snapshots moved aside by Recover
+//	recovery-backups/backup-<ts>/      what Recover changed (old current.json, inventory)
+//	.locks/                            flock(2) files serialising writers across processes
+//
+// Hidden entries are never snapshots: snapshots/.gen-* (a generation being
+// staged, or left by a crash), snapshots/.old-* (a replaced generation kept
+// one minute for readers still on it), snapshots/.del-* (being deleted), and
+// .tmp-* files of in-flight atomic writes.
+//
+// # Storage and atomicity
+//
+// Everything goes through the Objects interface (read, atomic write, list,
+// delete by "/"-separated key); DirObjects is the local implementation. It
+// works through an os.Root, so neither a key nor a symlink planted inside the
+// directory reaches outside it, and every write is a temporary file in the
+// same folder, fsync, rename, fsync of the folder. Ids and dates are
+// validated before any key is built.
+//
+// A snapshot is many files, so publishing uses an optional capability,
+// DirSwapper: the files are staged in snapshots/.gen-<id>-<n>/ and made
+// durable, then the folder is renamed into place — with
+// renameat2(RENAME_EXCHANGE) when the id exists already (a rebuild). A reader
+// that opens snapshots/<id>/ therefore sees the whole old generation or the
+// whole new one. A View pins one generation: its manifest carries the sha256
+// of every file, each read is checked against it, and a read that finds the
+// folder replaced reads the retired generation (.old-<id>-<gen>-<ts>)
+// instead. current.json is written (atomically) only after the snapshot is in
+// place, only for a complete successful snapshot whose id is >= the current
+// one (or when the pointer is missing or broken). After a crash at any point
+// the store holds complete snapshots only; at worst current.json still names
+// the previous snapshot, or a hidden leftover folder remains — Check reports
+// that and Recover repairs it. Reads never write anything.
+//
+// # Processes
+//
+// Writers of the same data directory in different processes (the scraper,
+// the server, the CLI) are serialised by flock(2) locks in .locks/: one per
+// raw-cache date (so concurrent Puts never lose metadata entries, in one
+// process or several), one for the snapshot store, one for the district
+// configuration. Readers take no lock. A server's read cache learns about a
+// snapshot published by another process when its entries expire (the
+// pointer after at most 2 s, metadata and files after Options.CacheTTL); a
+// View whose generation another process replaced and collected returns
+// ErrGenerationGone and is dropped from the cache.
+//
+// # Raw cache crash window
+//
+// A Put writes the report, then records its sha256 in metadata.json. A crash
+// between the two leaves a new file whose checksum is not (yet) recorded:
+// when the file is new, Get returns it unverified; when it replaced an older
+// download, Get reports a ChecksumError until the report is Put again. The
+// store never deletes a file because it failed a check.
 package store

@@ -572,34 +572,37 @@ func (s *SnapshotStore) loadView(ctx context.Context, id string) (*View, error) 
 		return s.loadLegacy(ctx, id)
 	}
 	dir := snapshotsPrefix + id + "/"
-	for attempt := 0; ; attempt++ {
+	var problem error
+	// The folder can appear, be swapped or disappear between two reads; a
+	// consistent answer needs the manifest unchanged around the metadata.
+	for attempt := 0; attempt < 6; attempt++ {
 		m1, err := s.objs.Read(ctx, dir+manifestFile)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				if _, err2 := s.objs.Read(ctx, dir+metadataFile); errors.Is(err2, fs.ErrNotExist) {
-					// Neither file: maybe a legacy file of that name.
-					if v, err3 := s.loadLegacy(ctx, id); err3 == nil {
-						return v, nil
-					}
-					return nil, fmt.Errorf("%w: %s", ErrSnapshotNotFound, id)
-				}
-				return nil, fmt.Errorf("%w: %s: manifest.json missing", ErrCorrupt, id)
-			}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("store: read snapshot %s: %w", id, err)
 		}
-		mdb, err := s.objs.Read(ctx, dir+metadataFile)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("%w: %s: metadata.json missing", ErrCorrupt, id)
+		mdb, err2 := s.objs.Read(ctx, dir+metadataFile)
+		if err2 != nil && !errors.Is(err2, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store: read snapshot %s: %w", id, err2)
+		}
+		if err != nil && err2 != nil {
+			// Neither file: maybe a legacy file of that name.
+			if v, err3 := s.loadLegacy(ctx, id); err3 == nil {
+				return v, nil
 			}
-			return nil, fmt.Errorf("store: read snapshot %s: %w", id, err)
+			return nil, fmt.Errorf("%w: %s", ErrSnapshotNotFound, id)
+		}
+		if err != nil {
+			problem = fmt.Errorf("%w: %s: manifest.json missing", ErrCorrupt, id)
+			continue
+		}
+		if err2 != nil {
+			problem = fmt.Errorf("%w: %s: metadata.json missing", ErrCorrupt, id)
+			continue
 		}
 		m2, err := s.objs.Read(ctx, dir+manifestFile)
 		if err != nil || !bytes.Equal(m1, m2) {
-			if attempt < 5 {
-				continue // the folder was swapped while we read it
-			}
-			return nil, fmt.Errorf("store: read snapshot %s: folder keeps changing", id)
+			problem = fmt.Errorf("store: read snapshot %s: folder keeps changing", id)
+			continue
 		}
 		v := &View{ID: id, s: s, gen: genOf(m1), metaSize: int64(len(m1) + len(mdb))}
 		if err := json.Unmarshal(m1, &v.Manifest); err != nil {
@@ -610,6 +613,7 @@ func (s *SnapshotStore) loadView(ctx context.Context, id string) (*View, error) 
 		}
 		return v, nil
 	}
+	return nil, problem
 }
 
 // DistrictIDs lists the districts the snapshot has data for (successful
@@ -738,6 +742,9 @@ func (v *View) readFile(ctx context.Context, name string, size int64, sum string
 	res, err, _ := s.sf.Do(key, func() (any, error) {
 		raw, err := v.readGenerationFile(ctx, name, size, sum)
 		if err != nil {
+			if errors.Is(err, ErrGenerationGone) {
+				s.invalidate(v.ID) // let the next Current/Get load the new generation
+			}
 			return nil, err
 		}
 		b, err := decode(raw)

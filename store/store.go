@@ -85,6 +85,15 @@ func (s *Store) Config() *DistrictConfig { return s.cfg }
 // Dir returns the data directory.
 func (s *Store) Dir() string { return s.dir }
 
+// Close releases the backend's resources (the directory handle of
+// DirObjects). The Store must not be used afterwards.
+func (s *Store) Close() error {
+	if c, ok := s.objs.(interface{ Close() error }); ok {
+		return c.Close()
+	}
+	return nil
+}
+
 // Objects returns the storage backend the store is built on.
 func (s *Store) Objects() Objects { return s.objs }
 
