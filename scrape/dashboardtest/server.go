@@ -178,6 +178,9 @@ func (s *Server) RequestLog() []string {
 
 // failureFor returns the failure for a request, consuming counted rules.
 func (s *Server) failureFor(page, districtID string, kind normalize.ReportKind) Failure {
+	if page == "" {
+		page = "default.aspx"
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, r := range s.rules {

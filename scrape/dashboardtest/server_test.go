@@ -263,6 +263,10 @@ func TestFailureModes(t *testing.T) {
 	if r = get(t, s, "/Club.aspx?id=61"); r.status != 302 {
 		t.Errorf("page rule: %d", r.status)
 	}
+	s.AddFailure(FailureRule{Failure: FailHTMLError, Page: "Default.aspx", Times: 1})
+	if r = get(t, s, "/?month=8"); r.status != 200 || bytes.Contains(r.body, []byte("_ddlExport")) {
+		t.Errorf("root page did not match a Default.aspx rule")
+	}
 	s.SetFailure(FailNone)
 }
 
