@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -297,6 +298,19 @@ func checkConsistency(t *testing.T, w *World, asOf string) {
 			eq("Total Distinguished Clubs", 0)
 			eq("Distinguished Clubs", 0)
 		}
+		pctIs := func(col string, num, den int) {
+			v, err := strconv.ParseFloat(strings.TrimSuffix(s[col], "%"), 64)
+			if err != nil || !strings.HasSuffix(s[col], "%") {
+				t.Errorf("%s %s: %s = %q", asOf, id, col, s[col])
+				return
+			}
+			if want := float64(num) * 100 / float64(den); den > 0 && math.Abs(v-want) > 0.005001 {
+				t.Errorf("%s %s: %s = %q, want %.4f", asOf, id, col, s[col], want)
+			}
+		}
+		pctIs("% Payment Growth", atoi(t, s["Total YTD Payments"])-atoi(t, s["Payment Base"]), atoi(t, s["Payment Base"]))
+		pctIs("% Club Growth", atoi(t, s["Paid Clubs"])-atoi(t, s["Paid Club Base"]), atoi(t, s["Paid Club Base"]))
+		pctIs("% Distinguished Clubs", atoi(t, s["Total Distinguished Clubs"]), atoi(t, s["Paid Club Base"]))
 		checkDivisionGoals(t, asOf, id, div)
 	}
 }
