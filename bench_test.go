@@ -118,3 +118,28 @@ func TestWorldBuilds(t *testing.T) {
 		t.Fatalf("rankings: %v %v", rk, err)
 	}
 }
+
+// BenchmarkPendingWorld is the scheduled "anything to build?" check over one
+// built date of the whole world: it reads the summary and metadata only.
+func BenchmarkPendingWorld(b *testing.B) {
+	w := dashboardtest.NewWorld(worldConfig)
+	date := worldDate(w)
+	st, err := toaststats.OpenStore(b.TempDir(), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	putWorld(b, st, w, date)
+	builder := toaststats.NewBuilder(st, toaststats.BuilderOptions{})
+	ctx := context.Background()
+	if _, err := builder.Build(ctx, date); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := builder.Pending(ctx)
+		if err != nil || len(p) != 0 {
+			b.Fatalf("pending %v %v", p, err)
+		}
+	}
+}

@@ -40,6 +40,8 @@ type fixture struct {
 	corrupt []string
 	// config, when non-nil, is written as config/districts.json.
 	config []string
+	// transform, when set, rewrites every file before it is put.
+	transform func(key string, b []byte) []byte
 }
 
 // openFixture copies the fixture's raw files into a fresh data directory
@@ -70,6 +72,9 @@ func openFixture(t testing.TB, fx fixture) (*store.Store, string) {
 			}
 			if b, ok := fx.replace[key]; ok {
 				data = b
+			}
+			if fx.transform != nil {
+				data = fx.transform(key, data)
 			}
 			district, report := "", store.Report(strings.TrimSuffix(rel, ".csv"))
 			if i := strings.IndexByte(rel, '/'); i >= 0 {
@@ -593,5 +598,34 @@ func TestWorseRebuildNeverReplacesSuccess(t *testing.T) {
 	// It stays pending: the snapshot no longer matches the cache.
 	if p, err := b.Pending(ctx); err != nil || !slices.Equal(p, []string{"2025-11-14"}) {
 		t.Errorf("pending %v %v", p, err)
+	}
+}
+
+func TestBuildWithoutFooters(t *testing.T) {
+	ctx := context.Background()
+	// Some older exports have no footer: the closing period is unknown,
+	// never "not closing", and the collection date stands in for as-of.
+	dropFooter := func(_ string, b []byte) []byte {
+		lines := strings.SplitAfter(string(b), "\r\n")
+		return []byte(strings.Join(lines[:len(lines)-2], ""))
+	}
+	st, _ := openFixture(t, fixture{dates: []string{"2025-12-03"}, transform: dropFooter})
+	res, err := newBuilder(st).Build(ctx, "2025-12-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SnapshotID != "2025-12-03" || res.Skipped {
+		t.Fatalf("result %+v", res)
+	}
+	v, err := st.Snapshots().Get(ctx, "2025-12-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := v.Metadata
+	if md.IsClosingPeriodData != nil || md.DataAsOfDate != "2025-12-03" || md.LogicalDate != "2025-12-03" {
+		t.Errorf("metadata without footers: closing %v as-of %s logical %s", md.IsClosingPeriodData, md.DataAsOfDate, md.LogicalDate)
+	}
+	if !strings.Contains(strings.Join(md.Warnings, "\n"), "footer") {
+		t.Errorf("no warning about the missing footers: %q", md.Warnings)
 	}
 }
