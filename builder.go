@@ -63,9 +63,21 @@ type BuilderOptions struct {
 // snapshot: it reads the cached reports (never the network), normalises each
 // configured district, validates, ranks every district of the summary and
 // publishes through the store. It is the seed's SnapshotBuilder and
-// RefreshService. A Builder is safe for concurrent use, but two builds of
-// the same logical date race for the same snapshot id; run them one at a
-// time.
+// RefreshService.
+//
+// The districts built are those of config/districts.json; with no file (or
+// an empty list) every district of the date's summary; with no summary
+// either, every district with reports in the cache. The snapshot id is the
+// logical date taken from the report footers: the as-of date, or for
+// closing-period data (footer month before the as-of month) the last day of
+// the data month, so several collections map to one snapshot and the newest
+// collection wins. Status is failed when validation finds errors (published
+// for debugging, never current), partial when a configured district or the
+// summary is missing or unreadable, success otherwise; a partial or failed
+// build never replaces a successful snapshot of the same id.
+//
+// A Builder is safe for concurrent use, but two builds of the same logical
+// date race for the same snapshot id; run them one at a time.
 type Builder struct {
 	store    *store.Store
 	log      *slog.Logger
