@@ -27,6 +27,18 @@ func TestNormalizeRoundTrip(t *testing.T) {
 	}
 }
 
+// The full world (128 districts, ~14,000 clubs) on one date of each era
+// reads back cleanly.
+func TestNormalizeFullWorld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full world skipped in -short mode")
+	}
+	for _, asOf := range []string{"2025-07-15", "2026-05-05"} {
+		w := NewWorld(Config{Districts: 128, ClubsPerDistrict: 110, Seed: 1, From: asOf, To: asOf})
+		checkNormalize(t, w, asOf)
+	}
+}
+
 func checkNormalize(t *testing.T, w *World, asOf string) {
 	t.Helper()
 	dm := w.DataMonth(asOf)

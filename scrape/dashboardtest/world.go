@@ -361,10 +361,10 @@ func (w *World) buildDistricts() {
 		if n < 3 {
 			n = 3
 		}
-		perDivision := (hx>>40)%2 == 0 // area numbers restart per division
+		perDivision := (hx>>40)%2 == 0 || n/4 > 99 // area numbers restart per division (and stay 2-digit)
 		areaNum, divIdx, areasInDiv := 0, 0, 0
 		areasPerDiv := 4 + int((hx>>44)%3)
-		if need := (n + 4) / 5; need > 26*areasPerDiv {
+		if need := (n + 3) / 4; need > 26*areasPerDiv {
 			areasPerDiv = need/26 + 1
 		}
 		for left := n; left > 0; {

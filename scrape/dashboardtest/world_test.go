@@ -605,3 +605,17 @@ func TestRenumbering2026(t *testing.T) {
 		t.Errorf("summary order %v", ids)
 	}
 }
+
+// Very large districts keep single-letter divisions and 2-digit areas.
+func TestLargeDistricts(t *testing.T) {
+	w := NewWorld(Config{Districts: 2, ClubsPerDistrict: 1500, Seed: 3, From: "2025-10-10", To: "2025-10-10"})
+	for _, id := range w.Districts("2025-10-10") {
+		p := mustCSV(t, w, normalize.ReportClub, id, "2025-10-10")
+		for _, r := range p.rows {
+			if d := r["Division"]; d != "0D" && (len(d) != 1 || d < "A" || d > "Z") || len(r["Area"]) != 2 {
+				t.Fatalf("district %s: division %q area %q", id, r["Division"], r["Area"])
+			}
+		}
+	}
+	checkConsistency(t, w, "2025-10-10")
+}
