@@ -116,7 +116,7 @@ func TestCachingHeaders(t *testing.T) {
 		{"/api/districts/42/statistics", "public, max-age=60"},
 		{"/api/districts/rankings?date=2025-07-15", "public, max-age=31536000, immutable"},
 		{"/api/districts/42/statistics?date=2025-06-30", "public, max-age=31536000, immutable"},
-		{"/api/districts/42/analytics?date=2025-07-16", "public, max-age=31536000, immutable"},
+		{"/api/districts/42/analytics?date=2025-07-16", "public, max-age=3600"},
 		{"/api/districts/42/analytics", "public, max-age=60"},
 	} {
 		resp, b := ts.do(t, "GET", tc.path, nil, nil)

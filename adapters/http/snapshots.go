@@ -277,7 +277,13 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			if er, ok := v.(*encodedResponse); ok {
 				return er, nil
 			}
-			return encodeJSON(http.StatusOK, v, s.cacheControl(rs))
+			cc := s.cacheControl(rs)
+			if sr.series && rs.byDate {
+				// A series answer also depends on the other snapshots
+				// (a backfilled older date changes it): never immutable.
+				cc = "public, max-age=3600"
+			}
+			return encodeJSON(http.StatusOK, v, cc)
 		})
 		if err != nil {
 			respondError(w, r, err)
