@@ -265,7 +265,6 @@ func BenchmarkLoad(b *testing.B) {
 	_ = cmd.Wait()
 }
 
-
 // loadAvg is the 1-minute load average of the machine, to read the figures
 // against (other processes share the cores).
 func loadAvg() string {

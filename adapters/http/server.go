@@ -62,17 +62,17 @@ type Server struct {
 	handler http.Handler
 	routes  []routeInfo
 
-	builds   *buildRunner
-	metrics  *metrics
-	limiter  *clientLimiter
-	resps    *gocache.Cache // encoded responses, keyed by snapshot generation
+	builds  *buildRunner
+	metrics *metrics
+	limiter *clientLimiter
+	resps   *gocache.Cache // encoded responses, keyed by snapshot generation
 	// respBytes approximates the bytes held by resps (reset on flush;
 	// expiries are not subtracted, so it over-counts and flushes early).
 	respBytes atomic.Int64
-	series   *seriesCache
-	reads    *readLatencies
-	openapi  *encodedResponse
-	openOnce sync.Once
+	series    *seriesCache
+	reads     *readLatencies
+	openapi   *encodedResponse
+	openOnce  sync.Once
 }
 
 // NewServer wires the API. The returned Server is an http.Handler; call
