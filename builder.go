@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -84,6 +86,25 @@ type Builder struct {
 	now      func() time.Time
 	workers  int
 	progress func(done, total int, res *BuildResult)
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex // per logical date: check-then-publish is atomic in-process
+}
+
+// lockID serialises builds of one snapshot id within this Builder.
+func (b *Builder) lockID(id string) func() {
+	b.mu.Lock()
+	if b.locks == nil {
+		b.locks = map[string]*sync.Mutex{}
+	}
+	l := b.locks[id]
+	if l == nil {
+		l = &sync.Mutex{}
+		b.locks[id] = l
+	}
+	b.mu.Unlock()
+	l.Lock()
+	return l.Unlock
 }
 
 // NewBuilder returns a Builder that reads and writes through st.
@@ -519,20 +540,28 @@ func (in *buildInput) entryOf(f rawFile, read bool) string {
 }
 
 // existingSnapshot returns the metadata of the snapshot with id, or nil.
+// It reads snapshots/<id>/metadata.json afresh rather than through the
+// store's read cache: another process (the CLI beside the server) may have
+// published a newer collection since, and an older collection must never
+// replace it.
 func (b *Builder) existingSnapshot(ctx context.Context, id string) (*snapshot.Metadata, error) {
-	v, err := b.store.Snapshots().Get(ctx, id)
+	data, err := b.store.Objects().Read(ctx, "snapshots/"+id+"/metadata.json")
 	if err != nil {
-		if errors.Is(err, store.ErrSnapshotNotFound) || errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		if ctx.Err() != nil {
-			return nil, err
+			return nil, ctx.Err()
 		}
-		// An unreadable snapshot is rebuilt (Publish replaces it whole).
 		b.log.Warn("existing snapshot unreadable; it will be replaced", "snapshot", id, "err", err)
 		return nil, nil
 	}
-	md := v.Metadata
+	var md snapshot.Metadata
+	if err := json.Unmarshal(data, &md); err != nil {
+		// An unreadable snapshot is rebuilt (Publish replaces it whole).
+		b.log.Warn("existing snapshot metadata unreadable; it will be replaced", "snapshot", id, "err", err)
+		return nil, nil
+	}
 	return &md, nil
 }
 
@@ -570,6 +599,7 @@ func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResul
 		return nil, err
 	}
 	readTime := time.Since(wallStart)
+	defer b.lockID(in.logicalDate)()
 	res := &BuildResult{
 		SnapshotID:     in.logicalDate,
 		CollectionDate: collectionDate,

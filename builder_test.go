@@ -629,3 +629,61 @@ func TestBuildWithoutFooters(t *testing.T) {
 		t.Errorf("no warning about the missing footers: %q", md.Warnings)
 	}
 }
+
+func TestConcurrentClosingBuildsKeepTheNewest(t *testing.T) {
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		st, _ := openFixture(t, fixture{dates: []string{"2025-12-03", "2025-12-05"}})
+		b := newBuilder(st)
+		errc := make(chan error, 2)
+		for _, d := range []string{"2025-12-05", "2025-12-03"} {
+			go func() {
+				_, err := b.Build(ctx, d)
+				errc <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Another process's view (a fresh store) sees the newest collection.
+		other, err := toaststats.OpenStore(st.Dir(), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := other.Snapshots().Get(ctx, "2025-11-30")
+		if err != nil || v.Metadata.CollectionDate != "2025-12-05" {
+			t.Fatalf("round %d: snapshot from %v (%v), want the 2025-12-05 collection", i, v.Metadata.CollectionDate, err)
+		}
+	}
+}
+
+func TestOlderCollectionSeesAnotherProcesssNewerSnapshot(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openFixture(t, fixture{dates: []string{"2025-12-03", "2025-12-05"}})
+	server := newBuilder(st)
+	// The server has read the snapshot built from 12-03 (and cached it) ...
+	if _, err := server.Build(ctx, "2025-12-03"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Snapshots().Get(ctx, "2025-11-30"); err != nil {
+		t.Fatal(err)
+	}
+	// ... then the CLI, another process, publishes the newer collection.
+	cli, err := toaststats.OpenStore(st.Dir(), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newBuilder(cli).Build(ctx, "2025-12-05"); err != nil {
+		t.Fatal(err)
+	}
+	// A rebuild of 12-03 by the server must not go back to older data.
+	res, err := server.Build(ctx, "2025-12-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Skipped {
+		t.Fatalf("older collection replaced a newer one published by another process: %+v", res)
+	}
+}
