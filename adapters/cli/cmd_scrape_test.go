@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
+	"github.com/toaststats/toaststats/store"
 )
 
 // scrapeCLI runs the program in-process and returns stdout, stderr and the exit code.
@@ -206,6 +208,53 @@ func TestBackfillCommand(t *testing.T) {
 	} {
 		if _, stderr, code := scrapeCLI(t, nil, append(bad, "--data-dir", dir, "--mode", "http")...); code != 2 {
 			t.Errorf("%v: exit %d %s", bad, code, stderr)
+		}
+	}
+}
+
+// Ctrl-C (the context main cancels on SIGINT) stops a scrape cleanly: a
+// non-zero exit, a summary, and only complete, verified files on disk.
+func TestScrapeCommandInterrupted(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 4)
+	srv.SetLatency(50 * time.Millisecond) // 13 sequential exports take at least 650 ms
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	var out, errb bytes.Buffer
+	err := run(ctx, []string{"scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--date", w.Newest(),
+		"--concurrency", "1", "--rate", "0", "--json"}, func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code == 0 {
+		t.Fatalf("interrupted scrape returned %v", err)
+	}
+	s := decodeScrapeSummary(t, out.String())
+	if s.Status == scrape.StatusSuccess {
+		t.Errorf("summary %+v", s)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.Contains(d.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		if strings.HasSuffix(p, ".csv") {
+			files++
+		}
+		return nil
+	})
+	if files != s.Cache.FilesCreated {
+		t.Errorf("%d csv files on disk, summary says %d", files, s.Cache.FilesCreated)
+	}
+	if files > 0 {
+		md, err := st.Raw().Metadata(context.Background(), w.Newest())
+		if err != nil || md.Integrity.FileCount != files {
+			t.Errorf("metadata %+v (err %v) for %d files", md, err, files)
 		}
 	}
 }
