@@ -406,8 +406,10 @@ func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
 
 func (s *SnapshotStore) invalidateAll() {
 	if s.cache != nil {
-		s.cache.Flush()
-		s.cacheBytes.Store(0)
+		s.cache.DeleteExpired()
+		for k := range s.cache.Items() {
+			s.cache.Delete(k) // through OnEvicted, so the byte count stays right
+		}
 	}
 }
 

@@ -354,6 +354,13 @@ func TestCacheInvalidationAndStats(t *testing.T) {
 	if s := ss.Stats(); s.Reads != 0 || s.CacheHits != 0 {
 		t.Fatalf("after reset: %+v", s)
 	}
+	if ss.Stats().CachedBytes == 0 {
+		t.Fatal("nothing cached")
+	}
+	ss.FlushCache()
+	if b := ss.Stats().CachedBytes; b != 0 {
+		t.Fatalf("after flush %d bytes counted", b)
+	}
 }
 
 func TestCacheMemoryBound(t *testing.T) {

@@ -416,22 +416,30 @@ func (s *SnapshotStore) invalidate(id string) {
 	}
 }
 
-// cacheBytesSet caches file bytes within the memory bound.
+// cacheBytesSet caches file bytes within the memory bound: the bytes are
+// reserved first (compare-and-swap), so the total never exceeds
+// MaxCacheBytes even under concurrent loads.
 func (s *SnapshotStore) cacheBytesSet(key string, b []byte) {
-	if s.cache == nil || int64(len(b)) > s.opts.MaxCacheBytes/4 {
+	n := int64(len(b))
+	if s.cache == nil || n > s.opts.MaxCacheBytes/4 {
 		return
 	}
-	if s.cacheBytes.Load()+int64(len(b)) > s.opts.MaxCacheBytes || s.sets.Add(1)%256 == 0 {
-		s.cache.DeleteExpired()
+	if s.cacheBytes.Load()+n > s.opts.MaxCacheBytes || s.sets.Add(1)%256 == 0 {
+		s.cache.DeleteExpired() // expired entries still hold their bytes
 	}
-	if s.cacheBytes.Load()+int64(len(b)) > s.opts.MaxCacheBytes {
-		return // full: the hot files already cached stay until they expire
+	for {
+		cur := s.cacheBytes.Load()
+		if cur+n > s.opts.MaxCacheBytes {
+			return // full: the hot files already cached stay until they expire
+		}
+		if s.cacheBytes.CompareAndSwap(cur, cur+n) {
+			break
+		}
 	}
-	if _, found := s.cache.Get(key); found {
-		return
+	s.cache.Delete(key) // an expired copy would otherwise be overwritten uncounted
+	if err := s.cache.Add(key, b, gocache.DefaultExpiration); err != nil {
+		s.cacheBytes.Add(-n)
 	}
-	s.cacheBytes.Add(int64(len(b)))
-	s.cache.SetDefault(key, b)
 }
 
 // ---- reading ----
@@ -886,7 +894,9 @@ func (s *SnapshotStore) ResetStats() {
 // FlushCache empties the read cache (the admin API's cache clear).
 func (s *SnapshotStore) FlushCache() {
 	if s.cache != nil {
-		s.cache.Flush()
-		s.cacheBytes.Store(0)
+		s.cache.DeleteExpired()
+		for k := range s.cache.Items() {
+			s.cache.Delete(k) // through OnEvicted, so the byte count stays right
+		}
 	}
 }
