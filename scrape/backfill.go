@@ -87,6 +87,8 @@ func (o *Orchestrator) Backfill(ctx context.Context, from, to string, progress f
 		date := f.AddDate(0, 0, i).Format(dateLayout)
 		r, err := o.Scrape(ctx, date)
 		dr := DateResult{Date: date, Result: r, Status: dateStatus(r)}
+		res.FilesCreated += r.FilesCreated
+		res.BytesWritten += r.BytesWritten
 		if ctx.Err() != nil {
 			if dr.Status == DateCollected || dr.Status == DateComplete {
 				res.Dates = append(res.Dates, dr)
@@ -98,8 +100,6 @@ func (o *Orchestrator) Backfill(ctx context.Context, from, to string, progress f
 			return res, err
 		}
 		res.Dates = append(res.Dates, dr)
-		res.FilesCreated += r.FilesCreated
-		res.BytesWritten += r.BytesWritten
 		if progress != nil {
 			progress(BackfillProgress{Date: date, Index: i + 1, Total: days, DateResult: dr})
 		}
