@@ -601,9 +601,14 @@ func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResul
 	readTime := time.Since(wallStart)
 	defer b.lockID(in.logicalDate)()
 	res := &BuildResult{
-		SnapshotID:     in.logicalDate,
-		CollectionDate: collectionDate,
-		LogicalDate:    in.logicalDate,
+		SnapshotID:        in.logicalDate,
+		CollectionDate:    collectionDate,
+		LogicalDate:       in.logicalDate,
+		DistrictsIncluded: []string{},
+		DistrictsMissing:  []string{},
+		DistrictErrors:    []snapshot.DistrictError{},
+		Errors:            []string{},
+		Warnings:          []string{},
 	}
 	existing, err := b.existingSnapshot(ctx, in.logicalDate)
 	if err != nil {
