@@ -200,7 +200,7 @@ func (s *Server) cachedResponse(key string, build func() (*encodedResponse, erro
 		return nil, err
 	}
 	size := int64(len(er.body) + len(er.gz) + len(key))
-	if size > maxCachedResponseBytes/4 {
+	if size > maxCachedResponseBytes*3/8 {
 		return er, nil // too big to keep
 	}
 	if s.respBytes.Add(size) > maxCachedResponseBytes {
