@@ -286,7 +286,11 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		if err != nil {
 			res.Summary, res.SummaryErr = Failed, err
 			res.Errors = append(res.Errors, ReportFailure{Report: normalize.ReportSummary, Err: err})
-			log.Error("summary failed", "err", err)
+			if errors.Is(err, ErrNotPublished) {
+				log.Info("no data published for the date", "err", err)
+			} else {
+				log.Error("summary failed", "err", err)
+			}
 			return res, ctx.Err()
 		}
 		summary, res.Date = d.Data, d.AsOfDate
