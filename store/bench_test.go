@@ -40,6 +40,37 @@ func BenchmarkCurrentRankings(b *testing.B) {
 				}
 			}
 		})
+		b.Run(c.name+"-shared", func(b *testing.B) {
+			ctx := context.Background()
+			st := benchStore(b, c.opts, 128, 4)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				v, err := st.Snapshots().Current(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rf, err := v.RankingsShared(ctx)
+				if err != nil || len(rf.Rankings) != 128 {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"-json", func(b *testing.B) {
+			ctx := context.Background()
+			st := benchStore(b, c.opts, 128, 4)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				v, err := st.Snapshots().Current(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := v.RankingsJSON(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -63,6 +94,21 @@ func BenchmarkDistrictRead(b *testing.B) {
 				}
 				df, err := v.District(ctx, "3")
 				if err != nil || len(df.Data.ClubDetails) != 110 {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"-shared", func(b *testing.B) {
+			ctx := context.Background()
+			st := benchStore(b, c.opts, 4, 110)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				v, err := st.Snapshots().Current(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if df, err := v.DistrictShared(ctx, "3"); err != nil || len(df.Data.ClubDetails) != 110 {
 					b.Fatal(err)
 				}
 			}

@@ -86,7 +86,11 @@ func TestReadersNeverSeePartialSnapshots(t *testing.T) {
 							return
 						}
 						for _, did := range v.DistrictIDs() {
-							df, err := v.District(ctx, did)
+							read := v.District
+							if r == 2 {
+								read = v.DistrictShared
+							}
+							df, err := read(ctx, did)
 							if err != nil {
 								errs <- fmt.Errorf("view %s %s district %s: %w", v.ID, marker, did, err)
 								return

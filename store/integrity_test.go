@@ -346,6 +346,17 @@ func TestCacheInvalidationAndStats(t *testing.T) {
 	if df, err := v2.District(ctx, "1"); err != nil || df.DistrictName != "second" {
 		t.Fatalf("after publish: %v %v", df, err)
 	}
+	// Shared decoded values are per generation too.
+	sh1, err := v2.DistrictShared(ctx, "1")
+	must(t, err)
+	sh2, err := v2.DistrictShared(ctx, "1")
+	if err != nil || sh1 != sh2 || sh1.DistrictName != "second" {
+		t.Fatalf("shared: %p %p %v", sh1, sh2, err)
+	}
+	rs, err := v2.RankingsShared(ctx)
+	if err != nil || rs.Metadata.SourceCsvDate != "second" {
+		t.Fatalf("shared rankings: %v", err)
+	}
 	// The old view still reads its own generation.
 	if df, err := v.District(ctx, "2"); err != nil || df.DistrictName != "first" {
 		t.Fatalf("old view: %v %v", df, err)

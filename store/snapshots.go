@@ -86,8 +86,11 @@ func newSnapshotStore(objs Objects, opts Options, lock lockFunc) *SnapshotStore 
 		// DeleteExpired calls from set.
 		s.cache = gocache.New(opts.CacheTTL, 0)
 		s.cache.OnEvicted(func(k string, v any) {
-			if b, ok := v.([]byte); ok {
-				s.cacheBytes.Add(-int64(len(b)))
+			switch v := v.(type) {
+			case []byte:
+				s.cacheBytes.Add(-int64(len(v)))
+			case *sizedValue:
+				s.cacheBytes.Add(-v.size)
 			}
 		})
 	}
@@ -408,19 +411,29 @@ func (s *SnapshotStore) invalidate(id string) {
 	s.cache.Delete("ptr")
 	s.cache.Delete("view|" + id)
 	s.cache.Delete("list")
-	pre := "file|" + id + "|"
+	pre, obj := "file|"+id+"|", "obj|"+id+"|"
 	for k := range s.cache.Items() {
-		if strings.HasPrefix(k, pre) {
+		if strings.HasPrefix(k, pre) || strings.HasPrefix(k, obj) {
 			s.cache.Delete(k)
 		}
 	}
 }
 
-// cacheBytesSet caches file bytes within the memory bound: the bytes are
-// reserved first (compare-and-swap), so the total never exceeds
-// MaxCacheBytes even under concurrent loads.
+// sizedValue is a cached decoded file with its estimated memory size.
+type sizedValue struct {
+	v    any
+	size int64
+}
+
+// cacheBytesSet caches file bytes within the memory bound.
 func (s *SnapshotStore) cacheBytesSet(key string, b []byte) {
-	n := int64(len(b))
+	s.cacheSized(key, b, int64(len(b)))
+}
+
+// cacheSized caches v (file bytes or a *sizedValue) of n bytes within the
+// memory bound: the bytes are reserved first (compare-and-swap), so the
+// total never exceeds MaxCacheBytes even under concurrent loads.
+func (s *SnapshotStore) cacheSized(key string, b any, n int64) {
 	if s.cache == nil || n > s.opts.MaxCacheBytes/4 {
 		return
 	}
@@ -696,6 +709,58 @@ func (v *View) District(ctx context.Context, districtID string) (*snapshot.Distr
 		return nil, fmt.Errorf("%w: %s/district %s: %v", ErrCorrupt, v.ID, districtID, err)
 	}
 	return &df, nil
+}
+
+// DistrictShared is District without the private copy: the decoded file is
+// cached per generation and the same value is returned to every caller, so
+// it MUST NOT be modified. Use it on hot read paths (it saves the JSON
+// decoding District does on every call).
+func (v *View) DistrictShared(ctx context.Context, districtID string) (*snapshot.DistrictFile, error) {
+	if v.legacy != nil || v.s.cache == nil {
+		return v.District(ctx, districtID)
+	}
+	e, err := v.entry(districtID)
+	if err != nil {
+		return nil, err
+	}
+	key := "obj|" + v.ID + "|" + v.gen + "|" + e.DistrictID
+	if x, ok := v.s.cache.Get(key); ok {
+		return x.(*sizedValue).v.(*snapshot.DistrictFile), nil
+	}
+	b, err := v.DistrictJSON(ctx, districtID)
+	if err != nil {
+		return nil, err
+	}
+	var df snapshot.DistrictFile
+	if err := json.Unmarshal(b, &df); err != nil {
+		return nil, fmt.Errorf("%w: %s/district %s: %v", ErrCorrupt, v.ID, districtID, err)
+	}
+	// Decoded structures take roughly twice their JSON size.
+	v.s.cacheSized(key, &sizedValue{v: &df, size: 2 * int64(len(b))}, 2*int64(len(b)))
+	return &df, nil
+}
+
+// RankingsShared is Rankings without the private copy: the decoded file is
+// cached per generation and shared by every caller, so it MUST NOT be
+// modified.
+func (v *View) RankingsShared(ctx context.Context) (*snapshot.RankingsFile, error) {
+	if v.legacy != nil || v.s.cache == nil {
+		return v.Rankings(ctx)
+	}
+	key := "obj|" + v.ID + "|" + v.gen + "|" + rankingsFile
+	if x, ok := v.s.cache.Get(key); ok {
+		return x.(*sizedValue).v.(*snapshot.RankingsFile), nil
+	}
+	b, err := v.RankingsJSON(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rf snapshot.RankingsFile
+	if err := json.Unmarshal(b, &rf); err != nil {
+		return nil, fmt.Errorf("%w: %s/%s: %v", ErrCorrupt, v.ID, rankingsFile, err)
+	}
+	v.s.cacheSized(key, &sizedValue{v: &rf, size: 2 * int64(len(b))}, 2*int64(len(b)))
+	return &rf, nil
 }
 
 // RankingsJSON returns all-districts-rankings.json (decompressed), checked
