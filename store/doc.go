@@ -63,9 +63,11 @@
 //
 // # Raw cache crash window
 //
-// A Put writes the report, then records its sha256 in metadata.json. A crash
-// between the two leaves a new file whose checksum is not (yet) recorded:
-// when the file is new, Get returns it unverified; when it replaced an older
-// download, Get reports a ChecksumError until the report is Put again. The
-// store never deletes a file because it failed a check.
+// A Put writes the report, then records its sha256 in metadata.json. When it
+// replaces a verified report it first records the new checksum as pending,
+// so a crash at any point leaves a file that verifies (old bytes against the
+// recorded checksum, new bytes against the pending one). A crash while
+// writing a brand-new report can leave it without a recorded checksum; Get
+// then returns it unverified, as it does for predecessor files without one.
+// The store never deletes a file because it failed a check.
 package store

@@ -89,6 +89,10 @@ type RawIntegrity struct {
 	Checksums map[string]string `json:"checksums"`
 	TotalSize int64             `json:"totalSize"`
 	FileCount int               `json:"fileCount"`
+	// Pending holds the checksum of a report being replaced, recorded
+	// before the new bytes are written and cleared once Checksums has it,
+	// so a crash between the two writes leaves a file that still verifies.
+	Pending map[string]string `json:"pendingChecksums,omitempty"`
 }
 
 // PutInfo is what the scraper knows about a download besides its bytes.
@@ -189,6 +193,18 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 			return err
 		}
 	}
+	sum := sha256Hex(data)
+	if old, ok := md.Integrity.Checksums[sumKey]; ok && old != sum {
+		// Replacing a verified file: record the new checksum as pending
+		// first, so either version verifies whatever happens next.
+		if md.Integrity.Pending == nil {
+			md.Integrity.Pending = map[string]string{}
+		}
+		md.Integrity.Pending[sumKey] = sum
+		if err := c.writeMetadata(ctx, date, md); err != nil {
+			return err
+		}
+	}
 	if err := c.objs.Write(ctx, key, data); err != nil {
 		return fmt.Errorf("store: put %s: %w", key, err)
 	}
@@ -232,10 +248,18 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 		}
 		md.CSVFiles.Districts[id] = f
 	}
-	md.Integrity.Checksums[sumKey] = sha256Hex(data)
+	md.Integrity.Checksums[sumKey] = sum
+	delete(md.Integrity.Pending, sumKey)
+	if len(md.Integrity.Pending) == 0 {
+		md.Integrity.Pending = nil
+	}
 	if err := c.recount(ctx, date, md); err != nil {
 		return err
 	}
+	return c.writeMetadata(ctx, date, md)
+}
+
+func (c *RawCache) writeMetadata(ctx context.Context, date string, md *RawMetadata) error {
 	b, err := json.MarshalIndent(md, "", "  ")
 	if err != nil {
 		return fmt.Errorf("store: encode raw metadata: %w", err)
@@ -342,7 +366,8 @@ func (c *RawCache) Get(ctx context.Context, date, districtID string, r Report) (
 		return nil, fmt.Errorf("store: get %s: %w", key, err)
 	}
 	if want := md.Integrity.Checksums[sumKey]; want != "" {
-		if got := sha256Hex(b); !strings.EqualFold(got, want) {
+		got := sha256Hex(b)
+		if !strings.EqualFold(got, want) && !strings.EqualFold(got, md.Integrity.Pending[sumKey]) {
 			return nil, &ChecksumError{Key: key, Want: want, Got: got}
 		}
 	}

@@ -90,7 +90,7 @@ func TestRawChecksumMismatchIsReportedNotDeleted(t *testing.T) {
 	if after := treeDigest(t, st.Dir()); !mapsEqual(before, after) {
 		t.Fatal("reads changed the cache")
 	}
-	// Re-putting the report heals it.
+	// Re-putting the report heals it (the mismatch is no pending checksum).
 	if err := rc.Put(ctx, "2025-09-13", "42", ReportClub, []byte("a,b\n1,4\n"), PutInfo{}); err != nil {
 		t.Fatal(err)
 	}
@@ -263,5 +263,39 @@ func TestDirObjects(t *testing.T) {
 		if strings.HasPrefix(e.Name(), ".tmp-") {
 			t.Fatalf("left %s", e.Name())
 		}
+	}
+}
+
+// TestRawReplaceCrashWindow recreates the state a crash leaves between the
+// two writes of a Put that replaces a report: both the old and the new
+// bytes must verify.
+func TestRawReplaceCrashWindow(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	rc := st.Raw()
+	old, next := []byte("a\n1\n"), []byte("a\n2\n")
+	must(t, rc.Put(ctx, "2025-09-13", "7", ReportDivision, old, PutInfo{}))
+	md, err := rc.Metadata(ctx, "2025-09-13")
+	must(t, err)
+	md.Integrity.Pending = map[string]string{"district-7/division-performance.csv": sha256Hex(next)}
+	must(t, rc.writeMetadata(ctx, "2025-09-13", md))
+	if b, err := rc.Get(ctx, "2025-09-13", "7", ReportDivision); err != nil || !bytes.Equal(b, old) {
+		t.Fatalf("old bytes with pending checksum: %q %v", b, err)
+	}
+	p := filepath.Join(st.Dir(), "raw-csv", "2025-09-13", "district-7", "division-performance.csv")
+	must(t, os.WriteFile(p, next, 0o644))
+	if b, err := rc.Get(ctx, "2025-09-13", "7", ReportDivision); err != nil || !bytes.Equal(b, next) {
+		t.Fatalf("new bytes with pending checksum: %q %v", b, err)
+	}
+	must(t, os.WriteFile(p, []byte("a\n3\n"), 0o644))
+	var ce *ChecksumError
+	if _, err := rc.Get(ctx, "2025-09-13", "7", ReportDivision); !errors.As(err, &ce) {
+		t.Fatalf("third bytes: %v", err)
+	}
+	// A completed Put clears the pending entry.
+	must(t, rc.Put(ctx, "2025-09-13", "7", ReportDivision, next, PutInfo{}))
+	md, _ = rc.Metadata(ctx, "2025-09-13")
+	if md.Integrity.Pending != nil || md.Integrity.Checksums["district-7/division-performance.csv"] != sha256Hex(next) {
+		t.Fatalf("metadata = %+v", md.Integrity)
 	}
 }
