@@ -202,6 +202,21 @@ func TestNewSnapshotVisibleAtOnce(t *testing.T) {
 	if n := len(after["data"].(map[string]any)["membershipHistory"].([]any)); n != 6 {
 		t.Errorf("history points after publish: %d, want 6", n)
 	}
+	// An older snapshot published by another process (a backfill, not
+	// moving the current pointer) appears in series answers within listTTL.
+	if err := ts.store.Snapshots().Publish(context.Background(), makeSnapshot("2025-07-20", 7)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		m := get("/api/districts/42/membership-history")
+		if len(m["data"].(map[string]any)["membershipHistory"].([]any)) == 7 {
+			break
+		}
+		if i > 300 {
+			t.Fatal("backfilled snapshot never appeared in the history")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	// Rebuild the same id with different numbers: served at once.
 	snap = makeSnapshot("2025-09-01", 9)
 	snap.Metadata.CreatedAt = snap.Metadata.CreatedAt.Add(time.Hour)

@@ -136,6 +136,7 @@ func (b *buildRunner) run(job *buildJob) {
 	// the old generations to free memory.
 	b.s.resps.Flush()
 	b.s.respBytes.Store(0)
+	b.s.lists.invalidate()
 	if err != nil {
 		log.Error("build finished", "status", job.Status, "duration", d, "error", err)
 	} else {

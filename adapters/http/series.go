@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -67,10 +68,41 @@ func (c *seriesCache) put(key string, pts []analytics.Point) {
 	}
 }
 
+// listTTL is how long a listing of the snapshots is reused. Publishing a
+// new current snapshot, and every build of this server, invalidate it at
+// once; only an older snapshot published by another process (a backfill)
+// can take up to listTTL to appear in series answers.
+const listTTL = time.Second
+
+// listCache is the last listing of successful snapshots.
+type listCache struct {
+	mu      sync.Mutex
+	at      time.Time
+	current string // generation of the current snapshot when listed
+	list    []store.ListEntry
+	fp      string
+}
+
+func (c *listCache) invalidate() {
+	c.mu.Lock()
+	c.at = time.Time{}
+	c.mu.Unlock()
+}
+
 // successList lists the successful snapshots, oldest first, with a
 // fingerprint that changes whenever a snapshot is added, removed or
 // republished.
 func (s *Server) successList(ctx context.Context) ([]store.ListEntry, string, error) {
+	cur := ""
+	if v, err := s.store.Snapshots().Current(ctx); err == nil {
+		cur = v.ID + "@" + v.Generation()
+	}
+	c := &s.lists
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.at.IsZero() && time.Since(c.at) < listTTL && c.current == cur {
+		return c.list, c.fp, nil
+	}
 	list, err := s.store.Snapshots().List(ctx, store.ListFilter{Status: snapshot.StatusSuccess})
 	if err != nil {
 		return nil, "", fmt.Errorf("list snapshots: %w", err)
@@ -88,7 +120,8 @@ func (s *Server) successList(ctx context.Context) ([]store.ListEntry, string, er
 		h.Write([]byte(e.SnapshotID))
 		h.Write([]byte(strconv.FormatInt(e.CreatedAt.UnixNano(), 36)))
 	}
-	return out, hex.EncodeToString(h.Sum(nil)[:12]), nil
+	c.at, c.current, c.list, c.fp = time.Now(), cur, out, hex.EncodeToString(h.Sum(nil)[:12])
+	return c.list, c.fp, nil
 }
 
 // districtSeries loads the district's points from every successful snapshot
@@ -106,7 +139,8 @@ func (s *Server) districtSeries(ctx context.Context, districtID string) ([]analy
 		if pts, ok := s.series.get(key); ok {
 			return pts, nil
 		}
-		pts, err := s.loadSeries(ctx, list, districtID)
+		// Shared by every waiter: a client that goes away does not cancel it.
+		pts, err := s.loadSeries(context.WithoutCancel(ctx), list, districtID)
 		if err != nil {
 			return nil, err
 		}
@@ -199,6 +233,7 @@ func (s *Server) rankingsSeries(ctx context.Context) ([]rankedSnapshot, error) {
 	}
 	s.series.mu.Unlock()
 	v, err, _ := s.series.sf.Do("rankings@"+fp, func() (any, error) {
+		ctx := context.WithoutCancel(ctx)
 		out := make([]rankedSnapshot, 0, len(list))
 		for _, e := range list {
 			view, err := s.store.Snapshots().Get(ctx, e.SnapshotID)

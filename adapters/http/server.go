@@ -70,6 +70,7 @@ type Server struct {
 	// expiries are not subtracted, so it over-counts and flushes early).
 	respBytes atomic.Int64
 	series    *seriesCache
+	lists     listCache
 	reads     *readLatencies
 	openapi   *encodedResponse
 	openOnce  sync.Once
