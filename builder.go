@@ -247,8 +247,8 @@ func (b *Builder) loadPlan(ctx context.Context, date string) (*buildInput, error
 		if !slices.Contains(in.avail.Districts[d.id], r) {
 			return in.entryOf(rawFile{key: key, err: store.ErrNotCached}, false)
 		}
-		if sum := in.rawMeta.Integrity.Checksums[key]; sum != "" {
-			return "sha256=" + strings.ToLower(sum)
+		if sum := in.recordedSum(key); sum != "" {
+			return sum
 		}
 		return in.entryOf(b.readRaw(ctx, in.rawMeta, in.date, d.id, r), true)
 	})
@@ -375,7 +375,9 @@ func (b *Builder) readRaw(ctx context.Context, md *store.RawMetadata, date, dist
 	}
 	if want := md.Integrity.Checksums[key]; want != "" {
 		sum := sha256.Sum256(data)
-		if got := hex.EncodeToString(sum[:]); !strings.EqualFold(got, want) {
+		got := hex.EncodeToString(sum[:])
+		// A report being replaced verifies against either checksum.
+		if !strings.EqualFold(got, want) && !strings.EqualFold(got, md.Integrity.Pending[key]) {
 			return rawFile{key: key, err: &store.ChecksumError{Key: objKey, Want: want, Got: got}}
 		}
 	}
@@ -522,15 +524,30 @@ func (in *buildInput) computeDigest(entry func(d *districtInput, j int) string) 
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
+// recordedSum is the digest entry of a file from the checksums recorded in
+// metadata.json ("" when none is recorded).
+func (in *buildInput) recordedSum(key string) string {
+	if in.rawMeta == nil {
+		return ""
+	}
+	sum := in.rawMeta.Integrity.Checksums[key]
+	if sum == "" {
+		return ""
+	}
+	entry := "sha256=" + strings.ToLower(sum)
+	if p := in.rawMeta.Integrity.Pending[key]; p != "" {
+		entry += " pending=" + strings.ToLower(p)
+	}
+	return entry
+}
+
 // entryOf is the digest entry of a file read (or not) from the cache.
 func (in *buildInput) entryOf(f rawFile, read bool) string {
 	if f.err != nil && reasonOf(f.err) == ReasonMissingReport {
 		return "missing"
 	}
-	if in.rawMeta != nil {
-		if sum := in.rawMeta.Integrity.Checksums[f.key]; sum != "" {
-			return "sha256=" + strings.ToLower(sum)
-		}
+	if sum := in.recordedSum(f.key); sum != "" {
+		return sum
 	}
 	if f.err != nil || !read {
 		return "error=" + reasonOf(f.err)
