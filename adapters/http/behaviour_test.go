@@ -271,6 +271,17 @@ func TestCORS(t *testing.T) {
 	}
 }
 
+func TestHead(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	resp, b := ts.do(t, "HEAD", "/api/districts/rankings", nil, nil)
+	if resp.StatusCode != 200 || len(b) != 0 || resp.Header.Get("ETag") == "" || resp.Header.Get("Content-Length") == "0" {
+		t.Errorf("HEAD rankings: %d, %d bytes, headers %v", resp.StatusCode, len(b), resp.Header)
+	}
+	if resp, _ := ts.do(t, "HEAD", "/api/districts/999/statistics", nil, nil); resp.StatusCode != 404 {
+		t.Errorf("HEAD unknown district: %d", resp.StatusCode)
+	}
+}
+
 func TestRequestID(t *testing.T) {
 	ts := newTestServer(t, true, Config{}, Deps{})
 	resp, _ := ts.do(t, "GET", "/health", map[string]string{"X-Request-ID": "abc-123"}, nil)

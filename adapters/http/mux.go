@@ -57,11 +57,19 @@ func newMux(wrap func(routeInfo, http.Handler) http.Handler) *mux {
 	return &mux{hr: hr, shared: map[string]*dispatcher{}, wrap: wrap}
 }
 
-// handle registers one logical route.
+// handle registers one logical route (a GET route answers HEAD too).
 func (m *mux) handle(method, path string, acc access, h http.Handler) {
 	ri := routeInfo{Method: method, Path: path, Access: acc}
 	m.routes = append(m.routes, ri)
 	h = m.wrap(ri, h)
+	m.register(method, path, h)
+	if method == http.MethodGet {
+		m.register(http.MethodHead, path, h)
+	}
+}
+
+// register adds h to httprouter, through a dispatcher below sharedPrefix.
+func (m *mux) register(method, path string, h http.Handler) {
 	if rest, ok := strings.CutPrefix(path, sharedPrefix); ok && rest != "" {
 		segs := strings.Split(rest, "/")
 		key := method + "/" + strconv.Itoa(len(segs))
