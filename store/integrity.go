@@ -189,13 +189,25 @@ func (s *SnapshotStore) Check(ctx context.Context) (*IntegrityReport, error) {
 		return nil, err
 	}
 	for _, id := range legacy {
+		// A legacy file is damaged only when it is not JSON at all; JSON
+		// that does not fit toaststats' types is reported but never
+		// quarantined (it is the predecessor's data, read only).
 		c := SnapshotCheck{ID: id, Legacy: true, Files: 1}
-		if l, err := s.readLegacy(ctx, id); err != nil {
+		b, err := s.objs.Read(ctx, snapshotsPrefix+id+".json")
+		switch {
+		case err != nil:
 			c.Problems = append(c.Problems, err.Error())
 			rep.Corrupted = append(rep.Corrupted, id)
-		} else {
-			c.Status = l.Status
+		case !json.Valid(b):
+			c.Problems = append(c.Problems, "not valid JSON")
+			rep.Corrupted = append(rep.Corrupted, id)
+		default:
 			c.Complete = true
+			if l, err := s.readLegacy(ctx, id); err != nil {
+				c.Problems = append(c.Problems, err.Error())
+			} else {
+				c.Status = l.Status
+			}
 		}
 		rep.Snapshots = append(rep.Snapshots, c)
 	}

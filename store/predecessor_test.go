@@ -234,6 +234,32 @@ func TestLegacyPointer(t *testing.T) {
 	}
 }
 
+func TestRecoverQuarantinesOnlyBrokenLegacyFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := copyFixture(t, "predecessor")
+	snaps := filepath.Join(dir, "snapshots")
+	must(t, os.WriteFile(filepath.Join(snaps, "snapshot_1.json"), []byte(`{"snapshot_id": "snapshot_1", "status": 7}`), 0o644))
+	must(t, os.WriteFile(filepath.Join(snaps, "snapshot_2.json"), []byte(`{"snapshot_id": "snapsh`), 0o644))
+	st, err := Open(dir, Options{})
+	must(t, err)
+	rep, err := st.Snapshots().Check(ctx)
+	must(t, err)
+	if rep.Healthy || !slices.Equal(rep.Corrupted, []string{"snapshot_2"}) {
+		t.Fatalf("check = %+v", rep)
+	}
+	rr, err := st.Snapshots().Recover(ctx)
+	must(t, err)
+	if !rr.Recovered || len(rr.Actions) != 1 || rr.Actions[0].SnapshotID != "snapshot_2" || rr.Actions[0].Action != "quarantine" {
+		t.Fatalf("recover = %+v", rr.Actions)
+	}
+	if _, err := os.Stat(filepath.Join(snaps, "snapshot_1.json")); err != nil {
+		t.Fatal("odd but valid legacy JSON was moved")
+	}
+	if p, _ := st.Snapshots().Pointer(ctx); p.SnapshotID != "2025-12-31" {
+		t.Fatalf("pointer changed: %+v", p)
+	}
+}
+
 func mapsEqual(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
