@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -89,5 +91,32 @@ func TestRawPutGet(t *testing.T) {
 		md.Integrity.FileCount != 2 || md.Integrity.TotalSize != int64(2*len(data)) || !md.CSVFiles.Districts["F"].ClubPerformance ||
 		md.Integrity.Checksums["district-F/club-performance.csv"] != sha256Hex(data) {
 		t.Fatalf("metadata = %+v", md)
+	}
+}
+
+func TestPublishRejectsBadSnapshots(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	ss := st.Snapshots()
+	cases := map[string]func(s *snapshot.Snapshot){
+		"id not a date":     func(s *snapshot.Snapshot) { s.Metadata.SnapshotID = "snapshot_1" },
+		"hostile id":        func(s *snapshot.Snapshot) { s.Metadata.SnapshotID = "../2025-10-01" },
+		"unknown status":    func(s *snapshot.Snapshot) { s.Metadata.Status = "done" },
+		"bad district id":   func(s *snapshot.Snapshot) { s.Districts[0].DistrictID = "../1" },
+		"duplicate":         func(s *snapshot.Snapshot) { s.Districts[1].DistrictID = "1" },
+		"duplicate by case": func(s *snapshot.Snapshot) { s.Districts[0].DistrictID = "f"; s.Districts[1].DistrictID = "F" },
+	}
+	for name, mutate := range cases {
+		s := makeSnapshot("2025-10-01", snapshot.StatusSuccess, 2, 1)
+		mutate(s)
+		if err := ss.Publish(ctx, s); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if err := ss.Publish(ctx, nil); err == nil {
+		t.Error("nil accepted")
+	}
+	if ents, _ := os.ReadDir(filepath.Join(st.Dir(), "snapshots")); len(ents) != 0 {
+		t.Fatalf("rejected publishes left %v", ents)
 	}
 }
