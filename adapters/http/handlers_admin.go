@@ -172,7 +172,7 @@ func (s *Server) handleSnapshotInspect() http.Handler {
 		for _, m := range v.Manifest.Districts {
 			total += m.FileSize
 			dd := districtDigest{DistrictID: m.DistrictID, Name: "District " + m.DistrictID, Status: string(m.Status), Error: m.ErrorMessage}
-			if df, err := v.District(ctx, m.DistrictID); err == nil {
+			if df, err := v.DistrictShared(ctx, m.DistrictID); err == nil {
 				dd.ClubCount = df.Data.Clubs.Total
 				dd.MembershipTotal = df.Data.Membership.Total
 				if df.Data.Ranking != nil {
@@ -246,7 +246,7 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 		er, err := s.cachedResponse(key, func() (*encodedResponse, error) {
 			p := snapshotPayload{Metadata: v.Metadata, Manifest: v.Manifest, Districts: []snapshot.DistrictFile{}}
 			for _, m := range v.Manifest.Districts {
-				df, err := v.District(ctx, m.DistrictID)
+				df, err := v.DistrictShared(ctx, m.DistrictID)
 				if err != nil {
 					if errors.Is(err, store.ErrDistrictNotFound) {
 						continue
@@ -255,7 +255,7 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 				}
 				p.Districts = append(p.Districts, *df)
 			}
-			if rf, err := v.Rankings(ctx); err == nil {
+			if rf, err := v.RankingsShared(ctx); err == nil {
 				p.Rankings = rf
 			} else if !errors.Is(err, store.ErrNoRankings) {
 				return nil, internal("PAYLOAD_RETRIEVAL_FAILED", err)
@@ -532,7 +532,7 @@ func (s *Server) handleConfigGet() http.Handler {
 		var warnings []string
 		haveRankings := false
 		if v, err := s.store.Snapshots().Current(ctx); err == nil {
-			if rf, err := v.Rankings(ctx); err == nil {
+			if rf, err := v.RankingsShared(ctx); err == nil {
 				haveRankings = true
 				for _, row := range rf.Rankings {
 					known[row.DistrictID] = true

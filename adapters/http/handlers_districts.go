@@ -74,7 +74,7 @@ func (s *Server) handleRankings() http.Handler {
 			}
 		},
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			rf, err := rs.view.Rankings(ctx)
+			rf, err := rs.view.RankingsShared(ctx)
 			if err != nil {
 				if errors.Is(err, store.ErrNoRankings) {
 					return nil, errorf(http.StatusInternalServerError, "RANKINGS_DATA_NOT_FOUND", "Rankings data not found in snapshot", "The snapshot does not contain all-districts-rankings data")

@@ -243,7 +243,7 @@ func (s *Server) rankingsSeries(ctx context.Context) ([]rankedSnapshot, error) {
 				}
 				return nil, fmt.Errorf("read snapshot %s: %w", e.SnapshotID, err)
 			}
-			rf, err := view.Rankings(ctx)
+			rf, err := view.RankingsShared(ctx)
 			if err != nil {
 				if errors.Is(err, store.ErrNoRankings) {
 					continue

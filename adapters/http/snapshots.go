@@ -305,7 +305,7 @@ func httprouterParams(r *http.Request) []string {
 
 // districtFile reads one district of the resolved snapshot.
 func districtFile(ctx context.Context, rs *resolved, id string) (*snapshot.DistrictFile, error) {
-	df, err := rs.view.District(ctx, id)
+	df, err := rs.view.DistrictShared(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrDistrictNotFound) {
 			return nil, errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", fmt.Sprintf("District %s is not in snapshot %s", id, rs.view.ID))
