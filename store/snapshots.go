@@ -472,6 +472,7 @@ func (s *SnapshotStore) Current(ctx context.Context) (*View, error) {
 			}
 		}
 	}
+	s.stats.miss()
 	id, err := s.resolveCurrent(ctx)
 	if err != nil {
 		return nil, err
@@ -571,7 +572,9 @@ func (s *SnapshotStore) get(ctx context.Context, id string, useCache bool) (*Vie
 			return v.(*View), nil
 		}
 	}
-	s.stats.miss()
+	if useCache {
+		s.stats.miss()
+	}
 	v, err, _ := s.sf.Do(key, func() (any, error) {
 		view, err := s.loadView(ctx, id)
 		if err != nil {
