@@ -16,6 +16,30 @@
 // "Authorization: Bearer <token>" when a token is set; without a token they
 // answer only when the server listens on a loopback address.
 //
+// API conventions (the whole surface is in routes.go, described by
+// GET /api/openapi.json):
+//   - Data responses are {"data": …, "_snapshot_metadata": …}; "data" holds
+//     the predecessor's body object (for example {"clubs": [...]}) or the
+//     district statistics. The rankings response keeps the seed's shape:
+//     {"rankings", "date", "_snapshot_metadata" with data_source, from_cache,
+//     ranking_version}. Errors are {"error": {"code", "message", "details"}}.
+//   - ?date=YYYY-MM-DD reads any stored successful snapshot; rankings fall
+//     back to the newest earlier one unless ?fallback=false. Before the first
+//     snapshot data routes answer 503 NO_SNAPSHOT_AVAILABLE.
+//   - Answers carry an ETag (304 on If-None-Match) and are gzip-compressed
+//     when accepted. Cache-Control: max-age=60 for the current snapshot;
+//     one year, immutable, for a snapshot chosen by date more than 45 days
+//     old (younger dates can still be republished by closing-period
+//     collections: max-age=3600); answers over the series of snapshots
+//     (analytics, histories) are never immutable.
+//   - DELETE /api/districts/cache deletes raw-cache dates only with an
+//     explicit choice: ?date=YYYY-MM-DD, or ?all=true&confirm=delete-all-raw-cache.
+//   - POST /api/admin/refresh starts a background build (202 with a job id;
+//     GET /api/admin/refresh/:jobId for its status; 409 while one runs).
+//     Builds also run at start when the raw cache holds data no snapshot
+//     covers, and every --rebuild-interval. Reads never wait for builds.
+//   - "rankings" and "cache" are reserved words under /api/districts/.
+//
 // Exit status: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
 package main
 
