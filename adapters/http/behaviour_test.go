@@ -303,9 +303,13 @@ func TestMetrics(t *testing.T) {
 	ts := newTestServer(t, true, Config{}, Deps{})
 	ts.do(t, "GET", "/api/districts/rankings", nil, nil)
 	ts.do(t, "GET", "/api/districts/rankings", nil, nil)
+	ts.do(t, "BREW", "/api/districts", nil, nil)
 	resp, b := ts.do(t, "GET", "/metrics", nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatal(resp.StatusCode)
+	}
+	if strings.Contains(string(b), "BREW") || !strings.Contains(string(b), `method="OTHER"`) {
+		t.Errorf("unknown methods are not folded into OTHER")
 	}
 	for _, want := range []string{
 		`toaststats_http_requests_total{code="200",method="GET",route="GET /api/districts/rankings"} 2`,

@@ -390,7 +390,7 @@ func (s *Server) handleDailyReport() http.Handler {
 			if ae != nil {
 				return ae
 			}
-			if d > time.Now().UTC().Format(time.DateOnly) {
+			if d > s.now().UTC().Format(time.DateOnly) {
 				return errorf(http.StatusBadRequest, "FUTURE_DATE_NOT_ALLOWED", "Date cannot be in the future", "Received: "+d)
 			}
 			return nil
