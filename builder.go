@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -359,29 +358,8 @@ func (b *Builder) readRaw(ctx context.Context, md *store.RawMetadata, date, dist
 	if districtID != "" {
 		key = "district-" + districtID + "/" + key
 	}
-	if md == nil {
-		data, err := b.store.Raw().Get(ctx, date, districtID, r)
-		return rawFile{key: key, data: data, err: err}
-	}
-	objKey := "raw-csv/" + date + "/" + key
-	data, err := b.store.Objects().Read(ctx, objKey)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			err = fmt.Errorf("%w: %s", store.ErrNotCached, objKey)
-		} else {
-			err = fmt.Errorf("read %s: %w", objKey, err)
-		}
-		return rawFile{key: key, err: err}
-	}
-	if want := md.Integrity.Checksums[key]; want != "" {
-		sum := sha256.Sum256(data)
-		got := hex.EncodeToString(sum[:])
-		// A report being replaced verifies against either checksum.
-		if !strings.EqualFold(got, want) && !strings.EqualFold(got, md.Integrity.Pending[key]) {
-			return rawFile{key: key, err: &store.ChecksumError{Key: objKey, Want: want, Got: got}}
-		}
-	}
-	return rawFile{key: key, data: data}
+	data, err := b.store.Raw().GetWith(ctx, md, date, districtID, r)
+	return rawFile{key: key, data: data, err: err}
 }
 
 // isIOError reports whether err is a real I/O failure rather than a problem
@@ -557,28 +535,24 @@ func (in *buildInput) entryOf(f rawFile, read bool) string {
 }
 
 // existingSnapshot returns the metadata of the snapshot with id, or nil.
-// It reads snapshots/<id>/metadata.json afresh rather than through the
+// It reads the snapshot afresh (GetFresh) rather than through the
 // store's read cache: another process (the CLI beside the server) may have
 // published a newer collection since, and an older collection must never
 // replace it.
 func (b *Builder) existingSnapshot(ctx context.Context, id string) (*snapshot.Metadata, error) {
-	data, err := b.store.Objects().Read(ctx, "snapshots/"+id+"/metadata.json")
+	v, err := b.store.Snapshots().GetFresh(ctx, id)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, store.ErrSnapshotNotFound) {
 			return nil, nil
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		// An unreadable snapshot is rebuilt (Publish replaces it whole).
 		b.log.Warn("existing snapshot unreadable; it will be replaced", "snapshot", id, "err", err)
 		return nil, nil
 	}
-	var md snapshot.Metadata
-	if err := json.Unmarshal(data, &md); err != nil {
-		// An unreadable snapshot is rebuilt (Publish replaces it whole).
-		b.log.Warn("existing snapshot metadata unreadable; it will be replaced", "snapshot", id, "err", err)
-		return nil, nil
-	}
+	md := v.Metadata
 	return &md, nil
 }
 

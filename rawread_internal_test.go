@@ -14,7 +14,7 @@ import (
 	"github.com/toaststats/toaststats/store"
 )
 
-// TestReadRawAgreesWithGet: the Builder's fast raw read (one metadata read
+// TestReadRawAgreesWithGet: the Builder's raw read (RawCache.GetWith, one metadata read
 // per build) gives exactly what RawCache.Get gives, file by file: the same
 // bytes, or the same kind of error (missing, checksum mismatch), including
 // a report caught mid-replacement (pending checksum).

@@ -365,6 +365,34 @@ func (c *RawCache) Get(ctx context.Context, date, districtID string, r Report) (
 		}
 		return nil, fmt.Errorf("store: get %s: %w", key, err)
 	}
+	return verifyRaw(key, sumKey, b, md)
+}
+
+// GetWith is Get for a caller that reads many reports of one date: it
+// verifies against md, the date's metadata the caller read once with
+// Metadata, instead of reading metadata.json for every file. A nil md
+// means no checksums are recorded (as for predecessor files).
+func (c *RawCache) GetWith(ctx context.Context, md *RawMetadata, date, districtID string, r Report) ([]byte, error) {
+	key, sumKey, _, err := rawKey(date, districtID, r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.objs.Read(ctx, key)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s", ErrNotCached, key)
+		}
+		return nil, fmt.Errorf("store: get %s: %w", key, err)
+	}
+	if md == nil {
+		return b, nil
+	}
+	return verifyRaw(key, sumKey, b, md)
+}
+
+// verifyRaw checks b against the checksum md records for sumKey; a report
+// being replaced verifies against either its old or its pending checksum.
+func verifyRaw(key, sumKey string, b []byte, md *RawMetadata) ([]byte, error) {
 	if want := md.Integrity.Checksums[sumKey]; want != "" {
 		got := sha256Hex(b)
 		if !strings.EqualFold(got, want) && !strings.EqualFold(got, md.Integrity.Pending[sumKey]) {

@@ -555,6 +555,15 @@ func (s *SnapshotStore) Get(ctx context.Context, id string) (*View, error) {
 	return s.get(ctx, id, true)
 }
 
+// GetFresh is Get without the read cache: it reads the snapshot from disk,
+// so it sees a snapshot another process published a moment ago. Writers
+// use it to decide whether to replace what is there.
+func (s *SnapshotStore) GetFresh(ctx context.Context, id string) (*View, error) {
+	start := s.stats.begin()
+	defer s.stats.end(start)
+	return s.get(ctx, id, false)
+}
+
 // Exists reports whether snapshot id exists (its metadata is readable).
 func (s *SnapshotStore) Exists(ctx context.Context, id string) bool {
 	_, err := s.get(ctx, id, true)
