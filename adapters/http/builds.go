@@ -32,6 +32,14 @@ type buildJob struct {
 	DurationMs int64      `json:"durationMs"`
 	Result     any        `json:"result,omitempty"`
 	Error      string     `json:"error,omitempty"`
+	// Dates are the collection dates a multi-date job builds, in order;
+	// Completed counts those done.
+	Dates     []string `json:"dates,omitempty"`
+	Completed int      `json:"completed"`
+	// TargetMonth is the data month a reconciliation job rebuilds.
+	TargetMonth string `json:"targetMonth,omitempty"`
+
+	cancel context.CancelFunc
 }
 
 // errBuildInProgress is returned when a build is asked for while another
@@ -74,6 +82,16 @@ func (b *buildRunner) running() bool { return b.active.Load() }
 // start launches a build of date ("" = every pending date) unless one is
 // running.
 func (b *buildRunner) start(trigger, date string) (buildJob, error) {
+	return b.startJob(&buildJob{Date: date, Trigger: trigger})
+}
+
+// startDates launches one job that builds each of dates in order.
+func (b *buildRunner) startDates(trigger, targetMonth string, dates []string) (buildJob, error) {
+	return b.startJob(&buildJob{Trigger: trigger, Dates: dates, TargetMonth: targetMonth})
+}
+
+// startJob launches job unless a build is running.
+func (b *buildRunner) startJob(job *buildJob) (buildJob, error) {
 	if b.build == nil {
 		return buildJob{}, errNoBuilder
 	}
@@ -87,7 +105,9 @@ func (b *buildRunner) start(trigger, date string) (buildJob, error) {
 	}
 	idb := make([]byte, 8)
 	_, _ = rand.Read(idb)
-	job := &buildJob{ID: "job-" + hex.EncodeToString(idb), Date: date, Trigger: trigger, Status: jobRunning, StartedAt: b.s.now().UTC()}
+	job.ID = "job-" + hex.EncodeToString(idb)
+	job.Status = jobRunning
+	job.StartedAt = b.s.now().UTC()
 	b.current = job
 	b.jobs[job.ID] = job
 	b.order = append(b.order, job.ID)
@@ -97,17 +117,71 @@ func (b *buildRunner) start(trigger, date string) (buildJob, error) {
 	}
 	b.active.Store(true)
 	b.s.metrics.buildRunning.Set(1)
+	ctx, cancel := context.WithCancel(b.ctx)
+	job.cancel = cancel
 	b.wg.Add(1)
-	go b.run(job)
+	go b.run(ctx, job)
 	return *job, nil
 }
 
-func (b *buildRunner) run(job *buildJob) {
+// cancelJob cancels a running job; false when it is not running.
+func (b *buildRunner) cancelJob(id string) (buildJob, bool, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	j, ok := b.jobs[id]
+	if !ok {
+		return buildJob{}, false, false
+	}
+	if j.Status != jobRunning || j.cancel == nil {
+		return *j, true, false
+	}
+	j.cancel()
+	return *j, true, true
+}
+
+// jobsOf lists the remembered jobs started by trigger, newest first.
+func (b *buildRunner) jobsOf(trigger string) []buildJob {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := []buildJob{}
+	for i := len(b.order) - 1; i >= 0; i-- {
+		if j := b.jobs[b.order[i]]; j != nil && (trigger == "" || j.Trigger == trigger) {
+			out = append(out, *j)
+		}
+	}
+	return out
+}
+
+func (b *buildRunner) run(ctx context.Context, job *buildJob) {
 	defer b.wg.Done()
+	defer job.cancel()
 	start := time.Now()
 	log := b.s.log.With("job_id", job.ID, "trigger", job.Trigger, "date", job.Date)
 	log.Info("build started")
-	res, err := b.build(b.ctx, job.Date)
+	var (
+		res any
+		err error
+	)
+	if job.Dates == nil {
+		res, err = b.build(ctx, job.Date)
+	} else {
+		results := make([]any, 0, len(job.Dates))
+		for _, d := range job.Dates {
+			if err = ctx.Err(); err != nil {
+				break
+			}
+			var r any
+			if r, err = b.build(ctx, d); err != nil {
+				err = fmt.Errorf("build %s: %w", d, err)
+				break
+			}
+			results = append(results, r)
+			b.mu.Lock()
+			job.Completed++
+			b.mu.Unlock()
+		}
+		res = results
+	}
 	d := time.Since(start)
 
 	b.mu.Lock()
@@ -137,6 +211,7 @@ func (b *buildRunner) run(job *buildJob) {
 	b.s.resps.Flush()
 	b.s.respBytes.Store(0)
 	b.s.lists.invalidate()
+	b.s.series.clear()
 	if err != nil {
 		log.Error("build finished", "status", job.Status, "duration", d, "error", err)
 	} else {

@@ -71,7 +71,8 @@ var volatileKeys = map[string]bool{
 	"p50_ms": true, "p95_ms": true, "p99_ms": true, "max_ms": true, "count": false,
 	"averageReadTime": true, "maxReadTime": true, "totalReads": true, "cacheHits": true, "cacheMisses": true, "concurrentReads": true,
 	"maxConcurrentReads": true, "cache_hit_rate_percent": true, "cache_efficiency": true, "p99RatioDuringBuildIdle": true, "cachedBytes": true,
-	"checkedAt": true, "duration": true, "durationMillis": true,
+	"checkedAt": true, "duration": true, "durationMillis": true, "averageDurationMs": true,
+	"responseEntriesDropped": true, "responseBytesDropped": true,
 }
 
 var volatileSuffix = regexp.MustCompile(`(_duration_ms|_at)$`)
@@ -172,12 +173,19 @@ func TestContract(t *testing.T) {
 	logs := &syncBuffer{}
 	built := make(chan struct{}, 10)
 	build := func(ctx context.Context, date string) (any, error) {
+		if date == "2025-07-16" { // the reconciliation job below: runs until cancelled
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
 		built <- struct{}{}
 		return map[string]any{"built": []string{}, "date": date}, nil
 	}
 	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{Build: build, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	// One raw cache date, for the cache-management routes.
 	if err := ts.store.Raw().Put(context.Background(), "2025-08-31", "", store.ReportSummary, []byte("REGION,DISTRICT\n05,42\n"), store.PutInfo{DataMonth: "2025-08", ProgramYear: "2025-2026", Source: "test"}); err != nil {
+		t.Fatalf("put raw: %v", err)
+	}
+	if err := ts.store.Raw().Put(context.Background(), "2025-07-16", "", store.ReportSummary, []byte("REGION,DISTRICT\n05,42\n"), store.PutInfo{DataMonth: "2025-07", ProgramYear: "2025-2026", Source: "test"}); err != nil {
 		t.Fatalf("put raw: %v", err)
 	}
 
@@ -294,6 +302,15 @@ func TestContract(t *testing.T) {
 		{method: "GET", path: "/api/admin/refresh/nope", status: 400, code: "INVALID_JOB_ID"},
 		{method: "POST", path: "/api/admin/refresh", body: `{"date":"2025-13-01"}`, status: 400, code: "INVALID_DATE_FORMAT"},
 
+		{name: "reconciliation-jobs-empty", method: "GET", path: "/api/reconciliation/jobs", status: 200},
+		{method: "POST", path: "/api/reconciliation/jobs", body: `{"targetMonth":"2025-13"}`, status: 400, code: "INVALID_TARGET_MONTH"},
+		{method: "POST", path: "/api/reconciliation/jobs", body: `{"targetMonth":"../.."}`, status: 400, code: "INVALID_TARGET_MONTH"},
+		{method: "POST", path: "/api/reconciliation/jobs", body: `{"targetMonth":"2024-01"}`, status: 404, code: "NO_COLLECTIONS_FOR_MONTH"},
+		{method: "GET", path: "/api/reconciliation/jobs/job-0000000000000000", status: 404, code: "JOB_NOT_FOUND"},
+		{method: "DELETE", path: "/api/reconciliation/jobs/job-0000000000000000", status: 404, code: "JOB_NOT_FOUND"},
+		{method: "GET", path: "/api/reconciliation/jobs/x/progress", status: 400, code: "INVALID_JOB_ID"},
+		{name: "reconciliation-optimization", method: "POST", path: "/api/reconciliation/performance/optimization", status: 200},
+
 		{name: "error-route-not-found", method: "GET", path: "/api/nothing-here", status: 404, code: "ROUTE_NOT_FOUND"},
 		{method: "GET", path: "/api/districts/42/nothing", status: 404, code: "ROUTE_NOT_FOUND"},
 		{method: "PUT", path: "/api/districts", status: 405, code: "METHOD_NOT_ALLOWED"},
@@ -370,6 +387,49 @@ func TestContract(t *testing.T) {
 	resp, b = ts.do(t, "GET", "/api/admin/refresh/"+acc.Data.ID, map[string]string{"Authorization": "Bearer " + testToken}, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"status":"succeeded"`) {
 		t.Fatalf("refresh status: %d %s", resp.StatusCode, b)
+	}
+	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+
+	// A reconciliation job: start, read, follow, cancel.
+	authH := map[string]string{"Authorization": "Bearer " + testToken, "Content-Type": "application/json"}
+	resp, b = ts.do(t, "POST", "/api/reconciliation/jobs", authH, strings.NewReader(`{"targetMonth":"2025-07"}`))
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("reconciliation: %d %s", resp.StatusCode, b)
+	}
+	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	var rj struct {
+		Data buildJob `json:"data"`
+	}
+	if err := json.Unmarshal(b, &rj); err != nil || rj.Data.TargetMonth != "2025-07" || strings.Join(rj.Data.Dates, ",") != "2025-07-16" {
+		t.Fatalf("reconciliation job: %s", b)
+	}
+	for _, p := range []string{"/api/reconciliation/jobs", "/api/reconciliation/jobs/" + rj.Data.ID, "/api/reconciliation/jobs/" + rj.Data.ID + "/progress"} {
+		resp, b = ts.do(t, "GET", p, authH, nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), rj.Data.ID) || !strings.Contains(string(b), `"status":"running"`) {
+			t.Fatalf("GET %s: %d %s", p, resp.StatusCode, b)
+		}
+		served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	}
+	if !strings.Contains(string(b), `"current":"2025-07-16"`) || !strings.Contains(string(b), `"total":1`) {
+		t.Errorf("progress: %s", b)
+	}
+	resp, b = ts.do(t, "DELETE", "/api/reconciliation/jobs/"+rj.Data.ID, authH, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("cancel: %d %s", resp.StatusCode, b)
+	}
+	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	ts.srv.builds.wg.Wait()
+	resp, b = ts.do(t, "GET", "/api/reconciliation/jobs/"+rj.Data.ID, authH, nil)
+	if !strings.Contains(string(b), `"status":"cancelled"`) {
+		t.Errorf("job after cancel: %s", b)
+	}
+	resp, b = ts.do(t, "DELETE", "/api/reconciliation/jobs/"+rj.Data.ID, authH, nil)
+	if resp.StatusCode != 409 || !strings.Contains(string(b), "CANNOT_CANCEL_JOB") {
+		t.Errorf("second cancel: %d %s", resp.StatusCode, b)
+	}
+	resp, b = ts.do(t, "GET", "/api/reconciliation/performance/metrics", authH, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"byStatus":{"cancelled":1,"succeeded":1}`) {
+		t.Errorf("build metrics: %d %s", resp.StatusCode, b)
 	}
 	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
 

@@ -94,6 +94,15 @@ var apiDocs = []opDoc{
 	{method: "DELETE", path: "/api/admin/districts/config/{districtId}", tag: "admin", admin: true, summary: "Remove a district from the configuration", codes: adminCodes},
 	{method: "POST", path: "/api/admin/refresh", tag: "admin", admin: true, summary: "Build snapshots from the raw cache in the background; 202 with a job id", body: `{"date":"YYYY-MM-DD"} (optional; default every pending date)`, codes: []int{202, 400, 401, 403, 409, 413, 503}},
 	{method: "GET", path: "/api/admin/refresh/{jobId}", tag: "admin", admin: true, summary: "Status of a build job", codes: adminCodes},
+
+	{method: "GET", path: "/api/reconciliation/jobs", tag: "reconciliation", admin: true, summary: "Reconciliation jobs, newest first"},
+	{method: "POST", path: "/api/reconciliation/jobs", tag: "reconciliation", admin: true, summary: "Rebuild every raw-cache collection of one data month (month-end reconciliation); 202 with a job id",
+		body: `{"targetMonth":"YYYY-MM"}`, codes: []int{202, 400, 401, 403, 404, 409, 413, 415, 503}},
+	{method: "GET", path: "/api/reconciliation/jobs/{jobId}", tag: "reconciliation", admin: true, summary: "A reconciliation job", codes: adminCodes},
+	{method: "DELETE", path: "/api/reconciliation/jobs/{jobId}", tag: "reconciliation", admin: true, summary: "Cancel a running reconciliation job", codes: append([]int{409}, adminCodes...)},
+	{method: "GET", path: "/api/reconciliation/jobs/{jobId}/progress", tag: "reconciliation", admin: true, summary: "Progress of a reconciliation job", codes: adminCodes},
+	{method: "GET", path: "/api/reconciliation/performance/metrics", tag: "reconciliation", admin: true, summary: "Builds run by this server: counts, durations, pending dates"},
+	{method: "POST", path: "/api/reconciliation/performance/optimization", tag: "reconciliation", admin: true, summary: "Drop the in-memory caches (answers, series, listing, store read cache)"},
 }
 
 var pathParamRE = regexp.MustCompile(`\{([A-Za-z]+)\}`)

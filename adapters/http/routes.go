@@ -66,6 +66,16 @@ func addRoutes(m *mux, s *Server) {
 	m.handle("POST", "/api/admin/refresh", admin, s.handleRefresh())
 	m.handle("GET", "/api/admin/refresh/:jobId", admin, s.handleRefreshStatus())
 
+	// Month-end reconciliation (seed "Reconciliation Endpoints"): rebuilds
+	// of one data month's collections, run as background build jobs.
+	m.handle("GET", "/api/reconciliation/jobs", admin, s.handleReconciliationList())
+	m.handle("POST", "/api/reconciliation/jobs", admin, s.handleReconciliationCreate())
+	m.handle("GET", "/api/reconciliation/jobs/:jobId", admin, s.handleReconciliationGet())
+	m.handle("DELETE", "/api/reconciliation/jobs/:jobId", admin, s.handleReconciliationCancel())
+	m.handle("GET", "/api/reconciliation/jobs/:jobId/progress", admin, s.handleReconciliationProgress())
+	m.handle("GET", "/api/reconciliation/performance/metrics", admin, s.handleBuildMetrics())
+	m.handle("POST", "/api/reconciliation/performance/optimization", admin, s.handleOptimization())
+
 	m.hr.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respondError(w, r, errNotFoundRoute(r))
 	})

@@ -41,6 +41,13 @@ type seriesEntry struct {
 
 func newSeriesCache() *seriesCache { return &seriesCache{} }
 
+// clear drops every cached series.
+func (c *seriesCache) clear() {
+	c.mu.Lock()
+	c.entries, c.ranks, c.rankFP = nil, nil, ""
+	c.mu.Unlock()
+}
+
 func (c *seriesCache) get(key string) ([]analytics.Point, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
