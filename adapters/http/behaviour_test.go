@@ -18,7 +18,7 @@ import (
 
 // samplePath turns a route pattern into a concrete path.
 func samplePath(pattern string) string {
-	r := strings.NewReplacer(":districtId", "42", ":clubId", "10101", ":date", "2025-07-16", ":snapshotId", "2025-07-15", ":jobId", "job-0000000000000000")
+	r := strings.NewReplacer(":districtId", "42", ":clubId", "10101", ":date", "2025-07-16", ":snapshotId", "2025-07-15", ":jobId", "job-0000000000000000", ":month", "2025-07")
 	return r.Replace(pattern)
 }
 

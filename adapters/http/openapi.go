@@ -102,6 +102,17 @@ var apiDocs = []opDoc{
 	{method: "DELETE", path: "/api/reconciliation/jobs/{jobId}", tag: "reconciliation", admin: true, summary: "Cancel a running reconciliation job", codes: append([]int{409}, adminCodes...)},
 	{method: "GET", path: "/api/reconciliation/jobs/{jobId}/progress", tag: "reconciliation", admin: true, summary: "Progress of a reconciliation job", codes: adminCodes},
 	{method: "GET", path: "/api/reconciliation/performance/metrics", tag: "reconciliation", admin: true, summary: "Builds run by this server: counts, durations, pending dates"},
+	{method: "GET", path: "/api/assessment/monthly/{districtId}", tag: "assessment", admin: true, summary: "Monthly assessments of a district", codes: adminCodes},
+	{method: "POST", path: "/api/assessment/monthly/{districtId}", tag: "assessment", admin: true, summary: "Assess a month: actuals from the month's newest snapshot against the leader goals",
+		body: `{"month":"YYYY-MM","notes":"…"}`, codes: []int{201, 400, 401, 403, 404, 409, 413, 415}},
+	{method: "GET", path: "/api/assessment/monthly/{districtId}/{month}", tag: "assessment", admin: true, summary: "One monthly assessment", codes: adminCodes},
+	{method: "PUT", path: "/api/assessment/monthly/{districtId}/{month}", tag: "assessment", admin: true, summary: "Update the notes and recompute the actuals", body: `{"notes":"…"} (optional)`, codes: append([]int{413, 415}, adminCodes...)},
+	{method: "DELETE", path: "/api/assessment/monthly/{districtId}/{month}", tag: "assessment", admin: true, summary: "Delete a monthly assessment", codes: adminCodes},
+	{method: "GET", path: "/api/assessment/district-leader-goals/{districtId}", tag: "assessment", admin: true, summary: "The district leaders' targets for a program year",
+		query: []queryDoc{{name: "programYear", typ: "string", desc: "YYYY-YYYY (default: that of the current snapshot)"}}, codes: adminCodes},
+	{method: "POST", path: "/api/assessment/district-leader-goals/{districtId}", tag: "assessment", admin: true, summary: "Set the targets for a program year",
+		body: `{"programYear":"2025-2026","membershipPaymentsTarget":0,"paidClubsTarget":0,"distinguishedClubsTarget":0,"notes":"…"}`, codes: []int{400, 401, 403, 413, 415}},
+	{method: "GET", path: "/api/assessment/reports/{districtId}/{month}", tag: "assessment", admin: true, summary: "Assessment report: assessment, Distinguished District standing, division and area standing", codes: adminCodes},
 	{method: "POST", path: "/api/reconciliation/performance/optimization", tag: "reconciliation", admin: true, summary: "Drop the in-memory caches (answers, series, listing, store read cache)"},
 }
 
@@ -113,6 +124,7 @@ var paramDocs = map[string]string{
 	"clubId":     "Club number: 1 to 12 letters or digits",
 	"snapshotId": "Snapshot id: its logical date YYYY-MM-DD",
 	"jobId":      "Build job id, as returned by POST /api/admin/refresh",
+	"month":      "A month YYYY-MM",
 }
 
 // openAPIDocument builds the OpenAPI 3 document from apiDocs.
@@ -140,13 +152,13 @@ func openAPIDocument(version string) map[string]any {
 		}
 		okCode := "200"
 		for _, c := range op.codes {
-			if c == 202 {
-				okCode = "202"
+			if c == 202 || c == 201 {
+				okCode = strconv.Itoa(c)
 			}
 		}
 		responses := map[string]any{okCode: map[string]any{"description": "Success", "content": map[string]any{ct: map[string]any{}}}}
 		for _, c := range op.codes {
-			if c == 202 {
+			if c == 202 || c == 201 {
 				continue
 			}
 			if c == 304 {

@@ -90,7 +90,7 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 	// Every documented operation reaches a handler through the router.
 	for key := range documented {
 		method, path, _ := strings.Cut(key, " ")
-		concrete := strings.NewReplacer("{districtId}", "42", "{clubId}", "10101", "{date}", "2025-07-16", "{snapshotId}", "2025-07-15", "{jobId}", "job-0000000000000000").Replace(path)
+		concrete := strings.NewReplacer("{districtId}", "42", "{clubId}", "10101", "{date}", "2025-07-16", "{snapshotId}", "2025-07-15", "{jobId}", "job-0000000000000000", "{month}", "2025-07").Replace(path)
 		resp, body := ts.do(t, method, concrete, map[string]string{"Authorization": "Bearer " + testToken}, nil)
 		if resp.StatusCode == http.StatusMethodNotAllowed || strings.Contains(string(body), "ROUTE_NOT_FOUND") {
 			t.Errorf("documented %s does not reach a handler: %d %s", key, resp.StatusCode, clip(body))

@@ -76,6 +76,17 @@ func addRoutes(m *mux, s *Server) {
 	m.handle("GET", "/api/reconciliation/performance/metrics", admin, s.handleBuildMetrics())
 	m.handle("POST", "/api/reconciliation/performance/optimization", admin, s.handleOptimization())
 
+	// District leaders' goals and monthly assessments (seed "Assessment
+	// Endpoints"), stored under assessments/ in the data directory.
+	m.handle("GET", "/api/assessment/monthly/:districtId", admin, s.handleAssessmentList())
+	m.handle("POST", "/api/assessment/monthly/:districtId", admin, s.handleAssessmentCreate())
+	m.handle("GET", "/api/assessment/monthly/:districtId/:month", admin, s.handleAssessmentGet())
+	m.handle("PUT", "/api/assessment/monthly/:districtId/:month", admin, s.handleAssessmentUpdate())
+	m.handle("DELETE", "/api/assessment/monthly/:districtId/:month", admin, s.handleAssessmentDelete())
+	m.handle("GET", "/api/assessment/district-leader-goals/:districtId", admin, s.handleGoalsGet())
+	m.handle("POST", "/api/assessment/district-leader-goals/:districtId", admin, s.handleGoalsSet())
+	m.handle("GET", "/api/assessment/reports/:districtId/:month", admin, s.handleAssessmentReport())
+
 	m.hr.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respondError(w, r, errNotFoundRoute(r))
 	})
