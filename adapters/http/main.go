@@ -38,6 +38,9 @@
 //     GET /api/admin/refresh/:jobId for its status; 409 while one runs).
 //     Builds also run at start when the raw cache holds data no snapshot
 //     covers, and every --rebuild-interval. Reads never wait for builds.
+//   - /api/reconciliation/* runs month-end rebuilds of one data month's
+//     collections as build jobs; /api/assessment/* keeps district leaders'
+//     goals and monthly assessments under assessments/ in the data directory.
 //   - "rankings" and "cache" are reserved words under /api/districts/.
 //
 // Exit status: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
