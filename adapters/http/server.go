@@ -92,7 +92,9 @@ func NewServer(cfg Config, deps Deps) *Server {
 		s.now = time.Now
 	}
 	s.started = time.Now()
-	s.resps = gocache.New(10*time.Minute, 5*time.Minute)
+	// No janitor goroutine: expired answers are dropped by the byte budget
+	// and on every build (see cachedResponse and buildRunner.run).
+	s.resps = gocache.New(10*time.Minute, 0)
 	s.series = newSeriesCache()
 	s.reads = newReadLatencies(2048)
 	s.metrics = newMetrics(s)
