@@ -126,6 +126,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.IntVar(&o.memoryLimitMB, "memory-limit-mb", 120, "soft memory limit for the Go runtime in MiB (0 = none; GOMEMLIMIT wins when set)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, flag.ErrHelp
+		}
 		return nil, &usageError{err.Error()}
 	}
 	if fs.NArg() > 0 {
@@ -180,6 +183,9 @@ func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
 // prints "listening on http://ADDR" on stdout once the listener is up.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h printed the usage
+	}
 	if err != nil {
 		return err
 	}
