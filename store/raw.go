@@ -194,6 +194,17 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 		}
 	}
 	sum := sha256Hex(data)
+	if p, ok := md.Integrity.Pending[sumKey]; ok {
+		// An earlier Put of this report was interrupted between writing the
+		// file and recording its checksum: the file on disk is the old or the
+		// pending version. Settle which, before the pending slot is reused,
+		// or a crash during this Put would leave the pending version on disk
+		// with neither checksum naming it.
+		if cur, err := c.objs.Read(ctx, key); err == nil && strings.EqualFold(sha256Hex(cur), p) {
+			md.Integrity.Checksums[sumKey] = p
+		}
+		delete(md.Integrity.Pending, sumKey)
+	}
 	if old, ok := md.Integrity.Checksums[sumKey]; ok && old != sum {
 		// Replacing a verified file: record the new checksum as pending
 		// first, so either version verifies whatever happens next.
