@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -717,6 +718,79 @@ func (s *Server) handleConfigRemove() http.Handler {
 			"changes":  map[string]any{"action": "remove", "district": id, "total_districts": len(now)},
 			"metadata": s.opMeta(r, start, "updated_at", "operation_duration_ms"),
 		})
+	})
+}
+
+// handleConfigHistory serves the district configuration's audit log
+// (config/district-changes.log), newest first, with an optional summary.
+func (s *Server) handleConfigHistory() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		limit, ae := queryInt(r, "limit", 50, 1, 1000, "INVALID_LIMIT")
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		q := r.URL.Query()
+		from, to := q.Get("start_date"), q.Get("end_date")
+		for _, d := range []string{from, to} {
+			if d != "" {
+				if err := store.ValidDate(d); err != nil {
+					respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "start_date and end_date must be calendar dates YYYY-MM-DD", "Received: "+truncate(d, 40)))
+					return
+				}
+			}
+		}
+		if from != "" && to != "" && from > to {
+			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "start_date must be before or equal to end_date", nil))
+			return
+		}
+		all, err := s.store.Config().History(r.Context(), 0)
+		if err != nil {
+			respondError(w, r, internal("DISTRICT_CONFIG_HISTORY_FAILED", err))
+			return
+		}
+		history := []store.ConfigChange{}
+		for _, c := range all {
+			day := c.Timestamp.UTC().Format("2006-01-02")
+			if (from != "" && day < from) || (to != "" && day > to) {
+				continue
+			}
+			history = append(history, c)
+		}
+		var summary any
+		if q.Get("include_summary") == "true" {
+			added, removed, replaced := 0, 0, 0
+			users := map[string]bool{}
+			for _, c := range history {
+				switch c.Action {
+				case "add":
+					added += len(c.NewDistricts) - len(c.PreviousDistricts)
+				case "remove":
+					removed++
+				case "replace":
+					replaced++
+				}
+				users[c.AdminUser] = true
+			}
+			names := make([]string, 0, len(users))
+			for u := range users {
+				names = append(names, u)
+			}
+			sort.Strings(names)
+			var span any
+			if n := len(history); n > 0 {
+				span = map[string]any{"start": history[n-1].Timestamp, "end": history[0].Timestamp}
+			}
+			summary = map[string]any{"totalChanges": len(history), "addedDistricts": added, "removedDistricts": removed,
+				"replaceOperations": replaced, "adminUsers": names, "timeRange": span}
+		}
+		if len(history) > limit {
+			history = history[:limit]
+		}
+		meta := s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
+		meta["filters"] = map[string]any{"limit": limit, "start_date": from, "end_date": to}
+		respond(w, r, http.StatusOK, map[string]any{"history": history, "summary": summary, "metadata": meta})
 	})
 }
 

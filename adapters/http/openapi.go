@@ -91,6 +91,8 @@ var apiDocs = []opDoc{
 	{method: "GET", path: "/api/admin/process-separation/independence", tag: "admin", admin: true, summary: "Read latency during builds compared with idle"},
 	{method: "GET", path: "/api/admin/districts/config", tag: "admin", admin: true, summary: "District configuration with validation and last collections"},
 	{method: "POST", path: "/api/admin/districts/config", tag: "admin", admin: true, summary: "Add districts to (or replace) the configuration", body: `{"districtIds":["42","F"],"replace":false}`, codes: []int{400, 401, 403, 413, 415}},
+	{method: "GET", path: "/api/admin/districts/config/history", tag: "admin", admin: true, summary: "The district configuration's change log, newest first",
+		query: []queryDoc{{name: "limit", typ: "integer", desc: "1..1000 (default 50)"}, {name: "start_date", typ: "string", desc: "YYYY-MM-DD"}, {name: "end_date", typ: "string", desc: "YYYY-MM-DD"}, {name: "include_summary", typ: "boolean"}}, codes: adminCodes},
 	{method: "DELETE", path: "/api/admin/districts/config/{districtId}", tag: "admin", admin: true, summary: "Remove a district from the configuration", codes: adminCodes},
 	{method: "POST", path: "/api/admin/refresh", tag: "admin", admin: true, summary: "Build snapshots from the raw cache in the background; 202 with a job id", body: `{"date":"YYYY-MM-DD"} (optional; default every pending date)`, codes: []int{202, 400, 401, 403, 409, 413, 503}},
 	{method: "GET", path: "/api/admin/refresh/{jobId}", tag: "admin", admin: true, summary: "Status of a build job", codes: adminCodes},

@@ -62,6 +62,7 @@ func addRoutes(m *mux, s *Server) {
 	m.handle("GET", "/api/admin/process-separation/independence", admin, s.handleProcessSeparation("independence"))
 	m.handle("GET", "/api/admin/districts/config", admin, s.handleConfigGet())
 	m.handle("POST", "/api/admin/districts/config", admin, s.handleConfigUpdate())
+	m.handle("GET", "/api/admin/districts/config/history", admin, s.handleConfigHistory())
 	m.handle("DELETE", "/api/admin/districts/config/:districtId", admin, s.handleConfigRemove())
 	m.handle("POST", "/api/admin/refresh", admin, s.handleRefresh())
 	m.handle("GET", "/api/admin/refresh/:jobId", admin, s.handleRefreshStatus())
