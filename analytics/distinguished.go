@@ -41,21 +41,9 @@ func recognitionOn(date string) string {
 	return RecognitionProvisional
 }
 
-// computeGoals applies the spec §3.4 goal rules to the raw columns.
-func computeGoals(g snapshot.GoalCounts) [10]bool {
-	return [10]bool{
-		g.Level1s >= 4,
-		g.Level2s >= 2,
-		g.Level2s >= 2 && g.AddLevel2s >= 2,
-		g.Level3s >= 2,
-		g.Level4s >= 1,
-		g.Level4s >= 1 && g.AddLevel4s >= 1,
-		g.NewMembers >= 4,
-		g.NewMembers >= 4 && g.AddNewMembers >= 4,
-		g.OfficersRound1 >= 4 && g.OfficersRound2 >= 4,
-		g.OfficerListOnTime >= 1 && (g.DuesOnTimeOct >= 1 || g.DuesOnTimeApr >= 1),
-	}
-}
+// computeGoals applies the spec §3.4 goal rules to the raw columns
+// (snapshot.GoalCounts.DCPGoals).
+func computeGoals(g snapshot.GoalCounts) [10]bool { return g.DCPGoals() }
 
 // clubGoals is the club's ten goals: the normalised flags, or computed from
 // the columns when no flag is set.

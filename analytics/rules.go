@@ -33,25 +33,11 @@ func parseYM(date string) (year, month int, ok bool) {
 	return y, m, true
 }
 
-func programYearOf(date string) string {
-	y, m, ok := parseYM(date)
-	if !ok {
-		return ""
-	}
-	if m >= 7 {
-		return fmt.Sprintf("%d-%d", y, y+1)
-	}
-	return fmt.Sprintf("%d-%d", y-1, y)
-}
+// programYearOf is snapshot.ProgramYearOf.
+func programYearOf(date string) string { return snapshot.ProgramYearOf(date) }
 
 // programYearStart returns the first calendar year of "2025-2026" (2025).
-func programYearStart(py string) (int, bool) {
-	if len(py) < 4 {
-		return 0, false
-	}
-	y, err := strconv.Atoi(py[:4])
-	return y, err == nil
-}
+func programYearStart(py string) (int, bool) { return snapshot.ProgramYearStart(py) }
 
 func programYearBounds(py string) ProgramYear {
 	y, ok := programYearStart(py)
@@ -68,7 +54,7 @@ func programYearBounds(py string) ProgramYear {
 // eraOf returns the rule era of a program year; unknown years get the
 // current rules.
 func eraOf(py string) string {
-	if y, ok := programYearStart(py); ok && y < 2025 {
+	if y, ok := programYearStart(py); ok && y < snapshot.CSPRulesFrom {
 		return eraClassic
 	}
 	return eraSmedley
@@ -118,7 +104,7 @@ func netGrowth(c *snapshot.Club) int {
 // cspMissing reports whether the era requires a Club Success Plan and the
 // club is known not to have one. A missing column never counts against it.
 func cspMissing(c *snapshot.Club, era string) bool {
-	return era == eraSmedley && c.CSP != nil && !*c.CSP
+	return snapshot.CSPGateFails(era == eraSmedley, c.CSP)
 }
 
 func plural(n int, word string) string {
@@ -153,7 +139,7 @@ func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
 	if h.Status == HealthIntervention {
 		return h
 	}
-	memOK := m >= 20 || net >= 3
+	memOK := ladder(era)[0].MembersShort(m, net) == 0 // the D membership test: 20 members or net growth 3
 	csp := !cspMissing(c, era)
 	if memOK && g >= req && csp {
 		h.Status = HealthThriving
@@ -174,72 +160,36 @@ func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
 	return h
 }
 
-// levelRule is one level's requirement: goals, and a membership test met by
-// MinMembers members or (when MinNet > 0) net growth of MinNet.
-type levelRule struct {
-	Level      string
-	Goals      int
-	MinMembers int
-	MinNet     int // 0: no growth alternative
-}
-
 var (
-	classicLadder = []levelRule{
-		{snapshot.LevelDistinguished, 5, 20, 3},
-		{snapshot.LevelSelect, 7, 20, 3},
-		{snapshot.LevelPresidents, 9, 20, 3},
-	}
-	smedleyLadder = []levelRule{
-		{snapshot.LevelDistinguished, 5, 20, 3},
-		{snapshot.LevelSelect, 7, 20, 5},
-		{snapshot.LevelPresidents, 9, 20, 0},
-		{snapshot.LevelSmedley, 10, 25, 0},
-	}
+	classicLadder = snapshot.LevelRules(false)
+	smedleyLadder = snapshot.LevelRules(true)
 )
 
-func ladder(era string) []levelRule {
+// ladder is the era's level rules, lowest first (snapshot.LevelRules).
+func ladder(era string) []snapshot.LevelRule {
 	if era == eraClassic {
 		return classicLadder
 	}
 	return smedleyLadder
 }
 
-// membersShort is the number of new members a club needs to pass the rule's
-// membership test (each new member raises both members and net growth).
-func (r levelRule) membersShort(m, net int) int {
-	need := r.MinMembers - m
-	if r.MinNet > 0 {
-		need = min(need, r.MinNet-net)
-	}
-	return max(need, 0)
-}
-
-func (r levelRule) met(c *snapshot.Club, era string) bool {
-	return c.GoalsMet >= r.Goals && r.membersShort(c.ActiveMembers, netGrowth(c)) == 0 && !cspMissing(c, era)
-}
-
+// levelOf is the club's level by the rules of the program year's era; an
+// unknown program year gets the current (2025-26) rules.
 func levelOf(c *snapshot.Club, py string) string {
-	era := eraOf(py)
-	level := snapshot.LevelNone
-	for _, r := range ladder(era) {
-		if !r.met(c, era) {
-			break
-		}
-		level = r.Level
-	}
-	return level
+	return snapshot.ClubLevelUnder(eraOf(py) == eraSmedley, c.GoalsMet, c.ActiveMembers, netGrowth(c), c.CSP)
 }
 
 // newMemberGoalCost returns how many new members earn goal 7 and goals 7+8
 // (cumulative), and how many of the two are still open.
 func newMemberGoalCost(c *snapshot.Club) (costs []int) {
+	const goal = snapshot.GoalNewMembers
 	nm, anm := c.Goals.NewMembers, c.Goals.AddNewMembers
-	cost7 := max(0, 4-nm)
-	if nm < 4 {
+	cost7 := max(0, goal-nm)
+	if nm < goal {
 		costs = append(costs, cost7)
 	}
-	if nm < 4 || anm < 4 {
-		costs = append(costs, cost7+max(0, 4-anm))
+	if nm < goal || anm < goal {
+		costs = append(costs, cost7+max(0, goal-anm))
 	}
 	return costs
 }
@@ -250,7 +200,7 @@ func needsFor(c *snapshot.Club, py, target string) ClubNeed {
 		ClubID: c.ClubID, ClubName: c.ClubName, DivisionID: c.DivisionID, AreaID: c.AreaID,
 		CurrentLevel: levelOf(c, py), TargetLevel: target, GoalsMet: c.GoalsMet, Kind: NeedNone,
 	}
-	var rule *levelRule
+	var rule *snapshot.LevelRule
 	for i, r := range ladder(era) {
 		if r.Level == target {
 			rule = &ladder(era)[i]
@@ -260,7 +210,7 @@ func needsFor(c *snapshot.Club, py, target string) ClubNeed {
 		return n
 	}
 	n.GoalsNeeded = max(0, rule.Goals-c.GoalsMet)
-	n.MembersNeeded = rule.membersShort(c.ActiveMembers, netGrowth(c))
+	n.MembersNeeded = rule.MembersShort(c.ActiveMembers, netGrowth(c))
 	n.CSPNeeded = cspMissing(c, era)
 	// New members earn goals 7 and 8 and pass the membership test at once:
 	// recruit the larger of the two needs, never their sum.

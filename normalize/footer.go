@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Footer is what the report's last line says: `Month of Jun, As of
@@ -136,46 +138,22 @@ func (f Footer) LogicalDate() string {
 
 // ProgramYearOf returns the Toastmasters program year (July–June) of a
 // month "YYYY-MM" or date "YYYY-MM-DD": "2025-07" and "2026-06-30" are both
-// "2025-2026". It returns "" for input it cannot read.
+// "2025-2026". It returns "" for input it cannot read. It is
+// snapshot.ProgramYearOf.
 func ProgramYearOf(dateOrMonth string) string {
-	if len(dateOrMonth) < 7 || dateOrMonth[4] != '-' {
-		return ""
-	}
-	y, err1 := strconv.Atoi(dateOrMonth[:4])
-	m, err2 := strconv.Atoi(dateOrMonth[5:7])
-	if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1 {
-		return ""
-	}
-	if m >= 7 {
-		return fmt.Sprintf("%04d-%04d", y, y+1)
-	}
-	return fmt.Sprintf("%04d-%04d", y-1, y)
+	return snapshot.ProgramYearOf(dateOrMonth)
 }
 
 // LastDayOfMonth returns the last day of the month "YYYY-MM" (or of the month
 // of a date "YYYY-MM-DD"): "2024-02" gives "2024-02-29". It returns "" for
-// input it cannot read.
+// input it cannot read. It is snapshot.LastDayOfMonth.
 func LastDayOfMonth(month string) string {
-	if len(month) < 7 || month[4] != '-' {
-		return ""
-	}
-	y, err1 := strconv.Atoi(month[:4])
-	m, err2 := strconv.Atoi(month[5:7])
-	if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1 {
-		return ""
-	}
-	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+	return snapshot.LastDayOfMonth(month)
 }
 
 // startYear returns the first year of a program year "2025-2026", or 0.
 func startYear(programYear string) int {
-	if len(programYear) < 4 {
-		return 0
-	}
-	y, err := strconv.Atoi(programYear[:4])
-	if err != nil {
-		return 0
-	}
+	y, _ := snapshot.ProgramYearStart(programYear)
 	return y
 }
 

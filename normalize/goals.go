@@ -7,27 +7,16 @@ import (
 )
 
 // ComputeGoals returns the ten DCP goals met by a club's goal columns, goal 1
-// first (spec §3.4). The goals are independent of one another.
+// first (spec §3.4). It is snapshot.GoalCounts.DCPGoals.
 func ComputeGoals(g snapshot.GoalCounts) [10]bool {
-	return [10]bool{
-		g.Level1s >= 4,
-		g.Level2s >= 2,
-		g.Level2s >= 2 && g.AddLevel2s >= 2,
-		g.Level3s >= 2,
-		g.Level4s >= 1,
-		g.Level4s >= 1 && g.AddLevel4s >= 1,
-		g.NewMembers >= 4,
-		g.NewMembers >= 4 && g.AddNewMembers >= 4,
-		g.OfficersRound1 >= 4 && g.OfficersRound2 >= 4,
-		g.OfficerListOnTime >= 1 && (g.DuesOnTimeOct >= 1 || g.DuesOnTimeApr >= 1),
-	}
+	return g.DCPGoals()
 }
 
 // traditionalGoals computes goals 1–4 of the traditional education program
 // (before 2018-19: 2 CCs, 2 more CCs, 1 AC, 1 more AC); goals 5–10 are as in
 // ComputeGoals with CL/AL/DTMs as the goal-5 column.
 func traditionalGoals(g snapshot.GoalCounts, ccs, addCCs, acs, addACs int) [10]bool {
-	goals := ComputeGoals(g)
+	goals := g.DCPGoals()
 	goals[0] = ccs >= 2
 	goals[1] = ccs >= 2 && addCCs >= 2
 	goals[2] = acs >= 1
@@ -35,64 +24,18 @@ func traditionalGoals(g snapshot.GoalCounts, ccs, addCCs, acs, addACs int) [10]b
 	return goals
 }
 
-// CountGoals returns the number of true goals.
+// CountGoals returns the number of true goals (snapshot.CountGoals).
 func CountGoals(goals [10]bool) int {
-	n := 0
-	for _, g := range goals {
-		if g {
-			n++
-		}
-	}
-	return n
+	return snapshot.CountGoals(goals)
 }
 
-// cspRulesFrom is the first program year of the Club Success Plan rules
-// (Smedley, the CSP gate, the narrower growth alternatives).
-const cspRulesFrom = 2025
-
 // ComputeLevel returns the distinguished level letter ("", "D", "S", "P" or
-// "M") a club earns under the rules of its program year (spec §3.5):
-//
-//   - up to 2024-25: D at 5 goals, S at 7, P at 9, each with at least 20
-//     active members or a net growth of at least 3;
-//   - 2025-26 onward: a Club Success Plan is required for every level; D at
-//     5 goals with 20 members or net growth 3, S at 7 with 20 members or net
-//     growth 5, P at 9 with 20 members, Smedley (M) at 10 with 25 members.
-//
-// csp nil means the CSP flag is unknown: the gate is then not applied. An
-// unknown program year ("") uses the 2025-26 rules when the CSP flag is
-// known and the earlier rules otherwise.
+// "M") a club earns under the rules of its program year (spec §3.5). It is
+// snapshot.ClubLevel, which documents the rules: csp nil means the CSP flag
+// is unknown and the gate is not applied; an unknown program year uses the
+// 2025-26 rules when the CSP flag is known and the earlier rules otherwise.
 func ComputeLevel(programYear string, goalsMet int, activeMembers, netGrowth int, csp *bool) string {
-	y := startYear(programYear)
-	newRules := y >= cspRulesFrom || (y == 0 && csp != nil)
-	if !newRules {
-		if activeMembers < 20 && netGrowth < 3 {
-			return snapshot.LevelNone
-		}
-		switch {
-		case goalsMet >= 9:
-			return snapshot.LevelPresidents
-		case goalsMet >= 7:
-			return snapshot.LevelSelect
-		case goalsMet >= 5:
-			return snapshot.LevelDistinguished
-		}
-		return snapshot.LevelNone
-	}
-	if csp != nil && !*csp {
-		return snapshot.LevelNone
-	}
-	switch {
-	case goalsMet >= 10 && activeMembers >= 25:
-		return snapshot.LevelSmedley
-	case goalsMet >= 9 && activeMembers >= 20:
-		return snapshot.LevelPresidents
-	case goalsMet >= 7 && (activeMembers >= 20 || netGrowth >= 5):
-		return snapshot.LevelSelect
-	case goalsMet >= 5 && (activeMembers >= 20 || netGrowth >= 3):
-		return snapshot.LevelDistinguished
-	}
-	return snapshot.LevelNone
+	return snapshot.ClubLevel(programYear, goalsMet, activeMembers, netGrowth, csp)
 }
 
 // tierNames are the standing tiers in order.

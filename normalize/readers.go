@@ -505,7 +505,7 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 	switch {
 	case py == "":
 		py = eraPY
-	case (startYear(py) >= cspRulesFrom) != (startYear(eraPY) >= cspRulesFrom):
+	case snapshot.UsesCSPRules(py) != snapshot.UsesCSPRules(eraPY):
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: the footer's program year %s does not match the %s header; the %s level rules are used", name, py, era, eraPY))
 		py = eraPY
 	}
