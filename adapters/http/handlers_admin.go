@@ -51,19 +51,6 @@ func (s *Server) getSnapshot(ctx context.Context, id string) (*store.View, *apiE
 	return v, nil
 }
 
-// listEntryJSON is one snapshot of the admin listing.
-type listEntryJSON struct {
-	SnapshotID         string          `json:"snapshot_id"`
-	CreatedAt          time.Time       `json:"created_at"`
-	Status             snapshot.Status `json:"status"`
-	SchemaVersion      string          `json:"schema_version"`
-	CalculationVersion string          `json:"calculation_version"`
-	SizeBytes          int64           `json:"size_bytes"`
-	ErrorCount         int             `json:"error_count"`
-	DistrictCount      int             `json:"district_count"`
-	Legacy             bool            `json:"legacy,omitempty"`
-}
-
 var versionPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$`)
 
 // queryTime reads a timestamp query parameter: RFC 3339 or YYYY-MM-DD.
@@ -125,9 +112,10 @@ func (s *Server) handleSnapshotList() http.Handler {
 			respondError(w, r, internal("SNAPSHOT_LISTING_FAILED", err))
 			return
 		}
-		out := make([]listEntryJSON, 0, len(list))
-		for _, e := range list {
-			out = append(out, listEntryJSON{e.SnapshotID, e.CreatedAt, e.Status, e.SchemaVersion, e.CalculationVersion, e.SizeBytes, e.ErrorCount, e.DistrictCount, e.Legacy})
+		// store.ListEntry carries the predecessor's snake_case names.
+		out := list
+		if out == nil {
+			out = []store.ListEntry{}
 		}
 		filters := map[string]any{}
 		for _, name := range []string{"status", "schema_version", "calculation_version", "created_after", "created_before", "min_district_count"} {
