@@ -38,12 +38,12 @@
 //     between equals the last row wins (as RG did). The dropped ids are in
 //     the report's Duplicates and in District.Sources.
 //   - Area visits: a club counts for a round when its `Nov Visit award` /
-//     `May Visit award` is 1. Each round needs ceil(75% of the area's club
-//     base) clubs (VisitsRequired). An area reaches a tier only when both
-//     rounds are complete as well as its paid and distinguished goals, so
-//     before the May round no area has a Level; TierGap.VisitsNeeded is the
-//     number of awards still missing over both rounds. Divisions have no
-//     visit condition. Goal columns come from the division report itself.
+//     `May Visit award` is 1. Area and division standing is
+//     snapshot.StandingOn (the one standing rule), judged on the report's
+//     logical date: each round needs ceil(75% of the club base) awards, an
+//     area reaches a tier only when both rounds are complete as well as its
+//     paid and distinguished goals, and a round that closed short blocks
+//     the area for the year. Goal columns come from the division report.
 //   - Club counts by letter use the reported letter of every club, whatever
 //     its status. Education counts the six education columns (the capped
 //     columns plus their Add. columns), labelled by the header names as

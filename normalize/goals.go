@@ -38,61 +38,6 @@ func ComputeLevel(programYear string, goalsMet int, activeMembers, netGrowth int
 	return snapshot.ClubLevel(programYear, goalsMet, activeMembers, netGrowth, csp)
 }
 
-// tierNames are the standing tiers in order.
-var tierNames = [...]string{snapshot.LevelDistinguished, snapshot.LevelSelect, snapshot.LevelPresidents}
-
-func goalFor(g snapshot.TierGoals, tier int) int {
-	switch tier {
-	case 0:
-		return g.Distinguished
-	case 1:
-		return g.Select
-	}
-	return g.Presidents
-}
-
-// VisitsRequired is the number of clubs of an area that must have a club
-// visit award in each round: 75% of the area's club base, rounded up.
-func VisitsRequired(clubBase int) int {
-	if clubBase <= 0 {
-		return 0
-	}
-	return (3*clubBase + 3) / 4
-}
-
-// ComputeStanding fills in Level and Next of an area's or division's
-// standing from its goal columns (spec §3.6): a tier is met when the paid
-// clubs reach the tier's paid-club goal and the distinguished clubs reach
-// its distinguished-club goal. For areas (visits non-nil: the number of
-// clubs with a November and a May visit award) each tier also needs
-// VisitsRequired(ClubBase) visit awards in each round; VisitsNeeded counts
-// the awards still missing over both rounds. Next is nil at the top tier.
-func ComputeStanding(s *snapshot.Standing, visits *[2]int) {
-	s.Level = snapshot.LevelNone
-	s.Next = nil
-	visitGap := 0
-	if visits != nil {
-		req := VisitsRequired(s.ClubBase)
-		visitGap = max(0, req-visits[0]) + max(0, req-visits[1])
-	}
-	for tier := range tierNames {
-		paidGap := max(0, goalFor(s.PaidGoals, tier)-s.PaidClubs)
-		distGap := max(0, goalFor(s.DistinguishedGoals, tier)-s.DistinguishedClubs)
-		noGoals := goalFor(s.PaidGoals, tier) == 0 && goalFor(s.DistinguishedGoals, tier) == 0
-		if paidGap == 0 && distGap == 0 && visitGap == 0 && !noGoals {
-			s.Level = tierNames[tier]
-			continue
-		}
-		s.Next = &snapshot.TierGap{
-			Tier:                     tierNames[tier],
-			PaidClubsNeeded:          paidGap,
-			DistinguishedClubsNeeded: distGap,
-			VisitsNeeded:             visitGap,
-		}
-		return
-	}
-}
-
 // levelOfWord maps the division report's standing words ("Distinguished",
 // "Select Distinguished", "President's Distinguished", ...) to a letter.
 func levelOfWord(w string) string {

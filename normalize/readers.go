@@ -257,7 +257,7 @@ func ReadDistrictPerformance(name string, b []byte) (*DistrictReport, error) {
 
 // ReadDivisionPerformance reads a division-performance report: each club's
 // visit awards and the area and division goal columns, from which it builds
-// the divisions and areas with their standing (ComputeStanding).
+// the divisions and areas with their standing (snapshot.StandingOn).
 func ReadDivisionPerformance(name string, b []byte) (*DivisionReport, error) {
 	t, err := readTable(ReportDivision, name, b)
 	if err != nil {
@@ -383,15 +383,16 @@ func ReadDivisionPerformance(name string, b []byte) (*DivisionReport, error) {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: goal columns differ between rows of %s; the first row's values are used", name, strings.Join(uniq(disagree), ", ")))
 	}
 	haveVisits := l.has(vNovVisit) && l.has(vMayVisit)
+	date := rep.Footer.LogicalDate()
 	for di := range rep.Divisions {
 		d := &rep.Divisions[di]
-		ComputeStanding(&d.Standing, nil)
+		snapshot.StandingOn(&d.Standing, false, nil, date)
 		for ai := range d.Areas {
 			a := &d.Areas[ai]
 			if haveVisits {
-				ComputeStanding(&a.Standing, &[2]int{a.NovVisits, a.MayVisits})
+				snapshot.StandingOn(&a.Standing, true, &snapshot.VisitCounts{Nov: a.NovVisits, May: a.MayVisits}, date)
 			} else {
-				ComputeStanding(&a.Standing, nil)
+				snapshot.StandingOn(&a.Standing, true, nil, date)
 			}
 		}
 	}

@@ -263,8 +263,12 @@ type Standing struct {
 	ReportedStatus string `json:"reportedStatus"`
 	// Level is the tier met by the numbers: "", "D", "S" or "P".
 	Level string `json:"level"`
-	// Next says what is still needed for the next tier; nil at the top.
+	// Next says what is still needed for the next tier; nil at the top and
+	// when Blocked.
 	Next *TierGap `json:"next,omitempty"`
+	// Blocked says why an area can reach no tier this program year (a visit
+	// round closed short); "" otherwise. See StandingOn.
+	Blocked string `json:"blocked,omitempty"`
 }
 
 // TierGap is what an area or division still needs to reach Tier.
@@ -272,8 +276,8 @@ type TierGap struct {
 	Tier                     string `json:"tier"`
 	PaidClubsNeeded          int    `json:"paidClubsNeeded"`
 	DistinguishedClubsNeeded int    `json:"distinguishedClubsNeeded"`
-	// VisitsNeeded is the number of further club visits (either round)
-	// an area still needs; always 0 for divisions.
+	// VisitsNeeded is the number of further club visits an area still
+	// needs in the rounds that are still open; always 0 for divisions.
 	VisitsNeeded int `json:"visitsNeeded,omitempty"`
 }
 
