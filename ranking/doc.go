@@ -17,8 +17,11 @@
 //
 //   - clubs: SummaryRow.ClubGrowthPercent (the report's "% Club Growth");
 //   - payments: SummaryRow.PaymentGrowthPercent ("% Payment Growth");
-//   - distinguished: TotalDistinguishedClubs / ActiveClubs * 100, not
-//     rounded, and 0 when ActiveClubs is 0.
+//   - distinguished: the report's own "% Distinguished Clubs"
+//     (snapshot.SummaryRow.DistinguishedPercent, the one distinguished
+//     percentage of toaststats); only rows built without that column fall
+//     back to TotalDistinguishedClubs / ActiveClubs * 100 (0 without
+//     active clubs), as the predecessor ranked.
 //
 // Each category uses standard competition ranking on the exact float values:
 // equal values share a rank and the next distinct value skips ahead

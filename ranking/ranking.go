@@ -71,6 +71,10 @@ func Rank(rows []snapshot.SummaryRow) []snapshot.DistrictRanking {
 			PresidentsDistinguished: row.PresidentsDistinguishedClubs,
 			DistinguishedPercent:    DistinguishedPercent(row),
 		}
+		if row.SmedleyDistinguishedClubs != nil {
+			m := *row.SmedleyDistinguishedClubs
+			out[i].SmedleyDistinguished = &m
+		}
 	}
 	ranks := make([]int, n)
 	competitionRanks(out, func(d *snapshot.DistrictRanking) float64 { return d.ClubGrowthPercent }, ranks)
@@ -137,13 +141,10 @@ func Districts(rows []snapshot.SummaryRow) []snapshot.SummaryRow {
 }
 
 // DistinguishedPercent is the distinguished category's value for a row:
-// TotalDistinguishedClubs / ActiveClubs * 100, not rounded, 0 when
-// ActiveClubs is 0 (or the result is not a finite number).
+// snapshot.SummaryRow.DistinguishedPercent (the dashboard's own "%
+// Distinguished Clubs"), 0 when it is not a finite number.
 func DistinguishedPercent(row snapshot.SummaryRow) float64 {
-	if row.ActiveClubs == 0 {
-		return 0
-	}
-	return finite(float64(row.TotalDistinguishedClubs) / float64(row.ActiveClubs) * 100)
+	return finite(row.DistinguishedPercent())
 }
 
 // IsDistrictID reports whether id is a district id as the summary report

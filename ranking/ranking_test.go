@@ -243,7 +243,9 @@ func TestRankCopiesFields(t *testing.T) {
 		PaidClubs: 245, PaidClubBase: 240, ClubGrowthPercent: 2.08,
 		TotalPayments: 12500, PaymentBase: 12000, PaymentGrowthPercent: 4.17,
 		ActiveClubs: 243, DistinguishedClubs: 180, SelectDistinguished: 45, PresidentsDistinguished: 12,
-		DistinguishedPercent: 180.0 / 243.0 * 100,
+		SmedleyDistinguished: &smedley,
+		// The dashboard's own % Distinguished Clubs, not 180/243.
+		DistinguishedPercent: 74.07,
 		ClubsRank:            1, PaymentsRank: 1, DistinguishedRank: 1, AggregateScore: 3,
 		OverallRank: 1, RegionRank: 1,
 	}
@@ -270,6 +272,17 @@ func TestDistinguishedPercentNotRounded(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%d/%d = %v, want %v", tc.dist, tc.active, got, tc.want)
 		}
+	}
+}
+
+// The distinguished category ranks the dashboard's own % Distinguished
+// Clubs when the row has it. D91 2024-25: 99 distinguished clubs, 173 paid,
+// the dashboard prints 57.23 % (99/173 = 57.225…); 99/175 active would be
+// 56.57 %, which must not be used.
+func TestDistinguishedPercentIsTheDashboards(t *testing.T) {
+	row := snapshot.SummaryRow{PaidClubs: 173, ActiveClubs: 175, TotalDistinguishedClubs: 99, DistinguishedClubsPercent: 57.23}
+	if got := DistinguishedPercent(row); got != 57.23 {
+		t.Fatalf("got %v, want 57.23", got)
 	}
 }
 

@@ -37,6 +37,21 @@ type SummaryRow struct {
 	DistinguishedClubsPercent float64 `json:"distinguishedClubsPercent"`
 }
 
+// DistinguishedPercent is the one distinguished-club percentage of a
+// district everywhere in toaststats: the dashboard's own "% Distinguished
+// Clubs" of the summary report (D91 2024-25 prints 57.23 %: 99
+// distinguished of 173 paid clubs). A row built without that column (0
+// while TotalDistinguishedClubs > 0, never the case for a row read from a
+// real report, where the column is required) gets the quotient the
+// predecessor ranked on, TotalDistinguishedClubs / ActiveClubs × 100, or 0
+// without active clubs.
+func (s SummaryRow) DistinguishedPercent() float64 {
+	if s.DistinguishedClubsPercent != 0 || s.TotalDistinguishedClubs == 0 || s.ActiveClubs == 0 {
+		return s.DistinguishedClubsPercent
+	}
+	return float64(s.TotalDistinguishedClubs) / float64(s.ActiveClubs) * 100
+}
+
 // DistrictRanking is one row of all-districts-rankings.json: the 18 fields
 // the predecessor documented, in its order, plus the overall position and the
 // rank within the region.
@@ -54,11 +69,17 @@ type DistrictRanking struct {
 	DistinguishedClubs      int     `json:"distinguishedClubs"`
 	SelectDistinguished     int     `json:"selectDistinguished"`
 	PresidentsDistinguished int     `json:"presidentsDistinguished"`
-	DistinguishedPercent    float64 `json:"distinguishedPercent"`
-	ClubsRank               int     `json:"clubsRank"`
-	PaymentsRank            int     `json:"paymentsRank"`
-	DistinguishedRank       int     `json:"distinguishedRank"`
-	AggregateScore          int     `json:"aggregateScore"`
+	// SmedleyDistinguished is the summary's Smedley Distinguished Clubs
+	// (from PY 2025-26); absent for earlier years, whose report has no
+	// such column.
+	SmedleyDistinguished *int `json:"smedleyDistinguished,omitempty"`
+	// DistinguishedPercent is SummaryRow.DistinguishedPercent: the
+	// dashboard's own % Distinguished Clubs.
+	DistinguishedPercent float64 `json:"distinguishedPercent"`
+	ClubsRank            int     `json:"clubsRank"`
+	PaymentsRank         int     `json:"paymentsRank"`
+	DistinguishedRank    int     `json:"distinguishedRank"`
+	AggregateScore       int     `json:"aggregateScore"`
 	// OverallRank is the competition rank by aggregate score (ties share).
 	OverallRank int `json:"overallRank"`
 	// RegionRank is the competition rank by aggregate score within Region.

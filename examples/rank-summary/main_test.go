@@ -29,10 +29,16 @@ func TestRunRanksTheSummary(t *testing.T) {
 		got = append(got, strings.Fields(l))
 	}
 	// rank district region club% pay% dist% clubsRank paymentsRank distRank score regionRank
+	// The distinguished category is the report's own % Distinguished Clubs
+	// (40.00, 31.25, 33.33, 0), not Total / Active Clubs. N = 4:
+	//   clubs 02 5, 118 5 (rank 1, 4 points), 61 2.5 (3, 2), F −3 (4, 1);
+	//   payments F 10 (1, 4), 02 and 61 3.5 (2, 3), 118 −1.2 (4, 1);
+	//   distinguished 02 40 (1, 4), 118 33.33 (2, 3), 61 31.25 (3, 2), F 0 (4, 1);
+	//   scores 02 4+3+4 = 11, 118 4+1+3 = 8, 61 2+3+2 = 7, F 1+4+1 = 6.
 	want := [][]string{
-		{"1", "02", "01", "5.00", "3.50", "40.00", "1", "2", "2", "10", "1"},
-		{"2", "61", "01", "2.50", "3.50", "50.00", "3", "2", "1", "9", "2"},
-		{"3", "118", "02", "5.00", "-1.20", "25.00", "1", "4", "3", "7", "1"},
+		{"1", "02", "01", "5.00", "3.50", "40.00", "1", "2", "1", "11", "1"},
+		{"2", "118", "02", "5.00", "-1.20", "33.33", "1", "4", "2", "8", "1"},
+		{"3", "61", "01", "2.50", "3.50", "31.25", "3", "2", "3", "7", "2"},
 		{"4", "F", "02", "-3.00", "10.00", "0.00", "4", "1", "4", "6", "2"},
 	}
 	if !slices.EqualFunc(got, want, slices.Equal) {
