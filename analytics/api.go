@@ -64,8 +64,13 @@ type ClubHealth struct {
 	// RiskFactors explain the verdict; empty for thriving clubs.
 	RiskFactors []string `json:"riskFactors"`
 	// Checkpoint is the number of DCP goals expected by the date's month
-	// (Jul 0, Aug–Sep 1, Oct–Nov 2, Dec–Jan 3, Feb–Mar 4, Apr–Jun 5).
+	// (Jul 0, Aug–Sep 1, Oct–Nov 2, Dec–Jan 3, Feb–Mar 4, Apr–Jun 5); for a
+	// club chartered during the program year, by the months since its
+	// charter on the same schedule.
 	Checkpoint int `json:"dcpCheckpoint"`
+	// CharterDate is set when the club's charter during the program year
+	// lowered its checkpoint.
+	CharterDate string `json:"checkpointFromCharter,omitempty"`
 }
 
 // ClubTrend is one club's history over the series and its current health
@@ -99,11 +104,18 @@ type ClubTrend struct {
 	NewMembers      *int `json:"newMembers,omitempty"`
 }
 
-// ClubGrowth is a club's member change over the series.
+// ClubGrowth is a club's member growth in the program year: Active
+// Members minus Mem. Base (the club's members on July 1, which the
+// dashboard reports with every snapshot), so it is known from the first
+// snapshot on.
 type ClubGrowth struct {
 	ClubID   string `json:"clubId"`
 	ClubName string `json:"clubName"`
-	Growth   int    `json:"growth"`
+	// Growth is ActiveMembers − MembershipBase (a positive number in
+	// topDecliningClubs: the members lost).
+	Growth         int `json:"growth"`
+	MembershipBase int `json:"membershipBase"`
+	ActiveMembers  int `json:"activeMembers"`
 }
 
 // SeasonalPattern is the average member change of one calendar month.
@@ -126,9 +138,18 @@ type MembershipYoY struct {
 // MembershipReport is the membership-analytics answer (predecessor §7
 // "Membership analytics"; payments reported separately, never mixed).
 type MembershipReport struct {
-	DistrictID             string            `json:"districtId"`
-	TotalMembership        int               `json:"totalMembership"`
-	MembershipChange       int               `json:"membershipChange"`
+	DistrictID      string `json:"districtId"`
+	TotalMembership int    `json:"totalMembership"`
+	// MembershipChange is members on ChangeTo minus members on ChangeFrom
+	// (the first and last snapshots of the series); absent with one
+	// snapshot, and ChangeNote says so.
+	MembershipChange *int   `json:"membershipChange,omitempty"`
+	ChangeFrom       string `json:"changeFrom,omitempty"`
+	ChangeTo         string `json:"changeTo,omitempty"`
+	ChangeNote       string `json:"changeNote,omitempty"`
+	// ProgramYearChange is members now minus the membership base (the
+	// members of July 1, from the report's Mem. Base), not a difference of
+	// two snapshots.
 	ProgramYearChange      int               `json:"programYearChange"`
 	MembershipTrend        []DatedCount      `json:"membershipTrend"`
 	TotalPayments          int               `json:"totalPayments"`
@@ -166,25 +187,47 @@ type Projection struct {
 	Current    LevelCounts `json:"current"`
 }
 
-// DivisionRanking ranks one division by DCP goals and club health.
+// DivisionRanking ranks one division: by its recognition Level (the
+// standing rule), then MembershipGrowthPercent, then AverageClubHealth,
+// then TotalDcpGoals.
 type DivisionRanking struct {
-	DivisionID        string  `json:"divisionId"`
-	DivisionName      string  `json:"divisionName"`
-	Rank              int     `json:"rank"`
-	TotalClubs        int     `json:"totalClubs"`
-	TotalDcpGoals     int     `json:"totalDcpGoals"`
+	DivisionID   string `json:"divisionId"`
+	DivisionName string `json:"divisionName"`
+	Rank         int    `json:"rank"`
+	// Level is the division's recognition by snapshot.StandingOn: "", "D",
+	// "S" or "P".
+	Level          string `json:"level"`
+	TotalClubs     int    `json:"totalClubs"`
+	TotalDcpGoals  int    `json:"totalDcpGoals"`
+	Members        int    `json:"members"`
+	MembershipBase int    `json:"membershipBase"`
+	// MembershipGrowthPercent is (Members − MembershipBase) /
+	// MembershipBase × 100, 2 decimals; absent with no base.
+	MembershipGrowthPercent *float64 `json:"membershipGrowthPercent,omitempty"`
+	// AverageClubHealth is the mean club health score: thriving 1,
+	// vulnerable 0.5, intervention required 0.
 	AverageClubHealth float64 `json:"averageClubHealth"`
-	// Trend is "improving", "declining" or "stable" against the previous
-	// point; "" with a single point.
-	Trend string `json:"trend,omitempty"`
+	// Trend is "improving" (goals > 110 % of PreviousDate's), "declining"
+	// (< 90 %) or "stable" against the previous snapshot; absent with a
+	// single snapshot.
+	Trend        string `json:"trend,omitempty"`
+	PreviousDate string `json:"previousDate,omitempty"`
 }
 
-// AreaPerformance scores one area (keyed by division and area).
+// AreaPerformance scores one area (keyed by division and area):
+// NormalizedScore = 0.5 × levelRank/3 + 0.5 × AverageClubHealth (levelRank:
+// none 0, D 1, S 2, P 3 by the standing rule; AverageClubHealth: mean of
+// thriving 1, vulnerable 0.5, intervention 0), rounded to 2 decimals.
 type AreaPerformance struct {
-	AreaID            string  `json:"areaId"`
-	AreaName          string  `json:"areaName"`
-	DivisionID        string  `json:"divisionId"`
+	AreaID     string `json:"areaId"`
+	AreaName   string `json:"areaName"`
+	DivisionID string `json:"divisionId"`
+	// Level is the area's recognition by snapshot.StandingOn; Blocked says
+	// why it can reach none this year, when a visit round closed short.
+	Level             string  `json:"level"`
+	Blocked           string  `json:"blocked,omitempty"`
 	TotalClubs        int     `json:"totalClubs"`
+	ThrivingClubs     int     `json:"thrivingClubs"`
 	AverageClubHealth float64 `json:"averageClubHealth"`
 	TotalDcpGoals     int     `json:"totalDcpGoals"`
 	NormalizedScore   float64 `json:"normalizedScore"`
@@ -193,10 +236,19 @@ type AreaPerformance struct {
 // DistrictReport is the district-analytics answer (predecessor §7
 // "District analytics", without its defects).
 type DistrictReport struct {
-	DistrictID                 string               `json:"districtId"`
-	DateRange                  DateRange            `json:"dateRange"`
-	TotalMembership            int                  `json:"totalMembership"`
-	MembershipChange           int                  `json:"membershipChange"`
+	DistrictID      string    `json:"districtId"`
+	DateRange       DateRange `json:"dateRange"`
+	TotalMembership int       `json:"totalMembership"`
+	// MembershipChange is members on DateRange.End minus members on
+	// DateRange.Start (two snapshots); absent with a single snapshot, and
+	// MembershipChangeNote says so.
+	MembershipChange     *int   `json:"membershipChange,omitempty"`
+	MembershipChangeNote string `json:"membershipChangeNote,omitempty"`
+	// MembershipBase is the district's Mem. Base (members on July 1) and
+	// MembersVsBase is TotalMembership − MembershipBase, known from the
+	// first snapshot.
+	MembershipBase             int                  `json:"membershipBase"`
+	MembersVsBase              int                  `json:"membersVsBase"`
 	MembershipTrend            []DatedCount         `json:"membershipTrend"`
 	TotalPayments              int                  `json:"totalPayments"`
 	PaymentsTrend              []DatedCount         `json:"paymentsTrend"`
@@ -239,16 +291,23 @@ type VulnerableReport struct {
 	Clubs                     []ClubTrend `json:"clubs"`
 }
 
-// DivisionLeadership scores one division's leadership (predecessor §7).
+// DivisionLeadership scores one division's leadership (formulas in the
+// package doc): health h, growth g from members against the base, DCP d,
+// overall round(0.4h + 0.3g + 0.3d).
 type DivisionLeadership struct {
-	DivisionID     string `json:"divisionId"`
-	DivisionName   string `json:"divisionName"`
-	Rank           int    `json:"rank"`
-	HealthScore    int    `json:"healthScore"`
-	GrowthScore    int    `json:"growthScore"`
-	DCPScore       int    `json:"dcpScore"`
-	OverallScore   int    `json:"overallScore"`
-	IsBestPractice bool   `json:"isBestPractice"`
+	DivisionID   string `json:"divisionId"`
+	DivisionName string `json:"divisionName"`
+	Rank         int    `json:"rank"`
+	HealthScore  int    `json:"healthScore"`
+	// GrowthPercent is (members − Mem. Base) / Mem. Base × 100 over the
+	// division's clubs; GrowthScore is clamp(50 + 5 × GrowthPercent, 0,
+	// 100). Both absent without a base, and GrowthNote says so.
+	GrowthPercent  *float64 `json:"growthPercent,omitempty"`
+	GrowthScore    *int     `json:"growthScore,omitempty"`
+	GrowthNote     string   `json:"growthNote,omitempty"`
+	DCPScore       int      `json:"dcpScore"`
+	OverallScore   int      `json:"overallScore"`
+	IsBestPractice bool     `json:"isBestPractice"`
 }
 
 // LeadershipChange is a marked shift of a division's goals per club.
@@ -262,14 +321,26 @@ type LeadershipChange struct {
 	Trend                   string  `json:"trend"`
 }
 
-// AreaDirectorCorrelation scores one area (keyed by division and area).
+// AreaDirectorCorrelation sets an area's club performance beside its area
+// director's club-visit activity (see the package doc for the formulas).
 type AreaDirectorCorrelation struct {
-	AreaID               string `json:"areaId"`
-	AreaName             string `json:"areaName"`
-	DivisionID           string `json:"divisionId"`
-	ClubPerformanceScore int    `json:"clubPerformanceScore"`
-	ActivityIndicator    string `json:"activityIndicator"`
-	Correlation          string `json:"correlation"`
+	AreaID     string `json:"areaId"`
+	AreaName   string `json:"areaName"`
+	DivisionID string `json:"divisionId"`
+	// ClubPerformanceScore is round(100 × mean club health score).
+	ClubPerformanceScore int `json:"clubPerformanceScore"`
+	// VisitsDone and VisitsRequired count the rounds of ActivityBasis
+	// ("closed rounds" or "rounds in progress"); VisitRate is their ratio
+	// in percent.
+	VisitsDone     int      `json:"visitsDone"`
+	VisitsRequired int      `json:"visitsRequired"`
+	VisitRate      *float64 `json:"visitRate,omitempty"`
+	ActivityBasis  string   `json:"activityBasis,omitempty"`
+	// ActivityIndicator is "high", "medium" or "low"; Correlation is
+	// "positive", "neutral" or "negative". Both absent without visit data.
+	ActivityIndicator string `json:"activityIndicator,omitempty"`
+	Correlation       string `json:"correlation,omitempty"`
+	Note              string `json:"note,omitempty"`
 }
 
 // ScoredUnit is a division or area with a score, for summaries.
@@ -298,12 +369,21 @@ type LeadershipReport struct {
 	Summary                  LeadershipSummary         `json:"summary"`
 }
 
-// Achievement records a club reaching or rising to a level.
+// Achievement records a club reaching or rising to a level, from the
+// history: the level first appears in the snapshot of AchievedDate and was
+// absent from the one of PreviousDate (the club reached it in between).
+// When the level is already there in the first snapshot of the program
+// year in the series, the date it was reached is not in the history:
+// AchievedDate and PreviousDate are absent, FirstSeen is that snapshot's
+// date and Note says so.
 type Achievement struct {
 	ClubID        string `json:"clubId"`
 	ClubName      string `json:"clubName"`
 	Level         string `json:"level"`
-	AchievedDate  string `json:"achievedDate"`
+	AchievedDate  string `json:"achievedDate,omitempty"`
+	PreviousDate  string `json:"previousDate,omitempty"`
+	FirstSeen     string `json:"firstSeen"`
+	Note          string `json:"note,omitempty"`
 	GoalsAchieved int    `json:"goalsAchieved"`
 }
 
@@ -412,11 +492,18 @@ type MembershipHistoryReport struct {
 	ProgramYearChange int            `json:"programYearChange"`
 }
 
-// MonthlyAwards is the award total at the last point of a month.
+// MonthlyAwards is the award total at the last snapshot of a month (Date),
+// and Change, the awards added since the last snapshot of the previous
+// month in the series (PreviousDate). Change is absent for the first month
+// of the series and across a program-year boundary (the counters restart
+// on July 1); Note then says why.
 type MonthlyAwards struct {
-	Month  string `json:"month"`
-	Awards int    `json:"awards"`
-	Change int    `json:"change"`
+	Month        string `json:"month"`
+	Date         string `json:"date"`
+	Awards       int    `json:"awards"`
+	Change       *int   `json:"change,omitempty"`
+	PreviousDate string `json:"previousDate,omitempty"`
+	Note         string `json:"note,omitempty"`
 }
 
 // EducationalAwardsReport is education awards now and over time.
@@ -446,26 +533,33 @@ type ClubChange struct {
 	To     string `json:"to,omitempty"`
 }
 
-// DailySummary totals a daily report.
+// DailySummary totals a daily report: differences between the snapshot of
+// DailyReport.Date and that of DailyReport.PreviousDate. The year-to-date
+// counters (new members, renewals, awards) are absent across a program-year
+// boundary, where they restart.
 type DailySummary struct {
-	TotalNewMembers     int `json:"totalNewMembers"`
-	TotalRenewals       int `json:"totalRenewals"`
-	TotalAwards         int `json:"totalAwards"`
-	NetMembershipChange int `json:"netMembershipChange"`
+	TotalNewMembers     *int `json:"totalNewMembers,omitempty"`
+	TotalRenewals       *int `json:"totalRenewals,omitempty"`
+	TotalAwards         *int `json:"totalAwards,omitempty"`
+	NetMembershipChange int  `json:"netMembershipChange"`
 	// DayOverDayChange is NetMembershipChange as a percentage of the
 	// previous member count (2 decimals).
 	DayOverDayChange float64 `json:"dayOverDayChange"`
 	ClubsChanged     int     `json:"clubsChanged"`
 }
 
-// DailyReport is what changed between two snapshots of a district.
+// DailyReport is what changed between two snapshots of a district: the one
+// of Date and the one of PreviousDate. With no earlier snapshot there is
+// nothing to compare: the lists are empty, Summary is absent and Note says
+// so (year-to-date totals are never shown as one day's activity).
 type DailyReport struct {
 	DistrictID   string `json:"districtId"`
 	Date         string `json:"date"`
 	PreviousDate string `json:"previousDate,omitempty"`
+	Note         string `json:"note,omitempty"`
 	// ProgramYearBoundary is true when the two dates are in different program
-	// years: the year-to-date counters restarted, so the new year's values
-	// are reported as they stand.
+	// years: the year-to-date counters restarted, so new members, renewals
+	// and awards are not compared (their lists are empty).
 	ProgramYearBoundary bool `json:"programYearBoundary,omitempty"`
 	// NewMembers are members who joined, per club: the rise of the club
 	// report's New Members + Add. New Members (a member count).
@@ -478,8 +572,8 @@ type DailyReport struct {
 	ClubChanges []ClubChange `json:"clubChanges"`
 	// Awards are new education awards per club (the club report's award
 	// columns; Level 2s and Level 4s are capped there, so a lower bound).
-	Awards  []ClubCount  `json:"awards"`
-	Summary DailySummary `json:"summary"`
+	Awards  []ClubCount   `json:"awards"`
+	Summary *DailySummary `json:"summary,omitempty"`
 }
 
 // RankPoint is a district's ranks on one date.
@@ -530,13 +624,18 @@ type UnitStanding struct {
 	ReportedStatus     string       `json:"reportedStatus"`
 	Level              string       `json:"level"`
 	Tiers              []TierStatus `json:"tiers"`
+	// Next is what the standing rule (snapshot.StandingOn) says is still
+	// needed for the next tier on the date; nil at the top or when Blocked.
+	Next *snapshot.TierGap `json:"next,omitempty"`
+	// Blocked says why an area can reach no tier this year (a visit round
+	// closed short); absent otherwise.
+	Blocked string `json:"blocked,omitempty"`
 	// Visits (areas only): visit awards in each round against the 75% of
-	// club base needed.
-	NovVisits       *int `json:"novVisits,omitempty"`
-	MayVisits       *int `json:"mayVisits,omitempty"`
-	VisitsRequired  *int `json:"visitsRequired,omitempty"`
-	NovVisitsNeeded *int `json:"novVisitsNeeded,omitempty"`
-	MayVisitsNeeded *int `json:"mayVisitsNeeded,omitempty"`
+	// club base needed, and each round's deadline and whether it has closed.
+	NovVisits      *int                   `json:"novVisits,omitempty"`
+	MayVisits      *int                   `json:"mayVisits,omitempty"`
+	VisitsRequired *int                   `json:"visitsRequired,omitempty"`
+	VisitRounds    []snapshot.RoundStatus `json:"visitRounds,omitempty"`
 	// VisitsMet (areas only) is true when both rounds reached 75% of the
 	// club base, the visit condition of area recognition.
 	VisitsMet *bool `json:"visitsMet,omitempty"`
@@ -552,18 +651,25 @@ type DivisionStanding struct {
 	Areas []UnitStanding `json:"areas"`
 }
 
-// StandingReport is every division's and area's standing.
+// StandingReport is every division's and area's standing on Date.
 type StandingReport struct {
-	DistrictID string             `json:"districtId"`
-	Divisions  []DivisionStanding `json:"divisions"`
+	DistrictID string `json:"districtId"`
+	// Date is the date the standing is judged on (visit rounds close on
+	// November 30 and May 31).
+	Date      string             `json:"date"`
+	Divisions []DivisionStanding `json:"divisions"`
 }
 
-// Criterion is one measured condition of a district tier.
+// Criterion is one measured condition of a district tier: its value
+// (Actual) against its Threshold, both in the criterion's own terms
+// (percent for paymentGrowth, clubGrowth and distinguishedClubs; clubs for
+// netClubs).
 type Criterion struct {
 	Name string `json:"name"`
-	// Known is false when the spec gives no threshold for this era or the
-	// data lacks the number; such a criterion is not evaluated.
+	// Known is false when the data lacks the number (Reason says which);
+	// an unknown criterion is never met.
 	Known     bool    `json:"known"`
+	Reason    string  `json:"reason,omitempty"`
 	Threshold float64 `json:"threshold"`
 	Actual    float64 `json:"actual"`
 	Met       bool    `json:"met"`
@@ -600,6 +706,9 @@ type DistrictRecognitionReport struct {
 	PaidClubBase       int            `json:"paidClubBase"`
 	PaidClubs          int            `json:"paidClubs"`
 	DistinguishedClubs int            `json:"distinguishedClubs"`
+	// DistinguishedPercent is the dashboard's own % Distinguished Clubs
+	// (DistinguishedPercent), the share the tiers are judged on.
+	DistinguishedPercent float64 `json:"distinguishedPercent"`
 	// Level is the highest tier met (criteria and prerequisites), "" none.
 	Level string         `json:"level"`
 	Tiers []DistrictTier `json:"tiers"`
@@ -613,6 +722,8 @@ const (
 	NeedGoals   = "goals"
 	NeedBoth    = "both"
 	NeedCSP     = "csp"
+	// NeedSuspended: the club is suspended and can earn no level.
+	NeedSuspended = "suspended"
 )
 
 // ClubNeed is what a club still needs to reach a level.
@@ -666,6 +777,11 @@ func NeedsFor(club *snapshot.Club, programYear, target string) ClubNeed {
 // ClubNeeds lists, for every club of the point that is not suspended, what it
 // still needs for its next level.
 func ClubNeeds(p Point) []ClubNeed { return clubNeeds(p) }
+
+// ClubNeedOf says what one club of the point still needs for its next level
+// (as ClubNeeds); a suspended club gets Kind NeedSuspended.
+// ErrClubNotFound when the point has no such club.
+func ClubNeedOf(p Point, clubID string) (*ClubNeed, error) { return clubNeedOf(p, clubID) }
 
 // MembershipAnalytics computes membership (and, separately, payment) trends
 // over the series. previousYear, when not nil, is the point one year before
@@ -743,10 +859,11 @@ func RankHistory(points []Point, programYear string) *RankHistoryReport {
 	return rankHistory(points, programYear)
 }
 
-// AreaDivisionStanding returns every division's and area's standing from
-// the dashboard's own goal columns, with the gap to each tier.
-func AreaDivisionStanding(d *snapshot.District) *StandingReport {
-	return areaDivisionStanding(d)
+// AreaDivisionStanding returns every division's and area's standing on date
+// (the snapshot's logical date) by the one standing rule
+// (snapshot.StandingOn), with the gap to each tier.
+func AreaDivisionStanding(d *snapshot.District, date string) *StandingReport {
+	return areaDivisionStanding(d, date)
 }
 
 // DistrictRecognition returns the district's Distinguished District tiers,

@@ -37,12 +37,17 @@ func whatChanged(prev *Point, cur Point) *DailyReport {
 	}
 	r.DistrictID = cur.District.DistrictID
 	var before map[string]*snapshot.Club
-	if prev != nil && prev.District != nil {
-		r.PreviousDate = prev.Date
-		r.ProgramYearBoundary = pointProgramYear(prev) != pointProgramYear(&cur)
-		before = indexClubs(prev.District)
-	} else {
-		prev = nil
+	if prev == nil || prev.District == nil {
+		r.Note = "No earlier snapshot of this district: nothing to compare with (year-to-date totals are not one day's activity)."
+		return r
+	}
+	r.PreviousDate = prev.Date
+	r.ProgramYearBoundary = pointProgramYear(prev) != pointProgramYear(&cur)
+	before = indexClubs(prev.District)
+	r.Summary = &DailySummary{}
+	var newMembers, renewals, awards int
+	if r.ProgramYearBoundary {
+		r.Note = "The program year changed between the two snapshots: year-to-date counters restarted, so new members, renewals and awards are not compared."
 	}
 	changed := map[string]bool{}
 	addChange := func(c *snapshot.Club, kind, from, to string) {
@@ -52,8 +57,9 @@ func whatChanged(prev *Point, cur Point) *DailyReport {
 	for i := range cur.District.ClubDetails {
 		c := &cur.District.ClubDetails[i]
 		pc := before[c.ClubID]
-		// Year-to-date counters restart with the program year: compare with
-		// zero across the boundary or when the club is new.
+		// Year-to-date counters restart with the program year: they are
+		// compared within a year only. A club new since the previous
+		// snapshot is compared with zero (it had nothing then).
 		var ytd *snapshot.Club
 		if pc != nil && !r.ProgramYearBoundary {
 			ytd = pc
@@ -64,20 +70,19 @@ func whatChanged(prev *Point, cur Point) *DailyReport {
 			}
 			return f(c) - f(ytd)
 		}
-		if d := delta(newMemberCount); d > 0 {
-			r.NewMembers = append(r.NewMembers, ClubCount{c.ClubID, c.ClubName, d})
-			r.Summary.TotalNewMembers += d
-		}
-		if d := delta(renewalCount); d > 0 {
-			r.Renewals = append(r.Renewals, ClubCount{c.ClubID, c.ClubName, d})
-			r.Summary.TotalRenewals += d
-		}
-		if d := delta(func(c *snapshot.Club) int { return clubAwardCount(c.Goals) }); d > 0 {
-			r.Awards = append(r.Awards, ClubCount{c.ClubID, c.ClubName, d})
-			r.Summary.TotalAwards += d
-		}
-		if prev == nil {
-			continue
+		if !r.ProgramYearBoundary {
+			if d := delta(newMemberCount); d > 0 {
+				r.NewMembers = append(r.NewMembers, ClubCount{c.ClubID, c.ClubName, d})
+				newMembers += d
+			}
+			if d := delta(renewalCount); d > 0 {
+				r.Renewals = append(r.Renewals, ClubCount{c.ClubID, c.ClubName, d})
+				renewals += d
+			}
+			if d := delta(func(c *snapshot.Club) int { return clubAwardCount(c.Goals) }); d > 0 {
+				r.Awards = append(r.Awards, ClubCount{c.ClubID, c.ClubName, d})
+				awards += d
+			}
 		}
 		if pc == nil {
 			addChange(c, ChangeChartered, "", c.CharterDate)
@@ -118,7 +123,10 @@ func whatChanged(prev *Point, cur Point) *DailyReport {
 			}
 		}
 	}
-	if prev != nil {
+	if !r.ProgramYearBoundary {
+		r.Summary.TotalNewMembers, r.Summary.TotalRenewals, r.Summary.TotalAwards = &newMembers, &renewals, &awards
+	}
+	{
 		now := indexClubs(cur.District)
 		var gone []*snapshot.Club
 		for i := range prev.District.ClubDetails {

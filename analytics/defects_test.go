@@ -135,7 +135,7 @@ func TestOddInputDoesNotPanic(t *testing.T) {
 			_, _ = EducationalAwards(pts)
 			_ = DailyReports(&pts[0], pts)
 			_ = RankHistory(pts, "")
-			_ = AreaDivisionStanding(pts[0].District)
+			_ = AreaDivisionStanding(pts[0].District, pts[0].Date)
 			_ = DistrictRecognition(pts[0])
 			_ = ClubNeeds(pts[0])
 			var buf bytes.Buffer

@@ -177,15 +177,19 @@ func (s *series) projection(current LevelCounts) Projection {
 }
 
 // achievements records each club's first level and every rise, within each
-// program year, from the reported letters.
+// program year, from the reported letters. A level first seen in the first
+// snapshot of a program year in the series has no achievement date (it was
+// reached before the history starts); a level that appears between two
+// snapshots of the year is dated by the later one and names the earlier.
 func (s *series) achievements() []Achievement {
 	out := []Achievement{}
 	best := map[string]int{}
-	py := ""
+	py, prevDate := "", ""
 	for i := range s.points {
 		p := &s.points[i]
+		first := false
 		if cur := pointProgramYear(p); cur != py {
-			py = cur
+			py, first = cur, true
 			best = map[string]int{}
 		}
 		for k := range p.District.ClubDetails {
@@ -193,14 +197,21 @@ func (s *series) achievements() []Achievement {
 			r := snapshot.LevelRank(reportedLevel(c))
 			if r > 0 && r > best[c.ClubID] {
 				best[c.ClubID] = r
-				out = append(out, Achievement{ClubID: c.ClubID, ClubName: c.ClubName,
-					Level: levelName(reportedLevel(c)), AchievedDate: p.Date, GoalsAchieved: c.GoalsMet})
+				a := Achievement{ClubID: c.ClubID, ClubName: c.ClubName, Level: levelName(reportedLevel(c)),
+					FirstSeen: p.Date, GoalsAchieved: c.GoalsMet}
+				if first {
+					a.Note = "Already at this level in the first snapshot of program year " + py + " in the history: the date it was reached is unknown."
+				} else {
+					a.AchievedDate, a.PreviousDate = p.Date, prevDate
+				}
+				out = append(out, a)
 			}
 		}
+		prevDate = p.Date
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].AchievedDate != out[j].AchievedDate {
-			return out[i].AchievedDate > out[j].AchievedDate
+		if out[i].FirstSeen != out[j].FirstSeen {
+			return out[i].FirstSeen > out[j].FirstSeen
 		}
 		return out[i].ClubID < out[j].ClubID
 	})

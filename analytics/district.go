@@ -89,22 +89,18 @@ func clubTrendOf(points []Point, clubID string) (*ClubTrend, error) {
 	return &t, nil
 }
 
-// growthOf is a trend's last count minus its first.
-func growthOf(t []DatedCount) int {
-	if len(t) == 0 {
-		return 0
-	}
-	return t[len(t)-1].Count - t[0].Count
-}
-
 // topGrowth returns up to 10 clubs with the largest growth of sign sign
-// (+1 growth, −1 decline, reported as a positive number).
+// (+1 growth, −1 decline, reported as a positive number): Active Members
+// minus Mem. Base on the last snapshot, the club's growth in the program
+// year.
 func topGrowth(trends []ClubTrend, sign int) []ClubGrowth {
 	out := []ClubGrowth{}
 	for i := range trends {
-		g := growthOf(trends[i].MembershipTrend) * sign
+		t := &trends[i]
+		g := (t.ActiveMembers - t.MembershipBase) * sign
 		if g > 0 {
-			out = append(out, ClubGrowth{trends[i].ClubID, trends[i].ClubName, g})
+			out = append(out, ClubGrowth{ClubID: t.ClubID, ClubName: t.ClubName, Growth: g,
+				MembershipBase: t.MembershipBase, ActiveMembers: t.ActiveMembers})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -130,16 +126,16 @@ func districtTrends(s *series) (members, payments []DatedCount) {
 	return members, payments
 }
 
-// clubScore is the predecessor's club health score: 0 below 12 members, 0.5
-// with no goal, else 1.
-func clubScore(c *snapshot.Club) float64 {
-	switch {
-	case c.ActiveMembers < 12:
-		return 0
-	case c.GoalsMet == 0:
+// healthScore scores a club's health verdict on date (clubHealth):
+// thriving 1, vulnerable 0.5, intervention required 0.
+func healthScore(c *snapshot.Club, date, py string) float64 {
+	switch clubHealth(c, date, py).Status {
+	case HealthThriving:
+		return 1
+	case HealthVulnerable:
 		return 0.5
 	}
-	return 1
+	return 0
 }
 
 func divisionGoals(d *snapshot.District) map[string]int {
@@ -150,11 +146,32 @@ func divisionGoals(d *snapshot.District) map[string]int {
 	return m
 }
 
+// standingIndex is the standing (the one rule, on the point's date) of
+// every division (key "div") and area (areaKey).
+func standingIndex(p *Point) map[string]*UnitStanding {
+	st := areaDivisionStanding(p.District, p.Date)
+	m := map[string]*UnitStanding{}
+	for i := range st.Divisions {
+		dv := &st.Divisions[i]
+		m[dv.DivisionID] = &dv.UnitStanding
+		for j := range dv.Areas {
+			m[areaKey(dv.Areas[j].DivisionID, dv.Areas[j].AreaID)] = &dv.Areas[j]
+		}
+	}
+	return m
+}
+
+// divisionRankings orders the divisions of the last point by, in turn: the
+// recognition level of the standing rule (P, S, D, none), membership growth
+// against the base (members − Mem. Base over Mem. Base; unknown last), the
+// average club health score (healthScore), then total DCP goals.
 func divisionRankings(s *series) []DivisionRanking {
-	d := s.last().District
+	last := s.last()
+	d := last.District
+	py := pointProgramYear(last)
 	type acc struct {
-		clubs, goals int
-		score        float64
+		clubs, goals, members, base int
+		score                       float64
 	}
 	by := map[string]*acc{}
 	for i := range d.ClubDetails {
@@ -166,8 +183,11 @@ func divisionRankings(s *series) []DivisionRanking {
 		}
 		a.clubs++
 		a.goals += c.GoalsMet
-		a.score += clubScore(c)
+		a.members += c.ActiveMembers
+		a.base += c.MembershipBase
+		a.score += healthScore(c, last.Date, py)
 	}
+	standing := standingIndex(last)
 	var prev map[string]int
 	if len(s.points) >= 2 {
 		prev = divisionGoals(s.points[len(s.points)-2].District)
@@ -175,8 +195,17 @@ func divisionRankings(s *series) []DivisionRanking {
 	out := make([]DivisionRanking, 0, len(by))
 	for id, a := range by {
 		r := DivisionRanking{DivisionID: id, DivisionName: divisionName(id), TotalClubs: a.clubs,
-			TotalDcpGoals: a.goals, AverageClubHealth: round(a.score/float64(a.clubs), 2)}
+			TotalDcpGoals: a.goals, AverageClubHealth: round(a.score/float64(a.clubs), 2),
+			Members: a.members, MembershipBase: a.base}
+		if u := standing[id]; u != nil {
+			r.Level = u.Level
+		}
+		if a.base > 0 {
+			g := round(float64(a.members-a.base)/float64(a.base)*100, 2)
+			r.MembershipGrowthPercent = &g
+		}
 		if prev != nil {
+			r.PreviousDate = s.points[len(s.points)-2].Date
 			pg := float64(prev[id])
 			switch {
 			case float64(a.goals) > pg*1.1:
@@ -189,14 +218,27 @@ func divisionRankings(s *series) []DivisionRanking {
 		}
 		out = append(out, r)
 	}
+	growth := func(r DivisionRanking) float64 {
+		if r.MembershipGrowthPercent == nil {
+			return -1e9
+		}
+		return *r.MembershipGrowthPercent
+	}
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].TotalDcpGoals != out[j].TotalDcpGoals {
-			return out[i].TotalDcpGoals > out[j].TotalDcpGoals
+		a, b := out[i], out[j]
+		if la, lb := snapshot.LevelRank(a.Level), snapshot.LevelRank(b.Level); la != lb {
+			return la > lb
 		}
-		if out[i].AverageClubHealth != out[j].AverageClubHealth {
-			return out[i].AverageClubHealth > out[j].AverageClubHealth
+		if ga, gb := growth(a), growth(b); ga != gb {
+			return ga > gb
 		}
-		return out[i].DivisionID < out[j].DivisionID
+		if a.AverageClubHealth != b.AverageClubHealth {
+			return a.AverageClubHealth > b.AverageClubHealth
+		}
+		if a.TotalDcpGoals != b.TotalDcpGoals {
+			return a.TotalDcpGoals > b.TotalDcpGoals
+		}
+		return a.DivisionID < b.DivisionID
 	})
 	for i := range out {
 		out[i].Rank = i + 1
@@ -230,24 +272,46 @@ func groupAreas(d *snapshot.District) []*areaGroup {
 	return order
 }
 
-func topPerformingAreas(d *snapshot.District) []AreaPerformance {
+// areaPerformances scores every area of the point: NormalizedScore =
+// round2(0.5 × levelRank/3 + 0.5 × averageClubHealth), where levelRank is
+// the area's recognition by the standing rule (none 0, D 1, S 2, P 3) and
+// averageClubHealth the mean healthScore of its clubs (thriving 1,
+// vulnerable 0.5, intervention 0). Sorted by score, best first.
+func areaPerformances(p *Point) []AreaPerformance {
+	d := p.District
+	py := pointProgramYear(p)
+	standing := standingIndex(p)
 	out := []AreaPerformance{}
 	for _, g := range groupAreas(d) {
 		var health float64
-		goals := 0
+		goals, thriving := 0, 0
 		for _, c := range g.clubs {
-			health += clubScore(c)
+			h := healthScore(c, p.Date, py)
+			health += h
+			if h == 1 {
+				thriving++
+			}
 			goals += c.GoalsMet
 		}
 		n := float64(len(g.clubs))
 		avgHealth := health / n
-		out = append(out, AreaPerformance{
+		ap := AreaPerformance{
 			AreaID: g.area, AreaName: areaName(g.div, g.area), DivisionID: g.div,
-			TotalClubs: len(g.clubs), AverageClubHealth: round(avgHealth, 2), TotalDcpGoals: goals,
-			NormalizedScore: round(0.5*avgHealth+0.5*min(float64(goals)/n/10, 1), 2),
-		})
+			TotalClubs: len(g.clubs), ThrivingClubs: thriving, AverageClubHealth: round(avgHealth, 2), TotalDcpGoals: goals,
+		}
+		if u := standing[areaKey(g.div, g.area)]; u != nil {
+			ap.Level, ap.Blocked = u.Level, u.Blocked
+		}
+		ap.NormalizedScore = round(0.5*float64(snapshot.LevelRank(ap.Level))/3+0.5*avgHealth, 2)
+		out = append(out, ap)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].NormalizedScore > out[j].NormalizedScore })
+	return out
+}
+
+// topPerformingAreas is the ten best areaPerformances.
+func topPerformingAreas(p *Point) []AreaPerformance {
+	out := areaPerformances(p)
 	if len(out) > 10 {
 		out = out[:10]
 	}
@@ -293,25 +357,29 @@ func districtAnalytics(points []Point, previousYear *Point) (*DistrictReport, er
 	last := s.last()
 	trends := s.clubTrends()
 	members, payments := districtTrends(s)
+	total := members[len(members)-1].Count
+	base := membershipBase(last.District)
 	r := &DistrictReport{
-		DistrictID:       s.districtID(),
-		DateRange:        DateRange{s.first().Date, last.Date},
-		TotalMembership:  members[len(members)-1].Count,
-		MembershipChange: members[len(members)-1].Count - members[0].Count,
-		MembershipTrend:  members,
-		TotalPayments:    payments[len(payments)-1].Count,
-		PaymentsTrend:    payments,
-		TopGrowthClubs:   topGrowth(trends, 1),
-		AllClubs:         trends,
+		DistrictID:      s.districtID(),
+		DateRange:       DateRange{s.first().Date, last.Date},
+		TotalMembership: total,
+		MembershipBase:  base,
+		MembersVsBase:   total - base,
+		MembershipTrend: members,
+		TotalPayments:   payments[len(payments)-1].Count,
+		PaymentsTrend:   payments,
+		TopGrowthClubs:  topGrowth(trends, 1),
+		AllClubs:        trends,
 	}
+	r.MembershipChange, r.MembershipChangeNote = seriesChange(members)
 	r.ThrivingClubs, r.VulnerableClubs, r.InterventionRequiredClubs = healthLists(trends)
 	dist := s.distinguished(previousYear)
 	r.DistinguishedClubs = dist.DistinguishedClubs
 	r.DistinguishedProjection = dist.DistinguishedProjection
 	r.DistinguishedClubAnalytics = dist
 	r.DivisionRankings = divisionRankings(s)
-	r.TopPerformingAreas = topPerformingAreas(last.District)
-	r.DivisionRecognition = areaDivisionStanding(last.District)
+	r.TopPerformingAreas = topPerformingAreas(last)
+	r.DivisionRecognition = areaDivisionStanding(last.District, last.Date)
 	if previousYear != nil && previousYear.District != nil {
 		prevDist := levelCounts(previousYear.District).Total
 		r.YearOverYear = &DistrictYoYSummary{
@@ -340,4 +408,15 @@ func vulnerableClubs(points []Point) (*VulnerableReport, error) {
 		VulnerableClubs:           len(vul),
 		Clubs:                     clubs,
 	}, nil
+}
+
+// seriesChange is the last count minus the first when the series has two
+// snapshots or more; otherwise nil and a note saying there is no earlier
+// snapshot.
+func seriesChange(t []DatedCount) (*int, string) {
+	if len(t) < 2 || t[0].Date == t[len(t)-1].Date {
+		return nil, "Only one snapshot in the range: no earlier snapshot to compare with."
+	}
+	d := t[len(t)-1].Count - t[0].Count
+	return &d, ""
 }

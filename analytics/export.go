@@ -74,7 +74,13 @@ func exportCSV(w io.Writer, points []Point) error {
 
 	o.section("Summary Statistics", "Metric", "Value")
 	o.row("Total Membership", r.TotalMembership)
-	o.row("Membership Change", r.MembershipChange)
+	if r.MembershipChange != nil {
+		o.row("Membership Change", *r.MembershipChange, "from "+r.DateRange.Start+" to "+r.DateRange.End)
+	} else {
+		o.row("Membership Change", "n/a", r.MembershipChangeNote)
+	}
+	o.row("Membership Base", r.MembershipBase)
+	o.row("Members vs Base", r.MembersVsBase)
 	o.row("Total Payments", r.TotalPayments)
 	o.row("Total Clubs", len(r.AllClubs))
 	o.row("Thriving Clubs", len(r.ThrivingClubs))

@@ -278,6 +278,10 @@ func fixtureDistrict(fd fixtureDate) *snapshot.District {
 		s.SelectDistinguishedClubs = d.Clubs.Select
 		s.PresidentsDistinguishedClubs = d.Clubs.Presidents
 		s.TotalDistinguishedClubs = d.Clubs.Distinguished
+		if s.PaidClubs > 0 {
+			// The report prints its own share, to 2 decimals.
+			s.DistinguishedClubsPercent = round(float64(s.TotalDistinguishedClubs)/float64(s.PaidClubs)*100, 2)
+		}
 	}
 	d.Summary = s
 	m.Payments.Base = intp(300)

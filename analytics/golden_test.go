@@ -103,8 +103,8 @@ func TestGolden(t *testing.T) {
 		{"daily_reports.json", func(t *testing.T) any { return DailyReports(nil, pts) }},
 		{"rank_history_2025-2026.json", func(t *testing.T) any { return RankHistory(pts, "") }},
 		{"rank_history_2024-2025.json", func(t *testing.T) any { return RankHistory(pts, "2024-2025") }},
-		{"standing_2025-06-30.json", func(t *testing.T) any { return AreaDivisionStanding(pts[1].District) }},
-		{"standing_2025-08-15.json", func(t *testing.T) any { return AreaDivisionStanding(last.District) }},
+		{"standing_2025-06-30.json", func(t *testing.T) any { return AreaDivisionStanding(pts[1].District, pts[1].Date) }},
+		{"standing_2025-08-15.json", func(t *testing.T) any { return AreaDivisionStanding(last.District, last.Date) }},
 		{"district_recognition.json", func(t *testing.T) any {
 			var out []*DistrictRecognitionReport
 			for _, p := range pts {

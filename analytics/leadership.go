@@ -8,7 +8,7 @@ import (
 )
 
 type divStats struct {
-	clubs, members, goals, healthy, twenty int
+	clubs, members, base, goals, healthy, twenty int
 }
 
 func divisionStats(d *snapshot.District) map[string]*divStats {
@@ -22,6 +22,7 @@ func divisionStats(d *snapshot.District) map[string]*divStats {
 		}
 		s.clubs++
 		s.members += c.ActiveMembers
+		s.base += c.MembershipBase
 		s.goals += c.GoalsMet
 		if c.ActiveMembers >= 12 && c.GoalsMet > 0 {
 			s.healthy++
@@ -53,7 +54,6 @@ func leadershipInsights(points []Point) (*LeadershipReport, error) {
 		perPoint[i] = divisionStats(s.points[i].District)
 	}
 	cur := perPoint[len(perPoint)-1]
-	first := perPoint[0]
 	r := &LeadershipReport{DistrictID: s.districtID(), LeadershipScores: []DivisionLeadership{},
 		BestPracticeDivisions: []DivisionLeadership{}, LeadershipChanges: []LeadershipChange{},
 		AreaDirectorCorrelations: []AreaDirectorCorrelation{}}
@@ -61,19 +61,22 @@ func leadershipInsights(points []Point) (*LeadershipReport, error) {
 		n := float64(st.clubs)
 		avgMem := float64(st.members) / n
 		h := 0.5*float64(st.healthy)/n*100 + 0.3*math.Min(avgMem/30*100, 100) + 0.2*float64(st.twenty)/n*100
-		g := 50.0
-		if len(s.points) >= 2 {
-			if f := first[id]; f != nil && f.members > 0 {
-				growth := float64(st.members-f.members) / float64(f.members) * 100
-				g = math.Max(0, math.Min(100, 50+5*growth))
-			}
-		}
 		dcp := float64(st.goals) / (n * 10) * 100
-		r.LeadershipScores = append(r.LeadershipScores, DivisionLeadership{
-			DivisionID: id, DivisionName: divisionName(id),
-			HealthScore: int(math.Round(h)), GrowthScore: int(math.Round(g)), DCPScore: int(math.Round(dcp)),
-			OverallScore: int(math.Round(0.4*h + 0.3*g + 0.3*dcp)),
-		})
+		dl := DivisionLeadership{DivisionID: id, DivisionName: divisionName(id),
+			HealthScore: int(math.Round(h)), DCPScore: int(math.Round(dcp))}
+		if st.base > 0 {
+			// Growth against the members of July 1 (Mem. Base), known from
+			// the first snapshot: 50 at no growth, ±5 points per percent.
+			growth := round(float64(st.members-st.base)/float64(st.base)*100, 2)
+			g := math.Max(0, math.Min(100, 50+5*growth))
+			gs := int(math.Round(g))
+			dl.GrowthPercent, dl.GrowthScore = &growth, &gs
+			dl.OverallScore = int(math.Round(0.4*h + 0.3*g + 0.3*dcp))
+		} else {
+			dl.GrowthNote = "No membership base for the division's clubs: growth cannot be measured; the overall score weighs health and DCP only (0.4h + 0.3d) / 0.7."
+			dl.OverallScore = int(math.Round((0.4*h + 0.3*dcp) / 0.7))
+		}
+		r.LeadershipScores = append(r.LeadershipScores, dl)
 	}
 	sort.Slice(r.LeadershipScores, func(i, j int) bool {
 		a, b := r.LeadershipScores[i], r.LeadershipScores[j]
@@ -104,7 +107,8 @@ func leadershipInsights(points []Point) (*LeadershipReport, error) {
 		}
 	}
 	r.LeadershipChanges = leadershipChanges(s, perPoint, year)
-	r.AreaDirectorCorrelations = areaCorrelations(last.District)
+	areas := areaPerformances(last)
+	r.AreaDirectorCorrelations = areaCorrelations(last, areas)
 	for i, ds := range r.LeadershipScores {
 		if i < 5 {
 			r.Summary.TopPerformingDivisions = append(r.Summary.TopPerformingDivisions,
@@ -115,7 +119,14 @@ func leadershipInsights(points []Point) (*LeadershipReport, error) {
 		r.Summary.AverageLeadershipScore = int(math.Round(float64(total) / float64(n)))
 	}
 	r.Summary.TotalBestPracticeDivisions = len(r.BestPracticeDivisions)
-	r.Summary.TopPerformingAreas = topAreasByGoals(last.District)
+	r.Summary.TopPerformingAreas = []ScoredUnit{}
+	for i, a := range areas {
+		if i == 5 {
+			break
+		}
+		r.Summary.TopPerformingAreas = append(r.Summary.TopPerformingAreas,
+			ScoredUnit{ID: a.AreaID, Name: a.AreaName, DivisionID: a.DivisionID, Score: int(math.Round(a.NormalizedScore * 100))})
+	}
 	if r.Summary.TopPerformingDivisions == nil {
 		r.Summary.TopPerformingDivisions = []ScoredUnit{}
 	}
@@ -166,45 +177,64 @@ func leadershipChanges(s *series, perPoint []map[string]*divStats, year []int) [
 	return out
 }
 
-func areaCorrelations(d *snapshot.District) []AreaDirectorCorrelation {
+// areaCorrelations sets each area's club performance (round(100 ×
+// AverageClubHealth) of areaPerformances) beside its director's visit
+// activity: VisitRate is the visits made (capped at the number required,
+// per round) over the visits required, counting only the rounds closed on
+// the date, or both rounds while neither has closed. Activity is high at
+// 100 %, medium from 50 %, low below. Correlation is "positive" when
+// activity and performance agree (high with a score of 70 or more, low
+// with under 40), "negative" when they diverge (high with under 40, low
+// with 70 or more), "neutral" otherwise. Without visit data the activity
+// is absent and Note says why.
+func areaCorrelations(p *Point, perf []AreaPerformance) []AreaDirectorCorrelation {
+	standing := standingIndex(p)
 	out := []AreaDirectorCorrelation{}
-	for _, g := range groupAreas(d) {
-		n := float64(len(g.clubs))
-		var goals, mem, healthy float64
-		for _, c := range g.clubs {
-			goals += float64(c.GoalsMet)
-			mem += float64(c.ActiveMembers)
-			if c.ActiveMembers >= 12 && c.GoalsMet > 0 {
-				healthy++
+	for _, a := range perf {
+		c := AreaDirectorCorrelation{AreaID: a.AreaID, AreaName: a.AreaName, DivisionID: a.DivisionID,
+			ClubPerformanceScore: int(math.Round(a.AverageClubHealth * 100))}
+		u := standing[areaKey(a.DivisionID, a.AreaID)]
+		if u == nil || len(u.VisitRounds) == 0 || u.VisitRounds[0].Required == 0 {
+			c.Note = "No club-visit data for this area (division report or visit columns missing): activity unknown."
+			out = append(out, c)
+			continue
+		}
+		rounds := u.VisitRounds
+		var counted []snapshot.RoundStatus
+		for _, r := range rounds {
+			if r.Closed {
+				counted = append(counted, r)
 			}
 		}
-		score := int(math.Round(goals/n/10*40 + math.Min(mem/n/30*100, 100)*0.3 + healthy/n*30))
-		ind, corr := "low", "negative"
-		if score >= 70 {
-			ind, corr = "high", "positive"
-		} else if score >= 40 {
-			ind, corr = "medium", "neutral"
+		c.ActivityBasis = "closed rounds"
+		if len(counted) == 0 {
+			counted, c.ActivityBasis = rounds, "rounds in progress"
 		}
-		out = append(out, AreaDirectorCorrelation{AreaID: g.area, AreaName: areaName(g.div, g.area),
-			DivisionID: g.div, ClubPerformanceScore: score, ActivityIndicator: ind, Correlation: corr})
+		for _, r := range counted {
+			c.VisitsDone += min(r.Visits, r.Required)
+			c.VisitsRequired += r.Required
+		}
+		rate := round(float64(c.VisitsDone)/float64(c.VisitsRequired)*100, 1)
+		c.VisitRate = &rate
+		switch {
+		case rate >= 100:
+			c.ActivityIndicator = "high"
+		case rate >= 50:
+			c.ActivityIndicator = "medium"
+		default:
+			c.ActivityIndicator = "low"
+		}
+		score := c.ClubPerformanceScore
+		switch {
+		case c.ActivityIndicator == "high" && score >= 70, c.ActivityIndicator == "low" && score < 40:
+			c.Correlation = "positive"
+		case c.ActivityIndicator == "high" && score < 40, c.ActivityIndicator == "low" && score >= 70:
+			c.Correlation = "negative"
+		default:
+			c.Correlation = "neutral"
+		}
+		out = append(out, c)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ClubPerformanceScore > out[j].ClubPerformanceScore })
-	return out
-}
-
-func topAreasByGoals(d *snapshot.District) []ScoredUnit {
-	out := []ScoredUnit{}
-	for _, g := range groupAreas(d) {
-		goals := 0
-		for _, c := range g.clubs {
-			goals += c.GoalsMet
-		}
-		out = append(out, ScoredUnit{ID: g.area, Name: areaName(g.div, g.area), DivisionID: g.div,
-			Score: int(math.Round(float64(goals) / float64(len(g.clubs)) * 10))})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if len(out) > 5 {
-		out = out[:5]
-	}
 	return out
 }

@@ -46,7 +46,6 @@ func membershipAnalytics(points []Point, previousYear *Point) (*MembershipReport
 	r := &MembershipReport{
 		DistrictID:        s.districtID(),
 		TotalMembership:   total,
-		MembershipChange:  total - members[0].Count,
 		ProgramYearChange: programYearChange(s, members),
 		MembershipTrend:   members,
 		TotalPayments:     payments[len(payments)-1].Count,
@@ -54,6 +53,9 @@ func membershipAnalytics(points []Point, previousYear *Point) (*MembershipReport
 		TopGrowthClubs:    topGrowth(trends, 1),
 		TopDecliningClubs: topGrowth(trends, -1),
 		SeasonalPatterns:  seasonalPatterns(members),
+	}
+	if r.MembershipChange, r.ChangeNote = seriesChange(members); r.MembershipChange != nil {
+		r.ChangeFrom, r.ChangeTo = members[0].Date, members[len(members)-1].Date
 	}
 	if previousYear != nil && previousYear.District != nil {
 		prev := memberTotal(previousYear.District)
@@ -205,25 +207,34 @@ func educationalAwards(points []Point) (*EducationalAwardsReport, error) {
 	if r.TopClubs == nil {
 		r.TopClubs = topAwardClubs(d)
 	}
-	prevPY, prev := "", 0
+	// One entry per month: its last snapshot, compared with the last
+	// snapshot of the month before it in the series (same program year).
+	type monthEnd struct {
+		month, date, py string
+		total           int
+	}
+	var ends []monthEnd
 	for i := range s.points {
 		p := &s.points[i]
-		month := p.Date[:min(7, len(p.Date))]
-		total := awardTotal(p.District)
-		py := pointProgramYear(p)
-		if n := len(r.ByMonth); n > 0 && r.ByMonth[n-1].Month == month {
-			r.ByMonth[n-1].Awards = total
-			r.ByMonth[n-1].Change = total - prev
+		e := monthEnd{month: p.Date[:min(7, len(p.Date))], date: p.Date, py: pointProgramYear(p), total: awardTotal(p.District)}
+		if n := len(ends); n > 0 && ends[n-1].month == e.month {
+			ends[n-1] = e
 			continue
 		}
-		if n := len(r.ByMonth); n > 0 {
-			prev = r.ByMonth[n-1].Awards
+		ends = append(ends, e)
+	}
+	for i, e := range ends {
+		m := MonthlyAwards{Month: e.month, Date: e.date, Awards: e.total}
+		switch {
+		case i == 0:
+			m.Note = "No earlier snapshot in the series: the awards are the program year's total to date, not a change."
+		case ends[i-1].py != e.py:
+			m.Note = "The program year changed since the previous snapshot (" + ends[i-1].date + "): award counters restarted, so no change is computed."
+		default:
+			d := e.total - ends[i-1].total
+			m.Change, m.PreviousDate = &d, ends[i-1].date
 		}
-		if py != prevPY {
-			prev = 0 // award counters restart with the program year
-			prevPY = py
-		}
-		r.ByMonth = append(r.ByMonth, MonthlyAwards{Month: month, Awards: total, Change: total - prev})
+		r.ByMonth = append(r.ByMonth, m)
 	}
 	return r, nil
 }

@@ -114,8 +114,53 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
+// programMonth is the month's index in the program year: July 0 … June 11.
+func programMonth(month int) int { return (month + 5) % 12 }
+
+// checkpointAfter is the DCP checkpoint for a club that has been running
+// for elapsed months of a program year (elapsed = program-month index: the
+// Jul 0, Aug–Sep 1, Oct–Nov 2, Dec–Jan 3, Feb–Mar 4, Apr–Jun 5 schedule).
+func checkpointAfter(elapsed int) int {
+	return dcpCheckpoint((elapsed+6)%12 + 1)
+}
+
+// clubCheckpoint is the number of DCP goals expected of a club on date: the
+// month's checkpoint, or, for a club chartered during the program year, the
+// checkpoint for the months it has existed (a club chartered in May is held
+// to August's 1 goal in June, not June's 5). since is the charter date when
+// it shortened the schedule.
+func clubCheckpoint(c *snapshot.Club, year, month int, py string) (req int, since string) {
+	req = dcpCheckpoint(month)
+	if c.CharterDate == "" {
+		return req, ""
+	}
+	cy, cm, ok := parseYM(c.CharterDate)
+	start, okPY := programYearStart(py)
+	if !ok || !okPY || cy*12+cm < start*12+7 {
+		return req, "" // chartered before the program year
+	}
+	elapsed := (year*12 + month) - (cy*12 + cm)
+	if elapsed < 0 {
+		elapsed = 0
+	}
+	if c2 := checkpointAfter(elapsed); c2 < req {
+		return c2, c.CharterDate
+	}
+	return req, ""
+}
+
+// clubHealth classifies a club on date (spec and package doc):
+//   - suspended clubs: intervention required, "Club suspended";
+//   - fewer than 12 members and net growth under 3, or status Ineligible:
+//     intervention required;
+//   - thriving: status Active, 20 members or net growth 3, the DCP
+//     checkpoint (charter-aware, clubCheckpoint) and, from 2025-26, the CSP;
+//   - vulnerable otherwise.
+//
+// RiskFactors list every reason that applies: status (Low, Ineligible),
+// membership, DCP goals against the checkpoint, and the CSP.
 func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
-	_, month, ok := parseYM(date)
+	year, month, ok := parseYM(date)
 	if !ok {
 		month = 6
 	}
@@ -123,39 +168,51 @@ func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
 		py = programYearOf(date)
 	}
 	era := eraOf(py)
-	req := dcpCheckpoint(month)
+	req, since := clubCheckpoint(c, year, month, py)
 	m, net, g := c.ActiveMembers, netGrowth(c), c.GoalsMet
-	h := ClubHealth{Checkpoint: req, RiskFactors: []string{}}
+	h := ClubHealth{Checkpoint: req, RiskFactors: []string{}, CharterDate: since}
 	if c.Status == snapshot.ClubSuspended {
 		h.Status = HealthIntervention
-		h.RiskFactors = append(h.RiskFactors, "Club suspended")
-	}
-	if m < 12 && net < 3 {
-		h.Status = HealthIntervention
-		h.RiskFactors = append(h.RiskFactors, "Membership below 12 (critical)",
-			fmt.Sprintf("Net growth since July: %d (need 3+ to override)", net))
+		f := "Club suspended"
+		if c.SuspendDate != "" {
+			f += " on " + c.SuspendDate
+		}
+		h.RiskFactors = append(h.RiskFactors, f)
 		return h
 	}
-	if h.Status == HealthIntervention {
-		return h
+	switch c.Status {
+	case snapshot.ClubLow:
+		h.RiskFactors = append(h.RiskFactors, "Club status Low: the dashboard reports too few paid members for a paid club (fewer than 8)")
+	case snapshot.ClubIneligible:
+		h.RiskFactors = append(h.RiskFactors, "Club status Ineligible: the club cannot earn recognition until its dues are paid")
 	}
+	critical := m < 12 && net < 3
 	memOK := ladder(era)[0].MembersShort(m, net) == 0 // the D membership test: 20 members or net growth 3
-	csp := !cspMissing(c, era)
-	if memOK && g >= req && csp {
-		h.Status = HealthThriving
-		return h
-	}
-	h.Status = HealthVulnerable
-	if !memOK {
+	if critical {
+		h.RiskFactors = append(h.RiskFactors, fmt.Sprintf("Membership below 12 (critical): %d members", m),
+			fmt.Sprintf("Net growth since July: %d (need 3+ to override)", net))
+	} else if !memOK {
 		h.RiskFactors = append(h.RiskFactors,
 			fmt.Sprintf("Membership below threshold (%d members, need 20+ or net growth 3+)", m))
 	}
 	if g < req {
-		h.RiskFactors = append(h.RiskFactors,
-			fmt.Sprintf("DCP checkpoint not met: %d %s achieved, %d required for %s", g, plural(g, "goal"), req, monthNames[month]))
+		f := fmt.Sprintf("DCP checkpoint not met: %d %s achieved, %d required for %s", g, plural(g, "goal"), req, monthNames[month])
+		if since != "" {
+			f += " (club chartered " + since + ")"
+		}
+		h.RiskFactors = append(h.RiskFactors, f)
 	}
+	csp := !cspMissing(c, era)
 	if !csp {
 		h.RiskFactors = append(h.RiskFactors, "CSP not submitted")
+	}
+	switch {
+	case critical || c.Status == snapshot.ClubIneligible:
+		h.Status = HealthIntervention
+	case len(h.RiskFactors) == 0:
+		h.Status = HealthThriving
+	default:
+		h.Status = HealthVulnerable
 	}
 	return h
 }
@@ -252,21 +309,47 @@ func clubNeeds(p Point) []ClubNeed {
 		return nil
 	}
 	py := pointProgramYear(&p)
-	era := eraOf(py)
 	out := make([]ClubNeed, 0, len(p.District.ClubDetails))
 	for i := range p.District.ClubDetails {
 		c := &p.District.ClubDetails[i]
 		if c.Status == snapshot.ClubSuspended {
 			continue
 		}
-		cur := levelOf(c, py)
-		next := nextLevel(cur, era)
-		if next == "" {
-			out = append(out, ClubNeed{ClubID: c.ClubID, ClubName: c.ClubName, DivisionID: c.DivisionID,
-				AreaID: c.AreaID, CurrentLevel: cur, GoalsMet: c.GoalsMet, Kind: NeedNone})
-			continue
-		}
-		out = append(out, needsFor(c, py, next))
+		out = append(out, clubNeed(c, py))
 	}
 	return out
+}
+
+// clubNeed is what c still needs for its next level in the program year's
+// era; Kind NeedSuspended for a suspended club.
+func clubNeed(c *snapshot.Club, py string) ClubNeed {
+	base := ClubNeed{ClubID: c.ClubID, ClubName: c.ClubName, DivisionID: c.DivisionID, AreaID: c.AreaID, GoalsMet: c.GoalsMet}
+	if c.Status == snapshot.ClubSuspended {
+		base.Kind = NeedSuspended
+		return base
+	}
+	cur := levelOf(c, py)
+	next := nextLevel(cur, eraOf(py))
+	if next == "" {
+		base.CurrentLevel, base.Kind = cur, NeedNone
+		return base
+	}
+	return needsFor(c, py, next)
+}
+
+func clubNeedOf(p Point, clubID string) (*ClubNeed, error) {
+	if p.District == nil {
+		return nil, ErrNoData
+	}
+	var c *snapshot.Club
+	for i := range p.District.ClubDetails {
+		if p.District.ClubDetails[i].ClubID == clubID {
+			c = &p.District.ClubDetails[i] // the last duplicate wins, as in indexClubs
+		}
+	}
+	if c == nil {
+		return nil, ErrClubNotFound
+	}
+	n := clubNeed(c, pointProgramYear(&p))
+	return &n, nil
 }

@@ -53,7 +53,7 @@ func TestClubHealthEdges(t *testing.T) {
 	}{
 		// Intervention: members < 12 AND net growth < 3.
 		{"11 members net 2", 11, 9, 5, yes, "2025-10-15", "2025-2026", HealthIntervention,
-			[]string{"Membership below 12 (critical)", "Net growth since July: 2 (need 3+ to override)"}},
+			[]string{"Membership below 12 (critical): 11 members", "Net growth since July: 2 (need 3+ to override)"}},
 		{"11 members net 3 overrides", 11, 8, 2, yes, "2025-10-15", "2025-2026", HealthThriving, nil},
 		{"12 members net 2 not intervention", 12, 10, 2, yes, "2025-10-15", "2025-2026", HealthVulnerable,
 			[]string{"Membership below threshold (12 members, need 20+ or net growth 3+)"}},

@@ -17,26 +17,22 @@ const (
 // ceilPct is ⌈pct% of n⌉ for non-negative integers.
 func ceilPct(pct, n int) int { return (pct*n + 99) / 100 }
 
-// unitGoals returns the tier goals of a standing: the dashboard's own, or
-// the spec §3.6 formulas on the club base when the columns were absent.
+// unitGoals returns the tier goals of a standing (snapshot.StandingGoals).
 func unitGoals(st *snapshot.Standing, area bool) (paid, dist snapshot.TierGoals, source string) {
-	if st.PaidGoals != (snapshot.TierGoals{}) || st.DistinguishedGoals != (snapshot.TierGoals{}) {
-		return st.PaidGoals, st.DistinguishedGoals, "dashboard"
-	}
-	b := st.ClubBase
-	if area {
-		half := ceilPct(50, b)
-		return snapshot.TierGoals{Distinguished: b, Select: b, Presidents: b + 1},
-			snapshot.TierGoals{Distinguished: half, Select: half + 1, Presidents: half + 1}, "derived"
-	}
-	return snapshot.TierGoals{Distinguished: b, Select: b + 1, Presidents: b + 2},
-		snapshot.TierGoals{Distinguished: ceilPct(45, b), Select: ceilPct(50, b), Presidents: ceilPct(55, b)}, "derived"
+	return snapshot.StandingGoals(st, area)
 }
 
-func unitStanding(div, area string, st *snapshot.Standing, isArea bool) UnitStanding {
+// unitStanding applies the one standing rule (snapshot.StandingOn) on date
+// and lists every tier's club gaps. A tier is Met exactly when the rule's
+// Level reaches it (club goals and, for areas, both visit rounds).
+func unitStanding(div, area string, st *snapshot.Standing, visits *snapshot.VisitCounts, date string) UnitStanding {
+	isArea := area != ""
+	judged := *st
+	snapshot.StandingOn(&judged, isArea, visits, date)
 	paid, dist, src := unitGoals(st, isArea)
 	u := UnitStanding{DivisionID: div, AreaID: area, ClubBase: st.ClubBase, PaidClubs: st.PaidClubs,
-		DistinguishedClubs: st.DistinguishedClubs, ReportedStatus: st.ReportedStatus, GoalsSource: src}
+		DistinguishedClubs: st.DistinguishedClubs, ReportedStatus: st.ReportedStatus, GoalsSource: src,
+		Level: judged.Level, Next: judged.Next, Blocked: judged.Blocked}
 	tiers := []struct {
 		name        string
 		level       string
@@ -49,46 +45,62 @@ func unitStanding(div, area string, st *snapshot.Standing, isArea bool) UnitStan
 	for _, t := range tiers {
 		ts := TierStatus{Tier: t.name, PaidClubsGoal: t.paid, DistinguishedClubsGoal: t.distG,
 			PaidClubsNeeded: max(0, t.paid-st.PaidClubs), DistinguishedClubsNeeded: max(0, t.distG-st.DistinguishedClubs)}
-		ts.Met = ts.PaidClubsNeeded == 0 && ts.DistinguishedClubsNeeded == 0
-		if ts.Met {
-			u.Level = t.level
-		}
+		ts.Met = snapshot.LevelRank(judged.Level) >= snapshot.LevelRank(t.level)
 		u.Tiers = append(u.Tiers, ts)
+	}
+	if visits != nil {
+		rounds := snapshot.VisitRounds(st.ClubBase, *visits, date)
+		req := rounds[0].Required
+		met := rounds[0].Met && rounds[1].Met
+		nov, may := visits.Nov, visits.May
+		u.NovVisits, u.MayVisits, u.VisitsRequired, u.VisitsMet = &nov, &may, &req, &met
+		u.VisitRounds = rounds[:]
 	}
 	return u
 }
 
-func areaDivisionStanding(d *snapshot.District) *StandingReport {
-	r := &StandingReport{Divisions: []DivisionStanding{}}
+func areaDivisionStanding(d *snapshot.District, date string) *StandingReport {
+	r := &StandingReport{Divisions: []DivisionStanding{}, Date: date}
 	if d == nil {
 		return r
 	}
 	r.DistrictID = d.DistrictID
+	haveVisits := visitDataKnown(d)
 	for i := range d.Divisions {
 		dv := &d.Divisions[i]
-		ds := DivisionStanding{UnitStanding: unitStanding(dv.DivisionID, "", &dv.Standing, false), Areas: []UnitStanding{}}
+		ds := DivisionStanding{UnitStanding: unitStanding(dv.DivisionID, "", &dv.Standing, nil, date), Areas: []UnitStanding{}}
 		for j := range dv.Areas {
 			a := &dv.Areas[j]
 			div := a.DivisionID
 			if div == "" {
 				div = dv.DivisionID
 			}
-			u := unitStanding(div, a.AreaID, &a.Standing, true)
-			req := ceilPct(75, a.ClubBase)
-			nov, may := a.NovVisits, a.MayVisits
-			novNeed, mayNeed := max(0, req-nov), max(0, req-may)
-			met := novNeed == 0 && mayNeed == 0
-			u.NovVisits, u.MayVisits, u.VisitsRequired = &nov, &may, &req
-			u.NovVisitsNeeded, u.MayVisitsNeeded, u.VisitsMet = &novNeed, &mayNeed, &met
-			ds.Areas = append(ds.Areas, u)
+			var visits *snapshot.VisitCounts
+			if haveVisits {
+				visits = &snapshot.VisitCounts{Nov: a.NovVisits, May: a.MayVisits}
+			}
+			ds.Areas = append(ds.Areas, unitStanding(div, a.AreaID, &a.Standing, visits, date))
 		}
 		r.Divisions = append(r.Divisions, ds)
 	}
 	return r
 }
 
-// districtTierRule is one Distinguished District tier's thresholds;
-// negative values are unknown for the era.
+// visitDataKnown reports whether the district's division report had the
+// visit columns: some club carries a visit flag (a district given as
+// divisions and areas only, without clubs, counts as having them).
+func visitDataKnown(d *snapshot.District) bool {
+	for i := range d.ClubDetails {
+		if d.ClubDetails[i].NovVisit != nil || d.ClubDetails[i].MayVisit != nil {
+			return true
+		}
+	}
+	return len(d.ClubDetails) == 0
+}
+
+// districtTierRule is one Distinguished District tier's thresholds (spec
+// §3.6). club < 0: no club-growth criterion; !netKnown: no net-club
+// criterion.
 type districtTierRule struct {
 	name                        string
 	payment, club, distPct, net int
@@ -96,20 +108,22 @@ type districtTierRule struct {
 }
 
 var (
-	// Spec §3.6, Item 1490 Rev. 04/2025 (PY 2025-26 onward).
+	// Spec §3.6, Item 1490 Rev. 04/2025 (PY 2025-26 onward): payment
+	// growth, club growth, distinguished share and, for D and S, net clubs.
 	districtTiers2025 = []districtTierRule{
 		{TierDistinguished, 1, 1, 45, 0, true},
 		{TierSelect, 3, 3, 50, 1, true},
 		{TierPresidents, 5, 5, 55, 0, false},
 		{TierSmedley, 8, 8, 60, 0, false},
 	}
-	// Spec §3.6: the 2024-era ladder recovered by RG gives payment growth
-	// and distinguished percentages only; club growth is not known.
+	// Spec §3.6, the ladder before 2025-26 (RG): distinguished share
+	// 40/45/50/55 %, payment growth 1/3/5/8 %, and clubs — net paid clubs
+	// ≥ 0 (D), ≥ +1 (S), club growth ≥ 3 % (P), ≥ 5 % (Smedley).
 	districtTiersClassic = []districtTierRule{
-		{TierDistinguished, 1, -1, 40, 0, false},
-		{TierSelect, 3, -1, 45, 0, false},
-		{TierPresidents, 5, -1, 50, 0, false},
-		{TierSmedley, 8, -1, 55, 0, false},
+		{TierDistinguished, 1, -1, 40, 0, true},
+		{TierSelect, 3, -1, 45, 1, true},
+		{TierPresidents, 5, 3, 50, 0, false},
+		{TierSmedley, 8, 5, 55, 0, false},
 	}
 )
 
@@ -117,6 +131,7 @@ var (
 func growthCriterion(name, unit string, pct, actual, base int) Criterion {
 	c := Criterion{Name: name, Unit: unit, Threshold: float64(pct)}
 	if base <= 0 {
+		c.Reason = "no base to measure growth against"
 		return c
 	}
 	c.Known = true
@@ -124,6 +139,16 @@ func growthCriterion(name, unit string, pct, actual, base int) Criterion {
 	c.Met = (actual-base)*100 >= pct*base
 	c.Needed = max(0, base+ceilPct(pct, base)-actual)
 	return c
+}
+
+// DistinguishedPercent is the one distinguished-club percentage of a
+// district (snapshot.SummaryRow.DistinguishedPercent: the dashboard's own
+// "% Distinguished Clubs"); ok is false without a summary row.
+func DistinguishedPercent(s *snapshot.SummaryRow) (pct float64, ok bool) {
+	if s == nil {
+		return 0, false
+	}
+	return s.DistinguishedPercent(), true
 }
 
 func districtRecognition(p Point) *DistrictRecognitionReport {
@@ -137,42 +162,44 @@ func districtRecognition(p Point) *DistrictRecognitionReport {
 	r.ProgramYear = pointProgramYear(&p)
 	r.Era = eraOf(r.ProgramYear)
 	rules := districtTiers2025
+	prereqs := []string{"DSP", "Training", "Market Analysis", "Communication Plan", "Region Advisor Visit"}
 	if r.Era == eraClassic {
 		rules = districtTiersClassic
-		r.Notes = append(r.Notes, "Before 2025-26 only the payment-growth and distinguished-club thresholds are known (spec §3.6); club growth and net clubs are not evaluated.")
+		prereqs = prereqs[:2] // spec §3.6: DSP and Training before 2025-26
 	}
-	clubDist := levelCounts(d).Total
+	distKnown := false
 	switch {
 	case d.Summary != nil:
 		s := d.Summary
 		r.PaymentBase, r.Payments, r.PaidClubBase, r.PaidClubs = s.PaymentBase, s.TotalYTDPayments, s.PaidClubBase, s.PaidClubs
 		r.DistinguishedClubs = s.TotalDistinguishedClubs
-		for _, f := range []struct {
-			name string
-			v    *bool
-		}{{"DSP", s.DSP}, {"Training", s.Training}, {"Market Analysis", s.MarketAnalysis},
-			{"Communication Plan", s.CommunicationPlan}, {"Region Advisor Visit", s.RegionAdvisorVisit}} {
-			if f.v != nil {
-				r.Prerequisites = append(r.Prerequisites, Prerequisite{Name: f.name, Met: *f.v})
+		r.DistinguishedPercent, distKnown = DistinguishedPercent(s)
+		flags := map[string]*bool{"DSP": s.DSP, "Training": s.Training, "Market Analysis": s.MarketAnalysis,
+			"Communication Plan": s.CommunicationPlan, "Region Advisor Visit": s.RegionAdvisorVisit}
+		for _, name := range prereqs {
+			if v := flags[name]; v != nil {
+				r.Prerequisites = append(r.Prerequisites, Prerequisite{Name: name, Met: *v})
+			} else {
+				r.Notes = append(r.Notes, fmt.Sprintf("Prerequisite %s is not in the summary report: it cannot be checked.", name))
 			}
 		}
 	case p.Ranking != nil:
 		k := p.Ranking
 		r.PaymentBase, r.Payments, r.PaidClubBase, r.PaidClubs = k.PaymentBase, k.TotalPayments, k.PaidClubBase, k.PaidClubs
 		r.DistinguishedClubs = k.DistinguishedClubs
-		r.Notes = append(r.Notes, "No summary row: figures from the ranking row; prerequisites unknown.")
+		r.DistinguishedPercent, distKnown = k.DistinguishedPercent, true
+		r.Notes = append(r.Notes, "No summary row: figures from the ranking row (the same summary columns); prerequisites unknown, so no tier is met.")
 	default:
 		r.Payments = paymentTotal(d)
 		if d.Membership.Payments.Base != nil {
 			r.PaymentBase = *d.Membership.Payments.Base
 		}
-		r.Notes = append(r.Notes, "No summary row or ranking: club growth and prerequisites unknown.")
+		r.Notes = append(r.Notes, "No summary row or ranking: club growth, the distinguished share and prerequisites are unknown, so no tier is met.")
 	}
-	if r.DistinguishedClubs == 0 && clubDist > 0 {
-		r.DistinguishedClubs = clubDist
-		r.Notes = append(r.Notes, fmt.Sprintf("The summary reports 0 distinguished clubs (as before April); the %d distinguished clubs of the club report are used.", clubDist))
+	if distKnown && r.DistinguishedClubs == 0 && recognitionOn(p.Date) != RecognitionConfirmed {
+		r.Notes = append(r.Notes, "The summary reports no distinguished clubs before April (spec §2.1): the distinguished criterion cannot be met yet.")
 	}
-	r.PrerequisitesMet = len(r.Prerequisites) > 0
+	r.PrerequisitesMet = len(r.Prerequisites) == len(prereqs)
 	for _, pr := range r.Prerequisites {
 		r.PrerequisitesMet = r.PrerequisitesMet && pr.Met
 	}
@@ -183,11 +210,17 @@ func districtRecognition(p Point) *DistrictRecognitionReport {
 			tier.Criteria = append(tier.Criteria, growthCriterion("clubGrowth", "paid clubs", t.club, r.PaidClubs, r.PaidClubBase))
 		}
 		dc := Criterion{Name: "distinguishedClubs", Unit: "distinguished clubs", Threshold: float64(t.distPct)}
-		if r.PaidClubBase > 0 {
+		if distKnown {
 			dc.Known = true
-			dc.Actual = round(float64(r.DistinguishedClubs)/float64(r.PaidClubBase)*100, 2)
-			dc.Met = r.DistinguishedClubs*100 >= t.distPct*r.PaidClubBase
-			dc.Needed = max(0, ceilPct(t.distPct, r.PaidClubBase)-r.DistinguishedClubs)
+			dc.Actual = round(r.DistinguishedPercent, 2)
+			dc.Met = dc.Actual >= float64(t.distPct)
+			if !dc.Met {
+				// Clubs still to become distinguished, against the paid clubs
+				// the dashboard's percentage is measured on (at least 1).
+				dc.Needed = max(1, ceilPct(t.distPct, r.PaidClubs)-r.DistinguishedClubs)
+			}
+		} else {
+			dc.Reason = "no summary row: the dashboard's % Distinguished Clubs is unknown"
 		}
 		tier.Criteria = append(tier.Criteria, dc)
 		if t.netKnown {
@@ -197,12 +230,16 @@ func districtRecognition(p Point) *DistrictRecognitionReport {
 				nc.Actual = float64(r.PaidClubs - r.PaidClubBase)
 				nc.Met = r.PaidClubs-r.PaidClubBase >= t.net
 				nc.Needed = max(0, r.PaidClubBase+t.net-r.PaidClubs)
+			} else {
+				nc.Reason = "no paid club base"
 			}
 			tier.Criteria = append(tier.Criteria, nc)
 		}
+		// Every criterion counts (spec §3.6): one unknown or unmet
+		// criterion, or a prerequisite not met, and the tier is not earned.
 		tier.Met = r.PrerequisitesMet
 		for _, c := range tier.Criteria {
-			if c.Known && !c.Met || !c.Known && c.Name == "paymentGrowth" {
+			if !c.Known || !c.Met {
 				tier.Met = false
 			}
 		}
@@ -210,9 +247,6 @@ func districtRecognition(p Point) *DistrictRecognitionReport {
 			r.Level = t.name
 		}
 		r.Tiers = append(r.Tiers, tier)
-	}
-	if r.PaidClubBase > 0 {
-		r.Notes = append(r.Notes, "Distinguished share is measured against the paid club base.")
 	}
 	return r
 }

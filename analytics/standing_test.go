@@ -60,8 +60,8 @@ func TestAreaGapsAtEdges(t *testing.T) {
 	for _, c := range cases {
 		d := &snapshot.District{DistrictID: "1", Divisions: []snapshot.Division{{DivisionID: "A",
 			Standing: goals(c.paid, c.dist),
-			Areas:    []snapshot.Area{{AreaID: "01", DivisionID: "A", Standing: goals(c.paid, c.dist), NovVisits: 2, MayVisits: 3}}}}}
-		r := AreaDivisionStanding(d)
+			Areas:    []snapshot.Area{{AreaID: "01", DivisionID: "A", Standing: goals(c.paid, c.dist), NovVisits: 3, MayVisits: 3}}}}}
+		r := AreaDivisionStanding(d, "2026-06-30")
 		a := r.Divisions[0].Areas[0]
 		if a.Level != c.level {
 			t.Errorf("paid %d dist %d: level %q, want %q", c.paid, c.dist, a.Level, c.level)
@@ -72,16 +72,47 @@ func TestAreaGapsAtEdges(t *testing.T) {
 				t.Errorf("paid %d dist %d tier %s: %+v, want %+v", c.paid, c.dist, ts.Tier, ts, w)
 			}
 		}
-		// 75% of a base of 4 is 3 visits per round.
-		if *a.VisitsRequired != 3 || *a.NovVisitsNeeded != 1 || *a.MayVisitsNeeded != 0 || *a.VisitsMet {
-			t.Errorf("visits: req %d nov %d may %d met %v", *a.VisitsRequired, *a.NovVisitsNeeded, *a.MayVisitsNeeded, *a.VisitsMet)
+		// 75% of a base of 4 is 3 visits per round: both rounds met.
+		if *a.VisitsRequired != 3 || !*a.VisitsMet || len(a.VisitRounds) != 2 || !a.VisitRounds[0].Closed || !a.VisitRounds[1].Closed {
+			t.Errorf("visits: req %d met %v rounds %+v", *a.VisitsRequired, *a.VisitsMet, a.VisitRounds)
 		}
 	}
 }
 
-func recognitionPoint(py string, pay, payBase, paid, paidBase, dist int, flags ...bool) Point {
+// The issue's area 71 of D61 (June 2026 capture): its club numbers meet
+// the Distinguished tier, but the November round ended with 2 of the 3
+// visits required (base 4). The dashboard pages (normalize) and analytics
+// give the same answer from the one rule: no level, the closed round as the
+// reason, and no November visit listed as a need.
+func TestAreaStandingOneRule(t *testing.T) {
+	st := snapshot.Standing{ClubBase: 4, PaidGoals: tg(4, 4, 5), DistinguishedGoals: tg(2, 3, 3), PaidClubs: 4, DistinguishedClubs: 2}
+	d := &snapshot.District{DistrictID: "61", Divisions: []snapshot.Division{{DivisionID: "G",
+		Areas: []snapshot.Area{{AreaID: "71", DivisionID: "G", Standing: st, NovVisits: 2, MayVisits: 3}}}}}
+	stored := st
+	snapshot.StandingOn(&stored, true, &snapshot.VisitCounts{Nov: 2, May: 3}, "2026-06-09")
+	a := AreaDivisionStanding(d, "2026-06-09").Divisions[0].Areas[0]
+	const why = "November club visits: 2 of 3 required by 2025-11-30; the round has closed"
+	if a.Level != "" || stored.Level != "" || a.Blocked != why || stored.Blocked != why || a.Next != nil || *a.VisitsMet {
+		t.Fatalf("analytics %q %q %+v; stored %q %q", a.Level, a.Blocked, a.Next, stored.Level, stored.Blocked)
+	}
+	if a.Tiers[0].Met || a.Tiers[0].PaidClubsNeeded != 0 || a.Tiers[0].DistinguishedClubsNeeded != 0 {
+		t.Errorf("tier D: %+v (club goals met, tier not met)", a.Tiers[0])
+	}
+	// On 2025-11-15 the November round is open: one more visit (3 − 2) is
+	// a need, and the May round's 3 − 3 = 0.
+	a = AreaDivisionStanding(d, "2025-11-15").Divisions[0].Areas[0]
+	if a.Level != "" || a.Blocked != "" || a.Next == nil || a.Next.VisitsNeeded != 1 {
+		t.Fatalf("November: %q %q %+v", a.Level, a.Blocked, a.Next)
+	}
+}
+
+// recognitionPoint is a summary row; distPct is the dashboard's own %
+// Distinguished Clubs, and the distinguished count is that share of the
+// paid clubs, rounded down.
+func recognitionPoint(py string, pay, payBase, paid, paidBase, distPct int, flags ...bool) Point {
 	s := &snapshot.SummaryRow{DistrictID: "9", TotalYTDPayments: pay, PaymentBase: payBase,
-		PaidClubs: paid, PaidClubBase: paidBase, TotalDistinguishedClubs: dist}
+		PaidClubs: paid, PaidClubBase: paidBase, TotalDistinguishedClubs: distPct * paid / 100,
+		DistinguishedClubsPercent: float64(distPct)}
 	ptrs := []**bool{&s.DSP, &s.Training, &s.MarketAnalysis, &s.CommunicationPlan, &s.RegionAdvisorVisit}
 	for i, f := range flags {
 		*ptrs[i] = boolp(f)
@@ -115,7 +146,8 @@ func TestDistrictTiers2025(t *testing.T) {
 		{"payments 0.9%", 1009, 101, 45, all, "", 1, 0, 0, 0},
 		{"all at 1% / 45%", 1010, 101, 45, all, TierDistinguished, 0, 0, 0, 0},
 		{"club growth 0%", 1010, 100, 45, all, "", 0, 1, 0, 0},
-		{"distinguished 44%", 1010, 101, 44, all, "", 0, 0, 1, 0},
+		// 44 % of 101 paid clubs is 44 clubs; 45 % needs ⌈45.45⌉ = 46: 2 more.
+		{"distinguished 44%", 1010, 101, 44, all, "", 0, 0, 2, 0},
 		{"net club loss", 1010, 99, 45, all, "", 0, 2, 0, 1},
 		{"select at 3%/3%/50%", 1030, 103, 50, all, TierSelect, 0, 0, 0, 0},
 		{"president's at 5%/5%/55%", 1050, 105, 55, all, TierPresidents, 0, 0, 0, 0},
@@ -143,35 +175,84 @@ func TestDistrictTiers2025(t *testing.T) {
 	}
 }
 
+// Before 2025-26 (spec §3.6, RG's ladder): prerequisites DSP and Training;
+// distinguished share 40/45/50/55 %; payment growth 1/3/5/8 %; net paid
+// clubs ≥ 0 (D) and ≥ +1 (S); club growth ≥ 3 % (P) and ≥ 5 % (Smedley).
 func TestDistrictTiersClassicEra(t *testing.T) {
-	// Before 2025-26 the distinguished ladder is 40/45/50/55% with payment
-	// growth 1/3/5/8%; club growth is not known and not evaluated.
-	r := DistrictRecognition(recognitionPoint("2024-2025", 1010, 1000, 90, 100, 40, true, true))
-	if r.Era != eraClassic || r.Level != TierDistinguished {
-		t.Fatalf("era %s level %q", r.Era, r.Level)
+	// District 91, PY 2024-25 year end, as the issue reports it: 173 paid
+	// clubs against a paid-club base of 180, 99 distinguished clubs, the
+	// dashboard's own % Distinguished Clubs 57.23. (Payments here are
+	// illustrative: 9,180 against a base of 8,500 = +8 %, every payment
+	// criterion met.) Every tier fails on clubs, so the district earns no
+	// tier although its distinguished share passes even Smedley's 55 %.
+	d91 := Point{Date: "2025-06-30", District: &snapshot.District{DistrictID: "91", ProgramYear: "2024-2025",
+		Summary: &snapshot.SummaryRow{DistrictID: "91", DSP: boolp(true), Training: boolp(true),
+			TotalYTDPayments: 9180, PaymentBase: 8500, PaidClubs: 173, PaidClubBase: 180,
+			TotalDistinguishedClubs: 99, DistinguishedClubsPercent: 57.23}}}
+	r := DistrictRecognition(d91)
+	if r.Era != eraClassic || r.Level != "" || r.DistinguishedPercent != 57.23 || !r.PrerequisitesMet {
+		t.Fatalf("D91: era %s level %q dist%% %v prereq %v", r.Era, r.Level, r.DistinguishedPercent, r.PrerequisitesMet)
 	}
-	if _, cr := tierMet(r, TierDistinguished); len(cr) != 2 {
-		t.Fatalf("classic era criteria: %+v", cr)
+	type crit struct {
+		name              string
+		actual, threshold float64
+		met               bool
+		needed            int
 	}
-	r = DistrictRecognition(recognitionPoint("2024-2025", 1010, 1000, 90, 100, 39, true, true))
-	if _, cr := tierMet(r, TierDistinguished); r.Level != "" || cr["distinguishedClubs"].Needed != 1 {
+	want := map[string][]crit{
+		// net 173 − 180 = −7: 7 clubs short of 0, 8 short of +1.
+		TierDistinguished: {{"paymentGrowth", 8, 1, true, 0}, {"distinguishedClubs", 57.23, 40, true, 0}, {"netClubs", -7, 0, false, 7}},
+		TierSelect:        {{"paymentGrowth", 8, 3, true, 0}, {"distinguishedClubs", 57.23, 45, true, 0}, {"netClubs", -7, 1, false, 8}},
+		// club growth (173 − 180) / 180 = −3.89 %; 3 % of 180 = 5.4 → 6
+		// clubs, 186 − 173 = 13 short; 5 % of 180 = 9, 189 − 173 = 16 short.
+		TierPresidents: {{"paymentGrowth", 8, 5, true, 0}, {"clubGrowth", -3.89, 3, false, 13}, {"distinguishedClubs", 57.23, 50, true, 0}},
+		TierSmedley:    {{"paymentGrowth", 8, 8, true, 0}, {"clubGrowth", -3.89, 5, false, 16}, {"distinguishedClubs", 57.23, 55, true, 0}},
+	}
+	for _, tier := range r.Tiers {
+		if tier.Met {
+			t.Errorf("D91 tier %s met", tier.Tier)
+		}
+		w := want[tier.Tier]
+		if len(tier.Criteria) != len(w) {
+			t.Fatalf("%s: criteria %+v", tier.Tier, tier.Criteria)
+		}
+		for i, c := range tier.Criteria {
+			if got := (crit{c.Name, c.Actual, c.Threshold, c.Met, c.Needed}); got != w[i] || !c.Known {
+				t.Errorf("%s: %+v, want %+v", tier.Tier, got, w[i])
+			}
+		}
+	}
+	// Net +2 clubs (182 of 180) passes D and S; club growth 2/180 = 1.11 %
+	// fails President's (3 %: 186 − 182 = 4 short): Select.
+	r = DistrictRecognition(recognitionPoint("2024-2025", 1050, 1000, 182, 180, 57, true, true))
+	if _, cr := tierMet(r, TierPresidents); r.Level != TierSelect || cr["clubGrowth"].Needed != 4 || cr["clubGrowth"].Actual != 1.11 {
+		t.Fatalf("+2 clubs: level %q %+v", r.Level, cr)
+	}
+	// 189 of 180 = +5 %, payments +8 %, 55 %: Smedley.
+	if r = DistrictRecognition(recognitionPoint("2024-2025", 1080, 1000, 189, 180, 55, true, true)); r.Level != TierSmedley {
+		t.Fatalf("5%%/8%%/55%%: level %q", r.Level)
+	}
+	// 39 % misses the 40 % of Distinguished.
+	r = DistrictRecognition(recognitionPoint("2024-2025", 1010, 1000, 100, 100, 39, true, true))
+	if _, cr := tierMet(r, TierDistinguished); r.Level != "" || cr["distinguishedClubs"].Met {
 		t.Fatalf("39%%: level %q %+v", r.Level, cr)
 	}
-	r = DistrictRecognition(recognitionPoint("2024-2025", 1080, 1000, 90, 100, 55, true, true))
-	if r.Level != TierSmedley {
-		t.Fatalf("55%%/8%%: level %q", r.Level)
+	// Training not done: no tier, whatever the numbers.
+	if r = DistrictRecognition(recognitionPoint("2024-2025", 1080, 1000, 189, 180, 55, true, false)); r.Level != "" || r.PrerequisitesMet {
+		t.Fatalf("no training: level %q", r.Level)
 	}
 }
 
-func TestDistrictRecognitionUsesClubDataBeforeApril(t *testing.T) {
+// The distinguished share is the dashboard's own percentage, never a count
+// recomputed from the club report: before April the summary reports 0 and
+// no tier can be met on it.
+func TestDistrictRecognitionUsesDashboardPercent(t *testing.T) {
 	pts := fixtureSeries()
-	// 2025-06-28: the summary reports distinguished clubs (June); 2025-08-15:
-	// it reports 0, so the club report's letters are used.
 	r := DistrictRecognition(pts[0])
-	if r.DistinguishedClubs != pts[0].District.Summary.TotalDistinguishedClubs || r.DistinguishedClubs == 0 {
-		t.Fatalf("June: %d", r.DistinguishedClubs)
+	if r.DistinguishedPercent != pts[0].District.Summary.DistinguishedClubsPercent {
+		t.Fatalf("June: %v", r.DistinguishedPercent)
 	}
-	if r := DistrictRecognition(pts[4]); r.DistinguishedClubs != levelCounts(pts[4].District).Total {
-		t.Fatalf("August: %d", r.DistinguishedClubs)
+	if r := DistrictRecognition(pts[4]); r.DistinguishedClubs != 0 || r.DistinguishedPercent != 0 || r.Level != "" {
+		t.Fatalf("August: %d %v %q", r.DistinguishedClubs, r.DistinguishedPercent, r.Level)
 	}
 }

@@ -43,6 +43,9 @@ type assessmentActuals struct {
 	PaidClubs          int `json:"paidClubs"`
 	DistinguishedClubs int `json:"distinguishedClubs"`
 	Members            int `json:"members"`
+	// DistinguishedPercent is the dashboard's own % Distinguished Clubs
+	// (analytics.DistinguishedPercent); absent without a summary row.
+	DistinguishedPercent *float64 `json:"distinguishedPercent,omitempty"`
 }
 
 // assessmentProgress is each actual as a percentage of its target (nil
@@ -146,7 +149,12 @@ func (s *Server) assess(ctx context.Context, a *monthlyAssessment) *apiError {
 	a.ProgramYear = analytics.ProgramYearOf(a.Month)
 	a.Actuals = assessmentActuals{MembershipPayments: d.Membership.Payments.Total, DistinguishedClubs: d.Clubs.Distinguished, Members: d.Membership.Total, PaidClubs: d.Clubs.Active}
 	if d.Summary != nil {
+		// The summary's own figures, as the district recognition reads them.
 		a.Actuals.PaidClubs = d.Summary.PaidClubs
+		a.Actuals.DistinguishedClubs = d.Summary.TotalDistinguishedClubs
+		if p, ok := analytics.DistinguishedPercent(d.Summary); ok {
+			a.Actuals.DistinguishedPercent = &p
+		}
 	}
 	var g leaderGoals
 	ok, err := s.readObject(ctx, goalsKey(a.DistrictID, a.ProgramYear), &g)
@@ -422,6 +430,24 @@ func (s *Server) handleGoalsSet() http.Handler {
 	})
 }
 
+// assessmentReport is the month's report: the assessment, the
+// Distinguished District standing (analytics.DistrictRecognition) and the
+// division and area standing (the one standing rule) at SnapshotID.
+type assessmentReport struct {
+	DistrictID       string                               `json:"districtId"`
+	Month            string                               `json:"month"`
+	SnapshotID       string                               `json:"snapshotId"`
+	AssessmentStored bool                                 `json:"assessmentStored"`
+	Assessment       monthlyAssessment                    `json:"assessment"`
+	Recognition      *analytics.DistrictRecognitionReport `json:"recognition"`
+	Standing         *analytics.StandingReport            `json:"standing"`
+}
+
+// assessmentReportResponse wraps assessmentReport in the data envelope.
+type assessmentReportResponse struct {
+	Data assessmentReport `json:"data"`
+}
+
 // handleAssessmentReport generates the month's report: the stored
 // assessment (or one computed on the fly when none is stored), the
 // Distinguished District standing and the division and area standing at
@@ -458,9 +484,9 @@ func (s *Server) handleAssessmentReport() http.Handler {
 			return
 		}
 		p := analytics.Point{Date: v.ID, Metadata: v.Metadata, District: &df.Data, Ranking: df.Data.Ranking}
-		respond(w, r, http.StatusOK, map[string]any{"data": map[string]any{
-			"districtId": id, "month": month, "snapshotId": v.ID, "assessmentStored": stored, "assessment": a,
-			"recognition": analytics.DistrictRecognition(p), "standing": analytics.AreaDivisionStanding(&df.Data),
+		respond(w, r, http.StatusOK, assessmentReportResponse{Data: assessmentReport{
+			DistrictID: id, Month: month, SnapshotID: v.ID, AssessmentStored: stored, Assessment: a,
+			Recognition: analytics.DistrictRecognition(p), Standing: analytics.AreaDivisionStanding(&df.Data, v.ID),
 		}})
 	})
 }

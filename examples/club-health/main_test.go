@@ -67,7 +67,11 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"District 61 club health on 2025-10-15 (program year 2025-2026)",
 		"clubs: 4 thriving: 2 vulnerable: 1 intervention required: 1",
-		"00000002 Small Club intervention-required Membership below 12 (critical) Net growth since July: 0 (need 3+ to override)",
+		// Low status, 10 members of a base of 10 (net 0), no goal in
+		// October (checkpoint 2): every reason is listed.
+		"00000002 Small Club intervention-required Club status Low: the dashboard reports too few paid members for a paid club (fewer than 8) " +
+			"Membership below 12 (critical): 10 members Net growth since July: 0 (need 3+ to override) " +
+			"DCP checkpoint not met: 0 goals achieved, 2 required for October",
 		"00000003 No Plan Club vulnerable CSP not submitted",
 	} {
 		if !strings.Contains(flat, want) {
