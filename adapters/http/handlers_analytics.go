@@ -159,6 +159,34 @@ func (s *Server) handleClubTrends() http.Handler {
 	h := s.analyticsRoute("club-trends", func(all, pts []analytics.Point, r *http.Request) (any, error) {
 		return analytics.ClubTrendOf(pts, param(r, "clubId"))
 	})
+	return withClubID(h)
+}
+
+// clubNeedResponse is the body of /clubs/:clubId/needs: what the club still
+// needs for its next level on the snapshot of Date.
+type clubNeedResponse struct {
+	DistrictID string `json:"districtId"`
+	Date       string `json:"date"`
+	analytics.ClubNeed
+}
+
+func (s *Server) handleClubNeeds() http.Handler {
+	h := s.analyticsRoute("club-needs", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+		if len(pts) == 0 {
+			return nil, analytics.ErrNoData
+		}
+		p := pts[len(pts)-1]
+		n, err := analytics.ClubNeedOf(p, param(r, "clubId"))
+		if err != nil {
+			return nil, err
+		}
+		return clubNeedResponse{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
+	})
+	return withClubID(h)
+}
+
+// withClubID validates :districtId and :clubId before h.
+func withClubID(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ae := checkDistrict(r); ae != nil {
 			respondError(w, r, ae)

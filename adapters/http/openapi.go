@@ -13,6 +13,7 @@ import (
 type opDoc struct {
 	method, path string // path in OpenAPI syntax: {name}
 	tag, summary string
+	desc         string // longer description: formulas of the scores returned
 	query        []queryDoc
 	body         string // description of the JSON body, "" for none
 	admin        bool
@@ -28,7 +29,7 @@ type queryDoc struct {
 }
 
 var (
-	qDate      = queryDoc{name: "date", desc: "Read the snapshot of this date (YYYY-MM-DD) instead of the current one", typ: "string", format: "date"}
+	qDate      = queryDoc{name: "date", desc: "Read the snapshot of this date (YYYY-MM-DD) instead of the current one: a snapshot id, or a date the API returns for a snapshot (the rankings' date, a collection date or an as-of date)", typ: "string", format: "date"}
 	qFallback  = queryDoc{name: "fallback", desc: "With date: answer from the newest earlier snapshot when the date has none (default true)", typ: "boolean"}
 	qStart     = queryDoc{name: "startDate", desc: "First date of the range (YYYY-MM-DD)", typ: "string", format: "date"}
 	qEnd       = queryDoc{name: "endDate", desc: "Last date of the range (YYYY-MM-DD)", typ: "string", format: "date"}
@@ -47,24 +48,25 @@ var apiDocs = []opDoc{
 	{method: "GET", path: "/api/openapi.json", tag: "service", summary: "This OpenAPI document"},
 
 	{method: "GET", path: "/api/districts", tag: "districts", summary: "Districts of the snapshot", query: []queryDoc{qDate}, codes: dataCodes},
-	{method: "GET", path: "/api/districts/rankings", tag: "districts", summary: "Borda-count rankings of all districts (seed's rankings response)", query: []queryDoc{qDate, qFallback}, codes: append([]int{500}, dataCodes...)},
+	{method: "GET", path: "/api/districts/rankings", tag: "districts", summary: "Borda-count rankings of all districts (seed's rankings response)", desc: "Rows keep the seed's fields; distinguishedPercent is the summary report's own % Distinguished Clubs (the one distinguished percentage used everywhere, also in the Borda distinguished category) and smedleyDistinguished its Smedley Distinguished Clubs column (from 2025-26; absent before). date is the summary's as-of date; ?date= accepts it on every route.", query: []queryDoc{qDate, qFallback}, codes: append([]int{500}, dataCodes...)},
 	{method: "GET", path: "/api/districts/cache/dates", tag: "districts", summary: "Ids (dates) of all successful snapshots, newest first"},
 	{method: "GET", path: "/api/districts/{districtId}/statistics", tag: "districts", summary: "Normalised statistics of a district", query: []queryDoc{qDate}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/membership-history", tag: "districts", summary: "Members and payments over time for the district or a division, area or club",
 		query: []queryDoc{qDate, qMonths, {name: "divisionId", typ: "string", desc: "Limit to a division"}, {name: "areaId", typ: "string", desc: "Limit to an area (needs divisionId)"}, {name: "clubId", typ: "string", desc: "Limit to a club"}}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/clubs", tag: "districts", summary: "List of the district's clubs", query: []queryDoc{qDate}, codes: dataCodes},
-	{method: "GET", path: "/api/districts/{districtId}/educational-awards", tag: "districts", summary: "Education awards now and month by month", query: []queryDoc{qDate, qMonths}, codes: dataCodes},
-	{method: "GET", path: "/api/districts/{districtId}/daily-reports", tag: "districts", summary: "What changed day by day over a range of at most 90 days", query: []queryDoc{qDate, qStartReq, qEndReq}, codes: dataCodes},
-	{method: "GET", path: "/api/districts/{districtId}/daily-reports/{date}", tag: "districts", summary: "What changed on one date against the previous snapshot", query: []queryDoc{qDate}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/educational-awards", tag: "districts", summary: "Education awards now and month by month", desc: "byMonth: awards at the last snapshot of each month (date); change = those awards minus the awards at the last snapshot of the previous month (previousDate). change is absent, with a note, for the first month of the series and across July 1 (the counters restart).", query: []queryDoc{qDate, qMonths}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/daily-reports", tag: "districts", summary: "What changed day by day over a range of at most 90 days", desc: "Each report is the difference between the snapshot of date and that of previousDate. With no earlier snapshot the lists are empty, summary is absent and note says so; across a program-year boundary the year-to-date counters (new members, renewals, awards) are not compared.", query: []queryDoc{qDate, qStartReq, qEndReq}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/daily-reports/{date}", tag: "districts", summary: "What changed on one date against the previous snapshot", desc: "The difference between the snapshot of date and the previous one (previousDate); with no earlier snapshot, no summary and a note instead of year-to-date totals.", query: []queryDoc{qDate}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/rank-history", tag: "districts", summary: "Ranks of the district over a program year", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/cached-dates", tag: "districts", summary: "Dates of successful snapshots that include the district", codes: []int{400}},
 
-	{method: "GET", path: "/api/districts/{districtId}/membership-analytics", tag: "analytics", summary: "Membership and payment trends, top clubs, seasonal patterns, year over year", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
-	{method: "GET", path: "/api/districts/{districtId}/analytics", tag: "analytics", summary: "District overview: trends, club health, distinguished projection, divisions and areas", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/membership-analytics", tag: "analytics", summary: "Membership and payment trends, top clubs, seasonal patterns, year over year", desc: "membershipChange = members at changeTo minus members at changeFrom (first and last snapshots of the range); absent with one snapshot (changeNote). programYearChange = members minus Mem. Base. topGrowthClubs/topDecliningClubs: Active Members minus Mem. Base.", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/analytics", tag: "analytics", summary: "District overview: trends, club health, distinguished projection, divisions and areas", desc: "membershipChange = members at dateRange.end minus dateRange.start, absent with one snapshot (membershipChangeNote); membersVsBase = totalMembership - membershipBase. Club health: intervention when suspended, Ineligible, or under 12 members with net growth under 3; thriving when Active with 20 members or net growth 3, the DCP checkpoint (charter-aware) and the CSP (2025-26 on); reasons cover status, membership, goals, CSP. divisionRankings sort by standing level (snapshot.StandingOn), then membership growth vs base, then mean club health score (thriving 1, vulnerable 0.5, intervention 0), then goals. topPerformingAreas.normalizedScore = round2(0.5 x levelRank/3 + 0.5 x mean club health score). divisionRecognition uses the one standing rule on the snapshot date (visit rounds close Nov 30 and May 31; a round closed short blocks the area).", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/clubs/{clubId}/trends", tag: "analytics", summary: "One club's history and health", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/clubs/{clubId}/needs", tag: "analytics", summary: "What one club still needs for its next distinguished level on the snapshot (goals, new members counted once, CSP)", query: []queryDoc{qDate}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/vulnerable-clubs", tag: "analytics", summary: "Vulnerable and intervention-required clubs", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
-	{method: "GET", path: "/api/districts/{districtId}/leadership-insights", tag: "analytics", summary: "Division and area leadership scores", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
-	{method: "GET", path: "/api/districts/{districtId}/distinguished-club-analytics", tag: "analytics", summary: "Distinguished clubs by level, projection, achievements, DCP goal analysis", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/leadership-insights", tag: "analytics", summary: "Division and area leadership scores", desc: "healthScore h = 0.5 x % clubs with 12+ members and a goal + 0.3 x min(avg members/30 x 100, 100) + 0.2 x % clubs with 20+ members; growthScore g = clamp(50 + 5 x growthPercent, 0, 100), growthPercent = (members - Mem. Base)/Mem. Base x 100 (absent with growthNote when no base; overall then (0.4h + 0.3d)/0.7); dcpScore d = goals/(clubs x 10) x 100; overallScore = round(0.4h + 0.3g + 0.3d). areaDirectorCorrelations: clubPerformanceScore = round(100 x mean club health score); visitRate = visits made (capped per round) / visits required over the closed rounds (both rounds before any closes); activity high at 100 %, medium from 50 %; correlation positive when activity and performance agree (high & >= 70, low & < 40), negative when they diverge, neutral otherwise; absent with a note without visit data. summary.topPerformingAreas score = round(100 x normalizedScore).", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
+	{method: "GET", path: "/api/districts/{districtId}/distinguished-club-analytics", tag: "analytics", summary: "Distinguished clubs by level, projection, achievements, DCP goal analysis", desc: "achievements: achievedDate is the first snapshot showing the level after one that did not (previousDate); a level already present in the first snapshot of the year has no achievedDate (firstSeen and a note instead).", query: []queryDoc{qDate, qStart, qEnd}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/year-over-year/{date}", tag: "analytics", summary: "A date compared with the same date a year earlier", query: []queryDoc{qDate}, codes: dataCodes},
 	{method: "GET", path: "/api/districts/{districtId}/export", tag: "analytics", summary: "District analytics as CSV (formula cells neutralised)",
 		query: []queryDoc{{name: "format", desc: "Must be csv", typ: "string", required: true}, qDate, qStart, qEnd}, codes: dataCodes, contentType: "text/csv"},
@@ -114,7 +116,7 @@ var apiDocs = []opDoc{
 		query: []queryDoc{{name: "programYear", typ: "string", desc: "YYYY-YYYY (default: that of the current snapshot)"}}, codes: adminCodes},
 	{method: "POST", path: "/api/assessment/district-leader-goals/{districtId}", tag: "assessment", admin: true, summary: "Set the targets for a program year",
 		body: `{"programYear":"2025-2026","membershipPaymentsTarget":0,"paidClubsTarget":0,"distinguishedClubsTarget":0,"notes":"…"}`, codes: []int{400, 401, 403, 413, 415}},
-	{method: "GET", path: "/api/assessment/reports/{districtId}/{month}", tag: "assessment", admin: true, summary: "Assessment report: assessment, Distinguished District standing, division and area standing", codes: adminCodes},
+	{method: "GET", path: "/api/assessment/reports/{districtId}/{month}", tag: "assessment", admin: true, summary: "Assessment report: assessment, Distinguished District standing, division and area standing", desc: "recognition follows the era's ladder (spec 3.6): from 2025-26 payment growth 1/3/5/8 %, club growth 1/3/5/8 %, distinguished 45/50/55/60 %, net clubs >= 0 / +1, five prerequisites; before 2025-26 distinguished 40/45/50/55 %, payment growth 1/3/5/8 %, net paid clubs >= 0 (D) / +1 (S), club growth >= 3 % (P) / 5 % (Smedley), prerequisites DSP and Training. Every criterion counts and is shown with actual and threshold; the distinguished share is the summary's own % Distinguished Clubs. standing is the one area/division rule on the snapshot date.", codes: adminCodes},
 	{method: "POST", path: "/api/reconciliation/performance/optimization", tag: "reconciliation", admin: true, summary: "Drop the in-memory caches (answers, series, listing, store read cache)"},
 }
 
@@ -171,6 +173,9 @@ func openAPIDocument(version string) map[string]any {
 		}
 		responses["default"] = map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
 		o := map[string]any{"summary": op.summary, "tags": []string{op.tag}, "operationId": operationID(op), "responses": responses}
+		if op.desc != "" {
+			o["description"] = op.desc
+		}
 		if params != nil {
 			o["parameters"] = params
 		}

@@ -35,6 +35,7 @@ func addRoutes(m *mux, s *Server) {
 	m.handle("GET", "/api/districts/:districtId/membership-analytics", public, s.handleMembershipAnalytics())
 	m.handle("GET", "/api/districts/:districtId/analytics", public, s.handleDistrictAnalytics())
 	m.handle("GET", "/api/districts/:districtId/clubs/:clubId/trends", public, s.handleClubTrends())
+	m.handle("GET", "/api/districts/:districtId/clubs/:clubId/needs", public, s.handleClubNeeds())
 	m.handle("GET", "/api/districts/:districtId/vulnerable-clubs", public, s.handleVulnerableClubs())
 	m.handle("GET", "/api/districts/:districtId/leadership-insights", public, s.handleLeadershipInsights())
 	m.handle("GET", "/api/districts/:districtId/distinguished-club-analytics", public, s.handleDistinguishedAnalytics())

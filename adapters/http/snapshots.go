@@ -136,6 +136,11 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, allowFallback boo
 	if err != nil && !errors.Is(err, store.ErrSnapshotNotFound) {
 		return nil, internal("SNAPSHOT_READ_ERROR", err)
 	}
+	if v, ae := s.snapshotCollectedOn(ctx, date); ae != nil {
+		return nil, ae
+	} else if v != nil {
+		return &resolved{view: v, byDate: true}, nil
+	}
 	if !allowFallback {
 		return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot available for date "+date, "Pass a date listed by /api/districts/cache/dates")
 	}
@@ -163,6 +168,45 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, allowFallback boo
 		}}, nil
 	}
 	return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot available for date "+date, "No successful snapshot exists on or before this date")
+}
+
+// collectedWithin bounds how long before a collection (as-of) date its
+// snapshot's logical date can lie: a closing-period collection lands on the
+// last day of the previous month, and June closes as late as July 25.
+const collectedWithin = 62 * 24 * time.Hour
+
+// snapshotCollectedOn finds the successful snapshot whose collection date or
+// dashboard as-of date is date: the dates the API itself returns besides
+// snapshot ids (the rankings' "date" is the summary's as-of date,
+// _snapshot_metadata has collection_date and data_as_of). The newest such
+// snapshot wins; nil when there is none.
+func (s *Server) snapshotCollectedOn(ctx context.Context, date string) (*store.View, *apiError) {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return nil, nil
+	}
+	floor := t.Add(-collectedWithin).Format(time.DateOnly)
+	list, _, err := s.successList(ctx)
+	if err != nil {
+		return nil, internal("SNAPSHOT_READ_ERROR", err)
+	}
+	for i := len(list) - 1; i >= 0; i-- { // the list is oldest first: walk it newest first
+		id := list[i].SnapshotID
+		if id > date {
+			continue
+		}
+		if id < floor {
+			break
+		}
+		v, err := s.store.Snapshots().Get(ctx, id)
+		if err != nil {
+			continue
+		}
+		if m := v.Metadata; m.Status == snapshot.StatusSuccess && (m.CollectionDate == date || m.DataAsOfDate == date) {
+			return v, nil
+		}
+	}
+	return nil, nil
 }
 
 // settledAfter is how long after its date a snapshot can no longer be
