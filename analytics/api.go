@@ -754,9 +754,11 @@ type ClubNeed struct {
 
 // ClubHealthOn classifies a club on a date (YYYY-MM-DD, the month is read
 // from the string, never from a local clock) in a program year
-// ("2025-2026"): intervention required when members < 12 and net growth < 3;
-// thriving when (members >= 20 or net growth >= 3), goals >= the month's DCP
-// checkpoint and (from 2025-26) the CSP is in; vulnerable otherwise.
+// ("2025-2026"): intervention required when suspended, Ineligible, or under
+// 12 members with net growth under 3; thriving when Active with 20 members
+// or net growth 3, goals at the DCP checkpoint (for a club chartered during
+// the year, the checkpoint of the months since its charter) and (from
+// 2025-26) the CSP; vulnerable otherwise. RiskFactors give every reason.
 func ClubHealthOn(club *snapshot.Club, date, programYear string) ClubHealth {
 	return clubHealth(club, date, programYear)
 }

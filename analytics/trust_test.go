@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -328,5 +329,29 @@ func TestHealthCharterStatusAndReasons(t *testing.T) {
 	h = ClubHealthOn(&susp, "2026-06-09", "2025-2026")
 	if h.Status != HealthIntervention || len(h.RiskFactors) != 1 || h.RiskFactors[0] != "Club suspended on 2026-03-31" {
 		t.Errorf("suspended: %+v", h)
+	}
+}
+
+// Item 7: one club's needs, as ClubNeeds lists them. 00002959 (23 members,
+// base 20, 5 goals, D) needs 7 − 5 = 2 goals for Select; its 23 members
+// pass Select's 20-member test. A suspended club needs nothing it could do.
+func TestClubNeedOf(t *testing.T) {
+	susp := realClub("00001236", "D", "41", snapshot.ClubSuspended, 10, 0, 0, "")
+	p := point("2026-06-09", realClub("00002959", "A", "02", snapshot.ClubActive, 20, 23, 5, "D"), susp)
+	n, err := ClubNeedOf(p, "00002959")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.CurrentLevel != "D" || n.TargetLevel != "S" || n.GoalsNeeded != 2 || n.MembersNeeded != 0 || n.Kind != NeedGoals {
+		t.Errorf("need %+v", n)
+	}
+	if all := ClubNeeds(p); len(all) != 1 || all[0] != *n {
+		t.Errorf("ClubNeeds %+v", all)
+	}
+	if n, err := ClubNeedOf(p, "00001236"); err != nil || n.Kind != NeedSuspended || n.TargetLevel != "" {
+		t.Errorf("suspended %+v %v", n, err)
+	}
+	if _, err := ClubNeedOf(p, "99999999"); !errors.Is(err, ErrClubNotFound) {
+		t.Errorf("unknown club: %v", err)
 	}
 }
