@@ -506,26 +506,13 @@ func list(items []string) string {
 	return strings.Join(items[:maxListed], ", ") + fmt.Sprintf(" and %d more", len(items)-maxListed)
 }
 
-func parseDate(s string) (time.Time, bool) {
-	if len(s) != len(time.DateOnly) {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	return t, err == nil
-}
+func parseDate(s string) (time.Time, bool) { return snapshot.ParseDate(s) }
 
-// isDistrictID is ranking.IsDistrictID: ^[A-Z0-9]+$.
+// isDistrictID reports whether id is a district id in its canonical
+// (upper-case) form, as snapshots store it (snapshot.CanonicalDistrictID).
 func isDistrictID(id string) bool {
-	if id == "" {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
+	c, ok := snapshot.CanonicalDistrictID(id)
+	return ok && c == id
 }
 
 // isClubID reports whether id is a club number: digits only.

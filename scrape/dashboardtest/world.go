@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Errors returned by World.CSV; branch on them with errors.Is.
@@ -295,20 +296,9 @@ func (w *World) districtIDs(n int) []string {
 	return ids
 }
 
-// districtLess orders numeric ids numerically, then letters.
-func districtLess(a, b string) bool {
-	na, ea := strconv.Atoi(a)
-	nb, eb := strconv.Atoi(b)
-	switch {
-	case ea == nil && eb == nil:
-		return na < nb
-	case ea == nil:
-		return true
-	case eb == nil:
-		return false
-	}
-	return a < b
-}
+// districtLess orders district ids as the summary report does
+// (snapshot.CompareDistrictIDs: numbers by value, then letters).
+func districtLess(a, b string) bool { return snapshot.CompareDistrictIDs(a, b) < 0 }
 
 func regionOf(id string) string {
 	switch id {
