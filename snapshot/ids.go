@@ -110,3 +110,10 @@ func ProgramYearFor(y int, m time.Month) string {
 	}
 	return fmt.Sprintf("%04d-%04d", y, y+1)
 }
+
+// ValidMonth reports whether month is a calendar month written YYYY-MM
+// ("2026-03"; not "2026-3" or "2026-13").
+func ValidMonth(month string) bool {
+	_, ok := ParseDate(month + "-01")
+	return ok && len(month) == len("2026-03")
+}

@@ -51,6 +51,11 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) ok", d)
 		}
 	}
+	for m, want := range map[string]bool{"2026-03": true, "2026-12": true, "2026-3": false, "2026-13": false, "2026-00": false, "2026-03-01": false, "": false} {
+		if ValidMonth(m) != want {
+			t.Errorf("ValidMonth(%q) = %v", m, !want)
+		}
+	}
 	if got := ProgramYearFor(2025, time.July); got != "2025-2026" {
 		t.Errorf("ProgramYearFor(2025, July) = %q", got)
 	}
