@@ -71,8 +71,9 @@ func mayBeNewClubCredit(c *snapshot.Club) bool {
 // ApplyNewClubRules applies TI's new-club rules to a club whose charter
 // date is known (snapshot.NewClubGoals: goals 9 and 10; snapshot.ClubCSP:
 // the Club Success Plan credit) and recomputes its level from the reported
-// Goals Met (snapshot.ClubLevelOf). It is idempotent: goals already
-// credited are not credited twice.
+// Goals Met (snapshot.ClubLevelOf). A suspended club is credited nothing
+// (the dashboard prints its columns and Goals Met as zeros). It is
+// idempotent: goals already credited are not credited twice.
 func ApplyNewClubRules(c *snapshot.Club, programYear string) {
 	base := c.DCPGoals
 	for _, g := range c.GoalCredits {
@@ -80,7 +81,11 @@ func ApplyNewClubRules(c *snapshot.Club, programYear string) {
 			base[g-1] = false
 		}
 	}
-	c.DCPGoals, c.GoalCredits = snapshot.NewClubGoals(base, c.Goals, c.CharterDate, programYear)
+	charter := c.CharterDate
+	if c.Status == snapshot.ClubSuspended {
+		charter = "" // a suspended club's columns, Goals Met included, are zeros: nothing to explain
+	}
+	c.DCPGoals, c.GoalCredits = snapshot.NewClubGoals(base, c.Goals, charter, programYear)
 	c.DistinguishedLevel = snapshot.ClubLevelOf(c, programYear)
 }
 
