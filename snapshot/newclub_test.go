@@ -135,3 +135,37 @@ func TestNetGrowthRule(t *testing.T) {
 		t.Error("a bad netGrowth decoded without error")
 	}
 }
+
+// FuzzClubUnmarshal: any bytes decode without panic; a decoded club encodes
+// and decodes back to itself (the netGrowth it was given is kept).
+func FuzzClubUnmarshal(f *testing.F) {
+	f.Add([]byte(`{"clubId":"1","activeMembers":30,"membershipBase":20,"netGrowth":0}`))
+	f.Add([]byte(`{"clubId":"1","activeMembers":30,"membershipBase":20}`))
+	f.Add([]byte(`{"goalCredits":[9,10],"goalsApproximate":true,"charterDate":"2024-10-02"}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var c Club
+		if err := json.Unmarshal(b, &c); err != nil {
+			return
+		}
+		out, err := json.Marshal(c)
+		if err != nil {
+			t.Fatalf("marshal %+v: %v", c, err)
+		}
+		var back Club
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("decode own output %s: %v", out, err)
+		}
+		if !reflect.DeepEqual(normalizeNil(back), normalizeNil(c)) {
+			t.Fatalf("round trip\n got %+v\nwant %+v", back, c)
+		}
+	})
+}
+
+// normalizeNil maps empty slices to nil (omitempty drops them).
+func normalizeNil(c Club) Club {
+	if len(c.GoalCredits) == 0 {
+		c.GoalCredits = nil
+	}
+	return c
+}
