@@ -197,3 +197,33 @@ func TestRealAssembledD91(t *testing.T) {
 	}
 	t.Logf("D91 2024-25: goals explained %d/%d, levels %d/%d, %d clubs with a charter date, %d goals credited", explained, len(d.ClubDetails), levels, len(d.ClubDetails), charters, credited)
 }
+
+// A 2025-26 club without a CSP whose letter a new-club CSP credit explains
+// is not a read-time level warning; Assemble, given the charter date, gives
+// it the letter. Chartered April 1 it stays without a level.
+func TestNewClubCSPCredit(t *testing.T) {
+	// 6 goals (1-4 by the columns, 7 and 10), 22 members, CSP N, letter D.
+	row := []string{"61", "A", "01", "28009999", "April Club", "Active", "N", "0", "22", "22", "6", "4", "2", "2", "2", "0", "0", "4", "0", "0", "0", "0", "1", "1", "D"}
+	footer := "Month of May, As of 05/31/2026"
+	club, err := ReadClubPerformance("club-performance.csv", csvBytes(clubHeaders[EraCSP], [][]string{row}, footer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(club.Warnings) != 0 || club.Clubs[0].DistinguishedLevel != "" {
+		t.Fatalf("warnings %v, level %q before the charter date is known", club.Warnings, club.Clubs[0].DistinguishedLevel)
+	}
+	for charter, want := range map[string]string{"Charter 04/02/26": "D", "Charter 04/01/26": ""} {
+		dist, err := ReadDistrictPerformance("district-performance.csv", districtCSV("61",
+			[]DistrictClubRow{{DivisionID: "A", AreaID: "01", ClubID: "28009999", ClubName: "April Club", DistinguishedStatus: "D"}}, []string{charter}, footer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _, err := Assemble("61", club, nil, dist, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.ClubDetails[0].DistinguishedLevel; got != want {
+			t.Errorf("%s: level %q, want %q", charter, got, want)
+		}
+	}
+}

@@ -68,6 +68,17 @@ func mayBeNewClubCredit(c *snapshot.Club) bool {
 	return diff > 0 && diff <= possible
 }
 
+// mayBeNewClubCSP reports whether a club without a Club Success Plan would
+// have the reported letter with one: the new-club CSP credit (after April
+// 1) may explain it once the charter date is known.
+func mayBeNewClubCSP(c *snapshot.Club, programYear string) bool {
+	if c.CSP == nil || *c.CSP {
+		return false
+	}
+	yes := true
+	return snapshot.ClubLevel(programYear, c.GoalsMet, c.ActiveMembers, c.NetGrowth, &yes) == c.DistinguishedStatus
+}
+
 // ApplyNewClubRules applies TI's new-club rules to a club whose charter
 // date is known (snapshot.NewClubGoals: goals 9 and 10; snapshot.ClubCSP:
 // the Club Success Plan credit) and recomputes its level from the reported

@@ -611,7 +611,7 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 		if !c.GoalsApproximate && !mayBeNewClubCredit(&c) {
 			goalsDiffer = append(goalsDiffer, c.ClubID)
 		}
-		if c.DistinguishedLevel != c.DistinguishedStatus {
+		if c.DistinguishedLevel != c.DistinguishedStatus && !mayBeNewClubCSP(&c, py) {
 			levelDiffer = append(levelDiffer, c.ClubID)
 		}
 		rows = append(rows, c)
