@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -117,7 +116,9 @@ func ClubUsesCSPRules(programYear string, csp *bool) bool {
 // NetGrowth is the one net-growth rule: the report's "Net Growth" when the
 // report has the column (reported non-nil, a reported 0 included: the
 // dashboard's own figure decides its letter), else Active Members − Mem.
-// Base (spec §3.7).
+// Base (spec §3.7). normalize applies it when it reads a club, so
+// Club.NetGrowth is what every consumer reads (toaststats always writes
+// "netGrowth"; predecessor district files carry no clubDetails).
 func NetGrowth(reported *int, activeMembers, membershipBase int) int {
 	if reported != nil {
 		return *reported
@@ -150,20 +151,4 @@ func ClubLevelOf(c *Club, programYear string) string {
 // credited, negative when more; 0 when it explains the count.
 func (c *Club) GoalsUnexplained() int {
 	return c.GoalsMet - c.GoalsComputed()
-}
-
-// UnmarshalJSON reads a club; a club written without "netGrowth" (the
-// predecessor's files) gets the NetGrowth rule's Active Members − Mem. Base,
-// while a written value, 0 included, is kept.
-func (c *Club) UnmarshalJSON(b []byte) error {
-	type plain Club
-	aux := struct {
-		*plain
-		NetGrowth *int `json:"netGrowth"`
-	}{plain: (*plain)(c)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	c.NetGrowth = NetGrowth(aux.NetGrowth, c.ActiveMembers, c.MembershipBase)
-	return nil
 }
