@@ -189,13 +189,12 @@ func ClubLevelUnder(cspRules bool, goalsMet, activeMembers, netGrowth int, csp *
 //     5 goals with 20 members or net growth 3, S at 7 with 20 members or net
 //     growth 5, P at 9 with 20 members, Smedley (M) at 10 with 25 members.
 //
-// csp nil means the CSP flag is unknown: the gate is then not applied. An
-// unknown program year ("", or a first year that reads as 0) uses the
-// 2025-26 rules when the CSP flag is known and the earlier rules otherwise.
+// csp nil means the CSP flag is unknown: the gate is then not applied. The
+// era is ClubUsesCSPRules: an unknown program year uses the 2025-26 rules
+// when the CSP flag is known and the earlier rules otherwise. Callers with a
+// Club use ClubLevelOf, which adds the new-club CSP credit.
 func ClubLevel(programYear string, goalsMet, activeMembers, netGrowth int, csp *bool) string {
-	y, _ := ProgramYearStart(programYear)
-	cspRules := y >= CSPRulesFrom || (y == 0 && csp != nil)
-	return ClubLevelUnder(cspRules, goalsMet, activeMembers, netGrowth, csp)
+	return ClubLevelUnder(ClubUsesCSPRules(programYear, csp), goalsMet, activeMembers, netGrowth, csp)
 }
 
 // parseMonth reads the year and month of "YYYY-MM" or "YYYY-MM-DD" (only
