@@ -39,8 +39,8 @@ const (
 // charterInYear parses a charter date (YYYY-MM-DD) and reports whether it
 // falls inside the program year whose first calendar year is start.
 func charterInYear(charterDate string, start int) (time.Time, bool) {
-	t, err := time.Parse(time.DateOnly, charterDate)
-	if err != nil {
+	t, ok := ParseDate(charterDate)
+	if !ok {
 		return time.Time{}, false
 	}
 	from := time.Date(start, time.July, 1, 0, 0, 0, 0, time.UTC)
