@@ -959,24 +959,5 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	var (
-		results []*BuildResult
-		errs    []error
-	)
-	for i, date := range pending {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
-			break
-		}
-		res, err := b.Build(ctx, date)
-		if err != nil {
-			errs = append(errs, err)
-		} else {
-			results = append(results, res)
-		}
-		if b.progress != nil {
-			b.progress(i+1, len(pending), res)
-		}
-	}
-	return results, errors.Join(errs...)
+	return b.buildEach(ctx, pending)
 }

@@ -22,20 +22,7 @@ func ExampleBuilder_Build() {
 		panic(err)
 	}
 	// A scraper would fill the cache; copy the fixture instead.
-	src := filepath.Join("testdata", "cache", "2025-11-14")
-	_ = filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		district, file, ok := strings.Cut(filepath.ToSlash(rel), "/")
-		if !ok {
-			district, file = "", district
-		}
-		data, _ := os.ReadFile(path)
-		return st.Raw().Put(ctx, "2025-11-14", strings.TrimPrefix(district, "district-"),
-			store.Report(strings.TrimSuffix(file, ".csv")), data, store.PutInfo{})
-	})
+	putFixture(ctx, st, "2025-11-14", store.PutInfo{})
 
 	res, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{}).Build(ctx, "2025-11-14")
 	if err != nil {
@@ -49,4 +36,23 @@ func ExampleBuilder_Build() {
 	// Output:
 	// 2025-11-14 success [02 42 61 F]
 	// ranked districts: 4
+}
+
+// putFixture copies one collection date of testdata/cache into st's raw
+// cache, as a scraper would have stored it.
+func putFixture(ctx context.Context, st *toaststats.Store, date string, info store.PutInfo) {
+	src := filepath.Join("testdata", "cache", date)
+	_ = filepath.Walk(src, func(path string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		district, file, ok := strings.Cut(filepath.ToSlash(rel), "/")
+		if !ok {
+			district, file = "", district
+		}
+		data, _ := os.ReadFile(path)
+		return st.Raw().Put(ctx, date, strings.TrimPrefix(district, "district-"),
+			store.Report(strings.TrimSuffix(file, ".csv")), data, info)
+	})
 }

@@ -51,13 +51,25 @@ func programYearBounds(py string) ProgramYear {
 	}
 }
 
-// eraOf returns the rule era of a program year; unknown years get the
-// current rules.
+// eraOf returns the rule era of a program year by the one era rule,
+// snapshot.ClubUsesCSPRules, with no club at hand: an unknown year gets the
+// classic rules.
 func eraOf(py string) string {
-	if y, ok := programYearStart(py); ok && y < snapshot.CSPRulesFrom {
-		return eraClassic
+	return eraName(snapshot.ClubUsesCSPRules(py, nil))
+}
+
+// clubEra returns the rule era a club's level follows in a program year
+// (snapshot.ClubUsesCSPRules with the club's CSP flag, new-club credit
+// included): an unknown year follows the club's CSP column.
+func clubEra(c *snapshot.Club, py string) string {
+	return eraName(snapshot.ClubUsesCSPRules(py, snapshot.ClubCSP(c, py)))
+}
+
+func eraName(cspRules bool) string {
+	if cspRules {
+		return eraSmedley
 	}
-	return eraSmedley
+	return eraClassic
 }
 
 // pointProgramYear is the program year a point's data belongs to: the
@@ -92,19 +104,18 @@ func dcpCheckpoint(month int) int {
 	}
 }
 
-// netGrowth is the club's Net Growth column, or Active Members − Mem. Base
-// where the era has no such column.
+// netGrowth is the club's net growth by the one rule, snapshot.NetGrowth,
+// applied when the club was read: the report's Net Growth (a reported 0
+// included), else Active Members − Mem. Base.
 func netGrowth(c *snapshot.Club) int {
-	if c.NetGrowth != 0 || c.ActiveMembers == c.MembershipBase {
-		return c.NetGrowth
-	}
-	return c.ActiveMembers - c.MembershipBase
+	return c.NetGrowth
 }
 
-// cspMissing reports whether the era requires a Club Success Plan and the
-// club is known not to have one. A missing column never counts against it.
-func cspMissing(c *snapshot.Club, era string) bool {
-	return snapshot.CSPGateFails(era == eraSmedley, c.CSP)
+// cspMissing reports whether the club's era requires a Club Success Plan and
+// the club is known not to have one (snapshot.ClubCSP: a new club chartered
+// after April 1 has one). A missing column never counts against it.
+func cspMissing(c *snapshot.Club, py string) bool {
+	return snapshot.CSPGateFails(clubEra(c, py) == eraSmedley, snapshot.ClubCSP(c, py))
 }
 
 func plural(n int, word string) string {
@@ -167,7 +178,7 @@ func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
 	if py == "" {
 		py = programYearOf(date)
 	}
-	era := eraOf(py)
+	era := clubEra(c, py)
 	req, since := clubCheckpoint(c, year, month, py)
 	m, net, g := c.ActiveMembers, netGrowth(c), c.GoalsMet
 	h := ClubHealth{Checkpoint: req, RiskFactors: []string{}, CharterDate: since}
@@ -202,7 +213,7 @@ func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
 		}
 		h.RiskFactors = append(h.RiskFactors, f)
 	}
-	csp := !cspMissing(c, era)
+	csp := !cspMissing(c, py)
 	if !csp {
 		h.RiskFactors = append(h.RiskFactors, "CSP not submitted")
 	}
@@ -230,10 +241,10 @@ func ladder(era string) []snapshot.LevelRule {
 	return smedleyLadder
 }
 
-// levelOf is the club's level by the rules of the program year's era; an
-// unknown program year gets the current (2025-26) rules.
+// levelOf is the club's level by the one rule, snapshot.ClubLevelOf: the
+// reported Goals Met under the era's rules.
 func levelOf(c *snapshot.Club, py string) string {
-	return snapshot.ClubLevelUnder(eraOf(py) == eraSmedley, c.GoalsMet, c.ActiveMembers, netGrowth(c), c.CSP)
+	return snapshot.ClubLevelOf(c, py)
 }
 
 // newMemberGoalCost returns how many new members earn goal 7 and goals 7+8
@@ -252,7 +263,7 @@ func newMemberGoalCost(c *snapshot.Club) (costs []int) {
 }
 
 func needsFor(c *snapshot.Club, py, target string) ClubNeed {
-	era := eraOf(py)
+	era := clubEra(c, py)
 	n := ClubNeed{
 		ClubID: c.ClubID, ClubName: c.ClubName, DivisionID: c.DivisionID, AreaID: c.AreaID,
 		CurrentLevel: levelOf(c, py), TargetLevel: target, GoalsMet: c.GoalsMet, Kind: NeedNone,
@@ -268,7 +279,7 @@ func needsFor(c *snapshot.Club, py, target string) ClubNeed {
 	}
 	n.GoalsNeeded = max(0, rule.Goals-c.GoalsMet)
 	n.MembersNeeded = rule.MembersShort(c.ActiveMembers, netGrowth(c))
-	n.CSPNeeded = cspMissing(c, era)
+	n.CSPNeeded = cspMissing(c, py)
 	// New members earn goals 7 and 8 and pass the membership test at once:
 	// recruit the larger of the two needs, never their sum.
 	viaMembers, cost := 0, 0
@@ -329,7 +340,7 @@ func clubNeed(c *snapshot.Club, py string) ClubNeed {
 		return base
 	}
 	cur := levelOf(c, py)
-	next := nextLevel(cur, eraOf(py))
+	next := nextLevel(cur, clubEra(c, py))
 	if next == "" {
 		base.CurrentLevel, base.Kind = cur, NeedNone
 		return base

@@ -191,6 +191,42 @@ func TestNeedsEdges(t *testing.T) {
 	}
 }
 
+// A new club the dashboard credits with goal 9 (round-2 training only,
+// chartered after September 1) is never told it needs that goal: needs,
+// levels and health build on the reported Goals Met. A new club chartered
+// after April 1 has its CSP credited.
+func TestNeedsBuildOnTheDashboardsCount(t *testing.T) {
+	// Columns explain 4 goals (1-4); the dashboard reports 5 (goal 9
+	// credited). 20 members: D by the dashboard's count.
+	c := &snapshot.Club{ClubID: "28001234", Status: snapshot.ClubActive, ActiveMembers: 20, MembershipBase: 0, NetGrowth: 20,
+		GoalsMet: 5, CharterDate: "2024-10-20",
+		Goals: snapshot.GoalCounts{Level1s: 4, Level2s: 2, AddLevel2s: 2, Level3s: 2, OfficersRound2: 5}}
+	c.DCPGoals, c.GoalCredits = snapshot.NewClubGoals(c.Goals.DCPGoals(), c.Goals, c.CharterDate, "2024-2025")
+	if LevelOf(c, "2024-2025") != snapshot.LevelDistinguished {
+		t.Fatalf("level %q, want D", LevelOf(c, "2024-2025"))
+	}
+	if n := NeedsFor(c, "2024-2025", snapshot.LevelDistinguished); n.GoalsNeeded != 0 || n.Kind != NeedNone {
+		t.Errorf("needs for D: %+v", n)
+	}
+	// S needs 7: 2 more goals, not 3 (goal 9 is already credited).
+	if n := NeedsFor(c, "2024-2025", snapshot.LevelSelect); n.GoalsNeeded != 2 {
+		t.Errorf("needs for S: %d goals, want 7-5 = 2", n.GoalsNeeded)
+	}
+	// In May (checkpoint 5) the club has its 5 goals: thriving.
+	if h := ClubHealthOn(c, "2025-05-10", "2024-2025"); h.Status != HealthThriving {
+		t.Errorf("health %+v", h)
+	}
+	// 2025-26, CSP N, chartered April 2: the CSP is credited, nothing needed for D.
+	c.CSP, c.CharterDate = no, "2026-04-02"
+	if n := NeedsFor(c, "2025-2026", snapshot.LevelDistinguished); n.CSPNeeded || n.Kind != NeedNone || n.CurrentLevel != snapshot.LevelDistinguished {
+		t.Errorf("new club after April 1: %+v", n)
+	}
+	c.CharterDate = "2026-04-01"
+	if n := NeedsFor(c, "2025-2026", snapshot.LevelDistinguished); !n.CSPNeeded || n.Kind != NeedCSP {
+		t.Errorf("new club on April 1: %+v", n)
+	}
+}
+
 func TestClubNeedsNextLevel(t *testing.T) {
 	d := &snapshot.District{DistrictID: "1", ProgramYear: "2025-2026", ClubDetails: []snapshot.Club{
 		*club(25, 20, 10, yes), *club(20, 20, 7, yes), *club(19, 19, 0, yes),

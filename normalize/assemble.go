@@ -259,6 +259,13 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 		pay.Base, pay.GrowthPercent = &b, &g
 	}
 
+	// New-club credits need the charter dates merged above (spec §2.4).
+	if club != nil {
+		for i := range d.ClubDetails {
+			ApplyNewClubRules(&d.ClubDetails[i], club.ProgramYear)
+		}
+	}
+
 	// Membership and counts.
 	m := &d.Membership
 	m.Payments = pay

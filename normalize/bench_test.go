@@ -1,21 +1,9 @@
 package normalize
 
 import (
-	"syscall"
 	"testing"
 	"time"
 )
-
-// cpuTime is the process's user+system CPU time. The benchmarks report it
-// per operation as "cpu-ns/op" next to the wall-clock ns/op, because the
-// shared test machine is often loaded and wall time then overstates the cost.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func reportCPU(b *testing.B, start time.Duration) {
 	if b.N > 0 {

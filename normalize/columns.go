@@ -340,6 +340,8 @@ const (
 	cACs
 	cAddACs
 	cLevel5s
+	cCLALDTMs
+	cAddCLALDTMs
 )
 
 // Club-report header eras (ClubReport.Era).
@@ -347,7 +349,10 @@ const (
 	// EraTraditional: before 2018-19, the traditional education program
 	// (CCs, ACs, CL/AL/DTMs).
 	EraTraditional = "2008-2018"
-	// EraTransition: 2018-19 and 2019-20, goal 5 is "Level 4s".
+	// EraTransition: 2018-19 and 2019-20, both education programs side by
+	// side (29 columns: CCs … Add. CL/AL/DTMs and Level 1s … Level 5s),
+	// or a header whose goal-5 column is "Level 4s". No formula reproduces
+	// the era's Goals Met (spec §2.4): the breakdown is approximate.
 	EraTransition = "2018-2020"
 	// EraPathways: 2020-21 to 2024-25, 23 columns, goal 5 is "Level 4s,
 	// Level 5s, or DTM award".
@@ -380,15 +385,13 @@ var clubSchema = newSchema(ReportClub, []column{
 		"Level 4s, Level 5s, or DTM award",
 		"Level 4s, Level 5s, or DTM Awards",
 		"Level 4s",
-		"CL/AL/DTMs",
-	}, need: required},
+	}, need: eraOnly},
 	cAddGoal5: {name: "Add. Level 4s, Path Completions, or DTM award", aliases: []string{
 		"Add. Level 4s, Path Completions, or DTM Awards",
 		"Add. Level 4s, Level 5s, or DTM award",
 		"Add. Level 4s, Level 5s, or DTM Awards",
 		"Add. Level 4s",
-		"Add. CL/AL/DTMs",
-	}, need: required},
+	}, need: eraOnly},
 	cNewMembers:          {name: "New Members", need: required},
 	cAddNewMembers:       {name: "Add. New Members", need: required},
 	cOffTrained1:         {name: "Off. Trained Round 1", need: required},
@@ -403,6 +406,8 @@ var clubSchema = newSchema(ReportClub, []column{
 	cACs:                 {name: "ACs", need: eraOnly},
 	cAddACs:              {name: "Add. ACs", need: eraOnly},
 	cLevel5s:             {name: "Level 5s", need: eraOnly},
+	cCLALDTMs:            {name: "CL/AL/DTMs", need: eraOnly},
+	cAddCLALDTMs:         {name: "Add. CL/AL/DTMs", need: eraOnly},
 })
 
 func schemaFor(kind ReportKind) *schema {

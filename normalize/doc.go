@@ -54,6 +54,18 @@
 //     payments when the district report is missing. Members are never taken
 //     from payments.
 //   - The traditional program (before 2018-19: CCs, ACs, CL/AL/DTMs) is read
-//     with its own goals 1–4 (2 CCs, 2 more CCs, 1 AC, 1 more AC); its exact
-//     column order is unknown, which does not matter when reading by name.
+//     with its own goals 1–6 (2 CCs, 2 more CCs, 1 AC, 1 more AC, 1
+//     CL/AL/DTM, 1 more); its exact column order is unknown, which does not
+//     matter when reading by name. Every goal has its own column in every
+//     era: the 2018-19 and 2019-20 header (EraTransition, 29 columns) prints
+//     both programs side by side, and either program meets goals 1–6 there.
+//     No formula reproduces that era's Goals Met, so its clubs are marked
+//     GoalsApproximate.
+//   - Goals Met is the authority for a club's goal count and level: the level
+//     is snapshot.ClubLevelOf of the reported count. DCPGoals is the
+//     per-goal breakdown that explains it; Assemble adds TI's new-club
+//     credits (snapshot.NewClubGoals, recorded in GoalCredits) once the
+//     district report gives the charter date, and validate's
+//     GOALS_UNEXPLAINED names any club whose count the breakdown still
+//     cannot explain.
 package normalize

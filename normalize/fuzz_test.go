@@ -16,6 +16,9 @@ func addReportSeeds(f *testing.F, kind ReportKind) {
 			f.Add(clubCSV(era, "61", randomClubs(1, 3, "2025-2026", era == EraCSP || era == EraEOM), footer))
 		}
 		f.Add(clubCSV(EraCSP, "61", nil, footer))
+		// The exact 2019-20 and 2026-27 headers with a hand-made row each.
+		f.Add(csvBytes(header2019_20, [][]string{{"61", "A", "01", "00000101", "Trad Club", "Active", "24", "25", "8", "2", "2", "1", "0", "1", "1", "0", "0", "0", "0", "0", "0", "4", "0", "4", "4", "1", "0", "1", "S"}}, "Month of Jun, As of 07/15/2020"))
+		f.Add(csvBytes(header2026_27, [][]string{{"61", "A", "03", "04544358", "Stittsville Toastmasters Club", "Active", "Y", "37", "44", "7", "10", "4", "2", "3", "5", "1", "2", "4", "16", "7", "7", "1", "1", "1", "M"}}, "Month of Aug, As of 08/31/2026"))
 	case ReportDistrict:
 		f.Add(realHead(f, "district-performance-D91-2024-2025.csv", 6))
 		f.Add(districtCSV("F", []DistrictClubRow{{DivisionID: "0D", AreaID: "0A", ClubID: "00000001"}, {DivisionID: "A", AreaID: "01", ClubID: "00000001"}},

@@ -417,7 +417,9 @@ func uniq(xs []string) []string {
 }
 
 // clubEra decides the club report's header era from the matched columns and
-// checks the era's own required columns.
+// checks the era's own required columns: each goal has its own column in
+// every era (the 2019-20 header prints CL/AL/DTMs beside Level 4s and Level
+// 5s, spec §2.4).
 func clubEra(t *table) (string, []string, error) {
 	l := t.layout
 	g5 := normHeader(l.name[cGoal5])
@@ -429,23 +431,35 @@ func clubEra(t *table) (string, []string, error) {
 		era = EraCSP
 	case strings.Contains(g5, "level 5s"):
 		era = EraPathways
-	case g5 == "cl/al/dtms":
+	case l.has(cLevel1s) && (l.has(cCCs) || l.has(cCLALDTMs) || l.has(cLevel5s) || g5 == "level 4s"):
+		era = EraTransition
+	case l.has(cCLALDTMs) || l.has(cCCs):
 		era = EraTraditional
 	default:
-		era = EraTransition
+		era = EraPathways // reports the Pathways columns it lacks below
 	}
+	traditional := []int{cCCs, cAddCCs, cACs, cAddACs, cCLALDTMs, cAddCLALDTMs}
+	pathways := []int{cLevel1s, cLevel2s, cAddLevel2s, cLevel3s, cGoal5}
 	var need []int
 	var warn []string
 	switch era {
 	case EraTraditional:
-		need = []int{cCCs, cAddCCs, cACs, cAddACs}
+		need = traditional
+	case EraTransition:
+		need = pathways
+		if l.has(cCCs) || l.has(cCLALDTMs) {
+			need = append(need, traditional...)
+			need = append(need, cLevel5s)
+		} else if !l.has(cLevel5s) {
+			need = append(need, cAddGoal5)
+		}
 	case EraCSP, EraEOM:
-		need = []int{cCSP, cLevel1s, cLevel2s, cAddLevel2s, cLevel3s}
+		need = append([]int{cCSP, cAddGoal5}, pathways...)
 		if !l.has(cNetGrowth) {
 			warn = append(warn, fmt.Sprintf("%s: column \"Net Growth\" is missing from a %s header; net growth is computed as Active Members - Mem. Base", t.name, era))
 		}
 	default:
-		need = []int{cLevel1s, cLevel2s, cAddLevel2s, cLevel3s}
+		need = append([]int{cAddGoal5}, pathways...)
 	}
 	if !l.has(cDuesOctApr) {
 		need = append(need, cDuesOct, cDuesApr)
@@ -481,9 +495,13 @@ func normLetter(s string) (string, bool) {
 }
 
 // ReadClubPerformance reads a club-performance report in any header era,
-// and computes each club's ten DCP goals and its level under the rules of
-// the report's program year (the footer's; the era's when there is no
-// footer). A club listed twice (0D/0A and its real division) appears once.
+// computes each club's ten DCP goals from the era's own columns (the
+// breakdown; marked GoalsApproximate in the 2018-20 transition era) and its
+// level from the reported Goals Met under the rules of the report's program
+// year (the footer's; the era's when there is no footer). The new-club
+// credits need the charter date of the district report: Assemble applies
+// them (ApplyNewClubRules). A club listed twice (0D/0A and its real
+// division) appears once.
 func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 	t, err := readTable(ReportClub, name, b)
 	if err != nil {
@@ -548,6 +566,9 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 				OfficerListOnTime: rr.int(cOffListOnTime),
 			},
 		}
+		if era == EraTraditional {
+			c.Goals.Level4s, c.Goals.AddLevel4s = rr.int(cCLALDTMs), rr.int(cAddCLALDTMs)
+		}
 		if l.has(cDuesOctApr) {
 			both := rr.int(cDuesOctApr)
 			c.Goals.DuesOnTimeOct, c.Goals.DuesOnTimeApr = both, both
@@ -562,16 +583,23 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 			badLetter = append(badLetter, c.ClubID)
 		}
 		c.DistinguishedStatus = letter
-		c.NetGrowth = c.ActiveMembers - c.MembershipBase
+		var reported *int
 		if l.has(cNetGrowth) && rr.str(cNetGrowth) != "" {
-			if ng := rr.int(cNetGrowth); ng != c.NetGrowth {
+			ng := rr.int(cNetGrowth)
+			reported = &ng
+			if ng != c.ActiveMembers-c.MembershipBase {
 				growthDiffer = append(growthDiffer, c.ClubID)
-				c.NetGrowth = ng
 			}
 		}
-		if era == EraTraditional {
-			c.DCPGoals = traditionalGoals(c.Goals, rr.int(cCCs), rr.int(cAddCCs), rr.int(cACs), rr.int(cAddACs))
-		} else {
+		c.NetGrowth = snapshot.NetGrowth(reported, c.ActiveMembers, c.MembershipBase)
+		trad := traditionalCounts{rr.int(cCCs), rr.int(cAddCCs), rr.int(cACs), rr.int(cAddACs), rr.int(cCLALDTMs), rr.int(cAddCLALDTMs)}
+		switch era {
+		case EraTraditional:
+			c.DCPGoals = traditionalGoals(c.Goals, trad)
+		case EraTransition:
+			c.DCPGoals = transitionGoals(c.Goals, trad, rr.int(cLevel5s))
+			c.GoalsApproximate = true
+		default:
 			c.DCPGoals = ComputeGoals(c.Goals)
 		}
 		if rr.err != nil {
@@ -580,12 +608,11 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 		if c.ClubID == "" {
 			return nil, reportErr(ReportClub, name, ErrMalformed, "line %d: empty club number", t.lines[r])
 		}
-		n := CountGoals(c.DCPGoals)
-		c.DistinguishedLevel = ComputeLevel(py, n, c.ActiveMembers, c.NetGrowth, c.CSP)
-		if n != c.GoalsMet {
+		c.DistinguishedLevel = snapshot.ClubLevelOf(&c, py)
+		if !c.GoalsApproximate && !mayBeNewClubCredit(&c) {
 			goalsDiffer = append(goalsDiffer, c.ClubID)
 		}
-		if c.DistinguishedLevel != c.DistinguishedStatus {
+		if c.DistinguishedLevel != c.DistinguishedStatus && !mayBeNewClubCSP(&c, py) {
 			levelDiffer = append(levelDiffer, c.ClubID)
 		}
 		rows = append(rows, c)
@@ -600,7 +627,7 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 		rep.Warnings = append(rep.Warnings, summarise(name, "whose Net Growth != Active Members - Mem. Base (the report's value is kept)", growthDiffer))
 	}
 	if len(goalsDiffer) > 0 {
-		rep.Warnings = append(rep.Warnings, summarise(name, "whose computed goal count differs from Goals Met", goalsDiffer))
+		rep.Warnings = append(rep.Warnings, summarise(name, "whose Goals Met the goal columns cannot explain, even with new-club credits", goalsDiffer))
 	}
 	if len(levelDiffer) > 0 {
 		rep.Warnings = append(rep.Warnings, summarise(name, "whose computed level ("+py+" rules) differs from the reported letter", levelDiffer))

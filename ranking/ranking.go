@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -148,58 +147,13 @@ func DistinguishedPercent(row snapshot.SummaryRow) float64 {
 }
 
 // IsDistrictID reports whether id is a district id as the summary report
-// prints it: one or more ASCII letters or digits ("02", "118", "F", "U"),
-// matched case-insensitively like the dashboard's own consumers do. The
-// footer line, blanks and anything with spaces or punctuation are not.
-func IsDistrictID(id string) bool {
-	if id == "" {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-			return false
-		}
-	}
-	return true
-}
+// prints it ("02", "118", "F", "U"); the footer line, blanks and anything with
+// spaces or punctuation are not. It is snapshot.IsDistrictID.
+func IsDistrictID(id string) bool { return snapshot.IsDistrictID(id) }
 
-// CompareDistrictIDs orders district ids naturally: all-digit ids first, by
-// numeric value ("2" and "02" by their text when equal in value), then every
-// other id by its text. It returns -1, 0 or +1 like [cmp.Compare].
-func CompareDistrictIDs(a, b string) int {
-	an, aNum := numericID(a)
-	bn, bNum := numericID(b)
-	switch {
-	case aNum && bNum:
-		if c := cmp.Compare(an, bn); c != 0 {
-			return c
-		}
-	case aNum:
-		return -1
-	case bNum:
-		return 1
-	}
-	return cmp.Compare(a, b)
-}
-
-// numericID parses an all-digit id. Ids too long for uint64 still sort among
-// the numeric ids (after every shorter one) through their length.
-func numericID(id string) (uint64, bool) {
-	if id == "" {
-		return 0, false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseUint(id, 10, 64)
-	if err != nil {
-		return math.MaxUint64, true
-	}
-	return v, true
-}
+// CompareDistrictIDs orders district ids naturally (numbers by value, then
+// letters). It is snapshot.CompareDistrictIDs.
+func CompareDistrictIDs(a, b string) int { return snapshot.CompareDistrictIDs(a, b) }
 
 // compareRows is the final order: aggregate desc, distinguished % desc,
 // payment growth desc, club growth desc, district id natural.

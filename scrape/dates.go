@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 const dateLayout = "2006-01-02"
@@ -23,13 +24,9 @@ func ParseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
-// programYear is the program year (July–June) holding month m of year y.
-func programYear(y int, m time.Month) string {
-	if m >= time.July {
-		return fmt.Sprintf("%d-%d", y, y+1)
-	}
-	return fmt.Sprintf("%d-%d", y-1, y)
-}
+// programYear is the program year (July–June) holding month m of year y
+// (snapshot.ProgramYearFor).
+func programYear(y int, m time.Month) string { return snapshot.ProgramYearFor(y, m) }
 
 // monthOf returns "YYYY-MM" for t.
 func monthOf(t time.Time) string { return t.Format("2006-01") }

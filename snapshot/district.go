@@ -182,11 +182,23 @@ type Club struct {
 	NetGrowth      int   `json:"netGrowth"`
 	// GoalsMet is the dashboard's own "Goals Met".
 	GoalsMet int `json:"goalsMet"`
-	// DCPGoals are the ten DCP goals computed from the columns, goal 1 first.
+	// DCPGoals are the ten DCP goals computed from the columns, goal 1
+	// first, with the new-club credits of GoalCredits applied: the per-goal
+	// breakdown that explains GoalsMet (Club.GoalsUnexplained says by how
+	// much it falls short).
 	DCPGoals [10]bool `json:"dcpGoals"`
+	// GoalCredits lists the goals (1-based) credited by TI's new-club rules
+	// (snapshot.NewClubGoals) rather than by the columns; empty for most
+	// clubs and whenever the charter date is unknown.
+	GoalCredits []int `json:"goalCredits,omitempty"`
+	// GoalsApproximate marks a breakdown built on an era whose goal
+	// formula cannot be reconstructed (the 2018-19 and 2019-20 transition
+	// headers, spec §2.4): GoalsMet stays the authority.
+	GoalsApproximate bool `json:"goalsApproximate,omitempty"`
 	// DistinguishedStatus is the reported letter: "", "D", "S", "P" or "M".
 	DistinguishedStatus string `json:"distinguishedStatus"`
-	// DistinguishedLevel is the letter computed by the era's rules.
+	// DistinguishedLevel is the letter the era's rules give for the
+	// reported GoalsMet (snapshot.ClubLevelOf).
 	DistinguishedLevel string `json:"distinguishedLevel"`
 	// Goals holds the raw goal columns the DCP goals are computed from.
 	Goals GoalCounts `json:"goals"`

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -66,18 +65,24 @@ func CountGoals(goals [10]bool) int {
 // the narrower growth alternatives).
 const CSPRulesFrom = 2025
 
-// ProgramYearStart returns the first calendar year of a program year
-// ("2025-2026" gives 2025); ok is false when the first four characters are
-// not a number.
+// ProgramYearStart reads a program year written "YYYY-YYYY" with two
+// consecutive years ("2025-2026" gives 2025); ok is false for anything else
+// ("2025-26", "2025-2030", ""). It is the one program-year check.
 func ProgramYearStart(programYear string) (year int, ok bool) {
-	if len(programYear) < 4 {
+	if len(programYear) != 9 || programYear[4] != '-' {
 		return 0, false
 	}
-	y, err := strconv.Atoi(programYear[:4])
-	if err != nil {
+	for i := 0; i < len(programYear); i++ {
+		if i != 4 && (programYear[i] < '0' || programYear[i] > '9') {
+			return 0, false
+		}
+	}
+	a, _ := strconv.Atoi(programYear[:4])
+	b, _ := strconv.Atoi(programYear[5:])
+	if b != a+1 {
 		return 0, false
 	}
-	return y, true
+	return a, true
 }
 
 // UsesCSPRules reports whether a program year is 2025-26 or later, so that
@@ -184,13 +189,12 @@ func ClubLevelUnder(cspRules bool, goalsMet, activeMembers, netGrowth int, csp *
 //     5 goals with 20 members or net growth 3, S at 7 with 20 members or net
 //     growth 5, P at 9 with 20 members, Smedley (M) at 10 with 25 members.
 //
-// csp nil means the CSP flag is unknown: the gate is then not applied. An
-// unknown program year ("", or a first year that reads as 0) uses the
-// 2025-26 rules when the CSP flag is known and the earlier rules otherwise.
+// csp nil means the CSP flag is unknown: the gate is then not applied. The
+// era is ClubUsesCSPRules: an unknown program year uses the 2025-26 rules
+// when the CSP flag is known and the earlier rules otherwise. Callers with a
+// Club use ClubLevelOf, which adds the new-club CSP credit.
 func ClubLevel(programYear string, goalsMet, activeMembers, netGrowth int, csp *bool) string {
-	y, _ := ProgramYearStart(programYear)
-	cspRules := y >= CSPRulesFrom || (y == 0 && csp != nil)
-	return ClubLevelUnder(cspRules, goalsMet, activeMembers, netGrowth, csp)
+	return ClubLevelUnder(ClubUsesCSPRules(programYear, csp), goalsMet, activeMembers, netGrowth, csp)
 }
 
 // parseMonth reads the year and month of "YYYY-MM" or "YYYY-MM-DD" (only
@@ -216,10 +220,7 @@ func ProgramYearOf(dateOrMonth string) string {
 	if !ok {
 		return ""
 	}
-	if m >= 7 {
-		return fmt.Sprintf("%04d-%04d", y, y+1)
-	}
-	return fmt.Sprintf("%04d-%04d", y-1, y)
+	return ProgramYearFor(y, time.Month(m))
 }
 
 // LastDayOfMonth returns the last day of the month "YYYY-MM" (or of the

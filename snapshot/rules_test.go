@@ -176,6 +176,11 @@ func TestProgramYears(t *testing.T) {
 	if y, ok := ProgramYearStart("2025-2026"); y != 2025 || !ok {
 		t.Errorf("ProgramYearStart = %d %v", y, ok)
 	}
+	for _, bad := range []string{"x", "2025-26", "2025-2030", "2025-2025", "2026-2025", "2025 2026", "+025-2026", "2025-2026 ", ""} {
+		if y, ok := ProgramYearStart(bad); ok {
+			t.Errorf("ProgramYearStart(%q) = %d, ok; want not a program year", bad, y)
+		}
+	}
 	if _, ok := ProgramYearStart("x"); ok {
 		t.Error("ProgramYearStart(x) ok")
 	}

@@ -49,6 +49,24 @@
 // the previous snapshot, or a hidden leftover folder remains — Check reports
 // that and Recover repairs it. Reads never write anything.
 //
+// # Platforms
+//
+// The store builds and works on Linux, macOS and Windows; the guarantees
+// above are Linux's. What differs elsewhere:
+//   - macOS: a rebuilt snapshot is swapped in with renameatx_np(RENAME_SWAP),
+//     the same atomic exchange; locks are flock(2). Same guarantees.
+//   - Windows: there is no atomic exchange of two folders, so a rebuilt date
+//     is put in place with three renames (old folder aside, new folder in,
+//     old folder to the staged name). For that moment the date has no folder:
+//     a reader opening it gets ErrNoSnapshot (a View already open keeps
+//     reading its generation), and a crash there leaves the old generation
+//     as a snapshots/.gen-*.swap leftover and, if the date was current, a
+//     pointer that Check reports and Recover repoints. A first publish of a
+//     date is one rename, atomic as on Linux. Folders cannot be fsynced (NTFS
+//     journals their entries); locks are LockFileEx on the same .locks/ files.
+//   - Other systems: the portable renames as on Windows; locks are flock(2)
+//     on the BSDs and in-process only elsewhere.
+//
 // # Processes
 //
 // Writers of the same data directory in different processes (the scraper,

@@ -3,9 +3,9 @@ package store
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Sentinel errors callers branch on with errors.Is.
@@ -61,19 +61,14 @@ func (e *ChecksumError) Error() string {
 // Is makes errors.Is(err, ErrCorrupt) true for checksum errors.
 func (e *ChecksumError) Is(target error) bool { return target == ErrCorrupt }
 
-// ValidDistrictID checks a district id from outside (^[A-Za-z0-9]{1,8}$)
-// and returns it upper-cased. It never builds a path.
+// ValidDistrictID checks a district id from outside (snapshot.IsDistrictID:
+// 1-8 letters or digits) and returns it upper-cased. It never builds a path.
 func ValidDistrictID(id string) (string, error) {
-	if len(id) < 1 || len(id) > 8 {
+	c, ok := snapshot.CanonicalDistrictID(id)
+	if !ok {
 		return "", fmt.Errorf("%w: district id %q must be 1-8 letters or digits", ErrInvalidID, truncate(id))
 	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-			return "", fmt.Errorf("%w: district id %q must be 1-8 letters or digits", ErrInvalidID, truncate(id))
-		}
-	}
-	return strings.ToUpper(id), nil
+	return c, nil
 }
 
 // NormalizeDistrictID trims an id, strips a leading "District " (any case),
@@ -86,22 +81,11 @@ func NormalizeDistrictID(id string) (string, error) {
 	return ValidDistrictID(s)
 }
 
-// ValidDate checks that d is a real calendar date written YYYY-MM-DD.
+// ValidDate checks that d is a real calendar date written YYYY-MM-DD
+// (snapshot.ParseDate).
 func ValidDate(d string) error {
-	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
-		return fmt.Errorf("%w: %q is not YYYY-MM-DD", ErrInvalidDate, truncate(d))
-	}
-	for i, c := range []byte(d) {
-		if i == 4 || i == 7 {
-			continue
-		}
-		if c < '0' || c > '9' {
-			return fmt.Errorf("%w: %q is not YYYY-MM-DD", ErrInvalidDate, truncate(d))
-		}
-	}
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil || t.Format(time.DateOnly) != d {
-		return fmt.Errorf("%w: %q is not a calendar date", ErrInvalidDate, d)
+	if _, ok := snapshot.ParseDate(d); !ok {
+		return fmt.Errorf("%w: %q is not a calendar date written YYYY-MM-DD", ErrInvalidDate, truncate(d))
 	}
 	return nil
 }
@@ -130,27 +114,8 @@ func validSnapshotID(id string) error {
 	return fmt.Errorf("%w: snapshot id %q", ErrInvalidID, truncate(id))
 }
 
-// compareDistrictIDs orders ids numerically first (by value), then the
-// others alphabetically.
-func compareDistrictIDs(a, b string) int {
-	na, ea := strconv.Atoi(a)
-	nb, eb := strconv.Atoi(b)
-	switch {
-	case ea == nil && eb == nil:
-		if na != nb {
-			if na < nb {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a, b)
-	case ea == nil:
-		return -1
-	case eb == nil:
-		return 1
-	}
-	return strings.Compare(a, b)
-}
+// compareDistrictIDs is snapshot.CompareDistrictIDs.
+func compareDistrictIDs(a, b string) int { return snapshot.CompareDistrictIDs(a, b) }
 
 func truncate(s string) string {
 	if len(s) > 40 {

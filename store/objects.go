@@ -12,10 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Objects is the storage the store is built on: objects addressed by
@@ -145,7 +142,7 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 	}
 	b, err := d.root.ReadFile(k)
 	if err != nil {
-		if errors.Is(err, syscall.EISDIR) {
+		if fi, serr := d.root.Stat(k); serr == nil && fi.IsDir() {
 			return nil, fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
 		}
 		return nil, fmt.Errorf("read %s: %w", key, err)
@@ -203,7 +200,7 @@ func (d *DirObjects) syncDir(dir string) error {
 		return fmt.Errorf("open dir %s: %w", dir, err)
 	}
 	defer f.Close()
-	if err := f.Sync(); err != nil {
+	if err := syncDirFile(f); err != nil {
 		return fmt.Errorf("fsync dir %s: %w", dir, err)
 	}
 	return nil
@@ -282,7 +279,7 @@ func (d *DirObjects) List(ctx context.Context, prefix string) ([]string, error) 
 	defer f.Close()
 	ents, err := f.ReadDir(-1)
 	if err != nil {
-		if errors.Is(err, syscall.ENOTDIR) {
+		if fi, serr := f.Stat(); serr == nil && !fi.IsDir() {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("list %s: %w", prefix, err)
@@ -403,9 +400,12 @@ func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string]
 	return d.syncDir(k)
 }
 
-// SwapDir implements DirSwapper with rename(2) when final does not exist and
-// renameat2(RENAME_EXCHANGE) when it does: in both cases a reader that opens
-// final sees the complete old folder or the complete new one.
+// SwapDir implements DirSwapper. On Linux it is rename(2) when final does
+// not exist and renameat2(RENAME_EXCHANGE) when it does, and on macOS
+// renameatx_np(RENAME_SWAP): in both cases a reader that opens final sees the
+// complete old folder or the complete new one. Elsewhere (Windows) the
+// exchange is three renames, with a moment in which final is absent (see the
+// package documentation).
 func (d *DirObjects) SwapDir(ctx context.Context, staged, final string) (bool, error) {
 	s, err := checkKey(staged, true)
 	if err != nil {
@@ -424,24 +424,19 @@ func (d *DirObjects) SwapDir(ctx context.Context, staged, final string) (bool, e
 		return false, fmt.Errorf("swap: open %s: %w", parent, err)
 	}
 	defer pd.Close()
-	fd := int(pd.Fd())
-	existed := true
-	err = unix.Renameat2(fd, path.Base(s), fd, path.Base(f), unix.RENAME_EXCHANGE)
-	if errors.Is(err, unix.ENOENT) {
-		existed = false
-		err = unix.Renameat2(fd, path.Base(s), fd, path.Base(f), unix.RENAME_NOREPLACE)
-	}
+	existed, err := d.exchangeDirs(pd, parent, path.Base(s), path.Base(f))
 	if err != nil {
 		return false, fmt.Errorf("swap %s into %s: %w", staged, final, err)
 	}
-	if err := pd.Sync(); err != nil {
+	if err := syncDirFile(pd); err != nil {
 		return existed, fmt.Errorf("swap: fsync %s: %w", parent, err)
 	}
 	return existed, nil
 }
 
-// Lock implements Locker with flock(2) on .locks/<name>.lock, after an
-// in-process mutex (flock locks are per open file, not per process).
+// Lock implements Locker with an exclusive lock on the file
+// .locks/<name>.lock (flock(2) on Unix, LockFileEx on Windows), after an
+// in-process mutex (those locks belong to an open file, not to a process).
 func (d *DirObjects) Lock(ctx context.Context, name string) (func(), error) {
 	if _, err := checkKey(name, false); err != nil || strings.Contains(name, "/") {
 		return nil, fmt.Errorf("%w: lock name %q", ErrInvalidKey, name)
@@ -463,13 +458,7 @@ func (d *DirObjects) Lock(ctx context.Context, name string) (func(), error) {
 		m.Unlock()
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
-	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
-	if err != nil {
+	if err := lockFile(f); err != nil {
 		f.Close()
 		m.Unlock()
 		return nil, fmt.Errorf("lock %s: %w", name, err)
@@ -477,7 +466,7 @@ func (d *DirObjects) Lock(ctx context.Context, name string) (func(), error) {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+			_ = unlockFile(f)
 			f.Close()
 			m.Unlock()
 		})

@@ -62,7 +62,8 @@ func DistrictFileName(districtID string) string { return "district_" + districtI
 // generation is kept as snapshots/.old-<id>-<gen>-<unixnano>/ for a minute so
 // Views opened on it keep reading it (every district read is checked against
 // the View's manifest sha256 and falls back to the old generation). The
-// swap needs the DirSwapper capability, which DirObjects provides on Linux.
+// swap needs the DirSwapper capability, which DirObjects provides (atomic
+// on Linux and macOS; see the package documentation for Windows).
 // Publish, Retain, Recover and Delete run under an exclusive lock shared by
 // processes (flock on .locks/snapshots.lock).
 type SnapshotStore struct {

@@ -80,11 +80,17 @@ const (
 	// CodeClubCountMismatch (warning): the club counts differ from what the
 	// club details give.
 	CodeClubCountMismatch = "CLUB_COUNT_MISMATCH"
-	// CodeGoalsMetMismatch (warning): reported goals met differ from the
-	// computed goals.
-	CodeGoalsMetMismatch = "GOALS_MET_MISMATCH"
+	// CodeGoalsUnexplained (warning): the dashboard's Goals Met (the
+	// authority) is not what the per-goal breakdown explains, new-club
+	// credits included (snapshot.Club.GoalsUnexplained). One finding per
+	// club, naming the club and the signed difference; clubs whose
+	// breakdown is approximate (2018-20) are summarised in one finding per
+	// district. It replaces GOALS_MET_MISMATCH, which compared the columns
+	// alone.
+	CodeGoalsUnexplained = "GOALS_UNEXPLAINED"
 	// CodeLevelMismatch (warning): reported distinguished status differs
-	// from the computed level.
+	// from the level the rules give for the reported Goals Met
+	// (snapshot.ClubLevelOf).
 	CodeLevelMismatch = "LEVEL_MISMATCH"
 	// CodeEducationSum (warning): awards by type do not sum to the total.
 	CodeEducationSum = "EDUCATION_SUM_MISMATCH"

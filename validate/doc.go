@@ -71,10 +71,14 @@
 //	UNKNOWN_DISTINGUISHED_STATUS warning  a reported level letter other than "", D, S, P, M
 //	CLUB_COUNT_MISMATCH          warning  the counts by status and by reported level differ from
 //	                                      what the club details give
-//	GOALS_MET_MISMATCH           warning  clubs whose reported Goals Met differ from the goals
-//	                                      computed from the columns (Club.GoalsComputed)
+//	GOALS_UNEXPLAINED            warning  one per club whose reported Goals Met (the authority)
+//	                                      the per-goal breakdown, new-club credits included, does
+//	                                      not explain: the club and the signed difference
+//	                                      (Club.GoalsUnexplained); approximate (2018-20)
+//	                                      breakdowns in one finding per district
 //	LEVEL_MISMATCH               warning  clubs whose reported distinguished status differs from
-//	                                      the level computed by the era's rules
+//	                                      the level the era's rules give for the reported Goals
+//	                                      Met (snapshot.ClubLevelOf)
 //	EDUCATION_SUM_MISMATCH       warning  awards by type do not sum to total awards
 //	TOP_CLUB_AWARDS_EXCEED_TOTAL warning  the top clubs' awards exceed total awards
 //	DISTRICT_NOT_IN_SUMMARY      warning  the summary has districts, but not this one

@@ -22,14 +22,12 @@ type clubSpec struct {
 	Base    int
 	Members int
 	Goals   int
-	Level   int // index into levels
 	Awards  int
 	Paid    int
 }
 
 var (
 	statuses = []string{snapshot.ClubActive, snapshot.ClubLow, snapshot.ClubIneligible, snapshot.ClubSuspended}
-	levels   = []string{snapshot.LevelNone, snapshot.LevelDistinguished, snapshot.LevelSelect, snapshot.LevelPresidents, snapshot.LevelSmedley}
 )
 
 var genClub = gen.Struct(reflect.TypeFor[clubSpec](), map[string]gopter.Gen{
@@ -37,7 +35,6 @@ var genClub = gen.Struct(reflect.TypeFor[clubSpec](), map[string]gopter.Gen{
 	"Base":    gen.IntRange(0, 60),
 	"Members": gen.IntRange(0, 60),
 	"Goals":   gen.IntRange(0, 10),
-	"Level":   gen.IntRange(0, 4),
 	"Awards":  gen.IntRange(0, 20),
 	"Paid":    gen.IntRange(0, 120),
 })
@@ -52,16 +49,19 @@ func consistentDistrict(id, asOf string, specs []clubSpec) (snapshot.District, s
 	row := snapshot.SummaryRow{Region: "03", DistrictID: id}
 	for i, s := range specs {
 		status := statuses[s.Status]
-		members, level := s.Members, levels[s.Level]
+		members := s.Members
 		if status == snapshot.ClubSuspended || status == snapshot.ClubIneligible {
-			members, level = 0, "" // as the dashboard prints them
+			members = 0 // as the dashboard prints them
 		}
 		c := snapshot.Club{
 			ClubID: fmt.Sprintf("%08d", 1000+i), ClubName: "Club " + strconv.Itoa(i), DivisionID: "A", AreaID: "01",
 			Status: status, MembershipBase: s.Base, ActiveMembers: members, NetGrowth: members - s.Base,
-			GoalsMet: s.Goals, DCPGoals: goals(s.Goals), DistinguishedStatus: level, DistinguishedLevel: level,
+			GoalsMet: s.Goals, DCPGoals: goals(s.Goals),
 			Payments: &snapshot.ClubPayments{New: s.Paid / 4, OctRenewals: s.Paid / 2, AprRenewals: s.Paid - s.Paid/4 - s.Paid/2},
 		}
+		// The dashboard's letter is the one the rules give (snapshot.ClubLevelOf).
+		level := snapshot.ClubLevelOf(&c, snapshot.ProgramYearOf(d.DataMonth))
+		c.DistinguishedStatus, c.DistinguishedLevel = level, level
 		d.ClubDetails = append(d.ClubDetails, c)
 
 		d.Clubs.Total++
@@ -201,7 +201,7 @@ func BenchmarkValidateWorld(b *testing.B) {
 	for i := range 128 {
 		specs := make([]clubSpec, 110)
 		for j := range specs {
-			specs[j] = clubSpec{Status: (i + j) % 4, Base: 10 + j%30, Members: 8 + (i*j)%40, Goals: j % 11, Level: j % 5, Awards: j % 7, Paid: 20 + j%50}
+			specs[j] = clubSpec{Status: (i + j) % 4, Base: 10 + j%30, Members: 8 + (i*j)%40, Goals: j % 11, Awards: j % 7, Paid: 20 + j%50}
 		}
 		d, row := consistentDistrict(strconv.Itoa(i+1), in.DataAsOfDate, specs)
 		in.Districts = append(in.Districts, d)

@@ -383,7 +383,16 @@ func (v *validator) negativeCounts(d *snapshot.District) {
 // district.
 func (v *validator) clubRules(d *snapshot.District) {
 	id := d.DistrictID
-	var invalid, dups, unknownStatus, unknownLevel, goals, levels []string
+	var invalid, dups, unknownStatus, unknownLevel, approx, levels []string
+	type unexplained struct {
+		club                string
+		goalsMet, breakdown int
+	}
+	var goals []unexplained
+	py := d.ProgramYear
+	if py == "" {
+		py = snapshot.ProgramYearOf(d.DataMonth)
+	}
 	seen := make(map[string]bool, len(d.ClubDetails))
 	var got snapshot.ClubCounts
 	for i := range d.ClubDetails {
@@ -424,11 +433,15 @@ func (v *validator) clubRules(d *snapshot.District) {
 		if snapshot.LevelRank(cl.DistinguishedStatus) > 0 {
 			got.Distinguished++
 		}
-		if g := cl.GoalsComputed(); g != cl.GoalsMet {
-			goals = append(goals, fmt.Sprintf("%s (reported %d, computed %d)", cl.ClubID, cl.GoalsMet, g))
+		if diff := cl.GoalsUnexplained(); diff != 0 {
+			if cl.GoalsApproximate {
+				approx = append(approx, fmt.Sprintf("%s (%+d)", cl.ClubID, diff))
+			} else {
+				goals = append(goals, unexplained{cl.ClubID, cl.GoalsMet, cl.GoalsComputed()})
+			}
 		}
-		if cl.DistinguishedStatus != cl.DistinguishedLevel {
-			levels = append(levels, fmt.Sprintf("%s (reported %q, computed %q)", cl.ClubID, cl.DistinguishedStatus, cl.DistinguishedLevel))
+		if computed := snapshot.ClubLevelOf(cl, py); cl.DistinguishedStatus != computed && snapshot.LevelRank(cl.DistinguishedStatus) >= 0 {
+			levels = append(levels, fmt.Sprintf("%s (reported %q, computed %q)", cl.ClubID, cl.DistinguishedStatus, computed))
 		}
 	}
 	if len(invalid) > 0 {
@@ -446,8 +459,11 @@ func (v *validator) clubRules(d *snapshot.District) {
 	if diff := countDiff(got, d.Clubs); diff != "" {
 		v.warnf(CodeClubCountMismatch, id, "club counts differ from the %d club details: %s", len(d.ClubDetails), diff)
 	}
-	if len(goals) > 0 {
-		v.warnf(CodeGoalsMetMismatch, id, "%d club(s) whose reported goals met differ from the goals computed from the columns: %s", len(goals), list(goals))
+	for _, g := range goals {
+		v.warnf(CodeGoalsUnexplained, id, "club %s: Goals Met %d, the per-goal breakdown explains %d (difference %+d)", g.club, g.goalsMet, g.breakdown, g.goalsMet-g.breakdown)
+	}
+	if len(approx) > 0 {
+		v.warnf(CodeGoalsUnexplained, id, "%d club(s) whose Goals Met the approximate (2018-20) breakdown does not explain: %s", len(approx), list(approx))
 	}
 	if len(levels) > 0 {
 		v.warnf(CodeLevelMismatch, id, "%d club(s) whose reported distinguished status differs from the level computed by the rules: %s", len(levels), list(levels))
@@ -506,26 +522,13 @@ func list(items []string) string {
 	return strings.Join(items[:maxListed], ", ") + fmt.Sprintf(" and %d more", len(items)-maxListed)
 }
 
-func parseDate(s string) (time.Time, bool) {
-	if len(s) != len(time.DateOnly) {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	return t, err == nil
-}
+func parseDate(s string) (time.Time, bool) { return snapshot.ParseDate(s) }
 
-// isDistrictID is ranking.IsDistrictID: ^[A-Z0-9]+$.
+// isDistrictID reports whether id is a district id in its canonical
+// (upper-case) form, as snapshots store it (snapshot.CanonicalDistrictID).
 func isDistrictID(id string) bool {
-	if id == "" {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
+	c, ok := snapshot.CanonicalDistrictID(id)
+	return ok && c == id
 }
 
 // isClubID reports whether id is a club number: digits only.

@@ -232,7 +232,8 @@ func TestValidateRules(t *testing.T) {
 				d.ClubDetails[i].DistinguishedStatus, d.ClubDetails[i].DistinguishedLevel = "S", "S"
 			}
 			d.Clubs.Distinguished, d.Clubs.Select = 5, 4
-		}, []string{f(W, CodeDistinguishedExceedsActive, "61")}, nil},
+			// 0 goals and no members: the rules give no level, so the letters are also a level mismatch.
+		}, []string{f(W, CodeDistinguishedExceedsActive, "61"), f(W, CodeLevelMismatch, "61")}, nil},
 		{"membership without clubs", func(in *Input) {
 			d := d0(in)
 			d.Clubs, d.ClubDetails = snapshot.ClubCounts{}, nil
@@ -243,7 +244,8 @@ func TestValidateRules(t *testing.T) {
 			for i := range d.ClubDetails {
 				d.ClubDetails[i].ActiveMembers = 0
 			}
-		}, []string{f(W, CodeClubsWithoutMembership, "61")}, nil},
+			// Club 1's D needs 20 members or net growth 3: a level mismatch too.
+		}, []string{f(W, CodeClubsWithoutMembership, "61"), f(W, CodeLevelMismatch, "61")}, nil},
 		{"membership change", func(in *Input) { d0(in).Membership.Change = 3 },
 			[]string{f(W, CodeMembershipChange, "61")}, nil},
 		{"membership change percent", func(in *Input) { d0(in).Membership.ChangePercent = -7 },
@@ -285,18 +287,23 @@ func TestValidateRules(t *testing.T) {
 			d := d0(in)
 			d.Clubs.Active, d.Clubs.Low = 1, 2
 		}, []string{f(W, CodeClubCountMismatch, "61")}, []string{"active 2 in details vs 1", "low 1 in details vs 2"}},
-		{"goals met mismatch, summarised", func(in *Input) {
+		{"goals the breakdown cannot explain: one finding per club, with the difference", func(in *Input) {
 			d := d0(in)
-			for i := range d.ClubDetails {
-				d.ClubDetails[i].GoalsMet++
-			}
-			d.ClubDetails = append(d.ClubDetails, club("00000006", snapshot.ClubActive, 0, 0, 0, ""), club("00000007", snapshot.ClubActive, 0, 0, 0, ""))
-			d.ClubDetails[5].GoalsMet, d.ClubDetails[6].GoalsMet = 3, 2
-			d.Clubs.Total, d.Clubs.Active = 7, 4
-			in.Summary[0].ActiveClubs = 6
-		}, []string{f(W, CodeGoalsMetMismatch, "61")}, []string{"7 club(s)", "00000001 (reported 6, computed 5)", "and 2 more"}},
-		{"level mismatch", func(in *Input) { d0(in).ClubDetails[0].DistinguishedLevel = "S" },
-			[]string{f(W, CodeLevelMismatch, "61")}, []string{`00000001 (reported "D", computed "S")`}},
+			d.ClubDetails[0].GoalsMet++                                      // reported 6, breakdown 5
+			d.ClubDetails[1].DCPGoals = goals(d.ClubDetails[1].GoalsMet + 2) // breakdown 2 more than reported
+			d.ClubDetails[2].GoalsMet++
+			d.ClubDetails[2].GoalsApproximate = true // summarised, not one finding
+		}, []string{f(W, CodeGoalsUnexplained, "61"), f(W, CodeGoalsUnexplained, "61"), f(W, CodeGoalsUnexplained, "61")},
+			[]string{"club 00000001: Goals Met 6, the per-goal breakdown explains 5 (difference +1)"}},
+		{"new-club credits explain the count", func(in *Input) {
+			c := &d0(in).ClubDetails[0]
+			c.GoalsMet++
+			c.DCPGoals[8], c.GoalCredits = true, []int{9}
+		}, nil, nil},
+		{"level mismatch: the rules give S for 7 reported goals", func(in *Input) {
+			c := &d0(in).ClubDetails[0]
+			c.GoalsMet, c.DCPGoals = 7, goals(7)
+		}, []string{f(W, CodeLevelMismatch, "61")}, []string{`00000001 (reported "D", computed "S")`}},
 		{"education sum", func(in *Input) { d0(in).Education.TotalAwards = 8 },
 			[]string{f(W, CodeEducationSum, "61")}, nil},
 		{"top club awards exceed total", func(in *Input) {
@@ -392,5 +399,29 @@ func TestMessages(t *testing.T) {
 	}
 	if HasErrors(nil) || HasErrors(fs[1:2]) || !HasErrors(fs) {
 		t.Error("HasErrors wrong")
+	}
+}
+
+// Each GOALS_UNEXPLAINED finding names its club and the signed difference.
+func TestGoalsUnexplainedMessages(t *testing.T) {
+	in := goodInput()
+	d := &in.Districts[0]
+	d.ClubDetails[0].GoalsMet++                                      // reported 6, breakdown 5
+	d.ClubDetails[1].DCPGoals = goals(d.ClubDetails[1].GoalsMet + 2) // reported 0, breakdown 2
+	d.ClubDetails[2].GoalsMet++                                      // reported 1, approximate breakdown 0
+	d.ClubDetails[2].GoalsApproximate = true
+	var msgs []string
+	for _, x := range Validate(in) {
+		if x.Code == CodeGoalsUnexplained {
+			msgs = append(msgs, x.Message)
+		}
+	}
+	want := []string{
+		"District 61: club 00000001: Goals Met 6, the per-goal breakdown explains 5 (difference +1)",
+		"District 61: club 00000002: Goals Met 0, the per-goal breakdown explains 2 (difference -2)",
+		"District 61: 1 club(s) whose Goals Met the approximate (2018-20) breakdown does not explain: 00000003 (+1)",
+	}
+	if !slices.Equal(msgs, want) {
+		t.Errorf("messages:\n got  %q\n want %q", msgs, want)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -22,8 +21,6 @@ import (
 // district stands against them. Goals and assessments are stored in the
 // data directory under assessments/<districtId>/ (atomic writes through the
 // store's object backend); the actual numbers always come from snapshots.
-
-var programYearPattern = regexp.MustCompile(`^([0-9]{4})-([0-9]{4})$`)
 
 // leaderGoals are a district's targets for a program year.
 type leaderGoals struct {
@@ -100,7 +97,7 @@ func (s *Server) writeObject(ctx context.Context, key string, v any) error {
 // pathMonth validates the :month parameter (YYYY-MM).
 func pathMonth(r *http.Request) (string, *apiError) {
 	m := param(r, "month")
-	if !monthPattern.MatchString(m) {
+	if !snapshot.ValidMonth(m) {
 		return "", errorf(http.StatusBadRequest, "INVALID_MONTH", "month must be YYYY-MM", "Received: "+truncate(m, 40))
 	}
 	return m, nil
@@ -219,7 +216,7 @@ func (s *Server) handleAssessmentCreate() http.Handler {
 			respondError(w, r, err)
 			return
 		}
-		if !monthPattern.MatchString(body.Month) {
+		if !snapshot.ValidMonth(body.Month) {
 			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_MONTH", "month must be YYYY-MM", "Received: "+truncate(body.Month, 40)))
 			return
 		}
@@ -352,14 +349,8 @@ func (s *Server) queryProgramYear(r *http.Request) (string, *apiError) {
 }
 
 func validProgramYear(py string) bool {
-	m := programYearPattern.FindStringSubmatch(py)
-	if m == nil {
-		return false
-	}
-	var a, b int
-	fmt.Sscanf(m[1], "%d", &a)
-	fmt.Sscanf(m[2], "%d", &b)
-	return b == a+1
+	_, ok := snapshot.ProgramYearStart(py)
+	return ok
 }
 
 func (s *Server) handleGoalsGet() http.Handler {

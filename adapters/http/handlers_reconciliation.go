@@ -3,9 +3,9 @@ package main
 import (
 	"errors"
 	"net/http"
-	"regexp"
-	"strings"
 	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Reconciliation (seed "Reconciliation Endpoints") is month-end processing:
@@ -13,8 +13,6 @@ import (
 // month's data, and every such collection is rebuilt into the snapshot of
 // that month's last day (the newest collection wins). A reconciliation job
 // rebuilds, in order, every raw-cache collection of one data month.
-
-var monthPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 
 // reconciliationTrigger marks build jobs started as reconciliation jobs.
 const reconciliationTrigger = "reconciliation"
@@ -28,7 +26,7 @@ func (s *Server) handleReconciliationCreate() http.Handler {
 			respondError(w, r, err)
 			return
 		}
-		if !monthPattern.MatchString(body.TargetMonth) {
+		if !snapshot.ValidMonth(body.TargetMonth) {
 			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_TARGET_MONTH", "targetMonth must be YYYY-MM", "Received: "+truncate(body.TargetMonth, 40)))
 			return
 		}
@@ -36,22 +34,10 @@ func (s *Server) handleReconciliationCreate() http.Handler {
 			respondError(w, r, errorf(http.StatusServiceUnavailable, "BUILDER_UNAVAILABLE", "This server has no snapshot builder", nil))
 			return
 		}
-		ctx := r.Context()
-		raw := s.store.Raw()
-		dates, err := raw.Dates(ctx)
+		targets, err := s.store.Raw().CollectionsOfMonth(r.Context(), body.TargetMonth)
 		if err != nil {
 			respondError(w, r, internal("RECONCILIATION_FAILED", err))
 			return
-		}
-		var targets []string
-		for _, d := range dates {
-			md, err := raw.Metadata(ctx, d)
-			if err != nil {
-				continue
-			}
-			if md.DataMonth == body.TargetMonth || md.DataMonth == "" && strings.HasPrefix(d, body.TargetMonth) {
-				targets = append(targets, d)
-			}
 		}
 		if len(targets) == 0 {
 			respondError(w, r, errorf(http.StatusNotFound, "NO_COLLECTIONS_FOR_MONTH", "The raw cache holds no collection of data month "+body.TargetMonth, nil))

@@ -51,6 +51,13 @@ var (
 		"New Members", "Add. New Members", "Off. Trained Round 1", "Off. Trained Round 2", "Mem. dues on time Oct",
 		"Mem. dues on time Apr", "Off. List On Time", "Club Distinguished Status"}
 	clubHeader2026 = renamed(clubHeader2025, map[string]string{"Level 2s": "Level 2s or EOM", "Add. Level 2s": "Add. Level 2s or EOM"})
+	// clubHeaderTransition is the exact PY 2019-20 header (spec §2.4, 29
+	// columns); 2018-19 is taken to be the same (the spec gives no other).
+	clubHeaderTransition = []string{"District", "Division", "Area", "Club Number", "Club Name", "Club Status",
+		"Mem. Base", "Active Members", "Goals Met", "CCs", "Add. CCs", "ACs", "Add. ACs", "CL/AL/DTMs",
+		"Add. CL/AL/DTMs", "Level 1s", "Level 2s", "Add. Level 2s", "Level 3s", "Level 4s", "Level 5s",
+		"New Members", "Add. New Members", "Off. Trained Round 1", "Off. Trained Round 2", "Mem. dues on time Oct",
+		"Mem. dues on time Apr", "Off. List On Time", "Club Distinguished Status"}
 )
 
 func without(h []string, drop string) []string {
@@ -78,7 +85,7 @@ func headerFor(kind normalize.ReportKind, e era) []string {
 	switch kind {
 	case normalize.ReportSummary:
 		switch e {
-		case eraLegacy:
+		case eraLegacy, eraTransition:
 			return summaryHeaderLegacy
 		case era2025:
 			return summaryHeader2025
@@ -90,6 +97,8 @@ func headerFor(kind normalize.ReportKind, e era) []string {
 		return divisionHeader
 	case normalize.ReportClub:
 		switch e {
+		case eraTransition:
+			return clubHeaderTransition
 		case eraLegacy:
 			return clubHeaderLegacy
 		case era2025:
@@ -158,14 +167,21 @@ func (st *dayState) render(kind normalize.ReportKind, ds *districtState) []byte 
 	case normalize.ReportClub:
 		for _, r := range ds.rows {
 			cells := []string{ds.id, r.div, r.area, r.c.number, r.c.name, r.status}
-			if st.era != eraLegacy {
+			if !st.era.classic() {
 				cells = append(cells, yn(r.csp))
 			}
 			cells = append(cells, itoa(r.base), itoa(r.members))
-			if st.era != eraLegacy {
+			if !st.era.classic() {
 				cells = append(cells, itoa(r.net))
 			}
-			cells = append(cells, itoa(r.goals), itoa(r.l1), itoa(r.l2), itoa(r.addL2), itoa(r.l3), itoa(r.l4),
+			cells = append(cells, itoa(r.goals))
+			if st.era == eraTransition {
+				for _, n := range r.trad {
+					cells = append(cells, itoa(n))
+				}
+			}
+			// In 2018-20 the goal-5 pair is "Level 4s", "Level 5s".
+			cells = append(cells, itoa(r.l1), itoa(r.l2), itoa(r.addL2), itoa(r.l3), itoa(r.l4),
 				itoa(r.addL4), itoa(r.newM), itoa(r.addNew), itoa(r.r1), itoa(r.r2), itoa(r.duesOct),
 				itoa(r.duesApr), itoa(r.offList), r.letter)
 			cw.row(cells...)
@@ -186,7 +202,7 @@ func (st *dayState) summaryRow(cw *csvWriter, s *summaryRow) {
 	cells = append(cells, itoa(s.newP), itoa(s.aprP), itoa(s.octP), itoa(s.lateP), itoa(s.chart), itoa(s.total()),
 		itoa(s.payBase), pct(s.total()-s.payBase, s.payBase), itoa(s.paidBase), itoa(s.paid),
 		pct(s.paid-s.paidBase, s.paidBase), itoa(s.active), itoa(s.dD), itoa(s.dS), itoa(s.dP))
-	if st.era != eraLegacy {
+	if !st.era.classic() {
 		cells = append(cells, itoa(s.dM))
 	}
 	cells = append(cells, itoa(s.totalDist()), pct(s.totalDist(), s.paidBase))

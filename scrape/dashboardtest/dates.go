@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Date layouts used by the dashboard and by this package.
@@ -69,17 +71,11 @@ func (m month) pyStart() int {
 
 func pyLabel(start int) string { return fmt.Sprintf("%d-%d", start, start+1) }
 
-// parsePY reads "2025-2026" and returns 2025.
+// parsePY reads "2025-2026" (snapshot.ProgramYearStart) and returns 2025;
+// the imitation has no data before 1900.
 func parsePY(s string) (int, bool) {
-	if len(s) != 9 || s[4] != '-' {
-		return 0, false
-	}
-	a, err1 := strconv.Atoi(s[:4])
-	b, err2 := strconv.Atoi(s[5:])
-	if err1 != nil || err2 != nil || b != a+1 || a < 1900 {
-		return 0, false
-	}
-	return a, true
+	y, ok := snapshot.ProgramYearStart(s)
+	return y, ok && y >= 1900
 }
 
 func pyStartDate(start int) time.Time { return time.Date(start, time.July, 1, 0, 0, 0, 0, time.UTC) }

@@ -16,16 +16,20 @@
 // education awards, renewals and new members accumulate through the
 // program year, and each as-of date is internally consistent across the four
 // reports (summary payments and club counts are the sums over the district
-// reports, Goals Met and the level letters follow the era's rules, the area
-// and division goal columns follow spec/dashboard.md §2.3). The summary's
-// distinguished counts are 0 before April.
+// reports, Goals Met and the level letters follow the era's rules with TI's
+// new-club credits — goal 9 after September 1 with round-2 training, goal
+// 10 after October 1, CSP after April 1 — the area and division goal columns
+// follow spec/dashboard.md §2.3). The summary's distinguished counts are 0
+// before April.
 //
 // One as-of date is published per day in [From, To], except for a short dark
 // window between June's close and the first data of the new program year.
 // After month M ends, the first days of M+1 (5–10; June: July 12–20) still
 // carry month M's data, with footers "Month of <M>, As of <date in M+1>".
-// Headers follow the era of each date's program year: the 23-column club and
-// 21-column summary up to 2024-25, CSP/Net Growth/Smedley and the 25-column
+// Headers follow the era of each date's program year: the exact 29-column
+// club header of 2019-20 (both education programs; also used for 2018-19)
+// and the 21-column summary up to 2019-20, the 23-column club and 21-column
+// summary from 2020-21 to 2024-25, CSP/Net Growth/Smedley and the 25-column
 // summary in 2025-26, "Level 2s or EOM" and no Region Advisor Visit from
 // 2026-27 (Config.Era forces one era).
 //

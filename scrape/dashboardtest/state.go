@@ -9,14 +9,21 @@ import (
 type era int
 
 const (
-	eraAuto   era = iota
-	eraLegacy     // PY 2020-21 .. 2024-25: 23-col club, 21-col summary
-	era2025       // PY 2025-26: CSP, Net Growth, Smedley, 25-col summary
-	era2026       // PY 2026-27: "Level 2s or EOM", no Region Advisor Visit
+	eraAuto       era = iota
+	eraLegacy         // PY 2020-21 .. 2024-25: 23-col club, 21-col summary
+	era2025           // PY 2025-26: CSP, Net Growth, Smedley, 25-col summary
+	era2026           // PY 2026-27: "Level 2s or EOM", no Region Advisor Visit
+	eraTransition     // PY 2018-19 and 2019-20: 29-col club (both education programs), 21-col summary
 )
+
+// classic reports whether the era has no CSP, no Net Growth and no Smedley
+// (the D/S/P rules with 20 members or net growth 3).
+func (e era) classic() bool { return e == eraLegacy || e == eraTransition }
 
 func eraOfPY(start int) era {
 	switch {
+	case start <= 2019:
+		return eraTransition
 	case start <= 2024:
 		return eraLegacy
 	case start == 2025:
@@ -43,6 +50,7 @@ type clubRow struct {
 	base, members, net        int
 	l1, l2, addL2, l3         int
 	l4, addL4, newM, addNew   int
+	trad                      [6]int // 2018-20: CCs, Add. CCs, ACs, Add. ACs, CL/AL/DTMs, Add. CL/AL/DTMs
 	r1, r2                    int
 	duesOct, duesApr, offList int
 	goals                     int
@@ -260,8 +268,35 @@ func (w *World) clubOn(c *club, p *plan, x, dayIdx float64, eff time.Time, e era
 		r.may = 1
 	}
 	r.net = r.members - r.base
-	r.goals = countGoals(goalInputs{r.l1, r.l2, r.addL2, r.l3, r.l4, r.addL4, r.newM, r.addNew, r.r1, r.r2, r.duesOct, r.duesApr, r.offList})
-	r.letter = clubLevel(e, r.goals, r.members, r.net, r.csp)
+	in := goalInputs{r.l1, r.l2, r.addL2, r.l3, r.l4, r.addL4, r.newM, r.addNew, r.r1, r.r2, r.duesOct, r.duesApr, r.offList}
+	var goals [10]bool
+	if e == eraTransition {
+		// The traditional program's awards, beside Pathways; Level 5s are
+		// printed where the later eras print Add. Level 4s.
+		hx := w.h(0x7ad1, uint64(c.gidx), 0)
+		for i := range r.trad {
+			r.trad[i] = part(int(hx>>(8*i)%4), x, p.eduS, p.eduE)
+		}
+		goals = transitionGoals(in, r.trad)
+	} else {
+		goals = in.goals()
+	}
+	// TI's new-club credits (spec §2.4): goal 9 with round-2 training for a
+	// club chartered after September 1, goal 10 for one chartered after
+	// October 1, CSP credit after April 1 (from 2025-26).
+	if p.charteredAfterSep1 && r.r2 >= 4 {
+		goals[8] = true
+	}
+	if p.charteredAfterOct1 {
+		goals[9] = true
+	}
+	r.goals = 0
+	for _, ok := range goals {
+		if ok {
+			r.goals++
+		}
+	}
+	r.letter = clubLevel(e, r.goals, r.members, r.net, r.csp || p.charteredAfterApr1)
 
 	r.newPay = newTot
 	octS, aprS := 0.1, 0.59
@@ -304,19 +339,25 @@ func (g goalInputs) goals() [10]bool {
 	}
 }
 
-func countGoals(g goalInputs) int {
-	n := 0
-	for _, ok := range g.goals() {
-		if ok {
-			n++
-		}
-	}
-	return n
+// transitionGoals are the 2018-20 goals when both education programs
+// counted: goals 1–6 by either program (2 CCs or 4 Level 1s; 2 more CCs or
+// 2 Level 2s; 1 AC or 2 more Level 2s; 1 more AC or 2 Level 3s; 1
+// CL/AL/DTM or 1 Level 4; 1 more CL/AL/DTM or 1 Level 5), goals 7–10 as
+// usual. TI's real formula is not known; this is the imitation's.
+func transitionGoals(g goalInputs, t [6]int) [10]bool {
+	out := g.goals()
+	out[0] = g.l1 >= 4 || t[0] >= 2
+	out[1] = g.l2 >= 2 || (t[0] >= 2 && t[1] >= 2)
+	out[2] = (g.l2 >= 2 && g.addL2 >= 2) || t[2] >= 1
+	out[3] = g.l3 >= 2 || (t[2] >= 1 && t[3] >= 1)
+	out[4] = g.l4 >= 1 || t[4] >= 1
+	out[5] = g.addL4 >= 1 || (t[4] >= 1 && t[5] >= 1) // addL4 prints as Level 5s
+	return out
 }
 
 // clubLevel applies spec §3.5 for the era.
 func clubLevel(e era, goals, members, net int, csp bool) string {
-	if e == eraLegacy {
+	if e.classic() {
 		if members < 20 && net < 3 {
 			return ""
 		}

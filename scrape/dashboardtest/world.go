@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Errors returned by World.CSV; branch on them with errors.Is.
@@ -39,10 +40,11 @@ type Config struct {
 	// From and To (YYYY-MM-DD) bound the published as-of dates. Defaults:
 	// 2025-06-01 and 2025-08-31.
 	From, To string
-	// Era, when set to a program-year label ("2024-2025", "2025-2026",
-	// "2026-2027") or a normalize era (normalize.EraPathways, EraCSP,
-	// EraEOM), forces that era's headers and rules for every date;
-	// otherwise each date uses the era of its program year.
+	// Era, when set to a program-year label ("2019-2020", "2024-2025",
+	// "2025-2026", "2026-2027") or a normalize era (normalize.EraTransition,
+	// EraPathways, EraCSP, EraEOM), forces that era's headers and rules for
+	// every date; otherwise each date uses the era of its program year
+	// (2018-19 and 2019-20: the 29-column transition header).
 	Era string
 }
 
@@ -142,6 +144,8 @@ func NewWorld(cfg Config) *World {
 		w.era = eraOfPY(start)
 	} else if cfg.Era == normalize.EraPathways {
 		w.era = eraLegacy
+	} else if cfg.Era == normalize.EraTransition {
+		w.era = eraTransition
 	}
 	w.buildCalendar()
 	w.buildDistricts()
@@ -295,20 +299,9 @@ func (w *World) districtIDs(n int) []string {
 	return ids
 }
 
-// districtLess orders numeric ids numerically, then letters.
-func districtLess(a, b string) bool {
-	na, ea := strconv.Atoi(a)
-	nb, eb := strconv.Atoi(b)
-	switch {
-	case ea == nil && eb == nil:
-		return na < nb
-	case ea == nil:
-		return true
-	case eb == nil:
-		return false
-	}
-	return a < b
-}
+// districtLess orders district ids as the summary report does
+// (snapshot.CompareDistrictIDs: numbers by value, then letters).
+func districtLess(a, b string) bool { return snapshot.CompareDistrictIDs(a, b) < 0 }
 
 func regionOf(id string) string {
 	switch id {
@@ -518,8 +511,11 @@ type plan struct {
 	novX, mayX                 float64
 	inelig                     bool
 	ineligX                    float64
-	paymentBase                int
-	flags                      [5]float64 // district prerequisite thresholds (only used on district plans)
+	// New-club rule edges (spec §2.4): chartered in this program year and
+	// strictly after September 1, October 1, April 1.
+	charteredAfterSep1, charteredAfterOct1, charteredAfterApr1 bool
+	paymentBase                                                int
+	flags                                                      [5]float64 // district prerequisite thresholds (only used on district plans)
 }
 
 func (w *World) plansFor(py int) []plan {
@@ -551,6 +547,9 @@ func (w *World) makePlan(c *club, py int, start time.Time) plan {
 	if p.isNew {
 		p.charterX = float64(daysBetween(start, c.born)) / 365
 		p.charterMembers = 20 + r.IntN(8)
+		p.charteredAfterSep1 = c.born.After(time.Date(py, time.September, 1, 0, 0, 0, 0, time.UTC))
+		p.charteredAfterOct1 = c.born.After(time.Date(py, time.October, 1, 0, 0, 0, 0, time.UTC))
+		p.charteredAfterApr1 = c.born.After(time.Date(py+1, time.April, 1, 0, 0, 0, 0, time.UTC))
 	} else {
 		switch x := r.Float64(); {
 		case x < 0.06:

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/toaststats/toaststats/normalize"
 )
@@ -337,6 +338,23 @@ func checkClubRow(t *testing.T, asOf, id string, c, d, v map[string]string, lega
 		n("Add. New Members"), n("Off. Trained Round 1"), n("Off. Trained Round 2"), n("Mem. dues on time Oct"),
 		n("Mem. dues on time Apr"), n("Off. List On Time")}
 	goals := gi.goals()
+	// TI's new-club credits, read back from the district report's charter
+	// cell (present only for clubs chartered in this program year).
+	cspCredit := false
+	if m := regexp.MustCompile(`^Charter (\d\d/\d\d/\d\d)`).FindStringSubmatch(d["Charter Date/Suspend Date"]); m != nil && c["Club Status"] != "Suspended" {
+		born, err := time.Parse(shortCharter, m[1])
+		if err != nil {
+			t.Fatalf("%s: charter %q: %v", where, m[1], err)
+		}
+		py := born.Year()
+		if born.Month() < time.July {
+			py--
+		}
+		after := func(y int, mo time.Month) bool { return born.After(time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)) }
+		goals[8] = goals[8] || (after(py, time.September) && n("Off. Trained Round 2") >= 4)
+		goals[9] = goals[9] || after(py, time.October)
+		cspCredit = after(py+1, time.April)
+	}
 	met := 0
 	for _, g := range goals {
 		if g {
@@ -372,7 +390,7 @@ func checkClubRow(t *testing.T, asOf, id string, c, d, v map[string]string, lega
 		if n("Net Growth") != net {
 			t.Errorf("%s: Net Growth", where)
 		}
-		csp = c["CSP"] == "Y"
+		csp = c["CSP"] == "Y" || cspCredit
 	}
 	e := eraLegacy
 	if !legacy {
