@@ -21,9 +21,18 @@ type Store = store.Store
 // StoreOptions configure OpenStore.
 type StoreOptions = store.Options
 
-// OpenStore opens (creating when needed) the data directory dir.
-func OpenStore(dir string, opts store.Options) (*Store, error) {
+// OpenStore opens the existing data directory dir. It never creates it: a
+// missing directory is an error wrapping store.ErrNoDataDir, so a mistyped
+// path cannot look like an empty, healthy store. Use CreateStore to make a
+// new one.
+func OpenStore(dir string, opts StoreOptions) (*Store, error) {
 	return store.Open(dir, opts)
+}
+
+// CreateStore opens the data directory dir, creating it when it does not
+// exist yet (what `toaststats init` and the first scrape do).
+func CreateStore(dir string, opts StoreOptions) (*Store, error) {
+	return store.Create(dir, opts)
 }
 
 // Ranker computes the Borda-count rankings of all districts from the

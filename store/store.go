@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"io"
 	"log/slog"
 	"sync"
@@ -39,10 +43,42 @@ type Store struct {
 	cfg   *DistrictConfig
 }
 
-// Open opens the data directory dataDir (creating it if needed) over a
-// DirObjects backend. Open only reads: it never repairs anything (see
-// SnapshotStore.Recover).
+// Open opens the existing data directory dataDir over a DirObjects
+// backend. It never creates the directory: a missing one is ErrNoDataDir
+// (so a mistyped path is an error, not a new empty store), and a path that
+// is not a directory is an error too. Open only reads: it never repairs
+// anything (see SnapshotStore.Recover). Use Create to make a new data
+// directory deliberately.
 func Open(dataDir string, opts Options) (*Store, error) {
+	if dataDir == "" {
+		return nil, fmt.Errorf("store: empty data directory")
+	}
+	fi, err := os.Stat(dataDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: %w", dataDir, ErrNoDataDir)
+	case err != nil:
+		return nil, fmt.Errorf("store: open data directory: %w", err)
+	case !fi.IsDir():
+		return nil, fmt.Errorf("store: data directory %s is not a directory", dataDir)
+	}
+	return openDir(dataDir, opts)
+}
+
+// Create opens the data directory dataDir, creating it (and its parents)
+// when it does not exist yet. It is for the commands that write: init and
+// scrape. An existing directory is opened as it is.
+func Create(dataDir string, opts Options) (*Store, error) {
+	if dataDir == "" {
+		return nil, fmt.Errorf("store: empty data directory")
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	return openDir(dataDir, opts)
+}
+
+func openDir(dataDir string, opts Options) (*Store, error) {
 	objs, err := NewDirObjects(dataDir)
 	if err != nil {
 		return nil, err

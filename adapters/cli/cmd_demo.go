@@ -120,7 +120,7 @@ func runDemo(ctx context.Context, e env) error {
 	fmt.Fprintf(e.stderr, "demo: imitation dashboard at %s (%d districts, %s to %s)\n", dash.URL, f.districts, f.from, f.to)
 
 	// 2. Scrape every date into the raw cache.
-	st, err := store.Open(f.dataDir, store.Options{Logger: log})
+	st, err := store.Create(f.dataDir, store.Options{Logger: log})
 	if err != nil {
 		return exitCode(1, fmt.Errorf("open data directory %s: %w", f.dataDir, err))
 	}

@@ -130,7 +130,7 @@ func (f *scrapeFlags) logger(e env) *slog.Logger {
 // setup opens the store and the fetcher and builds the orchestrator. The
 // returned close function releases the fetcher (it closes Chromium).
 func (f *scrapeFlags) setup(ctx context.Context, e env, log *slog.Logger, progress func(scrape.Progress)) (*scrape.Orchestrator, *store.Store, func(), error) {
-	st, err := store.Open(f.dataDir, store.Options{Logger: log})
+	st, err := store.Create(f.dataDir, store.Options{Logger: log})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("open data directory %s: %w", f.dataDir, err)
 	}
