@@ -53,6 +53,17 @@ type IntegrityReport struct {
 	Leftovers []string `json:"leftovers,omitempty"`
 }
 
+// CheckSnapshot verifies one dated snapshot fully (every file present with
+// its size and sha256, and valid JSON), as Check does for each. It changes
+// nothing; a missing snapshot is reported as a problem, not an error.
+func (s *SnapshotStore) CheckSnapshot(ctx context.Context, id string) (SnapshotCheck, error) {
+	if err := ValidDate(id); err != nil {
+		return SnapshotCheck{}, fmt.Errorf("store: check snapshot %q: %w", id, err)
+	}
+	c := s.verify(ctx, id, true)
+	return c, ctx.Err()
+}
+
 // verify checks one dated snapshot. full adds sha256 and JSON checks of
 // every file; otherwise only presence and sizes are checked.
 func (s *SnapshotStore) verify(ctx context.Context, id string, full bool) SnapshotCheck {

@@ -188,9 +188,36 @@ func TestBuildCommandExitCodes(t *testing.T) {
 		dir := t.TempDir()
 		for _, args := range [][]string{{"build"}, {"build", "--all"}, {"build", "--date", "2025-11-14"}} {
 			_, stderr, code := runCLI(t, env, append(args, "--data-dir", dir)...)
-			if code != 2 || !strings.Contains(stderr, "toaststats scrape") {
-				t.Errorf("%q: exit %d, stderr %q; want 2 and a hint to scrape", args, code, stderr)
+			if code != 1 || !strings.Contains(stderr, "toaststats scrape") {
+				t.Errorf("%q: exit %d, stderr %q; want 1 and a hint to scrape", args, code, stderr)
 			}
+		}
+	})
+	t.Run("mistyped data dir", func(t *testing.T) {
+		typo := filepath.Join(t.TempDir(), "dtaa")
+		for _, cmd := range []string{"build", "status", "verify"} {
+			_, stderr, code := runCLI(t, env, cmd, "--data-dir", typo)
+			if code != 2 || !strings.Contains(stderr, "does not exist") || !strings.Contains(stderr, "toaststats init") {
+				t.Errorf("%s on a missing directory: exit %d, stderr %q; want 2 naming it", cmd, code, stderr)
+			}
+			if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("%s created the mistyped directory %s", cmd, typo)
+			}
+		}
+	})
+	t.Run("empty data dir", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "fresh")
+		if out, stderr, code := runCLI(t, env, "init", "--data-dir", dir); code != 0 || !strings.Contains(out, "created") {
+			t.Fatalf("init: exit %d %s %s", code, out, stderr)
+		}
+		if out, _, code := runCLI(t, env, "status", "--data-dir", dir); code != 1 || !strings.Contains(out, "holds nothing yet") {
+			t.Errorf("status of an empty directory: exit %d\n%s", code, out)
+		}
+		if out, _, code := runCLI(t, env, "verify", "--data-dir", dir); code != 1 || !strings.Contains(out, "EMPTY") {
+			t.Errorf("verify of an empty directory: exit %d\n%s", code, out)
+		}
+		if out, _, code := runCLI(t, env, "init", "--data-dir", dir); code != 0 || !strings.Contains(out, "exists") {
+			t.Errorf("init again: exit %d\n%s", code, out)
 		}
 	})
 	t.Run("partial", func(t *testing.T) {
@@ -323,12 +350,12 @@ func TestBinaryBuildsGoldenFiles(t *testing.T) {
 	}
 	compareGolden(t, "build-2025-11-14", publishedFiles(t, dir, "2025-11-14"))
 
-	// Exit status 2 when nothing is cached.
+	// Exit status 1 when nothing is cached.
 	cmd = exec.Command(bin, "build", "--data-dir", t.TempDir())
 	cmd.Env = os.Environ()
 	out, err = cmd.CombinedOutput()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "toaststats scrape") {
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), "toaststats scrape") {
 		t.Errorf("empty cache: %v\n%s", err, out)
 	}
 }

@@ -15,7 +15,10 @@ func init() {
 
 // verifyOutput is the --json summary of the verify command.
 type verifyOutput struct {
-	DataDir  string                 `json:"dataDir"`
+	DataDir string `json:"dataDir"`
+	// Verdict is HEALTHY, UNHEALTHY, EMPTY (no snapshot at all) or NOT
+	// SERVING (no complete successful snapshot is current).
+	Verdict  string                 `json:"verdict"`
 	Check    *store.IntegrityReport `json:"check,omitempty"`
 	Recovery *store.RecoveryReport  `json:"recovery,omitempty"`
 }
@@ -24,11 +27,16 @@ func runVerify(ctx context.Context, e env) error {
 	fs := newSnapshotFlagSet(e, "verify", "verify [--data-dir D] [--repair] [--json]\n\n"+
 		"Checks every snapshot against its manifest (sizes, sha256, JSON) and current.json.\n"+
 		"--repair quarantines damaged snapshots, repoints current.json at the newest complete\n"+
-		"successful snapshot and removes leftovers of interrupted writes (backup first).\n"+
-		"Exit status: 0 healthy (or repaired), 1 unhealthy, 2 usage error.")
+		"successful snapshot and moves leftovers of interrupted writes to quarantine: it\n"+
+		"never deletes anything (current.json is backed up first).\n"+
+		"Exits 0 when the store is healthy and serves a snapshot; 1 when it is unhealthy,\n"+
+		"empty, or has no current snapshot; 2 when the data directory does not exist.\n"+
+		"Leftovers are listed but do not make the store unhealthy.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	repair := fs.Bool("repair", false, "repair the store (quarantine damaged snapshots, fix current.json)")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
+	var verbose bool
+	addVerbose(fs, &verbose)
 	if done, err := parseSnapshotFlags(fs, e.args); done {
 		return err
 	}
@@ -36,25 +44,26 @@ func runVerify(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	st, err := openSnapshotStore(e, *dataDir, now, snapshotLogger(e, false))
+	st, err := openExisting(*dataDir, now, snapshotLogger(e, verbose))
 	if err != nil {
 		return err
 	}
 	out := verifyOutput{DataDir: *dataDir}
-	healthy := false
+	var final *store.IntegrityReport
 	if *repair {
 		out.Recovery, err = st.Snapshots().Recover(ctx)
 		if err != nil {
 			return fmt.Errorf("verify: recover: %w", err)
 		}
-		healthy = out.Recovery.Recovered
+		final = out.Recovery.After
 	} else {
 		out.Check, err = st.Snapshots().Check(ctx)
 		if err != nil {
 			return fmt.Errorf("verify: check: %w", err)
 		}
-		healthy = out.Check.Healthy
+		final = out.Check
 	}
+	out.Verdict = verdict(final)
 	if *asJSON {
 		if err := writeJSON(e.stdout, out); err != nil {
 			return err
@@ -62,10 +71,33 @@ func runVerify(ctx context.Context, e env) error {
 	} else {
 		printVerify(e.stdout, out)
 	}
-	if !healthy {
-		return exitCode(1, nil)
+	if out.Verdict != verdictHealthy {
+		return exitCode(exitFailed, nil)
 	}
 	return nil
+}
+
+// The verdicts of verify; only verdictHealthy exits 0.
+const (
+	verdictHealthy   = "HEALTHY"
+	verdictUnhealthy = "UNHEALTHY"
+	verdictEmpty     = "EMPTY"
+	verdictNoCurrent = "NOT SERVING"
+)
+
+// verdict sums up an integrity report: a store is fine only when nothing
+// is damaged and current.json names a complete successful snapshot.
+// Leftovers never change the verdict.
+func verdict(r *store.IntegrityReport) string {
+	switch {
+	case r == nil || !r.Healthy:
+		return verdictUnhealthy
+	case len(r.Snapshots) == 0:
+		return verdictEmpty
+	case !r.Pointer.Valid:
+		return verdictNoCurrent
+	}
+	return verdictHealthy
 }
 
 // printVerify prints the human form of the verify command.
@@ -80,9 +112,17 @@ func printVerify(w io.Writer, out verifyOutput) {
 			fmt.Fprintln(w, "nothing to repair")
 		}
 		for _, a := range r.Actions {
-			fmt.Fprintf(w, "  %s %s", a.Action, a.SnapshotID)
-			if a.From != "" || a.To != "" {
-				fmt.Fprintf(w, " (%s -> %s)", a.From, a.To)
+			fmt.Fprintf(w, "  %s", a.Action)
+			if a.SnapshotID != "" {
+				fmt.Fprintf(w, " %s", a.SnapshotID)
+			}
+			switch {
+			case a.From != "" && a.To != "":
+				fmt.Fprintf(w, ": %s -> %s", a.From, a.To)
+			case a.To != "":
+				fmt.Fprintf(w, ": (none) -> %s", a.To)
+			case a.From != "":
+				fmt.Fprintf(w, ": %s", a.From)
 			}
 			if a.Reason != "" {
 				fmt.Fprintf(w, ": %s", a.Reason)
@@ -96,17 +136,23 @@ func printVerify(w io.Writer, out verifyOutput) {
 			fmt.Fprintln(w, "after:")
 			printIntegrity(w, r.After)
 		}
-		return
-	}
-	if out.Check != nil {
+	} else if out.Check != nil {
 		printIntegrity(w, out.Check)
+	}
+	switch out.Verdict {
+	case verdictEmpty:
+		fmt.Fprintln(w, "verdict: EMPTY: no snapshot yet: run `toaststats scrape` then `toaststats build`")
+	case verdictNoCurrent:
+		fmt.Fprintln(w, "verdict: NOT SERVING: no complete successful snapshot is current: see `toaststats status`, then `toaststats build`")
+	default:
+		fmt.Fprintf(w, "verdict: %s\n", out.Verdict)
 	}
 }
 
 func printIntegrity(w io.Writer, r *store.IntegrityReport) {
-	word := "HEALTHY"
+	word := "files intact"
 	if !r.Healthy {
-		word = "UNHEALTHY"
+		word = "DAMAGED"
 	}
 	fmt.Fprintf(w, "  store %s (checked %s)\n", word, r.CheckedAt.Format(time.RFC3339))
 	p := r.Pointer
@@ -135,6 +181,6 @@ func printIntegrity(w io.Writer, r *store.IntegrityReport) {
 		}
 	}
 	for _, l := range r.Leftovers {
-		fmt.Fprintf(w, "    leftover: %s\n", l)
+		fmt.Fprintf(w, "    leftover (harmless; --repair moves it to quarantine): %s\n", l)
 	}
 }
