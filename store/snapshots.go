@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,6 +76,9 @@ type SnapshotStore struct {
 	cacheBytes atomic.Int64
 	sets       atomic.Int64
 	sf         singleflight.Group
+	// stamps holds the on-disk stamp of every cached snapshot file, keyed
+	// by its object key (see freshness.go).
+	stamps sync.Map
 
 	stats statsCounters
 }
@@ -736,7 +740,11 @@ func (v *View) DistrictShared(ctx context.Context, districtID string) (*snapshot
 		return nil, err
 	}
 	key := "obj|" + v.ID + "|" + v.gen + "|" + e.DistrictID
-	if x, ok := v.s.cache.Get(key); ok {
+	name := e.FileName
+	if name == "" {
+		name = DistrictFileName(e.DistrictID)
+	}
+	if x, ok := v.s.cache.Get(key); ok && v.unchanged(ctx, name, key) {
 		return x.(*sizedValue).v.(*snapshot.DistrictFile), nil
 	}
 	b, err := v.DistrictJSON(ctx, districtID)
@@ -760,7 +768,11 @@ func (v *View) RankingsShared(ctx context.Context) (*snapshot.RankingsFile, erro
 		return v.Rankings(ctx)
 	}
 	key := "obj|" + v.ID + "|" + v.gen + "|" + rankingsFile
-	if x, ok := v.s.cache.Get(key); ok {
+	rname := v.Manifest.AllDistrictsRankings.Filename
+	if rname == "" {
+		rname = rankingsFile
+	}
+	if x, ok := v.s.cache.Get(key); ok && v.unchanged(ctx, rname, key) {
 		return x.(*sizedValue).v.(*snapshot.RankingsFile), nil
 	}
 	b, err := v.RankingsJSON(ctx)
@@ -818,13 +830,16 @@ func (v *View) readFile(ctx context.Context, name string, size int64, sum string
 	defer s.stats.end(start)
 	key := "file|" + v.ID + "|" + v.gen + "|" + name
 	if s.cache != nil {
-		if b, ok := s.cache.Get(key); ok {
+		if b, ok := s.cache.Get(key); ok && v.unchanged(ctx, name, key) {
 			s.stats.hit()
 			return b.([]byte), nil
 		}
 	}
 	s.stats.miss()
 	res, err, _ := s.sf.Do(key, func() (any, error) {
+		if s.cache != nil {
+			v.recordStamp(ctx, name)
+		}
 		raw, err := v.readGenerationFile(ctx, name, size, sum)
 		if err != nil {
 			if errors.Is(err, ErrGenerationGone) {

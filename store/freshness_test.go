@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// A district file damaged on disk after it was cached is noticed on the
+// next read (no restart, whatever the cache TTL), and answers ErrCorrupt.
+func TestReadCacheNoticesChangedFile(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	ss := st.Snapshots()
+	must(t, ss.Publish(ctx, makeSnapshot("2025-10-01", snapshot.StatusSuccess, 2, 3)))
+	v, err := ss.Current(ctx)
+	must(t, err)
+	if _, err := v.DistrictShared(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.District(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.RankingsShared(ctx); err != nil && !errors.Is(err, ErrNoRankings) {
+		t.Fatal(err)
+	}
+	// Served from the cache while unchanged.
+	hits := ss.Stats().CacheHits
+	if _, err := v.District(ctx, "1"); err != nil || ss.Stats().CacheHits != hits+1 {
+		t.Fatalf("unchanged file not served from the cache: %v (hits %d -> %d)", err, hits, ss.Stats().CacheHits)
+	}
+	f := filepath.Join(st.Dir(), "snapshots", "2025-10-01", DistrictFileName("1"))
+	must(t, os.WriteFile(f, []byte(`{"damaged":true}`), 0o644))
+	if _, err := v.DistrictShared(ctx, "1"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("DistrictShared after damage: err = %v, want ErrCorrupt", err)
+	}
+	if _, err := v.District(ctx, "1"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("District after damage: err = %v, want ErrCorrupt", err)
+	}
+	// The other district is untouched.
+	if _, err := v.DistrictShared(ctx, "2"); err != nil {
+		t.Fatalf("undamaged district: %v", err)
+	}
+	c, err := ss.CheckSnapshot(ctx, "2025-10-01")
+	must(t, err)
+	if c.Complete || len(c.Problems) != 1 {
+		t.Fatalf("CheckSnapshot = %+v, want one problem", c)
+	}
+}
