@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -56,4 +60,51 @@ func (v *View) unchanged(ctx context.Context, name string, keys ...string) bool 
 	}
 	v.s.log.Info("snapshot file changed on disk; reading it again", "file", v.stampPath(name))
 	return false
+}
+
+// DamagedFile is a snapshot file a read found damaged (missing, wrong
+// sha256, or not the JSON the manifest promises).
+type DamagedFile struct {
+	SnapshotID string `json:"snapshotId"`
+	// File is the object key, e.g. "snapshots/2026-03-31/district_61.json".
+	File    string `json:"file"`
+	Problem string `json:"problem"`
+}
+
+// noteRead records the outcome of reading a snapshot file: a damaged file
+// is remembered (see Damaged) until a later read of it succeeds.
+func (v *View) noteRead(name string, err error) {
+	switch {
+	case err == nil:
+		v.s.damaged.Delete(v.stampPath(name))
+	case errors.Is(err, ErrCorrupt):
+		v.s.damaged.Store(v.stampPath(name), DamagedFile{SnapshotID: v.ID, File: v.stampPath(name), Problem: err.Error()})
+	}
+}
+
+// Damaged lists the files of snapshot id that reads found damaged since
+// they were last read successfully (all snapshots when id is ""), sorted by
+// file. It is what a server reports in its health answer; Check and
+// CheckSnapshot verify every file instead.
+func (s *SnapshotStore) Damaged(id string) []DamagedFile {
+	var out []DamagedFile
+	s.damaged.Range(func(_, x any) bool {
+		if d := x.(DamagedFile); id == "" || d.SnapshotID == id {
+			out = append(out, d)
+		}
+		return true
+	})
+	slices.SortFunc(out, func(a, b DamagedFile) int { return strings.Compare(a.File, b.File) })
+	return out
+}
+
+// QuickCheck checks one dated snapshot cheaply: metadata and manifest
+// parse, and every file the manifest lists is present with its size (no
+// sha256; CheckSnapshot does the full check).
+func (s *SnapshotStore) QuickCheck(ctx context.Context, id string) (SnapshotCheck, error) {
+	if err := ValidDate(id); err != nil {
+		return SnapshotCheck{}, fmt.Errorf("store: check snapshot %q: %w", id, err)
+	}
+	c := s.verify(ctx, id, false)
+	return c, ctx.Err()
 }

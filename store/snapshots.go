@@ -79,6 +79,8 @@ type SnapshotStore struct {
 	// stamps holds the on-disk stamp of every cached snapshot file, keyed
 	// by its object key (see freshness.go).
 	stamps sync.Map
+	// damaged holds the files reads found damaged (see Damaged).
+	damaged sync.Map
 
 	stats statsCounters
 }
@@ -841,6 +843,7 @@ func (v *View) readFile(ctx context.Context, name string, size int64, sum string
 			v.recordStamp(ctx, name)
 		}
 		raw, err := v.readGenerationFile(ctx, name, size, sum)
+		v.noteRead(name, err)
 		if err != nil {
 			if errors.Is(err, ErrGenerationGone) {
 				s.invalidate(v.ID) // let the next Current/Get load the new generation
