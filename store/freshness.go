@@ -108,3 +108,35 @@ func (s *SnapshotStore) QuickCheck(ctx context.Context, id string) (SnapshotChec
 	c := s.verify(ctx, id, false)
 	return c, ctx.Err()
 }
+
+// FileStamp identifies the on-disk version of a district's file of the
+// view ("" for the rankings file when districtID is "", or when the
+// backend cannot stat): it changes whenever the file is rewritten,
+// damaged or removed, even within one snapshot generation. Response caches
+// above the store add it to their keys so that they, too, notice a file
+// that changed on disk without a restart.
+func (v *View) FileStamp(ctx context.Context, districtID string) string {
+	statter, ok := v.s.objs.(Statter)
+	if !ok || v.legacy != nil {
+		return ""
+	}
+	name := v.Manifest.AllDistrictsRankings.Filename
+	if name == "" {
+		name = rankingsFile
+	}
+	if districtID != "" {
+		e, err := v.entry(districtID)
+		if err != nil {
+			return ""
+		}
+		name = e.FileName
+		if name == "" {
+			name = DistrictFileName(e.DistrictID)
+		}
+	}
+	size, mod, err := statter.Stat(ctx, v.stampPath(name))
+	if err != nil {
+		return "gone"
+	}
+	return fmt.Sprintf("%d-%d", size, mod.UnixNano())
+}

@@ -312,6 +312,10 @@ func TestVerifyCommand(t *testing.T) {
 	if err := os.WriteFile(f, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	stdout, _, code = runCLI(t, env, "status")
+	if code != 1 || !strings.Contains(stdout, "DAMAGED") || !strings.Contains(stdout, "district_61.json") {
+		t.Errorf("status with a damaged current snapshot: exit %d\n%s", code, stdout)
+	}
 	stdout, _, code = runCLI(t, env, "verify", "--json")
 	if code != 1 {
 		t.Fatalf("verify of a damaged store: exit %d\n%s", code, stdout)
