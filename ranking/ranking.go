@@ -113,6 +113,13 @@ func Rank(rows []snapshot.SummaryRow) []snapshot.DistrictRanking {
 		regionSeen[d.Region] = seen + 1
 		regionLast[d.Region] = [2]int{d.AggregateScore, d.RegionRank}
 	}
+	// Ranked and ordered on exact values; presented rounded.
+	for i := range out {
+		d := &out[i]
+		d.ClubGrowthPercent = snapshot.RoundPercent(d.ClubGrowthPercent)
+		d.PaymentGrowthPercent = snapshot.RoundPercent(d.PaymentGrowthPercent)
+		d.DistinguishedPercent = snapshot.RoundPercent(d.DistinguishedPercent)
+	}
 	return out
 }
 
@@ -137,7 +144,8 @@ func Districts(rows []snapshot.SummaryRow) []snapshot.SummaryRow {
 }
 
 // DistinguishedPercent is the distinguished category's value for a row:
-// TotalDistinguishedClubs / ActiveClubs * 100, not rounded, 0 when
+// TotalDistinguishedClubs / ActiveClubs * 100, not rounded (Rank compares
+// this exact value and writes it rounded with snapshot.RoundPercent), 0 when
 // ActiveClubs is 0 (or the result is not a finite number).
 func DistinguishedPercent(row snapshot.SummaryRow) float64 {
 	if row.ActiveClubs == 0 {
