@@ -390,9 +390,13 @@ func runScrape(ctx context.Context, e env) error {
 	} else {
 		printScrapeSummary(e.stdout, sum)
 	}
-	msg := fmt.Sprintf("scrape %s: %s (%d of %d districts failed)", sum.Date, sum.Status, sum.Districts.Failed, sum.Districts.Total)
+	what := sum.Date
+	if what == "" {
+		what = "latest"
+	}
+	msg := fmt.Sprintf("scrape %s: %s (%d of %d districts failed)", what, sum.Status, sum.Districts.Failed, sum.Districts.Total)
 	if res.SummaryErr != nil {
-		msg = fmt.Sprintf("scrape %s: summary report: %v", sum.Date, res.SummaryErr)
+		msg = fmt.Sprintf("scrape %s: summary report: %v", what, res.SummaryErr)
 	}
 	if unknown := unknownDistricts(res); len(unknown) > 0 {
 		return exitCode(exitUsage, fmt.Errorf("scrape %s: the dashboard does not list district %s on that date: check --districts (config/districts.json is unchanged)",
