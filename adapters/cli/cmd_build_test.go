@@ -363,3 +363,23 @@ func TestBinaryBuildsGoldenFiles(t *testing.T) {
 		t.Errorf("empty cache: %v\n%s", err, out)
 	}
 }
+
+func TestRepairActionLines(t *testing.T) {
+	for _, tc := range []struct {
+		a    store.RecoveryAction
+		want string
+	}{
+		{store.RecoveryAction{Action: "repoint", SnapshotID: "2026-04-12", To: "2026-04-12", Reason: "current.json missing"},
+			"repoint current.json: (none) -> 2026-04-12 (current.json missing)"},
+		{store.RecoveryAction{Action: "repoint", SnapshotID: "2026-04-11", From: "2026-04-12", To: "2026-04-11"},
+			"repoint current.json: 2026-04-12 -> 2026-04-11"},
+		{store.RecoveryAction{Action: "remove-pointer", From: "2026-04-12", Reason: "no snapshot"},
+			"remove-pointer current.json: was 2026-04-12 (no snapshot)"},
+		{store.RecoveryAction{Action: "quarantine-leftover", From: "snapshots/.old-x/", To: "quarantine/leftovers-t/old-x/"},
+			"quarantine-leftover: snapshots/.old-x/ -> quarantine/leftovers-t/old-x/"},
+	} {
+		if got := actionLine(tc.a); got != tc.want {
+			t.Errorf("actionLine(%+v) = %q, want %q", tc.a, got, tc.want)
+		}
+	}
+}

@@ -112,22 +112,7 @@ func printVerify(w io.Writer, out verifyOutput) {
 			fmt.Fprintln(w, "nothing to repair")
 		}
 		for _, a := range r.Actions {
-			fmt.Fprintf(w, "  %s", a.Action)
-			if a.SnapshotID != "" {
-				fmt.Fprintf(w, " %s", a.SnapshotID)
-			}
-			switch {
-			case a.From != "" && a.To != "":
-				fmt.Fprintf(w, ": %s -> %s", a.From, a.To)
-			case a.To != "":
-				fmt.Fprintf(w, ": (none) -> %s", a.To)
-			case a.From != "":
-				fmt.Fprintf(w, ": %s", a.From)
-			}
-			if a.Reason != "" {
-				fmt.Fprintf(w, ": %s", a.Reason)
-			}
-			fmt.Fprintln(w)
+			fmt.Fprintln(w, "  "+actionLine(a))
 		}
 		if r.BackupDir != "" {
 			fmt.Fprintf(w, "backup: %s\n", r.BackupDir)
@@ -183,4 +168,31 @@ func printIntegrity(w io.Writer, r *store.IntegrityReport) {
 	for _, l := range r.Leftovers {
 		fmt.Fprintf(w, "    leftover (harmless; --repair moves it to quarantine): %s\n", l)
 	}
+}
+
+// actionLine prints one repair action, e.g.
+// "repoint current.json: (none) -> 2026-04-12: current.json missing".
+func actionLine(a store.RecoveryAction) string {
+	subject := a.SnapshotID
+	if a.Action == "repoint" || a.Action == "remove-pointer" {
+		subject = "current.json"
+	}
+	line := a.Action
+	if subject != "" {
+		line += " " + subject
+	}
+	from := a.From
+	if from == "" {
+		from = "(none)"
+	}
+	switch {
+	case a.To != "":
+		line += ": " + from + " -> " + a.To
+	case a.From != "":
+		line += ": was " + a.From
+	}
+	if a.Reason != "" {
+		line += " (" + a.Reason + ")"
+	}
+	return line
 }
