@@ -10,50 +10,70 @@ import (
 )
 
 // fileStamp is what a snapshot file looked like on disk (size and
-// modification time) just before it was read into the read cache.
+// modification time) just before it was read into the read cache, and when
+// that was last confirmed (checked, on the monotonic clock).
 type fileStamp struct {
-	size int64
-	mod  time.Time
+	size    int64
+	mod     time.Time
+	checked time.Time
+}
+
+func (st *fileStamp) same(size int64, mod time.Time) bool {
+	return st.size == size && st.mod.Equal(mod)
 }
 
 // stampPath is the object key of a snapshot file of the view.
 func (v *View) stampPath(name string) string { return snapshotsPrefix + v.ID + "/" + name }
+
+// stamp returns the recorded stamp of the file and whether it was confirmed
+// within the check interval (so need not be looked at again yet).
+func (v *View) stamp(name string) (st *fileStamp, fresh bool) {
+	x, ok := v.s.stamps.Load(v.stampPath(name))
+	if !ok {
+		return nil, false
+	}
+	st = x.(*fileStamp)
+	every := v.s.opts.FileCheckInterval
+	return st, every > 0 && time.Since(st.checked) < every
+}
 
 // recordStamp notes the file's size and modification time before it is
 // read, so that a later change on disk (a damaged or hand-edited file, a
 // repair by another process) is noticed: stat first, then read, so a
 // change racing the read shows as a different stamp next time.
 func (v *View) recordStamp(ctx context.Context, name string) {
-	st, ok := v.s.objs.(Statter)
+	statter, ok := v.s.objs.(Statter)
 	if !ok {
 		return
 	}
-	size, mod, err := st.Stat(ctx, v.stampPath(name))
+	size, mod, err := statter.Stat(ctx, v.stampPath(name))
 	if err != nil {
 		v.s.stamps.Delete(v.stampPath(name))
 		return
 	}
-	v.s.stamps.Store(v.stampPath(name), fileStamp{size: size, mod: mod})
+	v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, checked: time.Now()})
 }
 
 // unchanged reports whether the file is still as it was when its cached
 // copies were read. When it is not (or cannot be told), the cached copies
 // under keys are dropped, so the caller reads the file again and verifies
 // it against the manifest: the read cache never keeps serving a file that
-// changed on disk, and no restart is needed. It costs one stat per cached
-// read. A backend that cannot stat (no Statter) is trusted as before.
+// changed on disk, and no restart is needed. The disk is looked at (one
+// stat) at most once per Options.FileCheckInterval per file. A backend that
+// cannot stat (no Statter) is trusted as before.
 func (v *View) unchanged(ctx context.Context, name string, keys ...string) bool {
 	statter, ok := v.s.objs.(Statter)
 	if !ok {
 		return true
 	}
+	st, fresh := v.stamp(name)
+	if fresh {
+		return true
+	}
 	size, mod, err := statter.Stat(ctx, v.stampPath(name))
-	if err == nil {
-		if x, ok := v.s.stamps.Load(v.stampPath(name)); ok {
-			if st := x.(fileStamp); st.size == size && st.mod.Equal(mod) {
-				return true
-			}
-		}
+	if err == nil && st != nil && st.same(size, mod) {
+		v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, checked: time.Now()})
+		return true
 	}
 	for _, k := range keys {
 		v.s.cache.Delete(k)
@@ -110,9 +130,10 @@ func (s *SnapshotStore) QuickCheck(ctx context.Context, id string) (SnapshotChec
 }
 
 // FileStamp identifies the on-disk version of a district's file of the
-// view ("" for the rankings file when districtID is "", or when the
-// backend cannot stat): it changes whenever the file is rewritten,
-// damaged or removed, even within one snapshot generation. Response caches
+// view (of the rankings file when districtID is ""; "" when the backend
+// cannot stat): it changes whenever the file is rewritten, damaged or
+// removed, even within one snapshot generation, as seen at most
+// Options.FileCheckInterval ago. Response caches
 // above the store add it to their keys so that they, too, notice a file
 // that changed on disk without a restart.
 func (v *View) FileStamp(ctx context.Context, districtID string) string {
@@ -134,9 +155,15 @@ func (v *View) FileStamp(ctx context.Context, districtID string) string {
 			name = DistrictFileName(e.DistrictID)
 		}
 	}
+	if st, fresh := v.stamp(name); fresh {
+		return fmt.Sprintf("%d-%d", st.size, st.mod.UnixNano())
+	}
 	size, mod, err := statter.Stat(ctx, v.stampPath(name))
 	if err != nil {
 		return "gone"
+	}
+	if st, _ := v.stamp(name); st != nil && st.same(size, mod) {
+		v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, checked: time.Now()})
 	}
 	return fmt.Sprintf("%d-%d", size, mod.UnixNano())
 }

@@ -14,7 +14,7 @@ import (
 // next read (no restart, whatever the cache TTL), and answers ErrCorrupt.
 func TestReadCacheNoticesChangedFile(t *testing.T) {
 	ctx := context.Background()
-	st := openTest(t, Options{})
+	st := openTest(t, Options{FileCheckInterval: -1})
 	ss := st.Snapshots()
 	must(t, ss.Publish(ctx, makeSnapshot("2025-10-01", snapshot.StatusSuccess, 2, 3)))
 	v, err := ss.Current(ctx)
@@ -56,7 +56,7 @@ func TestReadCacheNoticesChangedFile(t *testing.T) {
 // again; QuickCheck sees a changed size.
 func TestDamagedFilesAreRemembered(t *testing.T) {
 	ctx := context.Background()
-	st := openTest(t, Options{})
+	st := openTest(t, Options{FileCheckInterval: -1})
 	ss := st.Snapshots()
 	must(t, ss.Publish(ctx, makeSnapshot("2025-10-01", snapshot.StatusSuccess, 2, 3)))
 	v, err := ss.Current(ctx)

@@ -29,6 +29,11 @@ type Options struct {
 	Gzip bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// FileCheckInterval is how often a cached snapshot file is compared with
+	// the disk (one stat of its size and modification time), so that a file
+	// damaged or rewritten on disk is noticed without a restart (default 1
+	// second; negative: on every cached read).
+	FileCheckInterval time.Duration
 }
 
 // Store is the data directory: the raw CSV cache, the snapshot store and the
@@ -100,6 +105,9 @@ func OpenObjects(name string, objs Objects, opts Options) *Store {
 	}
 	if opts.MaxCacheBytes <= 0 {
 		opts.MaxCacheBytes = 64 << 20
+	}
+	if opts.FileCheckInterval == 0 {
+		opts.FileCheckInterval = time.Second
 	}
 	s := &Store{dir: name, objs: objs, opts: opts, log: opts.Logger}
 	lock := newLockFunc(objs)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,7 +19,21 @@ import (
 // history leaves the damaged date out, /health says degraded with the
 // reason, and a repaired file is served again without a restart.
 func TestDamagedDistrictFile(t *testing.T) {
-	ts := newTestServer(t, true, Config{}, Deps{})
+	// Compare cached files with the disk on every read (the default is
+	// once a second), so the test needs no waiting.
+	dir := t.TempDir()
+	st, err := store.Create(dir, store.Options{Now: clock, FileCheckInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range fixtureDates {
+		if err := st.Snapshots().Publish(context.Background(), makeSnapshot(d, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := NewServer(Config{}, Deps{Store: st, Now: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	t.Cleanup(srv.Close)
+	ts := &testServer{Server: newLoopbackServer(t, srv), srv: srv, store: st, dir: dir}
 	cur := fixtureDates[len(fixtureDates)-1]
 	id := fixtureDistricts[0]
 	path := "/api/districts/" + id + "/statistics"
