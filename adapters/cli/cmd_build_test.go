@@ -216,8 +216,15 @@ func TestBuildCommandExitCodes(t *testing.T) {
 		if out, _, code := runCLI(t, env, "verify", "--data-dir", dir); code != 1 || !strings.Contains(out, "EMPTY") {
 			t.Errorf("verify of an empty directory: exit %d\n%s", code, out)
 		}
-		if out, _, code := runCLI(t, env, "init", "--data-dir", dir); code != 0 || !strings.Contains(out, "exists") {
-			t.Errorf("init again: exit %d\n%s", code, out)
+		if out, _, code := runCLI(t, env, "init", "--data-dir", dir, "--districts", "61,42"); code != 0 || !strings.Contains(out, "exists") ||
+			!strings.Contains(out, "tracking 42,61 districts") {
+			t.Errorf("init again with --districts: exit %d\n%s", code, out)
+		}
+		if out, _, code := runCLI(t, env, "status", "--data-dir", dir, "--json"); code != 1 || !strings.Contains(out, `"trackedDistricts": [
+    "42",
+    "61"
+  ]`) {
+			t.Errorf("status after init --districts: exit %d\n%s", code, out)
 		}
 	})
 	t.Run("partial", func(t *testing.T) {

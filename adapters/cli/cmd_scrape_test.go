@@ -311,9 +311,19 @@ func TestScrapeDistrictsAreTrackedThroughBuild(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "up to date, not rebuilt") {
 		t.Errorf("second build: exit %d\n%s", code, stdout)
 	}
+	// Tracking one more district: verify notes that the current snapshot
+	// lacks it (the verdict stays HEALTHY).
+	if _, stderr, code := scrapeCLI(t, env, "init", "--districts", ids[1]+","+ids[2]); code != 0 {
+		t.Fatalf("init --districts: exit %d\n%s", code, stderr)
+	}
+	stdout, _, code = scrapeCLI(t, env, "verify")
+	if code != 0 || !strings.Contains(stdout, "lacks tracked district "+ids[2]) {
+		t.Errorf("verify with an untracked district: exit %d\n%s", code, stdout)
+	}
 	// --districts all tracks every district again.
 	_, stderr, code = scrapeCLI(t, env, "scrape", "--mode", "http", "--rate", "0", "--districts", "all")
-	if code != 0 || !strings.Contains(stderr, "tracked districts now all (was "+ids[1]+")") {
+	two, _ := store.NormalizeDistrictIDs([]string{ids[1], ids[2]})
+	if code != 0 || !strings.Contains(stderr, "tracked districts now all (was "+strings.Join(two, ",")+")") {
 		t.Fatalf("scrape --districts all: exit %d\n%s", code, stderr)
 	}
 	stdout, _, code = scrapeCLI(t, env, "build")

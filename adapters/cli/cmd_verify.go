@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/toaststats/toaststats/store"
@@ -18,7 +20,12 @@ type verifyOutput struct {
 	DataDir string `json:"dataDir"`
 	// Verdict is HEALTHY, UNHEALTHY, EMPTY (no snapshot at all) or NOT
 	// SERVING (no complete successful snapshot is current).
-	Verdict  string                 `json:"verdict"`
+	Verdict string `json:"verdict"`
+	// TrackedDistricts are the districts the data directory tracks
+	// (config/districts.json; empty: all); TrackedMissing those of them the
+	// current snapshot lacks (reported, not a verdict).
+	TrackedDistricts []string `json:"trackedDistricts"`
+	TrackedMissing   []string `json:"trackedMissing,omitempty"`
 	Check    *store.IntegrityReport `json:"check,omitempty"`
 	Recovery *store.RecoveryReport  `json:"recovery,omitempty"`
 }
@@ -64,6 +71,7 @@ func runVerify(ctx context.Context, e env) error {
 		final = out.Check
 	}
 	out.Verdict = verdict(final)
+	out.TrackedDistricts, out.TrackedMissing = trackedCoverage(ctx, st)
 	if *asJSON {
 		if err := writeJSON(e.stdout, out); err != nil {
 			return err
@@ -123,6 +131,10 @@ func printVerify(w io.Writer, out verifyOutput) {
 		}
 	} else if out.Check != nil {
 		printIntegrity(w, out.Check)
+	}
+	if len(out.TrackedMissing) > 0 {
+		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",
+			strings.Join(out.TrackedMissing, ", "), districtWords(out.TrackedDistricts))
 	}
 	switch out.Verdict {
 	case verdictEmpty:
@@ -195,4 +207,32 @@ func actionLine(a store.RecoveryAction) string {
 		line += " (" + a.Reason + ")"
 	}
 	return line
+}
+
+// trackedCoverage returns the tracked districts and those the current
+// snapshot has no data for (nil when nothing is current or everything is
+// tracked).
+func trackedCoverage(ctx context.Context, st *store.Store) (tracked, missing []string) {
+	tracked, _, err := st.Config().Load(ctx)
+	if err != nil || len(tracked) == 0 {
+		return nonNilIDs(tracked), nil
+	}
+	v, err := st.Snapshots().Current(ctx)
+	if err != nil {
+		return tracked, nil
+	}
+	have := v.DistrictIDs()
+	for _, id := range tracked {
+		if !slices.Contains(have, id) {
+			missing = append(missing, id)
+		}
+	}
+	return tracked, missing
+}
+
+func nonNilIDs(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
 }
