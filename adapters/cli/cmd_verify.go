@@ -24,10 +24,10 @@ type verifyOutput struct {
 	// TrackedDistricts are the districts the data directory tracks
 	// (config/districts.json; empty: all); TrackedMissing those of them the
 	// current snapshot lacks (reported, not a verdict).
-	TrackedDistricts []string `json:"trackedDistricts"`
-	TrackedMissing   []string `json:"trackedMissing,omitempty"`
-	Check    *store.IntegrityReport `json:"check,omitempty"`
-	Recovery *store.RecoveryReport  `json:"recovery,omitempty"`
+	TrackedDistricts []string               `json:"trackedDistricts"`
+	TrackedMissing   []string               `json:"trackedMissing,omitempty"`
+	Check            *store.IntegrityReport `json:"check,omitempty"`
+	Recovery         *store.RecoveryReport  `json:"recovery,omitempty"`
 }
 
 func runVerify(ctx context.Context, e env) error {
