@@ -131,8 +131,9 @@ type BuildResult struct {
 	// the as-of date, or the last day of the data month for closing-period
 	// data.
 	LogicalDate string `json:"logicalDate"`
-	// Status is the status of the snapshot built; empty when the build was
-	// skipped before anything was built (an older collection).
+	// Status is the status of the snapshot built (or, when UpToDate, of the
+	// existing one); empty when the build was skipped before anything was
+	// built (an older collection).
 	Status snapshot.Status `json:"status"`
 	// DistrictsIncluded are the configured districts written into the
 	// snapshot; DistrictsMissing the configured districts that are not.
@@ -148,6 +149,11 @@ type BuildResult struct {
 	// collection, or is successful while this build is not).
 	Skipped    bool   `json:"skipped"`
 	SkipReason string `json:"skipReason,omitempty"`
+	// UpToDate is true when the build was skipped because the existing
+	// snapshot was built from exactly this input (same raw checksums,
+	// districts and versions): Build is then a no-op and Status is the
+	// existing snapshot's.
+	UpToDate bool `json:"upToDate,omitempty"`
 	// Duration is the wall time the build took.
 	Duration time.Duration `json:"durationNs"`
 }
@@ -609,6 +615,22 @@ func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResul
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s was built from the newer collection %s; an older collection never replaces it",
 			in.logicalDate, collectionOf(existing))
+		res.Duration = time.Since(wallStart)
+		log.Info("build skipped", "snapshot", in.logicalDate, "reason", res.SkipReason)
+		return res, nil
+	}
+
+	if existing != nil && in.upToDate(existing) {
+		// Nothing changed since the snapshot was built: publishing it again
+		// would only churn the store (and leave a replaced generation).
+		res.Skipped, res.UpToDate = true, true
+		res.Status = existing.Status
+		res.SkipReason = fmt.Sprintf("snapshot %s is up to date with collection %s; nothing changed", in.logicalDate, collectionDate)
+		res.DistrictsIncluded = nonNil(existing.SuccessfulDistricts)
+		res.DistrictsMissing = nonNil(existing.FailedDistricts)
+		res.DistrictErrors = append(res.DistrictErrors, existing.DistrictErrors...)
+		res.Errors = nonNil(existing.Errors)
+		res.Warnings = nonNil(existing.Warnings)
 		res.Duration = time.Since(wallStart)
 		log.Info("build skipped", "snapshot", in.logicalDate, "reason", res.SkipReason)
 		return res, nil

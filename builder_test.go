@@ -447,9 +447,17 @@ func TestRebuildIsIdempotent(t *testing.T) {
 	if err != nil || len(res) != 0 {
 		t.Fatalf("BuildAll with nothing pending: %v %v", res, err)
 	}
-	// An explicit rebuild writes the same content.
-	if _, err := b.Build(ctx, "2025-11-14"); err != nil {
+	// An explicit rebuild with nothing changed is a no-op: nothing is
+	// republished, so no replaced generation (.old-*) is left behind.
+	again, err := b.Build(ctx, "2025-11-14")
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !again.Skipped || !again.UpToDate || again.Status != snapshot.StatusSuccess {
+		t.Fatalf("rebuild with nothing changed: skipped %v upToDate %v status %q", again.Skipped, again.UpToDate, again.Status)
+	}
+	if rep, err := st.Snapshots().Check(ctx); err != nil || len(rep.Leftovers) != 0 {
+		t.Fatalf("leftovers after a no-op build: %v %v", rep.Leftovers, err)
 	}
 	second := snapshotFiles(t, dir, "2025-11-14")
 	if len(first) != len(second) {

@@ -7,6 +7,7 @@ package toaststats_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -346,4 +347,54 @@ func TestExampleScraper(t *testing.T) {
 	if got != want {
 		t.Errorf("ExampleScraper printed\n%s\nwant\n%s", got, want)
 	}
+}
+
+// Reading a snapshot needs only this package: OpenStore, the current
+// snapshot's View, its Rankings and one District. (Importing
+// github.com/toaststats/toaststats/store alone would do too, without rod.)
+func Example_readSnapshot() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "toaststats-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if _, err := toaststats.OpenStore(dir+"/typo", toaststats.StoreOptions{}); errors.Is(err, toaststats.ErrNoDataDir) {
+		fmt.Println("OpenStore never creates a directory")
+	}
+	st, err := toaststats.OpenStore(dir, toaststats.StoreOptions{Now: exampleNow})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Snapshots().Current(ctx); errors.Is(err, toaststats.ErrNoSnapshot) {
+		fmt.Println("no snapshot yet")
+	}
+	if err := cacheWorld(ctx, st, exampleWorld(), "2026-04-12"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: exampleNow}).BuildAll(ctx); err != nil {
+		log.Fatal(err)
+	}
+
+	var view *toaststats.View
+	view, err = st.Snapshots().Current(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rankings, err := view.Rankings(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	d61, err := view.District(ctx, "61")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("current snapshot", view.ID, "ranks", len(rankings.Rankings), "districts")
+	fmt.Println("district", d61.DistrictID, "has", len(d61.Data.ClubDetails), "clubs")
+	// Output:
+	// OpenStore never creates a directory
+	// no snapshot yet
+	// current snapshot 2026-04-12 ranks 3 districts
+	// district 61 has 9 clubs
 }

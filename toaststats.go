@@ -4,6 +4,41 @@
 //
 // The main types are Builder (raw cache → normalize → validate → rank →
 // store), Store, Ranker and Scraper.
+//
+// # Reading a snapshot
+//
+// Everything a reader needs is reachable from this package: open the data
+// directory, take the current snapshot (a View of one consistent,
+// checksum-verified generation), then its rankings and districts.
+//
+//	st, err := toaststats.OpenStore("data", toaststats.StoreOptions{})
+//	if err != nil {
+//		return err // errors.Is(err, toaststats.ErrNoDataDir): no such directory
+//	}
+//	defer st.Close()
+//	view, err := st.Snapshots().Current(ctx) // errors.Is(err, toaststats.ErrNoSnapshot) before the first build
+//	if err != nil {
+//		return err
+//	}
+//	rankings, err := view.Rankings(ctx)    // every district, Borda count
+//	if err != nil {
+//		return err
+//	}
+//	d61, err := view.District(ctx, "61")   // one district's statistics
+//	if err != nil {
+//		return err
+//	}
+//	fmt.Println(view.ID, rankings.Rankings[0].DistrictID, d61.Data.Membership.Total)
+//
+// Snapshots().Get(ctx, "2026-03-31") reads a stored snapshot by date and
+// Snapshots().List lists them; see package store for the rest.
+//
+// # Dependencies
+//
+// This package imports the scraper, and with it rod (the browser driver).
+// A program that only reads snapshots can import
+// github.com/toaststats/toaststats/store (and snapshot) alone: neither
+// pulls in rod, Chromium support or any network client.
 package toaststats
 
 import (
@@ -21,9 +56,31 @@ type Store = store.Store
 // StoreOptions configure OpenStore.
 type StoreOptions = store.Options
 
-// OpenStore opens (creating when needed) the data directory dir.
-func OpenStore(dir string, opts store.Options) (*Store, error) {
+// View is one consistent generation of a snapshot: its metadata, manifest,
+// rankings and district files, each checked against the manifest when
+// read (see store.View).
+type View = store.View
+
+// Errors a reader branches on with errors.Is.
+var (
+	// ErrNoSnapshot: no snapshot is current yet (nothing built).
+	ErrNoSnapshot = store.ErrNoSnapshot
+	// ErrNoDataDir: OpenStore was given a directory that does not exist.
+	ErrNoDataDir = store.ErrNoDataDir
+)
+
+// OpenStore opens the existing data directory dir. It never creates it: a
+// missing directory is an error wrapping store.ErrNoDataDir, so a mistyped
+// path cannot look like an empty, healthy store. Use CreateStore to make a
+// new one.
+func OpenStore(dir string, opts StoreOptions) (*Store, error) {
 	return store.Open(dir, opts)
+}
+
+// CreateStore opens the data directory dir, creating it when it does not
+// exist yet (what `toaststats init` and the first scrape do).
+func CreateStore(dir string, opts StoreOptions) (*Store, error) {
+	return store.Create(dir, opts)
 }
 
 // Ranker computes the Borda-count rankings of all districts from the

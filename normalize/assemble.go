@@ -3,7 +3,6 @@ package normalize
 import (
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -300,7 +299,7 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 	cc.Distinguished = cc.DistinguishedOnly + cc.Select + cc.Presidents + cc.Smedley
 	m.Change = m.Total - m.Base
 	if m.Base > 0 {
-		m.ChangePercent = math.Round(float64(m.Change)/float64(m.Base)*10000) / 100
+		m.ChangePercent = snapshot.RoundPercent(float64(m.Change) / float64(m.Base) * 100)
 	}
 
 	// Education awards, from the club report.

@@ -116,6 +116,13 @@ func Rank(rows []snapshot.SummaryRow) []snapshot.DistrictRanking {
 		regionSeen[d.Region] = seen + 1
 		regionLast[d.Region] = [2]int{d.AggregateScore, d.RegionRank}
 	}
+	// Ranked and ordered on exact values; presented rounded.
+	for i := range out {
+		d := &out[i]
+		d.ClubGrowthPercent = snapshot.RoundPercent(d.ClubGrowthPercent)
+		d.PaymentGrowthPercent = snapshot.RoundPercent(d.PaymentGrowthPercent)
+		d.DistinguishedPercent = snapshot.RoundPercent(d.DistinguishedPercent)
+	}
 	return out
 }
 
@@ -141,7 +148,8 @@ func Districts(rows []snapshot.SummaryRow) []snapshot.SummaryRow {
 
 // DistinguishedPercent is the distinguished category's value for a row:
 // snapshot.SummaryRow.DistinguishedPercent (the dashboard's own "%
-// Distinguished Clubs"), 0 when it is not a finite number.
+// Distinguished Clubs"), 0 when it is not a finite number. Rank compares
+// this value as it is and writes it with snapshot.RoundPercent.
 func DistinguishedPercent(row snapshot.SummaryRow) float64 {
 	return finite(row.DistinguishedPercent())
 }

@@ -244,13 +244,41 @@ func TestRankCopiesFields(t *testing.T) {
 		TotalPayments: 12500, PaymentBase: 12000, PaymentGrowthPercent: 4.17,
 		ActiveClubs: 243, DistinguishedClubs: 180, SelectDistinguished: 45, PresidentsDistinguished: 12,
 		SmedleyDistinguished: &smedley,
-		// The dashboard's own % Distinguished Clubs, not 180/243.
+		// The dashboard's own % Distinguished Clubs (74.07, printed with
+		// two decimals), not a quotient of our own.
 		DistinguishedPercent: 74.07,
 		ClubsRank:            1, PaymentsRank: 1, DistinguishedRank: 1, AggregateScore: 3,
 		OverallRank: 1, RegionRank: 1,
 	}
 	if !reflect.DeepEqual(got, []snapshot.DistrictRanking{wantRow}) {
 		t.Errorf("got %+v\nwant %+v", got, wantRow)
+	}
+}
+
+// Ranks compare exact values; only the written percentages are rounded.
+// District 1: 2 of 3 clubs distinguished = 66.666…%; district 2: 6667 of
+// 10000 = 66.67%. Both are presented as 66.67, yet 2 ranks first in the
+// distinguished category (66.67 > 66.666…) and 1 second.
+func TestRankComparesExactPresentsRounded(t *testing.T) {
+	rows := []snapshot.SummaryRow{
+		{Region: "01", DistrictID: "1", ActiveClubs: 3, TotalDistinguishedClubs: 2, ClubGrowthPercent: 1.005, PaymentGrowthPercent: -2.004},
+		{Region: "01", DistrictID: "2", ActiveClubs: 10000, TotalDistinguishedClubs: 6667},
+	}
+	got := Rank(rows)
+	byID := map[string]snapshot.DistrictRanking{}
+	for _, r := range got {
+		byID[r.DistrictID] = r
+	}
+	if byID["1"].DistinguishedPercent != 66.67 || byID["2"].DistinguishedPercent != 66.67 {
+		t.Errorf("presented: %v and %v, want 66.67 both", byID["1"].DistinguishedPercent, byID["2"].DistinguishedPercent)
+	}
+	if byID["2"].DistinguishedRank != 1 || byID["1"].DistinguishedRank != 2 {
+		t.Errorf("distinguished ranks: 1 → %d, 2 → %d; want 2 and 1 (exact values compared)", byID["1"].DistinguishedRank, byID["2"].DistinguishedRank)
+	}
+	// 1.005 and -2.004 are written with two decimals (math.Round of
+	// 100.49999… is 100, so 1.005 → 1; -200.4 → -200, so -2.004 → -2).
+	if byID["1"].ClubGrowthPercent != 1 || byID["1"].PaymentGrowthPercent != -2 {
+		t.Errorf("growth percents: %v %v", byID["1"].ClubGrowthPercent, byID["1"].PaymentGrowthPercent)
 	}
 }
 

@@ -1,6 +1,17 @@
 package snapshot
 
-import "time"
+import (
+	"math"
+	"time"
+)
+
+// RoundPercent is how every percentage toaststats writes is presented:
+// rounded to two decimals, half away from zero (66.666… → 66.67,
+// 0.125 → 0.13). Rankings and levels are computed from exact values first;
+// only what is written is rounded.
+func RoundPercent(x float64) float64 {
+	return math.Round(x*100) / 100
+}
 
 // SummaryRow is one district's row of the all-districts summary report
 // (all-districts.csv). Flags absent from the report's era are nil.
@@ -52,7 +63,11 @@ func (s SummaryRow) DistinguishedPercent() float64 {
 	return float64(s.TotalDistinguishedClubs) / float64(s.ActiveClubs) * 100
 }
 
-// DistrictRanking is one row of all-districts-rankings.json: the 18 fields
+// DistrictRanking is one row of all-districts-rankings.json. Its three
+// percentages (ClubGrowthPercent, PaymentGrowthPercent, DistinguishedPercent)
+// are presented rounded to two decimals (RoundPercent), as the seed's
+// rankings example shows; the ranks and the order were computed from the
+// exact values. The row has the 18 fields
 // the predecessor documented, in its order, plus the overall position and the
 // rank within the region.
 type DistrictRanking struct {

@@ -66,7 +66,7 @@ func (c *DistrictConfig) File(ctx context.Context) (*DistrictConfigFile, bool, e
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, true, fmt.Errorf("%w: %s: %v", ErrCorrupt, configKey, err)
 	}
-	ids, err := normalizeIDs(f.ConfiguredDistricts)
+	ids, err := NormalizeDistrictIDs(f.ConfiguredDistricts)
 	if err != nil {
 		return nil, true, fmt.Errorf("store: %s: %w", configKey, err)
 	}
@@ -84,7 +84,9 @@ func (c *DistrictConfig) Load(ctx context.Context) ([]string, bool, error) {
 	return f.ConfiguredDistricts, exists, nil
 }
 
-func normalizeIDs(in []string) ([]string, error) {
+// NormalizeDistrictIDs normalises and validates ids (see NormalizeDistrictID),
+// drops duplicates and sorts them (SortDistrictIDs). nil gives an empty list.
+func NormalizeDistrictIDs(in []string) ([]string, error) {
 	out := make([]string, 0, len(in))
 	for _, raw := range in {
 		id, err := NormalizeDistrictID(raw)
@@ -101,7 +103,7 @@ func normalizeIDs(in []string) ([]string, error) {
 
 // Add adds ids to the configuration and returns the new list.
 func (c *DistrictConfig) Add(ctx context.Context, ids []string, by string) ([]string, error) {
-	add, err := normalizeIDs(ids)
+	add, err := NormalizeDistrictIDs(ids)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +121,7 @@ func (c *DistrictConfig) Add(ctx context.Context, ids []string, by string) ([]st
 
 // Replace sets the configuration to exactly ids and returns it.
 func (c *DistrictConfig) Replace(ctx context.Context, ids []string, by string) ([]string, error) {
-	next, err := normalizeIDs(ids)
+	next, err := NormalizeDistrictIDs(ids)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -44,6 +45,9 @@ var (
 	// ErrCorrupt reports a snapshot file that does not match its manifest or
 	// does not parse.
 	ErrCorrupt = errors.New("store: corrupt file")
+	// ErrNoDataDir reports a data directory that does not exist (Open never
+	// creates one; Create does). It wraps fs.ErrNotExist.
+	ErrNoDataDir = fmt.Errorf("store: data directory does not exist (create it with toaststats init or store.Create): %w", fs.ErrNotExist)
 )
 
 // ChecksumError reports a file whose sha256 differs from the one recorded

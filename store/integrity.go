@@ -53,6 +53,17 @@ type IntegrityReport struct {
 	Leftovers []string `json:"leftovers,omitempty"`
 }
 
+// CheckSnapshot verifies one dated snapshot fully (every file present with
+// its size and sha256, and valid JSON), as Check does for each. It changes
+// nothing; a missing snapshot is reported as a problem, not an error.
+func (s *SnapshotStore) CheckSnapshot(ctx context.Context, id string) (SnapshotCheck, error) {
+	if err := ValidDate(id); err != nil {
+		return SnapshotCheck{}, fmt.Errorf("store: check snapshot %q: %w", id, err)
+	}
+	c := s.verify(ctx, id, true)
+	return c, ctx.Err()
+}
+
 // verify checks one dated snapshot. full adds sha256 and JSON checks of
 // every file; otherwise only presence and sizes are checked.
 func (s *SnapshotStore) verify(ctx context.Context, id string, full bool) SnapshotCheck {
@@ -276,15 +287,10 @@ func (s *SnapshotStore) leftovers(ctx context.Context) []string {
 // so no staging folder is in use.
 func (s *SnapshotStore) collectGarbage(ctx context.Context, force bool) []string {
 	var removed []string
-	now := s.opts.Now()
 	for _, e := range s.leftovers(ctx) {
 		name := strings.TrimSuffix(strings.TrimPrefix(e, snapshotsPrefix), "/")
-		if strings.HasPrefix(name, oldPrefix) && !force {
-			i := strings.LastIndexByte(name, '-')
-			n, err := strconv.ParseInt(name[i+1:], 10, 64)
-			if err == nil && now.Sub(time.Unix(0, n)) < oldGenerationGrace {
-				continue
-			}
+		if !force && s.inGrace(name) {
+			continue
 		}
 		if err := s.objs.Delete(ctx, e); err != nil {
 			s.log.Warn("remove leftover", "key", e, "err", err)
@@ -295,10 +301,23 @@ func (s *SnapshotStore) collectGarbage(ctx context.Context, force bool) []string
 	return removed
 }
 
+// inGrace reports whether the leftover folder name is a replaced
+// generation (.old-*) younger than its grace period, which readers may
+// still be reading.
+func (s *SnapshotStore) inGrace(name string) bool {
+	if !strings.HasPrefix(name, oldPrefix) {
+		return false
+	}
+	i := strings.LastIndexByte(name, '-')
+	n, err := strconv.ParseInt(name[i+1:], 10, 64)
+	return err == nil && s.opts.Now().Sub(time.Unix(0, n)) < oldGenerationGrace
+}
+
 // RecoveryAction is one change Recover made.
 type RecoveryAction struct {
-	// Action is "repoint", "remove-pointer", "quarantine" or
-	// "remove-leftover".
+	// Action is "repoint", "remove-pointer" (the old current.json is in the
+	// backup), "quarantine" or "quarantine-leftover" (a hidden folder of an
+	// interrupted or replaced write moved to quarantine/leftovers-<ts>/).
 	Action     string `json:"action"`
 	SnapshotID string `json:"snapshotId,omitempty"`
 	From       string `json:"from,omitempty"`
@@ -327,7 +346,8 @@ type renamer interface {
 // Recover repairs the store: damaged snapshots are moved (never deleted) to
 // quarantine/<id>-<ts>/, current.json is pointed at the newest complete
 // successful snapshot when it names anything else, and leftovers of
-// interrupted writes are removed. Before changing anything it writes a
+// interrupted writes are moved to quarantine/leftovers-<ts>/. Recover never
+// deletes anything but a current.json it has backed up. Before changing anything it writes a
 // backup of current.json and an inventory under recovery-backups/. A
 // healthy store is left untouched (no backup either).
 func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
@@ -405,8 +425,20 @@ func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
 			rep.Actions = append(rep.Actions, RecoveryAction{Action: "repoint", SnapshotID: target, From: before.Pointer.SnapshotID, To: target, Reason: before.Pointer.Problem})
 		}
 	}
-	for _, k := range s.collectGarbage(ctx, false) {
-		rep.Actions = append(rep.Actions, RecoveryAction{Action: "remove-leftover", From: k})
+	for _, k := range s.leftovers(ctx) {
+		name := strings.TrimSuffix(strings.TrimPrefix(k, snapshotsPrefix), "/")
+		if s.inGrace(name) {
+			continue // a reader may still hold the replaced generation
+		}
+		if rn == nil {
+			return rep, fmt.Errorf("store: recover: backend cannot move leftovers to quarantine")
+		}
+		to := quarantinePrefix + "leftovers-" + stamp + "/" + strings.TrimPrefix(name, ".") + "/"
+		if err := rn.Rename(ctx, k, to); err != nil {
+			return rep, fmt.Errorf("store: recover: move leftover %s to quarantine: %w", k, err)
+		}
+		rep.Actions = append(rep.Actions, RecoveryAction{Action: "quarantine-leftover", From: k, To: to,
+			Reason: "left by an interrupted or replaced write"})
 	}
 	after, err := s.Check(ctx)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -76,6 +77,11 @@ type SnapshotStore struct {
 	cacheBytes atomic.Int64
 	sets       atomic.Int64
 	sf         singleflight.Group
+	// stamps holds the on-disk stamp of every cached snapshot file, keyed
+	// by its object key (see freshness.go).
+	stamps sync.Map
+	// damaged holds the files reads found damaged (see Damaged).
+	damaged sync.Map
 
 	stats statsCounters
 }
@@ -737,7 +743,11 @@ func (v *View) DistrictShared(ctx context.Context, districtID string) (*snapshot
 		return nil, err
 	}
 	key := "obj|" + v.ID + "|" + v.gen + "|" + e.DistrictID
-	if x, ok := v.s.cache.Get(key); ok {
+	name := e.FileName
+	if name == "" {
+		name = DistrictFileName(e.DistrictID)
+	}
+	if x, ok := v.s.cache.Get(key); ok && v.unchanged(ctx, name, key) {
 		return x.(*sizedValue).v.(*snapshot.DistrictFile), nil
 	}
 	b, err := v.DistrictJSON(ctx, districtID)
@@ -761,7 +771,11 @@ func (v *View) RankingsShared(ctx context.Context) (*snapshot.RankingsFile, erro
 		return v.Rankings(ctx)
 	}
 	key := "obj|" + v.ID + "|" + v.gen + "|" + rankingsFile
-	if x, ok := v.s.cache.Get(key); ok {
+	rname := v.Manifest.AllDistrictsRankings.Filename
+	if rname == "" {
+		rname = rankingsFile
+	}
+	if x, ok := v.s.cache.Get(key); ok && v.unchanged(ctx, rname, key) {
 		return x.(*sizedValue).v.(*snapshot.RankingsFile), nil
 	}
 	b, err := v.RankingsJSON(ctx)
@@ -819,14 +833,18 @@ func (v *View) readFile(ctx context.Context, name string, size int64, sum string
 	defer s.stats.end(start)
 	key := "file|" + v.ID + "|" + v.gen + "|" + name
 	if s.cache != nil {
-		if b, ok := s.cache.Get(key); ok {
+		if b, ok := s.cache.Get(key); ok && v.unchanged(ctx, name, key) {
 			s.stats.hit()
 			return b.([]byte), nil
 		}
 	}
 	s.stats.miss()
 	res, err, _ := s.sf.Do(key, func() (any, error) {
+		if s.cache != nil {
+			v.recordStamp(ctx, name)
+		}
 		raw, err := v.readGenerationFile(ctx, name, size, sum)
+		v.noteRead(name, err)
 		if err != nil {
 			if errors.Is(err, ErrGenerationGone) {
 				s.invalidate(v.ID) // let the next Current/Get load the new generation

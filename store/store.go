@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 )
@@ -25,6 +29,11 @@ type Options struct {
 	Gzip bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// FileCheckInterval is how often a cached snapshot file is compared with
+	// the disk (one stat of its size and modification time), so that a file
+	// damaged or rewritten on disk is noticed without a restart (default 1
+	// second; negative: on every cached read).
+	FileCheckInterval time.Duration
 }
 
 // Store is the data directory: the raw CSV cache, the snapshot store and the
@@ -39,10 +48,42 @@ type Store struct {
 	cfg   *DistrictConfig
 }
 
-// Open opens the data directory dataDir (creating it if needed) over a
-// DirObjects backend. Open only reads: it never repairs anything (see
-// SnapshotStore.Recover).
+// Open opens the existing data directory dataDir over a DirObjects
+// backend. It never creates the directory: a missing one is ErrNoDataDir
+// (so a mistyped path is an error, not a new empty store), and a path that
+// is not a directory is an error too. Open only reads: it never repairs
+// anything (see SnapshotStore.Recover). Use Create to make a new data
+// directory deliberately.
 func Open(dataDir string, opts Options) (*Store, error) {
+	if dataDir == "" {
+		return nil, fmt.Errorf("store: empty data directory")
+	}
+	fi, err := os.Stat(dataDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: %w", dataDir, ErrNoDataDir)
+	case err != nil:
+		return nil, fmt.Errorf("store: open data directory: %w", err)
+	case !fi.IsDir():
+		return nil, fmt.Errorf("store: data directory %s is not a directory", dataDir)
+	}
+	return openDir(dataDir, opts)
+}
+
+// Create opens the data directory dataDir, creating it (and its parents)
+// when it does not exist yet. It is for the commands that write: init and
+// scrape. An existing directory is opened as it is.
+func Create(dataDir string, opts Options) (*Store, error) {
+	if dataDir == "" {
+		return nil, fmt.Errorf("store: empty data directory")
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	return openDir(dataDir, opts)
+}
+
+func openDir(dataDir string, opts Options) (*Store, error) {
 	objs, err := NewDirObjects(dataDir)
 	if err != nil {
 		return nil, err
@@ -64,6 +105,9 @@ func OpenObjects(name string, objs Objects, opts Options) *Store {
 	}
 	if opts.MaxCacheBytes <= 0 {
 		opts.MaxCacheBytes = 64 << 20
+	}
+	if opts.FileCheckInterval == 0 {
+		opts.FileCheckInterval = time.Second
 	}
 	s := &Store{dir: name, objs: objs, opts: opts, log: opts.Logger}
 	lock := newLockFunc(objs)

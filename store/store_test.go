@@ -120,3 +120,35 @@ func TestPublishRejectsBadSnapshots(t *testing.T) {
 		t.Fatalf("rejected publishes left %v", ents)
 	}
 }
+
+// Open must never create the directory it is asked to read; Create must.
+func TestOpenNeverCreates(t *testing.T) {
+	base := t.TempDir()
+	typo := filepath.Join(base, "dtaa")
+	if _, err := Open(typo, Options{}); !errors.Is(err, ErrNoDataDir) || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Open(missing) err = %v, want ErrNoDataDir", err)
+	}
+	if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Open created %s (stat err %v)", typo, err)
+	}
+	file := filepath.Join(base, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(file, Options{}); err == nil {
+		t.Fatal("Open(a regular file) succeeded")
+	}
+	st, err := Create(filepath.Join(typo, "nested"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if fi, err := os.Stat(filepath.Join(typo, "nested")); err != nil || !fi.IsDir() {
+		t.Fatalf("Create did not make the directory: %v", err)
+	}
+	st2, err := Open(filepath.Join(typo, "nested"), Options{})
+	if err != nil {
+		t.Fatalf("Open after Create: %v", err)
+	}
+	st2.Close()
+}

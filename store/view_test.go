@@ -94,3 +94,41 @@ func TestReplacedGenerationIsCollectedAfterGrace(t *testing.T) {
 		t.Fatalf("check = %+v", rep)
 	}
 }
+
+// verify --repair never deletes: leftovers go to quarantine, bytes intact,
+// and leftovers alone never make the store unhealthy.
+func TestRecoverQuarantinesLeftovers(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+	st := openTest(t, Options{CacheTTL: -1, Now: func() time.Time { return now }})
+	ss := st.Snapshots()
+	must(t, ss.Publish(ctx, markedSnapshot("2025-10-01", "old", 2)))
+	must(t, ss.Publish(ctx, markedSnapshot("2025-10-01", "new", 2)))
+	rep, err := ss.Check(ctx)
+	must(t, err)
+	if !rep.Healthy || len(rep.Leftovers) != 1 {
+		t.Fatalf("check = %+v", rep)
+	}
+	leftover := rep.Leftovers[0]
+	// Within the grace period the replaced generation stays where it is.
+	rr, err := ss.Recover(ctx)
+	must(t, err)
+	if len(rr.Actions) != 0 {
+		t.Fatalf("within grace: actions %+v", rr.Actions)
+	}
+	now = now.Add(2 * oldGenerationGrace)
+	rr, err = ss.Recover(ctx)
+	must(t, err)
+	if len(rr.Actions) != 1 || rr.Actions[0].Action != "quarantine-leftover" || rr.Actions[0].From != leftover ||
+		!strings.HasPrefix(rr.Actions[0].To, "quarantine/leftovers-") || !rr.Recovered {
+		t.Fatalf("recover = %+v", rr)
+	}
+	files, err := st.Objects().List(ctx, rr.Actions[0].To)
+	must(t, err)
+	if len(files) == 0 {
+		t.Fatalf("quarantined leftover %s is empty: nothing may be deleted", rr.Actions[0].To)
+	}
+	if rep, _ := ss.Check(ctx); !rep.Healthy || len(rep.Leftovers) != 0 {
+		t.Fatalf("after repair: %+v", rep)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/toaststats/toaststats/scrape"
@@ -48,9 +50,9 @@ func runBackfill(ctx context.Context, e env) error {
 	from := fs.String("from", "", "first as-of date YYYY-MM-DD (required)")
 	to := fs.String("to", "", "last as-of date YYYY-MM-DD (required)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: toaststats backfill --from YYYY-MM-DD --to YYYY-MM-DD [--districts 42,61|all] [--mode browser|http] [--base-url URL] [--browser PATH] [--concurrency N] [--rate R] [--force] [--json] [--data-dir DIR]")
-		fmt.Fprintln(e.stderr, "\nDates already complete in the cache are skipped, so an interrupted backfill resumes by running it again.")
-		fmt.Fprintln(e.stderr, "exit status: 0 every published date collected, 1 some dates or districts failed, 2 nothing collected or usage error\n\nflags:")
+		fmt.Fprintln(e.stderr, "usage: toaststats backfill --from YYYY-MM-DD --to YYYY-MM-DD [--districts 42,61|all] [--mode browser|http] [--base-url URL] [--browser PATH] [--concurrency N] [--rate R] [--force] [--timeout D] [--json] [-v] [--data-dir DIR]")
+		fmt.Fprintln(e.stderr, "\nDates already complete in the cache are skipped, so an interrupted backfill resumes by running it again.\n--districts is remembered in config/districts.json, as with scrape.")
+		fmt.Fprintln(e.stderr, exitCodeText+"\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(e.args); err != nil {
@@ -91,12 +93,14 @@ func runBackfill(ctx context.Context, e env) error {
 	}
 	days := int(tt.Sub(ft).Hours()/24) + 1
 	bar := newScrapeBar(e, days, "backfill")
+	plog := progressLog(e)
 	res, runErr := o.Backfill(ctx, *from, *to, func(p scrape.BackfillProgress) {
 		if bar != nil {
 			bar.Describe(fmt.Sprintf("backfill %s %s", p.Date, p.Status))
 			_ = bar.Set(p.Index)
+			return
 		}
-		log.Info("backfill date", "date", p.Date, "status", string(p.Status), "index", p.Index, "total", p.Total)
+		plog.Info("backfill date", "date", p.Date, "status", string(p.Status), "index", p.Index, "total", p.Total)
 	})
 	closeFn()
 	if bar != nil {
@@ -119,7 +123,31 @@ func runBackfill(ctx context.Context, e env) error {
 	if sum.Stopped != "" {
 		msg += " (stopped: " + sum.Stopped + ")"
 	}
-	return exitFor(sum.Status, msg)
+	var errs []error
+	var unknown []string
+	for _, d := range res.Dates {
+		if d.Result != nil {
+			errs = append(errs, runErrors(d.Result)...)
+			for _, id := range unknownDistricts(d.Result) {
+				if !slices.Contains(unknown, id) {
+					unknown = append(unknown, id)
+				}
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		return exitCode(exitUsage, fmt.Errorf("backfill: the dashboard does not list district %s: check --districts (config/districts.json is unchanged)", strings.Join(unknown, ", ")))
+	}
+	if res.Stopped != nil {
+		errs = append(errs, res.Stopped)
+	}
+	if sum.Status != scrape.StatusFailed {
+		ids, all, _ := f.districtList()
+		if err := rememberDistricts(ctx, st, ids, all, e.stderr); err != nil {
+			return exitCode(exitFailed, fmt.Errorf("backfill: %w", err))
+		}
+	}
+	return exitFor(sum.Status, errs, msg)
 }
 
 // backfillSummarize tallies a backfill. Status: success when every date

@@ -61,23 +61,13 @@ func stderrIsTerminal(e env) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// openSnapshotStore opens the data directory for the build, status and
-// verify commands.
-func openSnapshotStore(e env, dir string, now func() time.Time, log *slog.Logger) (*store.Store, error) {
-	st, err := toaststats.OpenStore(dir, store.Options{Logger: log, Now: now})
-	if err != nil {
-		return nil, fmt.Errorf("open data directory %s: %w", dir, err)
-	}
-	return st, nil
-}
-
 // newFlagSet returns a flag set for one command that reports errors
 // instead of exiting.
 func newSnapshotFlagSet(e env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: toaststats %s\n\nflags:\n", usage)
+		fmt.Fprintf(e.stderr, "usage: toaststats %s\n%s\n\nflags:\n", usage, exitCodeText)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -109,14 +99,17 @@ type buildOutput struct {
 func runBuild(ctx context.Context, e env) error {
 	fs := newSnapshotFlagSet(e, "build", "build [--data-dir D] [--date YYYY-MM-DD | --all] [--json] [-v]\n\n"+
 		"Builds the snapshot of one collection date of the raw cache (default: the newest),\n"+
-		"or of every date without an up-to-date snapshot (--all).\n"+
-		"Exit status: 0 success, 1 partial or failed, 2 usage error or nothing cached.\n"+
+		"or of every date without an up-to-date snapshot (--all), for the districts the data\n"+
+		"directory tracks (config/districts.json, else every district of the summary).\n"+
+		"A snapshot already built from exactly the same input is left alone (a no-op).\n"+
+		"The data directory must exist (see toaststats init); an empty cache exits 1.\n"+
 		"TOASTSTATS_NOW=<RFC 3339> fixes the clock stamped into snapshots (reproducible builds).")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	date := fs.String("date", "", "collection date YYYY-MM-DD to build (default: the newest cached date)")
 	all := fs.Bool("all", false, "build every cached date without an up-to-date snapshot, in date order")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
-	verbose := fs.Bool("v", false, "log progress to stderr")
+	var verbose bool
+	addVerbose(fs, &verbose)
 	if done, err := parseSnapshotFlags(fs, e.args); done {
 		return err
 	}
@@ -132,14 +125,15 @@ func runBuild(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	log := snapshotLogger(e, *verbose)
-	st, err := openSnapshotStore(e, *dataDir, now, log)
+	log := snapshotLogger(e, verbose)
+	st, err := openExisting(*dataDir, now, log)
 	if err != nil {
 		return err
 	}
 	opts := toaststats.BuilderOptions{Logger: log, Now: now}
 	var bar *progressbar.ProgressBar
-	if *all && stderrIsTerminal(e) {
+	switch {
+	case *all && stderrIsTerminal(e):
 		opts.Progress = func(done, total int, _ *toaststats.BuildResult) {
 			if bar == nil {
 				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
@@ -147,6 +141,13 @@ func runBuild(ctx context.Context, e env) error {
 					progressbar.OptionClearOnFinish())
 			}
 			_ = bar.Set(done)
+		}
+	case *all:
+		plog := progressLog(e)
+		opts.Progress = func(done, total int, r *toaststats.BuildResult) {
+			if r != nil {
+				plog.Info("build date", "collection", r.CollectionDate, "snapshot", r.SnapshotID, "status", string(r.Status), "done", done, "total", total)
+			}
 		}
 	}
 	b := toaststats.NewBuilder(st, opts)
@@ -193,16 +194,14 @@ func runBuild(ctx context.Context, e env) error {
 		printBuildResults(e.stdout, out)
 	}
 
-	switch {
-	case errors.Is(buildErr, toaststats.ErrNothingCached):
-		return exitCode(2, buildErr)
-	case buildErr != nil:
-		return exitCode(1, buildErr)
+	if buildErr != nil {
+		// An empty cache is "nothing to serve" (1), like status and verify.
+		return exitCode(exitFailed, buildErr)
 	}
 	for _, r := range out.Results {
 		// A skip without a status is an older collection: nothing wrong.
 		if r.Status != snapshot.StatusSuccess && !(r.Skipped && r.Status == "") {
-			return exitCode(1, nil)
+			return exitCode(exitFailed, nil)
 		}
 	}
 	return nil
@@ -222,7 +221,10 @@ func printBuildResults(w io.Writer, out buildOutput) {
 	}
 	for _, r := range out.Results {
 		fmt.Fprintf(w, "snapshot %s  status %s  (collection %s)\n", r.SnapshotID, r.Status, r.CollectionDate)
-		if r.Skipped {
+		switch {
+		case r.UpToDate:
+			fmt.Fprintf(w, "  up to date, not rebuilt: %s\n", r.SkipReason)
+		case r.Skipped:
 			fmt.Fprintf(w, "  not published: %s\n", r.SkipReason)
 		}
 		if len(r.DistrictsIncluded) > 0 || len(r.DistrictsMissing) > 0 {

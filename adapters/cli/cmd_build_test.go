@@ -188,9 +188,43 @@ func TestBuildCommandExitCodes(t *testing.T) {
 		dir := t.TempDir()
 		for _, args := range [][]string{{"build"}, {"build", "--all"}, {"build", "--date", "2025-11-14"}} {
 			_, stderr, code := runCLI(t, env, append(args, "--data-dir", dir)...)
-			if code != 2 || !strings.Contains(stderr, "toaststats scrape") {
-				t.Errorf("%q: exit %d, stderr %q; want 2 and a hint to scrape", args, code, stderr)
+			if code != 1 || !strings.Contains(stderr, "toaststats scrape") {
+				t.Errorf("%q: exit %d, stderr %q; want 1 and a hint to scrape", args, code, stderr)
 			}
+		}
+	})
+	t.Run("mistyped data dir", func(t *testing.T) {
+		typo := filepath.Join(t.TempDir(), "dtaa")
+		for _, cmd := range []string{"build", "status", "verify"} {
+			_, stderr, code := runCLI(t, env, cmd, "--data-dir", typo)
+			if code != 2 || !strings.Contains(stderr, "does not exist") || !strings.Contains(stderr, "toaststats init") {
+				t.Errorf("%s on a missing directory: exit %d, stderr %q; want 2 naming it", cmd, code, stderr)
+			}
+			if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("%s created the mistyped directory %s", cmd, typo)
+			}
+		}
+	})
+	t.Run("empty data dir", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "fresh")
+		if out, stderr, code := runCLI(t, env, "init", "--data-dir", dir); code != 0 || !strings.Contains(out, "created") {
+			t.Fatalf("init: exit %d %s %s", code, out, stderr)
+		}
+		if out, _, code := runCLI(t, env, "status", "--data-dir", dir); code != 1 || !strings.Contains(out, "holds nothing yet") {
+			t.Errorf("status of an empty directory: exit %d\n%s", code, out)
+		}
+		if out, _, code := runCLI(t, env, "verify", "--data-dir", dir); code != 1 || !strings.Contains(out, "EMPTY") {
+			t.Errorf("verify of an empty directory: exit %d\n%s", code, out)
+		}
+		if out, _, code := runCLI(t, env, "init", "--data-dir", dir, "--districts", "61,42"); code != 0 || !strings.Contains(out, "exists") ||
+			!strings.Contains(out, "tracking 42,61 districts") {
+			t.Errorf("init again with --districts: exit %d\n%s", code, out)
+		}
+		if out, _, code := runCLI(t, env, "status", "--data-dir", dir, "--json"); code != 1 || !strings.Contains(out, `"trackedDistricts": [
+    "42",
+    "61"
+  ]`) {
+			t.Errorf("status after init --districts: exit %d\n%s", code, out)
 		}
 	})
 	t.Run("partial", func(t *testing.T) {
@@ -285,6 +319,10 @@ func TestVerifyCommand(t *testing.T) {
 	if err := os.WriteFile(f, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	stdout, _, code = runCLI(t, env, "status")
+	if code != 1 || !strings.Contains(stdout, "DAMAGED") || !strings.Contains(stdout, "district_61.json") {
+		t.Errorf("status with a damaged current snapshot: exit %d\n%s", code, stdout)
+	}
 	stdout, _, code = runCLI(t, env, "verify", "--json")
 	if code != 1 {
 		t.Fatalf("verify of a damaged store: exit %d\n%s", code, stdout)
@@ -323,12 +361,32 @@ func TestBinaryBuildsGoldenFiles(t *testing.T) {
 	}
 	compareGolden(t, "build-2025-11-14", publishedFiles(t, dir, "2025-11-14"))
 
-	// Exit status 2 when nothing is cached.
+	// Exit status 1 when nothing is cached.
 	cmd = exec.Command(bin, "build", "--data-dir", t.TempDir())
 	cmd.Env = os.Environ()
 	out, err = cmd.CombinedOutput()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "toaststats scrape") {
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), "toaststats scrape") {
 		t.Errorf("empty cache: %v\n%s", err, out)
+	}
+}
+
+func TestRepairActionLines(t *testing.T) {
+	for _, tc := range []struct {
+		a    store.RecoveryAction
+		want string
+	}{
+		{store.RecoveryAction{Action: "repoint", SnapshotID: "2026-04-12", To: "2026-04-12", Reason: "current.json missing"},
+			"repoint current.json: (none) -> 2026-04-12 (current.json missing)"},
+		{store.RecoveryAction{Action: "repoint", SnapshotID: "2026-04-11", From: "2026-04-12", To: "2026-04-11"},
+			"repoint current.json: 2026-04-12 -> 2026-04-11"},
+		{store.RecoveryAction{Action: "remove-pointer", From: "2026-04-12", Reason: "no snapshot"},
+			"remove-pointer current.json: was 2026-04-12 (no snapshot)"},
+		{store.RecoveryAction{Action: "quarantine-leftover", From: "snapshots/.old-x/", To: "quarantine/leftovers-t/old-x/"},
+			"quarantine-leftover: snapshots/.old-x/ -> quarantine/leftovers-t/old-x/"},
+	} {
+		if got := actionLine(tc.a); got != tc.want {
+			t.Errorf("actionLine(%+v) = %q, want %q", tc.a, got, tc.want)
+		}
 	}
 }

@@ -29,9 +29,12 @@ func runDashboard(ctx context.Context, e env) error {
 	from := fs.String("from", demoFrom, "first as-of date published")
 	to := fs.String("to", demoTo, "last as-of date published (the live date)")
 	seed := fs.Int64("seed", 1, "world seed (the same seed gives the same bytes)")
+	var verbose bool
+	addVerbose(fs, &verbose)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: toaststats dashboard [--addr 127.0.0.1:9090] [--districts N] [--clubs N] [--from D] [--to D]")
-		fmt.Fprintln(e.stderr, "\nServes an imitation of dashboards.toastmasters.org until Ctrl-C.\n\nflags:")
+		fmt.Fprintln(e.stderr, "usage: toaststats dashboard [--addr 127.0.0.1:9090] [--districts N] [--clubs N] [--from D] [--to D] [--seed N] [-v]")
+		fmt.Fprintln(e.stderr, "\nServes an imitation of dashboards.toastmasters.org until Ctrl-C.")
+		fmt.Fprintln(e.stderr, exitCodeText+"\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(e.args); err != nil {
@@ -69,7 +72,15 @@ func runDashboard(ctx context.Context, e env) error {
 	if err != nil {
 		return exitCode(1, fmt.Errorf("dashboard: listen on %s: %w", *addr, err))
 	}
-	srv := &http.Server{Handler: dash, ReadHeaderTimeout: 10 * time.Second}
+	var h http.Handler = dash
+	if verbose {
+		log := snapshotLogger(e, true)
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			log.Info("request", "method", r.Method, "uri", r.RequestURI)
+			dash.ServeHTTP(w, r)
+		})
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 	fmt.Fprintf(e.stdout, "imitation dashboard at http://%s (%d districts, as-of dates %s to %s; live date %s)\n",

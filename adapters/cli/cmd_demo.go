@@ -40,7 +40,7 @@ type demoFlags struct {
 	verbose   bool
 }
 
-// The demo world: four weeks of PY 2025-26 around the March close, so the
+// The demo world: 24 days of PY 2025-26 around the March close, so the
 // data holds a month-end closing period (early April dates still report
 // March) and the first days of April, when recognition becomes official.
 const (
@@ -64,10 +64,11 @@ func runDemo(ctx context.Context, e env) error {
 	fs.BoolVar(&f.browser, "browser", false, "scrape with Chromium (rod) instead of plain HTTP; the browser comes from $TOASTSTATS_BROWSER or /usr/bin/chromium")
 	fs.StringVar(&f.serverBin, "server-bin", e.getenv("TOASTSTATS_SERVER_BIN"), "API server binary (default: toaststats-server on PATH or next to this program, else built with 'go build')")
 	fs.BoolVar(&f.noServe, "no-serve", false, "stop after building the snapshots (do not start the API server)")
-	fs.BoolVar(&f.verbose, "v", false, "verbose logs")
+	addVerbose(fs, &f.verbose)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: toaststats demo [--data-dir D] [--addr HOST:PORT] [--districts N] [--clubs N] [--browser] [--no-serve]")
-		fmt.Fprintln(e.stderr, "\nScrapes a built-in imitation of the dashboard, builds snapshots and serves them. No internet needed.\n\nflags:")
+		fmt.Fprintln(e.stderr, "usage: toaststats demo [--data-dir D] [--addr HOST:PORT] [--districts N] [--clubs N] [--from D] [--to D] [--browser] [--no-serve] [--server-bin PATH] [-v]")
+		fmt.Fprintln(e.stderr, "\nScrapes a built-in imitation of the dashboard, builds snapshots and serves them. No internet needed.")
+		fmt.Fprintln(e.stderr, exitCodeText+"\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(e.args); err != nil {
@@ -120,7 +121,7 @@ func runDemo(ctx context.Context, e env) error {
 	fmt.Fprintf(e.stderr, "demo: imitation dashboard at %s (%d districts, %s to %s)\n", dash.URL, f.districts, f.from, f.to)
 
 	// 2. Scrape every date into the raw cache.
-	st, err := store.Open(f.dataDir, store.Options{Logger: log})
+	st, err := store.Create(f.dataDir, store.Options{Logger: log})
 	if err != nil {
 		return exitCode(1, fmt.Errorf("open data directory %s: %w", f.dataDir, err))
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,20 +115,27 @@ func TestScrapeCommandExitCodes(t *testing.T) {
 		t.Errorf("partial: exit %d summary %+v", code, s)
 	}
 
-	// The summary failing: nothing collected, exit 2.
+	// The summary failing (the dashboard answers, with an error page):
+	// nothing collected, exit 1.
 	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailRedirect, Report: normalize.ReportSummary})
 	stdout, _, code = scrapeCLI(t, nil, args(t.TempDir())...)
 	srv.SetFailure(dashboardtest.FailNone)
 	s = decodeScrapeSummary(t, stdout)
-	if code != 2 || s.Status != scrape.StatusFailed || len(s.Errors) != 1 || s.Errors[0].DistrictID != "all-districts" {
+	if code != 1 || s.Status != scrape.StatusFailed || len(s.Errors) != 1 || s.Errors[0].DistrictID != "all-districts" {
 		t.Errorf("failed: exit %d summary %+v", code, s)
 	}
 
-	// An unknown district among the requested ones fails alone.
-	stdout, _, code = scrapeCLI(t, nil, args(t.TempDir(), "--districts", ids[0]+",999")...)
+	// An unknown district among the requested ones is a configuration
+	// error (exit 2): the others are collected, the tracked districts are
+	// not changed.
+	dir := t.TempDir()
+	stdout, stderr, code := scrapeCLI(t, nil, args(dir, "--districts", ids[0]+",999")...)
 	s = decodeScrapeSummary(t, stdout)
-	if code != 1 || s.Districts.Total != 2 || s.Districts.Succeeded != 1 {
-		t.Errorf("unknown district: exit %d summary %+v", code, s)
+	if code != 2 || s.Districts.Total != 2 || s.Districts.Succeeded != 1 || !strings.Contains(stderr, "999") {
+		t.Errorf("unknown district: exit %d summary %+v\n%s", code, s, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "config", "districts.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed --districts was remembered: %v", err)
 	}
 
 	for _, bad := range [][]string{
@@ -256,5 +264,70 @@ func TestScrapeCommandInterrupted(t *testing.T) {
 		if err != nil || md.Integrity.FileCount != files {
 			t.Errorf("metadata %+v (err %v) for %d files", md, err, files)
 		}
+	}
+}
+
+// A scrape that succeeded for a subset of districts always leads to a
+// servable snapshot: --districts is remembered in config/districts.json,
+// which build, status, verify and the server all read.
+func TestScrapeDistrictsAreTrackedThroughBuild(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 4)
+	date := w.Newest()
+	ids := w.Districts(date)
+	dir := filepath.Join(t.TempDir(), "data") // the first scrape creates it
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_BASE_URL": srv.URL}
+	_, stderr, code := scrapeCLI(t, env, "scrape", "--mode", "http", "--rate", "0", "--districts", ids[1])
+	if code != 0 || !strings.Contains(stderr, "tracked districts now "+ids[1]+" (was all)") {
+		t.Fatalf("scrape --districts: exit %d\n%s", code, stderr)
+	}
+	// One log line per district (stderr is not a terminal here).
+	if !strings.Contains(stderr, "scrape district") || !strings.Contains(stderr, "district="+ids[1]) {
+		t.Errorf("no per-district progress line:\n%s", stderr)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tracked, exists, err := st.Config().Load(context.Background())
+	if err != nil || !exists || len(tracked) != 1 || tracked[0] != ids[1] {
+		t.Fatalf("config/districts.json = %v %v %v, want [%s]", tracked, exists, err, ids[1])
+	}
+	stdout, stderr, code := scrapeCLI(t, env, "build")
+	if code != 0 || !strings.Contains(stdout, "status success") || !strings.Contains(stdout, "districts included: 1 ["+ids[1]+"]") {
+		t.Fatalf("build after scrape --districts: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if stdout, _, code := scrapeCLI(t, env, "verify"); code != 0 || !strings.Contains(stdout, "verdict: HEALTHY") {
+		t.Errorf("verify: exit %d\n%s", code, stdout)
+	}
+	stdout, _, code = scrapeCLI(t, env, "status")
+	if code != 0 || !strings.Contains(stdout, "tracking:       "+ids[1]) || !strings.Contains(stdout, "current:        "+date) {
+		t.Errorf("status: exit %d\n%s", code, stdout)
+	}
+	if _, err := st.Snapshots().Current(context.Background()); err != nil {
+		t.Fatalf("no servable snapshot: %v", err)
+	}
+	// A second build with nothing changed is a no-op.
+	stdout, _, code = scrapeCLI(t, env, "build")
+	if code != 0 || !strings.Contains(stdout, "up to date, not rebuilt") {
+		t.Errorf("second build: exit %d\n%s", code, stdout)
+	}
+	// Tracking one more district: verify notes that the current snapshot
+	// lacks it (the verdict stays HEALTHY).
+	if _, stderr, code := scrapeCLI(t, env, "init", "--districts", ids[1]+","+ids[2]); code != 0 {
+		t.Fatalf("init --districts: exit %d\n%s", code, stderr)
+	}
+	stdout, _, code = scrapeCLI(t, env, "verify")
+	if code != 0 || !strings.Contains(stdout, "lacks tracked district "+ids[2]) {
+		t.Errorf("verify with an untracked district: exit %d\n%s", code, stdout)
+	}
+	// --districts all tracks every district again.
+	_, stderr, code = scrapeCLI(t, env, "scrape", "--mode", "http", "--rate", "0", "--districts", "all")
+	two, _ := store.NormalizeDistrictIDs([]string{ids[1], ids[2]})
+	if code != 0 || !strings.Contains(stderr, "tracked districts now all (was "+strings.Join(two, ",")+")") {
+		t.Fatalf("scrape --districts all: exit %d\n%s", code, stderr)
+	}
+	stdout, _, code = scrapeCLI(t, env, "build")
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("districts included: %d", len(ids))) {
+		t.Errorf("build of every district: exit %d\n%s", code, stdout)
 	}
 }

@@ -24,16 +24,26 @@ type statusOutput struct {
 	Status      *toaststats.CacheStatus `json:"status,omitempty"`
 	// Current is the id current.json names ("" when none).
 	Current string `json:"current"`
-	Message string `json:"message,omitempty"`
+	// CurrentProblems are the damaged or missing files of the current
+	// snapshot (the server answers SNAPSHOT_DAMAGED for them).
+	CurrentProblems []string `json:"currentProblems,omitempty"`
+	// TrackedDistricts are the districts the data directory tracks
+	// (config/districts.json; empty means every district).
+	TrackedDistricts []string `json:"trackedDistricts"`
+	Message          string   `json:"message,omitempty"`
 }
 
 func runStatus(ctx context.Context, e env) error {
-	fs := newSnapshotFlagSet(e, "status", "status [--data-dir D] [--date YYYY-MM-DD] [--json]\n\n"+
+	fs := newSnapshotFlagSet(e, "status", "status [--data-dir D] [--date YYYY-MM-DD] [--json] [-v]\n\n"+
 		"Shows what the raw cache holds for a collection date (default: the newest), per\n"+
-		"district and report, and the status of the snapshot the date maps to.")
+		"district and report, the status of the snapshot the date maps to, and any damaged\n"+
+		"file of the current snapshot. Exits 1 when the data directory holds nothing yet or\n"+
+		"the current snapshot is damaged, 2 when it does not exist.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	date := fs.String("date", "", "collection date YYYY-MM-DD (default: the newest cached date)")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
+	var verbose bool
+	addVerbose(fs, &verbose)
 	if done, err := parseSnapshotFlags(fs, e.args); done {
 		return err
 	}
@@ -42,12 +52,15 @@ func runStatus(ctx context.Context, e env) error {
 			return usageError("status: --date %q: %v", *date, err)
 		}
 	}
-	log := snapshotLogger(e, false)
-	st, err := openSnapshotStore(e, *dataDir, time.Now, log)
+	log := snapshotLogger(e, verbose)
+	st, err := openExisting(*dataDir, time.Now, log)
 	if err != nil {
 		return err
 	}
 	out := statusOutput{DataDir: *dataDir}
+	if out.TrackedDistricts, _, err = st.Config().Load(ctx); err != nil {
+		return exitCode(exitUsage, fmt.Errorf("status: %w", err))
+	}
 	out.CachedDates, err = st.Raw().Dates(ctx)
 	if err != nil {
 		return fmt.Errorf("status: %w", err)
@@ -55,17 +68,26 @@ func runStatus(ctx context.Context, e env) error {
 	if out.CachedDates == nil {
 		out.CachedDates = []string{}
 	}
-	if cur, err := st.Snapshots().Current(ctx); err == nil {
-		out.Current = cur.ID
+	if p, err := st.Snapshots().Pointer(ctx); err == nil {
+		out.Current = p.SnapshotID
+		if c, err := st.Snapshots().CheckSnapshot(ctx, p.SnapshotID); err != nil {
+			out.CurrentProblems = []string{err.Error()}
+		} else {
+			out.CurrentProblems = c.Problems
+		}
 	} else if !errors.Is(err, store.ErrNoSnapshot) {
-		out.Message = "current snapshot unreadable: " + err.Error()
+		out.CurrentProblems = []string{"current.json unreadable: " + err.Error()}
 	}
 	d := *date
 	if d == "" && len(out.CachedDates) > 0 {
 		d = out.CachedDates[len(out.CachedDates)-1]
 	}
+	empty := d == "" && out.Current == ""
 	if d == "" {
 		out.Message = "the raw cache is empty: run `toaststats scrape` first"
+		if empty {
+			out.Message = fmt.Sprintf("the data directory %s holds nothing yet (no collection, no snapshot): run `toaststats scrape --data-dir %s`", *dataDir, *dataDir)
+		}
 	} else {
 		b := toaststats.NewBuilder(st, toaststats.BuilderOptions{Logger: log})
 		out.Status, err = b.Status(ctx, d)
@@ -76,9 +98,18 @@ func runStatus(ctx context.Context, e env) error {
 		}
 	}
 	if *asJSON {
-		return writeJSON(e.stdout, out)
+		if err := writeJSON(e.stdout, out); err != nil {
+			return err
+		}
+	} else {
+		printStatus(e.stdout, out)
 	}
-	printStatus(e.stdout, out)
+	switch {
+	case empty:
+		return exitCode(exitFailed, errors.New("status: the data directory holds nothing yet"))
+	case len(out.CurrentProblems) > 0:
+		return exitCode(exitFailed, fmt.Errorf("status: the current snapshot %s is damaged: run `toaststats verify --repair`", out.Current))
+	}
 	return nil
 }
 
@@ -91,6 +122,10 @@ func printStatus(w io.Writer, out statusOutput) {
 		cur = "(none)"
 	}
 	fmt.Fprintf(w, "current:        %s\n", cur)
+	for _, p := range out.CurrentProblems {
+		fmt.Fprintf(w, "  DAMAGED: %s\n", p)
+	}
+	fmt.Fprintf(w, "tracking:       %s\n", districtWords(out.TrackedDistricts))
 	if out.Message != "" {
 		fmt.Fprintln(w, out.Message)
 	}

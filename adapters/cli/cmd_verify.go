@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/toaststats/toaststats/store"
@@ -15,20 +17,33 @@ func init() {
 
 // verifyOutput is the --json summary of the verify command.
 type verifyOutput struct {
-	DataDir  string                 `json:"dataDir"`
-	Check    *store.IntegrityReport `json:"check,omitempty"`
-	Recovery *store.RecoveryReport  `json:"recovery,omitempty"`
+	DataDir string `json:"dataDir"`
+	// Verdict is HEALTHY, UNHEALTHY, EMPTY (no snapshot at all) or NOT
+	// SERVING (no complete successful snapshot is current).
+	Verdict string `json:"verdict"`
+	// TrackedDistricts are the districts the data directory tracks
+	// (config/districts.json; empty: all); TrackedMissing those of them the
+	// current snapshot lacks (reported, not a verdict).
+	TrackedDistricts []string               `json:"trackedDistricts"`
+	TrackedMissing   []string               `json:"trackedMissing,omitempty"`
+	Check            *store.IntegrityReport `json:"check,omitempty"`
+	Recovery         *store.RecoveryReport  `json:"recovery,omitempty"`
 }
 
 func runVerify(ctx context.Context, e env) error {
 	fs := newSnapshotFlagSet(e, "verify", "verify [--data-dir D] [--repair] [--json]\n\n"+
 		"Checks every snapshot against its manifest (sizes, sha256, JSON) and current.json.\n"+
 		"--repair quarantines damaged snapshots, repoints current.json at the newest complete\n"+
-		"successful snapshot and removes leftovers of interrupted writes (backup first).\n"+
-		"Exit status: 0 healthy (or repaired), 1 unhealthy, 2 usage error.")
+		"successful snapshot and moves leftovers of interrupted writes to quarantine: it\n"+
+		"never deletes anything (current.json is backed up first).\n"+
+		"Exits 0 when the store is healthy and serves a snapshot; 1 when it is unhealthy,\n"+
+		"empty, or has no current snapshot; 2 when the data directory does not exist.\n"+
+		"Leftovers are listed but do not make the store unhealthy.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	repair := fs.Bool("repair", false, "repair the store (quarantine damaged snapshots, fix current.json)")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
+	var verbose bool
+	addVerbose(fs, &verbose)
 	if done, err := parseSnapshotFlags(fs, e.args); done {
 		return err
 	}
@@ -36,25 +51,27 @@ func runVerify(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	st, err := openSnapshotStore(e, *dataDir, now, snapshotLogger(e, false))
+	st, err := openExisting(*dataDir, now, snapshotLogger(e, verbose))
 	if err != nil {
 		return err
 	}
 	out := verifyOutput{DataDir: *dataDir}
-	healthy := false
+	var final *store.IntegrityReport
 	if *repair {
 		out.Recovery, err = st.Snapshots().Recover(ctx)
 		if err != nil {
 			return fmt.Errorf("verify: recover: %w", err)
 		}
-		healthy = out.Recovery.Recovered
+		final = out.Recovery.After
 	} else {
 		out.Check, err = st.Snapshots().Check(ctx)
 		if err != nil {
 			return fmt.Errorf("verify: check: %w", err)
 		}
-		healthy = out.Check.Healthy
+		final = out.Check
 	}
+	out.Verdict = verdict(final)
+	out.TrackedDistricts, out.TrackedMissing = trackedCoverage(ctx, st)
 	if *asJSON {
 		if err := writeJSON(e.stdout, out); err != nil {
 			return err
@@ -62,10 +79,33 @@ func runVerify(ctx context.Context, e env) error {
 	} else {
 		printVerify(e.stdout, out)
 	}
-	if !healthy {
-		return exitCode(1, nil)
+	if out.Verdict != verdictHealthy {
+		return exitCode(exitFailed, nil)
 	}
 	return nil
+}
+
+// The verdicts of verify; only verdictHealthy exits 0.
+const (
+	verdictHealthy   = "HEALTHY"
+	verdictUnhealthy = "UNHEALTHY"
+	verdictEmpty     = "EMPTY"
+	verdictNoCurrent = "NOT SERVING"
+)
+
+// verdict sums up an integrity report: a store is fine only when nothing
+// is damaged and current.json names a complete successful snapshot.
+// Leftovers never change the verdict.
+func verdict(r *store.IntegrityReport) string {
+	switch {
+	case r == nil || !r.Healthy:
+		return verdictUnhealthy
+	case len(r.Snapshots) == 0:
+		return verdictEmpty
+	case !r.Pointer.Valid:
+		return verdictNoCurrent
+	}
+	return verdictHealthy
 }
 
 // printVerify prints the human form of the verify command.
@@ -80,14 +120,7 @@ func printVerify(w io.Writer, out verifyOutput) {
 			fmt.Fprintln(w, "nothing to repair")
 		}
 		for _, a := range r.Actions {
-			fmt.Fprintf(w, "  %s %s", a.Action, a.SnapshotID)
-			if a.From != "" || a.To != "" {
-				fmt.Fprintf(w, " (%s -> %s)", a.From, a.To)
-			}
-			if a.Reason != "" {
-				fmt.Fprintf(w, ": %s", a.Reason)
-			}
-			fmt.Fprintln(w)
+			fmt.Fprintln(w, "  "+actionLine(a))
 		}
 		if r.BackupDir != "" {
 			fmt.Fprintf(w, "backup: %s\n", r.BackupDir)
@@ -96,17 +129,27 @@ func printVerify(w io.Writer, out verifyOutput) {
 			fmt.Fprintln(w, "after:")
 			printIntegrity(w, r.After)
 		}
-		return
-	}
-	if out.Check != nil {
+	} else if out.Check != nil {
 		printIntegrity(w, out.Check)
+	}
+	if len(out.TrackedMissing) > 0 {
+		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",
+			strings.Join(out.TrackedMissing, ", "), districtWords(out.TrackedDistricts))
+	}
+	switch out.Verdict {
+	case verdictEmpty:
+		fmt.Fprintln(w, "verdict: EMPTY: no snapshot yet: run `toaststats scrape` then `toaststats build`")
+	case verdictNoCurrent:
+		fmt.Fprintln(w, "verdict: NOT SERVING: no complete successful snapshot is current: see `toaststats status`, then `toaststats build`")
+	default:
+		fmt.Fprintf(w, "verdict: %s\n", out.Verdict)
 	}
 }
 
 func printIntegrity(w io.Writer, r *store.IntegrityReport) {
-	word := "HEALTHY"
+	word := "files intact"
 	if !r.Healthy {
-		word = "UNHEALTHY"
+		word = "DAMAGED"
 	}
 	fmt.Fprintf(w, "  store %s (checked %s)\n", word, r.CheckedAt.Format(time.RFC3339))
 	p := r.Pointer
@@ -135,6 +178,61 @@ func printIntegrity(w io.Writer, r *store.IntegrityReport) {
 		}
 	}
 	for _, l := range r.Leftovers {
-		fmt.Fprintf(w, "    leftover: %s\n", l)
+		fmt.Fprintf(w, "    leftover (harmless; --repair moves it to quarantine): %s\n", l)
 	}
+}
+
+// actionLine prints one repair action, e.g.
+// "repoint current.json: (none) -> 2026-04-12: current.json missing".
+func actionLine(a store.RecoveryAction) string {
+	subject := a.SnapshotID
+	if a.Action == "repoint" || a.Action == "remove-pointer" {
+		subject = "current.json"
+	}
+	line := a.Action
+	if subject != "" {
+		line += " " + subject
+	}
+	from := a.From
+	if from == "" {
+		from = "(none)"
+	}
+	switch {
+	case a.To != "":
+		line += ": " + from + " -> " + a.To
+	case a.From != "":
+		line += ": was " + a.From
+	}
+	if a.Reason != "" {
+		line += " (" + a.Reason + ")"
+	}
+	return line
+}
+
+// trackedCoverage returns the tracked districts and those the current
+// snapshot has no data for (nil when nothing is current or everything is
+// tracked).
+func trackedCoverage(ctx context.Context, st *store.Store) (tracked, missing []string) {
+	tracked, _, err := st.Config().Load(ctx)
+	if err != nil || len(tracked) == 0 {
+		return nonNilIDs(tracked), nil
+	}
+	v, err := st.Snapshots().Current(ctx)
+	if err != nil {
+		return tracked, nil
+	}
+	have := v.DistrictIDs()
+	for _, id := range tracked {
+		if !slices.Contains(have, id) {
+			missing = append(missing, id)
+		}
+	}
+	return tracked, missing
+}
+
+func nonNilIDs(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
 }

@@ -32,7 +32,7 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // usageError reports bad flags or arguments: exit code 2.
 func usageError(format string, a ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format, a...)}
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, a...)}
 }
 
 // exitCode wraps err so that main exits with code.
@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stderr)
 		if len(args) == 0 {
-			return &exitError{code: 2}
+			return &exitError{code: exitUsage}
 		}
 		return nil
 	}
@@ -106,4 +106,5 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'toaststats <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, exitCodeText)
 }

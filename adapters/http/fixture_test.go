@@ -139,7 +139,7 @@ func makeSnapshot(date string, day int) *snapshot.Snapshot {
 // published (or empty when publish is false).
 func openFixtureStore(t testing.TB, dir string, publish bool) *store.Store {
 	t.Helper()
-	st, err := store.Open(dir, store.Options{Now: clock})
+	st, err := store.Create(dir, store.Options{Now: clock})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -79,6 +79,9 @@ func (s *Server) handleRankings() http.Handler {
 				if errors.Is(err, store.ErrNoRankings) {
 					return nil, errorf(http.StatusInternalServerError, "RANKINGS_DATA_NOT_FOUND", "Rankings data not found in snapshot", "The snapshot does not contain all-districts-rankings data")
 				}
+				if errors.Is(err, store.ErrCorrupt) {
+					return nil, snapshotReadError(rs.view.ID, err)
+				}
 				return nil, internal("RANKINGS_ERROR", err)
 			}
 			meta := rankingsMeta{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -9,21 +10,29 @@ import (
 )
 
 // handleHealth reports liveness (always 200 while the process serves) and
-// readiness: whether a current snapshot can be read.
+// readiness: whether a current snapshot can be read. status is "degraded"
+// with degraded_reasons when a file of the current snapshot is damaged
+// (reads of the other districts still work, so ready stays true).
 func (s *Server) handleHealth() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ready := false
 		var current any
 		status := "ok"
+		var reasons []string
 		v, err := s.store.Snapshots().Current(r.Context())
 		switch {
 		case err == nil:
 			ready = true
 			current = map[string]any{"snapshot_id": v.ID, "created_at": v.Metadata.CreatedAt}
+			reasons = damageReasons(r.Context(), s.store.Snapshots(), v)
+			if len(reasons) > 0 {
+				status = "degraded"
+			}
 		case errors.Is(err, store.ErrNoSnapshot):
 			status = "ok"
 		default:
 			status = "degraded"
+			reasons = append(reasons, "current snapshot unreadable: "+err.Error())
 			s.log.Warn("health: read current snapshot", "error", err)
 		}
 		job, building := s.builds.currentJob()
@@ -41,6 +50,9 @@ func (s *Server) handleHealth() http.Handler {
 		}
 		if building {
 			body["current_build"] = job.ID
+		}
+		if len(reasons) > 0 {
+			body["degraded_reasons"] = reasons
 		}
 		respond(w, r, http.StatusOK, body)
 	})
@@ -66,4 +78,32 @@ func (s *Server) handleOpenAPI() http.Handler {
 		}
 		s.openapi.write(w, r)
 	})
+}
+
+// damageReasons says what is wrong with the current snapshot v: the files
+// reads found damaged, and what a cheap check (every file present with its
+// manifest size) finds. Empty when it is intact as far as is known.
+func damageReasons(ctx context.Context, ss *store.SnapshotStore, v *store.View) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range ss.Damaged(v.ID) {
+		out = append(out, "damaged file "+d.File+": "+d.Problem)
+		seen[d.File] = true
+	}
+	if v.Legacy() {
+		return out
+	}
+	c, err := ss.QuickCheck(ctx, v.ID)
+	if err == nil && !c.Complete {
+		// A publish may have swapped the folder mid-check: look again.
+		c, err = ss.QuickCheck(ctx, v.ID)
+	}
+	if err == nil {
+		for _, p := range c.Problems {
+			if !seen[p] {
+				out = append(out, "snapshot "+v.ID+": "+p)
+			}
+		}
+	}
+	return out
 }

@@ -199,7 +199,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if o.memoryLimitMB > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(o.memoryLimitMB) << 20)
 	}
-	st, err := store.Open(o.dataDir, store.Options{Logger: log.With("component", "store"), MaxCacheBytes: int64(o.storeCacheMB) << 20})
+	// The server builds snapshots into the directory, so it may create it
+	// (a server started before the first scrape); /health says ready=false
+	// until a snapshot exists.
+	st, err := store.Create(o.dataDir, store.Options{Logger: log.With("component", "store"), MaxCacheBytes: int64(o.storeCacheMB) << 20})
 	if err != nil {
 		return fmt.Errorf("open data directory: %w", err)
 	}

@@ -198,7 +198,9 @@ func openAPIDocument(version string) map[string]any {
 			"title":   "toaststats API",
 			"version": version,
 			"description": "Toastmasters district statistics from immutable daily snapshots. Data responses are " +
-				"{\"data\":…,\"_snapshot_metadata\":…} (rankings use the seed's shape); errors are {\"error\":{\"code\",\"message\",\"details\"}}. " +
+				"{\"data\":…,\"_snapshot_metadata\":…} (the rankings response is {\"rankings\",\"date\",\"_snapshot_metadata\"}); errors are {\"error\":{\"code\",\"message\",\"details\"}}; " +
+				"503 SNAPSHOT_DAMAGED names a damaged snapshot file (the operator runs `toaststats verify --repair`) and /health then says \"degraded\" with degraded_reasons. " +
+				"Percentages (…Percent fields) are presented rounded to two decimals; rankings and levels are computed from the exact values. " +
 				"Admin and cache routes need a bearer token when the server has one; without one they answer only on a loopback listener.",
 		},
 		"paths": paths,

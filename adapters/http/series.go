@@ -188,6 +188,12 @@ func (s *Server) loadSeries(ctx context.Context, list []store.ListEntry, distric
 			if errors.Is(err, store.ErrDistrictNotFound) {
 				continue
 			}
+			if errors.Is(err, store.ErrCorrupt) {
+				// One damaged file never takes the district's history down:
+				// the date is left out (and /health reports the damage).
+				s.log.Warn("series: damaged district file left out", "snapshot", v.ID, "district", districtID, "err", err)
+				continue
+			}
 			return nil, fmt.Errorf("read district %s of %s: %w", districtID, e.SnapshotID, err)
 		}
 		// The raw CSV records of predecessor files are never analysed.
@@ -253,6 +259,10 @@ func (s *Server) rankingsSeries(ctx context.Context) ([]rankedSnapshot, error) {
 			rf, err := view.RankingsShared(ctx)
 			if err != nil {
 				if errors.Is(err, store.ErrNoRankings) {
+					continue
+				}
+				if errors.Is(err, store.ErrCorrupt) {
+					s.log.Warn("series: damaged rankings file left out", "snapshot", view.ID, "err", err)
 					continue
 				}
 				return nil, fmt.Errorf("read rankings of %s: %w", e.SnapshotID, err)

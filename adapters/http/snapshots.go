@@ -305,6 +305,10 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			key.WriteString("|fb=" + rs.fallback.RequestedDate)
 		}
 		key.WriteString("|" + rs.generation())
+		if id, ae := districtID(r); ae == nil && param(r, "districtId") != "" {
+			// A district file damaged or rewritten on disk changes the key.
+			key.WriteString("|f=" + rs.view.FileStamp(ctx, id))
+		}
 		if sr.series {
 			_, fp, err := s.successList(ctx)
 			if err != nil {
@@ -354,7 +358,23 @@ func districtFile(ctx context.Context, rs *resolved, id string) (*snapshot.Distr
 		if errors.Is(err, store.ErrDistrictNotFound) {
 			return nil, errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", fmt.Sprintf("District %s is not in snapshot %s", id, rs.view.ID))
 		}
-		return nil, internal("SNAPSHOT_READ_ERROR", err)
+		return nil, snapshotReadError(rs.view.ID, err)
 	}
 	return df, nil
+}
+
+// snapshotReadError answers a failed snapshot read: a damaged file (missing,
+// wrong sha256, not JSON) is 503 SNAPSHOT_DAMAGED naming the snapshot and
+// the problem, so that a client and an operator know what is wrong and what
+// to run; anything else is 500 SNAPSHOT_READ_ERROR. /health reports the
+// damage as "degraded" and `toaststats status` lists the file.
+func snapshotReadError(snapshotID string, err error) *apiError {
+	if errors.Is(err, store.ErrCorrupt) {
+		ae := errorf(http.StatusServiceUnavailable, "SNAPSHOT_DAMAGED",
+			"A file of snapshot "+snapshotID+" is damaged; the operator must run `toaststats verify --repair`",
+			map[string]string{"snapshotId": snapshotID, "problem": err.Error()})
+		ae.Err = err
+		return ae
+	}
+	return internal("SNAPSHOT_READ_ERROR", err)
 }

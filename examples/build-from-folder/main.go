@@ -121,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// 2. Open (or create) the data directory and put the bytes, exactly as
 	// read, into the raw cache for that date. The cache records a sha256 of
 	// each file; the builder verifies it when it reads the file back.
-	st, err := toaststats.OpenStore(dataDir, toaststats.StoreOptions{})
+	st, err := toaststats.CreateStore(dataDir, toaststats.StoreOptions{})
 	if err != nil {
 		return err
 	}
