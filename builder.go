@@ -85,6 +85,7 @@ type Builder struct {
 	now      func() time.Time
 	workers  int
 	progress func(done, total int, res *BuildResult)
+	history  *History
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex // per logical date: check-then-publish is atomic in-process
@@ -118,6 +119,7 @@ func NewBuilder(st *store.Store, opts BuilderOptions) *Builder {
 	if b.workers <= 0 {
 		b.workers = runtime.GOMAXPROCS(0)
 	}
+	b.history = NewHistory(st, b.log)
 	return b
 }
 
@@ -660,10 +662,17 @@ func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResul
 	} else if err != nil {
 		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
 	}
+	publishTime := time.Since(publishStart)
+	indexStart := time.Now()
+	if err := b.history.Record(ctx, snap); err != nil {
+		// The index is derived data: readers fall back to the snapshot and
+		// `toaststats reindex` repairs it, so the build still succeeded.
+		log.Warn("history index not updated", "snapshot", in.logicalDate, "err", err)
+	}
 	res.Duration = time.Since(wallStart)
 	log.Info("snapshot published", "snapshot", in.logicalDate, "status", res.Status,
 		"districts", len(res.DistrictsIncluded), "missing", len(res.DistrictsMissing), "duration", res.Duration,
-		"read", readTime, "normalise", assembleTime, "publish", time.Since(publishStart))
+		"read", readTime, "normalise", assembleTime, "publish", publishTime, "index", time.Since(indexStart))
 	return res, nil
 }
 

@@ -1,0 +1,608 @@
+package toaststats
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/toaststats/toaststats/analytics"
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// The history index keeps, per district and program year, the daily points
+// analytics read (a district's statistics with its clubs, the snapshot's
+// metadata and the district's ranking row), so a district's history is one
+// or two file reads instead of a read of every snapshot. Its layout:
+//
+//	history/<program-year>/district_<id>.log
+//
+// Each file is a record log (store.AppendRecords): one record per snapshot
+// generation the Builder published, appended as it publishes. A record
+// names its snapshot id and the snapshot's store.Stamp; readers trust a
+// record only while that stamp is still the snapshot's, so a rebuilt,
+// deleted or hand-published snapshot is never answered from a stale record:
+// it is read from the snapshot itself (and `toaststats reindex` rewrites the
+// index from the snapshots). A crash mid-append leaves a torn last record,
+// which readers ignore and the next append drops.
+
+// historyPrefix is the folder of the history index in the data directory.
+const historyPrefix = "history/"
+
+// historyFormat is the version of the record payload; records of another
+// version are ignored (read from the snapshots instead).
+const historyFormat = 1
+
+// historyLock is the store lock held while the index is written.
+const historyLock = "history"
+
+// historyKey is the record log of a district's program year.
+func historyKey(programYear, districtID string) string {
+	return historyPrefix + programYear + "/district_" + districtID + ".log"
+}
+
+// historyDay is the gob-encoded body of one record.
+type historyDay struct {
+	Metadata       snapshot.Metadata
+	District       snapshot.District
+	Ranking        *snapshot.DistrictRanking
+	TotalDistricts int
+	// Shape restores what gob drops (see shapeFix); it is not itself part of
+	// the shape.
+	Shape []shapeFix
+}
+
+// dayFields are the fields of historyDay the shape covers.
+const dayFields = 4
+
+// A record's payload is a small header read without decoding the body:
+// format (1 byte), snapshot id (10 bytes), stamp length (1 byte), stamp,
+// then the gob-encoded historyDay.
+func encodeRecord(id, stamp string, day *historyDay) ([]byte, error) {
+	if len(id) != 10 || len(stamp) > 255 {
+		return nil, fmt.Errorf("history: bad record header %q %q", id, stamp)
+	}
+	day.Shape = nil
+	var shape []shapeFix
+	dv := reflect.ValueOf(day).Elem()
+	for i := range dayFields {
+		fv := dv.Field(i)
+		shapeOf(fv, []int32{int32(i)}, &shape)
+	}
+	day.Shape = shape
+	var buf bytes.Buffer
+	buf.WriteByte(historyFormat)
+	buf.WriteString(id)
+	buf.WriteByte(byte(len(stamp)))
+	buf.WriteString(stamp)
+	if err := gob.NewEncoder(&buf).Encode(day); err != nil {
+		return nil, fmt.Errorf("history: encode %s: %w", id, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// recordHeader returns the id, stamp and body of a record payload; ok is
+// false for a payload of another format.
+func recordHeader(p []byte) (id, stamp string, body []byte, ok bool) {
+	if len(p) < 12 || p[0] != historyFormat {
+		return "", "", nil, false
+	}
+	n := int(p[11])
+	if len(p) < 12+n {
+		return "", "", nil, false
+	}
+	return string(p[1:11]), string(p[12 : 12+n]), p[12+n:], true
+}
+
+func decodeDay(body []byte) (*historyDay, error) {
+	var d historyDay
+	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&d); err != nil {
+		return nil, err
+	}
+	if err := applyShape(reflect.ValueOf(&d), d.Shape); err != nil {
+		return nil, err
+	}
+	d.Shape = nil
+	return &d, nil
+}
+
+// History reads and maintains the history index of a store: a district's
+// daily series for analytics, read from the index instead of every
+// snapshot. It is safe for concurrent use.
+type History struct {
+	st  *store.Store
+	log *slog.Logger
+}
+
+// NewHistory returns the History of st; log may be nil.
+func NewHistory(st *store.Store, log *slog.Logger) *History {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &History{st: st, log: log}
+}
+
+// DistrictHistory is a district's series: one analytics.Point per
+// successful dated snapshot that has the district, oldest first.
+type DistrictHistory struct {
+	// Points are the district's daily points, oldest first.
+	Points []analytics.Point
+	// Fingerprint changes whenever a snapshot is added, rebuilt or removed:
+	// a cache of anything derived from Points may be keyed by it.
+	Fingerprint string
+	// FromIndex and FromSnapshots count the snapshots answered from the
+	// index and read from the snapshot itself (no current index record).
+	FromIndex, FromSnapshots int
+}
+
+// stampedID is a snapshot id with its current stamp.
+type stampedID struct{ id, stamp string }
+
+// stamps lists the dated snapshots with their stamps, ascending, and the
+// fingerprint of that list.
+func (h *History) stamps(ctx context.Context) ([]stampedID, string, error) {
+	ids, err := h.st.Snapshots().IDs(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("history: %w", err)
+	}
+	out := make([]stampedID, 0, len(ids))
+	fp := sha256.New()
+	for _, id := range ids {
+		s, err := h.st.Snapshots().Stamp(ctx, id)
+		if errors.Is(err, store.ErrSnapshotNotFound) {
+			continue // a folder without a manifest is no snapshot
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("history: %w", err)
+		}
+		out = append(out, stampedID{id, s})
+		fp.Write([]byte(id + "=" + s + ";"))
+	}
+	return out, hex.EncodeToString(fp.Sum(nil)[:12]), nil
+}
+
+// District returns the district's series: a point for every successful
+// dated snapshot holding the district, oldest first, exactly as reading each
+// snapshot would give it. Snapshots with a current index record are
+// answered from the index; the others (published before the index existed,
+// rebuilt by another program, or whose record a crash lost) are read from
+// the snapshot. A damaged district file leaves its date out.
+func (h *History) District(ctx context.Context, districtID string) (*DistrictHistory, error) {
+	districtID, err := store.ValidDistrictID(districtID)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	list, fp, err := h.stamps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The index records whose stamp is current, per snapshot id.
+	bodies := map[string][]byte{}
+	want := make(map[string]string, len(list))
+	var years []string
+	for _, e := range list {
+		want[e.id] = e.stamp
+		if py := snapshot.ProgramYearOf(e.id); !slices.Contains(years, py) {
+			years = append(years, py)
+		}
+	}
+	for _, py := range years {
+		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), historyKey(py, districtID))
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		if damage != nil {
+			h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
+		}
+		for _, p := range payloads {
+			if id, stamp, body, ok := recordHeader(p); ok && want[id] == stamp {
+				bodies[id] = body
+			}
+		}
+	}
+
+	out := &DistrictHistory{Fingerprint: fp}
+	pts := make([]*analytics.Point, len(list))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	var mu sync.Mutex
+	for i, e := range list {
+		body := bodies[e.id]
+		g.Go(func() error {
+			if body != nil {
+				d, err := decodeDay(body)
+				if err == nil {
+					if d.Metadata.Status == snapshot.StatusSuccess {
+						pts[i] = &analytics.Point{Date: e.id, Metadata: d.Metadata, District: &d.District, Ranking: d.Ranking, TotalDistricts: d.TotalDistricts}
+					}
+					mu.Lock()
+					out.FromIndex++
+					mu.Unlock()
+					return nil
+				}
+				h.log.Warn("history record unreadable; reading the snapshot", "snapshot", e.id, "district", districtID, "err", err)
+			}
+			p, err := h.pointFromSnapshot(gctx, e.id, districtID)
+			if err != nil {
+				return err
+			}
+			pts[i] = p
+			mu.Lock()
+			out.FromSnapshots++
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out.Points = make([]analytics.Point, 0, len(pts))
+	for _, p := range pts {
+		if p != nil {
+			out.Points = append(out.Points, *p)
+		}
+	}
+	return out, nil
+}
+
+// pointFromSnapshot reads the district's point from snapshot id; nil when
+// the snapshot is not successful, lacks the district, or its district file
+// is damaged.
+func (h *History) pointFromSnapshot(ctx context.Context, id, districtID string) (*analytics.Point, error) {
+	snaps := h.st.Snapshots()
+	v, err := snaps.Get(ctx, id)
+	if err != nil {
+		if errors.Is(err, store.ErrSnapshotNotFound) {
+			return nil, nil // deleted since listed
+		}
+		if errors.Is(err, store.ErrCorrupt) {
+			h.log.Warn("history: unreadable snapshot left out", "snapshot", id, "err", err)
+			return nil, nil
+		}
+		return nil, fmt.Errorf("history: read snapshot %s: %w", id, err)
+	}
+	if v.Legacy() || v.Metadata.Status != snapshot.StatusSuccess {
+		return nil, nil
+	}
+	df, err := v.District(ctx, districtID)
+	if err != nil {
+		if errors.Is(err, store.ErrDistrictNotFound) {
+			return nil, nil
+		}
+		if errors.Is(err, store.ErrCorrupt) {
+			// One damaged file never takes the district's history down: the
+			// date is left out (and verify reports the damage).
+			h.log.Warn("history: damaged district file left out", "snapshot", id, "district", districtID, "err", err)
+			return nil, nil
+		}
+		return nil, fmt.Errorf("history: read district %s of %s: %w", districtID, id, err)
+	}
+	// The raw CSV records of predecessor files are never analysed.
+	df.Data.DistrictPerformance, df.Data.DivisionPerformance, df.Data.ClubPerformance = nil, nil, nil
+	p := &analytics.Point{Date: id, Metadata: v.Metadata, District: &df.Data}
+	rf, err := v.RankingsShared(ctx)
+	switch {
+	case err == nil:
+		p.TotalDistricts = rf.Metadata.TotalDistricts
+		p.Ranking = rankingRow(rf.Rankings, districtID)
+	case errors.Is(err, store.ErrNoRankings):
+	case errors.Is(err, store.ErrCorrupt):
+		h.log.Warn("history: damaged rankings file left out", "snapshot", id, "err", err)
+	default:
+		return nil, fmt.Errorf("history: read rankings of %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// rankingRow returns a copy of the district's row, or nil.
+func rankingRow(rows []snapshot.DistrictRanking, districtID string) *snapshot.DistrictRanking {
+	for i := range rows {
+		if rows[i].DistrictID == districtID {
+			r := rows[i]
+			return &r
+		}
+	}
+	return nil
+}
+
+// Record adds the index records of snap, which the store has just
+// published (the Builder calls it after every publish): one per district,
+// appended to the district's program-year log, with the snapshot's metadata
+// as stored. Records of a generation that is no longer in place are
+// harmless: readers only trust a record whose stamp is current.
+func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
+	unlock, err := h.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	id := snap.Metadata.SnapshotID
+	recs, err := h.recordsOf(ctx, id, snap)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16) // fsyncs overlap; the disk, not the CPU, is the limit
+	for key, p := range recs {
+		g.Go(func() error { return store.AppendRecords(gctx, h.st.Objects(), key, p) })
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("history: record %s: %w", id, err)
+	}
+	return nil
+}
+
+// lock takes the store-wide history lock when the backend has one.
+func (h *History) lock(ctx context.Context) (func(), error) {
+	if l, ok := h.st.Objects().(store.Locker); ok {
+		unlock, err := l.Lock(ctx, historyLock)
+		if err != nil {
+			return nil, fmt.Errorf("history: lock: %w", err)
+		}
+		return unlock, nil
+	}
+	return func() {}, nil
+}
+
+// recordsOf encodes the records of snapshot id, keyed by log. The metadata
+// is read back from the store (as every reader gets it); the districts and
+// rankings come from mem when given (what was just published) or else are
+// read from the snapshot's files.
+func (h *History) recordsOf(ctx context.Context, id string, mem *snapshot.Snapshot) (map[string][]byte, error) {
+	snaps := h.st.Snapshots()
+	stamp, err := snaps.Stamp(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	}
+	v, err := snaps.GetFresh(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	}
+	var ranks []snapshot.DistrictRanking
+	total := 0
+	if mem != nil {
+		if mem.Rankings != nil {
+			ranks, total = mem.Rankings.Rankings, mem.Rankings.Metadata.TotalDistricts
+		}
+	} else if rf, err := v.RankingsShared(ctx); err == nil {
+		ranks, total = rf.Rankings, rf.Metadata.TotalDistricts
+	} else if !errors.Is(err, store.ErrNoRankings) {
+		return nil, fmt.Errorf("history: record %s: rankings: %w", id, err)
+	}
+	py := snapshot.ProgramYearOf(id)
+	ids := v.DistrictIDs()
+	var byID map[string]*snapshot.District
+	if mem != nil {
+		byID = make(map[string]*snapshot.District, len(mem.Districts))
+		for i := range mem.Districts {
+			byID[mem.Districts[i].DistrictID] = &mem.Districts[i].Data
+		}
+	}
+	out := make(map[string][]byte, len(ids))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, did := range ids {
+		g.Go(func() error {
+			var d snapshot.District
+			if dp := byID[did]; dp != nil {
+				d = *dp
+			} else {
+				df, err := v.District(gctx, did)
+				if err != nil {
+					if errors.Is(err, store.ErrCorrupt) {
+						h.log.Warn("history: damaged district file not indexed", "snapshot", id, "district", did, "err", err)
+						return nil
+					}
+					return fmt.Errorf("history: record %s district %s: %w", id, did, err)
+				}
+				d = df.Data
+			}
+			d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
+			p, err := encodeRecord(id, stamp, &historyDay{Metadata: v.Metadata, District: d, Ranking: rankingRow(ranks, did), TotalDistricts: total})
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			out[historyKey(py, did)] = p
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReindexResult is what Reindex did.
+type ReindexResult struct {
+	// Snapshots is the number of dated snapshots indexed.
+	Snapshots int `json:"snapshots"`
+	// Logs is the number of district program-year logs written.
+	Logs int `json:"logs"`
+	// Removed lists the logs deleted because no snapshot backs them.
+	Removed []string `json:"removed"`
+}
+
+// Reindex rebuilds the whole history index from the snapshots: every log is
+// rewritten atomically with one record per dated snapshot holding the
+// district, and logs no snapshot backs are removed. Use it after an
+// upgrade, a restore, or when `verify` reports the index stale or damaged.
+// Memory stays bounded: one program year of snapshots' records at a time.
+func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
+	unlock, err := h.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	ids, err := h.st.Snapshots().IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("history: reindex: %w", err)
+	}
+	res := &ReindexResult{Removed: []string{}}
+	written := map[string]bool{}
+	for len(ids) > 0 {
+		py := snapshot.ProgramYearOf(ids[0])
+		n := 0
+		for n < len(ids) && snapshot.ProgramYearOf(ids[n]) == py {
+			n++
+		}
+		logs := map[string][][]byte{}
+		for _, id := range ids[:n] {
+			recs, err := h.recordsOf(ctx, id, nil)
+			if errors.Is(err, store.ErrSnapshotNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("history: reindex: %w", err)
+			}
+			res.Snapshots++
+			for key, p := range recs {
+				logs[key] = append(logs[key], p)
+			}
+		}
+		keys := make([]string, 0, len(logs))
+		for k := range logs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, key := range keys {
+			if err := store.WriteRecords(ctx, h.st.Objects(), key, logs[key]...); err != nil {
+				return nil, fmt.Errorf("history: reindex: %w", err)
+			}
+			written[key] = true
+			res.Logs++
+		}
+		ids = ids[n:]
+	}
+	existing, err := h.logs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range existing {
+		if !written[key] {
+			if err := h.st.Objects().Delete(ctx, key); err != nil {
+				return nil, fmt.Errorf("history: reindex: remove %s: %w", key, err)
+			}
+			res.Removed = append(res.Removed, key)
+		}
+	}
+	return res, nil
+}
+
+// logs lists every record log of the index.
+func (h *History) logs(ctx context.Context) ([]string, error) {
+	years, err := h.st.Objects().List(ctx, historyPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("history: list: %w", err)
+	}
+	var out []string
+	for _, y := range years {
+		if !strings.HasSuffix(y, "/") {
+			continue
+		}
+		files, err := h.st.Objects().List(ctx, y)
+		if err != nil {
+			return nil, fmt.Errorf("history: list %s: %w", y, err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, ".log") {
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+// HistoryProblem is one finding of VerifyHistory.
+type HistoryProblem struct {
+	// Log is the record log concerned (history/<program-year>/district_<id>.log).
+	Log string `json:"log"`
+	// SnapshotID is the snapshot concerned, when one is.
+	SnapshotID string `json:"snapshotId,omitempty"`
+	// Problem says what is wrong: "damaged" (a torn or corrupt record),
+	// "missing" (a snapshot's district has no current record) or
+	// "unreadable" (a record that does not decode).
+	Problem string `json:"problem"`
+	// Detail is the error or explanation.
+	Detail string `json:"detail"`
+}
+
+// Verify checks the index against the snapshots: every district of every
+// dated snapshot has a record with the snapshot's current stamp, and every
+// log reads to its end. Findings are not errors (the readers fall back to
+// the snapshots); `toaststats reindex` repairs them. err is an I/O error.
+func (h *History) Verify(ctx context.Context) ([]HistoryProblem, error) {
+	list, _, err := h.stamps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type logState struct {
+		current map[string]bool // snapshot ids with a current, decodable record
+	}
+	logs := map[string]*logState{}
+	probs := []HistoryProblem{}
+	load := func(key string, want map[string]string) (*logState, error) {
+		if ls := logs[key]; ls != nil {
+			return ls, nil
+		}
+		ls := &logState{current: map[string]bool{}}
+		logs[key] = ls
+		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), key)
+		if err != nil {
+			return nil, err
+		}
+		if damage != nil {
+			probs = append(probs, HistoryProblem{Log: key, Problem: "damaged", Detail: damage.Error()})
+		}
+		for _, p := range payloads {
+			id, stamp, body, ok := recordHeader(p)
+			if !ok || want[id] != stamp {
+				continue
+			}
+			if _, err := decodeDay(body); err != nil {
+				probs = append(probs, HistoryProblem{Log: key, SnapshotID: id, Problem: "unreadable", Detail: err.Error()})
+				continue
+			}
+			ls.current[id] = true
+		}
+		return ls, nil
+	}
+	want := map[string]string{}
+	for _, e := range list {
+		want[e.id] = e.stamp
+	}
+	for _, e := range list {
+		v, err := h.st.Snapshots().Get(ctx, e.id)
+		if err != nil {
+			continue // the snapshot store's own checks report it
+		}
+		py := snapshot.ProgramYearOf(e.id)
+		for _, did := range v.DistrictIDs() {
+			key := historyKey(py, did)
+			ls, err := load(key, want)
+			if err != nil {
+				return nil, fmt.Errorf("history: verify: %w", err)
+			}
+			if !ls.current[e.id] {
+				probs = append(probs, HistoryProblem{Log: key, SnapshotID: e.id, Problem: "missing",
+					Detail: fmt.Sprintf("no record of snapshot %s as it is now; answers read the snapshot until `toaststats reindex`", e.id)})
+			}
+		}
+	}
+	return probs, nil
+}

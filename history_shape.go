@@ -1,0 +1,106 @@
+package toaststats
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// gob does not carry what JSON does: a pointer to a zero value (a *bool
+// false, a *ClubPayments of zeros) arrives as nil, and an empty slice as
+// nil. A record therefore carries the shape its JSON form would decode to:
+// the paths (struct field and slice indexes) of those values, restored after
+// decoding, so a point from the index is exactly the point its snapshot
+// file gives.
+
+// shapeFix is one restored value: a non-nil pointer to a zero value, or a
+// non-nil empty slice (Empty).
+type shapeFix struct {
+	Path  []int32
+	Empty bool
+}
+
+// shapeOf appends the fixes of v, as its JSON encoding and decoding would
+// shape it: an empty slice in a field tagged omitempty decodes as nil and
+// needs none.
+func shapeOf(v reflect.Value, path []int32, out *[]shapeFix) {
+	add := func(empty bool) { *out = append(*out, shapeFix{Path: append([]int32(nil), path...), Empty: empty}) }
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		if v.Elem().IsZero() {
+			add(false)
+			return
+		}
+		shapeOf(v.Elem(), path, out)
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			fv := v.Field(i)
+			if fv.Kind() == reflect.Slice && !fv.IsNil() && fv.Len() == 0 {
+				if !strings.Contains(f.Tag.Get("json"), ",omitempty") {
+					*out = append(*out, shapeFix{Path: append(append([]int32(nil), path...), int32(i)), Empty: true})
+				}
+				continue
+			}
+			shapeOf(fv, append(path, int32(i)), out)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && !v.IsNil() && v.Len() == 0 {
+			add(true)
+			return
+		}
+		if v.Type().Elem().Kind() == reflect.Bool || v.Type().Elem().Kind() == reflect.Int {
+			return // nothing inside
+		}
+		for j := range v.Len() {
+			shapeOf(v.Index(j), append(path, int32(j)), out)
+		}
+	}
+}
+
+// applyShape restores the fixes in v (a pointer to the decoded value).
+func applyShape(v reflect.Value, fixes []shapeFix) error {
+	for _, fx := range fixes {
+		cur := v.Elem()
+		for _, step := range fx.Path {
+			for cur.Kind() == reflect.Pointer {
+				if cur.IsNil() {
+					return fmt.Errorf("history: shape path %v runs through nil", fx.Path)
+				}
+				cur = cur.Elem()
+			}
+			switch cur.Kind() {
+			case reflect.Struct:
+				if int(step) >= cur.NumField() {
+					return fmt.Errorf("history: shape path %v out of range", fx.Path)
+				}
+				cur = cur.Field(int(step))
+			case reflect.Slice, reflect.Array:
+				if int(step) >= cur.Len() {
+					return fmt.Errorf("history: shape path %v out of range", fx.Path)
+				}
+				cur = cur.Index(int(step))
+			default:
+				return fmt.Errorf("history: shape path %v runs into a %s", fx.Path, cur.Kind())
+			}
+		}
+		switch {
+		case fx.Empty && cur.Kind() == reflect.Slice:
+			cur.Set(reflect.MakeSlice(cur.Type(), 0, 0))
+		case !fx.Empty && cur.Kind() == reflect.Pointer:
+			if cur.IsNil() {
+				cur.Set(reflect.New(cur.Type().Elem()))
+			}
+		default:
+			return fmt.Errorf("history: shape fix at %v does not fit a %s", fx.Path, cur.Kind())
+		}
+	}
+	return nil
+}

@@ -1,0 +1,236 @@
+package toaststats_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/analytics"
+	"github.com/toaststats/toaststats/scrape/dashboardtest"
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// historyWorld spans June's month-end close (collections of mid-July that
+// become the snapshot 2025-06-30), the dark days of early July and the
+// program-year boundary (2024-2025 → 2025-2026).
+func historyWorld() *dashboardtest.World {
+	return dashboardtest.NewWorld(dashboardtest.Config{Districts: 4, ClubsPerDistrict: 6, Seed: 11, From: "2025-06-24", To: "2025-07-24"})
+}
+
+// seriesFromSnapshots is the reference: the district's points read from
+// every successful snapshot, the way the server read them before the index.
+func seriesFromSnapshots(t *testing.T, st *store.Store, districtID string) []analytics.Point {
+	t.Helper()
+	ctx := context.Background()
+	list, err := st.Snapshots().List(ctx, store.ListFilter{Status: snapshot.StatusSuccess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(list, func(a, b store.ListEntry) int { return compare(a.SnapshotID, b.SnapshotID) })
+	var pts []analytics.Point
+	for _, e := range list {
+		v, err := st.Snapshots().GetFresh(ctx, e.SnapshotID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		df, err := v.District(ctx, districtID)
+		if errors.Is(err, store.ErrDistrictNotFound) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := analytics.Point{Date: v.ID, Metadata: v.Metadata, District: &df.Data}
+		if rf, err := v.Rankings(ctx); err == nil {
+			p.TotalDistricts = rf.Metadata.TotalDistricts
+			for i := range rf.Rankings {
+				if rf.Rankings[i].DistrictID == districtID {
+					p.Ranking = &rf.Rankings[i]
+				}
+			}
+		}
+		pts = append(pts, p)
+	}
+	return pts
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// sameHistory asserts the index answer equals the reference, compared as
+// JSON (what every answer built from them is encoded to).
+func sameHistory(t *testing.T, st *store.Store, h *toaststats.History, districtID string) *toaststats.DistrictHistory {
+	t.Helper()
+	got, err := h.District(context.Background(), districtID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := seriesFromSnapshots(t, st, districtID)
+	gb, _ := json.Marshal(got.Points)
+	wb, _ := json.Marshal(want)
+	if string(gb) != string(wb) {
+		n := min(len(gb), len(wb))
+		i := 0
+		for i < n && gb[i] == wb[i] {
+			i++
+		}
+		t.Fatalf("district %s: index answer differs from the snapshots at byte %d:\n index: %s\n snaps: %s",
+			districtID, i, clip(gb[max(0, i-200):]), clip(wb[max(0, i-200):]))
+	}
+	return got
+}
+
+func buildWorldDates(t *testing.T, st *store.Store, w *dashboardtest.World, now func() time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	for _, d := range w.AsOfDates() {
+		if err := cacheWorld(ctx, st, w, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: now})
+	if _, err := b.BuildAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHistoryIndexMatchesSnapshots(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := toaststats.CreateStore(dir, store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := historyWorld()
+	buildWorldDates(t, st, w, clock)
+	h := toaststats.NewHistory(st, nil)
+
+	ids, _ := st.Snapshots().IDs(ctx)
+	// The world publishes 2025-06-24..30 and, after June's close, the new
+	// year's days: the snapshot 2025-06-30 is the closing one, built from
+	// the newest mid-July collection.
+	if !slices.Contains(ids, "2025-06-30") || !slices.Contains(ids, "2025-07-24") {
+		t.Fatalf("snapshots %v", ids)
+	}
+	for _, did := range w.Districts(w.Newest()) {
+		got := sameHistory(t, st, h, did)
+		if got.FromSnapshots != 0 || got.FromIndex != len(ids) {
+			t.Fatalf("district %s: %d from the index, %d from snapshots; want all %d from the index", did, got.FromIndex, got.FromSnapshots, len(ids))
+		}
+	}
+	// Both program years have their own log.
+	for _, py := range []string{"2024-2025", "2025-2026"} {
+		if _, err := os.Stat(filepath.Join(dir, "history", py, "district_61.log")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if probs, err := h.Verify(ctx); err != nil || len(probs) != 0 {
+		t.Fatalf("verify: %v %v", probs, err)
+	}
+}
+
+func TestHistoryIndexFollowsRebuildsAndCrashes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := toaststats.CreateStore(dir, store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := historyWorld()
+	buildWorldDates(t, st, w, clock)
+	h := toaststats.NewHistory(st, nil)
+	before, _ := h.District(ctx, "61")
+
+	// Rebuild an old date (a new generation of 2025-06-27): its old record
+	// is no longer trusted, the new one is appended.
+	later := func() time.Time { return fixedNow.Add(time.Hour) }
+	st.Snapshots() // same store
+	old := "2025-06-27"
+	if err := os.RemoveAll(filepath.Join(dir, "snapshots", old)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: later}).Build(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	got := sameHistory(t, st, h, "61")
+	if got.FromSnapshots != 0 || got.Fingerprint == before.Fingerprint {
+		t.Fatalf("after rebuild: %d from snapshots, fingerprint changed %v", got.FromSnapshots, got.Fingerprint != before.Fingerprint)
+	}
+	i := slices.IndexFunc(got.Points, func(p analytics.Point) bool { return p.Date == old })
+	if i < 0 || !got.Points[i].Metadata.CreatedAt.Equal(later()) {
+		t.Fatalf("rebuilt point %d not from the new generation", i)
+	}
+
+	// A crash mid-append: a torn record at the end of a log. Readers ignore
+	// it, verify reports it, the next append drops it.
+	logPath := filepath.Join(dir, "history", "2025-2026", "district_61.log")
+	f, err := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte{0, 0, 1, 0, 9, 9, 9, 9, 'x', 'y'}) // claims 256 bytes, has 2
+	f.Close()
+	sameHistory(t, st, h, "61")
+	probs, _ := h.Verify(ctx)
+	if len(probs) != 1 || probs[0].Problem != "damaged" {
+		t.Fatalf("verify after a torn append: %+v", probs)
+	}
+	newest := w.Newest()
+	if err := os.RemoveAll(filepath.Join(dir, "snapshots", newest)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: later}).Build(ctx, newest); err != nil {
+		t.Fatal(err)
+	}
+	if probs, _ := h.Verify(ctx); len(probs) != 0 {
+		t.Fatalf("verify after the next append: %+v", probs)
+	}
+	if got := sameHistory(t, st, h, "61"); got.FromSnapshots != 0 {
+		t.Fatalf("%d from snapshots after the torn tail was dropped", got.FromSnapshots)
+	}
+
+	// A lost index: answers fall back to the snapshots, verify says what is
+	// missing, reindex restores it.
+	if err := os.RemoveAll(filepath.Join(dir, "history")); err != nil {
+		t.Fatal(err)
+	}
+	if got := sameHistory(t, st, h, "61"); got.FromIndex != 0 || got.FromSnapshots == 0 {
+		t.Fatalf("without an index: %d from index, %d from snapshots", got.FromIndex, got.FromSnapshots)
+	}
+	if probs, _ := h.Verify(ctx); len(probs) == 0 || probs[0].Problem != "missing" {
+		t.Fatalf("verify without an index: %+v", probs)
+	}
+	// A stale log of a district no snapshot has is removed by reindex.
+	stale := filepath.Join(dir, "history", "2023-2024", "district_99.log")
+	os.MkdirAll(filepath.Dir(stale), 0o755)
+	os.WriteFile(stale, nil, 0o644)
+	res, err := h.Reindex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := st.Snapshots().IDs(ctx)
+	// 4 districts in both program years: 8 logs.
+	if res.Snapshots != len(ids) || res.Logs != 8 || len(res.Removed) != 1 {
+		t.Fatalf("reindex: %+v (snapshots %d)", res, len(ids))
+	}
+	if probs, _ := h.Verify(ctx); len(probs) != 0 {
+		t.Fatalf("verify after reindex: %+v", probs)
+	}
+	if got := sameHistory(t, st, h, "61"); got.FromSnapshots != 0 {
+		t.Fatalf("%d from snapshots after reindex", got.FromSnapshots)
+	}
+}
