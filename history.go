@@ -174,6 +174,14 @@ func (h *History) stamps(ctx context.Context) ([]stampedID, string, error) {
 	return out, hex.EncodeToString(fp.Sum(nil)[:12]), nil
 }
 
+// Fingerprint returns the fingerprint of the dated snapshots as they are
+// now (DistrictHistory.Fingerprint), listing and stating them only: a
+// cache of series can check it before loading anything.
+func (h *History) Fingerprint(ctx context.Context) (string, error) {
+	_, fp, err := h.stamps(ctx)
+	return fp, err
+}
+
 // District returns the district's series: a point for every successful
 // dated snapshot holding the district, oldest first, exactly as reading each
 // snapshot would give it. Snapshots with a current index record are

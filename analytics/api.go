@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
 )
@@ -832,6 +833,34 @@ func YearOverYear(current Point, previous *Point) *YearOverYearReport {
 // PreviousYearDate returns the same month and day a year earlier
 // ("2025-02-28" for "2026-02-28"; Feb 29 maps to Feb 28).
 func PreviousYearDate(date string) string { return previousYearDate(date) }
+
+// PreviousYearPoint is the comparison point MembershipAnalytics,
+// DistrictAnalytics, DistinguishedClubAnalytics and YearOverYear take: the
+// point of points (oldest first) on PreviousYearDate(date), or else the
+// nearest earlier one within a week; nil when there is none.
+func PreviousYearPoint(points []Point, date string) *Point {
+	target := previousYearDate(date)
+	if target == "" {
+		return nil
+	}
+	t, err := time.Parse(time.DateOnly, target)
+	if err != nil {
+		return nil
+	}
+	floor := t.AddDate(0, 0, -7).Format(time.DateOnly)
+	for i := len(points) - 1; i >= 0; i-- {
+		d := points[i].Date
+		if d > target {
+			continue
+		}
+		if d < floor {
+			return nil
+		}
+		p := points[i]
+		return &p
+	}
+	return nil
+}
 
 // MembershipHistory returns members and payments per date for the scope.
 func MembershipHistory(points []Point, scope Scope) (*MembershipHistoryReport, error) {

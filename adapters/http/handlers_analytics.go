@@ -57,32 +57,6 @@ func analyticsError(err error) error {
 	return internal("ANALYTICS_ERROR", err)
 }
 
-// previousYearPoint finds the point a year before date: the same day, or
-// the nearest earlier point within a week.
-func previousYearPoint(all []analytics.Point, date string) *analytics.Point {
-	target := analytics.PreviousYearDate(date)
-	if target == "" {
-		return nil
-	}
-	t, err := time.Parse(time.DateOnly, target)
-	if err != nil {
-		return nil
-	}
-	floor := t.AddDate(0, 0, -7).Format(time.DateOnly)
-	for i := len(all) - 1; i >= 0; i-- {
-		d := all[i].Date
-		if d > target {
-			continue
-		}
-		if d < floor {
-			return nil
-		}
-		p := all[i]
-		return &p
-	}
-	return nil
-}
-
 // programYearStart is the first day of the program year of date.
 func programYearStart(date string) string {
 	return analytics.ProgramYearBounds(analytics.ProgramYearOf(date)).StartDate
@@ -145,13 +119,13 @@ func lastDate(pts []analytics.Point) string {
 
 func (s *Server) handleMembershipAnalytics() http.Handler {
 	return s.analyticsRoute("membership-analytics", func(all, pts []analytics.Point, r *http.Request) (any, error) {
-		return analytics.MembershipAnalytics(pts, previousYearPoint(all, lastDate(pts)))
+		return analytics.MembershipAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
 	})
 }
 
 func (s *Server) handleDistrictAnalytics() http.Handler {
 	return s.analyticsRoute("analytics", func(all, pts []analytics.Point, r *http.Request) (any, error) {
-		return analytics.DistrictAnalytics(pts, previousYearPoint(all, lastDate(pts)))
+		return analytics.DistrictAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
 	})
 }
 
@@ -214,7 +188,7 @@ func (s *Server) handleLeadershipInsights() http.Handler {
 
 func (s *Server) handleDistinguishedAnalytics() http.Handler {
 	return s.analyticsRoute("distinguished-club-analytics", func(all, pts []analytics.Point, r *http.Request) (any, error) {
-		return analytics.DistinguishedClubAnalytics(pts, previousYearPoint(all, lastDate(pts)))
+		return analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
 	})
 }
 
@@ -262,7 +236,7 @@ func (s *Server) handleYearOverYear() http.Handler {
 			if cur == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
-			return envelope{Data: analytics.YearOverYear(*cur, previousYearPoint(all, date)), Meta: rs.meta()}, nil
+			return envelope{Data: analytics.YearOverYear(*cur, analytics.PreviousYearPoint(all, date)), Meta: rs.meta()}, nil
 		},
 	})
 }

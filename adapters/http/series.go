@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/analytics"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
@@ -131,10 +132,14 @@ func (s *Server) successList(ctx context.Context) ([]store.ListEntry, string, er
 	return c.list, c.fp, nil
 }
 
-// districtSeries loads the district's points from every successful snapshot
-// (oldest first). Snapshots without the district are skipped.
+// districtSeries returns the district's points from every successful
+// snapshot (oldest first), read from the history index
+// (toaststats.History), with the fingerprint of the snapshot list they were
+// read for. Loaded series are kept per fingerprint, so a new or rebuilt
+// snapshot always yields a fresh series.
 func (s *Server) districtSeries(ctx context.Context, districtID string) ([]analytics.Point, string, error) {
-	list, fp, err := s.successList(ctx)
+	h := toaststats.NewHistory(s.store, s.log)
+	fp, err := h.Fingerprint(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -147,70 +152,17 @@ func (s *Server) districtSeries(ctx context.Context, districtID string) ([]analy
 			return pts, nil
 		}
 		// Shared by every waiter: a client that goes away does not cancel it.
-		pts, err := s.loadSeries(context.WithoutCancel(ctx), list, districtID)
+		dh, err := h.District(context.WithoutCancel(ctx), districtID)
 		if err != nil {
 			return nil, err
 		}
-		s.series.put(key, pts)
-		return pts, nil
+		s.series.put(districtID+"@"+dh.Fingerprint, dh.Points)
+		return dh.Points, nil
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return v.([]analytics.Point), fp, nil
-}
-
-func (s *Server) loadSeries(ctx context.Context, list []store.ListEntry, districtID string) ([]analytics.Point, error) {
-	// The rankings of every snapshot are loaded once for all districts.
-	ranks, err := s.rankingsSeries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*rankedSnapshot, len(ranks))
-	for i := range ranks {
-		byID[ranks[i].id] = &ranks[i]
-	}
-	snaps := s.store.Snapshots()
-	pts := make([]analytics.Point, 0, len(list))
-	for _, e := range list {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		v, err := snaps.Get(ctx, e.SnapshotID)
-		if err != nil {
-			if errors.Is(err, store.ErrSnapshotNotFound) {
-				continue // deleted since listed
-			}
-			return nil, fmt.Errorf("read snapshot %s: %w", e.SnapshotID, err)
-		}
-		df, err := v.District(ctx, districtID)
-		if err != nil {
-			if errors.Is(err, store.ErrDistrictNotFound) {
-				continue
-			}
-			if errors.Is(err, store.ErrCorrupt) {
-				// One damaged file never takes the district's history down:
-				// the date is left out (and /health reports the damage).
-				s.log.Warn("series: damaged district file left out", "snapshot", v.ID, "district", districtID, "err", err)
-				continue
-			}
-			return nil, fmt.Errorf("read district %s of %s: %w", districtID, e.SnapshotID, err)
-		}
-		// The raw CSV records of predecessor files are never analysed.
-		df.Data.DistrictPerformance, df.Data.DivisionPerformance, df.Data.ClubPerformance = nil, nil, nil
-		p := analytics.Point{Date: v.ID, Metadata: v.Metadata, District: &df.Data}
-		if rs := byID[v.ID]; rs != nil {
-			p.TotalDistricts = rs.total
-			for i := range rs.rows {
-				if rs.rows[i].DistrictID == districtID {
-					p.Ranking = &rs.rows[i]
-					break
-				}
-			}
-		}
-		pts = append(pts, p)
-	}
-	return pts, nil
 }
 
 // pointsBetween returns the points with start <= Date <= end ("" = open).
