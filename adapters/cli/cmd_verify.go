@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -28,6 +29,12 @@ type verifyOutput struct {
 	TrackedMissing   []string               `json:"trackedMissing,omitempty"`
 	Check            *store.IntegrityReport `json:"check,omitempty"`
 	Recovery         *store.RecoveryReport  `json:"recovery,omitempty"`
+	// History are the history index's problems (a note, not a verdict:
+	// answers read the snapshots where the index falls short); with
+	// --repair, those left after the index was rebuilt.
+	History []toaststats.HistoryProblem `json:"history"`
+	// Reindexed is set when --repair rebuilt the history index.
+	Reindexed *toaststats.ReindexResult `json:"reindexed,omitempty"`
 }
 
 func runVerify(ctx context.Context, e env) error {
@@ -71,6 +78,18 @@ func runVerify(ctx context.Context, e env) error {
 		final = out.Check
 	}
 	out.Verdict = verdict(final)
+	h := toaststats.NewHistory(st, nil)
+	if out.History, err = h.Verify(ctx); err != nil {
+		return fmt.Errorf("verify: history index: %w", err)
+	}
+	if *repair && len(out.History) > 0 {
+		if out.Reindexed, err = h.Reindex(ctx); err != nil {
+			return fmt.Errorf("verify: reindex: %w", err)
+		}
+		if out.History, err = h.Verify(ctx); err != nil {
+			return fmt.Errorf("verify: history index: %w", err)
+		}
+	}
 	out.TrackedDistricts, out.TrackedMissing = trackedCoverage(ctx, st)
 	if *asJSON {
 		if err := writeJSON(e.stdout, out); err != nil {
@@ -132,6 +151,10 @@ func printVerify(w io.Writer, out verifyOutput) {
 	} else if out.Check != nil {
 		printIntegrity(w, out.Check)
 	}
+	if r := out.Reindexed; r != nil {
+		fmt.Fprintf(w, "  history index rebuilt: %d log(s) from %d snapshot(s), %d removed\n", r.Logs, r.Snapshots, len(r.Removed))
+	}
+	printHistoryProblems(w, out.History)
 	if len(out.TrackedMissing) > 0 {
 		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",
 			strings.Join(out.TrackedMissing, ", "), districtWords(out.TrackedDistricts))
@@ -144,6 +167,33 @@ func printVerify(w io.Writer, out verifyOutput) {
 	default:
 		fmt.Fprintf(w, "verdict: %s\n", out.Verdict)
 	}
+}
+
+// printHistoryProblems prints the history index's problems, at most a few
+// of each kind.
+func printHistoryProblems(w io.Writer, probs []toaststats.HistoryProblem) {
+	if len(probs) == 0 {
+		fmt.Fprintln(w, "  history index: current")
+		return
+	}
+	count := map[string]int{}
+	for _, p := range probs {
+		count[p.Problem]++
+		if count[p.Problem] <= 3 {
+			fmt.Fprintf(w, "  history index: %s: %s %s: %s\n", p.Problem, p.Log, p.SnapshotID, p.Detail)
+		}
+	}
+	kinds := make([]string, 0, len(count))
+	for k := range count {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		if n := count[k]; n > 3 {
+			fmt.Fprintf(w, "  history index: … %d more %s\n", n-3, k)
+		}
+	}
+	fmt.Fprintln(w, "  note: the history index is behind the snapshots (answers read the snapshots meanwhile): run `toaststats reindex` or `verify --repair`")
 }
 
 func printIntegrity(w io.Writer, r *store.IntegrityReport) {
