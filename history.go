@@ -342,12 +342,7 @@ func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(16) // fsyncs overlap; the disk, not the CPU, is the limit
-	for key, p := range recs {
-		g.Go(func() error { return store.AppendRecords(gctx, h.st.Objects(), key, p) })
-	}
-	if err := g.Wait(); err != nil {
+	if err := store.AppendRecordsEach(ctx, h.st.Objects(), recs); err != nil {
 		return fmt.Errorf("history: record %s: %w", id, err)
 	}
 	return nil

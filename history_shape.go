@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // gob does not carry what JSON does: a pointer to a zero value (a *bool
@@ -22,7 +23,8 @@ type shapeFix struct {
 
 // shapeOf appends the fixes of v, as its JSON encoding and decoding would
 // shape it: an empty slice in a field tagged omitempty decodes as nil and
-// needs none.
+// needs none. Only the fields whose type can hold a pointer or a slice are
+// visited (see planOf).
 func shapeOf(v reflect.Value, path []int32, out *[]shapeFix) {
 	add := func(empty bool) { *out = append(*out, shapeFix{Path: append([]int32(nil), path...), Empty: empty}) }
 	switch v.Kind() {
@@ -36,33 +38,86 @@ func shapeOf(v reflect.Value, path []int32, out *[]shapeFix) {
 		}
 		shapeOf(v.Elem(), path, out)
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			fv := v.Field(i)
+		for _, f := range planOf(v.Type()).fields {
+			fv := v.Field(f.index)
 			if fv.Kind() == reflect.Slice && !fv.IsNil() && fv.Len() == 0 {
-				if !strings.Contains(f.Tag.Get("json"), ",omitempty") {
-					*out = append(*out, shapeFix{Path: append(append([]int32(nil), path...), int32(i)), Empty: true})
+				if !f.omitEmpty {
+					*out = append(*out, shapeFix{Path: append(append([]int32(nil), path...), int32(f.index)), Empty: true})
 				}
 				continue
 			}
-			shapeOf(fv, append(path, int32(i)), out)
+			shapeOf(fv, append(path, int32(f.index)), out)
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && !v.IsNil() && v.Len() == 0 {
 			add(true)
 			return
 		}
-		if v.Type().Elem().Kind() == reflect.Bool || v.Type().Elem().Kind() == reflect.Int {
-			return // nothing inside
+		if !planOf(v.Type().Elem()).shaped {
+			return
 		}
 		for j := range v.Len() {
 			shapeOf(v.Index(j), append(path, int32(j)), out)
 		}
 	}
+}
+
+// typePlan says whether values of a type can need a fix, and for a struct
+// which exported fields can.
+type typePlan struct {
+	shaped bool
+	fields []fieldPlan
+}
+
+type fieldPlan struct {
+	index     int
+	omitEmpty bool
+}
+
+var (
+	plans    sync.Map   // reflect.Type -> *typePlan, complete plans only
+	plansMu  sync.Mutex // serialises computing plans
+	planning = map[reflect.Type]*typePlan{}
+)
+
+// planOf returns the plan of t, computed once per type.
+func planOf(t reflect.Type) *typePlan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*typePlan)
+	}
+	plansMu.Lock()
+	defer plansMu.Unlock()
+	return computePlan(t)
+}
+
+// computePlan computes t's plan; plansMu is held.
+func computePlan(t reflect.Type) *typePlan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*typePlan)
+	}
+	if p := planning[t]; p != nil {
+		return p // a recursive type: its provisional plan
+	}
+	p := &typePlan{}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice:
+		p.shaped = true
+	case reflect.Array:
+		p.shaped = computePlan(t.Elem()).shaped
+	case reflect.Struct:
+		planning[t] = p
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() || !computePlan(f.Type).shaped {
+				continue
+			}
+			p.fields = append(p.fields, fieldPlan{index: i, omitEmpty: strings.Contains(f.Tag.Get("json"), ",omitempty")})
+		}
+		p.shaped = len(p.fields) > 0
+		delete(planning, t)
+	}
+	plans.Store(t, p)
+	return p
 }
 
 // applyShape restores the fixes in v (a pointer to the decoded value).

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Objects is the storage the store is built on: objects addressed by
@@ -382,10 +384,11 @@ func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string]
 	if err := d.mkdirAll(k); err != nil {
 		return err
 	}
+	// The files are written and fsynced in parallel: a snapshot of the
+	// world is 131 files, and one fsync after another was most of the
+	// publish time. The folder is fsynced once, after all of them.
+	keys := make(map[string][]byte, len(files))
 	for name, data := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		if strings.Contains(name, "/") {
 			return fmt.Errorf("%w: staged name %q", ErrInvalidKey, name)
 		}
@@ -393,12 +396,26 @@ func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string]
 		if err != nil {
 			return err
 		}
-		if err := d.writeFileSync(fk, data, false); err != nil {
-			return err
-		}
+		keys[fk] = data
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(stageParallel)
+	for fk, data := range keys {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return d.writeFileSync(fk, data, false)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	return d.syncDir(k)
 }
+
+// stageParallel bounds the files Stage writes and fsyncs at once.
+const stageParallel = 32
 
 // SwapDir implements DirSwapper. On Linux it is rename(2) when final does
 // not exist and renameat2(RENAME_EXCHANGE) when it does, and on macOS

@@ -8,6 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // A record log is an object that only grows: a sequence of checksummed
@@ -104,7 +107,10 @@ func ReadRecords(ctx context.Context, objs Objects, key string) (payloads [][]by
 // recordAppender is implemented by backends that can append to a record log
 // in place (DirObjects).
 type recordAppender interface {
-	appendRecords(ctx context.Context, key string, frames []byte) error
+	// appendRecords appends frames to key; created reports that the file
+	// was created, so its folder still needs an fsync (syncFolder).
+	appendRecords(ctx context.Context, key string, frames []byte) (created bool, err error)
+	syncFolder(key string) error
 }
 
 // AppendRecords appends payloads, as records, to the record log key (created
@@ -120,7 +126,11 @@ func AppendRecords(ctx context.Context, objs Objects, key string, payloads ...[]
 		frames = frameRecord(frames, p)
 	}
 	if a, ok := objs.(recordAppender); ok {
-		return a.appendRecords(ctx, key, frames)
+		created, err := a.appendRecords(ctx, key, frames)
+		if err == nil && created {
+			err = a.syncFolder(key)
+		}
+		return err
 	}
 	b, err := objs.Read(ctx, key)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -129,6 +139,47 @@ func AppendRecords(ctx context.Context, objs Objects, key string, payloads ...[]
 	_, valid, _ := splitRecords(b)
 	return objs.Write(ctx, key, append(b[:valid:valid], frames...))
 }
+
+// AppendRecordsEach appends one record to each log of logs (key ->
+// payload), in parallel, as AppendRecords does; on DirObjects the folders
+// of the logs it creates are fsynced once each, after all the appends.
+func AppendRecordsEach(ctx context.Context, objs Objects, logs map[string][]byte) error {
+	a, ok := objs.(recordAppender)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(appendParallel)
+	var mu sync.Mutex
+	folders := map[string]bool{}
+	for key, p := range logs {
+		g.Go(func() error {
+			if !ok {
+				return AppendRecords(gctx, objs, key, p)
+			}
+			if len(p) > maxRecord {
+				return fmt.Errorf("store: append %s: record of %d bytes is too large", key, len(p))
+			}
+			created, err := a.appendRecords(gctx, key, frameRecord(nil, p))
+			if created {
+				mu.Lock()
+				folders[parentOf(key)] = true
+				mu.Unlock()
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for f := range folders {
+		if err := a.syncFolder(f + "/x"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendParallel bounds the logs AppendRecordsEach appends to at once: the
+// fsyncs overlap.
+const appendParallel = 32
 
 // WriteRecords replaces the record log key with exactly payloads, atomically.
 func WriteRecords(ctx context.Context, objs Objects, key string, payloads ...[]byte) error {
@@ -142,44 +193,50 @@ func WriteRecords(ctx context.Context, objs Objects, key string, payloads ...[]b
 // appendRecords implements recordAppender: the end of the valid records is
 // found from the last record's trailing length (a full scan only when that
 // record is torn), the file is truncated there, frames written and fsynced.
-func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byte) error {
+func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byte) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	k, err := checkKey(key, false)
 	if err != nil {
-		return err
+		return false, err
 	}
 	created := false
 	f, err := d.root.OpenFile(k, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := d.mkdirAll(parentOf(k)); err != nil {
-			return err
+			return false, err
 		}
 		f, err = d.root.OpenFile(k, os.O_RDWR|os.O_CREATE, 0o644)
 		created = true
 	}
 	if err != nil {
-		return fmt.Errorf("append %s: %w", key, err)
+		return false, fmt.Errorf("append %s: %w", key, err)
 	}
 	defer f.Close()
 	end, err := validEnd(f)
 	if err != nil {
-		return fmt.Errorf("append %s: %w", key, err)
+		return created, fmt.Errorf("append %s: %w", key, err)
 	}
 	if err := f.Truncate(end); err != nil {
-		return fmt.Errorf("append %s: truncate to %d: %w", key, end, err)
+		return created, fmt.Errorf("append %s: truncate to %d: %w", key, end, err)
 	}
 	if _, err := f.WriteAt(frames, end); err != nil {
-		return fmt.Errorf("append %s: %w", key, err)
+		return created, fmt.Errorf("append %s: %w", key, err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("append %s: fsync: %w", key, err)
+		return created, fmt.Errorf("append %s: fsync: %w", key, err)
 	}
-	if created {
-		return d.syncDir(parentOf(k))
+	return created, nil
+}
+
+// syncFolder fsyncs the folder of key.
+func (d *DirObjects) syncFolder(key string) error {
+	k, err := checkKey(key, false)
+	if err != nil {
+		return err
 	}
-	return nil
+	return d.syncDir(parentOf(k))
 }
 
 // validEnd returns the length of the valid records at the start of f.
