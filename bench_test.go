@@ -2,9 +2,16 @@ package toaststats_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/normalize"
@@ -179,4 +186,106 @@ func BenchmarkBuildWorldFresh(b *testing.B) {
 			b.Fatalf("skipped %v, %d districts included, errors %q", res.Skipped, len(res.DistrictsIncluded), first(res.Errors, 5))
 		}
 	}
+}
+
+// yearConfig is a program year of daily world dates (128 districts, ~14,000
+// clubs): June's close, the dark days of July and every month-end close.
+var yearConfig = dashboardtest.Config{Districts: 128, ClubsPerDistrict: 110, Seed: 7, From: "2025-07-01", To: "2026-06-30"}
+
+// TestWriteYearCache writes the raw cache of every published date of
+// yearConfig into TOASTSTATS_YEAR_DIR (scripts/bench uses it for the
+// backfill and first-answer figures); without the variable it is skipped.
+// TOASTSTATS_YEAR_DAYS, when set, keeps only the first that many dates.
+func TestWriteYearCache(t *testing.T) {
+	dir := os.Getenv("TOASTSTATS_YEAR_DIR")
+	if dir == "" {
+		t.Skip("TOASTSTATS_YEAR_DIR not set")
+	}
+	w := dashboardtest.NewWorld(yearConfig)
+	st, err := toaststats.CreateStore(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dates := w.AsOfDates()
+	if n, err := strconv.Atoi(os.Getenv("TOASTSTATS_YEAR_DAYS")); err == nil && n < len(dates) {
+		dates = dates[:n]
+	}
+	// The first date goes through RawCache.Put (the scraper's path); the
+	// others are written as files plus a metadata.json of the same form,
+	// because Put rewrites metadata.json durably after every file (385 per
+	// date), which would make a year take tens of minutes.
+	total := putWorld(t, st, w, dates[0])
+	tmpl, err := st.Raw().Metadata(context.Background(), dates[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := errgroup.WithContext(context.Background())
+	g.SetLimit(2)
+	var mu sync.Mutex
+	for _, d := range dates[1:] {
+		g.Go(func() error {
+			n, err := writeRawDate(dir, w, d, tmpl)
+			mu.Lock()
+			total += n
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d dates (%d bytes of CSV) into %s", len(dates), total, dir)
+}
+
+// writeRawDate writes every report of date as raw-csv/<date>/ files and a
+// metadata.json like tmpl's (RawCache.Put's form) with their checksums.
+func writeRawDate(dir string, w *dashboardtest.World, date string, tmpl *store.RawMetadata) (int, error) {
+	md := *tmpl
+	md.Date, md.DataMonth = date, w.DataMonth(date)
+	md.ProgramYear = snapshot.ProgramYearOf(md.DataMonth)
+	md.Integrity.Checksums = map[string]string{}
+	md.Integrity.Pending = nil
+	md.CSVFiles.Districts = map[string]store.DistrictCSVFiles{}
+	total := 0
+	put := func(kind normalize.ReportKind, id string, r store.Report) error {
+		b, err := w.CSV(kind, id, date)
+		if err != nil {
+			return err
+		}
+		key := r.FileName()
+		if id != "" {
+			key = "district-" + id + "/" + key
+		}
+		path := filepath.Join(dir, "raw-csv", date, filepath.FromSlash(key))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		md.Integrity.Checksums[key] = hex.EncodeToString(sum[:])
+		total += len(b)
+		return nil
+	}
+	if err := put(normalize.ReportSummary, "", store.ReportSummary); err != nil {
+		return 0, err
+	}
+	for _, id := range w.Districts(date) {
+		for _, k := range []struct {
+			kind normalize.ReportKind
+			r    store.Report
+		}{{normalize.ReportClub, store.ReportClub}, {normalize.ReportDivision, store.ReportDivision}, {normalize.ReportDistrict, store.ReportDistrict}} {
+			if err := put(k.kind, id, k.r); err != nil {
+				return 0, err
+			}
+		}
+		md.CSVFiles.Districts[id] = store.DistrictCSVFiles{DistrictPerformance: true, DivisionPerformance: true, ClubPerformance: true}
+	}
+	md.Integrity.TotalSize, md.Integrity.FileCount = int64(total), len(md.Integrity.Checksums)
+	b, err := json.MarshalIndent(&md, "", "  ")
+	if err != nil {
+		return 0, err
+	}
+	return total, os.WriteFile(filepath.Join(dir, "raw-csv", date, "metadata.json"), b, 0o644)
 }

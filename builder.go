@@ -590,6 +590,15 @@ type districtOutcome struct {
 // report for the date, or an I/O or context error; every problem with the
 // data itself is reported in the result's status, errors and warnings.
 func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResult, error) {
+	return b.build(ctx, collectionDate, false)
+}
+
+// notSuccessReason marks a build that onlySuccess kept from publishing.
+const notSuccessReason = "not published: the build is not successful and older collections of the same snapshot are tried"
+
+// build is Build; with onlySuccess a snapshot that is not successful is not
+// published (the result is Skipped with notSuccessReason).
+func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess bool) (*BuildResult, error) {
 	wallStart := time.Now()
 	start := b.now()
 	log := b.log.With("op", "build", "collectionDate", collectionDate)
@@ -645,6 +654,11 @@ func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResul
 	}
 	assembleTime := time.Since(assembleStart)
 	snap.Metadata.ProcessingDuration = b.now().Sub(start).Milliseconds()
+	if onlySuccess && snap.Metadata.Status != snapshot.StatusSuccess {
+		res.Skipped, res.SkipReason = true, notSuccessReason
+		res.Duration = time.Since(wallStart)
+		return res, nil
+	}
 	if existing != nil && existing.Status == snapshot.StatusSuccess && snap.Metadata.Status != snapshot.StatusSuccess {
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s (from collection %s) is successful and this build is %s: it is not replaced",
@@ -949,11 +963,27 @@ func nonNil[T any](s []T) []T {
 // A date whose logical date already has a snapshot from a newer collection
 // is not pending (building it would be skipped).
 func (b *Builder) Pending(ctx context.Context) ([]string, error) {
+	plans, err := b.pendingPlans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(plans))
+	for i, p := range plans {
+		out[i] = p.date
+	}
+	return out, nil
+}
+
+// pendingDate is a pending collection date and the logical date it builds.
+type pendingDate struct{ date, logical string }
+
+// pendingPlans is Pending with each date's logical date.
+func (b *Builder) pendingPlans(ctx context.Context) ([]pendingDate, error) {
 	dates, err := b.store.Raw().Dates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("pending: list cache dates: %w", err)
 	}
-	var out []string
+	var out []pendingDate
 	for _, date := range dates {
 		in, err := b.loadPlan(ctx, date)
 		if errors.Is(err, ErrNothingCached) {
@@ -969,7 +999,7 @@ func (b *Builder) Pending(ctx context.Context) ([]string, error) {
 		if md != nil && (in.upToDate(md) || collectionOf(md) > date) {
 			continue
 		}
-		out = append(out, date)
+		out = append(out, pendingDate{date: date, logical: in.logicalDate})
 	}
 	return out, nil
 }
@@ -978,6 +1008,13 @@ func (b *Builder) Pending(ctx context.Context) ([]string, error) {
 // order. It returns ErrNothingCached when the cache holds no date at all,
 // and an empty result when every snapshot is up to date. A date that fails
 // with an error does not stop the others; the errors are joined.
+//
+// Collections of a month-end close map several dates to one snapshot, of
+// which the newest collection wins: the newest is built first and, when
+// its snapshot is successful, the older ones are not built at all (their
+// result is Skipped, naming the newer collection). Otherwise the
+// collections are built in date order, as BuildAll always did, so an older
+// successful snapshot is kept rather than a partial newer one.
 func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 	dates, err := b.store.Raw().Dates(ctx)
 	if err != nil {
@@ -986,9 +1023,83 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 	if len(dates) == 0 {
 		return nil, fmt.Errorf("build all: the raw cache is empty: %w", ErrNothingCached)
 	}
-	pending, err := b.Pending(ctx)
+	plans, err := b.pendingPlans(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return b.buildEach(ctx, pending)
+	newest := map[string]int{} // logical date -> index of its newest pending collection
+	for i, p := range plans {
+		newest[p.logical] = i
+	}
+	var (
+		results []*BuildResult
+		errs    []error
+		done    int
+	)
+	report := func(res *BuildResult) {
+		done++
+		if b.progress != nil {
+			b.progress(done, len(plans), res)
+		}
+	}
+	build := func(date string) *BuildResult {
+		res, err := b.Build(ctx, date)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			results = append(results, res)
+		}
+		report(res)
+		return res
+	}
+	for i, p := range plans {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		if newest[p.logical] != i {
+			continue // built (or skipped) with the newest collection below
+		}
+		var older []int // the older collections of the same snapshot
+		for j := range i {
+			if plans[j].logical == p.logical {
+				older = append(older, j)
+			}
+		}
+		if len(older) == 0 {
+			build(p.date)
+			continue
+		}
+		// The newest collection first, published only when successful;
+		// otherwise every collection in date order, as if none were skipped
+		// (an older successful one then stays, a partial newer one never
+		// replaces it).
+		res, err := b.build(ctx, p.date, true)
+		if err == nil && res.Skipped && res.SkipReason == notSuccessReason {
+			for _, j := range older {
+				build(plans[j].date)
+			}
+			build(p.date)
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			results = append(results, res)
+		}
+		report(res)
+		for _, j := range older {
+			sk := &BuildResult{
+				SnapshotID: p.logical, CollectionDate: plans[j].date, LogicalDate: p.logical,
+				DistrictsIncluded: []string{}, DistrictsMissing: []string{}, DistrictErrors: []snapshot.DistrictError{},
+				Errors: []string{}, Warnings: []string{}, Skipped: true,
+				SkipReason: fmt.Sprintf("snapshot %s comes from the newer collection %s of the same month-end close; the older collection %s is not built",
+					p.logical, p.date, plans[j].date),
+			}
+			results = append(results, sk)
+			report(sk)
+		}
+	}
+	slices.SortStableFunc(results, func(x, y *BuildResult) int { return strings.Compare(x.CollectionDate, y.CollectionDate) })
+	return results, errors.Join(errs...)
 }

@@ -421,8 +421,14 @@ func TestClosingPeriodRemapAndReplacement(t *testing.T) {
 		if len(res) != 3 {
 			t.Fatalf("%d results", len(res))
 		}
-		if want := []string{"1/3 2025-11-14", "2/3 2025-12-03", "3/3 2025-12-05"}; !slices.Equal(progress, want) {
+		// 12-03 and 12-05 both build the snapshot 2025-11-30: the newest
+		// collection is built, the older one is skipped without a build
+		// (reported after it); results stay in collection order.
+		if want := []string{"1/3 2025-11-14", "2/3 2025-12-05", "3/3 2025-12-03"}; !slices.Equal(progress, want) {
 			t.Errorf("progress %q, want %q", progress, want)
+		}
+		if r := res[1]; r.CollectionDate != "2025-12-03" || !r.Skipped || !strings.Contains(r.SkipReason, "newer collection 2025-12-05") {
+			t.Errorf("older collection of the close: %+v", r)
 		}
 		cur, err := st.Snapshots().Current(ctx)
 		if err != nil || cur.ID != "2025-11-30" || cur.Metadata.CollectionDate != "2025-12-05" {
@@ -693,5 +699,31 @@ func TestOlderCollectionSeesAnotherProcesssNewerSnapshot(t *testing.T) {
 	}
 	if !res.Skipped {
 		t.Fatalf("older collection replaced a newer one published by another process: %+v", res)
+	}
+}
+
+// TestBuildAllKeepsAnOlderSuccessOfTheClose: when the newest collection of
+// a month-end close is incomplete, BuildAll does not skip the older ones:
+// the older complete collection gives the successful snapshot, the partial
+// newer one does not replace it (as building every date in order does).
+func TestBuildAllKeepsAnOlderSuccessOfTheClose(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openFixture(t, fixture{
+		dates: []string{"2025-12-03", "2025-12-05"},
+		skip:  []string{"2025-12-05/district-61/club-performance.csv"},
+	})
+	res, err := newBuilder(st).BuildAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || res[0].CollectionDate != "2025-12-03" || res[0].Status != snapshot.StatusSuccess || res[0].Skipped {
+		t.Fatalf("older collection: %+v", res[0])
+	}
+	if r := res[1]; r.CollectionDate != "2025-12-05" || !r.Skipped || r.Status != snapshot.StatusPartial {
+		t.Fatalf("newer, partial collection: %+v", r)
+	}
+	cur, err := st.Snapshots().Current(ctx)
+	if err != nil || cur.ID != "2025-11-30" || cur.Metadata.CollectionDate != "2025-12-03" {
+		t.Fatalf("current %v %v", cur, err)
 	}
 }
