@@ -1,16 +1,13 @@
 package toaststats
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -24,13 +21,16 @@ import (
 )
 
 // The history index keeps, per district and program year, the daily points
-// analytics read (a district's statistics with its clubs, the snapshot's
-// metadata and the district's ranking row), so a district's history is one
-// or two file reads instead of a read of every snapshot. Its layout:
+// analytics read (a district's statistics with its clubs and its ranking
+// row), and per program year the snapshots' metadata, so a district's
+// history is a couple of file reads instead of a read of every snapshot.
+// Its layout:
 //
-//	history/<program-year>/district_<id>.log
+//	history/<program-year>/district_<id>.log   a district's days
+//	history/<program-year>/snapshots.log       the snapshots' metadata
+//	history/types/<hash>.gob                   gob type preambles (history_codec.go)
 //
-// Each file is a record log (store.AppendRecords): one record per snapshot
+// Each log is a record log (store.AppendRecords): one record per snapshot
 // generation the Builder published, appended as it publishes. A record
 // names its snapshot id and the snapshot's store.Stamp; readers trust a
 // record only while that stamp is still the snapshot's, so a rebuilt,
@@ -42,10 +42,6 @@ import (
 // historyPrefix is the folder of the history index in the data directory.
 const historyPrefix = "history/"
 
-// historyFormat is the version of the record payload; records of another
-// version are ignored (read from the snapshots instead).
-const historyFormat = 1
-
 // historyLock is the store lock held while the index is written.
 const historyLock = "history"
 
@@ -54,69 +50,9 @@ func historyKey(programYear, districtID string) string {
 	return historyPrefix + programYear + "/district_" + districtID + ".log"
 }
 
-// historyDay is the gob-encoded body of one record.
-type historyDay struct {
-	Metadata       snapshot.Metadata
-	District       snapshot.District
-	Ranking        *snapshot.DistrictRanking
-	TotalDistricts int
-	// Shape restores what gob drops (see shapeFix); it is not itself part of
-	// the shape.
-	Shape []shapeFix
-}
-
-// dayFields are the fields of historyDay the shape covers.
-const dayFields = 4
-
-// A record's payload is a small header read without decoding the body:
-// format (1 byte), snapshot id (10 bytes), stamp length (1 byte), stamp,
-// then the gob-encoded historyDay.
-func encodeRecord(id, stamp string, day *historyDay) ([]byte, error) {
-	if len(id) != 10 || len(stamp) > 255 {
-		return nil, fmt.Errorf("history: bad record header %q %q", id, stamp)
-	}
-	day.Shape = nil
-	var shape []shapeFix
-	dv := reflect.ValueOf(day).Elem()
-	for i := range dayFields {
-		fv := dv.Field(i)
-		shapeOf(fv, []int32{int32(i)}, &shape)
-	}
-	day.Shape = shape
-	var buf bytes.Buffer
-	buf.WriteByte(historyFormat)
-	buf.WriteString(id)
-	buf.WriteByte(byte(len(stamp)))
-	buf.WriteString(stamp)
-	if err := gob.NewEncoder(&buf).Encode(day); err != nil {
-		return nil, fmt.Errorf("history: encode %s: %w", id, err)
-	}
-	return buf.Bytes(), nil
-}
-
-// recordHeader returns the id, stamp and body of a record payload; ok is
-// false for a payload of another format.
-func recordHeader(p []byte) (id, stamp string, body []byte, ok bool) {
-	if len(p) < 12 || p[0] != historyFormat {
-		return "", "", nil, false
-	}
-	n := int(p[11])
-	if len(p) < 12+n {
-		return "", "", nil, false
-	}
-	return string(p[1:11]), string(p[12 : 12+n]), p[12+n:], true
-}
-
-func decodeDay(body []byte) (*historyDay, error) {
-	var d historyDay
-	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&d); err != nil {
-		return nil, err
-	}
-	if err := applyShape(reflect.ValueOf(&d), d.Shape); err != nil {
-		return nil, err
-	}
-	d.Shape = nil
-	return &d, nil
+// snapshotsKey is the log of the snapshots' metadata of a program year.
+func snapshotsKey(programYear string) string {
+	return historyPrefix + programYear + "/snapshots.log"
 }
 
 // History reads and maintains the history index of a store: a district's
@@ -184,10 +120,10 @@ func (h *History) Fingerprint(ctx context.Context) (string, error) {
 
 // District returns the district's series: a point for every successful
 // dated snapshot holding the district, oldest first, exactly as reading each
-// snapshot would give it. Snapshots with a current index record are
-// answered from the index; the others (published before the index existed,
-// rebuilt by another program, or whose record a crash lost) are read from
-// the snapshot. A damaged district file leaves its date out.
+// snapshot would give it. Snapshots with current index records are answered
+// from the index; the others (published before the index existed, rebuilt
+// by another program, or whose record a crash lost) are read from the
+// snapshot. A damaged district file leaves its date out.
 func (h *History) District(ctx context.Context, districtID string) (*DistrictHistory, error) {
 	districtID, err := store.ValidDistrictID(districtID)
 	if err != nil {
@@ -197,8 +133,6 @@ func (h *History) District(ctx context.Context, districtID string) (*DistrictHis
 	if err != nil {
 		return nil, err
 	}
-	// The index records whose stamp is current, per snapshot id.
-	bodies := map[string][]byte{}
 	want := make(map[string]string, len(list))
 	var years []string
 	for _, e := range list {
@@ -207,43 +141,81 @@ func (h *History) District(ctx context.Context, districtID string) (*DistrictHis
 			years = append(years, py)
 		}
 	}
+	// The current records, per snapshot id.
+	days, metas := map[string]record{}, map[string]record{}
 	for _, py := range years {
-		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), historyKey(py, districtID))
-		if err != nil {
-			return nil, fmt.Errorf("history: %w", err)
-		}
-		if damage != nil {
-			h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
-		}
-		for _, p := range payloads {
-			if id, stamp, body, ok := recordHeader(p); ok && want[id] == stamp {
-				bodies[id] = body
+		for _, l := range []struct {
+			key  string
+			kind byte
+			into map[string]record
+		}{{snapshotsKey(py), kindSnapshot, metas}, {historyKey(py, districtID), kindDistrict, days}} {
+			payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), l.key)
+			if err != nil {
+				return nil, fmt.Errorf("history: %w", err)
+			}
+			if damage != nil {
+				h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
+			}
+			for _, p := range payloads {
+				if rec, ok := parseRecord(p); ok && rec.kind == l.kind && want[rec.id] == rec.stamp {
+					l.into[rec.id] = rec
+				}
 			}
 		}
 	}
 
 	out := &DistrictHistory{Fingerprint: fp}
 	pts := make([]*analytics.Point, len(list))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	var mu sync.Mutex
+	var indexed, fallback []int
 	for i, e := range list {
-		body := bodies[e.id]
+		_, okd := days[e.id]
+		_, okm := metas[e.id]
+		if okd && okm {
+			indexed = append(indexed, i)
+		} else {
+			fallback = append(fallback, i)
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	g, gctx := errgroup.WithContext(ctx)
+	var mu sync.Mutex
+	for w := range workers {
 		g.Go(func() error {
-			if body != nil {
-				d, err := decodeDay(body)
+			dec := newDecoders(gctx, h.st.Objects())
+			for k := w; k < len(indexed); k += workers {
+				i := indexed[k]
+				id := list[i].id
+				var sd snapshotDay
+				err := dec.decode(metas[id], &sd)
+				var dd districtDay
 				if err == nil {
-					if d.Metadata.Status == snapshot.StatusSuccess {
-						pts[i] = &analytics.Point{Date: e.id, Metadata: d.Metadata, District: &d.District, Ranking: d.Ranking, TotalDistricts: d.TotalDistricts}
-					}
-					mu.Lock()
-					out.FromIndex++
-					mu.Unlock()
-					return nil
+					err = dec.decode(days[id], &dd)
 				}
-				h.log.Warn("history record unreadable; reading the snapshot", "snapshot", e.id, "district", districtID, "err", err)
+				if err != nil {
+					h.log.Warn("history record unreadable; reading the snapshot", "snapshot", id, "district", districtID, "err", err)
+					p, err := h.pointFromSnapshot(gctx, id, districtID)
+					if err != nil {
+						return err
+					}
+					pts[i] = p
+					mu.Lock()
+					out.FromSnapshots++
+					mu.Unlock()
+					continue
+				}
+				if sd.Metadata.Status == snapshot.StatusSuccess {
+					pts[i] = &analytics.Point{Date: id, Metadata: sd.Metadata, District: &dd.District, Ranking: dd.Ranking, TotalDistricts: dd.TotalDistricts}
+				}
+				mu.Lock()
+				out.FromIndex++
+				mu.Unlock()
 			}
-			p, err := h.pointFromSnapshot(gctx, e.id, districtID)
+			return nil
+		})
+	}
+	for _, i := range fallback {
+		g.Go(func() error {
+			p, err := h.pointFromSnapshot(gctx, list[i].id, districtID)
 			if err != nil {
 				return err
 			}
@@ -327,10 +299,11 @@ func rankingRow(rows []snapshot.DistrictRanking, districtID string) *snapshot.Di
 }
 
 // Record adds the index records of snap, which the store has just
-// published (the Builder calls it after every publish): one per district,
-// appended to the district's program-year log, with the snapshot's metadata
-// as stored. Records of a generation that is no longer in place are
-// harmless: readers only trust a record whose stamp is current.
+// published (the Builder calls it after every publish): the snapshot's
+// metadata (as stored) to the program year's snapshots log, and one record
+// per district to the district's log. Records of a generation that is no
+// longer in place are harmless: readers only trust a record whose stamp is
+// current.
 func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
 	unlock, err := h.lock(ctx)
 	if err != nil {
@@ -342,7 +315,11 @@ func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	if err := store.AppendRecordsEach(ctx, h.st.Objects(), recs); err != nil {
+	logs := make(map[string][]byte, len(recs))
+	for _, r := range recs {
+		logs[r.key] = r.payload
+	}
+	if err := store.AppendRecordsEach(ctx, h.st.Objects(), logs); err != nil {
 		return fmt.Errorf("history: record %s: %w", id, err)
 	}
 	return nil
@@ -360,11 +337,18 @@ func (h *History) lock(ctx context.Context) (func(), error) {
 	return func() {}, nil
 }
 
-// recordsOf encodes the records of snapshot id, keyed by log. The metadata
+// logRecord is one encoded record and the log it goes to.
+type logRecord struct {
+	key     string
+	payload []byte
+}
+
+// recordsOf encodes the records of snapshot id (its metadata first, then
+// its districts in id order) and stores their type preambles. The metadata
 // is read back from the store (as every reader gets it); the districts and
 // rankings come from mem when given (what was just published) or else are
 // read from the snapshot's files.
-func (h *History) recordsOf(ctx context.Context, id string, mem *snapshot.Snapshot) (map[string][]byte, error) {
+func (h *History) recordsOf(ctx context.Context, id string, mem *snapshot.Snapshot) ([]logRecord, error) {
 	snaps := h.st.Snapshots()
 	stamp, err := snaps.Stamp(ctx, id)
 	if err != nil {
@@ -394,11 +378,23 @@ func (h *History) recordsOf(ctx context.Context, id string, mem *snapshot.Snapsh
 			byID[mem.Districts[i].DistrictID] = &mem.Districts[i].Data
 		}
 	}
-	out := make(map[string][]byte, len(ids))
+	out := make([]logRecord, 1+len(ids))
+	types := map[string][]byte{}
 	var mu sync.Mutex
+	keep := func(i int, key string, payload, pre []byte, hash string) {
+		mu.Lock()
+		out[i] = logRecord{key: key, payload: payload}
+		types[hash] = pre
+		mu.Unlock()
+	}
+	payload, pre, hash, err := encodeRecord(kindSnapshot, id, stamp, &snapshotDay{Metadata: v.Metadata})
+	if err != nil {
+		return nil, err
+	}
+	keep(0, snapshotsKey(py), payload, pre, hash)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, did := range ids {
+	for i, did := range ids {
 		g.Go(func() error {
 			var d snapshot.District
 			if dp := byID[did]; dp != nil {
@@ -415,20 +411,29 @@ func (h *History) recordsOf(ctx context.Context, id string, mem *snapshot.Snapsh
 				d = df.Data
 			}
 			d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
-			p, err := encodeRecord(id, stamp, &historyDay{Metadata: v.Metadata, District: d, Ranking: rankingRow(ranks, did), TotalDistricts: total})
+			payload, pre, hash, err := encodeRecord(kindDistrict, id, stamp, &districtDay{District: d, Ranking: rankingRow(ranks, did), TotalDistricts: total})
 			if err != nil {
 				return err
 			}
-			mu.Lock()
-			out[historyKey(py, did)] = p
-			mu.Unlock()
+			keep(1+i, historyKey(py, did), payload, pre, hash)
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return out, nil
+	for hash, pre := range types {
+		if err := writeTypes(ctx, h.st.Objects(), hash, pre); err != nil {
+			return nil, err
+		}
+	}
+	kept := out[:0]
+	for _, r := range out {
+		if r.key != "" {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
 // ReindexResult is what Reindex did.
@@ -474,8 +479,8 @@ func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 				return nil, fmt.Errorf("history: reindex: %w", err)
 			}
 			res.Snapshots++
-			for key, p := range recs {
-				logs[key] = append(logs[key], p)
+			for _, r := range recs {
+				logs[r.key] = append(logs[r.key], r.payload)
 			}
 		}
 		keys := make([]string, 0, len(logs))
@@ -545,26 +550,29 @@ type HistoryProblem struct {
 	Detail string `json:"detail"`
 }
 
-// Verify checks the index against the snapshots: every district of every
-// dated snapshot has a record with the snapshot's current stamp, and every
-// log reads to its end. Findings are not errors (the readers fall back to
-// the snapshots); `toaststats reindex` repairs them. err is an I/O error.
+// Verify checks the index against the snapshots: every dated snapshot has
+// a current metadata record and every district of it a current record,
+// each decodable, and every log reads to its end. Findings are not errors
+// (the readers fall back to the snapshots); `toaststats reindex` repairs
+// them. err is an I/O error.
 func (h *History) Verify(ctx context.Context) ([]HistoryProblem, error) {
 	list, _, err := h.stamps(ctx)
 	if err != nil {
 		return nil, err
 	}
-	type logState struct {
-		current map[string]bool // snapshot ids with a current, decodable record
+	want := map[string]string{}
+	for _, e := range list {
+		want[e.id] = e.stamp
 	}
-	logs := map[string]*logState{}
 	probs := []HistoryProblem{}
-	load := func(key string, want map[string]string) (*logState, error) {
-		if ls := logs[key]; ls != nil {
-			return ls, nil
+	current := map[string]map[string]bool{} // log -> snapshot ids with a current, decodable record
+	dec := newDecoders(ctx, h.st.Objects())
+	load := func(key string, kind byte) (map[string]bool, error) {
+		if c := current[key]; c != nil {
+			return c, nil
 		}
-		ls := &logState{current: map[string]bool{}}
-		logs[key] = ls
+		c := map[string]bool{}
+		current[key] = c
 		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), key)
 		if err != nil {
 			return nil, err
@@ -573,21 +581,25 @@ func (h *History) Verify(ctx context.Context) ([]HistoryProblem, error) {
 			probs = append(probs, HistoryProblem{Log: key, Problem: "damaged", Detail: damage.Error()})
 		}
 		for _, p := range payloads {
-			id, stamp, body, ok := recordHeader(p)
-			if !ok || want[id] != stamp {
+			rec, ok := parseRecord(p)
+			if !ok || rec.kind != kind || want[rec.id] != rec.stamp {
 				continue
 			}
-			if _, err := decodeDay(body); err != nil {
-				probs = append(probs, HistoryProblem{Log: key, SnapshotID: id, Problem: "unreadable", Detail: err.Error()})
+			var v any = &districtDay{}
+			if kind == kindSnapshot {
+				v = &snapshotDay{}
+			}
+			if err := dec.decode(rec, v); err != nil {
+				probs = append(probs, HistoryProblem{Log: key, SnapshotID: rec.id, Problem: "unreadable", Detail: err.Error()})
 				continue
 			}
-			ls.current[id] = true
+			c[rec.id] = true
 		}
-		return ls, nil
+		return c, nil
 	}
-	want := map[string]string{}
-	for _, e := range list {
-		want[e.id] = e.stamp
+	missing := func(key, id string) {
+		probs = append(probs, HistoryProblem{Log: key, SnapshotID: id, Problem: "missing",
+			Detail: fmt.Sprintf("no record of snapshot %s as it is now; answers read the snapshot until `toaststats reindex`", id)})
 	}
 	for _, e := range list {
 		v, err := h.st.Snapshots().Get(ctx, e.id)
@@ -595,15 +607,21 @@ func (h *History) Verify(ctx context.Context) ([]HistoryProblem, error) {
 			continue // the snapshot store's own checks report it
 		}
 		py := snapshot.ProgramYearOf(e.id)
+		c, err := load(snapshotsKey(py), kindSnapshot)
+		if err != nil {
+			return nil, fmt.Errorf("history: verify: %w", err)
+		}
+		if !c[e.id] {
+			missing(snapshotsKey(py), e.id)
+		}
 		for _, did := range v.DistrictIDs() {
 			key := historyKey(py, did)
-			ls, err := load(key, want)
+			c, err := load(key, kindDistrict)
 			if err != nil {
 				return nil, fmt.Errorf("history: verify: %w", err)
 			}
-			if !ls.current[e.id] {
-				probs = append(probs, HistoryProblem{Log: key, SnapshotID: e.id, Problem: "missing",
-					Detail: fmt.Sprintf("no record of snapshot %s as it is now; answers read the snapshot until `toaststats reindex`", e.id)})
+			if !c[e.id] {
+				missing(key, e.id)
 			}
 		}
 	}

@@ -14,26 +14,35 @@ import (
 // decoding, so a point from the index is exactly the point its snapshot
 // file gives.
 
-// shapeFix is one restored value: a non-nil pointer to a zero value, or a
-// non-nil empty slice (Empty).
-type shapeFix struct {
-	Path  []int32
-	Empty bool
+// A shape is a flat list of fixes, each one restored value: its kind
+// (fixPointer: a non-nil pointer to a zero value; fixEmpty: a non-nil empty
+// slice), the length of its path, and the path (struct field and slice
+// indexes from the value's top). One flat []int32 decodes far faster than a
+// slice of small structs.
+const (
+	fixPointer = 0
+	fixEmpty   = 1
+)
+
+// addFix appends one fix to out.
+func addFix(out *[]int32, kind int32, path []int32, last ...int32) {
+	*out = append(*out, kind, int32(len(path)+len(last)))
+	*out = append(*out, path...)
+	*out = append(*out, last...)
 }
 
 // shapeOf appends the fixes of v, as its JSON encoding and decoding would
 // shape it: an empty slice in a field tagged omitempty decodes as nil and
 // needs none. Only the fields whose type can hold a pointer or a slice are
 // visited (see planOf).
-func shapeOf(v reflect.Value, path []int32, out *[]shapeFix) {
-	add := func(empty bool) { *out = append(*out, shapeFix{Path: append([]int32(nil), path...), Empty: empty}) }
+func shapeOf(v reflect.Value, path []int32, out *[]int32) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
 			return
 		}
 		if v.Elem().IsZero() {
-			add(false)
+			addFix(out, fixPointer, path)
 			return
 		}
 		shapeOf(v.Elem(), path, out)
@@ -42,7 +51,7 @@ func shapeOf(v reflect.Value, path []int32, out *[]shapeFix) {
 			fv := v.Field(f.index)
 			if fv.Kind() == reflect.Slice && !fv.IsNil() && fv.Len() == 0 {
 				if !f.omitEmpty {
-					*out = append(*out, shapeFix{Path: append(append([]int32(nil), path...), int32(f.index)), Empty: true})
+					addFix(out, fixEmpty, path, int32(f.index))
 				}
 				continue
 			}
@@ -50,7 +59,7 @@ func shapeOf(v reflect.Value, path []int32, out *[]shapeFix) {
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && !v.IsNil() && v.Len() == 0 {
-			add(true)
+			addFix(out, fixEmpty, path)
 			return
 		}
 		if !planOf(v.Type().Elem()).shaped {
@@ -120,41 +129,47 @@ func computePlan(t reflect.Type) *typePlan {
 	return p
 }
 
-// applyShape restores the fixes in v (a pointer to the decoded value).
-func applyShape(v reflect.Value, fixes []shapeFix) error {
-	for _, fx := range fixes {
+// applyShape restores the fixes of shape in v (a pointer to the decoded
+// value).
+func applyShape(v reflect.Value, shape []int32) error {
+	for len(shape) > 0 {
+		if len(shape) < 2 || shape[1] < 0 || int(shape[1]) > len(shape)-2 {
+			return fmt.Errorf("history: damaged shape")
+		}
+		kind, path := shape[0], shape[2:2+shape[1]]
+		shape = shape[2+shape[1]:]
 		cur := v.Elem()
-		for _, step := range fx.Path {
+		for _, step := range path {
 			for cur.Kind() == reflect.Pointer {
 				if cur.IsNil() {
-					return fmt.Errorf("history: shape path %v runs through nil", fx.Path)
+					return fmt.Errorf("history: shape path %v runs through nil", path)
 				}
 				cur = cur.Elem()
 			}
 			switch cur.Kind() {
 			case reflect.Struct:
-				if int(step) >= cur.NumField() {
-					return fmt.Errorf("history: shape path %v out of range", fx.Path)
+				if step < 0 || int(step) >= cur.NumField() {
+					return fmt.Errorf("history: shape path %v out of range", path)
 				}
 				cur = cur.Field(int(step))
 			case reflect.Slice, reflect.Array:
-				if int(step) >= cur.Len() {
-					return fmt.Errorf("history: shape path %v out of range", fx.Path)
+				if step < 0 || int(step) >= cur.Len() {
+					return fmt.Errorf("history: shape path %v out of range", path)
 				}
 				cur = cur.Index(int(step))
 			default:
-				return fmt.Errorf("history: shape path %v runs into a %s", fx.Path, cur.Kind())
+				return fmt.Errorf("history: shape path %v runs into a %s", path, cur.Kind())
 			}
 		}
 		switch {
-		case fx.Empty && cur.Kind() == reflect.Slice:
+		case kind == fixEmpty && cur.Kind() == reflect.Slice:
 			cur.Set(reflect.MakeSlice(cur.Type(), 0, 0))
-		case !fx.Empty && cur.Kind() == reflect.Pointer:
+		case kind == fixPointer && cur.Kind() == reflect.Pointer:
 			if cur.IsNil() {
 				cur.Set(reflect.New(cur.Type().Elem()))
 			}
 		default:
-			return fmt.Errorf("history: shape fix at %v does not fit a %s", fx.Path, cur.Kind())
+			return fmt.Errorf("history: shape fix %d at %v does not fit a %s", kind, path, cur.Kind())
 		}
 	}
 	return nil

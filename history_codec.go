@@ -1,0 +1,209 @@
+package toaststats
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"sync"
+
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// The records of the history index are gob values. A gob stream starts with
+// the definitions of its types, which cost more to decode than a day's
+// values; so a record holds only its value message, and names (by a hash)
+// the type preamble it was encoded after, stored once under
+// history/types/<hash>.gob. A reader primes one gob decoder per preamble and
+// decodes every record of that preamble on it.
+
+// historyFormat is the version of the record payload; records of another
+// version are ignored (read from the snapshots instead).
+const historyFormat = 2
+
+// Record kinds: a district's day, or a snapshot's metadata.
+const (
+	kindDistrict = 'd'
+	kindSnapshot = 's'
+)
+
+// districtDay is the value of a district record.
+type districtDay struct {
+	District       snapshot.District
+	Ranking        *snapshot.DistrictRanking
+	TotalDistricts int
+	// Shape restores what gob drops (see shapeOf); it is not itself shaped.
+	Shape []int32
+}
+
+// snapshotDay is the value of a snapshot (metadata) record: the metadata is
+// kept once per snapshot, not once per district.
+type snapshotDay struct {
+	Metadata snapshot.Metadata
+	Shape    []int32
+}
+
+// shapedFields is how many leading fields of districtDay and snapshotDay
+// the shape covers.
+var shapedFields = map[byte]int{kindDistrict: 3, kindSnapshot: 1}
+
+// typesPrefix holds the type preambles.
+const typesPrefix = historyPrefix + "types/"
+
+// record is one decoded record header.
+type record struct {
+	kind      byte
+	id, stamp string
+	types     string // hash of the type preamble
+	value     []byte
+}
+
+// encodeRecord encodes v (*districtDay or *snapshotDay) as a record payload
+// and returns it with its type preamble and the preamble's hash.
+func encodeRecord(kind byte, id, stamp string, v any) (payload, preamble []byte, hash string, err error) {
+	if len(id) != 10 || len(stamp) > 255 {
+		return nil, nil, "", fmt.Errorf("history: bad record header %q %q", id, stamp)
+	}
+	rv := reflect.ValueOf(v).Elem()
+	var shape []int32
+	for i := range shapedFields[kind] {
+		shapeOf(rv.Field(i), []int32{int32(i)}, &shape)
+	}
+	rv.FieldByName("Shape").Set(reflect.ValueOf(shape))
+	var buf bytes.Buffer
+	enc := gob.NewEncoder(&buf)
+	if err := enc.Encode(reflect.New(rv.Type()).Interface()); err != nil {
+		return nil, nil, "", fmt.Errorf("history: encode %s: %w", id, err)
+	}
+	preamble = bytes.Clone(buf.Bytes())
+	sum := sha256.Sum256(preamble)
+	hash = hex.EncodeToString(sum[:8])
+	buf.Reset()
+	buf.WriteByte(historyFormat)
+	buf.WriteByte(kind)
+	buf.WriteString(id)
+	buf.WriteByte(byte(len(stamp)))
+	buf.WriteString(stamp)
+	buf.WriteString(hash)
+	if err := enc.Encode(v); err != nil {
+		return nil, nil, "", fmt.Errorf("history: encode %s: %w", id, err)
+	}
+	return buf.Bytes(), preamble, hash, nil
+}
+
+// parseRecord reads a payload's header; ok is false for a payload of
+// another format.
+func parseRecord(p []byte) (record, bool) {
+	if len(p) < 13 || p[0] != historyFormat {
+		return record{}, false
+	}
+	n := int(p[12])
+	if len(p) < 13+n+16 {
+		return record{}, false
+	}
+	return record{kind: p[1], id: string(p[2:12]), stamp: string(p[13 : 13+n]), types: string(p[13+n : 13+n+16]), value: p[13+n+16:]}, true
+}
+
+// typesKey is where the preamble with hash is stored.
+func typesKey(hash string) string { return typesPrefix + hash + ".gob" }
+
+// preambles caches type preambles by hash (content-addressed, so shared by
+// every store in the process).
+var preambles sync.Map // hash -> []byte
+
+// writeTypes stores the preamble with hash unless it is there already.
+func writeTypes(ctx context.Context, objs store.Objects, hash string, preamble []byte) error {
+	if _, ok := preambles.Load(hash); ok {
+		if _, err := objs.Read(ctx, typesKey(hash)); err == nil {
+			return nil
+		}
+	}
+	if b, err := objs.Read(ctx, typesKey(hash)); err == nil && bytes.Equal(b, preamble) {
+		preambles.Store(hash, preamble)
+		return nil
+	}
+	if err := objs.Write(ctx, typesKey(hash), preamble); err != nil {
+		return fmt.Errorf("history: write types %s: %w", hash, err)
+	}
+	preambles.Store(hash, preamble)
+	return nil
+}
+
+// readTypes returns the preamble with hash.
+func readTypes(ctx context.Context, objs store.Objects, hash string) ([]byte, error) {
+	if b, ok := preambles.Load(hash); ok {
+		return b.([]byte), nil
+	}
+	b, err := objs.Read(ctx, typesKey(hash))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("history: types %s missing", hash)
+		}
+		return nil, fmt.Errorf("history: read types %s: %w", hash, err)
+	}
+	sum := sha256.Sum256(b)
+	if hex.EncodeToString(sum[:8]) != hash {
+		return nil, fmt.Errorf("history: types %s damaged", hash)
+	}
+	preambles.Store(hash, b)
+	return b, nil
+}
+
+// recordDecoder decodes the values of records of one preamble.
+type recordDecoder struct {
+	r   *bytes.Reader
+	dec *gob.Decoder
+}
+
+// decoders are a worker's decoders, by kind and preamble hash.
+type decoders struct {
+	ctx  context.Context
+	objs store.Objects
+	m    map[string]*recordDecoder
+}
+
+func newDecoders(ctx context.Context, objs store.Objects) *decoders {
+	return &decoders{ctx: ctx, objs: objs, m: map[string]*recordDecoder{}}
+}
+
+// decode decodes rec's value into v (a pointer to a fresh districtDay or
+// snapshotDay) and restores its shape.
+func (d *decoders) decode(rec record, v any) error {
+	key := string(rec.kind) + rec.types
+	rd := d.m[key]
+	if rd == nil {
+		pre, err := readTypes(d.ctx, d.objs, rec.types)
+		if err != nil {
+			return err
+		}
+		r := bytes.NewReader(pre)
+		dec := gob.NewDecoder(r) // a bytes.Reader is read message by message, unbuffered
+		if err := dec.Decode(reflect.New(reflect.TypeOf(v).Elem()).Interface()); err != nil {
+			return fmt.Errorf("history: types %s: %w", rec.types, err)
+		}
+		rd = &recordDecoder{r: r, dec: dec}
+		d.m[key] = rd
+	}
+	rd.r.Reset(rec.value)
+	if err := rd.dec.Decode(v); err != nil {
+		delete(d.m, key) // a failed decoder is not reused
+		return fmt.Errorf("history: decode %s: %w", rec.id, err)
+	}
+	if rd.r.Len() != 0 {
+		delete(d.m, key)
+		return fmt.Errorf("history: decode %s: %d bytes left over", rec.id, rd.r.Len())
+	}
+	rv := reflect.ValueOf(v)
+	shape := rv.Elem().FieldByName("Shape")
+	if err := applyShape(rv, shape.Interface().([]int32)); err != nil {
+		return err
+	}
+	shape.Set(reflect.Zero(shape.Type()))
+	return nil
+}
