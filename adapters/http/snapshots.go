@@ -310,7 +310,7 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			key.WriteString("|f=" + rs.view.FileStamp(ctx, id))
 		}
 		if sr.series {
-			_, fp, err := s.successList(ctx)
+			fp, err := s.seriesFingerprint(ctx)
 			if err != nil {
 				respondError(w, r, internal("SNAPSHOT_READ_ERROR", err))
 				return
