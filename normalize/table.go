@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/gocarina/gocsv"
 )
 
 // table is one report file read into rows of known columns.
@@ -97,66 +95,10 @@ func splitFooter(kind ReportKind, name string, recs [][]string, lines []int) ([]
 	return recs[:len(recs)-1], lines[:len(lines)-1], f, nil
 }
 
-// sliceReader hands prepared records to gocsv.
-type sliceReader struct {
-	recs [][]string
-	i    int
-}
-
-func (s *sliceReader) Read() ([]string, error) {
-	if s.i >= len(s.recs) {
-		return nil, io.EOF
-	}
-	s.i++
-	return s.recs[s.i-1], nil
-}
-
-func (s *sliceReader) ReadAll() ([][]string, error) {
-	rest := s.recs[s.i:]
-	s.i = len(s.recs)
-	return rest, nil
-}
-
-// schemaOf is implemented by the marker types that pick a report's schema
-// for the gocsv row type.
-type schemaOf interface{ schema() *schema }
-
-type (
-	summaryCols  struct{}
-	districtCols struct{}
-	divisionCols struct{}
-	clubCols     struct{}
-)
-
-func (summaryCols) schema() *schema  { return summarySchema }
-func (districtCols) schema() *schema { return districtSchema }
-func (divisionCols) schema() *schema { return divisionSchema }
-func (clubCols) schema() *schema     { return clubSchema }
-
-// csvRow is the row type gocsv fills: it receives every (header, value)
-// pair of a row and keeps the values of the report's known columns, found
-// by header name through the schema's alias lists.
-type csvRow[S schemaOf] struct {
-	V []string
-}
-
-// UnmarshalCSVWithFields implements gocsv.TypeUnmarshalCSVWithFields.
-func (r *csvRow[S]) UnmarshalCSVWithFields(key, value string) error {
-	var s S
-	sc := s.schema()
-	if i := sc.index(key); i >= 0 {
-		if r.V == nil {
-			r.V = make([]string, len(sc.cols))
-		}
-		r.V[i] = value
-	}
-	return nil
-}
-
 // readTable is the common first step of every reader and check: reject
 // non-CSV bodies, read the records, split off the footer, check the header
-// against the report's schema, check every row's length, and let gocsv map
-// the rows onto the known columns by header name.
+// against the report's schema, check every row's length, and pick each
+// row's known columns by the positions the header names resolved to.
 func readTable(kind ReportKind, name string, b []byte) (*table, error) {
 	return readTableRows(kind, name, b, true)
 }
@@ -204,43 +146,28 @@ func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table
 	if len(recs) == 1 || !mapRows {
 		return t, nil
 	}
-	rows, err := unmarshalRows(kind, recs)
-	if err != nil {
-		return nil, reportErr(kind, name, ErrMalformed, "%v", err)
-	}
-	t.rows = rows
+	t.rows = rowsByLayout(l, recs[1:])
 	return t, nil
 }
 
-func unmarshalRows(kind ReportKind, recs [][]string) ([][]string, error) {
-	src := &sliceReader{recs: recs}
-	switch kind {
-	case ReportSummary:
-		return unmarshalAs[summaryCols](src)
-	case ReportDistrict:
-		return unmarshalAs[districtCols](src)
-	case ReportDivision:
-		return unmarshalAs[divisionCols](src)
-	default:
-		return unmarshalAs[clubCols](src)
-	}
-}
-
-func unmarshalAs[S schemaOf](src gocsv.CSVReader) ([][]string, error) {
-	var out []csvRow[S]
-	if err := gocsv.UnmarshalCSV(src, &out); err != nil {
-		return nil, err
-	}
-	var s S
-	n := len(s.schema().cols)
-	rows := make([][]string, len(out))
-	for i := range out {
-		if out[i].V == nil {
-			out[i].V = make([]string, n)
+// rowsByLayout picks each row's known columns by the positions the header
+// resolved to (layout.pos): the header names were matched once, in resolve,
+// so the rows need no name lookup at all. One backing array holds every
+// cell; the cells share the records' strings.
+func rowsByLayout(l *layout, recs [][]string) [][]string {
+	n := len(l.s.cols)
+	rows := make([][]string, len(recs))
+	cells := make([]string, n*len(recs))
+	for i, rec := range recs {
+		row := cells[i*n : (i+1)*n : (i+1)*n]
+		for c := range n {
+			if p := l.pos[c]; p >= 0 {
+				row[c] = rec[p]
+			}
 		}
-		rows[i] = out[i].V
+		rows[i] = row
 	}
-	return rows, nil
+	return rows
 }
 
 // CheckReport is the quick guard the scraper runs before storing a body: it
