@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	gocache "github.com/patrickmn/go-cache"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -154,6 +156,7 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 	enc := &encodedSnapshot{id: id, files: map[string][]byte{}}
 	man := snapshot.Manifest{SnapshotID: id, CreatedAt: md.CreatedAt, Gzip: s.opts.Gzip}
 	seen := map[string]bool{}
+	dfs := make([]snapshot.DistrictFile, len(snap.Districts))
 	for i := range snap.Districts {
 		df := snap.Districts[i]
 		did, err := ValidDistrictID(df.DistrictID)
@@ -168,17 +171,38 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 		if df.Status == "" {
 			df.Status = snapshot.StatusSuccess
 		}
-		b, err := json.Marshal(&df)
-		if err != nil {
-			return nil, fmt.Errorf("store: publish %s: encode district %s: %w", id, did, err)
-		}
-		b, err = s.maybeGzip(b)
-		if err != nil {
-			return nil, err
-		}
-		name := DistrictFileName(did)
+		dfs[i] = df
+	}
+	// The district files are encoded (and checksummed) in parallel: a world
+	// snapshot is 128 of them, ~13 MB of JSON.
+	encoded := make([][]byte, len(dfs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range dfs {
+		g.Go(func() error {
+			b, err := json.Marshal(&dfs[i])
+			if err != nil {
+				return fmt.Errorf("store: publish %s: encode district %s: %w", id, dfs[i].DistrictID, err)
+			}
+			if encoded[i], err = s.maybeGzip(b); err != nil {
+				return err
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	sums := make([]string, len(dfs))
+	for i := range dfs {
+		g.Go(func() error { sums[i] = sha256Hex(encoded[i]); return nil })
+	}
+	_ = g.Wait()
+	for i := range dfs {
+		df, b := &dfs[i], encoded[i]
+		name := DistrictFileName(df.DistrictID)
 		enc.files[name] = b
-		e := snapshot.ManifestEntry{DistrictID: did, FileName: name, Status: df.Status, FileSize: int64(len(b)), SHA256: sha256Hex(b), LastModified: now}
+		e := snapshot.ManifestEntry{DistrictID: df.DistrictID, FileName: name, Status: df.Status, FileSize: int64(len(b)), SHA256: sums[i], LastModified: now}
 		if df.Status != snapshot.StatusSuccess {
 			e.ErrorMessage = "district " + string(df.Status)
 			man.FailedDistricts++
