@@ -668,17 +668,34 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		return res, nil
 	}
 	publishStart := time.Now()
+	// The history records are encoded while the store writes the snapshot.
+	type prepared struct {
+		recs *preparedRecords
+		err  error
+	}
+	prepCh := make(chan prepared, 1)
+	go func() {
+		recs, err := b.history.prepare(ctx, snap)
+		prepCh <- prepared{recs, err}
+	}()
 	if err := b.store.Snapshots().Publish(ctx, snap); errors.Is(err, store.ErrSuccessExists) {
+		<-prepCh
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s is successful and this build is %s: it is not replaced", in.logicalDate, snap.Metadata.Status)
 		res.Duration = time.Since(wallStart)
 		return res, nil
 	} else if err != nil {
+		<-prepCh
 		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
 	}
 	publishTime := time.Since(publishStart)
 	indexStart := time.Now()
-	if err := b.history.Record(ctx, snap); err != nil {
+	prep := <-prepCh
+	err = prep.err
+	if err == nil {
+		err = b.history.commit(ctx, prep.recs)
+	}
+	if err != nil {
 		// The index is derived data: readers fall back to the snapshot and
 		// `toaststats reindex` repairs it, so the build still succeeded.
 		log.Warn("history index not updated", "snapshot", in.logicalDate, "err", err)

@@ -305,13 +305,78 @@ func rankingRow(rows []snapshot.DistrictRanking, districtID string) *snapshot.Di
 // longer in place are harmless: readers only trust a record whose stamp is
 // current.
 func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
+	prep, err := h.prepare(ctx, snap)
+	if err != nil {
+		return err
+	}
+	return h.commit(ctx, prep)
+}
+
+// preparedRecords are the district records of a snapshot, encoded before
+// it is published (the Builder encodes them while the store writes), in
+// the order of logs.
+type preparedRecords struct {
+	id     string
+	logs   []string
+	values []*encodedValue
+}
+
+// prepare encodes the district records of snap (its successful districts,
+// ranked by its rankings).
+func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*preparedRecords, error) {
+	id := snap.Metadata.SnapshotID
+	if err := store.ValidDate(id); err != nil {
+		return nil, fmt.Errorf("history: record %q: %w", id, err)
+	}
+	var ranks []snapshot.DistrictRanking
+	total := 0
+	if snap.Rankings != nil {
+		ranks, total = snap.Rankings.Rankings, snap.Rankings.Metadata.TotalDistricts
+	}
+	py := snapshot.ProgramYearOf(id)
+	prep := &preparedRecords{id: id}
+	var files []*snapshot.DistrictFile
+	var dids []string
+	for i := range snap.Districts {
+		df := &snap.Districts[i]
+		if df.Status != "" && df.Status != snapshot.StatusSuccess {
+			continue // not a district readers get (View.DistrictIDs)
+		}
+		did, err := store.ValidDistrictID(df.DistrictID)
+		if err != nil {
+			return nil, fmt.Errorf("history: record %s: %w", id, err)
+		}
+		files = append(files, df)
+		dids = append(dids, did)
+		prep.logs = append(prep.logs, historyKey(py, did))
+	}
+	prep.values = make([]*encodedValue, len(files))
+	g, _ := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, df := range files {
+		g.Go(func() error {
+			d := df.Data
+			d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
+			ev, err := encodeValue(kindDistrict, &districtDay{District: d, Ranking: rankingRow(ranks, dids[i]), TotalDistricts: total})
+			prep.values[i] = ev
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	}
+	return prep, nil
+}
+
+// commit appends prepared records of a published snapshot, with its stamp
+// and its metadata as stored.
+func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
 	unlock, err := h.lock(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	id := snap.Metadata.SnapshotID
-	recs, err := h.recordsOf(ctx, id, snap)
+	recs, err := h.frame(ctx, prep)
 	if err != nil {
 		return err
 	}
@@ -320,9 +385,54 @@ func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
 		logs[r.key] = r.payload
 	}
 	if err := store.AppendRecordsEach(ctx, h.st.Objects(), logs); err != nil {
-		return fmt.Errorf("history: record %s: %w", id, err)
+		return fmt.Errorf("history: record %s: %w", prep.id, err)
 	}
 	return nil
+}
+
+// frame stamps prepared records: the snapshot's metadata record first (read
+// back from the store, as every reader gets it), then its districts; the
+// type preambles are stored.
+func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord, error) {
+	id := prep.id
+	snaps := h.st.Snapshots()
+	stamp, err := snaps.Stamp(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	}
+	v, err := snaps.GetFresh(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	}
+	meta, err := encodeValue(kindSnapshot, &snapshotDay{Metadata: v.Metadata})
+	if err != nil {
+		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	}
+	out := make([]logRecord, 0, 1+len(prep.values))
+	types := map[string][]byte{}
+	add := func(key string, ev *encodedValue) error {
+		p, err := ev.payload(id, stamp)
+		if err != nil {
+			return err
+		}
+		out = append(out, logRecord{key: key, payload: p})
+		types[ev.hash] = ev.preamble
+		return nil
+	}
+	if err := add(snapshotsKey(snapshot.ProgramYearOf(id)), meta); err != nil {
+		return nil, err
+	}
+	for i, ev := range prep.values {
+		if err := add(prep.logs[i], ev); err != nil {
+			return nil, err
+		}
+	}
+	for hash, pre := range types {
+		if err := writeTypes(ctx, h.st.Objects(), hash, pre); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // lock takes the store-wide history lock when the backend has one.
@@ -343,97 +453,36 @@ type logRecord struct {
 	payload []byte
 }
 
-// recordsOf encodes the records of snapshot id (its metadata first, then
-// its districts in id order) and stores their type preambles. The metadata
-// is read back from the store (as every reader gets it); the districts and
-// rankings come from mem when given (what was just published) or else are
-// read from the snapshot's files.
-func (h *History) recordsOf(ctx context.Context, id string, mem *snapshot.Snapshot) ([]logRecord, error) {
-	snaps := h.st.Snapshots()
-	stamp, err := snaps.Stamp(ctx, id)
+// recordsOf encodes the records of published snapshot id from its files
+// (Reindex): its metadata record first, then its districts in id order.
+func (h *History) recordsOf(ctx context.Context, id string) ([]logRecord, error) {
+	v, err := h.st.Snapshots().GetFresh(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
 	}
-	v, err := snaps.GetFresh(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: record %s: %w", id, err)
-	}
-	var ranks []snapshot.DistrictRanking
-	total := 0
-	if mem != nil {
-		if mem.Rankings != nil {
-			ranks, total = mem.Rankings.Rankings, mem.Rankings.Metadata.TotalDistricts
-		}
-	} else if rf, err := v.RankingsShared(ctx); err == nil {
-		ranks, total = rf.Rankings, rf.Metadata.TotalDistricts
+	snap := &snapshot.Snapshot{Metadata: v.Metadata}
+	if rf, err := v.RankingsShared(ctx); err == nil {
+		snap.Rankings = rf
 	} else if !errors.Is(err, store.ErrNoRankings) {
 		return nil, fmt.Errorf("history: record %s: rankings: %w", id, err)
 	}
-	py := snapshot.ProgramYearOf(id)
-	ids := v.DistrictIDs()
-	var byID map[string]*snapshot.District
-	if mem != nil {
-		byID = make(map[string]*snapshot.District, len(mem.Districts))
-		for i := range mem.Districts {
-			byID[mem.Districts[i].DistrictID] = &mem.Districts[i].Data
+	for _, did := range v.DistrictIDs() {
+		df, err := v.District(ctx, did)
+		if err != nil {
+			if errors.Is(err, store.ErrCorrupt) {
+				h.log.Warn("history: damaged district file not indexed", "snapshot", id, "district", did, "err", err)
+				continue
+			}
+			return nil, fmt.Errorf("history: record %s district %s: %w", id, did, err)
 		}
+		snap.Districts = append(snap.Districts, *df)
 	}
-	out := make([]logRecord, 1+len(ids))
-	types := map[string][]byte{}
-	var mu sync.Mutex
-	keep := func(i int, key string, payload, pre []byte, hash string) {
-		mu.Lock()
-		out[i] = logRecord{key: key, payload: payload}
-		types[hash] = pre
-		mu.Unlock()
-	}
-	payload, pre, hash, err := encodeRecord(kindSnapshot, id, stamp, &snapshotDay{Metadata: v.Metadata})
+	snap.Metadata.SnapshotID = id
+	prep, err := h.prepare(ctx, snap)
 	if err != nil {
 		return nil, err
 	}
-	keep(0, snapshotsKey(py), payload, pre, hash)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, did := range ids {
-		g.Go(func() error {
-			var d snapshot.District
-			if dp := byID[did]; dp != nil {
-				d = *dp
-			} else {
-				df, err := v.District(gctx, did)
-				if err != nil {
-					if errors.Is(err, store.ErrCorrupt) {
-						h.log.Warn("history: damaged district file not indexed", "snapshot", id, "district", did, "err", err)
-						return nil
-					}
-					return fmt.Errorf("history: record %s district %s: %w", id, did, err)
-				}
-				d = df.Data
-			}
-			d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
-			payload, pre, hash, err := encodeRecord(kindDistrict, id, stamp, &districtDay{District: d, Ranking: rankingRow(ranks, did), TotalDistricts: total})
-			if err != nil {
-				return err
-			}
-			keep(1+i, historyKey(py, did), payload, pre, hash)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	for hash, pre := range types {
-		if err := writeTypes(ctx, h.st.Objects(), hash, pre); err != nil {
-			return nil, err
-		}
-	}
-	kept := out[:0]
-	for _, r := range out {
-		if r.key != "" {
-			kept = append(kept, r)
-		}
-	}
-	return kept, nil
+	return h.frame(ctx, prep)
 }
 
 // ReindexResult is what Reindex did.
@@ -471,7 +520,7 @@ func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 		}
 		logs := map[string][][]byte{}
 		for _, id := range ids[:n] {
-			recs, err := h.recordsOf(ctx, id, nil)
+			recs, err := h.recordsOf(ctx, id)
 			if errors.Is(err, store.ErrSnapshotNotFound) {
 				continue
 			}

@@ -64,12 +64,16 @@ type record struct {
 	value     []byte
 }
 
-// encodeRecord encodes v (*districtDay or *snapshotDay) as a record payload
-// and returns it with its type preamble and the preamble's hash.
-func encodeRecord(kind byte, id, stamp string, v any) (payload, preamble []byte, hash string, err error) {
-	if len(id) != 10 || len(stamp) > 255 {
-		return nil, nil, "", fmt.Errorf("history: bad record header %q %q", id, stamp)
-	}
+// encodedValue is a record's value, encoded before its header (the stamp
+// of the snapshot, known only once it is published) is.
+type encodedValue struct {
+	kind            byte
+	value, preamble []byte
+	hash            string // of preamble
+}
+
+// encodeValue encodes v (*districtDay or *snapshotDay), with its shape.
+func encodeValue(kind byte, v any) (*encodedValue, error) {
 	rv := reflect.ValueOf(v).Elem()
 	var shape []int32
 	for i := range shapedFields[kind] {
@@ -79,22 +83,33 @@ func encodeRecord(kind byte, id, stamp string, v any) (payload, preamble []byte,
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
 	if err := enc.Encode(reflect.New(rv.Type()).Interface()); err != nil {
-		return nil, nil, "", fmt.Errorf("history: encode %s: %w", id, err)
+		return nil, fmt.Errorf("history: encode types: %w", err)
 	}
-	preamble = bytes.Clone(buf.Bytes())
-	sum := sha256.Sum256(preamble)
-	hash = hex.EncodeToString(sum[:8])
+	ev := &encodedValue{kind: kind, preamble: bytes.Clone(buf.Bytes())}
+	sum := sha256.Sum256(ev.preamble)
+	ev.hash = hex.EncodeToString(sum[:8])
 	buf.Reset()
-	buf.WriteByte(historyFormat)
-	buf.WriteByte(kind)
-	buf.WriteString(id)
-	buf.WriteByte(byte(len(stamp)))
-	buf.WriteString(stamp)
-	buf.WriteString(hash)
 	if err := enc.Encode(v); err != nil {
-		return nil, nil, "", fmt.Errorf("history: encode %s: %w", id, err)
+		return nil, fmt.Errorf("history: encode: %w", err)
 	}
-	return buf.Bytes(), preamble, hash, nil
+	ev.value = buf.Bytes()
+	return ev, nil
+}
+
+// payload is the record of the value for snapshot id with stamp: format,
+// kind, id (10 bytes), stamp length and stamp, preamble hash (16 bytes),
+// value.
+func (ev *encodedValue) payload(id, stamp string) ([]byte, error) {
+	if len(id) != 10 || len(stamp) > 255 {
+		return nil, fmt.Errorf("history: bad record header %q %q", id, stamp)
+	}
+	p := make([]byte, 0, 13+len(stamp)+16+len(ev.value))
+	p = append(p, historyFormat, ev.kind)
+	p = append(p, id...)
+	p = append(p, byte(len(stamp)))
+	p = append(p, stamp...)
+	p = append(p, ev.hash...)
+	return append(p, ev.value...), nil
 }
 
 // parseRecord reads a payload's header; ok is false for a payload of
