@@ -10,10 +10,12 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/internal/cputime"
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/snapshot"
@@ -170,6 +172,7 @@ func BenchmarkBuildWorldFresh(b *testing.B) {
 	b.SetBytes(int64(n))
 	b.ReportAllocs()
 	b.ResetTimer()
+	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		for _, sub := range []string{"snapshots", "history", "current.json"} {
@@ -178,7 +181,9 @@ func BenchmarkBuildWorldFresh(b *testing.B) {
 			}
 		}
 		b.StartTimer()
+		start := cputime.Process()
 		res, err := builder.Build(ctx, date)
+		cpu += cputime.Process() - start
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -186,6 +191,7 @@ func BenchmarkBuildWorldFresh(b *testing.B) {
 			b.Fatalf("skipped %v, %d districts included, errors %q", res.Skipped, len(res.DistrictsIncluded), first(res.Errors, 5))
 		}
 	}
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 }
 
 // yearConfig is a program year of daily world dates (128 districts, ~14,000

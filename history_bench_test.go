@@ -8,6 +8,7 @@ import (
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/analytics"
+	"github.com/toaststats/toaststats/internal/cputime"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
@@ -83,6 +84,7 @@ func BenchmarkFirstAnalyticsAnswer(b *testing.B) {
 	}
 	ctx := context.Background()
 	var fromIndex, fromSnapshots, points int
+	start := cputime.Process()
 	for b.Loop() {
 		st, err := toaststats.OpenStore(dir, store.Options{})
 		if err != nil {
@@ -105,6 +107,7 @@ func BenchmarkFirstAnalyticsAnswer(b *testing.B) {
 		fromIndex, fromSnapshots, points = dh.FromIndex, dh.FromSnapshots, len(pts)
 		st.Close()
 	}
+	b.ReportMetric(float64(cputime.Process()-start)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(points), "points")
 	b.ReportMetric(float64(fromIndex), "from-index")
 	b.ReportMetric(float64(fromSnapshots), "from-snapshots")

@@ -3,11 +3,13 @@ package normalize
 import (
 	"testing"
 	"time"
+
+	"github.com/toaststats/toaststats/internal/cputime"
 )
 
 func reportCPU(b *testing.B, start time.Duration) {
 	if b.N > 0 {
-		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Process()-start)/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -17,7 +19,7 @@ func BenchmarkReadClubPerformance250(b *testing.B) {
 	data := clubCSV(EraCSP, "61", randomClubs(250, 250, "2025-2026", true), "Month of Mar, As of 03/15/2026")
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Process()
 	defer reportCPU(b, start)
 	for b.Loop() {
 		rep, err := ReadClubPerformance("club-performance.csv", data)
@@ -33,7 +35,7 @@ func BenchmarkReadSummaryWorld(b *testing.B) {
 	data := worldSummary(128, "Month of Mar, As of 03/15/2026")
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Process()
 	defer reportCPU(b, start)
 	for b.Loop() {
 		rep, err := ReadSummary("all-districts.csv", data)
@@ -48,7 +50,7 @@ func BenchmarkCheckReportClub250(b *testing.B) {
 	data := clubCSV(EraCSP, "61", randomClubs(250, 250, "2025-2026", true), "Month of Mar, As of 03/15/2026")
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Process()
 	defer reportCPU(b, start)
 	for b.Loop() {
 		if _, n, err := CheckReport(ReportClub, "club-performance.csv", data); err != nil || n != 250 {
@@ -63,7 +65,7 @@ func BenchmarkAssembleRealD91(b *testing.B) {
 	cb := readReal(b, "club-performance-D91-2024-2025.csv")
 	db := readReal(b, "district-performance-D91-2024-2025.csv")
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Process()
 	defer reportCPU(b, start)
 	for b.Loop() {
 		club, err := ReadClubPerformance("c.csv", cb)
