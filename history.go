@@ -453,9 +453,13 @@ type logRecord struct {
 	payload []byte
 }
 
+// reindexBatch is how many districts' logs Reindex holds in memory at once.
+const reindexBatch = 16
+
 // recordsOf encodes the records of published snapshot id from its files
-// (Reindex): its metadata record first, then its districts in id order.
-func (h *History) recordsOf(ctx context.Context, id string) ([]logRecord, error) {
+// (Reindex): its metadata record first when meta, then the districts in
+// only, in id order.
+func (h *History) recordsOf(ctx context.Context, id string, only map[string]bool, meta bool) ([]logRecord, error) {
 	v, err := h.st.Snapshots().GetFresh(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
@@ -467,6 +471,9 @@ func (h *History) recordsOf(ctx context.Context, id string) ([]logRecord, error)
 		return nil, fmt.Errorf("history: record %s: rankings: %w", id, err)
 	}
 	for _, did := range v.DistrictIDs() {
+		if !only[did] {
+			continue
+		}
 		df, err := v.District(ctx, did)
 		if err != nil {
 			if errors.Is(err, store.ErrCorrupt) {
@@ -482,7 +489,11 @@ func (h *History) recordsOf(ctx context.Context, id string) ([]logRecord, error)
 	if err != nil {
 		return nil, err
 	}
-	return h.frame(ctx, prep)
+	recs, err := h.frame(ctx, prep)
+	if err != nil || meta {
+		return recs, err
+	}
+	return recs[1:], nil // frame puts the metadata record first
 }
 
 // ReindexResult is what Reindex did.
@@ -499,7 +510,8 @@ type ReindexResult struct {
 // rewritten atomically with one record per dated snapshot holding the
 // district, and logs no snapshot backs are removed. Use it after an
 // upgrade, a restore, or when `verify` reports the index stale or damaged.
-// Memory stays bounded: one program year of snapshots' records at a time.
+// Memory stays bounded: the records of a program year of a few districts
+// at a time.
 func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 	unlock, err := h.lock(ctx)
 	if err != nil {
@@ -518,31 +530,59 @@ func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 		for n < len(ids) && snapshot.ProgramYearOf(ids[n]) == py {
 			n++
 		}
-		logs := map[string][][]byte{}
+		// The districts of the program year, in batches: memory holds one
+		// batch's logs (a world year is ~600 MB of records in all).
+		var districts []string
+		seen := map[string]bool{}
 		for _, id := range ids[:n] {
-			recs, err := h.recordsOf(ctx, id)
-			if errors.Is(err, store.ErrSnapshotNotFound) {
-				continue
-			}
+			v, err := h.st.Snapshots().Get(ctx, id)
 			if err != nil {
-				return nil, fmt.Errorf("history: reindex: %w", err)
+				continue // unreadable snapshots are read (and skipped) below
 			}
-			res.Snapshots++
-			for _, r := range recs {
-				logs[r.key] = append(logs[r.key], r.payload)
+			for _, did := range v.DistrictIDs() {
+				if !seen[did] {
+					seen[did] = true
+					districts = append(districts, did)
+				}
 			}
 		}
-		keys := make([]string, 0, len(logs))
-		for k := range logs {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, key := range keys {
-			if err := store.WriteRecords(ctx, h.st.Objects(), key, logs[key]...); err != nil {
-				return nil, fmt.Errorf("history: reindex: %w", err)
+		first := true
+		for len(districts) > 0 || first {
+			batch := districts[:min(reindexBatch, len(districts))]
+			districts = districts[len(batch):]
+			only := map[string]bool{}
+			for _, did := range batch {
+				only[did] = true
 			}
-			written[key] = true
-			res.Logs++
+			logs := map[string][][]byte{}
+			for _, id := range ids[:n] {
+				recs, err := h.recordsOf(ctx, id, only, first)
+				if errors.Is(err, store.ErrSnapshotNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("history: reindex: %w", err)
+				}
+				if first {
+					res.Snapshots++
+				}
+				for _, r := range recs {
+					logs[r.key] = append(logs[r.key], r.payload)
+				}
+			}
+			first = false
+			keys := make([]string, 0, len(logs))
+			for k := range logs {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, key := range keys {
+				if err := store.WriteRecords(ctx, h.st.Objects(), key, logs[key]...); err != nil {
+					return nil, fmt.Errorf("history: reindex: %w", err)
+				}
+				written[key] = true
+				res.Logs++
+			}
 		}
 		ids = ids[n:]
 	}
