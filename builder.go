@@ -75,7 +75,9 @@ type BuilderOptions struct {
 // collection wins. Status is failed when validation finds errors (published
 // for debugging, never current), partial when a configured district or the
 // summary is missing or unreadable, success otherwise; a partial or failed
-// build never replaces a successful snapshot of the same id.
+// build never replaces a successful snapshot of the same id. After
+// publishing, the Builder appends the snapshot's records to the history
+// index (see History), which analytics read instead of every snapshot.
 //
 // A Builder is safe for concurrent use, but two builds of the same logical
 // date race for the same snapshot id; run them one at a time.

@@ -3,7 +3,8 @@
 // Borda-count rankings of every district, and reads them back.
 //
 // The main types are Builder (raw cache → normalize → validate → rank →
-// store), Store, Ranker and Scraper.
+// store), Store, History (a district's series for analytics), Ranker and
+// Scraper.
 //
 // # Reading a snapshot
 //
@@ -32,6 +33,12 @@
 //
 // Snapshots().Get(ctx, "2026-03-31") reads a stored snapshot by date and
 // Snapshots().List lists them; see package store for the rest.
+//
+// # A district's history
+//
+// NewHistory(st, log).District(ctx, "61") returns the district's daily
+// points (analytics.Point) from the history index the Builder keeps, ready
+// for the analytics package; `toaststats reindex` rebuilds the index.
 //
 // # Dependencies
 //
