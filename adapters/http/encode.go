@@ -117,7 +117,7 @@ func (er *encodedResponse) write(w http.ResponseWriter, r *http.Request) {
 	if er.cacheControl != "" {
 		h.Set("Cache-Control", er.cacheControl)
 	}
-	h.Set("Vary", "Accept-Encoding")
+	addVary(h, "Accept-Encoding")
 	if er.status == http.StatusOK {
 		h.Set("ETag", er.etag)
 		if etagMatches(r.Header.Get("If-None-Match"), er.etag) {
