@@ -5,16 +5,18 @@
 // Usage:
 //
 //	toaststats-server --data-dir DIR [--addr 127.0.0.1:8080] [--admin-token T]
-//	    [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
+//	    [--trusted-proxies 127.0.0.1/32] [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
 //	    [--rate-limit 20 --rate-burst 60] [--log-format text|json]
 //	    [--store-cache-mb 32] [--memory-limit-mb 120]
 //
 // Every flag can also be set by its environment variable (TOASTSTATS_ADDR,
 // TOASTSTATS_DATA_DIR, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
 // TOASTSTATS_CORS_ORIGIN, TOASTSTATS_RATE_LIMIT, TOASTSTATS_RATE_BURST,
-// TOASTSTATS_LOG_FORMAT); flags win. Admin and cache-management routes need
-// "Authorization: Bearer <token>" when a token is set; without a token they
-// answer only when the server listens on a loopback address.
+// TOASTSTATS_LOG_FORMAT, TOASTSTATS_TRUSTED_PROXIES); flags win. Admin and
+// cache-management routes always need "Authorization: Bearer <token>":
+// without --admin-token the server uses the token in
+// DATA-DIR/config/admin-token, creating it (0600) on first start.
+// Forwarding headers are believed only from --trusted-proxies.
 //
 // API conventions (the whole surface is in routes.go, described by
 // GET /api/openapi.json):
@@ -32,8 +34,9 @@
 //     old (younger dates can still be republished by closing-period
 //     collections: max-age=3600); answers over the series of snapshots
 //     (analytics, histories) are never immutable.
-//   - DELETE /api/districts/cache deletes raw-cache dates only with an
-//     explicit choice: ?date=YYYY-MM-DD, or ?all=true&confirm=delete-all-raw-cache.
+//   - DELETE /api/districts/cache moves raw-cache dates to the raw-cache
+//     trash (toaststats trash list|restore|purge), only with an explicit
+//     choice: ?date=YYYY-MM-DD, or ?all=true&confirm=delete-all-raw-cache.
 //   - POST /api/admin/refresh starts a background build (202 with a job id;
 //     GET /api/admin/refresh/:jobId for its status; 409 while one runs).
 //     Builds also run at start when the raw cache holds data no snapshot

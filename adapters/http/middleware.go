@@ -218,15 +218,6 @@ func (s *Server) authorize(r *http.Request) *apiError {
 	return nil
 }
 
-func isLoopbackAddr(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = hostport
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // clientIP is the client IP of the request, as the outer middleware worked
 // it out (see Server.clientAddr).
 func clientIP(r *http.Request) string {

@@ -194,7 +194,7 @@ func openAPIDocument(version string) map[string]any {
 			"version": version,
 			"description": "Toastmasters district statistics from immutable daily snapshots. Data responses are " +
 				"{\"data\":…,\"_snapshot_metadata\":…} (rankings use the seed's shape); errors are {\"error\":{\"code\",\"message\",\"details\"}}. " +
-				"Admin and cache routes need a bearer token when the server has one; without one they answer only on a loopback listener.",
+				"Admin and cache routes always need a bearer token (the server's admin token; 403 ADMIN_DISABLED when it has none).",
 		},
 		"paths": paths,
 		"components": map[string]any{
