@@ -41,7 +41,7 @@ func parseTrashID(id string) (TrashEntry, error) {
 		return TrashEntry{}, fmt.Errorf("%w: bad trash id %q (want YYYY-MM-DD.<nanoseconds>)", ErrTrashNotFound, truncate(id))
 	}
 	n, err := strconv.ParseInt(ns, 10, 64)
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || strings.Trim(ns, "0123456789") != "" {
 		return TrashEntry{}, fmt.Errorf("%w: bad trash id %q (want YYYY-MM-DD.<nanoseconds>)", ErrTrashNotFound, truncate(id))
 	}
 	return TrashEntry{ID: id, Date: date, DeletedAt: time.Unix(0, n).UTC()}, nil

@@ -75,3 +75,26 @@ func TestRawTrashRoundTrip(t *testing.T) {
 		t.Fatalf("purged folder still there: %v", err)
 	}
 }
+
+// FuzzTrashID: a trash id parses only as a valid date and a non-negative
+// nanosecond count, and what parses prints back to the same id.
+func FuzzTrashID(f *testing.F) {
+	for _, s := range []string{"2025-09-13.1757840400000000000", "2025-09-13", "../x", "2025-02-30.1", "2025-09-13.-1", "2025-09-13.1.2", "2025-09-13.+5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		e, err := parseTrashID(id)
+		if err != nil {
+			if !errors.Is(err, ErrTrashNotFound) {
+				t.Fatalf("%q: %v", id, err)
+			}
+			return
+		}
+		if ValidDate(e.Date) != nil || e.ID != id {
+			t.Fatalf("%q parsed as %+v", id, e)
+		}
+		if _, err := checkKey(rawTrashPrefix+id+"/", true); err != nil {
+			t.Fatalf("%q parses but is no valid key: %v", id, err)
+		}
+	})
+}
