@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"testing"
 
 	"github.com/toaststats/toaststats/store"
@@ -12,17 +11,8 @@ import (
 
 func runTrashCLI(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	err := run(context.Background(), append([]string{"trash"}, args...), func(string) string { return "" }, nil, &out, &errb)
-	code := 0
-	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-		}
-	}
-	return out.String(), code
+	out, _, code := runCLI(t, nil, append([]string{"trash"}, args...)...)
+	return out, code
 }
 
 // TestTrashCommand: a date deleted the way the server deletes it is listed,
