@@ -149,6 +149,9 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 				slog.Duration("duration", d),
 				slog.String("remote", clientIP(r)),
 			}
+			if peer := remoteIP(r); peer != ri.client {
+				attrs = append(attrs, slog.String("peer", peer)) // the trusted proxy
+			}
 			if ri.err != nil {
 				attrs = append(attrs, slog.String("error_code", ri.err.Code))
 				if ri.err.Err != nil {

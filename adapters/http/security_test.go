@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/toaststats/toaststats/store"
 )
@@ -210,4 +212,34 @@ func FuzzClientAddr(f *testing.F) {
 			t.Fatalf("untrusted peer %q, yet client %q from headers", remoteIP(r), got)
 		}
 	})
+}
+
+// TestAccessLogNamesForwardedClient: behind a trusted proxy the access log
+// records the forwarded client as remote and the proxy as peer.
+func TestAccessLogNamesForwardedClient(t *testing.T) {
+	var logs syncBuffer
+	ts := newTestServer(t, true, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
+		Deps{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if resp, _ := ts.do(t, "GET", "/api", map[string]string{"X-Forwarded-For": "203.0.113.7"}, nil); resp.StatusCode != 200 {
+		t.Fatal(resp.Status)
+	}
+	var line struct{ Remote, Peer string }
+	text := ""
+	for range 200 { // the access log is written after the response
+		logs.mu.Lock()
+		text = logs.buf.String()
+		logs.mu.Unlock()
+		if strings.Contains(text, `"msg":"request"`) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, `"msg":"request"`) {
+			_ = json.Unmarshal([]byte(l), &line)
+		}
+	}
+	if line.Remote != "203.0.113.7" || line.Peer != "127.0.0.1" {
+		t.Fatalf("access log remote %q peer %q, want 203.0.113.7 and 127.0.0.1:\n%s", line.Remote, line.Peer, text)
+	}
 }
