@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,7 +59,14 @@ var ids = func() *requestIDs {
 }()
 
 func (g *requestIDs) next() string {
-	return fmt.Sprintf("%s-%08x", g.prefix, g.n.Add(1))
+	var b [32]byte
+	out := append(b[:0], g.prefix...)
+	out = append(out, '-')
+	hex := strconv.FormatUint(g.n.Add(1), 16)
+	for range 8 - len(hex) {
+		out = append(out, '0')
+	}
+	return string(append(out, hex...))
 }
 
 // validRequestID accepts a client-sent X-Request-ID only when it is short

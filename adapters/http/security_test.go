@@ -243,3 +243,15 @@ func TestAccessLogNamesForwardedClient(t *testing.T) {
 		t.Fatalf("access log remote %q peer %q, want 203.0.113.7 and 127.0.0.1:\n%s", line.Remote, line.Peer, text)
 	}
 }
+
+// TestRequestIDFormat: prefix, dash, the counter in at least 8 hex digits.
+func TestRequestIDFormat(t *testing.T) {
+	g := &requestIDs{prefix: "0a1b2c3d"}
+	if got := g.next(); got != "0a1b2c3d-00000001" {
+		t.Fatalf("first id %q", got)
+	}
+	g.n.Store(0x123456789 - 1)
+	if got := g.next(); got != "0a1b2c3d-123456789" {
+		t.Fatalf("id past 8 digits %q", got)
+	}
+}
