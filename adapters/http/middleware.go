@@ -113,11 +113,14 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &reqInfo{id: r.Header.Get("X-Request-ID")}
+		ri := &reqInfo{}
+		if v := r.Header["X-Request-Id"]; len(v) > 0 { // the canonical form of X-Request-ID
+			ri.id = v[0]
+		}
 		if !validRequestID(ri.id) {
 			ri.id = ids.next()
 		}
-		w.Header().Set("X-Request-ID", ri.id)
+		w.Header()["X-Request-Id"] = []string{ri.id}
 		ri.client = s.clientAddr(r)
 		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri))
 		sw := &statusWriter{ResponseWriter: w}
@@ -455,20 +458,16 @@ func (c *clientLimiter) close() {
 	<-c.done
 }
 
-// addVary adds names to the Vary header, keeping what is there.
-func addVary(h http.Header, names ...string) {
-	have := map[string]bool{}
-	for _, v := range h.Values("Vary") {
+// addVary adds name to the Vary header, keeping what is there.
+func addVary(h http.Header, name string) {
+	for _, v := range h["Vary"] {
 		for _, n := range strings.Split(v, ",") {
-			have[strings.ToLower(strings.TrimSpace(n))] = true
+			if strings.EqualFold(strings.TrimSpace(n), name) {
+				return
+			}
 		}
 	}
-	for _, n := range names {
-		if !have[strings.ToLower(n)] {
-			h.Add("Vary", n)
-			have[strings.ToLower(n)] = true
-		}
-	}
+	h["Vary"] = append(h["Vary"], name)
 }
 
 // methodsFor lists the methods the routes matching path answer (HEAD with
