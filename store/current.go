@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -80,11 +79,7 @@ func (s *SnapshotStore) identity(ctx context.Context, key string) (fileIdentity,
 		if err != nil {
 			return fileIdentity{}, false
 		}
-		id := fileIdentity{size: fi.Size(), mod: fi.ModTime()}
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			id.ino = st.Ino
-		}
-		return id, true
+		return fileIdentity{size: fi.Size(), mod: fi.ModTime(), ino: inodeOf(fi)}, true
 	}
 	if st, ok := s.objs.(Statter); ok {
 		n, mod, err := st.Stat(ctx, key)
