@@ -50,6 +50,21 @@ func putWorld(tb testing.TB, st *store.Store, w *dashboardtest.World, date strin
 	return total
 }
 
+// worldBuilder caches the newest date of the world in a fresh data
+// directory and returns a Builder over it, the date, the directory and the
+// bytes cached.
+func worldBuilder(b *testing.B) (*toaststats.Builder, string, string, int) {
+	w := dashboardtest.NewWorld(worldConfig)
+	date := worldDate(w)
+	dir := b.TempDir()
+	st, err := toaststats.CreateStore(dir, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := putWorld(b, st, w, date)
+	return toaststats.NewBuilder(st, toaststats.BuilderOptions{}), date, dir, n
+}
+
 // worldDate is the newest as-of date of the world.
 func worldDate(w *dashboardtest.World) string {
 	dates := w.AsOfDates()
@@ -60,14 +75,7 @@ func worldDate(w *dashboardtest.World) string {
 // districts, ~14,000 clubs, all four reports) from the raw cache: read and
 // verify 385 files, normalise, validate, rank and publish.
 func BenchmarkBuildWorld(b *testing.B) {
-	w := dashboardtest.NewWorld(worldConfig)
-	date := worldDate(w)
-	st, err := toaststats.OpenStore(b.TempDir(), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	n := putWorld(b, st, w, date)
-	builder := toaststats.NewBuilder(st, toaststats.BuilderOptions{})
+	builder, date, _, n := worldBuilder(b)
 	ctx := context.Background()
 	b.SetBytes(int64(n))
 	b.ReportAllocs()
@@ -159,15 +167,7 @@ func BenchmarkPendingWorld(b *testing.B) {
 // the history index first): read, normalise, validate, rank, publish and
 // index. BenchmarkBuildWorld measures the no-op rebuild instead.
 func BenchmarkBuildWorldFresh(b *testing.B) {
-	w := dashboardtest.NewWorld(worldConfig)
-	date := worldDate(w)
-	dir := b.TempDir()
-	st, err := toaststats.CreateStore(dir, store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	n := putWorld(b, st, w, date)
-	builder := toaststats.NewBuilder(st, toaststats.BuilderOptions{})
+	builder, date, dir, n := worldBuilder(b)
 	ctx := context.Background()
 	b.SetBytes(int64(n))
 	b.ReportAllocs()

@@ -108,8 +108,9 @@ func buildWorldDates(t *testing.T, st *store.Store, w *dashboardtest.World, now 
 	}
 }
 
-func TestHistoryIndexMatchesSnapshots(t *testing.T) {
-	ctx := context.Background()
+// builtHistoryWorld is a store with every date of historyWorld built.
+func builtHistoryWorld(t *testing.T) (*store.Store, string, *dashboardtest.World) {
+	t.Helper()
 	dir := t.TempDir()
 	st, err := toaststats.CreateStore(dir, store.Options{Now: clock})
 	if err != nil {
@@ -117,6 +118,12 @@ func TestHistoryIndexMatchesSnapshots(t *testing.T) {
 	}
 	w := historyWorld()
 	buildWorldDates(t, st, w, clock)
+	return st, dir, w
+}
+
+func TestHistoryIndexMatchesSnapshots(t *testing.T) {
+	ctx := context.Background()
+	st, dir, w := builtHistoryWorld(t)
 	h := toaststats.NewHistory(st, nil)
 
 	ids, _ := st.Snapshots().IDs(ctx)
@@ -145,13 +152,7 @@ func TestHistoryIndexMatchesSnapshots(t *testing.T) {
 
 func TestHistoryIndexFollowsRebuildsAndCrashes(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := toaststats.CreateStore(dir, store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := historyWorld()
-	buildWorldDates(t, st, w, clock)
+	st, dir, w := builtHistoryWorld(t)
 	h := toaststats.NewHistory(st, nil)
 	before, _ := h.District(ctx, "61")
 
