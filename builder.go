@@ -1023,8 +1023,11 @@ func (b *Builder) pendingPlans(ctx context.Context) ([]pendingDate, error) {
 	return out, nil
 }
 
-// BuildAll builds every pending collection date (see Pending) in date
-// order. It returns ErrNothingCached when the cache holds no date at all,
+// buildAllParallel is how many snapshots BuildAll builds at once.
+const buildAllParallel = 2
+
+// BuildAll builds every pending collection date (see Pending), two
+// snapshots at a time; the results are in collection-date order. It returns ErrNothingCached when the cache holds no date at all,
 // and an empty result when every snapshot is up to date. A date that fails
 // with an error does not stop the others; the errors are joined.
 //
@@ -1051,11 +1054,19 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		newest[p.logical] = i
 	}
 	var (
+		mu      sync.Mutex // guards results, errs, done and the progress calls
 		results []*BuildResult
 		errs    []error
 		done    int
 	)
-	report := func(res *BuildResult) {
+	keep := func(res *BuildResult, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			results = append(results, res)
+		}
 		done++
 		if b.progress != nil {
 			b.progress(done, len(plans), res)
@@ -1063,22 +1074,15 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 	}
 	build := func(date string) *BuildResult {
 		res, err := b.Build(ctx, date)
-		if err != nil {
-			errs = append(errs, err)
-		} else {
-			results = append(results, res)
-		}
-		report(res)
+		keep(res, err)
 		return res
 	}
-	for i, p := range plans {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
-			break
-		}
-		if newest[p.logical] != i {
-			continue // built (or skipped) with the newest collection below
-		}
+	// group builds the collections of one snapshot: the newest first,
+	// published only when successful; otherwise every collection in date
+	// order, as if none were skipped (an older successful one then stays, a
+	// partial newer one never replaces it).
+	group := func(i int) {
+		p := plans[i]
 		var older []int // the older collections of the same snapshot
 		for j := range i {
 			if plans[j].logical == p.logical {
@@ -1087,38 +1091,50 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		}
 		if len(older) == 0 {
 			build(p.date)
-			continue
+			return
 		}
-		// The newest collection first, published only when successful;
-		// otherwise every collection in date order, as if none were skipped
-		// (an older successful one then stays, a partial newer one never
-		// replaces it).
 		res, err := b.build(ctx, p.date, true)
 		if err == nil && res.Skipped && res.SkipReason == notSuccessReason {
 			for _, j := range older {
 				build(plans[j].date)
 			}
 			build(p.date)
-			continue
+			return
 		}
-		if err != nil {
-			errs = append(errs, err)
-		} else {
-			results = append(results, res)
-		}
-		report(res)
+		keep(res, err)
 		for _, j := range older {
-			sk := &BuildResult{
+			keep(&BuildResult{
 				SnapshotID: p.logical, CollectionDate: plans[j].date, LogicalDate: p.logical,
 				DistrictsIncluded: []string{}, DistrictsMissing: []string{}, DistrictErrors: []snapshot.DistrictError{},
 				Errors: []string{}, Warnings: []string{}, Skipped: true,
 				SkipReason: fmt.Sprintf("snapshot %s comes from the newer collection %s of the same month-end close; the older collection %s is not built",
 					p.logical, p.date, plans[j].date),
-			}
-			results = append(results, sk)
-			report(sk)
+			}, nil)
 		}
 	}
+	// Snapshots of different logical dates are independent: two are built
+	// at once, so one's reading and normalising overlaps the other's
+	// writing and fsyncing.
+	sem := make(chan struct{}, buildAllParallel)
+	var wg sync.WaitGroup
+	for i, p := range plans {
+		if newest[p.logical] != i {
+			continue // built (or skipped) with the newest collection
+		}
+		if err := ctx.Err(); err != nil {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			group(i)
+		}()
+	}
+	wg.Wait()
 	slices.SortStableFunc(results, func(x, y *BuildResult) int { return strings.Compare(x.CollectionDate, y.CollectionDate) })
 	return results, errors.Join(errs...)
 }
