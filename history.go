@@ -213,8 +213,11 @@ func (h *History) District(ctx context.Context, districtID string) (*DistrictHis
 			return nil
 		})
 	}
+	sem := make(chan struct{}, workers) // snapshot reads decode JSON: bound them
 	for _, i := range fallback {
 		g.Go(func() error {
+			sem <- struct{}{}
+			defer func() { <-sem }()
 			p, err := h.pointFromSnapshot(gctx, list[i].id, districtID)
 			if err != nil {
 				return err
