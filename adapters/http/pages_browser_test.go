@@ -60,7 +60,7 @@ func launchChromium(t *testing.T) *rod.Browser {
 type pageProblems struct {
 	jsOff bool
 	mu    sync.Mutex
-	list []string
+	list  []string
 }
 
 func (pp *pageProblems) add(format string, args ...any) {
