@@ -261,7 +261,7 @@ func (s *Server) handleDistrictPage() http.Handler {
 			pages.Link{Label: "Statistics", Href: api + "/statistics"}, pages.Link{Label: "District analytics", Href: api + "/analytics"},
 			pages.Link{Label: "Distinguished clubs", Href: api + "/distinguished-club-analytics"}, pages.Link{Label: "Rank history", Href: api + "/rank-history"},
 			pages.Link{Label: "Membership history", Href: api + "/membership-history"}), DistrictID: id}
-		pg.CSV = api + "/export?format=csv"
+		pg.CSV, pg.CSVLabel = api+"/export?format=csv", "Download the district analytics as CSV"
 		if rs.byDate {
 			pg.CSV += "&date=" + rs.view.ID
 		}

@@ -55,8 +55,9 @@ type Frame struct {
 	AsOf   AsOf
 	// JSON links the API answers the page is made from.
 	JSON []Link
-	// CSV is the href of the page's CSV download ("" = none).
-	CSV string
+	// CSV is the href of the page's CSV download ("" = none) and CSVLabel
+	// its link text (default "Download this table as CSV").
+	CSV, CSVLabel string
 }
 
 // HomeRow is one district of the home page's ranking.
@@ -181,6 +182,7 @@ var funcs = template.FuncMap{
 	"path":     url.PathEscape,
 	"change":   changeText,
 	"add":      func(a, b int) int { return a + b },
+	"crit":     criterionText,
 	"css":      func() template.CSS { return template.CSS(CSS()) },
 	"clubs": func(districtID string, rows []ClubRow) clubTable {
 		return clubTable{DistrictID: districtID, Rows: rows}
@@ -538,4 +540,52 @@ func intOrDash(p *int) string {
 		return "–"
 	}
 	return strconv.Itoa(*p)
+}
+
+// criterionView is a district tier criterion in words.
+type criterionView struct {
+	Label, Need, Now, Gap string
+}
+
+// criterionText words a criterion: growth and share criteria are measured
+// in percent, net clubs in clubs; the gap is the count still missing.
+func criterionText(c analytics.Criterion) criterionView {
+	v := criterionView{Label: c.Name}
+	percent := true
+	switch c.Name {
+	case "paymentGrowth":
+		v.Label = "Payment growth"
+	case "clubGrowth":
+		v.Label = "Paid-club growth"
+	case "distinguishedClubs":
+		v.Label = "Share of distinguished clubs"
+	case "netClubs":
+		v.Label, percent = "Net paid clubs", false
+	}
+	unit := ""
+	if percent {
+		unit = "%"
+	}
+	v.Need = "≥ " + signed(c.Threshold, !percent) + unit
+	v.Now = "unknown"
+	if c.Known {
+		v.Now = signed(c.Actual, !percent) + unit
+	}
+	switch {
+	case !c.Known:
+		v.Gap = c.Reason
+	case c.Met:
+		v.Gap = "met"
+	default:
+		v.Gap = strconv.Itoa(c.Needed) + " " + c.Unit
+	}
+	return v
+}
+
+func signed(v float64, plus bool) string {
+	s := fmtNum(v)
+	if plus && v > 0 {
+		s = "+" + s
+	}
+	return s
 }
