@@ -54,7 +54,7 @@ func (p *DistrictPage) charts() map[string]chartView {
 		out[c.id] = LineChart{ID: c.id, Title: c.title, YLabel: c.ylabel, Series: series, TableDateLabel: "Date (this year)",
 			Desc: c.title + " of District " + p.DistrictID + ", this program year as a solid line and last program year's values on the same day as a dashed line."}.render()
 	}
-	lv := LineChart{ID: "levels", Title: "Distinguished clubs by level", YLabel: "Clubs",
+	lv := LineChart{ID: "levels", Title: "Distinguished clubs by level", YLabel: "Clubs", FromZero: true,
 		Desc: "Clubs of District " + p.DistrictID + " at each distinguished level on each date of the program year (the dashboard's letters)."}
 	names := []string{"Distinguished", "Select", "President's", "Smedley", "All levels"}
 	for k, name := range names {
@@ -117,7 +117,7 @@ func (p *ClubPage) charts() map[string]chartView {
 	for _, g := range c.DCPGoalsTrend {
 		goals.Values = append(goals.Values, DatedValue{Date: g.Date, Value: float64(g.GoalsAchieved)})
 	}
-	out["goals"] = LineChart{ID: "goals", Title: "DCP goals met", YLabel: "Goals (of 10)", Series: []Series{goals},
+	out["goals"] = LineChart{ID: "goals", Title: "DCP goals met", YLabel: "Goals (of 10)", Series: []Series{goals}, FromZero: true,
 		Desc: "Distinguished Club Program goals the club had met on each date of the program year."}.render()
 	if len(c.PaymentsTrend) > 0 {
 		out["payments"] = LineChart{ID: "payments", Title: "Payments (year to date)", YLabel: "Payments", Series: []Series{dc("Payments", c.PaymentsTrend)},

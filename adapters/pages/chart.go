@@ -45,6 +45,8 @@ type LineChart struct {
 	YLabel string
 	// InvertY puts the smallest value at the top (ranks: 1 is best).
 	InvertY bool
+	// FromZero always starts the y axis at 0 (counts out of a fixed scale).
+	FromZero bool
 	Series  []Series
 	// TableDateLabel heads the date column of the data table.
 	TableDateLabel string
@@ -175,7 +177,7 @@ func (c LineChart) render() chartView {
 		v.SVG = template.HTML(b.String())
 		return v
 	}
-	if lo > 0 && !c.InvertY && lo < hi/2 {
+	if lo > 0 && !c.InvertY && (lo < hi/2 || c.FromZero) {
 		lo = 0 // show the baseline unless the values sit far from zero
 	}
 	ticks := niceTicks(lo, hi, 5)
