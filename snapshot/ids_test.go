@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -82,4 +83,21 @@ func TestProgramYearRoundTrip(t *testing.T) {
 		gen.IntRange(0, 40000),
 	))
 	props.TestingRun(t)
+}
+
+func TestRoundPercent(t *testing.T) {
+	for in, want := range map[float64]float64{
+		66.66666666666666: 66.67, 74.07407407: 74.07, 0.125: 0.13, -0.125: -0.13, -3.333: -3.33, 0: 0,
+		1e308: 1e308, -1e300: -1e300, 1e15: 1e15,
+	} {
+		if got := RoundPercent(in); got != want {
+			t.Errorf("RoundPercent(%v) = %v, want %v", in, got, want)
+		}
+	}
+	if got := RoundPercent(math.Inf(1)); !math.IsInf(got, 1) {
+		t.Errorf("RoundPercent(+Inf) = %v", got)
+	}
+	if got := RoundPercent(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("RoundPercent(NaN) = %v", got)
+	}
 }

@@ -9,7 +9,12 @@ import (
 // rounded to two decimals, half away from zero (66.666… → 66.67,
 // 0.125 → 0.13). Rankings and levels are computed from exact values first;
 // only what is written is rounded.
+// Values too large to carry two decimals (|x| ≥ 1e15, where x×100 could
+// also overflow to infinity), infinities and NaN are returned unchanged.
 func RoundPercent(x float64) float64 {
+	if math.IsNaN(x) || math.Abs(x) >= 1e15 {
+		return x
+	}
 	return math.Round(x*100) / 100
 }
 

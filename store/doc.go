@@ -73,9 +73,11 @@
 // the server, the CLI) are serialised by flock(2) locks in .locks/: one per
 // raw-cache date (so concurrent Puts never lose metadata entries, in one
 // process or several), one for the snapshot store, one for the district
-// configuration. Readers take no lock. A server's read cache learns about a
-// snapshot published by another process when its entries expire (the
-// pointer after at most 2 s, metadata and files after Options.CacheTTL); a
+// configuration. Readers take no lock. A server learns about a snapshot
+// published by another process when the current pointer is next checked
+// (every 500 ms off the request path while SnapshotStore.Watch runs, at
+// most 2 s otherwise: see SnapshotStore.Current) and about other snapshots
+// when their cache entries expire (Options.CacheTTL); a
 // View whose generation another process replaced and collected returns
 // ErrGenerationGone and is dropped from the cache.
 //

@@ -185,6 +185,7 @@ func (s *SnapshotStore) Check(ctx context.Context) (*IntegrityReport, error) {
 	}
 	for _, id := range ids {
 		c := s.verify(ctx, id, true)
+		s.noteCheck(ctx, c)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

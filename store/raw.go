@@ -499,22 +499,6 @@ func (c *RawCache) Dates(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// DeleteDate removes a date's folder and everything in it.
-func (c *RawCache) DeleteDate(ctx context.Context, date string) error {
-	if err := ValidDate(date); err != nil {
-		return err
-	}
-	unlock, err := c.lock(ctx, "raw-"+date)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if err := c.objs.Delete(ctx, rawPrefix+date+"/"); err != nil {
-		return fmt.Errorf("store: delete raw %s: %w", date, err)
-	}
-	return nil
-}
-
 // LatestModified returns the newest write into the cache: the largest
 // metadata timestamp over all dates (zero time when the cache is empty).
 func (c *RawCache) LatestModified(ctx context.Context) (time.Time, error) {

@@ -82,6 +82,7 @@ type SnapshotStore struct {
 	stamps sync.Map
 	// damaged holds the files reads found damaged (see Damaged).
 	damaged sync.Map
+	cur     currentTracker
 
 	stats statsCounters
 }
@@ -270,6 +271,7 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 	if err != nil {
 		return err
 	}
+	defer s.settleCurrent(ctx) // after the unlock: readers need no lock
 	defer unlock()
 	defer s.invalidate(id)
 
@@ -404,18 +406,35 @@ func (s *SnapshotStore) readMetadataFile(ctx context.Context, id string) (*snaps
 
 // ---- cache ----
 
+// invalidatePointer makes the next Current resolve the pointer again.
 func (s *SnapshotStore) invalidatePointer() {
-	if s.cache != nil {
-		s.cache.Delete("ptr")
+	s.cur.force.Store(true)
+}
+
+// settleCurrent resolves the pointer now when a write made it stale, so
+// the writer pays for the check and readers never do.
+func (s *SnapshotStore) settleCurrent(ctx context.Context) {
+	if s.cur.force.Load() {
+		if _, err := s.refreshCurrent(context.WithoutCancel(ctx)); err != nil && !errors.Is(err, ErrNoSnapshot) {
+			s.log.Warn("current snapshot check after write", "err", err)
+		}
 	}
 }
 
-// invalidate drops everything cached about snapshot id and the pointer.
+// invalidate drops everything cached about snapshot id; when id is the
+// snapshot readers are served, the next Current resolves again.
 func (s *SnapshotStore) invalidate(id string) {
+	if st := s.cur.state.Load(); st != nil && st.view.ID == id {
+		s.cur.force.Store(true)
+	}
+	s.dropCached(id)
+}
+
+// dropCached drops the cached view and files of snapshot id.
+func (s *SnapshotStore) dropCached(id string) {
 	if s.cache == nil {
 		return
 	}
-	s.cache.Delete("ptr")
 	s.cache.Delete("view|" + id)
 	s.cache.Delete("list")
 	pre, obj := "file|"+id+"|", "obj|"+id+"|"
@@ -463,64 +482,6 @@ func (s *SnapshotStore) cacheSized(key string, b any, n int64) {
 }
 
 // ---- reading ----
-
-// Current returns a View of the snapshot current.json names. When the
-// pointer is missing or names no complete successful snapshot, it falls back
-// (without writing anything) to the newest complete successful snapshot.
-// ErrNoSnapshot when there is none.
-func (s *SnapshotStore) Current(ctx context.Context) (*View, error) {
-	start := s.stats.begin()
-	defer s.stats.end(start)
-	if s.cache != nil {
-		if v, ok := s.cache.Get("ptr"); ok {
-			id := v.(string)
-			if view, err := s.get(ctx, id, true); err == nil {
-				return view, nil
-			}
-		}
-	}
-	s.stats.miss()
-	id, err := s.resolveCurrent(ctx)
-	if err != nil {
-		return nil, err
-	}
-	view, err := s.get(ctx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if s.cache != nil {
-		ttl := min(s.opts.CacheTTL, 2*time.Second)
-		s.cache.Set("ptr", id, ttl)
-	}
-	return view, nil
-}
-
-func (s *SnapshotStore) resolveCurrent(ctx context.Context) (string, error) {
-	p, err := s.readPointer(ctx)
-	if err == nil {
-		if v, err := s.get(ctx, p.SnapshotID, false); err == nil && v.Metadata.Status == snapshot.StatusSuccess {
-			if v.legacy != nil {
-				return p.SnapshotID, nil
-			}
-			if st := s.verify(ctx, p.SnapshotID, false); st.Complete {
-				return p.SnapshotID, nil
-			}
-		}
-		s.log.Warn("current.json names no complete successful snapshot; falling back", "id", p.SnapshotID)
-	} else if !errors.Is(err, ErrNoSnapshot) {
-		s.log.Warn("current.json unreadable; falling back", "err", err)
-	}
-	ids, err := s.snapshotIDs(ctx)
-	if err != nil {
-		return "", err
-	}
-	for i := len(ids) - 1; i >= 0; i-- {
-		if st := s.verify(ctx, ids[i], false); st.Complete && st.Status == snapshot.StatusSuccess {
-			return ids[i], nil
-		}
-	}
-	return "", ErrNoSnapshot
-}
 
 // snapshotIDs lists the dated snapshot folders, ascending.
 func (s *SnapshotStore) snapshotIDs(ctx context.Context) ([]string, error) {
@@ -847,7 +808,9 @@ func (v *View) readFile(ctx context.Context, name string, size int64, sum string
 		v.noteRead(name, err)
 		if err != nil {
 			if errors.Is(err, ErrGenerationGone) {
-				s.invalidate(v.ID) // let the next Current/Get load the new generation
+				// Let the next Get and the next check load the new generation.
+				s.dropCached(v.ID)
+				s.checkInBackground()
 			}
 			return nil, err
 		}

@@ -132,6 +132,7 @@ func (s *Store) Dir() string { return s.dir }
 // Close releases the backend's resources (the directory handle of
 // DirObjects). The Store must not be used afterwards.
 func (s *Store) Close() error {
+	s.snaps.waitBackground()
 	if c, ok := s.objs.(interface{ Close() error }); ok {
 		return c.Close()
 	}

@@ -28,8 +28,8 @@ func TestBuildsRunInBackground(t *testing.T) {
 		}
 		return []string{"2025-09-01"}, ts.store.Snapshots().Publish(ctx, makeSnapshot("2025-09-01", 9))
 	}
-	ts = newTestServer(t, true, Config{}, Deps{Build: build})
-	resp, b := ts.do(t, "POST", "/api/admin/refresh", nil, nil)
+	ts = newTestServer(t, true, Config{AdminToken: testToken}, Deps{Build: build})
+	resp, b := ts.do(t, "POST", "/api/admin/refresh", adminAuth, nil)
 	if resp.StatusCode != 202 {
 		t.Fatalf("refresh: %d %s", resp.StatusCode, b)
 	}
@@ -45,11 +45,11 @@ func TestBuildsRunInBackground(t *testing.T) {
 			t.Fatalf("read during build: %d %s", resp.StatusCode, clip(b))
 		}
 	}
-	resp, b = ts.do(t, "POST", "/api/admin/refresh", nil, nil)
+	resp, b = ts.do(t, "POST", "/api/admin/refresh", adminAuth, nil)
 	if resp.StatusCode != 409 || !strings.Contains(string(b), "REFRESH_IN_PROGRESS") || !strings.Contains(string(b), acc.Data.ID) {
 		t.Fatalf("second refresh during a build: %d %s", resp.StatusCode, b)
 	}
-	resp, b = ts.do(t, "GET", "/api/admin/process-separation/independence", nil, nil)
+	resp, b = ts.do(t, "GET", "/api/admin/process-separation/independence", adminAuth, nil)
 	var ind struct {
 		Independence struct {
 			IsIndependent       bool `json:"isIndependent"`
@@ -68,7 +68,7 @@ func TestBuildsRunInBackground(t *testing.T) {
 	if !ind.Independence.MeasuredDuringBuild || !m.BuildRunning || m.During.Count < 30 || m.Probe.Count != 20 || m.During.MaxMs <= 0 || !ind.Independence.IsIndependent {
 		t.Errorf("independence during a build: %s", b)
 	}
-	resp, b = ts.do(t, "GET", "/api/admin/process-separation/monitor", nil, nil)
+	resp, b = ts.do(t, "GET", "/api/admin/process-separation/monitor", adminAuth, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"current_build"`) || !strings.Contains(string(b), acc.Data.ID) {
 		t.Errorf("monitor during a build: %d %s", resp.StatusCode, clip(b))
 	}
@@ -89,7 +89,7 @@ func TestBuildsRunInBackground(t *testing.T) {
 	}
 	// A failed build is reported as failed.
 	ts.srv.builds.build = func(ctx context.Context, date string) (any, error) { return nil, store.ErrNotCached }
-	resp, b = ts.do(t, "POST", "/api/admin/refresh", nil, nil)
+	resp, b = ts.do(t, "POST", "/api/admin/refresh", adminAuth, nil)
 	_ = json.Unmarshal(b, &acc)
 	ts.srv.builds.wg.Wait()
 	if job, _ := ts.srv.builds.job(acc.Data.ID); job.Status != jobFailed || job.Error == "" {
@@ -98,8 +98,8 @@ func TestBuildsRunInBackground(t *testing.T) {
 }
 
 func TestRefreshWithoutBuilder(t *testing.T) {
-	ts := newTestServer(t, true, Config{}, Deps{})
-	resp, b := ts.do(t, "POST", "/api/admin/refresh", nil, nil)
+	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{})
+	resp, b := ts.do(t, "POST", "/api/admin/refresh", adminAuth, nil)
 	if resp.StatusCode != 503 || !strings.Contains(string(b), "BUILDER_UNAVAILABLE") {
 		t.Errorf("refresh without builder: %d %s", resp.StatusCode, b)
 	}

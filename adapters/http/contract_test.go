@@ -23,6 +23,10 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 const testToken = "test-admin-token-0123456789"
 
+// adminAuth is the header that opens admin routes of a test server made
+// with Config{AdminToken: testToken}.
+var adminAuth = map[string]string{"Authorization": "Bearer " + testToken}
+
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {
 	mu  sync.Mutex

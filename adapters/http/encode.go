@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // apiError is an error answered to the client as
@@ -68,6 +70,11 @@ type encodedResponse struct {
 	gz           []byte // nil when not worth compressing
 	etag         string
 	header       map[string]string // extra headers
+
+	// Header values prepared once (read-only, len == cap so an append
+	// elsewhere copies): the hot path sets them without canonicalising.
+	hdrOnce                       sync.Once
+	ccV, etagV, ctV, lenV, gzLenV []string
 }
 
 // gzipMinBytes is the smallest body worth compressing.
@@ -110,28 +117,32 @@ func newEncoded(status int, contentType string, body []byte, cacheControl string
 // write sends the encoded response, answering 304 when If-None-Match names
 // its ETag and choosing gzip when the client accepts it.
 func (er *encodedResponse) write(w http.ResponseWriter, r *http.Request) {
+	er.hdrOnce.Do(func() {
+		er.ccV, er.etagV, er.ctV = []string{er.cacheControl}, []string{er.etag}, []string{er.contentType}
+		er.lenV, er.gzLenV = []string{strconv.Itoa(len(er.body))}, []string{strconv.Itoa(len(er.gz))}
+	})
 	h := w.Header()
 	for k, v := range er.header {
 		h.Set(k, v)
 	}
 	if er.cacheControl != "" {
-		h.Set("Cache-Control", er.cacheControl)
+		h["Cache-Control"] = er.ccV
 	}
-	h.Set("Vary", "Accept-Encoding")
+	addVary(h, "Accept-Encoding")
 	if er.status == http.StatusOK {
-		h.Set("ETag", er.etag)
+		h["Etag"] = er.etagV // the canonical form of ETag
 		if etagMatches(r.Header.Get("If-None-Match"), er.etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	h.Set("Content-Type", er.contentType)
-	body := er.body
+	h["Content-Type"] = er.ctV
+	body, length := er.body, er.lenV
 	if er.gz != nil && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
-		body = er.gz
+		body, length = er.gz, er.gzLenV
 	}
-	h.Set("Content-Length", fmt.Sprint(len(body)))
+	h["Content-Length"] = length
 	w.WriteHeader(er.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

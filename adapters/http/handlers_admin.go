@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -231,8 +230,10 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 			return
 		}
 		rs := &resolved{view: v, byDate: true}
+		// The payload is encoded once per generation; the envelope, with
+		// this request's operation id and time, is encoded on every answer.
 		key := "payload|" + rs.generation()
-		er, err := s.cachedResponse(key, func() (*encodedResponse, error) {
+		pe, err := s.cachedResponse(key, func() (*encodedResponse, error) {
 			p := snapshotPayload{Metadata: v.Metadata, Manifest: v.Manifest, Districts: []snapshot.DistrictFile{}}
 			for _, m := range v.Manifest.Districts {
 				df, err := v.DistrictShared(ctx, m.DistrictID)
@@ -249,17 +250,21 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 			} else if !errors.Is(err, store.ErrNoRankings) {
 				return nil, internal("PAYLOAD_RETRIEVAL_FAILED", err)
 			}
-			cc := strings.Replace(s.cacheControl(rs), "public", "private", 1)
-			return encodeJSON(http.StatusOK, map[string]any{
-				"snapshot_id": v.ID,
-				"created_at":  v.Metadata.CreatedAt,
-				"status":      v.Metadata.Status,
-				"payload":     p,
-				"metadata":    s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms"),
-			}, cc)
+			return encodeJSON(http.StatusOK, p, "")
 		})
 		if err != nil {
 			respondError(w, r, err)
+			return
+		}
+		er, err := encodeJSON(http.StatusOK, map[string]any{
+			"snapshot_id": v.ID,
+			"created_at":  v.Metadata.CreatedAt,
+			"status":      v.Metadata.Status,
+			"payload":     json.RawMessage(pe.body),
+			"metadata":    s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms"),
+		}, "private, no-store")
+		if err != nil {
+			respondError(w, r, internal("ENCODING_ERROR", err))
 			return
 		}
 		er.write(w, r)

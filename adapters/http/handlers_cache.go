@@ -174,10 +174,12 @@ func (s *Server) handleCacheVersion() http.Handler {
 	})
 }
 
-// handleCacheDelete deletes raw cache dates. It never deletes without an
-// explicit choice: ?date=YYYY-MM-DD deletes that date; ?all=true together
-// with ?confirm=delete-all-raw-cache deletes every date. Snapshots are not
-// touched.
+// handleCacheDelete moves raw cache dates to the raw-cache trash (the
+// dashboard keeps no history, so nothing is destroyed over HTTP: the
+// operator lists, restores or purges with "toaststats trash"). It never
+// acts without an explicit choice: ?date=YYYY-MM-DD for that date;
+// ?all=true together with ?confirm=delete-all-raw-cache for every date.
+// Snapshots are not touched.
 func (s *Server) handleCacheDelete() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -217,16 +219,19 @@ func (s *Server) handleCacheDelete() http.Handler {
 				"Pass ?date=YYYY-MM-DD to delete one date, or ?all=true&confirm=delete-all-raw-cache to delete the whole raw cache", nil))
 			return
 		}
-		deleted := []string{}
+		deleted, trashed := []string{}, []store.TrashEntry{}
 		for _, d := range targets {
-			if err := raw.DeleteDate(ctx, d); err != nil {
+			e, err := raw.Trash(ctx, d)
+			if err != nil {
 				respondError(w, r, internal("CACHE_DELETE_FAILED", err))
 				return
 			}
 			deleted = append(deleted, d)
+			trashed = append(trashed, e)
 		}
-		s.log.Warn("raw cache dates deleted", "dates", deleted, "by", clientIP(r))
-		respond(w, r, http.StatusOK, map[string]any{"success": true, "deleted_dates": deleted,
+		s.log.Warn("raw cache dates moved to trash", "dates", deleted, "by", clientIP(r))
+		respond(w, r, http.StatusOK, map[string]any{"success": true, "deleted_dates": deleted, "trash": trashed,
+			"note":     "moved to the raw-cache trash under the data directory; restore with: toaststats trash restore --data-dir DIR ID",
 			"metadata": s.opMeta(r, start, "deleted_at", "operation_duration_ms")})
 	})
 }

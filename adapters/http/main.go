@@ -5,16 +5,18 @@
 // Usage:
 //
 //	toaststats-server --data-dir DIR [--addr 127.0.0.1:8080] [--admin-token T]
-//	    [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
+//	    [--trusted-proxies 127.0.0.1/32] [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
 //	    [--rate-limit 20 --rate-burst 60] [--log-format text|json]
 //	    [--store-cache-mb 32] [--memory-limit-mb 120]
 //
 // Every flag can also be set by its environment variable (TOASTSTATS_ADDR,
 // TOASTSTATS_DATA_DIR, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
 // TOASTSTATS_CORS_ORIGIN, TOASTSTATS_RATE_LIMIT, TOASTSTATS_RATE_BURST,
-// TOASTSTATS_LOG_FORMAT); flags win. Admin and cache-management routes need
-// "Authorization: Bearer <token>" when a token is set; without a token they
-// answer only when the server listens on a loopback address.
+// TOASTSTATS_LOG_FORMAT, TOASTSTATS_TRUSTED_PROXIES); flags win. Admin and
+// cache-management routes always need "Authorization: Bearer <token>":
+// without --admin-token the server uses the token in
+// DATA-DIR/config/admin-token, creating it (0600) on first start.
+// Forwarding headers are believed only from --trusted-proxies.
 //
 // API conventions (the whole surface is in routes.go, described by
 // GET /api/openapi.json):
@@ -32,8 +34,9 @@
 //     old (younger dates can still be republished by closing-period
 //     collections: max-age=3600); answers over the series of snapshots
 //     (analytics, histories) are never immutable.
-//   - DELETE /api/districts/cache deletes raw-cache dates only with an
-//     explicit choice: ?date=YYYY-MM-DD, or ?all=true&confirm=delete-all-raw-cache.
+//   - DELETE /api/districts/cache moves raw-cache dates to the raw-cache
+//     trash (toaststats trash list|restore|purge), only with an explicit
+//     choice: ?date=YYYY-MM-DD, or ?all=true&confirm=delete-all-raw-cache.
 //   - POST /api/admin/refresh starts a background build (202 with a job id;
 //     GET /api/admin/refresh/:jobId for its status; 409 while one runs).
 //     Builds also run at start when the raw cache holds data no snapshot
@@ -55,6 +58,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -100,6 +104,7 @@ type options struct {
 	shutdownTimeout time.Duration
 	storeCacheMB    int
 	memoryLimitMB   int
+	trustedProxies  []netip.Prefix
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*options, error) {
@@ -112,10 +117,11 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o := &options{}
-	var cors, interval, rateLimit, rateBurst string
+	var cors, interval, rateLimit, rateBurst, proxies string
 	fs.StringVar(&o.addr, "addr", env("TOASTSTATS_ADDR", "127.0.0.1:8080"), "listen address (env TOASTSTATS_ADDR)")
 	fs.StringVar(&o.dataDir, "data-dir", env("TOASTSTATS_DATA_DIR", ""), "data directory (env TOASTSTATS_DATA_DIR; required)")
-	fs.StringVar(&o.adminToken, "admin-token", env("TOASTSTATS_ADMIN_TOKEN", ""), "bearer token for admin and cache routes (env TOASTSTATS_ADMIN_TOKEN)")
+	fs.StringVar(&o.adminToken, "admin-token", env("TOASTSTATS_ADMIN_TOKEN", ""), "bearer token for admin and cache routes (env TOASTSTATS_ADMIN_TOKEN; default: the token in DATA-DIR/config/admin-token, created on first start)")
+	fs.StringVar(&proxies, "trusted-proxies", env("TOASTSTATS_TRUSTED_PROXIES", ""), "comma-separated CIDRs or IPs of reverse proxies whose X-Forwarded-For/Forwarded headers are believed (env TOASTSTATS_TRUSTED_PROXIES; none by default)")
 	fs.StringVar(&interval, "rebuild-interval", env("TOASTSTATS_REBUILD_INTERVAL", "1h"), "how often to build pending cache dates; 0 = only at start and on request")
 	fs.StringVar(&cors, "cors-origin", env("TOASTSTATS_CORS_ORIGIN", ""), "comma-separated browser origins allowed by CORS (none by default)")
 	fs.StringVar(&rateLimit, "rate-limit", env("TOASTSTATS_RATE_LIMIT", "20"), "requests per second allowed per client IP; 0 disables")
@@ -149,6 +155,20 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	}
 	if o.rateBurst, err = strconv.Atoi(rateBurst); err != nil || o.rateBurst < 1 {
 		return nil, &usageError{fmt.Sprintf("--rate-burst: not an integer >= 1: %q", rateBurst)}
+	}
+	for _, c := range strings.Split(proxies, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			a, aerr := netip.ParseAddr(c)
+			if aerr != nil {
+				return nil, &usageError{fmt.Sprintf("--trusted-proxies: %q is not a CIDR (like 127.0.0.1/32 or 10.0.0.0/8) or an IP", c)}
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		o.trustedProxies = append(o.trustedProxies, p.Masked())
 	}
 	for _, c := range strings.Split(cors, ",") {
 		if c = strings.TrimSpace(c); c != "" {
@@ -206,22 +226,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("open data directory: %w", err)
 	}
+	token := o.adminToken
+	if token == "" {
+		path, err := ensureAdminToken(o.dataDir, &token)
+		if err != nil {
+			return fmt.Errorf("admin token: %w", err)
+		}
+		log.Info("admin routes need the bearer token stored in the data directory (set TOASTSTATS_ADMIN_TOKEN to choose one)", "token_file", path)
+	}
 	build, pending := newBuilder(st, log.With("component", "builder"))
 	srv := NewServer(Config{
-		AdminToken:  o.adminToken,
-		CORSOrigins: o.corsOrigins,
-		RateLimit:   o.rateLimit,
-		RateBurst:   o.rateBurst,
-		Version:     version,
+		AdminToken:     token,
+		TrustedProxies: o.trustedProxies,
+		CORSOrigins:    o.corsOrigins,
+		RateLimit:      o.rateLimit,
+		RateBurst:      o.rateBurst,
+		Version:        version,
 	}, Deps{Store: st, Build: build, Pending: pending, Logger: log})
 	defer srv.Close()
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
-	}
-	if o.adminToken == "" && !isLoopbackAddr(ln.Addr().String()) {
-		log.Warn("no admin token and not on a loopback address: admin and cache routes are disabled")
 	}
 	hs := &http.Server{
 		Handler:           srv,

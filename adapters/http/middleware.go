@@ -10,6 +10,8 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,9 +23,10 @@ import (
 // reqInfo travels with a request: its id, the logical route that served it
 // and the error answered, for the access log and metrics.
 type reqInfo struct {
-	id    string
-	route string
-	err   *apiError
+	id     string
+	route  string
+	err    *apiError
+	client string // the client IP (see Server.clientAddr)
 }
 
 type ctxKey int
@@ -56,7 +59,14 @@ var ids = func() *requestIDs {
 }()
 
 func (g *requestIDs) next() string {
-	return fmt.Sprintf("%s-%08x", g.prefix, g.n.Add(1))
+	var b [32]byte
+	out := append(b[:0], g.prefix...)
+	out = append(out, '-')
+	hex := strconv.FormatUint(g.n.Add(1), 16)
+	for range 8 - len(hex) {
+		out = append(out, '0')
+	}
+	return string(append(out, hex...))
 }
 
 // validRequestID accepts a client-sent X-Request-ID only when it is short
@@ -103,11 +113,15 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &reqInfo{id: r.Header.Get("X-Request-ID")}
+		ri := &reqInfo{}
+		if v := r.Header["X-Request-Id"]; len(v) > 0 { // the canonical form of X-Request-ID
+			ri.id = v[0]
+		}
 		if !validRequestID(ri.id) {
 			ri.id = ids.next()
 		}
-		w.Header().Set("X-Request-ID", ri.id)
+		w.Header()["X-Request-Id"] = []string{ri.id}
+		ri.client = s.clientAddr(r)
 		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri))
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -145,6 +159,9 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 				slog.Int("bytes", sw.bytes),
 				slog.Duration("duration", d),
 				slog.String("remote", clientIP(r)),
+			}
+			if peer := remoteIP(r); peer != ri.client {
+				attrs = append(attrs, slog.String("peer", peer)) // the trusted proxy
 			}
 			if ri.err != nil {
 				attrs = append(attrs, slog.String("error_code", ri.err.Code))
@@ -195,15 +212,13 @@ func (s *Server) routeMiddleware(ri routeInfo, next http.Handler) http.Handler {
 	})
 }
 
-// authorize checks admin access: with a token configured the request must
-// carry "Authorization: Bearer <token>" (constant-time compare); without
-// one, only requests that arrived on a loopback listener are allowed.
+// authorize checks admin access: the request must carry
+// "Authorization: Bearer <token>" (constant-time compare). Without a token
+// configured admin routes are closed to everyone: where the request came
+// from is no proof of anything behind a reverse proxy on the same host.
 func (s *Server) authorize(r *http.Request) *apiError {
 	if s.cfg.AdminToken == "" {
-		if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && isLoopbackAddr(addr.String()) {
-			return nil
-		}
-		return errorf(http.StatusForbidden, "ADMIN_DISABLED", "Admin routes are disabled: no admin token is configured and the server is not on a loopback address", nil)
+		return errorf(http.StatusForbidden, "ADMIN_DISABLED", "Admin routes are disabled: the server has no admin token", nil)
 	}
 	h := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(h, "Bearer ")
@@ -217,22 +232,110 @@ func (s *Server) authorize(r *http.Request) *apiError {
 	return nil
 }
 
-func isLoopbackAddr(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = hostport
+// clientIP is the client IP of the request, as the outer middleware worked
+// it out (see Server.clientAddr).
+func clientIP(r *http.Request) string {
+	if ri := infoFrom(r.Context()); ri != nil && ri.client != "" {
+		return ri.client
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return remoteIP(r)
 }
 
-// clientIP is the remote IP of the request (proxies are not trusted).
-func clientIP(r *http.Request) string {
+// remoteIP is the IP of the peer that connected.
+func remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// clientAddr is the client IP used for rate limiting and logs. Forwarding
+// headers are believed only when the peer is a trusted proxy
+// (Config.TrustedProxies); then the client is the right-most address of
+// the forwarding chain that is not itself a trusted proxy (addresses left
+// of it were written by the client and prove nothing). Forwarded (RFC 7239)
+// wins over X-Forwarded-For, which wins over X-Real-IP.
+func (s *Server) clientAddr(r *http.Request) string {
+	peer := remoteIP(r)
+	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(peer) {
+		return peer
+	}
+	var chain []string
+	if fw := r.Header.Values("Forwarded"); len(fw) > 0 {
+		chain = forwardedFor(fw)
+	} else if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+		for _, v := range xff {
+			for _, a := range strings.Split(v, ",") {
+				chain = append(chain, strings.TrimSpace(a))
+			}
+		}
+	} else if xr := strings.TrimSpace(r.Header.Get("X-Real-IP")); xr != "" {
+		chain = []string{xr}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		ip, ok := parseForwardedIP(chain[i])
+		if !ok {
+			// Garbage in the chain: nothing left of it can be believed.
+			return peer
+		}
+		if !s.trusted(ip) {
+			return ip
+		}
+		peer = ip
+	}
+	return peer // every hop was a trusted proxy: the left-most one
+}
+
+// trusted reports whether ip is inside one of the trusted proxy ranges.
+func (s *Server) trusted(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// forwardedFor returns the for= values of Forwarded headers, in order.
+func forwardedFor(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, elem := range strings.Split(v, ",") {
+			for _, pair := range strings.Split(elem, ";") {
+				k, val, ok := strings.Cut(strings.TrimSpace(pair), "=")
+				if ok && strings.EqualFold(k, "for") {
+					out = append(out, strings.Trim(val, `"`))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// parseForwardedIP parses one hop of a forwarding chain: an IP, an IP with
+// a port, or a bracketed IPv6 with or without a port. Obfuscated or
+// "unknown" hops are not IPs.
+func parseForwardedIP(v string) (string, bool) {
+	if a, err := netip.ParseAddr(v); err == nil {
+		return a.Unmap().String(), true
+	}
+	if ap, err := netip.ParseAddrPort(v); err == nil {
+		return ap.Addr().Unmap().String(), true
+	}
+	if h, ok := strings.CutPrefix(v, "["); ok {
+		if h, ok = strings.CutSuffix(h, "]"); ok {
+			if a, err := netip.ParseAddr(h); err == nil {
+				return a.String(), true
+			}
+		}
+	}
+	return "", false
 }
 
 // cors adds CORS headers for configured origins and answers preflight
@@ -248,16 +351,19 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 			}
 		}
 	}
+	if len(s.cfg.CORSOrigins) > 0 {
+		// The answer depends on Origin whenever CORS is on, allowed or not.
+		addVary(w.Header(), "Origin")
+	}
 	if allowed {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Origin", origin)
-		h.Add("Vary", "Origin")
 		h.Set("Access-Control-Expose-Headers", "ETag, X-Request-ID, Retry-After")
 	}
 	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 		if allowed {
 			h := w.Header()
-			h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+			h.Set("Access-Control-Allow-Methods", s.methodsFor(r.URL.Path))
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, X-Request-ID")
 			h.Set("Access-Control-Max-Age", "600")
 		}
@@ -350,4 +456,54 @@ func (c *clientLimiter) close() {
 		}
 	}
 	<-c.done
+}
+
+// addVary adds name to the Vary header, keeping what is there.
+func addVary(h http.Header, name string) {
+	for _, v := range h["Vary"] {
+		for _, n := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(n), name) {
+				return
+			}
+		}
+	}
+	h["Vary"] = append(h["Vary"], name)
+}
+
+// methodsFor lists the methods the routes matching path answer (HEAD with
+// GET, and OPTIONS), for CORS preflight; the routes table is the only
+// source, so a new method shows without touching CORS.
+func (s *Server) methodsFor(path string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	seen := map[string]bool{}
+	for _, ri := range s.routes {
+		if routeMatches(ri.Path, segs) {
+			seen[ri.Method] = true
+			if ri.Method == http.MethodGet {
+				seen[http.MethodHead] = true
+			}
+		}
+	}
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if seen[m] {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(append(out, http.MethodOptions), ", ")
+}
+
+// routeMatches reports whether a route pattern (":name" parameters)
+// matches the path segments.
+func routeMatches(pattern string, segs []string) bool {
+	ps := strings.Split(strings.Trim(pattern, "/"), "/")
+	if len(ps) != len(segs) {
+		return false
+	}
+	for i, p := range ps {
+		if !strings.HasPrefix(p, ":") && p != segs[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -16,8 +16,8 @@ type access int
 const (
 	// public routes answer anyone (subject to rate limits).
 	public access = iota
-	// admin routes need the bearer token when one is configured, and
-	// answer only on a loopback listener when none is.
+	// admin routes need the bearer token, always (403 when the server
+	// has none).
 	admin
 )
 

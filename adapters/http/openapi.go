@@ -201,7 +201,7 @@ func openAPIDocument(version string) map[string]any {
 				"{\"data\":…,\"_snapshot_metadata\":…} (the rankings response is {\"rankings\",\"date\",\"_snapshot_metadata\"}); errors are {\"error\":{\"code\",\"message\",\"details\"}}; " +
 				"503 SNAPSHOT_DAMAGED names a damaged snapshot file (the operator runs `toaststats verify --repair`) and /health then says \"degraded\" with degraded_reasons. " +
 				"Percentages (…Percent fields) are presented rounded to two decimals; rankings and levels are computed from the exact values. " +
-				"Admin and cache routes need a bearer token when the server has one; without one they answer only on a loopback listener.",
+				"Admin and cache routes always need a bearer token (the server's admin token; 403 ADMIN_DISABLED when it has none).",
 		},
 		"paths": paths,
 		"components": map[string]any{

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,10 +24,15 @@ type PendingFunc func(ctx context.Context) ([]string, error)
 
 // Config is the server's behaviour that does not depend on other parts.
 type Config struct {
-	// AdminToken, when set, is the bearer token admin and cache-management
-	// routes require. When empty those routes answer only on a loopback
-	// listener.
+	// AdminToken is the bearer token admin and cache-management routes
+	// require. When empty those routes are closed (403 ADMIN_DISABLED) to
+	// every client: the server program always sets one (see adminToken).
 	AdminToken string
+	// TrustedProxies are the reverse proxies whose forwarding headers
+	// (Forwarded, X-Forwarded-For, X-Real-IP) are believed for the client
+	// IP used by rate limiting and logs. Empty: the peer address is the
+	// client, whatever the headers say.
+	TrustedProxies []netip.Prefix
 	// CORSOrigins are the browser origins allowed to call the API; empty
 	// means no CORS headers at all.
 	CORSOrigins []string
@@ -74,6 +80,10 @@ type Server struct {
 	reads     *readLatencies
 	openapi   *encodedResponse
 	openOnce  sync.Once
+
+	watchMu   sync.Mutex
+	watchStop context.CancelFunc // stops the current-pointer watcher
+	watchDone chan struct{}
 }
 
 // NewServer wires the API. The returned Server is an http.Handler; call
@@ -118,10 +128,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Close() {
 	s.builds.close()
 	s.limiter.close()
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if s.watchStop != nil {
+		s.watchStop()
+		<-s.watchDone
+		s.watchStop = nil
+	}
 }
 
 // Start runs the scheduled builds: once now if the raw cache holds data no
 // snapshot covers, then every interval (0 = never again).
+// It also keeps the current snapshot pointer checked off the request path
+// (store.SnapshotStore.Watch), so snapshots published by another process
+// reach readers within a second and no request waits for the check.
 func (s *Server) Start(interval time.Duration) {
+	s.watchMu.Lock()
+	if s.watchStop == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.watchStop, s.watchDone = cancel, make(chan struct{})
+		go func(done chan struct{}) {
+			defer close(done)
+			s.store.Snapshots().Watch(ctx, 0)
+		}(s.watchDone)
+	}
+	s.watchMu.Unlock()
 	s.builds.schedule(interval)
 }

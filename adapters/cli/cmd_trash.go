@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/toaststats/toaststats/store"
+)
+
+func init() {
+	register("trash", "list, restore or purge raw-cache dates deleted over HTTP (list|restore|purge)", runTrash)
+}
+
+const trashUsage = `usage: toaststats trash list    [--data-dir D] [--json]
+       toaststats trash restore [--data-dir D] [--json] ID...
+       toaststats trash purge   [--data-dir D] [--json] (ID... | --all)
+
+Deleting raw-cache dates (DELETE /api/districts/cache) moves them to
+DATA-DIR/raw-trash/: the dashboard keeps no history, so the raw cache is the
+only copy. "list" shows what is there, "restore" puts a date back (never over
+a date collected again), "purge" destroys it for good: the only way to.
+Exit status: 0 done, 1 some ID failed, 2 usage error.`
+
+// trashOutput is the --json summary of the trash command.
+type trashOutput struct {
+	DataDir  string             `json:"dataDir"`
+	Trash    []store.TrashEntry `json:"trash,omitempty"`
+	Restored []store.TrashEntry `json:"restored,omitempty"`
+	Purged   []string           `json:"purged,omitempty"`
+	Failed   map[string]string  `json:"failed,omitempty"`
+}
+
+func runTrash(ctx context.Context, e env) error {
+	fs := flag.NewFlagSet("trash", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprintln(e.stderr, trashUsage+"\n\nflags:"); fs.PrintDefaults() }
+	dataDir := fs.String("data-dir", e.getenv("TOASTSTATS_DATA_DIR"), "data directory (env TOASTSTATS_DATA_DIR; required)")
+	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
+	all := fs.Bool("all", false, "purge: every trash entry")
+	var verbose bool
+	addVerbose(fs, &verbose)
+	if len(e.args) == 0 || strings.HasPrefix(e.args[0], "-") {
+		// "trash -h" (or flags before the action): print the usage with
+		// the flags; without an action that is a usage error.
+		err := fs.Parse(e.args)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		fs.Usage()
+		return usageError("trash: want list, restore or purge")
+	}
+	sub := e.args[0]
+	if err := fs.Parse(e.args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError("trash %s: %v", sub, err)
+	}
+	ids := fs.Args()
+	switch {
+	case sub != "list" && sub != "restore" && sub != "purge":
+		return usageError("trash: unknown action %q (want list, restore or purge)", sub)
+	case *dataDir == "":
+		return usageError("trash %s: --data-dir (or TOASTSTATS_DATA_DIR) is required", sub)
+	case sub == "list" && (len(ids) > 0 || *all):
+		return usageError("trash list takes no IDs")
+	case sub == "restore" && (len(ids) == 0 || *all):
+		return usageError("trash restore: name the IDs to restore (see trash list)")
+	case sub == "purge" && len(ids) == 0 && !*all:
+		return usageError("trash purge: name the IDs to purge, or --all")
+	case sub == "purge" && len(ids) > 0 && *all:
+		return usageError("trash purge: IDs or --all, not both")
+	}
+	st, err := openExisting(*dataDir, nil, snapshotLogger(e, verbose))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	raw := st.Raw()
+	out := trashOutput{DataDir: *dataDir, Failed: map[string]string{}}
+	switch sub {
+	case "list":
+		if out.Trash, err = raw.TrashList(ctx); err != nil {
+			return fmt.Errorf("trash list: %w", err)
+		}
+	case "restore":
+		for _, id := range ids {
+			if te, err := raw.Restore(ctx, id); err != nil {
+				out.Failed[id] = err.Error()
+			} else {
+				out.Restored = append(out.Restored, te)
+			}
+		}
+	case "purge":
+		if *all {
+			list, err := raw.TrashList(ctx)
+			if err != nil {
+				return fmt.Errorf("trash purge: %w", err)
+			}
+			for _, te := range list {
+				ids = append(ids, te.ID)
+			}
+		}
+		for _, id := range ids {
+			if err := raw.Purge(ctx, id); err != nil {
+				out.Failed[id] = err.Error()
+			} else {
+				out.Purged = append(out.Purged, id)
+			}
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		printTrash(e, sub, out)
+	}
+	if len(out.Failed) > 0 {
+		var msgs []string
+		for id, m := range out.Failed {
+			msgs = append(msgs, id+": "+m)
+		}
+		return exitCode(1, fmt.Errorf("trash %s: %s", sub, strings.Join(msgs, "; ")))
+	}
+	return nil
+}
+
+// printTrash prints the human form of the trash command.
+func printTrash(e env, sub string, out trashOutput) {
+	w := e.stdout
+	switch sub {
+	case "list":
+		if len(out.Trash) == 0 {
+			fmt.Fprintln(w, "the raw-cache trash is empty")
+		}
+		for _, te := range out.Trash {
+			fmt.Fprintf(w, "%s  date %s  deleted %s\n", te.ID, te.Date, te.DeletedAt.Format("2006-01-02 15:04:05Z"))
+		}
+	case "restore":
+		for _, te := range out.Restored {
+			fmt.Fprintf(w, "restored %s as raw-csv/%s\n", te.ID, te.Date)
+		}
+	case "purge":
+		if len(out.Purged) == 0 && len(out.Failed) == 0 {
+			fmt.Fprintln(w, "the raw-cache trash is empty")
+		}
+		for _, id := range out.Purged {
+			fmt.Fprintf(w, "purged %s\n", id)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// rawTrashPrefix holds raw-cache dates that were deleted: the dashboard
+// keeps no history, so the raw cache is the only copy of a collection and a
+// delete only moves it aside. Purge (a CLI action on the data directory)
+// is the only way to destroy one.
+//
+//	raw-trash/<date>.<unix-nanoseconds>/   the date's folder, as it was
+const rawTrashPrefix = "raw-trash/"
+
+// ErrTrashNotFound reports a trash id that names nothing in the trash.
+var ErrTrashNotFound = errors.New("store: not in the raw-cache trash")
+
+// ErrRestoreConflict reports a restore whose date is in the cache again.
+var ErrRestoreConflict = errors.New("store: the raw cache already holds that date")
+
+// TrashEntry is one raw-cache date moved to the trash.
+type TrashEntry struct {
+	// ID names the entry for Restore and Purge: "<date>.<unix-nanoseconds>".
+	ID string `json:"id"`
+	// Date is the collection date the entry holds.
+	Date string `json:"date"`
+	// DeletedAt is when it was moved to the trash.
+	DeletedAt time.Time `json:"deletedAt"`
+}
+
+// parseTrashID splits "<date>.<unix-nanoseconds>".
+func parseTrashID(id string) (TrashEntry, error) {
+	date, ns, ok := strings.Cut(id, ".")
+	if !ok || ValidDate(date) != nil {
+		return TrashEntry{}, fmt.Errorf("%w: bad trash id %q (want YYYY-MM-DD.<nanoseconds>)", ErrTrashNotFound, truncate(id))
+	}
+	n, err := strconv.ParseInt(ns, 10, 64)
+	if err != nil || n < 0 || strings.Trim(ns, "0123456789") != "" {
+		return TrashEntry{}, fmt.Errorf("%w: bad trash id %q (want YYYY-MM-DD.<nanoseconds>)", ErrTrashNotFound, truncate(id))
+	}
+	return TrashEntry{ID: id, Date: date, DeletedAt: time.Unix(0, n).UTC()}, nil
+}
+
+// DeleteDate moves a date's folder, everything in it, to the raw-cache
+// trash (see Trash); nothing is destroyed.
+func (c *RawCache) DeleteDate(ctx context.Context, date string) error {
+	_, err := c.Trash(ctx, date)
+	return err
+}
+
+// Trash moves a date's folder to the raw-cache trash in one rename and
+// returns its entry. ErrNotCached when the cache has no such date. The
+// backend must be able to rename folders (DirObjects can); otherwise
+// nothing is changed and an error says so.
+func (c *RawCache) Trash(ctx context.Context, date string) (TrashEntry, error) {
+	if err := ValidDate(date); err != nil {
+		return TrashEntry{}, err
+	}
+	rn, ok := c.objs.(renamer)
+	if !ok {
+		return TrashEntry{}, fmt.Errorf("store: trash raw %s: the storage backend cannot move folders; nothing deleted", date)
+	}
+	unlock, err := c.lock(ctx, "raw-"+date)
+	if err != nil {
+		return TrashEntry{}, err
+	}
+	defer unlock()
+	ents, err := c.objs.List(ctx, rawPrefix+date+"/")
+	if err != nil {
+		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
+	}
+	if len(ents) == 0 {
+		return TrashEntry{}, fmt.Errorf("%w: %s", ErrNotCached, date)
+	}
+	e := TrashEntry{Date: date, DeletedAt: c.now().UTC()}
+	e.ID = date + "." + strconv.FormatInt(e.DeletedAt.UnixNano(), 10)
+	if err := rn.Rename(ctx, rawPrefix+date+"/", rawTrashPrefix+e.ID+"/"); err != nil {
+		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
+	}
+	c.log.Info("raw cache date moved to trash", "date", date, "trash_id", e.ID)
+	return e, nil
+}
+
+// TrashList lists the raw-cache trash, oldest first.
+func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
+	ents, err := c.objs.List(ctx, rawTrashPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("store: list raw trash: %w", err)
+	}
+	out := []TrashEntry{}
+	for _, k := range ents {
+		name, ok := strings.CutSuffix(strings.TrimPrefix(k, rawTrashPrefix), "/")
+		if !ok {
+			continue
+		}
+		if e, err := parseTrashID(name); err == nil {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b TrashEntry) int {
+		return a.DeletedAt.Compare(b.DeletedAt)
+	})
+	return out, nil
+}
+
+// Restore moves trash entry id back into the cache as its date.
+// ErrRestoreConflict when the cache holds that date again (nothing is
+// overwritten: trash or move the newer one first); ErrTrashNotFound when
+// there is no such entry.
+func (c *RawCache) Restore(ctx context.Context, id string) (TrashEntry, error) {
+	e, err := parseTrashID(id)
+	if err != nil {
+		return TrashEntry{}, err
+	}
+	rn, ok := c.objs.(renamer)
+	if !ok {
+		return TrashEntry{}, fmt.Errorf("store: restore raw %s: the storage backend cannot move folders", id)
+	}
+	unlock, err := c.lock(ctx, "raw-"+e.Date)
+	if err != nil {
+		return TrashEntry{}, err
+	}
+	defer unlock()
+	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
+		return TrashEntry{}, fmt.Errorf("%w: %s", ErrTrashNotFound, id)
+	}
+	if ents, err := c.objs.List(ctx, rawPrefix+e.Date+"/"); err != nil || len(ents) > 0 {
+		if err != nil {
+			return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
+		}
+		return TrashEntry{}, fmt.Errorf("%w: %s (restore would overwrite it)", ErrRestoreConflict, e.Date)
+	}
+	// An empty folder left at the date (nothing in it) would block rename.
+	_ = c.objs.Delete(ctx, rawPrefix+e.Date+"/")
+	if err := rn.Rename(ctx, rawTrashPrefix+id+"/", rawPrefix+e.Date+"/"); err != nil {
+		return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
+	}
+	c.log.Info("raw cache date restored from trash", "date", e.Date, "trash_id", id)
+	return e, nil
+}
+
+// Purge destroys trash entry id for good. It is meant for an operator on
+// the data directory (the toaststats trash purge command); the HTTP API
+// never calls it.
+func (c *RawCache) Purge(ctx context.Context, id string) error {
+	e, err := parseTrashID(id)
+	if err != nil {
+		return err
+	}
+	unlock, err := c.lock(ctx, "raw-"+e.Date)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
+		return fmt.Errorf("%w: %s", ErrTrashNotFound, id)
+	}
+	if err := c.objs.Delete(ctx, rawTrashPrefix+id+"/"); err != nil {
+		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
+	}
+	c.log.Warn("raw cache trash entry purged", "date", e.Date, "trash_id", id)
+	return nil
+}
