@@ -169,9 +169,16 @@ func firstInt(t *testing.T, s string) int {
 	return n
 }
 
-func apiGet(t *testing.T, u string, out any) {
+func apiGet(t *testing.T, u string, out any) { t.Helper(); apiGetAs(t, u, "", out) }
+
+// apiGetAs is apiGet with a bearer token (admin routes).
+func apiGetAs(t *testing.T, u, token string, out any) {
 	t.Helper()
-	resp, err := http.Get(u)
+	req, _ := http.NewRequest("GET", u, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +215,8 @@ func TestLeaderPagesInChromium(t *testing.T) {
 	}
 	b := launchChromium(t)
 	st, _ := worldStore(t, dashboardtest.Config{Districts: 3, ClubsPerDistrict: 14, Seed: 7, From: "2026-02-20", To: "2026-04-12", HostileNames: true})
-	srv := NewServer(Config{}, Deps{Store: st})
+	const token = "pages-test"
+	srv := NewServer(Config{AdminToken: token}, Deps{Store: st})
 	t.Cleanup(srv.Close)
 	base := newLoopbackServer(t, srv).URL
 
@@ -296,7 +304,7 @@ func TestLeaderPagesInChromium(t *testing.T) {
 	}
 
 	// District: rank and summary numbers equal the rankings row; the tier
-	// gaps equal the assessment report's recognition (loopback: admin open).
+	// gaps equal the assessment report's recognition (an admin route).
 	visit(t, page, pp, base+"/districts/"+d)
 	var row snapshot.DistrictRanking
 	for _, r := range rankings.Rankings {
@@ -329,7 +337,7 @@ func TestLeaderPagesInChromium(t *testing.T) {
 			} `json:"recognition"`
 		} `json:"data"`
 	}
-	apiGet(t, base+"/api/assessment/reports/"+d+"/"+rankings.Meta.SnapshotID[:7], &rep)
+	apiGetAs(t, base+"/api/assessment/reports/"+d+"/"+rankings.Meta.SnapshotID[:7], token, &rep)
 	if rep.Data.SnapshotID != rankings.Meta.SnapshotID {
 		t.Fatalf("assessment report from %s, page from %s", rep.Data.SnapshotID, rankings.Meta.SnapshotID)
 	}
