@@ -90,13 +90,7 @@ func writePageCSV(buf *bytes.Buffer, pg any) (string, error) {
 
 // respondPageError answers an error of a page route as an HTML page.
 func respondPageError(w http.ResponseWriter, r *http.Request, err error) {
-	var ae *apiError
-	if !errors.As(err, &ae) {
-		ae = internal("INTERNAL_SERVER_ERROR", err)
-	}
-	if ae.Err != nil || ae.Status >= 500 {
-		noteError(r, ae)
-	}
+	ae := noteAPIError(r, err)
 	msg := ae.Message
 	if d, ok := ae.Details.(string); ok && d != "" {
 		msg += " (" + d + ")"
@@ -106,17 +100,11 @@ func respondPageError(w http.ResponseWriter, r *http.Request, err error) {
 		respondError(w, r, ae)
 		return
 	}
+	er := newEncoded(ae.Status, "text/html; charset=utf-8", buf.Bytes(), "no-store")
 	if ae.RetryAfter > 0 {
-		w.Header().Set("Retry-After", fmt.Sprint(ae.RetryAfter))
+		er.header = map[string]string{"Retry-After": fmt.Sprint(ae.RetryAfter)}
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", fmt.Sprint(buf.Len()))
-	w.WriteHeader(ae.Status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	er.write(w, r)
 }
 
 // frame is the common part of a page rendered from rs.

@@ -31,20 +31,7 @@ func BenchmarkPages(b *testing.B) {
 		{"district", "/districts/3"},
 		{"clubs", "/districts/3/clubs"},
 	} {
-		b.Run("cached/"+tc.name, func(b *testing.B) {
-			serve(b, tc.path)
-			req := httptest.NewRequest("GET", tc.path, nil)
-			req.RemoteAddr = "127.0.0.1:1234"
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				w := &discardWriter{h: http.Header{}}
-				for pb.Next() {
-					clear(w.h)
-					srv.ServeHTTP(w, req)
-				}
-			})
-		})
+		b.Run("cached/"+tc.name, func(b *testing.B) { benchCached(b, srv, tc.path) })
 	}
 	b.Run("district-first-render/cold", func(b *testing.B) {
 		for b.Loop() {

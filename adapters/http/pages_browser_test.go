@@ -287,6 +287,23 @@ func TestLeaderPagesInChromium(t *testing.T) {
 		}
 	}
 
+	// Keyboard: the first Tab reaches the skip link; printing the district
+	// page (print media) drops the forms and keeps the charts.
+	visit(t, page, pp, base+"/districts/"+d)
+	pressKey(t, page, "Tab", 9)
+	if got := page.MustEval(`() => document.activeElement.className`).String(); got != "skip" {
+		t.Errorf("first Tab focuses %q, want the skip link", got)
+	}
+	if err := (proto.EmulationSetEmulatedMedia{Media: "print"}).Call(page); err != nil {
+		t.Fatal(err)
+	}
+	if got := page.MustEval(`() => getComputedStyle(document.querySelector("form.search")).display`).String(); got != "none" {
+		t.Errorf("print: the search form is %q, want hidden", got)
+	}
+	screenshot(t, page, "district-print", true)
+	if err := (proto.EmulationSetEmulatedMedia{Media: ""}).Call(page); err != nil {
+		t.Fatal(err)
+	}
 	// The number checks read the desktop layout (the phone layout hides
 	// some ranking columns).
 	if err := page.SetViewport(desktop); err != nil {

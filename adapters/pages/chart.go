@@ -47,7 +47,7 @@ type LineChart struct {
 	InvertY bool
 	// FromZero always starts the y axis at 0 (counts out of a fixed scale).
 	FromZero bool
-	Series  []Series
+	Series   []Series
 	// TableDateLabel heads the date column of the data table.
 	TableDateLabel string
 }

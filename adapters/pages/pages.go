@@ -491,9 +491,9 @@ func gapText(g *snapshot.TierGap) string {
 		parts = append(parts, plural(g.VisitsNeeded, "club visit", "club visits"))
 	}
 	if len(parts) == 0 {
-		return g.Tier + ": met"
+		return levelName(g.Tier) + ": met"
 	}
-	return strings.Join(parts, " + ") + " for " + g.Tier
+	return strings.Join(parts, " + ") + " for " + levelName(g.Tier)
 }
 
 func changeText(c analytics.ClubChange) string {

@@ -124,3 +124,17 @@ func TestHomeRegionAndMoves(t *testing.T) {
 		t.Fatal("move wording")
 	}
 }
+
+func TestLastYearCurveShifted(t *testing.T) {
+	pay := 100
+	last := &analytics.MembershipHistoryReport{History: []analytics.HistoryPoint{{Date: "2024-07-15", Members: 90, Payments: &pay}, {Date: "2024-02-29", Members: 80}}}
+	s := historySeries("Last year", last, false, true)
+	// Shifted a year so it lies under this year's curve; Feb 29 2024 + 1 year = Mar 1 2025.
+	if !s.Dashed || len(s.Values) != 2 || s.Values[0] != (DatedValue{"2025-07-15", 90}) || s.Values[1].Date != "2025-03-01" {
+		t.Fatalf("%+v", s)
+	}
+	// Payments: a point without payments is left out.
+	if p := historySeries("x", last, true, false); len(p.Values) != 1 || p.Values[0] != (DatedValue{"2024-07-15", 100}) {
+		t.Fatalf("%+v", p)
+	}
+}
