@@ -71,15 +71,19 @@ func (p *DistrictPage) charts() map[string]chartView {
 		bar := func(label string, f func(analytics.LevelCounts) int) Bar {
 			return Bar{Label: label, Values: []float64{float64(f(pr.Current)), float64(f(pr.Projected))}}
 		}
+		totalBar := bar("All levels", func(l analytics.LevelCounts) int { return l.Total })
+		if b := pr.TotalBand; b != nil {
+			totalBar.Ranges = []*[2]float64{nil, {float64(b.Low), float64(b.High)}}
+		}
 		out["projection"] = BarChart{ID: "projection", Title: "Distinguished clubs now and projected for " + pr.TargetDate, YLabel: "Clubs",
-			Desc: "Distinguished clubs by level on " + pr.ToDate + " beside the year-end projection (" + pr.Method + ").",
+			Desc: "Distinguished clubs by level on " + pr.ToDate + " beside the year-end projection (" + pr.Method + "); the whisker on the projected total is its 95 % band.",
 			Keys: []string{"Now (" + pr.ToDate + ")", "Projected (" + pr.TargetDate + ")"},
 			Bars: []Bar{
 				bar("Distinguished", func(l analytics.LevelCounts) int { return l.Distinguished }),
 				bar("Select", func(l analytics.LevelCounts) int { return l.Select }),
 				bar("President's", func(l analytics.LevelCounts) int { return l.Presidents }),
 				bar("Smedley", func(l analytics.LevelCounts) int { return l.Smedley }),
-				bar("All levels", func(l analytics.LevelCounts) int { return l.Total }),
+				totalBar,
 			}}.render()
 	}
 	rk := LineChart{ID: "ranks", Title: "Rank among all districts", YLabel: "Rank (1 = best)", InvertY: true,

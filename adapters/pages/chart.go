@@ -56,6 +56,18 @@ type LineChart struct {
 type Bar struct {
 	Label  string
 	Values []float64 // one per BarChart.Keys
+	// Ranges, when set, holds a [low, high] range per value (nil for none),
+	// drawn as a whisker over the bar and written beside the value in the
+	// table: a projection's band, for instance.
+	Ranges []*[2]float64
+}
+
+// rangeOf is bar's range for value k, nil when it has none.
+func (bar Bar) rangeOf(k int) *[2]float64 {
+	if k < len(bar.Ranges) {
+		return bar.Ranges[k]
+	}
+	return nil
 }
 
 // BarChart is a grouped bar chart.
@@ -272,9 +284,14 @@ func (c BarChart) render() chartView {
 	hi := 0.0
 	for _, bar := range c.Bars {
 		row := []string{bar.Label}
-		for _, val := range bar.Values {
+		for k, val := range bar.Values {
 			hi = math.Max(hi, val)
-			row = append(row, fmtNum(val))
+			cell := fmtNum(val)
+			if r := bar.rangeOf(k); r != nil {
+				hi = math.Max(hi, r[1])
+				cell += " (" + fmtNum(r[0]) + "–" + fmtNum(r[1]) + ")"
+			}
+			row = append(row, cell)
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -302,7 +319,15 @@ func (c BarChart) render() chartView {
 				bx := gx + bw*float64(k)
 				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: %s</title></rect>`,
 					bx, y(val), bw-2, chartTop+ph-y(val), col, esc(bar.Label), esc(c.Keys[min(k, len(c.Keys)-1)]), fmtNum(val))
-				fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" class="value">%s</text>`, bx+(bw-2)/2, y(val)-4, fmtNum(val))
+				top := y(val)
+				if r := bar.rangeOf(k); r != nil {
+					cx := bx + (bw-2)/2
+					fmt.Fprintf(&b, `<g class="whisker"><line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/><line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/><line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/><title>%s, %s: %s to %s</title></g>`,
+						cx, cx, y(r[0]), y(r[1]), cx-5, cx+5, y(r[0]), y(r[0]), cx-5, cx+5, y(r[1]), y(r[1]),
+						esc(bar.Label), esc(c.Keys[min(k, len(c.Keys)-1)]), fmtNum(r[0]), fmtNum(r[1]))
+					top = math.Min(top, y(r[1]))
+				}
+				fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" class="value">%s</text>`, bx+(bw-2)/2, top-4, fmtNum(val))
 			}
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, gx+gw*0.35, chartTop+ph+18, esc(bar.Label))
 		}

@@ -3,6 +3,7 @@ package pages
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -136,5 +137,25 @@ func TestLastYearCurveShifted(t *testing.T) {
 	// Payments: a point without payments is left out.
 	if p := historySeries("x", last, true, false); len(p.Values) != 1 || p.Values[0] != (DatedValue{"2024-07-15", 100}) {
 		t.Fatalf("%+v", p)
+	}
+}
+
+// TestBarChartWhisker draws a range over one bar: the table says "12 (7–18)"
+// and the SVG has a whisker from 7 to 18. The axis reaches the range's top
+// (18 → ticks to 20), so y(v) = chartTop + ph·(1 − v/20).
+func TestBarChartWhisker(t *testing.T) {
+	c := BarChart{ID: "p", Title: "t", Desc: "d", Keys: []string{"Now", "Projected"}, Bars: []Bar{
+		{Label: "All levels", Values: []float64{6, 12}, Ranges: []*[2]float64{nil, {7, 18}}},
+	}}
+	v := c.render()
+	if want := [][]string{{"All levels", "6", "12 (7–18)"}}; !reflect.DeepEqual(v.Rows, want) {
+		t.Fatalf("table rows %v, want %v", v.Rows, want)
+	}
+	svg := string(v.SVG)
+	ph := float64(chartH - chartTop - chartBottom)
+	y := func(val float64) string { return fmt.Sprintf("%.1f", chartTop+ph*(1-val/20)) }
+	if strings.Count(svg, `class="whisker"`) != 1 || !strings.Contains(svg, `y1="`+y(7)+`" y2="`+y(18)+`"`) ||
+		!strings.Contains(svg, "All levels, Projected: 7 to 18") {
+		t.Errorf("no whisker from 7 to 18 in %s", svg)
 	}
 }
