@@ -186,6 +186,22 @@ type Projection struct {
 	ToDate     string      `json:"toDate"`
 	Projected  LevelCounts `json:"projected"`
 	Current    LevelCounts `json:"current"`
+	// TotalBand is where the year-end total is likely to fall if the
+	// straight line holds; absent for "current-count" and with fewer than
+	// three points.
+	TotalBand *ProjectionBand `json:"totalBand,omitempty"`
+}
+
+// ProjectionBand is a range of the projected total of distinguished clubs:
+// the 95 % prediction interval of the least-squares line fitted to the total
+// at each point, ŷ ± t(0.975, n−2) · s · √(1 + 1/n + (x₀ − x̄)² / Σ(x − x̄)²),
+// with s the residuals' standard error, widened to contain Projected.Total
+// and kept between 0 and the clubs not suspended. Daily counts move
+// together, so the real spread is wider than the interval says.
+type ProjectionBand struct {
+	Low        int     `json:"low"`
+	High       int     `json:"high"`
+	Confidence float64 `json:"confidence"`
 }
 
 // DivisionRanking ranks one division: by its recognition Level (the

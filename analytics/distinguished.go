@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -88,6 +89,58 @@ func dcpGoalAnalysis(d *snapshot.District) DCPGoalAnalysis {
 	return a
 }
 
+// predictionInterval fits y = a + b·x by least squares and returns the
+// line's value at x0 with the half-width of its 95 % prediction interval
+// (see ProjectionBand); ok is false with fewer than three points, xs that
+// do not vary, or points all on the line (no spread to measure).
+func predictionInterval(xs, ys []float64, x0 float64) (centre, half float64, ok bool) {
+	n := len(xs)
+	if n < 3 {
+		return 0, 0, false
+	}
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx /= float64(n)
+	my /= float64(n)
+	var sxx, sxy float64
+	for i := range xs {
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+		sxy += (xs[i] - mx) * (ys[i] - my)
+	}
+	if sxx == 0 {
+		return 0, 0, false
+	}
+	b := sxy / sxx
+	a := my - b*mx
+	var sse float64
+	for i := range xs {
+		r := ys[i] - (a + b*xs[i])
+		sse += r * r
+	}
+	if sse == 0 {
+		return 0, 0, false // a perfect fit leaves no residual to measure the spread by
+	}
+	s := math.Sqrt(sse / float64(n-2))
+	se := s * math.Sqrt(1+1/float64(n)+(x0-mx)*(x0-mx)/sxx)
+	return a + b*x0, studentT975(n-2) * se, true
+}
+
+// studentT975 is the 0.975 quantile of Student's t with df degrees of
+// freedom (df ≥ 1): the table to 29, then 1.96 + 2.4/df, within 0.003 of
+// the exact value from 30 on.
+func studentT975(df int) float64 {
+	table := [...]float64{12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+		2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+		2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045}
+	if df >= 1 && df <= len(table) {
+		return table[df-1]
+	}
+	return 1.96 + 2.4/float64(df)
+}
+
 // fitAt fits y = a + b·x by least squares and evaluates it at x0; ok false
 // when the xs do not vary.
 func fitAt(xs, ys []float64, x0 float64) (float64, bool) {
@@ -126,7 +179,7 @@ func (s *series) projection(current LevelCounts) Projection {
 	bounds := programYearBounds(py)
 	pr := Projection{TargetDate: bounds.EndDate, Current: current, Projected: current,
 		FromDate: last.Date, ToDate: last.Date, PointsUsed: 1, Method: MethodCurrentCount}
-	var xs []float64
+	var xs, totals []float64
 	var ys [4][]float64
 	for i := range s.points {
 		p := &s.points[i]
@@ -145,6 +198,7 @@ func (s *series) projection(current LevelCounts) Projection {
 		for k, v := range [4]int{lc.Distinguished, lc.Select, lc.Presidents, lc.Smedley} {
 			ys[k] = append(ys[k], float64(v))
 		}
+		totals = append(totals, float64(lc.Distinguished+lc.Select+lc.Presidents+lc.Smedley))
 	}
 	pr.PointsUsed = len(xs)
 	end, endOK := dayNumber(bounds.EndDate)
@@ -169,10 +223,21 @@ func (s *series) projection(current LevelCounts) Projection {
 	pr.Method = MethodLinearTrend
 	pr.Projected = LevelCounts{Distinguished: proj[0], Select: proj[1], Presidents: proj[2], Smedley: proj[3]}
 	pr.Projected.Total = min(proj[0]+proj[1]+proj[2]+proj[3], cap)
+	if centre, half, ok := predictionInterval(xs, totals, float64(end)); ok {
+		pr.TotalBand = &ProjectionBand{
+			Low:        min(max(0, int(math.Floor(centre-half))), cap, pr.Projected.Total),
+			High:       max(min(cap, int(math.Ceil(centre+half))), pr.Projected.Total),
+			Confidence: 0.95,
+		}
+	}
 	pr.Description = fmt.Sprintf("Least-squares straight line through the count of each level at each of the %d points of program year %s (%s to %s), "+
 		"evaluated at %s; each level is rounded and kept between 0 and the %d clubs not suspended, and the total is the sum of the levels (at most %d). "+
 		"A straight line ignores the spring rush of goals and clubs moving between levels: a rough guide, not a forecast.",
 		len(xs), py, pr.FromDate, last.Date, bounds.EndDate, cap, cap)
+	if b := pr.TotalBand; b != nil {
+		pr.Description += fmt.Sprintf(" If the line holds, the year-end total lies between %d and %d (95 %% prediction interval of the same fit to the total; "+
+			"daily counts move together, so the real spread is wider).", b.Low, b.High)
+	}
 	return pr
 }
 

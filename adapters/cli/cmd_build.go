@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/snapshot"
@@ -56,10 +54,7 @@ func snapshotLogger(e env, verbose bool) *slog.Logger {
 }
 
 // stderrIsTerminal reports whether progress may be drawn on stderr.
-func stderrIsTerminal(e env) bool {
-	f, ok := e.stderr.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
+func stderrIsTerminal(e env) bool { return isTerminal(e.stderr) }
 
 // newFlagSet returns a flag set for one command that reports errors
 // instead of exiting.

@@ -235,6 +235,8 @@ func serveDemo(ctx context.Context, e env, bin string, f demoFlags, districts []
 	}
 	fmt.Fprintf(e.stdout, `toaststats demo is running.
 
+  Open in a browser  %[1]s/   (district rankings; District %[3]s at %[1]s/districts/%[3]s)
+
   API server      %[1]s   (data in %[2]s)
   health          %[1]s/health
   OpenAPI         %[1]s/api/openapi.json

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -89,6 +90,14 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Fatalf("demo not serving after 4 minutes\nstderr:\n%s", stderr.String())
 		}
 	}
+	// The first thing the demo shows is the home page of the leader pages.
+	out := stdout.String()
+	if first := strings.Index(out, "http://"); first < 0 || !strings.HasPrefix(out[first:], base+"/ ") {
+		t.Errorf("demo output does not open with the home page URL %s/:\n%s", base, out)
+	}
+	if code, body := getPage(t, base+"/"); code != 200 || !strings.Contains(body, "District rankings") {
+		t.Errorf("home page: %d", code)
+	}
 	if !strings.Contains(stdout.String(), base+"/api/districts/rankings") {
 		t.Errorf("demo output does not show a rankings curl command for %s:\n%s", base, stdout.String())
 	}
@@ -162,4 +171,16 @@ func TestDemoEndToEnd(t *testing.T) {
 	if _, err := http.Get(base + "/health"); err == nil {
 		t.Error("API server still answering after the demo stopped")
 	}
+}
+
+// getPage fetches an HTML page.
+func getPage(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"sync"
 	"syscall"
 )
 
@@ -91,7 +92,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		printUsage(stderr)
 		return usageError("unknown command %q", args[0])
 	}
-	return cmd.run(ctx, env{args: args[1:], getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+	return cmd.run(ctx, env{args: args[1:], getenv: getenv, stdin: stdin,
+		stdout: concurrencySafe(stdout), stderr: concurrencySafe(stderr)})
+}
+
+// concurrencySafe returns w as is when it is an *os.File (every Write is
+// one write(2), and terminal detection needs the file), else wraps it so
+// that the several loggers of a command (the scraper's, the progress
+// lines) can write from their goroutines without racing — a bytes.Buffer in
+// tests, a pipe wrapper in a library user's program.
+func concurrencySafe(w io.Writer) io.Writer {
+	if _, ok := w.(*os.File); ok || w == nil {
+		return w
+	}
+	return &lockedWriter{w: w}
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func printUsage(w io.Writer) {

@@ -190,9 +190,9 @@ func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
 	er.write(w, r)
 }
 
-// respondError writes err as the error envelope. Non-apiError errors become
-// 500 INTERNAL_SERVER_ERROR; the cause goes to the access log only.
-func respondError(w http.ResponseWriter, r *http.Request, err error) {
+// noteAPIError returns err as an apiError (a non-apiError becomes 500
+// INTERNAL_SERVER_ERROR) and notes failures for the access log.
+func noteAPIError(r *http.Request, err error) *apiError {
 	var ae *apiError
 	if !errors.As(err, &ae) {
 		ae = internal("INTERNAL_SERVER_ERROR", err)
@@ -200,6 +200,13 @@ func respondError(w http.ResponseWriter, r *http.Request, err error) {
 	if ae.Err != nil || ae.Status >= 500 {
 		noteError(r, ae)
 	}
+	return ae
+}
+
+// respondError writes err as the error envelope. Non-apiError errors become
+// 500 INTERNAL_SERVER_ERROR; the cause goes to the access log only.
+func respondError(w http.ResponseWriter, r *http.Request, err error) {
+	ae := noteAPIError(r, err)
 	if ae.RetryAfter > 0 {
 		w.Header().Set("Retry-After", fmt.Sprint(ae.RetryAfter))
 	}

@@ -89,6 +89,15 @@ func addRoutes(m *mux, s *Server) {
 	m.handle("POST", "/api/assessment/district-leader-goals/:districtId", admin, s.handleGoalsSet())
 	m.handle("GET", "/api/assessment/reports/:districtId/:month", admin, s.handleAssessmentReport())
 
+	// Leader pages (issue 14): HTML for directors, from the same cache.
+	m.page("/", s.handleHomePage())
+	m.page("/district", s.handleDistrictSearch())
+	m.page("/districts/:districtId", s.handleDistrictPage())
+	m.page("/districts/:districtId/clubs", s.handleClubsPage())
+	m.page("/districts/:districtId/clubs/:clubId", s.handleClubPage())
+	m.page("/districts/:districtId/divisions/:divisionId", s.handleDivisionPage())
+	m.page("/districts/:districtId/divisions/:divisionId/areas/:areaId", s.handleAreaPage())
+
 	m.hr.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respondError(w, r, errNotFoundRoute(r))
 	})

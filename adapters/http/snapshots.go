@@ -272,18 +272,35 @@ type snapRoute struct {
 	series bool
 	// build computes the response body from the resolved snapshot.
 	build func(ctx context.Context, r *http.Request, rs *resolved) (any, error)
+	// fail writes errors (default respondError, the JSON envelope; the
+	// leader pages answer HTML).
+	fail func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// routeCacheControl is the Cache-Control of an answer of sr from rs.
+func (s *Server) routeCacheControl(sr *snapRoute, rs *resolved) string {
+	if sr.series && rs.byDate {
+		// A series answer also depends on the other snapshots
+		// (a backfilled older date changes it): never immutable.
+		return "public, max-age=3600"
+	}
+	return s.cacheControl(rs)
 }
 
 // serveSnapshot makes the handler of a snapshot data route: validate,
 // resolve the snapshot, then serve the cached encoding for this snapshot
 // generation or build it.
 func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
+	fail := sr.fail
+	if fail == nil {
+		fail = respondError
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		defer func() { s.reads.record(time.Since(start), s.builds.running()) }()
 		if sr.check != nil {
 			if ae := sr.check(r); ae != nil {
-				respondError(w, r, ae)
+				fail(w, r, ae)
 				return
 			}
 		}
@@ -291,7 +308,7 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 		q := query(r)
 		rs, ae := s.resolve(ctx, r, sr.fallback && q.Get("fallback") != "false")
 		if ae != nil {
-			respondError(w, r, ae)
+			fail(w, r, ae)
 			return
 		}
 		var key strings.Builder
@@ -313,7 +330,7 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 		if sr.series {
 			fp, err := s.seriesFingerprint(ctx)
 			if err != nil {
-				respondError(w, r, internal("SNAPSHOT_READ_ERROR", err))
+				fail(w, r, internal("SNAPSHOT_READ_ERROR", err))
 				return
 			}
 			key.WriteString("|list=" + fp)
@@ -326,16 +343,10 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			if er, ok := v.(*encodedResponse); ok {
 				return er, nil
 			}
-			cc := s.cacheControl(rs)
-			if sr.series && rs.byDate {
-				// A series answer also depends on the other snapshots
-				// (a backfilled older date changes it): never immutable.
-				cc = "public, max-age=3600"
-			}
-			return encodeJSON(http.StatusOK, v, cc)
+			return encodeJSON(http.StatusOK, v, s.routeCacheControl(&sr, rs))
 		})
 		if err != nil {
-			respondError(w, r, err)
+			fail(w, r, err)
 			return
 		}
 		er.write(w, r)

@@ -46,6 +46,10 @@ type Config struct {
 	// every date; otherwise each date uses the era of its program year
 	// (2018-19 and 2019-20: the 29-column transition header).
 	Era string
+	// HostileNames gives some clubs names that test escaping everywhere
+	// they are shown: quotes, ampersands, angle brackets and markup,
+	// non-Latin letters and right-to-left text.
+	HostileNames bool
 }
 
 // World is a deterministic generated dashboard: districts, divisions,
@@ -324,8 +328,15 @@ var (
 	nameSpecial = []string{"Speak & Lead", "Captain's Table", "Talk & Toast", "Mind's Eye", "Bits & Bytes", "O'Clock Speakers"}
 )
 
+// hostileNames are the club names of a world with HostileNames.
+var hostileNames = []string{`<script>alert("x")</script> Speakers`, `Tom "The Voice" & Jerry's Club`, `Клуб ораторов «Москва»`,
+	`東京 Toastmasters 話し方`, `<b>Bold</b> & <i>Brave</i> Orators`, `نادي الخطابة`, `O'Reilly & Sons </td></tr> Club`, `=cmd|' /C calc'!A0 Club`}
+
 func (w *World) clubName(gidx int) string {
 	x := w.h(0x4a3e, uint64(gidx), 0)
+	if w.cfg.HostileNames && gidx%3 == 0 {
+		return hostileNames[(gidx/3)%len(hostileNames)]
+	}
 	var s string
 	if x%11 == 0 {
 		s = nameSpecial[(x>>8)%uint64(len(nameSpecial))]
