@@ -274,7 +274,7 @@ func (s *Server) handleDistrictPage() http.Handler {
 			}
 		}
 		pg.Levels = analytics.LevelCountsOver(pts)
-		if pg.Distinguished, err = analytics.DistinguishedClubAnalytics(pts, previousYearPoint(all, p.Date)); err != nil {
+		if pg.Distinguished, err = analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, p.Date)); err != nil {
 			return nil, analyticsError(err)
 		}
 		bounds := analytics.ProgramYearBounds(py)
