@@ -6,9 +6,58 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/scrape/dashboardtest"
+	"github.com/toaststats/toaststats/store"
 )
+
+// builtDataDir fills dir with one collection date of a generated world (two
+// districts) and builds its snapshot, as scrape and build would.
+func builtDataDir(t *testing.T, dir string) {
+	t.Helper()
+	ctx := t.Context()
+	st, err := store.Create(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 2, ClubsPerDistrict: 4, Seed: 1, From: "2025-10-01", To: "2025-10-02"})
+	date := w.Newest()
+	put := func(kind normalize.ReportKind, id string, r store.Report) {
+		b, err := w.CSV(kind, id, date)
+		if err == nil {
+			err = st.Raw().Put(ctx, date, id, r, b, store.PutInfo{RequestedDate: date, Source: "dashboardtest"})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(normalize.ReportSummary, "", store.ReportSummary)
+	for _, id := range w.Districts(date) {
+		put(normalize.ReportClub, id, store.ReportClub)
+		put(normalize.ReportDivision, id, store.ReportDivision)
+		put(normalize.ReportDistrict, id, store.ReportDistrict)
+	}
+	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{}).BuildAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncBuffer is a goroutine-safe sink for run's stdout.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
 
 func TestRunUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
@@ -38,7 +87,7 @@ func TestRunUsageErrors(t *testing.T) {
 // serves /health, and returns nil after a graceful shutdown.
 func TestRunServesAndShutsDown(t *testing.T) {
 	dir := t.TempDir()
-	openFixtureStore(t, dir, true)
+	builtDataDir(t, dir)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	out := &syncBuffer{}

@@ -1,0 +1,237 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// The cache-management routes look after the raw CSV cache (raw-csv/ in
+// the data directory). They are admin routes.
+
+// cacheDate is one collection date of the raw cache.
+type cacheDate struct {
+	Date        string `json:"date"`
+	HasSummary  bool   `json:"has_summary"`
+	Districts   int    `json:"districts"`
+	Reports     int    `json:"reports"`
+	HasSnapshot bool   `json:"has_snapshot"`
+	DataMonth   string `json:"data_month,omitempty"`
+	Closing     *bool  `json:"is_closing_period,omitempty"`
+	TotalBytes  int64  `json:"total_bytes"`
+}
+
+// cacheDates describes every date of the raw cache.
+func (s *Server) cacheDates(ctx context.Context) ([]cacheDate, error) {
+	raw := s.store.Raw()
+	dates, err := raw.Dates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	built := map[string]bool{}
+	if list, err := s.store.Snapshots().List(ctx, store.ListFilter{}); err == nil {
+		for _, e := range list {
+			if v, err := s.store.Snapshots().Get(ctx, e.SnapshotID); err == nil && v.Metadata.CollectionDate != "" {
+				built[v.Metadata.CollectionDate] = true
+			}
+		}
+	}
+	out := make([]cacheDate, 0, len(dates))
+	for _, d := range dates {
+		cd := cacheDate{Date: d, HasSnapshot: built[d]}
+		if av, err := raw.Availability(ctx, d); err == nil {
+			cd.HasSummary = av.HasSummary
+			cd.Districts = len(av.Districts)
+			for _, reps := range av.Districts {
+				cd.Reports += len(reps)
+			}
+			if av.HasSummary {
+				cd.Reports++
+			}
+		}
+		if md, err := raw.Metadata(ctx, d); err == nil {
+			cd.DataMonth = md.DataMonth
+			cd.Closing = md.IsClosingPeriod
+			cd.TotalBytes = md.Integrity.TotalSize
+		}
+		out = append(out, cd)
+	}
+	return out, nil
+}
+
+func (s *Server) handleCacheStatistics() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ctx := r.Context()
+		dates, err := s.cacheDates(ctx)
+		if err != nil {
+			respondError(w, r, internal("CACHE_STATISTICS_ERROR", err))
+			return
+		}
+		latest, err := s.store.Raw().LatestModified(ctx)
+		if err != nil {
+			respondError(w, r, internal("CACHE_STATISTICS_ERROR", err))
+			return
+		}
+		var total int64
+		unbuilt := []string{}
+		for _, d := range dates {
+			total += d.TotalBytes
+			if !d.HasSnapshot {
+				unbuilt = append(unbuilt, d.Date)
+			}
+		}
+		stats := map[string]any{
+			"total_dates":            len(dates),
+			"total_bytes":            total,
+			"oldest_date":            nil,
+			"newest_date":            nil,
+			"latest_modified":        nil,
+			"dates_without_snapshot": unbuilt,
+		}
+		if n := len(dates); n > 0 {
+			stats["oldest_date"], stats["newest_date"] = dates[0].Date, dates[n-1].Date
+		}
+		if !latest.IsZero() {
+			stats["latest_modified"] = latest.UTC()
+		}
+		respond(w, r, http.StatusOK, map[string]any{"statistics": stats, "metadata": s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
+	})
+}
+
+func (s *Server) handleCacheStats() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		dates, err := s.cacheDates(r.Context())
+		if err != nil {
+			respondError(w, r, internal("CACHE_STATS_ERROR", err))
+			return
+		}
+		respond(w, r, http.StatusOK, map[string]any{
+			"stats":    map[string]any{"dates": dates, "snapshot_store": s.performance()},
+			"metadata": s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms"),
+		})
+	})
+}
+
+func (s *Server) handleCacheMetadata() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		date, ae := pathDate(r, "date")
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		ctx := r.Context()
+		md, err := s.store.Raw().Metadata(ctx, date)
+		if err != nil {
+			if errors.Is(err, store.ErrNotCached) {
+				respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+date, nil))
+				return
+			}
+			respondError(w, r, internal("CACHE_METADATA_ERROR", err))
+			return
+		}
+		av, err := s.store.Raw().Availability(ctx, date)
+		if err != nil {
+			respondError(w, r, internal("CACHE_METADATA_ERROR", err))
+			return
+		}
+		districts := map[string][]store.Report{}
+		for id, reps := range av.Districts {
+			districts[id] = reps
+		}
+		respond(w, r, http.StatusOK, map[string]any{"date": date, "metadata": md,
+			"availability": map[string]any{"has_summary": av.HasSummary, "districts": districts}})
+	})
+}
+
+func (s *Server) handleCacheVersion() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		body := map[string]any{
+			"schema_version":      snapshot.SchemaVersion,
+			"calculation_version": snapshot.CalculationVersion,
+			"ranking_version":     snapshot.RankingVersion,
+			"cache_version":       nil,
+			"newest_cache_date":   nil,
+		}
+		dates, err := s.store.Raw().Dates(ctx)
+		if err != nil {
+			respondError(w, r, internal("CACHE_VERSION_ERROR", err))
+			return
+		}
+		if n := len(dates); n > 0 {
+			body["newest_cache_date"] = dates[n-1]
+			if md, err := s.store.Raw().Metadata(ctx, dates[n-1]); err == nil {
+				body["cache_version"] = md.CacheVersion
+			}
+		}
+		respond(w, r, http.StatusOK, body)
+	})
+}
+
+// handleCacheDelete moves raw cache dates to the raw-cache trash (the
+// dashboard keeps no history, so nothing is destroyed over HTTP: the
+// operator lists, restores or purges with "toaststats trash"). It never
+// acts without an explicit choice: ?date=YYYY-MM-DD for that date;
+// ?all=true together with ?confirm=delete-all-raw-cache for every date.
+// Snapshots are not touched.
+func (s *Server) handleCacheDelete() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ctx := r.Context()
+		q := r.URL.Query()
+		raw := s.store.Raw()
+		var targets []string
+		switch {
+		case q.Get("date") != "":
+			d, ae := queryDate(r, "date")
+			if ae != nil {
+				respondError(w, r, ae)
+				return
+			}
+			md, err := raw.Metadata(ctx, d)
+			if err != nil || md == nil {
+				dates, derr := raw.Dates(ctx)
+				found := false
+				for _, x := range dates {
+					found = found || x == d
+				}
+				if derr != nil || !found {
+					respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+d, nil))
+					return
+				}
+			}
+			targets = []string{d}
+		case q.Get("all") == "true" && q.Get("confirm") == "delete-all-raw-cache":
+			dates, err := raw.Dates(ctx)
+			if err != nil {
+				respondError(w, r, internal("CACHE_DELETE_FAILED", err))
+				return
+			}
+			targets = dates
+		default:
+			respondError(w, r, errorf(http.StatusBadRequest, "CONFIRMATION_REQUIRED",
+				"Pass ?date=YYYY-MM-DD to delete one date, or ?all=true&confirm=delete-all-raw-cache to delete the whole raw cache", nil))
+			return
+		}
+		deleted, trashed := []string{}, []store.TrashEntry{}
+		for _, d := range targets {
+			e, err := raw.Trash(ctx, d)
+			if err != nil {
+				respondError(w, r, internal("CACHE_DELETE_FAILED", err))
+				return
+			}
+			deleted = append(deleted, d)
+			trashed = append(trashed, e)
+		}
+		s.log.Warn("raw cache dates moved to trash", "dates", deleted, "by", clientIP(r))
+		respond(w, r, http.StatusOK, map[string]any{"success": true, "deleted_dates": deleted, "trash": trashed,
+			"note":     "moved to the raw-cache trash under the data directory; restore with: toaststats trash restore --data-dir DIR ID",
+			"metadata": s.opMeta(r, start, "deleted_at", "operation_duration_ms")})
+	})
+}
