@@ -11,6 +11,7 @@ import (
 	"time"
 
 	gocache "github.com/patrickmn/go-cache"
+	"github.com/toaststats/toaststats/assess"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -76,6 +77,7 @@ type Server struct {
 	// expiries are not subtracted, so it over-counts and flushes early).
 	respBytes atomic.Int64
 	series    *seriesCache
+	book      *assess.Book
 	lists     listCache
 	reads     *readLatencies
 	openapi   *encodedResponse
@@ -110,6 +112,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	s.metrics = newMetrics(s)
 	s.limiter = newClientLimiter(cfg.RateLimit, cfg.RateBurst)
 	s.builds = newBuildRunner(s, deps.Build, deps.Pending)
+	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.successIDs})
 
 	m := newMux(s.routeMiddleware)
 	addRoutes(m, s)
@@ -154,4 +157,18 @@ func (s *Server) Start(interval time.Duration) {
 	}
 	s.watchMu.Unlock()
 	s.builds.schedule(interval)
+}
+
+// successIDs lists the ids of the successful snapshots, oldest first (the
+// cached successList), for the assessment book.
+func (s *Server) successIDs(ctx context.Context) ([]string, error) {
+	list, _, err := s.successList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(list))
+	for i, e := range list {
+		ids[i] = e.SnapshotID
+	}
+	return ids, nil
 }
