@@ -140,3 +140,36 @@ func ExampleRawCache_Put() {
 	// 2026-04 2025-2026 true 1 file(s)
 	// false
 }
+
+// Query the district configuration's audit log: who changed what, over a
+// range of days, with a summary.
+func ExampleDistrictConfig_Query() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "toaststats-config-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Create(dir, store.Options{Now: exampleClock})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := st.Config().Add(ctx, []string{"42", "61"}, "alice"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := st.Config().Remove(ctx, "42", "bob"); err != nil {
+		log.Fatal(err)
+	}
+	h, err := st.Config().Query(ctx, store.HistoryQuery{From: "2026-04-01", Limit: 10})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range h.Changes {
+		fmt.Println(c.Timestamp.Format(time.DateOnly), c.Action, c.AdminUser, c.NewDistricts)
+	}
+	fmt.Printf("%d changes: %d added, %d removed, by %v\n", h.Summary.TotalChanges, h.Summary.AddedDistricts, h.Summary.RemovedDistricts, h.Summary.AdminUsers)
+	// Output:
+	// 2026-04-12 remove bob [61]
+	// 2026-04-12 add alice [42 61]
+	// 2 changes: 2 added, 1 removed, by [alice bob]
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -574,55 +573,23 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// collectionInfo is a configured district's recent collection record.
-type collectionInfo struct {
-	DistrictID               string  `json:"districtId"`
-	LastSuccessfulCollection *string `json:"lastSuccessfulCollection"`
-	Status                   string  `json:"status"`
-	RecentSuccessCount       int     `json:"recentSuccessCount"`
-}
-
 // recentWindow is how many recent snapshots lastCollections looks at.
 const recentWindow = 30
 
-// lastCollections finds, for each district, its newest successful snapshot
-// among the most recent ones and how many of them include it.
-func (s *Server) lastCollections(ctx context.Context, ids []string) ([]collectionInfo, error) {
-	out := make([]collectionInfo, 0, len(ids))
+// lastCollections is store.SnapshotStore.Collections over the most recent
+// successful snapshots.
+func (s *Server) lastCollections(ctx context.Context, ids []string) ([]store.DistrictCollection, error) {
 	if len(ids) == 0 {
-		return out, nil
+		return []store.DistrictCollection{}, nil
 	}
-	list, _, err := s.successList(ctx)
+	snaps, err := s.successIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(list) > recentWindow {
-		list = list[len(list)-recentWindow:]
+	if len(snaps) > recentWindow {
+		snaps = snaps[len(snaps)-recentWindow:]
 	}
-	byID := map[string]*collectionInfo{}
-	for _, id := range ids {
-		out = append(out, collectionInfo{DistrictID: id, Status: "unknown"})
-		byID[id] = &out[len(out)-1]
-	}
-	for i := len(list) - 1; i >= 0; i-- {
-		v, err := s.store.Snapshots().Get(ctx, list[i].SnapshotID)
-		if err != nil {
-			continue
-		}
-		for _, m := range v.Manifest.Districts {
-			ci := byID[m.DistrictID]
-			if ci == nil || m.Status != snapshot.StatusSuccess {
-				continue
-			}
-			ci.RecentSuccessCount++
-			if ci.LastSuccessfulCollection == nil {
-				id := v.ID
-				ci.LastSuccessfulCollection = &id
-				ci.Status = "valid"
-			}
-		}
-	}
-	return out, nil
+	return s.store.Snapshots().Collections(ctx, snaps, ids), nil
 }
 
 // maxConfiguredDistricts bounds one configuration update.
@@ -738,49 +705,16 @@ func (s *Server) handleConfigHistory() http.Handler {
 			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "start_date must be before or equal to end_date", nil))
 			return
 		}
-		all, err := s.store.Config().History(r.Context(), 0)
+		h, err := s.store.Config().Query(r.Context(), store.HistoryQuery{From: from, To: to, Limit: limit})
 		if err != nil {
 			respondError(w, r, internal("DISTRICT_CONFIG_HISTORY_FAILED", err))
 			return
 		}
-		history := []store.ConfigChange{}
-		for _, c := range all {
-			day := c.Timestamp.UTC().Format("2006-01-02")
-			if (from != "" && day < from) || (to != "" && day > to) {
-				continue
-			}
-			history = append(history, c)
-		}
-		var summary any
+		var summary *store.ConfigSummary
 		if q.Get("include_summary") == "true" {
-			added, removed, replaced := 0, 0, 0
-			users := map[string]bool{}
-			for _, c := range history {
-				switch c.Action {
-				case "add":
-					added += len(c.NewDistricts) - len(c.PreviousDistricts)
-				case "remove":
-					removed++
-				case "replace":
-					replaced++
-				}
-				users[c.AdminUser] = true
-			}
-			names := make([]string, 0, len(users))
-			for u := range users {
-				names = append(names, u)
-			}
-			sort.Strings(names)
-			var span any
-			if n := len(history); n > 0 {
-				span = map[string]any{"start": history[n-1].Timestamp, "end": history[0].Timestamp}
-			}
-			summary = map[string]any{"totalChanges": len(history), "addedDistricts": added, "removedDistricts": removed,
-				"replaceOperations": replaced, "adminUsers": names, "timeRange": span}
+			summary = &h.Summary
 		}
-		if len(history) > limit {
-			history = history[:limit]
-		}
+		history := h.Changes
 		meta := s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
 		meta["filters"] = map[string]any{"limit": limit, "start_date": from, "end_date": to}
 		respond(w, r, http.StatusOK, map[string]any{"history": history, "summary": summary, "metadata": meta})
