@@ -13,17 +13,50 @@ import (
 	"github.com/toaststats/toaststats/store"
 )
 
-// opMeta is the metadata block of admin responses.
-func (s *Server) opMeta(r *http.Request, start time.Time, atName, durName string) map[string]any {
-	op := ""
+// opMeta is the metadata block of admin responses: the request id, when
+// the operation ran and how long it took, each under the name the
+// predecessor gave it for the route (one *At and one *Ms field is set).
+type opMeta struct {
+	OperationID          string     `json:"operation_id"`
+	GeneratedAt          *time.Time `json:"generated_at,omitempty"`
+	InspectedAt          *time.Time `json:"inspected_at,omitempty"`
+	RetrievedAt          *time.Time `json:"retrieved_at,omitempty"`
+	CheckedAt            *time.Time `json:"checked_at,omitempty"`
+	ResetAt              *time.Time `json:"reset_at,omitempty"`
+	ValidatedAt          *time.Time `json:"validated_at,omitempty"`
+	MonitoredAt          *time.Time `json:"monitored_at,omitempty"`
+	UpdatedAt            *time.Time `json:"updated_at,omitempty"`
+	DeletedAt            *time.Time `json:"deleted_at,omitempty"`
+	QueryDurationMs      *float64   `json:"query_duration_ms,omitempty"`
+	InspectionDurationMs *float64   `json:"inspection_duration_ms,omitempty"`
+	RetrievalDurationMs  *float64   `json:"retrieval_duration_ms,omitempty"`
+	CheckDurationMs      *float64   `json:"check_duration_ms,omitempty"`
+	OperationDurationMs  *float64   `json:"operation_duration_ms,omitempty"`
+	ValidationDurationMs *float64   `json:"validation_duration_ms,omitempty"`
+	MonitoringDurationMs *float64   `json:"monitoring_duration_ms,omitempty"`
+}
+
+// opMeta stamps an admin response: at names the time field, dur the
+// duration field.
+func (s *Server) opMeta(r *http.Request, start time.Time, at, dur string) opMeta {
+	m := opMeta{}
 	if ri := infoFrom(r.Context()); ri != nil {
-		op = ri.id
+		m.OperationID = ri.id
 	}
-	return map[string]any{
-		atName:         s.now().UTC(),
-		durName:        float64(time.Since(start).Microseconds()) / 1000,
-		"operation_id": op,
-	}
+	now, ms := s.now().UTC(), float64(time.Since(start).Microseconds())/1000
+	*map[string]**time.Time{"generated_at": &m.GeneratedAt, "inspected_at": &m.InspectedAt, "retrieved_at": &m.RetrievedAt, "checked_at": &m.CheckedAt,
+		"reset_at": &m.ResetAt, "validated_at": &m.ValidatedAt, "monitored_at": &m.MonitoredAt, "updated_at": &m.UpdatedAt, "deleted_at": &m.DeletedAt}[at] = &now
+	*map[string]**float64{"query_duration_ms": &m.QueryDurationMs, "inspection_duration_ms": &m.InspectionDurationMs, "retrieval_duration_ms": &m.RetrievalDurationMs,
+		"check_duration_ms": &m.CheckDurationMs, "operation_duration_ms": &m.OperationDurationMs, "validation_duration_ms": &m.ValidationDurationMs,
+		"monitoring_duration_ms": &m.MonitoringDurationMs}[dur] = &ms
+	return m
+}
+
+// done is the answer of an admin action without data of its own.
+type done struct {
+	Success  bool   `json:"success"`
+	Message  string `json:"message"`
+	Metadata opMeta `json:"metadata"`
 }
 
 var legacySnapshotID = regexp.MustCompile(`^(snapshot_)?[0-9]{1,20}$`)
@@ -115,18 +148,52 @@ func (s *Server) handleSnapshotList() http.Handler {
 		if out == nil {
 			out = []store.ListEntry{}
 		}
-		filters := map[string]any{}
+		filters := map[string]string{}
 		for _, name := range []string{"status", "schema_version", "calculation_version", "created_after", "created_before", "min_district_count"} {
 			if v := q.Get(name); v != "" {
 				filters[name] = v
 			}
 		}
-		meta := s.opMeta(r, start, "generated_at", "query_duration_ms")
-		meta["total_count"] = len(out)
-		meta["filters_applied"] = filters
-		meta["limit_applied"] = f.Limit
-		respond(w, r, http.StatusOK, map[string]any{"snapshots": out, "metadata": meta})
+		respond(w, r, http.StatusOK, snapshotList{Snapshots: out, Metadata: snapshotListMeta{opMeta: s.opMeta(r, start, "generated_at", "query_duration_ms"),
+			TotalCount: len(out), FiltersApplied: filters, LimitApplied: f.Limit}})
 	})
+}
+
+// snapshotList is the answer of GET /api/admin/snapshots; store.ListEntry
+// carries the predecessor's snake_case names.
+type snapshotList struct {
+	Snapshots []store.ListEntry `json:"snapshots"`
+	Metadata  snapshotListMeta  `json:"metadata"`
+}
+
+type snapshotListMeta struct {
+	opMeta
+	TotalCount     int               `json:"total_count"`
+	FiltersApplied map[string]string `json:"filters_applied"`
+	LimitApplied   int               `json:"limit_applied"`
+}
+
+// snapshotInspection is the answer of GET /api/admin/snapshots/:snapshotId.
+type snapshotInspection struct {
+	Inspection struct {
+		SnapshotID         string          `json:"snapshot_id"`
+		CreatedAt          time.Time       `json:"created_at"`
+		Status             snapshot.Status `json:"status"`
+		SchemaVersion      string          `json:"schema_version"`
+		CalculationVersion string          `json:"calculation_version"`
+		Errors             []string        `json:"errors"`
+		PayloadSummary     struct {
+			DistrictCount int               `json:"district_count"`
+			Metadata      snapshot.Metadata `json:"metadata"`
+			Districts     []districtDigest  `json:"districts"`
+		} `json:"payload_summary"`
+		SizeAnalysis struct {
+			TotalSizeEstimate   int64 `json:"total_size_estimate"`
+			PayloadSizeEstimate int64 `json:"payload_size_estimate"`
+			ErrorsSize          int   `json:"errors_size"`
+		} `json:"size_analysis"`
+	} `json:"inspection"`
+	Metadata opMeta `json:"metadata"`
 }
 
 // districtDigest is one district of a snapshot inspection.
@@ -182,27 +249,14 @@ func (s *Server) handleSnapshotInspect() http.Handler {
 		if errs == nil {
 			errs = []string{}
 		}
-		respond(w, r, http.StatusOK, map[string]any{
-			"inspection": map[string]any{
-				"snapshot_id":         v.ID,
-				"created_at":          v.Metadata.CreatedAt,
-				"status":              v.Metadata.Status,
-				"schema_version":      v.Metadata.SchemaVersion,
-				"calculation_version": v.Metadata.CalculationVersion,
-				"errors":              errs,
-				"payload_summary": map[string]any{
-					"district_count": len(districts),
-					"metadata":       v.Metadata,
-					"districts":      districts,
-				},
-				"size_analysis": map[string]any{
-					"total_size_estimate":   total,
-					"payload_size_estimate": total - v.Manifest.AllDistrictsRankings.Size,
-					"errors_size":           errSize,
-				},
-			},
-			"metadata": s.opMeta(r, start, "inspected_at", "inspection_duration_ms"),
-		})
+		var out snapshotInspection
+		in := &out.Inspection
+		in.SnapshotID, in.CreatedAt, in.Status, in.SchemaVersion, in.CalculationVersion, in.Errors =
+			v.ID, v.Metadata.CreatedAt, v.Metadata.Status, v.Metadata.SchemaVersion, v.Metadata.CalculationVersion, errs
+		in.PayloadSummary.DistrictCount, in.PayloadSummary.Metadata, in.PayloadSummary.Districts = len(districts), v.Metadata, districts
+		in.SizeAnalysis.TotalSizeEstimate, in.SizeAnalysis.PayloadSizeEstimate, in.SizeAnalysis.ErrorsSize = total, total-v.Manifest.AllDistrictsRankings.Size, errSize
+		out.Metadata = s.opMeta(r, start, "inspected_at", "inspection_duration_ms")
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
@@ -212,6 +266,17 @@ type snapshotPayload struct {
 	Manifest  snapshot.Manifest       `json:"manifest"`
 	Districts []snapshot.DistrictFile `json:"districts"`
 	Rankings  *snapshot.RankingsFile  `json:"rankings"`
+}
+
+// payloadAnswer is the answer of GET /api/admin/snapshots/:id/payload. The
+// server sends the payload pre-encoded (P = json.RawMessage); the OpenAPI
+// document describes it as P = snapshotPayload.
+type payloadAnswer[P any] struct {
+	SnapshotID string          `json:"snapshot_id"`
+	CreatedAt  time.Time       `json:"created_at"`
+	Status     snapshot.Status `json:"status"`
+	Payload    P               `json:"payload"`
+	Metadata   opMeta          `json:"metadata"`
 }
 
 func (s *Server) handleSnapshotPayload() http.Handler {
@@ -255,13 +320,8 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 			respondError(w, r, err)
 			return
 		}
-		er, err := encodeJSON(http.StatusOK, map[string]any{
-			"snapshot_id": v.ID,
-			"created_at":  v.Metadata.CreatedAt,
-			"status":      v.Metadata.Status,
-			"payload":     json.RawMessage(pe.body),
-			"metadata":    s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms"),
-		}, "private, no-store")
+		er, err := encodeJSON(http.StatusOK, payloadAnswer[json.RawMessage]{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
+			Payload: json.RawMessage(pe.body), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}, "private, no-store")
 		if err != nil {
 			respondError(w, r, internal("ENCODING_ERROR", err))
 			return
@@ -281,27 +341,24 @@ func (s *Server) handleStoreHealth() http.Handler {
 			accessible = false
 			s.log.Warn("health: list snapshots", "error", err)
 		}
-		var current, latest map[string]any
+		var out storeHealth
+		h := &out.Health
 		curID := ""
 		if v, err := snaps.Current(ctx); err == nil {
 			curID = v.ID
-			current = map[string]any{
-				"snapshot_id": v.ID, "created_at": v.Metadata.CreatedAt, "status": v.Metadata.Status,
-				"schema_version": v.Metadata.SchemaVersion, "calculation_version": v.Metadata.CalculationVersion,
-				"district_count": len(v.Manifest.Districts), "error_count": len(v.Metadata.Errors),
-			}
+			h.CurrentSnapshot = &currentSnapshot{snapshotStamp: snapshotStamp{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status},
+				SchemaVersion: v.Metadata.SchemaVersion, CalculationVersion: v.Metadata.CalculationVersion,
+				DistrictCount: len(v.Manifest.Districts), ErrorCount: len(v.Metadata.Errors)}
 		} else if !errors.Is(err, store.ErrNoSnapshot) {
 			accessible = false
 		}
 		counts := map[snapshot.Status]int{}
-		var mostRecent any
-		latestID := ""
 		for i, e := range list {
 			counts[e.Status]++
 			if i == 0 {
-				latestID = e.SnapshotID
-				mostRecent = e.CreatedAt
-				latest = map[string]any{"snapshot_id": e.SnapshotID, "created_at": e.CreatedAt, "status": e.Status}
+				created := e.CreatedAt
+				h.RecentActivity.MostRecent = &created
+				h.LatestSnapshot = &snapshotStamp{SnapshotID: e.SnapshotID, CreatedAt: e.CreatedAt, Status: e.Status}
 			}
 		}
 		latestSuccess := ""
@@ -311,28 +368,59 @@ func (s *Server) handleStoreHealth() http.Handler {
 				break
 			}
 		}
-		_ = latestID
-		respond(w, r, http.StatusOK, map[string]any{
-			"health": map[string]any{
-				"is_ready":         current != nil && accessible,
-				"current_snapshot": current,
-				"latest_snapshot":  latest,
-				"recent_activity": map[string]any{
-					"total_snapshots":      len(list),
-					"successful_snapshots": counts[snapshot.StatusSuccess],
-					"failed_snapshots":     counts[snapshot.StatusFailed],
-					"partial_snapshots":    counts[snapshot.StatusPartial],
-					"most_recent":          mostRecent,
-				},
-				"store_status": map[string]any{
-					"has_current_snapshot":   current != nil,
-					"current_matches_latest": current != nil && curID == latestSuccess,
-					"store_accessible":       accessible,
-				},
-			},
-			"metadata": s.opMeta(r, start, "checked_at", "check_duration_ms"),
-		})
+		hasCurrent := h.CurrentSnapshot != nil
+		h.IsReady = hasCurrent && accessible
+		a := &h.RecentActivity
+		a.TotalSnapshots, a.SuccessfulSnapshots, a.FailedSnapshots, a.PartialSnapshots =
+			len(list), counts[snapshot.StatusSuccess], counts[snapshot.StatusFailed], counts[snapshot.StatusPartial]
+		h.StoreStatus.HasCurrentSnapshot, h.StoreStatus.CurrentMatchesLatest, h.StoreStatus.StoreAccessible = hasCurrent, hasCurrent && curID == latestSuccess, accessible
+		out.Metadata = s.opMeta(r, start, "checked_at", "check_duration_ms")
+		respond(w, r, http.StatusOK, out)
 	})
+}
+
+// snapshotStamp names a snapshot.
+type snapshotStamp struct {
+	SnapshotID string          `json:"snapshot_id"`
+	CreatedAt  time.Time       `json:"created_at"`
+	Status     snapshot.Status `json:"status"`
+}
+
+// currentSnapshot describes the current snapshot in the store health.
+type currentSnapshot struct {
+	snapshotStamp
+	SchemaVersion      string `json:"schema_version"`
+	CalculationVersion string `json:"calculation_version"`
+	DistrictCount      int    `json:"district_count"`
+	ErrorCount         int    `json:"error_count"`
+}
+
+// storeHealth is the answer of GET /api/admin/snapshot-store/health.
+type storeHealth struct {
+	Health struct {
+		IsReady         bool             `json:"is_ready"`
+		CurrentSnapshot *currentSnapshot `json:"current_snapshot"`
+		LatestSnapshot  *snapshotStamp   `json:"latest_snapshot"`
+		RecentActivity  struct {
+			TotalSnapshots      int        `json:"total_snapshots"`
+			SuccessfulSnapshots int        `json:"successful_snapshots"`
+			FailedSnapshots     int        `json:"failed_snapshots"`
+			PartialSnapshots    int        `json:"partial_snapshots"`
+			MostRecent          *time.Time `json:"most_recent"`
+		} `json:"recent_activity"`
+		StoreStatus struct {
+			HasCurrentSnapshot   bool `json:"has_current_snapshot"`
+			CurrentMatchesLatest bool `json:"current_matches_latest"`
+			StoreAccessible      bool `json:"store_accessible"`
+		} `json:"store_status"`
+	} `json:"health"`
+	Metadata opMeta `json:"metadata"`
+}
+
+// storeIntegrity is the answer of GET /api/admin/snapshot-store/integrity.
+type storeIntegrity struct {
+	Integrity *store.IntegrityReport `json:"integrity"`
+	Metadata  opMeta                 `json:"metadata"`
 }
 
 func (s *Server) handleStoreIntegrity() http.Handler {
@@ -343,11 +431,30 @@ func (s *Server) handleStoreIntegrity() http.Handler {
 			respondError(w, r, internal("INTEGRITY_CHECK_FAILED", err))
 			return
 		}
-		respond(w, r, http.StatusOK, map[string]any{"integrity": rep, "metadata": s.opMeta(r, start, "checked_at", "check_duration_ms")})
+		respond(w, r, http.StatusOK, storeIntegrity{Integrity: rep, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")})
 	})
 }
 
-func (s *Server) performance() map[string]any {
+// storePerformance is the snapshot store's read statistics.
+type storePerformance struct {
+	TotalReads          int64   `json:"totalReads"`
+	CacheHits           int64   `json:"cacheHits"`
+	CacheMisses         int64   `json:"cacheMisses"`
+	AverageReadTime     float64 `json:"averageReadTime"`
+	MaxReadTime         float64 `json:"maxReadTime"`
+	ConcurrentReads     int64   `json:"concurrentReads"`
+	MaxConcurrentReads  int64   `json:"maxConcurrentReads"`
+	CacheHitRatePercent float64 `json:"cache_hit_rate_percent"`
+	CacheEfficiency     string  `json:"cache_efficiency"`
+}
+
+// performanceAnswer is the answer of GET /api/admin/snapshot-store/performance.
+type performanceAnswer struct {
+	Performance storePerformance `json:"performance"`
+	Metadata    opMeta           `json:"metadata"`
+}
+
+func (s *Server) performance() storePerformance {
 	st := s.store.Snapshots().Stats()
 	rate := 0.0
 	eff := "no_data"
@@ -362,23 +469,15 @@ func (s *Server) performance() map[string]any {
 			eff = "poor"
 		}
 	}
-	return map[string]any{
-		"totalReads":             st.Reads,
-		"cacheHits":              st.CacheHits,
-		"cacheMisses":            st.CacheMisses,
-		"averageReadTime":        ms(st.AverageReadTime),
-		"maxReadTime":            ms(st.MaxReadTime),
-		"concurrentReads":        st.ConcurrentReads,
-		"maxConcurrentReads":     st.MaxConcurrentReads,
-		"cache_hit_rate_percent": float64(int(rate*100+0.5)) / 100,
-		"cache_efficiency":       eff,
-	}
+	return storePerformance{TotalReads: st.Reads, CacheHits: st.CacheHits, CacheMisses: st.CacheMisses,
+		AverageReadTime: ms(st.AverageReadTime), MaxReadTime: ms(st.MaxReadTime), ConcurrentReads: st.ConcurrentReads,
+		MaxConcurrentReads: st.MaxConcurrentReads, CacheHitRatePercent: float64(int(rate*100+0.5)) / 100, CacheEfficiency: eff}
 }
 
 func (s *Server) handleStorePerformance() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		respond(w, r, http.StatusOK, map[string]any{"performance": s.performance(), "metadata": s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
+		respond(w, r, http.StatusOK, performanceAnswer{Performance: s.performance(), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
 	})
 }
 
@@ -387,7 +486,7 @@ func (s *Server) handleStorePerformanceReset() http.Handler {
 		start := time.Now()
 		s.store.Snapshots().ResetStats()
 		s.reads.reset()
-		respond(w, r, http.StatusOK, map[string]any{"success": true, "message": "Performance metrics reset successfully", "metadata": s.opMeta(r, start, "reset_at", "operation_duration_ms")})
+		respond(w, r, http.StatusOK, done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.opMeta(r, start, "reset_at", "operation_duration_ms")})
 	})
 }
 
@@ -422,6 +521,64 @@ func (s *Server) probeReads(ctx context.Context, n int) (latencySummary, bool, e
 	return summarize(ds), during, nil
 }
 
+// separationMeasurements are the read latencies behind the
+// process-separation answers.
+type separationMeasurements struct {
+	ProbeReads          latencySummary   `json:"probe_reads"`
+	ProbeDuringBuild    bool             `json:"probe_during_build"`
+	RequestsIdle        latencySummary   `json:"requests_idle"`
+	RequestsDuringBuild latencySummary   `json:"requests_during_build"`
+	ReadTimeLimitMs     float64          `json:"read_time_limit_ms"`
+	BuildRunning        bool             `json:"build_running"`
+	Store               storePerformance `json:"store"`
+	CurrentBuild        *buildJob        `json:"current_build,omitempty"`
+}
+
+type separationVerdict struct {
+	IsValid      bool                   `json:"isValid"`
+	Issues       []string               `json:"issues"`
+	Measurements separationMeasurements `json:"measurements"`
+}
+
+// separationValidation is the answer of GET /api/admin/process-separation/validate.
+type separationValidation struct {
+	Validation separationVerdict `json:"validation"`
+	Metadata   opMeta            `json:"metadata"`
+}
+
+// separationMonitoring is the answer of GET /api/admin/process-separation/monitor.
+type separationMonitoring struct {
+	Monitoring separationMeasurements `json:"monitoring"`
+	Metadata   opMeta                 `json:"metadata"`
+}
+
+type complianceVerdict struct {
+	ComplianceScore int                    `json:"complianceScore"`
+	Status          string                 `json:"status"`
+	Issues          []string               `json:"issues"`
+	Measurements    separationMeasurements `json:"measurements"`
+}
+
+// separationCompliance is the answer of GET /api/admin/process-separation/compliance.
+type separationCompliance struct {
+	Compliance complianceVerdict `json:"compliance"`
+	Metadata   opMeta            `json:"metadata"`
+}
+
+type independenceVerdict struct {
+	IsIndependent           bool                   `json:"isIndependent"`
+	MeasuredDuringBuild     bool                   `json:"measuredDuringBuild"`
+	P99RatioDuringBuildIdle float64                `json:"p99RatioDuringBuildIdle"`
+	Issues                  []string               `json:"issues"`
+	Measurements            separationMeasurements `json:"measurements"`
+}
+
+// separationIndependence is the answer of GET /api/admin/process-separation/independence.
+type separationIndependence struct {
+	Independence independenceVerdict `json:"independence"`
+	Metadata     opMeta              `json:"metadata"`
+}
+
 // handleProcessSeparation reports, from real measurements, whether reads
 // stay fast while builds run: live probe reads now, and the latencies of the
 // data requests served recently, split by whether a build was running.
@@ -453,29 +610,22 @@ func (s *Server) handleProcessSeparation(kind string) http.Handler {
 		if issues == nil {
 			issues = []string{}
 		}
-		measurements := map[string]any{
-			"probe_reads":           probe,
-			"probe_during_build":    probeDuringBuild,
-			"requests_idle":         idle,
-			"requests_during_build": during,
-			"read_time_limit_ms":    limitMs,
-			"build_running":         building,
-			"store":                 s.performance(),
-		}
+		measurements := separationMeasurements{ProbeReads: probe, ProbeDuringBuild: probeDuringBuild, RequestsIdle: idle, RequestsDuringBuild: during,
+			ReadTimeLimitMs: limitMs, BuildRunning: building, Store: s.performance()}
 		if building {
-			measurements["current_build"] = job
+			measurements.CurrentBuild = &job
 		}
 		ratio := 0.0
 		if idle.P99Ms > 0 && during.Count > 0 {
 			ratio = during.P99Ms / idle.P99Ms
 		}
-		var body map[string]any
+		var body any
 		switch kind {
 		case "validate":
-			body = map[string]any{"validation": map[string]any{"isValid": len(issues) == 0, "issues": issues, "measurements": measurements},
-				"metadata": s.opMeta(r, start, "validated_at", "validation_duration_ms")}
+			body = separationValidation{Validation: separationVerdict{IsValid: len(issues) == 0, Issues: issues, Measurements: measurements},
+				Metadata: s.opMeta(r, start, "validated_at", "validation_duration_ms")}
 		case "monitor":
-			body = map[string]any{"monitoring": measurements, "metadata": s.opMeta(r, start, "monitored_at", "monitoring_duration_ms")}
+			body = separationMonitoring{Monitoring: measurements, Metadata: s.opMeta(r, start, "monitored_at", "monitoring_duration_ms")}
 		case "compliance":
 			score := 100 - 25*len(issues)
 			if score < 0 {
@@ -488,28 +638,72 @@ func (s *Server) handleProcessSeparation(kind string) http.Handler {
 			case score >= 50:
 				status = "warning"
 			}
-			body = map[string]any{"compliance": map[string]any{"complianceScore": score, "status": status, "issues": issues, "measurements": measurements},
-				"metadata": s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
+			body = separationCompliance{Compliance: complianceVerdict{ComplianceScore: score, Status: status, Issues: issues, Measurements: measurements},
+				Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
 		default: // independence
 			independent := probeErr == nil && (during.Count == 0 || during.P99Ms <= limitMs)
-			body = map[string]any{"independence": map[string]any{
-				"isIndependent":           independent,
-				"measuredDuringBuild":     during.Count > 0 || probeDuringBuild,
-				"p99RatioDuringBuildIdle": float64(int(ratio*100+0.5)) / 100,
-				"issues":                  issues,
-				"measurements":            measurements,
-			}, "metadata": s.opMeta(r, start, "validated_at", "validation_duration_ms")}
+			body = separationIndependence{Independence: independenceVerdict{IsIndependent: independent, MeasuredDuringBuild: during.Count > 0 || probeDuringBuild,
+				P99RatioDuringBuildIdle: float64(int(ratio*100+0.5)) / 100, Issues: issues, Measurements: measurements},
+				Metadata: s.opMeta(r, start, "validated_at", "validation_duration_ms")}
 		}
 		respond(w, r, http.StatusOK, body)
 	})
 }
 
-// configBody is the configuration block of config responses.
-func configBlock(ids []string, exists bool) map[string]any {
-	if ids == nil {
-		ids = []string{}
-	}
-	return map[string]any{"configuredDistricts": ids, "exists": exists}
+// configBlock is the configuration block of config responses.
+type configBlock struct {
+	ConfiguredDistricts []string `json:"configuredDistricts"`
+	Exists              bool     `json:"exists"`
+}
+
+func newConfigBlock(ids []string, exists bool) configBlock {
+	return configBlock{ConfiguredDistricts: nonNil(ids), Exists: exists}
+}
+
+// configAnswer is the answer of GET /api/admin/districts/config.
+type configAnswer struct {
+	Configuration configBlock `json:"configuration"`
+	Status        struct {
+		HasConfiguredDistricts bool `json:"hasConfiguredDistricts"`
+		TotalDistricts         int  `json:"totalDistricts"`
+	} `json:"status"`
+	Validation struct {
+		IsValid             bool                       `json:"isValid"`
+		ConfiguredDistricts []string                   `json:"configuredDistricts"`
+		ValidDistricts      []string                   `json:"validDistricts"`
+		InvalidDistricts    []string                   `json:"invalidDistricts"`
+		Warnings            []string                   `json:"warnings"`
+		LastCollectionInfo  []store.DistrictCollection `json:"lastCollectionInfo"`
+	} `json:"validation"`
+	Metadata opMeta `json:"metadata"`
+}
+
+// configChanged is the answer of a configuration change.
+type configChanged struct {
+	Success       bool        `json:"success"`
+	Message       string      `json:"message"`
+	Configuration configBlock `json:"configuration"`
+	Changes       struct {
+		Action         string   `json:"action"`
+		Districts      []string `json:"districts,omitempty"`
+		District       string   `json:"district,omitempty"`
+		TotalDistricts int      `json:"total_districts"`
+	} `json:"changes"`
+	Metadata opMeta `json:"metadata"`
+}
+
+// configHistory is the answer of GET /api/admin/districts/config/history.
+type configHistory struct {
+	History  []store.ConfigChange `json:"history"`
+	Summary  *store.ConfigSummary `json:"summary"`
+	Metadata struct {
+		opMeta
+		Filters struct {
+			Limit     int    `json:"limit"`
+			StartDate string `json:"start_date"`
+			EndDate   string `json:"end_date"`
+		} `json:"filters"`
+	} `json:"metadata"`
 }
 
 func (s *Server) handleConfigGet() http.Handler {
@@ -554,15 +748,11 @@ func (s *Server) handleConfigGet() http.Handler {
 		if warnings == nil {
 			warnings = []string{}
 		}
-		respond(w, r, http.StatusOK, map[string]any{
-			"configuration": configBlock(ids, exists),
-			"status":        map[string]any{"hasConfiguredDistricts": len(ids) > 0, "totalDistricts": len(ids)},
-			"validation": map[string]any{
-				"isValid": len(invalid) == 0, "configuredDistricts": nonNil(ids), "validDistricts": valid,
-				"invalidDistricts": invalid, "warnings": warnings, "lastCollectionInfo": info,
-			},
-			"metadata": s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms"),
-		})
+		out := configAnswer{Configuration: newConfigBlock(ids, exists), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
+		out.Status.HasConfiguredDistricts, out.Status.TotalDistricts = len(ids) > 0, len(ids)
+		v := &out.Validation
+		v.IsValid, v.ConfiguredDistricts, v.ValidDistricts, v.InvalidDistricts, v.Warnings, v.LastCollectionInfo = len(invalid) == 0, nonNil(ids), valid, invalid, warnings, info
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
@@ -648,11 +838,9 @@ func (s *Server) handleConfigUpdate() http.Handler {
 			respondError(w, r, internal("DISTRICT_CONFIG_UPDATE_FAILED", err))
 			return
 		}
-		respond(w, r, http.StatusOK, map[string]any{
-			"success": true, "message": msg, "configuration": configBlock(now, true),
-			"changes":  map[string]any{"action": action, "districts": ids, "total_districts": len(now)},
-			"metadata": s.opMeta(r, start, "updated_at", "operation_duration_ms"),
-		})
+		out := configChanged{Success: true, Message: msg, Configuration: newConfigBlock(now, true), Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
+		out.Changes.Action, out.Changes.Districts, out.Changes.TotalDistricts = action, ids, len(now)
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
@@ -673,11 +861,10 @@ func (s *Server) handleConfigRemove() http.Handler {
 			respondError(w, r, internal("DISTRICT_CONFIG_REMOVAL_FAILED", err))
 			return
 		}
-		respond(w, r, http.StatusOK, map[string]any{
-			"success": true, "message": "District removed from configuration successfully", "configuration": configBlock(now, true),
-			"changes":  map[string]any{"action": "remove", "district": id, "total_districts": len(now)},
-			"metadata": s.opMeta(r, start, "updated_at", "operation_duration_ms"),
-		})
+		out := configChanged{Success: true, Message: "District removed from configuration successfully", Configuration: newConfigBlock(now, true),
+			Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
+		out.Changes.Action, out.Changes.District, out.Changes.TotalDistricts = "remove", id, len(now)
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
@@ -714,10 +901,10 @@ func (s *Server) handleConfigHistory() http.Handler {
 		if q.Get("include_summary") == "true" {
 			summary = &h.Summary
 		}
-		history := h.Changes
-		meta := s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
-		meta["filters"] = map[string]any{"limit": limit, "start_date": from, "end_date": to}
-		respond(w, r, http.StatusOK, map[string]any{"history": history, "summary": summary, "metadata": meta})
+		out := configHistory{History: h.Changes, Summary: summary}
+		out.Metadata.opMeta = s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
+		out.Metadata.Filters.Limit, out.Metadata.Filters.StartDate, out.Metadata.Filters.EndDate = limit, from, to
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
@@ -759,14 +946,14 @@ func (s *Server) handleRefresh() http.Handler {
 			respondError(w, r, errorf(http.StatusServiceUnavailable, "BUILDER_UNAVAILABLE", "This server has no snapshot builder", nil))
 			return
 		case errors.Is(err, errBuildInProgress):
-			respondError(w, r, errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", map[string]any{"jobId": job.ID, "links": map[string]string{"status": "/api/admin/refresh/" + job.ID}}))
+			respondError(w, r, errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", jobLinks{JobID: job.ID, Links: map[string]string{"status": "/api/admin/refresh/" + job.ID}}))
 			return
 		case err != nil:
 			respondError(w, r, errorf(http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Cannot start a build now", nil))
 			return
 		}
 		w.Header().Set("Location", "/api/admin/refresh/"+job.ID)
-		respond(w, r, http.StatusAccepted, map[string]any{"data": job, "links": map[string]string{"status": "/api/admin/refresh/" + job.ID}})
+		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"status": "/api/admin/refresh/" + job.ID}})
 	})
 }
 
@@ -782,6 +969,19 @@ func (s *Server) handleRefreshStatus() http.Handler {
 			respondError(w, r, errorf(http.StatusNotFound, "JOB_NOT_FOUND", "Job "+id+" not found", nil))
 			return
 		}
-		respond(w, r, http.StatusOK, map[string]any{"data": job})
+		respond(w, r, http.StatusOK, dataOf[buildJob]{Data: job})
 	})
+}
+
+// jobStarted is the 202 answer that starts a build job: the job and where
+// to follow it.
+type jobStarted struct {
+	Data  buildJob          `json:"data"`
+	Links map[string]string `json:"links"`
+}
+
+// jobLinks are the details of a 409 REFRESH_IN_PROGRESS error.
+type jobLinks struct {
+	JobID string            `json:"jobId"`
+	Links map[string]string `json:"links,omitempty"`
 }

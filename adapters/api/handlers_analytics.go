@@ -104,8 +104,8 @@ func rangeQuery(r *http.Request) (string, string) {
 }
 
 // analyticsRoute builds a series route over [startDate|program-year start,
-// endDate|resolved snapshot].
-func (s *Server) analyticsRoute(name string, fn func(all, pts []analytics.Point, r *http.Request) (any, error)) http.Handler {
+// endDate|resolved snapshot]; fn's answer is the envelope's data.
+func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.Point, r *http.Request) (T, error)) http.Handler {
 	return s.serveSnapshot(snapRoute{
 		name:   name,
 		series: true,
@@ -128,10 +128,10 @@ func (s *Server) analyticsRoute(name string, fn func(all, pts []analytics.Point,
 			if err != nil {
 				return nil, analyticsError(err)
 			}
-			if er, ok := v.(*encodedResponse); ok {
+			if er, ok := any(v).(*encodedResponse); ok {
 				return er, nil
 			}
-			return envelope{Data: v, Meta: rs.meta()}, nil
+			return wrap(rs, v), nil
 		},
 	})
 }
@@ -144,19 +144,19 @@ func lastDate(pts []analytics.Point) string {
 }
 
 func (s *Server) handleMembershipAnalytics() http.Handler {
-	return s.analyticsRoute("membership-analytics", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	return analyticsRoute(s, "membership-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.MembershipReport, error) {
 		return analytics.MembershipAnalytics(pts, previousYearPoint(all, lastDate(pts)))
 	})
 }
 
 func (s *Server) handleDistrictAnalytics() http.Handler {
-	return s.analyticsRoute("analytics", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	return analyticsRoute(s, "analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistrictReport, error) {
 		return analytics.DistrictAnalytics(pts, previousYearPoint(all, lastDate(pts)))
 	})
 }
 
 func (s *Server) handleClubTrends() http.Handler {
-	h := s.analyticsRoute("club-trends", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	h := analyticsRoute(s, "club-trends", func(all, pts []analytics.Point, r *http.Request) (*analytics.ClubTrend, error) {
 		return analytics.ClubTrendOf(pts, param(r, "clubId"))
 	})
 	return withClubID(h)
@@ -171,7 +171,7 @@ type clubNeedResponse struct {
 }
 
 func (s *Server) handleClubNeeds() http.Handler {
-	h := s.analyticsRoute("club-needs", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	h := analyticsRoute(s, "club-needs", func(all, pts []analytics.Point, r *http.Request) (*clubNeedResponse, error) {
 		if len(pts) == 0 {
 			return nil, analytics.ErrNoData
 		}
@@ -180,7 +180,7 @@ func (s *Server) handleClubNeeds() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return clubNeedResponse{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
+		return &clubNeedResponse{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
 	})
 	return withClubID(h)
 }
@@ -201,25 +201,25 @@ func withClubID(h http.Handler) http.Handler {
 }
 
 func (s *Server) handleVulnerableClubs() http.Handler {
-	return s.analyticsRoute("vulnerable-clubs", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	return analyticsRoute(s, "vulnerable-clubs", func(all, pts []analytics.Point, r *http.Request) (*analytics.VulnerableReport, error) {
 		return analytics.VulnerableClubs(pts)
 	})
 }
 
 func (s *Server) handleLeadershipInsights() http.Handler {
-	return s.analyticsRoute("leadership-insights", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	return analyticsRoute(s, "leadership-insights", func(all, pts []analytics.Point, r *http.Request) (*analytics.LeadershipReport, error) {
 		return analytics.LeadershipInsights(pts)
 	})
 }
 
 func (s *Server) handleDistinguishedAnalytics() http.Handler {
-	return s.analyticsRoute("distinguished-club-analytics", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	return analyticsRoute(s, "distinguished-club-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistinguishedReport, error) {
 		return analytics.DistinguishedClubAnalytics(pts, previousYearPoint(all, lastDate(pts)))
 	})
 }
 
 func (s *Server) handleExport() http.Handler {
-	h := s.analyticsRoute("export", func(all, pts []analytics.Point, r *http.Request) (any, error) {
+	h := analyticsRoute(s, "export", func(all, pts []analytics.Point, r *http.Request) (*encodedResponse, error) {
 		if len(pts) == 0 {
 			return nil, analytics.ErrNoData
 		}
@@ -262,7 +262,7 @@ func (s *Server) handleYearOverYear() http.Handler {
 			if cur == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
-			return envelope{Data: analytics.YearOverYear(*cur, previousYearPoint(all, date)), Meta: rs.meta()}, nil
+			return wrap(rs, analytics.YearOverYear(*cur, previousYearPoint(all, date))), nil
 		},
 	})
 }
@@ -334,7 +334,7 @@ func (s *Server) handleMembershipHistory() http.Handler {
 			if err != nil {
 				return nil, analyticsError(err)
 			}
-			return envelope{Data: rep, Meta: rs.meta()}, nil
+			return wrap(rs, rep), nil
 		},
 	})
 }
@@ -354,9 +354,17 @@ func (s *Server) handleEducationalAwards() http.Handler {
 			if err != nil {
 				return nil, analyticsError(err)
 			}
-			return envelope{Data: rep, Meta: rs.meta()}, nil
+			return wrap(rs, rep), nil
 		},
 	})
+}
+
+// dailyReportList is the data of /daily-reports.
+type dailyReportList struct {
+	DistrictID   string                  `json:"districtId"`
+	StartDate    string                  `json:"startDate"`
+	EndDate      string                  `json:"endDate"`
+	DailyReports []analytics.DailyReport `json:"dailyReports"`
 }
 
 func (s *Server) handleDailyReports() http.Handler {
@@ -401,7 +409,7 @@ func (s *Server) handleDailyReports() http.Handler {
 			if reports == nil {
 				reports = []analytics.DailyReport{}
 			}
-			return envelope{Data: map[string]any{"districtId": mustDistrict(r), "startDate": start, "endDate": end, "dailyReports": reports}, Meta: rs.meta()}, nil
+			return wrap(rs, dailyReportList{DistrictID: mustDistrict(r), StartDate: start, EndDate: end, DailyReports: reports}), nil
 		},
 	})
 }
@@ -443,7 +451,7 @@ func (s *Server) handleDailyReport() http.Handler {
 			if cur == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
-			return envelope{Data: analytics.WhatChanged(prev, *cur), Meta: rs.meta()}, nil
+			return wrap(rs, analytics.WhatChanged(prev, *cur)), nil
 		},
 	})
 }
@@ -479,7 +487,7 @@ func (s *Server) handleRankHistory() http.Handler {
 			if rep.DistrictName == "" {
 				rep.DistrictName = "District " + id
 			}
-			return envelope{Data: rep, Meta: rs.meta()}, nil
+			return wrap(rs, rep), nil
 		},
 	})
 }

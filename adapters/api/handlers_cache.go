@@ -63,6 +63,56 @@ func (s *Server) cacheDates(ctx context.Context) ([]cacheDate, error) {
 	return out, nil
 }
 
+// cacheStatistics is the answer of GET /api/districts/cache/statistics.
+type cacheStatistics struct {
+	Statistics struct {
+		TotalDates           int        `json:"total_dates"`
+		TotalBytes           int64      `json:"total_bytes"`
+		OldestDate           *string    `json:"oldest_date"`
+		NewestDate           *string    `json:"newest_date"`
+		LatestModified       *time.Time `json:"latest_modified"`
+		DatesWithoutSnapshot []string   `json:"dates_without_snapshot"`
+	} `json:"statistics"`
+	Metadata opMeta `json:"metadata"`
+}
+
+// cacheStats is the answer of GET /api/districts/cache/stats.
+type cacheStats struct {
+	Stats struct {
+		Dates         []cacheDate      `json:"dates"`
+		SnapshotStore storePerformance `json:"snapshot_store"`
+	} `json:"stats"`
+	Metadata opMeta `json:"metadata"`
+}
+
+// cacheMetadata is the answer of GET /api/districts/cache/metadata/:date.
+type cacheMetadata struct {
+	Date         string             `json:"date"`
+	Metadata     *store.RawMetadata `json:"metadata"`
+	Availability struct {
+		HasSummary bool                      `json:"has_summary"`
+		Districts  map[string][]store.Report `json:"districts"`
+	} `json:"availability"`
+}
+
+// cacheVersion is the answer of GET /api/districts/cache/version.
+type cacheVersion struct {
+	SchemaVersion      string  `json:"schema_version"`
+	CalculationVersion string  `json:"calculation_version"`
+	RankingVersion     string  `json:"ranking_version"`
+	CacheVersion       *int    `json:"cache_version"`
+	NewestCacheDate    *string `json:"newest_cache_date"`
+}
+
+// cacheDeleted is the answer of DELETE /api/districts/cache.
+type cacheDeleted struct {
+	Success      bool               `json:"success"`
+	DeletedDates []string           `json:"deleted_dates"`
+	Trash        []store.TrashEntry `json:"trash"`
+	Note         string             `json:"note"`
+	Metadata     opMeta             `json:"metadata"`
+}
+
 func (s *Server) handleCacheStatistics() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -85,21 +135,17 @@ func (s *Server) handleCacheStatistics() http.Handler {
 				unbuilt = append(unbuilt, d.Date)
 			}
 		}
-		stats := map[string]any{
-			"total_dates":            len(dates),
-			"total_bytes":            total,
-			"oldest_date":            nil,
-			"newest_date":            nil,
-			"latest_modified":        nil,
-			"dates_without_snapshot": unbuilt,
-		}
+		out := cacheStatistics{Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
+		st := &out.Statistics
+		st.TotalDates, st.TotalBytes, st.DatesWithoutSnapshot = len(dates), total, unbuilt
 		if n := len(dates); n > 0 {
-			stats["oldest_date"], stats["newest_date"] = dates[0].Date, dates[n-1].Date
+			st.OldestDate, st.NewestDate = &dates[0].Date, &dates[n-1].Date
 		}
 		if !latest.IsZero() {
-			stats["latest_modified"] = latest.UTC()
+			t := latest.UTC()
+			st.LatestModified = &t
 		}
-		respond(w, r, http.StatusOK, map[string]any{"statistics": stats, "metadata": s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
@@ -111,10 +157,9 @@ func (s *Server) handleCacheStats() http.Handler {
 			respondError(w, r, internal("CACHE_STATS_ERROR", err))
 			return
 		}
-		respond(w, r, http.StatusOK, map[string]any{
-			"stats":    map[string]any{"dates": dates, "snapshot_store": s.performance()},
-			"metadata": s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms"),
-		})
+		out := cacheStats{Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
+		out.Stats.Dates, out.Stats.SnapshotStore = dates, s.performance()
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
@@ -144,30 +189,25 @@ func (s *Server) handleCacheMetadata() http.Handler {
 		for id, reps := range av.Districts {
 			districts[id] = reps
 		}
-		respond(w, r, http.StatusOK, map[string]any{"date": date, "metadata": md,
-			"availability": map[string]any{"has_summary": av.HasSummary, "districts": districts}})
+		out := cacheMetadata{Date: date, Metadata: md}
+		out.Availability.HasSummary, out.Availability.Districts = av.HasSummary, districts
+		respond(w, r, http.StatusOK, out)
 	})
 }
 
 func (s *Server) handleCacheVersion() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		body := map[string]any{
-			"schema_version":      snapshot.SchemaVersion,
-			"calculation_version": snapshot.CalculationVersion,
-			"ranking_version":     snapshot.RankingVersion,
-			"cache_version":       nil,
-			"newest_cache_date":   nil,
-		}
+		body := cacheVersion{SchemaVersion: snapshot.SchemaVersion, CalculationVersion: snapshot.CalculationVersion, RankingVersion: snapshot.RankingVersion}
 		dates, err := s.store.Raw().Dates(ctx)
 		if err != nil {
 			respondError(w, r, internal("CACHE_VERSION_ERROR", err))
 			return
 		}
 		if n := len(dates); n > 0 {
-			body["newest_cache_date"] = dates[n-1]
+			body.NewestCacheDate = &dates[n-1]
 			if md, err := s.store.Raw().Metadata(ctx, dates[n-1]); err == nil {
-				body["cache_version"] = md.CacheVersion
+				body.CacheVersion = &md.CacheVersion
 			}
 		}
 		respond(w, r, http.StatusOK, body)
@@ -230,8 +270,8 @@ func (s *Server) handleCacheDelete() http.Handler {
 			trashed = append(trashed, e)
 		}
 		s.log.Warn("raw cache dates moved to trash", "dates", deleted, "by", clientIP(r))
-		respond(w, r, http.StatusOK, map[string]any{"success": true, "deleted_dates": deleted, "trash": trashed,
-			"note":     "moved to the raw-cache trash under the data directory; restore with: toaststats trash restore --data-dir DIR ID",
-			"metadata": s.opMeta(r, start, "deleted_at", "operation_duration_ms")})
+		respond(w, r, http.StatusOK, cacheDeleted{Success: true, DeletedDates: deleted, Trash: trashed,
+			Note:     "moved to the raw-cache trash under the data directory; restore with: toaststats trash restore --data-dir DIR ID",
+			Metadata: s.opMeta(r, start, "deleted_at", "operation_duration_ms")})
 	})
 }

@@ -32,6 +32,24 @@ type districtSummary struct {
 	LastUpdated time.Time       `json:"lastUpdated"`
 }
 
+// districtList is the data of /api/districts.
+type districtList struct {
+	Districts []districtSummary `json:"districts"`
+}
+
+// clubList is the data of /api/districts/:districtId/clubs.
+type clubList struct {
+	DistrictID string          `json:"districtId"`
+	Clubs      []snapshot.Club `json:"clubs"`
+	TotalClubs int             `json:"totalClubs"`
+}
+
+// snapshotDates is the data of /api/districts/cache/dates.
+type snapshotDates struct {
+	Dates []string `json:"dates"`
+	Count int      `json:"count"`
+}
+
 func (s *Server) handleDistrictList() http.Handler {
 	return s.serveSnapshot(snapRoute{
 		name: "districts",
@@ -40,7 +58,7 @@ func (s *Server) handleDistrictList() http.Handler {
 			for _, d := range rs.view.Manifest.Districts {
 				list = append(list, districtSummary{ID: d.DistrictID, Name: "District " + d.DistrictID, Status: d.Status, LastUpdated: d.LastModified})
 			}
-			return envelope{Data: map[string]any{"districts": list}, Meta: rs.meta()}, nil
+			return wrap(rs, districtList{Districts: list}), nil
 		},
 	})
 }
@@ -111,7 +129,7 @@ func (s *Server) handleStatistics() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			return envelope{Data: df.Data, Meta: rs.meta()}, nil
+			return wrap(rs, df.Data), nil
 		},
 	})
 }
@@ -129,7 +147,7 @@ func (s *Server) handleClubs() http.Handler {
 			if clubs == nil {
 				clubs = []snapshot.Club{}
 			}
-			return envelope{Data: map[string]any{"districtId": df.DistrictID, "clubs": clubs, "totalClubs": len(clubs)}, Meta: rs.meta()}, nil
+			return wrap(rs, clubList{DistrictID: df.DistrictID, Clubs: clubs, TotalClubs: len(clubs)}), nil
 		},
 	})
 }
@@ -147,7 +165,7 @@ func (s *Server) handleSnapshotDates() http.Handler {
 			for i := len(list) - 1; i >= 0; i-- {
 				dates = append(dates, list[i].SnapshotID)
 			}
-			return encodeJSON(http.StatusOK, map[string]any{"data": map[string]any{"dates": dates, "count": len(dates)}}, "public, max-age=60")
+			return encodeJSON(http.StatusOK, dataOf[snapshotDates]{Data: snapshotDates{Dates: dates, Count: len(dates)}}, "public, max-age=60")
 		})
 		if err != nil {
 			respondError(w, r, err)
@@ -206,7 +224,7 @@ func (s *Server) handleCachedDates() http.Handler {
 			if n := len(body.Dates); n > 0 {
 				body.DateRange = &dateRange{StartDate: body.Dates[0], EndDate: body.Dates[n-1]}
 			}
-			return encodeJSON(http.StatusOK, map[string]any{"data": body}, "public, max-age=60")
+			return encodeJSON(http.StatusOK, dataOf[cachedDatesBody]{Data: body}, "public, max-age=60")
 		})
 		if err != nil {
 			respondError(w, r, err)

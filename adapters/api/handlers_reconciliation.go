@@ -17,6 +17,51 @@ import (
 // reconciliationTrigger marks build jobs started as reconciliation jobs.
 const reconciliationTrigger = "reconciliation"
 
+// jobList is the data of GET /api/reconciliation/jobs.
+type jobList struct {
+	Jobs  []buildJob `json:"jobs"`
+	Count int        `json:"count"`
+}
+
+// jobProgress is the data of GET /api/reconciliation/jobs/:jobId/progress.
+type jobProgress struct {
+	JobID           string  `json:"jobId"`
+	Status          string  `json:"status"`
+	TargetMonth     string  `json:"targetMonth"`
+	Total           int     `json:"total"`
+	Completed       int     `json:"completed"`
+	Current         string  `json:"current"`
+	PercentComplete float64 `json:"percentComplete"`
+}
+
+// jobCancelAnswer is the answer of DELETE /api/reconciliation/jobs/:jobId.
+type jobCancelAnswer struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+	JobID   string `json:"jobId"`
+}
+
+// buildMetrics is the data of GET /api/reconciliation/performance/metrics.
+type buildMetrics struct {
+	Jobs              int            `json:"jobs"`
+	ByStatus          map[string]int `json:"byStatus"`
+	ByTrigger         map[string]int `json:"byTrigger"`
+	AverageDurationMs float64        `json:"averageDurationMs"`
+	LastFinished      *buildJob      `json:"lastFinished"`
+	BuildRunning      bool           `json:"buildRunning"`
+	PendingDates      *int           `json:"pendingDates"`
+}
+
+// cachesDropped is the answer of POST /api/reconciliation/performance/optimization.
+type cachesDropped struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+	Data    struct {
+		ResponseEntriesDropped int   `json:"responseEntriesDropped"`
+		ResponseBytesDropped   int64 `json:"responseBytesDropped"`
+	} `json:"data"`
+}
+
 func (s *Server) handleReconciliationCreate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
@@ -46,21 +91,21 @@ func (s *Server) handleReconciliationCreate() http.Handler {
 		job, err := s.builds.startDates(reconciliationTrigger, body.TargetMonth, targets)
 		switch {
 		case errors.Is(err, errBuildInProgress):
-			respondError(w, r, errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", map[string]any{"jobId": job.ID}))
+			respondError(w, r, errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", jobLinks{JobID: job.ID}))
 			return
 		case err != nil:
 			respondError(w, r, errorf(http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Cannot start a build now", nil))
 			return
 		}
 		w.Header().Set("Location", "/api/reconciliation/jobs/"+job.ID)
-		respond(w, r, http.StatusAccepted, map[string]any{"data": job, "links": map[string]string{"self": "/api/reconciliation/jobs/" + job.ID, "progress": "/api/reconciliation/jobs/" + job.ID + "/progress"}})
+		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"self": "/api/reconciliation/jobs/" + job.ID, "progress": "/api/reconciliation/jobs/" + job.ID + "/progress"}})
 	})
 }
 
 func (s *Server) handleReconciliationList() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		jobs := s.builds.jobsOf(reconciliationTrigger)
-		respond(w, r, http.StatusOK, map[string]any{"data": map[string]any{"jobs": jobs, "count": len(jobs)}})
+		respond(w, r, http.StatusOK, dataOf[jobList]{Data: jobList{Jobs: jobs, Count: len(jobs)}})
 	})
 }
 
@@ -85,7 +130,7 @@ func (s *Server) handleReconciliationGet() http.Handler {
 			respondError(w, r, ae)
 			return
 		}
-		respond(w, r, http.StatusOK, map[string]any{"data": job})
+		respond(w, r, http.StatusOK, dataOf[buildJob]{Data: job})
 	})
 }
 
@@ -105,10 +150,8 @@ func (s *Server) handleReconciliationProgress() http.Handler {
 		if total > 0 {
 			pct = float64(job.Completed*10000/total) / 100
 		}
-		respond(w, r, http.StatusOK, map[string]any{"data": map[string]any{
-			"jobId": job.ID, "status": job.Status, "targetMonth": job.TargetMonth, "total": total,
-			"completed": job.Completed, "current": current, "percentComplete": pct,
-		}})
+		respond(w, r, http.StatusOK, dataOf[jobProgress]{Data: jobProgress{JobID: job.ID, Status: job.Status, TargetMonth: job.TargetMonth, Total: total,
+			Completed: job.Completed, Current: current, PercentComplete: pct}})
 	})
 }
 
@@ -123,7 +166,7 @@ func (s *Server) handleReconciliationCancel() http.Handler {
 			respondError(w, r, errorf(http.StatusConflict, "CANNOT_CANCEL_JOB", "Job "+job.ID+" is not running", map[string]string{"status": job.Status}))
 			return
 		}
-		respond(w, r, http.StatusOK, map[string]any{"success": true, "message": "Reconciliation job cancelled", "jobId": job.ID})
+		respond(w, r, http.StatusOK, jobCancelAnswer{Success: true, Message: "Reconciliation job cancelled", JobID: job.ID})
 	})
 }
 
@@ -151,16 +194,15 @@ func (s *Server) handleBuildMetrics() http.Handler {
 		if finished > 0 {
 			avg = float64(total.Milliseconds()) / float64(finished)
 		}
-		var pending any
+		var pending *int
 		if s.builds.pending != nil {
 			if p, err := s.builds.pending(r.Context()); err == nil {
-				pending = len(p)
+				n := len(p)
+				pending = &n
 			}
 		}
-		respond(w, r, http.StatusOK, map[string]any{"data": map[string]any{
-			"jobs": len(jobs), "byStatus": byStatus, "byTrigger": byTrigger, "averageDurationMs": avg,
-			"lastFinished": last, "buildRunning": s.builds.running(), "pendingDates": pending,
-		}})
+		respond(w, r, http.StatusOK, dataOf[buildMetrics]{Data: buildMetrics{Jobs: len(jobs), ByStatus: byStatus, ByTrigger: byTrigger, AverageDurationMs: avg,
+			LastFinished: last, BuildRunning: s.builds.running(), PendingDates: pending}})
 	})
 }
 
@@ -176,7 +218,8 @@ func (s *Server) handleOptimization() http.Handler {
 		s.series.clear()
 		s.lists.invalidate()
 		s.store.Snapshots().FlushCache()
-		respond(w, r, http.StatusOK, map[string]any{"success": true, "message": "In-memory caches dropped",
-			"data": map[string]any{"responseEntriesDropped": entries, "responseBytesDropped": freed}})
+		out := cachesDropped{Success: true, Message: "In-memory caches dropped"}
+		out.Data.ResponseEntriesDropped, out.Data.ResponseBytesDropped = entries, freed
+		respond(w, r, http.StatusOK, out)
 	})
 }

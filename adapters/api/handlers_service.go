@@ -9,6 +9,35 @@ import (
 	"github.com/toaststats/toaststats/store"
 )
 
+// snapshotRef names a snapshot and when it was made.
+type snapshotRef struct {
+	SnapshotID string    `json:"snapshot_id"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// healthAnswer is the answer of GET /health.
+type healthAnswer struct {
+	Status          string       `json:"status"`
+	Timestamp       time.Time    `json:"timestamp"`
+	Uptime          float64      `json:"uptime"`
+	Version         string       `json:"version"`
+	Ready           bool         `json:"ready"`
+	CurrentSnapshot *snapshotRef `json:"current_snapshot"`
+	BuildRunning    bool         `json:"build_running"`
+	Data            struct {
+		HasBuilder bool `json:"has_builder"`
+	} `json:"data"`
+	CurrentBuild    string   `json:"current_build,omitempty"`
+	DegradedReasons []string `json:"degraded_reasons,omitempty"`
+}
+
+// apiIndex is the answer of GET /api.
+type apiIndex struct {
+	Message string `json:"message"`
+	Version string `json:"version"`
+	OpenAPI string `json:"openapi"`
+}
+
 // handleHealth reports liveness (always 200 while the process serves) and
 // readiness: whether a current snapshot can be read. status is "degraded"
 // with degraded_reasons when a file of the current snapshot is damaged
@@ -16,14 +45,14 @@ import (
 func (s *Server) handleHealth() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ready := false
-		var current any
+		var current *snapshotRef
 		status := "ok"
 		var reasons []string
 		v, err := s.store.Snapshots().Current(r.Context())
 		switch {
 		case err == nil:
 			ready = true
-			current = map[string]any{"snapshot_id": v.ID, "created_at": v.Metadata.CreatedAt}
+			current = &snapshotRef{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt}
 			reasons = damageReasons(r.Context(), s.store.Snapshots(), v)
 			if len(reasons) > 0 {
 				status = "degraded"
@@ -36,23 +65,11 @@ func (s *Server) handleHealth() http.Handler {
 			s.log.Warn("health: read current snapshot", "error", err)
 		}
 		job, building := s.builds.currentJob()
-		body := map[string]any{
-			"status":           status,
-			"timestamp":        s.now().UTC(),
-			"uptime":           time.Since(s.started).Seconds(),
-			"version":          s.cfg.Version,
-			"ready":            ready,
-			"current_snapshot": current,
-			"build_running":    building,
-			"data": map[string]any{
-				"has_builder": s.builds.build != nil,
-			},
-		}
+		body := healthAnswer{Status: status, Timestamp: s.now().UTC(), Uptime: time.Since(s.started).Seconds(), Version: s.cfg.Version,
+			Ready: ready, CurrentSnapshot: current, BuildRunning: building, DegradedReasons: reasons}
+		body.Data.HasBuilder = s.builds.build != nil
 		if building {
-			body["current_build"] = job.ID
-		}
-		if len(reasons) > 0 {
-			body["degraded_reasons"] = reasons
+			body.CurrentBuild = job.ID
 		}
 		respond(w, r, http.StatusOK, body)
 	})
@@ -60,7 +77,7 @@ func (s *Server) handleHealth() http.Handler {
 
 func (s *Server) handleAPIIndex() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		respond(w, r, http.StatusOK, map[string]any{"message": "toaststats API", "version": s.cfg.Version, "openapi": "/api/openapi.json"})
+		respond(w, r, http.StatusOK, apiIndex{Message: "toaststats API", Version: s.cfg.Version, OpenAPI: "/api/openapi.json"})
 	})
 }
 

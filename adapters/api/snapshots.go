@@ -37,10 +37,13 @@ type fallbackInfo struct {
 }
 
 // envelope is the shape of data responses other than rankings.
-type envelope struct {
-	Data any           `json:"data"`
+type envelope[T any] struct {
+	Data T             `json:"data"`
 	Meta *snapshotMeta `json:"_snapshot_metadata"`
 }
+
+// wrap puts v in the envelope of the snapshot rs.
+func wrap[T any](rs *resolved, v T) envelope[T] { return envelope[T]{Data: v, Meta: rs.meta()} }
 
 // resolved is the snapshot a data request is answered from.
 type resolved struct {
