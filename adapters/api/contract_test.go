@@ -193,6 +193,8 @@ func TestContract(t *testing.T) {
 		t.Fatalf("put raw: %v", err)
 	}
 
+	_, doc := ts.do(t, "GET", "/api/openapi.json", nil, nil)
+	schemas := newResponseSchemas(t, doc)
 	cases := []contractCase{
 		{name: "health", method: "GET", path: "/health", status: 200},
 		{method: "GET", path: "/metrics", status: 200},
@@ -377,7 +379,7 @@ func TestContract(t *testing.T) {
 		if id := resp.Header.Get("X-Request-ID"); id == "" {
 			t.Errorf("%s: no X-Request-ID", label)
 		} else if resp.StatusCode < 300 {
-			served[logs.routeOf(id)] = true
+			served[schemas.check(t, logs.routeOf(id), resp, b)] = true
 		}
 		if c.code != "" {
 			var eb struct {
@@ -407,7 +409,7 @@ func TestContract(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("refresh: %d %s", resp.StatusCode, b)
 	}
-	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 	<-built
 	var acc struct {
 		Data buildJob `json:"data"`
@@ -420,7 +422,7 @@ func TestContract(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"status":"succeeded"`) {
 		t.Fatalf("refresh status: %d %s", resp.StatusCode, b)
 	}
-	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 
 	// A reconciliation job: start, read, follow, cancel.
 	authH := map[string]string{"Authorization": "Bearer " + testToken, "Content-Type": "application/json"}
@@ -428,7 +430,7 @@ func TestContract(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("reconciliation: %d %s", resp.StatusCode, b)
 	}
-	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 	var rj struct {
 		Data buildJob `json:"data"`
 	}
@@ -440,7 +442,7 @@ func TestContract(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), rj.Data.ID) || !strings.Contains(string(b), `"status":"running"`) {
 			t.Fatalf("GET %s: %d %s", p, resp.StatusCode, b)
 		}
-		served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+		served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 	}
 	if !strings.Contains(string(b), `"current":"2025-07-16"`) || !strings.Contains(string(b), `"total":1`) {
 		t.Errorf("progress: %s", b)
@@ -449,7 +451,7 @@ func TestContract(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("cancel: %d %s", resp.StatusCode, b)
 	}
-	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 	ts.srv.builds.wg.Wait()
 	resp, b = ts.do(t, "GET", "/api/reconciliation/jobs/"+rj.Data.ID, authH, nil)
 	if !strings.Contains(string(b), `"status":"cancelled"`) {
@@ -463,8 +465,14 @@ func TestContract(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"byStatus":{"cancelled":1,"succeeded":1}`) {
 		t.Errorf("build metrics: %d %s", resp.StatusCode, b)
 	}
-	served[logs.routeOf(resp.Header.Get("X-Request-ID"))] = true
+	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 
+	// Every JSON answer of every route was checked against its schema.
+	for route := range schemas.byRoute {
+		if !schemas.checked[route] {
+			t.Errorf("%s: no successful answer was checked against its OpenAPI schema", route)
+		}
+	}
 	// Every route of the router answered a successful request above.
 	var missing []string
 	for _, r := range ts.srv.routes {
