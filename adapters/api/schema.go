@@ -111,16 +111,36 @@ func nullable(s map[string]any) map[string]any {
 // object is the schema of struct type t.
 func (g *schemaGen) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
-	var required []string
-	g.fields(t, props, &required)
+	req := map[string]bool{}
+	g.fields(t, props, req, false)
 	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	var required []string
+	for _, f := range reflect.VisibleFields(t) { // field order, for a stable document
+		if name := jsonName(f); req[name] {
+			required, req[name] = append(required, name), false
+		}
+	}
 	if len(required) > 0 {
 		s["required"] = required
 	}
 	return s
 }
 
-func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]string) {
+// jsonName is the name encoding/json gives field f ("" when it skips it).
+func jsonName(f reflect.StructField) string {
+	tag := f.Tag.Get("json")
+	if tag == "-" || !f.IsExported() && !f.Anonymous {
+		return ""
+	}
+	if name, _, _ := strings.Cut(tag, ","); name != "" {
+		return name
+	}
+	return f.Name
+}
+
+// fields adds t's properties; promoted (embedded) fields never replace a
+// field of the outer struct, as in encoding/json.
+func (g *schemaGen) fields(t reflect.Type, props map[string]any, required map[string]bool, promoted bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -134,7 +154,7 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 				ft = ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct {
-				g.fields(ft, props, required)
+				g.fields(ft, props, required, true)
 				continue
 			}
 		}
@@ -144,9 +164,10 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = g.schema(ft)
-		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
-			*required = append(*required, name)
+		if _, taken := props[name]; taken && promoted {
+			continue
 		}
+		props[name] = g.schema(ft)
+		required[name] = !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero")
 	}
 }
