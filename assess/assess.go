@@ -207,6 +207,14 @@ func checkDistrict(id string) error {
 	return nil
 }
 
+// checkMonthOf refuses a bad district id or month.
+func checkMonthOf(district, month string) error {
+	if err := checkDistrict(district); err != nil {
+		return err
+	}
+	return CheckMonth(month)
+}
+
 // CheckMonth refuses a month that is not YYYY-MM.
 func CheckMonth(month string) error {
 	if !snapshot.ValidMonth(month) {
@@ -383,10 +391,7 @@ func (b *Book) List(ctx context.Context, district string) ([]Assessment, error) 
 
 // Get returns the stored assessment of a district's month.
 func (b *Book) Get(ctx context.Context, district, month string) (*Assessment, error) {
-	if err := checkDistrict(district); err != nil {
-		return nil, err
-	}
-	if err := CheckMonth(month); err != nil {
+	if err := checkMonthOf(district, month); err != nil {
 		return nil, err
 	}
 	var a Assessment
@@ -402,10 +407,7 @@ func (b *Book) Get(ctx context.Context, district, month string) (*Assessment, er
 
 // Create assesses a month not assessed yet and stores the assessment.
 func (b *Book) Create(ctx context.Context, district, month, notes string) (*Assessment, error) {
-	if err := checkDistrict(district); err != nil {
-		return nil, err
-	}
-	if err := CheckMonth(month); err != nil {
+	if err := checkMonthOf(district, month); err != nil {
 		return nil, err
 	}
 	if err := checkNotes(notes); err != nil {

@@ -1,12 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -47,18 +47,6 @@ func builtDataDir(t *testing.T, dir string) {
 	}
 }
 
-// syncBuffer is a goroutine-safe sink for run's stdout.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
 func TestRunUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -90,29 +78,21 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	builtDataDir(t, dir)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	out := &syncBuffer{}
+	// run prints "listening on http://ADDR" once the listener is up; the
+	// pipe is closed when run returns, so a failed start ends the read.
+	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_ADDR": "127.0.0.1:0"}
 	go func() {
-		done <- run(ctx, []string{"srv", "--rebuild-interval", "0", "--log-format", "json"}, func(k string) string { return env[k] }, out, io.Discard)
+		err := run(ctx, []string{"srv", "--rebuild-interval", "0", "--log-format", "json"}, func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+		done <- err
 	}()
-	var base string
-	for i := 0; i < 500 && base == ""; i++ {
-		out.mu.Lock()
-		s := out.buf.String()
-		out.mu.Unlock()
-		if _, after, ok := strings.Cut(s, "listening on "); ok {
-			base = strings.TrimSpace(strings.SplitN(after, "\n", 2)[0])
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("run returned early: %v", err)
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	_, base, _ := strings.Cut(strings.TrimSpace(line), "listening on ")
 	if base == "" {
-		t.Fatal("server never said where it listens")
+		t.Fatalf("server never said where it listens (stdout %q)", line)
 	}
 	resp, err := http.Get(base + "/api/districts/rankings")
 	if err != nil {
