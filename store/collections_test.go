@@ -31,3 +31,32 @@ func TestCollections(t *testing.T) {
 		}
 	}
 }
+
+func TestCachedDates(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	rc := st.Raw()
+	// 2025-09-01: summary (4 bytes) + two reports of district 42 (2 bytes
+	// each) = 3 reports, 1 district, 8 bytes; built into a snapshot.
+	// 2025-09-02: summary only, not built.
+	must(t, rc.Put(ctx, "2025-09-01", "", ReportSummary, []byte("a\n1\n"), PutInfo{DataMonth: "2025-08"}))
+	must(t, rc.Put(ctx, "2025-09-01", "42", ReportClub, []byte("c\n"), PutInfo{}))
+	must(t, rc.Put(ctx, "2025-09-01", "42", ReportDistrict, []byte("d\n"), PutInfo{}))
+	must(t, rc.Put(ctx, "2025-09-02", "", ReportSummary, []byte("a\n1\n"), PutInfo{}))
+	snap := makeSnapshot("2025-08-31", "success", 1, 1)
+	snap.Metadata.CollectionDate = "2025-09-01"
+	must(t, st.Snapshots().Publish(ctx, snap))
+
+	got, err := st.CachedDates(ctx)
+	must(t, err)
+	if len(got) != 2 {
+		t.Fatalf("%+v", got)
+	}
+	a, b := got[0], got[1]
+	if a.Date != "2025-09-01" || !a.HasSummary || a.Districts != 1 || a.Reports != 3 || !a.HasSnapshot || a.DataMonth != "2025-08" || a.TotalBytes != 8 {
+		t.Errorf("first date: %+v", a)
+	}
+	if b.Date != "2025-09-02" || b.Districts != 0 || b.Reports != 1 || b.HasSnapshot || b.TotalBytes != 4 {
+		t.Errorf("second date: %+v", b)
+	}
+}

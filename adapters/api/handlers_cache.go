@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -12,56 +11,6 @@ import (
 
 // The cache-management routes look after the raw CSV cache (raw-csv/ in
 // the data directory). They are admin routes.
-
-// cacheDate is one collection date of the raw cache.
-type cacheDate struct {
-	Date        string `json:"date"`
-	HasSummary  bool   `json:"has_summary"`
-	Districts   int    `json:"districts"`
-	Reports     int    `json:"reports"`
-	HasSnapshot bool   `json:"has_snapshot"`
-	DataMonth   string `json:"data_month,omitempty"`
-	Closing     *bool  `json:"is_closing_period,omitempty"`
-	TotalBytes  int64  `json:"total_bytes"`
-}
-
-// cacheDates describes every date of the raw cache.
-func (s *Server) cacheDates(ctx context.Context) ([]cacheDate, error) {
-	raw := s.store.Raw()
-	dates, err := raw.Dates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	built := map[string]bool{}
-	if list, err := s.store.Snapshots().List(ctx, store.ListFilter{}); err == nil {
-		for _, e := range list {
-			if v, err := s.store.Snapshots().Get(ctx, e.SnapshotID); err == nil && v.Metadata.CollectionDate != "" {
-				built[v.Metadata.CollectionDate] = true
-			}
-		}
-	}
-	out := make([]cacheDate, 0, len(dates))
-	for _, d := range dates {
-		cd := cacheDate{Date: d, HasSnapshot: built[d]}
-		if av, err := raw.Availability(ctx, d); err == nil {
-			cd.HasSummary = av.HasSummary
-			cd.Districts = len(av.Districts)
-			for _, reps := range av.Districts {
-				cd.Reports += len(reps)
-			}
-			if av.HasSummary {
-				cd.Reports++
-			}
-		}
-		if md, err := raw.Metadata(ctx, d); err == nil {
-			cd.DataMonth = md.DataMonth
-			cd.Closing = md.IsClosingPeriod
-			cd.TotalBytes = md.Integrity.TotalSize
-		}
-		out = append(out, cd)
-	}
-	return out, nil
-}
 
 // cacheStatistics is the answer of GET /api/districts/cache/statistics.
 type cacheStatistics struct {
@@ -79,8 +28,8 @@ type cacheStatistics struct {
 // cacheStats is the answer of GET /api/districts/cache/stats.
 type cacheStats struct {
 	Stats struct {
-		Dates         []cacheDate      `json:"dates"`
-		SnapshotStore storePerformance `json:"snapshot_store"`
+		Dates         []store.CachedDate `json:"dates"`
+		SnapshotStore storePerformance   `json:"snapshot_store"`
 	} `json:"stats"`
 	Metadata opMeta `json:"metadata"`
 }
@@ -117,7 +66,7 @@ func (s *Server) handleCacheStatistics() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx := r.Context()
-		dates, err := s.cacheDates(ctx)
+		dates, err := s.store.CachedDates(ctx)
 		if err != nil {
 			respondError(w, r, internal("CACHE_STATISTICS_ERROR", err))
 			return
@@ -152,7 +101,7 @@ func (s *Server) handleCacheStatistics() http.Handler {
 func (s *Server) handleCacheStats() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		dates, err := s.cacheDates(r.Context())
+		dates, err := s.store.CachedDates(r.Context())
 		if err != nil {
 			respondError(w, r, internal("CACHE_STATS_ERROR", err))
 			return
