@@ -60,3 +60,25 @@ func TestCachedDates(t *testing.T) {
 		t.Errorf("second date: %+v", b)
 	}
 }
+
+func TestHealth(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	h, err := st.Snapshots().Health(ctx)
+	if err != nil || h.IsReady || h.CurrentSnapshot != nil || !h.StoreStatus.StoreAccessible || h.RecentActivity.TotalSnapshots != 0 {
+		t.Fatalf("empty store: %+v %v", h, err)
+	}
+	must(t, st.Snapshots().Publish(ctx, makeSnapshot("2025-09-01", "success", 2, 1)))
+	must(t, st.Snapshots().Publish(ctx, makeSnapshot("2025-09-02", "failed", 1, 1)))
+	h, err = st.Snapshots().Health(ctx)
+	must(t, err)
+	// The failed 09-02 is the latest; the current one stays the successful
+	// 09-01, which is the newest success.
+	a := h.RecentActivity
+	if !h.IsReady || h.CurrentSnapshot == nil || h.CurrentSnapshot.SnapshotID != "2025-09-01" || h.CurrentSnapshot.DistrictCount != 2 ||
+		h.LatestSnapshot == nil || h.LatestSnapshot.SnapshotID != "2025-09-02" || h.LatestSnapshot.Status != "failed" ||
+		a.TotalSnapshots != 2 || a.SuccessfulSnapshots != 1 || a.FailedSnapshots != 1 || a.PartialSnapshots != 0 ||
+		!h.StoreStatus.CurrentMatchesLatest || !h.StoreStatus.HasCurrentSnapshot {
+		t.Fatalf("health: %+v", h)
+	}
+}

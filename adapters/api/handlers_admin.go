@@ -333,88 +333,18 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 func (s *Server) handleStoreHealth() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx := r.Context()
-		snaps := s.store.Snapshots()
-		accessible := true
-		list, err := snaps.List(ctx, store.ListFilter{})
+		h, err := s.store.Snapshots().Health(r.Context())
 		if err != nil {
-			accessible = false
-			s.log.Warn("health: list snapshots", "error", err)
+			s.log.Warn("health: snapshot store not accessible", "error", err)
 		}
-		var out storeHealth
-		h := &out.Health
-		curID := ""
-		if v, err := snaps.Current(ctx); err == nil {
-			curID = v.ID
-			h.CurrentSnapshot = &currentSnapshot{snapshotStamp: snapshotStamp{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status},
-				SchemaVersion: v.Metadata.SchemaVersion, CalculationVersion: v.Metadata.CalculationVersion,
-				DistrictCount: len(v.Manifest.Districts), ErrorCount: len(v.Metadata.Errors)}
-		} else if !errors.Is(err, store.ErrNoSnapshot) {
-			accessible = false
-		}
-		counts := map[snapshot.Status]int{}
-		for i, e := range list {
-			counts[e.Status]++
-			if i == 0 {
-				created := e.CreatedAt
-				h.RecentActivity.MostRecent = &created
-				h.LatestSnapshot = &snapshotStamp{SnapshotID: e.SnapshotID, CreatedAt: e.CreatedAt, Status: e.Status}
-			}
-		}
-		latestSuccess := ""
-		for _, e := range list {
-			if e.Status == snapshot.StatusSuccess {
-				latestSuccess = e.SnapshotID
-				break
-			}
-		}
-		hasCurrent := h.CurrentSnapshot != nil
-		h.IsReady = hasCurrent && accessible
-		a := &h.RecentActivity
-		a.TotalSnapshots, a.SuccessfulSnapshots, a.FailedSnapshots, a.PartialSnapshots =
-			len(list), counts[snapshot.StatusSuccess], counts[snapshot.StatusFailed], counts[snapshot.StatusPartial]
-		h.StoreStatus.HasCurrentSnapshot, h.StoreStatus.CurrentMatchesLatest, h.StoreStatus.StoreAccessible = hasCurrent, hasCurrent && curID == latestSuccess, accessible
-		out.Metadata = s.opMeta(r, start, "checked_at", "check_duration_ms")
-		respond(w, r, http.StatusOK, out)
+		respond(w, r, http.StatusOK, storeHealth{Health: h, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")})
 	})
-}
-
-// snapshotStamp names a snapshot.
-type snapshotStamp struct {
-	SnapshotID string          `json:"snapshot_id"`
-	CreatedAt  time.Time       `json:"created_at"`
-	Status     snapshot.Status `json:"status"`
-}
-
-// currentSnapshot describes the current snapshot in the store health.
-type currentSnapshot struct {
-	snapshotStamp
-	SchemaVersion      string `json:"schema_version"`
-	CalculationVersion string `json:"calculation_version"`
-	DistrictCount      int    `json:"district_count"`
-	ErrorCount         int    `json:"error_count"`
 }
 
 // storeHealth is the answer of GET /api/admin/snapshot-store/health.
 type storeHealth struct {
-	Health struct {
-		IsReady         bool             `json:"is_ready"`
-		CurrentSnapshot *currentSnapshot `json:"current_snapshot"`
-		LatestSnapshot  *snapshotStamp   `json:"latest_snapshot"`
-		RecentActivity  struct {
-			TotalSnapshots      int        `json:"total_snapshots"`
-			SuccessfulSnapshots int        `json:"successful_snapshots"`
-			FailedSnapshots     int        `json:"failed_snapshots"`
-			PartialSnapshots    int        `json:"partial_snapshots"`
-			MostRecent          *time.Time `json:"most_recent"`
-		} `json:"recent_activity"`
-		StoreStatus struct {
-			HasCurrentSnapshot   bool `json:"has_current_snapshot"`
-			CurrentMatchesLatest bool `json:"current_matches_latest"`
-			StoreAccessible      bool `json:"store_accessible"`
-		} `json:"store_status"`
-	} `json:"health"`
-	Metadata opMeta `json:"metadata"`
+	Health   *store.Health `json:"health"`
+	Metadata opMeta        `json:"metadata"`
 }
 
 // storeIntegrity is the answer of GET /api/admin/snapshot-store/integrity.
