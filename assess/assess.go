@@ -134,8 +134,8 @@ type Options struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// SnapshotIDs lists the successful snapshot ids in ascending order
-	// (default: the store's successful, non-legacy daily snapshots). A
-	// server passes its cached list.
+	// (default: store.SnapshotStore.SuccessfulIDs). A server passes its
+	// cached list.
 	SnapshotIDs func(ctx context.Context) ([]string, error)
 }
 
@@ -155,24 +155,9 @@ func NewBook(st *store.Store, opts Options) *Book {
 		b.now = time.Now
 	}
 	if b.ids == nil {
-		b.ids = b.successIDs
+		b.ids = b.snaps.SuccessfulIDs
 	}
 	return b
-}
-
-func (b *Book) successIDs(ctx context.Context) ([]string, error) {
-	list, err := b.snaps.List(ctx, store.ListFilter{Status: snapshot.StatusSuccess})
-	if err != nil {
-		return nil, fmt.Errorf("list snapshots: %w", err)
-	}
-	var ids []string
-	for _, e := range list {
-		if !e.Legacy && e.Status == snapshot.StatusSuccess && store.ValidDate(e.SnapshotID) == nil {
-			ids = append(ids, e.SnapshotID)
-		}
-	}
-	sort.Strings(ids)
-	return ids, nil
 }
 
 func assessmentKey(id, month string) string { return "assessments/" + id + "/month-" + month + ".json" }

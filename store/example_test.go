@@ -93,6 +93,13 @@ func ExampleSnapshotStore_Publish() {
 	for _, e := range list {
 		fmt.Println("listed:", e.SnapshotID, e.Status, e.DistrictCount, "district(s)")
 	}
+	// A reader asking for a date without a snapshot gets the newest earlier
+	// one, and the reason.
+	v, fb, err := st.Snapshots().Resolve(ctx, "2026-04-20", store.ResolveOptions{Fallback: true, Now: exampleClock})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("2026-04-20 answered by", v.ID, "("+fb.FallbackReason+")")
 	// Output:
 	// current: 2026-04-12 success [02]
 	// district 02 as of 2026-04-12 club growth 2.5
@@ -100,6 +107,7 @@ func ExampleSnapshotStore_Publish() {
 	// rank 2 61 score 4
 	// district 61 not found: true
 	// listed: 2026-04-12 success 1 district(s)
+	// 2026-04-20 answered by 2026-04-12 (future_date)
 }
 
 // The raw cache keeps each download verbatim under its as-of date, with its

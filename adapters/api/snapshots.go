@@ -16,24 +16,15 @@ import (
 
 // snapshotMeta is the "_snapshot_metadata" block of every data response.
 type snapshotMeta struct {
-	SnapshotID          string        `json:"snapshot_id"`
-	CreatedAt           time.Time     `json:"created_at"`
-	SchemaVersion       string        `json:"schema_version"`
-	CalculationVersion  string        `json:"calculation_version"`
-	DataAsOf            string        `json:"data_as_of"`
-	IsClosingPeriodData *bool         `json:"is_closing_period_data,omitempty"`
-	CollectionDate      string        `json:"collection_date,omitempty"`
-	LogicalDate         string        `json:"logical_date,omitempty"`
-	Fallback            *fallbackInfo `json:"fallback,omitempty"`
-}
-
-// fallbackInfo explains why a requested date was answered from another
-// snapshot.
-type fallbackInfo struct {
-	RequestedDate       string `json:"requested_date"`
-	ActualSnapshotDate  string `json:"actual_snapshot_date"`
-	FallbackReason      string `json:"fallback_reason"`
-	IsClosingPeriodData bool   `json:"is_closing_period_data"`
+	SnapshotID          string          `json:"snapshot_id"`
+	CreatedAt           time.Time       `json:"created_at"`
+	SchemaVersion       string          `json:"schema_version"`
+	CalculationVersion  string          `json:"calculation_version"`
+	DataAsOf            string          `json:"data_as_of"`
+	IsClosingPeriodData *bool           `json:"is_closing_period_data,omitempty"`
+	CollectionDate      string          `json:"collection_date,omitempty"`
+	LogicalDate         string          `json:"logical_date,omitempty"`
+	Fallback            *store.Fallback `json:"fallback,omitempty"`
 }
 
 // envelope is the shape of data responses other than rankings.
@@ -48,7 +39,7 @@ func wrap[T any](rs *resolved, v T) envelope[T] { return envelope[T]{Data: v, Me
 // resolved is the snapshot a data request is answered from.
 type resolved struct {
 	view     *store.View
-	fallback *fallbackInfo
+	fallback *store.Fallback
 	byDate   bool // chosen by ?date= rather than the current pointer
 }
 
@@ -113,104 +104,27 @@ func districtID(r *http.Request) (string, *apiError) {
 	return id, nil
 }
 
-// resolve picks the snapshot a data request reads: ?date= names a stored
-// successful snapshot; without it the current snapshot. With fallback, a
-// date with no snapshot is answered from the newest successful snapshot
-// before it.
+// resolve picks the snapshot a data request reads (store.Resolve): ?date=
+// names a stored successful snapshot; without it the current snapshot.
+// With fallback, a date with no snapshot is answered from the newest
+// successful snapshot before it.
 func (s *Server) resolve(ctx context.Context, r *http.Request, allowFallback bool) (*resolved, *apiError) {
 	date, ae := queryDate(r, "date")
 	if ae != nil {
 		return nil, ae
 	}
-	snaps := s.store.Snapshots()
-	if date == "" {
-		v, err := snaps.Current(ctx)
-		if err != nil {
-			if errors.Is(err, store.ErrNoSnapshot) {
-				return nil, errNoSnapshot
-			}
-			return nil, internal("SNAPSHOT_READ_ERROR", err)
-		}
-		return &resolved{view: v}, nil
-	}
-	v, err := snaps.Get(ctx, date)
-	if err == nil && v.Metadata.Status == snapshot.StatusSuccess {
-		return &resolved{view: v, byDate: true}, nil
-	}
-	if err != nil && !errors.Is(err, store.ErrSnapshotNotFound) {
-		return nil, internal("SNAPSHOT_READ_ERROR", err)
-	}
-	if v, ae := s.snapshotCollectedOn(ctx, date); ae != nil {
-		return nil, ae
-	} else if v != nil {
-		return &resolved{view: v, byDate: true}, nil
-	}
-	if !allowFallback {
+	v, fb, err := s.store.Snapshots().Resolve(ctx, date, store.ResolveOptions{Fallback: allowFallback, Now: s.now, SuccessIDs: s.successIDs})
+	switch {
+	case err == nil:
+		return &resolved{view: v, byDate: date != "", fallback: fb}, nil
+	case errors.Is(err, store.ErrNoSnapshot):
+		return nil, errNoSnapshot
+	case errors.Is(err, store.ErrSnapshotNotFound) && !allowFallback:
 		return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot available for date "+date, "Pass a date listed by /api/districts/cache/dates")
+	case errors.Is(err, store.ErrSnapshotNotFound):
+		return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot available for date "+date, "No successful snapshot exists on or before this date")
 	}
-	list, err := snaps.List(ctx, store.ListFilter{Status: snapshot.StatusSuccess})
-	if err != nil {
-		return nil, internal("SNAPSHOT_READ_ERROR", err)
-	}
-	for _, e := range list { // newest first
-		if e.Legacy || e.SnapshotID > date {
-			continue
-		}
-		fv, err := snaps.Get(ctx, e.SnapshotID)
-		if err != nil {
-			continue
-		}
-		reason := "no_snapshot_for_date"
-		if date > s.now().UTC().Format(time.DateOnly) {
-			reason = "future_date"
-		} else if fv.Metadata.IsClosingPeriodData != nil && *fv.Metadata.IsClosingPeriodData && fv.ID[:7] < date[:7] {
-			reason = "closing_period_gap"
-		}
-		closing := fv.Metadata.IsClosingPeriodData != nil && *fv.Metadata.IsClosingPeriodData
-		return &resolved{view: fv, byDate: true, fallback: &fallbackInfo{
-			RequestedDate: date, ActualSnapshotDate: fv.ID, FallbackReason: reason, IsClosingPeriodData: closing,
-		}}, nil
-	}
-	return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot available for date "+date, "No successful snapshot exists on or before this date")
-}
-
-// collectedWithin bounds how long before a collection (as-of) date its
-// snapshot's logical date can lie: a closing-period collection lands on the
-// last day of the previous month, and June closes as late as July 25.
-const collectedWithin = 62 * 24 * time.Hour
-
-// snapshotCollectedOn finds the successful snapshot whose collection date or
-// dashboard as-of date is date: the dates the API itself returns besides
-// snapshot ids (the rankings' "date" is the summary's as-of date,
-// _snapshot_metadata has collection_date and data_as_of). The newest such
-// snapshot wins; nil when there is none.
-func (s *Server) snapshotCollectedOn(ctx context.Context, date string) (*store.View, *apiError) {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return nil, nil
-	}
-	floor := t.Add(-collectedWithin).Format(time.DateOnly)
-	list, _, err := s.successList(ctx)
-	if err != nil {
-		return nil, internal("SNAPSHOT_READ_ERROR", err)
-	}
-	for i := len(list) - 1; i >= 0; i-- { // the list is oldest first: walk it newest first
-		id := list[i].SnapshotID
-		if id > date {
-			continue
-		}
-		if id < floor {
-			break
-		}
-		v, err := s.store.Snapshots().Get(ctx, id)
-		if err != nil {
-			continue
-		}
-		if m := v.Metadata; m.Status == snapshot.StatusSuccess && (m.CollectionDate == date || m.DataAsOfDate == date) {
-			return v, nil
-		}
-	}
-	return nil, nil
+	return nil, internal("SNAPSHOT_READ_ERROR", err)
 }
 
 // settledAfter is how long after its date a snapshot can no longer be
