@@ -28,6 +28,18 @@ func assessError(err error) *apiError {
 	return errorf(status, e.Code, e.Message, details)
 }
 
+// forDistrict validates :districtId before h.
+func forDistrict(h func(w http.ResponseWriter, r *http.Request, id string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ae := districtID(r)
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		h(w, r, id)
+	})
+}
+
 // assessmentList is the data of GET /api/assessment/monthly/:districtId.
 type assessmentList struct {
 	DistrictID  string              `json:"districtId"`
@@ -58,24 +70,14 @@ func answer[T any](w http.ResponseWriter, r *http.Request, status int, v T, err 
 }
 
 func (s *Server) handleAssessmentList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		out, err := s.book.List(r.Context(), id)
 		answer(w, r, http.StatusOK, assessmentList{DistrictID: id, Assessments: out, Count: len(out)}, err)
 	})
 }
 
 func (s *Server) handleAssessmentCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		var body struct {
 			Month string `json:"month"`
 			Notes string `json:"notes"`
@@ -93,12 +95,7 @@ func (s *Server) handleAssessmentCreate() http.Handler {
 }
 
 func (s *Server) handleAssessmentGet() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		a, err := s.book.Get(r.Context(), id, param(r, "month"))
 		answer(w, r, http.StatusOK, a, err)
 	})
@@ -107,12 +104,7 @@ func (s *Server) handleAssessmentGet() http.Handler {
 // handleAssessmentUpdate replaces the notes and recomputes the actuals from
 // the month's newest snapshot and the current goals.
 func (s *Server) handleAssessmentUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		month := param(r, "month")
 		if _, err := s.book.Get(r.Context(), id, month); err != nil {
 			respondError(w, r, assessError(err))
@@ -131,12 +123,7 @@ func (s *Server) handleAssessmentUpdate() http.Handler {
 }
 
 func (s *Server) handleAssessmentDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		month := param(r, "month")
 		if err := s.book.Delete(r.Context(), id, month); err != nil {
 			respondError(w, r, assessError(err))
@@ -164,12 +151,7 @@ func (s *Server) queryProgramYear(r *http.Request) (string, *apiError) {
 }
 
 func (s *Server) handleGoalsGet() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		py, ae := s.queryProgramYear(r)
 		if ae != nil {
 			respondError(w, r, ae)
@@ -181,12 +163,7 @@ func (s *Server) handleGoalsGet() http.Handler {
 }
 
 func (s *Server) handleGoalsSet() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		var body struct {
 			ProgramYear              string `json:"programYear"`
 			MembershipPaymentsTarget int    `json:"membershipPaymentsTarget"`
@@ -206,12 +183,7 @@ func (s *Server) handleGoalsSet() http.Handler {
 
 // handleAssessmentReport generates the month's report (assess.Book.Report).
 func (s *Server) handleAssessmentReport() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
 		rep, err := s.book.Report(r.Context(), id, param(r, "month"))
 		answer(w, r, http.StatusOK, rep, err)
 	})
