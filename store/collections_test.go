@@ -82,3 +82,27 @@ func TestHealth(t *testing.T) {
 		t.Fatalf("health: %+v", h)
 	}
 }
+
+func TestInspect(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	snap := makeSnapshot("2025-09-01", "success", 2, 3)
+	snap.Metadata.Errors = []string{"abc", "de"} // 3 + 2 = 5 bytes
+	must(t, st.Snapshots().Publish(ctx, snap))
+	v, err := st.Snapshots().Get(ctx, "2025-09-01")
+	must(t, err)
+	in := v.Inspect(ctx)
+	var files int64
+	for _, m := range v.Manifest.Districts {
+		files += m.FileSize
+	}
+	sa := in.SizeAnalysis
+	if in.SnapshotID != "2025-09-01" || in.PayloadSummary.DistrictCount != 2 || len(in.PayloadSummary.Districts) != 2 ||
+		sa.PayloadSizeEstimate != files || sa.TotalSizeEstimate != files+v.Manifest.AllDistrictsRankings.Size || sa.ErrorsSize != 5 {
+		t.Fatalf("inspection: %+v", in)
+	}
+	d := in.PayloadSummary.Districts[0]
+	if d.DistrictID != "1" || d.Status != "success" || d.Error != "" || d.MembershipTotal == 0 {
+		t.Errorf("district digest: %+v", d)
+	}
+}

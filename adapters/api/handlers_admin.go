@@ -175,36 +175,8 @@ type snapshotListMeta struct {
 
 // snapshotInspection is the answer of GET /api/admin/snapshots/:snapshotId.
 type snapshotInspection struct {
-	Inspection struct {
-		SnapshotID         string          `json:"snapshot_id"`
-		CreatedAt          time.Time       `json:"created_at"`
-		Status             snapshot.Status `json:"status"`
-		SchemaVersion      string          `json:"schema_version"`
-		CalculationVersion string          `json:"calculation_version"`
-		Errors             []string        `json:"errors"`
-		PayloadSummary     struct {
-			DistrictCount int               `json:"district_count"`
-			Metadata      snapshot.Metadata `json:"metadata"`
-			Districts     []districtDigest  `json:"districts"`
-		} `json:"payload_summary"`
-		SizeAnalysis struct {
-			TotalSizeEstimate   int64 `json:"total_size_estimate"`
-			PayloadSizeEstimate int64 `json:"payload_size_estimate"`
-			ErrorsSize          int   `json:"errors_size"`
-		} `json:"size_analysis"`
-	} `json:"inspection"`
-	Metadata opMeta `json:"metadata"`
-}
-
-// districtDigest is one district of a snapshot inspection.
-type districtDigest struct {
-	DistrictID       string `json:"districtId"`
-	Name             string `json:"name"`
-	Status           string `json:"status"`
-	ClubCount        int    `json:"club_count"`
-	MembershipTotal  int    `json:"membership_total"`
-	PerformanceScore int    `json:"performance_score"`
-	Error            string `json:"error,omitempty"`
+	Inspection *store.Inspection `json:"inspection"`
+	Metadata   opMeta            `json:"metadata"`
 }
 
 func (s *Server) handleSnapshotInspect() http.Handler {
@@ -221,42 +193,7 @@ func (s *Server) handleSnapshotInspect() http.Handler {
 			respondError(w, r, ae)
 			return
 		}
-		districts := make([]districtDigest, 0, len(v.Manifest.Districts))
-		var total int64
-		for _, m := range v.Manifest.Districts {
-			total += m.FileSize
-			dd := districtDigest{DistrictID: m.DistrictID, Name: "District " + m.DistrictID, Status: string(m.Status), Error: m.ErrorMessage}
-			if df, err := v.DistrictShared(ctx, m.DistrictID); err == nil {
-				dd.ClubCount = df.Data.Clubs.Total
-				dd.MembershipTotal = df.Data.Membership.Total
-				if df.Data.Ranking != nil {
-					dd.PerformanceScore = df.Data.Ranking.AggregateScore
-				}
-				if df.DistrictName != "" {
-					dd.Name = df.DistrictName
-				}
-			} else if dd.Error == "" {
-				dd.Error = err.Error()
-			}
-			districts = append(districts, dd)
-		}
-		total += v.Manifest.AllDistrictsRankings.Size
-		errSize := 0
-		for _, e := range v.Metadata.Errors {
-			errSize += len(e)
-		}
-		errs := v.Metadata.Errors
-		if errs == nil {
-			errs = []string{}
-		}
-		var out snapshotInspection
-		in := &out.Inspection
-		in.SnapshotID, in.CreatedAt, in.Status, in.SchemaVersion, in.CalculationVersion, in.Errors =
-			v.ID, v.Metadata.CreatedAt, v.Metadata.Status, v.Metadata.SchemaVersion, v.Metadata.CalculationVersion, errs
-		in.PayloadSummary.DistrictCount, in.PayloadSummary.Metadata, in.PayloadSummary.Districts = len(districts), v.Metadata, districts
-		in.SizeAnalysis.TotalSizeEstimate, in.SizeAnalysis.PayloadSizeEstimate, in.SizeAnalysis.ErrorsSize = total, total-v.Manifest.AllDistrictsRankings.Size, errSize
-		out.Metadata = s.opMeta(r, start, "inspected_at", "inspection_duration_ms")
-		respond(w, r, http.StatusOK, out)
+		respond(w, r, http.StatusOK, snapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.opMeta(r, start, "inspected_at", "inspection_duration_ms")})
 	})
 }
 
