@@ -51,3 +51,59 @@ func (s *SnapshotStore) Collections(ctx context.Context, snapshotIDs, districts 
 	}
 	return out
 }
+
+// ConfigCheck is the district configuration checked against the current
+// rankings (the dashboard's district list) and the recent snapshots.
+type ConfigCheck struct {
+	// Exists is false when config/districts.json does not exist (every
+	// district of the summary report is collected).
+	Exists              bool     `json:"-"`
+	IsValid             bool     `json:"isValid"`
+	ConfiguredDistricts []string `json:"configuredDistricts"`
+	// ValidDistricts are the configured ids the current rankings list
+	// (all of them when there are no rankings to check against);
+	// InvalidDistricts the others.
+	ValidDistricts     []string             `json:"validDistricts"`
+	InvalidDistricts   []string             `json:"invalidDistricts"`
+	Warnings           []string             `json:"warnings"`
+	LastCollectionInfo []DistrictCollection `json:"lastCollectionInfo"`
+}
+
+// CheckConfig loads the district configuration and checks it: every id
+// against the current snapshot's rankings, and each district's record over
+// the snapshots recent (ids, oldest first; see Collections).
+func (s *Store) CheckConfig(ctx context.Context, recent []string) (*ConfigCheck, error) {
+	ids, exists, err := s.Config().Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &ConfigCheck{Exists: exists, ConfiguredDistricts: ids, ValidDistricts: []string{}, InvalidDistricts: []string{}, Warnings: []string{}}
+	if c.ConfiguredDistricts == nil {
+		c.ConfiguredDistricts = []string{}
+	}
+	var known map[string]bool
+	if v, err := s.Snapshots().Current(ctx); err == nil {
+		if rf, err := v.RankingsShared(ctx); err == nil {
+			known = map[string]bool{}
+			for _, row := range rf.Rankings {
+				known[row.DistrictID] = true
+			}
+		}
+	}
+	if known == nil {
+		c.Warnings = append(c.Warnings, "no current rankings: district ids cannot be checked against the dashboard's district list")
+	}
+	if !exists {
+		c.Warnings = append(c.Warnings, "no configuration file: every district of the summary report is collected")
+	}
+	for _, id := range ids {
+		if known == nil || known[id] {
+			c.ValidDistricts = append(c.ValidDistricts, id)
+		} else {
+			c.InvalidDistricts = append(c.InvalidDistricts, id)
+		}
+	}
+	c.IsValid = len(c.InvalidDistricts) == 0
+	c.LastCollectionInfo = s.Snapshots().Collections(ctx, recent, ids)
+	return c, nil
+}

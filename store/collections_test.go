@@ -106,3 +106,21 @@ func TestInspect(t *testing.T) {
 		t.Errorf("district digest: %+v", d)
 	}
 }
+
+func TestCheckConfig(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	c, err := st.CheckConfig(ctx, nil)
+	if err != nil || c.Exists || !c.IsValid || len(c.Warnings) != 2 || len(c.ConfiguredDistricts) != 0 || c.LastCollectionInfo == nil {
+		t.Fatalf("empty: %+v %v", c, err)
+	}
+	_, err = st.Config().Add(ctx, []string{"1", "99"}, "test")
+	must(t, err)
+	must(t, st.Snapshots().Publish(ctx, makeSnapshot("2025-09-01", "success", 2, 1))) // ranks districts 1 and 2
+	c, err = st.CheckConfig(ctx, []string{"2025-09-01"})
+	must(t, err)
+	if !c.Exists || c.IsValid || len(c.Warnings) != 0 || len(c.ValidDistricts) != 1 || c.ValidDistricts[0] != "1" ||
+		len(c.InvalidDistricts) != 1 || c.InvalidDistricts[0] != "99" || len(c.LastCollectionInfo) != 2 || c.LastCollectionInfo[0].RecentSuccessCount != 1 {
+		t.Fatalf("checked: %+v", c)
+	}
+}

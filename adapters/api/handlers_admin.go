@@ -534,15 +534,8 @@ type configAnswer struct {
 		HasConfiguredDistricts bool `json:"hasConfiguredDistricts"`
 		TotalDistricts         int  `json:"totalDistricts"`
 	} `json:"status"`
-	Validation struct {
-		IsValid             bool                       `json:"isValid"`
-		ConfiguredDistricts []string                   `json:"configuredDistricts"`
-		ValidDistricts      []string                   `json:"validDistricts"`
-		InvalidDistricts    []string                   `json:"invalidDistricts"`
-		Warnings            []string                   `json:"warnings"`
-		LastCollectionInfo  []store.DistrictCollection `json:"lastCollectionInfo"`
-	} `json:"validation"`
-	Metadata opMeta `json:"metadata"`
+	Validation *store.ConfigCheck `json:"validation"`
+	Metadata   opMeta             `json:"metadata"`
 }
 
 // configChanged is the answer of a configuration change.
@@ -577,48 +570,22 @@ func (s *Server) handleConfigGet() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx := r.Context()
-		ids, exists, err := s.store.Config().Load(ctx)
+		recent, err := s.successIDs(ctx)
 		if err != nil {
 			respondError(w, r, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err))
 			return
 		}
-		known := map[string]bool{}
-		var warnings []string
-		haveRankings := false
-		if v, err := s.store.Snapshots().Current(ctx); err == nil {
-			if rf, err := v.RankingsShared(ctx); err == nil {
-				haveRankings = true
-				for _, row := range rf.Rankings {
-					known[row.DistrictID] = true
-				}
-			}
+		if len(recent) > recentWindow {
+			recent = recent[len(recent)-recentWindow:]
 		}
-		if !haveRankings {
-			warnings = append(warnings, "no current rankings: district ids cannot be checked against the dashboard's district list")
-		}
-		if !exists {
-			warnings = append(warnings, "no configuration file: every district of the summary report is collected")
-		}
-		valid, invalid := []string{}, []string{}
-		for _, id := range ids {
-			if !haveRankings || known[id] {
-				valid = append(valid, id)
-			} else {
-				invalid = append(invalid, id)
-			}
-		}
-		info, err := s.lastCollections(ctx, ids)
+		c, err := s.store.CheckConfig(ctx, recent)
 		if err != nil {
 			respondError(w, r, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err))
 			return
 		}
-		if warnings == nil {
-			warnings = []string{}
-		}
-		out := configAnswer{Configuration: newConfigBlock(ids, exists), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
+		ids := c.ConfiguredDistricts
+		out := configAnswer{Configuration: newConfigBlock(ids, c.Exists), Validation: c, Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
 		out.Status.HasConfiguredDistricts, out.Status.TotalDistricts = len(ids) > 0, len(ids)
-		v := &out.Validation
-		v.IsValid, v.ConfiguredDistricts, v.ValidDistricts, v.InvalidDistricts, v.Warnings, v.LastCollectionInfo = len(invalid) == 0, nonNil(ids), valid, invalid, warnings, info
 		respond(w, r, http.StatusOK, out)
 	})
 }
@@ -630,24 +597,9 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// recentWindow is how many recent snapshots lastCollections looks at.
+// recentWindow is how many recent snapshots the configuration check
+// looks at.
 const recentWindow = 30
-
-// lastCollections is store.SnapshotStore.Collections over the most recent
-// successful snapshots.
-func (s *Server) lastCollections(ctx context.Context, ids []string) ([]store.DistrictCollection, error) {
-	if len(ids) == 0 {
-		return []store.DistrictCollection{}, nil
-	}
-	snaps, err := s.successIDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(snaps) > recentWindow {
-		snaps = snaps[len(snaps)-recentWindow:]
-	}
-	return s.store.Snapshots().Collections(ctx, snaps, ids), nil
-}
 
 // maxConfiguredDistricts bounds one configuration update.
 const maxConfiguredDistricts = 500
