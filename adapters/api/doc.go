@@ -13,6 +13,13 @@
 // The command toaststats-server (adapters/http) is this package behind
 // flags and environment variables, for the two-process deployment.
 //
+// The package is wiring and presentation: the statistics come from
+// analytics, the goals and assessments from assess, snapshot resolution,
+// configuration history and store health from store. Every route answers
+// a typed struct, and the success schemas of GET /api/openapi.json are
+// generated from those types (schema.go); the contract test validates every
+// route's real answer against them.
+//
 // API conventions (the whole surface is in routes.go, described by
 // GET /api/openapi.json):
 //   - Data responses are {"data": …, "_snapshot_metadata": …}; "data" holds
