@@ -47,7 +47,7 @@ const (
 // existing complete fixture is reused).
 func yearFixture(tb testing.TB, dir string) {
 	tb.Helper()
-	st, err := store.Open(dir, store.Options{})
+	st, err := store.Create(dir, store.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestSoak(t *testing.T) {
 	// A world with a year of dates; three are cached before the server starts.
 	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 8, ClubsPerDistrict: 20, Seed: 7, From: "2025-08-01", To: "2026-06-30"})
 	dates := w.AsOfDates()
-	writer, err := store.Open(dataDir, store.Options{})
+	writer, err := store.Create(dataDir, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

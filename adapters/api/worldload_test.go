@@ -46,7 +46,7 @@ const (
 // (once: a built fixture is reused).
 func worldFixture(tb testing.TB, dir string) {
 	tb.Helper()
-	st, err := store.Open(dir, store.Options{})
+	st, err := store.Create(dir, store.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
