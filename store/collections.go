@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/toaststats/toaststats/snapshot"
 )
@@ -106,4 +107,27 @@ func (s *Store) CheckConfig(ctx context.Context, recent []string) (*ConfigCheck,
 	c.IsValid = len(c.InvalidDistricts) == 0
 	c.LastCollectionInfo = s.Snapshots().Collections(ctx, recent, ids)
 	return c, nil
+}
+
+// DatesWithDistrict returns the snapshots among ids (in their order) whose
+// manifest lists district with status success. An id that no longer exists
+// is skipped.
+func (s *SnapshotStore) DatesWithDistrict(ctx context.Context, ids []string, district string) ([]string, error) {
+	out := []string{}
+	for _, id := range ids {
+		v, err := s.Get(ctx, id)
+		if errors.Is(err, ErrSnapshotNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range v.Manifest.Districts {
+			if m.DistrictID == district && m.Status == snapshot.StatusSuccess {
+				out = append(out, v.ID)
+				break
+			}
+		}
+	}
+	return out, nil
 }

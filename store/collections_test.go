@@ -105,6 +105,10 @@ func TestInspect(t *testing.T) {
 	if d.DistrictID != "1" || d.Status != "success" || d.Error != "" || d.MembershipTotal == 0 {
 		t.Errorf("district digest: %+v", d)
 	}
+	p, err := v.Payload(ctx)
+	if err != nil || len(p.Districts) != 2 || p.Districts[1].DistrictID != "2" || p.Rankings == nil || len(p.Rankings.Rankings) != 2 || p.Metadata.SnapshotID != "2025-09-01" {
+		t.Fatalf("payload: %+v %v", p, err)
+	}
 }
 
 func TestCheckConfig(t *testing.T) {
@@ -122,5 +126,20 @@ func TestCheckConfig(t *testing.T) {
 	if !c.Exists || c.IsValid || len(c.Warnings) != 0 || len(c.ValidDistricts) != 1 || c.ValidDistricts[0] != "1" ||
 		len(c.InvalidDistricts) != 1 || c.InvalidDistricts[0] != "99" || len(c.LastCollectionInfo) != 2 || c.LastCollectionInfo[0].RecentSuccessCount != 1 {
 		t.Fatalf("checked: %+v", c)
+	}
+}
+
+func TestDatesWithDistrict(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	must(t, st.Snapshots().Publish(ctx, makeSnapshot("2025-09-01", "success", 3, 1)))
+	must(t, st.Snapshots().Publish(ctx, makeSnapshot("2025-09-02", "success", 2, 1)))
+	// District 3 is only in 09-01; 09-09 does not exist.
+	got, err := st.Snapshots().DatesWithDistrict(ctx, []string{"2025-09-01", "2025-09-02", "2025-09-09"}, "3")
+	if err != nil || len(got) != 1 || got[0] != "2025-09-01" {
+		t.Fatalf("district 3: %v %v", got, err)
+	}
+	if got, _ = st.Snapshots().DatesWithDistrict(ctx, []string{"2025-09-01", "2025-09-02"}, "1"); len(got) != 2 {
+		t.Fatalf("district 1: %v", got)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -79,4 +80,36 @@ func (v *View) Inspect(ctx context.Context) *Inspection {
 		sa.ErrorsSize += len(e)
 	}
 	return in
+}
+
+// Payload is the whole content of a snapshot.
+type Payload struct {
+	Metadata  snapshot.Metadata       `json:"metadata"`
+	Manifest  snapshot.Manifest       `json:"manifest"`
+	Districts []snapshot.DistrictFile `json:"districts"`
+	// Rankings is nil when the snapshot has no rankings file.
+	Rankings *snapshot.RankingsFile `json:"rankings"`
+}
+
+// Payload reads every file of v: the districts of its manifest (a listed
+// district without a file is left out) and the rankings. The district
+// files and rankings are shared with the read cache: do not modify them.
+func (v *View) Payload(ctx context.Context) (*Payload, error) {
+	p := &Payload{Metadata: v.Metadata, Manifest: v.Manifest, Districts: []snapshot.DistrictFile{}}
+	for _, m := range v.Manifest.Districts {
+		df, err := v.DistrictShared(ctx, m.DistrictID)
+		if errors.Is(err, ErrDistrictNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.Districts = append(p.Districts, *df)
+	}
+	rf, err := v.RankingsShared(ctx)
+	if err != nil && !errors.Is(err, ErrNoRankings) {
+		return nil, err
+	}
+	p.Rankings = rf
+	return p, nil
 }

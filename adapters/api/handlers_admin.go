@@ -197,17 +197,9 @@ func (s *Server) handleSnapshotInspect() http.Handler {
 	})
 }
 
-// snapshotPayload is the full content of a snapshot.
-type snapshotPayload struct {
-	Metadata  snapshot.Metadata       `json:"metadata"`
-	Manifest  snapshot.Manifest       `json:"manifest"`
-	Districts []snapshot.DistrictFile `json:"districts"`
-	Rankings  *snapshot.RankingsFile  `json:"rankings"`
-}
-
 // payloadAnswer is the answer of GET /api/admin/snapshots/:id/payload. The
 // server sends the payload pre-encoded (P = json.RawMessage); the OpenAPI
-// document describes it as P = snapshotPayload.
+// document describes it as P = store.Payload.
 type payloadAnswer[P any] struct {
 	SnapshotID string          `json:"snapshot_id"`
 	CreatedAt  time.Time       `json:"created_at"`
@@ -235,20 +227,8 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 		// this request's operation id and time, is encoded on every answer.
 		key := "payload|" + rs.generation()
 		pe, err := s.cachedResponse(key, func() (*encodedResponse, error) {
-			p := snapshotPayload{Metadata: v.Metadata, Manifest: v.Manifest, Districts: []snapshot.DistrictFile{}}
-			for _, m := range v.Manifest.Districts {
-				df, err := v.DistrictShared(ctx, m.DistrictID)
-				if err != nil {
-					if errors.Is(err, store.ErrDistrictNotFound) {
-						continue
-					}
-					return nil, internal("PAYLOAD_RETRIEVAL_FAILED", err)
-				}
-				p.Districts = append(p.Districts, *df)
-			}
-			if rf, err := v.RankingsShared(ctx); err == nil {
-				p.Rankings = rf
-			} else if !errors.Is(err, store.ErrNoRankings) {
+			p, err := v.Payload(ctx)
+			if err != nil {
 				return nil, internal("PAYLOAD_RETRIEVAL_FAILED", err)
 			}
 			return encodeJSON(http.StatusOK, p, "")

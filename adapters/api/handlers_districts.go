@@ -198,28 +198,21 @@ func (s *Server) handleCachedDates() http.Handler {
 			return
 		}
 		ctx := r.Context()
-		list, fp, err := s.successList(ctx)
+		_, fp, err := s.successList(ctx)
 		if err != nil {
 			respondError(w, r, internal("SNAPSHOT_ERROR", err))
 			return
 		}
 		er, err := s.cachedResponse("cached-dates|"+id+"|"+fp, func() (*encodedResponse, error) {
-			body := cachedDatesBody{DistrictID: id, Dates: []string{}}
-			for _, e := range list {
-				v, err := s.store.Snapshots().Get(ctx, e.SnapshotID)
-				if err != nil {
-					if errors.Is(err, store.ErrSnapshotNotFound) {
-						continue
-					}
-					return nil, internal("SNAPSHOT_ERROR", err)
-				}
-				for _, d := range v.Manifest.Districts {
-					if d.DistrictID == id && d.Status == snapshot.StatusSuccess {
-						body.Dates = append(body.Dates, v.ID)
-						break
-					}
-				}
+			ids, err := s.successIDs(ctx)
+			if err != nil {
+				return nil, internal("SNAPSHOT_ERROR", err)
 			}
+			dates, err := s.store.Snapshots().DatesWithDistrict(ctx, ids, id)
+			if err != nil {
+				return nil, internal("SNAPSHOT_ERROR", err)
+			}
+			body := cachedDatesBody{DistrictID: id, Dates: dates}
 			body.Count = len(body.Dates)
 			if n := len(body.Dates); n > 0 {
 				body.DateRange = &dateRange{StartDate: body.Dates[0], EndDate: body.Dates[n-1]}

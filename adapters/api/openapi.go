@@ -10,6 +10,7 @@ import (
 	"github.com/toaststats/toaststats/analytics"
 	"github.com/toaststats/toaststats/assess"
 	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
 )
 
 // opDoc documents one operation of the API for the OpenAPI document. It is
@@ -90,7 +91,7 @@ var apiDocs = []opDoc{
 		query: []queryDoc{{name: "limit", typ: "integer", desc: "1..1000 (default 100)"}, {name: "status", typ: "string", desc: "success, partial or failed"}, {name: "schema_version", typ: "string"}, {name: "calculation_version", typ: "string"},
 			{name: "created_after", typ: "string", desc: "RFC 3339 or YYYY-MM-DD"}, {name: "created_before", typ: "string", desc: "RFC 3339 or YYYY-MM-DD"}, {name: "min_district_count", typ: "integer"}}, codes: adminCodes},
 	{method: "GET", path: "/api/admin/snapshots/{snapshotId}", resp: snapshotInspection{}, tag: "admin", admin: true, summary: "Inspect a snapshot", codes: adminCodes},
-	{method: "GET", path: "/api/admin/snapshots/{snapshotId}/payload", resp: payloadAnswer[snapshotPayload]{}, tag: "admin", admin: true, summary: "Full content of a snapshot", codes: append([]int{304}, adminCodes...)},
+	{method: "GET", path: "/api/admin/snapshots/{snapshotId}/payload", resp: payloadAnswer[store.Payload]{}, tag: "admin", admin: true, summary: "Full content of a snapshot", codes: append([]int{304}, adminCodes...)},
 	{method: "GET", path: "/api/admin/snapshot-store/health", resp: storeHealth{}, tag: "admin", admin: true, summary: "Snapshot store health"},
 	{method: "GET", path: "/api/admin/snapshot-store/integrity", resp: storeIntegrity{}, tag: "admin", admin: true, summary: "Integrity check of every snapshot"},
 	{method: "GET", path: "/api/admin/snapshot-store/performance", resp: performanceAnswer{}, tag: "admin", admin: true, summary: "Snapshot store read statistics"},
