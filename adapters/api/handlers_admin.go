@@ -71,6 +71,23 @@ func snapshotID(r *http.Request) (string, *apiError) {
 	return "", errorf(http.StatusBadRequest, "INVALID_SNAPSHOT_ID", "Invalid snapshot ID: expected YYYY-MM-DD", "Received: "+truncate(id, 40))
 }
 
+// forSnapshot validates :snapshotId and opens the snapshot before h.
+func (s *Server) forSnapshot(h func(w http.ResponseWriter, r *http.Request, v *store.View)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ae := snapshotID(r)
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		v, ae := s.getSnapshot(r.Context(), id)
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		h(w, r, v)
+	})
+}
+
 func (s *Server) getSnapshot(ctx context.Context, id string) (*store.View, *apiError) {
 	v, err := s.store.Snapshots().Get(ctx, id)
 	if err != nil {
@@ -180,19 +197,8 @@ type snapshotInspection struct {
 }
 
 func (s *Server) handleSnapshotInspect() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		id, ae := snapshotID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
-		ctx := r.Context()
-		v, ae := s.getSnapshot(ctx, id)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) {
+		start, ctx := time.Now(), r.Context()
 		respond(w, r, http.StatusOK, snapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.opMeta(r, start, "inspected_at", "inspection_duration_ms")})
 	})
 }
@@ -209,19 +215,8 @@ type payloadAnswer[P any] struct {
 }
 
 func (s *Server) handleSnapshotPayload() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		id, ae := snapshotID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
-		ctx := r.Context()
-		v, ae := s.getSnapshot(ctx, id)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
+	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) {
+		start, ctx := time.Now(), r.Context()
 		rs := &resolved{view: v, byDate: true}
 		// The payload is encoded once per generation; the envelope, with
 		// this request's operation id and time, is encoded on every answer.
