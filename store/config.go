@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -222,4 +223,97 @@ func (c *DistrictConfig) History(ctx context.Context, limit int) ([]ConfigChange
 		}
 	}
 	return out, nil
+}
+
+// HistoryQuery selects audit-log entries: those of the UTC days From to To
+// (YYYY-MM-DD, inclusive; "" leaves that end open), at most Limit of them
+// (0 = all), newest first.
+type HistoryQuery struct {
+	From, To string
+	Limit    int
+}
+
+// ConfigHistory is a selection of the audit log with its summary.
+type ConfigHistory struct {
+	// Changes are the selected entries, newest first, cut to the limit.
+	Changes []ConfigChange
+	// Summary counts every entry of the date range (before the limit).
+	Summary ConfigSummary
+}
+
+// ConfigSummary summarises a run of configuration changes.
+type ConfigSummary struct {
+	TotalChanges int `json:"totalChanges"`
+	// AddedDistricts counts the districts added by "add" changes (new
+	// list length minus previous); RemovedDistricts the "remove" changes;
+	// ReplaceOperations the "replace" changes.
+	AddedDistricts    int      `json:"addedDistricts"`
+	RemovedDistricts  int      `json:"removedDistricts"`
+	ReplaceOperations int      `json:"replaceOperations"`
+	AdminUsers        []string `json:"adminUsers"`
+	// TimeRange spans the oldest to the newest change; nil without any.
+	TimeRange *TimeRange `json:"timeRange"`
+}
+
+// TimeRange is a span of time.
+type TimeRange struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// Query returns the audit-log entries q selects and their summary. A date
+// that is not a calendar day, or From after To, is an error.
+func (c *DistrictConfig) Query(ctx context.Context, q HistoryQuery) (*ConfigHistory, error) {
+	for _, d := range []string{q.From, q.To} {
+		if d != "" {
+			if err := ValidDate(d); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if q.From != "" && q.To != "" && q.From > q.To {
+		return nil, fmt.Errorf("store: history from %s is after to %s", q.From, q.To)
+	}
+	all, err := c.History(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	h := &ConfigHistory{Changes: []ConfigChange{}}
+	for _, e := range all {
+		day := e.Timestamp.UTC().Format(time.DateOnly)
+		if (q.From == "" || day >= q.From) && (q.To == "" || day <= q.To) {
+			h.Changes = append(h.Changes, e)
+		}
+	}
+	h.Summary = SummarizeChanges(h.Changes)
+	if q.Limit > 0 && len(h.Changes) > q.Limit {
+		h.Changes = h.Changes[:q.Limit]
+	}
+	return h, nil
+}
+
+// SummarizeChanges summarises changes given newest first (as History
+// returns them).
+func SummarizeChanges(changes []ConfigChange) ConfigSummary {
+	s := ConfigSummary{TotalChanges: len(changes), AdminUsers: []string{}}
+	users := map[string]bool{}
+	for _, e := range changes {
+		switch e.Action {
+		case "add":
+			s.AddedDistricts += len(e.NewDistricts) - len(e.PreviousDistricts)
+		case "remove":
+			s.RemovedDistricts++
+		case "replace":
+			s.ReplaceOperations++
+		}
+		if !users[e.AdminUser] {
+			users[e.AdminUser] = true
+			s.AdminUsers = append(s.AdminUsers, e.AdminUser)
+		}
+	}
+	sort.Strings(s.AdminUsers)
+	if n := len(changes); n > 0 {
+		s.TimeRange = &TimeRange{Start: changes[n-1].Timestamp, End: changes[0].Timestamp}
+	}
+	return s
 }

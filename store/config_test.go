@@ -118,3 +118,46 @@ func TestIDValidation(t *testing.T) {
 		t.Fatalf("normalize = %q %v", got, err)
 	}
 }
+
+func TestConfigHistoryQuery(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 9, 1, 8, 0, 0, 0, time.UTC)
+	st := openTest(t, Options{Now: func() time.Time { return now }})
+	c := st.Config()
+	_, err := c.Add(ctx, []string{"1", "2", "3"}, "alice") // 2025-09-01: +3
+	must(t, err)
+	now = now.AddDate(0, 0, 1)
+	_, err = c.Remove(ctx, "2", "bob") // 2025-09-02
+	must(t, err)
+	now = now.AddDate(0, 0, 1)
+	_, err = c.Add(ctx, []string{"4", "5"}, "alice") // 2025-09-03: 2 → 4, +2
+	must(t, err)
+	now = now.AddDate(0, 0, 1)
+	_, err = c.Replace(ctx, []string{"9"}, "carol") // 2025-09-04
+	must(t, err)
+
+	h, err := c.Query(ctx, HistoryQuery{})
+	must(t, err)
+	s := h.Summary
+	// Added 3 + 2 = 5, one remove, one replace, three users, 09-01 to 09-04.
+	if len(h.Changes) != 4 || s.TotalChanges != 4 || s.AddedDistricts != 5 || s.RemovedDistricts != 1 || s.ReplaceOperations != 1 ||
+		!slices.Equal(s.AdminUsers, []string{"alice", "bob", "carol"}) || s.TimeRange == nil ||
+		s.TimeRange.Start.Format(time.DateOnly) != "2025-09-01" || s.TimeRange.End.Format(time.DateOnly) != "2025-09-04" {
+		t.Fatalf("all: %+v", h)
+	}
+	// 09-02..09-03 holds the remove and the second add; the limit keeps the
+	// newest but the summary counts both.
+	h, err = c.Query(ctx, HistoryQuery{From: "2025-09-02", To: "2025-09-03", Limit: 1})
+	must(t, err)
+	if len(h.Changes) != 1 || h.Changes[0].Action != "add" || h.Summary.TotalChanges != 2 || h.Summary.AddedDistricts != 2 || h.Summary.RemovedDistricts != 1 {
+		t.Fatalf("range: %+v", h)
+	}
+	if h, err = c.Query(ctx, HistoryQuery{From: "2026-01-01"}); err != nil || len(h.Changes) != 0 || h.Summary.TimeRange != nil || h.Summary.AdminUsers == nil {
+		t.Fatalf("empty range: %+v %v", h, err)
+	}
+	for _, q := range []HistoryQuery{{From: "2025-02-30"}, {From: "2025-09-03", To: "2025-09-02"}} {
+		if _, err := c.Query(ctx, q); err == nil {
+			t.Errorf("%+v accepted", q)
+		}
+	}
+}

@@ -93,6 +93,13 @@ func ExampleSnapshotStore_Publish() {
 	for _, e := range list {
 		fmt.Println("listed:", e.SnapshotID, e.Status, e.DistrictCount, "district(s)")
 	}
+	// A reader asking for a date without a snapshot gets the newest earlier
+	// one, and the reason.
+	v, fb, err := st.Snapshots().Resolve(ctx, "2026-04-20", store.ResolveOptions{Fallback: true, Now: exampleClock})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("2026-04-20 answered by", v.ID, "("+fb.FallbackReason+")")
 	// Output:
 	// current: 2026-04-12 success [02]
 	// district 02 as of 2026-04-12 club growth 2.5
@@ -100,6 +107,7 @@ func ExampleSnapshotStore_Publish() {
 	// rank 2 61 score 4
 	// district 61 not found: true
 	// listed: 2026-04-12 success 1 district(s)
+	// 2026-04-20 answered by 2026-04-12 (future_date)
 }
 
 // The raw cache keeps each download verbatim under its as-of date, with its
@@ -139,4 +147,37 @@ func ExampleRawCache_Put() {
 	// [2026-04-12] 56 bytes
 	// 2026-04 2025-2026 true 1 file(s)
 	// false
+}
+
+// Query the district configuration's audit log: who changed what, over a
+// range of days, with a summary.
+func ExampleDistrictConfig_Query() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "toaststats-config-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Create(dir, store.Options{Now: exampleClock})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := st.Config().Add(ctx, []string{"42", "61"}, "alice"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := st.Config().Remove(ctx, "42", "bob"); err != nil {
+		log.Fatal(err)
+	}
+	h, err := st.Config().Query(ctx, store.HistoryQuery{From: "2026-04-01", Limit: 10})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range h.Changes {
+		fmt.Println(c.Timestamp.Format(time.DateOnly), c.Action, c.AdminUser, c.NewDistricts)
+	}
+	fmt.Printf("%d changes: %d added, %d removed, by %v\n", h.Summary.TotalChanges, h.Summary.AddedDistricts, h.Summary.RemovedDistricts, h.Summary.AdminUsers)
+	// Output:
+	// 2026-04-12 remove bob [61]
+	// 2026-04-12 add alice [42 61]
+	// 2 changes: 2 added, 1 removed, by [alice bob]
 }

@@ -11,12 +11,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/adapters/api"
 	"github.com/toaststats/toaststats/scrape"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/snapshot"
@@ -62,7 +61,7 @@ func runDemo(ctx context.Context, e env) error {
 	fs.StringVar(&f.from, "from", demoFrom, "first as-of date of the imitated dashboard")
 	fs.StringVar(&f.to, "to", demoTo, "last as-of date of the imitated dashboard")
 	fs.BoolVar(&f.browser, "browser", false, "scrape with Chromium (rod) instead of plain HTTP; the browser comes from $TOASTSTATS_BROWSER or /usr/bin/chromium")
-	fs.StringVar(&f.serverBin, "server-bin", e.getenv("TOASTSTATS_SERVER_BIN"), "API server binary (default: toaststats-server on PATH or next to this program, else built with 'go build')")
+	fs.StringVar(&f.serverBin, "server-bin", e.getenv("TOASTSTATS_SERVER_BIN"), "run this toaststats-server binary as a second process instead of serving from the demo process")
 	fs.BoolVar(&f.noServe, "no-serve", false, "stop after building the snapshots (do not start the API server)")
 	addVerbose(fs, &f.verbose)
 	fs.Usage = func() {
@@ -100,18 +99,15 @@ func runDemo(ctx context.Context, e env) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 
-	// Resolve the server before the slow work, so a missing binary fails fast.
-	serverBin := ""
 	if !f.noServe {
 		if err := checkAddrFree(f.addr); err != nil {
 			return exitCode(1, err)
 		}
-		bin, cleanup, err := resolveServerBin(ctx, f.serverBin, e.stderr)
-		if err != nil {
-			return exitCode(1, err)
+		if f.serverBin != "" {
+			if _, err := os.Stat(f.serverBin); err != nil {
+				return exitCode(1, fmt.Errorf("--server-bin: %w", err))
+			}
 		}
-		defer cleanup()
-		serverBin = bin
 	}
 
 	// 1. The imitation of the dashboard, on loopback.
@@ -188,34 +184,21 @@ func runDemo(ctx context.Context, e env) error {
 		return nil
 	}
 
-	// 4. The API server, as its own process (the two-process deployment).
-	return serveDemo(ctx, e, serverBin, f, world.Districts(world.Newest()))
+	// 4. The API server: in this process, or as its own process (the
+	// two-process deployment) with --server-bin.
+	return serveDemo(ctx, e, st, log, f, world.Districts(world.Newest()))
 }
 
 // serveDemo runs the API server over the demo data until ctx ends.
-func serveDemo(ctx context.Context, e env, bin string, f demoFlags, districts []string) error {
-	cmd := exec.Command(bin, "--data-dir", f.dataDir, "--addr", f.addr)
-	cmd.Stdout = io.Discard
-	if f.verbose {
-		cmd.Stdout = e.stderr
+func serveDemo(ctx context.Context, e env, st *store.Store, log *slog.Logger, f demoFlags, districts []string) error {
+	start := startInProcess
+	if f.serverBin != "" {
+		start = startProcess
 	}
-	cmd.Stderr = e.stderr
-	if err := cmd.Start(); err != nil {
-		return exitCode(1, fmt.Errorf("start the API server %s: %w", bin, err))
+	exited, stop, err := start(e, st, log, f)
+	if err != nil {
+		return exitCode(1, err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() error {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			return err
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			return <-exited
-		}
-	}
-
 	base := "http://" + f.addr
 	if err := waitHealthy(ctx, base+"/health", exited); err != nil {
 		_ = stop()
@@ -255,10 +238,7 @@ Press Ctrl-C to stop.
 	case <-ctx.Done():
 		fmt.Fprintln(e.stderr, "demo: stopping")
 		if err := stop(); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != 0 {
-				return exitCode(1, fmt.Errorf("API server did not stop cleanly: %w", err))
-			}
+			return exitCode(1, fmt.Errorf("API server did not stop cleanly: %w", err))
 		}
 		return nil
 	case err := <-exited:
@@ -300,44 +280,61 @@ func checkAddrFree(addr string) error {
 	return l.Close()
 }
 
-// resolveServerBin finds the API server program: the explicit path, then
-// toaststats-server next to this program or on PATH, then a fresh build
-// from the module source with 'go build' (when run with 'go run' from a
-// checkout). The cleanup removes a binary it built.
-func resolveServerBin(ctx context.Context, explicit string, stderr io.Writer) (string, func(), error) {
-	noop := func() {}
-	if explicit != "" {
-		if _, err := os.Stat(explicit); err != nil {
-			return "", noop, fmt.Errorf("--server-bin: %w", err)
+// startInProcess serves the API from this process (adapters/api), with the
+// same admin-token file and hourly rebuilds as toaststats-server.
+func startInProcess(e env, st *store.Store, log *slog.Logger, f demoFlags) (<-chan error, func() error, error) {
+	token := e.getenv("TOASTSTATS_ADMIN_TOKEN")
+	if token == "" {
+		path, err := api.EnsureAdminToken(f.dataDir, &token)
+		if err != nil {
+			return nil, nil, fmt.Errorf("admin token: %w", err)
 		}
-		return explicit, noop, nil
+		fmt.Fprintf(e.stderr, "demo: admin routes need the bearer token stored in %s\n", path)
 	}
-	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), "toaststats-server")
-		if _, err := os.Stat(p); err == nil {
-			return p, noop, nil
+	build, pending := api.NewBuilder(st, log.With("component", "builder"))
+	srv := api.NewServer(api.Config{AdminToken: token, Version: "demo"}, api.Deps{Store: st, Build: build, Pending: pending, Logger: log})
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		srv.Close()
+		return nil, nil, fmt.Errorf("API server: listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	exited := make(chan error, 1)
+	go func() { exited <- hs.Serve(ln) }()
+	srv.Start(time.Hour)
+	stop := func() error {
+		defer srv.Close()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	}
+	return exited, stop, nil
+}
+
+// startProcess runs the --server-bin program over the data directory.
+func startProcess(e env, _ *store.Store, _ *slog.Logger, f demoFlags) (<-chan error, func() error, error) {
+	cmd := exec.Command(f.serverBin, "--data-dir", f.dataDir, "--addr", f.addr)
+	cmd.Stdout = io.Discard
+	if f.verbose {
+		cmd.Stdout = e.stderr
+	}
+	cmd.Stderr = e.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("start the API server %s: %w", f.serverBin, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() error {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			return err
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			return <-exited
 		}
 	}
-	if p, err := exec.LookPath("toaststats-server"); err == nil {
-		return p, noop, nil
-	}
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		return "", noop, errors.New("no toaststats-server found: install it with 'go install github.com/toaststats/toaststats/adapters/http' (as toaststats-server) or pass --server-bin")
-	}
-	dir, err := os.MkdirTemp("", "toaststats-demo-")
-	if err != nil {
-		return "", noop, err
-	}
-	cleanup := func() { os.RemoveAll(dir) }
-	bin := filepath.Join(dir, "toaststats-server")
-	fmt.Fprintln(stderr, "demo: building the API server (go build ./adapters/http) ...")
-	out, err := exec.CommandContext(ctx, gobin, "build", "-o", bin, "github.com/toaststats/toaststats/adapters/http").CombinedOutput()
-	if err != nil {
-		cleanup()
-		return "", noop, fmt.Errorf("build the API server (run the demo from the toaststats source tree, or pass --server-bin): %v\n%s", err, strings.TrimSpace(string(out)))
-	}
-	return bin, cleanup, nil
+	return exited, stop, nil
 }
 
 // envOr returns $name, or def when it is empty.

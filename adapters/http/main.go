@@ -18,33 +18,9 @@
 // DATA-DIR/config/admin-token, creating it (0600) on first start.
 // Forwarding headers are believed only from --trusted-proxies.
 //
-// API conventions (the whole surface is in routes.go, described by
-// GET /api/openapi.json):
-//   - Data responses are {"data": …, "_snapshot_metadata": …}; "data" holds
-//     the predecessor's body object (for example {"clubs": [...]}) or the
-//     district statistics. The rankings response keeps the seed's shape:
-//     {"rankings", "date", "_snapshot_metadata" with data_source, from_cache,
-//     ranking_version}. Errors are {"error": {"code", "message", "details"}}.
-//   - ?date=YYYY-MM-DD reads any stored successful snapshot; rankings fall
-//     back to the newest earlier one unless ?fallback=false. Before the first
-//     snapshot data routes answer 503 NO_SNAPSHOT_AVAILABLE.
-//   - Answers carry an ETag (304 on If-None-Match) and are gzip-compressed
-//     when accepted. Cache-Control: max-age=60 for the current snapshot;
-//     one year, immutable, for a snapshot chosen by date more than 45 days
-//     old (younger dates can still be republished by closing-period
-//     collections: max-age=3600); answers over the series of snapshots
-//     (analytics, histories) are never immutable.
-//   - DELETE /api/districts/cache moves raw-cache dates to the raw-cache
-//     trash (toaststats trash list|restore|purge), only with an explicit
-//     choice: ?date=YYYY-MM-DD, or ?all=true&confirm=delete-all-raw-cache.
-//   - POST /api/admin/refresh starts a background build (202 with a job id;
-//     GET /api/admin/refresh/:jobId for its status; 409 while one runs).
-//     Builds also run at start when the raw cache holds data no snapshot
-//     covers, and every --rebuild-interval. Reads never wait for builds.
-//   - /api/reconciliation/* runs month-end rebuilds of one data month's
-//     collections as build jobs; /api/assessment/* keeps district leaders'
-//     goals and monthly assessments under assessments/ in the data directory.
-//   - "rankings" and "cache" are reserved words under /api/districts/.
+// The API itself (routes, conventions, the in-process http.Handler) is
+// package github.com/toaststats/toaststats/adapters/api; this command only
+// parses flags and environment, opens the data directory and serves it.
 //
 // Exit status: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
 package main
@@ -67,6 +43,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -228,21 +205,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	token := o.adminToken
 	if token == "" {
-		path, err := ensureAdminToken(o.dataDir, &token)
+		path, err := api.EnsureAdminToken(o.dataDir, &token)
 		if err != nil {
 			return fmt.Errorf("admin token: %w", err)
 		}
 		log.Info("admin routes need the bearer token stored in the data directory (set TOASTSTATS_ADMIN_TOKEN to choose one)", "token_file", path)
 	}
-	build, pending := newBuilder(st, log.With("component", "builder"))
-	srv := NewServer(Config{
+	build, pending := api.NewBuilder(st, log.With("component", "builder"))
+	srv := api.NewServer(api.Config{
 		AdminToken:     token,
 		TrustedProxies: o.trustedProxies,
 		CORSOrigins:    o.corsOrigins,
 		RateLimit:      o.rateLimit,
 		RateBurst:      o.rateBurst,
 		Version:        version,
-	}, Deps{Store: st, Build: build, Pending: pending, Logger: log})
+	}, api.Deps{Store: st, Build: build, Pending: pending, Logger: log})
 	defer srv.Close()
 
 	ln, err := net.Listen("tcp", o.addr)

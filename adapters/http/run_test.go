@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -8,7 +9,43 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/scrape/dashboardtest"
+	"github.com/toaststats/toaststats/store"
 )
+
+// builtDataDir fills dir with one collection date of a generated world (two
+// districts) and builds its snapshot, as scrape and build would.
+func builtDataDir(t *testing.T, dir string) {
+	t.Helper()
+	ctx := t.Context()
+	st, err := store.Create(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 2, ClubsPerDistrict: 4, Seed: 1, From: "2025-10-01", To: "2025-10-02"})
+	date := w.Newest()
+	put := func(kind normalize.ReportKind, id string, r store.Report) {
+		b, err := w.CSV(kind, id, date)
+		if err == nil {
+			err = st.Raw().Put(ctx, date, id, r, b, store.PutInfo{RequestedDate: date, Source: "dashboardtest"})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(normalize.ReportSummary, "", store.ReportSummary)
+	for _, id := range w.Districts(date) {
+		put(normalize.ReportClub, id, store.ReportClub)
+		put(normalize.ReportDivision, id, store.ReportDivision)
+		put(normalize.ReportDistrict, id, store.ReportDistrict)
+	}
+	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{}).BuildAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func TestRunUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
@@ -38,32 +75,24 @@ func TestRunUsageErrors(t *testing.T) {
 // serves /health, and returns nil after a graceful shutdown.
 func TestRunServesAndShutsDown(t *testing.T) {
 	dir := t.TempDir()
-	openFixtureStore(t, dir, true)
+	builtDataDir(t, dir)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	out := &syncBuffer{}
+	// run prints "listening on http://ADDR" once the listener is up; the
+	// pipe is closed when run returns, so a failed start ends the read.
+	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_ADDR": "127.0.0.1:0"}
 	go func() {
-		done <- run(ctx, []string{"srv", "--rebuild-interval", "0", "--log-format", "json"}, func(k string) string { return env[k] }, out, io.Discard)
+		err := run(ctx, []string{"srv", "--rebuild-interval", "0", "--log-format", "json"}, func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+		done <- err
 	}()
-	var base string
-	for i := 0; i < 500 && base == ""; i++ {
-		out.mu.Lock()
-		s := out.buf.String()
-		out.mu.Unlock()
-		if _, after, ok := strings.Cut(s, "listening on "); ok {
-			base = strings.TrimSpace(strings.SplitN(after, "\n", 2)[0])
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("run returned early: %v", err)
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	_, base, _ := strings.Cut(strings.TrimSpace(line), "listening on ")
 	if base == "" {
-		t.Fatal("server never said where it listens")
+		t.Fatalf("server never said where it listens (stdout %q)", line)
 	}
 	resp, err := http.Get(base + "/api/districts/rankings")
 	if err != nil {

@@ -1,0 +1,347 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+)
+
+// samplePath turns a route pattern into a concrete path.
+func samplePath(pattern string) string {
+	r := strings.NewReplacer(":districtId", "42", ":clubId", "10101", ":date", "2025-07-16", ":snapshotId", "2025-07-15", ":jobId", "job-0000000000000000", ":month", "2025-07")
+	return r.Replace(pattern)
+}
+
+func TestAdminAuth(t *testing.T) {
+	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{})
+	for _, rt := range ts.srv.routes {
+		path := samplePath(rt.Path)
+		for _, tc := range []struct {
+			name, header string
+		}{
+			{"missing", ""},
+			{"wrong token", "Bearer not-the-token"},
+			{"token prefix", "Bearer " + testToken[:10]},
+			{"token longer", "Bearer " + testToken + "x"},
+			{"no bearer scheme", testToken},
+			{"basic scheme", "Basic " + testToken},
+		} {
+			hdr := map[string]string{}
+			if tc.header != "" {
+				hdr["Authorization"] = tc.header
+			}
+			resp, b := ts.do(t, rt.Method, path, hdr, nil)
+			if rt.Access == admin {
+				if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), `"UNAUTHORIZED"`) {
+					t.Errorf("%s %s with %s: %d %s, want 401 UNAUTHORIZED", rt.Method, path, tc.name, resp.StatusCode, b)
+				}
+			} else if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+				t.Errorf("public %s %s with %s: %d", rt.Method, path, tc.name, resp.StatusCode)
+			}
+		}
+	}
+}
+
+// TestAdminWithoutTokenClosedEverywhere: with no token configured, every
+// admin route answers 403 ADMIN_DISABLED, on a loopback listener too
+// (behind a reverse proxy on the same host every request is "loopback").
+func TestAdminWithoutTokenClosedEverywhere(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	for _, rt := range ts.srv.routes {
+		resp, b := ts.do(t, rt.Method, samplePath(rt.Path), map[string]string{"Authorization": "Bearer "}, nil)
+		if rt.Access == admin && (resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), "ADMIN_DISABLED")) {
+			t.Errorf("%s %s on loopback without a configured token: %d %s, want 403 ADMIN_DISABLED", rt.Method, rt.Path, resp.StatusCode, b)
+		}
+		if rt.Access == public && resp.StatusCode == http.StatusForbidden {
+			t.Errorf("public %s %s refused", rt.Method, rt.Path)
+		}
+	}
+}
+
+func TestNoSnapshotYet(t *testing.T) {
+	ts := newTestServer(t, false, Config{}, Deps{})
+	for _, rt := range ts.srv.routes {
+		if rt.Access != public || !strings.HasPrefix(rt.Path, "/api/districts") {
+			continue
+		}
+		path := samplePath(rt.Path)
+		if strings.HasSuffix(path, "/export") {
+			path += "?format=csv"
+		}
+		if strings.HasSuffix(path, "/daily-reports") {
+			path += "?startDate=2025-07-01&endDate=2025-07-16"
+		}
+		resp, b := ts.do(t, rt.Method, path, nil, nil)
+		switch rt.Path {
+		case "/api/districts/cache/dates", "/api/districts/:districtId/cached-dates":
+			if resp.StatusCode != 200 || !strings.Contains(string(b), `"dates":[]`) {
+				t.Errorf("%s before the first snapshot: %d %s, want 200 with no dates", path, resp.StatusCode, b)
+			}
+		default:
+			var eb errorBody
+			_ = json.Unmarshal(b, &eb)
+			if resp.StatusCode != 503 || eb.Error.Code != "NO_SNAPSHOT_AVAILABLE" || eb.Error.Message != "No data snapshot available yet" {
+				t.Errorf("%s before the first snapshot: %d %s, want 503 NO_SNAPSHOT_AVAILABLE", path, resp.StatusCode, b)
+			}
+		}
+	}
+	resp, b := ts.do(t, "GET", "/health", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"ready":false`) {
+		t.Errorf("health before the first snapshot: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestCachingHeaders(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	for _, tc := range []struct {
+		path, cacheControl string
+	}{
+		{"/api/districts/rankings", "public, max-age=60"},
+		{"/api/districts/42/statistics", "public, max-age=60"},
+		{"/api/districts/rankings?date=2025-07-15", "public, max-age=31536000, immutable"},
+		{"/api/districts/42/statistics?date=2025-06-30", "public, max-age=31536000, immutable"},
+		{"/api/districts/42/analytics?date=2025-07-16", "public, max-age=3600"},
+		{"/api/districts/42/analytics", "public, max-age=60"},
+	} {
+		resp, b := ts.do(t, "GET", tc.path, nil, nil)
+		etag := resp.Header.Get("ETag")
+		if resp.StatusCode != 200 || etag == "" || resp.Header.Get("Cache-Control") != tc.cacheControl {
+			t.Errorf("%s: %d ETag %q Cache-Control %q, want %q", tc.path, resp.StatusCode, etag, resp.Header.Get("Cache-Control"), tc.cacheControl)
+			continue
+		}
+		resp2, b2 := ts.do(t, "GET", tc.path, map[string]string{"If-None-Match": etag}, nil)
+		if resp2.StatusCode != http.StatusNotModified || len(b2) != 0 || resp2.Header.Get("ETag") != etag {
+			t.Errorf("%s with If-None-Match: %d (%d bytes)", tc.path, resp2.StatusCode, len(b2))
+		}
+		resp3, _ := ts.do(t, "GET", tc.path, map[string]string{"If-None-Match": `"other", W/` + etag}, nil)
+		if resp3.StatusCode != http.StatusNotModified {
+			t.Errorf("%s with a list in If-None-Match: %d", tc.path, resp3.StatusCode)
+		}
+		resp4, _ := ts.do(t, "GET", tc.path, map[string]string{"If-None-Match": `"other"`}, nil)
+		if resp4.StatusCode != 200 {
+			t.Errorf("%s with another ETag: %d", tc.path, resp4.StatusCode)
+		}
+		// gzip when accepted, same content.
+		resp5, zb := ts.do(t, "GET", tc.path, map[string]string{"Accept-Encoding": "br, gzip;q=0.8"}, nil)
+		if len(b) >= gzipMinBytes {
+			if resp5.Header.Get("Content-Encoding") != "gzip" {
+				t.Errorf("%s: no gzip for a %d-byte body", tc.path, len(b))
+				continue
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(zb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, _ := io.ReadAll(zr)
+			if !bytes.Equal(plain, b) {
+				t.Errorf("%s: gzip body differs from the plain body", tc.path)
+			}
+		}
+		resp6, _ := ts.do(t, "GET", tc.path, map[string]string{"Accept-Encoding": "gzip;q=0"}, nil)
+		if resp6.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s: gzip sent though refused", tc.path)
+		}
+	}
+	// Errors are never cached.
+	resp, _ := ts.do(t, "GET", "/api/districts/999/statistics", nil, nil)
+	if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("ETag") != "" {
+		t.Errorf("error response caching headers: %q %q", resp.Header.Get("Cache-Control"), resp.Header.Get("ETag"))
+	}
+}
+
+// TestNewSnapshotVisibleAtOnce: a newly published snapshot (or a rebuilt
+// one) is served at once, by the latest routes and the series routes.
+func TestNewSnapshotVisibleAtOnce(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	get := func(path string) map[string]any {
+		resp, b := ts.do(t, "GET", path, nil, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	snapID := func(m map[string]any) string { return m["_snapshot_metadata"].(map[string]any)["snapshot_id"].(string) }
+	if id := snapID(get("/api/districts/rankings")); id != "2025-08-31" {
+		t.Fatalf("current before publish: %s", id)
+	}
+	before := get("/api/districts/42/membership-history")
+	if n := len(before["data"].(map[string]any)["membershipHistory"].([]any)); n != 5 {
+		t.Fatalf("history points before: %d", n)
+	}
+	snap := makeSnapshot("2025-09-01", 9)
+	if err := ts.store.Snapshots().Publish(context.Background(), snap); err != nil {
+		t.Fatal(err)
+	}
+	if id := snapID(get("/api/districts/rankings")); id != "2025-09-01" {
+		t.Errorf("rankings after publish still serve %s", id)
+	}
+	if id := snapID(get("/api/districts/42/statistics")); id != "2025-09-01" {
+		t.Errorf("statistics after publish still serve %s", id)
+	}
+	after := get("/api/districts/42/membership-history")
+	if n := len(after["data"].(map[string]any)["membershipHistory"].([]any)); n != 6 {
+		t.Errorf("history points after publish: %d, want 6", n)
+	}
+	// An older snapshot published by another process (a backfill, not
+	// moving the current pointer) appears in series answers within listTTL.
+	if err := ts.store.Snapshots().Publish(context.Background(), makeSnapshot("2025-07-20", 7)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		m := get("/api/districts/42/membership-history")
+		if len(m["data"].(map[string]any)["membershipHistory"].([]any)) == 7 {
+			break
+		}
+		if i > 300 {
+			t.Fatal("backfilled snapshot never appeared in the history")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Rebuild the same id with different numbers: served at once.
+	snap = makeSnapshot("2025-09-01", 9)
+	snap.Metadata.CreatedAt = snap.Metadata.CreatedAt.Add(time.Hour)
+	snap.Districts[0].Data.Membership.Total = 4242
+	if err := ts.store.Snapshots().Publish(context.Background(), snap); err != nil {
+		t.Fatal(err)
+	}
+	stats := get("/api/districts/42/statistics")
+	if got := stats["data"].(map[string]any)["membership"].(map[string]any)["total"].(float64); got != 4242 {
+		t.Errorf("rebuilt snapshot not served: membership total %v", got)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	ts := newTestServer(t, true, Config{RateLimit: 0.5, RateBurst: 3}, Deps{})
+	codes := []int{}
+	var last *http.Response
+	for range 5 {
+		resp, _ := ts.do(t, "GET", "/api/districts/rankings", nil, nil)
+		codes = append(codes, resp.StatusCode)
+		last = resp
+	}
+	if codes[0] != 200 || codes[2] != 200 || codes[3] != 429 || codes[4] != 429 {
+		t.Fatalf("codes %v, want 3×200 then 429", codes)
+	}
+	if last.Header.Get("Retry-After") != "2" {
+		t.Errorf("Retry-After %q, want 2", last.Header.Get("Retry-After"))
+	}
+	// Health probes are never limited.
+	if resp, _ := ts.do(t, "GET", "/health", nil, nil); resp.StatusCode != 200 {
+		t.Errorf("health limited: %d", resp.StatusCode)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	ts := newTestServer(t, true, Config{CORSOrigins: []string{"https://dash.example"}}, Deps{})
+	resp, _ := ts.do(t, "GET", "/api/districts", map[string]string{"Origin": "https://dash.example"}, nil)
+	if resp.Header.Get("Access-Control-Allow-Origin") != "https://dash.example" {
+		t.Errorf("allowed origin not echoed: %q", resp.Header.Get("Access-Control-Allow-Origin"))
+	}
+	resp, _ = ts.do(t, "GET", "/api/districts", map[string]string{"Origin": "https://evil.example"}, nil)
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("other origin allowed: %q", resp.Header.Get("Access-Control-Allow-Origin"))
+	}
+	resp, _ = ts.do(t, "OPTIONS", "/api/districts", map[string]string{"Origin": "https://dash.example", "Access-Control-Request-Method": "GET"}, nil)
+	if resp.StatusCode != 204 || !strings.Contains(resp.Header.Get("Access-Control-Allow-Methods"), "GET") {
+		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, _ = ts.do(t, "OPTIONS", "/api/districts", map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}, nil)
+	if resp.Header.Get("Access-Control-Allow-Methods") != "" || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from another origin got CORS headers")
+	}
+}
+
+func TestHead(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	resp, b := ts.do(t, "HEAD", "/api/districts/rankings", nil, nil)
+	if resp.StatusCode != 200 || len(b) != 0 || resp.Header.Get("ETag") == "" || resp.Header.Get("Content-Length") == "0" {
+		t.Errorf("HEAD rankings: %d, %d bytes, headers %v", resp.StatusCode, len(b), resp.Header)
+	}
+	if resp, _ := ts.do(t, "HEAD", "/api/districts/999/statistics", nil, nil); resp.StatusCode != 404 {
+		t.Errorf("HEAD unknown district: %d", resp.StatusCode)
+	}
+}
+
+func TestRequestID(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	resp, _ := ts.do(t, "GET", "/health", map[string]string{"X-Request-ID": "abc-123"}, nil)
+	if resp.Header.Get("X-Request-ID") != "abc-123" {
+		t.Errorf("client request id not echoed: %q", resp.Header.Get("X-Request-ID"))
+	}
+	resp, _ = ts.do(t, "GET", "/health", map[string]string{"X-Request-ID": "bad id <script>"}, nil)
+	if id := resp.Header.Get("X-Request-ID"); id == "" || strings.ContainsAny(id, " <>") {
+		t.Errorf("unsafe request id echoed: %q", id)
+	}
+	a, _ := ts.do(t, "GET", "/health", nil, nil)
+	b, _ := ts.do(t, "GET", "/health", nil, nil)
+	if a.Header.Get("X-Request-ID") == b.Header.Get("X-Request-ID") {
+		t.Errorf("request ids repeat")
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	ts.do(t, "GET", "/api/districts/rankings", nil, nil)
+	ts.do(t, "GET", "/api/districts/rankings", nil, nil)
+	ts.do(t, "BREW", "/api/districts", nil, nil)
+	resp, b := ts.do(t, "GET", "/metrics", nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode)
+	}
+	if strings.Contains(string(b), "BREW") || !strings.Contains(string(b), `method="OTHER"`) {
+		t.Errorf("unknown methods are not folded into OTHER")
+	}
+	for _, want := range []string{
+		`toaststats_http_requests_total{code="200",method="GET",route="GET /api/districts/rankings"} 2`,
+		`toaststats_response_cache_hits_total 1`,
+		`toaststats_store_reads_total`,
+		`toaststats_store_max_concurrent_reads`,
+		`toaststats_http_request_duration_seconds_bucket{route="GET /api/districts/rankings"`,
+		`toaststats_build_running 0`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+// TestDispatcherPrefersStatic checks the shared-prefix dispatcher picks
+// static words over the district parameter and hands the right params.
+func TestDispatcherPrefersStatic(t *testing.T) {
+	var got []string
+	m := newMux(func(_ routeInfo, h http.Handler) http.Handler { return h })
+	rec := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ps := httprouter.ParamsFromContext(r.Context())
+			s := name
+			for _, p := range ps {
+				s += " " + p.Key + "=" + p.Value
+			}
+			got = append(got, s)
+		})
+	}
+	m.handle("GET", "/api/districts/:districtId/statistics", public, rec("stats"))
+	m.handle("GET", "/api/districts/cache/statistics", public, rec("cache-stats"))
+	m.handle("GET", "/api/districts/:districtId/daily-reports/:date", public, rec("daily"))
+	m.handle("GET", "/api/districts/cache/metadata/:date", public, rec("cache-meta"))
+	for _, p := range []string{"/api/districts/42/statistics", "/api/districts/cache/statistics", "/api/districts/cache/metadata/2025-01-01", "/api/districts/7/daily-reports/2025-01-02", "/api/districts/cache/daily-reports/x"} {
+		m.hr.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
+	}
+	want := []string{"stats districtId=42", "cache-stats", "cache-meta date=2025-01-01", "daily districtId=7 date=2025-01-02", "daily districtId=cache date=x"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("dispatch:\n got %q\nwant %q", got, want)
+	}
+}

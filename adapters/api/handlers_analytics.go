@@ -1,0 +1,491 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/toaststats/toaststats/analytics"
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// The routes in this file answer from the district's series of successful
+// snapshots, up to the resolved snapshot (?date= or the current one). Their
+// answers are cached per generation of the snapshot list, so a new or
+// rebuilt snapshot is visible at once.
+
+var (
+	clubIDPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,12}$`)
+	unitIDPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,10}$`)
+)
+
+// maxDailyReportDays is the longest range of /daily-reports.
+const maxDailyReportDays = 90
+
+// seriesUpTo loads the district's series and keeps the points in
+// [start, end], end defaulting to the resolved snapshot. No point at all
+// means the district is unknown.
+func (s *Server) seriesUpTo(ctx context.Context, rs *resolved, id, start, end string) ([]analytics.Point, []analytics.Point, error) {
+	all, _, err := s.districtSeries(ctx, id)
+	if err != nil {
+		return nil, nil, internal("ANALYTICS_ERROR", err)
+	}
+	if len(all) == 0 {
+		return nil, nil, errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", "No snapshot contains district "+id)
+	}
+	if end == "" || end > rs.view.ID {
+		end = rs.view.ID
+	}
+	return all, pointsBetween(all, start, end), nil
+}
+
+// analyticsError maps the analytics package's sentinel errors.
+func analyticsError(err error) error {
+	switch {
+	case errors.Is(err, analytics.ErrNoData):
+		return errorf(http.StatusNotFound, "NO_DATA_AVAILABLE", "No cached data available for analytics", "No snapshot in the requested range contains this district")
+	case errors.Is(err, analytics.ErrClubNotFound):
+		return errorf(http.StatusNotFound, "CLUB_NOT_FOUND", "Club not found", nil)
+	}
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return internal("ANALYTICS_ERROR", err)
+}
+
+// programYearStart is the first day of the program year of date.
+func programYearStart(date string) string {
+	return analytics.ProgramYearBounds(analytics.ProgramYearOf(date)).StartDate
+}
+
+// checkRange validates districtId and optional startDate/endDate.
+func checkRange(r *http.Request) *apiError {
+	if ae := checkDistrict(r); ae != nil {
+		return ae
+	}
+	_, _, ae := dateRangeQuery(r)
+	return ae
+}
+
+// rangeQuery is the validated optional startDate/endDate.
+func rangeQuery(r *http.Request) (string, string) {
+	start, end, _ := dateRangeQuery(r)
+	return start, end
+}
+
+// analyticsRoute builds a series route over [startDate|program-year start,
+// endDate|resolved snapshot]; fn's answer is the envelope's data.
+func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.Point, r *http.Request) (T, error)) http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   name,
+		series: true,
+		query:  []string{"startDate", "endDate"},
+		check:  checkRange,
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			start, end := rangeQuery(r)
+			if start == "" {
+				e := end
+				if e == "" || e > rs.view.ID {
+					e = rs.view.ID
+				}
+				start = programYearStart(e)
+			}
+			all, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), start, end)
+			if err != nil {
+				return nil, err
+			}
+			v, err := fn(all, pts, r)
+			if err != nil {
+				return nil, analyticsError(err)
+			}
+			if er, ok := any(v).(*encodedResponse); ok {
+				return er, nil
+			}
+			return wrap(rs, v), nil
+		},
+	})
+}
+
+func lastDate(pts []analytics.Point) string {
+	if len(pts) == 0 {
+		return ""
+	}
+	return pts[len(pts)-1].Date
+}
+
+func (s *Server) handleMembershipAnalytics() http.Handler {
+	return analyticsRoute(s, "membership-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.MembershipReport, error) {
+		return analytics.MembershipAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+	})
+}
+
+func (s *Server) handleDistrictAnalytics() http.Handler {
+	return analyticsRoute(s, "analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistrictReport, error) {
+		return analytics.DistrictAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+	})
+}
+
+func (s *Server) handleClubTrends() http.Handler {
+	h := analyticsRoute(s, "club-trends", func(all, pts []analytics.Point, r *http.Request) (*analytics.ClubTrend, error) {
+		return analytics.ClubTrendOf(pts, param(r, "clubId"))
+	})
+	return withClubID(h)
+}
+
+// clubNeedResponse is the body of /clubs/:clubId/needs: what the club still
+// needs for its next level on the snapshot of Date.
+type clubNeedResponse struct {
+	DistrictID string `json:"districtId"`
+	Date       string `json:"date"`
+	analytics.ClubNeed
+}
+
+func (s *Server) handleClubNeeds() http.Handler {
+	h := analyticsRoute(s, "club-needs", func(all, pts []analytics.Point, r *http.Request) (*clubNeedResponse, error) {
+		if len(pts) == 0 {
+			return nil, analytics.ErrNoData
+		}
+		p := pts[len(pts)-1]
+		n, err := analytics.ClubNeedOf(p, param(r, "clubId"))
+		if err != nil {
+			return nil, err
+		}
+		return &clubNeedResponse{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
+	})
+	return withClubID(h)
+}
+
+// withClubID validates :districtId and :clubId before h.
+func withClubID(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ae := checkDistrict(r); ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		if c := param(r, "clubId"); !clubIDPattern.MatchString(c) {
+			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_CLUB_ID", "Invalid club ID format", "Received: "+truncate(c, 40)))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleVulnerableClubs() http.Handler {
+	return analyticsRoute(s, "vulnerable-clubs", func(all, pts []analytics.Point, r *http.Request) (*analytics.VulnerableReport, error) {
+		return analytics.VulnerableClubs(pts)
+	})
+}
+
+func (s *Server) handleLeadershipInsights() http.Handler {
+	return analyticsRoute(s, "leadership-insights", func(all, pts []analytics.Point, r *http.Request) (*analytics.LeadershipReport, error) {
+		return analytics.LeadershipInsights(pts)
+	})
+}
+
+func (s *Server) handleDistinguishedAnalytics() http.Handler {
+	return analyticsRoute(s, "distinguished-club-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistinguishedReport, error) {
+		return analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+	})
+}
+
+func (s *Server) handleExport() http.Handler {
+	h := analyticsRoute(s, "export", func(all, pts []analytics.Point, r *http.Request) (*encodedResponse, error) {
+		if len(pts) == 0 {
+			return nil, analytics.ErrNoData
+		}
+		var buf bytes.Buffer
+		if err := analytics.ExportCSV(&buf, pts); err != nil {
+			return nil, err
+		}
+		er := newEncoded(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), "no-cache")
+		er.header = map[string]string{"Content-Disposition": `attachment; filename="district_` + pts[0].District.DistrictID +
+			"_analytics_" + pts[0].Date + "_to_" + lastDate(pts) + `.csv"`}
+		return er, nil
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := r.URL.Query().Get("format"); f != "csv" {
+			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_FORMAT", "format must be csv", "Received: "+truncate(f, 40)))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleYearOverYear() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   "year-over-year",
+		series: true,
+		check: func(r *http.Request) *apiError {
+			if ae := checkDistrict(r); ae != nil {
+				return ae
+			}
+			_, ae := pathDate(r, "date")
+			return ae
+		},
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			date := param(r, "date")
+			all, _, err := s.seriesUpTo(ctx, rs, mustDistrict(r), "", "")
+			if err != nil {
+				return nil, err
+			}
+			cur := pointAt(all, date)
+			if cur == nil {
+				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
+			}
+			return wrap(rs, analytics.YearOverYear(*cur, analytics.PreviousYearPoint(all, date))), nil
+		},
+	})
+}
+
+// pointAt returns the point of date, or nil.
+func pointAt(all []analytics.Point, date string) *analytics.Point {
+	for i := range all {
+		if all[i].Date == date {
+			p := all[i]
+			return &p
+		}
+	}
+	return nil
+}
+
+// scopeQuery reads the optional divisionId/areaId/clubId scope.
+func scopeQuery(r *http.Request) (analytics.Scope, *apiError) {
+	q := r.URL.Query()
+	sc := analytics.Scope{DivisionID: q.Get("divisionId"), AreaID: q.Get("areaId"), ClubID: q.Get("clubId")}
+	for name, v := range map[string]string{"divisionId": sc.DivisionID, "areaId": sc.AreaID} {
+		if v != "" && !unitIDPattern.MatchString(v) {
+			return sc, errorf(http.StatusBadRequest, "INVALID_SCOPE", "Invalid "+name, "Received: "+truncate(v, 40))
+		}
+	}
+	if sc.ClubID != "" && !clubIDPattern.MatchString(sc.ClubID) {
+		return sc, errorf(http.StatusBadRequest, "INVALID_CLUB_ID", "Invalid club ID format", "Received: "+truncate(sc.ClubID, 40))
+	}
+	if sc.AreaID != "" && sc.DivisionID == "" {
+		return sc, errorf(http.StatusBadRequest, "INVALID_SCOPE", "areaId needs divisionId", nil)
+	}
+	return sc, nil
+}
+
+func checkMonths(r *http.Request) *apiError {
+	if ae := checkDistrict(r); ae != nil {
+		return ae
+	}
+	_, ae := queryInt(r, "months", 12, 1, 24, "INVALID_MONTHS_PARAMETER")
+	return ae
+}
+
+// monthsWindow returns the points of the last months months up to the
+// resolved snapshot.
+func (s *Server) monthsWindow(ctx context.Context, r *http.Request, rs *resolved) ([]analytics.Point, error) {
+	months, _ := queryInt(r, "months", 12, 1, 24, "INVALID_MONTHS_PARAMETER")
+	_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), monthsBefore(rs.view.ID, months), "")
+	return pts, err
+}
+
+func (s *Server) handleMembershipHistory() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   "membership-history",
+		series: true,
+		query:  []string{"months", "divisionId", "areaId", "clubId"},
+		check: func(r *http.Request) *apiError {
+			if ae := checkMonths(r); ae != nil {
+				return ae
+			}
+			_, ae := scopeQuery(r)
+			return ae
+		},
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			pts, err := s.monthsWindow(ctx, r, rs)
+			if err != nil {
+				return nil, err
+			}
+			sc, _ := scopeQuery(r)
+			rep, err := analytics.MembershipHistory(pts, sc)
+			if err != nil {
+				return nil, analyticsError(err)
+			}
+			return wrap(rs, rep), nil
+		},
+	})
+}
+
+func (s *Server) handleEducationalAwards() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   "educational-awards",
+		series: true,
+		query:  []string{"months"},
+		check:  checkMonths,
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			pts, err := s.monthsWindow(ctx, r, rs)
+			if err != nil {
+				return nil, err
+			}
+			rep, err := analytics.EducationalAwards(pts)
+			if err != nil {
+				return nil, analyticsError(err)
+			}
+			return wrap(rs, rep), nil
+		},
+	})
+}
+
+// dailyReportList is the data of /daily-reports.
+type dailyReportList struct {
+	DistrictID   string                  `json:"districtId"`
+	StartDate    string                  `json:"startDate"`
+	EndDate      string                  `json:"endDate"`
+	DailyReports []analytics.DailyReport `json:"dailyReports"`
+}
+
+func (s *Server) handleDailyReports() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   "daily-reports",
+		series: true,
+		query:  []string{"startDate", "endDate"},
+		check: func(r *http.Request) *apiError {
+			if ae := checkDistrict(r); ae != nil {
+				return ae
+			}
+			q := r.URL.Query()
+			if q.Get("startDate") == "" || q.Get("endDate") == "" {
+				return errorf(http.StatusBadRequest, "MISSING_DATE_PARAMETERS", "startDate and endDate are required", nil)
+			}
+			start, end, ae := dateRangeQuery(r)
+			if ae != nil {
+				return ae
+			}
+			a, _ := time.Parse(time.DateOnly, start)
+			b, _ := time.Parse(time.DateOnly, end)
+			if b.Sub(a) > maxDailyReportDays*24*time.Hour {
+				return errorf(http.StatusBadRequest, "DATE_RANGE_TOO_LARGE", "Date range cannot exceed 90 days", nil)
+			}
+			return nil
+		},
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			start, end := rangeQuery(r)
+			all, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), start, end)
+			if err != nil {
+				return nil, err
+			}
+			var before *analytics.Point
+			for i := len(all) - 1; i >= 0; i-- {
+				if all[i].Date < start {
+					p := all[i]
+					before = &p
+					break
+				}
+			}
+			reports := analytics.DailyReports(before, pts)
+			if reports == nil {
+				reports = []analytics.DailyReport{}
+			}
+			return wrap(rs, dailyReportList{DistrictID: mustDistrict(r), StartDate: start, EndDate: end, DailyReports: reports}), nil
+		},
+	})
+}
+
+func (s *Server) handleDailyReport() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   "daily-report",
+		series: true,
+		check: func(r *http.Request) *apiError {
+			if ae := checkDistrict(r); ae != nil {
+				return ae
+			}
+			d, ae := pathDate(r, "date")
+			if ae != nil {
+				return ae
+			}
+			if d > s.now().UTC().Format(time.DateOnly) {
+				return errorf(http.StatusBadRequest, "FUTURE_DATE_NOT_ALLOWED", "Date cannot be in the future", "Received: "+d)
+			}
+			return nil
+		},
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			date := param(r, "date")
+			all, _, err := s.seriesUpTo(ctx, rs, mustDistrict(r), "", "")
+			if err != nil {
+				return nil, err
+			}
+			var prev, cur *analytics.Point
+			for i := range all {
+				if all[i].Date == date {
+					p := all[i]
+					cur = &p
+					if i > 0 {
+						q := all[i-1]
+						prev = &q
+					}
+				}
+			}
+			if cur == nil {
+				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
+			}
+			return wrap(rs, analytics.WhatChanged(prev, *cur)), nil
+		},
+	})
+}
+
+func (s *Server) handleRankHistory() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   "rank-history",
+		series: true,
+		query:  []string{"startDate", "endDate"},
+		check:  checkRange,
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			id := mustDistrict(r)
+			start, end := rangeQuery(r)
+			py := analytics.ProgramYearOf(rs.view.ID)
+			if start != "" {
+				py = analytics.ProgramYearOf(start)
+			}
+			if start == "" {
+				start = analytics.ProgramYearBounds(py).StartDate
+			}
+			if end == "" {
+				end = analytics.ProgramYearBounds(py).EndDate
+			}
+			pts, err := s.rankPoints(ctx, id, start, end)
+			if err != nil {
+				return nil, internal("RANK_HISTORY_ERROR", err)
+			}
+			rep := analytics.RankHistory(pts, py)
+			if rep == nil {
+				return nil, internal("RANK_HISTORY_ERROR", errors.New("no rank history computed"))
+			}
+			rep.DistrictID = id
+			if rep.DistrictName == "" {
+				rep.DistrictName = "District " + id
+			}
+			return wrap(rs, rep), nil
+		},
+	})
+}
+
+// rankPoints builds the district's rank series from the rankings file of
+// every successful snapshot in [start, end]: rankings cover every district,
+// also those without detailed statistics.
+func (s *Server) rankPoints(ctx context.Context, id, start, end string) ([]analytics.Point, error) {
+	rows, err := s.rankingsSeries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pts []analytics.Point
+	for _, sr := range rows {
+		if sr.id < start || sr.id > end {
+			continue
+		}
+		for i := range sr.rows {
+			if sr.rows[i].DistrictID == id {
+				row := sr.rows[i]
+				pts = append(pts, analytics.Point{Date: sr.id, Metadata: sr.meta, District: &snapshot.District{DistrictID: id}, Ranking: &row, TotalDistricts: sr.total})
+				break
+			}
+		}
+	}
+	return pts, nil
+}

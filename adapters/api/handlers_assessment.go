@@ -1,0 +1,190 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/toaststats/toaststats/assess"
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// Assessment routes (seed "Assessment Endpoints") serve package assess:
+// district leaders' goals for a program year and monthly assessments of
+// where the district stands against them, kept under assessments/ in the
+// data directory.
+
+// assessError maps an assess error to the API's error answer.
+func assessError(err error) *apiError {
+	var e *assess.Error
+	if !errors.As(err, &e) {
+		return internal("ASSESSMENT_ERROR", err)
+	}
+	status := map[assess.Kind]int{assess.Invalid: http.StatusBadRequest, assess.NotFound: http.StatusNotFound, assess.Exists: http.StatusConflict}[e.Kind]
+	var details any
+	if e.Details != "" {
+		details = e.Details
+	}
+	return errorf(status, e.Code, e.Message, details)
+}
+
+// forDistrict validates :districtId before h.
+func forDistrict(h func(w http.ResponseWriter, r *http.Request, id string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ae := districtID(r)
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		h(w, r, id)
+	})
+}
+
+// assessmentList is the data of GET /api/assessment/monthly/:districtId.
+type assessmentList struct {
+	DistrictID  string              `json:"districtId"`
+	Assessments []assess.Assessment `json:"assessments"`
+	Count       int                 `json:"count"`
+}
+
+// deleted is the answer of a successful DELETE of an assessment.
+type deleted struct {
+	Success    bool   `json:"success"`
+	Message    string `json:"message"`
+	DistrictID string `json:"districtId"`
+	Month      string `json:"month"`
+}
+
+// dataOf wraps a route's data in the {"data": …} envelope.
+type dataOf[T any] struct {
+	Data T `json:"data"`
+}
+
+// answer encodes v, or the error of the call that produced it.
+func answer[T any](w http.ResponseWriter, r *http.Request, status int, v T, err error) {
+	if err != nil {
+		respondError(w, r, assessError(err))
+		return
+	}
+	respond(w, r, status, dataOf[T]{Data: v})
+}
+
+func (s *Server) handleAssessmentList() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		out, err := s.book.List(r.Context(), id)
+		answer(w, r, http.StatusOK, assessmentList{DistrictID: id, Assessments: out, Count: len(out)}, err)
+	})
+}
+
+func (s *Server) handleAssessmentCreate() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		var body struct {
+			Month string `json:"month"`
+			Notes string `json:"notes"`
+		}
+		if err := decodeJSON(w, r, &body, false); err != nil {
+			respondError(w, r, err)
+			return
+		}
+		a, err := s.book.Create(r.Context(), id, body.Month, body.Notes)
+		if err == nil {
+			w.Header().Set("Location", "/api/assessment/monthly/"+id+"/"+a.Month)
+		}
+		answer(w, r, http.StatusCreated, a, err)
+	})
+}
+
+func (s *Server) handleAssessmentGet() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		a, err := s.book.Get(r.Context(), id, param(r, "month"))
+		answer(w, r, http.StatusOK, a, err)
+	})
+}
+
+// handleAssessmentUpdate replaces the notes and recomputes the actuals from
+// the month's newest snapshot and the current goals.
+func (s *Server) handleAssessmentUpdate() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		month := param(r, "month")
+		if _, err := s.book.Get(r.Context(), id, month); err != nil {
+			respondError(w, r, assessError(err))
+			return
+		}
+		var body struct {
+			Notes *string `json:"notes"`
+		}
+		if err := decodeJSON(w, r, &body, true); err != nil {
+			respondError(w, r, err)
+			return
+		}
+		a, err := s.book.Update(r.Context(), id, month, body.Notes)
+		answer(w, r, http.StatusOK, a, err)
+	})
+}
+
+func (s *Server) handleAssessmentDelete() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		month := param(r, "month")
+		if err := s.book.Delete(r.Context(), id, month); err != nil {
+			respondError(w, r, assessError(err))
+			return
+		}
+		respond(w, r, http.StatusOK, deleted{Success: true, Message: "Assessment deleted", DistrictID: id, Month: month})
+	})
+}
+
+// queryProgramYear reads ?programYear= (default: that of the current
+// snapshot, else of today).
+func (s *Server) queryProgramYear(r *http.Request) (string, *apiError) {
+	py := r.URL.Query().Get("programYear")
+	if py == "" {
+		date := s.now().UTC().Format(time.DateOnly)
+		if v, err := s.store.Snapshots().Current(r.Context()); err == nil {
+			date = v.ID
+		}
+		return snapshot.ProgramYearOf(date), nil
+	}
+	if err := assess.CheckProgramYear(py); err != nil {
+		return "", assessError(err)
+	}
+	return py, nil
+}
+
+func (s *Server) handleGoalsGet() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		py, ae := s.queryProgramYear(r)
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		g, err := s.book.Goals(r.Context(), id, py)
+		answer(w, r, http.StatusOK, g, err)
+	})
+}
+
+func (s *Server) handleGoalsSet() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		var body struct {
+			ProgramYear              string `json:"programYear"`
+			MembershipPaymentsTarget int    `json:"membershipPaymentsTarget"`
+			PaidClubsTarget          int    `json:"paidClubsTarget"`
+			DistinguishedClubsTarget int    `json:"distinguishedClubsTarget"`
+			Notes                    string `json:"notes"`
+		}
+		if err := decodeJSON(w, r, &body, false); err != nil {
+			respondError(w, r, err)
+			return
+		}
+		g, err := s.book.SetGoals(r.Context(), assess.Goals{DistrictID: id, ProgramYear: body.ProgramYear, MembershipPaymentsTarget: body.MembershipPaymentsTarget,
+			PaidClubsTarget: body.PaidClubsTarget, DistinguishedClubsTarget: body.DistinguishedClubsTarget, Notes: body.Notes, UpdatedBy: "api:" + clientIP(r)})
+		answer(w, r, http.StatusOK, g, err)
+	})
+}
+
+// handleAssessmentReport generates the month's report (assess.Book.Report).
+func (s *Server) handleAssessmentReport() http.Handler {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+		rep, err := s.book.Report(r.Context(), id, param(r, "month"))
+		answer(w, r, http.StatusOK, rep, err)
+	})
+}

@@ -1,0 +1,272 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// checkDistrict validates the :districtId parameter.
+func checkDistrict(r *http.Request) *apiError {
+	_, ae := districtID(r)
+	return ae
+}
+
+// mustDistrict returns the validated district id (checked already).
+func mustDistrict(r *http.Request) string {
+	id, _ := districtID(r)
+	return id
+}
+
+// districtSummary is one entry of the district list.
+type districtSummary struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	Status      snapshot.Status `json:"status"`
+	LastUpdated time.Time       `json:"lastUpdated"`
+}
+
+// districtList is the data of /api/districts.
+type districtList struct {
+	Districts []districtSummary `json:"districts"`
+}
+
+// clubList is the data of /api/districts/:districtId/clubs.
+type clubList struct {
+	DistrictID string          `json:"districtId"`
+	Clubs      []snapshot.Club `json:"clubs"`
+	TotalClubs int             `json:"totalClubs"`
+}
+
+// snapshotDates is the data of /api/districts/cache/dates.
+type snapshotDates struct {
+	Dates []string `json:"dates"`
+	Count int      `json:"count"`
+}
+
+func (s *Server) handleDistrictList() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name: "districts",
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			list := make([]districtSummary, 0, len(rs.view.Manifest.Districts))
+			for _, d := range rs.view.Manifest.Districts {
+				list = append(list, districtSummary{ID: d.DistrictID, Name: "District " + d.DistrictID, Status: d.Status, LastUpdated: d.LastModified})
+			}
+			return wrap(rs, districtList{Districts: list}), nil
+		},
+	})
+}
+
+// rankingsMeta is the rankings response's metadata block, exactly as the
+// seed documents it (plus the standard fields).
+type rankingsMeta struct {
+	snapshotMeta
+	DataSource     string `json:"data_source"`
+	FromCache      bool   `json:"from_cache"`
+	RankingVersion string `json:"ranking_version"`
+}
+
+// rankingsResponse is the seed's rankings body.
+type rankingsResponse struct {
+	Rankings []snapshot.DistrictRanking `json:"rankings"`
+	Date     string                     `json:"date"`
+	Meta     rankingsMeta               `json:"_snapshot_metadata"`
+}
+
+func (s *Server) handleRankings() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:     "rankings",
+		fallback: true,
+		check: func(r *http.Request) *apiError {
+			switch v := r.URL.Query().Get("fallback"); v {
+			case "", "true", "false":
+				return nil
+			default:
+				return errorf(http.StatusBadRequest, "INVALID_FALLBACK_PARAMETER", "fallback must be true or false", "Received: "+truncate(v, 40))
+			}
+		},
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			rf, err := rs.view.RankingsShared(ctx)
+			if err != nil {
+				if errors.Is(err, store.ErrNoRankings) {
+					return nil, errorf(http.StatusInternalServerError, "RANKINGS_DATA_NOT_FOUND", "Rankings data not found in snapshot", "The snapshot does not contain all-districts-rankings data")
+				}
+				if errors.Is(err, store.ErrCorrupt) {
+					return nil, snapshotReadError(rs.view.ID, err)
+				}
+				return nil, internal("RANKINGS_ERROR", err)
+			}
+			meta := rankingsMeta{
+				snapshotMeta:   *rs.meta(),
+				DataSource:     "all-districts-rankings-file",
+				FromCache:      rf.Metadata.FromCache,
+				RankingVersion: rf.Metadata.RankingVersion,
+			}
+			if rf.Metadata.CalculationVersion != "" {
+				meta.CalculationVersion = rf.Metadata.CalculationVersion
+			}
+			rows := rf.Rankings
+			if rows == nil {
+				rows = []snapshot.DistrictRanking{}
+			}
+			return rankingsResponse{Rankings: rows, Date: rf.Metadata.SourceCsvDate, Meta: meta}, nil
+		},
+	})
+}
+
+func (s *Server) handleStatistics() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:  "statistics",
+		check: checkDistrict,
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			df, err := districtFile(ctx, rs, mustDistrict(r))
+			if err != nil {
+				return nil, err
+			}
+			return wrap(rs, df.Data), nil
+		},
+	})
+}
+
+func (s *Server) handleClubs() http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:  "clubs",
+		check: checkDistrict,
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			df, err := districtFile(ctx, rs, mustDistrict(r))
+			if err != nil {
+				return nil, err
+			}
+			clubs := df.Data.ClubDetails
+			if clubs == nil {
+				clubs = []snapshot.Club{}
+			}
+			return wrap(rs, clubList{DistrictID: df.DistrictID, Clubs: clubs, TotalClubs: len(clubs)}), nil
+		},
+	})
+}
+
+// handleSnapshotDates lists the successful snapshot ids, newest first.
+func (s *Server) handleSnapshotDates() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		list, fp, err := s.successList(r.Context())
+		if err != nil {
+			respondError(w, r, internal("FETCH_ERROR", err))
+			return
+		}
+		er, err := s.cachedResponse("snapshot-dates|"+fp, func() (*encodedResponse, error) {
+			dates := make([]string, 0, len(list))
+			for i := len(list) - 1; i >= 0; i-- {
+				dates = append(dates, list[i].SnapshotID)
+			}
+			return encodeJSON(http.StatusOK, dataOf[snapshotDates]{Data: snapshotDates{Dates: dates, Count: len(dates)}}, "public, max-age=60")
+		})
+		if err != nil {
+			respondError(w, r, err)
+			return
+		}
+		er.write(w, r)
+	})
+}
+
+// cachedDatesBody is the cached-dates answer.
+type cachedDatesBody struct {
+	DistrictID string     `json:"districtId"`
+	Dates      []string   `json:"dates"`
+	Count      int        `json:"count"`
+	DateRange  *dateRange `json:"dateRange"`
+}
+
+type dateRange struct {
+	StartDate string `json:"startDate"`
+	EndDate   string `json:"endDate"`
+}
+
+// handleCachedDates lists the successful snapshots whose manifest has the
+// district as successful, oldest first.
+func (s *Server) handleCachedDates() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ae := districtID(r)
+		if ae != nil {
+			respondError(w, r, ae)
+			return
+		}
+		ctx := r.Context()
+		_, fp, err := s.successList(ctx)
+		if err != nil {
+			respondError(w, r, internal("SNAPSHOT_ERROR", err))
+			return
+		}
+		er, err := s.cachedResponse("cached-dates|"+id+"|"+fp, func() (*encodedResponse, error) {
+			ids, err := s.successIDs(ctx)
+			if err != nil {
+				return nil, internal("SNAPSHOT_ERROR", err)
+			}
+			dates, err := s.store.Snapshots().DatesWithDistrict(ctx, ids, id)
+			if err != nil {
+				return nil, internal("SNAPSHOT_ERROR", err)
+			}
+			body := cachedDatesBody{DistrictID: id, Dates: dates}
+			body.Count = len(body.Dates)
+			if n := len(body.Dates); n > 0 {
+				body.DateRange = &dateRange{StartDate: body.Dates[0], EndDate: body.Dates[n-1]}
+			}
+			return encodeJSON(http.StatusOK, dataOf[cachedDatesBody]{Data: body}, "public, max-age=60")
+		})
+		if err != nil {
+			respondError(w, r, err)
+			return
+		}
+		er.write(w, r)
+	})
+}
+
+// queryInt reads an integer query parameter within [min, max]; def when
+// absent.
+func queryInt(r *http.Request, name string, def, min, max int, code string) (int, *apiError) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, errorf(http.StatusBadRequest, code, name+" must be an integer between "+strconv.Itoa(min)+" and "+strconv.Itoa(max), "Received: "+truncate(v, 40))
+	}
+	return n, nil
+}
+
+// dateRangeQuery reads optional startDate/endDate and checks their order.
+func dateRangeQuery(r *http.Request) (start, end string, ae *apiError) {
+	if start, ae = queryDate(r, "startDate"); ae != nil {
+		return "", "", ae
+	}
+	if end, ae = queryDate(r, "endDate"); ae != nil {
+		return "", "", ae
+	}
+	if start != "" && end != "" && start > end {
+		return "", "", errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "startDate must be before or equal to endDate", nil)
+	}
+	return start, end, nil
+}
+
+// monthsBefore returns the date n months before date (YYYY-MM-DD).
+func monthsBefore(date string, n int) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, -n, 0).Format(time.DateOnly)
+}
+
+// sortedStrings returns a sorted copy.
+func sortedStrings(in []string) []string {
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return out
+}

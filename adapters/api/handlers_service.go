@@ -1,0 +1,126 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/toaststats/toaststats/store"
+)
+
+// snapshotRef names a snapshot and when it was made.
+type snapshotRef struct {
+	SnapshotID string    `json:"snapshot_id"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// healthAnswer is the answer of GET /health.
+type healthAnswer struct {
+	Status          string       `json:"status"`
+	Timestamp       time.Time    `json:"timestamp"`
+	Uptime          float64      `json:"uptime"`
+	Version         string       `json:"version"`
+	Ready           bool         `json:"ready"`
+	CurrentSnapshot *snapshotRef `json:"current_snapshot"`
+	BuildRunning    bool         `json:"build_running"`
+	Data            struct {
+		HasBuilder bool `json:"has_builder"`
+	} `json:"data"`
+	CurrentBuild    string   `json:"current_build,omitempty"`
+	DegradedReasons []string `json:"degraded_reasons,omitempty"`
+}
+
+// apiIndex is the answer of GET /api.
+type apiIndex struct {
+	Message string `json:"message"`
+	Version string `json:"version"`
+	OpenAPI string `json:"openapi"`
+}
+
+// handleHealth reports liveness (always 200 while the process serves) and
+// readiness: whether a current snapshot can be read. status is "degraded"
+// with degraded_reasons when a file of the current snapshot is damaged
+// (reads of the other districts still work, so ready stays true).
+func (s *Server) handleHealth() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ready := false
+		var current *snapshotRef
+		status := "ok"
+		var reasons []string
+		v, err := s.store.Snapshots().Current(r.Context())
+		switch {
+		case err == nil:
+			ready = true
+			current = &snapshotRef{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt}
+			reasons = damageReasons(r.Context(), s.store.Snapshots(), v)
+			if len(reasons) > 0 {
+				status = "degraded"
+			}
+		case errors.Is(err, store.ErrNoSnapshot):
+			status = "ok"
+		default:
+			status = "degraded"
+			reasons = append(reasons, "current snapshot unreadable: "+err.Error())
+			s.log.Warn("health: read current snapshot", "error", err)
+		}
+		job, building := s.builds.currentJob()
+		body := healthAnswer{Status: status, Timestamp: s.now().UTC(), Uptime: time.Since(s.started).Seconds(), Version: s.cfg.Version,
+			Ready: ready, CurrentSnapshot: current, BuildRunning: building, DegradedReasons: reasons}
+		body.Data.HasBuilder = s.builds.build != nil
+		if building {
+			body.CurrentBuild = job.ID
+		}
+		respond(w, r, http.StatusOK, body)
+	})
+}
+
+func (s *Server) handleAPIIndex() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		respond(w, r, http.StatusOK, apiIndex{Message: "toaststats API", Version: s.cfg.Version, OpenAPI: "/api/openapi.json"})
+	})
+}
+
+func (s *Server) handleOpenAPI() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.openOnce.Do(func() {
+			er, err := encodeJSON(http.StatusOK, openAPIDocument(s.cfg.Version), "public, max-age=3600")
+			if err == nil {
+				s.openapi = er
+			}
+		})
+		if s.openapi == nil {
+			respondError(w, r, internal("OPENAPI_ERROR", errors.New("encode openapi document")))
+			return
+		}
+		s.openapi.write(w, r)
+	})
+}
+
+// damageReasons says what is wrong with the current snapshot v: the files
+// reads found damaged, and what a cheap check (every file present with its
+// manifest size) finds. Empty when it is intact as far as is known.
+func damageReasons(ctx context.Context, ss *store.SnapshotStore, v *store.View) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range ss.Damaged(v.ID) {
+		out = append(out, "damaged file "+d.File+": "+d.Problem)
+		seen[d.File] = true
+	}
+	if v.Legacy() {
+		return out
+	}
+	c, err := ss.QuickCheck(ctx, v.ID)
+	if err == nil && !c.Complete {
+		// A publish may have swapped the folder mid-check: look again.
+		c, err = ss.QuickCheck(ctx, v.ID)
+	}
+	if err == nil {
+		for _, p := range c.Problems {
+			if !seen[p] {
+				out = append(out, "snapshot "+v.ID+": "+p)
+			}
+		}
+	}
+	return out
+}

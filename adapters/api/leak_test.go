@@ -1,0 +1,41 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestCloseStopsBackgroundWork: a server with scheduled builds, a running
+// build and a rate limiter leaves no goroutine behind after Close.
+func TestCloseStopsBackgroundWork(t *testing.T) {
+	before := runtime.NumGoroutine()
+	st := openFixtureStore(t, t.TempDir(), true)
+	started := make(chan struct{}, 1)
+	build := func(ctx context.Context, date string) (any, error) {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		<-ctx.Done() // a long build, cancelled by Close
+		return nil, ctx.Err()
+	}
+	pending := func(ctx context.Context) ([]string, error) { return []string{"2025-09-01"}, nil }
+	srv := NewServer(Config{RateLimit: 5, RateBurst: 5}, Deps{Store: st, Build: build, Pending: pending, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv.Start(time.Millisecond)
+	<-started
+	srv.Close()
+	for i := 0; runtime.NumGoroutine() > before; i++ {
+		if i > 500 {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := srv.builds.start("api", ""); err == nil {
+		t.Error("a build started after Close")
+	}
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/toaststats/toaststats/scrape/dashboardtest"
+)
+
+func pageGet(t *testing.T, url string, hdr map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req) // no redirects followed
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// TestPagesHTTP checks the pages' HTTP behaviour: HTML with an ETag and a
+// Cache-Control, 304 on If-None-Match, CSV downloads, HTML errors and the
+// search redirect.
+func TestPagesHTTP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a world")
+	}
+	st, _ := worldStore(t, dashboardtest.Config{Districts: 2, ClubsPerDistrict: 8, Seed: 2, From: "2026-03-25", To: "2026-04-05"})
+	srv := NewServer(Config{}, Deps{Store: st})
+	t.Cleanup(srv.Close)
+	base := newLoopbackServer(t, srv).URL
+
+	for _, path := range []string{"/", "/districts/61", "/districts/61/clubs"} {
+		resp, body := pageGet(t, base+path, nil)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "</html>") {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		etag := resp.Header.Get("ETag")
+		if etag == "" || resp.Header.Get("Cache-Control") != "public, max-age=60" {
+			t.Errorf("%s: ETag %q Cache-Control %q", path, etag, resp.Header.Get("Cache-Control"))
+		}
+		resp, body = pageGet(t, base+path, map[string]string{"If-None-Match": etag})
+		if resp.StatusCode != 304 || body != "" {
+			t.Errorf("%s with If-None-Match: %d", path, resp.StatusCode)
+		}
+		// The same answer again: same ETag (served from the response cache).
+		if resp, _ := pageGet(t, base+path, nil); resp.Header.Get("ETag") != etag {
+			t.Errorf("%s: ETag changed between two reads", path)
+		}
+	}
+	// A page of a named date: cacheable for an hour (it depends on the series).
+	var dates struct {
+		Data struct {
+			Dates []string `json:"dates"`
+		} `json:"data"`
+	}
+	apiGet(t, base+"/api/districts/cache/dates", &dates)
+	if len(dates.Data.Dates) < 2 {
+		t.Fatalf("snapshot dates %v", dates.Data.Dates)
+	}
+	older := dates.Data.Dates[1] // newest first
+	resp, body := pageGet(t, base+"/districts/61?date="+older, nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=3600" || !strings.Contains(body, `snapshot <a href="?date=`+older+`">`+older+`</a>`) {
+		t.Errorf("dated page: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	// CSV of the clubs table.
+	resp, body = pageGet(t, base+"/districts/61/clubs?format=csv", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), `filename="district_61_clubs_`) || !strings.HasPrefix(body, "Club,Club name,Division") {
+		t.Errorf("clubs csv: %d %v %.80s", resp.StatusCode, resp.Header, body)
+	}
+	// Errors are HTML pages with the right status, never cached.
+	for path, code := range map[string]int{"/districts/999": 404, "/districts/61/clubs/99999999": 404, "/districts/61/divisions/Z": 404,
+		"/districts/!!/clubs": 400, "/?format=pdf": 400, "/district?id=%3Cscript%3E": 400} {
+		resp, body := pageGet(t, base+path, nil)
+		if resp.StatusCode != code || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d %s %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
+		}
+		if strings.Contains(body, "<script") {
+			t.Errorf("%s: the input was echoed as markup", path)
+		}
+	}
+	// The search box redirects to the district page, canonical id.
+	resp, _ = pageGet(t, base+"/district?id=61", nil)
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/districts/61" {
+		t.Errorf("search: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}

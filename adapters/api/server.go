@@ -1,0 +1,174 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	gocache "github.com/patrickmn/go-cache"
+	"github.com/toaststats/toaststats/assess"
+	"github.com/toaststats/toaststats/store"
+)
+
+// BuildFunc builds snapshots from the raw cache: for one collection date,
+// or for every pending date when date is "". The result is reported as JSON
+// in the refresh job status. In production it is toaststats.Builder.
+type BuildFunc func(ctx context.Context, date string) (any, error)
+
+// PendingFunc lists the raw-cache dates with no up-to-date snapshot.
+type PendingFunc func(ctx context.Context) ([]string, error)
+
+// Config is the server's behaviour that does not depend on other parts.
+type Config struct {
+	// AdminToken is the bearer token admin and cache-management routes
+	// require. When empty those routes are closed (403 ADMIN_DISABLED) to
+	// every client: the server program always sets one (see adminToken).
+	AdminToken string
+	// TrustedProxies are the reverse proxies whose forwarding headers
+	// (Forwarded, X-Forwarded-For, X-Real-IP) are believed for the client
+	// IP used by rate limiting and logs. Empty: the peer address is the
+	// client, whatever the headers say.
+	TrustedProxies []netip.Prefix
+	// CORSOrigins are the browser origins allowed to call the API; empty
+	// means no CORS headers at all.
+	CORSOrigins []string
+	// RateLimit is the steady requests per second allowed per client IP
+	// (0 disables rate limiting); RateBurst is the burst size.
+	RateLimit float64
+	RateBurst int
+	// Version is reported by /health and /api.
+	Version string
+}
+
+// Deps are the parts the server is wired to.
+type Deps struct {
+	Store *store.Store
+	// Build and Pending come from toaststats.Builder; Build may be nil (the
+	// refresh route then answers 503 BUILDER_UNAVAILABLE).
+	Build   BuildFunc
+	Pending PendingFunc
+	Logger  *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Server is the API server: an http.Handler serving the snapshot store, and
+// the background builder that keeps it fresh.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	started time.Time
+
+	handler http.Handler
+	routes  []routeInfo
+
+	builds  *buildRunner
+	metrics *metrics
+	limiter *clientLimiter
+	resps   *gocache.Cache // encoded responses, keyed by snapshot generation
+	// respBytes approximates the bytes held by resps (reset on flush;
+	// expiries are not subtracted, so it over-counts and flushes early).
+	respBytes atomic.Int64
+	series    *seriesCache
+	book      *assess.Book
+	lists     listCache
+	reads     *readLatencies
+	openapi   *encodedResponse
+	openOnce  sync.Once
+
+	watchMu   sync.Mutex
+	watchStop context.CancelFunc // stops the current-pointer watcher
+	watchDone chan struct{}
+}
+
+// NewServer wires the API. The returned Server is an http.Handler; call
+// Start to run scheduled builds and Close to stop them.
+func NewServer(cfg Config, deps Deps) *Server {
+	s := &Server{
+		cfg:   cfg,
+		store: deps.Store,
+		log:   deps.Logger,
+		now:   deps.Now,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.started = time.Now()
+	// No janitor goroutine: expired answers are dropped by the byte budget
+	// and on every build (see cachedResponse and buildRunner.run).
+	s.resps = gocache.New(10*time.Minute, 0)
+	s.series = newSeriesCache()
+	s.reads = newReadLatencies(2048)
+	s.metrics = newMetrics(s)
+	s.limiter = newClientLimiter(cfg.RateLimit, cfg.RateBurst)
+	s.builds = newBuildRunner(s, deps.Build, deps.Pending)
+	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.successIDs})
+
+	m := newMux(s.routeMiddleware)
+	addRoutes(m, s)
+	s.routes = m.routes
+	s.handler = s.outerMiddleware(m.hr)
+	return s
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// Close stops background work (scheduled builds, running jobs) and waits
+// for it.
+func (s *Server) Close() {
+	s.builds.close()
+	s.limiter.close()
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if s.watchStop != nil {
+		s.watchStop()
+		<-s.watchDone
+		s.watchStop = nil
+	}
+}
+
+// Start runs the scheduled builds: once now if the raw cache holds data no
+// snapshot covers, then every interval (0 = never again).
+// It also keeps the current snapshot pointer checked off the request path
+// (store.SnapshotStore.Watch), so snapshots published by another process
+// reach readers within a second and no request waits for the check.
+func (s *Server) Start(interval time.Duration) {
+	s.watchMu.Lock()
+	if s.watchStop == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.watchStop, s.watchDone = cancel, make(chan struct{})
+		go func(done chan struct{}) {
+			defer close(done)
+			s.store.Snapshots().Watch(ctx, 0)
+		}(s.watchDone)
+	}
+	s.watchMu.Unlock()
+	s.builds.schedule(interval)
+}
+
+// successIDs lists the ids of the successful snapshots, oldest first (the
+// cached successList), for the assessment book.
+func (s *Server) successIDs(ctx context.Context) ([]string, error) {
+	list, _, err := s.successList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(list))
+	for i, e := range list {
+		ids[i] = e.SnapshotID
+	}
+	return ids, nil
+}

@@ -1,0 +1,95 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+)
+
+// Issue 18 item 7: the per-club needs over HTTP, with values worked out by
+// hand from the fixture club 10101 (district 42, club n = 1, snapshot
+// 2025-08-31 = day 4): Mem. Base 10 + 4 = 14, members 14 + (4 % 3) × 0 =
+// 14, goals met 1 + 4 % 2 = 1, New Members 1, no CSP column.
+// PY 2025-26, next level D: 5 − 1 = 4 goals; membership 20 members or net
+// growth 3: 20 − 14 = 6 or 3 − 0 = 3, so 3 members. Goals 7 and 8 need
+// 4 − 1 = 3 and 4 more new members: 7 members earn 2 goals and pass the
+// membership test, leaving 4 − 2 = 2 other goals.
+func TestClubNeedsRoute(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	res, body := ts.do(t, "GET", "/api/districts/42/clubs/10101/needs", nil, nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	var got struct {
+		Data clubNeedResponse `json:"data"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	n := got.Data
+	if n.Date != "2025-08-31" || n.ClubID != "10101" || n.TargetLevel != "D" || n.GoalsMet != 1 || n.GoalsNeeded != 4 ||
+		n.MembersNeeded != 3 || n.NewMembersNeeded != 7 || n.OtherGoalsNeeded != 2 || n.CSPNeeded || n.Kind != "both" {
+		t.Fatalf("needs %+v", n)
+	}
+	// ?date= selects an earlier snapshot: 2025-07-15 is day 2 of the
+	// fixture, club 10101 has 14 + 2 × 0 = 14 members and 1 + 0 = 1 goal.
+	res, body = ts.do(t, "GET", "/api/districts/42/clubs/10101/needs?date=2025-07-15", nil, nil)
+	if err := json.Unmarshal(body, &got); err != nil || res.StatusCode != http.StatusOK || got.Data.Date != "2025-07-15" {
+		t.Fatalf("dated: %d %s", res.StatusCode, body)
+	}
+}
+
+// Issue 18 item 7: ?date= accepts the dates the API returns for a
+// snapshot. A closing-period collection of 2025-10-07 (September data) is
+// the snapshot 2025-09-30; the rankings answer "date": "2025-10-07" (the
+// summary's as-of date), and that date must select the same snapshot on a
+// route without fallback. The rankings row carries the Smedley count.
+func TestDateParameterAcceptsCollectionDates(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	snap := makeSnapshot("2025-09-30", 5)
+	snap.Metadata.CollectionDate, snap.Metadata.DataAsOfDate = "2025-10-07", "2025-10-07"
+	snap.Metadata.IsClosingPeriodData = boolp(true)
+	snap.Rankings.Metadata.SourceCsvDate = "2025-10-07"
+	m := 3
+	snap.Rankings.Rankings[0].SmedleyDistinguished = &m
+	if err := ts.store.Snapshots().Publish(context.Background(), snap); err != nil {
+		t.Fatal(err)
+	}
+	ts.srv.series.clear()
+	ts.srv.lists.invalidate()
+
+	res, body := ts.do(t, "GET", "/api/districts/rankings?date=2025-09-30", nil, nil)
+	var rk struct {
+		Date     string                       `json:"date"`
+		Rankings []map[string]json.RawMessage `json:"rankings"`
+	}
+	if err := json.Unmarshal(body, &rk); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("rankings: %d %s", res.StatusCode, body)
+	}
+	if rk.Date != "2025-10-07" || string(rk.Rankings[0]["smedleyDistinguished"]) != "3" {
+		t.Fatalf("rankings date %q, smedley %s", rk.Date, rk.Rankings[0]["smedleyDistinguished"])
+	}
+	if _, ok := rk.Rankings[1]["smedleyDistinguished"]; ok {
+		t.Fatalf("a row without the column has smedleyDistinguished")
+	}
+	for _, path := range []string{"/api/districts/42/statistics?date=" + rk.Date, "/api/districts/42/analytics?date=" + rk.Date} {
+		res, body = ts.do(t, "GET", path, nil, nil)
+		var env struct {
+			Meta struct {
+				SnapshotID string          `json:"snapshot_id"`
+				Fallback   json.RawMessage `json:"fallback"`
+			} `json:"_snapshot_metadata"`
+		}
+		if err := json.Unmarshal(body, &env); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
+		}
+		if env.Meta.SnapshotID != "2025-09-30" || env.Meta.Fallback != nil {
+			t.Fatalf("%s: snapshot %q fallback %s", path, env.Meta.SnapshotID, env.Meta.Fallback)
+		}
+	}
+	// A date that is neither an id nor a collection date stays unknown.
+	if res, _ = ts.do(t, "GET", "/api/districts/42/statistics?date=2025-10-06", nil, nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown date: %d", res.StatusCode)
+	}
+}

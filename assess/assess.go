@@ -1,0 +1,470 @@
+// Package assess keeps district leaders' goals for a program year and their
+// monthly assessments of where the district stands against them (the seed's
+// "Assessment Endpoints"), as a library: the HTTP API only decodes, calls a
+// Book and encodes.
+//
+// Goals and assessments are small JSON objects under assessments/<district>/
+// of a store.Objects backend (goals-<programYear>.json, month-<YYYY-MM>.json):
+// the data directory today (atomic writes), an object store later. The
+// actual numbers always come from the month's newest successful snapshot
+// that has the district; progress is each actual as a percentage of its
+// target, truncated to two decimals (Percent).
+package assess
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/toaststats/toaststats/analytics"
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// Goals are a district's targets for a program year.
+type Goals struct {
+	DistrictID               string    `json:"districtId"`
+	ProgramYear              string    `json:"programYear"`
+	MembershipPaymentsTarget int       `json:"membershipPaymentsTarget"`
+	PaidClubsTarget          int       `json:"paidClubsTarget"`
+	DistinguishedClubsTarget int       `json:"distinguishedClubsTarget"`
+	Notes                    string    `json:"notes,omitempty"`
+	UpdatedAt                time.Time `json:"updatedAt"`
+	UpdatedBy                string    `json:"updatedBy"`
+}
+
+// Actuals are the district's numbers at the assessed snapshot.
+type Actuals struct {
+	MembershipPayments int `json:"membershipPayments"`
+	PaidClubs          int `json:"paidClubs"`
+	DistinguishedClubs int `json:"distinguishedClubs"`
+	Members            int `json:"members"`
+	// DistinguishedPercent is the dashboard's own % Distinguished Clubs
+	// (analytics.DistinguishedPercent); absent without a summary row.
+	DistinguishedPercent *float64 `json:"distinguishedPercent,omitempty"`
+}
+
+// Progress is each actual as a percentage of its target (nil without a
+// target).
+type Progress struct {
+	MembershipPaymentsPercent *float64 `json:"membershipPaymentsPercent"`
+	PaidClubsPercent          *float64 `json:"paidClubsPercent"`
+	DistinguishedClubsPercent *float64 `json:"distinguishedClubsPercent"`
+}
+
+// Assessment is one month's assessment of a district.
+type Assessment struct {
+	DistrictID  string    `json:"districtId"`
+	Month       string    `json:"month"`
+	ProgramYear string    `json:"programYear"`
+	SnapshotID  string    `json:"snapshotId"`
+	Actuals     Actuals   `json:"actuals"`
+	Goals       *Goals    `json:"goals"`
+	Progress    Progress  `json:"progress"`
+	Notes       string    `json:"notes"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+}
+
+// Report is a month's report: the assessment (stored, or computed on the
+// fly when none is stored), the Distinguished District standing
+// (analytics.DistrictRecognition) and the division and area standing (the
+// one standing rule) at SnapshotID.
+type Report struct {
+	DistrictID       string                               `json:"districtId"`
+	Month            string                               `json:"month"`
+	SnapshotID       string                               `json:"snapshotId"`
+	AssessmentStored bool                                 `json:"assessmentStored"`
+	Assessment       Assessment                           `json:"assessment"`
+	Recognition      *analytics.DistrictRecognitionReport `json:"recognition"`
+	Standing         *analytics.StandingReport            `json:"standing"`
+}
+
+// Limits of what a Book accepts.
+const (
+	// MaxNotes is the longest notes text, in bytes.
+	MaxNotes = 4000
+	// MaxTarget is the largest target.
+	MaxTarget = 1_000_000
+)
+
+// Kind says what went wrong in an Error.
+type Kind int
+
+// The kinds of Error.
+const (
+	Invalid  Kind = iota // the request is wrong (HTTP 400)
+	NotFound             // the goals, assessment or month's data is absent (404)
+	Exists               // the month is assessed already (409)
+)
+
+// Error is a request a Book refuses, with the stable code the API reports
+// (INVALID_MONTH, NOTES_TOO_LONG, INVALID_PROGRAM_YEAR, INVALID_TARGET,
+// GOALS_NOT_FOUND, ASSESSMENT_NOT_FOUND, NO_DATA_FOR_MONTH,
+// ASSESSMENT_EXISTS). Any other error is a storage failure.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	// Details names the received value, if any.
+	Details string
+}
+
+func (e *Error) Error() string {
+	if e.Details != "" {
+		return e.Message + " (" + e.Details + ")"
+	}
+	return e.Message
+}
+
+func received(v string) string {
+	if len(v) > 40 {
+		v = v[:40] + "…"
+	}
+	return "Received: " + v
+}
+
+// Options tune a Book.
+type Options struct {
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// SnapshotIDs lists the successful snapshot ids in ascending order
+	// (default: store.SnapshotStore.SuccessfulIDs). A server passes its
+	// cached list.
+	SnapshotIDs func(ctx context.Context) ([]string, error)
+}
+
+// Book is the goals and assessments of every district, over a store.
+type Book struct {
+	objects store.Objects
+	snaps   *store.SnapshotStore
+	now     func() time.Time
+	ids     func(ctx context.Context) ([]string, error)
+}
+
+// NewBook returns the Book kept in st's objects, assessed from st's
+// snapshots.
+func NewBook(st *store.Store, opts Options) *Book {
+	b := &Book{objects: st.Objects(), snaps: st.Snapshots(), now: opts.Now, ids: opts.SnapshotIDs}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.ids == nil {
+		b.ids = b.snaps.SuccessfulIDs
+	}
+	return b
+}
+
+func assessmentKey(id, month string) string { return "assessments/" + id + "/month-" + month + ".json" }
+func goalsKey(id, py string) string         { return "assessments/" + id + "/goals-" + py + ".json" }
+
+func (b *Book) read(ctx context.Context, key string, v any) (bool, error) {
+	data, err := b.objects.Read(ctx, key)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func (b *Book) write(ctx context.Context, key string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return b.objects.Write(ctx, key, data)
+}
+
+func checkDistrict(id string) error {
+	if _, err := store.ValidDistrictID(id); err != nil {
+		return &Error{Kind: Invalid, Code: "INVALID_DISTRICT_ID", Message: "Invalid district ID format", Details: received(id)}
+	}
+	return nil
+}
+
+// checkMonthOf refuses a bad district id or month.
+func checkMonthOf(district, month string) error {
+	if err := checkDistrict(district); err != nil {
+		return err
+	}
+	return CheckMonth(month)
+}
+
+// CheckMonth refuses a month that is not YYYY-MM.
+func CheckMonth(month string) error {
+	if !snapshot.ValidMonth(month) {
+		return &Error{Kind: Invalid, Code: "INVALID_MONTH", Message: "month must be YYYY-MM", Details: received(month)}
+	}
+	return nil
+}
+
+// CheckProgramYear refuses a program year that is not YYYY-YYYY of
+// consecutive years (snapshot.ProgramYearStart).
+func CheckProgramYear(py string) error {
+	if _, ok := snapshot.ProgramYearStart(py); !ok {
+		return &Error{Kind: Invalid, Code: "INVALID_PROGRAM_YEAR", Message: "programYear must be YYYY-YYYY (consecutive years)", Details: received(py)}
+	}
+	return nil
+}
+
+func checkNotes(notes string) error {
+	if len(notes) > MaxNotes {
+		return &Error{Kind: Invalid, Code: "NOTES_TOO_LONG", Message: fmt.Sprintf("notes exceed %d bytes", MaxNotes)}
+	}
+	return nil
+}
+
+// Percent is actual as a percentage of target, truncated (not rounded) to
+// two decimals: 1234 of 5000 is 24.68. Nil without a target (target <= 0).
+func Percent(actual, target int) *float64 {
+	if target <= 0 {
+		return nil
+	}
+	p := float64(actual*10000/target) / 100
+	return &p
+}
+
+// ProgressOf is each actual as a percentage of its goal.
+func ProgressOf(a Actuals, g Goals) Progress {
+	return Progress{
+		MembershipPaymentsPercent: Percent(a.MembershipPayments, g.MembershipPaymentsTarget),
+		PaidClubsPercent:          Percent(a.PaidClubs, g.PaidClubsTarget),
+		DistinguishedClubsPercent: Percent(a.DistinguishedClubs, g.DistinguishedClubsTarget),
+	}
+}
+
+// ActualsOf reads a district's numbers: the summary report's own paid and
+// distinguished club counts when the district has a summary row (as the
+// district recognition reads them), else the club-level counts.
+func ActualsOf(d *snapshot.District) Actuals {
+	a := Actuals{MembershipPayments: d.Membership.Payments.Total, DistinguishedClubs: d.Clubs.Distinguished, Members: d.Membership.Total, PaidClubs: d.Clubs.Active}
+	if d.Summary != nil {
+		a.PaidClubs = d.Summary.PaidClubs
+		a.DistinguishedClubs = d.Summary.TotalDistinguishedClubs
+		if p, ok := analytics.DistinguishedPercent(d.Summary); ok {
+			a.DistinguishedPercent = &p
+		}
+	}
+	return a
+}
+
+// monthSnapshot finds the newest successful snapshot of month that has the
+// district.
+func (b *Book) monthSnapshot(ctx context.Context, id, month string) (*store.View, *snapshot.DistrictFile, error) {
+	ids, err := b.ids(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := len(ids) - 1; i >= 0; i-- {
+		if !strings.HasPrefix(ids[i], month) {
+			continue
+		}
+		v, err := b.snaps.Get(ctx, ids[i])
+		if err != nil {
+			continue
+		}
+		df, err := v.DistrictShared(ctx, id)
+		if err != nil {
+			continue
+		}
+		return v, df, nil
+	}
+	return nil, nil, &Error{Kind: NotFound, Code: "NO_DATA_FOR_MONTH", Message: "No snapshot of month " + month + " contains district " + id}
+}
+
+// assess fills the actuals, goals and progress of a from its month's
+// snapshot and the program year's goals; it returns that snapshot.
+func (b *Book) assess(ctx context.Context, a *Assessment) (*store.View, *snapshot.DistrictFile, error) {
+	v, df, err := b.monthSnapshot(ctx, a.DistrictID, a.Month)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.SnapshotID = v.ID
+	a.ProgramYear = snapshot.ProgramYearOf(a.Month)
+	a.Actuals = ActualsOf(&df.Data)
+	var g Goals
+	ok, err := b.read(ctx, goalsKey(a.DistrictID, a.ProgramYear), &g)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.Goals, a.Progress = nil, Progress{}
+	if ok {
+		a.Goals, a.Progress = &g, ProgressOf(a.Actuals, g)
+	}
+	return v, df, nil
+}
+
+// Goals returns a district's goals for a program year.
+func (b *Book) Goals(ctx context.Context, district, programYear string) (*Goals, error) {
+	if err := checkDistrict(district); err != nil {
+		return nil, err
+	}
+	if err := CheckProgramYear(programYear); err != nil {
+		return nil, err
+	}
+	var g Goals
+	ok, err := b.read(ctx, goalsKey(district, programYear), &g)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &Error{Kind: NotFound, Code: "GOALS_NOT_FOUND", Message: "No goals for district " + district + " in program year " + programYear}
+	}
+	return &g, nil
+}
+
+// SetGoals stores g (replacing the program year's goals), stamped now.
+func (b *Book) SetGoals(ctx context.Context, g Goals) (*Goals, error) {
+	if err := checkDistrict(g.DistrictID); err != nil {
+		return nil, err
+	}
+	if err := CheckProgramYear(g.ProgramYear); err != nil {
+		return nil, err
+	}
+	for _, t := range []struct {
+		name string
+		v    int
+	}{{"membershipPaymentsTarget", g.MembershipPaymentsTarget}, {"paidClubsTarget", g.PaidClubsTarget}, {"distinguishedClubsTarget", g.DistinguishedClubsTarget}} {
+		if t.v < 0 || t.v > MaxTarget {
+			return nil, &Error{Kind: Invalid, Code: "INVALID_TARGET", Message: fmt.Sprintf("%s must be between 0 and %d", t.name, MaxTarget)}
+		}
+	}
+	if err := checkNotes(g.Notes); err != nil {
+		return nil, err
+	}
+	g.UpdatedAt = b.now().UTC()
+	if err := b.write(ctx, goalsKey(g.DistrictID, g.ProgramYear), &g); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// List returns a district's stored assessments, oldest month first.
+func (b *Book) List(ctx context.Context, district string) ([]Assessment, error) {
+	if err := checkDistrict(district); err != nil {
+		return nil, err
+	}
+	keys, err := b.objects.List(ctx, "assessments/"+district+"/")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(keys)
+	out := []Assessment{}
+	for _, k := range keys {
+		if !strings.Contains(k, "/month-") {
+			continue
+		}
+		var a Assessment
+		if ok, err := b.read(ctx, k, &a); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// Get returns the stored assessment of a district's month.
+func (b *Book) Get(ctx context.Context, district, month string) (*Assessment, error) {
+	if err := checkMonthOf(district, month); err != nil {
+		return nil, err
+	}
+	var a Assessment
+	ok, err := b.read(ctx, assessmentKey(district, month), &a)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &Error{Kind: NotFound, Code: "ASSESSMENT_NOT_FOUND", Message: "No assessment of " + month + " for district " + district}
+	}
+	return &a, nil
+}
+
+// Create assesses a month not assessed yet and stores the assessment.
+func (b *Book) Create(ctx context.Context, district, month, notes string) (*Assessment, error) {
+	if err := checkMonthOf(district, month); err != nil {
+		return nil, err
+	}
+	if err := checkNotes(notes); err != nil {
+		return nil, err
+	}
+	var existing Assessment
+	if ok, err := b.read(ctx, assessmentKey(district, month), &existing); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, &Error{Kind: Exists, Code: "ASSESSMENT_EXISTS", Message: "An assessment of " + month + " exists: use PUT to update it"}
+	}
+	now := b.now().UTC()
+	a := Assessment{DistrictID: district, Month: month, Notes: notes, CreatedAt: now, UpdatedAt: now}
+	if _, _, err := b.assess(ctx, &a); err != nil {
+		return nil, err
+	}
+	if err := b.write(ctx, assessmentKey(district, month), &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Update replaces the notes (when notes is not nil) of a stored assessment
+// and recomputes its actuals from the month's newest snapshot and the
+// current goals.
+func (b *Book) Update(ctx context.Context, district, month string, notes *string) (*Assessment, error) {
+	a, err := b.Get(ctx, district, month)
+	if err != nil {
+		return nil, err
+	}
+	if notes != nil {
+		if err := checkNotes(*notes); err != nil {
+			return nil, err
+		}
+		a.Notes = *notes
+	}
+	if _, _, err := b.assess(ctx, a); err != nil {
+		return nil, err
+	}
+	a.UpdatedAt = b.now().UTC()
+	if err := b.write(ctx, assessmentKey(district, month), a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Delete removes a stored assessment.
+func (b *Book) Delete(ctx context.Context, district, month string) error {
+	if _, err := b.Get(ctx, district, month); err != nil {
+		return err
+	}
+	return b.objects.Delete(ctx, assessmentKey(district, month))
+}
+
+// Report is the month's report: the stored assessment (or one computed on
+// the fly when none is stored), the Distinguished District standing and the
+// division and area standing at the month's snapshot.
+func (b *Book) Report(ctx context.Context, district, month string) (*Report, error) {
+	a, err := b.Get(ctx, district, month)
+	stored := err == nil
+	var e *Error
+	if !stored {
+		if !errors.As(err, &e) || e.Code != "ASSESSMENT_NOT_FOUND" {
+			return nil, err
+		}
+		a = &Assessment{DistrictID: district, Month: month}
+	}
+	v, df, err := b.assess(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	p := analytics.Point{Date: v.ID, Metadata: v.Metadata, District: &df.Data, Ranking: df.Data.Ranking}
+	return &Report{DistrictID: district, Month: month, SnapshotID: v.ID, AssessmentStored: stored, Assessment: *a,
+		Recognition: analytics.DistrictRecognition(p), Standing: analytics.AreaDivisionStanding(&df.Data, v.ID)}, nil
+}
