@@ -7,10 +7,10 @@ import "time"
 // input, and RankingVersion when the ranking algorithm changes.
 const (
 	// SchemaVersion is the version of the on-disk JSON shapes in this package.
-	SchemaVersion = "3.0.0"
+	SchemaVersion = "3.1.0"
 	// CalculationVersion is the version of the normalisation rules (goals,
 	// levels, area and division standing, membership and payment sums).
-	CalculationVersion = "3.0.0"
+	CalculationVersion = "3.1.0"
 	// RankingVersion names the ranking algorithm of package ranking.
 	RankingVersion = "borda-count-v1"
 )
