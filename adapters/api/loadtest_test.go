@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -43,8 +44,9 @@ const (
 	loadDuration  = 5 * time.Second
 )
 
-// yearFixture publishes a year of daily snapshots into dir (once: an
-// existing complete fixture is reused).
+// yearFixture publishes a year of daily snapshots into dir and indexes
+// their history as the Builder would (once: an existing complete fixture is
+// reused, and indexed when it is not yet).
 func yearFixture(tb testing.TB, dir string) {
 	tb.Helper()
 	st, err := store.Create(dir, store.Options{})
@@ -52,7 +54,15 @@ func yearFixture(tb testing.TB, dir string) {
 		tb.Fatal(err)
 	}
 	ctx := context.Background()
+	index := func() {
+		if _, err := toaststats.NewHistory(st, nil).Reindex(ctx); err != nil {
+			tb.Fatalf("index the fixture's history: %v", err)
+		}
+	}
 	if list, err := st.Snapshots().List(ctx, store.ListFilter{}); err == nil && len(list) == loadDays {
+		if _, err := os.Stat(filepath.Join(dir, "history")); err != nil {
+			index()
+		}
 		return
 	}
 	var districts, ranked []string
@@ -78,6 +88,7 @@ func yearFixture(tb testing.TB, dir string) {
 			tb.Fatalf("publish %s: %v", date, err)
 		}
 	}
+	index()
 }
 
 // loadResult is the outcome of one load run.

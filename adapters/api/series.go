@@ -82,18 +82,23 @@ func (c *seriesCache) put(key string, pts []analytics.Point) {
 // can take up to listTTL to appear in series answers.
 const listTTL = time.Second
 
-// listCache is the last listing of successful snapshots.
+// listCache is the last listing of successful snapshots, and the last
+// fingerprint of the dated snapshots (seriesFingerprint).
 type listCache struct {
 	mu      sync.Mutex
 	at      time.Time
 	current string // generation of the current snapshot when listed
 	list    []store.ListEntry
 	fp      string
+
+	histAt      time.Time
+	histCurrent string
+	histFP      string
 }
 
 func (c *listCache) invalidate() {
 	c.mu.Lock()
-	c.at = time.Time{}
+	c.at, c.histAt = time.Time{}, time.Time{}
 	c.mu.Unlock()
 }
 
@@ -134,9 +139,31 @@ func (s *Server) successList(ctx context.Context) ([]store.ListEntry, string, er
 
 // seriesFingerprint changes whenever a snapshot is added, rebuilt or
 // removed: the key of answers built from series. It stats the snapshots and
-// reads none of them.
+// reads none of them — a few milliseconds on a year of history, so it is
+// reused for listTTL: a new current snapshot or a build of this server
+// refreshes it at once, another process's rebuild of an older date shows
+// within listTTL (as in successList).
 func (s *Server) seriesFingerprint(ctx context.Context) (string, error) {
-	return toaststats.NewHistory(s.store, s.log).Fingerprint(ctx)
+	cur := ""
+	if v, err := s.store.Snapshots().Current(ctx); err == nil {
+		cur = v.ID + "@" + v.Generation()
+	}
+	c := &s.lists
+	c.mu.Lock()
+	if !c.histAt.IsZero() && time.Since(c.histAt) < listTTL && c.histCurrent == cur {
+		fp := c.histFP
+		c.mu.Unlock()
+		return fp, nil
+	}
+	c.mu.Unlock()
+	fp, err := toaststats.NewHistory(s.store, s.log).Fingerprint(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.histAt, c.histCurrent, c.histFP = time.Now(), cur, fp
+	c.mu.Unlock()
+	return fp, nil
 }
 
 // districtSeries returns the district's points from every successful
