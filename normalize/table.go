@@ -15,16 +15,24 @@ type table struct {
 	name     string
 	layout   *layout
 	footer   Footer
-	rows     [][]string // cell values per known column (schema order), "" when absent
+	rows     [][]string // the data records as read, header order (layout.pos maps columns to cells)
 	lines    []int      // the file line of each row
 	warnings []string
 }
 
-// cell returns row r's value of column c, trimmed of surrounding spaces.
-func (t *table) cell(r, c int) string { return strings.TrimSpace(t.rows[r][c]) }
+// cell returns row r's value of column c, trimmed of surrounding spaces
+// ("" when the file has no such column).
+func (t *table) cell(r, c int) string { return strings.TrimSpace(t.raw(r, c)) }
 
-// raw returns row r's value of column c exactly as printed.
-func (t *table) raw(r, c int) string { return t.rows[r][c] }
+// raw returns row r's value of column c exactly as printed ("" when the
+// file has no such column). Every row has the header's width (checked in
+// readTableRows), so a header position is a valid index.
+func (t *table) raw(r, c int) string {
+	if p := t.layout.pos[c]; p >= 0 {
+		return t.rows[r][p]
+	}
+	return ""
+}
 
 // sniff rejects bodies that are not CSV at all.
 func sniff(kind ReportKind, name string, b []byte) ([]byte, error) {
@@ -57,8 +65,10 @@ func sniff(kind ReportKind, name string, b []byte) ([]byte, error) {
 func records(kind ReportKind, name string, b []byte) ([][]string, []int, error) {
 	r := csv.NewReader(bytes.NewReader(b))
 	r.FieldsPerRecord = -1
-	var recs [][]string
-	var lines []int
+	// One record per line, give or take quoted newlines and the footer.
+	n := bytes.Count(b, []byte{'\n'}) + 1
+	recs := make([][]string, 0, n)
+	lines := make([]int, 0, n)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -146,28 +156,11 @@ func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table
 	if len(recs) == 1 || !mapRows {
 		return t, nil
 	}
-	t.rows = rowsByLayout(l, recs[1:])
+	// The rows stay the records: the header names were matched once, in
+	// resolve, and cell/raw pick a column by its header position, so the
+	// rows need neither a name lookup nor a copy into schema order.
+	t.rows = recs[1:]
 	return t, nil
-}
-
-// rowsByLayout picks each row's known columns by the positions the header
-// resolved to (layout.pos): the header names were matched once, in resolve,
-// so the rows need no name lookup at all. One backing array holds every
-// cell; the cells share the records' strings.
-func rowsByLayout(l *layout, recs [][]string) [][]string {
-	n := len(l.s.cols)
-	rows := make([][]string, len(recs))
-	cells := make([]string, n*len(recs))
-	for i, rec := range recs {
-		row := cells[i*n : (i+1)*n : (i+1)*n]
-		for c := range n {
-			if p := l.pos[c]; p >= 0 {
-				row[c] = rec[p]
-			}
-		}
-		rows[i] = row
-	}
-	return rows
 }
 
 // CheckReport is the quick guard the scraper runs before storing a body: it
