@@ -243,9 +243,13 @@ func ReadDistrictPerformance(name string, b []byte) (*DistrictReport, error) {
 		ids[i], divs[i], areas[i] = c.ClubID, c.DivisionID, c.AreaID
 	}
 	keep, dups := dedupe(ids, divs, areas)
-	for i, c := range rows {
-		if keep[i] {
-			rep.Clubs = append(rep.Clubs, c)
+	if len(dups) == 0 && len(rows) > 0 {
+		rep.Clubs = rows // every row is kept
+	} else {
+		for i, c := range rows {
+			if keep[i] {
+				rep.Clubs = append(rep.Clubs, c)
+			}
 		}
 	}
 	if len(dups) > 0 {
@@ -345,6 +349,9 @@ func ReadDivisionPerformance(name string, b []byte) (*DivisionReport, error) {
 	type visits struct{ nov, may int }
 	var areaVisits [][]visits
 	var disagree []string
+	if len(rows) > 0 {
+		rep.Clubs = make([]DivisionClubRow, 0, len(keep))
+	}
 	for i, c := range rows {
 		if !keep[i] {
 			continue
@@ -637,10 +644,14 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 		ids[i], divs[i], areas[i] = c.ClubID, c.DivisionID, c.AreaID
 	}
 	keep, dups := dedupe(ids, divs, areas)
-	rep.Clubs = make([]snapshot.Club, 0, len(rows))
-	for i, c := range rows {
-		if keep[i] {
-			rep.Clubs = append(rep.Clubs, c)
+	if len(dups) == 0 {
+		rep.Clubs = rows // every row is kept
+	} else {
+		rep.Clubs = make([]snapshot.Club, 0, len(rows))
+		for i, c := range rows {
+			if keep[i] {
+				rep.Clubs = append(rep.Clubs, c)
+			}
 		}
 	}
 	if len(dups) > 0 {
