@@ -80,20 +80,48 @@ func encodeValue(kind byte, v any) (*encodedValue, error) {
 		shapeOf(rv.Field(i), []int32{int32(i)}, &shape)
 	}
 	rv.FieldByName("Shape").Set(reflect.ValueOf(shape))
-	var buf bytes.Buffer
-	enc := gob.NewEncoder(&buf)
-	if err := enc.Encode(reflect.New(rv.Type()).Interface()); err != nil {
-		return nil, fmt.Errorf("history: encode types: %w", err)
+	ve, err := getValueEncoder(kind, rv.Type())
+	if err != nil {
+		return nil, err
 	}
-	ev := &encodedValue{kind: kind, preamble: bytes.Clone(buf.Bytes())}
-	sum := sha256.Sum256(ev.preamble)
-	ev.hash = hex.EncodeToString(sum[:8])
-	buf.Reset()
-	if err := enc.Encode(v); err != nil {
+	defer valueEncoders[kind].Put(ve)
+	ve.buf.Reset()
+	if err := ve.enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("history: encode: %w", err)
 	}
-	ev.value = buf.Bytes()
-	return ev, nil
+	return &encodedValue{kind: kind, preamble: ve.preamble, hash: ve.hash, value: bytes.Clone(ve.buf.Bytes())}, nil
+}
+
+// valueEncoder is a gob encoder that has sent the type preamble of one
+// record kind: what it writes next is a bare value message, the same bytes a
+// fresh encoder writes after the preamble (the record types hold no
+// interface values, so no type definition ever follows the preamble). A
+// world build encodes 128 district days; the preamble was a quarter of that.
+type valueEncoder struct {
+	buf      bytes.Buffer
+	enc      *gob.Encoder
+	preamble []byte
+	hash     string
+}
+
+// valueEncoders pools valueEncoders by record kind.
+var valueEncoders = map[byte]*sync.Pool{kindDistrict: {}, kindSnapshot: {}}
+
+// getValueEncoder returns a pooled encoder of kind, or a new one primed
+// with the preamble of t.
+func getValueEncoder(kind byte, t reflect.Type) (*valueEncoder, error) {
+	if ve, ok := valueEncoders[kind].Get().(*valueEncoder); ok {
+		return ve, nil
+	}
+	ve := &valueEncoder{}
+	ve.enc = gob.NewEncoder(&ve.buf)
+	if err := ve.enc.Encode(reflect.New(t).Interface()); err != nil {
+		return nil, fmt.Errorf("history: encode types: %w", err)
+	}
+	ve.preamble = bytes.Clone(ve.buf.Bytes())
+	sum := sha256.Sum256(ve.preamble)
+	ve.hash = hex.EncodeToString(sum[:8])
+	return ve, nil
 }
 
 // payload is the record of the value for snapshot id with stamp: format,
