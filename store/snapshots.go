@@ -155,7 +155,8 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 		md.CreatedAt = now
 	}
 	enc := &encodedSnapshot{id: id, files: map[string][]byte{}}
-	man := snapshot.Manifest{SnapshotID: id, CreatedAt: md.CreatedAt, Gzip: s.opts.Gzip}
+	gz := s.gzipFor(id, now)
+	man := snapshot.Manifest{SnapshotID: id, CreatedAt: md.CreatedAt, Gzip: gz}
 	seen := map[string]bool{}
 	dfs := make([]snapshot.DistrictFile, len(snap.Districts))
 	for i := range snap.Districts {
@@ -185,7 +186,7 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 			if err != nil {
 				return fmt.Errorf("store: publish %s: encode district %s: %w", id, dfs[i].DistrictID, err)
 			}
-			if encoded[i], err = s.maybeGzip(b); err != nil {
+			if encoded[i], err = maybeGzip(b, gz); err != nil {
 				return err
 			}
 			return nil
@@ -222,7 +223,7 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 		if err != nil {
 			return nil, fmt.Errorf("store: publish %s: encode rankings: %w", id, err)
 		}
-		if b, err = s.maybeGzip(b); err != nil {
+		if b, err = maybeGzip(b, gz); err != nil {
 			return nil, err
 		}
 		enc.files[rankingsFile] = b
@@ -243,8 +244,22 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 	return enc, nil
 }
 
-func (s *SnapshotStore) maybeGzip(b []byte) ([]byte, error) {
-	if !s.opts.Gzip {
+// gzipFor reports whether snapshot id, published at now, is stored
+// compressed (Options.Gzip and Options.GzipAfter).
+func (s *SnapshotStore) gzipFor(id string, now time.Time) bool {
+	if s.opts.Gzip {
+		return true
+	}
+	if s.opts.GzipAfter <= 0 {
+		return false
+	}
+	day, err := time.Parse(time.DateOnly, id)
+	return err == nil && now.Sub(day) > s.opts.GzipAfter
+}
+
+// maybeGzip returns b, gzip-compressed (fastest level) when gz is true.
+func maybeGzip(b []byte, gz bool) ([]byte, error) {
+	if !gz {
 		return b, nil
 	}
 	var buf bytes.Buffer

@@ -27,6 +27,15 @@ type Options struct {
 	// (same file names). Reading detects compression by content, whatever
 	// this option says.
 	Gzip bool
+	// GzipAfter, when positive, also compresses (as Gzip does) each snapshot
+	// whose date (its id) is more than GzipAfter before Now when it is
+	// published: with 45 days, the window after which the API treats a
+	// snapshot as settled, a backfill of a program year stores all but its
+	// newest weeks compressed (a world day: ~13 MB of JSON, a few MB
+	// gzipped), while the daily build of the newest date pays nothing for
+	// it. Snapshots are never rewritten: one published while recent stays
+	// as it was written. Readers detect compression by content either way.
+	GzipAfter time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// FileCheckInterval is how often a cached snapshot file is compared with

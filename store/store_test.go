@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
 )
@@ -151,4 +152,52 @@ func TestOpenNeverCreates(t *testing.T) {
 		t.Fatalf("Open after Create: %v", err)
 	}
 	st2.Close()
+}
+
+// TestGzipAfter: with GzipAfter, a snapshot published more than that long
+// after its date is stored compressed and one published sooner is not; both
+// read back the same and pass the full integrity check.
+func TestGzipAfter(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	st := openTest(t, Options{GzipAfter: 45 * 24 * time.Hour, Now: func() time.Time { return now }})
+	ss := st.Snapshots()
+	// 2025-11-17 is 46 days and 3 h before now (> 45 days): compressed;
+	// 2025-11-19 is 44 days and 3 h before: as written.
+	for _, tc := range []struct {
+		id string
+		gz bool
+	}{{"2025-11-17", true}, {"2025-11-19", false}} {
+		snap := makeSnapshot(tc.id, snapshot.StatusSuccess, 2, 4)
+		if err := ss.Publish(ctx, snap); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"district_1.json", "district_2.json", "all-districts-rankings.json"} {
+			raw, err := st.Objects().Read(ctx, "snapshots/"+tc.id+"/"+f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if isGz := bytes.HasPrefix(raw, []byte{0x1f, 0x8b}); isGz != tc.gz {
+				t.Fatalf("%s/%s: gzip %v, want %v", tc.id, f, isGz, tc.gz)
+			}
+		}
+		v, err := ss.Get(ctx, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Manifest.Gzip != tc.gz {
+			t.Fatalf("%s: manifest gzip %v, want %v", tc.id, v.Manifest.Gzip, tc.gz)
+		}
+		df, err := v.District(ctx, "2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if df.Data.Membership.Total != snap.Districts[1].Data.Membership.Total || len(df.Data.ClubDetails) != 4 {
+			t.Fatalf("%s: district 2 = %+v, %d clubs", tc.id, df.Data.Membership, len(df.Data.ClubDetails))
+		}
+		chk, err := ss.CheckSnapshot(ctx, tc.id)
+		if err != nil || !chk.Complete || len(chk.Problems) != 0 {
+			t.Fatalf("%s: check %+v %v", tc.id, chk, err)
+		}
+	}
 }
