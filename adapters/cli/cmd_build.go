@@ -103,10 +103,14 @@ func runBuild(ctx context.Context, e env) error {
 	date := fs.String("date", "", "collection date YYYY-MM-DD to build (default: the newest cached date)")
 	all := fs.Bool("all", false, "build every cached date without an up-to-date snapshot, in date order")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
+	gzipDays := fs.Int("gzip-after-days", 0, "gzip each snapshot published more than this many days after its date (backfills of settled data); 0 = never")
 	var verbose bool
 	addVerbose(fs, &verbose)
 	if done, err := parseSnapshotFlags(fs, e.args); done {
 		return err
+	}
+	if *gzipDays < 0 {
+		return usageError("build: --gzip-after-days must be >= 0")
 	}
 	if *all && *date != "" {
 		return usageError("build: --date and --all are exclusive")
@@ -121,7 +125,7 @@ func runBuild(ctx context.Context, e env) error {
 		return err
 	}
 	log := snapshotLogger(e, verbose)
-	st, err := openExisting(*dataDir, now, log)
+	st, err := openExisting(*dataDir, toaststats.StoreOptions{Logger: log, Now: now, GzipAfter: time.Duration(*gzipDays) * 24 * time.Hour})
 	if err != nil {
 		return err
 	}

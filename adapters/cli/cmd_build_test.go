@@ -390,3 +390,30 @@ func TestRepairActionLines(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildGzipAfterDays: the fixture's 2025-11-14 snapshot is built at
+// 2026-01-02 (TOASTSTATS_NOW), 49 days after its date. With
+// --gzip-after-days 45 its files are stored gzipped (magic 1f 8b), with 60
+// they are not; status reads both.
+func TestBuildGzipAfterDays(t *testing.T) {
+	for days, wantGzip := range map[string]bool{"45": true, "60": false} {
+		dir := fixtureDataDir(t, "2025-11-14")
+		env := map[string]string{"TOASTSTATS_NOW": snapshotTestNow}
+		if _, stderr, code := runCLI(t, env, "build", "--data-dir", dir, "--gzip-after-days", days); code != 0 {
+			t.Fatalf("build --gzip-after-days %s: exit %d: %s", days, code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "snapshots", "2025-11-14", "district_61.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gz := len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b; gz != wantGzip {
+			t.Errorf("--gzip-after-days %s: district file gzipped = %v, want %v", days, gz, wantGzip)
+		}
+		if out, stderr, code := runCLI(t, env, "status", "--data-dir", dir); code != 0 || !strings.Contains(out, "2025-11-14") {
+			t.Errorf("status after --gzip-after-days %s: exit %d\n%s\n%s", days, code, out, stderr)
+		}
+	}
+	if _, _, code := runCLI(t, nil, "build", "--data-dir", t.TempDir(), "--gzip-after-days", "-1"); code != 2 {
+		t.Errorf("--gzip-after-days -1: exit %d, want 2", code)
+	}
+}

@@ -35,7 +35,7 @@ func runReindex(ctx context.Context, e env) error {
 		return err
 	}
 	log := snapshotLogger(e, verbose)
-	st, err := openExisting(*dataDir, time.Now, log)
+	st, err := openExisting(*dataDir, toaststats.StoreOptions{Logger: log, Now: time.Now})
 	if err != nil {
 		return err
 	}

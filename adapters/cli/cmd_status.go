@@ -53,7 +53,7 @@ func runStatus(ctx context.Context, e env) error {
 		}
 	}
 	log := snapshotLogger(e, verbose)
-	st, err := openExisting(*dataDir, time.Now, log)
+	st, err := openExisting(*dataDir, toaststats.StoreOptions{Logger: log, Now: time.Now})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -75,7 +76,7 @@ func runTrash(ctx context.Context, e env) error {
 	case sub == "purge" && len(ids) > 0 && *all:
 		return usageError("trash purge: IDs or --all, not both")
 	}
-	st, err := openExisting(*dataDir, nil, snapshotLogger(e, verbose))
+	st, err := openExisting(*dataDir, toaststats.StoreOptions{Logger: snapshotLogger(e, verbose)})
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func runVerify(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	st, err := openExisting(*dataDir, now, snapshotLogger(e, verbose))
+	st, err := openExisting(*dataDir, toaststats.StoreOptions{Logger: snapshotLogger(e, verbose), Now: now})
 	if err != nil {
 		return err
 	}

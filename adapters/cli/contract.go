@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/scrape"
@@ -53,11 +52,11 @@ func progressLog(e env) *slog.Logger {
 // status, verify): it is never created, and a missing one is a
 // configuration error (exit 2) naming the path, so a mistyped --data-dir
 // cannot pass for an empty, healthy store.
-func openExisting(dir string, now func() time.Time, log *slog.Logger) (*store.Store, error) {
+func openExisting(dir string, opts toaststats.StoreOptions) (*store.Store, error) {
 	if dir == "" {
 		return nil, usageError("--data-dir is empty")
 	}
-	st, err := toaststats.OpenStore(dir, toaststats.StoreOptions{Logger: log, Now: now})
+	st, err := toaststats.OpenStore(dir, opts)
 	if errors.Is(err, store.ErrNoDataDir) {
 		return nil, exitCode(exitUsage, fmt.Errorf("data directory %s does not exist: check --data-dir / TOASTSTATS_DATA_DIR, or create it with `toaststats init --data-dir %s`", dir, dir))
 	}

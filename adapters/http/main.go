@@ -7,7 +7,7 @@
 //	toaststats-server --data-dir DIR [--addr 127.0.0.1:8080] [--admin-token T]
 //	    [--trusted-proxies 127.0.0.1/32] [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
 //	    [--rate-limit 20 --rate-burst 60] [--log-format text|json]
-//	    [--store-cache-mb 32] [--memory-limit-mb 120]
+//	    [--store-cache-mb 32] [--memory-limit-mb 120] [--gzip-after-days 0]
 //
 // Every flag can also be set by its environment variable (TOASTSTATS_ADDR,
 // TOASTSTATS_DATA_DIR, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
@@ -80,6 +80,7 @@ type options struct {
 	logLevel        string
 	shutdownTimeout time.Duration
 	storeCacheMB    int
+	gzipAfterDays   int
 	memoryLimitMB   int
 	trustedProxies  []netip.Prefix
 }
@@ -106,6 +107,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.logFormat, "log-format", env("TOASTSTATS_LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&o.logLevel, "log-level", env("TOASTSTATS_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.IntVar(&o.storeCacheMB, "store-cache-mb", 32, "memory for the snapshot store's read cache, in MiB")
+	fs.IntVar(&o.gzipAfterDays, "gzip-after-days", 0, "gzip each snapshot built more than this many days after its date (backfills of settled data); 0 = never")
 	fs.IntVar(&o.memoryLimitMB, "memory-limit-mb", 120, "soft memory limit for the Go runtime in MiB (0 = none; GOMEMLIMIT wins when set)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -124,8 +126,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	if o.rebuildInterval, err = time.ParseDuration(interval); err != nil || o.rebuildInterval < 0 {
 		return nil, &usageError{fmt.Sprintf("--rebuild-interval: not a duration: %q", interval)}
 	}
-	if o.storeCacheMB < 1 || o.memoryLimitMB < 0 {
-		return nil, &usageError{"--store-cache-mb must be >= 1 and --memory-limit-mb >= 0"}
+	if o.storeCacheMB < 1 || o.memoryLimitMB < 0 || o.gzipAfterDays < 0 {
+		return nil, &usageError{"--store-cache-mb must be >= 1, --memory-limit-mb and --gzip-after-days >= 0"}
 	}
 	if o.rateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || o.rateLimit < 0 {
 		return nil, &usageError{fmt.Sprintf("--rate-limit: not a number >= 0: %q", rateLimit)}
@@ -199,7 +201,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// The server builds snapshots into the directory, so it may create it
 	// (a server started before the first scrape); /health says ready=false
 	// until a snapshot exists.
-	st, err := store.Create(o.dataDir, store.Options{Logger: log.With("component", "store"), MaxCacheBytes: int64(o.storeCacheMB) << 20})
+	st, err := store.Create(o.dataDir, store.Options{Logger: log.With("component", "store"), MaxCacheBytes: int64(o.storeCacheMB) << 20,
+		GzipAfter: time.Duration(o.gzipAfterDays) * 24 * time.Hour})
 	if err != nil {
 		return fmt.Errorf("open data directory: %w", err)
 	}
