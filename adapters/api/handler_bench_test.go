@@ -68,3 +68,32 @@ type discardWriter struct{ h http.Header }
 func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *discardWriter) WriteHeader(int)             {}
+
+// BenchmarkFirstAnswer measures a history route's first answer: every
+// cache of the server emptied (answers, series, snapshot listing), so each
+// iteration reads the district's year from the history index and runs the
+// analytics, as after a server start or a new snapshot (issue 17's target:
+// ≤ 100 ms for a year of daily snapshots).
+func BenchmarkFirstAnswer(b *testing.B) {
+	srv := benchServer(b)
+	for _, tc := range []struct{ name, path string }{
+		{"membership-analytics", "/api/districts/1/membership-analytics"},
+		{"analytics", "/api/districts/1/analytics"},
+		{"distinguished-club-analytics", "/api/districts/1/distinguished-club-analytics"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", tc.path, nil)
+			req.RemoteAddr = "127.0.0.1:1234"
+			for b.Loop() {
+				srv.resps.Flush()
+				srv.series.clear()
+				srv.lists.invalidate()
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d %s", tc.path, rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
+}
