@@ -1,0 +1,44 @@
+package static_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/toaststats/toaststats/adapters/static"
+	"github.com/toaststats/toaststats/store"
+)
+
+// FuzzParseIndex: index.json comes from the destination, which anyone with
+// access to the bucket or folder may have changed. Parsing never panics; an
+// index it accepts names only files under api/ that are valid object keys,
+// and encodes back to an index that parses to the same value.
+func FuzzParseIndex(f *testing.F) {
+	f.Add([]byte(`{"format":"toaststats-static/1","snapshot_id":"2025-11-16","files":[{"path":"api/districts.json","request":"/api/districts","sha256":"beeeaf6b27403bd832f18e68044d729322bf524512ddd530b558a89c4725aedf","size":551,"snapshot_id":"2025-11-16"}]}`))
+	f.Add([]byte(`{"format":"toaststats-static/1","files":[{"path":"api/../x.json","sha256":"00","size":-1}]}`))
+	f.Add([]byte(`{"format":"toaststats-static/2","files":[]}`))
+	f.Add([]byte(`{"format":"toaststats-static/1","files":[]} {}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		idx, err := static.ParseIndex(data)
+		if err != nil {
+			return
+		}
+		for _, e := range idx.Files {
+			if !strings.HasPrefix(e.Path, "api/") || store.ValidKey(e.Path) != nil || e.Size < 0 || len(e.SHA256) != 64 {
+				t.Fatalf("accepted entry %+v", e)
+			}
+		}
+		raw, err := idx.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := static.ParseIndex(raw)
+		if err != nil {
+			t.Fatalf("re-parse of %s: %v", raw, err)
+		}
+		if !reflect.DeepEqual(idx, again) {
+			t.Fatalf("round trip changed the index:\n%+v\n%+v", idx, again)
+		}
+	})
+}
