@@ -445,3 +445,60 @@ func TestKeyOf(t *testing.T) {
 		}
 	}
 }
+
+// TestExportRankedOnlyDistrict: a data directory that tracks districts 02
+// and 61 still ranks 118. Every answer about 118 the server gives (200) is a
+// file with its bytes; every answer it refuses with 404 has no file, and
+// the 404s are what the result counts as absent.
+func TestExportRankedOnlyDistrict(t *testing.T) {
+	st, _ := newStore(t)
+	if _, err := st.Config().Replace(context.Background(), []string{"02", "61"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	w := smallWorld()
+	buildDates(t, st, w, w.AsOfDates()[:2]...)
+	out := t.TempDir()
+	res := exportOnce(t, st, out, static.Options{})
+
+	srv := api.NewServer(api.Config{}, api.Deps{Store: st})
+	defer srv.Close()
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	var ok, absent int
+	for _, name := range static.DistrictAnswers {
+		req := "/api/districts/118/" + name
+		resp, err := http.Get(hs.URL + req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		file, ferr := os.ReadFile(filepath.Join(out, filepath.FromSlash(static.KeyOf(req))))
+		switch resp.StatusCode {
+		case http.StatusOK:
+			ok++
+			if ferr != nil || string(file) != string(body) {
+				t.Errorf("%s: served 200, file %v", req, ferr)
+			}
+		case http.StatusNotFound:
+			absent++
+			if !errors.Is(ferr, os.ErrNotExist) {
+				t.Errorf("%s: served 404, but a file exists (%v)", req, ferr)
+			}
+		default:
+			t.Errorf("%s: status %d", req, resp.StatusCode)
+		}
+	}
+	// rank-history reads the rankings, which cover 118, and cached-dates
+	// lists the snapshots holding it (none): 2 answers. Statistics, clubs
+	// and the 7 series answers need its district data, which no snapshot
+	// has: 9 refusals.
+	if ok != 2 || absent != 9 || res.Absent != absent {
+		t.Fatalf("118: %d answered, %d absent; result counts %d absent", ok, absent, res.Absent)
+	}
+	// Files: 3 lists, 2 × 11 tracked answers, 118's answers, and per date
+	// rankings + list + 2 × 2.
+	if want := 3 + 2*11 + ok + 2*(2+2*2); res.Files != want {
+		t.Fatalf("%d files, want %d", res.Files, want)
+	}
+}
