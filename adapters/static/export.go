@@ -563,12 +563,22 @@ func KeyOf(request string) string {
 }
 
 // snapshotOf reads _snapshot_metadata.snapshot_id of an answer ("" when it
-// has none).
+// has none). The block is the answer's last field, so the tail from its key
+// on is decoded alone (an answer of megabytes is not scanned twice); when
+// that tail is not a JSON object by itself, the whole answer is decoded.
 func snapshotOf(body []byte) string {
 	var v struct {
 		Meta *struct {
 			SnapshotID string `json:"snapshot_id"`
 		} `json:"_snapshot_metadata"`
+	}
+	const key = `,"_snapshot_metadata":`
+	if i := bytes.LastIndex(body, []byte(key)); i >= 0 {
+		tail := append([]byte{'{'}, body[i+1:]...)
+		if json.Unmarshal(tail, &v) == nil && v.Meta != nil {
+			return v.Meta.SnapshotID
+		}
+		v.Meta = nil
 	}
 	if json.Unmarshal(body, &v) != nil || v.Meta == nil {
 		return ""
