@@ -5,7 +5,7 @@ import "testing"
 func TestSnapshotOf(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"data":{"x":1},"_snapshot_metadata":{"snapshot_id":"2025-11-16","created_at":"2025-11-20T06:00:00Z"}}` + "\n": "2025-11-16",
-		`{"rankings":[],"date":"d","_snapshot_metadata":{"snapshot_id":"2025-11-15","from_cache":true}}`:                    "2025-11-15",
+		`{"rankings":[],"date":"d","_snapshot_metadata":{"snapshot_id":"2025-11-15","from_cache":true}}`:                "2025-11-15",
 		// The block first: the tail holds the rest too and still decodes.
 		`{"_snapshot_metadata":{"snapshot_id":"a"},"data":{"n":2}}`: "a",
 		// A nested key of that name after the top-level one: the tail is
