@@ -11,9 +11,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -500,5 +502,40 @@ func TestExportRankedOnlyDistrict(t *testing.T) {
 	// rankings + list + 2 × 2.
 	if want := 3 + 2*11 + ok + 2*(2+2*2); res.Files != want {
 		t.Fatalf("%d files, want %d", res.Files, want)
+	}
+}
+
+// TestExportLeavesNoGoroutine: the API server Export starts is closed, and
+// no render or write outlives the call, also when the context is cancelled
+// part-way.
+func TestExportLeavesNoGoroutine(t *testing.T) {
+	st, _ := newStore(t)
+	w := smallWorld()
+	buildDates(t, st, w, w.AsOfDates()[:2]...)
+	before := runtime.NumGoroutine()
+	exportOnce(t, st, t.TempDir(), static.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := api.NewServer(api.Config{}, api.Deps{Store: st})
+	var n atomic.Int32
+	h := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 10 {
+			cancel()
+		}
+		srv.ServeHTTP(rw, r)
+	})
+	out := t.TempDir()
+	if _, err := static.ExportHandler(ctx, h, dirObjects(t, out), static.Options{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled export: %v", err)
+	}
+	srv.Close()
+	if _, err := os.Stat(filepath.Join(out, "index.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a cancelled export wrote its index: %v", err)
+	}
+	for i := 0; runtime.NumGoroutine() > before; i++ {
+		if i > 300 {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines after Export, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
