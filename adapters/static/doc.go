@@ -72,8 +72,11 @@
 // again). The index is trusted: a file deleted from the destination by hand
 // is not noticed unless Options.Full asks for every file to be written again
 // (Full also deletes files under api/ that no index names, such as those
-// left by a crash between the index and the deletions). Run one export per
-// destination at a time.
+// left by a crash between the index and the deletions). An answer the API
+// cannot give (5xx) keeps its previous file and index entry, and such an
+// incomplete export deletes nothing: a failed list (of dates, of a date's
+// districts) must not pass for the files it names being gone. Run one
+// export per destination at a time.
 //
 // When a snapshot is published while an export runs, answers could come from
 // two snapshots; Export notices (each answer names its snapshot) and renders

@@ -183,6 +183,19 @@ func ExportHandler(ctx context.Context, h http.Handler, dst store.Objects, opts 
 		}
 	}
 
+	if len(ps.failures) > 0 {
+		// An answer that failed may be the list that names other files
+		// (the dates, a date's districts): an incomplete export deletes
+		// nothing, and its index keeps listing what it could not check.
+		x.mu.Lock()
+		for p, e := range x.have {
+			if _, ok := ps.entries[p]; !ok {
+				ps.entries[p] = e
+			}
+		}
+		x.mu.Unlock()
+	}
+
 	// The index, last of the writes.
 	idx := &Index{Format: FormatVersion, SnapshotID: ps.pinned, Files: make([]IndexEntry, 0, len(ps.entries))}
 	for _, e := range ps.entries {

@@ -539,3 +539,33 @@ func TestExportLeavesNoGoroutine(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestExportFailedListDeletesNothing: when the list of dates cannot be
+// read (a 500 here), the export cannot tell which dated files still answer
+// something, so it deletes none and keeps them listed.
+func TestExportFailedListDeletesNothing(t *testing.T) {
+	st, _ := newStore(t)
+	w := smallWorld()
+	buildDates(t, st, w, w.AsOfDates()[:2]...)
+	out := t.TempDir()
+	exportOnce(t, st, out, static.Options{})
+	srv := api.NewServer(api.Config{}, api.Deps{Store: st})
+	defer srv.Close()
+	h := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/districts/cache/dates" {
+			http.Error(rw, `{"error":{"code":"FETCH_ERROR"}}`, http.StatusInternalServerError)
+			return
+		}
+		srv.ServeHTTP(rw, r)
+	})
+	res, err := static.ExportHandler(context.Background(), h, dirObjects(t, out), static.Options{})
+	if !errors.Is(err, static.ErrIncomplete) || len(res.Failed) != 1 || res.Failed[0].Request != "/api/districts/cache/dates" {
+		t.Fatalf("export with a failing date list: %v %+v", err, res)
+	}
+	if res.Deleted != 0 || res.Files != currentFiles+2*perDate || res.Written != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(out, "api", "snapshots", "2025-11-12", "districts", "61", "clubs.json")); err != nil {
+		t.Fatal(err)
+	}
+}
