@@ -68,7 +68,17 @@ func runExportStatic(ctx context.Context, e env) error {
 	}
 	defer dst.Close()
 
-	res, err := static.Export(ctx, st, dst, static.Options{Since: *since, NoHistory: *noHistory, Full: *full, Logger: log})
+	opts := static.Options{Since: *since, NoHistory: *noHistory, Full: *full, Logger: log}
+	if bar := newScrapeBar(e, -1, "exporting answers"); bar != nil {
+		opts.Progress = func(done, total int) {
+			if bar.GetMax() != total {
+				bar.ChangeMax(total)
+			}
+			_ = bar.Set(done)
+		}
+		defer bar.Finish()
+	}
+	res, err := static.Export(ctx, st, dst, opts)
 	out := exportStaticOutput{DataDir: *dataDir, To: *to, Result: res}
 	if res != nil {
 		out.Seconds = res.Duration.Seconds()

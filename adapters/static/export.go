@@ -55,6 +55,10 @@ type Options struct {
 	// Logger receives a line per pass and per failed answer (default:
 	// none).
 	Logger *slog.Logger
+	// Progress, when set, is called after each answer, one call at a time,
+	// with the answers done and the answers known so far (the total grows
+	// as the lists of dates and districts are read, and with each pass).
+	Progress func(done, total int)
 }
 
 // Result counts what an export did.
@@ -279,6 +283,25 @@ type exporter struct {
 	have map[string]IndexEntry
 	// written are the paths this run wrote.
 	written map[string]bool
+
+	// done and total count answers for Options.Progress.
+	progressMu  sync.Mutex
+	done, total int
+}
+
+// progress notes n more requests to render (done false) or one rendered.
+func (x *exporter) progress(n int, rendered bool) {
+	if x.opts.Progress == nil {
+		return
+	}
+	x.progressMu.Lock()
+	defer x.progressMu.Unlock()
+	if rendered {
+		x.done += n
+	} else {
+		x.total += n
+	}
+	x.opts.Progress(x.done, x.total)
 }
 
 // passState is one rendering of the whole API.
@@ -307,7 +330,9 @@ func (x *exporter) pass(ctx context.Context) (*passState, error) {
 	ps := &passState{entries: map[string]IndexEntry{}}
 
 	// The district list names the current snapshot and its districts.
+	x.progress(1, false)
 	first := x.render(ctx, "/api/districts")
+	x.progress(1, true)
 	if first.status != http.StatusOK {
 		if first.status == http.StatusServiceUnavailable && bytes.Contains(first.body, []byte(`"NO_SNAPSHOT_AVAILABLE"`)) {
 			return nil, ErrNoSnapshot
@@ -401,6 +426,7 @@ func (x *exporter) pass(ctx context.Context) (*passState, error) {
 // renderAll renders and keeps requests, Parallel at a time; then (when
 // not nil) each answer is passed to seen, one at a time.
 func (x *exporter) renderAll(ctx context.Context, ps *passState, requests []string, seen func(answer)) error {
+	x.progress(len(requests), false)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(x.opts.Parallel)
 	var mu sync.Mutex
@@ -413,6 +439,7 @@ func (x *exporter) renderAll(ctx context.Context, ps *passState, requests []stri
 			if err := x.keep(gctx, ps, a); err != nil {
 				return err
 			}
+			x.progress(1, true)
 			if seen != nil {
 				mu.Lock()
 				seen(a)

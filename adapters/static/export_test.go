@@ -62,7 +62,19 @@ func TestExportIsWhatTheServerSends(t *testing.T) {
 	w := smallWorld()
 	buildDates(t, st, w, w.AsOfDates()...)
 	out := t.TempDir()
-	res := exportOnce(t, st, out, static.Options{})
+	var calls, lastDone, lastTotal int
+	progress := func(done, total int) {
+		calls++
+		if done < lastDone || total < lastTotal || done > total {
+			t.Errorf("progress %d/%d after %d/%d", done, total, lastDone, lastTotal)
+		}
+		lastDone, lastTotal = done, total
+	}
+	res := exportOnce(t, st, out, static.Options{Progress: progress})
+	// One request per file (none is absent), each reported when done.
+	if lastDone != res.Files || lastTotal != res.Files || calls < res.Files {
+		t.Errorf("progress: %d calls, last %d/%d, for %d files", calls, lastDone, lastTotal, res.Files)
+	}
 	if want := currentFiles + 5*perDate; res.Files != want || res.Written != want || res.Unchanged != 0 || res.Deleted != 0 || !res.IndexWritten {
 		t.Fatalf("first export: %+v, want %d files all written", res, want)
 	}
