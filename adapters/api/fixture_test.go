@@ -3,13 +3,14 @@ package api
 import (
 	"context"
 	"fmt"
-	"github.com/toaststats/toaststats"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/toaststats/toaststats"
 
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"

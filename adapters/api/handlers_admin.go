@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"time"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -342,7 +344,7 @@ func (s *Server) probeReads(ctx context.Context, n int) (latencySummary, bool, e
 	ds := make([]time.Duration, 0, n)
 	during := false
 	for range n {
-		if s.builds.running() {
+		if s.builds.Running() {
 			during = true
 		}
 		t := time.Now()
@@ -373,7 +375,7 @@ type separationMeasurements struct {
 	ReadTimeLimitMs     float64          `json:"read_time_limit_ms"`
 	BuildRunning        bool             `json:"build_running"`
 	Store               storePerformance `json:"store"`
-	CurrentBuild        *buildJob        `json:"current_build,omitempty"`
+	CurrentBuild        *toaststats.Job  `json:"current_build,omitempty"`
 }
 
 type separationVerdict struct {
@@ -430,7 +432,7 @@ func (s *Server) handleProcessSeparation(kind string) http.Handler {
 		ctx := r.Context()
 		probe, probeDuringBuild, probeErr := s.probeReads(ctx, 20)
 		idle, during := s.reads.snapshot()
-		job, building := s.builds.currentJob()
+		job, building := s.builds.Current()
 		var issues []string
 		if probeErr != nil {
 			if errors.Is(probeErr, store.ErrNoSnapshot) {
@@ -446,7 +448,7 @@ func (s *Server) handleProcessSeparation(kind string) http.Handler {
 		if during.Count > 0 && during.P99Ms > limitMs {
 			issues = append(issues, fmt.Sprintf("p99 of reads during builds is %.1f ms (limit %.0f ms)", during.P99Ms, limitMs))
 		}
-		if s.builds.build == nil {
+		if !s.builds.CanBuild() {
 			issues = append(issues, "no builder configured: this server does not build snapshots")
 		}
 		if issues == nil {
@@ -719,58 +721,36 @@ func (s *Server) handleRefresh() http.Handler {
 				return
 			}
 		}
-		if body.Date != "" && s.builds.build != nil {
+		if body.Date != "" && s.builds.CanBuild() {
 			dates, err := s.store.Raw().Dates(r.Context())
 			if err != nil {
 				respondError(w, r, internal("REFRESH_FAILED", err))
 				return
 			}
-			found := false
-			for _, d := range dates {
-				found = found || d == body.Date
-			}
-			if !found {
+			if !slices.Contains(dates, body.Date) {
 				respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+body.Date, "POST without a date builds every pending cache date"))
 				return
 			}
 		}
-		job, err := s.builds.start("api", body.Date)
-		switch {
-		case errors.Is(err, errNoBuilder):
-			respondError(w, r, errorf(http.StatusServiceUnavailable, "BUILDER_UNAVAILABLE", "This server has no snapshot builder", nil))
-			return
-		case errors.Is(err, errBuildInProgress):
-			respondError(w, r, errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", jobLinks{JobID: job.ID, Links: map[string]string{"status": "/api/admin/refresh/" + job.ID}}))
-			return
-		case err != nil:
-			respondError(w, r, errorf(http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Cannot start a build now", nil))
+		job, err := s.builds.Start("api", body.Date)
+		status := "/api/admin/refresh/" + job.ID
+		if err != nil {
+			respondError(w, r, jobStartError(job, err, map[string]string{"status": status}))
 			return
 		}
-		w.Header().Set("Location", "/api/admin/refresh/"+job.ID)
-		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"status": "/api/admin/refresh/" + job.ID}})
+		w.Header().Set("Location", status)
+		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"status": status}})
 	})
 }
 
 func (s *Server) handleRefreshStatus() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := param(r, "jobId")
-		if !jobIDPattern.MatchString(id) {
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_JOB_ID", "Invalid job id", "Received: "+truncate(id, 40)))
-			return
-		}
-		job, ok := s.builds.job(id)
-		if !ok {
-			respondError(w, r, errorf(http.StatusNotFound, "JOB_NOT_FOUND", "Job "+id+" not found", nil))
-			return
-		}
-		respond(w, r, http.StatusOK, dataOf[buildJob]{Data: job})
-	})
+	return s.forJob("", "Job", func(j toaststats.Job) any { return dataOf[toaststats.Job]{Data: j} })
 }
 
 // jobStarted is the 202 answer that starts a build job: the job and where
 // to follow it.
 type jobStarted struct {
-	Data  buildJob          `json:"data"`
+	Data  toaststats.Job    `json:"data"`
 	Links map[string]string `json:"links"`
 }
 

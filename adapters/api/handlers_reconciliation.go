@@ -3,8 +3,8 @@ package api
 import (
 	"errors"
 	"net/http"
-	"time"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/snapshot"
 )
 
@@ -14,24 +14,10 @@ import (
 // that month's last day (the newest collection wins). A reconciliation job
 // rebuilds, in order, every raw-cache collection of one data month.
 
-// reconciliationTrigger marks build jobs started as reconciliation jobs.
-const reconciliationTrigger = "reconciliation"
-
 // jobList is the data of GET /api/reconciliation/jobs.
 type jobList struct {
-	Jobs  []buildJob `json:"jobs"`
-	Count int        `json:"count"`
-}
-
-// jobProgress is the data of GET /api/reconciliation/jobs/:jobId/progress.
-type jobProgress struct {
-	JobID           string  `json:"jobId"`
-	Status          string  `json:"status"`
-	TargetMonth     string  `json:"targetMonth"`
-	Total           int     `json:"total"`
-	Completed       int     `json:"completed"`
-	Current         string  `json:"current"`
-	PercentComplete float64 `json:"percentComplete"`
+	Jobs  []toaststats.Job `json:"jobs"`
+	Count int              `json:"count"`
 }
 
 // jobCancelAnswer is the answer of DELETE /api/reconciliation/jobs/:jobId.
@@ -43,13 +29,9 @@ type jobCancelAnswer struct {
 
 // buildMetrics is the data of GET /api/reconciliation/performance/metrics.
 type buildMetrics struct {
-	Jobs              int            `json:"jobs"`
-	ByStatus          map[string]int `json:"byStatus"`
-	ByTrigger         map[string]int `json:"byTrigger"`
-	AverageDurationMs float64        `json:"averageDurationMs"`
-	LastFinished      *buildJob      `json:"lastFinished"`
-	BuildRunning      bool           `json:"buildRunning"`
-	PendingDates      *int           `json:"pendingDates"`
+	toaststats.JobStats
+	BuildRunning bool `json:"buildRunning"`
+	PendingDates *int `json:"pendingDates"`
 }
 
 // cachesDropped is the answer of POST /api/reconciliation/performance/optimization.
@@ -60,6 +42,17 @@ type cachesDropped struct {
 		ResponseEntriesDropped int   `json:"responseEntriesDropped"`
 		ResponseBytesDropped   int64 `json:"responseBytesDropped"`
 	} `json:"data"`
+}
+
+// jobStartError answers a job that could not start (toaststats.Jobs).
+func jobStartError(job toaststats.Job, err error, links map[string]string) *apiError {
+	switch {
+	case errors.Is(err, toaststats.ErrNoBuilder):
+		return errorf(http.StatusServiceUnavailable, "BUILDER_UNAVAILABLE", "This server has no snapshot builder", nil)
+	case errors.Is(err, toaststats.ErrBuildInProgress):
+		return errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", jobLinks{JobID: job.ID, Links: links})
+	}
+	return errorf(http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Cannot start a build now", nil)
 }
 
 func (s *Server) handleReconciliationCreate() http.Handler {
@@ -75,94 +68,73 @@ func (s *Server) handleReconciliationCreate() http.Handler {
 			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_TARGET_MONTH", "targetMonth must be YYYY-MM", "Received: "+truncate(body.TargetMonth, 40)))
 			return
 		}
-		if s.builds.build == nil {
-			respondError(w, r, errorf(http.StatusServiceUnavailable, "BUILDER_UNAVAILABLE", "This server has no snapshot builder", nil))
+		job, err := s.builds.Reconcile(r.Context(), body.TargetMonth)
+		switch {
+		case errors.Is(err, toaststats.ErrNothingCached):
+			respondError(w, r, errorf(http.StatusNotFound, "NO_COLLECTIONS_FOR_MONTH", "The raw cache holds no collection of data month "+body.TargetMonth, nil))
 			return
-		}
-		targets, err := s.store.Raw().CollectionsOfMonth(r.Context(), body.TargetMonth)
-		if err != nil {
+		case errors.Is(err, toaststats.ErrNoBuilder), errors.Is(err, toaststats.ErrBuildInProgress), errors.Is(err, toaststats.ErrJobsClosed):
+			respondError(w, r, jobStartError(job, err, nil))
+			return
+		case err != nil:
 			respondError(w, r, internal("RECONCILIATION_FAILED", err))
 			return
 		}
-		if len(targets) == 0 {
-			respondError(w, r, errorf(http.StatusNotFound, "NO_COLLECTIONS_FOR_MONTH", "The raw cache holds no collection of data month "+body.TargetMonth, nil))
-			return
-		}
-		job, err := s.builds.startDates(reconciliationTrigger, body.TargetMonth, targets)
-		switch {
-		case errors.Is(err, errBuildInProgress):
-			respondError(w, r, errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", jobLinks{JobID: job.ID}))
-			return
-		case err != nil:
-			respondError(w, r, errorf(http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Cannot start a build now", nil))
-			return
-		}
-		w.Header().Set("Location", "/api/reconciliation/jobs/"+job.ID)
-		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"self": "/api/reconciliation/jobs/" + job.ID, "progress": "/api/reconciliation/jobs/" + job.ID + "/progress"}})
+		self := "/api/reconciliation/jobs/" + job.ID
+		w.Header().Set("Location", self)
+		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"self": self, "progress": self + "/progress"}})
 	})
 }
 
 func (s *Server) handleReconciliationList() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		jobs := s.builds.jobsOf(reconciliationTrigger)
+		jobs := s.builds.List(toaststats.TriggerReconciliation)
 		respond(w, r, http.StatusOK, dataOf[jobList]{Data: jobList{Jobs: jobs, Count: len(jobs)}})
 	})
 }
 
-// reconciliationJob finds the :jobId job, which must be a reconciliation
-// job.
-func (s *Server) reconciliationJob(r *http.Request) (buildJob, *apiError) {
+// buildJob finds the :jobId job, which must have been started by trigger
+// ("" = any); kind names it in the 404 message.
+func (s *Server) buildJob(r *http.Request, trigger, kind string) (toaststats.Job, *apiError) {
 	id := param(r, "jobId")
 	if !jobIDPattern.MatchString(id) {
-		return buildJob{}, errorf(http.StatusBadRequest, "INVALID_JOB_ID", "Invalid job id", "Received: "+truncate(id, 40))
+		return toaststats.Job{}, errorf(http.StatusBadRequest, "INVALID_JOB_ID", "Invalid job id", "Received: "+truncate(id, 40))
 	}
-	job, ok := s.builds.job(id)
-	if !ok || job.Trigger != reconciliationTrigger {
-		return buildJob{}, errorf(http.StatusNotFound, "JOB_NOT_FOUND", "Reconciliation job "+id+" not found", nil)
+	job, ok := s.builds.Get(id)
+	if !ok || trigger != "" && job.Trigger != trigger {
+		return toaststats.Job{}, errorf(http.StatusNotFound, "JOB_NOT_FOUND", kind+" "+id+" not found", nil)
 	}
 	return job, nil
 }
 
-func (s *Server) handleReconciliationGet() http.Handler {
+// forJob finds the :jobId job of trigger before answering what of it.
+func (s *Server) forJob(trigger, kind string, what func(toaststats.Job) any) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		job, ae := s.reconciliationJob(r)
+		job, ae := s.buildJob(r, trigger, kind)
 		if ae != nil {
 			respondError(w, r, ae)
 			return
 		}
-		respond(w, r, http.StatusOK, dataOf[buildJob]{Data: job})
+		respond(w, r, http.StatusOK, what(job))
 	})
 }
 
+func (s *Server) handleReconciliationGet() http.Handler {
+	return s.forJob(toaststats.TriggerReconciliation, "Reconciliation job", func(j toaststats.Job) any { return dataOf[toaststats.Job]{Data: j} })
+}
+
 func (s *Server) handleReconciliationProgress() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		job, ae := s.reconciliationJob(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
-		total := len(job.Dates)
-		current := ""
-		if job.Status == jobRunning && job.Completed < total {
-			current = job.Dates[job.Completed]
-		}
-		pct := 0.0
-		if total > 0 {
-			pct = float64(job.Completed*10000/total) / 100
-		}
-		respond(w, r, http.StatusOK, dataOf[jobProgress]{Data: jobProgress{JobID: job.ID, Status: job.Status, TargetMonth: job.TargetMonth, Total: total,
-			Completed: job.Completed, Current: current, PercentComplete: pct}})
-	})
+	return s.forJob(toaststats.TriggerReconciliation, "Reconciliation job", func(j toaststats.Job) any { return dataOf[toaststats.JobProgress]{Data: j.Progress()} })
 }
 
 func (s *Server) handleReconciliationCancel() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		job, ae := s.reconciliationJob(r)
+		job, ae := s.buildJob(r, toaststats.TriggerReconciliation, "Reconciliation job")
 		if ae != nil {
 			respondError(w, r, ae)
 			return
 		}
-		if _, _, cancelled := s.builds.cancelJob(job.ID); !cancelled {
+		if _, _, cancelled := s.builds.Cancel(job.ID); !cancelled {
 			respondError(w, r, errorf(http.StatusConflict, "CANNOT_CANCEL_JOB", "Job "+job.ID+" is not running", map[string]string{"status": job.Status}))
 			return
 		}
@@ -173,36 +145,11 @@ func (s *Server) handleReconciliationCancel() http.Handler {
 // handleBuildMetrics reports the builds this server ran.
 func (s *Server) handleBuildMetrics() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		jobs := s.builds.jobsOf("")
-		byStatus := map[string]int{}
-		byTrigger := map[string]int{}
-		var total time.Duration
-		finished := 0
-		var last *buildJob
-		for i := range jobs {
-			byStatus[jobs[i].Status]++
-			byTrigger[jobs[i].Trigger]++
-			if jobs[i].FinishedAt != nil {
-				finished++
-				total += time.Duration(jobs[i].DurationMs) * time.Millisecond
-				if last == nil {
-					last = &jobs[i]
-				}
-			}
+		out := buildMetrics{JobStats: s.builds.Stats(), BuildRunning: s.builds.Running()}
+		if n, ok := s.builds.Pending(r.Context()); ok {
+			out.PendingDates = &n
 		}
-		avg := 0.0
-		if finished > 0 {
-			avg = float64(total.Milliseconds()) / float64(finished)
-		}
-		var pending *int
-		if s.builds.pending != nil {
-			if p, err := s.builds.pending(r.Context()); err == nil {
-				n := len(p)
-				pending = &n
-			}
-		}
-		respond(w, r, http.StatusOK, dataOf[buildMetrics]{Data: buildMetrics{Jobs: len(jobs), ByStatus: byStatus, ByTrigger: byTrigger, AverageDurationMs: avg,
-			LastFinished: last, BuildRunning: s.builds.running(), PendingDates: pending}})
+		respond(w, r, http.StatusOK, dataOf[buildMetrics]{Data: out})
 	})
 }
 
@@ -213,10 +160,7 @@ func (s *Server) handleOptimization() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		freed := s.respBytes.Load()
 		entries := s.resps.ItemCount()
-		s.resps.Flush()
-		s.respBytes.Store(0)
-		s.series.clear()
-		s.lists.invalidate()
+		s.dropCaches()
 		s.store.Snapshots().FlushCache()
 		out := cachesDropped{Success: true, Message: "In-memory caches dropped"}
 		out.Data.ResponseEntriesDropped, out.Data.ResponseBytesDropped = entries, freed

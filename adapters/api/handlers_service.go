@@ -64,10 +64,10 @@ func (s *Server) handleHealth() http.Handler {
 			reasons = append(reasons, "current snapshot unreadable: "+err.Error())
 			s.log.Warn("health: read current snapshot", "error", err)
 		}
-		job, building := s.builds.currentJob()
+		job, building := s.builds.Current()
 		body := healthAnswer{Status: status, Timestamp: s.now().UTC(), Uptime: time.Since(s.started).Seconds(), Version: s.cfg.Version,
 			Ready: ready, CurrentSnapshot: current, BuildRunning: building, DegradedReasons: reasons}
-		body.Data.HasBuilder = s.builds.build != nil
+		body.Data.HasBuilder = s.builds.CanBuild()
 		if building {
 			body.CurrentBuild = job.ID
 		}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/analytics"
 	"github.com/toaststats/toaststats/assess"
 	"github.com/toaststats/toaststats/internal/openapi"
@@ -84,14 +85,14 @@ var apiDocs = []opDoc{
 		Query: []queryDoc{{Name: "limit", Type: "integer", Description: "1..1000 (default 50)"}, {Name: "start_date", Type: "string", Description: "YYYY-MM-DD"}, {Name: "end_date", Type: "string", Description: "YYYY-MM-DD"}, {Name: "include_summary", Type: "boolean"}}, Codes: adminCodes},
 	{Method: "DELETE", Path: "/api/admin/districts/config/{districtId}", Response: configChanged{}, Tag: "admin", Bearer: true, Summary: "Remove a district from the configuration", Codes: adminCodes},
 	{Method: "POST", Path: "/api/admin/refresh", Response: jobStarted{}, Tag: "admin", Bearer: true, Summary: "Build snapshots from the raw cache in the background; 202 with a job id", Body: `{"date":"YYYY-MM-DD"} (optional; default every pending date)`, Codes: []int{202, 400, 401, 403, 409, 413, 503}},
-	{Method: "GET", Path: "/api/admin/refresh/{jobId}", Response: dataOf[buildJob]{}, Tag: "admin", Bearer: true, Summary: "Status of a build job", Codes: adminCodes},
+	{Method: "GET", Path: "/api/admin/refresh/{jobId}", Response: dataOf[toaststats.Job]{}, Tag: "admin", Bearer: true, Summary: "Status of a build job", Codes: adminCodes},
 
 	{Method: "GET", Path: "/api/reconciliation/jobs", Response: dataOf[jobList]{}, Tag: "reconciliation", Bearer: true, Summary: "Reconciliation jobs, newest first"},
 	{Method: "POST", Path: "/api/reconciliation/jobs", Response: jobStarted{}, Tag: "reconciliation", Bearer: true, Summary: "Rebuild every raw-cache collection of one data month (month-end reconciliation); 202 with a job id",
 		Body: `{"targetMonth":"YYYY-MM"}`, Codes: []int{202, 400, 401, 403, 404, 409, 413, 415, 503}},
-	{Method: "GET", Path: "/api/reconciliation/jobs/{jobId}", Response: dataOf[buildJob]{}, Tag: "reconciliation", Bearer: true, Summary: "A reconciliation job", Codes: adminCodes},
+	{Method: "GET", Path: "/api/reconciliation/jobs/{jobId}", Response: dataOf[toaststats.Job]{}, Tag: "reconciliation", Bearer: true, Summary: "A reconciliation job", Codes: adminCodes},
 	{Method: "DELETE", Path: "/api/reconciliation/jobs/{jobId}", Response: jobCancelAnswer{}, Tag: "reconciliation", Bearer: true, Summary: "Cancel a running reconciliation job", Codes: append([]int{409}, adminCodes...)},
-	{Method: "GET", Path: "/api/reconciliation/jobs/{jobId}/progress", Response: dataOf[jobProgress]{}, Tag: "reconciliation", Bearer: true, Summary: "Progress of a reconciliation job", Codes: adminCodes},
+	{Method: "GET", Path: "/api/reconciliation/jobs/{jobId}/progress", Response: dataOf[toaststats.JobProgress]{}, Tag: "reconciliation", Bearer: true, Summary: "Progress of a reconciliation job", Codes: adminCodes},
 	{Method: "GET", Path: "/api/reconciliation/performance/metrics", Response: dataOf[buildMetrics]{}, Tag: "reconciliation", Bearer: true, Summary: "Builds run by this server: counts, durations, pending dates"},
 	{Method: "GET", Path: "/api/assessment/monthly/{districtId}", Response: dataOf[assessmentList]{}, Tag: "assessment", Bearer: true, Summary: "Monthly assessments of a district", Codes: adminCodes},
 	{Method: "POST", Path: "/api/assessment/monthly/{districtId}", Response: dataOf[*assess.Assessment]{}, Tag: "assessment", Bearer: true, Summary: "Assess a month: actuals from the month's newest snapshot against the leader goals",
