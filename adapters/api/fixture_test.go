@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats"
-
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
