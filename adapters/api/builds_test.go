@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -60,9 +61,9 @@ func TestBuildsRunInBackground(t *testing.T) {
 			IsIndependent       bool `json:"isIndependent"`
 			MeasuredDuringBuild bool `json:"measuredDuringBuild"`
 			Measurements        struct {
-				BuildRunning bool           `json:"build_running"`
-				During       latencySummary `json:"requests_during_build"`
-				Probe        latencySummary `json:"probe_reads"`
+				BuildRunning bool              `json:"build_running"`
+				During       readcheck.Summary `json:"requests_during_build"`
+				Probe        readcheck.Summary `json:"probe_reads"`
 			} `json:"measurements"`
 		} `json:"independence"`
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -279,49 +280,16 @@ func (s *Server) handleStoreIntegrity() http.Handler {
 	})
 }
 
-// storePerformance is the snapshot store's read statistics.
-type storePerformance struct {
-	TotalReads          int64   `json:"totalReads"`
-	CacheHits           int64   `json:"cacheHits"`
-	CacheMisses         int64   `json:"cacheMisses"`
-	AverageReadTime     float64 `json:"averageReadTime"`
-	MaxReadTime         float64 `json:"maxReadTime"`
-	ConcurrentReads     int64   `json:"concurrentReads"`
-	MaxConcurrentReads  int64   `json:"maxConcurrentReads"`
-	CacheHitRatePercent float64 `json:"cache_hit_rate_percent"`
-	CacheEfficiency     string  `json:"cache_efficiency"`
-}
-
 // performanceAnswer is the answer of GET /api/admin/snapshot-store/performance.
 type performanceAnswer struct {
-	Performance storePerformance `json:"performance"`
-	Metadata    opMeta           `json:"metadata"`
-}
-
-func (s *Server) performance() storePerformance {
-	st := s.store.Snapshots().Stats()
-	rate := 0.0
-	eff := "no_data"
-	if st.Reads > 0 {
-		rate = float64(st.CacheHits) / float64(st.Reads) * 100
-		switch {
-		case rate >= 80:
-			eff = "good"
-		case rate >= 50:
-			eff = "fair"
-		default:
-			eff = "poor"
-		}
-	}
-	return storePerformance{TotalReads: st.Reads, CacheHits: st.CacheHits, CacheMisses: st.CacheMisses,
-		AverageReadTime: ms(st.AverageReadTime), MaxReadTime: ms(st.MaxReadTime), ConcurrentReads: st.ConcurrentReads,
-		MaxConcurrentReads: st.MaxConcurrentReads, CacheHitRatePercent: float64(int(rate*100+0.5)) / 100, CacheEfficiency: eff}
+	Performance readcheck.StorePerformance `json:"performance"`
+	Metadata    opMeta                     `json:"metadata"`
 }
 
 func (s *Server) handleStorePerformance() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		respond(w, r, http.StatusOK, performanceAnswer{Performance: s.performance(), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
+		respond(w, r, http.StatusOK, performanceAnswer{Performance: readcheck.Performance(s.store.Snapshots().Stats()), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
 	})
 }
 
@@ -329,53 +297,16 @@ func (s *Server) handleStorePerformanceReset() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		s.store.Snapshots().ResetStats()
-		s.reads.reset()
+		s.reads.Reset()
 		respond(w, r, http.StatusOK, done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.opMeta(r, start, "reset_at", "operation_duration_ms")})
 	})
 }
 
-// readTimeLimit is the read latency above which reads are said to depend on
-// builds (the predecessor's limit).
-const readTimeLimit = 1500 * time.Millisecond
-
-// probeReads times n reads of the current snapshot through the store (the
-// pointer, the rankings and one district), as a reader would do them.
-func (s *Server) probeReads(ctx context.Context, n int) (latencySummary, bool, error) {
-	ds := make([]time.Duration, 0, n)
-	during := false
-	for range n {
-		if s.builds.Running() {
-			during = true
-		}
-		t := time.Now()
-		v, err := s.store.Snapshots().Current(ctx)
-		if err != nil {
-			return latencySummary{}, during, err
-		}
-		if _, err := v.Rankings(ctx); err != nil && !errors.Is(err, store.ErrNoRankings) {
-			return latencySummary{}, during, err
-		}
-		if ids := v.DistrictIDs(); len(ids) > 0 {
-			if _, err := v.District(ctx, ids[0]); err != nil {
-				return latencySummary{}, during, err
-			}
-		}
-		ds = append(ds, time.Since(t))
-	}
-	return summarize(ds), during, nil
-}
-
 // separationMeasurements are the read latencies behind the
-// process-separation answers.
+// process-separation answers, with the build running now.
 type separationMeasurements struct {
-	ProbeReads          latencySummary   `json:"probe_reads"`
-	ProbeDuringBuild    bool             `json:"probe_during_build"`
-	RequestsIdle        latencySummary   `json:"requests_idle"`
-	RequestsDuringBuild latencySummary   `json:"requests_during_build"`
-	ReadTimeLimitMs     float64          `json:"read_time_limit_ms"`
-	BuildRunning        bool             `json:"build_running"`
-	Store               storePerformance `json:"store"`
-	CurrentBuild        *toaststats.Job  `json:"current_build,omitempty"`
+	readcheck.Measurements
+	CurrentBuild *toaststats.Job `json:"current_build,omitempty"`
 }
 
 type separationVerdict struct {
@@ -423,71 +354,31 @@ type separationIndependence struct {
 	Metadata     opMeta              `json:"metadata"`
 }
 
-// handleProcessSeparation reports, from real measurements, whether reads
-// stay fast while builds run: live probe reads now, and the latencies of the
-// data requests served recently, split by whether a build was running.
+// handleProcessSeparation presents readcheck's verdict on whether reads
+// stay fast while builds run: live probe reads now, and the latencies of
+// the data requests served recently, split by whether a build was running.
 func (s *Server) handleProcessSeparation(kind string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx := r.Context()
-		probe, probeDuringBuild, probeErr := s.probeReads(ctx, 20)
-		idle, during := s.reads.snapshot()
-		job, building := s.builds.Current()
-		var issues []string
-		if probeErr != nil {
-			if errors.Is(probeErr, store.ErrNoSnapshot) {
-				issues = append(issues, "no current snapshot to read")
-			} else {
-				issues = append(issues, "probe read failed: "+probeErr.Error())
-			}
+		rm, probeErr := readcheck.Measure(r.Context(), s.store.Snapshots(), s.reads, s.builds.Running)
+		m := separationMeasurements{Measurements: rm}
+		if job, building := s.builds.Current(); building {
+			m.BuildRunning, m.CurrentBuild = true, &job
 		}
-		limitMs := ms(readTimeLimit)
-		if probe.MaxMs > limitMs {
-			issues = append(issues, fmt.Sprintf("probe read took %.1f ms (limit %.0f ms)", probe.MaxMs, limitMs))
-		}
-		if during.Count > 0 && during.P99Ms > limitMs {
-			issues = append(issues, fmt.Sprintf("p99 of reads during builds is %.1f ms (limit %.0f ms)", during.P99Ms, limitMs))
-		}
-		if !s.builds.CanBuild() {
-			issues = append(issues, "no builder configured: this server does not build snapshots")
-		}
-		if issues == nil {
-			issues = []string{}
-		}
-		measurements := separationMeasurements{ProbeReads: probe, ProbeDuringBuild: probeDuringBuild, RequestsIdle: idle, RequestsDuringBuild: during,
-			ReadTimeLimitMs: limitMs, BuildRunning: building, Store: s.performance()}
-		if building {
-			measurements.CurrentBuild = &job
-		}
-		ratio := 0.0
-		if idle.P99Ms > 0 && during.Count > 0 {
-			ratio = during.P99Ms / idle.P99Ms
-		}
+		v := readcheck.Judge(rm, probeErr, s.builds.CanBuild())
 		var body any
 		switch kind {
 		case "validate":
-			body = separationValidation{Validation: separationVerdict{IsValid: len(issues) == 0, Issues: issues, Measurements: measurements},
+			body = separationValidation{Validation: separationVerdict{IsValid: v.Valid, Issues: v.Issues, Measurements: m},
 				Metadata: s.opMeta(r, start, "validated_at", "validation_duration_ms")}
 		case "monitor":
-			body = separationMonitoring{Monitoring: measurements, Metadata: s.opMeta(r, start, "monitored_at", "monitoring_duration_ms")}
+			body = separationMonitoring{Monitoring: m, Metadata: s.opMeta(r, start, "monitored_at", "monitoring_duration_ms")}
 		case "compliance":
-			score := 100 - 25*len(issues)
-			if score < 0 {
-				score = 0
-			}
-			status := "non_compliant"
-			switch {
-			case score >= 90:
-				status = "compliant"
-			case score >= 50:
-				status = "warning"
-			}
-			body = separationCompliance{Compliance: complianceVerdict{ComplianceScore: score, Status: status, Issues: issues, Measurements: measurements},
+			body = separationCompliance{Compliance: complianceVerdict{ComplianceScore: v.ComplianceScore, Status: v.ComplianceStatus, Issues: v.Issues, Measurements: m},
 				Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
 		default: // independence
-			independent := probeErr == nil && (during.Count == 0 || during.P99Ms <= limitMs)
-			body = separationIndependence{Independence: independenceVerdict{IsIndependent: independent, MeasuredDuringBuild: during.Count > 0 || probeDuringBuild,
-				P99RatioDuringBuildIdle: float64(int(ratio*100+0.5)) / 100, Issues: issues, Measurements: measurements},
+			body = separationIndependence{Independence: independenceVerdict{IsIndependent: v.Independent, MeasuredDuringBuild: v.MeasuredDuringBuild,
+				P99RatioDuringBuildIdle: v.P99Ratio, Issues: v.Issues, Measurements: m},
 				Metadata: s.opMeta(r, start, "validated_at", "validation_duration_ms")}
 		}
 		respond(w, r, http.StatusOK, body)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -28,8 +29,8 @@ type cacheStatistics struct {
 // cacheStats is the answer of GET /api/districts/cache/stats.
 type cacheStats struct {
 	Stats struct {
-		Dates         []store.CachedDate `json:"dates"`
-		SnapshotStore storePerformance   `json:"snapshot_store"`
+		Dates         []store.CachedDate         `json:"dates"`
+		SnapshotStore readcheck.StorePerformance `json:"snapshot_store"`
 	} `json:"stats"`
 	Metadata opMeta `json:"metadata"`
 }
@@ -107,7 +108,7 @@ func (s *Server) handleCacheStats() http.Handler {
 			return
 		}
 		out := cacheStats{Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
-		out.Stats.Dates, out.Stats.SnapshotStore = dates, s.performance()
+		out.Stats.Dates, out.Stats.SnapshotStore = dates, readcheck.Performance(s.store.Snapshots().Stats())
 		respond(w, r, http.StatusOK, out)
 	})
 }

@@ -13,6 +13,7 @@ import (
 	gocache "github.com/patrickmn/go-cache"
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/assess"
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -80,7 +81,7 @@ type Server struct {
 	series    *seriesCache
 	book      *assess.Book
 	lists     listCache
-	reads     *readLatencies
+	reads     *readcheck.Recorder
 	openapi   *encodedResponse
 	openOnce  sync.Once
 
@@ -109,7 +110,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	// and on every build (see cachedResponse and buildRunner.run).
 	s.resps = gocache.New(10*time.Minute, 0)
 	s.series = newSeriesCache()
-	s.reads = newReadLatencies(2048)
+	s.reads = readcheck.NewRecorder(2048)
 	s.metrics = newMetrics(s)
 	s.limiter = newClientLimiter(cfg.RateLimit, cfg.RateBurst)
 	s.builds = toaststats.NewJobs(deps.Build, toaststats.JobsOptions{Store: s.store, Pending: deps.Pending, Logger: s.log, Now: s.now,
