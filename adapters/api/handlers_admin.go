@@ -75,19 +75,17 @@ func snapshotID(r *http.Request) (string, *apiError) {
 }
 
 // forSnapshot validates :snapshotId and opens the snapshot before h.
-func (s *Server) forSnapshot(h func(w http.ResponseWriter, r *http.Request, v *store.View)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forSnapshot(h func(w http.ResponseWriter, r *http.Request, v *store.View) (any, error)) http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		id, ae := snapshotID(r)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		v, ae := s.getSnapshot(r.Context(), id)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
-		h(w, r, v)
+		return h(w, r, v)
 	})
 }
 
@@ -121,47 +119,40 @@ func queryTime(r *http.Request, name string) (time.Time, *apiError) {
 }
 
 func (s *Server) handleSnapshotList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		q := r.URL.Query()
 		var f store.ListFilter
 		var ae *apiError
 		if f.Limit, ae = queryInt(r, "limit", 100, 1, 1000, "INVALID_LIMIT"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		if f.MinDistrictCount, ae = queryInt(r, "min_district_count", 0, 0, 100000, "INVALID_MIN_DISTRICT_COUNT"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		switch st := snapshot.Status(q.Get("status")); st {
 		case "", snapshot.StatusSuccess, snapshot.StatusPartial, snapshot.StatusFailed:
 			f.Status = st
 		default:
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_STATUS", "status must be success, partial or failed", "Received: "+truncate(string(st), 40)))
-			return
+			return nil, errorf(http.StatusBadRequest, "INVALID_STATUS", "status must be success, partial or failed", "Received: "+truncate(string(st), 40))
 		}
 		for name, dst := range map[string]*string{"schema_version": &f.SchemaVersion, "calculation_version": &f.CalculationVersion} {
 			if v := q.Get(name); v != "" {
 				if !versionPattern.MatchString(v) {
-					respondError(w, r, errorf(http.StatusBadRequest, "INVALID_VERSION", name+" is not a version", "Received: "+truncate(v, 40)))
-					return
+					return nil, errorf(http.StatusBadRequest, "INVALID_VERSION", name+" is not a version", "Received: "+truncate(v, 40))
 				}
 				*dst = v
 			}
 		}
 		if f.CreatedAfter, ae = queryTime(r, "created_after"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		if f.CreatedBefore, ae = queryTime(r, "created_before"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		list, err := s.store.Snapshots().List(r.Context(), f)
 		if err != nil {
-			respondError(w, r, internal("SNAPSHOT_LISTING_FAILED", err))
-			return
+			return nil, internal("SNAPSHOT_LISTING_FAILED", err)
 		}
 		// store.ListEntry carries the predecessor's snake_case names.
 		out := list
@@ -174,8 +165,8 @@ func (s *Server) handleSnapshotList() http.Handler {
 				filters[name] = v
 			}
 		}
-		respond(w, r, http.StatusOK, snapshotList{Snapshots: out, Metadata: snapshotListMeta{opMeta: s.opMeta(r, start, "generated_at", "query_duration_ms"),
-			TotalCount: len(out), FiltersApplied: filters, LimitApplied: f.Limit}})
+		return snapshotList{Snapshots: out, Metadata: snapshotListMeta{opMeta: s.opMeta(r, start, "generated_at", "query_duration_ms"),
+			TotalCount: len(out), FiltersApplied: filters, LimitApplied: f.Limit}}, nil
 	})
 }
 
@@ -200,9 +191,9 @@ type snapshotInspection struct {
 }
 
 func (s *Server) handleSnapshotInspect() http.Handler {
-	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) {
+	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) (any, error) {
 		start, ctx := time.Now(), r.Context()
-		respond(w, r, http.StatusOK, snapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.opMeta(r, start, "inspected_at", "inspection_duration_ms")})
+		return snapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.opMeta(r, start, "inspected_at", "inspection_duration_ms")}, nil
 	})
 }
 
@@ -218,7 +209,7 @@ type payloadAnswer[P any] struct {
 }
 
 func (s *Server) handleSnapshotPayload() http.Handler {
-	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) {
+	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) (any, error) {
 		start, ctx := time.Now(), r.Context()
 		rs := &resolved{view: v, byDate: true}
 		// The payload is encoded once per generation; the envelope, with
@@ -232,27 +223,26 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 			return encodeJSON(http.StatusOK, p, "")
 		})
 		if err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		er, err := encodeJSON(http.StatusOK, payloadAnswer[json.RawMessage]{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
 			Payload: json.RawMessage(pe.body), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}, "private, no-store")
 		if err != nil {
-			respondError(w, r, internal("ENCODING_ERROR", err))
-			return
+			return nil, internal("ENCODING_ERROR", err)
 		}
 		er.write(w, r)
+		return nil, nil
 	})
 }
 
 func (s *Server) handleStoreHealth() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		h, err := s.store.Snapshots().Health(r.Context())
 		if err != nil {
 			s.log.Warn("health: snapshot store not accessible", "error", err)
 		}
-		respond(w, r, http.StatusOK, storeHealth{Health: h, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")})
+		return storeHealth{Health: h, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")}, nil
 	})
 }
 
@@ -269,14 +259,13 @@ type storeIntegrity struct {
 }
 
 func (s *Server) handleStoreIntegrity() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		rep, err := s.store.Snapshots().Check(r.Context())
 		if err != nil {
-			respondError(w, r, internal("INTEGRITY_CHECK_FAILED", err))
-			return
+			return nil, internal("INTEGRITY_CHECK_FAILED", err)
 		}
-		respond(w, r, http.StatusOK, storeIntegrity{Integrity: rep, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")})
+		return storeIntegrity{Integrity: rep, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")}, nil
 	})
 }
 
@@ -287,18 +276,18 @@ type performanceAnswer struct {
 }
 
 func (s *Server) handleStorePerformance() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
-		respond(w, r, http.StatusOK, performanceAnswer{Performance: readcheck.Performance(s.store.Snapshots().Stats()), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
+		return performanceAnswer{Performance: readcheck.Performance(s.store.Snapshots().Stats()), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}, nil
 	})
 }
 
 func (s *Server) handleStorePerformanceReset() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		s.store.Snapshots().ResetStats()
 		s.reads.Reset()
-		respond(w, r, http.StatusOK, done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.opMeta(r, start, "reset_at", "operation_duration_ms")})
+		return done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.opMeta(r, start, "reset_at", "operation_duration_ms")}, nil
 	})
 }
 
@@ -358,7 +347,7 @@ type separationIndependence struct {
 // stay fast while builds run: live probe reads now, and the latencies of
 // the data requests served recently, split by whether a build was running.
 func (s *Server) handleProcessSeparation(kind string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		rm, probeErr := readcheck.Measure(r.Context(), s.store.Snapshots(), s.reads, s.builds.Running)
 		m := separationMeasurements{Measurements: rm}
@@ -381,7 +370,7 @@ func (s *Server) handleProcessSeparation(kind string) http.Handler {
 				P99RatioDuringBuildIdle: v.P99Ratio, Issues: v.Issues, Measurements: m},
 				Metadata: s.opMeta(r, start, "validated_at", "validation_duration_ms")}
 		}
-		respond(w, r, http.StatusOK, body)
+		return body, nil
 	})
 }
 
@@ -435,26 +424,24 @@ type configHistory struct {
 }
 
 func (s *Server) handleConfigGet() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		ctx := r.Context()
 		recent, err := s.successIDs(ctx)
 		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err))
-			return
+			return nil, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err)
 		}
 		if len(recent) > recentWindow {
 			recent = recent[len(recent)-recentWindow:]
 		}
 		c, err := s.store.CheckConfig(ctx, recent)
 		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err))
-			return
+			return nil, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err)
 		}
 		ids := c.ConfiguredDistricts
 		out := configAnswer{Configuration: newConfigBlock(ids, c.Exists), Validation: c, Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
 		out.Status.HasConfiguredDistricts, out.Status.TotalDistricts = len(ids) > 0, len(ids)
-		respond(w, r, http.StatusOK, out)
+		return out, nil
 	})
 }
 
@@ -473,39 +460,33 @@ const recentWindow = 30
 const maxConfiguredDistricts = 500
 
 func (s *Server) handleConfigUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		var body struct {
 			DistrictIDs json.RawMessage `json:"districtIds"`
 			Replace     bool            `json:"replace"`
 		}
 		if err := decodeJSON(w, r, &body, false); err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		if len(body.DistrictIDs) == 0 || string(body.DistrictIDs) == "null" {
-			respondError(w, r, errorf(http.StatusBadRequest, "MISSING_DISTRICT_IDS", "districtIds is required", nil))
-			return
+			return nil, errorf(http.StatusBadRequest, "MISSING_DISTRICT_IDS", "districtIds is required", nil)
 		}
 		var raw []string
 		if err := json.Unmarshal(body.DistrictIDs, &raw); err != nil {
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DISTRICT_IDS_FORMAT", "districtIds must be an array of strings", nil))
-			return
+			return nil, errorf(http.StatusBadRequest, "INVALID_DISTRICT_IDS_FORMAT", "districtIds must be an array of strings", nil)
 		}
 		if len(raw) == 0 {
-			respondError(w, r, errorf(http.StatusBadRequest, "EMPTY_DISTRICT_IDS", "districtIds must not be empty", nil))
-			return
+			return nil, errorf(http.StatusBadRequest, "EMPTY_DISTRICT_IDS", "districtIds must not be empty", nil)
 		}
 		if len(raw) > maxConfiguredDistricts {
-			respondError(w, r, errorf(http.StatusBadRequest, "TOO_MANY_DISTRICT_IDS", fmt.Sprintf("At most %d district ids", maxConfiguredDistricts), nil))
-			return
+			return nil, errorf(http.StatusBadRequest, "TOO_MANY_DISTRICT_IDS", fmt.Sprintf("At most %d district ids", maxConfiguredDistricts), nil)
 		}
 		ids := make([]string, 0, len(raw))
 		for _, d := range raw {
 			id, err := store.ValidDistrictID(d)
 			if err != nil || id == "RANKINGS" || id == "CACHE" {
-				respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Invalid district ID format", "Received: "+truncate(d, 40)))
-				return
+				return nil, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Invalid district ID format", "Received: "+truncate(d, 40))
 			}
 			ids = append(ids, id)
 		}
@@ -522,67 +503,59 @@ func (s *Server) handleConfigUpdate() http.Handler {
 			now, err = s.store.Config().Add(r.Context(), ids, by)
 		}
 		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_UPDATE_FAILED", err))
-			return
+			return nil, internal("DISTRICT_CONFIG_UPDATE_FAILED", err)
 		}
 		out := configChanged{Success: true, Message: msg, Configuration: newConfigBlock(now, true), Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
 		out.Changes.Action, out.Changes.Districts, out.Changes.TotalDistricts = action, ids, len(now)
-		respond(w, r, http.StatusOK, out)
+		return out, nil
 	})
 }
 
 func (s *Server) handleConfigRemove() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		id, ae := districtID(r)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		now, err := s.store.Config().Remove(r.Context(), id, "api:"+clientIP(r))
 		if err != nil {
 			if errors.Is(err, store.ErrDistrictNotFound) {
-				respondError(w, r, errorf(http.StatusNotFound, "DISTRICT_NOT_CONFIGURED", "District "+id+" is not configured", nil))
-				return
+				return nil, errorf(http.StatusNotFound, "DISTRICT_NOT_CONFIGURED", "District "+id+" is not configured", nil)
 			}
-			respondError(w, r, internal("DISTRICT_CONFIG_REMOVAL_FAILED", err))
-			return
+			return nil, internal("DISTRICT_CONFIG_REMOVAL_FAILED", err)
 		}
 		out := configChanged{Success: true, Message: "District removed from configuration successfully", Configuration: newConfigBlock(now, true),
 			Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
 		out.Changes.Action, out.Changes.District, out.Changes.TotalDistricts = "remove", id, len(now)
-		respond(w, r, http.StatusOK, out)
+		return out, nil
 	})
 }
 
 // handleConfigHistory serves the district configuration's audit log
 // (config/district-changes.log), newest first, with an optional summary.
 func (s *Server) handleConfigHistory() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		limit, ae := queryInt(r, "limit", 50, 1, 1000, "INVALID_LIMIT")
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		q := r.URL.Query()
 		from, to := q.Get("start_date"), q.Get("end_date")
 		for _, d := range []string{from, to} {
 			if d != "" {
 				if err := store.ValidDate(d); err != nil {
-					respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "start_date and end_date must be calendar dates YYYY-MM-DD", "Received: "+truncate(d, 40)))
-					return
+					return nil, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "start_date and end_date must be calendar dates YYYY-MM-DD", "Received: "+truncate(d, 40))
 				}
 			}
 		}
 		if from != "" && to != "" && from > to {
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "start_date must be before or equal to end_date", nil))
-			return
+			return nil, errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "start_date must be before or equal to end_date", nil)
 		}
 		h, err := s.store.Config().Query(r.Context(), store.HistoryQuery{From: from, To: to, Limit: limit})
 		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_HISTORY_FAILED", err))
-			return
+			return nil, internal("DISTRICT_CONFIG_HISTORY_FAILED", err)
 		}
 		var summary *store.ConfigSummary
 		if q.Get("include_summary") == "true" {
@@ -591,46 +564,42 @@ func (s *Server) handleConfigHistory() http.Handler {
 		out := configHistory{History: h.Changes, Summary: summary}
 		out.Metadata.opMeta = s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
 		out.Metadata.Filters.Limit, out.Metadata.Filters.StartDate, out.Metadata.Filters.EndDate = limit, from, to
-		respond(w, r, http.StatusOK, out)
+		return out, nil
 	})
 }
 
 var jobIDPattern = regexp.MustCompile(`^job-[0-9a-f]{16}$`)
 
 func (s *Server) handleRefresh() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var body struct {
 			Date string `json:"date"`
 		}
 		if err := decodeJSON(w, r, &body, true); err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		if body.Date != "" {
 			if err := store.ValidDate(body.Date); err != nil {
-				respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "date must be a calendar date YYYY-MM-DD", "Received: "+truncate(body.Date, 40)))
-				return
+				return nil, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "date must be a calendar date YYYY-MM-DD", "Received: "+truncate(body.Date, 40))
 			}
 		}
 		if body.Date != "" && s.builds.CanBuild() {
 			dates, err := s.store.Raw().Dates(r.Context())
 			if err != nil {
-				respondError(w, r, internal("REFRESH_FAILED", err))
-				return
+				return nil, internal("REFRESH_FAILED", err)
 			}
 			if !slices.Contains(dates, body.Date) {
-				respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+body.Date, "POST without a date builds every pending cache date"))
-				return
+				return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+body.Date, "POST without a date builds every pending cache date")
 			}
 		}
 		job, err := s.builds.Start("api", body.Date)
 		status := "/api/admin/refresh/" + job.ID
 		if err != nil {
-			respondError(w, r, jobStartError(job, err, map[string]string{"status": status}))
-			return
+			return nil, jobStartError(job, err, map[string]string{"status": status})
 		}
 		w.Header().Set("Location", status)
 		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"status": status}})
+		return nil, nil
 	})
 }
 

@@ -56,40 +56,36 @@ func jobStartError(job toaststats.Job, err error, links map[string]string) *apiE
 }
 
 func (s *Server) handleReconciliationCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var body struct {
 			TargetMonth string `json:"targetMonth"`
 		}
 		if err := decodeJSON(w, r, &body, false); err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		if !snapshot.ValidMonth(body.TargetMonth) {
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_TARGET_MONTH", "targetMonth must be YYYY-MM", "Received: "+truncate(body.TargetMonth, 40)))
-			return
+			return nil, errorf(http.StatusBadRequest, "INVALID_TARGET_MONTH", "targetMonth must be YYYY-MM", "Received: "+truncate(body.TargetMonth, 40))
 		}
 		job, err := s.builds.Reconcile(r.Context(), body.TargetMonth)
 		switch {
 		case errors.Is(err, toaststats.ErrNothingCached):
-			respondError(w, r, errorf(http.StatusNotFound, "NO_COLLECTIONS_FOR_MONTH", "The raw cache holds no collection of data month "+body.TargetMonth, nil))
-			return
+			return nil, errorf(http.StatusNotFound, "NO_COLLECTIONS_FOR_MONTH", "The raw cache holds no collection of data month "+body.TargetMonth, nil)
 		case errors.Is(err, toaststats.ErrNoBuilder), errors.Is(err, toaststats.ErrBuildInProgress), errors.Is(err, toaststats.ErrJobsClosed):
-			respondError(w, r, jobStartError(job, err, nil))
-			return
+			return nil, jobStartError(job, err, nil)
 		case err != nil:
-			respondError(w, r, internal("RECONCILIATION_FAILED", err))
-			return
+			return nil, internal("RECONCILIATION_FAILED", err)
 		}
 		self := "/api/reconciliation/jobs/" + job.ID
 		w.Header().Set("Location", self)
 		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"self": self, "progress": self + "/progress"}})
+		return nil, nil
 	})
 }
 
 func (s *Server) handleReconciliationList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		jobs := s.builds.List(toaststats.TriggerReconciliation)
-		respond(w, r, http.StatusOK, dataOf[jobList]{Data: jobList{Jobs: jobs, Count: len(jobs)}})
+		return dataOf[jobList]{Data: jobList{Jobs: jobs, Count: len(jobs)}}, nil
 	})
 }
 
@@ -109,13 +105,12 @@ func (s *Server) buildJob(r *http.Request, trigger, kind string) (toaststats.Job
 
 // forJob finds the :jobId job of trigger before answering what of it.
 func (s *Server) forJob(trigger, kind string, what func(toaststats.Job) any) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		job, ae := s.buildJob(r, trigger, kind)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
-		respond(w, r, http.StatusOK, what(job))
+		return what(job), nil
 	})
 }
 
@@ -128,28 +123,26 @@ func (s *Server) handleReconciliationProgress() http.Handler {
 }
 
 func (s *Server) handleReconciliationCancel() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		job, ae := s.buildJob(r, toaststats.TriggerReconciliation, "Reconciliation job")
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		if _, _, cancelled := s.builds.Cancel(job.ID); !cancelled {
-			respondError(w, r, errorf(http.StatusConflict, "CANNOT_CANCEL_JOB", "Job "+job.ID+" is not running", map[string]string{"status": job.Status}))
-			return
+			return nil, errorf(http.StatusConflict, "CANNOT_CANCEL_JOB", "Job "+job.ID+" is not running", map[string]string{"status": job.Status})
 		}
-		respond(w, r, http.StatusOK, jobCancelAnswer{Success: true, Message: "Reconciliation job cancelled", JobID: job.ID})
+		return jobCancelAnswer{Success: true, Message: "Reconciliation job cancelled", JobID: job.ID}, nil
 	})
 }
 
 // handleBuildMetrics reports the builds this server ran.
 func (s *Server) handleBuildMetrics() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		out := buildMetrics{JobStats: s.builds.Stats(), BuildRunning: s.builds.Running()}
 		if n, ok := s.builds.Pending(r.Context()); ok {
 			out.PendingDates = &n
 		}
-		respond(w, r, http.StatusOK, dataOf[buildMetrics]{Data: out})
+		return dataOf[buildMetrics]{Data: out}, nil
 	})
 }
 
@@ -157,13 +150,13 @@ func (s *Server) handleBuildMetrics() http.Handler {
 // loaded series, the snapshot listing and the store's read cache) so memory
 // returns to its baseline; they refill on demand.
 func (s *Server) handleOptimization() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		freed := s.respBytes.Load()
 		entries := s.resps.ItemCount()
 		s.dropCaches()
 		s.store.Snapshots().FlushCache()
 		out := cachesDropped{Success: true, Message: "In-memory caches dropped"}
 		out.Data.ResponseEntriesDropped, out.Data.ResponseBytesDropped = entries, freed
-		respond(w, r, http.StatusOK, out)
+		return out, nil
 	})
 }
