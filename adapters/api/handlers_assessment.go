@@ -3,10 +3,8 @@ package api
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/toaststats/toaststats/assess"
-	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Assessment routes (seed "Assessment Endpoints") serve package assess:
@@ -129,30 +127,10 @@ func (s *Server) handleAssessmentDelete() http.Handler {
 	})
 }
 
-// queryProgramYear reads ?programYear= (default: that of the current
-// snapshot, else of today).
-func (s *Server) queryProgramYear(r *http.Request) (string, *apiError) {
-	py := r.URL.Query().Get("programYear")
-	if py == "" {
-		date := s.now().UTC().Format(time.DateOnly)
-		if v, err := s.store.Snapshots().Current(r.Context()); err == nil {
-			date = v.ID
-		}
-		return snapshot.ProgramYearOf(date), nil
-	}
-	if err := assess.CheckProgramYear(py); err != nil {
-		return "", assessError(err)
-	}
-	return py, nil
-}
-
 func (s *Server) handleGoalsGet() http.Handler {
 	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
-		py, ae := s.queryProgramYear(r)
-		if ae != nil {
-			return nil, ae
-		}
-		g, err := s.book.Goals(r.Context(), id, py)
+		// ?programYear= (default: that of the current snapshot)
+		g, err := s.book.Goals(r.Context(), id, r.URL.Query().Get("programYear"))
 		return answer(g, err)
 	})
 }
