@@ -3,11 +3,18 @@ package api
 import (
 	"errors"
 	"net/http"
+	"regexp"
+	"slices"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
 )
 
+// Build jobs run in the background (toaststats.Jobs): POST /api/admin/refresh
+// builds pending cache dates, and the reconciliation routes run month-end
+// jobs.
+//
 // Reconciliation (seed "Reconciliation Endpoints") is month-end processing:
 // during a closing period the dashboard keeps publishing the previous
 // month's data, and every such collection is rebuilt into the snapshot of
@@ -159,4 +166,56 @@ func (s *Server) handleOptimization() http.Handler {
 		out.Data.ResponseEntriesDropped, out.Data.ResponseBytesDropped = entries, freed
 		return out, nil
 	})
+}
+
+var jobIDPattern = regexp.MustCompile(`^job-[0-9a-f]{16}$`)
+
+func (s *Server) handleRefresh() http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		var body struct {
+			Date string `json:"date"`
+		}
+		if err := decodeJSON(w, r, &body, true); err != nil {
+			return nil, err
+		}
+		if body.Date != "" {
+			if err := store.ValidDate(body.Date); err != nil {
+				return nil, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "date must be a calendar date YYYY-MM-DD", "Received: "+truncate(body.Date, 40))
+			}
+		}
+		if body.Date != "" && s.builds.CanBuild() {
+			dates, err := s.store.Raw().Dates(r.Context())
+			if err != nil {
+				return nil, internal("REFRESH_FAILED", err)
+			}
+			if !slices.Contains(dates, body.Date) {
+				return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+body.Date, "POST without a date builds every pending cache date")
+			}
+		}
+		job, err := s.builds.Start("api", body.Date)
+		status := "/api/admin/refresh/" + job.ID
+		if err != nil {
+			return nil, jobStartError(job, err, map[string]string{"status": status})
+		}
+		w.Header().Set("Location", status)
+		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"status": status}})
+		return nil, nil
+	})
+}
+
+func (s *Server) handleRefreshStatus() http.Handler {
+	return s.forJob("", "Job", func(j toaststats.Job) any { return dataOf[toaststats.Job]{Data: j} })
+}
+
+// jobStarted is the 202 answer that starts a build job: the job and where
+// to follow it.
+type jobStarted struct {
+	Data  toaststats.Job    `json:"data"`
+	Links map[string]string `json:"links"`
+}
+
+// jobLinks are the details of a 409 REFRESH_IN_PROGRESS error.
+type jobLinks struct {
+	JobID string            `json:"jobId"`
+	Links map[string]string `json:"links,omitempty"`
 }
