@@ -108,11 +108,21 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// outerMiddleware wraps the router: request id, recovery, access log,
-// metrics, CORS and per-client rate limiting.
+// outerMiddleware wraps the router in the server's middleware, outermost
+// first: withRequestInfo, withAccessLog, withCORS, withRateLimit and
+// withQueryLimit.
 func (s *Server) outerMiddleware(next http.Handler) http.Handler {
+	for _, mw := range []func(http.Handler) http.Handler{withQueryLimit, s.withRateLimit, s.withCORS, s.withAccessLog, s.withRequestInfo} {
+		next = mw(next)
+	}
+	return next
+}
+
+// withRequestInfo gives the request its id (a plain X-Request-ID the client
+// sent, or a new one, echoed in the answer) and its reqInfo with the client
+// address (Server.clientAddr).
+func (s *Server) withRequestInfo(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
 		ri := &reqInfo{}
 		if v := r.Header["X-Request-Id"]; len(v) > 0 { // the canonical form of X-Request-ID
 			ri.id = v[0]
@@ -122,7 +132,18 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 		}
 		w.Header()["X-Request-Id"] = []string{ri.id}
 		ri.client = s.clientAddr(r)
-		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri)))
+	})
+}
+
+// withAccessLog records what became of the request: a panic is answered
+// 500 INTERNAL_SERVER_ERROR (unless the answer had begun), then the request
+// is counted in the metrics and logged with its status, size, duration and
+// the error answered.
+func (s *Server) withAccessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ri := infoFrom(r.Context())
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -134,60 +155,76 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 					respondError(sw, r, internal("INTERNAL_SERVER_ERROR", fmt.Errorf("panic: %v", p)))
 				}
 			}
-			d := time.Since(start)
-			route := ri.route
-			if route == "" {
-				route = "unmatched"
-			}
-			if sw.status == 0 {
-				sw.status = http.StatusOK
-			}
-			s.metrics.observe(r.Method, route, sw.status, d)
-			level := slog.LevelInfo
-			if ri.err != nil && sw.status >= 500 {
-				level = slog.LevelError
-			}
-			if !s.log.Enabled(r.Context(), level) {
-				return
-			}
-			attrs := []slog.Attr{
-				slog.String("request_id", ri.id),
-				slog.String("method", r.Method),
-				slog.String("path", truncate(r.URL.Path, 256)),
-				slog.String("route", route),
-				slog.Int("status", sw.status),
-				slog.Int("bytes", sw.bytes),
-				slog.Duration("duration", d),
-				slog.String("remote", clientIP(r)),
-			}
-			if peer := remoteIP(r); peer != ri.client {
-				attrs = append(attrs, slog.String("peer", peer)) // the trusted proxy
-			}
-			if ri.err != nil {
-				attrs = append(attrs, slog.String("error_code", ri.err.Code))
-				if ri.err.Err != nil {
-					attrs = append(attrs, slog.String("error", ri.err.Err.Error()))
-				}
-			}
-			s.log.LogAttrs(r.Context(), level, "request", attrs...)
+			s.logRequest(r, ri, sw, time.Since(start))
 		}()
+		next.ServeHTTP(sw, r)
+	})
+}
 
-		if s.cors(sw, r) {
-			return
+// logRequest counts a served request and writes its access log line.
+func (s *Server) logRequest(r *http.Request, ri *reqInfo, sw *statusWriter, d time.Duration) {
+	route := ri.route
+	if route == "" {
+		route = "unmatched"
+	}
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	s.metrics.observe(r.Method, route, sw.status, d)
+	level := slog.LevelInfo
+	if ri.err != nil && sw.status >= 500 {
+		level = slog.LevelError
+	}
+	if !s.log.Enabled(r.Context(), level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", ri.id),
+		slog.String("method", r.Method),
+		slog.String("path", truncate(r.URL.Path, 256)),
+		slog.String("route", route),
+		slog.Int("status", sw.status),
+		slog.Int("bytes", sw.bytes),
+		slog.Duration("duration", d),
+		slog.String("remote", clientIP(r)),
+	}
+	if peer := remoteIP(r); peer != ri.client {
+		attrs = append(attrs, slog.String("peer", peer)) // the trusted proxy
+	}
+	if ri.err != nil {
+		attrs = append(attrs, slog.String("error_code", ri.err.Code))
+		if ri.err.Err != nil {
+			attrs = append(attrs, slog.String("error", ri.err.Err.Error()))
 		}
+	}
+	s.log.LogAttrs(r.Context(), level, "request", attrs...)
+}
+
+// withRateLimit answers 429 RATE_LIMITED (with Retry-After) to a client
+// over its rate; /health is never limited.
+func (s *Server) withRateLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/health" {
 			if ok, retry := s.limiter.allow(clientIP(r)); !ok {
 				ae := errorf(http.StatusTooManyRequests, "RATE_LIMITED", "Too many requests", nil)
 				ae.RetryAfter = retry
-				respondError(sw, r, ae)
+				respondError(w, r, ae)
 				return
 			}
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withQueryLimit answers 414 QUERY_TOO_LONG to a query string over
+// maxQueryBytes.
+func withQueryLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.RawQuery) > maxQueryBytes {
-			respondError(sw, r, errorf(http.StatusRequestURITooLong, "QUERY_TOO_LONG", fmt.Sprintf("Query string exceeds %d bytes", maxQueryBytes), nil))
+			respondError(w, r, errorf(http.StatusRequestURITooLong, "QUERY_TOO_LONG", fmt.Sprintf("Query string exceeds %d bytes", maxQueryBytes), nil))
 			return
 		}
-		next.ServeHTTP(sw, r)
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -336,6 +373,16 @@ func parseForwardedIP(v string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// withCORS adds CORS headers for configured origins and answers preflight
+// requests itself.
+func (s *Server) withCORS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.cors(w, r) {
+			next.ServeHTTP(w, r)
+		}
+	})
 }
 
 // cors adds CORS headers for configured origins and answers preflight
