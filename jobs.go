@@ -136,7 +136,8 @@ type JobsOptions struct {
 	// Now is the clock of the job times (default time.Now).
 	Now func() time.Time
 	// OnStart and OnFinish are called when a job starts and after it
-	// finished (for metrics and caches); d is the job's duration.
+	// finished (for metrics and caches), from the goroutine that started
+	// it and from the job's own; d is the job's duration.
 	OnStart  func(Job)
 	OnFinish func(j Job, d time.Duration)
 }
@@ -215,11 +216,12 @@ func (q *Jobs) start(job *Job) (Job, error) {
 		return Job{}, ErrNoBuilder
 	}
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	if q.current != nil {
+		defer q.mu.Unlock()
 		return *q.current, ErrBuildInProgress
 	}
 	if q.ctx.Err() != nil {
+		q.mu.Unlock()
 		return Job{}, ErrJobsClosed
 	}
 	idb := make([]byte, 8)
@@ -235,14 +237,16 @@ func (q *Jobs) start(job *Job) (Job, error) {
 		q.order = q.order[1:]
 	}
 	q.active.Store(true)
-	if q.opts.OnStart != nil {
-		q.opts.OnStart(*job)
-	}
 	ctx, cancel := context.WithCancel(q.ctx)
 	job.cancel, job.done = cancel, make(chan struct{})
-	q.wg.Add(1)
+	q.wg.Add(1) // under the lock Close cancels with: no job starts after Close
+	started := *job
+	q.mu.Unlock()
+	if q.opts.OnStart != nil {
+		q.opts.OnStart(started)
+	}
 	go q.run(ctx, job)
-	return *job, nil
+	return started, nil
 }
 
 // Cancel cancels job id. found is false for an unknown job, cancelled
@@ -473,6 +477,8 @@ func (q *Jobs) Schedule(interval time.Duration) {
 
 // Close cancels running work and waits for it.
 func (q *Jobs) Close() {
+	q.mu.Lock()
 	q.cancel()
+	q.mu.Unlock()
 	q.wg.Wait()
 }
