@@ -3,8 +3,8 @@
 // Borda-count rankings of every district, and reads them back.
 //
 // The main types are Builder (raw cache → normalize → validate → rank →
-// store), Store, History (a district's series for analytics), Ranker and
-// Scraper.
+// store), Jobs (builds in the background, with progress and cancel), Store,
+// History (a district's series for analytics), Ranker and Scraper.
 //
 // # Reading a snapshot
 //

@@ -1,6 +1,10 @@
 package analytics
 
-import "github.com/toaststats/toaststats/snapshot"
+import (
+	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
 
 // DatedLevelCounts is the distinguished clubs by level on one date.
 type DatedLevelCounts struct {
@@ -38,4 +42,33 @@ func RankMoves(current, earlier []snapshot.DistrictRanking) map[string]int {
 		}
 	}
 	return out
+}
+
+// RankedDate is the rankings of one snapshot date.
+type RankedDate struct {
+	Date     string
+	Rankings []snapshot.DistrictRanking
+}
+
+// RankMovesAgo compares current, the rankings of date, with the rankings
+// of series (oldest first) nearest to a week and to a month earlier: the
+// newest on or before date−7 days and date−1 month. It returns their
+// RankMoves and dates; a comparison with no rankings that old is nil and "".
+func RankMovesAgo(series []RankedDate, date string, current []snapshot.DistrictRanking) (week, month map[string]int, weekDate, monthDate string) {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return nil, nil, "", ""
+	}
+	at := func(limit time.Time) (map[string]int, string) {
+		day := limit.Format(time.DateOnly)
+		for i := len(series) - 1; i >= 0; i-- {
+			if series[i].Date <= day {
+				return RankMoves(current, series[i].Rankings), series[i].Date
+			}
+		}
+		return nil, ""
+	}
+	week, weekDate = at(t.AddDate(0, 0, -7))
+	month, monthDate = at(t.AddDate(0, -1, 0))
+	return week, month, weekDate, monthDate
 }

@@ -30,3 +30,26 @@ func TestLevelCountsOver(t *testing.T) {
 		t.Fatalf("LevelCountsOver = %+v", got)
 	}
 }
+
+// TestRankMovesAgo: on 2025-10-15 a week earlier is 2025-10-08 (newest
+// rankings on or before it: 2025-10-08 itself) and a month earlier is
+// 2025-09-15 (newest on or before: 2025-09-10).
+func TestRankMovesAgo(t *testing.T) {
+	row := func(id string, rank int) []snapshot.DistrictRanking {
+		return []snapshot.DistrictRanking{{DistrictID: id, OverallRank: rank}}
+	}
+	series := []RankedDate{{"2025-09-10", row("7", 9)}, {"2025-09-20", row("7", 6)}, {"2025-10-08", row("7", 4)}, {"2025-10-14", row("7", 2)}}
+	week, month, wd, md := RankMovesAgo(series, "2025-10-15", row("7", 3))
+	// Week: 4th → 3rd = +1; month: 9th → 3rd = +6.
+	if wd != "2025-10-08" || md != "2025-09-10" || week["7"] != 1 || month["7"] != 6 {
+		t.Errorf("moves %v since %s, %v since %s", week, wd, month, md)
+	}
+	// Nothing a month old: no month comparison at all.
+	week, month, wd, md = RankMovesAgo(series[2:], "2025-10-15", row("7", 3))
+	if month != nil || md != "" || wd != "2025-10-08" || len(week) != 1 {
+		t.Errorf("without month-old rankings: %v %q %v %q", week, wd, month, md)
+	}
+	if week, month, _, _ := RankMovesAgo(series, "not a date", nil); week != nil || month != nil {
+		t.Error("moves for a bad date")
+	}
+}

@@ -304,10 +304,18 @@ func (b *Book) assess(ctx context.Context, a *Assessment) (*store.View, *snapsho
 	return v, df, nil
 }
 
-// Goals returns a district's goals for a program year.
+// Goals returns a district's goals for a program year; "" is the program
+// year of the current snapshot (of today before the first snapshot).
 func (b *Book) Goals(ctx context.Context, district, programYear string) (*Goals, error) {
 	if err := checkDistrict(district); err != nil {
 		return nil, err
+	}
+	if programYear == "" {
+		date := b.now().UTC().Format(time.DateOnly)
+		if v, err := b.snaps.Current(ctx); err == nil {
+			date = v.ID
+		}
+		programYear = snapshot.ProgramYearOf(date)
 	}
 	if err := CheckProgramYear(programYear); err != nil {
 		return nil, err

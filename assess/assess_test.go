@@ -67,6 +67,21 @@ func TestPercentTruncates(t *testing.T) {
 	}
 }
 
+// TestGoalsDefaultYearWithoutSnapshots: before the first snapshot "" is
+// the program year of today (2025-08-20 → 2025-2026).
+func TestGoalsDefaultYearWithoutSnapshots(t *testing.T) {
+	st, err := store.Create(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := assess.NewBook(st, assess.Options{Now: func() time.Time { return fixed }})
+	_, err = b.Goals(context.Background(), "42", "")
+	var e *assess.Error
+	if !errors.As(err, &e) || e.Code != "GOALS_NOT_FOUND" || e.Message != "No goals for district 42 in program year 2025-2026" {
+		t.Errorf("goals without snapshots: %v", err)
+	}
+}
+
 func TestAssessmentLifecycle(t *testing.T) {
 	ctx := context.Background()
 	b, _ := newBook(t)
@@ -82,6 +97,10 @@ func TestAssessmentLifecycle(t *testing.T) {
 	g, err := b.SetGoals(ctx, assess.Goals{DistrictID: "42", ProgramYear: "2025-2026", MembershipPaymentsTarget: 5000, PaidClubsTarget: 50, DistinguishedClubsTarget: 20, UpdatedBy: "test"})
 	if err != nil || !g.UpdatedAt.Equal(fixed) {
 		t.Fatalf("set goals: %+v, %v", g, err)
+	}
+	// "": the program year of the current snapshot, 2025-07-31 → 2025-2026.
+	if g, err := b.Goals(ctx, "42", ""); err != nil || g.ProgramYear != "2025-2026" || g.PaidClubsTarget != 50 {
+		t.Fatalf("goals of the current program year: %+v, %v", g, err)
 	}
 	a, err := b.Create(ctx, "42", "2025-07", "first")
 	if err != nil {

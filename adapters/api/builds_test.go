@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -19,7 +21,11 @@ func TestBuildsRunInBackground(t *testing.T) {
 	started := make(chan struct{})
 	release := make(chan struct{})
 	var ts *testServer
+	var fail atomic.Bool
 	build := func(ctx context.Context, date string) (any, error) {
+		if fail.Load() {
+			return nil, store.ErrNotCached
+		}
 		close(started)
 		select {
 		case <-release:
@@ -34,7 +40,7 @@ func TestBuildsRunInBackground(t *testing.T) {
 		t.Fatalf("refresh: %d %s", resp.StatusCode, b)
 	}
 	var acc struct {
-		Data buildJob `json:"data"`
+		Data toaststats.Job `json:"data"`
 	}
 	_ = json.Unmarshal(b, &acc)
 	<-started
@@ -55,9 +61,9 @@ func TestBuildsRunInBackground(t *testing.T) {
 			IsIndependent       bool `json:"isIndependent"`
 			MeasuredDuringBuild bool `json:"measuredDuringBuild"`
 			Measurements        struct {
-				BuildRunning bool           `json:"build_running"`
-				During       latencySummary `json:"requests_during_build"`
-				Probe        latencySummary `json:"probe_reads"`
+				BuildRunning bool              `json:"build_running"`
+				During       readcheck.Summary `json:"requests_during_build"`
+				Probe        readcheck.Summary `json:"probe_reads"`
 			} `json:"measurements"`
 		} `json:"independence"`
 	}
@@ -78,9 +84,8 @@ func TestBuildsRunInBackground(t *testing.T) {
 	}
 
 	close(release)
-	ts.srv.builds.wg.Wait()
-	job, ok := ts.srv.builds.job(acc.Data.ID)
-	if !ok || job.Status != jobSucceeded || job.FinishedAt == nil {
+	job, ok := ts.srv.builds.Wait(context.Background(), acc.Data.ID)
+	if !ok || job.Status != toaststats.JobSucceeded || job.FinishedAt == nil {
 		t.Fatalf("job after build: %+v", job)
 	}
 	resp, b = ts.do(t, "GET", "/api/districts/42/statistics", nil, nil)
@@ -88,11 +93,10 @@ func TestBuildsRunInBackground(t *testing.T) {
 		t.Errorf("new snapshot not served after the build: %s", clip(b))
 	}
 	// A failed build is reported as failed.
-	ts.srv.builds.build = func(ctx context.Context, date string) (any, error) { return nil, store.ErrNotCached }
+	fail.Store(true)
 	resp, b = ts.do(t, "POST", "/api/admin/refresh", adminAuth, nil)
 	_ = json.Unmarshal(b, &acc)
-	ts.srv.builds.wg.Wait()
-	if job, _ := ts.srv.builds.job(acc.Data.ID); job.Status != jobFailed || job.Error == "" {
+	if job, _ := ts.srv.builds.Wait(context.Background(), acc.Data.ID); job.Status != toaststats.JobFailed || job.Error == "" {
 		t.Errorf("failed build job: %+v", job)
 	}
 }
@@ -153,7 +157,7 @@ func TestStartupBuild(t *testing.T) {
 		build := func(ctx context.Context, date string) (any, error) { calls.Add(1); return nil, nil }
 		ts := newTestServer(t, false, Config{}, Deps{Build: build})
 		ts.srv.Start(0)
-		ts.srv.builds.wg.Wait()
+		ts.srv.Close() // waits for the startup check
 		if calls.Load() != 0 {
 			t.Errorf("built with an empty cache")
 		}

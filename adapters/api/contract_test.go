@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -412,12 +413,12 @@ func TestContract(t *testing.T) {
 	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 	<-built
 	var acc struct {
-		Data buildJob `json:"data"`
+		Data toaststats.Job `json:"data"`
 	}
 	if err := json.Unmarshal(b, &acc); err != nil || !jobIDPattern.MatchString(acc.Data.ID) || resp.Header.Get("Location") != "/api/admin/refresh/"+acc.Data.ID {
 		t.Fatalf("refresh body %s (Location %q)", b, resp.Header.Get("Location"))
 	}
-	ts.srv.builds.wg.Wait()
+	ts.srv.builds.Wait(context.Background(), acc.Data.ID)
 	resp, b = ts.do(t, "GET", "/api/admin/refresh/"+acc.Data.ID, map[string]string{"Authorization": "Bearer " + testToken}, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"status":"succeeded"`) {
 		t.Fatalf("refresh status: %d %s", resp.StatusCode, b)
@@ -432,7 +433,7 @@ func TestContract(t *testing.T) {
 	}
 	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
 	var rj struct {
-		Data buildJob `json:"data"`
+		Data toaststats.Job `json:"data"`
 	}
 	if err := json.Unmarshal(b, &rj); err != nil || rj.Data.TargetMonth != "2025-07" || strings.Join(rj.Data.Dates, ",") != "2025-07-16" {
 		t.Fatalf("reconciliation job: %s", b)
@@ -452,7 +453,7 @@ func TestContract(t *testing.T) {
 		t.Fatalf("cancel: %d %s", resp.StatusCode, b)
 	}
 	served[schemas.check(t, logs.routeOf(resp.Header.Get("X-Request-ID")), resp, b)] = true
-	ts.srv.builds.wg.Wait()
+	ts.srv.builds.Wait(context.Background(), rj.Data.ID)
 	resp, b = ts.do(t, "GET", "/api/reconciliation/jobs/"+rj.Data.ID, authH, nil)
 	if !strings.Contains(string(b), `"status":"cancelled"`) {
 		t.Errorf("job after cancel: %s", b)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/store"
@@ -158,7 +159,7 @@ func TestEndToEnd(t *testing.T) {
 	putRawWorld(t, st, w, latest)
 
 	var acc struct {
-		Data buildJob `json:"data"`
+		Data toaststats.Job `json:"data"`
 	}
 	req, _ := http.NewRequest("POST", base+"/api/admin/refresh", nil)
 	req.Header.Set("Authorization", "Bearer wrong")
@@ -169,14 +170,14 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("refresh: %d", code)
 	}
 	var job struct {
-		Data buildJob `json:"data"`
+		Data toaststats.Job `json:"data"`
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if code := getJSON(t, "GET", base+"/api/admin/refresh/"+acc.Data.ID, token, &job); code != 200 {
 			t.Fatalf("job status: %d", code)
 		}
-		if job.Data.Status != jobRunning {
+		if job.Data.Status != toaststats.JobRunning {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -184,7 +185,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if job.Data.Status != jobSucceeded {
+	if job.Data.Status != toaststats.JobSucceeded {
 		t.Fatalf("build job: %+v", job.Data)
 	}
 	results, _ := json.Marshal(job.Data.Result)

@@ -190,6 +190,20 @@ func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
 	er.write(w, r)
 }
 
+// jsonHandler is a handler that returns its answer: v is sent as JSON with
+// status 200 and Cache-Control no-store, err as the error envelope. A
+// handler that wrote its answer itself returns nil, nil.
+type jsonHandler func(w http.ResponseWriter, r *http.Request) (v any, err error)
+
+func (h jsonHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch v, err := h(w, r); {
+	case err != nil:
+		respondError(w, r, err)
+	case v != nil:
+		respond(w, r, http.StatusOK, v)
+	}
+}
+
 // noteAPIError returns err as an apiError (a non-apiError becomes 500
 // INTERNAL_SERVER_ERROR) and notes failures for the access log.
 func noteAPIError(r *http.Request, err error) *apiError {

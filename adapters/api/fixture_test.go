@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"github.com/toaststats/toaststats"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )

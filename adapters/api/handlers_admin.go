@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 	"time"
 
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
+
+// The snapshot administration routes list, inspect and check the snapshot
+// store; every answer carries opMeta.
 
 // opMeta is the metadata block of admin responses: the request id, when
 // the operation ran and how long it took, each under the name the
@@ -72,19 +75,17 @@ func snapshotID(r *http.Request) (string, *apiError) {
 }
 
 // forSnapshot validates :snapshotId and opens the snapshot before h.
-func (s *Server) forSnapshot(h func(w http.ResponseWriter, r *http.Request, v *store.View)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forSnapshot(h func(w http.ResponseWriter, r *http.Request, v *store.View) (any, error)) http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		id, ae := snapshotID(r)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		v, ae := s.getSnapshot(r.Context(), id)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
-		h(w, r, v)
+		return h(w, r, v)
 	})
 }
 
@@ -118,47 +119,40 @@ func queryTime(r *http.Request, name string) (time.Time, *apiError) {
 }
 
 func (s *Server) handleSnapshotList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		q := r.URL.Query()
 		var f store.ListFilter
 		var ae *apiError
 		if f.Limit, ae = queryInt(r, "limit", 100, 1, 1000, "INVALID_LIMIT"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		if f.MinDistrictCount, ae = queryInt(r, "min_district_count", 0, 0, 100000, "INVALID_MIN_DISTRICT_COUNT"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		switch st := snapshot.Status(q.Get("status")); st {
 		case "", snapshot.StatusSuccess, snapshot.StatusPartial, snapshot.StatusFailed:
 			f.Status = st
 		default:
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_STATUS", "status must be success, partial or failed", "Received: "+truncate(string(st), 40)))
-			return
+			return nil, errorf(http.StatusBadRequest, "INVALID_STATUS", "status must be success, partial or failed", "Received: "+truncate(string(st), 40))
 		}
 		for name, dst := range map[string]*string{"schema_version": &f.SchemaVersion, "calculation_version": &f.CalculationVersion} {
 			if v := q.Get(name); v != "" {
 				if !versionPattern.MatchString(v) {
-					respondError(w, r, errorf(http.StatusBadRequest, "INVALID_VERSION", name+" is not a version", "Received: "+truncate(v, 40)))
-					return
+					return nil, errorf(http.StatusBadRequest, "INVALID_VERSION", name+" is not a version", "Received: "+truncate(v, 40))
 				}
 				*dst = v
 			}
 		}
 		if f.CreatedAfter, ae = queryTime(r, "created_after"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		if f.CreatedBefore, ae = queryTime(r, "created_before"); ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		list, err := s.store.Snapshots().List(r.Context(), f)
 		if err != nil {
-			respondError(w, r, internal("SNAPSHOT_LISTING_FAILED", err))
-			return
+			return nil, internal("SNAPSHOT_LISTING_FAILED", err)
 		}
 		// store.ListEntry carries the predecessor's snake_case names.
 		out := list
@@ -171,8 +165,8 @@ func (s *Server) handleSnapshotList() http.Handler {
 				filters[name] = v
 			}
 		}
-		respond(w, r, http.StatusOK, snapshotList{Snapshots: out, Metadata: snapshotListMeta{opMeta: s.opMeta(r, start, "generated_at", "query_duration_ms"),
-			TotalCount: len(out), FiltersApplied: filters, LimitApplied: f.Limit}})
+		return snapshotList{Snapshots: out, Metadata: snapshotListMeta{opMeta: s.opMeta(r, start, "generated_at", "query_duration_ms"),
+			TotalCount: len(out), FiltersApplied: filters, LimitApplied: f.Limit}}, nil
 	})
 }
 
@@ -197,9 +191,9 @@ type snapshotInspection struct {
 }
 
 func (s *Server) handleSnapshotInspect() http.Handler {
-	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) {
+	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) (any, error) {
 		start, ctx := time.Now(), r.Context()
-		respond(w, r, http.StatusOK, snapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.opMeta(r, start, "inspected_at", "inspection_duration_ms")})
+		return snapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.opMeta(r, start, "inspected_at", "inspection_duration_ms")}, nil
 	})
 }
 
@@ -215,7 +209,7 @@ type payloadAnswer[P any] struct {
 }
 
 func (s *Server) handleSnapshotPayload() http.Handler {
-	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) {
+	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) (any, error) {
 		start, ctx := time.Now(), r.Context()
 		rs := &resolved{view: v, byDate: true}
 		// The payload is encoded once per generation; the envelope, with
@@ -229,27 +223,26 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 			return encodeJSON(http.StatusOK, p, "")
 		})
 		if err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		er, err := encodeJSON(http.StatusOK, payloadAnswer[json.RawMessage]{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
 			Payload: json.RawMessage(pe.body), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}, "private, no-store")
 		if err != nil {
-			respondError(w, r, internal("ENCODING_ERROR", err))
-			return
+			return nil, internal("ENCODING_ERROR", err)
 		}
 		er.write(w, r)
+		return nil, nil
 	})
 }
 
 func (s *Server) handleStoreHealth() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		h, err := s.store.Snapshots().Health(r.Context())
 		if err != nil {
 			s.log.Warn("health: snapshot store not accessible", "error", err)
 		}
-		respond(w, r, http.StatusOK, storeHealth{Health: h, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")})
+		return storeHealth{Health: h, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")}, nil
 	})
 }
 
@@ -266,516 +259,34 @@ type storeIntegrity struct {
 }
 
 func (s *Server) handleStoreIntegrity() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		rep, err := s.store.Snapshots().Check(r.Context())
 		if err != nil {
-			respondError(w, r, internal("INTEGRITY_CHECK_FAILED", err))
-			return
+			return nil, internal("INTEGRITY_CHECK_FAILED", err)
 		}
-		respond(w, r, http.StatusOK, storeIntegrity{Integrity: rep, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")})
+		return storeIntegrity{Integrity: rep, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")}, nil
 	})
-}
-
-// storePerformance is the snapshot store's read statistics.
-type storePerformance struct {
-	TotalReads          int64   `json:"totalReads"`
-	CacheHits           int64   `json:"cacheHits"`
-	CacheMisses         int64   `json:"cacheMisses"`
-	AverageReadTime     float64 `json:"averageReadTime"`
-	MaxReadTime         float64 `json:"maxReadTime"`
-	ConcurrentReads     int64   `json:"concurrentReads"`
-	MaxConcurrentReads  int64   `json:"maxConcurrentReads"`
-	CacheHitRatePercent float64 `json:"cache_hit_rate_percent"`
-	CacheEfficiency     string  `json:"cache_efficiency"`
 }
 
 // performanceAnswer is the answer of GET /api/admin/snapshot-store/performance.
 type performanceAnswer struct {
-	Performance storePerformance `json:"performance"`
-	Metadata    opMeta           `json:"metadata"`
-}
-
-func (s *Server) performance() storePerformance {
-	st := s.store.Snapshots().Stats()
-	rate := 0.0
-	eff := "no_data"
-	if st.Reads > 0 {
-		rate = float64(st.CacheHits) / float64(st.Reads) * 100
-		switch {
-		case rate >= 80:
-			eff = "good"
-		case rate >= 50:
-			eff = "fair"
-		default:
-			eff = "poor"
-		}
-	}
-	return storePerformance{TotalReads: st.Reads, CacheHits: st.CacheHits, CacheMisses: st.CacheMisses,
-		AverageReadTime: ms(st.AverageReadTime), MaxReadTime: ms(st.MaxReadTime), ConcurrentReads: st.ConcurrentReads,
-		MaxConcurrentReads: st.MaxConcurrentReads, CacheHitRatePercent: float64(int(rate*100+0.5)) / 100, CacheEfficiency: eff}
+	Performance readcheck.StorePerformance `json:"performance"`
+	Metadata    opMeta                     `json:"metadata"`
 }
 
 func (s *Server) handleStorePerformance() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
-		respond(w, r, http.StatusOK, performanceAnswer{Performance: s.performance(), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")})
+		return performanceAnswer{Performance: readcheck.Performance(s.store.Snapshots().Stats()), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}, nil
 	})
 }
 
 func (s *Server) handleStorePerformanceReset() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		s.store.Snapshots().ResetStats()
-		s.reads.reset()
-		respond(w, r, http.StatusOK, done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.opMeta(r, start, "reset_at", "operation_duration_ms")})
+		s.reads.Reset()
+		return done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.opMeta(r, start, "reset_at", "operation_duration_ms")}, nil
 	})
-}
-
-// readTimeLimit is the read latency above which reads are said to depend on
-// builds (the predecessor's limit).
-const readTimeLimit = 1500 * time.Millisecond
-
-// probeReads times n reads of the current snapshot through the store (the
-// pointer, the rankings and one district), as a reader would do them.
-func (s *Server) probeReads(ctx context.Context, n int) (latencySummary, bool, error) {
-	ds := make([]time.Duration, 0, n)
-	during := false
-	for range n {
-		if s.builds.running() {
-			during = true
-		}
-		t := time.Now()
-		v, err := s.store.Snapshots().Current(ctx)
-		if err != nil {
-			return latencySummary{}, during, err
-		}
-		if _, err := v.Rankings(ctx); err != nil && !errors.Is(err, store.ErrNoRankings) {
-			return latencySummary{}, during, err
-		}
-		if ids := v.DistrictIDs(); len(ids) > 0 {
-			if _, err := v.District(ctx, ids[0]); err != nil {
-				return latencySummary{}, during, err
-			}
-		}
-		ds = append(ds, time.Since(t))
-	}
-	return summarize(ds), during, nil
-}
-
-// separationMeasurements are the read latencies behind the
-// process-separation answers.
-type separationMeasurements struct {
-	ProbeReads          latencySummary   `json:"probe_reads"`
-	ProbeDuringBuild    bool             `json:"probe_during_build"`
-	RequestsIdle        latencySummary   `json:"requests_idle"`
-	RequestsDuringBuild latencySummary   `json:"requests_during_build"`
-	ReadTimeLimitMs     float64          `json:"read_time_limit_ms"`
-	BuildRunning        bool             `json:"build_running"`
-	Store               storePerformance `json:"store"`
-	CurrentBuild        *buildJob        `json:"current_build,omitempty"`
-}
-
-type separationVerdict struct {
-	IsValid      bool                   `json:"isValid"`
-	Issues       []string               `json:"issues"`
-	Measurements separationMeasurements `json:"measurements"`
-}
-
-// separationValidation is the answer of GET /api/admin/process-separation/validate.
-type separationValidation struct {
-	Validation separationVerdict `json:"validation"`
-	Metadata   opMeta            `json:"metadata"`
-}
-
-// separationMonitoring is the answer of GET /api/admin/process-separation/monitor.
-type separationMonitoring struct {
-	Monitoring separationMeasurements `json:"monitoring"`
-	Metadata   opMeta                 `json:"metadata"`
-}
-
-type complianceVerdict struct {
-	ComplianceScore int                    `json:"complianceScore"`
-	Status          string                 `json:"status"`
-	Issues          []string               `json:"issues"`
-	Measurements    separationMeasurements `json:"measurements"`
-}
-
-// separationCompliance is the answer of GET /api/admin/process-separation/compliance.
-type separationCompliance struct {
-	Compliance complianceVerdict `json:"compliance"`
-	Metadata   opMeta            `json:"metadata"`
-}
-
-type independenceVerdict struct {
-	IsIndependent           bool                   `json:"isIndependent"`
-	MeasuredDuringBuild     bool                   `json:"measuredDuringBuild"`
-	P99RatioDuringBuildIdle float64                `json:"p99RatioDuringBuildIdle"`
-	Issues                  []string               `json:"issues"`
-	Measurements            separationMeasurements `json:"measurements"`
-}
-
-// separationIndependence is the answer of GET /api/admin/process-separation/independence.
-type separationIndependence struct {
-	Independence independenceVerdict `json:"independence"`
-	Metadata     opMeta              `json:"metadata"`
-}
-
-// handleProcessSeparation reports, from real measurements, whether reads
-// stay fast while builds run: live probe reads now, and the latencies of the
-// data requests served recently, split by whether a build was running.
-func (s *Server) handleProcessSeparation(kind string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		ctx := r.Context()
-		probe, probeDuringBuild, probeErr := s.probeReads(ctx, 20)
-		idle, during := s.reads.snapshot()
-		job, building := s.builds.currentJob()
-		var issues []string
-		if probeErr != nil {
-			if errors.Is(probeErr, store.ErrNoSnapshot) {
-				issues = append(issues, "no current snapshot to read")
-			} else {
-				issues = append(issues, "probe read failed: "+probeErr.Error())
-			}
-		}
-		limitMs := ms(readTimeLimit)
-		if probe.MaxMs > limitMs {
-			issues = append(issues, fmt.Sprintf("probe read took %.1f ms (limit %.0f ms)", probe.MaxMs, limitMs))
-		}
-		if during.Count > 0 && during.P99Ms > limitMs {
-			issues = append(issues, fmt.Sprintf("p99 of reads during builds is %.1f ms (limit %.0f ms)", during.P99Ms, limitMs))
-		}
-		if s.builds.build == nil {
-			issues = append(issues, "no builder configured: this server does not build snapshots")
-		}
-		if issues == nil {
-			issues = []string{}
-		}
-		measurements := separationMeasurements{ProbeReads: probe, ProbeDuringBuild: probeDuringBuild, RequestsIdle: idle, RequestsDuringBuild: during,
-			ReadTimeLimitMs: limitMs, BuildRunning: building, Store: s.performance()}
-		if building {
-			measurements.CurrentBuild = &job
-		}
-		ratio := 0.0
-		if idle.P99Ms > 0 && during.Count > 0 {
-			ratio = during.P99Ms / idle.P99Ms
-		}
-		var body any
-		switch kind {
-		case "validate":
-			body = separationValidation{Validation: separationVerdict{IsValid: len(issues) == 0, Issues: issues, Measurements: measurements},
-				Metadata: s.opMeta(r, start, "validated_at", "validation_duration_ms")}
-		case "monitor":
-			body = separationMonitoring{Monitoring: measurements, Metadata: s.opMeta(r, start, "monitored_at", "monitoring_duration_ms")}
-		case "compliance":
-			score := 100 - 25*len(issues)
-			if score < 0 {
-				score = 0
-			}
-			status := "non_compliant"
-			switch {
-			case score >= 90:
-				status = "compliant"
-			case score >= 50:
-				status = "warning"
-			}
-			body = separationCompliance{Compliance: complianceVerdict{ComplianceScore: score, Status: status, Issues: issues, Measurements: measurements},
-				Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
-		default: // independence
-			independent := probeErr == nil && (during.Count == 0 || during.P99Ms <= limitMs)
-			body = separationIndependence{Independence: independenceVerdict{IsIndependent: independent, MeasuredDuringBuild: during.Count > 0 || probeDuringBuild,
-				P99RatioDuringBuildIdle: float64(int(ratio*100+0.5)) / 100, Issues: issues, Measurements: measurements},
-				Metadata: s.opMeta(r, start, "validated_at", "validation_duration_ms")}
-		}
-		respond(w, r, http.StatusOK, body)
-	})
-}
-
-// configBlock is the configuration block of config responses.
-type configBlock struct {
-	ConfiguredDistricts []string `json:"configuredDistricts"`
-	Exists              bool     `json:"exists"`
-}
-
-func newConfigBlock(ids []string, exists bool) configBlock {
-	return configBlock{ConfiguredDistricts: nonNil(ids), Exists: exists}
-}
-
-// configAnswer is the answer of GET /api/admin/districts/config.
-type configAnswer struct {
-	Configuration configBlock `json:"configuration"`
-	Status        struct {
-		HasConfiguredDistricts bool `json:"hasConfiguredDistricts"`
-		TotalDistricts         int  `json:"totalDistricts"`
-	} `json:"status"`
-	Validation *store.ConfigCheck `json:"validation"`
-	Metadata   opMeta             `json:"metadata"`
-}
-
-// configChanged is the answer of a configuration change.
-type configChanged struct {
-	Success       bool        `json:"success"`
-	Message       string      `json:"message"`
-	Configuration configBlock `json:"configuration"`
-	Changes       struct {
-		Action         string   `json:"action"`
-		Districts      []string `json:"districts,omitempty"`
-		District       string   `json:"district,omitempty"`
-		TotalDistricts int      `json:"total_districts"`
-	} `json:"changes"`
-	Metadata opMeta `json:"metadata"`
-}
-
-// configHistory is the answer of GET /api/admin/districts/config/history.
-type configHistory struct {
-	History  []store.ConfigChange `json:"history"`
-	Summary  *store.ConfigSummary `json:"summary"`
-	Metadata struct {
-		opMeta
-		Filters struct {
-			Limit     int    `json:"limit"`
-			StartDate string `json:"start_date"`
-			EndDate   string `json:"end_date"`
-		} `json:"filters"`
-	} `json:"metadata"`
-}
-
-func (s *Server) handleConfigGet() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		ctx := r.Context()
-		recent, err := s.successIDs(ctx)
-		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err))
-			return
-		}
-		if len(recent) > recentWindow {
-			recent = recent[len(recent)-recentWindow:]
-		}
-		c, err := s.store.CheckConfig(ctx, recent)
-		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err))
-			return
-		}
-		ids := c.ConfiguredDistricts
-		out := configAnswer{Configuration: newConfigBlock(ids, c.Exists), Validation: c, Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
-		out.Status.HasConfiguredDistricts, out.Status.TotalDistricts = len(ids) > 0, len(ids)
-		respond(w, r, http.StatusOK, out)
-	})
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// recentWindow is how many recent snapshots the configuration check
-// looks at.
-const recentWindow = 30
-
-// maxConfiguredDistricts bounds one configuration update.
-const maxConfiguredDistricts = 500
-
-func (s *Server) handleConfigUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		var body struct {
-			DistrictIDs json.RawMessage `json:"districtIds"`
-			Replace     bool            `json:"replace"`
-		}
-		if err := decodeJSON(w, r, &body, false); err != nil {
-			respondError(w, r, err)
-			return
-		}
-		if len(body.DistrictIDs) == 0 || string(body.DistrictIDs) == "null" {
-			respondError(w, r, errorf(http.StatusBadRequest, "MISSING_DISTRICT_IDS", "districtIds is required", nil))
-			return
-		}
-		var raw []string
-		if err := json.Unmarshal(body.DistrictIDs, &raw); err != nil {
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DISTRICT_IDS_FORMAT", "districtIds must be an array of strings", nil))
-			return
-		}
-		if len(raw) == 0 {
-			respondError(w, r, errorf(http.StatusBadRequest, "EMPTY_DISTRICT_IDS", "districtIds must not be empty", nil))
-			return
-		}
-		if len(raw) > maxConfiguredDistricts {
-			respondError(w, r, errorf(http.StatusBadRequest, "TOO_MANY_DISTRICT_IDS", fmt.Sprintf("At most %d district ids", maxConfiguredDistricts), nil))
-			return
-		}
-		ids := make([]string, 0, len(raw))
-		for _, d := range raw {
-			id, err := store.ValidDistrictID(d)
-			if err != nil || id == "RANKINGS" || id == "CACHE" {
-				respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Invalid district ID format", "Received: "+truncate(d, 40)))
-				return
-			}
-			ids = append(ids, id)
-		}
-		by := "api:" + clientIP(r)
-		var (
-			now []string
-			err error
-		)
-		action, msg := "add", "Districts added to configuration successfully"
-		if body.Replace {
-			action, msg = "replace", "District configuration replaced successfully"
-			now, err = s.store.Config().Replace(r.Context(), ids, by)
-		} else {
-			now, err = s.store.Config().Add(r.Context(), ids, by)
-		}
-		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_UPDATE_FAILED", err))
-			return
-		}
-		out := configChanged{Success: true, Message: msg, Configuration: newConfigBlock(now, true), Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
-		out.Changes.Action, out.Changes.Districts, out.Changes.TotalDistricts = action, ids, len(now)
-		respond(w, r, http.StatusOK, out)
-	})
-}
-
-func (s *Server) handleConfigRemove() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		id, ae := districtID(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
-		now, err := s.store.Config().Remove(r.Context(), id, "api:"+clientIP(r))
-		if err != nil {
-			if errors.Is(err, store.ErrDistrictNotFound) {
-				respondError(w, r, errorf(http.StatusNotFound, "DISTRICT_NOT_CONFIGURED", "District "+id+" is not configured", nil))
-				return
-			}
-			respondError(w, r, internal("DISTRICT_CONFIG_REMOVAL_FAILED", err))
-			return
-		}
-		out := configChanged{Success: true, Message: "District removed from configuration successfully", Configuration: newConfigBlock(now, true),
-			Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
-		out.Changes.Action, out.Changes.District, out.Changes.TotalDistricts = "remove", id, len(now)
-		respond(w, r, http.StatusOK, out)
-	})
-}
-
-// handleConfigHistory serves the district configuration's audit log
-// (config/district-changes.log), newest first, with an optional summary.
-func (s *Server) handleConfigHistory() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		limit, ae := queryInt(r, "limit", 50, 1, 1000, "INVALID_LIMIT")
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
-		q := r.URL.Query()
-		from, to := q.Get("start_date"), q.Get("end_date")
-		for _, d := range []string{from, to} {
-			if d != "" {
-				if err := store.ValidDate(d); err != nil {
-					respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "start_date and end_date must be calendar dates YYYY-MM-DD", "Received: "+truncate(d, 40)))
-					return
-				}
-			}
-		}
-		if from != "" && to != "" && from > to {
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "start_date must be before or equal to end_date", nil))
-			return
-		}
-		h, err := s.store.Config().Query(r.Context(), store.HistoryQuery{From: from, To: to, Limit: limit})
-		if err != nil {
-			respondError(w, r, internal("DISTRICT_CONFIG_HISTORY_FAILED", err))
-			return
-		}
-		var summary *store.ConfigSummary
-		if q.Get("include_summary") == "true" {
-			summary = &h.Summary
-		}
-		out := configHistory{History: h.Changes, Summary: summary}
-		out.Metadata.opMeta = s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
-		out.Metadata.Filters.Limit, out.Metadata.Filters.StartDate, out.Metadata.Filters.EndDate = limit, from, to
-		respond(w, r, http.StatusOK, out)
-	})
-}
-
-var jobIDPattern = regexp.MustCompile(`^job-[0-9a-f]{16}$`)
-
-func (s *Server) handleRefresh() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			Date string `json:"date"`
-		}
-		if err := decodeJSON(w, r, &body, true); err != nil {
-			respondError(w, r, err)
-			return
-		}
-		if body.Date != "" {
-			if err := store.ValidDate(body.Date); err != nil {
-				respondError(w, r, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "date must be a calendar date YYYY-MM-DD", "Received: "+truncate(body.Date, 40)))
-				return
-			}
-		}
-		if body.Date != "" && s.builds.build != nil {
-			dates, err := s.store.Raw().Dates(r.Context())
-			if err != nil {
-				respondError(w, r, internal("REFRESH_FAILED", err))
-				return
-			}
-			found := false
-			for _, d := range dates {
-				found = found || d == body.Date
-			}
-			if !found {
-				respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+body.Date, "POST without a date builds every pending cache date"))
-				return
-			}
-		}
-		job, err := s.builds.start("api", body.Date)
-		switch {
-		case errors.Is(err, errNoBuilder):
-			respondError(w, r, errorf(http.StatusServiceUnavailable, "BUILDER_UNAVAILABLE", "This server has no snapshot builder", nil))
-			return
-		case errors.Is(err, errBuildInProgress):
-			respondError(w, r, errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", jobLinks{JobID: job.ID, Links: map[string]string{"status": "/api/admin/refresh/" + job.ID}}))
-			return
-		case err != nil:
-			respondError(w, r, errorf(http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Cannot start a build now", nil))
-			return
-		}
-		w.Header().Set("Location", "/api/admin/refresh/"+job.ID)
-		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"status": "/api/admin/refresh/" + job.ID}})
-	})
-}
-
-func (s *Server) handleRefreshStatus() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := param(r, "jobId")
-		if !jobIDPattern.MatchString(id) {
-			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_JOB_ID", "Invalid job id", "Received: "+truncate(id, 40)))
-			return
-		}
-		job, ok := s.builds.job(id)
-		if !ok {
-			respondError(w, r, errorf(http.StatusNotFound, "JOB_NOT_FOUND", "Job "+id+" not found", nil))
-			return
-		}
-		respond(w, r, http.StatusOK, dataOf[buildJob]{Data: job})
-	})
-}
-
-// jobStarted is the 202 answer that starts a build job: the job and where
-// to follow it.
-type jobStarted struct {
-	Data  buildJob          `json:"data"`
-	Links map[string]string `json:"links"`
-}
-
-// jobLinks are the details of a 409 REFRESH_IN_PROGRESS error.
-type jobLinks struct {
-	JobID string            `json:"jobId"`
-	Links map[string]string `json:"links,omitempty"`
 }

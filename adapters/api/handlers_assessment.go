@@ -3,10 +3,8 @@ package api
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/toaststats/toaststats/assess"
-	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Assessment routes (seed "Assessment Endpoints") serve package assess:
@@ -29,14 +27,13 @@ func assessError(err error) *apiError {
 }
 
 // forDistrict validates :districtId before h.
-func forDistrict(h func(w http.ResponseWriter, r *http.Request, id string)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func forDistrict(h func(w http.ResponseWriter, r *http.Request, id string) (any, error)) http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		id, ae := districtID(r)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
-		h(w, r, id)
+		return h(w, r, id)
 	})
 }
 
@@ -60,110 +57,86 @@ type dataOf[T any] struct {
 	Data T `json:"data"`
 }
 
-// answer encodes v, or the error of the call that produced it.
-func answer[T any](w http.ResponseWriter, r *http.Request, status int, v T, err error) {
+// answer is v in the {"data": …} envelope, or the API's error for err.
+func answer[T any](v T, err error) (any, error) {
 	if err != nil {
-		respondError(w, r, assessError(err))
-		return
+		return nil, assessError(err)
 	}
-	respond(w, r, status, dataOf[T]{Data: v})
+	return dataOf[T]{Data: v}, nil
 }
 
 func (s *Server) handleAssessmentList() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		out, err := s.book.List(r.Context(), id)
-		answer(w, r, http.StatusOK, assessmentList{DistrictID: id, Assessments: out, Count: len(out)}, err)
+		return answer(assessmentList{DistrictID: id, Assessments: out, Count: len(out)}, err)
 	})
 }
 
 func (s *Server) handleAssessmentCreate() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		var body struct {
 			Month string `json:"month"`
 			Notes string `json:"notes"`
 		}
 		if err := decodeJSON(w, r, &body, false); err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		a, err := s.book.Create(r.Context(), id, body.Month, body.Notes)
-		if err == nil {
-			w.Header().Set("Location", "/api/assessment/monthly/"+id+"/"+a.Month)
+		if err != nil {
+			return nil, assessError(err)
 		}
-		answer(w, r, http.StatusCreated, a, err)
+		w.Header().Set("Location", "/api/assessment/monthly/"+id+"/"+a.Month)
+		respond(w, r, http.StatusCreated, dataOf[*assess.Assessment]{Data: a})
+		return nil, nil
 	})
 }
 
 func (s *Server) handleAssessmentGet() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		a, err := s.book.Get(r.Context(), id, param(r, "month"))
-		answer(w, r, http.StatusOK, a, err)
+		return answer(a, err)
 	})
 }
 
 // handleAssessmentUpdate replaces the notes and recomputes the actuals from
 // the month's newest snapshot and the current goals.
 func (s *Server) handleAssessmentUpdate() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		month := param(r, "month")
 		if _, err := s.book.Get(r.Context(), id, month); err != nil {
-			respondError(w, r, assessError(err))
-			return
+			return nil, assessError(err)
 		}
 		var body struct {
 			Notes *string `json:"notes"`
 		}
 		if err := decodeJSON(w, r, &body, true); err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		a, err := s.book.Update(r.Context(), id, month, body.Notes)
-		answer(w, r, http.StatusOK, a, err)
+		return answer(a, err)
 	})
 }
 
 func (s *Server) handleAssessmentDelete() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		month := param(r, "month")
 		if err := s.book.Delete(r.Context(), id, month); err != nil {
-			respondError(w, r, assessError(err))
-			return
+			return nil, assessError(err)
 		}
-		respond(w, r, http.StatusOK, deleted{Success: true, Message: "Assessment deleted", DistrictID: id, Month: month})
+		return deleted{Success: true, Message: "Assessment deleted", DistrictID: id, Month: month}, nil
 	})
 }
 
-// queryProgramYear reads ?programYear= (default: that of the current
-// snapshot, else of today).
-func (s *Server) queryProgramYear(r *http.Request) (string, *apiError) {
-	py := r.URL.Query().Get("programYear")
-	if py == "" {
-		date := s.now().UTC().Format(time.DateOnly)
-		if v, err := s.store.Snapshots().Current(r.Context()); err == nil {
-			date = v.ID
-		}
-		return snapshot.ProgramYearOf(date), nil
-	}
-	if err := assess.CheckProgramYear(py); err != nil {
-		return "", assessError(err)
-	}
-	return py, nil
-}
-
 func (s *Server) handleGoalsGet() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
-		py, ae := s.queryProgramYear(r)
-		if ae != nil {
-			respondError(w, r, ae)
-			return
-		}
-		g, err := s.book.Goals(r.Context(), id, py)
-		answer(w, r, http.StatusOK, g, err)
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
+		// ?programYear= (default: that of the current snapshot)
+		g, err := s.book.Goals(r.Context(), id, r.URL.Query().Get("programYear"))
+		return answer(g, err)
 	})
 }
 
 func (s *Server) handleGoalsSet() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		var body struct {
 			ProgramYear              string `json:"programYear"`
 			MembershipPaymentsTarget int    `json:"membershipPaymentsTarget"`
@@ -172,19 +145,18 @@ func (s *Server) handleGoalsSet() http.Handler {
 			Notes                    string `json:"notes"`
 		}
 		if err := decodeJSON(w, r, &body, false); err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		g, err := s.book.SetGoals(r.Context(), assess.Goals{DistrictID: id, ProgramYear: body.ProgramYear, MembershipPaymentsTarget: body.MembershipPaymentsTarget,
 			PaidClubsTarget: body.PaidClubsTarget, DistinguishedClubsTarget: body.DistinguishedClubsTarget, Notes: body.Notes, UpdatedBy: "api:" + clientIP(r)})
-		answer(w, r, http.StatusOK, g, err)
+		return answer(g, err)
 	})
 }
 
 // handleAssessmentReport generates the month's report (assess.Book.Report).
 func (s *Server) handleAssessmentReport() http.Handler {
-	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) {
+	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		rep, err := s.book.Report(r.Context(), id, param(r, "month"))
-		answer(w, r, http.StatusOK, rep, err)
+		return answer(rep, err)
 	})
 }

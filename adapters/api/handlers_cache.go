@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -28,8 +29,8 @@ type cacheStatistics struct {
 // cacheStats is the answer of GET /api/districts/cache/stats.
 type cacheStats struct {
 	Stats struct {
-		Dates         []store.CachedDate `json:"dates"`
-		SnapshotStore storePerformance   `json:"snapshot_store"`
+		Dates         []store.CachedDate         `json:"dates"`
+		SnapshotStore readcheck.StorePerformance `json:"snapshot_store"`
 	} `json:"stats"`
 	Metadata opMeta `json:"metadata"`
 }
@@ -63,18 +64,16 @@ type cacheDeleted struct {
 }
 
 func (s *Server) handleCacheStatistics() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		ctx := r.Context()
 		dates, err := s.store.CachedDates(ctx)
 		if err != nil {
-			respondError(w, r, internal("CACHE_STATISTICS_ERROR", err))
-			return
+			return nil, internal("CACHE_STATISTICS_ERROR", err)
 		}
 		latest, err := s.store.Raw().LatestModified(ctx)
 		if err != nil {
-			respondError(w, r, internal("CACHE_STATISTICS_ERROR", err))
-			return
+			return nil, internal("CACHE_STATISTICS_ERROR", err)
 		}
 		var total int64
 		unbuilt := []string{}
@@ -94,45 +93,40 @@ func (s *Server) handleCacheStatistics() http.Handler {
 			t := latest.UTC()
 			st.LatestModified = &t
 		}
-		respond(w, r, http.StatusOK, out)
+		return out, nil
 	})
 }
 
 func (s *Server) handleCacheStats() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		dates, err := s.store.CachedDates(r.Context())
 		if err != nil {
-			respondError(w, r, internal("CACHE_STATS_ERROR", err))
-			return
+			return nil, internal("CACHE_STATS_ERROR", err)
 		}
 		out := cacheStats{Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
-		out.Stats.Dates, out.Stats.SnapshotStore = dates, s.performance()
-		respond(w, r, http.StatusOK, out)
+		out.Stats.Dates, out.Stats.SnapshotStore = dates, readcheck.Performance(s.store.Snapshots().Stats())
+		return out, nil
 	})
 }
 
 func (s *Server) handleCacheMetadata() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		date, ae := pathDate(r, "date")
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		ctx := r.Context()
 		md, err := s.store.Raw().Metadata(ctx, date)
 		if err != nil {
 			if errors.Is(err, store.ErrNotCached) {
-				respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+date, nil))
-				return
+				return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+date, nil)
 			}
-			respondError(w, r, internal("CACHE_METADATA_ERROR", err))
-			return
+			return nil, internal("CACHE_METADATA_ERROR", err)
 		}
 		av, err := s.store.Raw().Availability(ctx, date)
 		if err != nil {
-			respondError(w, r, internal("CACHE_METADATA_ERROR", err))
-			return
+			return nil, internal("CACHE_METADATA_ERROR", err)
 		}
 		districts := map[string][]store.Report{}
 		for id, reps := range av.Districts {
@@ -140,18 +134,17 @@ func (s *Server) handleCacheMetadata() http.Handler {
 		}
 		out := cacheMetadata{Date: date, Metadata: md}
 		out.Availability.HasSummary, out.Availability.Districts = av.HasSummary, districts
-		respond(w, r, http.StatusOK, out)
+		return out, nil
 	})
 }
 
 func (s *Server) handleCacheVersion() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		ctx := r.Context()
 		body := cacheVersion{SchemaVersion: snapshot.SchemaVersion, CalculationVersion: snapshot.CalculationVersion, RankingVersion: snapshot.RankingVersion}
 		dates, err := s.store.Raw().Dates(ctx)
 		if err != nil {
-			respondError(w, r, internal("CACHE_VERSION_ERROR", err))
-			return
+			return nil, internal("CACHE_VERSION_ERROR", err)
 		}
 		if n := len(dates); n > 0 {
 			body.NewestCacheDate = &dates[n-1]
@@ -159,7 +152,7 @@ func (s *Server) handleCacheVersion() http.Handler {
 				body.CacheVersion = &md.CacheVersion
 			}
 		}
-		respond(w, r, http.StatusOK, body)
+		return body, nil
 	})
 }
 
@@ -170,7 +163,7 @@ func (s *Server) handleCacheVersion() http.Handler {
 // ?all=true together with ?confirm=delete-all-raw-cache for every date.
 // Snapshots are not touched.
 func (s *Server) handleCacheDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		ctx := r.Context()
 		q := r.URL.Query()
@@ -180,8 +173,7 @@ func (s *Server) handleCacheDelete() http.Handler {
 		case q.Get("date") != "":
 			d, ae := queryDate(r, "date")
 			if ae != nil {
-				respondError(w, r, ae)
-				return
+				return nil, ae
 			}
 			md, err := raw.Metadata(ctx, d)
 			if err != nil || md == nil {
@@ -191,36 +183,32 @@ func (s *Server) handleCacheDelete() http.Handler {
 					found = found || x == d
 				}
 				if derr != nil || !found {
-					respondError(w, r, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+d, nil))
-					return
+					return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+d, nil)
 				}
 			}
 			targets = []string{d}
 		case q.Get("all") == "true" && q.Get("confirm") == "delete-all-raw-cache":
 			dates, err := raw.Dates(ctx)
 			if err != nil {
-				respondError(w, r, internal("CACHE_DELETE_FAILED", err))
-				return
+				return nil, internal("CACHE_DELETE_FAILED", err)
 			}
 			targets = dates
 		default:
-			respondError(w, r, errorf(http.StatusBadRequest, "CONFIRMATION_REQUIRED",
-				"Pass ?date=YYYY-MM-DD to delete one date, or ?all=true&confirm=delete-all-raw-cache to delete the whole raw cache", nil))
-			return
+			return nil, errorf(http.StatusBadRequest, "CONFIRMATION_REQUIRED",
+				"Pass ?date=YYYY-MM-DD to delete one date, or ?all=true&confirm=delete-all-raw-cache to delete the whole raw cache", nil)
 		}
 		deleted, trashed := []string{}, []store.TrashEntry{}
 		for _, d := range targets {
 			e, err := raw.Trash(ctx, d)
 			if err != nil {
-				respondError(w, r, internal("CACHE_DELETE_FAILED", err))
-				return
+				return nil, internal("CACHE_DELETE_FAILED", err)
 			}
 			deleted = append(deleted, d)
 			trashed = append(trashed, e)
 		}
 		s.log.Warn("raw cache dates moved to trash", "dates", deleted, "by", clientIP(r))
-		respond(w, r, http.StatusOK, cacheDeleted{Success: true, DeletedDates: deleted, Trash: trashed,
+		return cacheDeleted{Success: true, DeletedDates: deleted, Trash: trashed,
 			Note:     "moved to the raw-cache trash under the data directory; restore with: toaststats trash restore --data-dir DIR ID",
-			Metadata: s.opMeta(r, start, "deleted_at", "operation_duration_ms")})
+			Metadata: s.opMeta(r, start, "deleted_at", "operation_duration_ms")}, nil
 	})
 }

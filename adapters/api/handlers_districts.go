@@ -154,11 +154,10 @@ func (s *Server) handleClubs() http.Handler {
 
 // handleSnapshotDates lists the successful snapshot ids, newest first.
 func (s *Server) handleSnapshotDates() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		list, fp, err := s.successList(r.Context())
 		if err != nil {
-			respondError(w, r, internal("FETCH_ERROR", err))
-			return
+			return nil, internal("FETCH_ERROR", err)
 		}
 		er, err := s.cachedResponse("snapshot-dates|"+fp, func() (*encodedResponse, error) {
 			dates := make([]string, 0, len(list))
@@ -168,10 +167,10 @@ func (s *Server) handleSnapshotDates() http.Handler {
 			return encodeJSON(http.StatusOK, dataOf[snapshotDates]{Data: snapshotDates{Dates: dates, Count: len(dates)}}, "public, max-age=60")
 		})
 		if err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		er.write(w, r)
+		return nil, nil
 	})
 }
 
@@ -191,17 +190,15 @@ type dateRange struct {
 // handleCachedDates lists the successful snapshots whose manifest has the
 // district as successful, oldest first.
 func (s *Server) handleCachedDates() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		id, ae := districtID(r)
 		if ae != nil {
-			respondError(w, r, ae)
-			return
+			return nil, ae
 		}
 		ctx := r.Context()
 		_, fp, err := s.successList(ctx)
 		if err != nil {
-			respondError(w, r, internal("SNAPSHOT_ERROR", err))
-			return
+			return nil, internal("SNAPSHOT_ERROR", err)
 		}
 		er, err := s.cachedResponse("cached-dates|"+id+"|"+fp, func() (*encodedResponse, error) {
 			ids, err := s.successIDs(ctx)
@@ -220,10 +217,10 @@ func (s *Server) handleCachedDates() http.Handler {
 			return encodeJSON(http.StatusOK, dataOf[cachedDatesBody]{Data: body}, "public, max-age=60")
 		})
 		if err != nil {
-			respondError(w, r, err)
-			return
+			return nil, err
 		}
 		er.write(w, r)
+		return nil, nil
 	})
 }
 

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
-	"time"
 
 	"github.com/toaststats/toaststats/adapters/pages"
 	"github.com/toaststats/toaststats/analytics"
@@ -55,7 +53,10 @@ func (s *Server) pageRoute(name string, check func(*http.Request) *apiError, bui
 		cc := s.routeCacheControl(&sr, rs)
 		var buf bytes.Buffer
 		if r.URL.Query().Get("format") == "csv" {
-			file, err := writePageCSV(&buf, pg)
+			file, err := pages.WriteCSV(&buf, pg)
+			if errors.Is(err, pages.ErrNoCSV) {
+				return nil, errorf(http.StatusBadRequest, "INVALID_FORMAT", "This page has no CSV download; use the export link", nil)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -69,23 +70,6 @@ func (s *Server) pageRoute(name string, check func(*http.Request) *apiError, bui
 		return newEncoded(http.StatusOK, "text/html; charset=utf-8", buf.Bytes(), cc), nil
 	}
 	return s.serveSnapshot(sr)
-}
-
-// writePageCSV writes the page's table as CSV and names the file.
-func writePageCSV(buf *bytes.Buffer, pg any) (string, error) {
-	switch p := pg.(type) {
-	case *pages.HomePage:
-		return "district_rankings", pages.WriteHomeCSV(buf, p)
-	case *pages.ClubsPage:
-		return "district_" + p.DistrictID + "_clubs", pages.WriteClubsCSV(buf, p.ClubsRows())
-	case *pages.ClubPage:
-		return "district_" + p.DistrictID + "_club_" + p.Club.ClubID, pages.WriteClubCSV(buf, p)
-	case *pages.DivisionPage:
-		return "district_" + p.DistrictID + "_division_" + p.Division.DivisionID, pages.WriteClubsCSV(buf, pages.SortedClubs(p.Clubs, p.Sort))
-	case *pages.AreaPage:
-		return "district_" + p.DistrictID + "_area_" + p.Area.DivisionID + p.Area.AreaID, pages.WriteClubsCSV(buf, pages.SortedClubs(p.Clubs, p.Sort))
-	}
-	return "", errorf(http.StatusBadRequest, "INVALID_FORMAT", "This page has no CSV download; use the export link", nil)
 }
 
 // respondPageError answers an error of a page route as an HTML page.
@@ -107,69 +91,25 @@ func respondPageError(w http.ResponseWriter, r *http.Request, err error) {
 	er.write(w, r)
 }
 
-// frame is the common part of a page rendered from rs.
+// frame is the frame of a page rendered from rs.
 func frame(rs *resolved, title string, crumbs []pages.Link, csv bool, json ...pages.Link) pages.Frame {
-	m := rs.view.Metadata
-	f := pages.Frame{Title: title, Crumbs: crumbs, AsOf: pages.AsOf{SnapshotID: rs.view.ID, DataAsOf: m.DataAsOfDate, DataMonth: m.DataMonth,
-		ClosingPeriod: m.IsClosingPeriodData != nil && *m.IsClosingPeriodData}}
-	dateQ := ""
-	if rs.byDate {
-		dateQ = "date=" + rs.view.ID
-	}
-	for _, l := range json {
-		if dateQ != "" {
-			sep := "?"
-			if u, err := url.Parse(l.Href); err == nil && u.RawQuery != "" {
-				sep = "&"
-			}
-			l.Href += sep + dateQ
-		}
-		f.JSON = append(f.JSON, l)
-	}
-	if csv {
-		f.CSV = "?format=csv"
-		if dateQ != "" {
-			f.CSV += "&" + dateQ
-		}
-	}
-	return f
+	return pages.NewFrame(rs.view.ID, rs.view.Metadata, rs.byDate, title, crumbs, csv, json...)
 }
 
-// rankMoves compares the rankings of date with those of the newest
-// snapshots at least a week and a month older.
-func (s *Server) rankMoves(ctx context.Context, date string, cur []snapshot.DistrictRanking) (week, month map[string]int, weekDate, monthDate string, err error) {
+// rankMoves compares the rankings cur of date with those a week and a
+// month older (analytics.RankMovesAgo).
+func (s *Server) rankMoves(ctx context.Context, date string, cur []snapshot.DistrictRanking) (pages.Moves, error) {
 	series, err := s.rankingsSeries(ctx)
 	if err != nil {
-		return nil, nil, "", "", err
+		return pages.Moves{}, internal("SNAPSHOT_READ_ERROR", err)
 	}
-	t, perr := time.Parse(time.DateOnly, date)
-	if perr != nil {
-		return nil, nil, "", "", nil
+	dated := make([]analytics.RankedDate, len(series))
+	for i, r := range series {
+		dated[i] = analytics.RankedDate{Date: r.id, Rankings: r.rows}
 	}
-	at := func(limit string) ([]snapshot.DistrictRanking, string) {
-		for i := len(series) - 1; i >= 0; i-- {
-			if series[i].id <= limit {
-				return series[i].rows, series[i].id
-			}
-		}
-		return nil, ""
-	}
-	wr, wd := at(t.AddDate(0, 0, -7).Format(time.DateOnly))
-	mr, md := at(t.AddDate(0, -1, 0).Format(time.DateOnly))
-	if wd != "" {
-		week = analytics.RankMoves(cur, wr)
-	}
-	if md != "" {
-		month = analytics.RankMoves(cur, mr)
-	}
-	return week, month, wd, md, nil
-}
-
-func moveOf(m map[string]int, id string) *int {
-	if v, ok := m[id]; ok {
-		return &v
-	}
-	return nil
+	var mv pages.Moves
+	mv.Week, mv.Month, mv.WeekDate, mv.MonthDate = analytics.RankMovesAgo(dated, date, cur)
+	return mv, nil
 }
 
 func (s *Server) handleHomePage() http.Handler {
@@ -181,27 +121,13 @@ func (s *Server) handleHomePage() http.Handler {
 			}
 			return nil, snapshotReadError(rs.view.ID, err)
 		}
-		week, month, wd, md, err := s.rankMoves(ctx, rs.view.ID, rf.Rankings)
+		mv, err := s.rankMoves(ctx, rs.view.ID, rf.Rankings)
 		if err != nil {
-			return nil, internal("SNAPSHOT_READ_ERROR", err)
-		}
-		detailed := map[string]bool{}
-		for _, id := range rs.view.DistrictIDs() {
-			detailed[id] = true
+			return nil, err
 		}
 		q := r.URL.Query()
-		p := &pages.HomePage{Frame: frame(rs, "District rankings", nil, true, pages.Link{Label: "Rankings", Href: "/api/districts/rankings"}),
-			Region: q.Get("region"), Sort: q.Get("sort"), WeekDate: wd, MonthDate: md}
-		regions := map[string]bool{}
-		for _, row := range rf.Rankings {
-			p.Rows = append(p.Rows, pages.HomeRow{DistrictRanking: row, WeekMove: moveOf(week, row.DistrictID), MonthMove: moveOf(month, row.DistrictID), HasPage: detailed[row.DistrictID]})
-			if row.Region != "" && !regions[row.Region] {
-				regions[row.Region] = true
-				p.Regions = append(p.Regions, row.Region)
-			}
-		}
-		sort.Slice(p.Regions, func(i, j int) bool { return snapshot.CompareDistrictIDs(p.Regions[i], p.Regions[j]) < 0 })
-		return p, nil
+		return pages.NewHomePage(frame(rs, "District rankings", nil, true, pages.Link{Label: "Rankings", Href: "/api/districts/rankings"}),
+			rf.Rankings, mv, rs.view.DistrictIDs(), q.Get("region"), q.Get("sort")), nil
 	})
 }
 
@@ -221,16 +147,16 @@ func (s *Server) handleDistrictSearch() http.Handler {
 }
 
 // districtPoints is the district's series of the resolved snapshot's
-// program year, the whole series, and the point of the page.
-func (s *Server) districtPoints(ctx context.Context, rs *resolved, id string) (all, pts []analytics.Point, p analytics.Point, err error) {
+// program year and the whole series; the last point is the page's.
+func (s *Server) districtPoints(ctx context.Context, rs *resolved, id string) (all, pts []analytics.Point, err error) {
 	all, pts, err = s.seriesUpTo(ctx, rs, id, programYearStart(rs.view.ID), "")
 	if err != nil {
-		return nil, nil, p, err
+		return nil, nil, err
 	}
 	if len(pts) == 0 {
-		return nil, nil, p, errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", "No snapshot of this program year up to "+rs.view.ID+" contains district "+id)
+		return nil, nil, errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", "No snapshot of this program year up to "+rs.view.ID+" contains district "+id)
 	}
-	return all, pts, pts[len(pts)-1], nil
+	return all, pts, nil
 }
 
 func districtCrumbs(id string) []pages.Link {
@@ -240,101 +166,51 @@ func districtCrumbs(id string) []pages.Link {
 func (s *Server) handleDistrictPage() http.Handler {
 	return s.pageRoute("district", checkDistrict, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
 		id := mustDistrict(r)
-		all, pts, p, err := s.districtPoints(ctx, rs, id)
+		all, pts, err := s.districtPoints(ctx, rs, id)
 		if err != nil {
 			return nil, err
 		}
+		in := pages.DistrictSeries{All: all, Year: pts}
+		p := pts[len(pts)-1]
+		if p.Ranking != nil {
+			if rf, err := rs.view.RankingsShared(ctx); err == nil {
+				if in.Moves, err = s.rankMoves(ctx, rs.view.ID, rf.Rankings); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if prev := analytics.ProgramYearBounds(analytics.ProgramYearOf(analytics.PreviousYearDate(p.Date))); prev.StartDate != "" {
+			in.LastYear = pointsBetween(all, prev.StartDate, prev.EndDate)
+		}
+		if in.Ranks, err = s.rankPoints(ctx, id, programYearStart(rs.view.ID), rs.view.ID); err != nil {
+			return nil, internal("RANK_HISTORY_ERROR", err)
+		}
 		api := "/api/districts/" + url.PathEscape(id)
-		pg := &pages.DistrictPage{Frame: frame(rs, "District "+id, nil, false,
+		pg, err := pages.NewDistrictPage(frame(rs, "District "+id, nil, false,
 			pages.Link{Label: "Statistics", Href: api + "/statistics"}, pages.Link{Label: "District analytics", Href: api + "/analytics"},
 			pages.Link{Label: "Distinguished clubs", Href: api + "/distinguished-club-analytics"}, pages.Link{Label: "Rank history", Href: api + "/rank-history"},
-			pages.Link{Label: "Membership history", Href: api + "/membership-history"}), DistrictID: id}
+			pages.Link{Label: "Membership history", Href: api + "/membership-history"}), id, in)
+		if err != nil {
+			return nil, analyticsError(err)
+		}
 		pg.CSV, pg.CSVLabel = api+"/export?format=csv", "Download the district analytics as CSV"
 		if rs.byDate {
 			pg.CSV += "&date=" + rs.view.ID
 		}
-		pg.Ranking = p.Ranking
-		if p.Ranking != nil {
-			if rf, err := rs.view.RankingsShared(ctx); err == nil {
-				week, month, _, _, err := s.rankMoves(ctx, rs.view.ID, rf.Rankings)
-				if err != nil {
-					return nil, internal("SNAPSHOT_READ_ERROR", err)
-				}
-				pg.WeekMove, pg.MonthMove = moveOf(week, id), moveOf(month, id)
-			}
-			pg.Recognition = analytics.DistrictRecognition(p)
-		}
-		if pg.ThisYear, err = analytics.MembershipHistory(pts, analytics.Scope{}); err != nil {
-			return nil, analyticsError(err)
-		}
-		py := analytics.ProgramYearOf(p.Date)
-		if prev := analytics.ProgramYearBounds(analytics.ProgramYearOf(analytics.PreviousYearDate(p.Date))); prev.StartDate != "" {
-			if last := pointsBetween(all, prev.StartDate, prev.EndDate); len(last) > 0 {
-				pg.LastYear, _ = analytics.MembershipHistory(last, analytics.Scope{})
-			}
-		}
-		pg.Levels = analytics.LevelCountsOver(pts)
-		if pg.Distinguished, err = analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, p.Date)); err != nil {
-			return nil, analyticsError(err)
-		}
-		bounds := analytics.ProgramYearBounds(py)
-		rp, err := s.rankPoints(ctx, id, bounds.StartDate, rs.view.ID)
-		if err != nil {
-			return nil, internal("RANK_HISTORY_ERROR", err)
-		}
-		pg.Ranks = analytics.RankHistory(rp, py)
-		// What changed since the previous snapshot and since a week earlier.
-		var prev, weekAgo *analytics.Point
-		if t, err := time.Parse(time.DateOnly, p.Date); err == nil {
-			limit := t.AddDate(0, 0, -7).Format(time.DateOnly)
-			for i := len(all) - 1; i >= 0; i-- {
-				if all[i].Date < p.Date && prev == nil {
-					prev = &all[i]
-				}
-				if all[i].Date <= limit {
-					weekAgo = &all[i]
-					break
-				}
-			}
-		}
-		pg.Changes = []pages.Change{{Label: "Since the previous snapshot", Report: analytics.WhatChanged(prev, p)}}
-		if weekAgo != nil {
-			pg.Changes = append(pg.Changes, pages.Change{Label: "Since a week earlier", Report: analytics.WhatChanged(weekAgo, p)})
-		} else {
-			pg.Changes = append(pg.Changes, pages.Change{Label: "Since a week earlier"})
-		}
-		pg.Standing = analytics.AreaDivisionStanding(p.District, p.Date)
 		return pg, nil
 	})
-}
-
-// clubRows are the clubs of the point with their health and needs.
-func clubRows(pts []analytics.Point, p analytics.Point) ([]pages.ClubRow, error) {
-	rep, err := analytics.DistrictAnalytics(pts, nil)
-	if err != nil {
-		return nil, analyticsError(err)
-	}
-	needs := map[string]*analytics.ClubNeed{}
-	for _, n := range analytics.ClubNeeds(p) {
-		needs[n.ClubID] = &n
-	}
-	rows := make([]pages.ClubRow, 0, len(rep.AllClubs))
-	for _, c := range rep.AllClubs {
-		rows = append(rows, pages.ClubRow{ClubTrend: c, Need: needs[c.ClubID]})
-	}
-	return rows, nil
 }
 
 func (s *Server) handleClubsPage() http.Handler {
 	return s.pageRoute("clubs", checkDistrict, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
 		id := mustDistrict(r)
-		_, pts, p, err := s.districtPoints(ctx, rs, id)
+		_, pts, err := s.districtPoints(ctx, rs, id)
 		if err != nil {
 			return nil, err
 		}
-		rows, err := clubRows(pts, p)
+		rows, err := pages.ClubRows(pts)
 		if err != nil {
-			return nil, err
+			return nil, analyticsError(err)
 		}
 		api := "/api/districts/" + url.PathEscape(id)
 		q := r.URL.Query()
@@ -358,7 +234,7 @@ func checkClubPage(r *http.Request) *apiError {
 func (s *Server) handleClubPage() http.Handler {
 	return s.pageRoute("club", checkClubPage, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
 		id, clubID := mustDistrict(r), param(r, "clubId")
-		_, pts, p, err := s.districtPoints(ctx, rs, id)
+		_, pts, err := s.districtPoints(ctx, rs, id)
 		if err != nil {
 			return nil, err
 		}
@@ -366,7 +242,7 @@ func (s *Server) handleClubPage() http.Handler {
 		if err != nil {
 			return nil, analyticsError(err)
 		}
-		need, _ := analytics.ClubNeedOf(p, clubID)
+		need, _ := analytics.ClubNeedOf(pts[len(pts)-1], clubID)
 		api := "/api/districts/" + url.PathEscape(id) + "/clubs/" + url.PathEscape(clubID)
 		crumbs := append(districtCrumbs(id), pages.Link{Label: "Clubs", Href: "/districts/" + url.PathEscape(id) + "/clubs"})
 		return &pages.ClubPage{Frame: frame(rs, trend.ClubName, crumbs, true, pages.Link{Label: "Club trends", Href: api + "/trends"}, pages.Link{Label: "Club needs", Href: api + "/needs"}),
@@ -386,45 +262,25 @@ func checkUnitPage(r *http.Request) *apiError {
 	return nil
 }
 
-// unitPage finds the division (and area) of the page and its clubs.
+// unitPage finds the division (and area) of the page and its clubs
+// (pages.Unit).
 func (s *Server) unitPage(ctx context.Context, r *http.Request, rs *resolved) (string, *analytics.DivisionStanding, *analytics.UnitStanding, []pages.ClubRow, error) {
 	id, divID, areaID := mustDistrict(r), param(r, "divisionId"), param(r, "areaId")
-	_, pts, p, err := s.districtPoints(ctx, rs, id)
+	_, pts, err := s.districtPoints(ctx, rs, id)
 	if err != nil {
 		return id, nil, nil, nil, err
 	}
-	var div *analytics.DivisionStanding
-	for _, d := range analytics.AreaDivisionStanding(p.District, p.Date).Divisions {
-		if d.DivisionID == divID {
-			div = &d
-			break
-		}
+	div, area, rows, err := pages.Unit(pts, divID, areaID)
+	on := pts[len(pts)-1].Date
+	switch {
+	case errors.Is(err, pages.ErrDivisionNotFound):
+		err = errorf(http.StatusNotFound, "DIVISION_NOT_FOUND", "Division "+divID+" is not in District "+id+" on "+on, nil)
+	case errors.Is(err, pages.ErrAreaNotFound):
+		err = errorf(http.StatusNotFound, "AREA_NOT_FOUND", "Area "+areaID+" is not in Division "+divID+" of District "+id+" on "+on, nil)
+	case err != nil:
+		err = analyticsError(err)
 	}
-	if div == nil {
-		return id, nil, nil, nil, errorf(http.StatusNotFound, "DIVISION_NOT_FOUND", "Division "+divID+" is not in District "+id+" on "+p.Date, nil)
-	}
-	var area *analytics.UnitStanding
-	if areaID != "" {
-		for i := range div.Areas {
-			if div.Areas[i].AreaID == areaID {
-				area = &div.Areas[i]
-			}
-		}
-		if area == nil {
-			return id, nil, nil, nil, errorf(http.StatusNotFound, "AREA_NOT_FOUND", "Area "+areaID+" is not in Division "+divID+" of District "+id+" on "+p.Date, nil)
-		}
-	}
-	all, err := clubRows(pts, p)
-	if err != nil {
-		return id, nil, nil, nil, err
-	}
-	var rows []pages.ClubRow
-	for _, c := range all {
-		if c.DivisionID == divID && (areaID == "" || c.AreaID == areaID) {
-			rows = append(rows, c)
-		}
-	}
-	return id, div, area, rows, nil
+	return id, div, area, rows, err
 }
 
 func (s *Server) handleDivisionPage() http.Handler {

@@ -43,7 +43,7 @@ type apiIndex struct {
 // with degraded_reasons when a file of the current snapshot is damaged
 // (reads of the other districts still work, so ready stays true).
 func (s *Server) handleHealth() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		ready := false
 		var current *snapshotRef
 		status := "ok"
@@ -64,25 +64,25 @@ func (s *Server) handleHealth() http.Handler {
 			reasons = append(reasons, "current snapshot unreadable: "+err.Error())
 			s.log.Warn("health: read current snapshot", "error", err)
 		}
-		job, building := s.builds.currentJob()
+		job, building := s.builds.Current()
 		body := healthAnswer{Status: status, Timestamp: s.now().UTC(), Uptime: time.Since(s.started).Seconds(), Version: s.cfg.Version,
 			Ready: ready, CurrentSnapshot: current, BuildRunning: building, DegradedReasons: reasons}
-		body.Data.HasBuilder = s.builds.build != nil
+		body.Data.HasBuilder = s.builds.CanBuild()
 		if building {
 			body.CurrentBuild = job.ID
 		}
-		respond(w, r, http.StatusOK, body)
+		return body, nil
 	})
 }
 
 func (s *Server) handleAPIIndex() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		respond(w, r, http.StatusOK, apiIndex{Message: "toaststats API", Version: s.cfg.Version, OpenAPI: "/api/openapi.json"})
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		return apiIndex{Message: "toaststats API", Version: s.cfg.Version, OpenAPI: "/api/openapi.json"}, nil
 	})
 }
 
 func (s *Server) handleOpenAPI() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		s.openOnce.Do(func() {
 			er, err := encodeJSON(http.StatusOK, openAPIDocument(s.cfg.Version), "public, max-age=3600")
 			if err == nil {
@@ -90,10 +90,10 @@ func (s *Server) handleOpenAPI() http.Handler {
 			}
 		})
 		if s.openapi == nil {
-			respondError(w, r, internal("OPENAPI_ERROR", errors.New("encode openapi document")))
-			return
+			return nil, internal("OPENAPI_ERROR", errors.New("encode openapi document"))
 		}
 		s.openapi.write(w, r)
+		return nil, nil
 	})
 }
 

@@ -35,7 +35,7 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if _, err := srv.builds.start("api", ""); err == nil {
+	if _, err := srv.builds.Start("api", ""); err == nil {
 		t.Error("a build started after Close")
 	}
 }

@@ -11,14 +11,16 @@ import (
 	"time"
 
 	gocache "github.com/patrickmn/go-cache"
+	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/assess"
+	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/store"
 )
 
 // BuildFunc builds snapshots from the raw cache: for one collection date,
 // or for every pending date when date is "". The result is reported as JSON
-// in the refresh job status. In production it is toaststats.Builder.
-type BuildFunc func(ctx context.Context, date string) (any, error)
+// in the refresh job status. In production it is toaststats.Builder.Func.
+type BuildFunc = toaststats.BuildFunc
 
 // PendingFunc lists the raw-cache dates with no up-to-date snapshot.
 type PendingFunc func(ctx context.Context) ([]string, error)
@@ -69,7 +71,7 @@ type Server struct {
 	handler http.Handler
 	routes  []routeInfo
 
-	builds  *buildRunner
+	builds  *toaststats.Jobs
 	metrics *metrics
 	limiter *clientLimiter
 	resps   *gocache.Cache // encoded responses, keyed by snapshot generation
@@ -79,7 +81,7 @@ type Server struct {
 	series    *seriesCache
 	book      *assess.Book
 	lists     listCache
-	reads     *readLatencies
+	reads     *readcheck.Recorder
 	openapi   *encodedResponse
 	openOnce  sync.Once
 
@@ -108,10 +110,11 @@ func NewServer(cfg Config, deps Deps) *Server {
 	// and on every build (see cachedResponse and buildRunner.run).
 	s.resps = gocache.New(10*time.Minute, 0)
 	s.series = newSeriesCache()
-	s.reads = newReadLatencies(2048)
+	s.reads = readcheck.NewRecorder(2048)
 	s.metrics = newMetrics(s)
 	s.limiter = newClientLimiter(cfg.RateLimit, cfg.RateBurst)
-	s.builds = newBuildRunner(s, deps.Build, deps.Pending)
+	s.builds = toaststats.NewJobs(deps.Build, toaststats.JobsOptions{Store: s.store, Pending: deps.Pending, Logger: s.log, Now: s.now,
+		OnStart: func(toaststats.Job) { s.metrics.buildRunning.Set(1) }, OnFinish: s.buildFinished})
 	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.successIDs})
 
 	m := newMux(s.routeMiddleware)
@@ -129,7 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Close stops background work (scheduled builds, running jobs) and waits
 // for it.
 func (s *Server) Close() {
-	s.builds.close()
+	s.builds.Close()
 	s.limiter.close()
 	s.watchMu.Lock()
 	defer s.watchMu.Unlock()
@@ -156,7 +159,7 @@ func (s *Server) Start(interval time.Duration) {
 		}(s.watchDone)
 	}
 	s.watchMu.Unlock()
-	s.builds.schedule(interval)
+	s.builds.Schedule(interval)
 }
 
 // successIDs lists the ids of the successful snapshots, oldest first (the
@@ -171,4 +174,23 @@ func (s *Server) successIDs(ctx context.Context) ([]string, error) {
 		ids[i] = e.SnapshotID
 	}
 	return ids, nil
+}
+
+// buildFinished counts a finished build and drops the cached answers:
+// they are keyed by snapshot generation, so nothing is stale, but the old
+// generations only hold memory.
+func (s *Server) buildFinished(j toaststats.Job, d time.Duration) {
+	s.metrics.buildRunning.Set(0)
+	s.metrics.builds.WithLabelValues(j.Status).Inc()
+	s.metrics.buildSeconds.Observe(d.Seconds())
+	s.dropCaches()
+}
+
+// dropCaches empties the server's in-memory caches (encoded answers,
+// loaded series, the snapshot listing); they refill on demand.
+func (s *Server) dropCaches() {
+	s.resps.Flush()
+	s.respBytes.Store(0)
+	s.lists.invalidate()
+	s.series.clear()
 }

@@ -214,7 +214,7 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		defer func() { s.reads.record(time.Since(start), s.builds.running()) }()
+		defer func() { s.reads.Record(time.Since(start), s.builds.Running()) }()
 		if sr.check != nil {
 			if ae := sr.check(r); ae != nil {
 				fail(w, r, ae)

@@ -4,8 +4,9 @@
 //
 // It is presentation only: every number on a page comes from what the
 // analytics package and the snapshot store return, passed in through the
-// page structs below. The package lays numbers out, sorts and filters table
-// rows and draws charts; it computes no statistics. Pages need no
+// page structs below or put on them by the New… constructors and Unit from
+// a district's series (assemble.go). The package lays numbers out, sorts and
+// filters table rows and draws charts; it computes no statistics. Pages need no
 // JavaScript, print cleanly and keep every chart's numbers in a table.
 package pages
 

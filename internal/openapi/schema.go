@@ -1,4 +1,4 @@
-package api
+package openapi
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// schemaGen turns the Go types of the responses into OpenAPI 3.0 schemas,
+// Schemas turns Go types into OpenAPI 3.0 schemas,
 // following encoding/json: a field's name is its json tag, a field without
 // omitempty is required, an embedded struct's fields are promoted, a
 // pointer, slice or map may be null. Named struct types become components
@@ -19,14 +19,15 @@ import (
 // A small generator rather than a library: github.com/invopop/jsonschema
 // emits JSON Schema 2020-12 ($defs, type arrays), which an OpenAPI 3.0
 // document cannot carry, and the rules needed here are the few above.
-type schemaGen struct {
+type Schemas struct {
 	defs  map[string]any
 	names map[reflect.Type]string
 	used  map[string]bool
 }
 
-func newSchemaGen() *schemaGen {
-	return &schemaGen{defs: map[string]any{}, names: map[reflect.Type]string{}, used: map[string]bool{}}
+// NewSchemas returns an empty generator.
+func NewSchemas() *Schemas {
+	return &Schemas{defs: map[string]any{}, names: map[reflect.Type]string{}, used: map[string]bool{}}
 }
 
 var (
@@ -46,8 +47,9 @@ func componentName(t reflect.Type) string {
 	return strings.Trim(componentChar.ReplaceAllString(pkg+"."+name, "_"), "_")
 }
 
-// schema returns the schema of t.
-func (g *schemaGen) schema(t reflect.Type) map[string]any {
+// Of returns the schema of t; named struct types become components (see
+// Components).
+func (g *Schemas) Of(t reflect.Type) map[string]any {
 	switch t {
 	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
@@ -56,7 +58,7 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return nullable(g.schema(t.Elem()))
+		return nullable(g.Of(t.Elem()))
 	case reflect.Interface:
 		return map[string]any{}
 	case reflect.Bool:
@@ -72,11 +74,11 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return map[string]any{"type": "string", "format": "byte", "nullable": true}
 		}
-		return map[string]any{"type": "array", "items": g.schema(t.Elem()), "nullable": true}
+		return map[string]any{"type": "array", "items": g.Of(t.Elem()), "nullable": true}
 	case reflect.Array:
-		return map[string]any{"type": "array", "items": g.schema(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
+		return map[string]any{"type": "array", "items": g.Of(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
 	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem()), "nullable": true}
+		return map[string]any{"type": "object", "additionalProperties": g.Of(t.Elem()), "nullable": true}
 	case reflect.Struct:
 		if t.Name() == "" {
 			return g.object(t)
@@ -109,7 +111,7 @@ func nullable(s map[string]any) map[string]any {
 }
 
 // object is the schema of struct type t.
-func (g *schemaGen) object(t reflect.Type) map[string]any {
+func (g *Schemas) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	req := map[string]bool{}
 	g.fields(t, props, req, false)
@@ -140,7 +142,7 @@ func jsonName(f reflect.StructField) string {
 
 // fields adds t's properties; promoted (embedded) fields never replace a
 // field of the outer struct, as in encoding/json.
-func (g *schemaGen) fields(t reflect.Type, props map[string]any, required map[string]bool, promoted bool) {
+func (g *Schemas) fields(t reflect.Type, props map[string]any, required map[string]bool, promoted bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -167,7 +169,10 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required map[st
 		if _, taken := props[name]; taken && promoted {
 			continue
 		}
-		props[name] = g.schema(ft)
+		props[name] = g.Of(ft)
 		required[name] = !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero")
 	}
 }
+
+// Components are the named schemas Of generated so far, by component name.
+func (g *Schemas) Components() map[string]any { return g.defs }

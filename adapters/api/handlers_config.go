@@ -1,0 +1,208 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/toaststats/toaststats/store"
+)
+
+// The district configuration routes (config/districts.json and its change
+// log) call store.Config.
+
+// configBlock is the configuration block of config responses.
+type configBlock struct {
+	ConfiguredDistricts []string `json:"configuredDistricts"`
+	Exists              bool     `json:"exists"`
+}
+
+func newConfigBlock(ids []string, exists bool) configBlock {
+	return configBlock{ConfiguredDistricts: nonNil(ids), Exists: exists}
+}
+
+// configAnswer is the answer of GET /api/admin/districts/config.
+type configAnswer struct {
+	Configuration configBlock `json:"configuration"`
+	Status        struct {
+		HasConfiguredDistricts bool `json:"hasConfiguredDistricts"`
+		TotalDistricts         int  `json:"totalDistricts"`
+	} `json:"status"`
+	Validation *store.ConfigCheck `json:"validation"`
+	Metadata   opMeta             `json:"metadata"`
+}
+
+// configChanged is the answer of a configuration change.
+type configChanged struct {
+	Success       bool        `json:"success"`
+	Message       string      `json:"message"`
+	Configuration configBlock `json:"configuration"`
+	Changes       struct {
+		Action         string   `json:"action"`
+		Districts      []string `json:"districts,omitempty"`
+		District       string   `json:"district,omitempty"`
+		TotalDistricts int      `json:"total_districts"`
+	} `json:"changes"`
+	Metadata opMeta `json:"metadata"`
+}
+
+// configHistory is the answer of GET /api/admin/districts/config/history.
+type configHistory struct {
+	History  []store.ConfigChange `json:"history"`
+	Summary  *store.ConfigSummary `json:"summary"`
+	Metadata struct {
+		opMeta
+		Filters struct {
+			Limit     int    `json:"limit"`
+			StartDate string `json:"start_date"`
+			EndDate   string `json:"end_date"`
+		} `json:"filters"`
+	} `json:"metadata"`
+}
+
+func (s *Server) handleConfigGet() http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		start := time.Now()
+		ctx := r.Context()
+		recent, err := s.successIDs(ctx)
+		if err != nil {
+			return nil, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err)
+		}
+		if len(recent) > recentWindow {
+			recent = recent[len(recent)-recentWindow:]
+		}
+		c, err := s.store.CheckConfig(ctx, recent)
+		if err != nil {
+			return nil, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err)
+		}
+		ids := c.ConfiguredDistricts
+		out := configAnswer{Configuration: newConfigBlock(ids, c.Exists), Validation: c, Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
+		out.Status.HasConfiguredDistricts, out.Status.TotalDistricts = len(ids) > 0, len(ids)
+		return out, nil
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// recentWindow is how many recent snapshots the configuration check
+// looks at.
+const recentWindow = 30
+
+// maxConfiguredDistricts bounds one configuration update.
+const maxConfiguredDistricts = 500
+
+func (s *Server) handleConfigUpdate() http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		start := time.Now()
+		var body struct {
+			DistrictIDs json.RawMessage `json:"districtIds"`
+			Replace     bool            `json:"replace"`
+		}
+		if err := decodeJSON(w, r, &body, false); err != nil {
+			return nil, err
+		}
+		if len(body.DistrictIDs) == 0 || string(body.DistrictIDs) == "null" {
+			return nil, errorf(http.StatusBadRequest, "MISSING_DISTRICT_IDS", "districtIds is required", nil)
+		}
+		var raw []string
+		if err := json.Unmarshal(body.DistrictIDs, &raw); err != nil {
+			return nil, errorf(http.StatusBadRequest, "INVALID_DISTRICT_IDS_FORMAT", "districtIds must be an array of strings", nil)
+		}
+		if len(raw) == 0 {
+			return nil, errorf(http.StatusBadRequest, "EMPTY_DISTRICT_IDS", "districtIds must not be empty", nil)
+		}
+		if len(raw) > maxConfiguredDistricts {
+			return nil, errorf(http.StatusBadRequest, "TOO_MANY_DISTRICT_IDS", fmt.Sprintf("At most %d district ids", maxConfiguredDistricts), nil)
+		}
+		ids := make([]string, 0, len(raw))
+		for _, d := range raw {
+			id, err := store.ValidDistrictID(d)
+			if err != nil || id == "RANKINGS" || id == "CACHE" {
+				return nil, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Invalid district ID format", "Received: "+truncate(d, 40))
+			}
+			ids = append(ids, id)
+		}
+		by := "api:" + clientIP(r)
+		var (
+			now []string
+			err error
+		)
+		action, msg := "add", "Districts added to configuration successfully"
+		if body.Replace {
+			action, msg = "replace", "District configuration replaced successfully"
+			now, err = s.store.Config().Replace(r.Context(), ids, by)
+		} else {
+			now, err = s.store.Config().Add(r.Context(), ids, by)
+		}
+		if err != nil {
+			return nil, internal("DISTRICT_CONFIG_UPDATE_FAILED", err)
+		}
+		out := configChanged{Success: true, Message: msg, Configuration: newConfigBlock(now, true), Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
+		out.Changes.Action, out.Changes.Districts, out.Changes.TotalDistricts = action, ids, len(now)
+		return out, nil
+	})
+}
+
+func (s *Server) handleConfigRemove() http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		start := time.Now()
+		id, ae := districtID(r)
+		if ae != nil {
+			return nil, ae
+		}
+		now, err := s.store.Config().Remove(r.Context(), id, "api:"+clientIP(r))
+		if err != nil {
+			if errors.Is(err, store.ErrDistrictNotFound) {
+				return nil, errorf(http.StatusNotFound, "DISTRICT_NOT_CONFIGURED", "District "+id+" is not configured", nil)
+			}
+			return nil, internal("DISTRICT_CONFIG_REMOVAL_FAILED", err)
+		}
+		out := configChanged{Success: true, Message: "District removed from configuration successfully", Configuration: newConfigBlock(now, true),
+			Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
+		out.Changes.Action, out.Changes.District, out.Changes.TotalDistricts = "remove", id, len(now)
+		return out, nil
+	})
+}
+
+// handleConfigHistory serves the district configuration's audit log
+// (config/district-changes.log), newest first, with an optional summary.
+func (s *Server) handleConfigHistory() http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		start := time.Now()
+		limit, ae := queryInt(r, "limit", 50, 1, 1000, "INVALID_LIMIT")
+		if ae != nil {
+			return nil, ae
+		}
+		q := r.URL.Query()
+		from, to := q.Get("start_date"), q.Get("end_date")
+		for _, d := range []string{from, to} {
+			if d != "" {
+				if err := store.ValidDate(d); err != nil {
+					return nil, errorf(http.StatusBadRequest, "INVALID_DATE_FORMAT", "start_date and end_date must be calendar dates YYYY-MM-DD", "Received: "+truncate(d, 40))
+				}
+			}
+		}
+		if from != "" && to != "" && from > to {
+			return nil, errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "start_date must be before or equal to end_date", nil)
+		}
+		h, err := s.store.Config().Query(r.Context(), store.HistoryQuery{From: from, To: to, Limit: limit})
+		if err != nil {
+			return nil, internal("DISTRICT_CONFIG_HISTORY_FAILED", err)
+		}
+		var summary *store.ConfigSummary
+		if q.Get("include_summary") == "true" {
+			summary = &h.Summary
+		}
+		out := configHistory{History: h.Changes, Summary: summary}
+		out.Metadata.opMeta = s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
+		out.Metadata.Filters.Limit, out.Metadata.Filters.StartDate, out.Metadata.Filters.EndDate = limit, from, to
+		return out, nil
+	})
+}

@@ -1,0 +1,111 @@
+package toaststats_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/store"
+)
+
+// Run a build in the background, follow it and read the snapshot it
+// published: the way the API server runs POST /api/admin/refresh.
+func ExampleJobs() {
+	ctx := context.Background()
+	st, remove := fixtureStore(ctx, "2025-11-14") // a data directory with one collection in its raw cache
+	defer remove()
+	b := toaststats.NewBuilder(st, toaststats.BuilderOptions{})
+	jobs := toaststats.NewJobs(b.Func(), toaststats.JobsOptions{Store: st, Pending: b.Pending})
+	defer jobs.Close()
+
+	job, err := jobs.Start("example", "2025-11-14")
+	if err != nil {
+		panic(err)
+	}
+	job, _ = jobs.Wait(ctx, job.ID)
+	fmt.Println(job.Trigger, job.Status)
+	cur, _ := st.Snapshots().Current(ctx)
+	fmt.Println("current snapshot:", cur.ID)
+	// Output:
+	// example succeeded
+	// current snapshot: 2025-11-14
+}
+
+// fixtureStore is a new data directory whose raw cache holds the test
+// fixture as the collection of date; remove deletes it.
+func fixtureStore(ctx context.Context, date string) (st *toaststats.Store, remove func()) {
+	dir, _ := os.MkdirTemp("", "toaststats-example")
+	st, err := toaststats.OpenStore(dir, toaststats.StoreOptions{})
+	if err != nil {
+		panic(err)
+	}
+	putFixture(ctx, st, date, store.PutInfo{})
+	return st, func() { os.RemoveAll(dir) }
+}
+
+// TestJobsProgressAndStats: a multi-date job reports its progress date by
+// date, stops at the first failure, and the statistics count it.
+func TestJobsProgressAndStats(t *testing.T) {
+	ctx := context.Background()
+	step := make(chan struct{})
+	build := func(ctx context.Context, date string) (any, error) {
+		<-step
+		if date == "2025-07-03" {
+			return nil, errors.New("damaged")
+		}
+		return date, nil
+	}
+	jobs := toaststats.NewJobs(build, toaststats.JobsOptions{})
+	defer jobs.Close()
+	job, err := jobs.StartDates("reconciliation", "2025-07", []string{"2025-07-01", "2025-07-02", "2025-07-03", "2025-07-04"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jobs.Start("api", ""); !errors.Is(err, toaststats.ErrBuildInProgress) {
+		t.Fatalf("second start while running: %v", err)
+	}
+	step <- struct{}{} // 2025-07-01 built
+	step <- struct{}{} // 2025-07-02 built
+	// The third build is waiting on step: 2 of 4 done = 50 %.
+	var p toaststats.JobProgress
+	for i := 0; i < 1000; i++ {
+		j, _ := jobs.Get(job.ID)
+		if p = j.Progress(); p.Completed == 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if p.Total != 4 || p.Completed != 2 || p.Current != "2025-07-03" || p.PercentComplete != 50 || p.Status != toaststats.JobRunning {
+		t.Fatalf("progress after two dates: %+v", p)
+	}
+	step <- struct{}{} // 2025-07-03 fails: 2025-07-04 is never built
+	done, _ := jobs.Wait(ctx, job.ID)
+	if done.Status != toaststats.JobFailed || done.Completed != 2 || done.Error != "build 2025-07-03: damaged" {
+		t.Fatalf("finished job: %+v", done)
+	}
+	if p := done.Progress(); p.Current != "" || p.PercentComplete != 50 {
+		t.Errorf("progress of the finished job: %+v", p)
+	}
+	// One of three dates: 33.33 % (truncated, not rounded).
+	if p := (toaststats.Job{Dates: []string{"a", "b", "c"}, Completed: 2}).Progress(); p.PercentComplete != 66.66 {
+		t.Errorf("2 of 3: %v %%, want 66.66", p.PercentComplete)
+	}
+	st := jobs.Stats()
+	if st.Jobs != 1 || st.ByStatus[toaststats.JobFailed] != 1 || st.ByTrigger["reconciliation"] != 1 || st.LastFinished == nil || st.LastFinished.ID != job.ID {
+		t.Errorf("stats: %+v", st)
+	}
+	if st.AverageDurationMs != float64(done.DurationMs) {
+		t.Errorf("average of one job %v ms, want its %d ms", st.AverageDurationMs, done.DurationMs)
+	}
+	jobs.Close()
+	if _, err := jobs.Start("api", ""); !errors.Is(err, toaststats.ErrJobsClosed) {
+		t.Errorf("start after Close: %v", err)
+	}
+	if _, err := toaststats.NewJobs(nil, toaststats.JobsOptions{}).Start("api", ""); !errors.Is(err, toaststats.ErrNoBuilder) {
+		t.Errorf("start without a builder: %v", err)
+	}
+}
