@@ -104,15 +104,25 @@ func newEncoded(status int, contentType string, body []byte, cacheControl string
 	}
 	if len(body) >= gzipMinBytes {
 		var zb bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&zb)
 		_, _ = zw.Write(body)
 		_ = zw.Close()
+		zw.Reset(nil)
+		gzipWriters.Put(zw)
 		if zb.Len() < len(body) {
 			er.gz = zb.Bytes()
 		}
 	}
 	return er
 }
+
+// gzipWriters recycles compressors: a gzip.Writer carries about 800 KB of
+// state, which a new one per answer would allocate again every time.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return zw
+}}
 
 // write sends the encoded response, answering 304 when If-None-Match names
 // its ETag and choosing gzip when the client accepts it.
