@@ -487,16 +487,27 @@ func TestLeaderPagesInChromium(t *testing.T) {
 // domQuery finds nodes with the DOM domain (no page JavaScript involved).
 func domQuery(t *testing.T, page *rod.Page, selector string) []proto.DOMNodeID {
 	t.Helper()
-	depth := -1
-	doc, err := proto.DOMGetDocument{Depth: &depth}.Call(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := proto.DOMQuerySelectorAll{NodeID: doc.Root.NodeID, Selector: selector}.Call(page)
+	ids, err := tryDOMQuery(page, selector)
 	if err != nil {
 		t.Fatalf("%s: %v", selector, err)
 	}
-	return res.NodeIDs
+	return ids
+}
+
+// tryDOMQuery is domQuery returning its error: while a navigation replaces
+// the document, the node DOMGetDocument returned can be gone by the time
+// the query runs ("Could not find node with given id").
+func tryDOMQuery(page *rod.Page, selector string) ([]proto.DOMNodeID, error) {
+	depth := -1
+	doc, err := proto.DOMGetDocument{Depth: &depth}.Call(page)
+	if err != nil {
+		return nil, err
+	}
+	res, err := proto.DOMQuerySelectorAll{NodeID: doc.Root.NodeID, Selector: selector}.Call(page)
+	if err != nil {
+		return nil, err
+	}
+	return res.NodeIDs, nil
 }
 
 func domOne(t *testing.T, page *rod.Page, selector string) proto.DOMNodeID {
@@ -555,7 +566,9 @@ func waitURL(t *testing.T, page *rod.Page, ok func(*url.URL) bool) *url.URL {
 		h, err := proto.PageGetNavigationHistory{}.Call(page)
 		if err == nil && len(h.Entries) > 0 {
 			if u, err := url.Parse(h.Entries[h.CurrentIndex].URL); err == nil && ok(u) {
-				if len(domQuery(t, page, "footer.site")) > 0 { // the page has loaded to its end
+				// The page has loaded to its end; a query that raced the
+				// navigation is asked again.
+				if ids, err := tryDOMQuery(page, "footer.site"); err == nil && len(ids) > 0 {
 					return u
 				}
 			}
