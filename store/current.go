@@ -15,8 +15,9 @@ import (
 // How the current pointer is kept fresh (see Current):
 //
 //   - the resolved View is held in memory with the identity (inode, size,
-//     modification time) of current.json and of the snapshot's manifest.json
-//     and metadata.json;
+//     modification time; on object storage size, time and ETag, one HEAD
+//     each) of current.json and of the snapshot's manifest.json and
+//     metadata.json;
 //   - a check compares those identities (three stat calls) and only when one
 //     changed reads the pointer and loads the snapshot again;
 //   - a snapshot generation (its manifest's sha256) is verified against its
@@ -43,6 +44,7 @@ type fileIdentity struct {
 	ino    uint64
 	size   int64
 	mod    time.Time
+	ver    string // the object's version (ETag) on object storage
 	absent bool
 }
 
@@ -80,6 +82,16 @@ func (s *SnapshotStore) identity(ctx context.Context, key string) (fileIdentity,
 			return fileIdentity{}, false
 		}
 		return fileIdentity{size: fi.Size(), mod: fi.ModTime(), ino: inodeOf(fi)}, true
+	}
+	if vs, ok := s.objs.(VersionStatter); ok {
+		n, mod, ver, err := vs.StatVersion(ctx, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			return fileIdentity{absent: true}, true
+		}
+		if err != nil {
+			return fileIdentity{}, false
+		}
+		return fileIdentity{size: n, mod: mod, ver: ver}, true
 	}
 	if st, ok := s.objs.(Statter); ok {
 		n, mod, err := st.Stat(ctx, key)

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -137,12 +135,12 @@ func TestCurrentPointerDamageDetected(t *testing.T) {
 	publish(t, ss, "2025-10-01", snapshot.StatusSuccess)
 	publish(t, ss, "2025-10-02", snapshot.StatusSuccess)
 	// Point at the older one by hand (as an operator might), then break it.
-	p := filepath.Join(st.Dir(), "current.json")
-	must(t, os.WriteFile(p, []byte(`{"snapshot_id":"2025-10-01"}`), 0o644))
+	p := "current.json"
+	must(t, st.Objects().Write(ctx, p, []byte(`{"snapshot_id":"2025-10-01"}`)))
 	if v, err := ss.Refresh(ctx); err != nil || v.ID != "2025-10-01" {
 		t.Fatalf("after repointing: %v %v", v, err)
 	}
-	must(t, os.WriteFile(p, []byte("{not json"), 0o644))
+	must(t, st.Objects().Write(ctx, p, []byte("{not json")))
 	if v, err := ss.Refresh(ctx); err != nil || v.ID != "2025-10-02" {
 		t.Fatalf("broken pointer: want fallback to newest success 2025-10-02, got %v %v", v, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -482,7 +483,8 @@ func (o *Objects) logger() *slog.Logger {
 //
 //   - acquire: PUT .locks/<name>.lease with If-None-Match: * (only one
 //     creator wins), holding {holder, expires};
-//   - an existing lease whose expiry has passed is taken over with a PUT
+//   - an existing lease whose expiry has passed, or whose holder was a
+//     process on this host that no longer exists, is taken over with a PUT
 //     If-Match on the ETag read (only one taker wins);
 //   - while held, the lease is renewed every third of its TTL with If-Match
 //     on the ETag of the last write; a renewal that fails means another
@@ -569,7 +571,7 @@ func (o *Objects) acquire(ctx context.Context, key string) (string, error) {
 			return "", fmt.Errorf("lock %s: %w", key, err)
 		}
 		var l lease
-		if json.Unmarshal(b, &l) != nil || time.Now().After(l.Expires) {
+		if json.Unmarshal(b, &l) != nil || time.Now().After(l.Expires) || o.holderGone(l.Holder) {
 			ok, err := o.WriteIfVersion(ctx, key, o.leaseBytes(), etag)
 			if err != nil {
 				return "", fmt.Errorf("lock %s: take over expired lease: %w", key, err)
@@ -587,6 +589,20 @@ func (o *Objects) acquire(ctx context.Context, key string) (string, error) {
 		}
 		wait = min(2*wait, 500*time.Millisecond)
 	}
+}
+
+// holderGone reports whether a lease's holder was a process on this host
+// that no longer exists (killed without releasing): its lease is taken over
+// at once instead of after its expiry.
+func (o *Objects) holderGone(holder string) bool {
+	host, rest, ok := strings.Cut(holder, "/")
+	mine, _, _ := strings.Cut(o.holder, "/")
+	if !ok || host != mine {
+		return false
+	}
+	pidText, _, _ := strings.Cut(rest, "/")
+	pid, err := strconv.Atoi(pidText)
+	return err == nil && pid > 0 && pid != os.Getpid() && processGone(pid)
 }
 
 // etagOf returns the ETag of the lease just written, checking it is ours.
