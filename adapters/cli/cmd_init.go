@@ -29,6 +29,7 @@ func runInit(ctx context.Context, e env) error {
 		"healthy). --districts sets the districts it tracks (config/districts.json). Running it\n"+
 		"on an existing data directory changes nothing but --districts.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
+	addStoreFlag(fs, dataDir)
 	districts := fs.String("districts", "", "districts to track: 42,61,F or all (default: leave config/districts.json as it is; none means all)")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
 	var verbose bool
