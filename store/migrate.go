@@ -23,7 +23,7 @@ type MigrateOptions struct {
 	// Parallel is how many objects are copied at once (default 8).
 	Parallel int
 	// Progress, when set, is called after each object with the number
-	// done and the total.
+	// done and the total (one call at a time).
 	Progress func(done, total int)
 }
 
@@ -121,10 +121,10 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 				if verified {
 					rep.Verified++
 				}
-				mu.Unlock()
 				if opts.Progress != nil {
 					opts.Progress(int(done.Add(1)), len(keys))
 				}
+				mu.Unlock()
 				return gctx.Err()
 			})
 		}

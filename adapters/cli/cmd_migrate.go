@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/store"
@@ -65,11 +64,8 @@ func runMigrate(ctx context.Context, e env) error {
 	defer dst.Close()
 
 	opts := store.MigrateOptions{Parallel: *parallel}
-	var mu sync.Mutex
 	if bar := newScrapeBar(e, -1, "migrating"); bar != nil {
 		opts.Progress = func(done, total int) {
-			mu.Lock()
-			defer mu.Unlock()
 			bar.ChangeMax(total)
 			_ = bar.Set(done)
 		}
