@@ -355,7 +355,10 @@ type renamer interface {
 // Recover repairs the store: damaged snapshots are moved (never deleted) to
 // quarantine/<id>-<ts>/, current.json is pointed at the newest complete
 // successful snapshot when it names anything else, and leftovers of
-// interrupted writes are moved to quarantine/leftovers-<ts>/. Recover never
+// interrupted writes are moved to quarantine/leftovers-<ts>/. On object
+// storage, publishes interrupted by a crash are first finished or rolled
+// back from their intents (the files of a first publish that never
+// committed, which no reader could see, are removed). Recover never
 // deletes anything but a current.json it has backed up. Before changing anything it writes a
 // backup of current.json and an inventory under recovery-backups/. A
 // healthy store is left untouched (no backup either).

@@ -66,7 +66,10 @@ func DistrictFileName(districtID string) string { return "district_" + districtI
 // Views opened on it keep reading it (every district read is checked against
 // the View's manifest sha256 and falls back to the old generation). The
 // swap needs the DirSwapper capability, which DirObjects provides (atomic
-// on Linux and macOS; see the package documentation for Windows).
+// on Linux and macOS; see the package documentation for Windows); on a
+// backend without it (object storage) a snapshot is published in place,
+// manifest last, with an intent that makes a crash recoverable (see the
+// package documentation, "Object storage").
 // Publish, Retain, Recover and Delete run under an exclusive lock shared by
 // processes (flock on .locks/snapshots.lock).
 type SnapshotStore struct {

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/store"
 )
 
 func init() {
@@ -46,7 +47,7 @@ func runInit(ctx context.Context, e env) error {
 		return err
 	}
 	out := initOutput{DataDir: *dataDir}
-	if _, err := os.Stat(*dataDir); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(*dataDir); errors.Is(err, os.ErrNotExist) && !store.IsURL(*dataDir) {
 		out.Created = true
 	}
 	st, err := toaststats.CreateStore(*dataDir, toaststats.StoreOptions{Logger: snapshotLogger(e, verbose)})
