@@ -99,10 +99,12 @@ func TestCurrentVerifiesAGenerationOnce(t *testing.T) {
 }
 
 // TestWatchSwitchesReaders: with Watch running, a snapshot published by
-// another process reaches Current without any Current call doing the check.
+// another process reaches Current without any Current call doing the check,
+// and so does a rebuild of the current date (a new generation: on object
+// storage only the ETags tell it apart within a second).
 func TestWatchSwitchesReaders(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
+	dir := testLocation(t)
 	st, err := Open(dir, Options{})
 	must(t, err)
 	defer st.Close()
@@ -122,6 +124,15 @@ func TestWatchSwitchesReaders(t *testing.T) {
 	}
 	if v, err := ss.Current(ctx); err != nil || v.ID != "2025-10-03" {
 		t.Fatalf("Current = %v %v", v, err)
+	}
+	must(t, other.Snapshots().Publish(ctx, markedSnapshot("2025-10-03", "rebuilt", 2)))
+	for ss.cur.state.Load().view.Metadata.Source != "rebuilt" {
+		time.Sleep(time.Millisecond)
+	}
+	v, err := ss.Current(ctx)
+	must(t, err)
+	if df, err := v.District(ctx, "1"); err != nil || df.DistrictName != "rebuilt" {
+		t.Fatalf("district of the rebuilt generation: %+v %v", df, err)
 	}
 }
 
