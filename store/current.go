@@ -288,12 +288,26 @@ func (s *SnapshotStore) noteCheck(ctx context.Context, c SnapshotCheck) {
 func (s *SnapshotStore) resolveCurrent(ctx context.Context) (string, error) {
 	p, err := s.readPointer(ctx)
 	if err == nil {
-		if v, err := s.get(ctx, p.SnapshotID, false); err == nil && v.Metadata.Status == snapshot.StatusSuccess {
-			if v.legacy != nil {
-				return p.SnapshotID, nil
+		// Published in place (object storage), a rebuild of the current
+		// date can be committing while it is verified: look again a few
+		// times before falling back to an older snapshot.
+		attempts := 1
+		if s.inPlace() {
+			attempts = 4
+		}
+		for attempt := 0; attempt < attempts; attempt++ {
+			if attempt > 0 {
+				time.Sleep(50 * time.Millisecond)
 			}
-			if st := s.verifiedOnce(ctx, p.SnapshotID, v.gen); st.Complete {
-				return p.SnapshotID, nil
+			if v, err := s.get(ctx, p.SnapshotID, false); err == nil && v.Metadata.Status == snapshot.StatusSuccess {
+				if v.legacy != nil {
+					return p.SnapshotID, nil
+				}
+				if st := s.verifiedOnce(ctx, p.SnapshotID, v.gen); st.Complete {
+					return p.SnapshotID, nil
+				}
+			} else if err == nil {
+				break // not a success: no point looking again
 			}
 		}
 		s.log.Warn("current.json names no complete successful snapshot; falling back", "id", p.SnapshotID)

@@ -247,3 +247,38 @@ func (s *SnapshotStore) resumeInterrupted(ctx context.Context) []RecoveryAction 
 	slices.SortFunc(acts, func(a, b RecoveryAction) int { return strings.Compare(a.From, b.From) })
 	return acts
 }
+
+// pendingIntents returns the snapshot ids of in-place publishes whose
+// intent is still there (nil on a backend that swaps folders).
+func (s *SnapshotStore) pendingIntents(ctx context.Context) map[string]bool {
+	if !s.inPlace() {
+		return nil
+	}
+	var ids map[string]bool
+	for _, e := range s.leftovers(ctx) {
+		if !strings.HasPrefix(e, snapshotsPrefix+genPrefix) {
+			continue
+		}
+		b, err := s.objs.Read(ctx, e+intentFile)
+		var in publishIntent
+		if err != nil || json.Unmarshal(b, &in) != nil || ValidDate(in.SnapshotID) != nil {
+			continue
+		}
+		if ids == nil {
+			ids = map[string]bool{}
+		}
+		ids[in.SnapshotID] = true
+	}
+	return ids
+}
+
+// pendingFor reports whether the hidden folder name (.gen-<id>-*,
+// .old-<id>-*) belongs to a snapshot with a pending intent.
+func pendingFor(pending map[string]bool, name string) bool {
+	for _, pre := range []string{genPrefix, oldPrefix} {
+		if rest, ok := strings.CutPrefix(name, pre); ok && len(rest) >= 10 && pending[rest[:10]] {
+			return true
+		}
+	}
+	return false
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -293,10 +294,14 @@ func (s *SnapshotStore) leftovers(ctx context.Context) []string {
 // so no staging folder is in use.
 func (s *SnapshotStore) collectGarbage(ctx context.Context, force bool) []string {
 	var removed []string
+	pending := s.pendingIntents(ctx)
 	for _, e := range s.leftovers(ctx) {
 		name := strings.TrimSuffix(strings.TrimPrefix(e, snapshotsPrefix), "/")
 		if !force && s.inGrace(name) {
 			continue
+		}
+		if pendingFor(pending, name) {
+			continue // an interrupted publish not resumed yet needs it
 		}
 		if err := s.objs.Delete(ctx, e); err != nil {
 			s.log.Warn("remove leftover", "key", e, "err", err)
@@ -381,7 +386,12 @@ func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
 	// On object storage, publishes interrupted by a crash are finished or
 	// rolled back from their intents first; what is still broken after
 	// that is handled as on any backend.
-	if resumed := s.resumeInterrupted(ctx); len(resumed) > 0 {
+	resumed := s.resumeInterrupted(ctx)
+	if pending := s.pendingIntents(ctx); len(pending) > 0 {
+		ids := slices.Sorted(maps.Keys(pending))
+		return rep, fmt.Errorf("store: recover: interrupted publish of %s could not be finished or rolled back (see the log); nothing else changed: run it again", strings.Join(ids, ", "))
+	}
+	if len(resumed) > 0 {
 		rep.Actions = append(rep.Actions, resumed...)
 		mid, err := s.Check(ctx)
 		if err != nil {
