@@ -121,6 +121,7 @@ func Start(dir string) (*Server, error) {
 		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("blobtest: start minio: %w", err)
