@@ -80,6 +80,11 @@ var (
 // missing directory is an error wrapping store.ErrNoDataDir, so a mistyped
 // path cannot look like an empty, healthy store. Use CreateStore to make a
 // new one.
+//
+// dir may also be a URL: file:///path, or an object-store URL such as
+// s3://bucket/prefix?endpoint=...&region=...&use_path_style=true when the
+// program imports github.com/toaststats/toaststats/store/backends for its
+// side effect (credentials come from the AWS environment).
 func OpenStore(dir string, opts StoreOptions) (*Store, error) {
 	return store.Open(dir, opts)
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -43,14 +41,14 @@ func TestDistrictConfig(t *testing.T) {
 	if err != nil || !slices.Equal(got, []string{"2", "U"}) {
 		t.Fatalf("replace = %v %v", got, err)
 	}
-	b, err := os.ReadFile(filepath.Join(st.Dir(), "config", "districts.json"))
+	b, err := st.Objects().Read(context.Background(), "config/districts.json")
 	must(t, err)
 	var f map[string]any
 	must(t, json.Unmarshal(b, &f))
 	if f["updatedBy"] != "carol" || f["version"] != float64(1) || f["lastUpdated"] != "2025-09-01T08:00:00Z" {
 		t.Fatalf("file = %s", b)
 	}
-	log, err := os.ReadFile(filepath.Join(st.Dir(), "config", "district-changes.log"))
+	log, err := st.Objects().Read(context.Background(), "config/district-changes.log")
 	must(t, err)
 	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
 	if len(lines) != 3 {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -70,15 +71,23 @@ func TestCrashSafety(t *testing.T) {
 	if os.Getenv(crashEnv) != "" {
 		t.Skip("in child")
 	}
-	kills := 200
+	kills, window := 200, 40_000
 	if testing.Short() {
 		kills = 40
 	}
-	dir := t.TempDir()
+	if onS3() {
+		// Publishing over HTTP is slower: a longer window reaches every
+		// step of it, and fewer kills keep the run within a minute or two.
+		kills, window = 60, 400_000
+		if testing.Short() {
+			kills = 20
+		}
+	}
+	dir := testLocation(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	known := map[string]bool{} // complete snapshots seen so far
-	var recovered, leftovers, repoints int
+	var recovered, leftovers, repoints, resumed int
 	for i := 0; i < kills; i++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), crashEnv+"="+dir, crashEnv+"_SEED="+strconv.Itoa(i+1))
@@ -95,7 +104,7 @@ func TestCrashSafety(t *testing.T) {
 			_ = cmd.Wait()
 			t.Fatalf("kill %d: child said %q", i, line)
 		}
-		time.Sleep(time.Duration(rng.IntN(40_000)) * time.Microsecond)
+		time.Sleep(time.Duration(rng.IntN(window)) * time.Microsecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		err = cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
@@ -114,8 +123,14 @@ func TestCrashSafety(t *testing.T) {
 		if len(rep.Leftovers) > 0 {
 			leftovers++
 		}
-		if len(rep.Corrupted) > 0 {
-			t.Fatalf("kill %d: damaged snapshots after a crash: %+v", i, rep.Snapshots)
+		for _, id := range rep.Corrupted {
+			// On object storage a publish killed between its first file and
+			// its manifest leaves the date mixed, with its intent: Recover
+			// (or the next Publish) rolls it back or finishes it. Locally
+			// nothing a crash leaves is damaged.
+			if !onS3() || !hasIntent(rep.Leftovers, id) {
+				t.Fatalf("kill %d: damaged snapshot %s after a crash: %+v (leftovers %v)", i, id, rep.Snapshots, rep.Leftovers)
+			}
 		}
 		if !rep.Healthy {
 			rr, err := ss.Recover(ctx)
@@ -131,6 +146,8 @@ func TestCrashSafety(t *testing.T) {
 					t.Fatalf("kill %d: recovery quarantined %s: %s", i, a.SnapshotID, a.Reason)
 				case "repoint":
 					repoints++
+				case "rollback-publish", "finish-publish":
+					resumed++
 				}
 			}
 			recovered++
@@ -181,8 +198,20 @@ func TestCrashSafety(t *testing.T) {
 		}
 		st.Close()
 	}
-	t.Logf("%d kills: %d needed recovery (%d repoints), %d left hidden leftovers, %d snapshots known", kills, recovered, repoints, leftovers, len(known))
+	t.Logf("%d kills: %d needed recovery (%d repoints, %d interrupted in-place publishes finished or rolled back), %d left hidden leftovers, %d snapshots known",
+		kills, recovered, repoints, resumed, leftovers, len(known))
 	if len(known) == 0 {
 		t.Fatal("the child never completed a snapshot; the test proves nothing")
 	}
+}
+
+// hasIntent reports whether leftovers hold an in-place publish intent
+// folder of snapshot id.
+func hasIntent(leftovers []string, id string) bool {
+	for _, l := range leftovers {
+		if strings.HasPrefix(l, snapshotsPrefix+genPrefix+id+"-") {
+			return true
+		}
+	}
+	return false
 }

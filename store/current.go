@@ -15,8 +15,9 @@ import (
 // How the current pointer is kept fresh (see Current):
 //
 //   - the resolved View is held in memory with the identity (inode, size,
-//     modification time) of current.json and of the snapshot's manifest.json
-//     and metadata.json;
+//     modification time; on object storage size, time and ETag, one HEAD
+//     each) of current.json and of the snapshot's manifest.json and
+//     metadata.json;
 //   - a check compares those identities (three stat calls) and only when one
 //     changed reads the pointer and loads the snapshot again;
 //   - a snapshot generation (its manifest's sha256) is verified against its
@@ -43,6 +44,7 @@ type fileIdentity struct {
 	ino    uint64
 	size   int64
 	mod    time.Time
+	ver    string // the object's version (ETag) on object storage
 	absent bool
 }
 
@@ -80,6 +82,16 @@ func (s *SnapshotStore) identity(ctx context.Context, key string) (fileIdentity,
 			return fileIdentity{}, false
 		}
 		return fileIdentity{size: fi.Size(), mod: fi.ModTime(), ino: inodeOf(fi)}, true
+	}
+	if vs, ok := s.objs.(VersionStatter); ok {
+		n, mod, ver, err := vs.StatVersion(ctx, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			return fileIdentity{absent: true}, true
+		}
+		if err != nil {
+			return fileIdentity{}, false
+		}
+		return fileIdentity{size: n, mod: mod, ver: ver}, true
 	}
 	if st, ok := s.objs.(Statter); ok {
 		n, mod, err := st.Stat(ctx, key)
@@ -276,12 +288,26 @@ func (s *SnapshotStore) noteCheck(ctx context.Context, c SnapshotCheck) {
 func (s *SnapshotStore) resolveCurrent(ctx context.Context) (string, error) {
 	p, err := s.readPointer(ctx)
 	if err == nil {
-		if v, err := s.get(ctx, p.SnapshotID, false); err == nil && v.Metadata.Status == snapshot.StatusSuccess {
-			if v.legacy != nil {
-				return p.SnapshotID, nil
+		// Published in place (object storage), a rebuild of the current
+		// date can be committing while it is verified: look again a few
+		// times before falling back to an older snapshot.
+		attempts := 1
+		if s.inPlace() {
+			attempts = 4
+		}
+		for attempt := 0; attempt < attempts; attempt++ {
+			if attempt > 0 {
+				time.Sleep(50 * time.Millisecond)
 			}
-			if st := s.verifiedOnce(ctx, p.SnapshotID, v.gen); st.Complete {
-				return p.SnapshotID, nil
+			if v, err := s.get(ctx, p.SnapshotID, false); err == nil && v.Metadata.Status == snapshot.StatusSuccess {
+				if v.legacy != nil {
+					return p.SnapshotID, nil
+				}
+				if st := s.verifiedOnce(ctx, p.SnapshotID, v.gen); st.Complete {
+					return p.SnapshotID, nil
+				}
+			} else if err == nil {
+				break // not a success: no point looking again
 			}
 		}
 		s.log.Warn("current.json names no complete successful snapshot; falling back", "id", p.SnapshotID)

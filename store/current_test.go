@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -101,10 +99,12 @@ func TestCurrentVerifiesAGenerationOnce(t *testing.T) {
 }
 
 // TestWatchSwitchesReaders: with Watch running, a snapshot published by
-// another process reaches Current without any Current call doing the check.
+// another process reaches Current without any Current call doing the check,
+// and so does a rebuild of the current date (a new generation: on object
+// storage only the ETags tell it apart within a second).
 func TestWatchSwitchesReaders(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
+	dir := testLocation(t)
 	st, err := Open(dir, Options{})
 	must(t, err)
 	defer st.Close()
@@ -125,6 +125,15 @@ func TestWatchSwitchesReaders(t *testing.T) {
 	if v, err := ss.Current(ctx); err != nil || v.ID != "2025-10-03" {
 		t.Fatalf("Current = %v %v", v, err)
 	}
+	must(t, other.Snapshots().Publish(ctx, markedSnapshot("2025-10-03", "rebuilt", 2)))
+	for ss.cur.state.Load().view.Metadata.Source != "rebuilt" {
+		time.Sleep(time.Millisecond)
+	}
+	v, err := ss.Current(ctx)
+	must(t, err)
+	if df, err := v.District(ctx, "1"); err != nil || df.DistrictName != "rebuilt" {
+		t.Fatalf("district of the rebuilt generation: %+v %v", df, err)
+	}
 }
 
 // TestCurrentPointerDamageDetected: current.json overwritten with garbage
@@ -137,12 +146,12 @@ func TestCurrentPointerDamageDetected(t *testing.T) {
 	publish(t, ss, "2025-10-01", snapshot.StatusSuccess)
 	publish(t, ss, "2025-10-02", snapshot.StatusSuccess)
 	// Point at the older one by hand (as an operator might), then break it.
-	p := filepath.Join(st.Dir(), "current.json")
-	must(t, os.WriteFile(p, []byte(`{"snapshot_id":"2025-10-01"}`), 0o644))
+	p := "current.json"
+	must(t, st.Objects().Write(ctx, p, []byte(`{"snapshot_id":"2025-10-01"}`)))
 	if v, err := ss.Refresh(ctx); err != nil || v.ID != "2025-10-01" {
 		t.Fatalf("after repointing: %v %v", v, err)
 	}
-	must(t, os.WriteFile(p, []byte("{not json"), 0o644))
+	must(t, st.Objects().Write(ctx, p, []byte("{not json")))
 	if v, err := ss.Refresh(ctx); err != nil || v.ID != "2025-10-02" {
 		t.Fatalf("broken pointer: want fallback to newest success 2025-10-02, got %v %v", v, err)
 	}

@@ -67,6 +67,74 @@
 //   - Other systems: the portable renames as on Windows; locks are flock(2)
 //     on the BSDs and in-process only elsewhere.
 //
+// # Object storage
+//
+// Open also accepts a URL: file:///path is the local directory, and
+// s3://bucket/prefix?endpoint=...&region=...&use_path_style=true opens the
+// S3 backend (store/blobstore, on gocloud.dev/blob) when the program
+// imports store/backends, which registers it (RegisterBackend); without
+// that import the error names it. The layout under the prefix is the one
+// above, so migrating is copying (toaststats migrate). An object store has
+// no folders, no rename and no flock, so the guarantees above rest on
+// these S3 features instead:
+//
+//   - A whole object or nothing: a PUT is atomic (readers see the old or
+//     the new object), and S3 is strongly read-after-write consistent
+//     (GET, HEAD and LIST see a write once it returned). Every write of the
+//     store is one PUT (Objects.Write).
+//   - A snapshot becomes visible only when complete: a date is published
+//     in place, files first and manifest.json last. A new date has no
+//     manifest or metadata until its files are all written, so readers
+//     find no snapshot there. A rebuilt date (no folder swap on S3) first
+//     writes an intent (snapshots/.gen-<id>-<n>/intent.json) and copies the
+//     replaced generation, manifest last, to snapshots/.old-<id>-<gen>-<ts>/
+//     (server-side CopyObject); then it overwrites the files, deletes the
+//     old manifest, writes metadata.json and writes the new manifest last.
+//     A View pins a generation by its manifest's sha256 and checks every
+//     file against it; a file that no longer matches is read from the .old-
+//     copy. A View is loaded from manifest, metadata and the manifest again,
+//     and since the old manifest is gone before the new metadata is written,
+//     an unchanged manifest proves the metadata is of the same generation;
+//     in the few milliseconds of the commit a loading reader waits (up to
+//     400 ms) instead of failing.
+//   - current.json last, moved by compare-and-swap: it is read with its
+//     ETag and written with If-Match on it (If-None-Match: * when absent);
+//     when another writer got there first the decision (only a complete
+//     success at least as new as the current one) is taken again on what
+//     it wrote. Two builders can never both move it from the same state,
+//     and an older collection never replaces a newer one, even when the
+//     lock below failed.
+//   - Checksums verified on read, and reads never mutate: unchanged (the
+//     same code as on disk).
+//   - An interrupted publish leaves nothing a reader can reach: a crash
+//     before the manifest is written leaves either a new date without a
+//     manifest (invisible), or a rebuilt date whose files no longer match
+//     its old manifest, with the intent and the complete .old- copy. The
+//     next Publish, and Recover (verify --repair), resume every intent:
+//     a date that verifies is tidied (the publish had committed); otherwise
+//     the .old- copy is copied back (manifest last), or an uncommitted
+//     first publish is removed. Meanwhile readers pinned to the old
+//     generation read it from the copy, and Check reports the date and the
+//     intent. Recover repoints and quarantines as on disk; quarantine and
+//     the raw-cache trash move folders by copy then delete (a crash leaves
+//     both copies, never none).
+//   - The watch of the current pointer compares size, time and ETag of
+//     current.json, manifest.json and metadata.json (three HEADs every
+//     500 ms); cached files are re-checked by HEAD, ETag included.
+//   - Locks (one builder at a time): Locker is a lease object
+//     .locks/<name>.lease holding {holder, expires}, created with
+//     If-None-Match: *, renewed every 10 s with If-Match while held, taken
+//     over with If-Match on its ETag once expired (30 s) or when its holder
+//     was a process on the same host that no longer exists, and deleted on
+//     release. So exactly one process on any host builds or repairs at a
+//     time, the raw cache's per-date metadata is updated by one writer at a
+//     time, and a builder stalled past its lease is still fenced by the
+//     pointer's compare-and-swap.
+//
+// Several API servers can serve one bucket: each watches current.json and
+// shows a new snapshot within about a second of its publication, with its
+// own read cache.
+//
 // # Processes
 //
 // Writers of the same data directory in different processes (the scraper,

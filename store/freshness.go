@@ -15,11 +15,21 @@ import (
 type fileStamp struct {
 	size    int64
 	mod     time.Time
+	ver     string // ETag on object storage
 	checked time.Time
 }
 
-func (st *fileStamp) same(size int64, mod time.Time) bool {
-	return st.size == size && st.mod.Equal(mod)
+func (st *fileStamp) same(size int64, mod time.Time, ver string) bool {
+	return st.size == size && st.mod.Equal(mod) && st.ver == ver
+}
+
+// statFile stats key with its version when the backend has one.
+func (s *SnapshotStore) statFile(ctx context.Context, key string) (int64, time.Time, string, error) {
+	if vs, ok := s.objs.(VersionStatter); ok {
+		return vs.StatVersion(ctx, key)
+	}
+	n, mod, err := s.objs.(Statter).Stat(ctx, key)
+	return n, mod, "", err
 }
 
 // stampPath is the object key of a snapshot file of the view.
@@ -42,16 +52,15 @@ func (v *View) stamp(name string) (st *fileStamp, fresh bool) {
 // repair by another process) is noticed: stat first, then read, so a
 // change racing the read shows as a different stamp next time.
 func (v *View) recordStamp(ctx context.Context, name string) {
-	statter, ok := v.s.objs.(Statter)
-	if !ok {
+	if _, ok := v.s.objs.(Statter); !ok {
 		return
 	}
-	size, mod, err := statter.Stat(ctx, v.stampPath(name))
+	size, mod, ver, err := v.s.statFile(ctx, v.stampPath(name))
 	if err != nil {
 		v.s.stamps.Delete(v.stampPath(name))
 		return
 	}
-	v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, checked: time.Now()})
+	v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, ver: ver, checked: time.Now()})
 }
 
 // unchanged reports whether the file is still as it was when its cached
@@ -62,17 +71,16 @@ func (v *View) recordStamp(ctx context.Context, name string) {
 // stat) at most once per Options.FileCheckInterval per file. A backend that
 // cannot stat (no Statter) is trusted as before.
 func (v *View) unchanged(ctx context.Context, name string, keys ...string) bool {
-	statter, ok := v.s.objs.(Statter)
-	if !ok {
+	if _, ok := v.s.objs.(Statter); !ok {
 		return true
 	}
 	st, fresh := v.stamp(name)
 	if fresh {
 		return true
 	}
-	size, mod, err := statter.Stat(ctx, v.stampPath(name))
-	if err == nil && st != nil && st.same(size, mod) {
-		v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, checked: time.Now()})
+	size, mod, ver, err := v.s.statFile(ctx, v.stampPath(name))
+	if err == nil && st != nil && st.same(size, mod, ver) {
+		v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, ver: ver, checked: time.Now()})
 		return true
 	}
 	for _, k := range keys {
@@ -137,8 +145,7 @@ func (s *SnapshotStore) QuickCheck(ctx context.Context, id string) (SnapshotChec
 // above the store add it to their keys so that they, too, notice a file
 // that changed on disk without a restart.
 func (v *View) FileStamp(ctx context.Context, districtID string) string {
-	statter, ok := v.s.objs.(Statter)
-	if !ok || v.legacy != nil {
+	if _, ok := v.s.objs.(Statter); !ok || v.legacy != nil {
 		return ""
 	}
 	name := v.Manifest.AllDistrictsRankings.Filename
@@ -156,14 +163,14 @@ func (v *View) FileStamp(ctx context.Context, districtID string) string {
 		}
 	}
 	if st, fresh := v.stamp(name); fresh {
-		return fmt.Sprintf("%d-%d", st.size, st.mod.UnixNano())
+		return fmt.Sprintf("%d-%d%s", st.size, st.mod.UnixNano(), st.ver)
 	}
-	size, mod, err := statter.Stat(ctx, v.stampPath(name))
+	size, mod, ver, err := v.s.statFile(ctx, v.stampPath(name))
 	if err != nil {
 		return "gone"
 	}
-	if st, _ := v.stamp(name); st != nil && st.same(size, mod) {
-		v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, checked: time.Now()})
+	if st, _ := v.stamp(name); st != nil && st.same(size, mod, ver) {
+		v.s.stamps.Store(v.stampPath(name), &fileStamp{size: size, mod: mod, ver: ver, checked: time.Now()})
 	}
-	return fmt.Sprintf("%d-%d", size, mod.UnixNano())
+	return fmt.Sprintf("%d-%d%s", size, mod.UnixNano(), ver)
 }

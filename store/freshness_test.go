@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -33,8 +31,8 @@ func TestReadCacheNoticesChangedFile(t *testing.T) {
 	if _, err := v.District(ctx, "1"); err != nil || ss.Stats().CacheHits != hits+1 {
 		t.Fatalf("unchanged file not served from the cache: %v (hits %d -> %d)", err, hits, ss.Stats().CacheHits)
 	}
-	f := filepath.Join(st.Dir(), "snapshots", "2025-10-01", DistrictFileName("1"))
-	must(t, os.WriteFile(f, []byte(`{"damaged":true}`), 0o644))
+	f := "snapshots/2025-10-01/" + DistrictFileName("1")
+	must(t, st.Objects().Write(ctx, f, []byte(`{"damaged":true}`)))
 	if _, err := v.DistrictShared(ctx, "1"); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("DistrictShared after damage: err = %v, want ErrCorrupt", err)
 	}
@@ -61,10 +59,10 @@ func TestDamagedFilesAreRemembered(t *testing.T) {
 	must(t, ss.Publish(ctx, makeSnapshot("2025-10-01", snapshot.StatusSuccess, 2, 3)))
 	v, err := ss.Current(ctx)
 	must(t, err)
-	f := filepath.Join(st.Dir(), "snapshots", "2025-10-01", DistrictFileName("2"))
-	good, err := os.ReadFile(f)
+	f := "snapshots/2025-10-01/" + DistrictFileName("2")
+	good, err := st.Objects().Read(ctx, f)
 	must(t, err)
-	must(t, os.WriteFile(f, []byte("{"), 0o644))
+	must(t, st.Objects().Write(ctx, f, []byte("{")))
 	if _, err := v.DistrictShared(ctx, "2"); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("err = %v", err)
 	}
@@ -78,7 +76,7 @@ func TestDamagedFilesAreRemembered(t *testing.T) {
 	if c, err := ss.QuickCheck(ctx, "2025-10-01"); err != nil || c.Complete {
 		t.Fatalf("QuickCheck = %+v %v, want incomplete", c, err)
 	}
-	must(t, os.WriteFile(f, good, 0o644)) // repaired by hand
+	must(t, st.Objects().Write(ctx, f, good)) // repaired by hand
 	if _, err := v.DistrictShared(ctx, "2"); err != nil {
 		t.Fatalf("after repair: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,8 +68,13 @@ func (s *SnapshotStore) CheckSnapshot(ctx context.Context, id string) (SnapshotC
 // verify checks one dated snapshot. full adds sha256 and JSON checks of
 // every file; otherwise only presence and sizes are checked.
 func (s *SnapshotStore) verify(ctx context.Context, id string, full bool) SnapshotCheck {
+	return s.verifyDir(ctx, id, snapshotsPrefix+id+"/", full)
+}
+
+// verifyDir is verify of the snapshot folder dir (a date folder, or a
+// hidden copy of one).
+func (s *SnapshotStore) verifyDir(ctx context.Context, id, dir string, full bool) SnapshotCheck {
 	c := SnapshotCheck{ID: id}
-	dir := snapshotsPrefix + id + "/"
 	problem := func(f string, a ...any) { c.Problems = append(c.Problems, fmt.Sprintf(f, a...)) }
 	mb, err := s.objs.Read(ctx, dir+manifestFile)
 	if err != nil {
@@ -288,10 +294,14 @@ func (s *SnapshotStore) leftovers(ctx context.Context) []string {
 // so no staging folder is in use.
 func (s *SnapshotStore) collectGarbage(ctx context.Context, force bool) []string {
 	var removed []string
+	pending := s.pendingIntents(ctx)
 	for _, e := range s.leftovers(ctx) {
 		name := strings.TrimSuffix(strings.TrimPrefix(e, snapshotsPrefix), "/")
 		if !force && s.inGrace(name) {
 			continue
+		}
+		if pendingFor(pending, name) {
+			continue // an interrupted publish not resumed yet needs it
 		}
 		if err := s.objs.Delete(ctx, e); err != nil {
 			s.log.Warn("remove leftover", "key", e, "err", err)
@@ -317,8 +327,11 @@ func (s *SnapshotStore) inGrace(name string) bool {
 // RecoveryAction is one change Recover made.
 type RecoveryAction struct {
 	// Action is "repoint", "remove-pointer" (the old current.json is in the
-	// backup), "quarantine" or "quarantine-leftover" (a hidden folder of an
-	// interrupted or replaced write moved to quarantine/leftovers-<ts>/).
+	// backup), "quarantine", "quarantine-leftover" (a hidden folder of an
+	// interrupted or replaced write moved to quarantine/leftovers-<ts>/), or,
+	// on object storage, "finish-publish", "rollback-publish" or
+	// "abandon-publish" (an interrupted in-place publish resumed from its
+	// intent).
 	Action     string `json:"action"`
 	SnapshotID string `json:"snapshotId,omitempty"`
 	From       string `json:"from,omitempty"`
@@ -347,7 +360,10 @@ type renamer interface {
 // Recover repairs the store: damaged snapshots are moved (never deleted) to
 // quarantine/<id>-<ts>/, current.json is pointed at the newest complete
 // successful snapshot when it names anything else, and leftovers of
-// interrupted writes are moved to quarantine/leftovers-<ts>/. Recover never
+// interrupted writes are moved to quarantine/leftovers-<ts>/. On object
+// storage, publishes interrupted by a crash are first finished or rolled
+// back from their intents (the files of a first publish that never
+// committed, which no reader could see, are removed). Recover never
 // deletes anything but a current.json it has backed up. Before changing anything it writes a
 // backup of current.json and an inventory under recovery-backups/. A
 // healthy store is left untouched (no backup either).
@@ -366,6 +382,26 @@ func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
 	if before.Healthy && len(before.Leftovers) == 0 {
 		rep.After, rep.Recovered = before, true
 		return rep, nil
+	}
+	// On object storage, publishes interrupted by a crash are finished or
+	// rolled back from their intents first; what is still broken after
+	// that is handled as on any backend.
+	resumed := s.resumeInterrupted(ctx)
+	if pending := s.pendingIntents(ctx); len(pending) > 0 {
+		ids := slices.Sorted(maps.Keys(pending))
+		return rep, fmt.Errorf("store: recover: interrupted publish of %s could not be finished or rolled back (see the log); nothing else changed: run it again", strings.Join(ids, ", "))
+	}
+	if len(resumed) > 0 {
+		rep.Actions = append(rep.Actions, resumed...)
+		mid, err := s.Check(ctx)
+		if err != nil {
+			return rep, err
+		}
+		if mid.Healthy && len(mid.Leftovers) == 0 {
+			rep.After, rep.Recovered = mid, true
+			return rep, nil
+		}
+		before = mid
 	}
 	ts := s.opts.Now().UTC()
 	stamp := strings.NewReplacer(":", "-", ".", "-").Replace(ts.Format("2006-01-02T15:04:05.000Z07:00"))
@@ -420,7 +456,7 @@ func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
 			}
 			rep.Actions = append(rep.Actions, RecoveryAction{Action: "remove-pointer", From: before.Pointer.SnapshotID, Reason: before.Pointer.Problem + "; no complete successful snapshot to point at"})
 		} else if target != "" {
-			if err := s.writePointer(ctx, target); err != nil {
+			if err := s.movePointer(ctx, target, false); err != nil {
 				return rep, fmt.Errorf("store: recover: repoint current.json: %w", err)
 			}
 			rep.Actions = append(rep.Actions, RecoveryAction{Action: "repoint", SnapshotID: target, From: before.Pointer.SnapshotID, To: target, Reason: before.Pointer.Problem})
@@ -653,7 +689,15 @@ func (s *SnapshotStore) Delete(ctx context.Context, id string) error {
 func (s *SnapshotStore) deleteLocked(ctx context.Context, id string) error {
 	defer s.invalidate(id)
 	dir := snapshotsPrefix + id + "/"
-	if rn, ok := s.objs.(renamer); ok {
+	if s.inPlace() {
+		// No atomic rename: the manifest goes first, so no reader loads
+		// the snapshot from then on; the rest follows.
+		for _, k := range []string{dir + manifestFile, dir + metadataFile} {
+			if err := s.objs.Delete(ctx, k); err != nil {
+				return fmt.Errorf("store: delete snapshot %s: %w", id, err)
+			}
+		}
+	} else if rn, ok := s.objs.(renamer); ok {
 		tmp := snapshotsPrefix + delPrefix + id + "-" + randSuffix() + "/"
 		if err := rn.Rename(ctx, dir, tmp); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {

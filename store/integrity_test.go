@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -62,7 +60,7 @@ func TestPointerRules(t *testing.T) {
 		t.Fatalf("success snapshot after refused rebuild: %v %v", v, err)
 	}
 	// A broken pointer is replaced even by an older success.
-	if err := os.WriteFile(filepath.Join(st.Dir(), "current.json"), []byte("{not json"), 0o644); err != nil {
+	if err := st.Objects().Write(ctx, "current.json", []byte("{not json")); err != nil {
 		t.Fatal(err)
 	}
 	if v, err := ss.Current(ctx); err != nil || v.ID != "2025-10-05" {
@@ -101,26 +99,30 @@ func TestPointerRules(t *testing.T) {
 // damage applies one kind of corruption to snapshot id's folder.
 type damage struct {
 	name  string
-	apply func(t *testing.T, dir string)
+	apply func(t *testing.T, st *Store, dir string)
 }
 
 var damages = []damage{
-	{"missing district file", func(t *testing.T, dir string) { must(t, os.Remove(filepath.Join(dir, "district_2.json"))) }},
-	{"truncated district file", func(t *testing.T, dir string) {
-		p := filepath.Join(dir, "district_1.json")
-		b, _ := os.ReadFile(p)
-		must(t, os.WriteFile(p, b[:len(b)/2], 0o644))
+	{"missing district file", func(t *testing.T, st *Store, dir string) {
+		must(t, st.Objects().Delete(context.Background(), dir+"district_2.json"))
 	}},
-	{"same size, different bytes", func(t *testing.T, dir string) {
-		p := filepath.Join(dir, "all-districts-rankings.json")
-		b, _ := os.ReadFile(p)
+	{"truncated district file", func(t *testing.T, st *Store, dir string) {
+		p := dir + "district_1.json"
+		b, _ := st.Objects().Read(context.Background(), p)
+		must(t, st.Objects().Write(context.Background(), p, b[:len(b)/2]))
+	}},
+	{"same size, different bytes", func(t *testing.T, st *Store, dir string) {
+		p := dir + "all-districts-rankings.json"
+		b, _ := st.Objects().Read(context.Background(), p)
 		b[len(b)/2] ^= 0x20
-		must(t, os.WriteFile(p, b, 0o644))
+		must(t, st.Objects().Write(context.Background(), p, b))
 	}},
-	{"manifest does not parse", func(t *testing.T, dir string) {
-		must(t, os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{"snapshotId":`), 0o644))
+	{"manifest does not parse", func(t *testing.T, st *Store, dir string) {
+		must(t, st.Objects().Write(context.Background(), dir+"manifest.json", []byte(`{"snapshotId":`)))
 	}},
-	{"metadata missing", func(t *testing.T, dir string) { must(t, os.Remove(filepath.Join(dir, "metadata.json"))) }},
+	{"metadata missing", func(t *testing.T, st *Store, dir string) {
+		must(t, st.Objects().Delete(context.Background(), dir+"metadata.json"))
+	}},
 }
 
 func must(t *testing.T, err error) {
@@ -144,7 +146,7 @@ func TestCheckAndRecover(t *testing.T) {
 			if !rep.Healthy || rep.NewestSuccess != "2025-10-03" {
 				t.Fatalf("fresh store unhealthy: %+v", rep)
 			}
-			d.apply(t, filepath.Join(st.Dir(), "snapshots", "2025-10-03"))
+			d.apply(t, st, "snapshots/2025-10-03/")
 			rep, err = ss.Check(ctx)
 			must(t, err)
 			if rep.Healthy || !slices.Equal(rep.Corrupted, []string{"2025-10-03"}) || rep.Pointer.Valid || rep.NewestSuccess != "2025-10-01" {
@@ -179,16 +181,22 @@ func TestCheckAndRecover(t *testing.T) {
 				t.Fatalf("pointer = %q", got)
 			}
 			// Quarantined, not deleted; backup has the old pointer.
-			q, _ := filepath.Glob(filepath.Join(st.Dir(), "quarantine", "2025-10-03-*"))
+			var q []string
+			qs, _ := st.Objects().List(ctx, "quarantine/")
+			for _, k := range qs {
+				if strings.HasPrefix(k, "quarantine/2025-10-03-") {
+					q = append(q, k)
+				}
+			}
 			if len(q) != 1 {
 				t.Fatalf("quarantine = %v", q)
 			}
-			b, err := os.ReadFile(filepath.Join(st.Dir(), filepath.FromSlash(rr.BackupDir), "current.json"))
+			b, err := st.Objects().Read(ctx, rr.BackupDir+"current.json")
 			if err != nil || !strings.Contains(string(b), "2025-10-03") {
 				t.Fatalf("backup current.json = %s %v", b, err)
 			}
 			var inv map[string]any
-			b, _ = os.ReadFile(filepath.Join(st.Dir(), filepath.FromSlash(rr.BackupDir), "snapshot-inventory.json"))
+			b, _ = st.Objects().Read(ctx, rr.BackupDir+"snapshot-inventory.json")
 			if json.Unmarshal(b, &inv) != nil || inv["snapshotCount"] != float64(3) {
 				t.Fatalf("inventory = %s", b)
 			}
@@ -198,7 +206,7 @@ func TestCheckAndRecover(t *testing.T) {
 			if len(rr2.Actions) != 0 || rr2.BackupDir != "" || !rr2.Recovered {
 				t.Fatalf("second recover: %+v", rr2)
 			}
-			backups, _ := os.ReadDir(filepath.Join(st.Dir(), "recovery-backups"))
+			backups, _ := st.Objects().List(ctx, "recovery-backups/")
 			if len(backups) != 1 {
 				t.Fatalf("%d backup dirs", len(backups))
 			}
@@ -211,7 +219,7 @@ func TestRecoverWithNoSuccessRemovesPointer(t *testing.T) {
 	st := openTest(t, Options{})
 	ss := st.Snapshots()
 	publish(t, ss, "2025-10-01", snapshot.StatusSuccess)
-	must(t, os.Remove(filepath.Join(st.Dir(), "snapshots", "2025-10-01", "district_1.json")))
+	must(t, st.Objects().Delete(ctx, "snapshots/2025-10-01/district_1.json"))
 	rr, err := ss.Recover(ctx)
 	must(t, err)
 	if !rr.Recovered || len(rr.Actions) != 2 || rr.Actions[1].Action != "remove-pointer" {
@@ -229,16 +237,16 @@ func TestCorruptFileReadIsReported(t *testing.T) {
 	publish(t, ss, "2025-10-01", snapshot.StatusSuccess)
 	v, err := ss.Current(ctx)
 	must(t, err)
-	p := filepath.Join(st.Dir(), "snapshots", "2025-10-01", "district_2.json")
-	b, _ := os.ReadFile(p)
+	p := "snapshots/2025-10-01/district_2.json"
+	b, _ := st.Objects().Read(ctx, p)
 	b[10] ^= 1
-	must(t, os.WriteFile(p, b, 0o644))
+	must(t, st.Objects().Write(ctx, p, b))
 	_, err = v.District(ctx, "2")
 	var ce *ChecksumError
 	if !errors.As(err, &ce) || !errors.Is(err, ErrCorrupt) || ce.Key != "snapshots/2025-10-01/district_2.json" {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := os.Stat(p); err != nil {
+	if _, err := st.Objects().Read(ctx, p); err != nil {
 		t.Fatal("corrupt file was removed by a read")
 	}
 }
@@ -262,7 +270,7 @@ func TestRetention(t *testing.T) {
 		t.Fatal("dry run deleted")
 	}
 	// Point current at an old snapshot: it must survive.
-	must(t, os.WriteFile(filepath.Join(st.Dir(), "current.json"), []byte(`{"snapshot_id":"2025-09-02"}`), 0o644))
+	must(t, st.Objects().Write(ctx, "current.json", []byte(`{"snapshot_id":"2025-09-02"}`)))
 	rep, err = ss.Retain(ctx, RetentionPolicy{MaxCount: 2, MaxAge: 30 * 24 * time.Hour})
 	must(t, err)
 	if !slices.Equal(rep.Deleted, []string{"2025-11-01", "2025-10-01", "2025-09-01"}) ||

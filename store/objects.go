@@ -22,9 +22,11 @@ import (
 // segments of letters, digits, '.', '_' and '-' (never "." or ".."); a key
 // ending in "/" names a folder.
 //
-// The local directory (DirObjects) is the default; an object store can be
-// added later by implementing this interface (plus, for snapshot publishing,
-// DirSwapper).
+// The local directory (DirObjects) is the default; object stores live in
+// their own packages (store/blobstore) and are chosen by URL (see
+// RegisterBackend). A backend with DirSwapper publishes snapshots by folder
+// swaps; one without it (an object store) with the in-place protocol
+// described in the package documentation.
 type Objects interface {
 	// Read returns the object's bytes; fs.ErrNotExist when absent.
 	Read(ctx context.Context, key string) ([]byte, error)
@@ -70,6 +72,34 @@ type Locker interface {
 // object without reading it.
 type Statter interface {
 	Stat(ctx context.Context, key string) (size int64, modTime time.Time, err error)
+}
+
+// VersionStatter is an optional capability: Stat plus an opaque version of
+// the object (an S3 ETag) that changes whenever the object is rewritten,
+// even within one second or at the same size. The current-pointer watch
+// and the read cache's file stamps prefer it to Statter.
+type VersionStatter interface {
+	StatVersion(ctx context.Context, key string) (size int64, modTime time.Time, version string, err error)
+}
+
+// ConditionalWriter is an optional capability: compare-and-swap writes of
+// one object, for backends shared by processes on several hosts (object
+// stores). The store moves current.json with it.
+type ConditionalWriter interface {
+	// ReadVersion returns the object's bytes and the version they are
+	// (fs.ErrNotExist when absent).
+	ReadVersion(ctx context.Context, key string) (data []byte, version string, err error)
+	// WriteIfVersion writes data only when the object still has version
+	// (If-Match), or, when version is "", only when it does not exist
+	// (If-None-Match: *). It reports false, with a nil error, when that
+	// precondition failed.
+	WriteIfVersion(ctx context.Context, key string, data []byte, version string) (written bool, err error)
+}
+
+// Copier is an optional capability: copy one object inside the backend
+// (a server-side copy on object stores).
+type Copier interface {
+	Copy(ctx context.Context, from, to string) error
 }
 
 // DirObjects is Objects over a local directory. Every access goes through an

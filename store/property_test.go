@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,7 +167,15 @@ func TestPropertyRetention(t *testing.T) {
 	properties := gopter.NewProperties(propParams(t, 50))
 	properties.Property("retention keeps what it must", prop.ForAll(
 		func(days []int, statuses []int, ptr int, maxCount, maxAgeDays int) (bool, error) {
-			dir := t.TempDir()
+			dir := testLocation(t)
+			if !onS3() {
+				must(t, os.MkdirAll(dir, 0o755))
+			}
+			st, err := Open(dir, Options{Now: func() time.Time { return now }})
+			if err != nil {
+				return false, err
+			}
+			defer st.Close()
 			idset := map[string]int{}
 			for i, d := range days {
 				idset[now.AddDate(0, 0, -d).Format(time.DateOnly)] = statuses[i%len(statuses)]
@@ -175,16 +183,26 @@ func TestPropertyRetention(t *testing.T) {
 			var ids []string
 			for id, s := range idset {
 				ids = append(ids, id)
-				src := filepath.Join(tmpl.Dir(), "snapshots", fmt.Sprintf("2000-01-0%d", s+1))
-				if err := os.CopyFS(filepath.Join(dir, "snapshots", id), os.DirFS(src)); err != nil {
+				src := fmt.Sprintf("snapshots/2000-01-0%d/", s+1)
+				files, err := tmpl.Objects().List(ctx, src)
+				if err != nil {
 					return false, err
+				}
+				for _, f := range files {
+					b, err := tmpl.Objects().Read(ctx, f)
+					if err != nil {
+						return false, err
+					}
+					if err := st.Objects().Write(ctx, "snapshots/"+id+"/"+strings.TrimPrefix(f, src), b); err != nil {
+						return false, err
+					}
 				}
 			}
 			slices.Sort(ids)
 			current := ""
 			if ptr < len(ids) {
 				current = ids[ptr]
-				if err := os.WriteFile(filepath.Join(dir, "current.json"), []byte(`{"snapshot_id":"`+current+`"}`), 0o644); err != nil {
+				if err := st.Objects().Write(ctx, "current.json", []byte(`{"snapshot_id":"`+current+`"}`)); err != nil {
 					return false, err
 				}
 			}
@@ -193,10 +211,6 @@ func TestPropertyRetention(t *testing.T) {
 				if idset[id] == 0 {
 					newestSuccess = id
 				}
-			}
-			st, err := Open(dir, Options{Now: func() time.Time { return now }})
-			if err != nil {
-				return false, err
 			}
 			maxAge := time.Duration(maxAgeDays) * 24 * time.Hour
 			rep, err := st.Snapshots().Retain(ctx, RetentionPolicy{MaxCount: maxCount, MaxAge: maxAge})

@@ -70,11 +70,11 @@ func TestRawChecksumMismatchIsReportedNotDeleted(t *testing.T) {
 	if err := rc.Put(ctx, "2025-09-13", "42", ReportClub, []byte("a,b\n1,2\n"), PutInfo{}); err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(st.Dir(), "raw-csv", "2025-09-13", "district-42", "club-performance.csv")
-	if err := os.WriteFile(p, []byte("a,b\n1,3\n"), 0o644); err != nil {
+	p := "raw-csv/2025-09-13/district-42/club-performance.csv"
+	if err := st.Objects().Write(ctx, p, []byte("a,b\n1,3\n")); err != nil {
 		t.Fatal(err)
 	}
-	before := treeDigest(t, st.Dir())
+	before := objectsDigest(t, st)
 	for i := 0; i < 2; i++ {
 		_, err := rc.Get(ctx, "2025-09-13", "42", ReportClub)
 		var ce *ChecksumError
@@ -87,7 +87,7 @@ func TestRawChecksumMismatchIsReportedNotDeleted(t *testing.T) {
 	_ = rc.Has(ctx, "2025-09-13", "42", ReportClub)
 	_, _ = rc.Dates(ctx)
 	_, _ = rc.LatestModified(ctx)
-	if after := treeDigest(t, st.Dir()); !mapsEqual(before, after) {
+	if after := objectsDigest(t, st); !mapsEqual(before, after) {
 		t.Fatal("reads changed the cache")
 	}
 	// Re-putting the report heals it (the mismatch is no pending checksum).
@@ -136,7 +136,7 @@ func TestRawInvalidInputs(t *testing.T) {
 	if err := rc.Put(ctx, "2025-09-13", "42", ReportClub, nil, PutInfo{}); err == nil {
 		t.Fatal("empty put accepted")
 	}
-	if ents, _ := os.ReadDir(st.Dir()); len(ents) != 0 {
+	if ents, _ := st.Objects().List(ctx, ""); len(ents) != 0 {
 		t.Fatalf("invalid calls created %v", ents)
 	}
 }
@@ -152,7 +152,7 @@ func TestRawDatesDeleteLatest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(t, os.MkdirAll(filepath.Join(st.Dir(), "raw-csv", "not-a-date"), 0o755))
+	must(t, st.Objects().Write(ctx, "raw-csv/not-a-date/x", []byte("x")))
 	dates, err := rc.Dates(ctx)
 	if err != nil || !slices.Equal(dates, []string{"2025-07-01", "2025-08-31", "2025-09-13"}) {
 		t.Fatalf("dates = %v %v", dates, err)
@@ -177,6 +177,7 @@ func TestRawDatesDeleteLatest(t *testing.T) {
 // TestSymlinksCannotEscape plants symlinks inside the data directory that
 // point outside it; no read or write may follow them out.
 func TestSymlinksCannotEscape(t *testing.T) {
+	localOnly(t, "symlinks")
 	ctx := context.Background()
 	outside := t.TempDir()
 	secret := filepath.Join(outside, "secret.csv")
@@ -282,12 +283,12 @@ func TestRawReplaceCrashWindow(t *testing.T) {
 	if b, err := rc.Get(ctx, "2025-09-13", "7", ReportDivision); err != nil || !bytes.Equal(b, old) {
 		t.Fatalf("old bytes with pending checksum: %q %v", b, err)
 	}
-	p := filepath.Join(st.Dir(), "raw-csv", "2025-09-13", "district-7", "division-performance.csv")
-	must(t, os.WriteFile(p, next, 0o644))
+	p := "raw-csv/2025-09-13/district-7/division-performance.csv"
+	must(t, st.Objects().Write(ctx, p, next))
 	if b, err := rc.Get(ctx, "2025-09-13", "7", ReportDivision); err != nil || !bytes.Equal(b, next) {
 		t.Fatalf("new bytes with pending checksum: %q %v", b, err)
 	}
-	must(t, os.WriteFile(p, []byte("a\n3\n"), 0o644))
+	must(t, st.Objects().Write(ctx, p, []byte("a\n3\n")))
 	var ce *ChecksumError
 	if _, err := rc.Get(ctx, "2025-09-13", "7", ReportDivision); !errors.As(err, &ce) {
 		t.Fatalf("third bytes: %v", err)

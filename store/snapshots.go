@@ -66,7 +66,10 @@ func DistrictFileName(districtID string) string { return "district_" + districtI
 // Views opened on it keep reading it (every district read is checked against
 // the View's manifest sha256 and falls back to the old generation). The
 // swap needs the DirSwapper capability, which DirObjects provides (atomic
-// on Linux and macOS; see the package documentation for Windows).
+// on Linux and macOS; see the package documentation for Windows); on a
+// backend without it (object storage) a snapshot is published in place,
+// manifest last, with an intent that makes a crash recoverable (see the
+// package documentation, "Object storage").
 // Publish, Retain, Recover and Delete run under an exclusive lock shared by
 // processes (flock on .locks/snapshots.lock).
 type SnapshotStore struct {
@@ -297,10 +300,6 @@ func decode(b []byte) ([]byte, error) {
 // A partial or failed rebuild never replaces a complete successful snapshot
 // of the same id: Publish returns ErrSuccessExists and changes nothing.
 func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) error {
-	sw, ok := s.objs.(DirSwapper)
-	if !ok {
-		return fmt.Errorf("store: publish: the storage backend cannot swap folders atomically")
-	}
 	enc, err := s.encode(snap)
 	if err != nil {
 		return err
@@ -314,6 +313,7 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 	defer unlock()
 	defer s.invalidate(id)
 
+	s.resumeInterrupted(ctx)
 	s.collectGarbage(ctx, false)
 
 	// Refuse to replace a complete success with something worse.
@@ -323,10 +323,21 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 			return fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, id, enc.metadata.Status)
 		}
 	}
-	if b, err := s.objs.Read(ctx, snapshotsPrefix+id+"/"+manifestFile); err == nil {
-		oldGen = genOf(b)
+	oldManifest, err := s.objs.Read(ctx, snapshotsPrefix+id+"/"+manifestFile)
+	if err == nil {
+		oldGen = genOf(oldManifest)
+	} else {
+		oldManifest = nil
 	}
 
+	sw, ok := s.objs.(DirSwapper)
+	if !ok {
+		existed, err := s.publishInPlace(ctx, enc, oldManifest)
+		if err != nil {
+			return fmt.Errorf("store: publish %s: %w", id, err)
+		}
+		return s.published(ctx, enc, len(snap.Districts), existed)
+	}
 	staged := snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if err := s.stage(ctx, staged, enc.files); err != nil {
 		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
@@ -353,14 +364,19 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 			_ = s.objs.Delete(ctx, staged+"/")
 		}
 	}
-	s.invalidate(id)
+	return s.published(ctx, enc, len(snap.Districts), existed)
+}
 
+// published ends a Publish once the snapshot is in place: the pointer.
+func (s *SnapshotStore) published(ctx context.Context, enc *encodedSnapshot, districts int, existed bool) error {
+	id := enc.id
+	s.invalidate(id)
 	if enc.metadata.Status == snapshot.StatusSuccess {
 		if err := s.maybeMovePointer(ctx, id); err != nil {
 			return fmt.Errorf("store: publish %s: snapshot written, pointer not moved: %w", id, err)
 		}
 	}
-	s.log.Info("snapshot published", "id", id, "status", enc.metadata.Status, "districts", len(snap.Districts), "replaced", existed)
+	s.log.Info("snapshot published", "id", id, "status", enc.metadata.Status, "districts", districts, "replaced", existed)
 	return nil
 }
 
@@ -382,16 +398,20 @@ func genOf(manifest []byte) string { return sha256Hex(manifest)[:16] }
 // the current snapshot, or the pointer is missing or broken. Caller holds
 // the lock and has checked id is a complete success.
 func (s *SnapshotStore) maybeMovePointer(ctx context.Context, id string) error {
-	cur, err := s.readPointer(ctx)
-	if err == nil && ValidDate(cur.SnapshotID) == nil && cur.SnapshotID > id {
-		if st := s.verify(ctx, cur.SnapshotID, false); st.Complete && st.Status == snapshot.StatusSuccess {
-			return nil // the current snapshot is newer and sound
-		}
-	}
-	return s.writePointer(ctx, id)
+	return s.movePointer(ctx, id, true)
 }
 
-func (s *SnapshotStore) writePointer(ctx context.Context, id string) error {
+// movePointer writes current.json naming id. With keepNewer, a pointer
+// that names a newer complete successful snapshot is left alone.
+//
+// On a backend with ConditionalWriter (object storage) the decision and
+// the write are one compare-and-swap: the pointer is read with its version
+// and written with If-Match on it (If-None-Match: * when it was absent), and
+// when another writer moved it in between, the decision is taken again on
+// what that writer wrote. So two builders can never both move it from the
+// same state, and an older collection never replaces a newer one, even
+// when the lock between them failed.
+func (s *SnapshotStore) movePointer(ctx context.Context, id string, keepNewer bool) error {
 	md, err := s.readMetadataFile(ctx, id)
 	if err != nil {
 		return err
@@ -401,11 +421,42 @@ func (s *SnapshotStore) writePointer(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.objs.Write(ctx, currentKey, b); err != nil {
-		return err
+	newer := func(cur []byte) bool {
+		var cp snapshot.CurrentPointer
+		if !keepNewer || json.Unmarshal(cur, &cp) != nil || ValidDate(cp.SnapshotID) != nil || cp.SnapshotID <= id {
+			return false
+		}
+		st := s.verify(ctx, cp.SnapshotID, false)
+		return st.Complete && st.Status == snapshot.StatusSuccess
 	}
-	s.invalidatePointer()
-	return nil
+	defer s.invalidatePointer()
+	cw, ok := s.objs.(ConditionalWriter)
+	if !ok {
+		if cur, err := s.objs.Read(ctx, currentKey); err == nil && newer(cur) {
+			return nil // the current snapshot is newer and sound
+		}
+		return s.objs.Write(ctx, currentKey, b)
+	}
+	for attempt := 0; attempt < 20; attempt++ {
+		cur, version, err := cw.ReadVersion(ctx, currentKey)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			version = ""
+		case err != nil:
+			return err
+		case newer(cur):
+			return nil
+		}
+		written, err := cw.WriteIfVersion(ctx, currentKey, b, version)
+		if err != nil {
+			return err
+		}
+		if written {
+			return nil
+		}
+		s.log.Info("current.json changed while moving it; deciding again", "id", id)
+	}
+	return fmt.Errorf("store: current.json keeps changing under concurrent writers")
 }
 
 func (s *SnapshotStore) readPointer(ctx context.Context) (*snapshot.CurrentPointer, error) {
@@ -615,7 +666,20 @@ func (s *SnapshotStore) loadView(ctx context.Context, id string) (*View, error) 
 	var problem error
 	// The folder can appear, be swapped or disappear between two reads; a
 	// consistent answer needs the manifest unchanged around the metadata.
-	for attempt := 0; attempt < 6; attempt++ {
+	// Published in place (object storage), a rebuild's commit removes the
+	// manifest for the few milliseconds of two writes: wait that out.
+	attempts, pause := 6, time.Duration(0)
+	if s.inPlace() {
+		attempts, pause = 16, 25*time.Millisecond
+	}
+	for attempt := 0; attempt < attempts; attempt++ {
+		if attempt > 0 && pause > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(pause):
+			}
+		}
 		m1, err := s.objs.Read(ctx, dir+manifestFile)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("store: read snapshot %s: %w", id, err)
@@ -882,6 +946,15 @@ func (v *View) readGenerationFile(ctx context.Context, name string, size int64, 
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("store: read %s: %w", key, err)
 	}
+	oldPre := snapshotsPrefix + oldPrefix + v.ID + "-" + v.gen + "-"
+	genPre := snapshotsPrefix + genPrefix + v.ID + "-"
+	if s.inPlace() {
+		// Published in place, a rebuild overwrites the files before it
+		// replaces the manifest: the view's generation is in the .old- copy.
+		if ob, ok := v.findRetired(ctx, oldPre, "", name, sum); ok {
+			return ob, nil
+		}
+	}
 	// Mismatch or missing: was the folder replaced?
 	if m, err2 := s.objs.Read(ctx, snapshotsPrefix+v.ID+"/"+manifestFile); err2 == nil && genOf(m) == v.gen {
 		if err != nil {
@@ -892,22 +965,30 @@ func (v *View) readGenerationFile(ctx context.Context, name string, size int64, 
 	// The replaced generation is at .gen-<id>-* for an instant after the
 	// exchange, then at .old-<id>-<gen>-*; the listing can race the rename,
 	// so look a few times. Every candidate is checked against the sha256.
-	oldPre := snapshotsPrefix + oldPrefix + v.ID + "-" + v.gen + "-"
-	genPre := snapshotsPrefix + genPrefix + v.ID + "-"
 	for attempt := 0; attempt < 3; attempt++ {
-		ents, lerr := s.objs.List(ctx, snapshotsPrefix)
-		if lerr != nil {
-			break
-		}
-		for _, e := range ents {
-			if (strings.HasPrefix(e, oldPre) || strings.HasPrefix(e, genPre)) && strings.HasSuffix(e, "/") {
-				if ob, err := s.objs.Read(ctx, e+name); err == nil && sha256Hex(ob) == sum {
-					return ob, nil
-				}
-			}
+		if ob, ok := v.findRetired(ctx, oldPre, genPre, name, sum); ok {
+			return ob, nil
 		}
 	}
 	return nil, fmt.Errorf("%w: %s (generation %s)", ErrGenerationGone, v.ID, v.gen)
+}
+
+// findRetired looks for file name with sha256 sum in the hidden folders of
+// snapshots/ whose keys start with one of the prefixes.
+func (v *View) findRetired(ctx context.Context, oldPre, genPre, name, sum string) ([]byte, bool) {
+	s := v.s
+	ents, err := s.objs.List(ctx, snapshotsPrefix)
+	if err != nil {
+		return nil, false
+	}
+	for _, e := range ents {
+		if (strings.HasPrefix(e, oldPre) || genPre != "" && strings.HasPrefix(e, genPre)) && strings.HasSuffix(e, "/") {
+			if ob, err := s.objs.Read(ctx, e+name); err == nil && sha256Hex(ob) == sum {
+				return ob, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // ---- statistics ----

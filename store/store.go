@@ -63,10 +63,24 @@ type Store struct {
 // is not a directory is an error too. Open only reads: it never repairs
 // anything (see SnapshotStore.Recover). Use Create to make a new data
 // directory deliberately.
+//
+// dataDir may also be a URL: file:///path is the same as the path, and an
+// object-store URL (s3://bucket/prefix?endpoint=...&region=...) opens that
+// backend when a package registered it (import _
+// "github.com/toaststats/toaststats/store/backends"; see RegisterBackend).
+// The bucket must exist; nothing is created in it until a write.
 func Open(dataDir string, opts Options) (*Store, error) {
 	if dataDir == "" {
 		return nil, fmt.Errorf("store: empty data directory")
 	}
+	dir, local, err := localPath(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if !local {
+		return openURL(dataDir, opts)
+	}
+	dataDir = dir
 	fi, err := os.Stat(dataDir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -81,15 +95,36 @@ func Open(dataDir string, opts Options) (*Store, error) {
 
 // Create opens the data directory dataDir, creating it (and its parents)
 // when it does not exist yet. It is for the commands that write: init and
-// scrape. An existing directory is opened as it is.
+// scrape. An existing directory is opened as it is. An object-store URL
+// is opened as Open does (the bucket must exist).
 func Create(dataDir string, opts Options) (*Store, error) {
 	if dataDir == "" {
 		return nil, fmt.Errorf("store: empty data directory")
 	}
+	dir, local, err := localPath(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if !local {
+		return openURL(dataDir, opts)
+	}
+	dataDir = dir
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
 	return openDir(dataDir, opts)
+}
+
+func openURL(location string, opts Options) (*Store, error) {
+	objs, err := openRegistered(context.Background(), location)
+	if err != nil {
+		return nil, err
+	}
+	name := location
+	if st, ok := objs.(fmt.Stringer); ok {
+		name = st.String()
+	}
+	return OpenObjects(name, objs, opts), nil
 }
 
 func openDir(dataDir string, opts Options) (*Store, error) {
@@ -101,7 +136,8 @@ func openDir(dataDir string, opts Options) (*Store, error) {
 }
 
 // OpenObjects builds a Store over any Objects backend; name is what Dir
-// returns. Publishing snapshots needs a backend that implements DirSwapper.
+// returns. A backend without DirSwapper publishes snapshots in place (see
+// the package documentation, "Object storage").
 func OpenObjects(name string, objs Objects, opts Options) *Store {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -135,7 +171,7 @@ func (s *Store) Snapshots() *SnapshotStore { return s.snaps }
 // Config returns the district configuration.
 func (s *Store) Config() *DistrictConfig { return s.cfg }
 
-// Dir returns the data directory.
+// Dir returns the data directory (the URL, for an object-store backend).
 func (s *Store) Dir() string { return s.dir }
 
 // Close releases the backend's resources (the directory handle of

@@ -117,7 +117,7 @@ func TestPublishRejectsBadSnapshots(t *testing.T) {
 	if err := ss.Publish(ctx, nil); err == nil {
 		t.Error("nil accepted")
 	}
-	if ents, _ := os.ReadDir(filepath.Join(st.Dir(), "snapshots")); len(ents) != 0 {
+	if ents, _ := st.Objects().List(ctx, "snapshots/"); len(ents) != 0 {
 		t.Fatalf("rejected publishes left %v", ents)
 	}
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -32,7 +30,7 @@ func TestRawTrashRoundTrip(t *testing.T) {
 	if len(list) != 1 || list[0] != want {
 		t.Fatalf("trash = %+v, want [%+v]", list, want)
 	}
-	b, err := os.ReadFile(filepath.Join(st.Dir(), "raw-trash", want.ID, "district-42", "club-performance.csv"))
+	b, err := st.Objects().Read(ctx, "raw-trash/"+want.ID+"/district-42/club-performance.csv")
 	if err != nil || string(b) != string(csv) {
 		t.Fatalf("trashed bytes = %q %v", b, err)
 	}
@@ -71,8 +69,8 @@ func TestRawTrashRoundTrip(t *testing.T) {
 	if list, _ := rc.TrashList(ctx); len(list) != 0 {
 		t.Fatalf("trash after purge = %+v", list)
 	}
-	if _, err := os.Stat(filepath.Join(st.Dir(), "raw-trash", second.ID)); !os.IsNotExist(err) {
-		t.Fatalf("purged folder still there: %v", err)
+	if ents, err := st.Objects().List(ctx, "raw-trash/"+second.ID+"/"); len(ents) != 0 {
+		t.Fatalf("purged folder still there: %v %v", ents, err)
 	}
 }
 

@@ -22,12 +22,37 @@ func init() {
 	register("build", "build snapshots from the raw CSV cache", runBuild)
 }
 
-// snapshotDataDir is the --data-dir default: $TOASTSTATS_DATA_DIR, else ./data.
+// snapshotDataDir is the --data-dir default: $TOASTSTATS_STORE, else
+// $TOASTSTATS_DATA_DIR, else ./data.
 func snapshotDataDir(e env) string {
-	if d := e.getenv("TOASTSTATS_DATA_DIR"); d != "" {
+	if d := dataLocationEnv(e); d != "" {
 		return d
 	}
 	return "data"
+}
+
+// dataLocationEnv is $TOASTSTATS_STORE (a URL or path), else
+// $TOASTSTATS_DATA_DIR.
+func dataLocationEnv(e env) string {
+	if d := e.getenv("TOASTSTATS_STORE"); d != "" {
+		return d
+	}
+	return e.getenv("TOASTSTATS_DATA_DIR")
+}
+
+// addStoreFlag adds --store URL, which takes the place of --data-dir: the
+// data directory as a path, file:// URL or object-store URL
+// (s3://bucket/prefix?endpoint=...&region=...&use_path_style=true;
+// credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS
+// credential chain, never from flags).
+func addStoreFlag(fs *flag.FlagSet, dataDir *string) {
+	fs.Func("store", "data location as a URL: s3://bucket/prefix?endpoint=...&region=...&use_path_style=true, file:///path or a path; replaces --data-dir (env TOASTSTATS_STORE; credentials from the AWS environment)", func(v string) error {
+		if v == "" {
+			return errors.New("empty")
+		}
+		*dataDir = v
+		return nil
+	})
 }
 
 // snapshotClock is the clock stamped into snapshots: time.Now, or the
@@ -100,6 +125,7 @@ func runBuild(ctx context.Context, e env) error {
 		"The data directory must exist (see toaststats init); an empty cache exits 1.\n"+
 		"TOASTSTATS_NOW=<RFC 3339> fixes the clock stamped into snapshots (reproducible builds).")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
+	addStoreFlag(fs, dataDir)
 	date := fs.String("date", "", "collection date YYYY-MM-DD to build (default: the newest cached date)")
 	all := fs.Bool("all", false, "build every cached date without an up-to-date snapshot, in date order")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")

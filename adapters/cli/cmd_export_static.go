@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -26,14 +27,15 @@ type exportStaticOutput struct {
 }
 
 func runExportStatic(ctx context.Context, e env) error {
-	fs := newSnapshotFlagSet(e, "export-static", "export-static --to DIR [--data-dir D] [--since YYYY-MM-DD] [--no-history] [--full] [--json] [-v]\n\n"+
+	fs := newSnapshotFlagSet(e, "export-static", "export-static --to DIR|URL [--data-dir D | --store URL] [--since YYYY-MM-DD] [--no-history] [--full] [--json] [-v]\n\n"+
 		"Writes the read-only API (rankings, districts, statistics, clubs, analytics answers: the\n"+
 		"bytes the server sends) as files under DIR/api/ plus DIR/index.json, for any static host\n"+
 		"or CDN: GET /api/X is the file /api/X.json, GET /api/X?date=D is /api/snapshots/D/X.json.\n"+
 		"Run it again after a build: only files whose bytes changed are written, files no longer\n"+
 		"answered are deleted, and index.json is written last.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
-	to := fs.String("to", "", "the directory to write the export into (created if needed)")
+	addStoreFlag(fs, dataDir)
+	to := fs.String("to", "", "where to write the export: a directory (created if needed) or a bucket URL such as s3://bucket/site?endpoint=...")
 	since := fs.String("since", "", "per-date files only for snapshots of this date (YYYY-MM-DD) and later (default: every snapshot)")
 	noHistory := fs.Bool("no-history", false, "no per-date files (api/snapshots/), only the current snapshot's answers")
 	full := fs.Bool("full", false, "write every file again and delete files under api/ the index does not name")
@@ -62,11 +64,13 @@ func runExportStatic(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	dst, err := store.NewDirObjects(*to)
+	dst, err := store.OpenBackend(ctx, *to)
 	if err != nil {
 		return exitCode(exitUsage, fmt.Errorf("export-static: --to %s: %w", *to, err))
 	}
-	defer dst.Close()
+	if c, ok := dst.(io.Closer); ok {
+		defer c.Close()
+	}
 
 	opts := static.Options{Since: *since, NoHistory: *noHistory, Full: *full, Logger: log}
 	if bar := newScrapeBar(e, -1, "exporting answers"); bar != nil {

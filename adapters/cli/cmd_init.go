@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/store"
 )
 
 func init() {
@@ -29,6 +30,7 @@ func runInit(ctx context.Context, e env) error {
 		"healthy). --districts sets the districts it tracks (config/districts.json). Running it\n"+
 		"on an existing data directory changes nothing but --districts.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
+	addStoreFlag(fs, dataDir)
 	districts := fs.String("districts", "", "districts to track: 42,61,F or all (default: leave config/districts.json as it is; none means all)")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
 	var verbose bool
@@ -45,7 +47,7 @@ func runInit(ctx context.Context, e env) error {
 		return err
 	}
 	out := initOutput{DataDir: *dataDir}
-	if _, err := os.Stat(*dataDir); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(*dataDir); errors.Is(err, os.ErrNotExist) && !store.IsURL(*dataDir) {
 		out.Created = true
 	}
 	st, err := toaststats.CreateStore(*dataDir, toaststats.StoreOptions{Logger: snapshotLogger(e, verbose)})

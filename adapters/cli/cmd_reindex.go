@@ -28,6 +28,7 @@ func runReindex(ctx context.Context, e env) error {
 		"reports the index damaged or stale (answers stay right meanwhile: they read the\n"+
 		"snapshots, only slower). Exits 0 on success, 2 when the data directory does not exist.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
+	addStoreFlag(fs, dataDir)
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
 	var verbose bool
 	addVerbose(fs, &verbose)

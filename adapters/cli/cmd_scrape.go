@@ -50,7 +50,7 @@ const (
 )
 
 func (f *scrapeFlags) register(fs *flag.FlagSet, e env) {
-	f.dataDir = e.getenv("TOASTSTATS_DATA_DIR")
+	f.dataDir = dataLocationEnv(e)
 	if f.dataDir == "" {
 		f.dataDir = "data"
 	}
@@ -59,6 +59,7 @@ func (f *scrapeFlags) register(fs *flag.FlagSet, e env) {
 		base = scrape.DefaultBaseURL
 	}
 	fs.StringVar(&f.dataDir, "data-dir", f.dataDir, "data directory (env TOASTSTATS_DATA_DIR)")
+	addStoreFlag(fs, &f.dataDir)
 	fs.StringVar(&f.districts, "districts", "", "districts to track: 42,61,F or all; remembered in config/districts.json (default: config/districts.json, else all)")
 	fs.StringVar(&f.mode, "mode", defaultScrapeMode, "browser (drive Chromium) or http (download export.aspx directly)")
 	fs.StringVar(&f.baseURL, "base-url", base, "dashboard base URL (env TOASTSTATS_BASE_URL)")

@@ -40,6 +40,7 @@ func runStatus(ctx context.Context, e env) error {
 		"file of the current snapshot. Exits 1 when the data directory holds nothing yet or\n"+
 		"the current snapshot is damaged, 2 when it does not exist.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
+	addStoreFlag(fs, dataDir)
 	date := fs.String("date", "", "collection date YYYY-MM-DD (default: the newest cached date)")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
 	var verbose bool

@@ -39,7 +39,8 @@ func runTrash(ctx context.Context, e env) error {
 	fs := flag.NewFlagSet("trash", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() { fmt.Fprintln(e.stderr, trashUsage+"\n\nflags:"); fs.PrintDefaults() }
-	dataDir := fs.String("data-dir", e.getenv("TOASTSTATS_DATA_DIR"), "data directory (env TOASTSTATS_DATA_DIR; required)")
+	dataDir := fs.String("data-dir", dataLocationEnv(e), "data directory (env TOASTSTATS_DATA_DIR; required)")
+	addStoreFlag(fs, dataDir)
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
 	all := fs.Bool("all", false, "purge: every trash entry")
 	var verbose bool

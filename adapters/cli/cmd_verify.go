@@ -47,6 +47,7 @@ func runVerify(ctx context.Context, e env) error {
 		"empty, or has no current snapshot; 2 when the data directory does not exist.\n"+
 		"Leftovers are listed but do not make the store unhealthy.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
+	addStoreFlag(fs, dataDir)
 	repair := fs.Bool("repair", false, "repair the store (quarantine damaged snapshots, fix current.json)")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
 	var verbose bool

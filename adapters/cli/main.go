@@ -14,6 +14,9 @@ import (
 	"sort"
 	"sync"
 	"syscall"
+
+	// Object-store URLs for --store (s3://...).
+	_ "github.com/toaststats/toaststats/store/backends"
 )
 
 // exitError carries a process exit code through run.

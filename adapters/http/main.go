@@ -4,18 +4,21 @@
 //
 // Usage:
 //
-//	toaststats-server --data-dir DIR [--addr 127.0.0.1:8080] [--admin-token T]
+//	toaststats-server (--data-dir DIR | --store URL) [--addr 127.0.0.1:8080] [--admin-token T]
 //	    [--trusted-proxies 127.0.0.1/32] [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
 //	    [--rate-limit 20 --rate-burst 60] [--log-format text|json]
 //	    [--store-cache-mb 32] [--memory-limit-mb 120] [--gzip-after-days 0]
 //
 // Every flag can also be set by its environment variable (TOASTSTATS_ADDR,
-// TOASTSTATS_DATA_DIR, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
+// TOASTSTATS_DATA_DIR, TOASTSTATS_STORE, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
 // TOASTSTATS_CORS_ORIGIN, TOASTSTATS_RATE_LIMIT, TOASTSTATS_RATE_BURST,
 // TOASTSTATS_LOG_FORMAT, TOASTSTATS_TRUSTED_PROXIES); flags win. Admin and
 // cache-management routes always need "Authorization: Bearer <token>":
 // without --admin-token the server uses the token in
-// DATA-DIR/config/admin-token, creating it (0600) on first start.
+// DATA-DIR/config/admin-token, creating it (0600) on first start; with an
+// object-store --store (s3://bucket/prefix?endpoint=...; credentials from
+// the AWS environment) no token is stored in the bucket, so without
+// --admin-token the admin routes stay closed.
 // Forwarding headers are believed only from --trusted-proxies.
 //
 // The API itself (routes, conventions, the in-process http.Handler) is
@@ -27,6 +30,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -45,6 +49,8 @@ import (
 
 	"github.com/toaststats/toaststats/adapters/api"
 	"github.com/toaststats/toaststats/store"
+	// Object-store URLs for --store (s3://...).
+	_ "github.com/toaststats/toaststats/store/backends"
 )
 
 // version is reported by /health and the OpenAPI document.
@@ -71,6 +77,7 @@ func (e *usageError) Error() string { return e.msg }
 type options struct {
 	addr            string
 	dataDir         string
+	store           string
 	adminToken      string
 	rebuildInterval time.Duration
 	corsOrigins     []string
@@ -97,7 +104,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	o := &options{}
 	var cors, interval, rateLimit, rateBurst, proxies string
 	fs.StringVar(&o.addr, "addr", env("TOASTSTATS_ADDR", "127.0.0.1:8080"), "listen address (env TOASTSTATS_ADDR)")
-	fs.StringVar(&o.dataDir, "data-dir", env("TOASTSTATS_DATA_DIR", ""), "data directory (env TOASTSTATS_DATA_DIR; required)")
+	fs.StringVar(&o.dataDir, "data-dir", env("TOASTSTATS_DATA_DIR", ""), "data directory (env TOASTSTATS_DATA_DIR; required unless --store)")
+	fs.StringVar(&o.store, "store", env("TOASTSTATS_STORE", ""), "data location as a URL instead of --data-dir: s3://bucket/prefix?endpoint=...&region=...&use_path_style=true or file:///path (env TOASTSTATS_STORE; credentials from the AWS environment)")
 	fs.StringVar(&o.adminToken, "admin-token", env("TOASTSTATS_ADMIN_TOKEN", ""), "bearer token for admin and cache routes (env TOASTSTATS_ADMIN_TOKEN; default: the token in DATA-DIR/config/admin-token, created on first start)")
 	fs.StringVar(&proxies, "trusted-proxies", env("TOASTSTATS_TRUSTED_PROXIES", ""), "comma-separated CIDRs or IPs of reverse proxies whose X-Forwarded-For/Forwarded headers are believed (env TOASTSTATS_TRUSTED_PROXIES; none by default)")
 	fs.StringVar(&interval, "rebuild-interval", env("TOASTSTATS_REBUILD_INTERVAL", "1h"), "how often to build pending cache dates; 0 = only at start and on request")
@@ -119,8 +127,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	if fs.NArg() > 0 {
 		return nil, &usageError{"unexpected arguments: " + strings.Join(fs.Args(), " ")}
 	}
+	if o.store != "" {
+		if o.dataDir != "" && o.dataDir != env("TOASTSTATS_DATA_DIR", "") {
+			return nil, &usageError{"give --data-dir or --store, not both"}
+		}
+		o.dataDir = o.store
+	}
 	if o.dataDir == "" {
-		return nil, &usageError{"--data-dir (or TOASTSTATS_DATA_DIR) is required"}
+		return nil, &usageError{"--data-dir (or TOASTSTATS_DATA_DIR), or --store (or TOASTSTATS_STORE), is required"}
 	}
 	var err error
 	if o.rebuildInterval, err = time.ParseDuration(interval); err != nil || o.rebuildInterval < 0 {
@@ -207,7 +221,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("open data directory: %w", err)
 	}
 	token := o.adminToken
-	if token == "" {
+	if token == "" && store.IsURL(o.dataDir) && !strings.HasPrefix(o.dataDir, "file://") {
+		// Servers sharing a bucket share no disk, and a secret in the
+		// bucket would be readable by every holder of its credentials: a
+		// random token nobody knows keeps the admin routes closed.
+		token = rand.Text()
+		log.Warn("admin routes are closed: the store is an object store; set TOASTSTATS_ADMIN_TOKEN to open them to bearer-token holders")
+	} else if token == "" {
 		path, err := api.EnsureAdminToken(o.dataDir, &token)
 		if err != nil {
 			return fmt.Errorf("admin token: %w", err)

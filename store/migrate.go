@@ -1,0 +1,273 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/toaststats/toaststats/snapshot"
+)
+
+// MigrateOptions configure Migrate.
+type MigrateOptions struct {
+	// Parallel is how many objects are copied at once (default 8).
+	Parallel int
+	// Progress, when set, is called after each object with the number
+	// done and the total (one call at a time).
+	Progress func(done, total int)
+}
+
+// MigrateProblem is one object Migrate could not copy or verify.
+type MigrateProblem struct {
+	Key     string `json:"key"`
+	Problem string `json:"problem"`
+}
+
+// MigrateReport says what Migrate did.
+type MigrateReport struct {
+	// Objects is the number of objects of the source that belong to the
+	// data directory (see Migrate for what is left out).
+	Objects int `json:"objects"`
+	// Copied were written to the destination; Skipped were there already
+	// with the same bytes (a resumed run).
+	Copied  int `json:"copied"`
+	Skipped int `json:"skipped"`
+	// Verified matched a checksum the source records for them (raw-cache
+	// metadata, snapshot manifests); the others have none (metadata,
+	// manifests, configuration, predecessor files) and were compared
+	// byte for byte with their copy only.
+	Verified int   `json:"verified"`
+	Bytes    int64 `json:"bytes"`
+	// Problems lists objects that failed to copy, or whose bytes do not
+	// match the checksum the source records (they are copied anyway,
+	// verbatim: the raw cache may be the only copy).
+	Problems []MigrateProblem `json:"problems"`
+}
+
+// Migrate copies the data directory in from into to: the raw cache (and
+// its trash), the snapshots, the district configuration and the current
+// pointer. It is meant to move a data directory between backends (a path
+// and an S3 bucket, either way); a predecessor's data directory is a valid
+// source.
+//
+// Every object is read from the source, checked against the checksum the
+// source records for it where there is one (raw-cache metadata.json,
+// snapshot manifest.json), written, and read back and compared. An object
+// already present in the destination with the same bytes is skipped, so a
+// run that was interrupted finishes the job when run again. Objects are
+// written in an order that keeps the destination readable throughout:
+// data files first, then each raw date's metadata.json and each snapshot's
+// metadata.json, then the manifests (a snapshot's commit point), and
+// current.json last.
+//
+// Left out: lock files (.locks/), temporary files of in-flight writes,
+// hidden leftovers of interrupted or replaced snapshot writes
+// (snapshots/.gen-*, .old-*, .del-*) and config/admin-token (a secret that
+// stays where it is). Writers should be stopped while it runs.
+func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*MigrateReport, error) {
+	if opts.Parallel <= 0 {
+		opts.Parallel = 8
+	}
+	keys, err := migrationKeys(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	sums, problems := recordedChecksums(ctx, from, keys)
+	rep := &MigrateReport{Objects: len(keys), Problems: problems}
+	// Phases, each copied in parallel, one after the other.
+	phase := func(k string) int {
+		switch {
+		case k == currentKey:
+			return 3
+		case strings.HasPrefix(k, snapshotsPrefix) && path.Base(k) == manifestFile:
+			return 2
+		case path.Base(k) == metadataFile && (strings.HasPrefix(k, snapshotsPrefix) || strings.HasPrefix(k, rawPrefix)):
+			return 1
+		}
+		return 0
+	}
+	var phases [4][]string
+	for _, k := range keys {
+		phases[phase(k)] = append(phases[phase(k)], k)
+	}
+	var mu sync.Mutex
+	var done atomic.Int64
+	for _, ks := range phases {
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(opts.Parallel)
+		for _, k := range ks {
+			g.Go(func() error {
+				copied, verified, n, perr := migrateOne(gctx, from, to, k, sums[k])
+				mu.Lock()
+				switch {
+				case perr != nil:
+					rep.Problems = append(rep.Problems, MigrateProblem{Key: k, Problem: perr.Error()})
+				case copied:
+					rep.Copied++
+					rep.Bytes += n
+				default:
+					rep.Skipped++
+				}
+				if verified {
+					rep.Verified++
+				}
+				if opts.Progress != nil {
+					opts.Progress(int(done.Add(1)), len(keys))
+				}
+				mu.Unlock()
+				return gctx.Err()
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return rep, err
+		}
+	}
+	slices.SortFunc(rep.Problems, func(a, b MigrateProblem) int { return strings.Compare(a.Key, b.Key) })
+	if rep.Problems == nil {
+		rep.Problems = []MigrateProblem{}
+	}
+	return rep, nil
+}
+
+// errChecksum marks a source object that does not match its recorded
+// checksum (it is copied all the same).
+var errChecksum = errors.New("does not match the sha256 the source records for it (copied verbatim)")
+
+// migrateOne copies one object. verified is true when the source bytes
+// matched a recorded checksum.
+func migrateOne(ctx context.Context, from, to Objects, key string, sums []string) (copied, verified bool, n int64, err error) {
+	b, err := from.Read(ctx, key)
+	if err != nil {
+		return false, false, 0, fmt.Errorf("read source: %w", err)
+	}
+	sum := sha256Hex(b)
+	mismatch := false
+	if len(sums) > 0 {
+		verified = slices.ContainsFunc(sums, func(s string) bool { return strings.EqualFold(s, sum) })
+		mismatch = !verified
+	}
+	if cur, err := to.Read(ctx, key); err == nil && bytes.Equal(cur, b) {
+		if mismatch {
+			return false, false, 0, errChecksum
+		}
+		return false, verified, 0, nil
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, false, 0, fmt.Errorf("read destination: %w", err)
+	}
+	if err := to.Write(ctx, key, b); err != nil {
+		return false, false, 0, fmt.Errorf("write destination: %w", err)
+	}
+	back, err := to.Read(ctx, key)
+	if err != nil {
+		return true, false, int64(len(b)), fmt.Errorf("read back: %w", err)
+	}
+	if sha256Hex(back) != sum {
+		return true, false, int64(len(b)), fmt.Errorf("read back: sha256 %s, wrote %s", sha256Hex(back), sum)
+	}
+	if mismatch {
+		return true, false, int64(len(b)), errChecksum
+	}
+	return true, verified, int64(len(b)), nil
+}
+
+// migrationKeys lists every object of the data directory, sorted, without
+// what Migrate leaves out.
+func migrationKeys(ctx context.Context, objs Objects) ([]string, error) {
+	var out []string
+	var walk func(prefix string) error
+	walk = func(prefix string) error {
+		ents, err := objs.List(ctx, prefix)
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		for _, e := range ents {
+			name := path.Base(strings.TrimSuffix(e, "/"))
+			switch {
+			case e == ".locks/", e == "config/admin-token", strings.HasPrefix(name, ".tmp-"):
+				continue
+			case prefix == snapshotsPrefix && (strings.HasPrefix(name, genPrefix) || strings.HasPrefix(name, oldPrefix) || strings.HasPrefix(name, delPrefix)):
+				continue
+			case strings.HasSuffix(e, "/"):
+				if err := walk(e); err != nil {
+					return err
+				}
+			default:
+				out = append(out, e)
+			}
+		}
+		return nil
+	}
+	if err := walk(""); err != nil {
+		return nil, err
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// recordedChecksums maps object keys to the sha256 values the source
+// records for them: raw-cache files (metadata.json checksums and pending
+// checksums) and snapshot files (manifest.json). Unreadable metadata or
+// manifests are problems, not errors: their files are still copied.
+func recordedChecksums(ctx context.Context, objs Objects, keys []string) (map[string][]string, []MigrateProblem) {
+	sums := map[string][]string{}
+	var problems []MigrateProblem
+	for _, k := range keys {
+		dir := path.Dir(k) + "/"
+		switch {
+		case strings.HasPrefix(k, rawPrefix) && path.Base(k) == metadataFile && strings.Count(k, "/") == 2,
+			strings.HasPrefix(k, rawTrashPrefix) && path.Base(k) == metadataFile && strings.Count(k, "/") == 2:
+			b, err := objs.Read(ctx, k)
+			var md RawMetadata
+			if err == nil {
+				err = json.Unmarshal(b, &md)
+			}
+			if err != nil {
+				problems = append(problems, MigrateProblem{Key: k, Problem: fmt.Sprintf("unreadable raw metadata, its files are copied unverified: %v", err)})
+				continue
+			}
+			for f, s := range md.Integrity.Checksums {
+				sums[dir+f] = append(sums[dir+f], s)
+			}
+			for f, s := range md.Integrity.Pending {
+				sums[dir+f] = append(sums[dir+f], s)
+			}
+		case strings.HasPrefix(k, snapshotsPrefix) && path.Base(k) == manifestFile && strings.Count(k, "/") == 2:
+			b, err := objs.Read(ctx, k)
+			var man snapshot.Manifest
+			if err == nil {
+				err = json.Unmarshal(b, &man)
+			}
+			if err != nil {
+				problems = append(problems, MigrateProblem{Key: k, Problem: fmt.Sprintf("unreadable manifest, its files are copied unverified: %v", err)})
+				continue
+			}
+			for _, e := range man.Districts {
+				name := e.FileName
+				if name == "" {
+					name = DistrictFileName(e.DistrictID)
+				}
+				if e.SHA256 != "" {
+					sums[dir+name] = append(sums[dir+name], e.SHA256)
+				}
+			}
+			if r := man.AllDistrictsRankings; r.SHA256 != "" {
+				name := r.Filename
+				if name == "" {
+					name = rankingsFile
+				}
+				sums[dir+name] = append(sums[dir+name], r.SHA256)
+			}
+		}
+	}
+	return sums, problems
+}
