@@ -37,7 +37,7 @@ const snapshotTestNow = "2026-01-02T03:04:05Z"
 
 // fixtureDataDir fills a fresh data directory with the raw-cache fixture of
 // the root package (testdata/cache/<date>/), through the store.
-func fixtureDataDir(t *testing.T, dates ...string) string {
+func fixtureDataDir(t testing.TB, dates ...string) string {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -57,7 +57,7 @@ var (
 )
 
 // realBinaries builds toaststats and toaststats-server once per test run.
-func realBinaries(t *testing.T) (cli, server string) {
+func realBinaries(t testing.TB) (cli, server string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the real binaries")
