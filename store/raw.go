@@ -219,7 +219,7 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 			return err
 		}
 	}
-	if err := c.writeRawObject(ctx, key, data, c.gzipOnPut(date)); err != nil {
+	if _, err := c.writeRawObject(ctx, key, data, c.gzipOnPut(date)); err != nil {
 		return fmt.Errorf("store: put %s: %w", key, err)
 	}
 

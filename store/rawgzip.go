@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -115,18 +116,19 @@ func (c *RawCache) gzipOnPut(date string) bool {
 // compress is true, and then removes the other form of the file, so only
 // one is left (a crash in between leaves both: readers take the plain
 // one, and both hold bytes a checksum of the date names).
-func (c *RawCache) writeRawObject(ctx context.Context, key string, data []byte, compress bool) error {
+// It returns the number of bytes stored.
+func (c *RawCache) writeRawObject(ctx context.Context, key string, data []byte, compress bool) (int, error) {
 	name, other, body := key, key+rawGzSuffix, data
 	if compress {
 		name, other, body = key+rawGzSuffix, key, gzipRaw(data)
 	}
 	if err := c.objs.Write(ctx, name, body); err != nil {
-		return err
+		return 0, err
 	}
 	if err := c.objs.Delete(ctx, other); err != nil {
-		return fmt.Errorf("remove %s: %w", other, err)
+		return 0, fmt.Errorf("remove %s: %w", other, err)
 	}
-	return nil
+	return len(body), nil
 }
 
 // CompressResult is what Compress did to one collection date.
@@ -162,12 +164,7 @@ func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, 
 		return nil, err
 	}
 	res := &CompressResult{Date: date}
-	keys := make([]string, 0, len(md.Integrity.Checksums))
-	for k := range md.Integrity.Checksums {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(md.Integrity.Checksums)) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
@@ -183,16 +180,13 @@ func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, 
 			res.Skipped = append(res.Skipped, k)
 			continue
 		}
-		z := gzipRaw(b)
-		if err := c.objs.Write(ctx, key+rawGzSuffix, z); err != nil {
-			return res, fmt.Errorf("store: compress %s: %w", key, err)
-		}
-		if err := c.objs.Delete(ctx, key); err != nil {
+		n, err := c.writeRawObject(ctx, key, b, true)
+		if err != nil {
 			return res, fmt.Errorf("store: compress %s: %w", key, err)
 		}
 		res.Files++
 		res.Before += int64(len(b))
-		res.After += int64(len(z))
+		res.After += int64(n)
 	}
 	if res.Files > 0 {
 		if err := c.recount(ctx, date, md); err != nil {
@@ -292,12 +286,7 @@ func (c *RawCache) Check(ctx context.Context) ([]RawProblem, error) {
 			out = append(out, RawProblem{Date: d, File: "metadata.json", Problem: "damaged", Detail: err.Error()})
 			continue
 		}
-		keys := make([]string, 0, len(md.Integrity.Checksums))
-		for k := range md.Integrity.Checksums {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(md.Integrity.Checksums)) {
 			if err := ctx.Err(); err != nil {
 				return out, err
 			}
