@@ -11,7 +11,10 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Raw reports may be stored gzip-compressed, as <report>.csv.gz next to
@@ -25,6 +28,9 @@ import (
 // Compress; the newest dates stay plain, so the daily build reads them
 // without decompressing. A folder holding both names (a crash between
 // writing one and removing the other) is read through the plain file.
+
+// compressWorkers is how many reports Compress rewrites at once.
+const compressWorkers = 8
 
 // rawGzSuffix is appended to a report's file name when it is stored
 // gzip-compressed.
@@ -164,39 +170,51 @@ func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, 
 		return nil, err
 	}
 	res := &CompressResult{Date: date}
+	// Each file costs two fsyncs (the file, its folder): run a few at once.
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(compressWorkers)
 	for _, k := range slices.Sorted(maps.Keys(md.Integrity.Checksums)) {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		key := rawPrefix + date + "/" + k
-		b, err := c.objs.Read(ctx, key)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // already compressed, or gone (verify reports that)
-		}
-		if err != nil {
-			return res, fmt.Errorf("store: compress %s: %w", key, err)
-		}
-		if _, err := verifyRaw(key, k, b, md); err != nil {
-			res.Skipped = append(res.Skipped, k)
-			continue
-		}
-		n, err := c.writeRawObject(ctx, key, b, true)
-		if err != nil {
-			return res, fmt.Errorf("store: compress %s: %w", key, err)
-		}
-		res.Files++
-		res.Before += int64(len(b))
-		res.After += int64(n)
+		g.Go(func() error {
+			key := rawPrefix + date + "/" + k
+			b, err := c.objs.Read(gctx, key)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // already compressed, or gone (Check reports that)
+			}
+			if err != nil {
+				return fmt.Errorf("store: compress %s: %w", key, err)
+			}
+			if _, err := verifyRaw(key, k, b, md); err != nil {
+				mu.Lock()
+				res.Skipped = append(res.Skipped, k)
+				mu.Unlock()
+				return nil
+			}
+			n, err := c.writeRawObject(gctx, key, b, true)
+			if err != nil {
+				return fmt.Errorf("store: compress %s: %w", key, err)
+			}
+			mu.Lock()
+			res.Files++
+			res.Before += int64(len(b))
+			res.After += int64(n)
+			mu.Unlock()
+			return nil
+		})
 	}
+	werr := g.Wait()
+	slices.Sort(res.Skipped)
 	if res.Files > 0 {
+		// totalSize counts the stored bytes: record what was compressed,
+		// also when a later file failed.
 		if err := c.recount(ctx, date, md); err != nil {
-			return res, err
+			return res, errors.Join(werr, err)
 		}
 		if err := c.writeMetadata(ctx, date, md); err != nil {
-			return res, err
+			return res, errors.Join(werr, err)
 		}
 	}
-	return res, nil
+	return res, werr
 }
 
 // CompressSettled compresses (Compress) every collection date more than
