@@ -44,11 +44,21 @@ const rawGzSuffix = ".gz"
 func gzipRaw(data []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(data) / 4)
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	zw := rawGzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&b)
 	_, _ = zw.Write(data)
 	_ = zw.Close()
+	zw.Reset(io.Discard)
+	rawGzipWriters.Put(zw)
 	return b.Bytes()
 }
+
+// rawGzipWriters are reused: a new flate compressor allocates a few
+// hundred KB, as much as the report it compresses.
+var rawGzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	return zw
+}}
 
 // gunzipRaw returns the verbatim bytes of a compressed report.
 func gunzipRaw(z []byte) ([]byte, error) {
