@@ -118,6 +118,26 @@ func (h *History) Fingerprint(ctx context.Context) (string, error) {
 	return fp, err
 }
 
+// Listing is the dated snapshots with their stamps as History.List found
+// them at one moment. A cache that keys series by the fingerprint passes
+// the same listing to DistrictIn, so the snapshots are stated once per
+// answer, not twice, and the series is the one the key names.
+type Listing struct {
+	ids []stampedID
+	// Fingerprint is the listing's fingerprint (DistrictHistory.Fingerprint).
+	Fingerprint string
+}
+
+// List lists and states the dated snapshots (as Fingerprint does) and
+// returns the listing for DistrictIn.
+func (h *History) List(ctx context.Context) (*Listing, error) {
+	ids, fp, err := h.stamps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Listing{ids: ids, Fingerprint: fp}, nil
+}
+
 // District returns the district's series: a point for every successful
 // dated snapshot holding the district, oldest first, exactly as reading each
 // snapshot would give it. Snapshots with current index records are answered
@@ -125,14 +145,25 @@ func (h *History) Fingerprint(ctx context.Context) (string, error) {
 // by another program, or whose record a crash lost) are read from the
 // snapshot. A damaged district file leaves its date out.
 func (h *History) District(ctx context.Context, districtID string) (*DistrictHistory, error) {
+	l, err := h.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return h.DistrictIn(ctx, l, districtID)
+}
+
+// DistrictIn is District as of a listing made by List: each date is
+// answered from the index record of the stamp the listing found, or read
+// from the snapshot when the index has none. A date rebuilt since the
+// listing may so be answered as it was listed (its Fingerprint is the
+// listing's); List again for the newest. (The HTTP API reuses a listing
+// for at most a second.)
+func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string) (*DistrictHistory, error) {
 	districtID, err := store.ValidDistrictID(districtID)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	list, fp, err := h.stamps(ctx)
-	if err != nil {
-		return nil, err
-	}
+	list, fp := l.ids, l.Fingerprint
 	want := make(map[string]string, len(list))
 	var years []string
 	for _, e := range list {

@@ -235,3 +235,45 @@ func TestHistoryIndexFollowsRebuildsAndCrashes(t *testing.T) {
 		t.Fatalf("%d from snapshots after reindex", got.FromSnapshots)
 	}
 }
+
+// A listing made before an old date is rebuilt: DistrictIn answers as of
+// the listing (the old generation, from its index record, under the
+// listing's fingerprint), and a fresh listing gives the new generation.
+func TestHistoryDistrictInStaleListing(t *testing.T) {
+	ctx := context.Background()
+	st, dir, _ := builtHistoryWorld(t)
+	h := toaststats.NewHistory(st, nil)
+	l, err := h.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fp, _ := h.Fingerprint(ctx); fp != l.Fingerprint {
+		t.Fatalf("listing fingerprint %s, Fingerprint %s", l.Fingerprint, fp)
+	}
+	asListed, err := h.DistrictIn(ctx, l, "61")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "2025-06-27"
+	later := func() time.Time { return fixedNow.Add(2 * time.Hour) }
+	if err := os.RemoveAll(filepath.Join(dir, "snapshots", old)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: later}).Build(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	got, err := h.DistrictIn(ctx, l, "61")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb, _ := json.Marshal(got.Points)
+	wb, _ := json.Marshal(asListed.Points)
+	if got.Fingerprint != l.Fingerprint || got.FromSnapshots != 0 || string(gb) != string(wb) {
+		t.Fatalf("as of the listing: fingerprint kept %v, %d from snapshots, same points %v", got.Fingerprint == l.Fingerprint, got.FromSnapshots, string(gb) == string(wb))
+	}
+	fresh := sameHistory(t, st, h, "61")
+	i := slices.IndexFunc(fresh.Points, func(p analytics.Point) bool { return p.Date == old })
+	if fresh.Fingerprint == l.Fingerprint || fresh.FromSnapshots != 0 || i < 0 || !fresh.Points[i].Metadata.CreatedAt.Equal(later()) {
+		t.Fatalf("a fresh listing: fingerprint changed %v, %d from snapshots, rebuilt date at %d", fresh.Fingerprint != l.Fingerprint, fresh.FromSnapshots, i)
+	}
+}

@@ -32,6 +32,7 @@ type schema struct {
 	cols  []column
 	exact map[string]int // every spelling as printed -> column index
 	loose map[string]int // normalised spelling -> column index
+	keys  []string       // column index -> its gocsv key (gocsvKey of the name)
 }
 
 // normHeader folds case and runs of white space, so that `May visit award`,
@@ -44,8 +45,9 @@ func newSchema(kind ReportKind, cols []column) *schema {
 	if len(cols) > maxCols {
 		panic("normalize: too many columns in schema " + string(kind))
 	}
-	s := &schema{kind: kind, cols: cols, exact: map[string]int{}, loose: map[string]int{}}
+	s := &schema{kind: kind, cols: cols, exact: map[string]int{}, loose: map[string]int{}, keys: make([]string, len(cols))}
 	for i, c := range cols {
+		s.keys[i] = gocsvKey(c.name)
 		for _, n := range append([]string{c.name}, c.aliases...) {
 			if _, dup := s.loose[normHeader(n)]; dup {
 				panic("normalize: duplicate column name " + n)
@@ -77,6 +79,33 @@ type layout struct {
 }
 
 func (l *layout) has(c int) bool { return l.pos[c] >= 0 }
+
+// gocsvHeader is the file's header row as gocsv is to read it: each known
+// column's gocsv key (its canonical name, gocsvKey) at its position, ""
+// for cells no column claims.
+func (l *layout) gocsvHeader() []string {
+	h := make([]string, len(l.header))
+	for c := range l.s.cols {
+		if p := l.pos[c]; p >= 0 {
+			h[p] = l.s.keys[c]
+		}
+	}
+	return h
+}
+
+// columnAt is the canonical name of the column at header position p, or
+// the header cell as printed when no column claims it.
+func (l *layout) columnAt(p int) string {
+	for c := range l.s.cols {
+		if l.pos[c] == p {
+			return l.s.cols[c].name
+		}
+	}
+	if p >= 0 && p < len(l.header) {
+		return l.header[p]
+	}
+	return fmt.Sprintf("#%d", p+1)
+}
 
 // resolve maps a header row onto the schema. A missing required column, or
 // two header cells naming the same column, gives ErrWrongHeader; missing

@@ -7,16 +7,22 @@
 // # Reading
 //
 // Every reader takes the file name (used in errors) and the bytes as
-// downloaded. The bytes are read with an encoding/csv reader that accepts
+// downloaded. The bytes are split with an encoding/csv reader that accepts
 // rows of any length (FieldsPerRecord = -1, set per call), the footer
 // `Month of Jun, As of 09/13/2025` (two unquoted cells, or one quoted cell)
-// is recognised as the last record and split off, every other row must have
-// the header's width, and each row's known columns are picked by the
-// positions the header's names resolved to: names are matched once per
-// file, not once per cell. (gocsv used to map every cell by its header name
-// through a callback into the same column index; without that second layer
-// reading a report takes about a fifth less CPU.) Columns are found by name, never by position, through per-report
-// alias lists that cover the header eras of spec §2.1–2.4; names are matched
+// is recognised as the last record and split off, and every other row must
+// have the header's width. The header's names are then resolved once per
+// file to the report's canonical column names (the era aliases below are our
+// rule), the header row is replaced by those names, and gocsv maps the rows
+// onto the report's record type by its `csv:"..."` tags, converting each
+// cell through the field's type: whole numbers ("1,234" and "" read as 1234
+// and 0), percentages ("N/A" is 0), Y/N flags, the charter/suspend cell.
+// A cell that does not convert is ErrMalformed naming the file line and the
+// canonical column. (gocsv's package settings, such as SetHeaderNormalizer or
+// FailIfUnmatchedStructTags, are global: a program that changes them changes
+// how these reports are read.) Columns are found by name, never by
+// position, through per-report alias lists that cover the header eras of
+// spec §2.1–2.4; names are matched
 // after folding case and white space, so `May Visit award` and `Club Name `
 // are found. A missing required column is ErrWrongHeader; a missing optional
 // column is a warning and its values stay unknown (nil pointers, -1 counts).

@@ -108,9 +108,10 @@ func ReadSummary(name string, b []byte) (*SummaryReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(t.rows) == 0 {
+	if len(t.lines) == 0 {
 		return nil, noRows(t)
 	}
+	rows, n, derr := decodeRows[summaryRecord](t)
 	rep := &SummaryReport{Footer: t.footer, Warnings: t.warnings}
 	l := t.layout
 	if l.has(sMarketAnalysis) || l.has(sCommunicationPlan) || l.has(sSmedley) {
@@ -121,9 +122,9 @@ func ReadSummary(name string, b []byte) (*SummaryReport, error) {
 		}
 	}
 	seen := map[string]bool{}
-	for r := range t.rows {
-		rr := &rowReader{t: t, r: r}
-		id := rr.str(sDistrict)
+	for r := range rows[:n] {
+		in := rows[r]
+		id := string(in.District)
 		if !districtIDRE.MatchString(id) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: line %d: DISTRICT %q is not a district id; row dropped", name, t.lines[r], clip(id, 40)))
 			continue
@@ -134,39 +135,39 @@ func ReadSummary(name string, b []byte) (*SummaryReport, error) {
 		}
 		seen[strings.ToUpper(id)] = true
 		row := snapshot.SummaryRow{
-			Region:                       rr.str(sRegion),
+			Region:                       string(in.Region),
 			DistrictID:                   id,
-			DSP:                          rr.flag(sDSP),
-			Training:                     rr.flag(sTraining),
-			MarketAnalysis:               rr.flag(sMarketAnalysis),
-			CommunicationPlan:            rr.flag(sCommunicationPlan),
-			RegionAdvisorVisit:           rr.flag(sRegionAdvisorVisit),
-			NewPayments:                  rr.int(sNewPayments),
-			AprilPayments:                rr.int(sAprilPayments),
-			OctoberPayments:              rr.int(sOctoberPayments),
-			LatePayments:                 rr.int(sLatePayments),
-			CharterPayments:              rr.int(sCharterPayments),
-			TotalYTDPayments:             rr.int(sTotalYTDPayments),
-			PaymentBase:                  rr.int(sPaymentBase),
-			PaymentGrowthPercent:         rr.pct(sPaymentGrowth),
-			PaidClubBase:                 rr.int(sPaidClubBase),
-			PaidClubs:                    rr.int(sPaidClubs),
-			ClubGrowthPercent:            rr.pct(sClubGrowth),
-			ActiveClubs:                  rr.int(sActiveClubs),
-			DistinguishedClubs:           rr.int(sDistinguished),
-			SelectDistinguishedClubs:     rr.int(sSelect),
-			PresidentsDistinguishedClubs: rr.int(sPresidents),
-			TotalDistinguishedClubs:      rr.int(sTotalDistinguished),
-			DistinguishedClubsPercent:    rr.pct(sDistinguishedPercent),
+			DSP:                          in.DSP.ptr(),
+			Training:                     in.Training.ptr(),
+			MarketAnalysis:               in.MarketAnalysis.ptr(),
+			CommunicationPlan:            in.CommunicationPlan.ptr(),
+			RegionAdvisorVisit:           in.RegionAdvisorVisit.ptr(),
+			NewPayments:                  int(in.NewPayments),
+			AprilPayments:                int(in.AprilPayments),
+			OctoberPayments:              int(in.OctoberPayments),
+			LatePayments:                 int(in.LatePayments),
+			CharterPayments:              int(in.CharterPayments),
+			TotalYTDPayments:             int(in.TotalYTDPayments),
+			PaymentBase:                  int(in.PaymentBase),
+			PaymentGrowthPercent:         float64(in.PaymentGrowth),
+			PaidClubBase:                 int(in.PaidClubBase),
+			PaidClubs:                    int(in.PaidClubs),
+			ClubGrowthPercent:            float64(in.ClubGrowth),
+			ActiveClubs:                  int(in.ActiveClubs),
+			DistinguishedClubs:           int(in.Distinguished),
+			SelectDistinguishedClubs:     int(in.Select),
+			PresidentsDistinguishedClubs: int(in.Presidents),
+			TotalDistinguishedClubs:      int(in.TotalDistinguished),
+			DistinguishedClubsPercent:    float64(in.DistinguishedPct),
 		}
 		if l.has(sSmedley) {
-			n := rr.int(sSmedley)
+			n := int(in.Smedley)
 			row.SmedleyDistinguishedClubs = &n
 		}
-		if rr.err != nil {
-			return nil, rr.err
-		}
 		rep.Rows = append(rep.Rows, row)
+	}
+	if derr != nil {
+		return nil, derr
 	}
 	if len(rep.Rows) == 0 {
 		return nil, reportErr(ReportSummary, name, ErrNoRows, "no row has a district id")
@@ -182,34 +183,37 @@ func ReadDistrictPerformance(name string, b []byte) (*DistrictReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(t.rows) == 0 {
+	if len(t.lines) == 0 {
 		return nil, noRows(t)
 	}
 	rep := &DistrictReport{Footer: t.footer, Warnings: t.warnings}
-	rows := make([]DistrictClubRow, 0, len(t.rows))
+	in, n, derr := decodeRows[districtRecord](t)
+	rows := make([]DistrictClubRow, 0, n)
 	var badRen, badTotal []string
-	for r := range t.rows {
-		rr := &rowReader{t: t, r: r}
+	for r := range in[:n] {
+		d := in[r]
 		c := DistrictClubRow{
-			DistrictID:          rr.str(dDistrict),
-			DivisionID:          rr.str(dDivision),
-			AreaID:              rr.str(dArea),
-			ClubID:              rr.str(dClub),
-			ClubName:            rr.str(dClubName),
-			DistinguishedStatus: strings.ToUpper(rr.str(dDistinguishedStatus)),
+			DistrictID:          string(d.District),
+			DivisionID:          string(d.Division),
+			AreaID:              string(d.Area),
+			ClubID:              string(d.Club),
+			ClubName:            string(d.ClubName),
+			DistinguishedStatus: strings.ToUpper(string(d.DistinguishedStatus)),
 			Payments: snapshot.ClubPayments{
-				New:          rr.int(dNew),
-				LateRenewals: rr.int(dLateRen),
-				OctRenewals:  rr.int(dOctRen),
-				AprRenewals:  rr.int(dAprRen),
-				Charter:      rr.int(dTotalChart),
-				TotalToDate:  rr.int(dTotalToDate),
+				New:          int(d.New),
+				LateRenewals: int(d.LateRen),
+				OctRenewals:  int(d.OctRen),
+				AprRenewals:  int(d.AprRen),
+				Charter:      int(d.TotalChart),
+				TotalToDate:  int(d.TotalToDate),
 			},
+			CharterDate: d.CharterSuspend.charter,
+			SuspendDate: d.CharterSuspend.suspend,
 		}
 		p := &c.Payments
 		sumRen := p.LateRenewals + p.OctRenewals + p.AprRenewals
 		if t.layout.has(dTotalRen) {
-			p.TotalRenewals = rr.int(dTotalRen)
+			p.TotalRenewals = int(d.TotalRen)
 			if p.TotalRenewals != sumRen {
 				badRen = append(badRen, c.ClubID)
 			}
@@ -219,18 +223,13 @@ func ReadDistrictPerformance(name string, b []byte) (*DistrictReport, error) {
 		if p.TotalToDate != p.New+p.TotalRenewals+p.Charter {
 			badTotal = append(badTotal, c.ClubID)
 		}
-		var cerr error
-		c.CharterDate, c.SuspendDate, cerr = ParseCharterSuspend(rr.str(dCharterSuspend))
-		if cerr != nil {
-			rr.fail(dCharterSuspend, "%v", cerr)
-		}
-		if rr.err != nil {
-			return nil, rr.err
-		}
 		if c.ClubID == "" {
 			return nil, reportErr(ReportDistrict, name, ErrMalformed, "line %d: empty club number", t.lines[r])
 		}
 		rows = append(rows, c)
+	}
+	if derr != nil {
+		return nil, derr
 	}
 	if len(badRen) > 0 {
 		rep.Warnings = append(rep.Warnings, summarise(name, "with Total Ren. != Late + Oct. + Apr.", badRen))
@@ -267,73 +266,71 @@ func ReadDivisionPerformance(name string, b []byte) (*DivisionReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(t.rows) == 0 {
+	if len(t.lines) == 0 {
 		return nil, noRows(t)
 	}
 	rep := &DivisionReport{Footer: t.footer, Warnings: t.warnings}
 	l := t.layout
 	type areaCols struct{ area, div snapshot.Standing }
-	rows := make([]DivisionClubRow, 0, len(t.rows))
-	stand := make([]areaCols, 0, len(t.rows))
-	for r := range t.rows {
-		rr := &rowReader{t: t, r: r}
+	in, n, derr := decodeRows[divisionRecord](t)
+	rows := make([]DivisionClubRow, 0, n)
+	stand := make([]areaCols, 0, n)
+	for r := range in[:n] {
+		d := in[r]
 		c := DivisionClubRow{
-			DistrictID:        rr.str(vDistrict),
-			DivisionID:        rr.str(vDivision),
-			AreaID:            rr.str(vArea),
-			ClubID:            rr.str(vClub),
-			ClubName:          rr.str(vClubName),
-			OctRenewal:        rr.int(vOctRenewals) > 0,
-			AprRenewal:        rr.int(vAprRenewals) > 0,
+			DistrictID:        string(d.District),
+			DivisionID:        string(d.Division),
+			AreaID:            string(d.Area),
+			ClubID:            string(d.Club),
+			ClubName:          string(d.ClubName),
+			OctRenewal:        d.OctRenewals > 0,
+			AprRenewal:        d.AprRenewals > 0,
 			MembershipToDate:  -1,
 			GoalsMet:          -1,
-			DistinguishedClub: strings.ToUpper(rr.str(vDistinguishedClub)),
+			DistinguishedClub: strings.ToUpper(string(d.DistinguishedClub)),
+			CharterDate:       d.CharterSuspend.charter,
+			SuspendDate:       d.CharterSuspend.suspend,
 		}
 		if l.has(vNovVisit) {
-			v := rr.int(vNovVisit) > 0
+			v := d.NovVisit > 0
 			c.NovVisit = &v
 		}
 		if l.has(vMayVisit) {
-			v := rr.int(vMayVisit) > 0
+			v := d.MayVisit > 0
 			c.MayVisit = &v
 		}
 		if l.has(vMembershipToDate) {
-			c.MembershipToDate = rr.int(vMembershipToDate)
+			c.MembershipToDate = int(d.MembershipToDate)
 		}
 		if l.has(vClubGoalsMet) {
-			c.GoalsMet = rr.int(vClubGoalsMet)
-		}
-		var cerr error
-		c.CharterDate, c.SuspendDate, cerr = ParseCharterSuspend(rr.str(vCharterSuspend))
-		if cerr != nil {
-			rr.fail(vCharterSuspend, "%v", cerr)
+			c.GoalsMet = int(d.ClubGoalsMet)
 		}
 		s := areaCols{
 			area: snapshot.Standing{
-				ClubBase:           rr.int(vAreaClubBase),
-				PaidGoals:          snapshot.TierGoals{Distinguished: rr.int(vAreaPaidD), Select: rr.int(vAreaPaidS), Presidents: rr.int(vAreaPaidP)},
-				PaidClubs:          rr.int(vAreaPaidTotal),
-				DistinguishedGoals: snapshot.TierGoals{Distinguished: rr.int(vAreaDistD), Select: rr.int(vAreaDistS), Presidents: rr.int(vAreaDistP)},
-				DistinguishedClubs: rr.int(vAreaDistTotal),
-				ReportedStatus:     rr.str(vAreaStatus),
+				ClubBase:           int(d.AreaClubBase),
+				PaidGoals:          snapshot.TierGoals{Distinguished: int(d.AreaPaidD), Select: int(d.AreaPaidS), Presidents: int(d.AreaPaidP)},
+				PaidClubs:          int(d.AreaPaidTotal),
+				DistinguishedGoals: snapshot.TierGoals{Distinguished: int(d.AreaDistD), Select: int(d.AreaDistS), Presidents: int(d.AreaDistP)},
+				DistinguishedClubs: int(d.AreaDistTotal),
+				ReportedStatus:     string(d.AreaStatus),
 			},
 			div: snapshot.Standing{
-				ClubBase:           rr.int(vDivClubBase),
-				PaidGoals:          snapshot.TierGoals{Distinguished: rr.int(vDivPaidD), Select: rr.int(vDivPaidS), Presidents: rr.int(vDivPaidP)},
-				PaidClubs:          rr.int(vDivPaidTotal),
-				DistinguishedGoals: snapshot.TierGoals{Distinguished: rr.int(vDivDistD), Select: rr.int(vDivDistS), Presidents: rr.int(vDivDistP)},
-				DistinguishedClubs: rr.int(vDivDistTotal),
-				ReportedStatus:     rr.str(vDivStatus),
+				ClubBase:           int(d.DivClubBase),
+				PaidGoals:          snapshot.TierGoals{Distinguished: int(d.DivPaidD), Select: int(d.DivPaidS), Presidents: int(d.DivPaidP)},
+				PaidClubs:          int(d.DivPaidTotal),
+				DistinguishedGoals: snapshot.TierGoals{Distinguished: int(d.DivDistD), Select: int(d.DivDistS), Presidents: int(d.DivDistP)},
+				DistinguishedClubs: int(d.DivDistTotal),
+				ReportedStatus:     string(d.DivStatus),
 			},
-		}
-		if rr.err != nil {
-			return nil, rr.err
 		}
 		if c.ClubID == "" {
 			return nil, reportErr(ReportDivision, name, ErrMalformed, "line %d: empty club number", t.lines[r])
 		}
 		rows = append(rows, c)
 		stand = append(stand, s)
+	}
+	if derr != nil {
+		return nil, derr
 	}
 	ids, divs, areas := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
 	for i, c := range rows {
@@ -518,7 +515,7 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(t.rows) == 0 {
+	if len(t.lines) == 0 {
 		return nil, noRows(t)
 	}
 	rep := &ClubReport{Footer: t.footer, Era: era, Warnings: append(t.warnings, warn...)}
@@ -536,11 +533,12 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 		py = eraPY
 	}
 	rep.ProgramYear = py
-	rows := make([]snapshot.Club, 0, len(t.rows))
+	in, n, derr := decodeRows[clubRecord](t)
+	rows := make([]snapshot.Club, 0, n)
 	var badStatus, badLetter, goalsDiffer, levelDiffer, growthDiffer []string
-	for r := range t.rows {
-		rr := &rowReader{t: t, r: r}
-		if id := rr.str(cDistrict); id != "" {
+	for r := range in[:n] {
+		d := in[r]
+		if id := string(d.District); id != "" {
 			if rep.DistrictID == "" {
 				rep.DistrictID = id
 			} else if !sameDistrict(id, rep.DistrictID) {
@@ -548,36 +546,36 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 			}
 		}
 		c := snapshot.Club{
-			ClubID:         rr.str(cClubNumber),
-			ClubName:       rr.str(cClubName),
-			DivisionID:     rr.str(cDivision),
-			AreaID:         rr.str(cArea),
-			Status:         rr.str(cClubStatus),
-			CSP:            rr.flag(cCSP),
-			MembershipBase: rr.int(cMemBase),
-			ActiveMembers:  rr.int(cActiveMembers),
-			GoalsMet:       rr.int(cGoalsMet),
+			ClubID:         string(d.ClubNumber),
+			ClubName:       string(d.ClubName),
+			DivisionID:     string(d.Division),
+			AreaID:         string(d.Area),
+			Status:         string(d.ClubStatus),
+			CSP:            d.CSP.ptr(),
+			MembershipBase: int(d.MemBase),
+			ActiveMembers:  int(d.ActiveMembers),
+			GoalsMet:       int(d.GoalsMet),
 			Goals: snapshot.GoalCounts{
-				Level1s:           rr.int(cLevel1s),
-				Level2s:           rr.int(cLevel2s),
-				AddLevel2s:        rr.int(cAddLevel2s),
-				Level3s:           rr.int(cLevel3s),
-				Level4s:           rr.int(cGoal5),
-				AddLevel4s:        rr.int(cAddGoal5),
-				NewMembers:        rr.int(cNewMembers),
-				AddNewMembers:     rr.int(cAddNewMembers),
-				OfficersRound1:    rr.int(cOffTrained1),
-				OfficersRound2:    rr.int(cOffTrained2),
-				DuesOnTimeOct:     rr.int(cDuesOct),
-				DuesOnTimeApr:     rr.int(cDuesApr),
-				OfficerListOnTime: rr.int(cOffListOnTime),
+				Level1s:           int(d.Level1s),
+				Level2s:           int(d.Level2s),
+				AddLevel2s:        int(d.AddLevel2s),
+				Level3s:           int(d.Level3s),
+				Level4s:           int(d.Goal5),
+				AddLevel4s:        int(d.AddGoal5),
+				NewMembers:        int(d.NewMembers),
+				AddNewMembers:     int(d.AddNewMembers),
+				OfficersRound1:    int(d.OffTrained1),
+				OfficersRound2:    int(d.OffTrained2),
+				DuesOnTimeOct:     int(d.DuesOct),
+				DuesOnTimeApr:     int(d.DuesApr),
+				OfficerListOnTime: int(d.OffListOnTime),
 			},
 		}
 		if era == EraTraditional {
-			c.Goals.Level4s, c.Goals.AddLevel4s = rr.int(cCLALDTMs), rr.int(cAddCLALDTMs)
+			c.Goals.Level4s, c.Goals.AddLevel4s = int(d.CLALDTMs), int(d.AddCLALDTMs)
 		}
 		if l.has(cDuesOctApr) {
-			both := rr.int(cDuesOctApr)
+			both := int(d.DuesOctApr)
 			c.Goals.DuesOnTimeOct, c.Goals.DuesOnTimeApr = both, both
 		}
 		if s, ok := knownStatus[strings.ToLower(c.Status)]; ok {
@@ -585,32 +583,29 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 		} else {
 			badStatus = append(badStatus, c.ClubID)
 		}
-		letter, ok := normLetter(rr.str(cDistinguishedStatus))
+		letter, ok := normLetter(string(d.DistinguishedStatus))
 		if !ok {
 			badLetter = append(badLetter, c.ClubID)
 		}
 		c.DistinguishedStatus = letter
 		var reported *int
-		if l.has(cNetGrowth) && rr.str(cNetGrowth) != "" {
-			ng := rr.int(cNetGrowth)
+		if d.NetGrowth.ok {
+			ng := d.NetGrowth.n
 			reported = &ng
 			if ng != c.ActiveMembers-c.MembershipBase {
 				growthDiffer = append(growthDiffer, c.ClubID)
 			}
 		}
 		c.NetGrowth = snapshot.NetGrowth(reported, c.ActiveMembers, c.MembershipBase)
-		trad := traditionalCounts{rr.int(cCCs), rr.int(cAddCCs), rr.int(cACs), rr.int(cAddACs), rr.int(cCLALDTMs), rr.int(cAddCLALDTMs)}
+		trad := traditionalCounts{int(d.CCs), int(d.AddCCs), int(d.ACs), int(d.AddACs), int(d.CLALDTMs), int(d.AddCLALDTMs)}
 		switch era {
 		case EraTraditional:
 			c.DCPGoals = traditionalGoals(c.Goals, trad)
 		case EraTransition:
-			c.DCPGoals = transitionGoals(c.Goals, trad, rr.int(cLevel5s))
+			c.DCPGoals = transitionGoals(c.Goals, trad, int(d.Level5s))
 			c.GoalsApproximate = true
 		default:
 			c.DCPGoals = ComputeGoals(c.Goals)
-		}
-		if rr.err != nil {
-			return nil, rr.err
 		}
 		if c.ClubID == "" {
 			return nil, reportErr(ReportClub, name, ErrMalformed, "line %d: empty club number", t.lines[r])
@@ -623,6 +618,9 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 			levelDiffer = append(levelDiffer, c.ClubID)
 		}
 		rows = append(rows, c)
+	}
+	if derr != nil {
+		return nil, derr
 	}
 	if len(badStatus) > 0 {
 		rep.Warnings = append(rep.Warnings, summarise(name, "with an unknown Club Status", badStatus))

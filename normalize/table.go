@@ -9,29 +9,18 @@ import (
 	"strings"
 )
 
-// table is one report file read into rows of known columns.
+// table is one report file: its records split, the footer removed and the
+// header resolved against the report's schema.
 type table struct {
-	kind     ReportKind
-	name     string
-	layout   *layout
-	footer   Footer
-	rows     [][]string // the data records as read, header order (layout.pos maps columns to cells)
-	lines    []int      // the file line of each row
+	kind   ReportKind
+	name   string
+	layout *layout
+	footer Footer
+	// records are what gocsv decodes (decodeRows): the header row as the
+	// columns' gocsv keys, then the data records as read.
+	records  [][]string
+	lines    []int // the file line of each data record
 	warnings []string
-}
-
-// cell returns row r's value of column c, trimmed of surrounding spaces
-// ("" when the file has no such column).
-func (t *table) cell(r, c int) string { return strings.TrimSpace(t.raw(r, c)) }
-
-// raw returns row r's value of column c exactly as printed ("" when the
-// file has no such column). Every row has the header's width (checked in
-// readTableRows), so a header position is a valid index.
-func (t *table) raw(r, c int) string {
-	if p := t.layout.pos[c]; p >= 0 {
-		return t.rows[r][p]
-	}
-	return ""
 }
 
 // sniff rejects bodies that are not CSV at all.
@@ -107,14 +96,14 @@ func splitFooter(kind ReportKind, name string, recs [][]string, lines []int) ([]
 
 // readTable is the common first step of every reader and check: reject
 // non-CSV bodies, read the records, split off the footer, check the header
-// against the report's schema, check every row's length, and pick each
-// row's known columns by the positions the header names resolved to.
+// against the report's schema and check every row's length. The readers
+// then let gocsv map the rows onto their row types (decodeRows).
 func readTable(kind ReportKind, name string, b []byte) (*table, error) {
 	return readTableRows(kind, name, b, true)
 }
 
 // readTableRows is readTable; with mapRows false the rows are checked and
-// counted (t.lines) but not mapped onto columns.
+// counted (t.lines) but not kept for decoding.
 func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table, error) {
 	s := schemaFor(kind)
 	if s == nil {
@@ -156,10 +145,10 @@ func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table
 	if len(recs) == 1 || !mapRows {
 		return t, nil
 	}
-	// The rows stay the records: the header names were matched once, in
-	// resolve, and cell/raw pick a column by its header position, so the
-	// rows need neither a name lookup nor a copy into schema order.
-	t.rows = recs[1:]
+	// The header names were matched once, in resolve; gocsv gets the
+	// columns' own keys in their place and maps the rows by them.
+	recs[0] = l.gocsvHeader()
+	t.records = recs
 	return t, nil
 }
 

@@ -131,6 +131,9 @@ type RawCache struct {
 	now  func() time.Time
 	log  *slog.Logger
 	lock lockFunc
+	// gzipAfter is Options.GzipAfter: a report written for a date older
+	// than that is stored compressed (rawgzip.go).
+	gzipAfter time.Duration
 }
 
 const rawPrefix = "raw-csv/"
@@ -200,7 +203,7 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 		// pending version. Settle which, before the pending slot is reused,
 		// or a crash during this Put would leave the pending version on disk
 		// with neither checksum naming it.
-		if cur, err := c.objs.Read(ctx, key); err == nil && strings.EqualFold(sha256Hex(cur), p) {
+		if cur, err := c.readRawObject(ctx, key); err == nil && strings.EqualFold(sha256Hex(cur), p) {
 			md.Integrity.Checksums[sumKey] = p
 		}
 		delete(md.Integrity.Pending, sumKey)
@@ -216,7 +219,7 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 			return err
 		}
 	}
-	if err := c.objs.Write(ctx, key, data); err != nil {
+	if _, err := c.writeRawObject(ctx, key, data, c.gzipOnPut(date)); err != nil {
 		return fmt.Errorf("store: put %s: %w", key, err)
 	}
 
@@ -284,16 +287,16 @@ func (c *RawCache) writeMetadata(ctx context.Context, date string, md *RawMetada
 // recount sets totalSize and fileCount from the files the checksums name.
 func (c *RawCache) recount(ctx context.Context, date string, md *RawMetadata) error {
 	var total int64
-	st, _ := c.objs.(Statter)
 	for k := range md.Integrity.Checksums {
-		if st != nil {
-			if n, _, err := st.Stat(ctx, rawPrefix+date+"/"+k); err == nil {
-				total += n
-				continue
-			}
+		key := rawPrefix + date + "/" + k
+		if n, err := c.rawStat(ctx, key); err == nil {
+			total += n
+			continue
 		}
-		if b, err := c.objs.Read(ctx, rawPrefix+date+"/"+k); err == nil {
+		if b, err := c.objs.Read(ctx, key); err == nil {
 			total += int64(len(b))
+		} else if z, err := c.objs.Read(ctx, key+rawGzSuffix); err == nil {
+			total += int64(len(z))
 		}
 	}
 	md.Integrity.TotalSize = total
@@ -353,7 +356,8 @@ func (c *RawCache) readMetadata(ctx context.Context, date string) (*RawMetadata,
 	return &md, nil
 }
 
-// Get returns a report's bytes exactly as stored, after checking them
+// Get returns a report's bytes exactly as downloaded (decompressed when
+// stored compressed, rawgzip.go), after checking them
 // against the sha256 recorded in metadata.json (*ChecksumError on mismatch).
 // A file with no recorded checksum (a predecessor cache without one) is
 // returned unverified. Get never modifies or deletes anything.
@@ -362,10 +366,14 @@ func (c *RawCache) Get(ctx context.Context, date, districtID string, r Report) (
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.objs.Read(ctx, key)
+	b, err := c.readRawObject(ctx, key)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: %s", ErrNotCached, key)
+		}
+		var ce *ChecksumError
+		if errors.As(err, &ce) {
+			return nil, err
 		}
 		return nil, fmt.Errorf("store: get %s: %w", key, err)
 	}
@@ -388,10 +396,14 @@ func (c *RawCache) GetWith(ctx context.Context, md *RawMetadata, date, districtI
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.objs.Read(ctx, key)
+	b, err := c.readRawObject(ctx, key)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: %s", ErrNotCached, key)
+		}
+		var ce *ChecksumError
+		if errors.As(err, &ce) {
+			return nil, err
 		}
 		return nil, fmt.Errorf("store: get %s: %w", key, err)
 	}
@@ -419,11 +431,10 @@ func (c *RawCache) Has(ctx context.Context, date, districtID string, r Report) b
 	if err != nil {
 		return false
 	}
-	if st, ok := c.objs.(Statter); ok {
-		_, _, err := st.Stat(ctx, key)
+	if _, err := c.rawStat(ctx, key); err == nil || !errors.Is(err, errors.ErrUnsupported) {
 		return err == nil
 	}
-	_, err = c.objs.Read(ctx, key)
+	_, err = c.readRawObject(ctx, key)
 	return err == nil
 }
 
@@ -453,7 +464,7 @@ func (c *RawCache) Availability(ctx context.Context, date string) (*Availability
 	for _, e := range ents {
 		name := strings.TrimPrefix(e, prefix)
 		switch {
-		case name == ReportSummary.FileName():
+		case name == ReportSummary.FileName(), name == ReportSummary.FileName()+rawGzSuffix:
 			av.HasSummary = true
 		case strings.HasPrefix(name, "district-") && strings.HasSuffix(name, "/"):
 			raw := strings.TrimSuffix(strings.TrimPrefix(name, "district-"), "/")
@@ -467,7 +478,7 @@ func (c *RawCache) Availability(ctx context.Context, date string) (*Availability
 			}
 			var reps []Report
 			for _, r := range DistrictReports {
-				if slices.Contains(files, e+r.FileName()) {
+				if slices.Contains(files, e+r.FileName()) || slices.Contains(files, e+r.FileName()+rawGzSuffix) {
 					reps = append(reps, r)
 				}
 			}

@@ -35,6 +35,8 @@ type Options struct {
 	// gzipped), while the daily build of the newest date pays nothing for
 	// it. Snapshots are never rewritten: one published while recent stays
 	// as it was written. Readers detect compression by content either way.
+	// Raw reports written for such a date are stored gzip-compressed too
+	// (RawCache.Compress does it to reports written while recent).
 	GzipAfter time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -156,7 +158,7 @@ func OpenObjects(name string, objs Objects, opts Options) *Store {
 	}
 	s := &Store{dir: name, objs: objs, opts: opts, log: opts.Logger}
 	lock := newLockFunc(objs)
-	s.raw = &RawCache{objs: objs, now: opts.Now, log: opts.Logger, lock: lock}
+	s.raw = &RawCache{objs: objs, now: opts.Now, log: opts.Logger, lock: lock, gzipAfter: opts.GzipAfter}
 	s.snaps = newSnapshotStore(objs, opts, lock)
 	s.cfg = &DistrictConfig{objs: objs, now: opts.Now, lock: lock}
 	return s

@@ -93,7 +93,7 @@ type listCache struct {
 
 	histAt      time.Time
 	histCurrent string
-	histFP      string
+	hist        *toaststats.Listing
 }
 
 func (c *listCache) invalidate() {
@@ -138,12 +138,23 @@ func (s *Server) successList(ctx context.Context) ([]store.ListEntry, string, er
 }
 
 // seriesFingerprint changes whenever a snapshot is added, rebuilt or
-// removed: the key of answers built from series. It stats the snapshots and
-// reads none of them — a few milliseconds on a year of history, so it is
-// reused for listTTL: a new current snapshot or a build of this server
-// refreshes it at once, another process's rebuild of an older date shows
-// within listTTL (as in successList).
+// removed: the key of answers built from series.
 func (s *Server) seriesFingerprint(ctx context.Context) (string, error) {
+	l, err := s.seriesListing(ctx)
+	if err != nil {
+		return "", err
+	}
+	return l.Fingerprint, nil
+}
+
+// seriesListing is the listing of the dated snapshots that series are read
+// for (toaststats.History.List). It stats the snapshots and reads none of
+// them — a few milliseconds on a year of history, so it is reused for
+// listTTL: a new current snapshot or a build of this server refreshes it at
+// once, another process's rebuild of an older date shows within listTTL (as
+// in successList). The answer's cache key and the series it is built from
+// share one listing, so the snapshots are stated once per first answer.
+func (s *Server) seriesListing(ctx context.Context) (*toaststats.Listing, error) {
 	cur := ""
 	if v, err := s.store.Snapshots().Current(ctx); err == nil {
 		cur = v.ID + "@" + v.Generation()
@@ -151,19 +162,19 @@ func (s *Server) seriesFingerprint(ctx context.Context) (string, error) {
 	c := &s.lists
 	c.mu.Lock()
 	if !c.histAt.IsZero() && time.Since(c.histAt) < listTTL && c.histCurrent == cur {
-		fp := c.histFP
+		l := c.hist
 		c.mu.Unlock()
-		return fp, nil
+		return l, nil
 	}
 	c.mu.Unlock()
-	fp, err := toaststats.NewHistory(s.store, s.log).Fingerprint(ctx)
+	l, err := toaststats.NewHistory(s.store, s.log).List(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	c.mu.Lock()
-	c.histAt, c.histCurrent, c.histFP = time.Now(), cur, fp
+	c.histAt, c.histCurrent, c.hist = time.Now(), cur, l
 	c.mu.Unlock()
-	return fp, nil
+	return l, nil
 }
 
 // districtSeries returns the district's points from every successful
@@ -173,10 +184,11 @@ func (s *Server) seriesFingerprint(ctx context.Context) (string, error) {
 // snapshot always yields a fresh series.
 func (s *Server) districtSeries(ctx context.Context, districtID string) ([]analytics.Point, string, error) {
 	h := toaststats.NewHistory(s.store, s.log)
-	fp, err := s.seriesFingerprint(ctx)
+	l, err := s.seriesListing(ctx)
 	if err != nil {
 		return nil, "", err
 	}
+	fp := l.Fingerprint
 	key := districtID + "@" + fp
 	if pts, ok := s.series.get(key); ok {
 		return pts, fp, nil
@@ -186,7 +198,7 @@ func (s *Server) districtSeries(ctx context.Context, districtID string) ([]analy
 			return pts, nil
 		}
 		// Shared by every waiter: a client that goes away does not cancel it.
-		dh, err := h.District(context.WithoutCancel(ctx), districtID)
+		dh, err := h.DistrictIn(context.WithoutCancel(ctx), l, districtID)
 		if err != nil {
 			return nil, err
 		}

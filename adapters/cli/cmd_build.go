@@ -114,6 +114,9 @@ type buildOutput struct {
 	// Message is set when there was nothing to build.
 	Message string `json:"message,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// RawCompressed lists the collection dates whose raw reports were
+	// compressed (--gzip-after-days).
+	RawCompressed []store.CompressResult `json:"rawCompressed,omitempty"`
 }
 
 func runBuild(ctx context.Context, e env) error {
@@ -129,7 +132,7 @@ func runBuild(ctx context.Context, e env) error {
 	date := fs.String("date", "", "collection date YYYY-MM-DD to build (default: the newest cached date)")
 	all := fs.Bool("all", false, "build every cached date without an up-to-date snapshot, in date order")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
-	gzipDays := fs.Int("gzip-after-days", 0, "gzip each snapshot published more than this many days after its date (backfills of settled data); 0 = never")
+	gzipDays := fs.Int("gzip-after-days", 0, "gzip each snapshot published more than this many days after its date (backfills of settled data), and, after the build, the raw reports of every collection date older than that (verified first; reads decompress); 0 = never")
 	var verbose bool
 	addVerbose(fs, &verbose)
 	if done, err := parseSnapshotFlags(fs, e.args); done {
@@ -209,6 +212,13 @@ func runBuild(ctx context.Context, e env) error {
 	}
 	if buildErr != nil {
 		out.Error = buildErr.Error()
+	} else if *gzipDays > 0 {
+		var err error
+		out.RawCompressed, err = st.Raw().CompressSettled(ctx, time.Duration(*gzipDays)*24*time.Hour)
+		if err != nil {
+			buildErr = fmt.Errorf("compress the raw cache: %w", err)
+			out.Error = buildErr.Error()
+		}
 	}
 
 	if *asJSON {
@@ -244,6 +254,21 @@ func printBuildResults(w io.Writer, out buildOutput) {
 	if out.Message != "" {
 		fmt.Fprintln(w, out.Message)
 	}
+	defer func() {
+		if len(out.RawCompressed) == 0 {
+			return
+		}
+		var files, skipped int
+		var before, after int64
+		for _, c := range out.RawCompressed {
+			files, skipped = files+c.Files, skipped+len(c.Skipped)
+			before, after = before+c.Before, after+c.After
+		}
+		fmt.Fprintf(w, "raw cache: gzipped %d reports of %d dates (%.1f MB -> %.1f MB)\n", files, len(out.RawCompressed), float64(before)/1e6, float64(after)/1e6)
+		if skipped > 0 {
+			fmt.Fprintf(w, "raw cache: %d reports left plain: their bytes do not match the recorded checksum (toaststats verify lists them)\n", skipped)
+		}
+	}()
 	for _, r := range out.Results {
 		fmt.Fprintf(w, "snapshot %s  status %s  (collection %s)\n", r.SnapshotID, r.Status, r.CollectionDate)
 		switch {

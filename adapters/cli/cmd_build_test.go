@@ -412,6 +412,23 @@ func TestBuildGzipAfterDays(t *testing.T) {
 		if out, stderr, code := runCLI(t, env, "status", "--data-dir", dir); code != 0 || !strings.Contains(out, "2025-11-14") {
 			t.Errorf("status after --gzip-after-days %s: exit %d\n%s\n%s", days, code, out, stderr)
 		}
+		// The raw reports of the settled date are gzipped after the build
+		// (and the plain files removed); a second build finds the snapshot
+		// up to date (same checksums), and verify reads every report back.
+		raw := filepath.Join(dir, "raw-csv", "2025-11-14", "district-61", "club-performance.csv")
+		_, plainErr := os.Stat(raw)
+		_, gzErr := os.Stat(raw + ".gz")
+		if (gzErr == nil) != wantGzip || (plainErr == nil) == wantGzip {
+			t.Errorf("--gzip-after-days %s: raw .csv present %v, .csv.gz present %v", days, plainErr == nil, gzErr == nil)
+		}
+		out, stderr, code := runCLI(t, env, "build", "--data-dir", dir, "--gzip-after-days", days)
+		if code != 0 || !strings.Contains(out, "up to date") {
+			t.Errorf("second build --gzip-after-days %s: exit %d\n%s\n%s", days, code, out, stderr)
+		}
+		out, stderr, code = runCLI(t, env, "verify", "--data-dir", dir, "--json")
+		if code != 0 || !strings.Contains(out, `"raw": []`) {
+			t.Errorf("verify after --gzip-after-days %s: exit %d\n%s\n%s", days, code, out, stderr)
+		}
 	}
 	if _, _, code := runCLI(t, nil, "build", "--data-dir", t.TempDir(), "--gzip-after-days", "-1"); code != 2 {
 		t.Errorf("--gzip-after-days -1: exit %d, want 2", code)

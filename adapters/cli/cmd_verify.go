@@ -35,6 +35,10 @@ type verifyOutput struct {
 	History []toaststats.HistoryProblem `json:"history"`
 	// Reindexed is set when --repair rebuilt the history index.
 	Reindexed *toaststats.ReindexResult `json:"reindexed,omitempty"`
+	// Raw lists the raw reports that are missing or do not match their
+	// recorded checksum, plain or gzip-compressed (a note, not a verdict:
+	// the raw cache is the only copy, so nothing is repaired or removed).
+	Raw []store.RawProblem `json:"raw"`
 }
 
 func runVerify(ctx context.Context, e env) error {
@@ -90,6 +94,12 @@ func runVerify(ctx context.Context, e env) error {
 		if out.History, err = h.Verify(ctx); err != nil {
 			return fmt.Errorf("verify: history index: %w", err)
 		}
+	}
+	if out.Raw, err = st.Raw().Check(ctx); err != nil {
+		return fmt.Errorf("verify: raw cache: %w", err)
+	}
+	if out.Raw == nil {
+		out.Raw = []store.RawProblem{}
 	}
 	out.TrackedDistricts, out.TrackedMissing = trackedCoverage(ctx, st)
 	if *asJSON {
@@ -156,6 +166,19 @@ func printVerify(w io.Writer, out verifyOutput) {
 		fmt.Fprintf(w, "  history index rebuilt: %d log(s) from %d snapshot(s), %d removed\n", r.Logs, r.Snapshots, len(r.Removed))
 	}
 	printHistoryProblems(w, out.History)
+	if len(out.Raw) == 0 {
+		fmt.Fprintln(w, "  raw cache: every recorded report reads back with its checksum")
+	}
+	for i, p := range out.Raw {
+		if i == 5 {
+			fmt.Fprintf(w, "  raw cache: … %d more\n", len(out.Raw)-5)
+			break
+		}
+		fmt.Fprintf(w, "  raw cache: %s %s/%s %s\n", p.Problem, p.Date, p.File, p.Detail)
+	}
+	if len(out.Raw) > 0 {
+		fmt.Fprintln(w, "  note: the raw cache is the only copy of what the dashboard published: nothing is repaired or removed; scrape the date again to replace a report")
+	}
 	if len(out.TrackedMissing) > 0 {
 		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",
 			strings.Join(out.TrackedMissing, ", "), districtWords(out.TrackedDistricts))
