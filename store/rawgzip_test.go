@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,9 +20,11 @@ func csvReport(n int) []byte {
 	return b.Bytes()
 }
 
-func exists(t *testing.T, path string) bool {
+// exists reports whether the store holds the object key (on either
+// backend).
+func exists(t *testing.T, st *Store, key string) bool {
 	t.Helper()
-	_, err := os.Stat(path)
+	_, err := st.Objects().Read(context.Background(), key)
 	return err == nil
 }
 
@@ -45,13 +45,13 @@ func TestRawGzipAfterOnPut(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	old := filepath.Join(st.Dir(), "raw-csv", "2025-07-01")
-	if exists(t, filepath.Join(old, "district-61", "club-performance.csv")) || !exists(t, filepath.Join(old, "district-61", "club-performance.csv.gz")) ||
-		!exists(t, filepath.Join(old, "all-districts.csv.gz")) {
+	old := "raw-csv/2025-07-01/"
+	if exists(t, st, old+"district-61/club-performance.csv") || !exists(t, st, old+"district-61/club-performance.csv.gz") ||
+		!exists(t, st, old+"all-districts.csv.gz") {
 		t.Fatal("the old date's reports are not stored as .csv.gz only")
 	}
-	recent := filepath.Join(st.Dir(), "raw-csv", "2025-08-31", "district-61")
-	if !exists(t, filepath.Join(recent, "club-performance.csv")) || exists(t, filepath.Join(recent, "club-performance.csv.gz")) {
+	recent := "raw-csv/2025-08-31/district-61/"
+	if !exists(t, st, recent+"club-performance.csv") || exists(t, st, recent+"club-performance.csv.gz") {
 		t.Fatal("the recent date's report is not stored plain")
 	}
 	for _, date := range []string{"2025-07-01", "2025-08-31"} {
@@ -103,9 +103,9 @@ func TestRawCompress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dir := filepath.Join(st.Dir(), "raw-csv", "2025-06-01", "district-61")
+	dir := "raw-csv/2025-06-01/district-61/"
 	// Damage one report of the old date: it must be left as it is.
-	if err := os.WriteFile(filepath.Join(dir, "division-performance.csv"), []byte("tampered\n"), 0o644); err != nil {
+	if err := st.Objects().Write(ctx, dir+"division-performance.csv", []byte("tampered\n")); err != nil {
 		t.Fatal(err)
 	}
 	res, err := rc.CompressSettled(ctx, 45*24*time.Hour)
@@ -116,8 +116,8 @@ func TestRawCompress(t *testing.T) {
 		len(res[0].Skipped) != 1 || res[0].Skipped[0] != "district-61/division-performance.csv" {
 		t.Fatalf("CompressSettled = %+v", res)
 	}
-	if exists(t, filepath.Join(dir, "club-performance.csv")) || !exists(t, filepath.Join(dir, "club-performance.csv.gz")) ||
-		!exists(t, filepath.Join(dir, "division-performance.csv")) {
+	if exists(t, st, dir+"club-performance.csv") || !exists(t, st, dir+"club-performance.csv.gz") ||
+		!exists(t, st, dir+"division-performance.csv") {
 		t.Fatal("after Compress: want club .csv.gz only, the damaged division report untouched")
 	}
 	if b, err := rc.Get(ctx, "2025-06-01", "61", ReportClub); err != nil || !bytes.Equal(b, club) {
@@ -126,7 +126,7 @@ func TestRawCompress(t *testing.T) {
 	if _, err := rc.Get(ctx, "2025-06-01", "61", ReportDivision); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("the damaged report: %v, want ErrCorrupt", err)
 	}
-	if !exists(t, filepath.Join(st.Dir(), "raw-csv", "2025-08-31", "district-61", "club-performance.csv")) {
+	if !exists(t, st, "raw-csv/2025-08-31/district-61/club-performance.csv") {
 		t.Fatal("a recent date was compressed")
 	}
 	again, err := rc.Compress(ctx, "2025-06-01")
@@ -135,18 +135,18 @@ func TestRawCompress(t *testing.T) {
 	}
 
 	// A compressed file that is not gzip is a damaged file, never deleted.
-	gz := filepath.Join(dir, "club-performance.csv.gz")
-	if err := os.WriteFile(gz, []byte("not gzip"), 0o644); err != nil {
+	gz := dir + "club-performance.csv.gz"
+	if err := st.Objects().Write(ctx, gz, []byte("not gzip")); err != nil {
 		t.Fatal(err)
 	}
 	var ce *ChecksumError
 	if _, err := rc.Get(ctx, "2025-06-01", "61", ReportClub); !errors.As(err, &ce) || !strings.HasSuffix(ce.Key, ".csv.gz") {
 		t.Fatalf("an unreadable .gz: %v, want a *ChecksumError naming it", err)
 	}
-	if !exists(t, gz) {
+	if !exists(t, st, gz) {
 		t.Fatal("the damaged .gz was deleted")
 	}
-	if err := os.Remove(filepath.Join(st.Dir(), "raw-csv", "2025-08-31", "district-61", "division-performance.csv")); err != nil {
+	if err := st.Objects().Delete(ctx, "raw-csv/2025-08-31/district-61/division-performance.csv"); err != nil {
 		t.Fatal(err)
 	}
 	probs, err := rc.Check(ctx)
