@@ -87,6 +87,12 @@ type DistrictHistory struct {
 // stampedID is a snapshot id with its current stamp.
 type stampedID struct{ id, stamp string }
 
+// stampParallel is how many snapshots are stated at once: one stat is a
+// few microseconds on a local disk but a HEAD request, a few milliseconds,
+// on object storage, where a year of snapshots stated one by one took
+// about two seconds.
+const stampParallel = 16
+
 // stamps lists the dated snapshots with their stamps, ascending, and the
 // fingerprint of that list.
 func (h *History) stamps(ctx context.Context) ([]stampedID, string, error) {
@@ -94,18 +100,33 @@ func (h *History) stamps(ctx context.Context) ([]stampedID, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("history: %w", err)
 	}
+	stamps := make([]string, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(stampParallel)
+	for i, id := range ids {
+		g.Go(func() error {
+			s, err := h.st.Snapshots().Stamp(gctx, id)
+			if errors.Is(err, store.ErrSnapshotNotFound) {
+				return nil // a folder without a manifest is no snapshot
+			}
+			if err != nil {
+				return fmt.Errorf("history: %w", err)
+			}
+			stamps[i] = s
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, "", err
+	}
 	out := make([]stampedID, 0, len(ids))
 	fp := sha256.New()
-	for _, id := range ids {
-		s, err := h.st.Snapshots().Stamp(ctx, id)
-		if errors.Is(err, store.ErrSnapshotNotFound) {
-			continue // a folder without a manifest is no snapshot
+	for i, id := range ids {
+		if stamps[i] == "" {
+			continue
 		}
-		if err != nil {
-			return nil, "", fmt.Errorf("history: %w", err)
-		}
-		out = append(out, stampedID{id, s})
-		fp.Write([]byte(id + "=" + s + ";"))
+		out = append(out, stampedID{id, stamps[i]})
+		fp.Write([]byte(id + "=" + stamps[i] + ";"))
 	}
 	return out, hex.EncodeToString(fp.Sum(nil)[:12]), nil
 }
