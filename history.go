@@ -91,7 +91,7 @@ type stampedID struct{ id, stamp string }
 // few microseconds on a local disk but a HEAD request, a few milliseconds,
 // on object storage, where a year of snapshots stated one by one took
 // about two seconds.
-const stampParallel = 16
+const stampParallel = 32
 
 // stamps lists the dated snapshots with their stamps, ascending, and the
 // fingerprint of that list.

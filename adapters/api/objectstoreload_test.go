@@ -18,7 +18,8 @@ import (
 // BenchmarkWorldObjectStore compares the real server reading the whole
 // world from the local data directory with the same server reading the same
 // data from a bucket (MinIO on loopback, filled by store.Migrate): after a
-// warm-up, wrk -t2 -c64 on the rankings and one district's statistics,
+// warm-up, wrk -t2 -c64 on the rankings, one district's statistics and its
+// membership analytics (a series answer),
 // runs alternating local, bucket, bucket, local. Target (issue 13): the
 // bucket-backed server keeps at least 1/1.2 of the local one's throughput.
 // adapters/api/loadtest/objectstore.sh runs it; it is not run in CI.
@@ -69,7 +70,7 @@ func BenchmarkWorldObjectStore(b *testing.B) {
 	remote, rcmd := startServer(b, bin, append([]string{"--store", bucket}, common...)...)
 	defer func() { _ = rcmd.Process.Signal(os.Interrupt); _ = rcmd.Wait() }()
 
-	for name, p := range map[string]string{"rankings": "/api/districts/rankings", "statistics": "/api/districts/61/statistics"} {
+	for name, p := range map[string]string{"rankings": "/api/districts/rankings", "statistics": "/api/districts/61/statistics", "analytics": "/api/districts/61/membership-analytics"} {
 		lb, _ := fetch(b, local+p)
 		rb, _ := fetch(b, remote+p)
 		if string(lb) != string(rb) {

@@ -94,11 +94,15 @@ type listCache struct {
 	histAt      time.Time
 	histCurrent string
 	hist        *toaststats.Listing
+	// histRefreshing: a request is listing again after listTTL; the
+	// others keep answering from the listing they have meanwhile (on
+	// object storage a listing states every snapshot with a HEAD request).
+	histRefreshing bool
 }
 
 func (c *listCache) invalidate() {
 	c.mu.Lock()
-	c.at, c.histAt = time.Time{}, time.Time{}
+	c.at, c.histAt, c.hist = time.Time{}, time.Time{}, nil
 	c.mu.Unlock()
 }
 
@@ -149,10 +153,12 @@ func (s *Server) seriesFingerprint(ctx context.Context) (string, error) {
 
 // seriesListing is the listing of the dated snapshots that series are read
 // for (toaststats.History.List). It stats the snapshots and reads none of
-// them — a few milliseconds on a year of history, so it is reused for
-// listTTL: a new current snapshot or a build of this server refreshes it at
-// once, another process's rebuild of an older date shows within listTTL (as
-// in successList). The answer's cache key and the series it is built from
+// them — a few milliseconds on a year of history on disk, a HEAD request
+// per snapshot on object storage — so it is reused for listTTL: a new
+// current snapshot or a build of this server refreshes it at once, another
+// process's rebuild of an older date shows within listTTL and one listing
+// (as in successList). Past listTTL one request lists again while the
+// others answer from the previous listing. The answer's cache key and the series it is built from
 // share one listing, so the snapshots are stated once per first answer.
 func (s *Server) seriesListing(ctx context.Context) (*toaststats.Listing, error) {
 	cur := ""
@@ -161,10 +167,20 @@ func (s *Server) seriesListing(ctx context.Context) (*toaststats.Listing, error)
 	}
 	c := &s.lists
 	c.mu.Lock()
-	if !c.histAt.IsZero() && time.Since(c.histAt) < listTTL && c.histCurrent == cur {
-		l := c.hist
-		c.mu.Unlock()
-		return l, nil
+	if c.hist != nil && c.histCurrent == cur {
+		if time.Since(c.histAt) < listTTL || c.histRefreshing {
+			l := c.hist
+			c.mu.Unlock()
+			return l, nil
+		}
+		// Stale: this request lists again, the others meanwhile answer
+		// from the listing they have (no thundering herd of listings).
+		c.histRefreshing = true
+		defer func() {
+			c.mu.Lock()
+			c.histRefreshing = false
+			c.mu.Unlock()
+		}()
 	}
 	c.mu.Unlock()
 	l, err := toaststats.NewHistory(s.store, s.log).List(ctx)
