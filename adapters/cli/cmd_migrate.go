@@ -18,6 +18,9 @@ type migrateOutput struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 	*store.MigrateReport
+	// Reindex is the destination's rebuilt history index (nil when the
+	// source had no snapshot or a file failed).
+	Reindex *toaststats.ReindexResult `json:"reindex,omitempty"`
 }
 
 func runMigrate(ctx context.Context, e env) error {
@@ -30,6 +33,8 @@ func runMigrate(ctx context.Context, e env) error {
 		"skipped, so running it again after an interruption finishes the job. Snapshot\n"+
 		"manifests and current.json are copied last. A predecessor's data directory is a\n"+
 		"valid source. Stop the writers (scraper, server builds) while it runs.\n"+
+		"Then the destination's history index is rebuilt from its snapshots: the index\n"+
+		"names each snapshot by its stamp on the storage it lives on, which a copy changes.\n"+
 		"Exits 0 when everything was copied and verified; 1 when a file failed to copy or\n"+
 		"does not match its recorded checksum (it is copied verbatim all the same);\n"+
 		"2 when SRC does not exist or a location is not usable.")
@@ -82,6 +87,20 @@ func runMigrate(ctx context.Context, e env) error {
 		return fmt.Errorf("migrate: %w (run it again to finish: what is copied is skipped)", err)
 	}
 	out := migrateOutput{From: *from, To: *to, MigrateReport: rep}
+	if len(rep.Problems) == 0 {
+		// The index records each snapshot's stamp (size and time of its
+		// manifest, as the destination stores them): rebuild it there, or
+		// every history answer would read the snapshots instead.
+		ids, err := dst.Snapshots().IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: list the copied snapshots: %w", err)
+		}
+		if len(ids) > 0 {
+			if out.Reindex, err = toaststats.NewHistory(dst, log).Reindex(ctx); err != nil {
+				return fmt.Errorf("migrate: every file copied, but rebuilding the destination's history index failed (run `toaststats reindex` there): %w", err)
+			}
+		}
+	}
 	if *asJSON {
 		if err := writeJSON(e.stdout, out); err != nil {
 			return err
@@ -104,5 +123,8 @@ func printMigrate(w io.Writer, out migrateOutput) {
 	}
 	if len(r.Problems) == 0 {
 		fmt.Fprintln(w, "  every file copied and verified")
+	}
+	if x := out.Reindex; x != nil {
+		fmt.Fprintf(w, "  history index rebuilt at the destination: %d log(s) from %d snapshot(s)\n", x.Logs, x.Snapshots)
 	}
 }

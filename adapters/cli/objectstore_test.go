@@ -60,8 +60,8 @@ func TestObjectStorageCommands(t *testing.T) {
 		t.Fatalf("status on the bucket:\n%s", out)
 	}
 	run(0, "migrate", "--from", bucket, "--to", back)
-	if out := run(0, "verify", "--data-dir", back); !strings.Contains(out, "verdict: HEALTHY") {
-		t.Fatalf("verify after migrating back:\n%s", out)
+	if out := run(0, "verify", "--data-dir", back); !strings.Contains(out, "verdict: HEALTHY") || strings.Contains(out, "history index is behind") {
+		t.Fatalf("verify after migrating back (healthy, history index rebuilt for the copy):\n%s", out)
 	}
 	// The static export reads the bucket and writes into another bucket
 	// prefix: the same index (every file's sha256) as an export of the
