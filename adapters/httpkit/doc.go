@@ -16,6 +16,9 @@
 //     and a parameter may share one path position (static wins).
 //   - [Error]: a failure with an HTTP status, a stable code and a message;
 //     what it looks like on the wire is the caller's choice (Chain.Fail).
+//     [Note] records the one a request answers for the access log.
+//   - [DecodeJSON]: a bounded JSON request body into a value, strictly
+//     (unknown fields, trailing data, wrong Content-Type are errors).
 //
 // The package knows nothing of toaststats' data: the API server
 // (package adapters/api) supplies its error envelope, route table and

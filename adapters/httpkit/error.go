@@ -22,6 +22,7 @@ type Error struct {
 	Err error
 }
 
+// Error is "CODE: message", with the cause after a colon when there is one.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
