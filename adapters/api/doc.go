@@ -13,6 +13,11 @@
 // The command toaststats-server (adapters/http) is this package behind
 // flags and environment variables, for the two-process deployment.
 //
+// The HTTP machinery that is not the API (encoded answers with ETag, 304
+// and gzip, the middleware chain, client IP behind trusted proxies, rate
+// limits, CORS, the shared-prefix router) is package adapters/httpkit; this
+// package adds the error envelope, the route table and admin authorization.
+//
 // The package is wiring and presentation: the statistics come from
 // analytics, the goals and assessments from assess, snapshot resolution,
 // configuration history and store health from store, background build jobs

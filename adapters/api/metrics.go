@@ -2,19 +2,17 @@ package api
 
 import (
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/toaststats/toaststats/adapters/httpkit"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own.
 type metrics struct {
 	reg             *prometheus.Registry
-	requests        *prometheus.CounterVec
-	duration        *prometheus.HistogramVec
+	http            *httpkit.Metrics // requests by route, method and code; latency
 	respCacheHits   prometheus.Counter
 	respCacheMisses prometheus.Counter
 	builds          *prometheus.CounterVec
@@ -25,34 +23,17 @@ type metrics struct {
 
 func newMetrics(s *Server) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
-	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "toaststats_http_requests_total", Help: "HTTP requests by route, method and status code.",
-	}, []string{"route", "method", "code"})
-	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "toaststats_http_request_duration_seconds",
-		Help:    "HTTP request latency by route.",
-		Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
-	}, []string{"route"})
+	m.http = httpkit.NewMetrics(m.reg, "toaststats")
 	m.respCacheHits = prometheus.NewCounter(prometheus.CounterOpts{Name: "toaststats_response_cache_hits_total", Help: "Answers served from the encoded-response cache."})
 	m.respCacheMisses = prometheus.NewCounter(prometheus.CounterOpts{Name: "toaststats_response_cache_misses_total", Help: "Answers built because the encoded-response cache lacked them."})
 	m.builds = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "toaststats_builds_total", Help: "Background snapshot builds by outcome."}, []string{"status"})
 	m.buildRunning = prometheus.NewGauge(prometheus.GaugeOpts{Name: "toaststats_build_running", Help: "1 while a snapshot build runs."})
 	m.buildSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "toaststats_build_duration_seconds", Help: "Duration of background builds.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 14)})
-	m.reg.MustRegister(m.requests, m.duration, m.respCacheHits, m.respCacheMisses, m.builds, m.buildRunning, m.buildSeconds,
+	m.reg.MustRegister(m.respCacheHits, m.respCacheMisses, m.builds, m.buildRunning, m.buildSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{s: s})
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
-}
-
-func (m *metrics) observe(method, route string, status int, d time.Duration) {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete, http.MethodPut, http.MethodPatch, http.MethodOptions:
-	default:
-		method = "OTHER" // clients choose methods: keep the label set bounded
-	}
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route).Observe(d.Seconds())
 }
 
 var (

@@ -12,6 +12,7 @@ import (
 
 	gocache "github.com/patrickmn/go-cache"
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/assess"
 	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/store"
@@ -70,10 +71,11 @@ type Server struct {
 
 	handler http.Handler
 	routes  []routeInfo
+	router  *httpkit.Router
 
 	builds  *toaststats.Jobs
 	metrics *metrics
-	limiter *clientLimiter
+	limiter *httpkit.Limiter
 	resps   *gocache.Cache // encoded responses, keyed by snapshot generation
 	// respBytes approximates the bytes held by resps (reset on flush;
 	// expiries are not subtracted, so it over-counts and flushes early).
@@ -112,15 +114,15 @@ func NewServer(cfg Config, deps Deps) *Server {
 	s.series = newSeriesCache()
 	s.reads = readcheck.NewRecorder(2048)
 	s.metrics = newMetrics(s)
-	s.limiter = newClientLimiter(cfg.RateLimit, cfg.RateBurst)
+	s.limiter = httpkit.NewLimiter(cfg.RateLimit, cfg.RateBurst)
 	s.builds = toaststats.NewJobs(deps.Build, toaststats.JobsOptions{Store: s.store, Pending: deps.Pending, Logger: s.log, Now: s.now,
 		OnStart: func(toaststats.Job) { s.metrics.buildRunning.Set(1) }, OnFinish: s.buildFinished})
 	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.successIDs})
 
 	m := newMux(s.routeMiddleware)
 	addRoutes(m, s)
-	s.routes = m.routes
-	s.handler = s.outerMiddleware(m.hr)
+	s.routes, s.router = m.routes, m.kit
+	s.handler = s.outerMiddleware(m.kit)
 	return s
 }
 
@@ -133,7 +135,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // for it.
 func (s *Server) Close() {
 	s.builds.Close()
-	s.limiter.close()
+	s.limiter.Close()
 	s.watchMu.Lock()
 	defer s.watchMu.Unlock()
 	if s.watchStop != nil {

@@ -161,7 +161,7 @@ func (s *Server) cachedResponse(key string, build func() (*encodedResponse, erro
 	if err != nil {
 		return nil, err
 	}
-	size := int64(len(er.body) + len(er.gz) + len(key))
+	size := s.responseSize(er, key)
 	if size > maxCachedResponseBytes*3/8 {
 		return er, nil // too big to keep
 	}

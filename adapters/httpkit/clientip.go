@@ -1,4 +1,4 @@
-package api
+package httpkit
 
 import (
 	"net"
@@ -7,35 +7,22 @@ import (
 	"strings"
 )
 
-// Who the client is, behind trusted reverse proxies.
+// Proxies are the reverse proxies whose forwarding headers are believed
+// when working out who the client is. Empty: the peer is the client,
+// whatever the headers say.
+type Proxies []netip.Prefix
 
-// clientIP is the client IP of the request, as the outer middleware worked
-// it out (see Server.clientAddr).
-func clientIP(r *http.Request) string {
-	if ri := infoFrom(r.Context()); ri != nil && ri.client != "" {
-		return ri.client
-	}
-	return remoteIP(r)
-}
-
-// remoteIP is the IP of the peer that connected.
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// clientAddr is the client IP used for rate limiting and logs. Forwarding
-// headers are believed only when the peer is a trusted proxy
-// (Config.TrustedProxies); then the client is the right-most address of
-// the forwarding chain that is not itself a trusted proxy (addresses left
-// of it were written by the client and prove nothing). Forwarded (RFC 7239)
-// wins over X-Forwarded-For, which wins over X-Real-IP.
-func (s *Server) clientAddr(r *http.Request) string {
-	peer := remoteIP(r)
-	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(peer) {
+// ClientIP is the client IP of r. Forwarding headers are believed only when
+// the peer is a trusted proxy; then the client is the right-most address
+// of the forwarding chain that is not itself a trusted proxy (addresses
+// left of it were written by the client and prove nothing), or the
+// left-most one when every hop is trusted. A hop that is not an IP (an
+// obfuscated or "unknown" Forwarded node, garbage) stops the walk at the
+// last trusted hop. Forwarded (RFC 7239) wins over X-Forwarded-For, which
+// wins over X-Real-IP.
+func (p Proxies) ClientIP(r *http.Request) string {
+	peer := RemoteIP(r)
+	if len(p) == 0 || !p.Trusts(peer) {
 		return peer
 	}
 	var chain []string
@@ -56,7 +43,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 			// Garbage in the chain: nothing left of it can be believed.
 			return peer
 		}
-		if !s.trusted(ip) {
+		if !p.Trusts(ip) {
 			return ip
 		}
 		peer = ip
@@ -64,19 +51,39 @@ func (s *Server) clientAddr(r *http.Request) string {
 	return peer // every hop was a trusted proxy: the left-most one
 }
 
-// trusted reports whether ip is inside one of the trusted proxy ranges.
-func (s *Server) trusted(ip string) bool {
+// Trusts reports whether ip (IPv4-mapped IPv6 counts as IPv4) is inside
+// one of the trusted ranges.
+func (p Proxies) Trusts(ip string) bool {
 	a, err := netip.ParseAddr(ip)
 	if err != nil {
 		return false
 	}
 	a = a.Unmap()
-	for _, p := range s.cfg.TrustedProxies {
-		if p.Contains(a) {
+	for _, pr := range p {
+		if pr.Contains(a) {
 			return true
 		}
 	}
 	return false
+}
+
+// RemoteIP is the IP of the peer that connected (r.RemoteAddr without its
+// port).
+func RemoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// ClientIP is the client IP a [Chain] worked out for r (its [Info]), or
+// the peer's outside a Chain.
+func ClientIP(r *http.Request) string {
+	if ri := InfoOf(r.Context()); ri != nil && ri.Client != "" {
+		return ri.Client
+	}
+	return RemoteIP(r)
 }
 
 // forwardedFor returns the for= values of Forwarded headers, in order.

@@ -1,0 +1,35 @@
+package httpkit
+
+import "testing"
+
+// TestLimiter: each client has its own bucket of burst tokens; a refused
+// client is told to wait the time of one token, rounded up, at least 1 s.
+func TestLimiter(t *testing.T) {
+	l := NewLimiter(0.25, 2) // a token every 4 s
+	defer l.Close()
+	for i, want := range []bool{true, true, false} {
+		if ok, retry := l.Allow("a"); ok != want || (!ok && retry != 4) {
+			t.Fatalf("a #%d: %v, retry %d", i+1, ok, retry)
+		}
+	}
+	if ok, _ := l.Allow("b"); !ok {
+		t.Fatal("b refused: buckets are per client")
+	}
+	fast := NewLimiter(50, 0) // burst raised to 1; a token every 20 ms
+	defer fast.Close()
+	if ok, _ := fast.Allow("a"); !ok {
+		t.Fatal("first request refused")
+	}
+	if ok, retry := fast.Allow("a"); ok || retry != 1 {
+		t.Fatalf("second: %v, retry %d (want refused, 1)", ok, retry)
+	}
+	off := NewLimiter(0, 0)
+	for range 100 {
+		if ok, _ := off.Allow("a"); !ok {
+			t.Fatal("a disabled limiter refused")
+		}
+	}
+	off.Close()
+	off.Close() // twice is fine
+	l.Close()
+}
