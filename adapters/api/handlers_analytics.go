@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/analytics"
 	"github.com/toaststats/toaststats/snapshot"
 )
@@ -136,16 +137,8 @@ func (s *Server) handleClubTrends() http.Handler {
 	return withClubID(h)
 }
 
-// clubNeedResponse is the body of /clubs/:clubId/needs: what the club still
-// needs for its next level on the snapshot of Date.
-type clubNeedResponse struct {
-	DistrictID string `json:"districtId"`
-	Date       string `json:"date"`
-	analytics.ClubNeed
-}
-
 func (s *Server) handleClubNeeds() http.Handler {
-	h := analyticsRoute(s, "club-needs", func(all, pts []analytics.Point, r *http.Request) (*clubNeedResponse, error) {
+	h := analyticsRoute(s, "club-needs", func(all, pts []analytics.Point, r *http.Request) (*apitypes.ClubNeed, error) {
 		if len(pts) == 0 {
 			return nil, analytics.ErrNoData
 		}
@@ -154,7 +147,7 @@ func (s *Server) handleClubNeeds() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return &clubNeedResponse{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
+		return &apitypes.ClubNeed{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
 	})
 	return withClubID(h)
 }
@@ -333,14 +326,6 @@ func (s *Server) handleEducationalAwards() http.Handler {
 	})
 }
 
-// dailyReportList is the data of /daily-reports.
-type dailyReportList struct {
-	DistrictID   string                  `json:"districtId"`
-	StartDate    string                  `json:"startDate"`
-	EndDate      string                  `json:"endDate"`
-	DailyReports []analytics.DailyReport `json:"dailyReports"`
-}
-
 func (s *Server) handleDailyReports() http.Handler {
 	return s.serveSnapshot(snapRoute{
 		name:   "daily-reports",
@@ -383,7 +368,7 @@ func (s *Server) handleDailyReports() http.Handler {
 			if reports == nil {
 				reports = []analytics.DailyReport{}
 			}
-			return wrap(rs, dailyReportList{DistrictID: mustDistrict(r), StartDate: start, EndDate: end, DailyReports: reports}), nil
+			return wrap(rs, apitypes.DailyReportList{DistrictID: mustDistrict(r), StartDate: start, EndDate: end, DailyReports: reports}), nil
 		},
 	})
 }

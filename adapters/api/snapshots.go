@@ -10,31 +10,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
 
-// snapshotMeta is the "_snapshot_metadata" block of every data response.
-type snapshotMeta struct {
-	SnapshotID          string          `json:"snapshot_id"`
-	CreatedAt           time.Time       `json:"created_at"`
-	SchemaVersion       string          `json:"schema_version"`
-	CalculationVersion  string          `json:"calculation_version"`
-	DataAsOf            string          `json:"data_as_of"`
-	IsClosingPeriodData *bool           `json:"is_closing_period_data,omitempty"`
-	CollectionDate      string          `json:"collection_date,omitempty"`
-	LogicalDate         string          `json:"logical_date,omitempty"`
-	Fallback            *store.Fallback `json:"fallback,omitempty"`
-}
-
-// envelope is the shape of data responses other than rankings.
-type envelope[T any] struct {
-	Data T             `json:"data"`
-	Meta *snapshotMeta `json:"_snapshot_metadata"`
-}
-
 // wrap puts v in the envelope of the snapshot rs.
-func wrap[T any](rs *resolved, v T) envelope[T] { return envelope[T]{Data: v, Meta: rs.meta()} }
+func wrap[T any](rs *resolved, v T) apitypes.Envelope[T] {
+	return apitypes.Envelope[T]{Data: v, Meta: rs.meta()}
+}
 
 // resolved is the snapshot a data request is answered from.
 type resolved struct {
@@ -43,9 +27,9 @@ type resolved struct {
 	byDate   bool // chosen by ?date= rather than the current pointer
 }
 
-func (rs *resolved) meta() *snapshotMeta {
+func (rs *resolved) meta() *apitypes.SnapshotMeta {
 	m := rs.view.Metadata
-	return &snapshotMeta{
+	return &apitypes.SnapshotMeta{
 		SnapshotID:          rs.view.ID,
 		CreatedAt:           m.CreatedAt,
 		SchemaVersion:       m.SchemaVersion,

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 )
 
 // Issue 18 item 7: the per-club needs over HTTP, with values worked out by
@@ -22,7 +24,7 @@ func TestClubNeedsRoute(t *testing.T) {
 		t.Fatalf("status %d: %s", res.StatusCode, body)
 	}
 	var got struct {
-		Data clubNeedResponse `json:"data"`
+		Data apitypes.ClubNeed `json:"data"`
 	}
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatal(err)
