@@ -10,7 +10,6 @@ import (
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/analytics"
-	"github.com/toaststats/toaststats/snapshot"
 )
 
 // The routes in this file answer from the district's series of successful
@@ -30,7 +29,7 @@ const maxDailyReportDays = 90
 // [start, end], end defaulting to the resolved snapshot. No point at all
 // means the district is unknown.
 func (s *Server) seriesUpTo(ctx context.Context, rs *resolved, id, start, end string) ([]analytics.Point, []analytics.Point, error) {
-	all, _, err := s.districtSeries(ctx, id)
+	all, _, err := s.series.District(ctx, id)
 	if err != nil {
 		return nil, nil, internal("ANALYTICS_ERROR", err)
 	}
@@ -40,7 +39,7 @@ func (s *Server) seriesUpTo(ctx context.Context, rs *resolved, id, start, end st
 	if end == "" || end > rs.view.ID {
 		end = rs.view.ID
 	}
-	return all, pointsBetween(all, start, end), nil
+	return all, analytics.PointsBetween(all, start, end), nil
 }
 
 // analyticsError maps the analytics package's sentinel errors.
@@ -56,11 +55,6 @@ func analyticsError(err error) error {
 		return ae
 	}
 	return internal("ANALYTICS_ERROR", err)
-}
-
-// programYearStart is the first day of the program year of date.
-func programYearStart(date string) string {
-	return analytics.ProgramYearBounds(analytics.ProgramYearOf(date)).StartDate
 }
 
 // checkRange validates districtId and optional startDate/endDate.
@@ -93,7 +87,7 @@ func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.
 				if e == "" || e > rs.view.ID {
 					e = rs.view.ID
 				}
-				start = programYearStart(e)
+				start = analytics.ProgramYearStartDate(e)
 			}
 			all, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), start, end)
 			if err != nil {
@@ -111,22 +105,15 @@ func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.
 	})
 }
 
-func lastDate(pts []analytics.Point) string {
-	if len(pts) == 0 {
-		return ""
-	}
-	return pts[len(pts)-1].Date
-}
-
 func (s *Server) handleMembershipAnalytics() http.Handler {
 	return analyticsRoute(s, "membership-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.MembershipReport, error) {
-		return analytics.MembershipAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+		return analytics.MembershipAnalytics(pts, analytics.PreviousYearPoint(all, analytics.LastDate(pts)))
 	})
 }
 
 func (s *Server) handleDistrictAnalytics() http.Handler {
 	return analyticsRoute(s, "analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistrictReport, error) {
-		return analytics.DistrictAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+		return analytics.DistrictAnalytics(pts, analytics.PreviousYearPoint(all, analytics.LastDate(pts)))
 	})
 }
 
@@ -181,7 +168,7 @@ func (s *Server) handleLeadershipInsights() http.Handler {
 
 func (s *Server) handleDistinguishedAnalytics() http.Handler {
 	return analyticsRoute(s, "distinguished-club-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistinguishedReport, error) {
-		return analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+		return analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, analytics.LastDate(pts)))
 	})
 }
 
@@ -196,7 +183,7 @@ func (s *Server) handleExport() http.Handler {
 		}
 		er := newEncoded(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), "no-cache")
 		er.header = map[string]string{"Content-Disposition": `attachment; filename="district_` + pts[0].District.DistrictID +
-			"_analytics_" + pts[0].Date + "_to_" + lastDate(pts) + `.csv"`}
+			"_analytics_" + pts[0].Date + "_to_" + analytics.LastDate(pts) + `.csv"`}
 		return er, nil
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -225,24 +212,13 @@ func (s *Server) handleYearOverYear() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			cur := pointAt(all, date)
+			cur, _ := analytics.PointOn(all, date)
 			if cur == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
 			return wrap(rs, analytics.YearOverYear(*cur, analytics.PreviousYearPoint(all, date))), nil
 		},
 	})
-}
-
-// pointAt returns the point of date, or nil.
-func pointAt(all []analytics.Point, date string) *analytics.Point {
-	for i := range all {
-		if all[i].Date == date {
-			p := all[i]
-			return &p
-		}
-	}
-	return nil
 }
 
 // scopeQuery reads the optional divisionId/areaId/clubId scope.
@@ -275,7 +251,7 @@ func checkMonths(r *http.Request) *apiError {
 // resolved snapshot.
 func (s *Server) monthsWindow(ctx context.Context, r *http.Request, rs *resolved) ([]analytics.Point, error) {
 	months, _ := queryInt(r, "months", 12, 1, 24, "INVALID_MONTHS_PARAMETER")
-	_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), monthsBefore(rs.view.ID, months), "")
+	_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), analytics.MonthsBefore(rs.view.ID, months), "")
 	return pts, err
 }
 
@@ -356,15 +332,7 @@ func (s *Server) handleDailyReports() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			var before *analytics.Point
-			for i := len(all) - 1; i >= 0; i-- {
-				if all[i].Date < start {
-					p := all[i]
-					before = &p
-					break
-				}
-			}
-			reports := analytics.DailyReports(before, pts)
+			reports := analytics.DailyReports(analytics.PointBefore(all, start), pts)
 			if reports == nil {
 				reports = []analytics.DailyReport{}
 			}
@@ -396,17 +364,7 @@ func (s *Server) handleDailyReport() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			var prev, cur *analytics.Point
-			for i := range all {
-				if all[i].Date == date {
-					p := all[i]
-					cur = &p
-					if i > 0 {
-						q := all[i-1]
-						prev = &q
-					}
-				}
-			}
+			cur, prev := analytics.PointOn(all, date)
 			if cur == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
@@ -424,17 +382,8 @@ func (s *Server) handleRankHistory() http.Handler {
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
 			id := mustDistrict(r)
 			start, end := rangeQuery(r)
-			py := analytics.ProgramYearOf(rs.view.ID)
-			if start != "" {
-				py = analytics.ProgramYearOf(start)
-			}
-			if start == "" {
-				start = analytics.ProgramYearBounds(py).StartDate
-			}
-			if end == "" {
-				end = analytics.ProgramYearBounds(py).EndDate
-			}
-			pts, err := s.rankPoints(ctx, id, start, end)
+			py, start, end := analytics.RankHistoryRange(rs.view.ID, start, end)
+			pts, err := s.series.RankPoints(ctx, id, start, end)
 			if err != nil {
 				return nil, internal("RANK_HISTORY_ERROR", err)
 			}
@@ -449,28 +398,4 @@ func (s *Server) handleRankHistory() http.Handler {
 			return wrap(rs, rep), nil
 		},
 	})
-}
-
-// rankPoints builds the district's rank series from the rankings file of
-// every successful snapshot in [start, end]: rankings cover every district,
-// also those without detailed statistics.
-func (s *Server) rankPoints(ctx context.Context, id, start, end string) ([]analytics.Point, error) {
-	rows, err := s.rankingsSeries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var pts []analytics.Point
-	for _, sr := range rows {
-		if sr.id < start || sr.id > end {
-			continue
-		}
-		for i := range sr.rows {
-			if sr.rows[i].DistrictID == id {
-				row := sr.rows[i]
-				pts = append(pts, analytics.Point{Date: sr.id, Metadata: sr.meta, District: &snapshot.District{DistrictID: id}, Ranking: &row, TotalDistricts: sr.total})
-				break
-			}
-		}
-	}
-	return pts, nil
 }

@@ -22,7 +22,7 @@ func (s *Server) handleConfigGet() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		ctx := r.Context()
-		recent, err := s.successIDs(ctx)
+		recent, err := s.series.SuccessfulIDs(ctx)
 		if err != nil {
 			return nil, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err)
 		}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sort"
 	"strconv"
-	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/snapshot"
@@ -114,7 +112,7 @@ func (s *Server) handleClubs() http.Handler {
 // handleSnapshotDates lists the successful snapshot ids, newest first.
 func (s *Server) handleSnapshotDates() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
-		list, fp, err := s.successList(r.Context())
+		list, fp, err := s.series.Successful(r.Context())
 		if err != nil {
 			return nil, internal("FETCH_ERROR", err)
 		}
@@ -142,12 +140,12 @@ func (s *Server) handleCachedDates() http.Handler {
 			return nil, ae
 		}
 		ctx := r.Context()
-		_, fp, err := s.successList(ctx)
+		_, fp, err := s.series.Successful(ctx)
 		if err != nil {
 			return nil, internal("SNAPSHOT_ERROR", err)
 		}
 		er, err := s.cachedResponse("cached-dates|"+id+"|"+fp, func() (*encodedResponse, error) {
-			ids, err := s.successIDs(ctx)
+			ids, err := s.series.SuccessfulIDs(ctx)
 			if err != nil {
 				return nil, internal("SNAPSHOT_ERROR", err)
 			}
@@ -196,20 +194,4 @@ func dateRangeQuery(r *http.Request) (start, end string, ae *apiError) {
 		return "", "", errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "startDate must be before or equal to endDate", nil)
 	}
 	return start, end, nil
-}
-
-// monthsBefore returns the date n months before date (YYYY-MM-DD).
-func monthsBefore(date string, n int) string {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return ""
-	}
-	return t.AddDate(0, -n, 0).Format(time.DateOnly)
-}
-
-// sortedStrings returns a sorted copy.
-func sortedStrings(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	return out
 }

@@ -97,7 +97,7 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, allowFallback boo
 	if ae != nil {
 		return nil, ae
 	}
-	v, fb, err := s.store.Snapshots().Resolve(ctx, date, store.ResolveOptions{Fallback: allowFallback, Now: s.now, SuccessIDs: s.successIDs})
+	v, fb, err := s.store.Snapshots().Resolve(ctx, date, store.ResolveOptions{Fallback: allowFallback, Now: s.now, SuccessIDs: s.series.SuccessfulIDs})
 	switch {
 	case err == nil:
 		return &resolved{view: v, byDate: date != "", fallback: fb}, nil
@@ -229,7 +229,7 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			key.WriteString("|f=" + rs.view.FileStamp(ctx, id))
 		}
 		if sr.series {
-			fp, err := s.seriesFingerprint(ctx)
+			fp, err := s.series.Fingerprint(ctx)
 			if err != nil {
 				fail(w, r, internal("SNAPSHOT_READ_ERROR", err))
 				return

@@ -58,8 +58,7 @@ func TestDateParameterAcceptsCollectionDates(t *testing.T) {
 	if err := ts.store.Snapshots().Publish(context.Background(), snap); err != nil {
 		t.Fatal(err)
 	}
-	ts.srv.series.clear()
-	ts.srv.lists.invalidate()
+	ts.srv.series.Clear()
 
 	res, body := ts.do(t, "GET", "/api/districts/rankings?date=2025-09-30", nil, nil)
 	var rk struct {
