@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -25,7 +24,7 @@ func (s *Server) handleHealth() http.Handler {
 		case err == nil:
 			ready = true
 			current = &apitypes.SnapshotRef{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt}
-			reasons = damageReasons(r.Context(), s.store.Snapshots(), v)
+			reasons = s.store.Snapshots().DamageReasons(r.Context(), v)
 			if len(reasons) > 0 {
 				status = "degraded"
 			}
@@ -67,32 +66,4 @@ func (s *Server) handleOpenAPI() http.Handler {
 		s.openapi.write(w, r)
 		return nil, nil
 	})
-}
-
-// damageReasons says what is wrong with the current snapshot v: the files
-// reads found damaged, and what a cheap check (every file present with its
-// manifest size) finds. Empty when it is intact as far as is known.
-func damageReasons(ctx context.Context, ss *store.SnapshotStore, v *store.View) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, d := range ss.Damaged(v.ID) {
-		out = append(out, "damaged file "+d.File+": "+d.Problem)
-		seen[d.File] = true
-	}
-	if v.Legacy() {
-		return out
-	}
-	c, err := ss.QuickCheck(ctx, v.ID)
-	if err == nil && !c.Complete {
-		// A publish may have swapped the folder mid-check: look again.
-		c, err = ss.QuickCheck(ctx, v.ID)
-	}
-	if err == nil {
-		for _, p := range c.Problems {
-			if !seen[p] {
-				out = append(out, "snapshot "+v.ID+": "+p)
-			}
-		}
-	}
-	return out
 }

@@ -111,17 +111,12 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, allowFallback boo
 	return nil, internal("SNAPSHOT_READ_ERROR", err)
 }
 
-// settledAfter is how long after its date a snapshot can no longer be
-// republished (closing-period collections land on the last day of the
-// previous month for a few weeks).
-const settledAfter = 45 * 24 * time.Hour
-
 // cacheControl says how long clients may keep an answer: long and immutable
 // for a settled snapshot chosen by date or id, short for the current one and
 // for recent dates that a closing-period collection may still republish.
 func (s *Server) cacheControl(rs *resolved) string {
 	if rs != nil && rs.byDate && rs.fallback == nil {
-		if t, err := time.Parse(time.DateOnly, rs.view.ID); err == nil && s.now().Sub(t) > settledAfter {
+		if snapshot.Settled(rs.view.ID, s.now()) {
 			return "public, max-age=31536000, immutable"
 		}
 		return "public, max-age=3600"
