@@ -87,3 +87,29 @@ func MonthsBefore(date string, n int) string {
 	}
 	return t.AddDate(0, -n, 0).Format(time.DateOnly)
 }
+
+// AnalyticsRange completes the range of a series answer read on the
+// snapshot of ref: the range ends at end, or at ref when end is "" or after
+// it, and starts at start, or on the first day of the program year of that
+// end.
+func AnalyticsRange(ref, start, end string) (from, to string) {
+	to = end
+	if to == "" || to > ref {
+		to = ref
+	}
+	from = start
+	if from == "" {
+		from = ProgramYearStartDate(to)
+	}
+	return from, to
+}
+
+// YearOverYearOn is YearOverYear of the point of date against
+// PreviousYearPoint(points, date); nil when no point has date.
+func YearOverYearOn(points []Point, date string) *YearOverYearReport {
+	cur, _ := PointOn(points, date)
+	if cur == nil {
+		return nil
+	}
+	return YearOverYear(*cur, PreviousYearPoint(points, date))
+}

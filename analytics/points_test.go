@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/toaststats/toaststats/analytics"
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 func datesOf(pts []analytics.Point) []string {
@@ -107,5 +108,44 @@ func TestProgramYearDates(t *testing.T) {
 		if got := analytics.MonthsBefore(c.date, c.n); got != c.want {
 			t.Errorf("MonthsBefore(%s, %d) = %q, want %q", c.date, c.n, got, c.want)
 		}
+	}
+}
+
+func TestAnalyticsRange(t *testing.T) {
+	for _, c := range []struct{ ref, start, end, from, to string }{
+		// Nothing asked: the program year of the snapshot, up to it.
+		{"2026-02-10", "", "", "2025-07-01", "2026-02-10"},
+		// An end after the snapshot is the snapshot.
+		{"2026-02-10", "", "2026-05-01", "2025-07-01", "2026-02-10"},
+		// An earlier end in the previous program year starts that year.
+		{"2026-02-10", "", "2025-03-01", "2024-07-01", "2025-03-01"},
+		{"2026-02-10", "2025-12-01", "", "2025-12-01", "2026-02-10"},
+	} {
+		from, to := analytics.AnalyticsRange(c.ref, c.start, c.end)
+		if from != c.from || to != c.to {
+			t.Errorf("AnalyticsRange(%q, %q, %q) = %q %q, want %q %q", c.ref, c.start, c.end, from, to, c.from, c.to)
+		}
+	}
+}
+
+func TestYearOverYearOn(t *testing.T) {
+	// 2025-02-28 is the comparison point of 2026-02-28, and also of
+	// 2026-03-01 (2025-03-01 has no point; 2025-02-28 is within the week
+	// before it).
+	pts := pointsOn("2025-02-28", "2026-02-28", "2026-03-01")
+	for i := range pts {
+		pts[i].District = &snapshot.District{DistrictID: "61"}
+	}
+	if analytics.YearOverYearOn(pts, "2026-02-27") != nil {
+		t.Error("a report for a date without a point")
+	}
+	for _, date := range []string{"2026-02-28", "2026-03-01"} {
+		rep := analytics.YearOverYearOn(pts, date)
+		if rep == nil || !rep.DataAvailable || rep.CurrentDate != date || rep.PreviousYearDate != "2025-02-28" || rep.DistrictID != "61" {
+			t.Fatalf("%s: %+v", date, rep)
+		}
+	}
+	if rep := analytics.YearOverYearOn(pts[1:], "2026-02-28"); rep == nil || rep.DataAvailable {
+		t.Errorf("no point a year earlier: %+v", rep)
 	}
 }

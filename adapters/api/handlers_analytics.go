@@ -82,13 +82,7 @@ func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.
 		check:  checkRange,
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
 			start, end := rangeQuery(r)
-			if start == "" {
-				e := end
-				if e == "" || e > rs.view.ID {
-					e = rs.view.ID
-				}
-				start = analytics.ProgramYearStartDate(e)
-			}
+			start, end = analytics.AnalyticsRange(rs.view.ID, start, end)
 			all, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), start, end)
 			if err != nil {
 				return nil, err
@@ -212,11 +206,11 @@ func (s *Server) handleYearOverYear() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			cur, _ := analytics.PointOn(all, date)
-			if cur == nil {
+			rep := analytics.YearOverYearOn(all, date)
+			if rep == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
-			return wrap(rs, analytics.YearOverYear(*cur, analytics.PreviousYearPoint(all, date))), nil
+			return wrap(rs, rep), nil
 		},
 	})
 }
