@@ -15,25 +15,11 @@ import (
 // share one load), and the rankings of every snapshot for rank histories.
 func ExampleSeries() {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "toaststats-example")
+	st, done, err := exampleStore(ctx, "2026-04-10", "2026-04-11", "2026-04-12")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	st, err := toaststats.OpenStore(dir, toaststats.StoreOptions{Now: exampleNow})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer st.Close()
-	w := exampleWorld()
-	for _, date := range []string{"2026-04-10", "2026-04-11", "2026-04-12"} {
-		if err := cacheWorld(ctx, st, w, date); err != nil {
-			log.Fatal(err)
-		}
-	}
-	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: exampleNow}).BuildAll(ctx); err != nil {
-		log.Fatal(err)
-	}
+	defer done()
 
 	series := toaststats.NewSeries(st, nil)
 	pts, _, err := series.District(ctx, "61")
@@ -59,4 +45,33 @@ func ExampleSeries() {
 	// 2026-04-10 overall rank 1
 	// 2026-04-11 overall rank 1
 	// 2026-04-12 overall rank 1
+}
+
+// exampleStore is a new data directory with the example world's dates
+// collected and built; done closes and removes it.
+func exampleStore(ctx context.Context, dates ...string) (st *toaststats.Store, done func(), err error) {
+	dir, err := os.MkdirTemp("", "toaststats-example")
+	if err != nil {
+		return nil, nil, err
+	}
+	done = func() { os.RemoveAll(dir) }
+	if st, err = toaststats.CreateStore(dir, toaststats.StoreOptions{Now: exampleNow}); err != nil {
+		done()
+		return nil, nil, err
+	}
+	done = func() { st.Close(); os.RemoveAll(dir) }
+	w := exampleWorld()
+	for _, date := range dates {
+		if err = cacheWorld(ctx, st, w, date); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		_, err = toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: exampleNow}).BuildAll(ctx)
+	}
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return st, done, nil
 }

@@ -14,20 +14,11 @@ import (
 // seriesStore is a store with the example world's 2026-04-10..12 built.
 func seriesStore(t *testing.T) *store.Store {
 	t.Helper()
-	ctx := context.Background()
-	st, err := toaststats.CreateStore(t.TempDir(), store.Options{Now: exampleNow})
+	st, done, err := exampleStore(context.Background(), "2026-04-10", "2026-04-11", "2026-04-12")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := exampleWorld()
-	for _, d := range []string{"2026-04-10", "2026-04-11", "2026-04-12"} {
-		if err := cacheWorld(ctx, st, w, d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := toaststats.NewBuilder(st, toaststats.BuilderOptions{Now: exampleNow}).BuildAll(ctx); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(done)
 	return st
 }
 

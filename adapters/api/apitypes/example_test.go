@@ -20,32 +20,18 @@ import (
 // list and the rankings of a server on loopback over a data directory with
 // one snapshot of two districts.
 func Example_client() {
-	dir, err := os.MkdirTemp("", "toaststats-apitypes-example-")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	st, err := store.Create(dir, store.Options{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := st.Snapshots().Publish(context.Background(), exampleSnapshot("2026-04-12", "42", "61")); err != nil {
-		log.Fatal(err)
-	}
-	srv := api.NewServer(api.Config{}, api.Deps{Store: st})
-	defer srv.Close()
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	url, stop := exampleServer("2026-04-12", "42", "61")
+	defer stop()
 
 	var districts apitypes.Envelope[apitypes.DistrictList]
-	get(hs.URL+"/api/districts", &districts)
+	get(url+"/api/districts", &districts)
 	for _, d := range districts.Data.Districts {
 		fmt.Println(d.ID, d.Name, d.Status)
 	}
 	fmt.Println("snapshot", districts.Meta.SnapshotID)
 
 	var rankings apitypes.Rankings
-	get(hs.URL+"/api/districts/rankings", &rankings)
+	get(url+"/api/districts/rankings", &rankings)
 	for _, r := range rankings.Rankings {
 		fmt.Println(r.DistrictID, "rank", r.OverallRank, "score", r.AggregateScore)
 	}
@@ -57,6 +43,32 @@ func Example_client() {
 	// 42 rank 2 score 3
 	// 61 rank 1 score 6
 	// source all-districts-rankings-file as of 2026-04-12
+}
+
+// exampleServer serves, on loopback, the API over a new data directory
+// holding one snapshot of date with the districts ids; stop shuts it down
+// and removes the directory.
+func exampleServer(date string, ids ...string) (url string, stop func()) {
+	dir, err := os.MkdirTemp("", "toaststats-apitypes-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	st, err := store.Create(dir, store.Options{})
+	if err == nil {
+		err = st.Snapshots().Publish(context.Background(), exampleSnapshot(date, ids...))
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		log.Fatal(err)
+	}
+	srv := api.NewServer(api.Config{}, api.Deps{Store: st})
+	hs := httptest.NewServer(srv)
+	return hs.URL, func() {
+		hs.Close()
+		srv.Close()
+		st.Close()
+		os.RemoveAll(dir)
+	}
 }
 
 // get decodes the JSON answer of url into v.
