@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -92,14 +93,8 @@ func (s *Server) handleCacheDelete() http.Handler {
 			if ae != nil {
 				return nil, ae
 			}
-			md, err := raw.Metadata(ctx, d)
-			if err != nil || md == nil {
-				dates, derr := raw.Dates(ctx)
-				found := false
-				for _, x := range dates {
-					found = found || x == d
-				}
-				if derr != nil || !found {
+			if _, err := raw.Metadata(ctx, d); err != nil {
+				if dates, err := raw.Dates(ctx); err != nil || !slices.Contains(dates, d) {
 					return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+d, nil)
 				}
 			}
