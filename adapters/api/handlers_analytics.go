@@ -241,59 +241,49 @@ func checkMonths(r *http.Request) *apiError {
 	return ae
 }
 
-// monthsWindow returns the points of the last months months up to the
-// resolved snapshot.
-func (s *Server) monthsWindow(ctx context.Context, r *http.Request, rs *resolved) ([]analytics.Point, error) {
-	months, _ := queryInt(r, "months", 12, 1, 24, "INVALID_MONTHS_PARAMETER")
-	_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), analytics.MonthsBefore(rs.view.ID, months), "")
-	return pts, err
+// monthsRoute builds a series route over the last ?months= months (default
+// 12) up to the resolved snapshot; fn's answer is the envelope's data.
+func monthsRoute[T any](s *Server, name string, query []string, check func(*http.Request) *apiError, fn func(pts []analytics.Point, r *http.Request) (T, error)) http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   name,
+		series: true,
+		query:  query,
+		check:  check,
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			months, _ := queryInt(r, "months", 12, 1, 24, "INVALID_MONTHS_PARAMETER")
+			_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), analytics.MonthsBefore(rs.view.ID, months), "")
+			if err != nil {
+				return nil, err
+			}
+			v, err := fn(pts, r)
+			if err != nil {
+				return nil, analyticsError(err)
+			}
+			return wrap(rs, v), nil
+		},
+	})
 }
 
 func (s *Server) handleMembershipHistory() http.Handler {
-	return s.serveSnapshot(snapRoute{
-		name:   "membership-history",
-		series: true,
-		query:  []string{"months", "divisionId", "areaId", "clubId"},
-		check: func(r *http.Request) *apiError {
-			if ae := checkMonths(r); ae != nil {
-				return ae
-			}
-			_, ae := scopeQuery(r)
+	check := func(r *http.Request) *apiError {
+		if ae := checkMonths(r); ae != nil {
 			return ae
-		},
-		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			pts, err := s.monthsWindow(ctx, r, rs)
-			if err != nil {
-				return nil, err
-			}
+		}
+		_, ae := scopeQuery(r)
+		return ae
+	}
+	return monthsRoute(s, "membership-history", []string{"months", "divisionId", "areaId", "clubId"}, check,
+		func(pts []analytics.Point, r *http.Request) (*analytics.MembershipHistoryReport, error) {
 			sc, _ := scopeQuery(r)
-			rep, err := analytics.MembershipHistory(pts, sc)
-			if err != nil {
-				return nil, analyticsError(err)
-			}
-			return wrap(rs, rep), nil
-		},
-	})
+			return analytics.MembershipHistory(pts, sc)
+		})
 }
 
 func (s *Server) handleEducationalAwards() http.Handler {
-	return s.serveSnapshot(snapRoute{
-		name:   "educational-awards",
-		series: true,
-		query:  []string{"months"},
-		check:  checkMonths,
-		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			pts, err := s.monthsWindow(ctx, r, rs)
-			if err != nil {
-				return nil, err
-			}
-			rep, err := analytics.EducationalAwards(pts)
-			if err != nil {
-				return nil, analyticsError(err)
-			}
-			return wrap(rs, rep), nil
-		},
-	})
+	return monthsRoute(s, "educational-awards", []string{"months"}, checkMonths,
+		func(pts []analytics.Point, r *http.Request) (*analytics.EducationalAwardsReport, error) {
+			return analytics.EducationalAwards(pts)
+		})
 }
 
 func (s *Server) handleDailyReports() http.Handler {
