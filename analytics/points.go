@@ -113,3 +113,14 @@ func YearOverYearOn(points []Point, date string) *YearOverYearReport {
 	}
 	return YearOverYear(*cur, PreviousYearPoint(points, date))
 }
+
+// PreviousProgramYearPoints returns the points of the program year before
+// that of date (for "2026-02-10", those of 2024-07-01..2025-06-30); nil when
+// date is unreadable.
+func PreviousProgramYearPoints(points []Point, date string) []Point {
+	prev := programYearBounds(programYearOf(previousYearDate(date)))
+	if prev.StartDate == "" {
+		return nil
+	}
+	return PointsBetween(points, prev.StartDate, prev.EndDate)
+}

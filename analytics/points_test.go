@@ -149,3 +149,13 @@ func TestYearOverYearOn(t *testing.T) {
 		t.Errorf("no point a year earlier: %+v", rep)
 	}
 }
+
+func TestPreviousProgramYearPoints(t *testing.T) {
+	// The program year before that of 2026-02-10 (2025-2026) is
+	// 2024-07-01..2025-06-30.
+	pts := pointsOn("2024-06-30", "2024-07-01", "2025-01-15", "2025-06-30", "2025-07-01", "2026-02-10")
+	sameDates(t, "2026-02-10", analytics.PreviousProgramYearPoints(pts, "2026-02-10"), "2024-07-01", "2025-01-15", "2025-06-30")
+	sameDates(t, "2025-07-01", analytics.PreviousProgramYearPoints(pts, "2025-07-01"), "2024-07-01", "2025-01-15", "2025-06-30")
+	sameDates(t, "2025-06-30", analytics.PreviousProgramYearPoints(pts, "2025-06-30"), "2024-06-30")
+	sameDates(t, "unreadable", analytics.PreviousProgramYearPoints(pts, "soon"))
+}

@@ -179,9 +179,7 @@ func (s *Server) handleDistrictPage() http.Handler {
 				}
 			}
 		}
-		if prev := analytics.ProgramYearBounds(analytics.ProgramYearOf(analytics.PreviousYearDate(p.Date))); prev.StartDate != "" {
-			in.LastYear = analytics.PointsBetween(all, prev.StartDate, prev.EndDate)
-		}
+		in.LastYear = analytics.PreviousProgramYearPoints(all, p.Date)
 		if in.Ranks, err = s.series.RankPoints(ctx, id, analytics.ProgramYearStartDate(rs.view.ID), rs.view.ID); err != nil {
 			return nil, internal("RANK_HISTORY_ERROR", err)
 		}
