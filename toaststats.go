@@ -4,7 +4,8 @@
 //
 // The main types are Builder (raw cache → normalize → validate → rank →
 // store), Jobs (builds in the background, with progress and cancel), Store,
-// History (a district's series for analytics), Ranker and Scraper.
+// History (a district's series for analytics), Series (the cache of series
+// a server answers from), Ranker and Scraper.
 //
 // # Reading a snapshot
 //
@@ -39,6 +40,9 @@
 // NewHistory(st, log).District(ctx, "61") returns the district's daily
 // points (analytics.Point) from the history index the Builder keeps, ready
 // for the analytics package; `toaststats reindex` rebuilds the index.
+// A long-running reader keeps a Series instead: NewSeries(st, log) loads
+// each district's series once per version of the snapshot list, and the
+// rankings of every snapshot for rank histories (Series.RankPoints).
 //
 // # Dependencies
 //

@@ -196,7 +196,7 @@ func TestNewSnapshotVisibleAtOnce(t *testing.T) {
 		t.Errorf("history points after publish: %d, want 6", n)
 	}
 	// An older snapshot published by another process (a backfill, not
-	// moving the current pointer) appears in series answers within listTTL.
+	// moving the current pointer) appears in series answers within toaststats.ListTTL.
 	if err := ts.store.Snapshots().Publish(context.Background(), makeSnapshot("2025-07-20", 7)); err != nil {
 		t.Fatal(err)
 	}

@@ -19,13 +19,16 @@
 // package adds the error envelope, the route table and admin authorization.
 //
 // The package is wiring and presentation: the statistics come from
-// analytics, the goals and assessments from assess, snapshot resolution,
-// configuration history and store health from store, background build jobs
-// from toaststats.Jobs, the process-separation measurements and verdicts
-// from readcheck, and the leader pages from adapters/pages. Every route
-// answers a typed struct, and the success schemas of GET /api/openapi.json
-// are generated from those types (internal/openapi); the contract test
-// validates every route's real answer against them.
+// analytics, the series of snapshots they are computed over from
+// toaststats.Series, the goals and assessments from assess, snapshot
+// resolution, configuration history, cache statistics and store health from
+// store, background build jobs from toaststats.Jobs, the process-separation
+// measurements and verdicts from readcheck, and the leader pages from
+// adapters/pages. Every route answers a typed struct of package
+// adapters/api/apitypes (which Go clients import to decode answers), and the
+// success schemas of GET /api/openapi.json are generated from those types
+// (internal/openapi); the contract test validates every route's real answer
+// against them.
 //
 // API conventions (the whole surface is in routes.go, described by
 // GET /api/openapi.json):

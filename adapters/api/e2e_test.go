@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/store"
@@ -193,7 +194,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("build results: %s", results)
 	}
 
-	var rankings rankingsResponse
+	var rankings apitypes.Rankings
 	if code := getJSON(t, "GET", base+"/api/districts/rankings", "", &rankings); code != 200 {
 		t.Fatalf("rankings after refresh: %d", code)
 	}
@@ -206,7 +207,7 @@ func TestEndToEnd(t *testing.T) {
 			DistrictID  string `json:"districtId"`
 			ClubDetails []any  `json:"clubDetails"`
 		} `json:"data"`
-		Meta snapshotMeta `json:"_snapshot_metadata"`
+		Meta apitypes.SnapshotMeta `json:"_snapshot_metadata"`
 	}
 	if code := getJSON(t, "GET", base+"/api/districts/"+did+"/statistics", "", &stats); code != 200 || stats.Data.DistrictID != did || len(stats.Data.ClubDetails) == 0 {
 		t.Fatalf("statistics of %s: %d %+v", did, code, stats.Meta)

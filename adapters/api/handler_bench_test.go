@@ -86,8 +86,7 @@ func BenchmarkFirstAnswer(b *testing.B) {
 			req.RemoteAddr = "127.0.0.1:1234"
 			for b.Loop() {
 				srv.resps.Flush()
-				srv.series.clear()
-				srv.lists.invalidate()
+				srv.series.Clear()
 				rec := httptest.NewRecorder()
 				srv.ServeHTTP(rec, req)
 				if rec.Code != http.StatusOK {

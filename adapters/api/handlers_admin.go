@@ -8,41 +8,19 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
 
 // The snapshot administration routes list, inspect and check the snapshot
-// store; every answer carries opMeta.
+// store; every answer carries apitypes.OpMeta.
 
-// opMeta is the metadata block of admin responses: the request id, when
-// the operation ran and how long it took, each under the name the
-// predecessor gave it for the route (one *At and one *Ms field is set).
-type opMeta struct {
-	OperationID          string     `json:"operation_id"`
-	GeneratedAt          *time.Time `json:"generated_at,omitempty"`
-	InspectedAt          *time.Time `json:"inspected_at,omitempty"`
-	RetrievedAt          *time.Time `json:"retrieved_at,omitempty"`
-	CheckedAt            *time.Time `json:"checked_at,omitempty"`
-	ResetAt              *time.Time `json:"reset_at,omitempty"`
-	ValidatedAt          *time.Time `json:"validated_at,omitempty"`
-	MonitoredAt          *time.Time `json:"monitored_at,omitempty"`
-	UpdatedAt            *time.Time `json:"updated_at,omitempty"`
-	DeletedAt            *time.Time `json:"deleted_at,omitempty"`
-	QueryDurationMs      *float64   `json:"query_duration_ms,omitempty"`
-	InspectionDurationMs *float64   `json:"inspection_duration_ms,omitempty"`
-	RetrievalDurationMs  *float64   `json:"retrieval_duration_ms,omitempty"`
-	CheckDurationMs      *float64   `json:"check_duration_ms,omitempty"`
-	OperationDurationMs  *float64   `json:"operation_duration_ms,omitempty"`
-	ValidationDurationMs *float64   `json:"validation_duration_ms,omitempty"`
-	MonitoringDurationMs *float64   `json:"monitoring_duration_ms,omitempty"`
-}
-
-// opMeta stamps an admin response: at names the time field, dur the
-// duration field.
-func (s *Server) opMeta(r *http.Request, start time.Time, at, dur string) opMeta {
-	m := opMeta{}
+// stamp makes the metadata block of an admin answer: at names its time
+// field, dur its duration field.
+func (s *Server) stamp(r *http.Request, start time.Time, at, dur string) apitypes.OpMeta {
+	m := apitypes.OpMeta{}
 	if ri := infoFrom(r.Context()); ri != nil {
 		m.OperationID = ri.id
 	}
@@ -53,13 +31,6 @@ func (s *Server) opMeta(r *http.Request, start time.Time, at, dur string) opMeta
 		"check_duration_ms": &m.CheckDurationMs, "operation_duration_ms": &m.OperationDurationMs, "validation_duration_ms": &m.ValidationDurationMs,
 		"monitoring_duration_ms": &m.MonitoringDurationMs}[dur] = &ms
 	return m
-}
-
-// done is the answer of an admin action without data of its own.
-type done struct {
-	Success  bool   `json:"success"`
-	Message  string `json:"message"`
-	Metadata opMeta `json:"metadata"`
 }
 
 var legacySnapshotID = regexp.MustCompile(`^(snapshot_)?[0-9]{1,20}$`)
@@ -165,47 +136,16 @@ func (s *Server) handleSnapshotList() http.Handler {
 				filters[name] = v
 			}
 		}
-		return snapshotList{Snapshots: out, Metadata: snapshotListMeta{opMeta: s.opMeta(r, start, "generated_at", "query_duration_ms"),
+		return apitypes.SnapshotList{Snapshots: out, Metadata: apitypes.SnapshotListMeta{OpMeta: s.stamp(r, start, "generated_at", "query_duration_ms"),
 			TotalCount: len(out), FiltersApplied: filters, LimitApplied: f.Limit}}, nil
 	})
-}
-
-// snapshotList is the answer of GET /api/admin/snapshots; store.ListEntry
-// carries the predecessor's snake_case names.
-type snapshotList struct {
-	Snapshots []store.ListEntry `json:"snapshots"`
-	Metadata  snapshotListMeta  `json:"metadata"`
-}
-
-type snapshotListMeta struct {
-	opMeta
-	TotalCount     int               `json:"total_count"`
-	FiltersApplied map[string]string `json:"filters_applied"`
-	LimitApplied   int               `json:"limit_applied"`
-}
-
-// snapshotInspection is the answer of GET /api/admin/snapshots/:snapshotId.
-type snapshotInspection struct {
-	Inspection *store.Inspection `json:"inspection"`
-	Metadata   opMeta            `json:"metadata"`
 }
 
 func (s *Server) handleSnapshotInspect() http.Handler {
 	return s.forSnapshot(func(w http.ResponseWriter, r *http.Request, v *store.View) (any, error) {
 		start, ctx := time.Now(), r.Context()
-		return snapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.opMeta(r, start, "inspected_at", "inspection_duration_ms")}, nil
+		return apitypes.SnapshotInspection{Inspection: v.Inspect(ctx), Metadata: s.stamp(r, start, "inspected_at", "inspection_duration_ms")}, nil
 	})
-}
-
-// payloadAnswer is the answer of GET /api/admin/snapshots/:id/payload. The
-// server sends the payload pre-encoded (P = json.RawMessage); the OpenAPI
-// document describes it as P = store.Payload.
-type payloadAnswer[P any] struct {
-	SnapshotID string          `json:"snapshot_id"`
-	CreatedAt  time.Time       `json:"created_at"`
-	Status     snapshot.Status `json:"status"`
-	Payload    P               `json:"payload"`
-	Metadata   opMeta          `json:"metadata"`
 }
 
 func (s *Server) handleSnapshotPayload() http.Handler {
@@ -225,8 +165,8 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		er, err := encodeJSON(http.StatusOK, payloadAnswer[json.RawMessage]{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
-			Payload: json.RawMessage(pe.body), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}, "private, no-store")
+		er, err := encodeJSON(http.StatusOK, apitypes.SnapshotPayload[json.RawMessage]{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
+			Payload: json.RawMessage(pe.body), Metadata: s.stamp(r, start, "retrieved_at", "retrieval_duration_ms")}, "private, no-store")
 		if err != nil {
 			return nil, internal("ENCODING_ERROR", err)
 		}
@@ -242,20 +182,8 @@ func (s *Server) handleStoreHealth() http.Handler {
 		if err != nil {
 			s.log.Warn("health: snapshot store not accessible", "error", err)
 		}
-		return storeHealth{Health: h, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")}, nil
+		return apitypes.StoreHealth{Health: h, Metadata: s.stamp(r, start, "checked_at", "check_duration_ms")}, nil
 	})
-}
-
-// storeHealth is the answer of GET /api/admin/snapshot-store/health.
-type storeHealth struct {
-	Health   *store.Health `json:"health"`
-	Metadata opMeta        `json:"metadata"`
-}
-
-// storeIntegrity is the answer of GET /api/admin/snapshot-store/integrity.
-type storeIntegrity struct {
-	Integrity *store.IntegrityReport `json:"integrity"`
-	Metadata  opMeta                 `json:"metadata"`
 }
 
 func (s *Server) handleStoreIntegrity() http.Handler {
@@ -265,20 +193,14 @@ func (s *Server) handleStoreIntegrity() http.Handler {
 		if err != nil {
 			return nil, internal("INTEGRITY_CHECK_FAILED", err)
 		}
-		return storeIntegrity{Integrity: rep, Metadata: s.opMeta(r, start, "checked_at", "check_duration_ms")}, nil
+		return apitypes.StoreIntegrity{Integrity: rep, Metadata: s.stamp(r, start, "checked_at", "check_duration_ms")}, nil
 	})
-}
-
-// performanceAnswer is the answer of GET /api/admin/snapshot-store/performance.
-type performanceAnswer struct {
-	Performance readcheck.StorePerformance `json:"performance"`
-	Metadata    opMeta                     `json:"metadata"`
 }
 
 func (s *Server) handleStorePerformance() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
-		return performanceAnswer{Performance: readcheck.Performance(s.store.Snapshots().Stats()), Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}, nil
+		return apitypes.StorePerformance{Performance: readcheck.Performance(s.store.Snapshots().Stats()), Metadata: s.stamp(r, start, "retrieved_at", "retrieval_duration_ms")}, nil
 	})
 }
 
@@ -287,6 +209,6 @@ func (s *Server) handleStorePerformanceReset() http.Handler {
 		start := time.Now()
 		s.store.Snapshots().ResetStats()
 		s.reads.Reset()
-		return done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.opMeta(r, start, "reset_at", "operation_duration_ms")}, nil
+		return apitypes.Done{Success: true, Message: "Performance metrics reset successfully", Metadata: s.stamp(r, start, "reset_at", "operation_duration_ms")}, nil
 	})
 }

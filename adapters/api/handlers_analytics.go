@@ -8,8 +8,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/analytics"
-	"github.com/toaststats/toaststats/snapshot"
 )
 
 // The routes in this file answer from the district's series of successful
@@ -29,7 +29,7 @@ const maxDailyReportDays = 90
 // [start, end], end defaulting to the resolved snapshot. No point at all
 // means the district is unknown.
 func (s *Server) seriesUpTo(ctx context.Context, rs *resolved, id, start, end string) ([]analytics.Point, []analytics.Point, error) {
-	all, _, err := s.districtSeries(ctx, id)
+	all, _, err := s.series.District(ctx, id)
 	if err != nil {
 		return nil, nil, internal("ANALYTICS_ERROR", err)
 	}
@@ -39,7 +39,7 @@ func (s *Server) seriesUpTo(ctx context.Context, rs *resolved, id, start, end st
 	if end == "" || end > rs.view.ID {
 		end = rs.view.ID
 	}
-	return all, pointsBetween(all, start, end), nil
+	return all, analytics.PointsBetween(all, start, end), nil
 }
 
 // analyticsError maps the analytics package's sentinel errors.
@@ -55,11 +55,6 @@ func analyticsError(err error) error {
 		return ae
 	}
 	return internal("ANALYTICS_ERROR", err)
-}
-
-// programYearStart is the first day of the program year of date.
-func programYearStart(date string) string {
-	return analytics.ProgramYearBounds(analytics.ProgramYearOf(date)).StartDate
 }
 
 // checkRange validates districtId and optional startDate/endDate.
@@ -87,13 +82,7 @@ func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.
 		check:  checkRange,
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
 			start, end := rangeQuery(r)
-			if start == "" {
-				e := end
-				if e == "" || e > rs.view.ID {
-					e = rs.view.ID
-				}
-				start = programYearStart(e)
-			}
+			start, end = analytics.AnalyticsRange(rs.view.ID, start, end)
 			all, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), start, end)
 			if err != nil {
 				return nil, err
@@ -110,22 +99,15 @@ func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.
 	})
 }
 
-func lastDate(pts []analytics.Point) string {
-	if len(pts) == 0 {
-		return ""
-	}
-	return pts[len(pts)-1].Date
-}
-
 func (s *Server) handleMembershipAnalytics() http.Handler {
 	return analyticsRoute(s, "membership-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.MembershipReport, error) {
-		return analytics.MembershipAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+		return analytics.MembershipAnalytics(pts, analytics.PreviousYearPoint(all, analytics.LastDate(pts)))
 	})
 }
 
 func (s *Server) handleDistrictAnalytics() http.Handler {
 	return analyticsRoute(s, "analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistrictReport, error) {
-		return analytics.DistrictAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+		return analytics.DistrictAnalytics(pts, analytics.PreviousYearPoint(all, analytics.LastDate(pts)))
 	})
 }
 
@@ -136,16 +118,8 @@ func (s *Server) handleClubTrends() http.Handler {
 	return withClubID(h)
 }
 
-// clubNeedResponse is the body of /clubs/:clubId/needs: what the club still
-// needs for its next level on the snapshot of Date.
-type clubNeedResponse struct {
-	DistrictID string `json:"districtId"`
-	Date       string `json:"date"`
-	analytics.ClubNeed
-}
-
 func (s *Server) handleClubNeeds() http.Handler {
-	h := analyticsRoute(s, "club-needs", func(all, pts []analytics.Point, r *http.Request) (*clubNeedResponse, error) {
+	h := analyticsRoute(s, "club-needs", func(all, pts []analytics.Point, r *http.Request) (*apitypes.ClubNeed, error) {
 		if len(pts) == 0 {
 			return nil, analytics.ErrNoData
 		}
@@ -154,7 +128,7 @@ func (s *Server) handleClubNeeds() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return &clubNeedResponse{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
+		return &apitypes.ClubNeed{DistrictID: mustDistrict(r), Date: p.Date, ClubNeed: *n}, nil
 	})
 	return withClubID(h)
 }
@@ -188,7 +162,7 @@ func (s *Server) handleLeadershipInsights() http.Handler {
 
 func (s *Server) handleDistinguishedAnalytics() http.Handler {
 	return analyticsRoute(s, "distinguished-club-analytics", func(all, pts []analytics.Point, r *http.Request) (*analytics.DistinguishedReport, error) {
-		return analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, lastDate(pts)))
+		return analytics.DistinguishedClubAnalytics(pts, analytics.PreviousYearPoint(all, analytics.LastDate(pts)))
 	})
 }
 
@@ -203,7 +177,7 @@ func (s *Server) handleExport() http.Handler {
 		}
 		er := newEncoded(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), "no-cache")
 		er.header = map[string]string{"Content-Disposition": `attachment; filename="district_` + pts[0].District.DistrictID +
-			"_analytics_" + pts[0].Date + "_to_" + lastDate(pts) + `.csv"`}
+			"_analytics_" + pts[0].Date + "_to_" + analytics.LastDate(pts) + `.csv"`}
 		return er, nil
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -232,24 +206,13 @@ func (s *Server) handleYearOverYear() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			cur := pointAt(all, date)
-			if cur == nil {
+			rep := analytics.YearOverYearOn(all, date)
+			if rep == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
-			return wrap(rs, analytics.YearOverYear(*cur, analytics.PreviousYearPoint(all, date))), nil
+			return wrap(rs, rep), nil
 		},
 	})
-}
-
-// pointAt returns the point of date, or nil.
-func pointAt(all []analytics.Point, date string) *analytics.Point {
-	for i := range all {
-		if all[i].Date == date {
-			p := all[i]
-			return &p
-		}
-	}
-	return nil
 }
 
 // scopeQuery reads the optional divisionId/areaId/clubId scope.
@@ -278,67 +241,49 @@ func checkMonths(r *http.Request) *apiError {
 	return ae
 }
 
-// monthsWindow returns the points of the last months months up to the
-// resolved snapshot.
-func (s *Server) monthsWindow(ctx context.Context, r *http.Request, rs *resolved) ([]analytics.Point, error) {
-	months, _ := queryInt(r, "months", 12, 1, 24, "INVALID_MONTHS_PARAMETER")
-	_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), monthsBefore(rs.view.ID, months), "")
-	return pts, err
+// monthsRoute builds a series route over the last ?months= months (default
+// 12) up to the resolved snapshot; fn's answer is the envelope's data.
+func monthsRoute[T any](s *Server, name string, query []string, check func(*http.Request) *apiError, fn func(pts []analytics.Point, r *http.Request) (T, error)) http.Handler {
+	return s.serveSnapshot(snapRoute{
+		name:   name,
+		series: true,
+		query:  query,
+		check:  check,
+		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+			months, _ := queryInt(r, "months", 12, 1, 24, "INVALID_MONTHS_PARAMETER")
+			_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), analytics.MonthsBefore(rs.view.ID, months), "")
+			if err != nil {
+				return nil, err
+			}
+			v, err := fn(pts, r)
+			if err != nil {
+				return nil, analyticsError(err)
+			}
+			return wrap(rs, v), nil
+		},
+	})
 }
 
 func (s *Server) handleMembershipHistory() http.Handler {
-	return s.serveSnapshot(snapRoute{
-		name:   "membership-history",
-		series: true,
-		query:  []string{"months", "divisionId", "areaId", "clubId"},
-		check: func(r *http.Request) *apiError {
-			if ae := checkMonths(r); ae != nil {
-				return ae
-			}
-			_, ae := scopeQuery(r)
+	check := func(r *http.Request) *apiError {
+		if ae := checkMonths(r); ae != nil {
 			return ae
-		},
-		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			pts, err := s.monthsWindow(ctx, r, rs)
-			if err != nil {
-				return nil, err
-			}
+		}
+		_, ae := scopeQuery(r)
+		return ae
+	}
+	return monthsRoute(s, "membership-history", []string{"months", "divisionId", "areaId", "clubId"}, check,
+		func(pts []analytics.Point, r *http.Request) (*analytics.MembershipHistoryReport, error) {
 			sc, _ := scopeQuery(r)
-			rep, err := analytics.MembershipHistory(pts, sc)
-			if err != nil {
-				return nil, analyticsError(err)
-			}
-			return wrap(rs, rep), nil
-		},
-	})
+			return analytics.MembershipHistory(pts, sc)
+		})
 }
 
 func (s *Server) handleEducationalAwards() http.Handler {
-	return s.serveSnapshot(snapRoute{
-		name:   "educational-awards",
-		series: true,
-		query:  []string{"months"},
-		check:  checkMonths,
-		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			pts, err := s.monthsWindow(ctx, r, rs)
-			if err != nil {
-				return nil, err
-			}
-			rep, err := analytics.EducationalAwards(pts)
-			if err != nil {
-				return nil, analyticsError(err)
-			}
-			return wrap(rs, rep), nil
-		},
-	})
-}
-
-// dailyReportList is the data of /daily-reports.
-type dailyReportList struct {
-	DistrictID   string                  `json:"districtId"`
-	StartDate    string                  `json:"startDate"`
-	EndDate      string                  `json:"endDate"`
-	DailyReports []analytics.DailyReport `json:"dailyReports"`
+	return monthsRoute(s, "educational-awards", []string{"months"}, checkMonths,
+		func(pts []analytics.Point, r *http.Request) (*analytics.EducationalAwardsReport, error) {
+			return analytics.EducationalAwards(pts)
+		})
 }
 
 func (s *Server) handleDailyReports() http.Handler {
@@ -371,19 +316,11 @@ func (s *Server) handleDailyReports() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			var before *analytics.Point
-			for i := len(all) - 1; i >= 0; i-- {
-				if all[i].Date < start {
-					p := all[i]
-					before = &p
-					break
-				}
-			}
-			reports := analytics.DailyReports(before, pts)
+			reports := analytics.DailyReports(analytics.PointBefore(all, start), pts)
 			if reports == nil {
 				reports = []analytics.DailyReport{}
 			}
-			return wrap(rs, dailyReportList{DistrictID: mustDistrict(r), StartDate: start, EndDate: end, DailyReports: reports}), nil
+			return wrap(rs, apitypes.DailyReportList{DistrictID: mustDistrict(r), StartDate: start, EndDate: end, DailyReports: reports}), nil
 		},
 	})
 }
@@ -411,17 +348,7 @@ func (s *Server) handleDailyReport() http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			var prev, cur *analytics.Point
-			for i := range all {
-				if all[i].Date == date {
-					p := all[i]
-					cur = &p
-					if i > 0 {
-						q := all[i-1]
-						prev = &q
-					}
-				}
-			}
+			cur, prev := analytics.PointOn(all, date)
 			if cur == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
@@ -439,17 +366,8 @@ func (s *Server) handleRankHistory() http.Handler {
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
 			id := mustDistrict(r)
 			start, end := rangeQuery(r)
-			py := analytics.ProgramYearOf(rs.view.ID)
-			if start != "" {
-				py = analytics.ProgramYearOf(start)
-			}
-			if start == "" {
-				start = analytics.ProgramYearBounds(py).StartDate
-			}
-			if end == "" {
-				end = analytics.ProgramYearBounds(py).EndDate
-			}
-			pts, err := s.rankPoints(ctx, id, start, end)
+			py, start, end := analytics.RankHistoryRange(rs.view.ID, start, end)
+			pts, err := s.series.RankPoints(ctx, id, start, end)
 			if err != nil {
 				return nil, internal("RANK_HISTORY_ERROR", err)
 			}
@@ -464,28 +382,4 @@ func (s *Server) handleRankHistory() http.Handler {
 			return wrap(rs, rep), nil
 		},
 	})
-}
-
-// rankPoints builds the district's rank series from the rankings file of
-// every successful snapshot in [start, end]: rankings cover every district,
-// also those without detailed statistics.
-func (s *Server) rankPoints(ctx context.Context, id, start, end string) ([]analytics.Point, error) {
-	rows, err := s.rankingsSeries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var pts []analytics.Point
-	for _, sr := range rows {
-		if sr.id < start || sr.id > end {
-			continue
-		}
-		for i := range sr.rows {
-			if sr.rows[i].DistrictID == id {
-				row := sr.rows[i]
-				pts = append(pts, analytics.Point{Date: sr.id, Metadata: sr.meta, District: &snapshot.District{DistrictID: id}, Ranking: &row, TotalDistricts: sr.total})
-				break
-			}
-		}
-	}
-	return pts, nil
 }

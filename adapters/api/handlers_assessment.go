@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/assess"
 )
 
@@ -37,38 +38,18 @@ func forDistrict(h func(w http.ResponseWriter, r *http.Request, id string) (any,
 	})
 }
 
-// assessmentList is the data of GET /api/assessment/monthly/:districtId.
-type assessmentList struct {
-	DistrictID  string              `json:"districtId"`
-	Assessments []assess.Assessment `json:"assessments"`
-	Count       int                 `json:"count"`
-}
-
-// deleted is the answer of a successful DELETE of an assessment.
-type deleted struct {
-	Success    bool   `json:"success"`
-	Message    string `json:"message"`
-	DistrictID string `json:"districtId"`
-	Month      string `json:"month"`
-}
-
-// dataOf wraps a route's data in the {"data": …} envelope.
-type dataOf[T any] struct {
-	Data T `json:"data"`
-}
-
 // answer is v in the {"data": …} envelope, or the API's error for err.
 func answer[T any](v T, err error) (any, error) {
 	if err != nil {
 		return nil, assessError(err)
 	}
-	return dataOf[T]{Data: v}, nil
+	return apitypes.Data[T]{Data: v}, nil
 }
 
 func (s *Server) handleAssessmentList() http.Handler {
 	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		out, err := s.book.List(r.Context(), id)
-		return answer(assessmentList{DistrictID: id, Assessments: out, Count: len(out)}, err)
+		return answer(apitypes.AssessmentList{DistrictID: id, Assessments: out, Count: len(out)}, err)
 	})
 }
 
@@ -86,7 +67,7 @@ func (s *Server) handleAssessmentCreate() http.Handler {
 			return nil, assessError(err)
 		}
 		w.Header().Set("Location", "/api/assessment/monthly/"+id+"/"+a.Month)
-		respond(w, r, http.StatusCreated, dataOf[*assess.Assessment]{Data: a})
+		respond(w, r, http.StatusCreated, apitypes.Data[*assess.Assessment]{Data: a})
 		return nil, nil
 	})
 }
@@ -123,7 +104,7 @@ func (s *Server) handleAssessmentDelete() http.Handler {
 		if err := s.book.Delete(r.Context(), id, month); err != nil {
 			return nil, assessError(err)
 		}
-		return deleted{Success: true, Message: "Assessment deleted", DistrictID: id, Month: month}, nil
+		return apitypes.AssessmentDeleted{Success: true, Message: "Assessment deleted", DistrictID: id, Month: month}, nil
 	})
 }
 

@@ -7,66 +7,22 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/store"
 )
 
 // The district configuration routes (config/districts.json and its change
 // log) call store.Config.
 
-// configBlock is the configuration block of config responses.
-type configBlock struct {
-	ConfiguredDistricts []string `json:"configuredDistricts"`
-	Exists              bool     `json:"exists"`
-}
-
-func newConfigBlock(ids []string, exists bool) configBlock {
-	return configBlock{ConfiguredDistricts: nonNil(ids), Exists: exists}
-}
-
-// configAnswer is the answer of GET /api/admin/districts/config.
-type configAnswer struct {
-	Configuration configBlock `json:"configuration"`
-	Status        struct {
-		HasConfiguredDistricts bool `json:"hasConfiguredDistricts"`
-		TotalDistricts         int  `json:"totalDistricts"`
-	} `json:"status"`
-	Validation *store.ConfigCheck `json:"validation"`
-	Metadata   opMeta             `json:"metadata"`
-}
-
-// configChanged is the answer of a configuration change.
-type configChanged struct {
-	Success       bool        `json:"success"`
-	Message       string      `json:"message"`
-	Configuration configBlock `json:"configuration"`
-	Changes       struct {
-		Action         string   `json:"action"`
-		Districts      []string `json:"districts,omitempty"`
-		District       string   `json:"district,omitempty"`
-		TotalDistricts int      `json:"total_districts"`
-	} `json:"changes"`
-	Metadata opMeta `json:"metadata"`
-}
-
-// configHistory is the answer of GET /api/admin/districts/config/history.
-type configHistory struct {
-	History  []store.ConfigChange `json:"history"`
-	Summary  *store.ConfigSummary `json:"summary"`
-	Metadata struct {
-		opMeta
-		Filters struct {
-			Limit     int    `json:"limit"`
-			StartDate string `json:"start_date"`
-			EndDate   string `json:"end_date"`
-		} `json:"filters"`
-	} `json:"metadata"`
+func newConfigBlock(ids []string, exists bool) apitypes.ConfigBlock {
+	return apitypes.ConfigBlock{ConfiguredDistricts: nonNil(ids), Exists: exists}
 }
 
 func (s *Server) handleConfigGet() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		start := time.Now()
 		ctx := r.Context()
-		recent, err := s.successIDs(ctx)
+		recent, err := s.series.SuccessfulIDs(ctx)
 		if err != nil {
 			return nil, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err)
 		}
@@ -78,7 +34,7 @@ func (s *Server) handleConfigGet() http.Handler {
 			return nil, internal("DISTRICT_CONFIG_RETRIEVAL_FAILED", err)
 		}
 		ids := c.ConfiguredDistricts
-		out := configAnswer{Configuration: newConfigBlock(ids, c.Exists), Validation: c, Metadata: s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")}
+		out := apitypes.ConfigAnswer{Configuration: newConfigBlock(ids, c.Exists), Validation: c, Metadata: s.stamp(r, start, "retrieved_at", "retrieval_duration_ms")}
 		out.Status.HasConfiguredDistricts, out.Status.TotalDistricts = len(ids) > 0, len(ids)
 		return out, nil
 	})
@@ -144,7 +100,7 @@ func (s *Server) handleConfigUpdate() http.Handler {
 		if err != nil {
 			return nil, internal("DISTRICT_CONFIG_UPDATE_FAILED", err)
 		}
-		out := configChanged{Success: true, Message: msg, Configuration: newConfigBlock(now, true), Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
+		out := apitypes.ConfigChanged{Success: true, Message: msg, Configuration: newConfigBlock(now, true), Metadata: s.stamp(r, start, "updated_at", "operation_duration_ms")}
 		out.Changes.Action, out.Changes.Districts, out.Changes.TotalDistricts = action, ids, len(now)
 		return out, nil
 	})
@@ -164,8 +120,8 @@ func (s *Server) handleConfigRemove() http.Handler {
 			}
 			return nil, internal("DISTRICT_CONFIG_REMOVAL_FAILED", err)
 		}
-		out := configChanged{Success: true, Message: "District removed from configuration successfully", Configuration: newConfigBlock(now, true),
-			Metadata: s.opMeta(r, start, "updated_at", "operation_duration_ms")}
+		out := apitypes.ConfigChanged{Success: true, Message: "District removed from configuration successfully", Configuration: newConfigBlock(now, true),
+			Metadata: s.stamp(r, start, "updated_at", "operation_duration_ms")}
 		out.Changes.Action, out.Changes.District, out.Changes.TotalDistricts = "remove", id, len(now)
 		return out, nil
 	})
@@ -200,8 +156,8 @@ func (s *Server) handleConfigHistory() http.Handler {
 		if q.Get("include_summary") == "true" {
 			summary = &h.Summary
 		}
-		out := configHistory{History: h.Changes, Summary: summary}
-		out.Metadata.opMeta = s.opMeta(r, start, "retrieved_at", "retrieval_duration_ms")
+		out := apitypes.ConfigHistory{History: h.Changes, Summary: summary}
+		out.Metadata.OpMeta = s.stamp(r, start, "retrieved_at", "retrieval_duration_ms")
 		out.Metadata.Filters.Limit, out.Metadata.Filters.StartDate, out.Metadata.Filters.EndDate = limit, from, to
 		return out, nil
 	})

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sort"
 	"strconv"
-	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -24,59 +23,17 @@ func mustDistrict(r *http.Request) string {
 	return id
 }
 
-// districtSummary is one entry of the district list.
-type districtSummary struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Status      snapshot.Status `json:"status"`
-	LastUpdated time.Time       `json:"lastUpdated"`
-}
-
-// districtList is the data of /api/districts.
-type districtList struct {
-	Districts []districtSummary `json:"districts"`
-}
-
-// clubList is the data of /api/districts/:districtId/clubs.
-type clubList struct {
-	DistrictID string          `json:"districtId"`
-	Clubs      []snapshot.Club `json:"clubs"`
-	TotalClubs int             `json:"totalClubs"`
-}
-
-// snapshotDates is the data of /api/districts/cache/dates.
-type snapshotDates struct {
-	Dates []string `json:"dates"`
-	Count int      `json:"count"`
-}
-
 func (s *Server) handleDistrictList() http.Handler {
 	return s.serveSnapshot(snapRoute{
 		name: "districts",
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			list := make([]districtSummary, 0, len(rs.view.Manifest.Districts))
+			list := make([]apitypes.DistrictSummary, 0, len(rs.view.Manifest.Districts))
 			for _, d := range rs.view.Manifest.Districts {
-				list = append(list, districtSummary{ID: d.DistrictID, Name: "District " + d.DistrictID, Status: d.Status, LastUpdated: d.LastModified})
+				list = append(list, apitypes.DistrictSummary{ID: d.DistrictID, Name: "District " + d.DistrictID, Status: d.Status, LastUpdated: d.LastModified})
 			}
-			return wrap(rs, districtList{Districts: list}), nil
+			return wrap(rs, apitypes.DistrictList{Districts: list}), nil
 		},
 	})
-}
-
-// rankingsMeta is the rankings response's metadata block, exactly as the
-// seed documents it (plus the standard fields).
-type rankingsMeta struct {
-	snapshotMeta
-	DataSource     string `json:"data_source"`
-	FromCache      bool   `json:"from_cache"`
-	RankingVersion string `json:"ranking_version"`
-}
-
-// rankingsResponse is the seed's rankings body.
-type rankingsResponse struct {
-	Rankings []snapshot.DistrictRanking `json:"rankings"`
-	Date     string                     `json:"date"`
-	Meta     rankingsMeta               `json:"_snapshot_metadata"`
 }
 
 func (s *Server) handleRankings() http.Handler {
@@ -102,8 +59,8 @@ func (s *Server) handleRankings() http.Handler {
 				}
 				return nil, internal("RANKINGS_ERROR", err)
 			}
-			meta := rankingsMeta{
-				snapshotMeta:   *rs.meta(),
+			meta := apitypes.RankingsMeta{
+				SnapshotMeta:   *rs.meta(),
 				DataSource:     "all-districts-rankings-file",
 				FromCache:      rf.Metadata.FromCache,
 				RankingVersion: rf.Metadata.RankingVersion,
@@ -115,7 +72,7 @@ func (s *Server) handleRankings() http.Handler {
 			if rows == nil {
 				rows = []snapshot.DistrictRanking{}
 			}
-			return rankingsResponse{Rankings: rows, Date: rf.Metadata.SourceCsvDate, Meta: meta}, nil
+			return apitypes.Rankings{Rankings: rows, Date: rf.Metadata.SourceCsvDate, Meta: meta}, nil
 		},
 	})
 }
@@ -147,7 +104,7 @@ func (s *Server) handleClubs() http.Handler {
 			if clubs == nil {
 				clubs = []snapshot.Club{}
 			}
-			return wrap(rs, clubList{DistrictID: df.DistrictID, Clubs: clubs, TotalClubs: len(clubs)}), nil
+			return wrap(rs, apitypes.ClubList{DistrictID: df.DistrictID, Clubs: clubs, TotalClubs: len(clubs)}), nil
 		},
 	})
 }
@@ -155,7 +112,7 @@ func (s *Server) handleClubs() http.Handler {
 // handleSnapshotDates lists the successful snapshot ids, newest first.
 func (s *Server) handleSnapshotDates() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
-		list, fp, err := s.successList(r.Context())
+		list, fp, err := s.series.Successful(r.Context())
 		if err != nil {
 			return nil, internal("FETCH_ERROR", err)
 		}
@@ -164,7 +121,7 @@ func (s *Server) handleSnapshotDates() http.Handler {
 			for i := len(list) - 1; i >= 0; i-- {
 				dates = append(dates, list[i].SnapshotID)
 			}
-			return encodeJSON(http.StatusOK, dataOf[snapshotDates]{Data: snapshotDates{Dates: dates, Count: len(dates)}}, "public, max-age=60")
+			return encodeJSON(http.StatusOK, apitypes.Data[apitypes.SnapshotDates]{Data: apitypes.SnapshotDates{Dates: dates, Count: len(dates)}}, "public, max-age=60")
 		})
 		if err != nil {
 			return nil, err
@@ -172,19 +129,6 @@ func (s *Server) handleSnapshotDates() http.Handler {
 		er.write(w, r)
 		return nil, nil
 	})
-}
-
-// cachedDatesBody is the cached-dates answer.
-type cachedDatesBody struct {
-	DistrictID string     `json:"districtId"`
-	Dates      []string   `json:"dates"`
-	Count      int        `json:"count"`
-	DateRange  *dateRange `json:"dateRange"`
-}
-
-type dateRange struct {
-	StartDate string `json:"startDate"`
-	EndDate   string `json:"endDate"`
 }
 
 // handleCachedDates lists the successful snapshots whose manifest has the
@@ -196,12 +140,12 @@ func (s *Server) handleCachedDates() http.Handler {
 			return nil, ae
 		}
 		ctx := r.Context()
-		_, fp, err := s.successList(ctx)
+		_, fp, err := s.series.Successful(ctx)
 		if err != nil {
 			return nil, internal("SNAPSHOT_ERROR", err)
 		}
 		er, err := s.cachedResponse("cached-dates|"+id+"|"+fp, func() (*encodedResponse, error) {
-			ids, err := s.successIDs(ctx)
+			ids, err := s.series.SuccessfulIDs(ctx)
 			if err != nil {
 				return nil, internal("SNAPSHOT_ERROR", err)
 			}
@@ -209,12 +153,12 @@ func (s *Server) handleCachedDates() http.Handler {
 			if err != nil {
 				return nil, internal("SNAPSHOT_ERROR", err)
 			}
-			body := cachedDatesBody{DistrictID: id, Dates: dates}
+			body := apitypes.CachedDates{DistrictID: id, Dates: dates}
 			body.Count = len(body.Dates)
 			if n := len(body.Dates); n > 0 {
-				body.DateRange = &dateRange{StartDate: body.Dates[0], EndDate: body.Dates[n-1]}
+				body.DateRange = &apitypes.DateRange{StartDate: body.Dates[0], EndDate: body.Dates[n-1]}
 			}
-			return encodeJSON(http.StatusOK, dataOf[cachedDatesBody]{Data: body}, "public, max-age=60")
+			return encodeJSON(http.StatusOK, apitypes.Data[apitypes.CachedDates]{Data: body}, "public, max-age=60")
 		})
 		if err != nil {
 			return nil, err
@@ -250,20 +194,4 @@ func dateRangeQuery(r *http.Request) (start, end string, ae *apiError) {
 		return "", "", errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "startDate must be before or equal to endDate", nil)
 	}
 	return start, end, nil
-}
-
-// monthsBefore returns the date n months before date (YYYY-MM-DD).
-func monthsBefore(date string, n int) string {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return ""
-	}
-	return t.AddDate(0, -n, 0).Format(time.DateOnly)
-}
-
-// sortedStrings returns a sorted copy.
-func sortedStrings(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	return out
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -21,43 +22,13 @@ import (
 // that month's last day (the newest collection wins). A reconciliation job
 // rebuilds, in order, every raw-cache collection of one data month.
 
-// jobList is the data of GET /api/reconciliation/jobs.
-type jobList struct {
-	Jobs  []toaststats.Job `json:"jobs"`
-	Count int              `json:"count"`
-}
-
-// jobCancelAnswer is the answer of DELETE /api/reconciliation/jobs/:jobId.
-type jobCancelAnswer struct {
-	Success bool   `json:"success"`
-	Message string `json:"message"`
-	JobID   string `json:"jobId"`
-}
-
-// buildMetrics is the data of GET /api/reconciliation/performance/metrics.
-type buildMetrics struct {
-	toaststats.JobStats
-	BuildRunning bool `json:"buildRunning"`
-	PendingDates *int `json:"pendingDates"`
-}
-
-// cachesDropped is the answer of POST /api/reconciliation/performance/optimization.
-type cachesDropped struct {
-	Success bool   `json:"success"`
-	Message string `json:"message"`
-	Data    struct {
-		ResponseEntriesDropped int   `json:"responseEntriesDropped"`
-		ResponseBytesDropped   int64 `json:"responseBytesDropped"`
-	} `json:"data"`
-}
-
 // jobStartError answers a job that could not start (toaststats.Jobs).
 func jobStartError(job toaststats.Job, err error, links map[string]string) *apiError {
 	switch {
 	case errors.Is(err, toaststats.ErrNoBuilder):
 		return errorf(http.StatusServiceUnavailable, "BUILDER_UNAVAILABLE", "This server has no snapshot builder", nil)
 	case errors.Is(err, toaststats.ErrBuildInProgress):
-		return errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", jobLinks{JobID: job.ID, Links: links})
+		return errorf(http.StatusConflict, "REFRESH_IN_PROGRESS", "A build is already running", apitypes.JobLinks{JobID: job.ID, Links: links})
 	}
 	return errorf(http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "Cannot start a build now", nil)
 }
@@ -84,7 +55,7 @@ func (s *Server) handleReconciliationCreate() http.Handler {
 		}
 		self := "/api/reconciliation/jobs/" + job.ID
 		w.Header().Set("Location", self)
-		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"self": self, "progress": self + "/progress"}})
+		respond(w, r, http.StatusAccepted, apitypes.JobStarted{Data: job, Links: map[string]string{"self": self, "progress": self + "/progress"}})
 		return nil, nil
 	})
 }
@@ -92,7 +63,7 @@ func (s *Server) handleReconciliationCreate() http.Handler {
 func (s *Server) handleReconciliationList() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		jobs := s.builds.List(toaststats.TriggerReconciliation)
-		return dataOf[jobList]{Data: jobList{Jobs: jobs, Count: len(jobs)}}, nil
+		return apitypes.Data[apitypes.JobList]{Data: apitypes.JobList{Jobs: jobs, Count: len(jobs)}}, nil
 	})
 }
 
@@ -122,11 +93,11 @@ func (s *Server) forJob(trigger, kind string, what func(toaststats.Job) any) htt
 }
 
 func (s *Server) handleReconciliationGet() http.Handler {
-	return s.forJob(toaststats.TriggerReconciliation, "Reconciliation job", func(j toaststats.Job) any { return dataOf[toaststats.Job]{Data: j} })
+	return s.forJob(toaststats.TriggerReconciliation, "Reconciliation job", func(j toaststats.Job) any { return apitypes.Data[toaststats.Job]{Data: j} })
 }
 
 func (s *Server) handleReconciliationProgress() http.Handler {
-	return s.forJob(toaststats.TriggerReconciliation, "Reconciliation job", func(j toaststats.Job) any { return dataOf[toaststats.JobProgress]{Data: j.Progress()} })
+	return s.forJob(toaststats.TriggerReconciliation, "Reconciliation job", func(j toaststats.Job) any { return apitypes.Data[toaststats.JobProgress]{Data: j.Progress()} })
 }
 
 func (s *Server) handleReconciliationCancel() http.Handler {
@@ -138,18 +109,18 @@ func (s *Server) handleReconciliationCancel() http.Handler {
 		if _, _, cancelled := s.builds.Cancel(job.ID); !cancelled {
 			return nil, errorf(http.StatusConflict, "CANNOT_CANCEL_JOB", "Job "+job.ID+" is not running", map[string]string{"status": job.Status})
 		}
-		return jobCancelAnswer{Success: true, Message: "Reconciliation job cancelled", JobID: job.ID}, nil
+		return apitypes.JobCancelled{Success: true, Message: "Reconciliation job cancelled", JobID: job.ID}, nil
 	})
 }
 
 // handleBuildMetrics reports the builds this server ran.
 func (s *Server) handleBuildMetrics() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
-		out := buildMetrics{JobStats: s.builds.Stats(), BuildRunning: s.builds.Running()}
+		out := apitypes.BuildMetrics{JobStats: s.builds.Stats(), BuildRunning: s.builds.Running()}
 		if n, ok := s.builds.Pending(r.Context()); ok {
 			out.PendingDates = &n
 		}
-		return dataOf[buildMetrics]{Data: out}, nil
+		return apitypes.Data[apitypes.BuildMetrics]{Data: out}, nil
 	})
 }
 
@@ -162,7 +133,7 @@ func (s *Server) handleOptimization() http.Handler {
 		entries := s.resps.ItemCount()
 		s.dropCaches()
 		s.store.Snapshots().FlushCache()
-		out := cachesDropped{Success: true, Message: "In-memory caches dropped"}
+		out := apitypes.CachesDropped{Success: true, Message: "In-memory caches dropped"}
 		out.Data.ResponseEntriesDropped, out.Data.ResponseBytesDropped = entries, freed
 		return out, nil
 	})
@@ -198,24 +169,11 @@ func (s *Server) handleRefresh() http.Handler {
 			return nil, jobStartError(job, err, map[string]string{"status": status})
 		}
 		w.Header().Set("Location", status)
-		respond(w, r, http.StatusAccepted, jobStarted{Data: job, Links: map[string]string{"status": status}})
+		respond(w, r, http.StatusAccepted, apitypes.JobStarted{Data: job, Links: map[string]string{"status": status}})
 		return nil, nil
 	})
 }
 
 func (s *Server) handleRefreshStatus() http.Handler {
-	return s.forJob("", "Job", func(j toaststats.Job) any { return dataOf[toaststats.Job]{Data: j} })
-}
-
-// jobStarted is the 202 answer that starts a build job: the job and where
-// to follow it.
-type jobStarted struct {
-	Data  toaststats.Job    `json:"data"`
-	Links map[string]string `json:"links"`
-}
-
-// jobLinks are the details of a 409 REFRESH_IN_PROGRESS error.
-type jobLinks struct {
-	JobID string            `json:"jobId"`
-	Links map[string]string `json:"links,omitempty"`
+	return s.forJob("", "Job", func(j toaststats.Job) any { return apitypes.Data[toaststats.Job]{Data: j} })
 }

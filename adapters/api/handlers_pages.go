@@ -99,13 +99,13 @@ func frame(rs *resolved, title string, crumbs []pages.Link, csv bool, json ...pa
 // rankMoves compares the rankings cur of date with those a week and a
 // month older (analytics.RankMovesAgo).
 func (s *Server) rankMoves(ctx context.Context, date string, cur []snapshot.DistrictRanking) (pages.Moves, error) {
-	series, err := s.rankingsSeries(ctx)
+	series, err := s.series.Rankings(ctx)
 	if err != nil {
 		return pages.Moves{}, internal("SNAPSHOT_READ_ERROR", err)
 	}
 	dated := make([]analytics.RankedDate, len(series))
 	for i, r := range series {
-		dated[i] = analytics.RankedDate{Date: r.id, Rankings: r.rows}
+		dated[i] = analytics.RankedDate{Date: r.ID, Rankings: r.Rankings}
 	}
 	var mv pages.Moves
 	mv.Week, mv.Month, mv.WeekDate, mv.MonthDate = analytics.RankMovesAgo(dated, date, cur)
@@ -149,7 +149,7 @@ func (s *Server) handleDistrictSearch() http.Handler {
 // districtPoints is the district's series of the resolved snapshot's
 // program year and the whole series; the last point is the page's.
 func (s *Server) districtPoints(ctx context.Context, rs *resolved, id string) (all, pts []analytics.Point, err error) {
-	all, pts, err = s.seriesUpTo(ctx, rs, id, programYearStart(rs.view.ID), "")
+	all, pts, err = s.seriesUpTo(ctx, rs, id, analytics.ProgramYearStartDate(rs.view.ID), "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,10 +179,8 @@ func (s *Server) handleDistrictPage() http.Handler {
 				}
 			}
 		}
-		if prev := analytics.ProgramYearBounds(analytics.ProgramYearOf(analytics.PreviousYearDate(p.Date))); prev.StartDate != "" {
-			in.LastYear = pointsBetween(all, prev.StartDate, prev.EndDate)
-		}
-		if in.Ranks, err = s.rankPoints(ctx, id, programYearStart(rs.view.ID), rs.view.ID); err != nil {
+		in.LastYear = analytics.PreviousProgramYearPoints(all, p.Date)
+		if in.Ranks, err = s.series.RankPoints(ctx, id, analytics.ProgramYearStartDate(rs.view.ID), rs.view.ID); err != nil {
 			return nil, internal("RANK_HISTORY_ERROR", err)
 		}
 		api := "/api/districts/" + url.PathEscape(id)

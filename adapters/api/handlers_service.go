@@ -1,42 +1,13 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/store"
 )
-
-// snapshotRef names a snapshot and when it was made.
-type snapshotRef struct {
-	SnapshotID string    `json:"snapshot_id"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
-// healthAnswer is the answer of GET /health.
-type healthAnswer struct {
-	Status          string       `json:"status"`
-	Timestamp       time.Time    `json:"timestamp"`
-	Uptime          float64      `json:"uptime"`
-	Version         string       `json:"version"`
-	Ready           bool         `json:"ready"`
-	CurrentSnapshot *snapshotRef `json:"current_snapshot"`
-	BuildRunning    bool         `json:"build_running"`
-	Data            struct {
-		HasBuilder bool `json:"has_builder"`
-	} `json:"data"`
-	CurrentBuild    string   `json:"current_build,omitempty"`
-	DegradedReasons []string `json:"degraded_reasons,omitempty"`
-}
-
-// apiIndex is the answer of GET /api.
-type apiIndex struct {
-	Message string `json:"message"`
-	Version string `json:"version"`
-	OpenAPI string `json:"openapi"`
-}
 
 // handleHealth reports liveness (always 200 while the process serves) and
 // readiness: whether a current snapshot can be read. status is "degraded"
@@ -45,15 +16,15 @@ type apiIndex struct {
 func (s *Server) handleHealth() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		ready := false
-		var current *snapshotRef
+		var current *apitypes.SnapshotRef
 		status := "ok"
 		var reasons []string
 		v, err := s.store.Snapshots().Current(r.Context())
 		switch {
 		case err == nil:
 			ready = true
-			current = &snapshotRef{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt}
-			reasons = damageReasons(r.Context(), s.store.Snapshots(), v)
+			current = &apitypes.SnapshotRef{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt}
+			reasons = s.store.Snapshots().DamageReasons(r.Context(), v)
 			if len(reasons) > 0 {
 				status = "degraded"
 			}
@@ -65,7 +36,7 @@ func (s *Server) handleHealth() http.Handler {
 			s.log.Warn("health: read current snapshot", "error", err)
 		}
 		job, building := s.builds.Current()
-		body := healthAnswer{Status: status, Timestamp: s.now().UTC(), Uptime: time.Since(s.started).Seconds(), Version: s.cfg.Version,
+		body := apitypes.Health{Status: status, Timestamp: s.now().UTC(), Uptime: time.Since(s.started).Seconds(), Version: s.cfg.Version,
 			Ready: ready, CurrentSnapshot: current, BuildRunning: building, DegradedReasons: reasons}
 		body.Data.HasBuilder = s.builds.CanBuild()
 		if building {
@@ -77,7 +48,7 @@ func (s *Server) handleHealth() http.Handler {
 
 func (s *Server) handleAPIIndex() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
-		return apiIndex{Message: "toaststats API", Version: s.cfg.Version, OpenAPI: "/api/openapi.json"}, nil
+		return apitypes.Index{Message: "toaststats API", Version: s.cfg.Version, OpenAPI: "/api/openapi.json"}, nil
 	})
 }
 
@@ -95,32 +66,4 @@ func (s *Server) handleOpenAPI() http.Handler {
 		s.openapi.write(w, r)
 		return nil, nil
 	})
-}
-
-// damageReasons says what is wrong with the current snapshot v: the files
-// reads found damaged, and what a cheap check (every file present with its
-// manifest size) finds. Empty when it is intact as far as is known.
-func damageReasons(ctx context.Context, ss *store.SnapshotStore, v *store.View) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, d := range ss.Damaged(v.ID) {
-		out = append(out, "damaged file "+d.File+": "+d.Problem)
-		seen[d.File] = true
-	}
-	if v.Legacy() {
-		return out
-	}
-	c, err := ss.QuickCheck(ctx, v.ID)
-	if err == nil && !c.Complete {
-		// A publish may have swapped the folder mid-check: look again.
-		c, err = ss.QuickCheck(ctx, v.ID)
-	}
-	if err == nil {
-		for _, p := range c.Problems {
-			if !seen[p] {
-				out = append(out, "snapshot "+v.ID+": "+p)
-			}
-		}
-	}
-	return out
 }

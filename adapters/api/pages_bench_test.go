@@ -36,8 +36,7 @@ func BenchmarkPages(b *testing.B) {
 	b.Run("district-first-render/cold", func(b *testing.B) {
 		for b.Loop() {
 			srv.resps.Flush()
-			srv.series.clear()
-			srv.lists.invalidate()
+			srv.series.Clear()
 			serve(b, "/districts/3")
 		}
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/scrape"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/snapshot"
@@ -220,7 +221,7 @@ func TestLeaderPagesInChromium(t *testing.T) {
 	t.Cleanup(srv.Close)
 	base := newLoopbackServer(t, srv).URL
 
-	var rankings rankingsResponse
+	var rankings apitypes.Rankings
 	apiGet(t, base+"/api/districts/rankings", &rankings)
 	if len(rankings.Rankings) < 3 {
 		t.Fatalf("rankings: %d rows", len(rankings.Rankings))

@@ -80,9 +80,8 @@ type Server struct {
 	// respBytes approximates the bytes held by resps (reset on flush;
 	// expiries are not subtracted, so it over-counts and flushes early).
 	respBytes atomic.Int64
-	series    *seriesCache
+	series    *toaststats.Series
 	book      *assess.Book
-	lists     listCache
 	reads     *readcheck.Recorder
 	openapi   *encodedResponse
 	openOnce  sync.Once
@@ -111,13 +110,13 @@ func NewServer(cfg Config, deps Deps) *Server {
 	// No janitor goroutine: expired answers are dropped by the byte budget
 	// and on every build (see cachedResponse and buildRunner.run).
 	s.resps = gocache.New(10*time.Minute, 0)
-	s.series = newSeriesCache()
+	s.series = toaststats.NewSeries(s.store, s.log)
 	s.reads = readcheck.NewRecorder(2048)
 	s.metrics = newMetrics(s)
 	s.limiter = httpkit.NewLimiter(cfg.RateLimit, cfg.RateBurst)
 	s.builds = toaststats.NewJobs(deps.Build, toaststats.JobsOptions{Store: s.store, Pending: deps.Pending, Logger: s.log, Now: s.now,
 		OnStart: func(toaststats.Job) { s.metrics.buildRunning.Set(1) }, OnFinish: s.buildFinished})
-	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.successIDs})
+	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.series.SuccessfulIDs})
 
 	m := newMux(s.routeMiddleware)
 	addRoutes(m, s)
@@ -164,20 +163,6 @@ func (s *Server) Start(interval time.Duration) {
 	s.builds.Schedule(interval)
 }
 
-// successIDs lists the ids of the successful snapshots, oldest first (the
-// cached successList), for the assessment book.
-func (s *Server) successIDs(ctx context.Context) ([]string, error) {
-	list, _, err := s.successList(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(list))
-	for i, e := range list {
-		ids[i] = e.SnapshotID
-	}
-	return ids, nil
-}
-
 // buildFinished counts a finished build and drops the cached answers:
 // they are keyed by snapshot generation, so nothing is stale, but the old
 // generations only hold memory.
@@ -193,6 +178,5 @@ func (s *Server) buildFinished(j toaststats.Job, d time.Duration) {
 func (s *Server) dropCaches() {
 	s.resps.Flush()
 	s.respBytes.Store(0)
-	s.lists.invalidate()
-	s.series.clear()
+	s.series.Clear()
 }

@@ -10,31 +10,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
 
-// snapshotMeta is the "_snapshot_metadata" block of every data response.
-type snapshotMeta struct {
-	SnapshotID          string          `json:"snapshot_id"`
-	CreatedAt           time.Time       `json:"created_at"`
-	SchemaVersion       string          `json:"schema_version"`
-	CalculationVersion  string          `json:"calculation_version"`
-	DataAsOf            string          `json:"data_as_of"`
-	IsClosingPeriodData *bool           `json:"is_closing_period_data,omitempty"`
-	CollectionDate      string          `json:"collection_date,omitempty"`
-	LogicalDate         string          `json:"logical_date,omitempty"`
-	Fallback            *store.Fallback `json:"fallback,omitempty"`
-}
-
-// envelope is the shape of data responses other than rankings.
-type envelope[T any] struct {
-	Data T             `json:"data"`
-	Meta *snapshotMeta `json:"_snapshot_metadata"`
-}
-
 // wrap puts v in the envelope of the snapshot rs.
-func wrap[T any](rs *resolved, v T) envelope[T] { return envelope[T]{Data: v, Meta: rs.meta()} }
+func wrap[T any](rs *resolved, v T) apitypes.Envelope[T] {
+	return apitypes.Envelope[T]{Data: v, Meta: rs.meta()}
+}
 
 // resolved is the snapshot a data request is answered from.
 type resolved struct {
@@ -43,9 +27,9 @@ type resolved struct {
 	byDate   bool // chosen by ?date= rather than the current pointer
 }
 
-func (rs *resolved) meta() *snapshotMeta {
+func (rs *resolved) meta() *apitypes.SnapshotMeta {
 	m := rs.view.Metadata
-	return &snapshotMeta{
+	return &apitypes.SnapshotMeta{
 		SnapshotID:          rs.view.ID,
 		CreatedAt:           m.CreatedAt,
 		SchemaVersion:       m.SchemaVersion,
@@ -113,7 +97,7 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, allowFallback boo
 	if ae != nil {
 		return nil, ae
 	}
-	v, fb, err := s.store.Snapshots().Resolve(ctx, date, store.ResolveOptions{Fallback: allowFallback, Now: s.now, SuccessIDs: s.successIDs})
+	v, fb, err := s.store.Snapshots().Resolve(ctx, date, store.ResolveOptions{Fallback: allowFallback, Now: s.now, SuccessIDs: s.series.SuccessfulIDs})
 	switch {
 	case err == nil:
 		return &resolved{view: v, byDate: date != "", fallback: fb}, nil
@@ -127,17 +111,12 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, allowFallback boo
 	return nil, internal("SNAPSHOT_READ_ERROR", err)
 }
 
-// settledAfter is how long after its date a snapshot can no longer be
-// republished (closing-period collections land on the last day of the
-// previous month for a few weeks).
-const settledAfter = 45 * 24 * time.Hour
-
 // cacheControl says how long clients may keep an answer: long and immutable
 // for a settled snapshot chosen by date or id, short for the current one and
 // for recent dates that a closing-period collection may still republish.
 func (s *Server) cacheControl(rs *resolved) string {
 	if rs != nil && rs.byDate && rs.fallback == nil {
-		if t, err := time.Parse(time.DateOnly, rs.view.ID); err == nil && s.now().Sub(t) > settledAfter {
+		if snapshot.Settled(rs.view.ID, s.now()) {
 			return "public, max-age=31536000, immutable"
 		}
 		return "public, max-age=3600"
@@ -245,7 +224,7 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			key.WriteString("|f=" + rs.view.FileStamp(ctx, id))
 		}
 		if sr.series {
-			fp, err := s.seriesFingerprint(ctx)
+			fp, err := s.series.Fingerprint(ctx)
 			if err != nil {
 				fail(w, r, internal("SNAPSHOT_READ_ERROR", err))
 				return

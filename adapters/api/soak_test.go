@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/store"
 )
@@ -168,9 +169,9 @@ func TestSoak(t *testing.T) {
 					continue
 				}
 				var env struct {
-					Data     json.RawMessage `json:"data"`
-					Rankings json.RawMessage `json:"rankings"`
-					Meta     *snapshotMeta   `json:"_snapshot_metadata"`
+					Data     json.RawMessage        `json:"data"`
+					Rankings json.RawMessage        `json:"rankings"`
+					Meta     *apitypes.SnapshotMeta `json:"_snapshot_metadata"`
 				}
 				if err := json.Unmarshal(body, &env); err != nil {
 					badJSON.Add(1)

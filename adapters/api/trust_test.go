@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
 )
 
 // Issue 18 item 7: the per-club needs over HTTP, with values worked out by
@@ -22,7 +24,7 @@ func TestClubNeedsRoute(t *testing.T) {
 		t.Fatalf("status %d: %s", res.StatusCode, body)
 	}
 	var got struct {
-		Data clubNeedResponse `json:"data"`
+		Data apitypes.ClubNeed `json:"data"`
 	}
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatal(err)
@@ -56,8 +58,7 @@ func TestDateParameterAcceptsCollectionDates(t *testing.T) {
 	if err := ts.store.Snapshots().Publish(context.Background(), snap); err != nil {
 		t.Fatal(err)
 	}
-	ts.srv.series.clear()
-	ts.srv.lists.invalidate()
+	ts.srv.series.Clear()
 
 	res, body := ts.do(t, "GET", "/api/districts/rankings?date=2025-09-30", nil, nil)
 	var rk struct {
