@@ -34,68 +34,14 @@ type errorPayload struct {
 	Details any    `json:"details,omitempty"`
 }
 
-// encodedResponse is a response ready to be written (httpkit.Response:
-// ETag, 304, gzip made on the first request that accepts it) with extra
-// headers. Encoded responses are immutable once built, so they can be
-// shared by the response cache.
-type encodedResponse struct {
-	*httpkit.Response
-	body   []byte            // Response.Body()
-	header map[string]string // extra headers, set on every write
-}
-
-func encoded(er *httpkit.Response) *encodedResponse {
-	return &encodedResponse{Response: er, body: er.Body()}
-}
-
-// encodeJSON marshals v into an encodedResponse with status and cache
-// control.
-func encodeJSON(status int, v any, cacheControl string) (*encodedResponse, error) {
-	er, err := httpkit.JSON(status, v, cacheControl)
-	if err != nil {
-		return nil, err
-	}
-	return encoded(er), nil
-}
-
-// newEncoded wraps body bytes, computing the ETag.
-func newEncoded(status int, contentType string, body []byte, cacheControl string) *encodedResponse {
-	return encoded(httpkit.NewResponse(status, contentType, body, cacheControl))
-}
-
-// ServeHTTP sends the encoded response with its extra headers.
-func (er *encodedResponse) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	for k, v := range er.header {
-		h.Set(k, v)
-	}
-	er.Response.ServeHTTP(w, r)
-}
-
-func (er *encodedResponse) write(w http.ResponseWriter, r *http.Request) { er.ServeHTTP(w, r) }
-
-// responseSize is what er adds to the response cache's byte budget when
-// cached under key: its body and key now, and its gzip variant when the
-// first client that accepts gzip makes it, if er is still the cached
-// answer for key then (the budget over-counts entries that expire, as
-// before, and flushes early).
-func (s *Server) responseSize(er *encodedResponse, key string) int64 {
-	er.OnGzip(func(n int) {
-		if v, ok := s.resps.Get(key); ok && v == er {
-			s.respBytes.Add(int64(n))
-		}
-	})
-	return int64(len(er.body) + len(key))
-}
-
 // respond encodes v as JSON with status and writes it (no caching).
 func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
-	er, err := encodeJSON(status, v, "no-store")
+	er, err := httpkit.JSON(status, v, "no-store")
 	if err != nil {
 		respondError(w, r, internal("ENCODING_ERROR", err))
 		return
 	}
-	er.write(w, r)
+	er.ServeHTTP(w, r)
 }
 
 // jsonHandler is a handler that returns its answer: v is sent as JSON with

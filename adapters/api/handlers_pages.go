@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/adapters/pages"
 	"github.com/toaststats/toaststats/store"
 )
@@ -58,14 +59,14 @@ func (s *Server) pageRoute(name string, check func(*http.Request) *apiError, bui
 			if err != nil {
 				return nil, err
 			}
-			er := newEncoded(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), cc)
-			er.header = map[string]string{"Content-Disposition": `attachment; filename="` + file + "_" + rs.view.ID + `.csv"`}
+			er := httpkit.NewResponse(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), cc)
+			er.SetHeader("Content-Disposition", `attachment; filename="`+file+"_"+rs.view.ID+`.csv"`)
 			return er, nil
 		}
 		if err := pages.Render(&buf, pg); err != nil {
 			return nil, internal("PAGE_RENDER_ERROR", err)
 		}
-		return newEncoded(http.StatusOK, "text/html; charset=utf-8", buf.Bytes(), cc), nil
+		return httpkit.NewResponse(http.StatusOK, "text/html; charset=utf-8", buf.Bytes(), cc), nil
 	}
 	return s.serveSnapshot(sr)
 }
@@ -82,11 +83,11 @@ func respondPageError(w http.ResponseWriter, r *http.Request, err error) {
 		respondError(w, r, ae)
 		return
 	}
-	er := newEncoded(ae.Status, "text/html; charset=utf-8", buf.Bytes(), "no-store")
+	er := httpkit.NewResponse(ae.Status, "text/html; charset=utf-8", buf.Bytes(), "no-store")
 	if ae.RetryAfter > 0 {
-		er.header = map[string]string{"Retry-After": fmt.Sprint(ae.RetryAfter)}
+		er.SetHeader("Retry-After", fmt.Sprint(ae.RetryAfter))
 	}
-	er.write(w, r)
+	er.ServeHTTP(w, r)
 }
 
 // at is the snapshot rs as package pages takes it.

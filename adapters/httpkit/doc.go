@@ -5,7 +5,10 @@
 //     compressed on the first request that accepts gzip, 304 Not Modified on
 //     a matching If-None-Match, HEAD, Vary: Accept-Encoding and
 //     Content-Length, with header values prepared once so the hot path only
-//     assigns them.
+//     assigns them; [Response.SetHeader] adds headers sent with every write.
+//   - [ResponseCache]: built Responses by key within a byte budget (gzip
+//     variants counted when made), on patrickmn/go-cache, with hit and miss
+//     counters for the server's metrics.
 //   - [Chain]: the middleware stack, outermost first: request ids
 //     (X-Request-ID) and the client IP ([Proxies], believing X-Forwarded-For
 //     and Forwarded only from trusted proxies), the access log (log/slog)
