@@ -56,7 +56,7 @@ func (s *Server) handleAPIIndex() http.Handler {
 func (s *Server) handleOpenAPI() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		s.openOnce.Do(func() {
-			er, err := httpkit.JSON(http.StatusOK, openAPIDocument(s.cfg.Version), "public, max-age=3600")
+			er, err := httpkit.JSON(http.StatusOK, openAPIDocument(s.cfg.Version, s.apiDocs), "public, max-age=3600")
 			if err == nil {
 				s.openapi = er
 			}

@@ -78,6 +78,7 @@ type Server struct {
 	series   *toaststats.Series
 	book     *assess.Book
 	reads    *readcheck.Recorder
+	apiDocs  []route // the operations openapi.json describes
 	openapi  *httpkit.Response
 	openOnce sync.Once
 
@@ -118,7 +119,8 @@ func NewServer(cfg Config, deps Deps) *Server {
 	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.series.SuccessfulIDs})
 
 	m := newMux(s.routeMiddleware)
-	addRoutes(m, s)
+	s.apiDocs = s.apiRoutes()
+	addRoutes(m, s, s.apiDocs)
 	s.routes, s.router = m.routes, m.kit
 	s.handler = s.outerMiddleware(m.kit)
 	return s
