@@ -1,9 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/toaststats/toaststats/adapters/httpkit"
@@ -22,17 +19,6 @@ func errorf(status int, code, message string, details any) *apiError {
 // internal wraps an unexpected failure as a 500 with the given code. The
 // cause is logged, not sent.
 func internal(code string, err error) *apiError { return httpkit.Internal(code, err) }
-
-// errorBody is the wire shape of every error response.
-type errorBody struct {
-	Error errorPayload `json:"error"`
-}
-
-type errorPayload struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Details any    `json:"details,omitempty"`
-}
 
 // respond encodes v as JSON with status and writes it (no caching).
 func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
@@ -62,26 +48,11 @@ func (h jsonHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // INTERNAL_SERVER_ERROR) and notes failures for the access log.
 func noteAPIError(r *http.Request, err error) *apiError { return httpkit.Note(r, err) }
 
-// respondError writes err as the error envelope. Non-apiError errors become
-// 500 INTERNAL_SERVER_ERROR; the cause goes to the access log only.
+// respondError writes err as the API's error envelope
+// (httpkit.Error.WriteJSON). Non-apiError errors become 500
+// INTERNAL_SERVER_ERROR; the cause goes to the access log only.
 func respondError(w http.ResponseWriter, r *http.Request, err error) {
-	ae := noteAPIError(r, err)
-	if ae.RetryAfter > 0 {
-		w.Header().Set("Retry-After", fmt.Sprint(ae.RetryAfter))
-	}
-	body := errorBody{Error: errorPayload{Code: ae.Code, Message: ae.Message, Details: ae.Details}}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(body)
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", fmt.Sprint(buf.Len()))
-	w.WriteHeader(ae.Status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	noteAPIError(r, err).WriteJSON(w, r)
 }
 
 // maxBodyBytes bounds every request body.
