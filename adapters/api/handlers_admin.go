@@ -22,8 +22,8 @@ import (
 // field, dur its duration field.
 func (s *Server) stamp(r *http.Request, start time.Time, at, dur string) apitypes.OpMeta {
 	m := apitypes.OpMeta{}
-	if ri := infoFrom(r.Context()); ri != nil {
-		m.OperationID = ri.id
+	if ri := httpkit.InfoOf(r.Context()); ri != nil {
+		m.OperationID = ri.ID
 	}
 	now, ms := s.now().UTC(), float64(time.Since(start).Microseconds())/1000
 	*map[string]**time.Time{"generated_at": &m.GeneratedAt, "inspected_at": &m.InspectedAt, "retrieved_at": &m.RetrievedAt, "checked_at": &m.CheckedAt,
