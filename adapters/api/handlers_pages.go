@@ -97,7 +97,7 @@ func at(rs *resolved) pages.At {
 
 // readCodes are the error codes of the pages' failed reads (pages.ReadError),
 // as the JSON routes reading the same thing answer them.
-var readCodes = map[string]string{"ranked series": "SNAPSHOT_READ_ERROR", "series": "ANALYTICS_ERROR", "rank history": "RANK_HISTORY_ERROR"}
+var readCodes = map[string]string{pages.OpRankedSeries: "SNAPSHOT_READ_ERROR", pages.OpSeries: "ANALYTICS_ERROR", pages.OpRankHistory: "RANK_HISTORY_ERROR"}
 
 // pageError maps the errors of package pages' loaders to answers.
 func pageError(rs *resolved, err error) error {
@@ -108,11 +108,11 @@ func pageError(rs *resolved, err error) error {
 		return errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", nf.Detail)
 	case errors.As(err, &nf) && errors.Is(err, pages.ErrDivisionNotFound):
 		return errorf(http.StatusNotFound, "DIVISION_NOT_FOUND", nf.Detail, nil)
-	case errors.As(err, &nf):
+	case errors.As(err, &nf) && errors.Is(err, pages.ErrAreaNotFound):
 		return errorf(http.StatusNotFound, "AREA_NOT_FOUND", nf.Detail, nil)
 	case errors.Is(err, store.ErrNoRankings):
 		return errorf(http.StatusNotFound, "RANKINGS_DATA_NOT_FOUND", "This snapshot has no rankings", nil)
-	case errors.As(err, &re) && re.Op == "rankings":
+	case errors.As(err, &re) && re.Op == pages.OpRankings:
 		return snapshotReadError(rs.view.ID, re.Err)
 	case errors.As(err, &re):
 		return internal(readCodes[re.Op], re.Err)

@@ -71,15 +71,25 @@ func (e *NotFoundError) Error() string { return e.Detail }
 // Unwrap returns Err, for errors.Is.
 func (e *NotFoundError) Unwrap() error { return e.Err }
 
-// ReadError is returned by the loaders when reading the snapshots failed.
-// Op names what was read: "rankings" (the page's own snapshot's, with
-// store.ErrNoRankings when it has none), "ranked series" (every
-// snapshot's rankings), "series" (the district's series) or "rank
-// history" (its rank points).
+// ReadError is returned by the loaders when reading the snapshots failed;
+// Op names what was read.
 type ReadError struct {
 	Op  string
 	Err error
 }
+
+// The Ops of a ReadError.
+const (
+	// OpRankings: the page's own snapshot's rankings (Err is
+	// store.ErrNoRankings when it has none).
+	OpRankings = "rankings"
+	// OpRankedSeries: the rankings of every snapshot (Source.Rankings).
+	OpRankedSeries = "ranked series"
+	// OpSeries: the district's series (Source.District).
+	OpSeries = "series"
+	// OpRankHistory: the district's rank points (Source.RankPoints).
+	OpRankHistory = "rank history"
+)
 
 func (e *ReadError) Error() string { return "read " + e.Op + ": " + e.Err.Error() }
 
@@ -91,7 +101,7 @@ func (e *ReadError) Unwrap() error { return e.Err }
 func moves(ctx context.Context, src Source, date string, cur []snapshot.DistrictRanking) (Moves, error) {
 	series, err := src.Rankings(ctx)
 	if err != nil {
-		return Moves{}, &ReadError{Op: "ranked series", Err: err}
+		return Moves{}, &ReadError{Op: OpRankedSeries, Err: err}
 	}
 	dated := make([]analytics.RankedDate, len(series))
 	for i, r := range series {
@@ -107,7 +117,7 @@ func moves(ctx context.Context, src Source, date string, cur []snapshot.District
 func Home(ctx context.Context, src Source, at At, q url.Values) (*HomePage, error) {
 	rf, err := at.View.RankingsShared(ctx)
 	if err != nil {
-		return nil, &ReadError{Op: "rankings", Err: err}
+		return nil, &ReadError{Op: OpRankings, Err: err}
 	}
 	mv, err := moves(ctx, src, at.ID, rf.Rankings)
 	if err != nil {
@@ -122,7 +132,7 @@ func Home(ctx context.Context, src Source, at At, q url.Values) (*HomePage, erro
 func districtPoints(ctx context.Context, src Source, at At, id string) (all, year []analytics.Point, err error) {
 	all, _, err = src.District(ctx, id)
 	if err != nil {
-		return nil, nil, &ReadError{Op: "series", Err: err}
+		return nil, nil, &ReadError{Op: OpSeries, Err: err}
 	}
 	if len(all) == 0 {
 		return nil, nil, &NotFoundError{Err: ErrDistrictNotFound, Detail: "No snapshot contains district " + id}
@@ -157,7 +167,7 @@ func District(ctx context.Context, src Source, at At, id string) (*DistrictPage,
 	}
 	in.LastYear = analytics.PreviousProgramYearPoints(all, p.Date)
 	if in.Ranks, err = src.RankPoints(ctx, id, analytics.ProgramYearStartDate(at.ID), at.ID); err != nil {
-		return nil, &ReadError{Op: "rank history", Err: err}
+		return nil, &ReadError{Op: OpRankHistory, Err: err}
 	}
 	api := "/api/districts/" + url.PathEscape(id)
 	pg, err := NewDistrictPage(at.frame("District "+id, nil, false,

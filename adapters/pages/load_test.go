@@ -70,7 +70,7 @@ func TestHomeLoadsMoves(t *testing.T) {
 	}
 	m.rankings = nil
 	var re *ReadError
-	if _, err := Home(context.Background(), m, At{View: m, ID: "2025-10-15"}, nil); !errors.As(err, &re) || re.Op != "rankings" || !errors.Is(err, store.ErrNoRankings) {
+	if _, err := Home(context.Background(), m, At{View: m, ID: "2025-10-15"}, nil); !errors.As(err, &re) || re.Op != OpRankings || !errors.Is(err, store.ErrNoRankings) {
 		t.Errorf("no rankings: %v", err)
 	}
 }
@@ -106,7 +106,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	m.err = errors.New("disk gone")
 	var re *ReadError
-	if _, err := Clubs(ctx, m, at, "61", nil); !errors.As(err, &re) || re.Op != "series" || err.Error() != "read series: disk gone" {
+	if _, err := Clubs(ctx, m, at, "61", nil); !errors.As(err, &re) || re.Op != OpSeries || err.Error() != "read series: disk gone" {
 		t.Errorf("failed read: %v", err)
 	}
 }
