@@ -333,10 +333,10 @@ func TestDispatcherPrefersStatic(t *testing.T) {
 			got = append(got, s)
 		})
 	}
-	m.handle("GET", "/api/districts/:districtId/statistics", public, rec("stats"))
-	m.handle("GET", "/api/districts/cache/statistics", public, rec("cache-stats"))
-	m.handle("GET", "/api/districts/:districtId/daily-reports/:date", public, rec("daily"))
-	m.handle("GET", "/api/districts/cache/metadata/:date", public, rec("cache-meta"))
+	m.handle(route{rec("stats"), opDoc{Method: "GET", Path: "/api/districts/{districtId}/statistics"}})
+	m.handle(route{rec("cache-stats"), opDoc{Method: "GET", Path: "/api/districts/cache/statistics"}})
+	m.handle(route{rec("daily"), opDoc{Method: "GET", Path: "/api/districts/{districtId}/daily-reports/{date}"}})
+	m.handle(route{rec("cache-meta"), opDoc{Method: "GET", Path: "/api/districts/cache/metadata/{date}"}})
 	for _, p := range []string{"/api/districts/42/statistics", "/api/districts/cache/statistics", "/api/districts/cache/metadata/2025-01-01", "/api/districts/7/daily-reports/2025-01-02", "/api/districts/cache/daily-reports/x"} {
 		m.hr.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
 	}

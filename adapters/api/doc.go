@@ -14,17 +14,19 @@
 // flags and environment variables, for the two-process deployment.
 //
 // The HTTP machinery that is not the API (encoded answers with ETag, 304
-// and gzip, the middleware chain, client IP behind trusted proxies, rate
-// limits, CORS, the shared-prefix router) is package adapters/httpkit; this
-// package adds the error envelope, the route table and admin authorization.
+// and gzip, the response cache, the JSON error envelope, the middleware
+// chain, client IP behind trusted proxies, rate limits, CORS, the
+// shared-prefix router, the admin token file) is package adapters/httpkit;
+// this package adds the route table (which feeds both the router and the
+// OpenAPI document), the error codes and admin authorization.
 //
 // The package is wiring and presentation: the statistics come from
 // analytics, the series of snapshots they are computed over from
 // toaststats.Series, the goals and assessments from assess, snapshot
 // resolution, configuration history, cache statistics and store health from
 // store, background build jobs from toaststats.Jobs, the process-separation
-// measurements and verdicts from readcheck, and the leader pages from
-// adapters/pages. Every route answers a typed struct of package
+// measurements and verdicts from readcheck, and the leader pages, loaded
+// and rendered, from adapters/pages. Every route answers a typed struct of package
 // adapters/api/apitypes (which Go clients import to decode answers), and the
 // success schemas of GET /api/openapi.json are generated from those types
 // (internal/openapi); the contract test validates every route's real answer

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/toaststats/toaststats/adapters/httpkit"
@@ -23,79 +20,14 @@ func errorf(status int, code, message string, details any) *apiError {
 // cause is logged, not sent.
 func internal(code string, err error) *apiError { return httpkit.Internal(code, err) }
 
-// errorBody is the wire shape of every error response.
-type errorBody struct {
-	Error errorPayload `json:"error"`
-}
-
-type errorPayload struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Details any    `json:"details,omitempty"`
-}
-
-// encodedResponse is a response ready to be written (httpkit.Response:
-// ETag, 304, gzip made on the first request that accepts it) with extra
-// headers. Encoded responses are immutable once built, so they can be
-// shared by the response cache.
-type encodedResponse struct {
-	*httpkit.Response
-	body   []byte            // Response.Body()
-	header map[string]string // extra headers, set on every write
-}
-
-func encoded(er *httpkit.Response) *encodedResponse {
-	return &encodedResponse{Response: er, body: er.Body()}
-}
-
-// encodeJSON marshals v into an encodedResponse with status and cache
-// control.
-func encodeJSON(status int, v any, cacheControl string) (*encodedResponse, error) {
-	er, err := httpkit.JSON(status, v, cacheControl)
-	if err != nil {
-		return nil, err
-	}
-	return encoded(er), nil
-}
-
-// newEncoded wraps body bytes, computing the ETag.
-func newEncoded(status int, contentType string, body []byte, cacheControl string) *encodedResponse {
-	return encoded(httpkit.NewResponse(status, contentType, body, cacheControl))
-}
-
-// ServeHTTP sends the encoded response with its extra headers.
-func (er *encodedResponse) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	for k, v := range er.header {
-		h.Set(k, v)
-	}
-	er.Response.ServeHTTP(w, r)
-}
-
-func (er *encodedResponse) write(w http.ResponseWriter, r *http.Request) { er.ServeHTTP(w, r) }
-
-// responseSize is what er adds to the response cache's byte budget when
-// cached under key: its body and key now, and its gzip variant when the
-// first client that accepts gzip makes it, if er is still the cached
-// answer for key then (the budget over-counts entries that expire, as
-// before, and flushes early).
-func (s *Server) responseSize(er *encodedResponse, key string) int64 {
-	er.OnGzip(func(n int) {
-		if v, ok := s.resps.Get(key); ok && v == er {
-			s.respBytes.Add(int64(n))
-		}
-	})
-	return int64(len(er.body) + len(key))
-}
-
 // respond encodes v as JSON with status and writes it (no caching).
 func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
-	er, err := encodeJSON(status, v, "no-store")
+	er, err := httpkit.JSON(status, v, "no-store")
 	if err != nil {
 		respondError(w, r, internal("ENCODING_ERROR", err))
 		return
 	}
-	er.write(w, r)
+	er.ServeHTTP(w, r)
 }
 
 // jsonHandler is a handler that returns its answer: v is sent as JSON with
@@ -116,26 +48,11 @@ func (h jsonHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // INTERNAL_SERVER_ERROR) and notes failures for the access log.
 func noteAPIError(r *http.Request, err error) *apiError { return httpkit.Note(r, err) }
 
-// respondError writes err as the error envelope. Non-apiError errors become
-// 500 INTERNAL_SERVER_ERROR; the cause goes to the access log only.
+// respondError writes err as the API's error envelope
+// (httpkit.Error.WriteJSON). Non-apiError errors become 500
+// INTERNAL_SERVER_ERROR; the cause goes to the access log only.
 func respondError(w http.ResponseWriter, r *http.Request, err error) {
-	ae := noteAPIError(r, err)
-	if ae.RetryAfter > 0 {
-		w.Header().Set("Retry-After", fmt.Sprint(ae.RetryAfter))
-	}
-	body := errorBody{Error: errorPayload{Code: ae.Code, Message: ae.Message, Details: ae.Details}}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(body)
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", fmt.Sprint(buf.Len()))
-	w.WriteHeader(ae.Status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	noteAPIError(r, err).WriteJSON(w, r)
 }
 
 // maxBodyBytes bounds every request body.

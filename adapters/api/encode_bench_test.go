@@ -34,9 +34,9 @@ func BenchmarkBigAnswerIdentity(b *testing.B) {
 	r := httptest.NewRequest("GET", "/api/districts/42/analytics", nil)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		er := newEncoded(http.StatusOK, "application/json; charset=utf-8", body, "public, max-age=60")
+		er := httpkit.NewResponse(http.StatusOK, "application/json; charset=utf-8", body, "public, max-age=60")
 		w := &discardWriter{h: http.Header{}}
-		er.write(w, r)
+		er.ServeHTTP(w, r)
 	}
 }
 
@@ -47,9 +47,9 @@ func BenchmarkBigAnswerGzip(b *testing.B) {
 	r.Header.Set("Accept-Encoding", "gzip")
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		er := newEncoded(http.StatusOK, "application/json; charset=utf-8", body, "public, max-age=60")
+		er := httpkit.NewResponse(http.StatusOK, "application/json; charset=utf-8", body, "public, max-age=60")
 		w := &discardWriter{h: http.Header{}}
-		er.write(w, r)
+		er.ServeHTTP(w, r)
 	}
 }
 

@@ -240,3 +240,12 @@ func clubIDFor(district string, n int) string {
 	}
 	return fmt.Sprintf("%s%04d", prefix, 100+n)
 }
+
+// errorBody decodes an error answer (httpkit.Error.WriteJSON).
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Details any    `json:"details"`
+	} `json:"error"`
+}

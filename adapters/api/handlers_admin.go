@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
@@ -21,8 +22,8 @@ import (
 // field, dur its duration field.
 func (s *Server) stamp(r *http.Request, start time.Time, at, dur string) apitypes.OpMeta {
 	m := apitypes.OpMeta{}
-	if ri := infoFrom(r.Context()); ri != nil {
-		m.OperationID = ri.id
+	if ri := httpkit.InfoOf(r.Context()); ri != nil {
+		m.OperationID = ri.ID
 	}
 	now, ms := s.now().UTC(), float64(time.Since(start).Microseconds())/1000
 	*map[string]**time.Time{"generated_at": &m.GeneratedAt, "inspected_at": &m.InspectedAt, "retrieved_at": &m.RetrievedAt, "checked_at": &m.CheckedAt,
@@ -155,22 +156,22 @@ func (s *Server) handleSnapshotPayload() http.Handler {
 		// The payload is encoded once per generation; the envelope, with
 		// this request's operation id and time, is encoded on every answer.
 		key := "payload|" + rs.generation()
-		pe, err := s.cachedResponse(key, func() (*encodedResponse, error) {
+		pe, err := s.resps.Get(key, func() (*httpkit.Response, error) {
 			p, err := v.Payload(ctx)
 			if err != nil {
 				return nil, internal("PAYLOAD_RETRIEVAL_FAILED", err)
 			}
-			return encodeJSON(http.StatusOK, p, "")
+			return httpkit.JSON(http.StatusOK, p, "")
 		})
 		if err != nil {
 			return nil, err
 		}
-		er, err := encodeJSON(http.StatusOK, apitypes.SnapshotPayload[json.RawMessage]{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
-			Payload: json.RawMessage(pe.body), Metadata: s.stamp(r, start, "retrieved_at", "retrieval_duration_ms")}, "private, no-store")
+		er, err := httpkit.JSON(http.StatusOK, apitypes.SnapshotPayload[json.RawMessage]{SnapshotID: v.ID, CreatedAt: v.Metadata.CreatedAt, Status: v.Metadata.Status,
+			Payload: json.RawMessage(pe.Body()), Metadata: s.stamp(r, start, "retrieved_at", "retrieval_duration_ms")}, "private, no-store")
 		if err != nil {
 			return nil, internal("ENCODING_ERROR", err)
 		}
-		er.write(w, r)
+		er.ServeHTTP(w, r)
 		return nil, nil
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/analytics"
 )
 
@@ -91,7 +92,7 @@ func analyticsRoute[T any](s *Server, name string, fn func(all, pts []analytics.
 			if err != nil {
 				return nil, analyticsError(err)
 			}
-			if er, ok := any(v).(*encodedResponse); ok {
+			if er, ok := any(v).(*httpkit.Response); ok {
 				return er, nil
 			}
 			return wrap(rs, v), nil
@@ -167,7 +168,7 @@ func (s *Server) handleDistinguishedAnalytics() http.Handler {
 }
 
 func (s *Server) handleExport() http.Handler {
-	h := analyticsRoute(s, "export", func(all, pts []analytics.Point, r *http.Request) (*encodedResponse, error) {
+	h := analyticsRoute(s, "export", func(all, pts []analytics.Point, r *http.Request) (*httpkit.Response, error) {
 		if len(pts) == 0 {
 			return nil, analytics.ErrNoData
 		}
@@ -175,9 +176,9 @@ func (s *Server) handleExport() http.Handler {
 		if err := analytics.ExportCSV(&buf, pts); err != nil {
 			return nil, err
 		}
-		er := newEncoded(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), "no-cache")
-		er.header = map[string]string{"Content-Disposition": `attachment; filename="district_` + pts[0].District.DistrictID +
-			"_analytics_" + pts[0].Date + "_to_" + analytics.LastDate(pts) + `.csv"`}
+		er := httpkit.NewResponse(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), "no-cache")
+		er.SetHeader("Content-Disposition", `attachment; filename="district_`+pts[0].District.DistrictID+
+			"_analytics_"+pts[0].Date+"_to_"+analytics.LastDate(pts)+`.csv"`)
 		return er, nil
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -116,17 +117,17 @@ func (s *Server) handleSnapshotDates() http.Handler {
 		if err != nil {
 			return nil, internal("FETCH_ERROR", err)
 		}
-		er, err := s.cachedResponse("snapshot-dates|"+fp, func() (*encodedResponse, error) {
+		er, err := s.resps.Get("snapshot-dates|"+fp, func() (*httpkit.Response, error) {
 			dates := make([]string, 0, len(list))
 			for i := len(list) - 1; i >= 0; i-- {
 				dates = append(dates, list[i].SnapshotID)
 			}
-			return encodeJSON(http.StatusOK, apitypes.Data[apitypes.SnapshotDates]{Data: apitypes.SnapshotDates{Dates: dates, Count: len(dates)}}, "public, max-age=60")
+			return httpkit.JSON(http.StatusOK, apitypes.Data[apitypes.SnapshotDates]{Data: apitypes.SnapshotDates{Dates: dates, Count: len(dates)}}, "public, max-age=60")
 		})
 		if err != nil {
 			return nil, err
 		}
-		er.write(w, r)
+		er.ServeHTTP(w, r)
 		return nil, nil
 	})
 }
@@ -144,7 +145,7 @@ func (s *Server) handleCachedDates() http.Handler {
 		if err != nil {
 			return nil, internal("SNAPSHOT_ERROR", err)
 		}
-		er, err := s.cachedResponse("cached-dates|"+id+"|"+fp, func() (*encodedResponse, error) {
+		er, err := s.resps.Get("cached-dates|"+id+"|"+fp, func() (*httpkit.Response, error) {
 			ids, err := s.series.SuccessfulIDs(ctx)
 			if err != nil {
 				return nil, internal("SNAPSHOT_ERROR", err)
@@ -158,12 +159,12 @@ func (s *Server) handleCachedDates() http.Handler {
 			if n := len(body.Dates); n > 0 {
 				body.DateRange = &apitypes.DateRange{StartDate: body.Dates[0], EndDate: body.Dates[n-1]}
 			}
-			return encodeJSON(http.StatusOK, apitypes.Data[apitypes.CachedDates]{Data: body}, "public, max-age=60")
+			return httpkit.JSON(http.StatusOK, apitypes.Data[apitypes.CachedDates]{Data: body}, "public, max-age=60")
 		})
 		if err != nil {
 			return nil, err
 		}
-		er.write(w, r)
+		er.ServeHTTP(w, r)
 		return nil, nil
 	})
 }

@@ -129,8 +129,7 @@ func (s *Server) handleBuildMetrics() http.Handler {
 // returns to its baseline; they refill on demand.
 func (s *Server) handleOptimization() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
-		freed := s.respBytes.Load()
-		entries := s.resps.ItemCount()
+		entries, freed := s.resps.Flush()
 		s.dropCaches()
 		s.store.Snapshots().FlushCache()
 		out := apitypes.CachesDropped{Success: true, Message: "In-memory caches dropped"}

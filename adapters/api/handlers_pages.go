@@ -8,9 +8,8 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/adapters/pages"
-	"github.com/toaststats/toaststats/analytics"
-	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -60,14 +59,14 @@ func (s *Server) pageRoute(name string, check func(*http.Request) *apiError, bui
 			if err != nil {
 				return nil, err
 			}
-			er := newEncoded(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), cc)
-			er.header = map[string]string{"Content-Disposition": `attachment; filename="` + file + "_" + rs.view.ID + `.csv"`}
+			er := httpkit.NewResponse(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes(), cc)
+			er.SetHeader("Content-Disposition", `attachment; filename="`+file+"_"+rs.view.ID+`.csv"`)
 			return er, nil
 		}
 		if err := pages.Render(&buf, pg); err != nil {
 			return nil, internal("PAGE_RENDER_ERROR", err)
 		}
-		return newEncoded(http.StatusOK, "text/html; charset=utf-8", buf.Bytes(), cc), nil
+		return httpkit.NewResponse(http.StatusOK, "text/html; charset=utf-8", buf.Bytes(), cc), nil
 	}
 	return s.serveSnapshot(sr)
 }
@@ -84,51 +83,58 @@ func respondPageError(w http.ResponseWriter, r *http.Request, err error) {
 		respondError(w, r, ae)
 		return
 	}
-	er := newEncoded(ae.Status, "text/html; charset=utf-8", buf.Bytes(), "no-store")
+	er := httpkit.NewResponse(ae.Status, "text/html; charset=utf-8", buf.Bytes(), "no-store")
 	if ae.RetryAfter > 0 {
-		er.header = map[string]string{"Retry-After": fmt.Sprint(ae.RetryAfter)}
+		er.SetHeader("Retry-After", fmt.Sprint(ae.RetryAfter))
 	}
-	er.write(w, r)
+	er.ServeHTTP(w, r)
 }
 
-// frame is the frame of a page rendered from rs.
-func frame(rs *resolved, title string, crumbs []pages.Link, csv bool, json ...pages.Link) pages.Frame {
-	return pages.NewFrame(rs.view.ID, rs.view.Metadata, rs.byDate, title, crumbs, csv, json...)
+// at is the snapshot rs as package pages takes it.
+func at(rs *resolved) pages.At {
+	return pages.At{View: rs.view, ID: rs.view.ID, Metadata: rs.view.Metadata, ByDate: rs.byDate}
 }
 
-// rankMoves compares the rankings cur of date with those a week and a
-// month older (analytics.RankMovesAgo).
-func (s *Server) rankMoves(ctx context.Context, date string, cur []snapshot.DistrictRanking) (pages.Moves, error) {
-	series, err := s.series.Rankings(ctx)
-	if err != nil {
-		return pages.Moves{}, internal("SNAPSHOT_READ_ERROR", err)
+// readCodes are the error codes of the pages' failed reads (pages.ReadError),
+// as the JSON routes reading the same thing answer them.
+var readCodes = map[string]string{pages.OpRankedSeries: "SNAPSHOT_READ_ERROR", pages.OpSeries: "ANALYTICS_ERROR", pages.OpRankHistory: "RANK_HISTORY_ERROR"}
+
+// pageError maps the errors of package pages' loaders to answers.
+func pageError(rs *resolved, err error) error {
+	var nf *pages.NotFoundError
+	var re *pages.ReadError
+	switch {
+	case errors.As(err, &nf) && errors.Is(err, pages.ErrDistrictNotFound):
+		return errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", nf.Detail)
+	case errors.As(err, &nf) && errors.Is(err, pages.ErrDivisionNotFound):
+		return errorf(http.StatusNotFound, "DIVISION_NOT_FOUND", nf.Detail, nil)
+	case errors.As(err, &nf) && errors.Is(err, pages.ErrAreaNotFound):
+		return errorf(http.StatusNotFound, "AREA_NOT_FOUND", nf.Detail, nil)
+	case errors.Is(err, store.ErrNoRankings):
+		return errorf(http.StatusNotFound, "RANKINGS_DATA_NOT_FOUND", "This snapshot has no rankings", nil)
+	case errors.As(err, &re) && re.Op == pages.OpRankings:
+		return snapshotReadError(rs.view.ID, re.Err)
+	case errors.As(err, &re):
+		return internal(readCodes[re.Op], re.Err)
 	}
-	dated := make([]analytics.RankedDate, len(series))
-	for i, r := range series {
-		dated[i] = analytics.RankedDate{Date: r.ID, Rankings: r.Rankings}
+	return analyticsError(err)
+}
+
+// loaded adapts a page loader to pageRoute, mapping its errors.
+func loaded[P any](load func(r *http.Request, at pages.At) (P, error)) func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
+	return func(_ context.Context, r *http.Request, rs *resolved) (any, error) {
+		pg, err := load(r, at(rs))
+		if err != nil {
+			return nil, pageError(rs, err)
+		}
+		return pg, nil
 	}
-	var mv pages.Moves
-	mv.Week, mv.Month, mv.WeekDate, mv.MonthDate = analytics.RankMovesAgo(dated, date, cur)
-	return mv, nil
 }
 
 func (s *Server) handleHomePage() http.Handler {
-	return s.pageRoute("home", nil, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-		rf, err := rs.view.RankingsShared(ctx)
-		if err != nil {
-			if errors.Is(err, store.ErrNoRankings) {
-				return nil, errorf(http.StatusNotFound, "RANKINGS_DATA_NOT_FOUND", "This snapshot has no rankings", nil)
-			}
-			return nil, snapshotReadError(rs.view.ID, err)
-		}
-		mv, err := s.rankMoves(ctx, rs.view.ID, rf.Rankings)
-		if err != nil {
-			return nil, err
-		}
-		q := r.URL.Query()
-		return pages.NewHomePage(frame(rs, "District rankings", nil, true, pages.Link{Label: "Rankings", Href: "/api/districts/rankings"}),
-			rf.Rankings, mv, rs.view.DistrictIDs(), q.Get("region"), q.Get("sort")), nil
-	})
+	return s.pageRoute("home", nil, loaded(func(r *http.Request, at pages.At) (*pages.HomePage, error) {
+		return pages.Home(r.Context(), s.series, at, r.URL.Query())
+	}))
 }
 
 // handleDistrictSearch sends the home page's search box to the district
@@ -146,77 +152,16 @@ func (s *Server) handleDistrictSearch() http.Handler {
 	})
 }
 
-// districtPoints is the district's series of the resolved snapshot's
-// program year and the whole series; the last point is the page's.
-func (s *Server) districtPoints(ctx context.Context, rs *resolved, id string) (all, pts []analytics.Point, err error) {
-	all, pts, err = s.seriesUpTo(ctx, rs, id, analytics.ProgramYearStartDate(rs.view.ID), "")
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(pts) == 0 {
-		return nil, nil, errorf(http.StatusNotFound, "DISTRICT_NOT_FOUND", "District not found", "No snapshot of this program year up to "+rs.view.ID+" contains district "+id)
-	}
-	return all, pts, nil
-}
-
-func districtCrumbs(id string) []pages.Link {
-	return []pages.Link{{Label: "District " + id, Href: "/districts/" + url.PathEscape(id)}}
-}
-
 func (s *Server) handleDistrictPage() http.Handler {
-	return s.pageRoute("district", checkDistrict, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-		id := mustDistrict(r)
-		all, pts, err := s.districtPoints(ctx, rs, id)
-		if err != nil {
-			return nil, err
-		}
-		in := pages.DistrictSeries{All: all, Year: pts}
-		p := pts[len(pts)-1]
-		if p.Ranking != nil {
-			if rf, err := rs.view.RankingsShared(ctx); err == nil {
-				if in.Moves, err = s.rankMoves(ctx, rs.view.ID, rf.Rankings); err != nil {
-					return nil, err
-				}
-			}
-		}
-		in.LastYear = analytics.PreviousProgramYearPoints(all, p.Date)
-		if in.Ranks, err = s.series.RankPoints(ctx, id, analytics.ProgramYearStartDate(rs.view.ID), rs.view.ID); err != nil {
-			return nil, internal("RANK_HISTORY_ERROR", err)
-		}
-		api := "/api/districts/" + url.PathEscape(id)
-		pg, err := pages.NewDistrictPage(frame(rs, "District "+id, nil, false,
-			pages.Link{Label: "Statistics", Href: api + "/statistics"}, pages.Link{Label: "District analytics", Href: api + "/analytics"},
-			pages.Link{Label: "Distinguished clubs", Href: api + "/distinguished-club-analytics"}, pages.Link{Label: "Rank history", Href: api + "/rank-history"},
-			pages.Link{Label: "Membership history", Href: api + "/membership-history"}), id, in)
-		if err != nil {
-			return nil, analyticsError(err)
-		}
-		pg.CSV, pg.CSVLabel = api+"/export?format=csv", "Download the district analytics as CSV"
-		if rs.byDate {
-			pg.CSV += "&date=" + rs.view.ID
-		}
-		return pg, nil
-	})
+	return s.pageRoute("district", checkDistrict, loaded(func(r *http.Request, at pages.At) (*pages.DistrictPage, error) {
+		return pages.District(r.Context(), s.series, at, mustDistrict(r))
+	}))
 }
 
 func (s *Server) handleClubsPage() http.Handler {
-	return s.pageRoute("clubs", checkDistrict, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-		id := mustDistrict(r)
-		_, pts, err := s.districtPoints(ctx, rs, id)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := pages.ClubRows(pts)
-		if err != nil {
-			return nil, analyticsError(err)
-		}
-		api := "/api/districts/" + url.PathEscape(id)
-		q := r.URL.Query()
-		return &pages.ClubsPage{Frame: frame(rs, "Clubs of District "+id, districtCrumbs(id), true,
-			pages.Link{Label: "Clubs", Href: api + "/clubs"}, pages.Link{Label: "Club health (district analytics)", Href: api + "/analytics"},
-			pages.Link{Label: "Vulnerable clubs", Href: api + "/vulnerable-clubs"}),
-			DistrictID: id, Clubs: rows, Division: q.Get("division"), Area: q.Get("area"), Health: q.Get("health"), Sort: q.Get("sort")}, nil
-	})
+	return s.pageRoute("clubs", checkDistrict, loaded(func(r *http.Request, at pages.At) (*pages.ClubsPage, error) {
+		return pages.Clubs(r.Context(), s.series, at, mustDistrict(r), r.URL.Query())
+	}))
 }
 
 func checkClubPage(r *http.Request) *apiError {
@@ -230,22 +175,9 @@ func checkClubPage(r *http.Request) *apiError {
 }
 
 func (s *Server) handleClubPage() http.Handler {
-	return s.pageRoute("club", checkClubPage, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-		id, clubID := mustDistrict(r), param(r, "clubId")
-		_, pts, err := s.districtPoints(ctx, rs, id)
-		if err != nil {
-			return nil, err
-		}
-		trend, err := analytics.ClubTrendOf(pts, clubID)
-		if err != nil {
-			return nil, analyticsError(err)
-		}
-		need, _ := analytics.ClubNeedOf(pts[len(pts)-1], clubID)
-		api := "/api/districts/" + url.PathEscape(id) + "/clubs/" + url.PathEscape(clubID)
-		crumbs := append(districtCrumbs(id), pages.Link{Label: "Clubs", Href: "/districts/" + url.PathEscape(id) + "/clubs"})
-		return &pages.ClubPage{Frame: frame(rs, trend.ClubName, crumbs, true, pages.Link{Label: "Club trends", Href: api + "/trends"}, pages.Link{Label: "Club needs", Href: api + "/needs"}),
-			DistrictID: id, Club: trend, Need: need}, nil
-	})
+	return s.pageRoute("club", checkClubPage, loaded(func(r *http.Request, at pages.At) (*pages.ClubPage, error) {
+		return pages.Club(r.Context(), s.series, at, mustDistrict(r), param(r, "clubId"))
+	}))
 }
 
 func checkUnitPage(r *http.Request) *apiError {
@@ -260,52 +192,14 @@ func checkUnitPage(r *http.Request) *apiError {
 	return nil
 }
 
-// unitPage finds the division (and area) of the page and its clubs
-// (pages.Unit).
-func (s *Server) unitPage(ctx context.Context, r *http.Request, rs *resolved) (string, *analytics.DivisionStanding, *analytics.UnitStanding, []pages.ClubRow, error) {
-	id, divID, areaID := mustDistrict(r), param(r, "divisionId"), param(r, "areaId")
-	_, pts, err := s.districtPoints(ctx, rs, id)
-	if err != nil {
-		return id, nil, nil, nil, err
-	}
-	div, area, rows, err := pages.Unit(pts, divID, areaID)
-	on := pts[len(pts)-1].Date
-	switch {
-	case errors.Is(err, pages.ErrDivisionNotFound):
-		err = errorf(http.StatusNotFound, "DIVISION_NOT_FOUND", "Division "+divID+" is not in District "+id+" on "+on, nil)
-	case errors.Is(err, pages.ErrAreaNotFound):
-		err = errorf(http.StatusNotFound, "AREA_NOT_FOUND", "Area "+areaID+" is not in Division "+divID+" of District "+id+" on "+on, nil)
-	case err != nil:
-		err = analyticsError(err)
-	}
-	return id, div, area, rows, err
-}
-
 func (s *Server) handleDivisionPage() http.Handler {
-	return s.pageRoute("division", checkUnitPage, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-		id, div, _, rows, err := s.unitPage(ctx, r, rs)
-		if err != nil {
-			return nil, err
-		}
-		api := "/api/districts/" + url.PathEscape(id)
-		return &pages.DivisionPage{Frame: frame(rs, "Division "+div.DivisionID+" of District "+id, districtCrumbs(id), true,
-			pages.Link{Label: "Division and area standing (district analytics)", Href: api + "/analytics"},
-			pages.Link{Label: "Membership history of the division", Href: api + "/membership-history?divisionId=" + url.QueryEscape(div.DivisionID)}),
-			DistrictID: id, Division: div, Clubs: rows, Sort: r.URL.Query().Get("sort")}, nil
-	})
+	return s.pageRoute("division", checkUnitPage, loaded(func(r *http.Request, at pages.At) (*pages.DivisionPage, error) {
+		return pages.Division(r.Context(), s.series, at, mustDistrict(r), param(r, "divisionId"), r.URL.Query())
+	}))
 }
 
 func (s *Server) handleAreaPage() http.Handler {
-	return s.pageRoute("area", checkUnitPage, func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-		id, div, area, rows, err := s.unitPage(ctx, r, rs)
-		if err != nil {
-			return nil, err
-		}
-		api := "/api/districts/" + url.PathEscape(id)
-		crumbs := append(districtCrumbs(id), pages.Link{Label: "Division " + div.DivisionID, Href: "/districts/" + url.PathEscape(id) + "/divisions/" + url.PathEscape(div.DivisionID)})
-		return &pages.AreaPage{Frame: frame(rs, "Area "+area.AreaID+" of Division "+div.DivisionID+", District "+id, crumbs, true,
-			pages.Link{Label: "Division and area standing (district analytics)", Href: api + "/analytics"},
-			pages.Link{Label: "Membership history of the area", Href: api + "/membership-history?divisionId=" + url.QueryEscape(div.DivisionID) + "&areaId=" + url.QueryEscape(area.AreaID)}),
-			DistrictID: id, Area: area, Clubs: rows, Sort: r.URL.Query().Get("sort")}, nil
-	})
+	return s.pageRoute("area", checkUnitPage, loaded(func(r *http.Request, at pages.At) (*pages.AreaPage, error) {
+		return pages.Area(r.Context(), s.series, at, mustDistrict(r), param(r, "divisionId"), param(r, "areaId"), r.URL.Query())
+	}))
 }

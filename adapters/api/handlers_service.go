@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -55,7 +56,7 @@ func (s *Server) handleAPIIndex() http.Handler {
 func (s *Server) handleOpenAPI() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
 		s.openOnce.Do(func() {
-			er, err := encodeJSON(http.StatusOK, openAPIDocument(s.cfg.Version), "public, max-age=3600")
+			er, err := httpkit.JSON(http.StatusOK, openAPIDocument(s.cfg.Version, s.apiDocs), "public, max-age=3600")
 			if err == nil {
 				s.openapi = er
 			}
@@ -63,7 +64,7 @@ func (s *Server) handleOpenAPI() http.Handler {
 		if s.openapi == nil {
 			return nil, internal("OPENAPI_ERROR", errors.New("encode openapi document"))
 		}
-		s.openapi.write(w, r)
+		s.openapi.ServeHTTP(w, r)
 		return nil, nil
 	})
 }

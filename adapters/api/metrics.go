@@ -11,25 +11,25 @@ import (
 
 // metrics are the server's Prometheus metrics, in a registry of its own.
 type metrics struct {
-	reg             *prometheus.Registry
-	http            *httpkit.Metrics // requests by route, method and code; latency
-	respCacheHits   prometheus.Counter
-	respCacheMisses prometheus.Counter
-	builds          *prometheus.CounterVec
-	buildRunning    prometheus.Gauge
-	buildSeconds    prometheus.Histogram
-	handler         http.Handler
+	reg          *prometheus.Registry
+	http         *httpkit.Metrics // requests by route, method and code; latency
+	builds       *prometheus.CounterVec
+	buildRunning prometheus.Gauge
+	buildSeconds prometheus.Histogram
+	handler      http.Handler
 }
 
 func newMetrics(s *Server) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.http = httpkit.NewMetrics(m.reg, "toaststats")
-	m.respCacheHits = prometheus.NewCounter(prometheus.CounterOpts{Name: "toaststats_response_cache_hits_total", Help: "Answers served from the encoded-response cache."})
-	m.respCacheMisses = prometheus.NewCounter(prometheus.CounterOpts{Name: "toaststats_response_cache_misses_total", Help: "Answers built because the encoded-response cache lacked them."})
+	respCacheHits := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "toaststats_response_cache_hits_total", Help: "Answers served from the encoded-response cache."},
+		func() float64 { return float64(s.resps.Hits()) })
+	respCacheMisses := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "toaststats_response_cache_misses_total", Help: "Answers built because the encoded-response cache lacked them."},
+		func() float64 { return float64(s.resps.Misses()) })
 	m.builds = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "toaststats_builds_total", Help: "Background snapshot builds by outcome."}, []string{"status"})
 	m.buildRunning = prometheus.NewGauge(prometheus.GaugeOpts{Name: "toaststats_build_running", Help: "1 while a snapshot build runs."})
 	m.buildSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "toaststats_build_duration_seconds", Help: "Duration of background builds.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 14)})
-	m.reg.MustRegister(m.respCacheHits, m.respCacheMisses, m.builds, m.buildRunning, m.buildSeconds,
+	m.reg.MustRegister(respCacheHits, respCacheMisses, m.builds, m.buildRunning, m.buildSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{s: s})
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

@@ -1,25 +1,12 @@
 package api
 
 import (
-	"context"
 	"crypto/subtle"
 	"net/http"
 	"strings"
 
 	"github.com/toaststats/toaststats/adapters/httpkit"
 )
-
-// reqInfo is what handlers read of the request's httpkit.Info.
-type reqInfo struct {
-	id string
-}
-
-func infoFrom(ctx context.Context) *reqInfo {
-	if ri := httpkit.InfoOf(ctx); ri != nil {
-		return &reqInfo{id: ri.ID}
-	}
-	return nil
-}
 
 // clientIP is the client IP of the request, as the outer middleware worked
 // it out (Config.TrustedProxies).

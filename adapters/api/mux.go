@@ -5,6 +5,7 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 	"github.com/toaststats/toaststats/adapters/httpkit"
+	"github.com/toaststats/toaststats/internal/openapi"
 )
 
 // access says who may call a route.
@@ -18,8 +19,8 @@ const (
 	admin
 )
 
-// routeInfo describes one logical route of the API, as routes.go declares
-// it. Path uses httprouter syntax (":name" parameters).
+// routeInfo describes one logical route of the API as the router and the
+// middleware see it. Path uses httprouter syntax (":name" parameters).
 type routeInfo struct {
 	Method string
 	Path   string
@@ -47,11 +48,15 @@ func newMux(wrap func(routeInfo, http.Handler) http.Handler) *mux {
 	return &mux{kit: kit, hr: kit.HTTPRouter(), wrap: wrap}
 }
 
-// handle registers one logical route (a GET route answers HEAD too).
-func (m *mux) handle(method, path string, acc access, h http.Handler) {
-	ri := routeInfo{Method: method, Path: path, Access: acc}
+// handle registers one route of the API (a GET route answers HEAD too),
+// admin when its doc says Bearer, at its path in httprouter syntax.
+func (m *mux) handle(rt route) {
+	ri := routeInfo{Method: rt.doc.Method, Path: openapi.PathParam.ReplaceAllString(rt.doc.Path, ":$1"), Access: public}
+	if rt.doc.Bearer {
+		ri.Access = admin
+	}
 	m.routes = append(m.routes, ri)
-	m.kit.Handle(method, path, m.wrap(ri, h))
+	m.kit.Handle(ri.Method, ri.Path, m.wrap(ri, rt.h))
 }
 
 func errNotFoundRoute(r *http.Request) *apiError {

@@ -1,12 +1,17 @@
 package api
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/toaststats/toaststats/adapters/pages"
+	"github.com/toaststats/toaststats/analytics"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
+	"github.com/toaststats/toaststats/store"
 )
 
 func pageGet(t *testing.T, url string, hdr map[string]string) (*http.Response, string) {
@@ -90,5 +95,37 @@ func TestPagesHTTP(t *testing.T) {
 	resp, _ = pageGet(t, base+"/district?id=61", nil)
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/districts/61" {
 		t.Errorf("search: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// TestPageErrorCodes: the loaders' errors answer as the JSON routes that
+// read the same thing do.
+func TestPageErrorCodes(t *testing.T) {
+	rs := &resolved{view: &store.View{ID: "2025-10-01"}}
+	disk := errors.New("disk gone")
+	for _, c := range []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{&pages.NotFoundError{Err: pages.ErrDistrictNotFound, Detail: "No snapshot contains district 9"}, 404, "DISTRICT_NOT_FOUND"},
+		{&pages.NotFoundError{Err: pages.ErrDivisionNotFound, Detail: "Division Z is not in District 61 on 2025-10-01"}, 404, "DIVISION_NOT_FOUND"},
+		{&pages.NotFoundError{Err: pages.ErrAreaNotFound, Detail: "Area 9 is not in Division A of District 61 on 2025-10-01"}, 404, "AREA_NOT_FOUND"},
+		{&pages.ReadError{Op: pages.OpRankings, Err: store.ErrNoRankings}, 404, "RANKINGS_DATA_NOT_FOUND"},
+		{&pages.ReadError{Op: pages.OpRankings, Err: fmt.Errorf("rankings: %w", store.ErrCorrupt)}, 503, "SNAPSHOT_DAMAGED"},
+		{&pages.ReadError{Op: pages.OpRankings, Err: disk}, 500, "SNAPSHOT_READ_ERROR"},
+		{&pages.ReadError{Op: pages.OpRankedSeries, Err: disk}, 500, "SNAPSHOT_READ_ERROR"},
+		{&pages.ReadError{Op: pages.OpSeries, Err: disk}, 500, "ANALYTICS_ERROR"},
+		{&pages.ReadError{Op: pages.OpRankHistory, Err: disk}, 500, "RANK_HISTORY_ERROR"},
+		{analytics.ErrClubNotFound, 404, "CLUB_NOT_FOUND"},
+		{disk, 500, "ANALYTICS_ERROR"},
+	} {
+		var ae *apiError
+		if !errors.As(pageError(rs, c.err), &ae) || ae.Status != c.status || ae.Code != c.code {
+			t.Errorf("%v: %+v, want %d %s", c.err, ae, c.status, c.code)
+		}
+	}
+	if ae := pageError(rs, &pages.NotFoundError{Err: pages.ErrDivisionNotFound, Detail: "Division Z is not in District 61 on 2025-10-01"}).(*apiError); ae.Message != "Division Z is not in District 61 on 2025-10-01" {
+		t.Errorf("division message %q", ae.Message)
 	}
 }

@@ -1,93 +1,129 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
 
-// addRoutes maps the whole API surface. Every route here is also described
-// in the OpenAPI document (openapi.go); a test fails when the two differ.
+	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/adapters/api/apitypes"
+	"github.com/toaststats/toaststats/analytics"
+	"github.com/toaststats/toaststats/assess"
+	"github.com/toaststats/toaststats/snapshot"
+	"github.com/toaststats/toaststats/store"
+)
+
+// route is one operation of the API: its handler and its description in
+// the OpenAPI document (openapi.go). doc.Path uses OpenAPI syntax ("{name}"
+// parameters); doc.Bearer marks the admin routes.
+type route struct {
+	h   http.Handler
+	doc opDoc
+}
+
+// apiRoutes is the whole API surface at a glance, each operation once:
+// addRoutes registers it with the router and openAPIDocument describes it.
 //
 // Paths below /api/districts/ share their first position between the
-// :districtId parameter and the reserved words "rankings" and "cache"
+// {districtId} parameter and the reserved words "rankings" and "cache"
 // (see sharedPrefix in mux.go): a static word always wins, so no district
 // can be called "rankings" or "cache" (real district ids are numbers or one
 // or two letters).
-func addRoutes(m *mux, s *Server) {
-	// Service.
-	m.handle("GET", "/health", public, s.handleHealth())
-	m.handle("GET", "/metrics", public, s.handleMetrics())
-	m.handle("GET", "/api", public, s.handleAPIIndex())
-	m.handle("GET", "/api/openapi.json", public, s.handleOpenAPI())
+func (s *Server) apiRoutes() []route {
+	return []route{
+		// Service.
+		{s.handleHealth(), opDoc{Method: "GET", Path: "/health", Response: apitypes.Health{}, Tag: "service", Summary: "Liveness and readiness of the server and its data directory"}},
+		{s.handleMetrics(), opDoc{Method: "GET", Path: "/metrics", Tag: "service", Summary: "Prometheus metrics (requests, store read statistics, builds)", ContentType: "text/plain"}},
+		{s.handleAPIIndex(), opDoc{Method: "GET", Path: "/api", Response: apitypes.Index{}, Tag: "service", Summary: "API name and version"}},
+		{s.handleOpenAPI(), opDoc{Method: "GET", Path: "/api/openapi.json", Response: map[string]any{}, Tag: "service", Summary: "This OpenAPI document"}},
 
-	// District data (seed "District Data Endpoints"); ?date= selects any
-	// stored snapshot, otherwise the current one.
-	m.handle("GET", "/api/districts", public, s.handleDistrictList())
-	m.handle("GET", "/api/districts/rankings", public, s.handleRankings())
-	m.handle("GET", "/api/districts/cache/dates", public, s.handleSnapshotDates())
-	m.handle("GET", "/api/districts/:districtId/statistics", public, s.handleStatistics())
-	m.handle("GET", "/api/districts/:districtId/membership-history", public, s.handleMembershipHistory())
-	m.handle("GET", "/api/districts/:districtId/clubs", public, s.handleClubs())
-	m.handle("GET", "/api/districts/:districtId/educational-awards", public, s.handleEducationalAwards())
-	m.handle("GET", "/api/districts/:districtId/daily-reports", public, s.handleDailyReports())
-	m.handle("GET", "/api/districts/:districtId/daily-reports/:date", public, s.handleDailyReport())
-	m.handle("GET", "/api/districts/:districtId/rank-history", public, s.handleRankHistory())
-	m.handle("GET", "/api/districts/:districtId/cached-dates", public, s.handleCachedDates())
+		// District data (seed "District Data Endpoints"); ?date= selects any
+		// stored snapshot, otherwise the current one.
+		{s.handleDistrictList(), opDoc{Method: "GET", Path: "/api/districts", Response: apitypes.Envelope[apitypes.DistrictList]{}, Tag: "districts", Summary: "Districts of the snapshot", Query: []queryDoc{qDate}, Codes: dataCodes}},
+		{s.handleRankings(), opDoc{Method: "GET", Path: "/api/districts/rankings", Response: apitypes.Rankings{}, Tag: "districts", Summary: "Borda-count rankings of all districts (seed's rankings response)", Description: "Rows keep the seed's fields; distinguishedPercent is the summary report's own % Distinguished Clubs (the one distinguished percentage used everywhere, also in the Borda distinguished category) and smedleyDistinguished its Smedley Distinguished Clubs column (from 2025-26; absent before). date is the summary's as-of date; ?date= accepts it on every route.", Query: []queryDoc{qDate, qFallback}, Codes: append([]int{500}, dataCodes...)}},
+		{s.handleSnapshotDates(), opDoc{Method: "GET", Path: "/api/districts/cache/dates", Response: apitypes.Data[apitypes.SnapshotDates]{}, Tag: "districts", Summary: "Ids (dates) of all successful snapshots, newest first"}},
+		{s.handleStatistics(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/statistics", Response: apitypes.Envelope[snapshot.District]{}, Tag: "districts", Summary: "Normalised statistics of a district", Query: []queryDoc{qDate}, Codes: dataCodes}},
+		{s.handleMembershipHistory(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/membership-history", Response: apitypes.Envelope[*analytics.MembershipHistoryReport]{}, Tag: "districts", Summary: "Members and payments over time for the district or a division, area or club",
+			Query: []queryDoc{qDate, qMonths, {Name: "divisionId", Type: "string", Description: "Limit to a division"}, {Name: "areaId", Type: "string", Description: "Limit to an area (needs divisionId)"}, {Name: "clubId", Type: "string", Description: "Limit to a club"}}, Codes: dataCodes}},
+		{s.handleClubs(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/clubs", Response: apitypes.Envelope[apitypes.ClubList]{}, Tag: "districts", Summary: "List of the district's clubs", Query: []queryDoc{qDate}, Codes: dataCodes}},
+		{s.handleEducationalAwards(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/educational-awards", Response: apitypes.Envelope[*analytics.EducationalAwardsReport]{}, Tag: "districts", Summary: "Education awards now and month by month", Description: "byMonth: awards at the last snapshot of each month (date); change = those awards minus the awards at the last snapshot of the previous month (previousDate). change is absent, with a note, for the first month of the series and across July 1 (the counters restart).", Query: []queryDoc{qDate, qMonths}, Codes: dataCodes}},
+		{s.handleDailyReports(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/daily-reports", Response: apitypes.Envelope[apitypes.DailyReportList]{}, Tag: "districts", Summary: "What changed day by day over a range of at most 90 days", Description: "Each report is the difference between the snapshot of date and that of previousDate. With no earlier snapshot the lists are empty, summary is absent and note says so; across a program-year boundary the year-to-date counters (new members, renewals, awards) are not compared.", Query: []queryDoc{qDate, qStartReq, qEndReq}, Codes: dataCodes}},
+		{s.handleDailyReport(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/daily-reports/{date}", Response: apitypes.Envelope[*analytics.DailyReport]{}, Tag: "districts", Summary: "What changed on one date against the previous snapshot", Description: "The difference between the snapshot of date and the previous one (previousDate); with no earlier snapshot, no summary and a note instead of year-to-date totals.", Query: []queryDoc{qDate}, Codes: dataCodes}},
+		{s.handleRankHistory(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/rank-history", Response: apitypes.Envelope[*analytics.RankHistoryReport]{}, Tag: "districts", Summary: "Ranks of the district over a program year", Query: []queryDoc{qDate, qStart, qEnd}, Codes: dataCodes}},
+		{s.handleCachedDates(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/cached-dates", Response: apitypes.Data[apitypes.CachedDates]{}, Tag: "districts", Summary: "Dates of successful snapshots that include the district", Codes: []int{400}}},
 
-	// Analytics over the district's series of snapshots (issue 7).
-	m.handle("GET", "/api/districts/:districtId/membership-analytics", public, s.handleMembershipAnalytics())
-	m.handle("GET", "/api/districts/:districtId/analytics", public, s.handleDistrictAnalytics())
-	m.handle("GET", "/api/districts/:districtId/clubs/:clubId/trends", public, s.handleClubTrends())
-	m.handle("GET", "/api/districts/:districtId/clubs/:clubId/needs", public, s.handleClubNeeds())
-	m.handle("GET", "/api/districts/:districtId/vulnerable-clubs", public, s.handleVulnerableClubs())
-	m.handle("GET", "/api/districts/:districtId/leadership-insights", public, s.handleLeadershipInsights())
-	m.handle("GET", "/api/districts/:districtId/distinguished-club-analytics", public, s.handleDistinguishedAnalytics())
-	m.handle("GET", "/api/districts/:districtId/year-over-year/:date", public, s.handleYearOverYear())
-	m.handle("GET", "/api/districts/:districtId/export", public, s.handleExport())
+		// Analytics over the district's series of snapshots (issue 7).
+		{s.handleMembershipAnalytics(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/membership-analytics", Response: apitypes.Envelope[*analytics.MembershipReport]{}, Tag: "analytics", Summary: "Membership and payment trends, top clubs, seasonal patterns, year over year", Description: "membershipChange = members at changeTo minus members at changeFrom (first and last snapshots of the range); absent with one snapshot (changeNote). programYearChange = members minus Mem. Base. topGrowthClubs/topDecliningClubs: Active Members minus Mem. Base.", Query: []queryDoc{qDate, qStart, qEnd}, Codes: dataCodes}},
+		{s.handleDistrictAnalytics(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/analytics", Response: apitypes.Envelope[*analytics.DistrictReport]{}, Tag: "analytics", Summary: "District overview: trends, club health, distinguished projection, divisions and areas", Description: "membershipChange = members at apitypes.DateRange.end minus apitypes.DateRange.start, absent with one snapshot (membershipChangeNote); membersVsBase = totalMembership - membershipBase. Club health: intervention when suspended, Ineligible, or under 12 members with net growth under 3; thriving when Active with 20 members or net growth 3, the DCP checkpoint (charter-aware) and the CSP (2025-26 on); reasons cover status, membership, goals, CSP. divisionRankings sort by standing level (snapshot.StandingOn), then membership growth vs base, then mean club health score (thriving 1, vulnerable 0.5, intervention 0), then goals. topPerformingAreas.normalizedScore = round2(0.5 x levelRank/3 + 0.5 x mean club health score). divisionRecognition uses the one standing rule on the snapshot date (visit rounds close Nov 30 and May 31; a round closed short blocks the area).", Query: []queryDoc{qDate, qStart, qEnd}, Codes: dataCodes}},
+		{s.handleClubTrends(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/clubs/{clubId}/trends", Response: apitypes.Envelope[*analytics.ClubTrend]{}, Tag: "analytics", Summary: "One club's history and health", Query: []queryDoc{qDate, qStart, qEnd}, Codes: dataCodes}},
+		{s.handleClubNeeds(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/clubs/{clubId}/needs", Response: apitypes.Envelope[*apitypes.ClubNeed]{}, Tag: "analytics", Summary: "What one club still needs for its next distinguished level on the snapshot (goals, new members counted once, CSP)", Query: []queryDoc{qDate}, Codes: dataCodes}},
+		{s.handleVulnerableClubs(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/vulnerable-clubs", Response: apitypes.Envelope[*analytics.VulnerableReport]{}, Tag: "analytics", Summary: "Vulnerable and intervention-required clubs", Query: []queryDoc{qDate, qStart, qEnd}, Codes: dataCodes}},
+		{s.handleLeadershipInsights(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/leadership-insights", Response: apitypes.Envelope[*analytics.LeadershipReport]{}, Tag: "analytics", Summary: "Division and area leadership scores", Description: "healthScore h = 0.5 x % clubs with 12+ members and a goal + 0.3 x min(avg members/30 x 100, 100) + 0.2 x % clubs with 20+ members; growthScore g = clamp(50 + 5 x growthPercent, 0, 100), growthPercent = (members - Mem. Base)/Mem. Base x 100 (absent with growthNote when no base; overall then (0.4h + 0.3d)/0.7); dcpScore d = goals/(clubs x 10) x 100; overallScore = round(0.4h + 0.3g + 0.3d). areaDirectorCorrelations: clubPerformanceScore = round(100 x mean club health score); visitRate = visits made (capped per round) / visits required over the closed rounds (both rounds before any closes); activity high at 100 %, medium from 50 %; correlation positive when activity and performance agree (high & >= 70, low & < 40), negative when they diverge, neutral otherwise; absent with a note without visit data. summary.topPerformingAreas score = round(100 x normalizedScore).", Query: []queryDoc{qDate, qStart, qEnd}, Codes: dataCodes}},
+		{s.handleDistinguishedAnalytics(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/distinguished-club-analytics", Response: apitypes.Envelope[*analytics.DistinguishedReport]{}, Tag: "analytics", Summary: "Distinguished clubs by level, projection, achievements, DCP goal analysis", Description: "achievements: achievedDate is the first snapshot showing the level after one that did not (previousDate); a level already present in the first snapshot of the year has no achievedDate (firstSeen and a note instead).", Query: []queryDoc{qDate, qStart, qEnd}, Codes: dataCodes}},
+		{s.handleYearOverYear(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/year-over-year/{date}", Response: apitypes.Envelope[*analytics.YearOverYearReport]{}, Tag: "analytics", Summary: "A date compared with the same date a year earlier", Query: []queryDoc{qDate}, Codes: dataCodes}},
+		{s.handleExport(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/export", Tag: "analytics", Summary: "District analytics as CSV (formula cells neutralised)",
+			Query: []queryDoc{{Name: "format", Description: "Must be csv", Type: "string", Required: true}, qDate, qStart, qEnd}, Codes: dataCodes, ContentType: "text/csv"}},
 
-	// Raw CSV cache management (seed "Cache Management Endpoints").
-	m.handle("GET", "/api/districts/cache/statistics", admin, s.handleCacheStatistics())
-	m.handle("GET", "/api/districts/cache/metadata/:date", admin, s.handleCacheMetadata())
-	m.handle("GET", "/api/districts/cache/version", admin, s.handleCacheVersion())
-	m.handle("GET", "/api/districts/cache/stats", admin, s.handleCacheStats())
-	m.handle("DELETE", "/api/districts/cache", admin, s.handleCacheDelete())
+		// Raw CSV cache management (seed "Cache Management Endpoints").
+		{s.handleCacheStatistics(), opDoc{Method: "GET", Path: "/api/districts/cache/statistics", Response: apitypes.CacheStatistics{}, Tag: "cache", Bearer: true, Summary: "Raw CSV cache statistics"}},
+		{s.handleCacheMetadata(), opDoc{Method: "GET", Path: "/api/districts/cache/metadata/{date}", Response: apitypes.CacheMetadata{}, Tag: "cache", Bearer: true, Summary: "metadata.json and report availability of one cached date", Codes: adminCodes}},
+		{s.handleCacheVersion(), opDoc{Method: "GET", Path: "/api/districts/cache/version", Response: apitypes.CacheVersion{}, Tag: "cache", Bearer: true, Summary: "Cache, schema, calculation and ranking versions"}},
+		{s.handleCacheStats(), opDoc{Method: "GET", Path: "/api/districts/cache/stats", Response: apitypes.CacheStats{}, Tag: "cache", Bearer: true, Summary: "Per-date raw cache details and snapshot store read statistics"}},
+		{s.handleCacheDelete(), opDoc{Method: "DELETE", Path: "/api/districts/cache", Response: apitypes.CacheDeleted{}, Tag: "cache", Bearer: true, Summary: "Delete raw cache dates: ?date=YYYY-MM-DD, or ?all=true&confirm=delete-all-raw-cache",
+			Query: []queryDoc{{Name: "date", Type: "string", Format: "date", Description: "The date to delete"}, {Name: "all", Type: "boolean", Description: "Delete every date (needs confirm)"}, {Name: "confirm", Type: "string", Description: "Must be delete-all-raw-cache with all=true"}}, Codes: adminCodes}},
 
-	// Administration (seed "Admin Endpoints").
-	m.handle("GET", "/api/admin/snapshots", admin, s.handleSnapshotList())
-	m.handle("GET", "/api/admin/snapshots/:snapshotId", admin, s.handleSnapshotInspect())
-	m.handle("GET", "/api/admin/snapshots/:snapshotId/payload", admin, s.handleSnapshotPayload())
-	m.handle("GET", "/api/admin/snapshot-store/health", admin, s.handleStoreHealth())
-	m.handle("GET", "/api/admin/snapshot-store/integrity", admin, s.handleStoreIntegrity())
-	m.handle("GET", "/api/admin/snapshot-store/performance", admin, s.handleStorePerformance())
-	m.handle("POST", "/api/admin/snapshot-store/performance/reset", admin, s.handleStorePerformanceReset())
-	m.handle("GET", "/api/admin/process-separation/validate", admin, s.handleProcessSeparation("validate"))
-	m.handle("GET", "/api/admin/process-separation/monitor", admin, s.handleProcessSeparation("monitor"))
-	m.handle("GET", "/api/admin/process-separation/compliance", admin, s.handleProcessSeparation("compliance"))
-	m.handle("GET", "/api/admin/process-separation/independence", admin, s.handleProcessSeparation("independence"))
-	m.handle("GET", "/api/admin/districts/config", admin, s.handleConfigGet())
-	m.handle("POST", "/api/admin/districts/config", admin, s.handleConfigUpdate())
-	m.handle("GET", "/api/admin/districts/config/history", admin, s.handleConfigHistory())
-	m.handle("DELETE", "/api/admin/districts/config/:districtId", admin, s.handleConfigRemove())
-	m.handle("POST", "/api/admin/refresh", admin, s.handleRefresh())
-	m.handle("GET", "/api/admin/refresh/:jobId", admin, s.handleRefreshStatus())
+		// Administration (seed "Admin Endpoints").
+		{s.handleSnapshotList(), opDoc{Method: "GET", Path: "/api/admin/snapshots", Response: apitypes.SnapshotList{}, Tag: "admin", Bearer: true, Summary: "List snapshots with filters",
+			Query: []queryDoc{{Name: "limit", Type: "integer", Description: "1..1000 (default 100)"}, {Name: "status", Type: "string", Description: "success, partial or failed"}, {Name: "schema_version", Type: "string"}, {Name: "calculation_version", Type: "string"},
+				{Name: "created_after", Type: "string", Description: "RFC 3339 or YYYY-MM-DD"}, {Name: "created_before", Type: "string", Description: "RFC 3339 or YYYY-MM-DD"}, {Name: "min_district_count", Type: "integer"}}, Codes: adminCodes}},
+		{s.handleSnapshotInspect(), opDoc{Method: "GET", Path: "/api/admin/snapshots/{snapshotId}", Response: apitypes.SnapshotInspection{}, Tag: "admin", Bearer: true, Summary: "Inspect a snapshot", Codes: adminCodes}},
+		{s.handleSnapshotPayload(), opDoc{Method: "GET", Path: "/api/admin/snapshots/{snapshotId}/payload", Response: apitypes.SnapshotPayload[store.Payload]{}, Tag: "admin", Bearer: true, Summary: "Full content of a snapshot", Codes: append([]int{304}, adminCodes...)}},
+		{s.handleStoreHealth(), opDoc{Method: "GET", Path: "/api/admin/snapshot-store/health", Response: apitypes.StoreHealth{}, Tag: "admin", Bearer: true, Summary: "Snapshot store health"}},
+		{s.handleStoreIntegrity(), opDoc{Method: "GET", Path: "/api/admin/snapshot-store/integrity", Response: apitypes.StoreIntegrity{}, Tag: "admin", Bearer: true, Summary: "Integrity check of every snapshot"}},
+		{s.handleStorePerformance(), opDoc{Method: "GET", Path: "/api/admin/snapshot-store/performance", Response: apitypes.StorePerformance{}, Tag: "admin", Bearer: true, Summary: "Snapshot store read statistics"}},
+		{s.handleStorePerformanceReset(), opDoc{Method: "POST", Path: "/api/admin/snapshot-store/performance/reset", Response: apitypes.Done{}, Tag: "admin", Bearer: true, Summary: "Reset the read statistics"}},
+		{s.handleProcessSeparation("validate"), opDoc{Method: "GET", Path: "/api/admin/process-separation/validate", Response: apitypes.SeparationValidation{}, Tag: "admin", Bearer: true, Summary: "Validate that reads do not depend on builds (live probe reads and recent request latencies)"}},
+		{s.handleProcessSeparation("monitor"), opDoc{Method: "GET", Path: "/api/admin/process-separation/monitor", Response: apitypes.SeparationMonitoring{}, Tag: "admin", Bearer: true, Summary: "Current build and read latencies, idle and during builds"}},
+		{s.handleProcessSeparation("compliance"), opDoc{Method: "GET", Path: "/api/admin/process-separation/compliance", Response: apitypes.SeparationCompliance{}, Tag: "admin", Bearer: true, Summary: "Compliance score from the measured read latencies"}},
+		{s.handleProcessSeparation("independence"), opDoc{Method: "GET", Path: "/api/admin/process-separation/independence", Response: apitypes.SeparationIndependence{}, Tag: "admin", Bearer: true, Summary: "Read latency during builds compared with idle"}},
+		{s.handleConfigGet(), opDoc{Method: "GET", Path: "/api/admin/districts/config", Response: apitypes.ConfigAnswer{}, Tag: "admin", Bearer: true, Summary: "District configuration with validation and last collections"}},
+		{s.handleConfigUpdate(), opDoc{Method: "POST", Path: "/api/admin/districts/config", Response: apitypes.ConfigChanged{}, Tag: "admin", Bearer: true, Summary: "Add districts to (or replace) the configuration", Body: `{"districtIds":["42","F"],"replace":false}`, Codes: []int{400, 401, 403, 413, 415}}},
+		{s.handleConfigHistory(), opDoc{Method: "GET", Path: "/api/admin/districts/config/history", Response: apitypes.ConfigHistory{}, Tag: "admin", Bearer: true, Summary: "The district configuration's change log, newest first",
+			Query: []queryDoc{{Name: "limit", Type: "integer", Description: "1..1000 (default 50)"}, {Name: "start_date", Type: "string", Description: "YYYY-MM-DD"}, {Name: "end_date", Type: "string", Description: "YYYY-MM-DD"}, {Name: "include_summary", Type: "boolean"}}, Codes: adminCodes}},
+		{s.handleConfigRemove(), opDoc{Method: "DELETE", Path: "/api/admin/districts/config/{districtId}", Response: apitypes.ConfigChanged{}, Tag: "admin", Bearer: true, Summary: "Remove a district from the configuration", Codes: adminCodes}},
+		{s.handleRefresh(), opDoc{Method: "POST", Path: "/api/admin/refresh", Response: apitypes.JobStarted{}, Tag: "admin", Bearer: true, Summary: "Build snapshots from the raw cache in the background; 202 with a job id", Body: `{"date":"YYYY-MM-DD"} (optional; default every pending date)`, Codes: []int{202, 400, 401, 403, 409, 413, 503}}},
+		{s.handleRefreshStatus(), opDoc{Method: "GET", Path: "/api/admin/refresh/{jobId}", Response: apitypes.Data[toaststats.Job]{}, Tag: "admin", Bearer: true, Summary: "Status of a build job", Codes: adminCodes}},
 
-	// Month-end reconciliation (seed "Reconciliation Endpoints"): rebuilds
-	// of one data month's collections, run as background build jobs.
-	m.handle("GET", "/api/reconciliation/jobs", admin, s.handleReconciliationList())
-	m.handle("POST", "/api/reconciliation/jobs", admin, s.handleReconciliationCreate())
-	m.handle("GET", "/api/reconciliation/jobs/:jobId", admin, s.handleReconciliationGet())
-	m.handle("DELETE", "/api/reconciliation/jobs/:jobId", admin, s.handleReconciliationCancel())
-	m.handle("GET", "/api/reconciliation/jobs/:jobId/progress", admin, s.handleReconciliationProgress())
-	m.handle("GET", "/api/reconciliation/performance/metrics", admin, s.handleBuildMetrics())
-	m.handle("POST", "/api/reconciliation/performance/optimization", admin, s.handleOptimization())
+		// Month-end reconciliation (seed "Reconciliation Endpoints"): rebuilds
+		// of one data month's collections, run as background build jobs.
+		{s.handleReconciliationList(), opDoc{Method: "GET", Path: "/api/reconciliation/jobs", Response: apitypes.Data[apitypes.JobList]{}, Tag: "reconciliation", Bearer: true, Summary: "Reconciliation jobs, newest first"}},
+		{s.handleReconciliationCreate(), opDoc{Method: "POST", Path: "/api/reconciliation/jobs", Response: apitypes.JobStarted{}, Tag: "reconciliation", Bearer: true, Summary: "Rebuild every raw-cache collection of one data month (month-end reconciliation); 202 with a job id",
+			Body: `{"targetMonth":"YYYY-MM"}`, Codes: []int{202, 400, 401, 403, 404, 409, 413, 415, 503}}},
+		{s.handleReconciliationGet(), opDoc{Method: "GET", Path: "/api/reconciliation/jobs/{jobId}", Response: apitypes.Data[toaststats.Job]{}, Tag: "reconciliation", Bearer: true, Summary: "A reconciliation job", Codes: adminCodes}},
+		{s.handleReconciliationCancel(), opDoc{Method: "DELETE", Path: "/api/reconciliation/jobs/{jobId}", Response: apitypes.JobCancelled{}, Tag: "reconciliation", Bearer: true, Summary: "Cancel a running reconciliation job", Codes: append([]int{409}, adminCodes...)}},
+		{s.handleReconciliationProgress(), opDoc{Method: "GET", Path: "/api/reconciliation/jobs/{jobId}/progress", Response: apitypes.Data[toaststats.JobProgress]{}, Tag: "reconciliation", Bearer: true, Summary: "Progress of a reconciliation job", Codes: adminCodes}},
+		{s.handleBuildMetrics(), opDoc{Method: "GET", Path: "/api/reconciliation/performance/metrics", Response: apitypes.Data[apitypes.BuildMetrics]{}, Tag: "reconciliation", Bearer: true, Summary: "Builds run by this server: counts, durations, pending dates"}},
+		{s.handleOptimization(), opDoc{Method: "POST", Path: "/api/reconciliation/performance/optimization", Response: apitypes.CachesDropped{}, Tag: "reconciliation", Bearer: true, Summary: "Drop the in-memory caches (answers, series, listing, store read cache)"}},
 
-	// District leaders' goals and monthly assessments (seed "Assessment
-	// Endpoints"), stored under assessments/ in the data directory.
-	m.handle("GET", "/api/assessment/monthly/:districtId", admin, s.handleAssessmentList())
-	m.handle("POST", "/api/assessment/monthly/:districtId", admin, s.handleAssessmentCreate())
-	m.handle("GET", "/api/assessment/monthly/:districtId/:month", admin, s.handleAssessmentGet())
-	m.handle("PUT", "/api/assessment/monthly/:districtId/:month", admin, s.handleAssessmentUpdate())
-	m.handle("DELETE", "/api/assessment/monthly/:districtId/:month", admin, s.handleAssessmentDelete())
-	m.handle("GET", "/api/assessment/district-leader-goals/:districtId", admin, s.handleGoalsGet())
-	m.handle("POST", "/api/assessment/district-leader-goals/:districtId", admin, s.handleGoalsSet())
-	m.handle("GET", "/api/assessment/reports/:districtId/:month", admin, s.handleAssessmentReport())
+		// District leaders' goals and monthly assessments (seed "Assessment
+		// Endpoints"), stored under assessments/ in the data directory.
+		{s.handleAssessmentList(), opDoc{Method: "GET", Path: "/api/assessment/monthly/{districtId}", Response: apitypes.Data[apitypes.AssessmentList]{}, Tag: "assessment", Bearer: true, Summary: "Monthly assessments of a district", Codes: adminCodes}},
+		{s.handleAssessmentCreate(), opDoc{Method: "POST", Path: "/api/assessment/monthly/{districtId}", Response: apitypes.Data[*assess.Assessment]{}, Tag: "assessment", Bearer: true, Summary: "Assess a month: actuals from the month's newest snapshot against the leader goals",
+			Body: `{"month":"YYYY-MM","notes":"…"}`, Codes: []int{201, 400, 401, 403, 404, 409, 413, 415}}},
+		{s.handleAssessmentGet(), opDoc{Method: "GET", Path: "/api/assessment/monthly/{districtId}/{month}", Response: apitypes.Data[*assess.Assessment]{}, Tag: "assessment", Bearer: true, Summary: "One monthly assessment", Codes: adminCodes}},
+		{s.handleAssessmentUpdate(), opDoc{Method: "PUT", Path: "/api/assessment/monthly/{districtId}/{month}", Response: apitypes.Data[*assess.Assessment]{}, Tag: "assessment", Bearer: true, Summary: "Update the notes and recompute the actuals", Body: `{"notes":"…"} (optional)`, Codes: append([]int{413, 415}, adminCodes...)}},
+		{s.handleAssessmentDelete(), opDoc{Method: "DELETE", Path: "/api/assessment/monthly/{districtId}/{month}", Response: apitypes.AssessmentDeleted{}, Tag: "assessment", Bearer: true, Summary: "Delete a monthly assessment", Codes: adminCodes}},
+		{s.handleGoalsGet(), opDoc{Method: "GET", Path: "/api/assessment/district-leader-goals/{districtId}", Response: apitypes.Data[*assess.Goals]{}, Tag: "assessment", Bearer: true, Summary: "The district leaders' targets for a program year",
+			Query: []queryDoc{{Name: "programYear", Type: "string", Description: "YYYY-YYYY (default: that of the current snapshot)"}}, Codes: adminCodes}},
+		{s.handleGoalsSet(), opDoc{Method: "POST", Path: "/api/assessment/district-leader-goals/{districtId}", Response: apitypes.Data[*assess.Goals]{}, Tag: "assessment", Bearer: true, Summary: "Set the targets for a program year",
+			Body: `{"programYear":"2025-2026","membershipPaymentsTarget":0,"paidClubsTarget":0,"distinguishedClubsTarget":0,"notes":"…"}`, Codes: []int{400, 401, 403, 413, 415}}},
+		{s.handleAssessmentReport(), opDoc{Method: "GET", Path: "/api/assessment/reports/{districtId}/{month}", Response: apitypes.Data[*assess.Report]{}, Tag: "assessment", Bearer: true, Summary: "Assessment report: assessment, Distinguished District standing, division and area standing", Description: "recognition follows the era's ladder (spec 3.6): from 2025-26 payment growth 1/3/5/8 %, club growth 1/3/5/8 %, distinguished 45/50/55/60 %, net clubs >= 0 / +1, five prerequisites; before 2025-26 distinguished 40/45/50/55 %, payment growth 1/3/5/8 %, net paid clubs >= 0 (D) / +1 (S), club growth >= 3 % (P) / 5 % (Smedley), prerequisites DSP and Training. Every criterion counts and is shown with actual and threshold; the distinguished share is the summary's own % Distinguished Clubs. standing is the one area/division rule on the snapshot date.", Codes: adminCodes}},
+	}
+}
+
+// addRoutes registers the API's routes and the leader pages.
+func addRoutes(m *mux, s *Server, routes []route) {
+	for _, rt := range routes {
+		m.handle(rt)
+	}
 
 	// Leader pages (issue 14): HTML for directors, from the same cache.
 	m.page("/", s.handleHomePage())

@@ -7,10 +7,8 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	gocache "github.com/patrickmn/go-cache"
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/assess"
@@ -73,23 +71,25 @@ type Server struct {
 	routes  []routeInfo
 	router  *httpkit.Router
 
-	builds  *toaststats.Jobs
-	metrics *metrics
-	limiter *httpkit.Limiter
-	resps   *gocache.Cache // encoded responses, keyed by snapshot generation
-	// respBytes approximates the bytes held by resps (reset on flush;
-	// expiries are not subtracted, so it over-counts and flushes early).
-	respBytes atomic.Int64
-	series    *toaststats.Series
-	book      *assess.Book
-	reads     *readcheck.Recorder
-	openapi   *encodedResponse
-	openOnce  sync.Once
+	builds   *toaststats.Jobs
+	metrics  *metrics
+	limiter  *httpkit.Limiter
+	resps    *httpkit.ResponseCache // encoded responses, keyed by snapshot generation
+	series   *toaststats.Series
+	book     *assess.Book
+	reads    *readcheck.Recorder
+	apiDocs  []route // the operations openapi.json describes
+	openapi  *httpkit.Response
+	openOnce sync.Once
 
 	watchMu   sync.Mutex
 	watchStop context.CancelFunc // stops the current-pointer watcher
 	watchDone chan struct{}
 }
+
+// maxCachedResponseBytes bounds the memory of the response cache (plain
+// and gzip bodies); the cache is flushed when an insert would exceed it.
+const maxCachedResponseBytes = 32 << 20
 
 // NewServer wires the API. The returned Server is an http.Handler; call
 // Start to run scheduled builds and Close to stop them.
@@ -107,9 +107,9 @@ func NewServer(cfg Config, deps Deps) *Server {
 		s.now = time.Now
 	}
 	s.started = time.Now()
-	// No janitor goroutine: expired answers are dropped by the byte budget
-	// and on every build (see cachedResponse and buildRunner.run).
-	s.resps = gocache.New(10*time.Minute, 0)
+	// Expired answers are dropped by the byte budget and on every build
+	// (dropCaches).
+	s.resps = httpkit.NewResponseCache(maxCachedResponseBytes, 10*time.Minute)
 	s.series = toaststats.NewSeries(s.store, s.log)
 	s.reads = readcheck.NewRecorder(2048)
 	s.metrics = newMetrics(s)
@@ -119,7 +119,8 @@ func NewServer(cfg Config, deps Deps) *Server {
 	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.series.SuccessfulIDs})
 
 	m := newMux(s.routeMiddleware)
-	addRoutes(m, s)
+	s.apiDocs = s.apiRoutes()
+	addRoutes(m, s, s.apiDocs)
 	s.routes, s.router = m.routes, m.kit
 	s.handler = s.outerMiddleware(m.kit)
 	return s
@@ -177,6 +178,5 @@ func (s *Server) buildFinished(j toaststats.Job, d time.Duration) {
 // loaded series, the snapshot listing); they refill on demand.
 func (s *Server) dropCaches() {
 	s.resps.Flush()
-	s.respBytes.Store(0)
 	s.series.Clear()
 }

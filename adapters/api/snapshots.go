@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
+	"github.com/toaststats/toaststats/adapters/httpkit"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -124,34 +125,6 @@ func (s *Server) cacheControl(rs *resolved) string {
 	return "public, max-age=60"
 }
 
-// maxCachedResponseBytes bounds the memory of the response cache (plain
-// and gzip bodies); the cache is flushed when an insert would exceed it.
-const maxCachedResponseBytes = 32 << 20
-
-// cachedResponse returns the encoded answer for key, building it with
-// build when absent.
-func (s *Server) cachedResponse(key string, build func() (*encodedResponse, error)) (*encodedResponse, error) {
-	if v, ok := s.resps.Get(key); ok {
-		s.metrics.respCacheHits.Inc()
-		return v.(*encodedResponse), nil
-	}
-	s.metrics.respCacheMisses.Inc()
-	er, err := build()
-	if err != nil {
-		return nil, err
-	}
-	size := s.responseSize(er, key)
-	if size > maxCachedResponseBytes*3/8 {
-		return er, nil // too big to keep
-	}
-	if s.respBytes.Add(size) > maxCachedResponseBytes {
-		s.resps.Flush()
-		s.respBytes.Store(size)
-	}
-	s.resps.SetDefault(key, er)
-	return er, nil
-}
-
 // snapRoute describes a data route answered from one snapshot.
 type snapRoute struct {
 	name string
@@ -231,21 +204,21 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			}
 			key.WriteString("|list=" + fp)
 		}
-		er, err := s.cachedResponse(key.String(), func() (*encodedResponse, error) {
+		er, err := s.resps.Get(key.String(), func() (*httpkit.Response, error) {
 			v, err := sr.build(ctx, r, rs)
 			if err != nil {
 				return nil, err
 			}
-			if er, ok := v.(*encodedResponse); ok {
+			if er, ok := v.(*httpkit.Response); ok {
 				return er, nil
 			}
-			return encodeJSON(http.StatusOK, v, s.routeCacheControl(&sr, rs))
+			return httpkit.JSON(http.StatusOK, v, s.routeCacheControl(&sr, rs))
 		})
 		if err != nil {
 			fail(w, r, err)
 			return
 		}
-		er.write(w, r)
+		er.ServeHTTP(w, r)
 	})
 }
 

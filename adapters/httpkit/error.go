@@ -1,7 +1,9 @@
 package httpkit
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,8 +11,9 @@ import (
 
 // Error is a failure answered to the client: an HTTP status, a stable
 // machine-readable code, a message for people and optional details. How it
-// is written is the server's choice (see Chain.Fail); Err, the cause, is
-// for the access log only and never meant for the client.
+// is written is the server's choice (see Chain.Fail; WriteJSON writes the
+// common JSON envelope); Err, the cause, is for the access log only and
+// never meant for the client.
 type Error struct {
 	Status  int
 	Code    string
@@ -32,6 +35,40 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
+
+// errorBody is the wire shape of WriteJSON.
+type errorBody struct {
+	Error errorPayload `json:"error"`
+}
+
+type errorPayload struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Details any    `json:"details,omitempty"`
+}
+
+// WriteJSON writes e as the JSON error envelope
+// {"error":{"code","message","details"}} (details left out when nil; HTML
+// characters not escaped; one trailing newline) with e's status,
+// Cache-Control: no-store and, when RetryAfter > 0, Retry-After. HEAD gets
+// the headers only. Writers pass the error through [Note] first.
+func (e *Error) WriteJSON(w http.ResponseWriter, r *http.Request) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(e.RetryAfter))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(errorBody{Error: errorPayload{Code: e.Code, Message: e.Message, Details: e.Details}})
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", fmt.Sprint(buf.Len()))
+	w.WriteHeader(e.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
 
 // Errorf builds an Error answered with status.
 func Errorf(status int, code, message string, details any) *Error {

@@ -33,6 +33,7 @@ type Response struct {
 	// Header values prepared once (read-only, len == cap so an append
 	// elsewhere copies): the hot path assigns them without canonicalising.
 	ccV, etagV, ctV, lenV []string
+	extra                 http.Header // SetHeader's, set on every write
 
 	gzOnce sync.Once
 	gz     []byte   // nil when not made yet or not worth it
@@ -79,6 +80,16 @@ func (e *Response) ETag() string { return e.etag }
 // memory it holds). Call it before the Response is shared.
 func (e *Response) OnGzip(f func(n int)) { e.onGzip = f }
 
+// SetHeader adds a header sent with every write of the Response (such as
+// Content-Disposition or Retry-After). Call it before the Response is
+// shared.
+func (e *Response) SetHeader(name, value string) {
+	if e.extra == nil {
+		e.extra = http.Header{}
+	}
+	e.extra.Set(name, value)
+}
+
 // gzipped returns the gzip variant and its Content-Length value, making it
 // on the first call; nil when the body is too small or does not shrink.
 func (e *Response) gzipped() ([]byte, []string) {
@@ -115,13 +126,16 @@ var gzipWriters = sync.Pool{New: func() any {
 }}
 
 // ServeHTTP writes the response. Headers already set on w are kept
-// (Vary gains Accept-Encoding). A 200 answer carries its ETag, and a
+// (Vary gains Accept-Encoding), and those of SetHeader are set. A 200 answer carries its ETag, and a
 // request whose If-None-Match names it ([ETagMatches]) is answered 304 Not
 // Modified with no body. A client that accepts gzip ([AcceptsGzip]) gets
 // the gzip variant with Content-Encoding: gzip. HEAD gets the headers of
 // GET, Content-Length included, and no body.
 func (e *Response) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
+	for k, v := range e.extra {
+		h[k] = v
+	}
 	if e.ccV != nil {
 		h["Cache-Control"] = e.ccV
 	}
