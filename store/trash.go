@@ -87,6 +87,25 @@ func (c *RawCache) Trash(ctx context.Context, date string) (TrashEntry, error) {
 	return e, nil
 }
 
+// TrashAll moves every cached date to the raw-cache trash (see Trash),
+// oldest first, and returns their entries. It stops at the first failure,
+// returning the entries of the dates already moved with the error.
+func (c *RawCache) TrashAll(ctx context.Context) ([]TrashEntry, error) {
+	dates, err := c.Dates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TrashEntry, 0, len(dates))
+	for _, d := range dates {
+		e, err := c.Trash(ctx, d)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
 // TrashList lists the raw-cache trash, oldest first.
 func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 	ents, err := c.objs.List(ctx, rawTrashPrefix)

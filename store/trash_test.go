@@ -96,3 +96,31 @@ func FuzzTrashID(f *testing.F) {
 		}
 	})
 }
+
+// TestRawTrashAll: every cached date moves to the trash, oldest first, and
+// the cache is empty after; an empty cache trashes nothing.
+func TestRawTrashAll(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 9, 14, 9, 0, 0, 0, time.UTC)
+	st := openTest(t, Options{Now: func() time.Time { return now }})
+	rc := st.Raw()
+	csv := []byte("Club Number,Club Name\n1,Alpha\n")
+	for _, d := range []string{"2025-09-13", "2025-09-11"} {
+		must(t, rc.Put(ctx, d, "42", ReportClub, csv, PutInfo{}))
+	}
+	got, err := rc.TrashAll(ctx)
+	must(t, err)
+	if len(got) != 2 || got[0].Date != "2025-09-11" || got[1].Date != "2025-09-13" ||
+		got[0].ID != "2025-09-11.1757840400000000000" {
+		t.Fatalf("TrashAll = %+v", got)
+	}
+	if dates, _ := rc.Dates(ctx); len(dates) != 0 {
+		t.Fatalf("dates after TrashAll = %v", dates)
+	}
+	if list, _ := rc.TrashList(ctx); len(list) != 2 {
+		t.Fatalf("trash = %+v", list)
+	}
+	if again, err := rc.TrashAll(ctx); err != nil || len(again) != 0 {
+		t.Fatalf("TrashAll of an empty cache = %+v, %v", again, err)
+	}
+}

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -85,38 +84,31 @@ func (s *Server) handleCacheDelete() http.Handler {
 		start := time.Now()
 		ctx := r.Context()
 		q := r.URL.Query()
-		raw := s.store.Raw()
-		var targets []string
+		var trashed []store.TrashEntry
+		var err error
 		switch {
 		case q.Get("date") != "":
 			d, ae := queryDate(r, "date")
 			if ae != nil {
 				return nil, ae
 			}
-			if _, err := raw.Metadata(ctx, d); err != nil {
-				if dates, err := raw.Dates(ctx); err != nil || !slices.Contains(dates, d) {
-					return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+d, nil)
-				}
+			var e store.TrashEntry
+			if e, err = s.store.Raw().Trash(ctx, d); errors.Is(err, store.ErrNotCached) {
+				return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+d, nil)
 			}
-			targets = []string{d}
+			trashed = []store.TrashEntry{e}
 		case q.Get("all") == "true" && q.Get("confirm") == "delete-all-raw-cache":
-			dates, err := raw.Dates(ctx)
-			if err != nil {
-				return nil, internal("CACHE_DELETE_FAILED", err)
-			}
-			targets = dates
+			trashed, err = s.store.Raw().TrashAll(ctx)
 		default:
 			return nil, errorf(http.StatusBadRequest, "CONFIRMATION_REQUIRED",
 				"Pass ?date=YYYY-MM-DD to delete one date, or ?all=true&confirm=delete-all-raw-cache to delete the whole raw cache", nil)
 		}
-		deleted, trashed := []string{}, []store.TrashEntry{}
-		for _, d := range targets {
-			e, err := raw.Trash(ctx, d)
-			if err != nil {
-				return nil, internal("CACHE_DELETE_FAILED", err)
-			}
-			deleted = append(deleted, d)
-			trashed = append(trashed, e)
+		if err != nil {
+			return nil, internal("CACHE_DELETE_FAILED", err)
+		}
+		deleted := make([]string, len(trashed))
+		for i, e := range trashed {
+			deleted[i] = e.Date
 		}
 		s.log.Warn("raw cache dates moved to trash", "dates", deleted, "by", clientIP(r))
 		return apitypes.CacheDeleted{Success: true, DeletedDates: deleted, Trash: trashed,
