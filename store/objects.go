@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -109,6 +110,8 @@ type Copier interface {
 type DirObjects struct {
 	dir  string
 	root *os.Root
+	// beneath is the directory again, for openFile's openat2 on Linux.
+	beneath *beneathDir
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
@@ -127,14 +130,14 @@ func NewDirObjects(dir string) (*DirObjects, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open data directory: %w", err)
 	}
-	return &DirObjects{dir: dir, root: root, locks: map[string]*sync.Mutex{}}, nil
+	return &DirObjects{dir: dir, root: root, beneath: openBeneathDir(dir), locks: map[string]*sync.Mutex{}}, nil
 }
 
 // Dir returns the directory the objects live in.
 func (d *DirObjects) Dir() string { return d.dir }
 
 // Close releases the directory handle.
-func (d *DirObjects) Close() error { return d.root.Close() }
+func (d *DirObjects) Close() error { return errors.Join(d.root.Close(), d.beneath.close()) }
 
 // checkKey validates an object key (folder keys may end in "/"; "" is the
 // top folder when folder is true).
@@ -172,7 +175,7 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := d.root.ReadFile(k)
+	b, err := d.readFile(k)
 	if err != nil {
 		if fi, serr := d.root.Stat(k); serr == nil && fi.IsDir() {
 			return nil, fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
@@ -180,6 +183,33 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", key, err)
 	}
 	return b, nil
+}
+
+// readFile reads the file name (a checked key) whole, as os.ReadFile does.
+func (d *DirObjects) readFile(name string) ([]byte, error) {
+	f, err := d.openFile(name, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = int(fi.Size())
+	}
+	b := make([]byte, 0, max(size+1, 512)) // +1: EOF in the same read
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // Stat implements Statter.
@@ -227,7 +257,7 @@ func (d *DirObjects) mkdirAll(dir string) error {
 }
 
 func (d *DirObjects) syncDir(dir string) error {
-	f, err := d.root.Open(dir)
+	f, err := d.openFile(dir, os.O_RDONLY, 0)
 	if err != nil {
 		return fmt.Errorf("open dir %s: %w", dir, err)
 	}
@@ -245,7 +275,7 @@ func (d *DirObjects) writeFileSync(name string, data []byte, excl bool) error {
 	if excl {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	}
-	f, err := d.root.OpenFile(name, flag, 0o644)
+	f, err := d.openFile(name, flag, 0o644)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", name, err)
 	}

@@ -202,12 +202,12 @@ func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byt
 		return false, err
 	}
 	created := false
-	f, err := d.root.OpenFile(k, os.O_RDWR, 0)
+	f, err := d.openFile(k, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := d.mkdirAll(parentOf(k)); err != nil {
 			return false, err
 		}
-		f, err = d.root.OpenFile(k, os.O_RDWR|os.O_CREATE, 0o644)
+		f, err = d.openFile(k, os.O_RDWR|os.O_CREATE, 0o644)
 		created = true
 	}
 	if err != nil {
