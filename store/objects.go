@@ -474,6 +474,41 @@ func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string]
 	return d.syncDir(k)
 }
 
+// fileStager is what publishStreaming needs of a backend besides Stager:
+// creating the folder to stage into, then writing its files one at a time
+// (each made durable before stageFile returns); Stage writes the last ones
+// and makes the folder durable.
+type fileStager interface {
+	Stager
+	beginStage(prefix string) error
+	stageFile(ctx context.Context, prefix, name string, data []byte) error
+}
+
+// beginStage implements fileStager: it creates the folder prefix.
+func (d *DirObjects) beginStage(prefix string) error {
+	k, err := checkKey(prefix, true)
+	if err != nil {
+		return err
+	}
+	return d.mkdirAll(k)
+}
+
+// stageFile implements fileStager: it creates name in the folder prefix
+// (made by beginStage) and fsyncs it.
+func (d *DirObjects) stageFile(ctx context.Context, prefix, name string, data []byte) error {
+	if strings.Contains(name, "/") {
+		return fmt.Errorf("%w: staged name %q", ErrInvalidKey, name)
+	}
+	k, err := checkKey(strings.TrimSuffix(prefix, "/")+"/"+name, false)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.writeFileSync(k, data, false)
+}
+
 // stageParallel bounds the files Stage writes and fsyncs at once.
 const stageParallel = 32
 
