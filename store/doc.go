@@ -29,7 +29,8 @@
 //
 // Everything goes through the Objects interface (read, atomic write, list,
 // delete by "/"-separated key); DirObjects is the local implementation. It
-// works through an os.Root, so neither a key nor a symlink planted inside the
+// works through an os.Root (on Linux, openat2 with the same guarantee: see
+// "Cost of a local publish"), so neither a key nor a symlink planted inside the
 // directory reaches outside it, and every write is a temporary file in the
 // same folder, fsync, rename, fsync of the folder. Ids and dates are
 // validated before any key is built.

@@ -104,8 +104,9 @@ type Copier interface {
 }
 
 // DirObjects is Objects over a local directory. Every access goes through an
-// os.Root, so no key (nor a symlink planted inside the directory) can reach
-// a file outside it. Writes are atomic and durable: a temporary file in the
+// os.Root (files on Linux through openat2 with RESOLVE_BENEATH, openFile),
+// so no key (nor a symlink planted inside the directory) can reach a file
+// outside it. Writes are atomic and durable: a temporary file in the
 // same folder, fsync, rename, fsync of the folder.
 type DirObjects struct {
 	dir  string
