@@ -359,9 +359,9 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 // publishStreaming is Publish on a local directory (a fileStager that swaps
 // folders): under the lock, each district file is written into the staged
 // folder and fsynced as soon as it is encoded, while the others are still
-// being encoded, so the file creation and fsync waits overlap the JSON
-// encoding and the encoded bytes do not all stay in memory at once (a world
-// snapshot is ~13 MB of JSON). The rankings, manifest and metadata follow,
+// being encoded, so the encoded bytes do not all stay in memory at once (a
+// world snapshot is ~13 MB of JSON) and file creation and fsync waits can
+// overlap the encoding. The rankings, manifest and metadata follow,
 // then one fsync of the folder and the swap: what is durable before the
 // swap, and the swap itself, are as in Publish's other path.
 func (s *SnapshotStore) publishStreaming(ctx context.Context, snap *snapshot.Snapshot, fst fileStager) error {
