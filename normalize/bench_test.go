@@ -81,3 +81,47 @@ func BenchmarkAssembleRealD91(b *testing.B) {
 		}
 	}
 }
+
+// worldClubFiles are the club reports of 4 districts of 110 clubs (one
+// Builder chunk), 2025-26 header.
+func worldClubFiles() []ReportFile {
+	files := make([]ReportFile, 4)
+	for i := range files {
+		files[i] = ReportFile{Kind: ReportClub, Name: "club-performance.csv",
+			Data: clubCSV(EraCSP, "61", randomClubs(int64(i), 110, "2025-2026", true), "Month of Mar, As of 03/15/2026")}
+	}
+	return files
+}
+
+// BenchmarkReadClubReportsAlone reads 4 club reports one by one: gocsv
+// matches each file's header against the record's tags (compare
+// BenchmarkReadClubReportsTogether).
+func BenchmarkReadClubReportsAlone(b *testing.B) {
+	files := worldClubFiles()
+	b.ReportAllocs()
+	start := cputime.Process()
+	defer reportCPU(b, start)
+	for b.Loop() {
+		for _, f := range files {
+			if _, err := ReadClubPerformance(f.Name, f.Data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkReadClubReportsTogether reads the same 4 club reports with one
+// ReadReports call: one gocsv call, one header match.
+func BenchmarkReadClubReportsTogether(b *testing.B) {
+	files := worldClubFiles()
+	b.ReportAllocs()
+	start := cputime.Process()
+	defer reportCPU(b, start)
+	for b.Loop() {
+		for _, r := range ReadReports(files) {
+			if r.Err != nil {
+				b.Fatal(r.Err)
+			}
+		}
+	}
+}

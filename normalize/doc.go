@@ -18,7 +18,10 @@
 // cell through the field's type: whole numbers ("1,234" and "" read as 1234
 // and 0), percentages ("N/A" is 0), Y/N flags, the charter/suspend cell.
 // A cell that does not convert is ErrMalformed naming the file line and the
-// canonical column. (gocsv's package settings, such as SetHeaderNormalizer or
+// canonical column. ReadReports reads many files at once with the same
+// result per file, but hands gocsv the rows of every file with the same
+// header layout in one call, so the header is matched against the record's
+// tags once for all of them. (gocsv's package settings, such as SetHeaderNormalizer or
 // FailIfUnmatchedStructTags, are global: a program that changes them changes
 // how these reports are read.) Columns are found by name, never by
 // position, through per-report alias lists that cover the header eras of

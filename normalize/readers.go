@@ -108,6 +108,12 @@ func ReadSummary(name string, b []byte) (*SummaryReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	return summaryReport(t)
+}
+
+// summaryReport is ReadSummary after readTable.
+func summaryReport(t *table) (*SummaryReport, error) {
+	name := t.name
 	if len(t.lines) == 0 {
 		return nil, noRows(t)
 	}
@@ -183,6 +189,12 @@ func ReadDistrictPerformance(name string, b []byte) (*DistrictReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	return districtReport(t)
+}
+
+// districtReport is ReadDistrictPerformance after readTable.
+func districtReport(t *table) (*DistrictReport, error) {
+	name := t.name
 	if len(t.lines) == 0 {
 		return nil, noRows(t)
 	}
@@ -266,6 +278,12 @@ func ReadDivisionPerformance(name string, b []byte) (*DivisionReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	return divisionReport(t)
+}
+
+// divisionReport is ReadDivisionPerformance after readTable.
+func divisionReport(t *table) (*DivisionReport, error) {
+	name := t.name
 	if len(t.lines) == 0 {
 		return nil, noRows(t)
 	}
@@ -511,6 +529,12 @@ func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	return clubReport(t)
+}
+
+// clubReport is ReadClubPerformance after readTable.
+func clubReport(t *table) (*ClubReport, error) {
+	name := t.name
 	era, warn, err := clubEra(t)
 	if err != nil {
 		return nil, err

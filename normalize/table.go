@@ -18,7 +18,10 @@ type table struct {
 	footer Footer
 	// records are what gocsv decodes (decodeRows): the header row as the
 	// columns' gocsv keys, then the data records as read.
-	records  [][]string
+	records [][]string
+	// decoded is decodeRows' result when ReadReports decoded this table
+	// together with others (a *decoded[R]); nil otherwise.
+	decoded  any
 	lines    []int // the file line of each data record
 	warnings []string
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -103,12 +104,15 @@ type Copier interface {
 }
 
 // DirObjects is Objects over a local directory. Every access goes through an
-// os.Root, so no key (nor a symlink planted inside the directory) can reach
-// a file outside it. Writes are atomic and durable: a temporary file in the
+// os.Root (files on Linux through openat2 with RESOLVE_BENEATH, openFile),
+// so no key (nor a symlink planted inside the directory) can reach a file
+// outside it. Writes are atomic and durable: a temporary file in the
 // same folder, fsync, rename, fsync of the folder.
 type DirObjects struct {
 	dir  string
 	root *os.Root
+	// beneath is the directory again, for openFile's openat2 on Linux.
+	beneath *beneathDir
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
@@ -127,14 +131,14 @@ func NewDirObjects(dir string) (*DirObjects, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open data directory: %w", err)
 	}
-	return &DirObjects{dir: dir, root: root, locks: map[string]*sync.Mutex{}}, nil
+	return &DirObjects{dir: dir, root: root, beneath: openBeneathDir(dir), locks: map[string]*sync.Mutex{}}, nil
 }
 
 // Dir returns the directory the objects live in.
 func (d *DirObjects) Dir() string { return d.dir }
 
 // Close releases the directory handle.
-func (d *DirObjects) Close() error { return d.root.Close() }
+func (d *DirObjects) Close() error { return errors.Join(d.root.Close(), d.beneath.close()) }
 
 // checkKey validates an object key (folder keys may end in "/"; "" is the
 // top folder when folder is true).
@@ -172,7 +176,7 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := d.root.ReadFile(k)
+	b, err := d.readFile(k)
 	if err != nil {
 		if fi, serr := d.root.Stat(k); serr == nil && fi.IsDir() {
 			return nil, fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
@@ -180,6 +184,33 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", key, err)
 	}
 	return b, nil
+}
+
+// readFile reads the file name (a checked key) whole, as os.ReadFile does.
+func (d *DirObjects) readFile(name string) ([]byte, error) {
+	f, err := d.openFile(name, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = int(fi.Size())
+	}
+	b := make([]byte, 0, max(size+1, 512)) // +1: EOF in the same read
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // Stat implements Statter.
@@ -227,7 +258,7 @@ func (d *DirObjects) mkdirAll(dir string) error {
 }
 
 func (d *DirObjects) syncDir(dir string) error {
-	f, err := d.root.Open(dir)
+	f, err := d.openFile(dir, os.O_RDONLY, 0)
 	if err != nil {
 		return fmt.Errorf("open dir %s: %w", dir, err)
 	}
@@ -245,7 +276,7 @@ func (d *DirObjects) writeFileSync(name string, data []byte, excl bool) error {
 	if excl {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	}
-	f, err := d.root.OpenFile(name, flag, 0o644)
+	f, err := d.openFile(name, flag, 0o644)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", name, err)
 	}
@@ -442,6 +473,41 @@ func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string]
 		return err
 	}
 	return d.syncDir(k)
+}
+
+// fileStager is what publishStreaming needs of a backend besides Stager:
+// creating the folder to stage into, then writing its files one at a time
+// (each made durable before stageFile returns); Stage writes the last ones
+// and makes the folder durable.
+type fileStager interface {
+	Stager
+	beginStage(prefix string) error
+	stageFile(ctx context.Context, prefix, name string, data []byte) error
+}
+
+// beginStage implements fileStager: it creates the folder prefix.
+func (d *DirObjects) beginStage(prefix string) error {
+	k, err := checkKey(prefix, true)
+	if err != nil {
+		return err
+	}
+	return d.mkdirAll(k)
+}
+
+// stageFile implements fileStager: it creates name in the folder prefix
+// (made by beginStage) and fsyncs it.
+func (d *DirObjects) stageFile(ctx context.Context, prefix, name string, data []byte) error {
+	if strings.Contains(name, "/") {
+		return fmt.Errorf("%w: staged name %q", ErrInvalidKey, name)
+	}
+	k, err := checkKey(strings.TrimSuffix(prefix, "/")+"/"+name, false)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.writeFileSync(k, data, false)
 }
 
 // stageParallel bounds the files Stage writes and fsyncs at once.

@@ -192,7 +192,10 @@ func WriteRecords(ctx context.Context, objs Objects, key string, payloads ...[]b
 
 // appendRecords implements recordAppender: the end of the valid records is
 // found from the last record's trailing length (a full scan only when that
-// record is torn), the file is truncated there, frames written and fsynced.
+// record is torn), the file is truncated there when something follows it,
+// frames written and fsynced. The file is opened with O_CREATE at once; an
+// empty file counts as created (its folder is fsynced), whether this call or
+// an earlier, interrupted one made it.
 func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byte) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -201,25 +204,26 @@ func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byt
 	if err != nil {
 		return false, err
 	}
-	created := false
-	f, err := d.root.OpenFile(k, os.O_RDWR, 0)
+	f, err := d.openFile(k, os.O_RDWR|os.O_CREATE, 0o644)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := d.mkdirAll(parentOf(k)); err != nil {
 			return false, err
 		}
-		f, err = d.root.OpenFile(k, os.O_RDWR|os.O_CREATE, 0o644)
-		created = true
+		f, err = d.openFile(k, os.O_RDWR|os.O_CREATE, 0o644)
 	}
 	if err != nil {
 		return false, fmt.Errorf("append %s: %w", key, err)
 	}
 	defer f.Close()
-	end, err := validEnd(f)
+	end, size, err := validEnd(f)
+	created := size == 0
 	if err != nil {
 		return created, fmt.Errorf("append %s: %w", key, err)
 	}
-	if err := f.Truncate(end); err != nil {
-		return created, fmt.Errorf("append %s: truncate to %d: %w", key, end, err)
+	if end != size {
+		if err := f.Truncate(end); err != nil {
+			return created, fmt.Errorf("append %s: truncate to %d: %w", key, end, err)
+		}
 	}
 	if _, err := f.WriteAt(frames, end); err != nil {
 		return created, fmt.Errorf("append %s: %w", key, err)
@@ -239,39 +243,40 @@ func (d *DirObjects) syncFolder(key string) error {
 	return d.syncDir(parentOf(k))
 }
 
-// validEnd returns the length of the valid records at the start of f.
-func validEnd(f *os.File) (int64, error) {
+// validEnd returns the length of the valid records at the start of f, and
+// f's size.
+func validEnd(f *os.File) (end, size int64, err error) {
 	fi, err := f.Stat()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	size := fi.Size()
+	size = fi.Size()
 	if size == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
 	if size >= recordOverhead {
 		var tail [4]byte
 		if _, err := f.ReadAt(tail[:], size-4); err != nil {
-			return 0, err
+			return 0, size, err
 		}
 		n := int64(be32(tail[:]))
 		if start := size - recordOverhead - n; start >= 0 && n <= maxRecord {
 			rec := make([]byte, recordOverhead+n)
 			if _, err := f.ReadAt(rec, start); err != nil {
-				return 0, err
+				return 0, size, err
 			}
 			if _, rest, err := nextRecord(rec); err == nil && len(rest) == 0 {
-				return size, nil
+				return size, size, nil
 			}
 		}
 	}
 	// The last record is torn: find the end of the valid ones from the start.
 	b := make([]byte, size)
 	if _, err := f.ReadAt(b, 0); err != nil {
-		return 0, err
+		return 0, size, err
 	}
 	_, valid, _ := splitRecords(b)
-	return int64(valid), nil
+	return int64(valid), size, nil
 }
 
 func parentOf(k string) string {

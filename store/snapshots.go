@@ -139,20 +139,34 @@ type encodedSnapshot struct {
 	metadata snapshot.Metadata
 }
 
-func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error) {
+// checkSnapshot refuses what cannot be published: no snapshot, an id that
+// is not a date, an unknown status.
+func checkSnapshot(snap *snapshot.Snapshot) error {
 	if snap == nil {
-		return nil, fmt.Errorf("store: publish: nil snapshot")
+		return fmt.Errorf("store: publish: nil snapshot")
+	}
+	id := snap.Metadata.SnapshotID
+	if err := ValidDate(id); err != nil {
+		return fmt.Errorf("store: publish: snapshot id must be a date: %w", err)
+	}
+	switch snap.Metadata.Status {
+	case snapshot.StatusSuccess, snapshot.StatusPartial, snapshot.StatusFailed:
+	default:
+		return fmt.Errorf("store: publish %s: unknown status %q", id, snap.Metadata.Status)
+	}
+	return nil
+}
+
+// encode encodes a snapshot's files. With emit nil every file is in the
+// result's files; otherwise each district file is handed to emit as soon as
+// it is encoded (from several goroutines at once) and only the rankings,
+// manifest and metadata are in files.
+func (s *SnapshotStore) encode(snap *snapshot.Snapshot, emit func(name string, b []byte) error) (*encodedSnapshot, error) {
+	if err := checkSnapshot(snap); err != nil {
+		return nil, err
 	}
 	md := snap.Metadata
 	id := md.SnapshotID
-	if err := ValidDate(id); err != nil {
-		return nil, fmt.Errorf("store: publish: snapshot id must be a date: %w", err)
-	}
-	switch md.Status {
-	case snapshot.StatusSuccess, snapshot.StatusPartial, snapshot.StatusFailed:
-	default:
-		return nil, fmt.Errorf("store: publish %s: unknown status %q", id, md.Status)
-	}
 	now := s.opts.Now().UTC()
 	if md.CreatedAt.IsZero() {
 		md.CreatedAt = now
@@ -178,9 +192,11 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 		}
 		dfs[i] = df
 	}
-	// The district files are encoded (and checksummed) in parallel: a world
+	// The district files are encoded and checksummed in parallel: a world
 	// snapshot is 128 of them, ~13 MB of JSON.
 	encoded := make([][]byte, len(dfs))
+	sizes := make([]int64, len(dfs))
+	sums := make([]string, len(dfs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range dfs {
@@ -189,25 +205,27 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error
 			if err != nil {
 				return fmt.Errorf("store: publish %s: encode district %s: %w", id, dfs[i].DistrictID, err)
 			}
-			if encoded[i], err = maybeGzip(b, gz); err != nil {
+			if b, err = maybeGzip(b, gz); err != nil {
 				return err
 			}
+			sizes[i], sums[i] = int64(len(b)), sha256Hex(b)
+			if emit != nil {
+				return emit(DistrictFileName(dfs[i].DistrictID), b)
+			}
+			encoded[i] = b
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	sums := make([]string, len(dfs))
 	for i := range dfs {
-		g.Go(func() error { sums[i] = sha256Hex(encoded[i]); return nil })
-	}
-	_ = g.Wait()
-	for i := range dfs {
-		df, b := &dfs[i], encoded[i]
+		df := &dfs[i]
 		name := DistrictFileName(df.DistrictID)
-		enc.files[name] = b
-		e := snapshot.ManifestEntry{DistrictID: df.DistrictID, FileName: name, Status: df.Status, FileSize: int64(len(b)), SHA256: sums[i], LastModified: now}
+		if emit == nil {
+			enc.files[name] = encoded[i]
+		}
+		e := snapshot.ManifestEntry{DistrictID: df.DistrictID, FileName: name, Status: df.Status, FileSize: sizes[i], SHA256: sums[i], LastModified: now}
 		if df.Status != snapshot.StatusSuccess {
 			e.ErrorMessage = "district " + string(df.Status)
 			man.FailedDistricts++
@@ -300,7 +318,12 @@ func decode(b []byte) ([]byte, error) {
 // A partial or failed rebuild never replaces a complete successful snapshot
 // of the same id: Publish returns ErrSuccessExists and changes nothing.
 func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) error {
-	enc, err := s.encode(snap)
+	if fst, ok := s.objs.(fileStager); ok {
+		if _, ok := s.objs.(DirSwapper); ok {
+			return s.publishStreaming(ctx, snap, fst)
+		}
+	}
+	enc, err := s.encode(snap, nil)
 	if err != nil {
 		return err
 	}
@@ -313,23 +336,10 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 	defer unlock()
 	defer s.invalidate(id)
 
-	s.resumeInterrupted(ctx)
-	s.collectGarbage(ctx, false)
-
-	// Refuse to replace a complete success with something worse.
-	var oldGen string
-	if enc.metadata.Status != snapshot.StatusSuccess {
-		if st := s.verify(ctx, id, false); st.Complete && st.Status == snapshot.StatusSuccess {
-			return fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, id, enc.metadata.Status)
-		}
+	oldManifest, oldGen, err := s.beforePublish(ctx, id, enc.metadata.Status)
+	if err != nil {
+		return err
 	}
-	oldManifest, err := s.objs.Read(ctx, snapshotsPrefix+id+"/"+manifestFile)
-	if err == nil {
-		oldGen = genOf(oldManifest)
-	} else {
-		oldManifest = nil
-	}
-
 	sw, ok := s.objs.(DirSwapper)
 	if !ok {
 		existed, err := s.publishInPlace(ctx, enc, oldManifest)
@@ -343,6 +353,84 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
 		return fmt.Errorf("store: publish %s: stage: %w", id, err)
 	}
+	return s.swapIn(ctx, sw, enc, staged, oldGen, len(snap.Districts))
+}
+
+// publishStreaming is Publish on a local directory (a fileStager that swaps
+// folders): under the lock, each district file is written into the staged
+// folder and fsynced as soon as it is encoded, while the others are still
+// being encoded, so the encoded bytes do not all stay in memory at once (a
+// world snapshot is ~13 MB of JSON) and file creation and fsync waits can
+// overlap the encoding. The rankings, manifest and metadata follow,
+// then one fsync of the folder and the swap: what is durable before the
+// swap, and the swap itself, are as in Publish's other path.
+func (s *SnapshotStore) publishStreaming(ctx context.Context, snap *snapshot.Snapshot, fst fileStager) error {
+	if err := checkSnapshot(snap); err != nil {
+		return err
+	}
+	id := snap.Metadata.SnapshotID
+	unlock, err := s.lock(ctx, snapshotsLock)
+	if err != nil {
+		return err
+	}
+	defer s.settleCurrent(ctx) // after the unlock: readers need no lock
+	defer unlock()
+	defer s.invalidate(id)
+
+	_, oldGen, err := s.beforePublish(ctx, id, snap.Metadata.Status)
+	if err != nil {
+		return err
+	}
+
+	staged := snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	fail := func(err error) error {
+		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
+		return fmt.Errorf("store: publish %s: stage: %w", id, err)
+	}
+	if err := fst.beginStage(staged + "/"); err != nil {
+		return fail(err)
+	}
+	var writes errgroup.Group
+	writes.SetLimit(stageParallel)
+	enc, err := s.encode(snap, func(name string, b []byte) error {
+		writes.Go(func() error { return fst.stageFile(ctx, staged+"/", name, b) })
+		return nil
+	})
+	if werr := writes.Wait(); err == nil {
+		err = werr
+	}
+	if err == nil {
+		err = s.stage(ctx, staged, enc.files) // the rest, then the folder's fsync
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return s.swapIn(ctx, s.objs.(DirSwapper), enc, staged, oldGen, len(snap.Districts))
+}
+
+// beforePublish is the start of every publish, under the lock: an
+// interrupted publish is resumed and leftovers collected, a snapshot that is
+// not a success is refused where a complete success of its id exists
+// (ErrSuccessExists), and the manifest of the generation being replaced is
+// read (nil and "" when there is none).
+func (s *SnapshotStore) beforePublish(ctx context.Context, id string, status snapshot.Status) (oldManifest []byte, oldGen string, err error) {
+	s.resumeInterrupted(ctx)
+	s.collectGarbage(ctx, false)
+	if status != snapshot.StatusSuccess {
+		if st := s.verify(ctx, id, false); st.Complete && st.Status == snapshot.StatusSuccess {
+			return nil, "", fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, id, status)
+		}
+	}
+	if b, err := s.objs.Read(ctx, snapshotsPrefix+id+"/"+manifestFile); err == nil {
+		return b, genOf(b), nil
+	}
+	return nil, "", nil
+}
+
+// swapIn puts the staged folder in place (SwapDir), retires the generation
+// it replaced and ends the publish (published). Caller holds the lock.
+func (s *SnapshotStore) swapIn(ctx context.Context, sw DirSwapper, enc *encodedSnapshot, staged, oldGen string, districts int) error {
+	id := enc.id
 	existed, err := sw.SwapDir(ctx, staged+"/", snapshotsPrefix+id+"/")
 	if err != nil {
 		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
@@ -364,7 +452,7 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 			_ = s.objs.Delete(ctx, staged+"/")
 		}
 	}
-	return s.published(ctx, enc, len(snap.Districts), existed)
+	return s.published(ctx, enc, districts, existed)
 }
 
 // published ends a Publish once the snapshot is in place: the pointer.
