@@ -29,6 +29,10 @@ import (
 //	history/<program-year>/district_<id>.log   a district's days
 //	history/<program-year>/snapshots.log       the snapshots' metadata
 //	history/types/<hash>.gob                   gob type preambles (history_codec.go)
+//	history/pending.json                       Builder.Pending's kept state (pending.go)
+//
+// District records are a fixed binary layout (history_binary.go); snapshot
+// records, and the district records of earlier versions, are gob.
 //
 // Each log is a record log (store.AppendRecords): one record per snapshot
 // generation the Builder published, appended as it publishes. A record
@@ -471,7 +475,9 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 			return err
 		}
 		out = append(out, logRecord{key: key, payload: p})
-		types[ev.hash] = ev.preamble
+		if ev.preamble != nil { // a gob value
+			types[ev.hash] = ev.preamble
+		}
 		return nil
 	}
 	if err := add(snapshotsKey(snapshot.ProgramYearOf(id)), meta); err != nil {

@@ -23,8 +23,10 @@ import (
 // history/types/<hash>.gob. A reader primes one gob decoder per preamble and
 // decodes every record of that preamble on it.
 
-// historyFormat is the version of the record payload; records of another
-// version are ignored (read from the snapshots instead).
+// historyFormat is the version of gob record payloads (snapshot records,
+// and the district records of earlier versions, still read); district
+// records are binaryFormat (history_binary.go). Records of another version
+// are ignored (read from the snapshots instead).
 const historyFormat = 2
 
 // Record kinds: a district's day, or a snapshot's metadata.
@@ -58,22 +60,34 @@ const typesPrefix = historyPrefix + "types/"
 
 // record is one decoded record header.
 type record struct {
+	format    byte // historyFormat (gob) or binaryFormat
 	kind      byte
 	id, stamp string
-	types     string // hash of the type preamble
+	types     string // hash of the gob type preamble, or of the binary layout
 	value     []byte
 }
 
 // encodedValue is a record's value, encoded before its header (the stamp
 // of the snapshot, known only once it is published) is.
 type encodedValue struct {
+	format          byte
 	kind            byte
 	value, preamble []byte
-	hash            string // of preamble
+	hash            string // of preamble, or of the binary layout (no preamble)
 }
 
-// encodeValue encodes v (*districtDay or *snapshotDay), with its shape.
+// encodeValue encodes v: a *districtDay in the binary layout, a
+// *snapshotDay as gob with its shape.
 func encodeValue(kind byte, v any) (*encodedValue, error) {
+	if dd, ok := v.(*districtDay); ok && kind == kindDistrict {
+		return encodeDistrictDay(dd)
+	}
+	return encodeGob(kind, v)
+}
+
+// encodeGob encodes v (*districtDay or *snapshotDay) as gob, with its
+// shape: the snapshot records, and the district records of format 2.
+func encodeGob(kind byte, v any) (*encodedValue, error) {
 	rv := reflect.ValueOf(v).Elem()
 	var shape []int32
 	for i := range shapedFields[kind] {
@@ -89,7 +103,7 @@ func encodeValue(kind byte, v any) (*encodedValue, error) {
 	if err := ve.enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("history: encode: %w", err)
 	}
-	return &encodedValue{kind: kind, preamble: ve.preamble, hash: ve.hash, value: bytes.Clone(ve.buf.Bytes())}, nil
+	return &encodedValue{format: historyFormat, kind: kind, preamble: ve.preamble, hash: ve.hash, value: bytes.Clone(ve.buf.Bytes())}, nil
 }
 
 // valueEncoder is a gob encoder that has sent the type preamble of one
@@ -125,14 +139,14 @@ func getValueEncoder(kind byte, t reflect.Type) (*valueEncoder, error) {
 }
 
 // payload is the record of the value for snapshot id with stamp: format,
-// kind, id (10 bytes), stamp length and stamp, preamble hash (16 bytes),
-// value.
+// kind, id (10 bytes), stamp length and stamp, preamble or layout hash (16
+// bytes), value.
 func (ev *encodedValue) payload(id, stamp string) ([]byte, error) {
 	if len(id) != 10 || len(stamp) > 255 {
 		return nil, fmt.Errorf("history: bad record header %q %q", id, stamp)
 	}
 	p := make([]byte, 0, 13+len(stamp)+16+len(ev.value))
-	p = append(p, historyFormat, ev.kind)
+	p = append(p, ev.format, ev.kind)
 	p = append(p, id...)
 	p = append(p, byte(len(stamp)))
 	p = append(p, stamp...)
@@ -143,14 +157,14 @@ func (ev *encodedValue) payload(id, stamp string) ([]byte, error) {
 // parseRecord reads a payload's header; ok is false for a payload of
 // another format.
 func parseRecord(p []byte) (record, bool) {
-	if len(p) < 13 || p[0] != historyFormat {
+	if len(p) < 13 || (p[0] != historyFormat && p[0] != binaryFormat) || (p[0] == binaryFormat && p[1] != kindDistrict) {
 		return record{}, false
 	}
 	n := int(p[12])
 	if len(p) < 13+n+16 {
 		return record{}, false
 	}
-	return record{kind: p[1], id: string(p[2:12]), stamp: string(p[13 : 13+n]), types: string(p[13+n : 13+n+16]), value: p[13+n+16:]}, true
+	return record{format: p[0], kind: p[1], id: string(p[2:12]), stamp: string(p[13 : 13+n]), types: string(p[13+n : 13+n+16]), value: p[13+n+16:]}, true
 }
 
 // typesKey is where the preamble with hash is stored.
@@ -216,8 +230,16 @@ func newDecoders(ctx context.Context, objs store.Objects) *decoders {
 }
 
 // decode decodes rec's value into v (a pointer to a fresh districtDay or
-// snapshotDay) and restores its shape.
+// snapshotDay): a binary record as such, a gob record on the decoder of its
+// preamble, its shape restored.
 func (d *decoders) decode(rec record, v any) error {
+	if rec.format == binaryFormat {
+		dd, ok := v.(*districtDay)
+		if !ok {
+			return fmt.Errorf("history: decode %s: a binary record is a district's", rec.id)
+		}
+		return decodeDistrictDay(rec, dd)
+	}
 	key := string(rec.kind) + rec.types
 	rd := d.m[key]
 	if rd == nil {
