@@ -450,8 +450,7 @@ func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
 }
 
 // frame stamps prepared records: the snapshot's metadata record first (read
-// back from the store, as every reader gets it), then its districts; the
-// type preambles are stored.
+// back from the store, as every reader gets it), then its districts.
 func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord, error) {
 	id := prep.id
 	snaps := h.st.Snapshots()
@@ -468,16 +467,12 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
 	}
 	out := make([]logRecord, 0, 1+len(prep.values))
-	types := map[string][]byte{}
 	add := func(key string, ev *encodedValue) error {
 		p, err := ev.payload(id, stamp)
 		if err != nil {
 			return err
 		}
 		out = append(out, logRecord{key: key, payload: p})
-		if ev.preamble != nil { // a gob value
-			types[ev.hash] = ev.preamble
-		}
 		return nil
 	}
 	if err := add(snapshotsKey(snapshot.ProgramYearOf(id)), meta); err != nil {
@@ -485,11 +480,6 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 	}
 	for i, ev := range prep.values {
 		if err := add(prep.logs[i], ev); err != nil {
-			return nil, err
-		}
-	}
-	for hash, pre := range types {
-		if err := writeTypes(ctx, h.st.Objects(), hash, pre); err != nil {
 			return nil, err
 		}
 	}

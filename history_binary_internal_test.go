@@ -106,7 +106,7 @@ func TestBinaryRecordDamage(t *testing.T) {
 	for n := range len(value) {
 		rec.value = value[:n]
 		var dd districtDay
-		if err := decodeDistrictDay(rec, &dd); err == nil {
+		if err := decodeBinary(rec, &dd); err == nil {
 			t.Fatalf("a record cut to %d of %d bytes decoded", n, len(value))
 		}
 		if !reflect.DeepEqual(dd, districtDay{}) {
@@ -114,11 +114,11 @@ func TestBinaryRecordDamage(t *testing.T) {
 		}
 	}
 	rec.value = append(append([]byte{}, value...), 0)
-	if err := decodeDistrictDay(rec, &districtDay{}); err == nil || !strings.Contains(err.Error(), "left over") {
+	if err := decodeBinary(rec, &districtDay{}); err == nil || !strings.Contains(err.Error(), "left over") {
 		t.Fatalf("trailing byte: %v", err)
 	}
 	rec.value, rec.types = value, "0123456789abcdef"
-	if err := decodeDistrictDay(rec, &districtDay{}); err == nil || !strings.Contains(err.Error(), "another layout") {
+	if err := decodeBinary(rec, &districtDay{}); err == nil || !strings.Contains(err.Error(), "another layout") {
 		t.Fatalf("other layout: %v", err)
 	}
 	// The predecessor's raw records are never indexed.

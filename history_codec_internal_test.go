@@ -20,7 +20,7 @@ func TestPooledEncoderWritesFreshBytes(t *testing.T) {
 	}
 	for round := range 2 { // the second round reuses the pooled encoders
 		for i, d := range days {
-			ev, err := encodeValue(kindSnapshot, d)
+			ev, err := encodeGob(kindSnapshot, d)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,15 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
 
 // FuzzHistoryRecord feeds arbitrary record payloads (a damaged index) to the
-// record reader and decoders: binary district records, gob district records
-// of format 2 and gob snapshot records. They never panic; a binary record
-// that decodes encodes again to a record that decodes to the same value.
+// record reader and decoders: binary district and snapshot records, and gob
+// ones of format 2. They never panic; a binary record that decodes encodes
+// again to a record that decodes to the same value.
 func FuzzHistoryRecord(f *testing.F) {
 	ctx := context.Background()
 	objs, err := store.NewDirObjects(f.TempDir())
@@ -31,6 +32,8 @@ func FuzzHistoryRecord(f *testing.F) {
 		{kindDistrict, rich, false},
 		{kindDistrict, &districtDay{District: d, TotalDistricts: 3}, true},
 		{kindSnapshot, &snapshotDay{Metadata: snapshot.Metadata{SnapshotID: "2025-11-14", Errors: []string{}}}, true},
+		{kindSnapshot, &snapshotDay{Metadata: snapshot.Metadata{SnapshotID: "2025-11-14", CreatedAt: time.Date(2025, 11, 14, 6, 0, 0, 5, time.UTC),
+			Errors: []string{}, Warnings: []string{"w"}, IsClosingPeriodData: &no}}, false},
 	} {
 		var ev *encodedValue
 		if v.gob {
@@ -61,15 +64,14 @@ func FuzzHistoryRecord(f *testing.F) {
 			return
 		}
 		dec := newDecoders(ctx, objs)
+		var v, v2 any = &districtDay{}, &districtDay{}
 		if rec.kind == kindSnapshot {
-			_ = dec.decode(rec, &snapshotDay{})
+			v, v2 = &snapshotDay{}, &snapshotDay{}
+		}
+		if err := dec.decode(rec, v); err != nil || rec.format != binaryFormat {
 			return
 		}
-		var dd districtDay
-		if err := dec.decode(rec, &dd); err != nil || rec.format != binaryFormat {
-			return
-		}
-		ev, err := encodeValue(kindDistrict, &dd)
+		ev, err := encodeValue(rec.kind, v)
 		if err != nil {
 			t.Fatalf("a decoded record does not encode: %v", err)
 		}
@@ -78,12 +80,11 @@ func FuzzHistoryRecord(f *testing.F) {
 			t.Fatal(err)
 		}
 		rec2, _ := parseRecord(again)
-		var dd2 districtDay
-		if err := dec.decode(rec2, &dd2); err != nil {
+		if err := dec.decode(rec2, v2); err != nil {
 			t.Fatalf("a re-encoded record does not decode: %v", err)
 		}
-		b1, err1 := json.Marshal(dd)
-		b2, err2 := json.Marshal(dd2)
+		b1, err1 := json.Marshal(v)
+		b2, err2 := json.Marshal(v2)
 		if (err1 == nil) != (err2 == nil) || string(b1) != string(b2) {
 			t.Fatalf("round trip differs:\n%s\n%s", b1, b2)
 		}
