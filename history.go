@@ -235,6 +235,14 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 	workers := runtime.GOMAXPROCS(0)
 	g, gctx := errgroup.WithContext(ctx)
 	var mu sync.Mutex
+	var unreadable int // records read from the snapshot instead
+	var firstErr error
+	defer func() {
+		if unreadable > 0 { // once per answer: a whole index of another layout is ~270 records
+			h.log.Warn("history records unreadable; their snapshots were read (`toaststats reindex` rewrites them)",
+				"district", districtID, "records", unreadable, "err", firstErr)
+		}
+	}()
 	for w := range workers {
 		g.Go(func() error {
 			dec := newDecoders(gctx, h.st.Objects())
@@ -248,7 +256,11 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 					err = dec.decode(days[id], &dd)
 				}
 				if err != nil {
-					h.log.Warn("history record unreadable; reading the snapshot", "snapshot", id, "district", districtID, "err", err)
+					mu.Lock()
+					if unreadable++; firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
 					p, err := h.pointFromSnapshot(gctx, id, districtID)
 					if err != nil {
 						return err

@@ -453,7 +453,11 @@ func structCodec(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, stri
 		}
 		fields = append(fields, field{index: i, offset: f.Offset, codec: c, op: op,
 			omitEmpty: f.Type.Kind() == reflect.Slice && strings.Contains(f.Tag.Get("json"), ",omitempty")})
-		fmt.Fprintf(&schema, "%s %s;", f.Name, s)
+		omit := ""
+		if f.Type.Kind() == reflect.Slice && strings.Contains(f.Tag.Get("json"), ",omitempty") {
+			omit = " omitempty" // an empty slice is written as nil
+		}
+		fmt.Fprintf(&schema, "%s %s%s;", f.Name, s, omit)
 		minSize += c.minSize
 	}
 	schema.WriteString("}")
