@@ -28,11 +28,12 @@ import (
 //
 //	history/<program-year>/district_<id>.log   a district's days
 //	history/<program-year>/snapshots.log       the snapshots' metadata
-//	history/types/<hash>.gob                   gob type preambles (history_codec.go)
+//	history/types/<hash>.gob                   gob type preambles of the records earlier
+//	                                           versions wrote (history_codec.go)
 //	history/pending.json                       Builder.Pending's kept state (pending.go)
 //
-// District records are a fixed binary layout (history_binary.go); snapshot
-// records, and the district records of earlier versions, are gob.
+// Records are written in a fixed binary layout (history_binary.go); the gob
+// records earlier versions wrote are still read.
 //
 // Each log is a record log (store.AppendRecords): one record per snapshot
 // generation the Builder published, appended as it publishes. A record

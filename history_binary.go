@@ -36,18 +36,18 @@ import (
 // written as a nil slice and must be nil. Unlike gob the layout keeps nil
 // and empty slices and pointers to zero values apart, so no shape is needed;
 // an empty slice in a field tagged omitempty is written as nil, as the
-// snapshot's JSON file gives it back. A record names the hash of the layout
-// (binarySchema) where a gob record names its type preamble: a record of
-// another layout (a program with other fields) is not decoded but read from
-// the snapshot, and `toaststats reindex` rewrites it.
+// snapshot's JSON file gives it back. A record names the hash of its kind's
+// layout (binaryLayouts: field names, types and omitempty tags) where a gob
+// record names its type preamble: a record of another layout (written by a
+// program with other fields) is not decoded but read from the snapshot,
+// `verify` reports it and `toaststats reindex` rewrites it.
 //
-// Decoding writes through unsafe pointers at the offsets reflect gives, and
-// every string of a record is a substring of one copy of the record: ~6x
-// faster than gob.
-// (A district record's layout hash names districtDay's layout, a snapshot
-// record's snapshotDay's.)
+// Decoding writes through unsafe pointers at the offsets reflect gives;
+// every string of a record is a substring of one copy of the record, and
+// the values pointers point to are allocated a block at a time: a world
+// district's year decodes ~3x faster than gob (BenchmarkDecodeDistrictYear).
 
-// binaryFormat is the record format of binary district records.
+// binaryFormat is the record format of binary records.
 const binaryFormat = 3
 
 // errBinaryRecord is a record that does not fit its layout.
