@@ -1027,30 +1027,40 @@ func (b *Builder) Pending(ctx context.Context) ([]string, error) {
 // pendingDate is a pending collection date and the logical date it builds.
 type pendingDate struct{ date, logical string }
 
-// pendingPlans is Pending with each date's logical date.
+// pendingPlans is Pending with each date's logical date. What it derives
+// of each raw date and snapshot is kept (pending.go), so a check with
+// nothing new costs a stat per date and per snapshot.
 func (b *Builder) pendingPlans(ctx context.Context) ([]pendingDate, error) {
 	dates, err := b.store.Raw().Dates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("pending: list cache dates: %w", err)
 	}
+	key, err := b.pendingKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prev := b.loadPendingState(ctx, key)
+	next := newPendingState(key)
 	var out []pendingDate
 	for _, date := range dates {
-		in, err := b.loadPlan(ctx, date)
+		logical, digest, err := b.planDate(ctx, date, prev, next)
 		if errors.Is(err, ErrNothingCached) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("pending: %w", err)
 		}
-		md, err := b.existingSnapshot(ctx, in.logicalDate)
+		md, err := b.snapshotOf(ctx, logical, prev, next)
 		if err != nil {
-			return nil, fmt.Errorf("pending: read snapshot %s: %w", in.logicalDate, err)
+			return nil, fmt.Errorf("pending: read snapshot %s: %w", logical, err)
 		}
+		in := &buildInput{date: date, digest: digest}
 		if md != nil && (in.upToDate(md) || collectionOf(md) > date) {
 			continue
 		}
-		out = append(out, pendingDate{date: date, logical: in.logicalDate})
+		out = append(out, pendingDate{date: date, logical: logical})
 	}
+	b.savePendingState(ctx, prev, next)
 	return out, nil
 }
 

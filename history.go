@@ -28,7 +28,12 @@ import (
 //
 //	history/<program-year>/district_<id>.log   a district's days
 //	history/<program-year>/snapshots.log       the snapshots' metadata
-//	history/types/<hash>.gob                   gob type preambles (history_codec.go)
+//	history/types/<hash>.gob                   gob type preambles of the records earlier
+//	                                           versions wrote (history_codec.go)
+//	history/pending.json                       Builder.Pending's kept state (pending.go)
+//
+// Records are written in a fixed binary layout (history_binary.go); the gob
+// records earlier versions wrote are still read.
 //
 // Each log is a record log (store.AppendRecords): one record per snapshot
 // generation the Builder published, appended as it publishes. A record
@@ -231,6 +236,14 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 	workers := runtime.GOMAXPROCS(0)
 	g, gctx := errgroup.WithContext(ctx)
 	var mu sync.Mutex
+	var unreadable int // records read from the snapshot instead
+	var firstErr error
+	defer func() {
+		if unreadable > 0 { // once per answer: a whole index of another layout is ~270 records
+			h.log.Warn("history records unreadable; their snapshots were read (`toaststats reindex` rewrites them)",
+				"district", districtID, "records", unreadable, "err", firstErr)
+		}
+	}()
 	for w := range workers {
 		g.Go(func() error {
 			dec := newDecoders(gctx, h.st.Objects())
@@ -244,7 +257,11 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 					err = dec.decode(days[id], &dd)
 				}
 				if err != nil {
-					h.log.Warn("history record unreadable; reading the snapshot", "snapshot", id, "district", districtID, "err", err)
+					mu.Lock()
+					if unreadable++; firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
 					p, err := h.pointFromSnapshot(gctx, id, districtID)
 					if err != nil {
 						return err
@@ -446,8 +463,7 @@ func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
 }
 
 // frame stamps prepared records: the snapshot's metadata record first (read
-// back from the store, as every reader gets it), then its districts; the
-// type preambles are stored.
+// back from the store, as every reader gets it), then its districts.
 func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord, error) {
 	id := prep.id
 	snaps := h.st.Snapshots()
@@ -464,14 +480,12 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
 	}
 	out := make([]logRecord, 0, 1+len(prep.values))
-	types := map[string][]byte{}
 	add := func(key string, ev *encodedValue) error {
 		p, err := ev.payload(id, stamp)
 		if err != nil {
 			return err
 		}
 		out = append(out, logRecord{key: key, payload: p})
-		types[ev.hash] = ev.preamble
 		return nil
 	}
 	if err := add(snapshotsKey(snapshot.ProgramYearOf(id)), meta); err != nil {
@@ -479,11 +493,6 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 	}
 	for i, ev := range prep.values {
 		if err := add(prep.logs[i], ev); err != nil {
-			return nil, err
-		}
-	}
-	for hash, pre := range types {
-		if err := writeTypes(ctx, h.st.Objects(), hash, pre); err != nil {
 			return nil, err
 		}
 	}

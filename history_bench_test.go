@@ -3,6 +3,8 @@ package toaststats_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"testing"
 
@@ -111,4 +113,47 @@ func BenchmarkFirstAnalyticsAnswer(b *testing.B) {
 	b.ReportMetric(float64(points), "points")
 	b.ReportMetric(float64(fromIndex), "from-index")
 	b.ReportMetric(float64(fromSnapshots), "from-snapshots")
+}
+
+// BenchmarkPendingYear is the server's start-up check for pending builds
+// (Builder.Pending) over TOASTSTATS_YEAR_DIR (a year of daily world
+// snapshots, all built): "derived" derives every raw date (no kept state:
+// the first check after an upgrade), "kept" is every later check, one stat
+// per date. It writes history/pending.json into the directory. Without the
+// variable it is skipped.
+func BenchmarkPendingYear(b *testing.B) {
+	dir := os.Getenv("TOASTSTATS_YEAR_DIR")
+	if dir == "" {
+		b.Skip("TOASTSTATS_YEAR_DIR not set")
+	}
+	ctx := context.Background()
+	for _, kept := range []bool{false, true} {
+		name := "derived"
+		if kept {
+			name = "kept"
+		}
+		b.Run(name, func(b *testing.B) {
+			start := cputime.Process()
+			for b.Loop() {
+				b.StopTimer()
+				st, err := toaststats.OpenStore(dir, store.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if !kept {
+					if err := st.Objects().Delete(ctx, "history/pending.json"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+						b.Fatal(err)
+					}
+				}
+				builder := toaststats.NewBuilder(st, toaststats.BuilderOptions{})
+				b.StartTimer()
+				p, err := builder.Pending(ctx)
+				if err != nil || len(p) != 0 {
+					b.Fatalf("pending %v %v", p, err)
+				}
+				st.Close()
+			}
+			b.ReportMetric(float64(cputime.Process()-start)/float64(b.N), "cpu-ns/op")
+		})
+	}
 }

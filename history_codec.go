@@ -16,15 +16,19 @@ import (
 	"github.com/toaststats/toaststats/store"
 )
 
-// The records of the history index are gob values. A gob stream starts with
-// the definitions of its types, which cost more to decode than a day's
-// values; so a record holds only its value message, and names (by a hash)
-// the type preamble it was encoded after, stored once under
-// history/types/<hash>.gob. A reader primes one gob decoder per preamble and
-// decodes every record of that preamble on it.
+// The records of the history index are written in a fixed binary layout
+// (history_binary.go). Earlier versions wrote gob values (format 2), which
+// are still read: a gob stream starts with the definitions of its types,
+// which cost more to decode than a day's values; so such a record holds
+// only its value message, and names (by a hash) the type preamble it was
+// encoded after, stored once under history/types/<hash>.gob. A reader
+// primes one gob decoder per preamble and decodes every record of that
+// preamble on it.
 
-// historyFormat is the version of the record payload; records of another
-// version are ignored (read from the snapshots instead).
+// historyFormat is the version of gob record payloads, which earlier
+// versions wrote and readers still decode; records are now written in
+// binaryFormat (history_binary.go). Records of another version are ignored
+// (read from the snapshots instead).
 const historyFormat = 2
 
 // Record kinds: a district's day, or a snapshot's metadata.
@@ -38,7 +42,8 @@ type districtDay struct {
 	District       snapshot.District
 	Ranking        *snapshot.DistrictRanking
 	TotalDistricts int
-	// Shape restores what gob drops (see shapeOf); it is not itself shaped.
+	// Shape restores what gob drops (a gob record's; see applyShape); it is
+	// not itself shaped. Binary records need none.
 	Shape []int32
 }
 
@@ -49,90 +54,44 @@ type snapshotDay struct {
 	Shape    []int32
 }
 
-// shapedFields is how many leading fields of districtDay and snapshotDay
-// the shape covers.
-var shapedFields = map[byte]int{kindDistrict: 3, kindSnapshot: 1}
-
 // typesPrefix holds the type preambles.
 const typesPrefix = historyPrefix + "types/"
 
 // record is one decoded record header.
 type record struct {
+	format    byte // historyFormat (gob) or binaryFormat
 	kind      byte
 	id, stamp string
-	types     string // hash of the type preamble
+	types     string // hash of the gob type preamble, or of the binary layout
 	value     []byte
 }
 
 // encodedValue is a record's value, encoded before its header (the stamp
 // of the snapshot, known only once it is published) is.
 type encodedValue struct {
-	kind            byte
-	value, preamble []byte
-	hash            string // of preamble
-}
-
-// encodeValue encodes v (*districtDay or *snapshotDay), with its shape.
-func encodeValue(kind byte, v any) (*encodedValue, error) {
-	rv := reflect.ValueOf(v).Elem()
-	var shape []int32
-	for i := range shapedFields[kind] {
-		shapeOf(rv.Field(i), []int32{int32(i)}, &shape)
-	}
-	rv.FieldByName("Shape").Set(reflect.ValueOf(shape))
-	ve, err := getValueEncoder(kind, rv.Type())
-	if err != nil {
-		return nil, err
-	}
-	defer valueEncoders[kind].Put(ve)
-	ve.buf.Reset()
-	if err := ve.enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("history: encode: %w", err)
-	}
-	return &encodedValue{kind: kind, preamble: ve.preamble, hash: ve.hash, value: bytes.Clone(ve.buf.Bytes())}, nil
-}
-
-// valueEncoder is a gob encoder that has sent the type preamble of one
-// record kind: what it writes next is a bare value message, the same bytes a
-// fresh encoder writes after the preamble (the record types hold no
-// interface values, so no type definition ever follows the preamble). A
-// world build encodes 128 district days; the preamble was a quarter of that.
-type valueEncoder struct {
-	buf      bytes.Buffer
-	enc      *gob.Encoder
+	format byte
+	kind   byte
+	value  []byte
+	// preamble is the gob type preamble of a format-2 value (tests only).
 	preamble []byte
-	hash     string
+	hash     string // of preamble, or of the binary layout (no preamble)
 }
 
-// valueEncoders pools valueEncoders by record kind.
-var valueEncoders = map[byte]*sync.Pool{kindDistrict: {}, kindSnapshot: {}}
-
-// getValueEncoder returns a pooled encoder of kind, or a new one primed
-// with the preamble of t.
-func getValueEncoder(kind byte, t reflect.Type) (*valueEncoder, error) {
-	if ve, ok := valueEncoders[kind].Get().(*valueEncoder); ok {
-		return ve, nil
-	}
-	ve := &valueEncoder{}
-	ve.enc = gob.NewEncoder(&ve.buf)
-	if err := ve.enc.Encode(reflect.New(t).Interface()); err != nil {
-		return nil, fmt.Errorf("history: encode types: %w", err)
-	}
-	ve.preamble = bytes.Clone(ve.buf.Bytes())
-	sum := sha256.Sum256(ve.preamble)
-	ve.hash = hex.EncodeToString(sum[:8])
-	return ve, nil
+// encodeValue encodes v (*districtDay or *snapshotDay) in the binary
+// layout (history_binary.go).
+func encodeValue(kind byte, v any) (*encodedValue, error) {
+	return encodeBinary(kind, v)
 }
 
 // payload is the record of the value for snapshot id with stamp: format,
-// kind, id (10 bytes), stamp length and stamp, preamble hash (16 bytes),
-// value.
+// kind, id (10 bytes), stamp length and stamp, preamble or layout hash (16
+// bytes), value.
 func (ev *encodedValue) payload(id, stamp string) ([]byte, error) {
 	if len(id) != 10 || len(stamp) > 255 {
 		return nil, fmt.Errorf("history: bad record header %q %q", id, stamp)
 	}
 	p := make([]byte, 0, 13+len(stamp)+16+len(ev.value))
-	p = append(p, historyFormat, ev.kind)
+	p = append(p, ev.format, ev.kind)
 	p = append(p, id...)
 	p = append(p, byte(len(stamp)))
 	p = append(p, stamp...)
@@ -143,14 +102,14 @@ func (ev *encodedValue) payload(id, stamp string) ([]byte, error) {
 // parseRecord reads a payload's header; ok is false for a payload of
 // another format.
 func parseRecord(p []byte) (record, bool) {
-	if len(p) < 13 || p[0] != historyFormat {
+	if len(p) < 13 || (p[0] != historyFormat && p[0] != binaryFormat) {
 		return record{}, false
 	}
 	n := int(p[12])
 	if len(p) < 13+n+16 {
 		return record{}, false
 	}
-	return record{kind: p[1], id: string(p[2:12]), stamp: string(p[13 : 13+n]), types: string(p[13+n : 13+n+16]), value: p[13+n+16:]}, true
+	return record{format: p[0], kind: p[1], id: string(p[2:12]), stamp: string(p[13 : 13+n]), types: string(p[13+n : 13+n+16]), value: p[13+n+16:]}, true
 }
 
 // typesKey is where the preamble with hash is stored.
@@ -159,24 +118,6 @@ func typesKey(hash string) string { return typesPrefix + hash + ".gob" }
 // preambles caches type preambles by hash (content-addressed, so shared by
 // every store in the process).
 var preambles sync.Map // hash -> []byte
-
-// writeTypes stores the preamble with hash unless it is there already.
-func writeTypes(ctx context.Context, objs store.Objects, hash string, preamble []byte) error {
-	if _, ok := preambles.Load(hash); ok {
-		if _, err := objs.Read(ctx, typesKey(hash)); err == nil {
-			return nil
-		}
-	}
-	if b, err := objs.Read(ctx, typesKey(hash)); err == nil && bytes.Equal(b, preamble) {
-		preambles.Store(hash, preamble)
-		return nil
-	}
-	if err := objs.Write(ctx, typesKey(hash), preamble); err != nil {
-		return fmt.Errorf("history: write types %s: %w", hash, err)
-	}
-	preambles.Store(hash, preamble)
-	return nil
-}
 
 // readTypes returns the preamble with hash.
 func readTypes(ctx context.Context, objs store.Objects, hash string) ([]byte, error) {
@@ -216,8 +157,12 @@ func newDecoders(ctx context.Context, objs store.Objects) *decoders {
 }
 
 // decode decodes rec's value into v (a pointer to a fresh districtDay or
-// snapshotDay) and restores its shape.
+// snapshotDay): a binary record as such, a gob record on the decoder of its
+// preamble, its shape restored.
 func (d *decoders) decode(rec record, v any) error {
+	if rec.format == binaryFormat {
+		return decodeBinary(rec, v)
+	}
 	key := string(rec.kind) + rec.types
 	rd := d.m[key]
 	if rd == nil {

@@ -13,22 +13,20 @@ import (
 // after the preamble, for values of different sizes encoded one after the
 // other on the same encoder; and the preamble is the fresh encoder's.
 func TestPooledEncoderWritesFreshBytes(t *testing.T) {
-	yes, no := true, false
-	days := []*districtDay{
-		{District: snapshot.District{DistrictID: "61", IsClosingPeriod: &no, ClubDetails: []snapshot.Club{{ClubID: "1", CSP: &no}}}, TotalDistricts: 3},
-		{District: snapshot.District{DistrictID: "7", IsClosingPeriod: &yes, Divisions: []snapshot.Division{{DivisionID: "A"}}, ClubDetails: []snapshot.Club{{ClubID: "2"}, {ClubID: "3", CSP: &yes}}},
-			Ranking: &snapshot.DistrictRanking{DistrictID: "7"}, TotalDistricts: 128},
-		{District: snapshot.District{DistrictID: "F"}},
+	days := []*snapshotDay{
+		{Metadata: snapshot.Metadata{SnapshotID: "2025-11-14", Status: snapshot.StatusSuccess, Errors: []string{}}},
+		{Metadata: snapshot.Metadata{SnapshotID: "2025-11-15", Status: snapshot.StatusPartial, Errors: []string{"a", "b"}, Warnings: []string{"c"}}},
+		{Metadata: snapshot.Metadata{}},
 	}
 	for round := range 2 { // the second round reuses the pooled encoders
 		for i, d := range days {
-			ev, err := encodeValue(kindDistrict, d)
+			ev, err := encodeGob(kindSnapshot, d)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
 			enc := gob.NewEncoder(&buf)
-			if err := enc.Encode(&districtDay{}); err != nil {
+			if err := enc.Encode(&snapshotDay{}); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(ev.preamble, buf.Bytes()) {

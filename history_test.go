@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -275,5 +276,61 @@ func TestHistoryDistrictInStaleListing(t *testing.T) {
 	i := slices.IndexFunc(fresh.Points, func(p analytics.Point) bool { return p.Date == old })
 	if fresh.Fingerprint == l.Fingerprint || fresh.FromSnapshots != 0 || i < 0 || !fresh.Points[i].Metadata.CreatedAt.Equal(later()) {
 		t.Fatalf("a fresh listing: fingerprint changed %v, %d from snapshots, rebuilt date at %d", fresh.Fingerprint != l.Fingerprint, fresh.FromSnapshots, i)
+	}
+}
+
+// An index written by a program with another record layout (a field added
+// to the statistics) is not decoded into the wrong fields: every date is
+// read from its snapshot, with the same answer; verify reports the records
+// unreadable and reindex rewrites them in this program's layout.
+func TestHistoryIndexOfAnotherLayout(t *testing.T) {
+	ctx := context.Background()
+	st, _, _ := builtHistoryWorld(t)
+	h := toaststats.NewHistory(st, nil)
+	ids, _ := st.Snapshots().IDs(ctx)
+	key := "history/2025-2026/district_61.log"
+	payloads, damage, err := store.ReadRecords(ctx, st.Objects(), key)
+	if err != nil || damage != nil || len(payloads) == 0 {
+		t.Fatalf("read %s: %d records, %v %v", key, len(payloads), damage, err)
+	}
+	// The header: format, kind, id (10 bytes), stamp length, stamp, then
+	// the 16 hex digits of the layout hash.
+	for _, p := range payloads {
+		if p[0] != 3 || p[1] != 'd' {
+			t.Fatalf("record format %d kind %c, want a binary district record", p[0], p[1])
+		}
+		at := 13 + int(p[12])
+		copy(p[at:at+16], "0123456789abcdef")
+	}
+	if err := store.WriteRecords(ctx, st.Objects(), key, payloads...); err != nil {
+		t.Fatal(err)
+	}
+	got := sameHistory(t, st, h, "61")
+	inYear := 0
+	for _, id := range ids {
+		if id >= "2025-07-01" {
+			inYear++
+		}
+	}
+	if got.FromSnapshots != inYear || got.FromIndex != len(ids)-inYear {
+		t.Fatalf("%d from the index, %d from snapshots; want %d from snapshots", got.FromIndex, got.FromSnapshots, inYear)
+	}
+	probs, err := h.Verify(ctx)
+	if err != nil || len(probs) != 2*inYear {
+		t.Fatalf("verify: %d problems (%v), want %d unreadable and %d missing", len(probs), err, inYear, inYear)
+	}
+	for _, p := range probs[:inYear] {
+		if p.Problem != "unreadable" || p.Log != key || !strings.Contains(p.Detail, "another layout") {
+			t.Fatalf("problem %+v", p)
+		}
+	}
+	if _, err := h.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := sameHistory(t, st, h, "61"); got.FromSnapshots != 0 || got.FromIndex != len(ids) {
+		t.Fatalf("after reindex: %d from the index, %d from snapshots", got.FromIndex, got.FromSnapshots)
+	}
+	if probs, err := h.Verify(ctx); err != nil || len(probs) != 0 {
+		t.Fatalf("verify after reindex: %v %v", probs, err)
 	}
 }

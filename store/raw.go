@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -533,4 +534,41 @@ func (c *RawCache) LatestModified(ctx context.Context) (time.Time, error) {
 		}
 	}
 	return latest, nil
+}
+
+// Stamp identifies the state of a date's metadata.json without reading it:
+// its version (an object store's ETag) or else its size and modification
+// time; modTime is that time. Every RawCache.Put rewrites metadata.json, so
+// a caller that derived something from a date's files (Builder.Pending)
+// may reuse it while the stamp is unchanged. errors.ErrUnsupported when the
+// backend cannot stat; ErrNotCached when the date has no metadata.json (a
+// predecessor cache: derive from the files).
+func (c *RawCache) Stamp(ctx context.Context, date string) (stamp string, modTime time.Time, err error) {
+	if err := ValidDate(date); err != nil {
+		return "", time.Time{}, err
+	}
+	key := rawPrefix + date + "/metadata.json"
+	var size int64
+	switch st := c.objs.(type) {
+	case VersionStatter:
+		var v string
+		size, modTime, v, err = st.StatVersion(ctx, key)
+		if err == nil {
+			stamp = "v" + strconv.FormatInt(size, 36) + "-" + v
+		}
+	case Statter:
+		size, modTime, err = st.Stat(ctx, key)
+		if err == nil {
+			stamp = "m" + strconv.FormatInt(size, 36) + "-" + strconv.FormatInt(modTime.UnixNano(), 36)
+		}
+	default:
+		return "", time.Time{}, fmt.Errorf("store: stamp raw %s: %w", date, errors.ErrUnsupported)
+	}
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", time.Time{}, fmt.Errorf("%w: no metadata for %s", ErrNotCached, date)
+		}
+		return "", time.Time{}, fmt.Errorf("store: stamp raw %s: %w", date, err)
+	}
+	return stamp, modTime, nil
 }
