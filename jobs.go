@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/toaststats/toaststats/jobs"
 	"github.com/toaststats/toaststats/store"
 )
 
@@ -40,74 +41,33 @@ func (b *Builder) Func() BuildFunc {
 	}
 }
 
-// Job statuses.
+// Job statuses (see package jobs).
 const (
-	JobRunning   = "running"
-	JobSucceeded = "succeeded"
-	JobFailed    = "failed"
-	JobCancelled = "cancelled"
+	JobRunning   = jobs.Running
+	JobSucceeded = jobs.Succeeded
+	JobFailed    = jobs.Failed
+	JobCancelled = jobs.Cancelled
 )
 
 // TriggerReconciliation marks the jobs Jobs.Reconcile starts.
-const TriggerReconciliation = "reconciliation"
+const TriggerReconciliation = jobs.TriggerReconciliation
 
-// Job is one background build and its outcome.
-type Job struct {
-	ID         string     `json:"jobId"`
-	Date       string     `json:"date,omitempty"`
-	Trigger    string     `json:"trigger"`
-	Status     string     `json:"status"`
-	StartedAt  time.Time  `json:"startedAt"`
-	FinishedAt *time.Time `json:"finishedAt,omitempty"`
-	DurationMs int64      `json:"durationMs"`
-	Result     any        `json:"result,omitempty"`
-	Error      string     `json:"error,omitempty"`
-	// Dates are the collection dates a multi-date job builds, in order;
-	// Completed counts those done.
-	Dates     []string `json:"dates,omitempty"`
-	Completed int      `json:"completed"`
-	// TargetMonth is the data month a reconciliation job rebuilds.
-	TargetMonth string `json:"targetMonth,omitempty"`
-
-	cancel context.CancelFunc
-	done   chan struct{} // closed when the job finished
-}
+// Job is one background build and its outcome. Its definition lives in the
+// leaf package jobs so that clients decoding it need nothing else.
+type Job = jobs.Job
 
 // JobProgress is how far a multi-date job has come.
-type JobProgress struct {
-	JobID       string `json:"jobId"`
-	Status      string `json:"status"`
-	TargetMonth string `json:"targetMonth"`
-	Total       int    `json:"total"`
-	Completed   int    `json:"completed"`
-	// Current is the date being built ("" when the job is not running).
-	Current string `json:"current"`
-	// PercentComplete is Completed/Total in percent, truncated to two
-	// decimals (0 for a job without dates).
-	PercentComplete float64 `json:"percentComplete"`
-}
-
-// Progress reports how far j has come.
-func (j Job) Progress() JobProgress {
-	p := JobProgress{JobID: j.ID, Status: j.Status, TargetMonth: j.TargetMonth, Total: len(j.Dates), Completed: j.Completed}
-	if j.Status == JobRunning && j.Completed < p.Total {
-		p.Current = j.Dates[j.Completed]
-	}
-	if p.Total > 0 {
-		p.PercentComplete = float64(j.Completed*10000/p.Total) / 100
-	}
-	return p
-}
+type JobProgress = jobs.Progress
 
 // JobStats sums up the jobs Jobs remembers.
-type JobStats struct {
-	Jobs      int            `json:"jobs"`
-	ByStatus  map[string]int `json:"byStatus"`
-	ByTrigger map[string]int `json:"byTrigger"`
-	// AverageDurationMs is the mean duration of the finished jobs.
-	AverageDurationMs float64 `json:"averageDurationMs"`
-	// LastFinished is the newest finished job.
-	LastFinished *Job `json:"lastFinished"`
+type JobStats = jobs.Stats
+
+// entry is a Job as Jobs keeps it: the record and what cancels and
+// awaits its run.
+type entry struct {
+	Job
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the job finished
 }
 
 // ErrBuildInProgress is returned when a job is asked for while another one
@@ -152,9 +112,9 @@ type Jobs struct {
 	log   *slog.Logger
 
 	mu      sync.Mutex
-	jobs    map[string]*Job
+	jobs    map[string]*entry
 	order   []string
-	current *Job
+	current *entry
 
 	active atomic.Bool
 	ctx    context.Context
@@ -173,7 +133,7 @@ func NewJobs(build BuildFunc, opts JobsOptions) *Jobs {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Jobs{build: build, opts: opts, log: log, jobs: map[string]*Job{}, ctx: ctx, cancel: cancel}
+	return &Jobs{build: build, opts: opts, log: log, jobs: map[string]*entry{}, ctx: ctx, cancel: cancel}
 }
 
 // CanBuild reports whether q has a BuildFunc.
@@ -185,13 +145,13 @@ func (q *Jobs) Running() bool { return q.active.Load() }
 // Start launches a build of date ("" = every pending date) unless a job is
 // running (ErrBuildInProgress, with the running job).
 func (q *Jobs) Start(trigger, date string) (Job, error) {
-	return q.start(&Job{Date: date, Trigger: trigger})
+	return q.start(&entry{Job: Job{Date: date, Trigger: trigger}})
 }
 
 // StartDates launches one job that builds each of dates in order and stops
 // at the first failure; targetMonth is recorded on the job.
 func (q *Jobs) StartDates(trigger, targetMonth string, dates []string) (Job, error) {
-	return q.start(&Job{Trigger: trigger, Dates: dates, TargetMonth: targetMonth})
+	return q.start(&entry{Job: Job{Trigger: trigger, Dates: dates, TargetMonth: targetMonth}})
 }
 
 // Reconcile starts a TriggerReconciliation job that rebuilds every raw-cache
@@ -211,14 +171,14 @@ func (q *Jobs) Reconcile(ctx context.Context, month string) (Job, error) {
 	return q.StartDates(TriggerReconciliation, month, dates)
 }
 
-func (q *Jobs) start(job *Job) (Job, error) {
+func (q *Jobs) start(job *entry) (Job, error) {
 	if q.build == nil {
 		return Job{}, ErrNoBuilder
 	}
 	q.mu.Lock()
 	if q.current != nil {
 		defer q.mu.Unlock()
-		return *q.current, ErrBuildInProgress
+		return q.current.Job, ErrBuildInProgress
 	}
 	if q.ctx.Err() != nil {
 		q.mu.Unlock()
@@ -240,7 +200,7 @@ func (q *Jobs) start(job *Job) (Job, error) {
 	ctx, cancel := context.WithCancel(q.ctx)
 	job.cancel, job.done = cancel, make(chan struct{})
 	q.wg.Add(1) // under the lock Close cancels with: no job starts after Close
-	started := *job
+	started := job.Job
 	q.mu.Unlock()
 	if q.opts.OnStart != nil {
 		q.opts.OnStart(started)
@@ -259,10 +219,10 @@ func (q *Jobs) Cancel(id string) (job Job, found, cancelled bool) {
 		return Job{}, false, false
 	}
 	if j.Status != JobRunning || j.cancel == nil {
-		return *j, true, false
+		return j.Job, true, false
 	}
 	j.cancel()
-	return *j, true, true
+	return j.Job, true, true
 }
 
 // List returns the remembered jobs started by trigger ("" = all), newest
@@ -273,36 +233,16 @@ func (q *Jobs) List(trigger string) []Job {
 	out := []Job{}
 	for i := len(q.order) - 1; i >= 0; i-- {
 		if j := q.jobs[q.order[i]]; j != nil && (trigger == "" || j.Trigger == trigger) {
-			out = append(out, *j)
+			out = append(out, j.Job)
 		}
 	}
 	return out
 }
 
 // Stats sums up the remembered jobs.
-func (q *Jobs) Stats() JobStats {
-	jobs := q.List("")
-	st := JobStats{Jobs: len(jobs), ByStatus: map[string]int{}, ByTrigger: map[string]int{}}
-	var total time.Duration
-	finished := 0
-	for i := range jobs {
-		st.ByStatus[jobs[i].Status]++
-		st.ByTrigger[jobs[i].Trigger]++
-		if jobs[i].FinishedAt != nil {
-			finished++
-			total += time.Duration(jobs[i].DurationMs) * time.Millisecond
-			if st.LastFinished == nil {
-				st.LastFinished = &jobs[i]
-			}
-		}
-	}
-	if finished > 0 {
-		st.AverageDurationMs = float64(total.Milliseconds()) / float64(finished)
-	}
-	return st
-}
+func (q *Jobs) Stats() JobStats { return jobs.Summarize(q.List("")) }
 
-func (q *Jobs) run(ctx context.Context, job *Job) {
+func (q *Jobs) run(ctx context.Context, job *entry) {
 	defer q.wg.Done()
 	defer job.cancel()
 	start := time.Now()
@@ -351,7 +291,7 @@ func (q *Jobs) run(ctx context.Context, job *Job) {
 	}
 	q.current = nil
 	q.active.Store(false)
-	done := *job
+	done := job.Job
 	q.mu.Unlock()
 
 	if q.opts.OnFinish != nil {
@@ -373,7 +313,7 @@ func (q *Jobs) Get(id string) (Job, bool) {
 	if !ok {
 		return Job{}, false
 	}
-	return *j, true
+	return j.Job, true
 }
 
 // Wait waits until job id has finished (and OnFinish has run) and returns
@@ -400,7 +340,7 @@ func (q *Jobs) Current() (Job, bool) {
 	if q.current == nil {
 		return Job{}, false
 	}
-	return *q.current, true
+	return q.current.Job, true
 }
 
 // Pending counts the raw-cache dates with no up-to-date snapshot; ok is

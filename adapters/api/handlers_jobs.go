@@ -116,7 +116,7 @@ func (s *Server) handleReconciliationCancel() http.Handler {
 // handleBuildMetrics reports the builds this server ran.
 func (s *Server) handleBuildMetrics() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
-		out := apitypes.BuildMetrics{JobStats: s.builds.Stats(), BuildRunning: s.builds.Running()}
+		out := apitypes.BuildMetrics{Stats: s.builds.Stats(), BuildRunning: s.builds.Running()}
 		if n, ok := s.builds.Pending(r.Context()); ok {
 			out.PendingDates = &n
 		}

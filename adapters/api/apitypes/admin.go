@@ -3,7 +3,7 @@ package apitypes
 import (
 	"time"
 
-	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/jobs"
 	"github.com/toaststats/toaststats/readcheck"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
@@ -64,7 +64,7 @@ type StorePerformance struct {
 // process-separation answers, with the build running now.
 type SeparationMeasurements struct {
 	readcheck.Measurements
-	CurrentBuild *toaststats.Job `json:"current_build,omitempty"`
+	CurrentBuild *jobs.Job `json:"current_build,omitempty"`
 }
 
 // SeparationVerdict says whether reads stay fast while builds run.

@@ -1,21 +1,21 @@
 package apitypes
 
 import (
-	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/assess"
+	"github.com/toaststats/toaststats/jobs"
 )
 
 // JobList is the data of GET /api/reconciliation/jobs.
 type JobList struct {
-	Jobs  []toaststats.Job `json:"jobs"`
-	Count int              `json:"count"`
+	Jobs  []jobs.Job `json:"jobs"`
+	Count int        `json:"count"`
 }
 
 // JobStarted is the 202 answer that starts a build job (POST
 // /api/admin/refresh, POST /api/reconciliation/jobs): the job and where to
 // follow it.
 type JobStarted struct {
-	Data  toaststats.Job    `json:"data"`
+	Data  jobs.Job          `json:"data"`
 	Links map[string]string `json:"links"`
 }
 
@@ -35,7 +35,7 @@ type JobCancelled struct {
 
 // BuildMetrics is the data of GET /api/reconciliation/performance/metrics.
 type BuildMetrics struct {
-	toaststats.JobStats
+	jobs.Stats
 	BuildRunning bool `json:"buildRunning"`
 	PendingDates *int `json:"pendingDates"`
 }
