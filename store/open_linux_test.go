@@ -15,6 +15,7 @@ import (
 // os.Root: a snapshot is published and read back, and a link out of the data
 // directory is still refused, on both paths.
 func TestOpenWithAndWithoutOpenat2(t *testing.T) {
+	localOnly(t, "openat2 and os.Root open files of the local directory")
 	ctx := context.Background()
 	for _, without := range []bool{false, true} {
 		noOpenat2.Store(without)
