@@ -224,12 +224,16 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 	out := &DistrictHistory{Fingerprint: fp}
 	pts := make([]*analytics.Point, len(list))
 	var indexed, fallback []int
+	var dec0 *decoders
 	for i, e := range list {
 		_, okd := days[e.id]
-		_, okm := metas[e.id]
-		if okd && okm {
+		m, okm := metas[e.id]
+		switch {
+		case okd && okm:
 			indexed = append(indexed, i)
-		} else {
+		case okm && h.notIn(ctx, &dec0, m, districtID):
+			out.FromIndex++ // the index says the snapshot has no point of the district
+		default:
 			fallback = append(fallback, i)
 		}
 	}
@@ -313,6 +317,25 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 // pointFromSnapshot reads the district's point from snapshot id; nil when
 // the snapshot is not successful, lacks the district, or its district file
 // is damaged.
+// notIn reports whether the current snapshot record m says that its
+// snapshot gives no point of districtID: it is not a successful snapshot,
+// or the district is not among those indexed with it. A record it cannot
+// decode, or one of an earlier version that does not list its districts,
+// says nothing (the snapshot is read instead). *dec is made on first use.
+func (h *History) notIn(ctx context.Context, dec **decoders, m record, districtID string) bool {
+	if *dec == nil {
+		*dec = newDecoders(ctx, h.st.Objects())
+	}
+	var sd snapshotDay
+	if (*dec).decode(m, &sd) != nil {
+		return false
+	}
+	if sd.Metadata.Status != snapshot.StatusSuccess {
+		return true // pointFromSnapshot gives no point of it either
+	}
+	return len(sd.Districts) > 0 && !slices.Contains(sd.Districts, districtID)
+}
+
 func (h *History) pointFromSnapshot(ctx context.Context, id, districtID string) (*analytics.Point, error) {
 	snaps := h.st.Snapshots()
 	v, err := snaps.Get(ctx, id)
@@ -389,6 +412,7 @@ func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
 // the order of logs.
 type preparedRecords struct {
 	id     string
+	dids   []string // the districts of logs, in order
 	logs   []string
 	values []*encodedValue
 }
@@ -422,6 +446,7 @@ func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*prepar
 		dids = append(dids, did)
 		prep.logs = append(prep.logs, historyKey(py, did))
 	}
+	prep.dids = dids
 	prep.values = make([]*encodedValue, len(files))
 	g, _ := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -475,7 +500,7 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 	if err != nil {
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
 	}
-	meta, err := encodeValue(kindSnapshot, &snapshotDay{Metadata: v.Metadata})
+	meta, err := encodeValue(kindSnapshot, &snapshotDay{Metadata: v.Metadata, Districts: prep.dids})
 	if err != nil {
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
 	}

@@ -51,7 +51,12 @@ type districtDay struct {
 // kept once per snapshot, not once per district.
 type snapshotDay struct {
 	Metadata snapshot.Metadata
-	Shape    []int32
+	// Districts are the districts the index holds a record of for this
+	// snapshot, in order: a district not among them is not in the snapshot,
+	// so a reader need not open it to find out. nil in records of earlier
+	// versions (and for a snapshot without districts).
+	Districts []string
+	Shape     []int32
 }
 
 // typesPrefix holds the type preambles.
