@@ -190,7 +190,9 @@ type districtInput struct {
 	// summaryKnown is true when the summary was readable, so inSummary
 	// means something.
 	summaryKnown bool
-	files        [3]rawFile // in districtReports order
+	// files are in districtReports order; a file with an empty key is not
+	// read yet (assemble reads it: see load).
+	files [3]rawFile
 }
 
 // buildInput is everything a build of one collection date reads, before
@@ -203,14 +205,18 @@ type buildInput struct {
 	configured   []string
 	configExists bool
 	districts    []districtInput
-	footer       normalize.Footer
-	footerFrom   string // key of the file the footer was taken from
-	logicalDate  string
-	closing      *bool
-	digest       string
-	warnings     []string
-	rawMeta      *store.RawMetadata // nil when the date has no metadata.json
-	avail        *store.Availability
+	// deferred is true when the district reports were not read by load:
+	// assemble reads each district's as it normalises it, and checks their
+	// footers against the summary's then (footerWarnings).
+	deferred    bool
+	footer      normalize.Footer
+	footerFrom  string // key of the file the footer was taken from
+	logicalDate string
+	closing     *bool
+	digest      string
+	warnings    []string
+	rawMeta     *store.RawMetadata // nil when the date has no metadata.json
+	avail       *store.Availability
 }
 
 // load reads every raw file the build of date needs, decides the logical
@@ -228,6 +234,60 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 	return in, nil
 }
 
+// deferReads lets loadDeferred defer the district reads; tests turn it off
+// to compare with reading everything first.
+var deferReads = true
+
+// loadDeferred is load for Build. When the summary has a footer and
+// metadata.json records the reports' checksums (every cache the scraper
+// writes), it reads the head alone, as loadPlan does, and leaves the
+// district reports to assemble, which reads each district's as it
+// normalises it, so reading overlaps normalising and publishing (a report
+// without a recorded checksum is read here, for its digest line). The
+// logical date, digest, warnings and reports come out as load's. Otherwise
+// it is load.
+func (b *Builder) loadDeferred(ctx context.Context, date string) (*buildInput, error) {
+	in, err := b.loadHead(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	if !deferReads || in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
+		if err := b.loadDistricts(ctx, in); err != nil {
+			return nil, err
+		}
+		in.decideDates(true)
+		in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
+		return in, nil
+	}
+	in.deferred = true
+	in.districts = make([]districtInput, len(in.configured))
+	summaryIDs := in.summaryIDs()
+	for i, id := range in.configured {
+		in.districts[i] = districtInput{id: id, inSummary: summaryIDs[id], summaryKnown: true}
+	}
+	in.decideDates(false)
+	var readErr error
+	in.digest = in.computeDigest(func(d *districtInput, j int) string {
+		r := districtReports[j].report
+		key := "district-" + d.id + "/" + r.FileName()
+		if !slices.Contains(in.avail.Districts[d.id], r) {
+			return in.entryOf(rawFile{key: key, err: store.ErrNotCached}, false)
+		}
+		if sum := in.recordedSum(key); sum != "" {
+			return sum
+		}
+		d.files[j] = b.readRaw(ctx, in.rawMeta, in.date, d.id, r)
+		if isIOError(d.files[j].err) && readErr == nil {
+			readErr = fmt.Errorf("build %s: %w", date, d.files[j].err)
+		}
+		return in.entryOf(d.files[j], true)
+	})
+	if readErr != nil {
+		return nil, readErr
+	}
+	return in, ctx.Err()
+}
+
 // loadPlan is load for Pending: when the summary's footer dates the input,
 // the district reports are not read; the digest comes from the checksums
 // recorded in metadata.json and the files present (the same digest load
@@ -237,7 +297,7 @@ func (b *Builder) loadPlan(ctx context.Context, date string) (*buildInput, error
 	if err != nil {
 		return nil, err
 	}
-	if in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
+	if !deferReads || in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
 		if err := b.loadDistricts(ctx, in); err != nil {
 			return nil, err
 		}
@@ -327,12 +387,7 @@ func (b *Builder) loadHead(ctx context.Context, date string) (*buildInput, error
 // loadDistricts reads the reports of every configured district, in
 // parallel.
 func (b *Builder) loadDistricts(ctx context.Context, in *buildInput) error {
-	summaryIDs := map[string]bool{}
-	if in.summaryRep != nil {
-		for _, row := range in.summaryRep.Rows {
-			summaryIDs[row.DistrictID] = true
-		}
-	}
+	summaryIDs := in.summaryIDs()
 	date := in.date
 	in.districts = make([]districtInput, len(in.configured))
 	g, gctx := errgroup.WithContext(ctx)
@@ -352,6 +407,33 @@ func (b *Builder) loadDistricts(ctx context.Context, in *buildInput) error {
 	}
 	if err := g.Wait(); err != nil {
 		return err
+	}
+	return ctx.Err()
+}
+
+// summaryIDs are the districts with a row in the summary.
+func (in *buildInput) summaryIDs() map[string]bool {
+	ids := map[string]bool{}
+	if in.summaryRep != nil {
+		for _, row := range in.summaryRep.Rows {
+			ids[row.DistrictID] = true
+		}
+	}
+	return ids
+}
+
+// readDistrict reads the reports of d that load did not read (a deferred
+// build); a real I/O failure is returned, an absent or corrupt file is
+// left in d.files as its error.
+func (b *Builder) readDistrict(ctx context.Context, in *buildInput, d *districtInput) error {
+	for j, slot := range districtReports {
+		if d.files[j].key != "" {
+			continue
+		}
+		d.files[j] = b.readRaw(ctx, in.rawMeta, in.date, d.id, slot.report)
+		if isIOError(d.files[j].err) {
+			return fmt.Errorf("build %s: %w", in.date, d.files[j].err)
+		}
 	}
 	return ctx.Err()
 }
@@ -447,15 +529,24 @@ func (in *buildInput) decideDates(all bool) {
 		in.closing = &closing
 	}
 	// Every other report should be as of the same date.
-	for _, f := range candidates {
+	in.warnings = append(in.warnings, in.footerWarnings(candidates)...)
+}
+
+// footerWarnings are the warnings for the files whose footer is not as of
+// the input's footer date (deferred builds check each district's reports
+// as assemble reads them).
+func (in *buildInput) footerWarnings(files []rawFile) []string {
+	var out []string
+	for _, f := range files {
 		if f.err != nil || len(f.data) == 0 || f.key == in.footerFrom {
 			continue
 		}
 		if ft := footerOf(f.data); ft.Found && (ft.AsOfDate != in.footer.AsOfDate || ft.DataMonth != in.footer.DataMonth) {
-			in.warnings = append(in.warnings, fmt.Sprintf("%s is %s as of %s, but %s is %s as of %s",
+			out = append(out, fmt.Sprintf("%s is %s as of %s, but %s is %s as of %s",
 				f.key, ft.DataMonth, ft.AsOfDate, in.footerFrom, in.footer.DataMonth, in.footer.AsOfDate))
 		}
 	}
+	return out
 }
 
 // fetchedAt is when the raw files were written (the raw metadata
@@ -604,7 +695,7 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	wallStart := time.Now()
 	start := b.now()
 	log := b.log.With("op", "build", "collectionDate", collectionDate)
-	in, err := b.load(ctx, collectionDate)
+	in, err := b.loadDeferred(ctx, collectionDate)
 	if err != nil {
 		return nil, err
 	}
@@ -649,19 +740,29 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		return res, nil
 	}
 
+	// The snapshot is published district by district as assemble builds
+	// them (store.Publication); a build that is not to be published after
+	// all aborts it.
 	assembleStart := time.Now()
-	snap, err := b.assemble(ctx, in, res)
+	pub, err := b.store.Snapshots().Begin(ctx, in.logicalDate)
 	if err != nil {
+		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
+	}
+	snap, recs, err := b.assemble(ctx, in, res, pub)
+	if err != nil {
+		pub.Abort()
 		return nil, err
 	}
 	assembleTime := time.Since(assembleStart)
 	snap.Metadata.ProcessingDuration = b.now().Sub(start).Milliseconds()
 	if onlySuccess && snap.Metadata.Status != snapshot.StatusSuccess {
+		pub.Abort()
 		res.Skipped, res.SkipReason = true, notSuccessReason
 		res.Duration = time.Since(wallStart)
 		return res, nil
 	}
 	if existing != nil && existing.Status == snapshot.StatusSuccess && snap.Metadata.Status != snapshot.StatusSuccess {
+		pub.Abort()
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s (from collection %s) is successful and this build is %s: it is not replaced",
 			in.logicalDate, collectionOf(existing), snap.Metadata.Status)
@@ -670,34 +771,17 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		return res, nil
 	}
 	publishStart := time.Now()
-	// The history records are encoded while the store writes the snapshot.
-	type prepared struct {
-		recs *preparedRecords
-		err  error
-	}
-	prepCh := make(chan prepared, 1)
-	go func() {
-		recs, err := b.history.prepare(ctx, snap)
-		prepCh <- prepared{recs, err}
-	}()
-	if err := b.store.Snapshots().Publish(ctx, snap); errors.Is(err, store.ErrSuccessExists) {
-		<-prepCh
+	if err := pub.Publish(ctx, snap); errors.Is(err, store.ErrSuccessExists) {
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s is successful and this build is %s: it is not replaced", in.logicalDate, snap.Metadata.Status)
 		res.Duration = time.Since(wallStart)
 		return res, nil
 	} else if err != nil {
-		<-prepCh
 		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
 	}
 	publishTime := time.Since(publishStart)
 	indexStart := time.Now()
-	prep := <-prepCh
-	err = prep.err
-	if err == nil {
-		err = b.history.commit(ctx, prep.recs)
-	}
-	if err != nil {
+	if err := b.history.commit(ctx, recs); err != nil {
 		// The index is derived data: readers fall back to the snapshot and
 		// `toaststats reindex` repairs it, so the build still succeeded.
 		log.Warn("history index not updated", "snapshot", in.logicalDate, "err", err)
@@ -709,9 +793,12 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	return res, nil
 }
 
-// assemble normalises, validates and ranks the input into a snapshot and
-// fills res.
-func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult) (*snapshot.Snapshot, error) {
+// assemble reads (when load deferred it), normalises, validates and ranks
+// the input into a snapshot, and fills res. Each district is added to pub
+// and its history record encoded as soon as it is built, while the other
+// districts are still being normalised; the snapshot returned holds the
+// metadata and rankings only (pub.Publish takes it).
+func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult, pub *store.Publication) (*snapshot.Snapshot, *preparedRecords, error) {
 	now := b.now().UTC()
 	var summaryRows []snapshot.SummaryRow
 	summaryByID := map[string]*snapshot.SummaryRow{}
@@ -722,9 +809,65 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 		}
 	}
 
-	// Normalise the districts in parallel, a chunk of districts at a time
-	// (normaliseDistricts); results keep configured order.
+	// Rank every district of the summary first: each district file
+	// carries its ranking row.
+	var rankings *snapshot.RankingsFile
+	var rows []snapshot.DistrictRanking
+	if in.summaryRep != nil {
+		rows = ranking.Ranker{Now: b.now}.Rank(summaryRows)
+		sourceDate := in.summaryRep.Footer.AsOfDate
+		if sourceDate == "" {
+			sourceDate = in.date
+		}
+		rankings = &snapshot.RankingsFile{
+			Metadata: snapshot.RankingsMetadata{
+				SnapshotID:         in.logicalDate,
+				CalculatedAt:       now,
+				SchemaVersion:      snapshot.SchemaVersion,
+				CalculationVersion: snapshot.CalculationVersion,
+				RankingVersion:     snapshot.RankingVersion,
+				SourceCsvDate:      sourceDate,
+				CsvFetchedAt:       in.fetchedAt(now),
+				TotalDistricts:     len(rows),
+				FromCache:          true,
+			},
+			Rankings: rows,
+		}
+	}
+	byID := make(map[string]int, len(rows))
+	for i := range rows {
+		byID[rows[i].DistrictID] = i
+	}
+	recs := newPreparedRecords(in.logicalDate, len(in.districts))
+	// publishDistrict adds district i's file to pub and encodes its
+	// history record.
+	publishDistrict := func(i int, d snapshot.District) error {
+		if j, ok := byID[d.DistrictID]; ok {
+			r := rows[j]
+			d.Ranking = &r
+		}
+		if d.ProgramYear == "" && d.DataMonth != "" {
+			d.ProgramYear = normalize.ProgramYearOf(d.DataMonth)
+		}
+		df := snapshot.DistrictFile{
+			DistrictID:   d.DistrictID,
+			DistrictName: "District " + d.DistrictID,
+			CollectedAt:  now,
+			Status:       snapshot.StatusSuccess,
+			Data:         d,
+		}
+		if err := pub.Add(&df); err != nil {
+			return err
+		}
+		recs.keep(recs.add(i, &df, rows, len(rows)))
+		return nil
+	}
+
+	// Read (deferred builds), normalise and publish the districts in
+	// parallel, a chunk of districts at a time (normaliseDistricts);
+	// results keep configured order.
 	outcomes := make([]districtOutcome, len(in.districts))
+	footerWarnings := make([][]string, len(in.districts))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(b.workers)
 	size := districtChunk(len(in.districts), b.workers)
@@ -734,17 +877,32 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 			if err := gctx.Err(); err != nil {
 				return err
 			}
+			if in.deferred {
+				for i := lo; i < hi; i++ {
+					if err := b.readDistrict(gctx, in, &in.districts[i]); err != nil {
+						return err
+					}
+					footerWarnings[i] = in.footerWarnings(in.districts[i].files[:])
+				}
+			}
 			normaliseDistricts(in.districts[lo:hi], summaryByID, outcomes[lo:hi])
+			for i := lo; i < hi; i++ {
+				if o := outcomes[i].district; o != nil {
+					if err := publishDistrict(i, *o); err != nil {
+						return err
+					}
+				}
+			}
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	var (
 		errs      []string
-		warnings  = slices.Clone(in.warnings)
+		warnings  = slices.Concat(append([][]string{in.warnings}, footerWarnings...)...)
 		distErrs  []snapshot.DistrictError
 		districts []snapshot.District
 		included  []string
@@ -805,55 +963,6 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 		status = snapshot.StatusPartial
 	}
 
-	// Rank every district of the summary.
-	var rankings *snapshot.RankingsFile
-	if in.summaryRep != nil {
-		rows := ranking.Ranker{Now: b.now}.Rank(summaryRows)
-		sourceDate := in.summaryRep.Footer.AsOfDate
-		if sourceDate == "" {
-			sourceDate = in.date
-		}
-		rankings = &snapshot.RankingsFile{
-			Metadata: snapshot.RankingsMetadata{
-				SnapshotID:         in.logicalDate,
-				CalculatedAt:       now,
-				SchemaVersion:      snapshot.SchemaVersion,
-				CalculationVersion: snapshot.CalculationVersion,
-				RankingVersion:     snapshot.RankingVersion,
-				SourceCsvDate:      sourceDate,
-				CsvFetchedAt:       in.fetchedAt(now),
-				TotalDistricts:     len(rows),
-				FromCache:          true,
-			},
-			Rankings: rows,
-		}
-		byID := make(map[string]int, len(rows))
-		for i := range rows {
-			byID[rows[i].DistrictID] = i
-		}
-		for i := range districts {
-			if j, ok := byID[districts[i].DistrictID]; ok {
-				r := rows[j]
-				districts[i].Ranking = &r
-			}
-		}
-	}
-
-	files := make([]snapshot.DistrictFile, len(districts))
-	for i := range districts {
-		d := &districts[i]
-		if d.ProgramYear == "" && d.DataMonth != "" {
-			d.ProgramYear = normalize.ProgramYearOf(d.DataMonth)
-		}
-		files[i] = snapshot.DistrictFile{
-			DistrictID:   d.DistrictID,
-			DistrictName: "District " + d.DistrictID,
-			CollectedAt:  now,
-			Status:       snapshot.StatusSuccess,
-			Data:         *d,
-		}
-	}
-
 	md := snapshot.Metadata{
 		SnapshotID:          in.logicalDate,
 		CreatedAt:           now,
@@ -886,7 +995,7 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 	res.DistrictErrors = nonNil(distErrs)
 	res.Errors = md.Errors
 	res.Warnings = md.Warnings
-	return &snapshot.Snapshot{Metadata: md, Districts: files, Rankings: rankings}, nil
+	return &snapshot.Snapshot{Metadata: md, Rankings: rankings}, recs, nil
 }
 
 // districtChunk is how many districts one normalising task takes: each

@@ -385,12 +385,54 @@ func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
 }
 
 // preparedRecords are the district records of a snapshot, encoded before
-// it is published (the Builder encodes them while the store writes), in
-// the order of logs.
+// it is published (the Builder encodes each as it builds the district), in
+// the order of logs; a nil value is a slot no district filled.
 type preparedRecords struct {
 	id     string
 	logs   []string
 	values []*encodedValue
+
+	mu  sync.Mutex
+	err error // the first error of add, when the caller keeps it (keep)
+}
+
+// keep records err (when not nil) for commit to return: the Builder's
+// build goes on, as it does when the index cannot be written.
+func (p *preparedRecords) keep(err error) {
+	if err == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// newPreparedRecords returns n empty slots for the records of snapshot id.
+func newPreparedRecords(id string, n int) *preparedRecords {
+	return &preparedRecords{id: id, logs: make([]string, n), values: make([]*encodedValue, n)}
+}
+
+// add encodes the record of district file df into slot i, ranked by ranks
+// (total districts ranked). Slots may be filled concurrently; a district
+// that is not a success is not recorded (View.DistrictIDs leaves it out).
+func (p *preparedRecords) add(i int, df *snapshot.DistrictFile, ranks []snapshot.DistrictRanking, total int) error {
+	if df.Status != "" && df.Status != snapshot.StatusSuccess {
+		return nil
+	}
+	did, err := store.ValidDistrictID(df.DistrictID)
+	if err != nil {
+		return fmt.Errorf("history: record %s: %w", p.id, err)
+	}
+	d := df.Data
+	d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
+	ev, err := encodeValue(kindDistrict, &districtDay{District: d, Ranking: rankingRow(ranks, did), TotalDistricts: total})
+	if err != nil {
+		return fmt.Errorf("history: record %s: %w", p.id, err)
+	}
+	p.logs[i], p.values[i] = historyKey(snapshot.ProgramYearOf(p.id), did), ev
+	return nil
 }
 
 // prepare encodes the district records of snap (its successful districts,
@@ -405,37 +447,14 @@ func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*prepar
 	if snap.Rankings != nil {
 		ranks, total = snap.Rankings.Rankings, snap.Rankings.Metadata.TotalDistricts
 	}
-	py := snapshot.ProgramYearOf(id)
-	prep := &preparedRecords{id: id}
-	var files []*snapshot.DistrictFile
-	var dids []string
-	for i := range snap.Districts {
-		df := &snap.Districts[i]
-		if df.Status != "" && df.Status != snapshot.StatusSuccess {
-			continue // not a district readers get (View.DistrictIDs)
-		}
-		did, err := store.ValidDistrictID(df.DistrictID)
-		if err != nil {
-			return nil, fmt.Errorf("history: record %s: %w", id, err)
-		}
-		files = append(files, df)
-		dids = append(dids, did)
-		prep.logs = append(prep.logs, historyKey(py, did))
-	}
-	prep.values = make([]*encodedValue, len(files))
+	prep := newPreparedRecords(id, len(snap.Districts))
 	g, _ := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, df := range files {
-		g.Go(func() error {
-			d := df.Data
-			d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
-			ev, err := encodeValue(kindDistrict, &districtDay{District: d, Ranking: rankingRow(ranks, dids[i]), TotalDistricts: total})
-			prep.values[i] = ev
-			return err
-		})
+	for i := range snap.Districts {
+		g.Go(func() error { return prep.add(i, &snap.Districts[i], ranks, total) })
 	}
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("history: record %s: %w", id, err)
+		return nil, err
 	}
 	return prep, nil
 }
@@ -443,6 +462,9 @@ func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*prepar
 // commit appends prepared records of a published snapshot, with its stamp
 // and its metadata as stored.
 func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
+	if prep.err != nil {
+		return prep.err
+	}
 	unlock, err := h.lock(ctx)
 	if err != nil {
 		return err
@@ -492,6 +514,9 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 		return nil, err
 	}
 	for i, ev := range prep.values {
+		if ev == nil {
+			continue
+		}
 		if err := add(prep.logs[i], ev); err != nil {
 			return nil, err
 		}
