@@ -770,8 +770,27 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		log.Warn("build not published", "snapshot", in.logicalDate, "reason", res.SkipReason)
 		return res, nil
 	}
+	// The history records are appended as soon as the snapshot is staged,
+	// while the store swaps it in and moves the pointer (OnStaged): they
+	// carry the stamp it has once in place, and are never trusted if it
+	// does not get there.
 	publishStart := time.Now()
-	if err := pub.Publish(ctx, snap); errors.Is(err, store.ErrSuccessExists) {
+	var indexed chan error
+	pub.OnStaged(func(stamp string, md *snapshot.Metadata) {
+		indexed = make(chan error, 1)
+		go func() { indexed <- b.history.commitStamped(ctx, recs, stamp, md) }()
+	})
+	err = pub.Publish(ctx, snap)
+	publishTime := time.Since(publishStart)
+	indexStart := time.Now()
+	var indexErr error
+	switch {
+	case indexed != nil:
+		indexErr = <-indexed
+	case err == nil:
+		indexErr = b.history.commit(ctx, recs)
+	}
+	if errors.Is(err, store.ErrSuccessExists) {
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s is successful and this build is %s: it is not replaced", in.logicalDate, snap.Metadata.Status)
 		res.Duration = time.Since(wallStart)
@@ -779,12 +798,10 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	} else if err != nil {
 		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
 	}
-	publishTime := time.Since(publishStart)
-	indexStart := time.Now()
-	if err := b.history.commit(ctx, recs); err != nil {
+	if indexErr != nil {
 		// The index is derived data: readers fall back to the snapshot and
 		// `toaststats reindex` repairs it, so the build still succeeded.
-		log.Warn("history index not updated", "snapshot", in.logicalDate, "err", err)
+		log.Warn("history index not updated", "snapshot", in.logicalDate, "err", indexErr)
 	}
 	res.Duration = time.Since(wallStart)
 	log.Info("snapshot published", "snapshot", in.logicalDate, "status", res.Status,
@@ -839,6 +856,7 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 		byID[rows[i].DistrictID] = i
 	}
 	recs := newPreparedRecords(in.logicalDate, len(in.districts))
+	b.history.createLog(ctx, snapshotsKey(snapshot.ProgramYearOf(in.logicalDate)))
 	// publishDistrict adds district i's file to pub and encodes its
 	// history record.
 	publishDistrict := func(i int, d snapshot.District) error {
@@ -859,7 +877,13 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 		if err := pub.Add(&df); err != nil {
 			return err
 		}
-		recs.keep(recs.add(i, &df, rows, len(rows)))
+		err := recs.add(i, &df, rows, len(rows))
+		recs.keep(err)
+		if err == nil && recs.logs[i] != "" {
+			// The log is created now, while the other worker normalises,
+			// rather than by the commit after publishing.
+			b.history.createLog(ctx, recs.logs[i])
+		}
 		return nil
 	}
 

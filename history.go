@@ -435,6 +435,12 @@ func (p *preparedRecords) add(i int, df *snapshot.DistrictFile, ranks []snapshot
 	return nil
 }
 
+// createLog creates the log key, empty, ahead of the commit that appends
+// to it (store.CreateRecordLog); a failure is left to the append.
+func (h *History) createLog(ctx context.Context, key string) {
+	_ = store.CreateRecordLog(ctx, h.st.Objects(), key)
+}
+
 // prepare encodes the district records of snap (its successful districts,
 // ranked by its rankings).
 func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*preparedRecords, error) {
@@ -462,6 +468,13 @@ func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*prepar
 // commit appends prepared records of a published snapshot, with its stamp
 // and its metadata as stored.
 func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
+	return h.commitStamped(ctx, prep, "", nil)
+}
+
+// commitStamped is commit with the snapshot's stamp and stored metadata
+// already known (store.Publication.OnStaged); with stamp "" they are read
+// from the store.
+func (h *History) commitStamped(ctx context.Context, prep *preparedRecords, stamp string, md *snapshot.Metadata) error {
 	if prep.err != nil {
 		return prep.err
 	}
@@ -470,7 +483,7 @@ func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
 		return err
 	}
 	defer unlock()
-	recs, err := h.frame(ctx, prep)
+	recs, err := h.frame(ctx, prep, stamp, md)
 	if err != nil {
 		return err
 	}
@@ -486,18 +499,21 @@ func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
 
 // frame stamps prepared records: the snapshot's metadata record first (read
 // back from the store, as every reader gets it), then its districts.
-func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord, error) {
+func (h *History) frame(ctx context.Context, prep *preparedRecords, stamp string, md *snapshot.Metadata) ([]logRecord, error) {
 	id := prep.id
-	snaps := h.st.Snapshots()
-	stamp, err := snaps.Stamp(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	if stamp == "" {
+		snaps := h.st.Snapshots()
+		var err error
+		if stamp, err = snaps.Stamp(ctx, id); err != nil {
+			return nil, fmt.Errorf("history: record %s: %w", id, err)
+		}
+		v, err := snaps.GetFresh(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("history: record %s: %w", id, err)
+		}
+		md = &v.Metadata
 	}
-	v, err := snaps.GetFresh(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: record %s: %w", id, err)
-	}
-	meta, err := encodeValue(kindSnapshot, &snapshotDay{Metadata: v.Metadata})
+	meta, err := encodeValue(kindSnapshot, &snapshotDay{Metadata: *md})
 	if err != nil {
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
 	}
@@ -578,7 +594,7 @@ func (h *History) recordsOf(ctx context.Context, id string, only map[string]bool
 	if err != nil {
 		return nil, err
 	}
-	recs, err := h.frame(ctx, prep)
+	recs, err := h.frame(ctx, prep, "", nil)
 	if err != nil || meta {
 		return recs, err
 	}

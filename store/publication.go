@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -48,6 +49,8 @@ type Publication struct {
 	oldGen string
 	unlock func()
 	writes errgroup.Group
+
+	onStaged func(stamp string, md *snapshot.Metadata) // OnStaged
 
 	mu      sync.Mutex
 	seen    map[string]bool
@@ -138,6 +141,39 @@ func (p *Publication) fail(err error) error {
 	return err
 }
 
+// OnStaged sets f to be called by Publish, once, as soon as the snapshot
+// is sure to be the one put in place: every file of it durable in the
+// staged folder, just before the swap (on a backend that stages whole
+// snapshots, once published). stamp is the Stamp the snapshot has once in
+// place and md its metadata as readers decode it. Publish goes on while f
+// runs; f must not wait for Publish. A derived file stamped with it (the
+// history index) can so be written while the snapshot is swapped in: if
+// the swap then fails, or the process dies before it, nothing is published
+// and a record with that stamp is never trusted (no snapshot has it).
+func (p *Publication) OnStaged(f func(stamp string, md *snapshot.Metadata)) {
+	p.onStaged = f
+}
+
+// callStaged calls the OnStaged function with the snapshot's stamp (read
+// from its manifest at key) and metadata (encoded as mdb); a failure to
+// stat the manifest skips the call.
+func (p *Publication) callStaged(ctx context.Context, key string, mdb []byte) {
+	if p.onStaged == nil {
+		return
+	}
+	stamp, err := p.s.stampOf(ctx, p.id, key)
+	if err != nil {
+		p.s.log.Warn("stamp of a staged snapshot", "id", p.id, "err", err)
+		return
+	}
+	var md snapshot.Metadata
+	if err := json.Unmarshal(mdb, &md); err != nil {
+		p.s.log.Warn("metadata of a staged snapshot", "id", p.id, "err", err)
+		return
+	}
+	p.onStaged(stamp, &md)
+}
+
 // Publish ends the publication: snap holds the metadata and rankings (its
 // Districts must be empty: they are the ones added) and is published as
 // SnapshotStore.Publish publishes it, with the same errors
@@ -166,7 +202,15 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 		full := *snap
 		full.Districts = p.kept
 		slices.SortFunc(full.Districts, func(a, b snapshot.DistrictFile) int { return compareDistrictIDs(a.DistrictID, b.DistrictID) })
-		return p.s.Publish(ctx, &full)
+		if err := p.s.Publish(ctx, &full); err != nil {
+			return err
+		}
+		if p.onStaged != nil {
+			if mdb, err := p.s.objs.Read(ctx, snapshotsPrefix+p.id+"/"+metadataFile); err == nil {
+				p.callStaged(ctx, snapshotsPrefix+p.id+"/"+manifestFile, mdb)
+			}
+		}
+		return nil
 	}
 	s := p.s
 	defer s.settleCurrent(ctx) // after the unlock: readers need no lock
@@ -195,6 +239,7 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 	if err := s.stage(ctx, p.staged, enc.files); err != nil { // the rest, then the folder's fsync
 		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
 	}
+	p.callStaged(ctx, p.staged+"/"+manifestFile, enc.files[metadataFile])
 	return s.swapIn(ctx, s.objs.(DirSwapper), enc, p.staged, p.oldGen, len(p.entries))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -155,4 +156,52 @@ func TestPublicationAbortAndErrors(t *testing.T) {
 		t.Error("a failed Publication changed the store")
 	}
 	p.Abort() // after Publish: nothing
+}
+
+// OnStaged is called once, before Publish returns, with the stamp the
+// snapshot has once in place and its metadata as readers decode it; not
+// when Publish refuses the snapshot.
+func TestPublicationOnStaged(t *testing.T) {
+	ctx := context.Background()
+	for _, plain := range []bool{false, true} {
+		st := openTest(t, Options{})
+		if plain {
+			st = OpenObjects("plain", plainObjects{st.Objects()}, Options{})
+		}
+		publish := func(snap *snapshot.Snapshot) (calls int, stamp string, md *snapshot.Metadata, err error) {
+			p, err := st.Snapshots().Begin(ctx, snap.Metadata.SnapshotID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.OnStaged(func(s string, m *snapshot.Metadata) { calls, stamp, md = calls+1, s, m })
+			for i := range snap.Districts {
+				if err := p.Add(&snap.Districts[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rest := *snap
+			rest.Districts = nil
+			return calls, stamp, md, p.Publish(ctx, &rest)
+		}
+		for i, status := range []snapshot.Status{snapshot.StatusSuccess, snapshot.StatusSuccess, snapshot.StatusPartial} {
+			calls, stamp, md, err := publish(makeSnapshot("2025-11-20", status, 3+i, 4))
+			if status == snapshot.StatusPartial {
+				if !errors.Is(err, ErrSuccessExists) || calls != 0 {
+					t.Fatalf("plain %v: refused publish: err %v, %d calls", plain, err, calls)
+				}
+				continue
+			}
+			if err != nil || calls != 1 {
+				t.Fatalf("plain %v step %d: err %v, %d calls", plain, i, err, calls)
+			}
+			want, err := st.Snapshots().Stamp(ctx, "2025-11-20")
+			if err != nil || stamp != want {
+				t.Errorf("plain %v step %d: stamp %q, in place %q (%v)", plain, i, stamp, want, err)
+			}
+			v, err := st.Snapshots().GetFresh(ctx, "2025-11-20")
+			if err != nil || !reflect.DeepEqual(*md, v.Metadata) {
+				t.Errorf("plain %v step %d: metadata differs from the stored one (%v)", plain, i, err)
+			}
+		}
+	}
 }
