@@ -676,6 +676,11 @@ type districtOutcome struct {
 	district *snapshot.District
 	errs     []snapshot.DistrictError
 	warnings []string
+	// Once assemble has published, indexed and validated the district, it
+	// lets district go and keeps its id and findings.
+	included   bool
+	districtID string
+	findings   []snapshot.Finding
 }
 
 // Build builds and publishes the snapshot of one collection date of the
@@ -855,6 +860,12 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 	for i := range rows {
 		byID[rows[i].DistrictID] = i
 	}
+	validator := validate.NewValidator(validate.Input{
+		Summary:        summaryRows,
+		DataAsOfDate:   in.asOfDate(),
+		Now:            now,
+		CollectionDate: in.date,
+	})
 	recs := newPreparedRecords(in.logicalDate, len(in.districts))
 	b.history.createLog(ctx, snapshotsKey(snapshot.ProgramYearOf(in.logicalDate)))
 	// publishDistrict adds district i's file to pub and encodes its
@@ -911,11 +922,18 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 			}
 			normaliseDistricts(in.districts[lo:hi], summaryByID, outcomes[lo:hi])
 			for i := lo; i < hi; i++ {
-				if o := outcomes[i].district; o != nil {
-					if err := publishDistrict(i, *o); err != nil {
-						return err
-					}
+				o := &outcomes[i]
+				if o.district == nil {
+					continue
 				}
+				o.findings = validator.District(o.district)
+				if err := publishDistrict(i, *o.district); err != nil {
+					return err
+				}
+				// Published, indexed and validated: only the id and
+				// findings are kept, so the heap does not hold the whole
+				// world until the end.
+				o.included, o.districtID, o.district = true, o.district.DistrictID, nil
 			}
 			return nil
 		})
@@ -925,13 +943,14 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 	}
 
 	var (
-		errs      []string
-		warnings  = slices.Concat(append([][]string{in.warnings}, footerWarnings...)...)
-		distErrs  []snapshot.DistrictError
-		districts []snapshot.District
-		included  []string
-		missing   []string
-		partial   bool
+		errs     []string
+		warnings = slices.Concat(append([][]string{in.warnings}, footerWarnings...)...)
+		distErrs []snapshot.DistrictError
+		ids      []string // the included districts' own ids
+		perDist  [][]snapshot.Finding
+		included []string
+		missing  []string
+		partial  bool
 	)
 	if in.summaryErr != nil {
 		partial = true
@@ -943,12 +962,13 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 		for _, w := range o.warnings {
 			warnings = append(warnings, fmt.Sprintf("District %s: %s", d.id, w))
 		}
-		if o.district == nil {
+		if !o.included {
 			missing = append(missing, d.id)
 			continue
 		}
 		included = append(included, d.id)
-		districts = append(districts, *o.district)
+		ids = append(ids, o.districtID)
+		perDist = append(perDist, o.findings)
 	}
 	for _, de := range distErrs {
 		partial = true
@@ -959,14 +979,7 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 			len(missing), len(in.configured), strings.Join(missing, ", ")))
 	}
 
-	findings := validate.Validate(validate.Input{
-		Districts:      districts,
-		Summary:        summaryRows,
-		DataAsOfDate:   in.asOfDate(),
-		Now:            now,
-		CollectionDate: in.date,
-		DistrictErrors: distErrs,
-	})
+	findings := validator.Findings(ids, perDist, distErrs)
 	for _, f := range findings {
 		if f.Code == validate.CodeDistrictUnavailable {
 			continue // already in errors, from distErrs
