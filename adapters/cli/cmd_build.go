@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -151,6 +152,7 @@ func runBuild(ctx context.Context, e env) error {
 	if *gzipDays < 0 {
 		return usageError("build: --gzip-after-days must be >= 0")
 	}
+	buildGC(e)
 	if *all && *date != "" {
 		return usageError("build: --date and --all are exclusive")
 	}
@@ -250,6 +252,21 @@ func runBuild(ctx context.Context, e env) error {
 		}
 	}
 	return nil
+}
+
+// buildGCPercent is the garbage collector's GOGC during a build, unless
+// $GOGC says otherwise. A build's live heap is small (each district's data
+// is let go once it is published: a few MB) while it allocates ~140 MB for
+// the world, so at the default 100 the collector ran ~30 times and took
+// ~15% of the CPU; at 200 it runs half as often, for ~15 MB more peak
+// memory (world build: ~0.29 -> ~0.25 s CPU, peak RSS ~41 -> ~52 MB).
+const buildGCPercent = 200
+
+// buildGC sets the collector for a build (buildGCPercent).
+func buildGC(e env) {
+	if e.getenv("GOGC") == "" {
+		debug.SetGCPercent(buildGCPercent)
+	}
 }
 
 // startCPUProfile profiles the process into path until stop is called.
