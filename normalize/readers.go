@@ -129,7 +129,7 @@ func summaryReport(t *table) (*SummaryReport, error) {
 	}
 	seen := map[string]bool{}
 	for r := range rows[:n] {
-		in := &rows[r]
+		in := rows[r]
 		id := string(in.District)
 		if !districtIDRE.MatchString(id) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: line %d: DISTRICT %q is not a district id; row dropped", name, t.lines[r], clip(id, 40)))
@@ -203,7 +203,7 @@ func districtReport(t *table) (*DistrictReport, error) {
 	rows := make([]DistrictClubRow, 0, n)
 	var badRen, badTotal []string
 	for r := range in[:n] {
-		d := &in[r]
+		d := in[r]
 		c := DistrictClubRow{
 			DistrictID:          string(d.District),
 			DivisionID:          string(d.Division),
@@ -294,7 +294,7 @@ func divisionReport(t *table) (*DivisionReport, error) {
 	rows := make([]DivisionClubRow, 0, n)
 	stand := make([]areaCols, 0, n)
 	for r := range in[:n] {
-		d := &in[r]
+		d := in[r]
 		c := DivisionClubRow{
 			DistrictID:        string(d.District),
 			DivisionID:        string(d.Division),
@@ -561,7 +561,7 @@ func clubReport(t *table) (*ClubReport, error) {
 	rows := make([]snapshot.Club, 0, n)
 	var badStatus, badLetter, goalsDiffer, levelDiffer, growthDiffer []string
 	for r := range in[:n] {
-		d := &in[r]
+		d := in[r]
 		if id := string(d.District); id != "" {
 			if rep.DistrictID == "" {
 				rep.DistrictID = id
