@@ -118,14 +118,17 @@ func (p *Publication) Add(df *snapshot.DistrictFile) error {
 	if err != nil || p.fst == nil {
 		return p.fail(err)
 	}
-	b, e, err := encodeDistrict(p.id, &d, p.gz, p.now)
+	b, e, done, err := encodeDistrictPooled(p.id, &d, p.gz, p.now)
 	if err != nil {
 		return p.fail(err)
 	}
 	p.mu.Lock()
 	p.entries = append(p.entries, e)
 	p.mu.Unlock()
-	p.writes.Go(func() error { return p.fst.stageFile(p.ctx, p.staged+"/", e.FileName, b) })
+	p.writes.Go(func() error {
+		defer done()
+		return p.fst.stageFile(p.ctx, p.staged+"/", e.FileName, b)
+	})
 	return nil
 }
 

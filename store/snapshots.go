@@ -238,7 +238,14 @@ func encodeDistrict(id string, df *snapshot.DistrictFile, gz bool, now time.Time
 	if err != nil {
 		return nil, snapshot.ManifestEntry{}, fmt.Errorf("store: publish %s: encode district %s: %w", id, df.DistrictID, err)
 	}
-	if b, err = maybeGzip(b, gz); err != nil {
+	return districtEntry(df, b, gz, now)
+}
+
+// districtEntry gzips the JSON b of district file df when gz, and gives
+// the bytes to write and the manifest entry.
+func districtEntry(df *snapshot.DistrictFile, b []byte, gz bool, now time.Time) ([]byte, snapshot.ManifestEntry, error) {
+	b, err := maybeGzip(b, gz)
+	if err != nil {
 		return nil, snapshot.ManifestEntry{}, err
 	}
 	name := DistrictFileName(df.DistrictID)
@@ -247,6 +254,34 @@ func encodeDistrict(id string, df *snapshot.DistrictFile, gz bool, now time.Time
 		e.ErrorMessage = "district " + string(df.Status)
 	}
 	return b, e, nil
+}
+
+// jsonBuffers are the buffers Publication.Add encodes district files into,
+// reused once a file is written: a world snapshot is 128 files of ~100 kB,
+// which json.Marshal allocated afresh (and grew to size) every time.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encodeDistrictPooled is encodeDistrict into a buffer of jsonBuffers; done
+// gives the buffer back once b is no longer used.
+func encodeDistrictPooled(id string, df *snapshot.DistrictFile, gz bool, now time.Time) (b []byte, e snapshot.ManifestEntry, done func(), err error) {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	done = func() { jsonBuffers.Put(buf) }
+	// Encode writes what Marshal returns, then a newline.
+	if err := json.NewEncoder(buf).Encode(df); err != nil {
+		done()
+		return nil, e, nil, fmt.Errorf("store: publish %s: encode district %s: %w", id, df.DistrictID, err)
+	}
+	b, e, err = districtEntry(df, buf.Bytes()[:buf.Len()-1], gz, now)
+	if err != nil {
+		done()
+		return nil, e, nil, err
+	}
+	if gz { // b is a copy
+		done()
+		done = func() {}
+	}
+	return b, e, done, nil
 }
 
 // finish encodes the rankings, manifest (listing the district entries) and
