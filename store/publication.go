@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -144,15 +145,16 @@ func (p *Publication) fail(err error) error {
 	return err
 }
 
-// OnStaged sets f to be called by Publish, once, as soon as the snapshot
-// is sure to be the one put in place: every file of it durable in the
-// staged folder, just before the swap (on a backend that stages whole
-// snapshots, once published). stamp is the Stamp the snapshot has once in
-// place and md its metadata as readers decode it. Publish goes on while f
-// runs; f must not wait for Publish. A derived file stamped with it (the
-// history index) can so be written while the snapshot is swapped in: if
-// the swap then fails, or the process dies before it, nothing is published
-// and a record with that stamp is never trusted (no snapshot has it).
+// OnStaged sets f to be called by Publish, once, as soon as the snapshot's
+// stamp is known: on a local directory when its manifest is staged, before
+// the last district files and the rest are made durable and the folder is
+// swapped in (on a backend that stages whole snapshots, once published).
+// stamp is the Stamp the snapshot has once in place and md its metadata as
+// readers decode it. Publish goes on while f runs; f must not wait for
+// Publish. A derived file stamped with it (the history index) can so be
+// written while the snapshot is made durable and swapped in: if that then
+// fails, or the process dies before the swap, nothing is published and a
+// record with that stamp is never trusted (no snapshot has it).
 func (p *Publication) OnStaged(f func(stamp string, md *snapshot.Metadata)) {
 	p.onStaged = f
 }
@@ -223,26 +225,37 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 		_ = s.objs.Delete(context.WithoutCancel(ctx), p.staged+"/")
 		return err
 	}
-	werr := p.writes.Wait()
-	switch {
-	case addErr != nil:
+	if addErr != nil {
+		_ = p.writes.Wait()
 		return fail(addErr)
-	case werr != nil:
-		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, werr))
 	}
 	if snap.Metadata.Status != snapshot.StatusSuccess {
 		if st := s.verify(ctx, p.id, false); st.Complete && st.Status == snapshot.StatusSuccess {
+			_ = p.writes.Wait()
 			return fail(fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, p.id, snap.Metadata.Status))
 		}
 	}
 	enc := &encodedSnapshot{id: p.id, files: map[string][]byte{}}
 	if err := enc.finish(snap, p.entries, p.gz, p.now); err != nil {
+		_ = p.writes.Wait()
 		return fail(err)
 	}
-	if err := s.stage(ctx, p.staged, enc.files); err != nil { // the rest, then the folder's fsync
+	// The manifest first: its size and modification time are the
+	// snapshot's stamp, so OnStaged runs while the last district files and
+	// the rest are made durable.
+	rest := maps.Clone(enc.files)
+	delete(rest, manifestFile)
+	if err := p.fst.stageFile(ctx, p.staged+"/", manifestFile, enc.files[manifestFile]); err != nil {
+		_ = p.writes.Wait()
 		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
 	}
 	p.callStaged(ctx, p.staged+"/"+manifestFile, enc.files[metadataFile])
+	if err := p.writes.Wait(); err != nil {
+		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
+	}
+	if err := s.stage(ctx, p.staged, rest); err != nil { // the rest, then the folder's fsync
+		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
+	}
 	return s.swapIn(ctx, s.objs.(DirSwapper), enc, p.staged, p.oldGen, len(p.entries))
 }
 
