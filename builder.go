@@ -331,40 +331,58 @@ func (b *Builder) loadHead(ctx context.Context, date string) (*buildInput, error
 		return nil, fmt.Errorf("build %s: %w", date, err)
 	}
 	raw := b.store.Raw()
-	avail, err := raw.Availability(ctx, date)
+	// The cache folder is listed (one listing per district folder) while
+	// the metadata, the summary and the configuration are read; the errors
+	// are then looked at in that order.
+	type listing struct {
+		avail *store.Availability
+		err   error
+	}
+	listed := make(chan listing, 1)
+	go func() {
+		avail, err := raw.Availability(ctx, date)
+		listed <- listing{avail, err}
+	}()
+	md, mdErr := raw.Metadata(ctx, date)
+	if mdErr != nil {
+		md = nil
+	}
+	summary := b.readRaw(ctx, md, date, "", store.ReportSummary)
+	var summaryRep *normalize.SummaryReport
+	var summaryErr error
+	if summary.err == nil {
+		summaryRep, summaryErr = normalize.ReadSummary(summary.key, summary.data)
+	}
+	configured, exists, configErr := b.store.Config().Load(ctx)
+	l := <-listed
+	avail, err := l.avail, l.err
 	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, store.ErrNotCached) {
 		return nil, fmt.Errorf("build %s: cache availability: %w", date, err)
 	}
 	if avail == nil || (!avail.HasSummary && len(avail.Districts) == 0) {
 		return nil, fmt.Errorf("build %s: no reports cached for this date: %w", date, ErrNothingCached)
 	}
-	in := &buildInput{date: date, avail: avail}
-	if md, err := raw.Metadata(ctx, date); err == nil {
-		in.rawMeta = md
-	} else if !errors.Is(err, store.ErrNotCached) && !errors.Is(err, store.ErrCorrupt) {
-		return nil, fmt.Errorf("build %s: raw metadata: %w", date, err)
+	in := &buildInput{date: date, avail: avail, rawMeta: md}
+	if mdErr != nil && !errors.Is(mdErr, store.ErrNotCached) && !errors.Is(mdErr, store.ErrCorrupt) {
+		return nil, fmt.Errorf("build %s: raw metadata: %w", date, mdErr)
 	}
 
 	// The summary.
-	in.summary = b.readRaw(ctx, in.rawMeta, date, "", store.ReportSummary)
-	if in.summary.err != nil {
-		if isIOError(in.summary.err) {
-			return nil, fmt.Errorf("build %s: %w", date, in.summary.err)
-		}
-		in.summaryErr = in.summary.err
-	} else {
-		rep, err := normalize.ReadSummary(in.summary.key, in.summary.data)
-		if err != nil {
-			in.summaryErr = err
-		} else {
-			in.summaryRep = rep
-		}
+	in.summary = summary
+	switch {
+	case summary.err != nil && isIOError(summary.err):
+		return nil, fmt.Errorf("build %s: %w", date, summary.err)
+	case summary.err != nil:
+		in.summaryErr = summary.err
+	case summaryErr != nil:
+		in.summaryErr = summaryErr
+	default:
+		in.summaryRep = summaryRep
 	}
 
 	// The districts to build.
-	configured, exists, err := b.store.Config().Load(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("build %s: district configuration: %w", date, err)
+	if configErr != nil {
+		return nil, fmt.Errorf("build %s: district configuration: %w", date, configErr)
 	}
 	in.configExists = exists && len(configured) > 0
 	switch {
