@@ -75,9 +75,15 @@ type BuilderOptions struct {
 // collection wins. Status is failed when validation finds errors (published
 // for debugging, never current), partial when a configured district or the
 // summary is missing or unreadable, success otherwise; a partial or failed
-// build never replaces a successful snapshot of the same id. After
-// publishing, the Builder appends the snapshot's records to the history
+// build never replaces a successful snapshot of the same id. As it
+// publishes, the Builder appends the snapshot's records to the history
 // index (see History), which analytics read instead of every snapshot.
+//
+// A build is one pass over the districts: each worker reads a few
+// districts' reports, normalises, validates and indexes them and hands
+// their files to the store (store.Publication), which writes and fsyncs
+// them while the next districts are normalised; the store's publish lock
+// is held from the first district to the swap.
 //
 // A Builder is safe for concurrent use, but two builds of the same logical
 // date race for the same snapshot id; run them one at a time.
@@ -1318,8 +1324,9 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		}
 	}
 	// Snapshots of different logical dates are independent: two are built
-	// at once, so one's reading and normalising overlaps the other's
-	// writing and fsyncing.
+	// at once. Each holds the store's publish lock while it normalises and
+	// publishes (Builder), so what overlaps is one's reading of the head and
+	// its history appends with the other's districts.
 	sem := make(chan struct{}, buildAllParallel)
 	var wg sync.WaitGroup
 	for i, p := range plans {
