@@ -303,7 +303,7 @@ func (b *Builder) loadPlan(ctx context.Context, date string) (*buildInput, error
 	if err != nil {
 		return nil, err
 	}
-	if !deferReads || in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
+	if in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
 		if err := b.loadDistricts(ctx, in); err != nil {
 			return nil, err
 		}
