@@ -75,9 +75,15 @@ type BuilderOptions struct {
 // collection wins. Status is failed when validation finds errors (published
 // for debugging, never current), partial when a configured district or the
 // summary is missing or unreadable, success otherwise; a partial or failed
-// build never replaces a successful snapshot of the same id. After
-// publishing, the Builder appends the snapshot's records to the history
+// build never replaces a successful snapshot of the same id. As it
+// publishes, the Builder appends the snapshot's records to the history
 // index (see History), which analytics read instead of every snapshot.
+//
+// A build is one pass over the districts: each worker reads a few
+// districts' reports, normalises, validates and indexes them and hands
+// their files to the store (store.Publication), which writes and fsyncs
+// them while the next districts are normalised; the store's publish lock
+// is held from the first district to the swap.
 //
 // A Builder is safe for concurrent use, but two builds of the same logical
 // date race for the same snapshot id; run them one at a time.
@@ -190,7 +196,9 @@ type districtInput struct {
 	// summaryKnown is true when the summary was readable, so inSummary
 	// means something.
 	summaryKnown bool
-	files        [3]rawFile // in districtReports order
+	// files are in districtReports order; a file with an empty key is not
+	// read yet (assemble reads it: see load).
+	files [3]rawFile
 }
 
 // buildInput is everything a build of one collection date reads, before
@@ -203,14 +211,18 @@ type buildInput struct {
 	configured   []string
 	configExists bool
 	districts    []districtInput
-	footer       normalize.Footer
-	footerFrom   string // key of the file the footer was taken from
-	logicalDate  string
-	closing      *bool
-	digest       string
-	warnings     []string
-	rawMeta      *store.RawMetadata // nil when the date has no metadata.json
-	avail        *store.Availability
+	// deferred is true when the district reports were not read by load:
+	// assemble reads each district's as it normalises it, and checks their
+	// footers against the summary's then (footerWarnings).
+	deferred    bool
+	footer      normalize.Footer
+	footerFrom  string // key of the file the footer was taken from
+	logicalDate string
+	closing     *bool
+	digest      string
+	warnings    []string
+	rawMeta     *store.RawMetadata // nil when the date has no metadata.json
+	avail       *store.Availability
 }
 
 // load reads every raw file the build of date needs, decides the logical
@@ -226,6 +238,60 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 	in.decideDates(true)
 	in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
 	return in, nil
+}
+
+// deferReads lets loadDeferred defer the district reads; tests turn it off
+// to compare with reading everything first.
+var deferReads = true
+
+// loadDeferred is load for Build. When the summary has a footer and
+// metadata.json records the reports' checksums (every cache the scraper
+// writes), it reads the head alone, as loadPlan does, and leaves the
+// district reports to assemble, which reads each district's as it
+// normalises it, so reading overlaps normalising and publishing (a report
+// without a recorded checksum is read here, for its digest line). The
+// logical date, digest, warnings and reports come out as load's. Otherwise
+// it is load.
+func (b *Builder) loadDeferred(ctx context.Context, date string) (*buildInput, error) {
+	in, err := b.loadHead(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	if !deferReads || in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
+		if err := b.loadDistricts(ctx, in); err != nil {
+			return nil, err
+		}
+		in.decideDates(true)
+		in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
+		return in, nil
+	}
+	in.deferred = true
+	in.districts = make([]districtInput, len(in.configured))
+	summaryIDs := in.summaryIDs()
+	for i, id := range in.configured {
+		in.districts[i] = districtInput{id: id, inSummary: summaryIDs[id], summaryKnown: true}
+	}
+	in.decideDates(false)
+	var readErr error
+	in.digest = in.computeDigest(func(d *districtInput, j int) string {
+		r := districtReports[j].report
+		key := "district-" + d.id + "/" + r.FileName()
+		if !slices.Contains(in.avail.Districts[d.id], r) {
+			return in.entryOf(rawFile{key: key, err: store.ErrNotCached}, false)
+		}
+		if sum := in.recordedSum(key); sum != "" {
+			return sum
+		}
+		d.files[j] = b.readRaw(ctx, in.rawMeta, in.date, d.id, r)
+		if isIOError(d.files[j].err) && readErr == nil {
+			readErr = fmt.Errorf("build %s: %w", date, d.files[j].err)
+		}
+		return in.entryOf(d.files[j], true)
+	})
+	if readErr != nil {
+		return nil, readErr
+	}
+	return in, ctx.Err()
 }
 
 // loadPlan is load for Pending: when the summary's footer dates the input,
@@ -271,40 +337,58 @@ func (b *Builder) loadHead(ctx context.Context, date string) (*buildInput, error
 		return nil, fmt.Errorf("build %s: %w", date, err)
 	}
 	raw := b.store.Raw()
-	avail, err := raw.Availability(ctx, date)
+	// The cache folder is listed (one listing per district folder) while
+	// the metadata, the summary and the configuration are read; the errors
+	// are then looked at in that order.
+	type listing struct {
+		avail *store.Availability
+		err   error
+	}
+	listed := make(chan listing, 1)
+	go func() {
+		avail, err := raw.Availability(ctx, date)
+		listed <- listing{avail, err}
+	}()
+	md, mdErr := raw.Metadata(ctx, date)
+	if mdErr != nil {
+		md = nil
+	}
+	summary := b.readRaw(ctx, md, date, "", store.ReportSummary)
+	var summaryRep *normalize.SummaryReport
+	var summaryErr error
+	if summary.err == nil {
+		summaryRep, summaryErr = normalize.ReadSummary(summary.key, summary.data)
+	}
+	configured, exists, configErr := b.store.Config().Load(ctx)
+	l := <-listed
+	avail, err := l.avail, l.err
 	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, store.ErrNotCached) {
 		return nil, fmt.Errorf("build %s: cache availability: %w", date, err)
 	}
 	if avail == nil || (!avail.HasSummary && len(avail.Districts) == 0) {
 		return nil, fmt.Errorf("build %s: no reports cached for this date: %w", date, ErrNothingCached)
 	}
-	in := &buildInput{date: date, avail: avail}
-	if md, err := raw.Metadata(ctx, date); err == nil {
-		in.rawMeta = md
-	} else if !errors.Is(err, store.ErrNotCached) && !errors.Is(err, store.ErrCorrupt) {
-		return nil, fmt.Errorf("build %s: raw metadata: %w", date, err)
+	in := &buildInput{date: date, avail: avail, rawMeta: md}
+	if mdErr != nil && !errors.Is(mdErr, store.ErrNotCached) && !errors.Is(mdErr, store.ErrCorrupt) {
+		return nil, fmt.Errorf("build %s: raw metadata: %w", date, mdErr)
 	}
 
 	// The summary.
-	in.summary = b.readRaw(ctx, in.rawMeta, date, "", store.ReportSummary)
-	if in.summary.err != nil {
-		if isIOError(in.summary.err) {
-			return nil, fmt.Errorf("build %s: %w", date, in.summary.err)
-		}
-		in.summaryErr = in.summary.err
-	} else {
-		rep, err := normalize.ReadSummary(in.summary.key, in.summary.data)
-		if err != nil {
-			in.summaryErr = err
-		} else {
-			in.summaryRep = rep
-		}
+	in.summary = summary
+	switch {
+	case summary.err != nil && isIOError(summary.err):
+		return nil, fmt.Errorf("build %s: %w", date, summary.err)
+	case summary.err != nil:
+		in.summaryErr = summary.err
+	case summaryErr != nil:
+		in.summaryErr = summaryErr
+	default:
+		in.summaryRep = summaryRep
 	}
 
 	// The districts to build.
-	configured, exists, err := b.store.Config().Load(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("build %s: district configuration: %w", date, err)
+	if configErr != nil {
+		return nil, fmt.Errorf("build %s: district configuration: %w", date, configErr)
 	}
 	in.configExists = exists && len(configured) > 0
 	switch {
@@ -327,12 +411,7 @@ func (b *Builder) loadHead(ctx context.Context, date string) (*buildInput, error
 // loadDistricts reads the reports of every configured district, in
 // parallel.
 func (b *Builder) loadDistricts(ctx context.Context, in *buildInput) error {
-	summaryIDs := map[string]bool{}
-	if in.summaryRep != nil {
-		for _, row := range in.summaryRep.Rows {
-			summaryIDs[row.DistrictID] = true
-		}
-	}
+	summaryIDs := in.summaryIDs()
 	date := in.date
 	in.districts = make([]districtInput, len(in.configured))
 	g, gctx := errgroup.WithContext(ctx)
@@ -352,6 +431,33 @@ func (b *Builder) loadDistricts(ctx context.Context, in *buildInput) error {
 	}
 	if err := g.Wait(); err != nil {
 		return err
+	}
+	return ctx.Err()
+}
+
+// summaryIDs are the districts with a row in the summary.
+func (in *buildInput) summaryIDs() map[string]bool {
+	ids := map[string]bool{}
+	if in.summaryRep != nil {
+		for _, row := range in.summaryRep.Rows {
+			ids[row.DistrictID] = true
+		}
+	}
+	return ids
+}
+
+// readDistrict reads the reports of d that load did not read (a deferred
+// build); a real I/O failure is returned, an absent or corrupt file is
+// left in d.files as its error.
+func (b *Builder) readDistrict(ctx context.Context, in *buildInput, d *districtInput) error {
+	for j, slot := range districtReports {
+		if d.files[j].key != "" {
+			continue
+		}
+		d.files[j] = b.readRaw(ctx, in.rawMeta, in.date, d.id, slot.report)
+		if isIOError(d.files[j].err) {
+			return fmt.Errorf("build %s: %w", in.date, d.files[j].err)
+		}
 	}
 	return ctx.Err()
 }
@@ -447,15 +553,24 @@ func (in *buildInput) decideDates(all bool) {
 		in.closing = &closing
 	}
 	// Every other report should be as of the same date.
-	for _, f := range candidates {
+	in.warnings = append(in.warnings, in.footerWarnings(candidates)...)
+}
+
+// footerWarnings are the warnings for the files whose footer is not as of
+// the input's footer date (deferred builds check each district's reports
+// as assemble reads them).
+func (in *buildInput) footerWarnings(files []rawFile) []string {
+	var out []string
+	for _, f := range files {
 		if f.err != nil || len(f.data) == 0 || f.key == in.footerFrom {
 			continue
 		}
 		if ft := footerOf(f.data); ft.Found && (ft.AsOfDate != in.footer.AsOfDate || ft.DataMonth != in.footer.DataMonth) {
-			in.warnings = append(in.warnings, fmt.Sprintf("%s is %s as of %s, but %s is %s as of %s",
+			out = append(out, fmt.Sprintf("%s is %s as of %s, but %s is %s as of %s",
 				f.key, ft.DataMonth, ft.AsOfDate, in.footerFrom, in.footer.DataMonth, in.footer.AsOfDate))
 		}
 	}
+	return out
 }
 
 // fetchedAt is when the raw files were written (the raw metadata
@@ -585,6 +700,11 @@ type districtOutcome struct {
 	district *snapshot.District
 	errs     []snapshot.DistrictError
 	warnings []string
+	// Once assemble has published, indexed and validated the district, it
+	// lets district go and keeps its id and findings.
+	included   bool
+	districtID string
+	findings   []snapshot.Finding
 }
 
 // Build builds and publishes the snapshot of one collection date of the
@@ -604,7 +724,7 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	wallStart := time.Now()
 	start := b.now()
 	log := b.log.With("op", "build", "collectionDate", collectionDate)
-	in, err := b.load(ctx, collectionDate)
+	in, err := b.loadDeferred(ctx, collectionDate)
 	if err != nil {
 		return nil, err
 	}
@@ -649,19 +769,29 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		return res, nil
 	}
 
+	// The snapshot is published district by district as assemble builds
+	// them (store.Publication); a build that is not to be published after
+	// all aborts it.
 	assembleStart := time.Now()
-	snap, err := b.assemble(ctx, in, res)
+	pub, err := b.store.Snapshots().Begin(ctx, in.logicalDate)
 	if err != nil {
+		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
+	}
+	snap, recs, err := b.assemble(ctx, in, res, pub)
+	if err != nil {
+		pub.Abort()
 		return nil, err
 	}
 	assembleTime := time.Since(assembleStart)
 	snap.Metadata.ProcessingDuration = b.now().Sub(start).Milliseconds()
 	if onlySuccess && snap.Metadata.Status != snapshot.StatusSuccess {
+		pub.Abort()
 		res.Skipped, res.SkipReason = true, notSuccessReason
 		res.Duration = time.Since(wallStart)
 		return res, nil
 	}
 	if existing != nil && existing.Status == snapshot.StatusSuccess && snap.Metadata.Status != snapshot.StatusSuccess {
+		pub.Abort()
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s (from collection %s) is successful and this build is %s: it is not replaced",
 			in.logicalDate, collectionOf(existing), snap.Metadata.Status)
@@ -669,38 +799,38 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		log.Warn("build not published", "snapshot", in.logicalDate, "reason", res.SkipReason)
 		return res, nil
 	}
+	// The history records are appended as soon as the snapshot is staged,
+	// while the store swaps it in and moves the pointer (OnStaged): they
+	// carry the stamp it has once in place, and are never trusted if it
+	// does not get there.
 	publishStart := time.Now()
-	// The history records are encoded while the store writes the snapshot.
-	type prepared struct {
-		recs *preparedRecords
-		err  error
+	var indexed chan error
+	pub.OnStaged(func(stamp string, md *snapshot.Metadata) {
+		indexed = make(chan error, 1)
+		go func() { indexed <- b.history.commitStamped(ctx, recs, stamp, md) }()
+	})
+	err = pub.Publish(ctx, snap)
+	publishTime := time.Since(publishStart)
+	indexStart := time.Now()
+	var indexErr error
+	switch {
+	case indexed != nil:
+		indexErr = <-indexed
+	case err == nil:
+		indexErr = b.history.commit(ctx, recs)
 	}
-	prepCh := make(chan prepared, 1)
-	go func() {
-		recs, err := b.history.prepare(ctx, snap)
-		prepCh <- prepared{recs, err}
-	}()
-	if err := b.store.Snapshots().Publish(ctx, snap); errors.Is(err, store.ErrSuccessExists) {
-		<-prepCh
+	if errors.Is(err, store.ErrSuccessExists) {
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s is successful and this build is %s: it is not replaced", in.logicalDate, snap.Metadata.Status)
 		res.Duration = time.Since(wallStart)
 		return res, nil
 	} else if err != nil {
-		<-prepCh
 		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
 	}
-	publishTime := time.Since(publishStart)
-	indexStart := time.Now()
-	prep := <-prepCh
-	err = prep.err
-	if err == nil {
-		err = b.history.commit(ctx, prep.recs)
-	}
-	if err != nil {
+	if indexErr != nil {
 		// The index is derived data: readers fall back to the snapshot and
 		// `toaststats reindex` repairs it, so the build still succeeded.
-		log.Warn("history index not updated", "snapshot", in.logicalDate, "err", err)
+		log.Warn("history index not updated", "snapshot", in.logicalDate, "err", indexErr)
 	}
 	res.Duration = time.Since(wallStart)
 	log.Info("snapshot published", "snapshot", in.logicalDate, "status", res.Status,
@@ -709,9 +839,12 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	return res, nil
 }
 
-// assemble normalises, validates and ranks the input into a snapshot and
-// fills res.
-func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult) (*snapshot.Snapshot, error) {
+// assemble reads (when load deferred it), normalises, validates and ranks
+// the input into a snapshot, and fills res. Each district is added to pub
+// and its history record encoded as soon as it is built, while the other
+// districts are still being normalised; the snapshot returned holds the
+// metadata and rankings only (pub.Publish takes it).
+func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult, pub *store.Publication) (*snapshot.Snapshot, *preparedRecords, error) {
 	now := b.now().UTC()
 	var summaryRows []snapshot.SummaryRow
 	summaryByID := map[string]*snapshot.SummaryRow{}
@@ -722,93 +855,12 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 		}
 	}
 
-	// Normalise the districts in parallel, a chunk of districts at a time
-	// (normaliseDistricts); results keep configured order.
-	outcomes := make([]districtOutcome, len(in.districts))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(b.workers)
-	size := districtChunk(len(in.districts), b.workers)
-	for lo := 0; lo < len(in.districts); lo += size {
-		hi := min(lo+size, len(in.districts))
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			normaliseDistricts(in.districts[lo:hi], summaryByID, outcomes[lo:hi])
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-
-	var (
-		errs      []string
-		warnings  = slices.Clone(in.warnings)
-		distErrs  []snapshot.DistrictError
-		districts []snapshot.District
-		included  []string
-		missing   []string
-		partial   bool
-	)
-	if in.summaryErr != nil {
-		partial = true
-		errs = append(errs, fmt.Sprintf("all-districts summary unusable (%s): no rankings: %v", reasonOf(in.summaryErr), in.summaryErr))
-	}
-	for i, o := range outcomes {
-		d := in.districts[i]
-		distErrs = append(distErrs, o.errs...)
-		for _, w := range o.warnings {
-			warnings = append(warnings, fmt.Sprintf("District %s: %s", d.id, w))
-		}
-		if o.district == nil {
-			missing = append(missing, d.id)
-			continue
-		}
-		included = append(included, d.id)
-		districts = append(districts, *o.district)
-	}
-	for _, de := range distErrs {
-		partial = true
-		errs = append(errs, fmt.Sprintf("District %s: %s: %s", de.DistrictID, de.Reason, de.Error))
-	}
-	if len(missing) > 0 {
-		errs = append(errs, fmt.Sprintf("Partial snapshot: %d of %d configured districts missing: %s",
-			len(missing), len(in.configured), strings.Join(missing, ", ")))
-	}
-
-	findings := validate.Validate(validate.Input{
-		Districts:      districts,
-		Summary:        summaryRows,
-		DataAsOfDate:   in.asOfDate(),
-		Now:            now,
-		CollectionDate: in.date,
-		DistrictErrors: distErrs,
-	})
-	for _, f := range findings {
-		if f.Code == validate.CodeDistrictUnavailable {
-			continue // already in errors, from distErrs
-		}
-		msg := f.Code + ": " + f.Message
-		if f.Severity == snapshot.SeverityError {
-			errs = append(errs, msg)
-		} else {
-			warnings = append(warnings, msg)
-		}
-	}
-
-	status := snapshot.StatusSuccess
-	switch {
-	case validate.HasErrors(findings):
-		status = snapshot.StatusFailed
-	case partial:
-		status = snapshot.StatusPartial
-	}
-
-	// Rank every district of the summary.
+	// Rank every district of the summary first: each district file
+	// carries its ranking row.
 	var rankings *snapshot.RankingsFile
+	var rows []snapshot.DistrictRanking
 	if in.summaryRep != nil {
-		rows := ranking.Ranker{Now: b.now}.Rank(summaryRows)
+		rows = ranking.Ranker{Now: b.now}.Rank(summaryRows)
 		sourceDate := in.summaryRep.Footer.AsOfDate
 		if sourceDate == "" {
 			sourceDate = in.date
@@ -827,31 +879,149 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 			},
 			Rankings: rows,
 		}
-		byID := make(map[string]int, len(rows))
-		for i := range rows {
-			byID[rows[i].DistrictID] = i
-		}
-		for i := range districts {
-			if j, ok := byID[districts[i].DistrictID]; ok {
-				r := rows[j]
-				districts[i].Ranking = &r
-			}
-		}
 	}
-
-	files := make([]snapshot.DistrictFile, len(districts))
-	for i := range districts {
-		d := &districts[i]
+	byID := make(map[string]int, len(rows))
+	for i := range rows {
+		byID[rows[i].DistrictID] = i
+	}
+	validator := validate.NewValidator(validate.Input{
+		Summary:        summaryRows,
+		DataAsOfDate:   in.asOfDate(),
+		Now:            now,
+		CollectionDate: in.date,
+	})
+	recs := newPreparedRecords(in.logicalDate, len(in.districts))
+	b.history.createLog(ctx, snapshotsKey(snapshot.ProgramYearOf(in.logicalDate)))
+	// publishDistrict adds district i's file to pub and encodes its
+	// history record.
+	publishDistrict := func(i int, d snapshot.District) error {
+		if j, ok := byID[d.DistrictID]; ok {
+			r := rows[j]
+			d.Ranking = &r
+		}
 		if d.ProgramYear == "" && d.DataMonth != "" {
 			d.ProgramYear = normalize.ProgramYearOf(d.DataMonth)
 		}
-		files[i] = snapshot.DistrictFile{
+		df := snapshot.DistrictFile{
 			DistrictID:   d.DistrictID,
 			DistrictName: "District " + d.DistrictID,
 			CollectedAt:  now,
 			Status:       snapshot.StatusSuccess,
-			Data:         *d,
+			Data:         d,
 		}
+		if err := pub.Add(&df); err != nil {
+			return err
+		}
+		err := recs.add(i, &df, rows, len(rows))
+		recs.keep(err)
+		if err == nil && recs.logs[i] != "" {
+			// The log is created now, while the other worker normalises,
+			// rather than by the commit after publishing.
+			b.history.createLog(ctx, recs.logs[i])
+		}
+		return nil
+	}
+
+	// Read (deferred builds), normalise and publish the districts in
+	// parallel, a chunk of districts at a time (normaliseDistricts);
+	// results keep configured order.
+	outcomes := make([]districtOutcome, len(in.districts))
+	footerWarnings := make([][]string, len(in.districts))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(b.workers)
+	size := districtChunk(len(in.districts), b.workers)
+	for lo := 0; lo < len(in.districts); lo += size {
+		hi := min(lo+size, len(in.districts))
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			if in.deferred {
+				for i := lo; i < hi; i++ {
+					if err := b.readDistrict(gctx, in, &in.districts[i]); err != nil {
+						return err
+					}
+					footerWarnings[i] = in.footerWarnings(in.districts[i].files[:])
+				}
+			}
+			normaliseDistricts(in.districts[lo:hi], summaryByID, outcomes[lo:hi])
+			for i := lo; i < hi; i++ {
+				o := &outcomes[i]
+				if o.district == nil {
+					continue
+				}
+				o.findings = validator.District(o.district)
+				if err := publishDistrict(i, *o.district); err != nil {
+					return err
+				}
+				// Published, indexed and validated: only the id and
+				// findings are kept, so the heap does not hold the whole
+				// world until the end.
+				o.included, o.districtID, o.district = true, o.district.DistrictID, nil
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+
+	var (
+		errs     []string
+		warnings = slices.Concat(append([][]string{in.warnings}, footerWarnings...)...)
+		distErrs []snapshot.DistrictError
+		ids      []string // the included districts' own ids
+		perDist  [][]snapshot.Finding
+		included []string
+		missing  []string
+		partial  bool
+	)
+	if in.summaryErr != nil {
+		partial = true
+		errs = append(errs, fmt.Sprintf("all-districts summary unusable (%s): no rankings: %v", reasonOf(in.summaryErr), in.summaryErr))
+	}
+	for i, o := range outcomes {
+		d := in.districts[i]
+		distErrs = append(distErrs, o.errs...)
+		for _, w := range o.warnings {
+			warnings = append(warnings, fmt.Sprintf("District %s: %s", d.id, w))
+		}
+		if !o.included {
+			missing = append(missing, d.id)
+			continue
+		}
+		included = append(included, d.id)
+		ids = append(ids, o.districtID)
+		perDist = append(perDist, o.findings)
+	}
+	for _, de := range distErrs {
+		partial = true
+		errs = append(errs, fmt.Sprintf("District %s: %s: %s", de.DistrictID, de.Reason, de.Error))
+	}
+	if len(missing) > 0 {
+		errs = append(errs, fmt.Sprintf("Partial snapshot: %d of %d configured districts missing: %s",
+			len(missing), len(in.configured), strings.Join(missing, ", ")))
+	}
+
+	findings := validator.Findings(ids, perDist, distErrs)
+	for _, f := range findings {
+		if f.Code == validate.CodeDistrictUnavailable {
+			continue // already in errors, from distErrs
+		}
+		msg := f.Code + ": " + f.Message
+		if f.Severity == snapshot.SeverityError {
+			errs = append(errs, msg)
+		} else {
+			warnings = append(warnings, msg)
+		}
+	}
+
+	status := snapshot.StatusSuccess
+	switch {
+	case validate.HasErrors(findings):
+		status = snapshot.StatusFailed
+	case partial:
+		status = snapshot.StatusPartial
 	}
 
 	md := snapshot.Metadata{
@@ -886,7 +1056,7 @@ func (b *Builder) assemble(ctx context.Context, in *buildInput, res *BuildResult
 	res.DistrictErrors = nonNil(distErrs)
 	res.Errors = md.Errors
 	res.Warnings = md.Warnings
-	return &snapshot.Snapshot{Metadata: md, Districts: files, Rankings: rankings}, nil
+	return &snapshot.Snapshot{Metadata: md, Rankings: rankings}, recs, nil
 }
 
 // districtChunk is how many districts one normalising task takes: each
@@ -1154,8 +1324,9 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		}
 	}
 	// Snapshots of different logical dates are independent: two are built
-	// at once, so one's reading and normalising overlaps the other's
-	// writing and fsyncing.
+	// at once. Each holds the store's publish lock while it normalises and
+	// publishes (Builder), so what overlaps is one's reading of the head and
+	// its history appends with the other's districts.
 	sem := make(chan struct{}, buildAllParallel)
 	var wg sync.WaitGroup
 	for i, p := range plans {

@@ -408,13 +408,80 @@ func (h *History) Record(ctx context.Context, snap *snapshot.Snapshot) error {
 }
 
 // preparedRecords are the district records of a snapshot, encoded before
-// it is published (the Builder encodes them while the store writes), in
-// the order of logs.
+// it is published (the Builder encodes each as it builds the district), in
+// the order of logs; a nil value is a slot no district filled.
 type preparedRecords struct {
 	id     string
-	dids   []string // the districts of logs, in order
+	dids   []string // the successful districts, a slot each ("" for none)
 	logs   []string
 	values []*encodedValue
+
+	mu  sync.Mutex
+	err error // the first error of add, when the caller keeps it (keep)
+}
+
+// keep records err (when not nil) for commit to return: the Builder's
+// build goes on, as it does when the index cannot be written.
+func (p *preparedRecords) keep(err error) {
+	if err == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// newPreparedRecords returns n empty slots for the records of snapshot id.
+func newPreparedRecords(id string, n int) *preparedRecords {
+	return &preparedRecords{id: id, dids: make([]string, n), logs: make([]string, n), values: make([]*encodedValue, n)}
+}
+
+// districts lists the snapshot's successful districts for its snapshot
+// record (snapshotDay.Districts), or nil when a slot could not be filled:
+// a list that may miss a district the snapshot has would hide its point.
+func (p *preparedRecords) districts() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range p.dids {
+		if d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// add encodes the record of district file df into slot i, ranked by ranks
+// (total districts ranked). Slots may be filled concurrently; a district
+// that is not a success is not recorded (View.DistrictIDs leaves it out).
+func (p *preparedRecords) add(i int, df *snapshot.DistrictFile, ranks []snapshot.DistrictRanking, total int) error {
+	if df.Status != "" && df.Status != snapshot.StatusSuccess {
+		return nil
+	}
+	did, err := store.ValidDistrictID(df.DistrictID)
+	if err != nil {
+		return fmt.Errorf("history: record %s: %w", p.id, err)
+	}
+	p.dids[i] = did
+	d := df.Data
+	d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
+	ev, err := encodeValue(kindDistrict, &districtDay{District: d, Ranking: rankingRow(ranks, did), TotalDistricts: total})
+	if err != nil {
+		return fmt.Errorf("history: record %s: %w", p.id, err)
+	}
+	p.logs[i], p.values[i] = historyKey(snapshot.ProgramYearOf(p.id), did), ev
+	return nil
+}
+
+// createLog creates the log key, empty, ahead of the commit that appends
+// to it (store.CreateRecordLog); a failure is left to the append.
+func (h *History) createLog(ctx context.Context, key string) {
+	_ = store.CreateRecordLog(ctx, h.st.Objects(), key)
 }
 
 // prepare encodes the district records of snap (its successful districts,
@@ -429,38 +496,14 @@ func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*prepar
 	if snap.Rankings != nil {
 		ranks, total = snap.Rankings.Rankings, snap.Rankings.Metadata.TotalDistricts
 	}
-	py := snapshot.ProgramYearOf(id)
-	prep := &preparedRecords{id: id}
-	var files []*snapshot.DistrictFile
-	var dids []string
-	for i := range snap.Districts {
-		df := &snap.Districts[i]
-		if df.Status != "" && df.Status != snapshot.StatusSuccess {
-			continue // not a district readers get (View.DistrictIDs)
-		}
-		did, err := store.ValidDistrictID(df.DistrictID)
-		if err != nil {
-			return nil, fmt.Errorf("history: record %s: %w", id, err)
-		}
-		files = append(files, df)
-		dids = append(dids, did)
-		prep.logs = append(prep.logs, historyKey(py, did))
-	}
-	prep.dids = dids
-	prep.values = make([]*encodedValue, len(files))
+	prep := newPreparedRecords(id, len(snap.Districts))
 	g, _ := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, df := range files {
-		g.Go(func() error {
-			d := df.Data
-			d.DistrictPerformance, d.DivisionPerformance, d.ClubPerformance = nil, nil, nil
-			ev, err := encodeValue(kindDistrict, &districtDay{District: d, Ranking: rankingRow(ranks, dids[i]), TotalDistricts: total})
-			prep.values[i] = ev
-			return err
-		})
+	for i := range snap.Districts {
+		g.Go(func() error { return prep.add(i, &snap.Districts[i], ranks, total) })
 	}
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("history: record %s: %w", id, err)
+		return nil, err
 	}
 	return prep, nil
 }
@@ -468,12 +511,22 @@ func (h *History) prepare(ctx context.Context, snap *snapshot.Snapshot) (*prepar
 // commit appends prepared records of a published snapshot, with its stamp
 // and its metadata as stored.
 func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
+	return h.commitStamped(ctx, prep, "", nil)
+}
+
+// commitStamped is commit with the snapshot's stamp and stored metadata
+// already known (store.Publication.OnStaged); with stamp "" they are read
+// from the store.
+func (h *History) commitStamped(ctx context.Context, prep *preparedRecords, stamp string, md *snapshot.Metadata) error {
+	if prep.err != nil {
+		return prep.err
+	}
 	unlock, err := h.lock(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	recs, err := h.frame(ctx, prep)
+	recs, err := h.frame(ctx, prep, stamp, md)
 	if err != nil {
 		return err
 	}
@@ -489,18 +542,21 @@ func (h *History) commit(ctx context.Context, prep *preparedRecords) error {
 
 // frame stamps prepared records: the snapshot's metadata record first (read
 // back from the store, as every reader gets it), then its districts.
-func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord, error) {
+func (h *History) frame(ctx context.Context, prep *preparedRecords, stamp string, md *snapshot.Metadata) ([]logRecord, error) {
 	id := prep.id
-	snaps := h.st.Snapshots()
-	stamp, err := snaps.Stamp(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: record %s: %w", id, err)
+	if stamp == "" {
+		snaps := h.st.Snapshots()
+		var err error
+		if stamp, err = snaps.Stamp(ctx, id); err != nil {
+			return nil, fmt.Errorf("history: record %s: %w", id, err)
+		}
+		v, err := snaps.GetFresh(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("history: record %s: %w", id, err)
+		}
+		md = &v.Metadata
 	}
-	v, err := snaps.GetFresh(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("history: record %s: %w", id, err)
-	}
-	meta, err := encodeValue(kindSnapshot, &snapshotDay{Metadata: v.Metadata, Districts: prep.dids})
+	meta, err := encodeValue(kindSnapshot, &snapshotDay{Metadata: *md, Districts: prep.districts()})
 	if err != nil {
 		return nil, fmt.Errorf("history: record %s: %w", id, err)
 	}
@@ -517,6 +573,9 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords) ([]logRecord
 		return nil, err
 	}
 	for i, ev := range prep.values {
+		if ev == nil {
+			continue
+		}
 		if err := add(prep.logs[i], ev); err != nil {
 			return nil, err
 		}
@@ -578,7 +637,7 @@ func (h *History) recordsOf(ctx context.Context, id string, only map[string]bool
 	if err != nil {
 		return nil, err
 	}
-	recs, err := h.frame(ctx, prep)
+	recs, err := h.frame(ctx, prep, "", nil)
 	if err != nil || meta {
 		return recs, err
 	}

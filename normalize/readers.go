@@ -289,10 +289,8 @@ func divisionReport(t *table) (*DivisionReport, error) {
 	}
 	rep := &DivisionReport{Footer: t.footer, Warnings: t.warnings}
 	l := t.layout
-	type areaCols struct{ area, div snapshot.Standing }
 	in, n, derr := decodeRows[divisionRecord](t)
 	rows := make([]DivisionClubRow, 0, n)
-	stand := make([]areaCols, 0, n)
 	for r := range in[:n] {
 		d := in[r]
 		c := DivisionClubRow{
@@ -323,29 +321,10 @@ func divisionReport(t *table) (*DivisionReport, error) {
 		if l.has(vClubGoalsMet) {
 			c.GoalsMet = int(d.ClubGoalsMet)
 		}
-		s := areaCols{
-			area: snapshot.Standing{
-				ClubBase:           int(d.AreaClubBase),
-				PaidGoals:          snapshot.TierGoals{Distinguished: int(d.AreaPaidD), Select: int(d.AreaPaidS), Presidents: int(d.AreaPaidP)},
-				PaidClubs:          int(d.AreaPaidTotal),
-				DistinguishedGoals: snapshot.TierGoals{Distinguished: int(d.AreaDistD), Select: int(d.AreaDistS), Presidents: int(d.AreaDistP)},
-				DistinguishedClubs: int(d.AreaDistTotal),
-				ReportedStatus:     string(d.AreaStatus),
-			},
-			div: snapshot.Standing{
-				ClubBase:           int(d.DivClubBase),
-				PaidGoals:          snapshot.TierGoals{Distinguished: int(d.DivPaidD), Select: int(d.DivPaidS), Presidents: int(d.DivPaidP)},
-				PaidClubs:          int(d.DivPaidTotal),
-				DistinguishedGoals: snapshot.TierGoals{Distinguished: int(d.DivDistD), Select: int(d.DivDistS), Presidents: int(d.DivDistP)},
-				DistinguishedClubs: int(d.DivDistTotal),
-				ReportedStatus:     string(d.DivStatus),
-			},
-		}
 		if c.ClubID == "" {
 			return nil, reportErr(ReportDivision, name, ErrMalformed, "line %d: empty club number", t.lines[r])
 		}
 		rows = append(rows, c)
-		stand = append(stand, s)
 	}
 	if derr != nil {
 		return nil, derr
@@ -364,21 +343,27 @@ func divisionReport(t *table) (*DivisionReport, error) {
 	type visits struct{ nov, may int }
 	var areaVisits [][]visits
 	var disagree []string
-	if len(rows) > 0 {
+	switch {
+	case len(dups) == 0 && len(rows) > 0:
+		rep.Clubs = rows // every row is kept
+	case len(rows) > 0:
 		rep.Clubs = make([]DivisionClubRow, 0, len(keep))
 	}
 	for i, c := range rows {
 		if !keep[i] {
 			continue
 		}
-		rep.Clubs = append(rep.Clubs, c)
+		if len(dups) > 0 {
+			rep.Clubs = append(rep.Clubs, c)
+		}
+		stand := standingOf(in[i]) // rows[i] is in[i]'s
 		di, ok := divIndex[c.DivisionID]
 		if !ok {
 			di = len(rep.Divisions)
 			divIndex[c.DivisionID] = di
-			rep.Divisions = append(rep.Divisions, snapshot.Division{DivisionID: c.DivisionID, Standing: stand[i].div})
+			rep.Divisions = append(rep.Divisions, snapshot.Division{DivisionID: c.DivisionID, Standing: stand.div})
 			areaVisits = append(areaVisits, nil)
-		} else if !sameGoals(rep.Divisions[di].Standing, stand[i].div) {
+		} else if !sameGoals(rep.Divisions[di].Standing, stand.div) {
 			disagree = append(disagree, "division "+c.DivisionID)
 		}
 		d := &rep.Divisions[di]
@@ -387,9 +372,9 @@ func divisionReport(t *table) (*DivisionReport, error) {
 		if !ok {
 			ai = len(d.Areas)
 			areaIndex[key] = ai
-			d.Areas = append(d.Areas, snapshot.Area{AreaID: c.AreaID, DivisionID: c.DivisionID, Standing: stand[i].area})
+			d.Areas = append(d.Areas, snapshot.Area{AreaID: c.AreaID, DivisionID: c.DivisionID, Standing: stand.area})
 			areaVisits[di] = append(areaVisits[di], visits{})
-		} else if !sameGoals(d.Areas[ai].Standing, stand[i].area) {
+		} else if !sameGoals(d.Areas[ai].Standing, stand.area) {
 			disagree = append(disagree, "area "+c.DivisionID+c.AreaID)
 		}
 		a := &d.Areas[ai]
@@ -419,6 +404,32 @@ func divisionReport(t *table) (*DivisionReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// areaCols are the area and division goal columns of a division report
+// row.
+type areaCols struct{ area, div snapshot.Standing }
+
+// standingOf reads the goal columns of a division report row.
+func standingOf(d *divisionRecord) areaCols {
+	return areaCols{
+		area: snapshot.Standing{
+			ClubBase:           int(d.AreaClubBase),
+			PaidGoals:          snapshot.TierGoals{Distinguished: int(d.AreaPaidD), Select: int(d.AreaPaidS), Presidents: int(d.AreaPaidP)},
+			PaidClubs:          int(d.AreaPaidTotal),
+			DistinguishedGoals: snapshot.TierGoals{Distinguished: int(d.AreaDistD), Select: int(d.AreaDistS), Presidents: int(d.AreaDistP)},
+			DistinguishedClubs: int(d.AreaDistTotal),
+			ReportedStatus:     string(d.AreaStatus),
+		},
+		div: snapshot.Standing{
+			ClubBase:           int(d.DivClubBase),
+			PaidGoals:          snapshot.TierGoals{Distinguished: int(d.DivPaidD), Select: int(d.DivPaidS), Presidents: int(d.DivPaidP)},
+			PaidClubs:          int(d.DivPaidTotal),
+			DistinguishedGoals: snapshot.TierGoals{Distinguished: int(d.DivDistD), Select: int(d.DivDistS), Presidents: int(d.DivDistP)},
+			DistinguishedClubs: int(d.DivDistTotal),
+			ReportedStatus:     string(d.DivStatus),
+		},
+	}
 }
 
 func sameGoals(a, b snapshot.Standing) bool {

@@ -20,7 +20,8 @@ import (
 const crashEnv = "TOASTSTATS_STORE_CRASH_CHILD"
 
 // TestCrashChild is the child of TestCrashSafety: it publishes snapshots
-// (new ids and rebuilds, all statuses) and raw reports in a loop until it is
+// (new ids and rebuilds, all statuses; every other one through a
+// Publication) and raw reports in a loop until it is
 // killed. It does nothing unless started by TestCrashSafety.
 func TestCrashChild(t *testing.T) {
 	dir := os.Getenv(crashEnv)
@@ -48,7 +49,11 @@ func TestCrashChild(t *testing.T) {
 		}
 		snap := makeSnapshot(id, status, 2+rng.IntN(6), 4+rng.IntN(8))
 		snap.Metadata.Source = fmt.Sprintf("child-%d-%d", seed, n)
-		if err := st.Snapshots().Publish(ctx, snap); err != nil && !errors.Is(err, ErrSuccessExists) {
+		publish := st.Snapshots().Publish
+		if n%2 == 1 { // every other snapshot district by district
+			publish = func(ctx context.Context, snap *snapshot.Snapshot) error { return publishByParts(ctx, st, snap) }
+		}
+		if err := publish(ctx, snap); err != nil && !errors.Is(err, ErrSuccessExists) {
 			fmt.Println("publish:", err)
 			os.Exit(4)
 		}

@@ -111,6 +111,27 @@ type recordAppender interface {
 	// was created, so its folder still needs an fsync (syncFolder).
 	appendRecords(ctx context.Context, key string, frames []byte) (created bool, err error)
 	syncFolder(key string) error
+	// createLog creates key empty when it does not exist.
+	createLog(key string) error
+}
+
+// CreateRecordLog makes sure the record log key exists, creating it empty
+// (not durably) when it does not, so that an append to it later does not
+// create it: on DirObjects, creating a file (allocating its inode, under its
+// folder's lock) costs more than appending to it, and a caller that knows
+// which logs it will append to, like the Builder while it normalises, can
+// pay that cost ahead of the append. An empty log has no records; the first
+// append to it makes its folder durable as for a log it creates. On other
+// backends it does nothing.
+func CreateRecordLog(ctx context.Context, objs Objects, key string) error {
+	a, ok := objs.(recordAppender)
+	if !ok {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return a.createLog(key)
 }
 
 // AppendRecords appends payloads, as records, to the record log key (created
@@ -232,6 +253,25 @@ func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byt
 		return created, fmt.Errorf("append %s: fsync: %w", key, err)
 	}
 	return created, nil
+}
+
+// createLog implements recordAppender.
+func (d *DirObjects) createLog(key string) error {
+	k, err := checkKey(key, false)
+	if err != nil {
+		return err
+	}
+	f, err := d.openFile(k, os.O_WRONLY|os.O_CREATE, 0o644)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := d.mkdirAll(parentOf(k)); err != nil {
+			return err
+		}
+		f, err = d.openFile(k, os.O_WRONLY|os.O_CREATE, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("create %s: %w", key, err)
+	}
+	return f.Close()
 }
 
 // syncFolder fsyncs the folder of key.

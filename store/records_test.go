@@ -80,3 +80,42 @@ func TestAppendRecordsDropsATornTail(t *testing.T) {
 // plainObjects hides DirObjects' in-place append, so AppendRecords takes
 // the rewrite path other backends get.
 type plainObjects struct{ Objects }
+
+// CreateRecordLog creates a missing log empty (folders included) and leaves
+// an existing one alone; an empty log has no records and the next append
+// fills it as if it created it. On other backends it does nothing.
+func TestCreateRecordLog(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := NewDirObjects(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	key := "history/2025-2026/district_7.log"
+	if err := CreateRecordLog(ctx, plainObjects{d}, key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(key))); !os.IsNotExist(err) {
+		t.Fatalf("created through a backend without in-place appends: %v", err)
+	}
+	for range 2 {
+		if err := CreateRecordLog(ctx, d, key); err != nil {
+			t.Fatal(err)
+		}
+		ps, damage, err := ReadRecords(ctx, d, key)
+		if err != nil || damage != nil || len(ps) != 0 {
+			t.Fatalf("empty log: %q, damage %v, err %v", ps, damage, err)
+		}
+	}
+	if err := AppendRecordsEach(ctx, d, map[string][]byte{key: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CreateRecordLog(ctx, d, key); err != nil {
+		t.Fatal(err)
+	}
+	ps, damage, err := ReadRecords(ctx, d, key)
+	if err != nil || damage != nil || len(ps) != 1 || string(ps[0]) != "a" {
+		t.Fatalf("after an append and another create: %q, damage %v, err %v", ps, damage, err)
+	}
+}

@@ -165,52 +165,38 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot, emit func(name string, b
 	if err := checkSnapshot(snap); err != nil {
 		return nil, err
 	}
-	md := snap.Metadata
-	id := md.SnapshotID
+	id := snap.Metadata.SnapshotID
 	now := s.opts.Now().UTC()
-	if md.CreatedAt.IsZero() {
-		md.CreatedAt = now
-	}
 	enc := &encodedSnapshot{id: id, files: map[string][]byte{}}
 	gz := s.gzipFor(id, now)
-	man := snapshot.Manifest{SnapshotID: id, CreatedAt: md.CreatedAt, Gzip: gz}
 	seen := map[string]bool{}
 	dfs := make([]snapshot.DistrictFile, len(snap.Districts))
 	for i := range snap.Districts {
-		df := snap.Districts[i]
-		did, err := ValidDistrictID(df.DistrictID)
+		df, err := districtForPublish(id, &snap.Districts[i])
 		if err != nil {
-			return nil, fmt.Errorf("store: publish %s: %w", id, err)
+			return nil, err
 		}
-		if seen[did] {
-			return nil, fmt.Errorf("store: publish %s: district %s twice", id, did)
+		if seen[df.DistrictID] {
+			return nil, fmt.Errorf("store: publish %s: district %s twice", id, df.DistrictID)
 		}
-		seen[did] = true
-		df.DistrictID = did
-		if df.Status == "" {
-			df.Status = snapshot.StatusSuccess
-		}
+		seen[df.DistrictID] = true
 		dfs[i] = df
 	}
 	// The district files are encoded and checksummed in parallel: a world
 	// snapshot is 128 of them, ~13 MB of JSON.
 	encoded := make([][]byte, len(dfs))
-	sizes := make([]int64, len(dfs))
-	sums := make([]string, len(dfs))
+	entries := make([]snapshot.ManifestEntry, len(dfs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range dfs {
 		g.Go(func() error {
-			b, err := json.Marshal(&dfs[i])
+			b, e, err := encodeDistrict(id, &dfs[i], gz, now)
 			if err != nil {
-				return fmt.Errorf("store: publish %s: encode district %s: %w", id, dfs[i].DistrictID, err)
-			}
-			if b, err = maybeGzip(b, gz); err != nil {
 				return err
 			}
-			sizes[i], sums[i] = int64(len(b)), sha256Hex(b)
+			entries[i] = e
 			if emit != nil {
-				return emit(DistrictFileName(dfs[i].DistrictID), b)
+				return emit(e.FileName, b)
 			}
 			encoded[i] = b
 			return nil
@@ -219,20 +205,101 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot, emit func(name string, b
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for i := range dfs {
-		df := &dfs[i]
-		name := DistrictFileName(df.DistrictID)
-		if emit == nil {
-			enc.files[name] = encoded[i]
+	if emit == nil {
+		for i, e := range entries {
+			enc.files[e.FileName] = encoded[i]
 		}
-		e := snapshot.ManifestEntry{DistrictID: df.DistrictID, FileName: name, Status: df.Status, FileSize: sizes[i], SHA256: sums[i], LastModified: now}
-		if df.Status != snapshot.StatusSuccess {
-			e.ErrorMessage = "district " + string(df.Status)
+	}
+	if err := enc.finish(snap, entries, gz, now); err != nil {
+		return nil, err
+	}
+	return enc, nil
+}
+
+// districtForPublish is df as published in snapshot id: its id checked and
+// canonical, its status success when unset.
+func districtForPublish(id string, df *snapshot.DistrictFile) (snapshot.DistrictFile, error) {
+	d := *df
+	did, err := ValidDistrictID(d.DistrictID)
+	if err != nil {
+		return d, fmt.Errorf("store: publish %s: %w", id, err)
+	}
+	d.DistrictID = did
+	if d.Status == "" {
+		d.Status = snapshot.StatusSuccess
+	}
+	return d, nil
+}
+
+// encodeDistrict encodes a district file of snapshot id (as
+// districtForPublish returns it) and gives its manifest entry.
+func encodeDistrict(id string, df *snapshot.DistrictFile, gz bool, now time.Time) ([]byte, snapshot.ManifestEntry, error) {
+	b, err := json.Marshal(df)
+	if err != nil {
+		return nil, snapshot.ManifestEntry{}, fmt.Errorf("store: publish %s: encode district %s: %w", id, df.DistrictID, err)
+	}
+	return districtEntry(df, b, gz, now)
+}
+
+// districtEntry gzips the JSON b of district file df when gz, and gives
+// the bytes to write and the manifest entry.
+func districtEntry(df *snapshot.DistrictFile, b []byte, gz bool, now time.Time) ([]byte, snapshot.ManifestEntry, error) {
+	b, err := maybeGzip(b, gz)
+	if err != nil {
+		return nil, snapshot.ManifestEntry{}, err
+	}
+	name := DistrictFileName(df.DistrictID)
+	e := snapshot.ManifestEntry{DistrictID: df.DistrictID, FileName: name, Status: df.Status, FileSize: int64(len(b)), SHA256: sha256Hex(b), LastModified: now}
+	if df.Status != snapshot.StatusSuccess {
+		e.ErrorMessage = "district " + string(df.Status)
+	}
+	return b, e, nil
+}
+
+// jsonBuffers are the buffers Publication.Add encodes district files into,
+// reused once a file is written: a world snapshot is 128 files of ~100 kB,
+// which json.Marshal allocated afresh (and grew to size) every time.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encodeDistrictPooled is encodeDistrict into a buffer of jsonBuffers; done
+// gives the buffer back once b is no longer used.
+func encodeDistrictPooled(id string, df *snapshot.DistrictFile, gz bool, now time.Time) (b []byte, e snapshot.ManifestEntry, done func(), err error) {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	done = func() { jsonBuffers.Put(buf) }
+	// Encode writes what Marshal returns, then a newline.
+	if err := json.NewEncoder(buf).Encode(df); err != nil {
+		done()
+		return nil, e, nil, fmt.Errorf("store: publish %s: encode district %s: %w", id, df.DistrictID, err)
+	}
+	b, e, err = districtEntry(df, buf.Bytes()[:buf.Len()-1], gz, now)
+	if err != nil {
+		done()
+		return nil, e, nil, err
+	}
+	if gz { // b is a copy
+		done()
+		done = func() {}
+	}
+	return b, e, done, nil
+}
+
+// finish encodes the rankings, manifest (listing the district entries) and
+// metadata of snap into enc.files and fills enc's manifest and metadata.
+func (enc *encodedSnapshot) finish(snap *snapshot.Snapshot, entries []snapshot.ManifestEntry, gz bool, now time.Time) error {
+	md := snap.Metadata
+	id := md.SnapshotID
+	if md.CreatedAt.IsZero() {
+		md.CreatedAt = now
+	}
+	man := snapshot.Manifest{SnapshotID: id, CreatedAt: md.CreatedAt, Gzip: gz}
+	man.Districts = slices.Clone(entries)
+	for _, e := range entries {
+		if e.Status != snapshot.StatusSuccess {
 			man.FailedDistricts++
 		} else {
 			man.SuccessfulDistricts++
 		}
-		man.Districts = append(man.Districts, e)
 	}
 	slices.SortFunc(man.Districts, func(a, b snapshot.ManifestEntry) int { return compareDistrictIDs(a.DistrictID, b.DistrictID) })
 	man.TotalDistricts = len(man.Districts)
@@ -242,27 +309,27 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot, emit func(name string, b
 		rf.Metadata.SnapshotID = id
 		b, err := json.Marshal(&rf)
 		if err != nil {
-			return nil, fmt.Errorf("store: publish %s: encode rankings: %w", id, err)
+			return fmt.Errorf("store: publish %s: encode rankings: %w", id, err)
 		}
 		if b, err = maybeGzip(b, gz); err != nil {
-			return nil, err
+			return err
 		}
 		enc.files[rankingsFile] = b
 		man.AllDistrictsRankings = snapshot.ManifestFile{Filename: rankingsFile, Size: int64(len(b)), SHA256: sha256Hex(b), Status: "present"}
 	}
 	mb, err := json.MarshalIndent(&man, "", "  ")
 	if err != nil {
-		return nil, fmt.Errorf("store: publish %s: encode manifest: %w", id, err)
+		return fmt.Errorf("store: publish %s: encode manifest: %w", id, err)
 	}
 	enc.files[manifestFile] = mb
 	mdb, err := json.MarshalIndent(&md, "", "  ")
 	if err != nil {
-		return nil, fmt.Errorf("store: publish %s: encode metadata: %w", id, err)
+		return fmt.Errorf("store: publish %s: encode metadata: %w", id, err)
 	}
 	enc.files[metadataFile] = mdb
 	enc.manifest = man
 	enc.metadata = md
-	return enc, nil
+	return nil
 }
 
 // gzipFor reports whether snapshot id, published at now, is stored

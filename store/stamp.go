@@ -26,7 +26,13 @@ func (s *SnapshotStore) Stamp(ctx context.Context, id string) (string, error) {
 	if err := ValidDate(id); err != nil {
 		return "", fmt.Errorf("store: stamp %q: %w", id, err)
 	}
-	key := snapshotsPrefix + id + "/" + manifestFile
+	return s.stampOf(ctx, id, snapshotsPrefix+id+"/"+manifestFile)
+}
+
+// stampOf is Stamp of snapshot id from its manifest at key (a staged
+// folder's manifest has the stamp the snapshot has once swapped in: a
+// rename keeps a file's size and modification time).
+func (s *SnapshotStore) stampOf(ctx context.Context, id, key string) (string, error) {
 	if st, ok := s.objs.(Statter); ok {
 		size, mod, err := st.Stat(ctx, key)
 		if err != nil {

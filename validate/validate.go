@@ -45,13 +45,56 @@ const maxListed = 5
 // (numeric ids first), each district's in rule order. It never panics on bad
 // input and returns nil when everything is consistent.
 func Validate(in Input) []snapshot.Finding {
-	v := &validator{in: in}
-	v.snapshotRules()
-	v.summaryRules()
+	x := NewValidator(in)
+	ids := make([]string, len(in.Districts))
+	per := make([][]snapshot.Finding, len(in.Districts))
 	for i := range in.Districts {
-		v.districtRules(&in.Districts[i])
+		ids[i] = in.Districts[i].DistrictID
+		per[i] = x.District(&in.Districts[i])
 	}
-	for _, de := range in.DistrictErrors {
+	return x.Findings(ids, per, in.DistrictErrors)
+}
+
+// Validator runs Validate's rules district by district: District as each
+// district is built (from several goroutines at once), then Findings with
+// every district's id and findings, which returns exactly what Validate
+// returns for the same districts. A builder so validates each district
+// while it has it at hand and need not keep every district until the end.
+type Validator struct {
+	in      Input
+	summary map[string]*snapshot.SummaryRow
+}
+
+// NewValidator returns a Validator of in; in.Districts and
+// in.DistrictErrors are not used (they are handed to District and
+// Findings).
+func NewValidator(in Input) *Validator {
+	in.Districts, in.DistrictErrors = nil, nil
+	v := &validator{in: in}
+	v.summaryRules(false)
+	return &Validator{in: in, summary: v.summary}
+}
+
+// District returns the findings of the rules over one district. It is safe
+// for concurrent use.
+func (x *Validator) District(d *snapshot.District) []snapshot.Finding {
+	v := &validator{in: x.in, summary: x.summary}
+	v.districtRules(d)
+	return v.out
+}
+
+// Findings returns the findings of the snapshot whose districts have the
+// ids (in the order Validate would get them) and the findings District
+// returned for each, in the same order, and whose unavailable districts are
+// unavailable (Input.DistrictErrors).
+func (x *Validator) Findings(ids []string, districts [][]snapshot.Finding, unavailable []snapshot.DistrictError) []snapshot.Finding {
+	v := &validator{in: x.in}
+	v.snapshotRules(ids)
+	v.summaryRules(len(ids) > 0)
+	for _, f := range districts {
+		v.out = append(v.out, f...)
+	}
+	for _, de := range unavailable {
 		msg := fmt.Sprintf("District %s: not included (%s", de.DistrictID, de.Reason)
 		if de.Report != "" {
 			msg += ", " + de.Report
@@ -121,10 +164,11 @@ func prefix(district string) string {
 	return "District " + district + ": "
 }
 
-// snapshotRules are the rules over the snapshot as a whole.
-func (v *validator) snapshotRules() {
+// snapshotRules are the rules over the snapshot as a whole, whose
+// districts have the ids.
+func (v *validator) snapshotRules(ids []string) {
 	in := v.in
-	if len(in.Districts) == 0 && len(in.Summary) == 0 {
+	if len(ids) == 0 && len(in.Summary) == 0 {
 		v.errorf(CodeNoData, "", "the snapshot has no districts and no summary rows")
 	}
 
@@ -152,9 +196,8 @@ func (v *validator) snapshotRules() {
 	}
 
 	// Duplicate and malformed district ids.
-	count := make(map[string]int, len(in.Districts))
-	for i := range in.Districts {
-		id := in.Districts[i].DistrictID
+	count := make(map[string]int, len(ids))
+	for _, id := range ids {
 		if !isDistrictID(id) {
 			v.errorf(CodeInvalidDistrictID, id, "district id %q is not a district id (upper-case letters and digits)", id)
 			continue
@@ -179,8 +222,9 @@ func (v *validator) futureDate(d time.Time, district, what string) {
 	}
 }
 
-// summaryRules are the rules over the all-districts summary rows.
-func (v *validator) summaryRules() {
+// summaryRules are the rules over the all-districts summary rows of a
+// snapshot that has districts or not; they fill v.summary.
+func (v *validator) summaryRules(haveDistricts bool) {
 	v.summary = make(map[string]*snapshot.SummaryRow, len(v.in.Summary))
 	var junk []string
 	dups := map[string]int{}
@@ -208,7 +252,7 @@ func (v *validator) summaryRules() {
 	for _, id := range dupOrder {
 		v.warnf(CodeDuplicateSummaryDistrict, id, "the summary has %d more row(s) for the district; only the first is used", dups[id])
 	}
-	if len(v.summary) == 0 && len(v.in.Districts) > 0 {
+	if len(v.summary) == 0 && haveDistricts {
 		v.warnf(CodeSummaryMissing, "", "the summary has no district rows: no rankings can be computed")
 	}
 	ids := make([]string, 0, len(v.summary))

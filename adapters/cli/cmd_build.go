@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -133,14 +136,23 @@ func runBuild(ctx context.Context, e env) error {
 	all := fs.Bool("all", false, "build every cached date without an up-to-date snapshot, in date order")
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
 	gzipDays := fs.Int("gzip-after-days", 0, "gzip each snapshot published more than this many days after its date (backfills of settled data), and, after the build, the raw reports of every collection date older than that (verified first; reads decompress); 0 = never")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (go tool pprof)")
 	var verbose bool
 	addVerbose(fs, &verbose)
 	if done, err := parseSnapshotFlags(fs, e.args); done {
 		return err
 	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if *gzipDays < 0 {
 		return usageError("build: --gzip-after-days must be >= 0")
 	}
+	buildGC(e)
 	if *all && *date != "" {
 		return usageError("build: --date and --all are exclusive")
 	}
@@ -240,6 +252,37 @@ func runBuild(ctx context.Context, e env) error {
 		}
 	}
 	return nil
+}
+
+// buildGCPercent is the garbage collector's GOGC during a build, unless
+// $GOGC says otherwise. A build's live heap is small (each district's data
+// is let go once it is published: a few MB) while it allocates ~140 MB for
+// the world, so at the default 100 the collector ran ~30 times and took
+// ~15% of the CPU; at 200 it runs half as often, for ~15 MB more peak
+// memory (world build: ~0.29 -> ~0.25 s CPU, peak RSS ~41 -> ~52 MB).
+const buildGCPercent = 200
+
+// buildGC sets the collector for a build (buildGCPercent).
+func buildGC(e env) {
+	if e.getenv("GOGC") == "" {
+		debug.SetGCPercent(buildGCPercent)
+	}
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // writeJSON writes v as indented JSON.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -432,5 +433,18 @@ func TestBuildGzipAfterDays(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, nil, "build", "--data-dir", t.TempDir(), "--gzip-after-days", "-1"); code != 2 {
 		t.Errorf("--gzip-after-days -1: exit %d, want 2", code)
+	}
+}
+
+// A build runs the collector at buildGCPercent, unless $GOGC is set.
+func TestBuildGCPercent(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	buildGC(env{getenv: func(string) string { return "" }})
+	if got := debug.SetGCPercent(100); got != buildGCPercent {
+		t.Errorf("GC percent %d, want %d", got, buildGCPercent)
+	}
+	buildGC(env{getenv: func(k string) string { return map[string]string{"GOGC": "50"}[k] }})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with $GOGC set the GC percent was changed to %d", got)
 	}
 }
