@@ -7,7 +7,7 @@
 //	toaststats-server (--data-dir DIR | --store URL) [--addr 127.0.0.1:8080] [--admin-token T]
 //	    [--trusted-proxies 127.0.0.1/32] [--rebuild-interval 1h] [--cors-origin https://a.example,https://b.example]
 //	    [--rate-limit 20 --rate-burst 60] [--log-format text|json]
-//	    [--store-cache-mb 32] [--memory-limit-mb 120] [--gzip-after-days 0]
+//	    [--store-cache-mb 32] [--memory-limit-mb 0] [--gzip-after-days 0]
 //
 // Every flag can also be set by its environment variable (TOASTSTATS_ADDR,
 // TOASTSTATS_DATA_DIR, TOASTSTATS_STORE, TOASTSTATS_ADMIN_TOKEN, TOASTSTATS_REBUILD_INTERVAL,
@@ -116,7 +116,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.logLevel, "log-level", env("TOASTSTATS_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.IntVar(&o.storeCacheMB, "store-cache-mb", 32, "memory for the snapshot store's read cache, in MiB")
 	fs.IntVar(&o.gzipAfterDays, "gzip-after-days", 0, "gzip each snapshot built more than this many days after its date (backfills of settled data); 0 = never")
-	fs.IntVar(&o.memoryLimitMB, "memory-limit-mb", 120, "soft memory limit for the Go runtime in MiB (0 = none; GOMEMLIMIT wins when set)")
+	fs.IntVar(&o.memoryLimitMB, "memory-limit-mb", 0, "soft memory limit for the Go runtime in MiB, e.g. 90% of a container's memory (0 = none; GOMEMLIMIT wins when set); keep it well above the working set (~250 MB for a world-sized year with two districts' series cached), or the collector runs without pause")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
