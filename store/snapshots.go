@@ -157,11 +157,9 @@ func checkSnapshot(snap *snapshot.Snapshot) error {
 	return nil
 }
 
-// encode encodes a snapshot's files. With emit nil every file is in the
-// result's files; otherwise each district file is handed to emit as soon as
-// it is encoded (from several goroutines at once) and only the rankings,
-// manifest and metadata are in files.
-func (s *SnapshotStore) encode(snap *snapshot.Snapshot, emit func(name string, b []byte) error) (*encodedSnapshot, error) {
+// encode encodes a snapshot's files (Publish on a backend that stages
+// whole snapshots; a local directory publishes through a Publication).
+func (s *SnapshotStore) encode(snap *snapshot.Snapshot) (*encodedSnapshot, error) {
 	if err := checkSnapshot(snap); err != nil {
 		return nil, err
 	}
@@ -194,21 +192,15 @@ func (s *SnapshotStore) encode(snap *snapshot.Snapshot, emit func(name string, b
 			if err != nil {
 				return err
 			}
-			entries[i] = e
-			if emit != nil {
-				return emit(e.FileName, b)
-			}
-			encoded[i] = b
+			entries[i], encoded[i] = e, b
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if emit == nil {
-		for i, e := range entries {
-			enc.files[e.FileName] = encoded[i]
-		}
+	for i, e := range entries {
+		enc.files[e.FileName] = encoded[i]
 	}
 	if err := enc.finish(snap, entries, gz, now); err != nil {
 		return nil, err
@@ -385,12 +377,12 @@ func decode(b []byte) ([]byte, error) {
 // A partial or failed rebuild never replaces a complete successful snapshot
 // of the same id: Publish returns ErrSuccessExists and changes nothing.
 func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) error {
-	if fst, ok := s.objs.(fileStager); ok {
+	if _, ok := s.objs.(fileStager); ok {
 		if _, ok := s.objs.(DirSwapper); ok {
-			return s.publishStreaming(ctx, snap, fst)
+			return s.publishStreaming(ctx, snap)
 		}
 	}
-	enc, err := s.encode(snap, nil)
+	enc, err := s.encode(snap)
 	if err != nil {
 		return err
 	}
@@ -424,55 +416,29 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 }
 
 // publishStreaming is Publish on a local directory (a fileStager that swaps
-// folders): under the lock, each district file is written into the staged
-// folder and fsynced as soon as it is encoded, while the others are still
-// being encoded, so the encoded bytes do not all stay in memory at once (a
-// world snapshot is ~13 MB of JSON) and file creation and fsync waits can
-// overlap the encoding. The rankings, manifest and metadata follow,
-// then one fsync of the folder and the swap: what is durable before the
-// swap, and the swap itself, are as in Publish's other path.
-func (s *SnapshotStore) publishStreaming(ctx context.Context, snap *snapshot.Snapshot, fst fileStager) error {
+// folders), as one Publication: each district file is encoded, written
+// into the staged folder and fsynced while the others are still being
+// encoded, so the encoded bytes do not all stay in memory at once (a world
+// snapshot is ~13 MB of JSON) and file creation and fsync waits overlap the
+// encoding. What is durable before the swap, and the swap itself, are as in
+// Publish's other path.
+func (s *SnapshotStore) publishStreaming(ctx context.Context, snap *snapshot.Snapshot) error {
 	if err := checkSnapshot(snap); err != nil {
 		return err
 	}
-	id := snap.Metadata.SnapshotID
-	unlock, err := s.lock(ctx, snapshotsLock)
+	p, err := s.Begin(ctx, snap.Metadata.SnapshotID)
 	if err != nil {
 		return err
 	}
-	defer s.settleCurrent(ctx) // after the unlock: readers need no lock
-	defer unlock()
-	defer s.invalidate(id)
-
-	_, oldGen, err := s.beforePublish(ctx, id, snap.Metadata.Status)
-	if err != nil {
-		return err
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range snap.Districts {
+		g.Go(func() error { return p.Add(&snap.Districts[i]) })
 	}
-
-	staged := snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	fail := func(err error) error {
-		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
-		return fmt.Errorf("store: publish %s: stage: %w", id, err)
-	}
-	if err := fst.beginStage(staged + "/"); err != nil {
-		return fail(err)
-	}
-	var writes errgroup.Group
-	writes.SetLimit(stageParallel)
-	enc, err := s.encode(snap, func(name string, b []byte) error {
-		writes.Go(func() error { return fst.stageFile(ctx, staged+"/", name, b) })
-		return nil
-	})
-	if werr := writes.Wait(); err == nil {
-		err = werr
-	}
-	if err == nil {
-		err = s.stage(ctx, staged, enc.files) // the rest, then the folder's fsync
-	}
-	if err != nil {
-		return fail(err)
-	}
-	return s.swapIn(ctx, s.objs.(DirSwapper), enc, staged, oldGen, len(snap.Districts))
+	_ = g.Wait() // an error of Add is Publish's
+	head := *snap
+	head.Districts = nil
+	return p.Publish(ctx, &head)
 }
 
 // beforePublish is the start of every publish, under the lock: an
