@@ -263,6 +263,7 @@ func (d *DirObjects) syncDir(dir string) error {
 		return fmt.Errorf("open dir %s: %w", dir, err)
 	}
 	defer f.Close()
+	syncCalls.Add(1)
 	if err := syncDirFile(f); err != nil {
 		return fmt.Errorf("fsync dir %s: %w", dir, err)
 	}
@@ -272,6 +273,13 @@ func (d *DirObjects) syncDir(dir string) error {
 // writeFileSync creates name (which must not be visible to readers yet, or
 // be a temporary name) with data and fsyncs it.
 func (d *DirObjects) writeFileSync(name string, data []byte, excl bool) error {
+	return d.writeFile(name, data, excl, true)
+}
+
+// writeFile creates name (which must not be visible to readers yet, or be
+// a temporary name) with data, and fsyncs it when durable (otherwise a
+// barrier opened before makes it durable).
+func (d *DirObjects) writeFile(name string, data []byte, excl, durable bool) error {
 	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	if excl {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
@@ -284,9 +292,12 @@ func (d *DirObjects) writeFileSync(name string, data []byte, excl bool) error {
 		f.Close()
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("fsync %s: %w", name, err)
+	if durable {
+		syncCalls.Add(1)
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return fmt.Errorf("fsync %s: %w", name, err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", name, err)
@@ -475,14 +486,16 @@ func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string]
 	return d.syncDir(k)
 }
 
-// fileStager is what publishStreaming needs of a backend besides Stager:
+// fileStager is what a Publication needs of a backend besides Stager:
 // creating the folder to stage into, then writing its files one at a time
-// (each made durable before stageFile returns); Stage writes the last ones
-// and makes the folder durable.
+// (each made durable before stageFile returns when durable, else by a
+// barrier opened before); Stage writes the last ones and makes the folder
+// durable.
 type fileStager interface {
 	Stager
 	beginStage(prefix string) error
-	stageFile(ctx context.Context, prefix, name string, data []byte) error
+	stageFile(ctx context.Context, prefix, name string, data []byte, durable bool) error
+	openBarrier() barrier
 }
 
 // beginStage implements fileStager: it creates the folder prefix.
@@ -495,8 +508,8 @@ func (d *DirObjects) beginStage(prefix string) error {
 }
 
 // stageFile implements fileStager: it creates name in the folder prefix
-// (made by beginStage) and fsyncs it.
-func (d *DirObjects) stageFile(ctx context.Context, prefix, name string, data []byte) error {
+// (made by beginStage) and, when durable, fsyncs it.
+func (d *DirObjects) stageFile(ctx context.Context, prefix, name string, data []byte, durable bool) error {
 	if strings.Contains(name, "/") {
 		return fmt.Errorf("%w: staged name %q", ErrInvalidKey, name)
 	}
@@ -507,7 +520,7 @@ func (d *DirObjects) stageFile(ctx context.Context, prefix, name string, data []
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return d.writeFileSync(k, data, false)
+	return d.writeFile(k, data, false, durable)
 }
 
 // stageParallel bounds the files Stage writes and fsyncs at once.
@@ -541,6 +554,7 @@ func (d *DirObjects) SwapDir(ctx context.Context, staged, final string) (bool, e
 	if err != nil {
 		return false, fmt.Errorf("swap %s into %s: %w", staged, final, err)
 	}
+	syncCalls.Add(1)
 	if err := syncDirFile(pd); err != nil {
 		return existed, fmt.Errorf("swap: fsync %s: %w", parent, err)
 	}

@@ -17,9 +17,10 @@ import (
 )
 
 // Publication is a snapshot published district by district: Begin starts
-// it, Add encodes each district file and, on a local directory, writes and
-// fsyncs it into the staged folder at once, while the caller computes the
-// next districts; Publish adds the rankings, manifest and metadata and puts
+// it, Add encodes each district file and, on a local directory, writes it
+// into the staged folder at once (fsynced there, or, where the file system
+// has barriers, made durable with all the others by one barrier before the
+// swap), while the caller computes the next districts; Publish adds the rankings, manifest and metadata and puts
 // the snapshot in place; Abort drops it. The result, the files made
 // durable before the swap and the swap itself are exactly those of
 // SnapshotStore.Publish with the same snapshot (same bytes: the district
@@ -50,6 +51,10 @@ type Publication struct {
 	oldGen string
 	unlock func()
 	writes errgroup.Group
+	// bar, when the file system has barriers, makes the staged files
+	// durable at once before the swap (each is then written without an
+	// fsync of its own).
+	bar barrier
 
 	onStaged func(stamp string, md *snapshot.Metadata) // OnStaged
 
@@ -88,6 +93,7 @@ func (s *SnapshotStore) Begin(ctx context.Context, id string) (*Publication, err
 	}
 	p.fst, p.oldGen, p.unlock = fst, oldGen, unlock
 	p.staged = snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	p.bar = fst.openBarrier()
 	if err := fst.beginStage(p.staged + "/"); err != nil {
 		p.Abort()
 		return nil, fmt.Errorf("store: publish %s: stage: %w", id, err)
@@ -97,8 +103,8 @@ func (s *SnapshotStore) Begin(ctx context.Context, id string) (*Publication, err
 }
 
 // Add adds a district file: encoded here, then (on a local directory)
-// written and fsynced into the staged folder in the background, at most
-// stageParallel at once. An error ends nothing: Publish returns it.
+// written (and, without a barrier, fsynced) into the staged folder in the
+// background, at most stageParallel at once. An error ends nothing: Publish returns it.
 func (p *Publication) Add(df *snapshot.DistrictFile) error {
 	d, err := districtForPublish(p.id, df)
 	if err != nil {
@@ -128,7 +134,7 @@ func (p *Publication) Add(df *snapshot.DistrictFile) error {
 	p.mu.Unlock()
 	p.writes.Go(func() error {
 		defer done()
-		return p.fst.stageFile(p.ctx, p.staged+"/", e.FileName, b)
+		return p.fst.stageFile(p.ctx, p.staged+"/", e.FileName, b, p.bar == nil)
 	})
 	return nil
 }
@@ -220,6 +226,7 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 	s := p.s
 	defer s.settleCurrent(ctx) // after the unlock: readers need no lock
 	defer p.unlock()
+	defer p.closeBarrier()
 	defer s.invalidate(p.id)
 	fail := func(err error) error {
 		_ = s.objs.Delete(context.WithoutCancel(ctx), p.staged+"/")
@@ -245,15 +252,25 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 	// the rest are made durable.
 	rest := maps.Clone(enc.files)
 	delete(rest, manifestFile)
-	if err := p.fst.stageFile(ctx, p.staged+"/", manifestFile, enc.files[manifestFile]); err != nil {
+	if err := p.fst.stageFile(ctx, p.staged+"/", manifestFile, enc.files[manifestFile], p.bar == nil); err != nil {
 		_ = p.writes.Wait()
 		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
 	}
 	p.callStaged(ctx, p.staged+"/"+manifestFile, enc.files[metadataFile])
+	if p.bar != nil {
+		for name, b := range rest {
+			p.writes.Go(func() error { return p.fst.stageFile(ctx, p.staged+"/", name, b, false) })
+		}
+	}
 	if err := p.writes.Wait(); err != nil {
 		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
 	}
-	if err := s.stage(ctx, p.staged, rest); err != nil { // the rest, then the folder's fsync
+	if p.bar != nil {
+		// Every staged file and the folder, durable at once.
+		if err := p.bar.sync(); err != nil {
+			return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
+		}
+	} else if err := s.stage(ctx, p.staged, rest); err != nil { // the rest, then the folder's fsync
 		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
 	}
 	return s.swapIn(ctx, s.objs.(DirSwapper), enc, p.staged, p.oldGen, len(p.entries))
@@ -270,8 +287,17 @@ func (p *Publication) Abort() {
 		return
 	}
 	_ = p.writes.Wait()
+	p.closeBarrier()
 	if err := p.s.objs.Delete(context.WithoutCancel(p.ctx), p.staged+"/"); err != nil && !errors.Is(err, context.Canceled) {
 		p.s.log.Warn("remove staged snapshot", "id", p.id, "err", err)
 	}
 	p.unlock()
+}
+
+// closeBarrier releases the publication's barrier, if it has one.
+func (p *Publication) closeBarrier() {
+	if p.bar != nil {
+		p.bar.close()
+		p.bar = nil
+	}
 }

@@ -107,10 +107,13 @@ func ReadRecords(ctx context.Context, objs Objects, key string) (payloads [][]by
 // recordAppender is implemented by backends that can append to a record log
 // in place (DirObjects).
 type recordAppender interface {
-	// appendRecords appends frames to key; created reports that the file
-	// was created, so its folder still needs an fsync (syncFolder).
-	appendRecords(ctx context.Context, key string, frames []byte) (created bool, err error)
+	// appendRecords appends frames to key, fsynced when durable (else a
+	// barrier opened before makes them durable); created reports that the
+	// file was created, so its folder still needs an fsync (syncFolder)
+	// when there is no barrier.
+	appendRecords(ctx context.Context, key string, frames []byte, durable bool) (created bool, err error)
 	syncFolder(key string) error
+	openBarrier() barrier
 	// createLog creates key empty when it does not exist.
 	createLog(key string) error
 }
@@ -147,7 +150,7 @@ func AppendRecords(ctx context.Context, objs Objects, key string, payloads ...[]
 		frames = frameRecord(frames, p)
 	}
 	if a, ok := objs.(recordAppender); ok {
-		created, err := a.appendRecords(ctx, key, frames)
+		created, err := a.appendRecords(ctx, key, frames, true)
 		if err == nil && created {
 			err = a.syncFolder(key)
 		}
@@ -162,10 +165,19 @@ func AppendRecords(ctx context.Context, objs Objects, key string, payloads ...[]
 }
 
 // AppendRecordsEach appends one record to each log of logs (key ->
-// payload), in parallel, as AppendRecords does; on DirObjects the folders
-// of the logs it creates are fsynced once each, after all the appends.
+// payload), in parallel, as AppendRecords does. On DirObjects, where the
+// file system has barriers (see barrier), nothing is fsynced on its own and
+// one barrier makes every append (and the logs created) durable after the
+// last; elsewhere each append is fsynced and the folders of the logs it
+// creates are fsynced once each, after all the appends.
 func AppendRecordsEach(ctx context.Context, objs Objects, logs map[string][]byte) error {
 	a, ok := objs.(recordAppender)
+	var bar barrier
+	if ok {
+		if bar = a.openBarrier(); bar != nil {
+			defer bar.close()
+		}
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(appendParallel)
 	var mu sync.Mutex
@@ -178,7 +190,7 @@ func AppendRecordsEach(ctx context.Context, objs Objects, logs map[string][]byte
 			if len(p) > maxRecord {
 				return fmt.Errorf("store: append %s: record of %d bytes is too large", key, len(p))
 			}
-			created, err := a.appendRecords(gctx, key, frameRecord(nil, p))
+			created, err := a.appendRecords(gctx, key, frameRecord(nil, p), bar == nil)
 			if created {
 				mu.Lock()
 				folders[parentOf(key)] = true
@@ -189,6 +201,11 @@ func AppendRecordsEach(ctx context.Context, objs Objects, logs map[string][]byte
 	}
 	if err := g.Wait(); err != nil {
 		return err
+	}
+	if bar != nil {
+		// Every log appended to, and the folders of those created, durable
+		// at once.
+		return bar.sync()
 	}
 	for f := range folders {
 		if err := a.syncFolder(f + "/x"); err != nil {
@@ -214,10 +231,10 @@ func WriteRecords(ctx context.Context, objs Objects, key string, payloads ...[]b
 // appendRecords implements recordAppender: the end of the valid records is
 // found from the last record's trailing length (a full scan only when that
 // record is torn), the file is truncated there when something follows it,
-// frames written and fsynced. The file is opened with O_CREATE at once; an
+// frames written and, when durable, fsynced. The file is opened with O_CREATE at once; an
 // empty file counts as created (its folder is fsynced), whether this call or
 // an earlier, interrupted one made it.
-func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byte) (bool, error) {
+func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byte, durable bool) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
@@ -249,8 +266,11 @@ func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byt
 	if _, err := f.WriteAt(frames, end); err != nil {
 		return created, fmt.Errorf("append %s: %w", key, err)
 	}
-	if err := f.Sync(); err != nil {
-		return created, fmt.Errorf("append %s: fsync: %w", key, err)
+	if durable {
+		syncCalls.Add(1)
+		if err := f.Sync(); err != nil {
+			return created, fmt.Errorf("append %s: fsync: %w", key, err)
+		}
 	}
 	return created, nil
 }
