@@ -55,7 +55,8 @@ var errBinaryRecord = errors.New("history: damaged binary record")
 
 // binaryCodec encodes and decodes the values of one type.
 type binaryCodec struct {
-	enc func(buf []byte, v reflect.Value) ([]byte, error)
+	// enc appends the value at p; dec decodes into the value at p.
+	enc func(buf []byte, p unsafe.Pointer) ([]byte, error)
 	dec func(d *binaryDecoder, p unsafe.Pointer) error
 	// minSize is the fewest bytes a value takes (a slice length is checked
 	// against it before anything is allocated).
@@ -173,8 +174,8 @@ func binaryCodecOf(t reflect.Type) (*binaryCodec, string, error) {
 func nilOnly(t reflect.Type) *binaryCodec {
 	return &binaryCodec{
 		minSize: 1,
-		enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-			if !v.IsZero() {
+		enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+			if !reflect.NewAt(t, p).Elem().IsZero() {
 				return nil, fmt.Errorf("history: a %s is not indexed and must be empty", t)
 			}
 			return append(buf, 0), nil
@@ -203,8 +204,8 @@ func compileBinary(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, st
 	switch t.Kind() {
 	case reflect.Bool:
 		return &binaryCodec{minSize: 1,
-			enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-				if v.Bool() {
+			enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+				if *(*bool)(p) {
 					return append(buf, 1), nil
 				}
 				return append(buf, 0), nil
@@ -220,8 +221,11 @@ func compileBinary(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, st
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		size := t.Size()
 		return &binaryCodec{minSize: 1,
-			enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-				return binary.AppendVarint(buf, v.Int()), nil
+			enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+				if size == 4 {
+					return binary.AppendVarint(buf, int64(*(*int32)(p))), nil
+				}
+				return binary.AppendVarint(buf, *(*int64)(p)), nil
 			},
 			dec: func(d *binaryDecoder, p unsafe.Pointer) error {
 				n, err := d.varint()
@@ -241,8 +245,8 @@ func compileBinary(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, st
 			}}, "int", nil
 	case reflect.Float64:
 		return &binaryCodec{minSize: 8,
-			enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-				return binary.LittleEndian.AppendUint64(buf, math.Float64bits(v.Float())), nil
+			enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+				return binary.LittleEndian.AppendUint64(buf, math.Float64bits(*(*float64)(p))), nil
 			},
 			dec: func(d *binaryDecoder, p unsafe.Pointer) error {
 				if len(d.b)-d.i < 8 {
@@ -254,8 +258,8 @@ func compileBinary(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, st
 			}}, "float64", nil
 	case reflect.String:
 		return &binaryCodec{minSize: 1,
-			enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-				s := v.String()
+			enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+				s := *(*string)(p)
 				buf = binary.AppendUvarint(buf, uint64(len(s)))
 				return append(buf, s...), nil
 			},
@@ -276,11 +280,12 @@ func compileBinary(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, st
 		et := t.Elem()
 		slab := int(slabs.Add(1) - 1)
 		return &binaryCodec{minSize: 1,
-			enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-				if v.IsNil() {
+			enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+				np := *(*unsafe.Pointer)(p)
+				if np == nil {
 					return append(buf, 0), nil
 				}
-				return elem.enc(append(buf, 1), v.Elem())
+				return elem.enc(append(buf, 1), np)
 			},
 			dec: func(d *binaryDecoder, p unsafe.Pointer) error {
 				c, err := d.byte()
@@ -311,10 +316,10 @@ func compileBinary(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, st
 		}
 		n, size := t.Len(), t.Elem().Size()
 		return &binaryCodec{minSize: n * elem.minSize,
-			enc: func(buf []byte, v reflect.Value) ([]byte, error) {
+			enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
 				var err error
 				for i := range n {
-					if buf, err = elem.enc(buf, v.Index(i)); err != nil {
+					if buf, err = elem.enc(buf, unsafe.Add(p, uintptr(i)*size)); err != nil {
 						return nil, err
 					}
 				}
@@ -346,8 +351,8 @@ var (
 // it.
 func marshalerCodec(t reflect.Type) *binaryCodec {
 	return &binaryCodec{minSize: 1,
-		enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-			b, err := v.Interface().(encoding.BinaryMarshaler).MarshalBinary()
+		enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+			b, err := reflect.NewAt(t, p).Elem().Interface().(encoding.BinaryMarshaler).MarshalBinary()
 			if err != nil {
 				return nil, err
 			}
@@ -372,14 +377,15 @@ func marshalerCodec(t reflect.Type) *binaryCodec {
 func sliceCodec(t reflect.Type, elem *binaryCodec) *binaryCodec {
 	size := t.Elem().Size()
 	return &binaryCodec{minSize: 1,
-		enc: func(buf []byte, v reflect.Value) ([]byte, error) {
-			if v.IsNil() {
+		enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+			sh := (*sliceHeader)(p)
+			if sh.data == nil {
 				return append(buf, 0), nil
 			}
-			buf = binary.AppendUvarint(buf, uint64(v.Len())+1)
+			buf = binary.AppendUvarint(buf, uint64(sh.len)+1)
 			var err error
-			for i := range v.Len() {
-				if buf, err = elem.enc(buf, v.Index(i)); err != nil {
+			for i := range sh.len {
+				if buf, err = elem.enc(buf, unsafe.Add(sh.data, uintptr(i)*size)); err != nil {
 					return nil, err
 				}
 			}
@@ -423,7 +429,6 @@ const (
 // structCodec is the codec of struct type t: its exported fields in order.
 func structCodec(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, string, error) {
 	type field struct {
-		index     int
 		offset    uintptr
 		codec     *binaryCodec
 		omitEmpty bool // an empty slice is written as nil
@@ -451,7 +456,7 @@ func structCodec(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, stri
 		case f.Type.Kind() == reflect.String:
 			op = fieldString
 		}
-		fields = append(fields, field{index: i, offset: f.Offset, codec: c, op: op,
+		fields = append(fields, field{offset: f.Offset, codec: c, op: op,
 			omitEmpty: f.Type.Kind() == reflect.Slice && strings.Contains(f.Tag.Get("json"), ",omitempty")})
 		omit := ""
 		if f.Type.Kind() == reflect.Slice && strings.Contains(f.Tag.Get("json"), ",omitempty") {
@@ -462,15 +467,16 @@ func structCodec(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, stri
 	}
 	schema.WriteString("}")
 	return &binaryCodec{minSize: minSize,
-		enc: func(buf []byte, v reflect.Value) ([]byte, error) {
+		enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
 			var err error
-			for _, f := range fields {
-				fv := v.Field(f.index)
-				if f.omitEmpty && fv.Len() == 0 {
+			for k := range fields {
+				f := &fields[k]
+				fp := unsafe.Add(p, f.offset)
+				if f.omitEmpty && (*sliceHeader)(fp).len == 0 {
 					buf = append(buf, 0)
 					continue
 				}
-				if buf, err = f.codec.enc(buf, fv); err != nil {
+				if buf, err = f.codec.enc(buf, fp); err != nil {
 					return nil, err
 				}
 			}
@@ -559,7 +565,7 @@ func encodeBinary(kind byte, v any) (*encodedValue, error) {
 		return nil, err
 	}
 	rv.FieldByName("Shape").SetZero() // gob's; the layout needs none
-	value, err := l.codec.enc(make([]byte, 0, 4096), rv)
+	value, err := l.codec.enc(make([]byte, 0, 4096), rv.Addr().UnsafePointer())
 	if err != nil {
 		return nil, fmt.Errorf("history: encode: %w", err)
 	}
