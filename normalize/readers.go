@@ -104,11 +104,8 @@ func noRows(t *table) error {
 // dropped with a warning). Flags and Smedley counts absent from the report's
 // era are nil.
 func ReadSummary(name string, b []byte) (*SummaryReport, error) {
-	t, err := readTable(ReportSummary, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return summaryReport(t)
+	r := readOne(ReportSummary, name, b)
+	return r.Summary, r.Err
 }
 
 // summaryReport is ReadSummary after readTable.
@@ -185,11 +182,8 @@ func summaryReport(t *table) (*SummaryReport, error) {
 // payments and charter/suspend dates. A club listed twice (0D/0A and its
 // real division) appears once.
 func ReadDistrictPerformance(name string, b []byte) (*DistrictReport, error) {
-	t, err := readTable(ReportDistrict, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return districtReport(t)
+	r := readOne(ReportDistrict, name, b)
+	return r.District, r.Err
 }
 
 // districtReport is ReadDistrictPerformance after readTable.
@@ -274,11 +268,8 @@ func districtReport(t *table) (*DistrictReport, error) {
 // visit awards and the area and division goal columns, from which it builds
 // the divisions and areas with their standing (snapshot.StandingOn).
 func ReadDivisionPerformance(name string, b []byte) (*DivisionReport, error) {
-	t, err := readTable(ReportDivision, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return divisionReport(t)
+	r := readOne(ReportDivision, name, b)
+	return r.Division, r.Err
 }
 
 // divisionReport is ReadDivisionPerformance after readTable.
@@ -536,11 +527,8 @@ func normLetter(s string) (string, bool) {
 // them (ApplyNewClubRules). A club listed twice (0D/0A and its real
 // division) appears once.
 func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
-	t, err := readTable(ReportClub, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return clubReport(t)
+	r := readOne(ReportClub, name, b)
+	return r.Club, r.Err
 }
 
 // clubReport is ReadClubPerformance after readTable.
