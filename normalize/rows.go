@@ -141,6 +141,9 @@ func (n *count) UnmarshalCSV(v string) error {
 }
 
 func parseCount(v string) (int, error) {
+	if i, ok := digits(v); ok {
+		return i, nil
+	}
 	s := strings.TrimSpace(v)
 	if s == "" {
 		return 0, nil
@@ -153,6 +156,23 @@ func parseCount(v string) (int, error) {
 		return 0, fmt.Errorf("%q is not a whole number", clip(s, 40))
 	}
 	return i, nil
+}
+
+// digits reads a cell of 1 to 18 ASCII digits and nothing else (most
+// count cells) as strconv.Atoi does; ok is false for any other cell.
+func digits(v string) (int, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int(c)
+	}
+	return n, true
 }
 
 // maybeCount is a whole-number cell whose emptiness matters: ok is false

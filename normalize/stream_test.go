@@ -3,6 +3,8 @@ package normalize
 import (
 	"fmt"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -129,4 +131,18 @@ func worldFiles() []ReportFile {
 			Data: clubCSV(EraCSP, "61", randomClubs(int64(i), 20, "2025-2026", true), footerJun)})
 	}
 	return files
+}
+
+// digits agrees with strconv.Atoi on the cells it takes.
+func TestDigitsIsAtoi(t *testing.T) {
+	for _, s := range []string{"0", "7", "007", "1234", "999999999999999999", "", " 1", "1 ", "-1", "+1", "1,234", "1.0", "x", "9999999999999999999", "١"} {
+		n, ok := digits(s)
+		want, err := strconv.Atoi(s)
+		if ok && (err != nil || n != want) {
+			t.Errorf("digits(%q) = %d, Atoi %d %v", s, n, want, err)
+		}
+		if !ok && err == nil && len(s) > 0 && len(s) <= 18 && strings.Trim(s, "0123456789") == "" {
+			t.Errorf("digits(%q) refused a plain number", s)
+		}
+	}
 }
