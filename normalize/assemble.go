@@ -28,9 +28,10 @@ func sameDistrict(a, b string) bool {
 	return err1 == nil && err2 == nil && x == y
 }
 
-func checkDistrict(kind ReportKind, districtID string, ids []string) error {
-	for _, id := range ids {
-		if id != "" && !sameDistrict(id, districtID) {
+// checkDistrict checks the district ids of n rows (id(i) is row i's).
+func checkDistrict(kind ReportKind, districtID string, n int, id func(int) string) error {
+	for i := range n {
+		if id := id(i); id != "" && !sameDistrict(id, districtID) {
 			return reportErr(kind, kind.FileName(), ErrWrongDistrict, "rows of district %q, assembling district %q", id, districtID)
 		}
 	}
@@ -61,25 +62,17 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 	}
 	var err error
 	if club != nil {
-		if err = checkDistrict(ReportClub, districtID, []string{club.DistrictID}); err != nil {
+		if err = checkDistrict(ReportClub, districtID, 1, func(int) string { return club.DistrictID }); err != nil {
 			return nil, nil, err
 		}
 	}
 	if division != nil {
-		ids := make([]string, len(division.Clubs))
-		for i, c := range division.Clubs {
-			ids[i] = c.DistrictID
-		}
-		if err = checkDistrict(ReportDivision, districtID, ids); err != nil {
+		if err = checkDistrict(ReportDivision, districtID, len(division.Clubs), func(i int) string { return division.Clubs[i].DistrictID }); err != nil {
 			return nil, nil, err
 		}
 	}
 	if district != nil {
-		ids := make([]string, len(district.Clubs))
-		for i, c := range district.Clubs {
-			ids[i] = c.DistrictID
-		}
-		if err = checkDistrict(ReportDistrict, districtID, ids); err != nil {
+		if err = checkDistrict(ReportDistrict, districtID, len(district.Clubs), func(i int) string { return district.Clubs[i].DistrictID }); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -167,15 +160,17 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 		s := snapshot.ReportSource{Report: kind.FileName(), AsOfDate: f.AsOfDate, DataMonth: f.DataMonth,
 			Clubs: len(ids), Members: members, Payments: payments, Duplicates: dups}
 		if kind != base {
-			seen := make(map[string]bool, len(ids))
+			// seen[index[id]]: id is listed (index holds every club's id).
+			seen := make([]bool, len(d.ClubDetails))
 			for _, id := range ids {
-				seen[id] = true
-				if _, ok := index[id]; !ok {
+				if j, ok := index[id]; ok {
+					seen[j] = true
+				} else {
 					s.ExtraClubs = append(s.ExtraClubs, id)
 				}
 			}
 			for _, c := range d.ClubDetails {
-				if !seen[c.ClubID] {
+				if !seen[index[c.ClubID]] {
 					s.MissingClubs = append(s.MissingClubs, c.ClubID)
 				}
 			}
@@ -201,6 +196,7 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 	if division != nil {
 		ids := make([]string, len(division.Clubs))
 		members := 0
+		visits := make([]bool, 2*len(division.Clubs)) // the clubs' NovVisit and MayVisit
 		for i, r := range division.Clubs {
 			ids[i] = r.ClubID
 			if r.MembershipToDate < 0 {
@@ -210,7 +206,7 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 			}
 			if j, ok := index[r.ClubID]; ok {
 				c := &d.ClubDetails[j]
-				c.NovVisit, c.MayVisit = copyBool(r.NovVisit), copyBool(r.MayVisit)
+				c.NovVisit, c.MayVisit = copyBool(r.NovVisit, &visits[2*i]), copyBool(r.MayVisit, &visits[2*i+1])
 				if c.CharterDate == "" {
 					c.CharterDate = r.CharterDate
 				}
@@ -224,9 +220,11 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 	var pay snapshot.Payments
 	if district != nil {
 		ids := make([]string, len(district.Clubs))
+		pays := make([]snapshot.ClubPayments, len(district.Clubs))
 		for i, r := range district.Clubs {
 			ids[i] = r.ClubID
-			p := r.Payments
+			p := &pays[i]
+			*p = r.Payments
 			pay.New += p.New
 			pay.October += p.OctRenewals
 			pay.April += p.AprRenewals
@@ -235,7 +233,7 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 			pay.Total += p.TotalToDate
 			if j, ok := index[r.ClubID]; ok {
 				c := &d.ClubDetails[j]
-				c.Payments = &p
+				c.Payments = p
 				if r.CharterDate != "" {
 					c.CharterDate = r.CharterDate
 				}
@@ -315,12 +313,13 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 	return d, warnings, nil
 }
 
-func copyBool(b *bool) *bool {
+// copyBool copies *b into *to and returns to (nil when b is).
+func copyBool(b, to *bool) *bool {
 	if b == nil {
 		return nil
 	}
-	v := *b
-	return &v
+	*to = *b
+	return to
 }
 
 func education(club *ClubReport, clubs []snapshot.Club) snapshot.Education {

@@ -104,11 +104,8 @@ func noRows(t *table) error {
 // dropped with a warning). Flags and Smedley counts absent from the report's
 // era are nil.
 func ReadSummary(name string, b []byte) (*SummaryReport, error) {
-	t, err := readTable(ReportSummary, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return summaryReport(t)
+	r := readOne(ReportSummary, name, b)
+	return r.Summary, r.Err
 }
 
 // summaryReport is ReadSummary after readTable.
@@ -185,11 +182,8 @@ func summaryReport(t *table) (*SummaryReport, error) {
 // payments and charter/suspend dates. A club listed twice (0D/0A and its
 // real division) appears once.
 func ReadDistrictPerformance(name string, b []byte) (*DistrictReport, error) {
-	t, err := readTable(ReportDistrict, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return districtReport(t)
+	r := readOne(ReportDistrict, name, b)
+	return r.District, r.Err
 }
 
 // districtReport is ReadDistrictPerformance after readTable.
@@ -249,11 +243,7 @@ func districtReport(t *table) (*DistrictReport, error) {
 	if len(badTotal) > 0 {
 		rep.Warnings = append(rep.Warnings, summarise(name, "with Total to Date != New + Total Ren. + Total Chart", badTotal))
 	}
-	ids, divs, areas := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
-	for i, c := range rows {
-		ids[i], divs[i], areas[i] = c.ClubID, c.DivisionID, c.AreaID
-	}
-	keep, dups := dedupe(ids, divs, areas)
+	keep, dups := dedupe(rows, func(c *DistrictClubRow) (string, string, string) { return c.ClubID, c.DivisionID, c.AreaID })
 	if len(dups) == 0 && len(rows) > 0 {
 		rep.Clubs = rows // every row is kept
 	} else {
@@ -274,11 +264,8 @@ func districtReport(t *table) (*DistrictReport, error) {
 // visit awards and the area and division goal columns, from which it builds
 // the divisions and areas with their standing (snapshot.StandingOn).
 func ReadDivisionPerformance(name string, b []byte) (*DivisionReport, error) {
-	t, err := readTable(ReportDivision, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return divisionReport(t)
+	r := readOne(ReportDivision, name, b)
+	return r.Division, r.Err
 }
 
 // divisionReport is ReadDivisionPerformance after readTable.
@@ -291,6 +278,10 @@ func divisionReport(t *table) (*DivisionReport, error) {
 	l := t.layout
 	in, n, derr := decodeRows[divisionRecord](t)
 	rows := make([]DivisionClubRow, 0, n)
+	var awards []bool // the rows' NovVisit and MayVisit
+	if l.has(vNovVisit) || l.has(vMayVisit) {
+		awards = make([]bool, 2*n)
+	}
 	for r := range in[:n] {
 		d := in[r]
 		c := DivisionClubRow{
@@ -308,12 +299,12 @@ func divisionReport(t *table) (*DivisionReport, error) {
 			SuspendDate:       d.CharterSuspend.suspend,
 		}
 		if l.has(vNovVisit) {
-			v := d.NovVisit > 0
-			c.NovVisit = &v
+			awards[2*r] = d.NovVisit > 0
+			c.NovVisit = &awards[2*r]
 		}
 		if l.has(vMayVisit) {
-			v := d.MayVisit > 0
-			c.MayVisit = &v
+			awards[2*r+1] = d.MayVisit > 0
+			c.MayVisit = &awards[2*r+1]
 		}
 		if l.has(vMembershipToDate) {
 			c.MembershipToDate = int(d.MembershipToDate)
@@ -329,11 +320,7 @@ func divisionReport(t *table) (*DivisionReport, error) {
 	if derr != nil {
 		return nil, derr
 	}
-	ids, divs, areas := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
-	for i, c := range rows {
-		ids[i], divs[i], areas[i] = c.ClubID, c.DivisionID, c.AreaID
-	}
-	keep, dups := dedupe(ids, divs, areas)
+	keep, dups := dedupe(rows, func(c *DivisionClubRow) (string, string, string) { return c.ClubID, c.DivisionID, c.AreaID })
 	if len(dups) > 0 {
 		rep.Duplicates = dups
 		rep.Warnings = append(rep.Warnings, summarise(name, "listed twice (kept the real division's row)", dups))
@@ -536,11 +523,8 @@ func normLetter(s string) (string, bool) {
 // them (ApplyNewClubRules). A club listed twice (0D/0A and its real
 // division) appears once.
 func ReadClubPerformance(name string, b []byte) (*ClubReport, error) {
-	t, err := readTable(ReportClub, name, b)
-	if err != nil {
-		return nil, err
-	}
-	return clubReport(t)
+	r := readOne(ReportClub, name, b)
+	return r.Club, r.Err
 }
 
 // clubReport is ReadClubPerformance after readTable.
@@ -672,11 +656,7 @@ func clubReport(t *table) (*ClubReport, error) {
 	if len(levelDiffer) > 0 {
 		rep.Warnings = append(rep.Warnings, summarise(name, "whose computed level ("+py+" rules) differs from the reported letter", levelDiffer))
 	}
-	ids, divs, areas := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
-	for i, c := range rows {
-		ids[i], divs[i], areas[i] = c.ClubID, c.DivisionID, c.AreaID
-	}
-	keep, dups := dedupe(ids, divs, areas)
+	keep, dups := dedupe(rows, func(c *snapshot.Club) (string, string, string) { return c.ClubID, c.DivisionID, c.AreaID })
 	if len(dups) == 0 {
 		rep.Clubs = rows // every row is kept
 	} else {

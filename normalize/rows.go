@@ -62,7 +62,7 @@ func (w *row[R, P]) UnmarshalCSVWithFields(key, value string) error {
 // bad row's index; the rows from there on are nil) and an ErrMalformed
 // naming the file line and the column; otherwise n is len(rows). When
 // ReadReports has already decoded the table together with others
-// (decodeBatch), that result is returned.
+// (decodeStream), that result is returned.
 func decodeRows[R any, P fieldsRecord[R]](t *table) (rows []P, n int, err error) {
 	if d, ok := t.decoded.(*decoded[P]); ok {
 		t.decoded = nil
@@ -112,69 +112,11 @@ func (t *table) cellErr(r int, err error) error {
 }
 
 // decoded is the result of decodeRows for one table, kept in table.decoded
-// by decodeBatch.
+// by ReadReports' stream (decodeStream).
 type decoded[P any] struct {
 	rows []P
 	n    int
 	err  error
-}
-
-// decodeBatch lets gocsv map the data rows of several tables with the same
-// gocsv header (same kind, same columns at the same positions) in one call,
-// so the header is matched against the record's tags once for all of them
-// (per file that matching was a tenth of gocsv's time on a 110-club
-// district), and leaves each table's result in its decoded field: exactly
-// what decodeRows would return for it alone. A cell that does not convert
-// ends gocsv's call; the tables before it keep their rows, the table holding
-// it gets its error, and the tables after it are decoded again.
-func decodeBatch[R any, P fieldsRecord[R]](ts []*table) {
-	for len(ts) > 0 {
-		total := 0
-		for _, t := range ts {
-			total += len(t.lines)
-		}
-		if len(ts) == 1 || total == 0 {
-			for _, t := range ts {
-				rows, n, err := decodeRows[R, P](t)
-				t.decoded = &decoded[P]{rows, n, err}
-			}
-			return
-		}
-		recs := make([][]string, 1, 1+total)
-		recs[0] = ts[0].records[0]
-		for _, t := range ts {
-			recs = append(recs, t.records[1:]...)
-		}
-		var decodedRows []row[R, P]
-		err := gocsv.UnmarshalDecoder(recordsDecoder(recs), &decodedRows)
-		rows := recordsOf(decodedRows)
-		bad, ok := 0, true
-		if err != nil {
-			if bad, ok = badRow(err, len(rows), total); !ok {
-				// Not one cell's error: each table alone says what it is.
-				for _, t := range ts {
-					rows, n, err := decodeRows[R, P](t)
-					t.decoded = &decoded[P]{rows, n, err}
-				}
-				return
-			}
-		}
-		off := 0
-		for i, t := range ts {
-			mine := rows[off : off+len(t.lines) : off+len(t.lines)]
-			if err != nil && bad < off+len(t.lines) {
-				r := bad - off
-				t.decoded = &decoded[P]{mine, r, t.cellErr(r, err)}
-				ts = ts[i+1:]
-				break
-			}
-			t.decoded = &decoded[P]{mine, len(mine), nil}
-			off += len(t.lines)
-			if i == len(ts)-1 {
-				ts = nil
-			}
-		}
-	}
 }
 
 // text is a cell read as text, trimmed of surrounding spaces.
@@ -199,6 +141,9 @@ func (n *count) UnmarshalCSV(v string) error {
 }
 
 func parseCount(v string) (int, error) {
+	if i, ok := digits(v); ok {
+		return i, nil
+	}
 	s := strings.TrimSpace(v)
 	if s == "" {
 		return 0, nil
@@ -211,6 +156,23 @@ func parseCount(v string) (int, error) {
 		return 0, fmt.Errorf("%q is not a whole number", clip(s, 40))
 	}
 	return i, nil
+}
+
+// digits reads a cell of 1 to 18 ASCII digits and nothing else (most
+// count cells) as strconv.Atoi does; ok is false for any other cell.
+func digits(v string) (int, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int(c)
+	}
+	return n, true
 }
 
 // maybeCount is a whole-number cell whose emptiness matters: ok is false

@@ -58,24 +58,34 @@ func unassigned(division, area string) bool {
 	return strings.EqualFold(division, "0D") || strings.EqualFold(area, "0A")
 }
 
-// dedupe returns, for rows identified by ids with their division and area,
+// dedupe returns, for rows identified by key (id, division and area),
 // which rows to keep and the ids listed more than once. A club listed twice
 // keeps the row under its real division (not 0D/0A); among equals the last
 // row wins. The kept row stays at its own position.
-func dedupe(ids, divisions, areas []string) (keep []bool, dups []string) {
-	keep = make([]bool, len(ids))
-	best := make(map[string]int, len(ids))
-	count := make(map[string]int, len(ids))
-	for i, id := range ids {
-		count[id]++
-		j, seen := best[id]
-		if !seen || !unassigned(divisions[i], areas[i]) || unassigned(divisions[j], areas[j]) {
-			best[id] = i
+func dedupe[T any](rows []T, key func(*T) (id, division, area string)) (keep []bool, dups []string) {
+	keep = make([]bool, len(rows))
+	type entry struct{ best, count int32 }
+	at := make(map[string]int32, len(rows)) // id -> its entry
+	entries := make([]entry, 0, len(rows))
+	of := make([]int32, len(rows)) // row -> its id's entry
+	for i := range rows {
+		id, div, area := key(&rows[i])
+		k, seen := at[id]
+		if !seen {
+			k = int32(len(entries))
+			at[id] = k
+			entries = append(entries, entry{best: int32(i)})
+		} else if _, jdiv, jarea := key(&rows[entries[k].best]); !unassigned(div, area) || unassigned(jdiv, jarea) {
+			entries[k].best = int32(i)
 		}
+		entries[k].count++
+		of[i] = k
 	}
-	for i, id := range ids {
-		keep[i] = best[id] == i
-		if count[id] > 1 && best[id] == i {
+	for i := range rows {
+		e := entries[of[i]]
+		keep[i] = e.best == int32(i)
+		if e.count > 1 && keep[i] {
+			id, _, _ := key(&rows[i])
 			dups = append(dups, id)
 		}
 	}
