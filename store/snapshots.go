@@ -253,16 +253,25 @@ func districtEntry(df *snapshot.DistrictFile, b []byte, gz bool, now time.Time) 
 // which json.Marshal allocated afresh (and grew to size) every time.
 var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// jsonBufferSize is the size of the largest district file encoded so far:
+// a buffer is grown to it at once rather than doubled up to it (which
+// allocated, and zeroed, over twice its size).
+var jsonBufferSize atomic.Int64
+
 // encodeDistrictPooled is encodeDistrict into a buffer of jsonBuffers; done
 // gives the buffer back once b is no longer used.
 func encodeDistrictPooled(id string, df *snapshot.DistrictFile, gz bool, now time.Time) (b []byte, e snapshot.ManifestEntry, done func(), err error) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
 	buf.Reset()
+	buf.Grow(int(jsonBufferSize.Load()))
 	done = func() { jsonBuffers.Put(buf) }
 	// Encode writes what Marshal returns, then a newline.
 	if err := json.NewEncoder(buf).Encode(df); err != nil {
 		done()
 		return nil, e, nil, fmt.Errorf("store: publish %s: encode district %s: %w", id, df.DistrictID, err)
+	}
+	if n := int64(buf.Len()); n > jsonBufferSize.Load() {
+		jsonBufferSize.Store(n) // a race only loses a size: it is a hint
 	}
 	b, e, err = districtEntry(df, buf.Bytes()[:buf.Len()-1], gz, now)
 	if err != nil {
