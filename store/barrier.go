@@ -11,7 +11,8 @@ import "sync/atomic"
 // (the whole file system is flushed, including the folders' entries).
 //
 // A barrier exists only where syncfs is known to flush to stable storage
-// (the file systems of barrierFS: ext2/3/4, XFS, Btrfs, tmpfs, overlayfs).
+// and to report failures (Linux 5.8 or later, on the file systems of
+// barrierFS: ext2/3/4, XFS, Btrfs, tmpfs, overlayfs).
 // Elsewhere (other systems, FUSE, network file systems, whose syncfs may
 // flush less than fsync does) openBarrier returns nil and every write is
 // fsynced on its own, as before.

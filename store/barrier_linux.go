@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,10 +25,31 @@ var barrierFS = map[uint32]bool{
 // fsBarrier is a barrier over the data directory's descriptor.
 type fsBarrier struct{ f *os.File }
 
+// syncfsReportsErrors reports whether the kernel's syncfs returns the file
+// system's write-back errors (Linux 5.8 and later); before, it could
+// return 0 after a failed write-back that fsync would have reported.
+var syncfsReportsErrors = sync.OnceValue(func() bool {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return false
+	}
+	return kernelAtLeast(unix.ByteSliceToString(u.Release[:]), 5, 8)
+})
+
+// kernelAtLeast reports whether the kernel release (uname -r: "6.18.4-…")
+// is major.minor or later.
+func kernelAtLeast(release string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(release, "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma > major || ma == major && mi >= minor
+}
+
 // openBarrier opens a barrier on the data directory's file system, or
 // returns nil when there is none (see barrier).
 func (d *DirObjects) openBarrier() barrier {
-	if noBarrier.Load() {
+	if noBarrier.Load() || !syncfsReportsErrors() {
 		return nil
 	}
 	f, err := d.root.Open(".")
