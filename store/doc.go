@@ -56,9 +56,9 @@
 // file creation and making it durable. Each district file is written into
 // the staged folder as soon as it is encoded, up to 32 at a time, while the
 // others are still being encoded; then the rankings, manifest and metadata.
-// On Linux, where the data directory's file system is one whose syncfs(2)
-// flushes to stable storage (ext2/3/4, XFS, Btrfs, tmpfs, overlayfs: see
-// barrier), one syncfs then makes every staged file and the folder durable,
+// On Linux 5.8 and later, where the data directory's file system is one
+// whose syncfs(2) flushes to stable storage (ext2/3/4, XFS, Btrfs, tmpfs,
+// overlayfs: see barrier), one syncfs then makes every staged file and the folder durable,
 // and the folder is swapped in; elsewhere every file is fsynced as it is
 // written, then the folder, then the swap. Either way nothing is in place
 // before all of it is durable. The history index's appends of a build are
