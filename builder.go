@@ -232,12 +232,38 @@ func (b *Builder) load(ctx context.Context, date string) (*buildInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.loadDistricts(ctx, in); err != nil {
+	if err := b.loadAll(ctx, in); err != nil {
 		return nil, err
+	}
+	return in, nil
+}
+
+// loadAll is load after the head: every district report is read, then the
+// dates are decided and the digest computed from what was read.
+func (b *Builder) loadAll(ctx context.Context, in *buildInput) error {
+	if err := b.loadDistricts(ctx, in); err != nil {
+		return err
 	}
 	in.decideDates(true)
 	in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
-	return in, nil
+	return nil
+}
+
+// plannedEntry is the digest line of report j of district d when the
+// district reports are not read first (loadDeferred, loadPlan): "missing"
+// for a file the cache does not have, the checksum metadata.json records
+// for it, or else (read true) the line of the file read now, f.
+func (b *Builder) plannedEntry(ctx context.Context, in *buildInput, d *districtInput, j int) (entry string, f rawFile, read bool) {
+	r := districtReports[j].report
+	key := "district-" + d.id + "/" + r.FileName()
+	if !slices.Contains(in.avail.Districts[d.id], r) {
+		return in.entryOf(rawFile{key: key, err: store.ErrNotCached}, false), rawFile{}, false
+	}
+	if sum := in.recordedSum(key); sum != "" {
+		return sum, rawFile{}, false
+	}
+	f = b.readRaw(ctx, in.rawMeta, in.date, d.id, r)
+	return in.entryOf(f, true), f, true
 }
 
 // deferReads lets loadDeferred defer the district reads; tests turn it off
@@ -258,11 +284,9 @@ func (b *Builder) loadDeferred(ctx context.Context, date string) (*buildInput, e
 		return nil, err
 	}
 	if !deferReads || in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
-		if err := b.loadDistricts(ctx, in); err != nil {
+		if err := b.loadAll(ctx, in); err != nil {
 			return nil, err
 		}
-		in.decideDates(true)
-		in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
 		return in, nil
 	}
 	in.deferred = true
@@ -274,19 +298,14 @@ func (b *Builder) loadDeferred(ctx context.Context, date string) (*buildInput, e
 	in.decideDates(false)
 	var readErr error
 	in.digest = in.computeDigest(func(d *districtInput, j int) string {
-		r := districtReports[j].report
-		key := "district-" + d.id + "/" + r.FileName()
-		if !slices.Contains(in.avail.Districts[d.id], r) {
-			return in.entryOf(rawFile{key: key, err: store.ErrNotCached}, false)
+		entry, f, read := b.plannedEntry(ctx, in, d, j)
+		if read {
+			d.files[j] = f
+			if isIOError(f.err) && readErr == nil {
+				readErr = fmt.Errorf("build %s: %w", date, f.err)
+			}
 		}
-		if sum := in.recordedSum(key); sum != "" {
-			return sum
-		}
-		d.files[j] = b.readRaw(ctx, in.rawMeta, in.date, d.id, r)
-		if isIOError(d.files[j].err) && readErr == nil {
-			readErr = fmt.Errorf("build %s: %w", date, d.files[j].err)
-		}
-		return in.entryOf(d.files[j], true)
+		return entry
 	})
 	if readErr != nil {
 		return nil, readErr
@@ -304,11 +323,9 @@ func (b *Builder) loadPlan(ctx context.Context, date string) (*buildInput, error
 		return nil, err
 	}
 	if in.summaryRep == nil || !in.summaryRep.Footer.Found || in.rawMeta == nil {
-		if err := b.loadDistricts(ctx, in); err != nil {
+		if err := b.loadAll(ctx, in); err != nil {
 			return nil, err
 		}
-		in.decideDates(true)
-		in.digest = in.computeDigest(func(d *districtInput, j int) string { return in.entryOf(d.files[j], true) })
 		return in, nil
 	}
 	in.districts = make([]districtInput, len(in.configured))
@@ -317,15 +334,8 @@ func (b *Builder) loadPlan(ctx context.Context, date string) (*buildInput, error
 	}
 	in.decideDates(false)
 	in.digest = in.computeDigest(func(d *districtInput, j int) string {
-		r := districtReports[j].report
-		key := "district-" + d.id + "/" + r.FileName()
-		if !slices.Contains(in.avail.Districts[d.id], r) {
-			return in.entryOf(rawFile{key: key, err: store.ErrNotCached}, false)
-		}
-		if sum := in.recordedSum(key); sum != "" {
-			return sum
-		}
-		return in.entryOf(b.readRaw(ctx, in.rawMeta, in.date, d.id, r), true)
+		entry, _, _ := b.plannedEntry(ctx, in, d, j)
+		return entry
 	})
 	return in, nil
 }
