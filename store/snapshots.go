@@ -226,7 +226,7 @@ func districtForPublish(id string, df *snapshot.DistrictFile) (snapshot.District
 // encodeDistrict encodes a district file of snapshot id (as
 // districtForPublish returns it) and gives its manifest entry.
 func encodeDistrict(id string, df *snapshot.DistrictFile, gz bool, now time.Time) ([]byte, snapshot.ManifestEntry, error) {
-	b, err := json.Marshal(df)
+	b, err := marshalDistrictJSON(df)
 	if err != nil {
 		return nil, snapshot.ManifestEntry{}, fmt.Errorf("store: publish %s: encode district %s: %w", id, df.DistrictID, err)
 	}
@@ -266,7 +266,7 @@ func encodeDistrictPooled(id string, df *snapshot.DistrictFile, gz bool, now tim
 	buf.Grow(int(jsonBufferSize.Load()))
 	done = func() { jsonBuffers.Put(buf) }
 	// Encode writes what Marshal returns, then a newline.
-	if err := json.NewEncoder(buf).Encode(df); err != nil {
+	if err := encodeDistrictJSON(buf, df); err != nil {
 		done()
 		return nil, e, nil, fmt.Errorf("store: publish %s: encode district %s: %w", id, df.DistrictID, err)
 	}
