@@ -61,6 +61,7 @@ type currentTracker struct {
 	state   atomic.Pointer[currentState]
 	force   atomic.Bool // the next Current must resolve before answering
 	running atomic.Bool // a background check is under way
+	read    atomic.Bool // Current, Refresh or Watch was called: this process has readers
 	mu      sync.Mutex  // serialises resolves, so the newest one wins
 	bg      sync.WaitGroup
 
@@ -131,6 +132,7 @@ func (s *SnapshotStore) identities(ctx context.Context, id string) ([3]fileIdent
 // second while Watch runs, and within two seconds without it. A publish,
 // delete or recovery in this process shows at once.
 func (s *SnapshotStore) Current(ctx context.Context) (*View, error) {
+	s.cur.read.Store(true)
 	start := s.stats.begin()
 	defer s.stats.end(start)
 	st := s.cur.state.Load()
@@ -178,6 +180,7 @@ func (s *SnapshotStore) checkInBackground() {
 // Refresh checks the current pointer now (see Current) and returns the
 // View Current will answer with.
 func (s *SnapshotStore) Refresh(ctx context.Context) (*View, error) {
+	s.cur.read.Store(true)
 	return s.refreshCurrent(ctx)
 }
 
@@ -185,6 +188,7 @@ func (s *SnapshotStore) Refresh(ctx context.Context) (*View, error) {
 // interval (500 ms when interval <= 0), off the request path. A server
 // runs it for its lifetime.
 func (s *SnapshotStore) Watch(ctx context.Context, interval time.Duration) {
+	s.cur.read.Store(true)
 	if interval <= 0 {
 		interval = currentCheckEvery
 	}

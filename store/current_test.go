@@ -119,14 +119,14 @@ func TestWatchSwitchesReaders(t *testing.T) {
 	defer other.Close()
 	must(t, other.Snapshots().Publish(ctx, makeSnapshot("2025-10-03", snapshot.StatusSuccess, 2, 3)))
 	// Wait on the state, not a clock: the watcher switches it.
-	for ss.cur.state.Load().view.ID != "2025-10-03" {
+	for st := ss.cur.state.Load(); st == nil || st.view.ID != "2025-10-03"; st = ss.cur.state.Load() {
 		time.Sleep(time.Millisecond)
 	}
 	if v, err := ss.Current(ctx); err != nil || v.ID != "2025-10-03" {
 		t.Fatalf("Current = %v %v", v, err)
 	}
 	must(t, other.Snapshots().Publish(ctx, markedSnapshot("2025-10-03", "rebuilt", 2)))
-	for ss.cur.state.Load().view.Metadata.Source != "rebuilt" {
+	for st := ss.cur.state.Load(); st == nil || st.view.Metadata.Source != "rebuilt"; st = ss.cur.state.Load() {
 		time.Sleep(time.Millisecond)
 	}
 	v, err := ss.Current(ctx)
@@ -216,4 +216,49 @@ func BenchmarkCurrentWorld(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestPublishSettlesCurrentOnlyForReaders: a publish resolves the current
+// snapshot at once (verifying it: a stat per data file) only in a process
+// that reads Current; a process that never did (a command-line build) leaves
+// that to its first Current, which then answers the new snapshot.
+func TestPublishSettlesCurrentOnlyForReaders(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := NewDirObjects(dir)
+	must(t, err)
+	objs := &countingObjects{DirObjects: d}
+	st := OpenObjects(dir, objs, Options{})
+	defer st.Close()
+	ss := st.Snapshots()
+
+	must(t, ss.Publish(ctx, makeSnapshot("2025-10-01", snapshot.StatusSuccess, 4, 3)))
+	if n := objs.fileStats.Load(); n != 0 {
+		t.Fatalf("a publish with no reader stat'ed %d data files, want 0", n)
+	}
+	v, err := ss.Current(ctx)
+	must(t, err)
+	if v.ID != "2025-10-01" {
+		t.Fatalf("current = %s, want 2025-10-01", v.ID)
+	}
+	// The first Current verified it: 4 districts + the rankings file.
+	if n := objs.fileStats.Load(); n != 5 {
+		t.Fatalf("first Current stat'ed %d data files, want 5", n)
+	}
+
+	// Now the process has a reader: the writer settles the next publish.
+	objs.fileStats.Store(0)
+	must(t, ss.Publish(ctx, makeSnapshot("2025-10-02", snapshot.StatusSuccess, 4, 3)))
+	if n := objs.fileStats.Load(); n != 5 {
+		t.Fatalf("a publish with a reader stat'ed %d data files, want 5 (settled by the writer)", n)
+	}
+	ss.ResetStats()
+	v, err = ss.Current(ctx)
+	must(t, err)
+	if v.ID != "2025-10-02" {
+		t.Fatalf("current = %s, want 2025-10-02", v.ID)
+	}
+	if s := ss.Stats(); s.CacheMisses != 0 {
+		t.Fatalf("the reader resolved after a settled publish: %+v", s)
+	}
 }

@@ -632,9 +632,12 @@ func (s *SnapshotStore) invalidatePointer() {
 }
 
 // settleCurrent resolves the pointer now when a write made it stale, so
-// the writer pays for the check and readers never do.
+// the writer pays for the check and readers never do. A process that has
+// never read Current (a command-line build) has no readers to spare: the
+// check, which stats every file of the snapshot, is left to the first
+// Current, which resolves anyway while the pointer is marked stale.
 func (s *SnapshotStore) settleCurrent(ctx context.Context) {
-	if s.cur.force.Load() {
+	if s.cur.force.Load() && s.cur.read.Load() {
 		if _, err := s.refreshCurrent(context.WithoutCancel(ctx)); err != nil && !errors.Is(err, ErrNoSnapshot) {
 			s.log.Warn("current snapshot check after write", "err", err)
 		}
