@@ -1159,7 +1159,8 @@ func assembleDistrict(d *districtInput, read [3]normalize.ReadResult, summary *s
 	if d.summaryKnown && !d.inSummary {
 		o.warnings = append(o.warnings, "not in the all-districts summary")
 	}
-	dist, ws, err := normalize.Assemble(d.id, club, division, district, summary)
+	// The reports were read for this district alone: it takes them.
+	dist, ws, err := normalize.AssembleOwning(d.id, club, division, district, summary)
 	if err != nil {
 		o.errs = append(o.errs, snapshot.DistrictError{DistrictID: d.id, Reason: ReasonParseError, Error: err.Error()})
 		return o

@@ -50,6 +50,19 @@ func checkDistrict(kind ReportKind, districtID string, n int, id func(int) strin
 // ErrNoReports, or a *ReportError wrapping ErrWrongDistrict when a report
 // belongs to another district.
 func Assemble(districtID string, club *ClubReport, division *DivisionReport, district *DistrictReport, summary *snapshot.SummaryRow) (*snapshot.District, []string, error) {
+	return assemble(districtID, club, division, district, summary, false)
+}
+
+// AssembleOwning is Assemble for a caller that is done with the reports:
+// the district's ClubDetails are club.Clubs itself rather than a copy, and
+// are completed in place, so the club report must not be used afterwards.
+// (The Builder saves a copy of every club: ~5 MB for the world.)
+func AssembleOwning(districtID string, club *ClubReport, division *DivisionReport, district *DistrictReport, summary *snapshot.SummaryRow) (*snapshot.District, []string, error) {
+	return assemble(districtID, club, division, district, summary, true)
+}
+
+// assemble is Assemble; with own it takes club.Clubs (AssembleOwning).
+func assemble(districtID string, club *ClubReport, division *DivisionReport, district *DistrictReport, summary *snapshot.SummaryRow, own bool) (*snapshot.District, []string, error) {
 	districtID = strings.TrimSpace(districtID)
 	if districtID == "" {
 		return nil, nil, fmt.Errorf("assemble: empty district id")
@@ -130,8 +143,12 @@ func Assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 	switch {
 	case club != nil:
 		base = ReportClub
-		d.ClubDetails = make([]snapshot.Club, len(club.Clubs))
-		copy(d.ClubDetails, club.Clubs)
+		if own && club.Clubs != nil {
+			d.ClubDetails = club.Clubs
+		} else {
+			d.ClubDetails = make([]snapshot.Club, len(club.Clubs))
+			copy(d.ClubDetails, club.Clubs)
+		}
 	case division != nil:
 		base = ReportDivision
 		for _, r := range division.Clubs {

@@ -299,3 +299,47 @@ func TestAssembleRealD91(t *testing.T) {
 		}
 	}
 }
+
+// TestAssembleOwningSameDistrict: AssembleOwning builds the same district as
+// Assemble, taking the club report's slice (completed in place) instead of a
+// copy; Assemble leaves the club report as it was read.
+func TestAssembleOwningSameDistrict(t *testing.T) {
+	read := func() (*ClubReport, *DivisionReport, *DistrictReport, snapshot.SummaryRow) {
+		cb, vb, db, summary := smallDistrict(t)
+		club, err := ReadClubPerformance("district-61/club-performance.csv", cb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		division, err := ReadDivisionPerformance("district-61/division-performance.csv", vb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		district, err := ReadDistrictPerformance("district-61/district-performance.csv", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return club, division, district, summary
+	}
+	club, division, district, summary := read()
+	before, _ := json.Marshal(club)
+	want, wantWarn, err := Assemble("61", club, division, district, &summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := json.Marshal(club); !bytes.Equal(before, after) {
+		t.Fatal("Assemble changed the club report")
+	}
+	club, division, district, summary = read()
+	got, gotWarn, err := AssembleOwning("61", club, division, district, &summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wj, _ := json.Marshal(want)
+	gj, _ := json.Marshal(got)
+	if !bytes.Equal(wj, gj) || strings.Join(wantWarn, "|") != strings.Join(gotWarn, "|") {
+		t.Fatalf("AssembleOwning differs from Assemble:\n%s", firstDiff(string(wj), string(gj)))
+	}
+	if len(got.ClubDetails) == 0 || &got.ClubDetails[0] != &club.Clubs[0] {
+		t.Fatal("AssembleOwning copied the club report's clubs")
+	}
+}
