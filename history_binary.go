@@ -565,12 +565,24 @@ func encodeBinary(kind byte, v any) (*encodedValue, error) {
 		return nil, err
 	}
 	rv.FieldByName("Shape").SetZero() // gob's; the layout needs none
-	value, err := l.codec.enc(make([]byte, 0, 4096), rv.Addr().UnsafePointer())
+	scratch := encodeScratch.Get().(*[]byte)
+	defer encodeScratch.Put(scratch)
+	buf, err := l.codec.enc((*scratch)[:0], rv.Addr().UnsafePointer())
+	*scratch = buf[:0]
 	if err != nil {
 		return nil, fmt.Errorf("history: encode: %w", err)
 	}
+	// The Builder holds a snapshot's values until it is published (~2 MB
+	// for the world): each is kept at its size, not in the buffer it was
+	// grown in (up to twice that).
+	value := make([]byte, len(buf))
+	copy(value, buf)
 	return &encodedValue{kind: kind, format: binaryFormat, hash: l.hash, value: value}, nil
 }
+
+// encodeScratch holds the buffers values are encoded into before they are
+// copied out at their size.
+var encodeScratch = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // decodeBinary decodes a binary record's value into v (a pointer to a zero
 // districtDay or snapshotDay, by the record's kind); on error v is left
