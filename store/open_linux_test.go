@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/toaststats/toaststats/snapshot"
 )
@@ -37,4 +40,43 @@ func TestOpenWithAndWithoutOpenat2(t *testing.T) {
 		}
 	}
 	noOpenat2.Store(false)
+}
+
+// TestReadsLeaveAccessTimes: reading an object does not update its access
+// time (O_NOATIME), where a plain read would (relatime: the access time is
+// older than the modification time). Skipped where the file system does not
+// update access times at all.
+func TestReadsLeaveAccessTimes(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	old := time.Now().Add(-48 * time.Hour).Truncate(time.Second)
+	write := func(name string) string {
+		p := filepath.Join(st.Dir(), name)
+		must(t, os.WriteFile(p, []byte("district,club\n"), 0o644))
+		must(t, os.Chtimes(p, old, time.Now()))
+		return p
+	}
+	atime := func(p string) time.Time {
+		var s unix.Stat_t
+		must(t, unix.Stat(p, &s))
+		return time.Unix(s.Atim.Unix())
+	}
+	control := write("control.csv")
+	if _, err := os.ReadFile(control); err != nil {
+		t.Fatal(err)
+	}
+	if atime(control).Equal(old) {
+		t.Skip("this file system does not update access times on read (noatime)")
+	}
+	p := write("report.csv")
+	b, err := st.Objects().Read(ctx, "report.csv")
+	if err != nil || string(b) != "district,club\n" {
+		t.Fatalf("read %q %v", b, err)
+	}
+	if got := atime(p); !got.Equal(old) {
+		t.Fatalf("access time %v after a read, want it left at %v", got, old)
+	}
+	if noatimeRefused.Load() {
+		t.Fatal("O_NOATIME refused on the process's own file")
+	}
 }
