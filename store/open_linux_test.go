@@ -42,8 +42,8 @@ func TestOpenWithAndWithoutOpenat2(t *testing.T) {
 	noOpenat2.Store(false)
 }
 
-// TestReadsLeaveAccessTimes: reading an object does not update its access
-// time (O_NOATIME), where a plain read would (relatime: the access time is
+// TestReadsLeaveAccessTimes: reading an object or listing a folder does not
+// update its access time (O_NOATIME), where a plain read would (relatime: the access time is
 // older than the modification time). Skipped where the file system does not
 // update access times at all.
 func TestReadsLeaveAccessTimes(t *testing.T) {
@@ -75,6 +75,18 @@ func TestReadsLeaveAccessTimes(t *testing.T) {
 	}
 	if got := atime(p); !got.Equal(old) {
 		t.Fatalf("access time %v after a read, want it left at %v", got, old)
+	}
+	// A listing leaves the folder's access time alone too.
+	dir := filepath.Join(st.Dir(), "raw-csv", "2025-11-20")
+	must(t, os.MkdirAll(dir, 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "all-districts.csv"), []byte("x"), 0o644))
+	must(t, os.Chtimes(dir, old, time.Now()))
+	keys, err := st.Objects().List(ctx, "raw-csv/2025-11-20/")
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("list: %q %v", keys, err)
+	}
+	if got := atime(dir); !got.Equal(old) {
+		t.Fatalf("folder access time %v after a listing, want it left at %v", got, old)
 	}
 	if noatimeRefused.Load() {
 		t.Fatal("O_NOATIME refused on the process's own file")
