@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -99,5 +100,37 @@ func TestRoundPercent(t *testing.T) {
 	}
 	if got := RoundPercent(math.NaN()); !math.IsNaN(got) {
 		t.Errorf("RoundPercent(NaN) = %v", got)
+	}
+}
+
+// TestProgramYearNamesAndStarts: ProgramYearFor writes what
+// fmt.Sprintf("%04d-%04d") writes, for every year (its fast path covers
+// 0..9998), and ProgramYearStart reads back every name it writes and
+// refuses anything else of that shape.
+func TestProgramYearNamesAndStarts(t *testing.T) {
+	for y := -2; y <= 10001; y++ {
+		for _, m := range []time.Month{time.June, time.July} {
+			start := y
+			if m < time.July {
+				start--
+			}
+			want := fmt.Sprintf("%04d-%04d", start, start+1)
+			got := ProgramYearFor(y, m)
+			if got != want {
+				t.Fatalf("ProgramYearFor(%d, %s) = %q, want %q", y, m, got, want)
+			}
+			back, ok := ProgramYearStart(got)
+			if wantOK := start >= 0 && start <= 9998; ok != wantOK || ok && back != start {
+				t.Fatalf("ProgramYearStart(%q) = %d %v", got, back, ok)
+			}
+		}
+	}
+	for _, bad := range []string{"2025-2027", "2025_2026", "2025-202x", "x025-2026", "+025-2026", "2025-2026 ", "", "2025/2026", "9999-0000"} {
+		if y, ok := ProgramYearStart(bad); ok {
+			t.Errorf("ProgramYearStart(%q) = %d, true", bad, y)
+		}
+	}
+	if y, ok := ProgramYearStart("2025-2026"); !ok || y != 2025 {
+		t.Errorf("ProgramYearStart(2025-2026) = %d %v", y, ok)
 	}
 }

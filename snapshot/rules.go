@@ -72,13 +72,20 @@ func ProgramYearStart(programYear string) (year int, ok bool) {
 	if len(programYear) != 9 || programYear[4] != '-' {
 		return 0, false
 	}
+	a, b := 0, 0 // the two years, read digit by digit (called per club)
 	for i := 0; i < len(programYear); i++ {
-		if i != 4 && (programYear[i] < '0' || programYear[i] > '9') {
+		c := programYear[i]
+		switch {
+		case i == 4:
+			continue
+		case c < '0' || c > '9':
 			return 0, false
+		case i < 4:
+			a = a*10 + int(c-'0')
+		default:
+			b = b*10 + int(c-'0')
 		}
 	}
-	a, _ := strconv.Atoi(programYear[:4])
-	b, _ := strconv.Atoi(programYear[5:])
 	if b != a+1 {
 		return 0, false
 	}
