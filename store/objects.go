@@ -169,6 +169,12 @@ func checkKey(key string, folder bool) (string, error) {
 
 // Read implements Objects.
 func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
+	return d.readInto(ctx, key, nil)
+}
+
+// readInto is Read into buf's memory when it is large enough (see
+// RawCache.GetInto).
+func (d *DirObjects) readInto(ctx context.Context, key string, buf []byte) ([]byte, error) {
 	k, err := checkKey(key, false)
 	if err != nil {
 		return nil, err
@@ -176,7 +182,7 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := d.readFile(k)
+	b, err := d.readFileInto(k, buf)
 	if err != nil {
 		if fi, serr := d.root.Stat(k); serr == nil && fi.IsDir() {
 			return nil, fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
@@ -188,6 +194,11 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 
 // readFile reads the file name (a checked key) whole, as os.ReadFile does.
 func (d *DirObjects) readFile(name string) ([]byte, error) {
+	return d.readFileInto(name, nil)
+}
+
+// readFileInto is readFile into buf's memory when it is large enough.
+func (d *DirObjects) readFileInto(name string, buf []byte) ([]byte, error) {
 	f, err := d.openFile(name, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
@@ -197,7 +208,10 @@ func (d *DirObjects) readFile(name string) ([]byte, error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		size = int(fi.Size())
 	}
-	b := make([]byte, 0, max(size+1, 512)) // +1: EOF in the same read
+	b := buf[:0]
+	if cap(b) < size+1 {
+		b = make([]byte, 0, max(size+1, 512)) // +1: EOF in the same read
+	}
 	for {
 		n, err := f.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]

@@ -47,6 +47,7 @@ func TestOpenWithAndWithoutOpenat2(t *testing.T) {
 // older than the modification time). Skipped where the file system does not
 // update access times at all.
 func TestReadsLeaveAccessTimes(t *testing.T) {
+	localOnly(t, "access times are a local file system's")
 	ctx := context.Background()
 	st := openTest(t, Options{})
 	old := time.Now().Add(-48 * time.Hour).Truncate(time.Second)

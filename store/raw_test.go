@@ -300,3 +300,41 @@ func TestRawReplaceCrashWindow(t *testing.T) {
 		t.Fatalf("metadata = %+v", md.Integrity)
 	}
 }
+
+// TestRawGetInto: GetInto reads a report into the buffer it is given when
+// the buffer is large enough (the same memory comes back), allocates when it
+// is not, and verifies the checksum either way.
+func TestRawGetInto(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	rc := st.Raw()
+	data := []byte("a,b\n1,2\n")
+	if err := rc.Put(ctx, "2025-09-13", "42", ReportClub, data, PutInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	md, err := rc.Metadata(ctx, "2025-09-13")
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := make([]byte, 0, 64)
+	got, err := rc.GetInto(ctx, md, "2025-09-13", "42", ReportClub, big)
+	if err != nil || string(got) != string(data) {
+		t.Fatalf("GetInto = %q %v", got, err)
+	}
+	if !onS3() && &got[:1][0] != &big[:1][0] {
+		t.Error("a large enough buffer was not used") // object storage allocates
+	}
+	small := make([]byte, 0, 4)
+	got, err = rc.GetInto(ctx, md, "2025-09-13", "42", ReportClub, small)
+	if err != nil || string(got) != string(data) || cap(got) < len(data) {
+		t.Fatalf("GetInto with a small buffer = %q %v", got, err)
+	}
+	// A corrupt report is a ChecksumError, whatever the buffer.
+	if err := st.Objects().Write(ctx, "raw-csv/2025-09-13/district-42/club-performance.csv", []byte("a,b\n1,3\n")); err != nil {
+		t.Fatal(err)
+	}
+	var ce *ChecksumError
+	if _, err := rc.GetInto(ctx, md, "2025-09-13", "42", ReportClub, big); !errors.As(err, &ce) {
+		t.Fatalf("GetInto of a corrupt report: %v", err)
+	}
+}

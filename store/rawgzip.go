@@ -80,7 +80,19 @@ func gunzipRaw(z []byte) ([]byte, error) {
 // that does not decompress is a *ChecksumError: a damaged file, reported
 // like one whose bytes changed, never deleted.
 func (c *RawCache) readRawObject(ctx context.Context, key string) ([]byte, error) {
-	b, err := c.objs.Read(ctx, key)
+	return c.readRawObjectInto(ctx, key, nil)
+}
+
+// readRawObjectInto is readRawObject reading a plain report into buf's
+// memory when the objects can (a local directory) and it is large enough.
+func (c *RawCache) readRawObjectInto(ctx context.Context, key string, buf []byte) ([]byte, error) {
+	var b []byte
+	var err error
+	if d, ok := c.objs.(*DirObjects); ok && buf != nil {
+		b, err = d.readInto(ctx, key, buf)
+	} else {
+		b, err = c.objs.Read(ctx, key)
+	}
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return b, err
 	}
