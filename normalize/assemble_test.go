@@ -93,7 +93,8 @@ func smallDistrict(t testing.TB) (club, division, district []byte, summary snaps
 	return club, division, district, summary
 }
 
-func assembleSmall(t testing.TB) (*snapshot.District, []string) {
+// readSmall reads the three reports of smallDistrict.
+func readSmall(t testing.TB) (*ClubReport, *DivisionReport, *DistrictReport, snapshot.SummaryRow) {
 	t.Helper()
 	cb, vb, db, summary := smallDistrict(t)
 	club, err := ReadClubPerformance("district-61/club-performance.csv", cb)
@@ -108,6 +109,12 @@ func assembleSmall(t testing.TB) (*snapshot.District, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return club, division, district, summary
+}
+
+func assembleSmall(t testing.TB) (*snapshot.District, []string) {
+	t.Helper()
+	club, division, district, summary := readSmall(t)
 	d, warnings, err := Assemble("61", club, division, district, &summary)
 	if err != nil {
 		t.Fatal(err)
@@ -304,23 +311,7 @@ func TestAssembleRealD91(t *testing.T) {
 // Assemble, taking the club report's slice (completed in place) instead of a
 // copy; Assemble leaves the club report as it was read.
 func TestAssembleOwningSameDistrict(t *testing.T) {
-	read := func() (*ClubReport, *DivisionReport, *DistrictReport, snapshot.SummaryRow) {
-		cb, vb, db, summary := smallDistrict(t)
-		club, err := ReadClubPerformance("district-61/club-performance.csv", cb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		division, err := ReadDivisionPerformance("district-61/division-performance.csv", vb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		district, err := ReadDistrictPerformance("district-61/district-performance.csv", db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return club, division, district, summary
-	}
-	club, division, district, summary := read()
+	club, division, district, summary := readSmall(t)
 	before, _ := json.Marshal(club)
 	want, wantWarn, err := Assemble("61", club, division, district, &summary)
 	if err != nil {
@@ -329,7 +320,7 @@ func TestAssembleOwningSameDistrict(t *testing.T) {
 	if after, _ := json.Marshal(club); !bytes.Equal(before, after) {
 		t.Fatal("Assemble changed the club report")
 	}
-	club, division, district, summary = read()
+	club, division, district, summary = readSmall(t)
 	got, gotWarn, err := AssembleOwning("61", club, division, district, &summary)
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,18 @@ func (o *countingObjects) Stat(ctx context.Context, key string) (int64, time.Tim
 	return o.DirObjects.Stat(ctx, key)
 }
 
+// countingStore opens a store on a fresh directory through countingObjects.
+func countingStore(t *testing.T) (string, *countingObjects, *SnapshotStore) {
+	t.Helper()
+	dir := t.TempDir()
+	d, err := NewDirObjects(dir)
+	must(t, err)
+	objs := &countingObjects{DirObjects: d}
+	st := OpenObjects(dir, objs, Options{})
+	t.Cleanup(func() { st.Close() })
+	return dir, objs, st.Snapshots()
+}
+
 // TestCurrentVerifiesAGenerationOnce: the pointer check after the first
 // resolve stats three files (current.json, manifest.json, metadata.json)
 // and reads or stats no snapshot data file; a new generation published by
@@ -43,13 +55,7 @@ func (o *countingObjects) Stat(ctx context.Context, key string) (int64, time.Tim
 // again.
 func TestCurrentVerifiesAGenerationOnce(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	d, err := NewDirObjects(dir)
-	must(t, err)
-	objs := &countingObjects{DirObjects: d}
-	st := OpenObjects(dir, objs, Options{})
-	defer st.Close()
-	ss := st.Snapshots()
+	dir, objs, ss := countingStore(t)
 
 	// Another process (a second Store on the same directory) publishes.
 	other, err := Open(dir, Options{})
@@ -224,13 +230,7 @@ func BenchmarkCurrentWorld(b *testing.B) {
 // that to its first Current, which then answers the new snapshot.
 func TestPublishSettlesCurrentOnlyForReaders(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	d, err := NewDirObjects(dir)
-	must(t, err)
-	objs := &countingObjects{DirObjects: d}
-	st := OpenObjects(dir, objs, Options{})
-	defer st.Close()
-	ss := st.Snapshots()
+	_, objs, ss := countingStore(t)
 
 	must(t, ss.Publish(ctx, makeSnapshot("2025-10-01", snapshot.StatusSuccess, 4, 3)))
 	if n := objs.fileStats.Load(); n != 0 {
