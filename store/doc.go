@@ -77,8 +77,13 @@
 // refuses any resolution that leaves the directory (absolute or escaping
 // symlinks, ".."), the guarantee os.Root gives, which instead opens every
 // folder on the way and registers each file with the network poller (a
-// world build made ~6,000 more system calls through it). Where openat2 is
-// missing or refused (kernels before 5.6, seccomp filters) os.Root does it.
+// world build made ~6,000 more system calls through it); folders are listed
+// the same way. Where openat2 is missing or refused (kernels before 5.6,
+// seccomp filters) os.Root does it. Files and folders opened only to be read
+// are opened with O_NOATIME: the store never looks at access times, and on a
+// relatime mount the first read of every freshly written file (each raw
+// report a build reads) would otherwise dirty its inode for the next syncfs
+// to write back.
 //
 // # Platforms
 //
