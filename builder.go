@@ -502,25 +502,30 @@ func (b *Builder) readDistrict(ctx context.Context, in *buildInput, d *districtI
 // file, which was 40% of the CPU of building the whole world (385 files).
 // Without metadata (a predecessor cache) Get is used.
 func (b *Builder) readRaw(ctx context.Context, md *store.RawMetadata, date, districtID string, r store.Report) rawFile {
-	key := r.FileName()
-	if districtID != "" {
-		key = "district-" + districtID + "/" + key
-	}
-	data, err := b.store.Raw().GetWith(ctx, md, date, districtID, r)
-	return rawFile{key: key, data: data, err: err}
+	return b.readRawInto(ctx, md, date, districtID, r, nil)
 }
 
 // readRawPooled is readRaw into a buffer of rawBuffers; the caller calls
 // release once the bytes are read.
 func (b *Builder) readRawPooled(ctx context.Context, md *store.RawMetadata, date, districtID string, r store.Report) rawFile {
 	buf := rawBuffers.Get().(*[]byte)
-	key := "district-" + districtID + "/" + r.FileName()
-	data, err := b.store.Raw().GetInto(ctx, md, date, districtID, r, *buf)
-	f := rawFile{key: key, data: data, err: err, buf: buf}
-	if err != nil {
+	f := b.readRawInto(ctx, md, date, districtID, r, *buf)
+	f.buf = buf
+	if f.err != nil {
 		f.release()
 	}
 	return f
+}
+
+// readRawInto is readRaw reading into buf's memory when it can
+// (RawCache.GetInto).
+func (b *Builder) readRawInto(ctx context.Context, md *store.RawMetadata, date, districtID string, r store.Report, buf []byte) rawFile {
+	key := r.FileName()
+	if districtID != "" {
+		key = "district-" + districtID + "/" + key
+	}
+	data, err := b.store.Raw().GetInto(ctx, md, date, districtID, r, buf)
+	return rawFile{key: key, data: data, err: err}
 }
 
 // isIOError reports whether err is a real I/O failure rather than a problem

@@ -172,6 +172,12 @@ func (d *DirObjects) Read(ctx context.Context, key string) ([]byte, error) {
 	return d.readInto(ctx, key, nil)
 }
 
+// intoReader is implemented by Objects that can read into the caller's
+// memory (DirObjects; see RawCache.GetInto).
+type intoReader interface {
+	readInto(ctx context.Context, key string, buf []byte) ([]byte, error)
+}
+
 // readInto is Read into buf's memory when it is large enough (see
 // RawCache.GetInto).
 func (d *DirObjects) readInto(ctx context.Context, key string, buf []byte) ([]byte, error) {

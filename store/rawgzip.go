@@ -88,8 +88,8 @@ func (c *RawCache) readRawObject(ctx context.Context, key string) ([]byte, error
 func (c *RawCache) readRawObjectInto(ctx context.Context, key string, buf []byte) ([]byte, error) {
 	var b []byte
 	var err error
-	if d, ok := c.objs.(*DirObjects); ok && buf != nil {
-		b, err = d.readInto(ctx, key, buf)
+	if ir, ok := c.objs.(intoReader); ok && buf != nil {
+		b, err = ir.readInto(ctx, key, buf)
 	} else {
 		b, err = c.objs.Read(ctx, key)
 	}
