@@ -57,6 +57,7 @@ func TestCrashChild(t *testing.T) {
 			fmt.Println("publish:", err)
 			os.Exit(4)
 		}
+		fmt.Println("published")
 		// Raw reports: a few keys overwritten again and again.
 		did := fmt.Sprint(1 + rng.IntN(4))
 		if err := st.Raw().Put(ctx, "2025-10-01", did, ReportClub, []byte(fmt.Sprintf("h1,h2\n%d,%d\n", seed, n)), PutInfo{Source: "crash"}); err != nil {
@@ -103,14 +104,50 @@ func TestCrashSafety(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		line, _ := bufio.NewReader(out).ReadString('\n')
-		if line != "ready\n" {
-			_ = cmd.Process.Kill()
+		// The child's lines: "ready" once open, "published" after every
+		// publish. Read to the end, so the child never blocks on the pipe.
+		first := make(chan string, 1)
+		published := make(chan struct{})
+		drained := make(chan struct{})
+		go func() {
+			defer close(drained)
+			sc := bufio.NewScanner(out)
+			n := 0
+			for sc.Scan() {
+				if n++; n == 1 {
+					first <- sc.Text()
+				} else if n == 2 && sc.Text() == "published" {
+					close(published)
+				}
+			}
+			if n == 0 {
+				first <- ""
+			}
+		}()
+		stop := func() {
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			<-drained
+		}
+		if line := <-first; line != "ready" {
+			stop()
 			_ = cmd.Wait()
 			t.Fatalf("kill %d: child said %q", i, line)
 		}
+		// Every other kill comes after the child's first complete publish,
+		// at a random moment of what follows: on a slow disk a publish can
+		// take longer than the whole window, and kills that never let one
+		// finish would never test that complete snapshots survive.
+		if i%2 == 1 {
+			select {
+			case <-published:
+			case <-time.After(15 * time.Second):
+				stop()
+				_ = cmd.Wait()
+				t.Fatalf("kill %d: the child completed no publish in 15 s", i)
+			}
+		}
 		time.Sleep(time.Duration(rng.IntN(window)) * time.Microsecond)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
+		stop()
 		err = cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 			t.Fatalf("kill %d: child ended on its own: %v", i, err)
