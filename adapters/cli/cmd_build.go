@@ -17,6 +17,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/internal/hugeheap"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -152,7 +153,7 @@ func runBuild(ctx context.Context, e env) error {
 	if *gzipDays < 0 {
 		return usageError("build: --gzip-after-days must be >= 0")
 	}
-	buildGC(e)
+	_ = buildGC(e) // an optimisation only: a build without huge pages is as correct
 	if *all && *date != "" {
 		return usageError("build: --date and --all are exclusive")
 	}
@@ -264,11 +265,24 @@ func runBuild(ctx context.Context, e env) error {
 // twice), for a peak RSS of ~53 MB instead of ~45 (400: no better).
 const buildGCPercent = 300
 
-// buildGC sets the collector for a build (buildGCPercent).
-func buildGC(e env) {
+// buildHugeHeap is how much of a build's heap is asked to be backed by
+// transparent huge pages (internal/hugeheap): a world build's heap peaks at
+// ~25 MB in use (~50 MB resident with the program), so 40 MB holds nearly
+// all of it. Nothing is resident until used.
+const buildHugeHeap = 40 << 20
+
+// buildGC sets the collector for a build (buildGCPercent) and has the heap
+// it is about to fill backed by huge pages where the system allows (a build
+// first-touches ~45 MB, and on virtual machines each 4 KiB page fault costs
+// ~10 µs: ~80 ms of a ~250 ms world build before, see internal/hugeheap).
+// It returns hugeheap.Prepare's error: hugeheap.ErrUnavailable where there
+// are no huge pages to ask for (GODEBUG=disablethp=1 turns it off).
+func buildGC(e env) error {
 	if e.getenv("GOGC") == "" {
 		debug.SetGCPercent(buildGCPercent)
 	}
+	_, _, err := hugeheap.Prepare(buildHugeHeap)
+	return err
 }
 
 // startCPUProfile profiles the process into path until stop is called.
