@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -93,8 +92,6 @@ type DivisionReport struct {
 	Warnings   []string
 }
 
-var districtIDRE = regexp.MustCompile(`^[A-Za-z0-9]{1,8}$`)
-
 func noRows(t *table) error {
 	return reportErr(t.kind, t.name, ErrNoRows, "header%s but no data rows", map[bool]string{true: " and footer", false: ""}[t.footer.Found])
 }
@@ -128,7 +125,7 @@ func summaryReport(t *table) (*SummaryReport, error) {
 	for r := range rows[:n] {
 		in := rows[r]
 		id := string(in.District)
-		if !districtIDRE.MatchString(id) {
+		if !snapshot.IsDistrictID(id) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: line %d: DISTRICT %q is not a district id; row dropped", name, t.lines[r], clip(id, 40)))
 			continue
 		}

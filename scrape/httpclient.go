@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // DefaultBaseURL is the real dashboard.
@@ -416,7 +417,7 @@ func validRequest(req Request) error {
 			return fmt.Errorf("summary report takes no district id (got %q)", req.DistrictID)
 		}
 	case normalize.ReportDistrict, normalize.ReportDivision, normalize.ReportClub:
-		if !districtIDRe.MatchString(req.DistrictID) {
+		if !snapshot.IsDistrictID(req.DistrictID) {
 			return fmt.Errorf("invalid district id %q", req.DistrictID)
 		}
 	default:

@@ -6,18 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
-)
 
-var districtIDRe = regexp.MustCompile(`^[A-Za-z0-9]{1,8}$`)
+	"github.com/toaststats/toaststats/snapshot"
+)
 
 // ErrNoDistricts: a summary report listed no district.
 var ErrNoDistricts = errors.New("summary lists no districts")
 
 // DistrictsFromSummary returns the district ids of an all-districts summary
 // export (the DISTRICT column), in file order, without duplicates. The footer
-// line and anything that is not an id (`^[A-Za-z0-9]{1,8}$`) are ignored.
+// line and anything that is not a district id (snapshot.IsDistrictID) are ignored.
 func DistrictsFromSummary(b []byte) ([]string, error) {
 	r := csv.NewReader(bytes.NewReader(b))
 	r.FieldsPerRecord = -1
@@ -50,7 +49,7 @@ func DistrictsFromSummary(b []byte) ([]string, error) {
 			continue
 		}
 		id := strings.ToUpper(strings.TrimSpace(rec[col]))
-		if !districtIDRe.MatchString(id) || seen[id] {
+		if !snapshot.IsDistrictID(id) || seen[id] {
 			continue
 		}
 		seen[id] = true
