@@ -153,7 +153,7 @@ func runBuild(ctx context.Context, e env) error {
 	if *gzipDays < 0 {
 		return usageError("build: --gzip-after-days must be >= 0")
 	}
-	_ = buildGC(e) // an optimisation only: a build without huge pages is as correct
+	_ = buildMemory(e) // an optimisation only: a build without huge pages is as correct
 	if *all && *date != "" {
 		return usageError("build: --date and --all are exclusive")
 	}
@@ -271,13 +271,13 @@ const buildGCPercent = 300
 // all of it. Nothing is resident until used.
 const buildHugeHeap = 40 << 20
 
-// buildGC sets the collector for a build (buildGCPercent) and has the heap
+// buildMemory sets the collector for a build (buildGCPercent) and has the heap
 // it is about to fill backed by huge pages where the system allows (a build
 // first-touches ~45 MB, and on virtual machines each 4 KiB page fault costs
 // ~10 µs: ~80 ms of a ~250 ms world build before, see internal/hugeheap).
 // It returns hugeheap.Prepare's error: hugeheap.ErrUnavailable where there
 // are no huge pages to ask for (GODEBUG=disablethp=1 turns it off).
-func buildGC(e env) error {
+func buildMemory(e env) error {
 	if e.getenv("GOGC") == "" {
 		debug.SetGCPercent(buildGCPercent)
 	}

@@ -439,15 +439,15 @@ func TestBuildGzipAfterDays(t *testing.T) {
 
 // A build runs the collector at buildGCPercent, unless $GOGC is set, and
 // asks for its heap in huge pages where the system has them.
-func TestBuildGCPercent(t *testing.T) {
+func TestBuildMemory(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	if err := buildGC(env{getenv: func(string) string { return "" }}); err != nil && !errors.Is(err, hugeheap.ErrUnavailable) {
-		t.Errorf("buildGC: the heap was not prepared: %v", err)
+	if err := buildMemory(env{getenv: func(string) string { return "" }}); err != nil && !errors.Is(err, hugeheap.ErrUnavailable) {
+		t.Errorf("buildMemory: the heap was not prepared: %v", err)
 	}
 	if got := debug.SetGCPercent(100); got != buildGCPercent {
 		t.Errorf("GC percent %d, want %d", got, buildGCPercent)
 	}
-	_ = buildGC(env{getenv: func(k string) string { return map[string]string{"GOGC": "50"}[k] }})
+	_ = buildMemory(env{getenv: func(k string) string { return map[string]string{"GOGC": "50"}[k] }})
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with $GOGC set the GC percent was changed to %d", got)
 	}

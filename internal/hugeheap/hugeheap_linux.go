@@ -34,10 +34,10 @@ func Prepare(size int) (lo, hi uintptr, err error) {
 	if hi > lo {
 		err = unix.Madvise(ballast[lo-p:hi-p], unix.MADV_HUGEPAGE)
 	}
+	// Past this point the ballast is garbage; one collection returns its
+	// pages to the runtime, which hands them out to the allocations that
+	// follow.
 	runtime.KeepAlive(ballast)
-	ballast = nil
-	// The ballast is garbage now; one collection returns its pages to the
-	// runtime, which hands them out to the allocations that follow.
 	runtime.GC()
 	if err != nil {
 		return 0, 0, err
