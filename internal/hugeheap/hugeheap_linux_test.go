@@ -3,10 +3,16 @@ package hugeheap
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -87,21 +93,138 @@ func TestPrepareAdvisesHugePages(t *testing.T) {
 	}
 }
 
-// After Prepare the runtime hands out the ballast's pages: new allocations
-// land in the advised range.
+// gcCycles is the number of completed collections.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// awaitCollection allocates a little until more than since collections
+// have completed, without forcing one: Prepare leaves the ballast to the
+// collection its size starts at the next allocation.
+func awaitCollection(t *testing.T, since uint64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for gcCycles() <= since {
+		if time.Now().After(deadline) {
+			t.Fatalf("no collection completed within 10 s of Prepare (%d cycles before, %d now)", since, gcCycles())
+		}
+		sink = make([]byte, 64)
+		runtime.Gosched()
+	}
+}
+
+var sink []byte
+
+// After Prepare and the collection it leads to, the runtime hands out the
+// ballast's pages: new allocations land in the advised range, or in
+// garbage the collection freed below it (memory touched already), and none
+// beyond it (fresh memory without huge pages). This is checked in a fresh
+// process, as Prepare is meant to be used (at the start of one).
 func TestAllocationsReuseTheRange(t *testing.T) {
-	lo, hi := prepare(t, 16<<20)
-	const n, each = 16, 512 << 10
+	if os.Getenv("HUGEHEAP_REUSE_CHILD") == "1" {
+		reuseChild()
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAllocationsReuseTheRange$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "HUGEHEAP_REUSE_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	var inside, beyond, n int
+	var lo, hi uintptr
+	if _, err := fmt.Sscanf(lastLine(string(out), "reuse "), "reuse %d inside %d beyond of %d in %x %x", &inside, &beyond, &n, &lo, &hi); err != nil {
+		t.Fatalf("child said %q: %v", out, err)
+	}
+	if n == 0 {
+		t.Skip("no transparent huge pages here")
+	}
+	if inside == 0 || beyond > 0 {
+		t.Errorf("of %d allocations after Prepare, %d are in the advised range [%#x, %#x) and %d beyond it; want some in it and none beyond", n, inside, lo, hi, beyond)
+	}
+}
+
+// reuseChild is TestAllocationsReuseTheRange's fresh process: it prints
+// where the allocations made after Prepare's collection are.
+func reuseChild() {
+	lo, hi, err := Prepare(16 << 20)
+	if err != nil {
+		fmt.Println("reuse 0 inside 0 beyond of 0 in 0 0")
+		return
+	}
+	since := gcCycles()
+	for gcCycles() <= since {
+		sink = make([]byte, 64)
+		runtime.Gosched()
+	}
+	const n, each = 16, 512 << 10 // half the range
 	keep := make([][]byte, n)
-	inside := 0
+	inside, beyond := 0, 0
 	for i := range keep {
 		keep[i] = make([]byte, each)
-		if p := uintptr(unsafe.Pointer(unsafe.SliceData(keep[i]))); p >= lo && p+each <= hi {
+		p := uintptr(unsafe.Pointer(unsafe.SliceData(keep[i])))
+		switch {
+		case p >= lo && p+each <= hi:
 			inside++
+		case p+each > hi:
+			beyond++
 		}
 	}
-	if inside < n/2 {
-		t.Errorf("%d of %d allocations after Prepare are in the advised range [%#x, %#x), want most", inside, n, lo, hi)
+	fmt.Printf("reuse %d inside %d beyond of %d in %x %x\n", inside, beyond, n, lo, hi)
+}
+
+// lastLine is the last line of s that starts with prefix.
+func lastLine(s, prefix string) string {
+	line := ""
+	for l := range strings.Lines(s) {
+		if strings.HasPrefix(l, prefix) {
+			line = strings.TrimSpace(l)
+		}
+	}
+	return line
+}
+
+// liveHeap is the heap the last collection found live.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// Prepare forces no collection, yet the ballast is gone after the next
+// one: the collector does not find it live (the test's own heap is a
+// fraction of the ballast's 64 MiB).
+func TestPrepareLeavesNoBallast(t *testing.T) {
+	const size = 64 << 20
+	runtime.GC() // no collection in progress: one completing in Prepare would be Prepare's
+	before := gcCycles()
+	prepare(t, size)
+	if got := gcCycles(); got != before {
+		t.Fatalf("Prepare ran %d collections; it should leave the ballast to the next natural one", got-before)
+	}
+	awaitCollection(t, before)
+	if live := liveHeap(); live >= size {
+		t.Fatalf("live heap after the collection is %d bytes: the %d-byte ballast survived it", live, size)
+	}
+}
+
+// With the collector off (GOGC=off) no collection would ever free the
+// ballast: Prepare then forces one itself.
+func TestPrepareWithTheCollectorOff(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	const size = 64 << 20
+	before := gcCycles()
+	prepare(t, size)
+	if gcCycles() == before {
+		t.Fatal("with GOGC=off Prepare ran no collection: the ballast stays allocated for good")
+	}
+	if live := liveHeap(); live >= size {
+		t.Fatalf("live heap after Prepare is %d bytes: the %d-byte ballast survived", live, size)
+	}
+	if p := debug.SetGCPercent(-1); p != -1 {
+		t.Fatalf("Prepare left GOGC at %d; want it off (-1) as it was", p)
 	}
 }
 
