@@ -257,7 +257,12 @@ func randSuffix() string {
 
 // mkdirAll creates the folder dir (a cleaned key) and its parents, fsyncing
 // each parent in which it created something.
-func (d *DirObjects) mkdirAll(dir string) error {
+func (d *DirObjects) mkdirAll(dir string) error { return d.mkdirAllSync(dir, true) }
+
+// mkdirAllSync is mkdirAll, with the fsyncs only when durable: without,
+// the folders are made durable by whatever makes their contents durable
+// later (a barrier), or need not be.
+func (d *DirObjects) mkdirAllSync(dir string, durable bool) error {
 	if dir == "." || dir == "" {
 		return nil
 	}
@@ -268,11 +273,14 @@ func (d *DirObjects) mkdirAll(dir string) error {
 		return nil
 	}
 	parent := path.Dir(dir)
-	if err := d.mkdirAll(parent); err != nil {
+	if err := d.mkdirAllSync(parent, durable); err != nil {
 		return err
 	}
 	if err := d.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("mkdir %s: %w", dir, err)
+	}
+	if !durable {
+		return nil
 	}
 	return d.syncDir(parent)
 }
@@ -513,18 +521,20 @@ func (d *DirObjects) Stage(ctx context.Context, prefix string, files map[string]
 // durable.
 type fileStager interface {
 	Stager
-	beginStage(prefix string) error
+	beginStage(prefix string, durable bool) error
 	stageFile(ctx context.Context, prefix, name string, data []byte, durable bool) error
 	openBarrier() barrier
 }
 
-// beginStage implements fileStager: it creates the folder prefix.
-func (d *DirObjects) beginStage(prefix string) error {
+// beginStage implements fileStager: it creates the folder prefix, and its
+// parents, fsyncing them when durable (without, a barrier opened before
+// makes them durable with the files).
+func (d *DirObjects) beginStage(prefix string, durable bool) error {
 	k, err := checkKey(prefix, true)
 	if err != nil {
 		return err
 	}
-	return d.mkdirAll(k)
+	return d.mkdirAllSync(k, durable)
 }
 
 // stageFile implements fileStager: it creates name in the folder prefix
@@ -596,7 +606,9 @@ func (d *DirObjects) Lock(ctx context.Context, name string) (func(), error) {
 	}
 	d.mu.Unlock()
 	m.Lock()
-	if err := d.mkdirAll(".locks"); err != nil {
+	// A lock file is only where flock meets: losing it (or its folder) in
+	// a crash loses nothing, so the folder is not fsynced.
+	if err := d.mkdirAllSync(".locks", false); err != nil {
 		m.Unlock()
 		return nil, err
 	}

@@ -94,7 +94,7 @@ func (s *SnapshotStore) Begin(ctx context.Context, id string) (*Publication, err
 	p.fst, p.oldGen, p.unlock = fst, oldGen, unlock
 	p.staged = snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	p.bar = fst.openBarrier()
-	if err := fst.beginStage(p.staged + "/"); err != nil {
+	if err := fst.beginStage(p.staged+"/", p.bar == nil); err != nil {
 		p.Abort()
 		return nil, fmt.Errorf("store: publish %s: stage: %w", id, err)
 	}
