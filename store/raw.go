@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Report names one of the dashboard's four CSV reports as the raw cache
@@ -470,6 +472,12 @@ func (c *RawCache) Availability(ctx context.Context, date string) (*Availability
 		return nil, fmt.Errorf("%w: nothing cached for %s", ErrNotCached, date)
 	}
 	av := &Availability{Date: date, Districts: map[string][]Report{}}
+	type folder struct {
+		key, id string
+		reps    []Report
+		err     error
+	}
+	var folders []folder
 	for _, e := range ents {
 		name := strings.TrimPrefix(e, prefix)
 		switch {
@@ -481,23 +489,44 @@ func (c *RawCache) Availability(ctx context.Context, date string) (*Availability
 			if err != nil || id != raw {
 				continue // not a folder we could have written
 			}
-			files, err := c.objs.List(ctx, e)
+			folders = append(folders, folder{key: e, id: id})
+		}
+	}
+	// The district folders are listed in parallel: one listing is a few
+	// syscalls on a local directory but a round trip on object storage.
+	var g errgroup.Group
+	g.SetLimit(availabilityParallel)
+	for i := range folders {
+		f := &folders[i]
+		g.Go(func() error {
+			files, err := c.objs.List(ctx, f.key)
 			if err != nil {
-				return nil, fmt.Errorf("store: availability %s: %w", date, err)
+				f.err = err
+				return nil
 			}
-			var reps []Report
 			for _, r := range DistrictReports {
-				if slices.Contains(files, e+r.FileName()) || slices.Contains(files, e+r.FileName()+rawGzSuffix) {
-					reps = append(reps, r)
+				if slices.Contains(files, f.key+r.FileName()) || slices.Contains(files, f.key+r.FileName()+rawGzSuffix) {
+					f.reps = append(f.reps, r)
 				}
 			}
-			if len(reps) > 0 {
-				av.Districts[id] = reps
-			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for _, f := range folders {
+		if f.err != nil { // the first folder's error, whatever the timing
+			return nil, fmt.Errorf("store: availability %s: %w", date, f.err)
+		}
+		if len(f.reps) > 0 {
+			av.Districts[f.id] = f.reps
 		}
 	}
 	return av, nil
 }
+
+// availabilityParallel bounds the district folders Availability lists at
+// once.
+const availabilityParallel = 8
 
 // Dates lists the collection dates in the cache, ascending.
 func (c *RawCache) Dates(ctx context.Context) ([]string, error) {
