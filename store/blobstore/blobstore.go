@@ -1,6 +1,7 @@
 package blobstore
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,6 +11,8 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
+	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -18,25 +21,31 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"gocloud.dev/blob"
-	"gocloud.dev/blob/s3blob"
-	"gocloud.dev/gcerrors"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/errgroup"
 )
 
-// Objects is the store's object storage on a gocloud.dev/blob bucket (S3 or
-// an S3-compatible server). It implements store.Objects and the optional
-// capabilities store.Statter, store.VersionStatter, store.ConditionalWriter,
-// store.Copier, store.Locker and a (non-atomic) Rename; it deliberately does
-// not implement store.DirSwapper, so the store publishes snapshots with its
-// in-place protocol.
+// Objects is the store's object storage in an S3 bucket (AWS S3 or an
+// S3-compatible server), under a key prefix. It implements store.Objects
+// and the optional capabilities store.Statter, store.VersionStatter,
+// store.ConditionalWriter, store.Copier, store.Locker and a (non-atomic)
+// Rename; it deliberately does not implement store.DirSwapper, so the store
+// publishes snapshots with its in-place protocol.
 type Objects struct {
-	b    *blob.Bucket
-	name string
+	client *s3.Client
+	bucket string
+	// prefix is "" or the key prefix with a trailing "/": every key is
+	// stored as prefix+key, and listings strip it.
+	prefix string
+	name   string
 
 	// LeaseTTL is how long a lock lease lasts without renewal (default 30 s).
 	LeaseTTL time.Duration
@@ -54,17 +63,33 @@ var refused = map[string]string{
 	"azblob": "azblob:// (Azure Blob Storage) is not supported yet: the store's pointer and lease need If-Match conditional writes, which this backend has not implemented and tested against Azure; use s3:// or a local path",
 }
 
+// params are the query parameters Open understands: the ones the
+// gocloud.dev/blob URL opener this backend used to be built on took for
+// these purposes, with the same meaning. Any other parameter is refused, so
+// that a typo is not silently ignored.
+var params = []string{"endpoint", "region", "use_path_style", "disable_https", "profile", "anonymous", "prefix"}
+
 // Open opens the bucket a URL names:
 //
 //	s3://bucket/prefix?endpoint=http://127.0.0.1:9000&region=us-east-1&use_path_style=true
 //
-// The path (or gocloud's prefix= parameter) is the key prefix the data
-// directory lives under. Every other query parameter is gocloud's (see
-// gocloud.dev/aws V2ConfigFromURLParams and s3blob.URLOpener): endpoint,
-// region, use_path_style, disable_https, profile, anonymous, ...
-// Credentials come from the AWS SDK's usual chain (AWS_ACCESS_KEY_ID and
-// AWS_SECRET_ACCESS_KEY, AWS_PROFILE, the shared files, instance roles),
-// never from the URL. The bucket must exist and be reachable.
+// The path, joined with the prefix= parameter if any, is the key prefix the
+// data directory lives under. The other query parameters:
+//
+//   - endpoint: the server's base URL (an S3-compatible server); AWS's
+//     endpoint for the region otherwise;
+//   - region: the signing region; the AWS environment's (AWS_REGION,
+//     AWS_DEFAULT_REGION) when absent, us-east-1 when neither gives one;
+//   - use_path_style=true: bucket in the path (http://host/bucket/key), as
+//     most S3-compatible servers want, instead of bucket.host;
+//   - disable_https=true: plain HTTP to AWS's endpoints;
+//   - profile: the shared configuration profile (~/.aws/config) to use;
+//   - anonymous=true: unsigned requests (a public bucket).
+//
+// Any other parameter is an error. Credentials come from the AWS SDK's
+// usual chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE,
+// the shared files, instance roles), never from the URL. The bucket must
+// exist and be reachable (one HEAD).
 func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -73,7 +98,7 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	if why, ok := refused[u.Scheme]; ok {
 		return nil, fmt.Errorf("blobstore: %s", why)
 	}
-	if u.Scheme != s3blob.Scheme {
+	if u.Scheme != "s3" {
 		return nil, fmt.Errorf("blobstore: unsupported scheme %q in %q (want s3://bucket/prefix?endpoint=...&region=...)", u.Scheme, redact(rawURL))
 	}
 	if u.User != nil {
@@ -86,30 +111,68 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	q := u.Query()
 	if p := strings.Trim(q.Get("prefix"), "/"); p != "" {
 		prefix = path.Join(prefix, p)
-		q.Del("prefix")
 	}
-	if prefix != "" && path.Clean(prefix) != prefix {
+	if prefix != "" && (path.Clean(prefix) != prefix || !verbatim(prefix+"/")) {
 		return nil, fmt.Errorf("blobstore: bad prefix %q in %q", prefix, redact(rawURL))
 	}
-	if q.Get("region") == "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		q.Set("region", "us-east-1") // what S3-compatible servers accept; AWS redirects otherwise
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if !slices.Contains(params, name) {
+			return nil, fmt.Errorf("blobstore: unknown query parameter %q in %q (known: %s)", name, redact(rawURL), strings.Join(params, ", "))
+		}
 	}
-	bu := url.URL{Scheme: u.Scheme, Host: u.Host, RawQuery: q.Encode()}
-	b, err := blob.OpenBucket(ctx, bu.String())
+	var flags [3]bool
+	for i, name := range []string{"use_path_style", "disable_https", "anonymous"} {
+		if v := q.Get(name); v != "" {
+			if flags[i], err = strconv.ParseBool(v); err != nil {
+				return nil, fmt.Errorf("blobstore: invalid value for %q in %q: %w", name, redact(rawURL), err)
+			}
+		}
+	}
+	usePathStyle, disableHTTPS, anonymous := flags[0], flags[1], flags[2]
+
+	region := q.Get("region")
+	if region == "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		region = "us-east-1" // what S3-compatible servers accept; AWS redirects otherwise
+	}
+	opts := []func(*config.LoadOptions) error{
+		// Retries are not rationed. The SDK's default retryer draws on a
+		// token bucket and, once about a hundred retries have emptied it,
+		// fails requests without retrying ("retry quota exceeded"): a
+		// flaky link under the store's 16 parallel requests can get there.
+		// gocloud.dev, which this backend used to be built on, turned it
+		// off too.
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) { o.RateLimiter = ratelimit.None })
+		}),
+	}
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	if p := q.Get("profile"); p != "" {
+		opts = append(opts, config.WithSharedConfigProfile(p))
+	}
+	if anonymous {
+		opts = append(opts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: open %s: %w", redact(rawURL), err)
 	}
-	if ok, err := b.IsAccessible(ctx); err != nil || !ok {
-		b.Close()
-		if err == nil {
+	endpoint := q.Get("endpoint")
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+		o.UsePathStyle = usePathStyle
+		o.EndpointOptions.DisableHTTPS = disableHTTPS
+	})
+	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(u.Host)}); err != nil {
+		if notExist(err) {
 			err = errors.New("no such bucket")
 		}
 		return nil, fmt.Errorf("blobstore: bucket %q at %s: %w", u.Host, redact(rawURL), err)
 	}
-	if prefix != "" {
-		b = blob.PrefixedBucket(b, prefix+"/")
-	}
-	return New(b, redact(rawURL)), nil
+	return New(client, u.Host, prefix, redact(rawURL)), nil
 }
 
 // redact drops any user info from a URL for messages.
@@ -121,23 +184,28 @@ func redact(raw string) string {
 	return raw
 }
 
-// New wraps an open bucket; name is what error messages call it. Objects
-// takes ownership of b (Close closes it).
-func New(b *blob.Bucket, name string) *Objects {
+// New returns the objects under prefix ("" for the whole bucket; a
+// "/"-separated path, stored as prefix+"/"+key) in bucket, through client;
+// name is what error messages call them.
+func New(client *s3.Client, bucket, prefix, name string) *Objects {
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	host, _ := os.Hostname()
-	return &Objects{b: b, name: name, holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(rnd[:])), locks: map[string]*sync.Mutex{}}
+	if prefix = strings.Trim(prefix, "/"); prefix != "" {
+		prefix += "/"
+	}
+	return &Objects{client: client, bucket: bucket, prefix: prefix, name: name, holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(rnd[:])), locks: map[string]*sync.Mutex{}}
 }
 
-// Bucket returns the underlying bucket.
-func (o *Objects) Bucket() *blob.Bucket { return o.b }
+// Client returns the S3 client the objects are accessed through.
+func (o *Objects) Client() *s3.Client { return o.client }
 
 // String returns the URL the objects were opened from (without secrets).
 func (o *Objects) String() string { return o.name }
 
-// Close closes the bucket.
-func (o *Objects) Close() error { return o.b.Close() }
+// Close does nothing: the S3 client holds nothing that needs releasing. It
+// is there for callers that close what they open.
+func (o *Objects) Close() error { return nil }
 
 // checkKey refuses keys that are not clean relative paths; the store
 // validates every key it builds, this is a second guard.
@@ -149,28 +217,55 @@ func checkKey(key string, folder bool) (string, error) {
 			return "", nil
 		}
 	}
-	if k == "" || strings.HasPrefix(k, "/") || path.Clean(k) != k || k == ".." || strings.HasPrefix(k, "../") {
+	stored := k // as the backend stores it: a folder is a prefix ending in "/"
+	if folder {
+		stored += "/"
+	}
+	if k == "" || strings.HasPrefix(k, "/") || path.Clean(k) != k || k == ".." || strings.HasPrefix(k, "../") || !verbatim(stored) {
 		return "", fmt.Errorf("blobstore: invalid key %q", key)
 	}
 	return k, nil
 }
 
-func notExist(err error) bool { return gcerrors.Code(err) == gcerrors.NotFound }
+// verbatim reports whether gocloud.dev/blob, which this backend used to be
+// built on, stored key under its own name. It escaped control characters,
+// the "/" after "..", and text that looks like its escapes ("__0x2f__"),
+// and refused invalid UTF-8. Such keys are refused here (the store never
+// builds them), so that every key names the object it always did in
+// buckets written before.
+func verbatim(key string) bool {
+	return utf8.ValidString(key) && !strings.Contains(key, "../") && !strings.Contains(key, "__0x") &&
+		!strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 })
+}
+
+// key is the object key of a (checked) store key.
+func (o *Objects) key(k string) *string { return aws.String(o.prefix + k) }
+
+// s3Error returns the S3 error code ("NoSuchKey", ...) and the HTTP status
+// of a failed request: "" and 0 when the error did not come from the server.
+func s3Error(err error) (code string, status int) {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	return code, status
+}
+
+// notExist reports whether err says the object (or the bucket) does not
+// exist. A HEAD's 404 has no body, hence no error code: its status tells.
+func notExist(err error) bool {
+	code, status := s3Error(err)
+	return code == "NoSuchKey" || code == "NotFound" || code == "NoSuchBucket" || status == http.StatusNotFound
+}
 
 // Read implements store.Objects.
 func (o *Objects) Read(ctx context.Context, key string) ([]byte, error) {
-	k, err := checkKey(key, false)
-	if err != nil {
-		return nil, err
-	}
-	b, err := o.b.ReadAll(ctx, k)
-	if err != nil {
-		if notExist(err) {
-			return nil, fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
-		}
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	return b, nil
+	b, _, err := o.ReadVersion(ctx, key)
+	return b, err
 }
 
 // ReadVersion implements store.ConditionalWriter: the bytes and the ETag
@@ -180,23 +275,23 @@ func (o *Objects) ReadVersion(ctx context.Context, key string) ([]byte, string, 
 	if err != nil {
 		return nil, "", err
 	}
-	r, err := o.b.NewReader(ctx, k, nil)
+	out, err := o.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: o.key(k)})
 	if err != nil {
 		if notExist(err) {
 			return nil, "", fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
 		}
 		return nil, "", fmt.Errorf("read %s: %w", key, err)
 	}
-	defer r.Close()
-	var out s3.GetObjectOutput
-	if !r.As(&out) {
-		return nil, "", fmt.Errorf("read %s: the bucket does not expose ETags", key)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
+	defer out.Body.Close()
+	// The body is read into a buffer of its announced size, plus the room
+	// bytes.Buffer wants free before the read that meets the end: one
+	// allocation. It is read to its end, where the SDK checks its checksum.
+	n := max(0, min(aws.ToInt64(out.ContentLength), 1<<30))
+	buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+	if _, err := buf.ReadFrom(out.Body); err != nil {
 		return nil, "", fmt.Errorf("read %s: %w", key, err)
 	}
-	return b, aws.ToString(out.ETag), nil
+	return buf.Bytes(), aws.ToString(out.ETag), nil
 }
 
 // Write implements store.Objects: one PUT, which S3 applies atomically (a
@@ -206,10 +301,21 @@ func (o *Objects) Write(ctx context.Context, key string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := o.b.WriteAll(ctx, k, data, &blob.WriterOptions{ContentType: contentType(k)}); err != nil {
+	if _, err := o.client.PutObject(ctx, o.put(k, data)); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil
+}
+
+// put is the PUT of data at the (checked) key k.
+func (o *Objects) put(k string, data []byte) *s3.PutObjectInput {
+	return &s3.PutObjectInput{
+		Bucket:        &o.bucket,
+		Key:           o.key(k),
+		Body:          bytes.NewReader(data),
+		ContentLength: aws.Int64(int64(len(data))),
+		ContentType:   aws.String(contentType(k)),
+	}
 }
 
 func contentType(key string) string {
@@ -231,36 +337,25 @@ func (o *Objects) WriteIfVersion(ctx context.Context, key string, data []byte, v
 	if err != nil {
 		return false, err
 	}
-	opts := &blob.WriterOptions{ContentType: contentType(k)}
+	in := o.put(k, data)
 	if version == "" {
-		opts.IfNotExist = true
+		in.IfNoneMatch = aws.String("*")
 	} else {
-		opts.BeforeWrite = func(as func(any) bool) error {
-			var in *transfermanager.UploadObjectInput
-			if !as(&in) {
-				return fmt.Errorf("write %s: the bucket cannot make conditional writes", key)
-			}
-			in.IfMatch = aws.String(version)
-			return nil
-		}
+		in.IfMatch = aws.String(version)
 	}
-	err = o.b.WriteAll(ctx, k, data, opts)
-	switch {
-	case err == nil:
+	_, err = o.client.PutObject(ctx, in)
+	if err == nil {
 		return true, nil
-	case gcerrors.Code(err) == gcerrors.FailedPrecondition, version != "" && notExist(err):
+	}
+	switch code, status := s3Error(err); {
+	case code == "PreconditionFailed", status == http.StatusPreconditionFailed, version != "" && notExist(err):
 		return false, nil
-	case isConflict(err):
+	case code == "ConditionalRequestConflict", status == http.StatusConflict:
 		// A concurrent conditional write to the same key (409
 		// ConditionalRequestConflict): the other one wins.
 		return false, nil
 	}
 	return false, fmt.Errorf("write %s: %w", key, err)
-}
-
-func isConflict(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "ConditionalRequestConflict") || strings.Contains(s, "StatusCode: 409")
 }
 
 // Stat implements store.Statter (one HEAD).
@@ -277,14 +372,14 @@ func (o *Objects) StatVersion(ctx context.Context, key string) (int64, time.Time
 	if err != nil {
 		return 0, time.Time{}, "", err
 	}
-	a, err := o.b.Attributes(ctx, k)
+	out, err := o.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &o.bucket, Key: o.key(k)})
 	if err != nil {
 		if notExist(err) {
 			return 0, time.Time{}, "", fmt.Errorf("stat %s: %w", key, fs.ErrNotExist)
 		}
 		return 0, time.Time{}, "", fmt.Errorf("stat %s: %w", key, err)
 	}
-	return a.Size, a.ModTime, a.ETag, nil
+	return aws.ToInt64(out.ContentLength), aws.ToTime(out.LastModified), aws.ToString(out.ETag), nil
 }
 
 // List implements store.Objects with a delimited listing: objects as
@@ -297,20 +392,14 @@ func (o *Objects) List(ctx context.Context, prefix string) ([]string, error) {
 	if k != "" {
 		k += "/"
 	}
-	it := o.b.List(&blob.ListOptions{Prefix: k, Delimiter: "/"})
 	var out []string
-	for {
-		obj, err := it.Next(ctx)
-		if err == io.EOF {
-			break
+	err = o.list(ctx, k, "/", func(key string) {
+		if key != k { // a folder marker object some tools create
+			out = append(out, key)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", prefix, err)
-		}
-		if obj.Key == k {
-			continue // a folder marker object some tools create
-		}
-		out = append(out, obj.Key)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
 	}
 	slices.Sort(out)
 	return out, nil
@@ -318,20 +407,43 @@ func (o *Objects) List(ctx context.Context, prefix string) ([]string, error) {
 
 // listAll lists every object under the folder prefix (recursively).
 func (o *Objects) listAll(ctx context.Context, prefix string) ([]string, error) {
-	it := o.b.List(&blob.ListOptions{Prefix: prefix})
 	var out []string
-	for {
-		obj, err := it.Next(ctx)
-		if err == io.EOF {
-			return out, nil
-		}
+	if err := o.list(ctx, prefix, "", func(key string) { out = append(out, key) }); err != nil {
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	return out, nil
+}
+
+// list calls f with the key (o.prefix stripped) of every object and, when
+// delimiter is not "", every common prefix under prefix, page after page
+// (a ListObjectsV2 returns at most 1,000 keys).
+func (o *Objects) list(ctx context.Context, prefix, delimiter string, f func(key string)) error {
+	in := &s3.ListObjectsV2Input{Bucket: &o.bucket, Prefix: o.key(prefix)}
+	if delimiter != "" {
+		in.Delimiter = aws.String(delimiter)
+	}
+	for p := s3.NewListObjectsV2Paginator(o.client, in); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", prefix, err)
+			return err
 		}
-		if !obj.IsDir {
-			out = append(out, obj.Key)
+		for _, obj := range page.Contents {
+			f(strings.TrimPrefix(aws.ToString(obj.Key), o.prefix))
+		}
+		for _, cp := range page.CommonPrefixes {
+			f(strings.TrimPrefix(aws.ToString(cp.Prefix), o.prefix))
 		}
 	}
+	return nil
+}
+
+// deleteObject deletes the object at the (checked) key k; a missing one is
+// not an error (S3 answers a DELETE of it with success anyway).
+func (o *Objects) deleteObject(ctx context.Context, k string) error {
+	if _, err := o.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &o.bucket, Key: o.key(k)}); err != nil && !notExist(err) {
+		return err
+	}
+	return nil
 }
 
 // parallel is how many requests the folder operations run at once.
@@ -347,7 +459,7 @@ func (o *Objects) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if !folder {
-		if err := o.b.Delete(ctx, k); err != nil && !notExist(err) {
+		if err := o.deleteObject(ctx, k); err != nil {
 			return fmt.Errorf("delete %s: %w", key, err)
 		}
 		return nil
@@ -363,7 +475,7 @@ func (o *Objects) Delete(ctx context.Context, key string) error {
 	g.SetLimit(parallel)
 	for _, key := range keys {
 		g.Go(func() error {
-			if err := o.b.Delete(gctx, key); err != nil && !notExist(err) {
+			if err := o.deleteObject(gctx, key); err != nil {
 				return fmt.Errorf("delete %s: %w", key, err)
 			}
 			return nil
@@ -382,13 +494,26 @@ func (o *Objects) Copy(ctx context.Context, from, to string) error {
 	if err != nil {
 		return err
 	}
-	if err := o.b.Copy(ctx, t, f, nil); err != nil {
+	_, err = o.client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: &o.bucket, Key: o.key(t), CopySource: aws.String(copySource(o.bucket, o.prefix+f))})
+	if err != nil {
 		if notExist(err) {
 			return fmt.Errorf("copy %s: %w", from, fs.ErrNotExist)
 		}
 		return fmt.Errorf("copy %s to %s: %w", from, to, err)
 	}
 	return nil
+}
+
+// copySource is CopyObject's x-amz-copy-source, "bucket/key", which the
+// server URL-decodes: each segment is escaped as a URL path segment, and
+// '+' too (url.PathEscape keeps it; decoded as a form value it would be a
+// space).
+func copySource(bucket, key string) string {
+	segs := strings.Split(bucket+"/"+key, "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
+	}
+	return strings.Join(segs, "/")
 }
 
 // Rename moves an object, or a folder (key ending in "/") and everything in
@@ -641,7 +766,7 @@ func (o *Objects) release(key, etag string) {
 	if err != nil || cur != etag {
 		return // gone, or another holder's now: leave it
 	}
-	if err := o.b.Delete(ctx, key); err != nil && !notExist(err) {
+	if err := o.deleteObject(ctx, key); err != nil {
 		o.logger().Warn("release lock lease", "lock", key, "err", err)
 	}
 }

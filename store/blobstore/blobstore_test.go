@@ -3,13 +3,19 @@ package blobstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/toaststats/toaststats/store/blobstore"
 	"github.com/toaststats/toaststats/store/blobstore/blobtest"
@@ -134,6 +140,17 @@ func TestConditionalWrites(t *testing.T) {
 	if v3 == v1 || v3 == "" {
 		t.Fatalf("etag did not change: %q %q", v1, v3)
 	}
+	// If-Match on a missing key: not written, no error.
+	ok, err = o.WriteIfVersion(ctx, "missing.json", []byte("5"), v3)
+	if err != nil || ok {
+		t.Fatalf("write if match on a missing key: %v %v, want false", ok, err)
+	}
+	if _, err := o.Read(ctx, "missing.json"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing.json after a failed If-Match: %v, want fs.ErrNotExist", err)
+	}
+	if _, _, _, err := o.StatVersion(ctx, "missing.json"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("stat missing: %v, want fs.ErrNotExist", err)
+	}
 }
 
 // Two Objects (two "hosts") on one bucket: the lease admits one holder at a
@@ -208,12 +225,182 @@ func srv0(t *testing.T) *blobtest.Server {
 	return srv
 }
 
-func TestRefusedSchemes(t *testing.T) {
-	for _, u := range []string{"gs://b/p", "azblob://b/p", "ftp://x"} {
-		if _, err := blobstore.Open(context.Background(), u); err == nil {
-			t.Errorf("%s: no error", u)
-		} else {
-			t.Logf("%s: %v", u, err)
+// Open refuses, before any request, what it cannot honour, and names it: an
+// unknown query parameter (a typo must not be ignored) or a bad value.
+func TestOpenRefusesBadURLs(t *testing.T) {
+	for u, want := range map[string]string{
+		"s3://b/p?endpoint=http://x&use_path_stlye=true": `unknown query parameter "use_path_stlye"`,
+		"s3://b/p?awssdk=v2":                             `unknown query parameter "awssdk"`,
+		"s3://b/p?use_path_style=maybe":                  `invalid value for "use_path_style"`,
+		"s3://b/p?anonymous=yes":                         `invalid value for "anonymous"`,
+		"s3://key:secret@b/p":                            "carries credentials",
+		"s3:///p":                                        "names no bucket",
+		"s3://b/a/../b":                                  `bad prefix "a/../b"`,
+		"s3://b/a..__0x2f__b":                            "bad prefix",
+		"s3://b/x..":                                     `bad prefix "x.."`,
+		"gs://b/p":                                       "ifGenerationMatch",
+		"azblob://b/p":                                   "If-Match",
+		"ftp://x":                                        `unsupported scheme "ftp"`,
+	} {
+		_, err := blobstore.Open(context.Background(), u)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Open(%s) = %v, want an error containing %s", u, err, want)
 		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("Open(%s): the error shows the secret: %v", u, err)
+		}
+	}
+}
+
+// A missing bucket is found at Open (HeadBucket), and said so.
+func TestOpenMissingBucket(t *testing.T) {
+	s := srv0(t)
+	_, err := blobstore.Open(context.Background(), s.URL("no-such-bucket", "data"))
+	if err == nil || !strings.Contains(err.Error(), `blobstore: bucket "no-such-bucket" at s3://no-such-bucket/data?`) || !strings.HasSuffix(err.Error(), ": no such bucket") {
+		t.Fatalf("open a missing bucket: %v", err)
+	}
+}
+
+// The URL's path, joined with prefix=, is the key prefix: objects are
+// stored under it (with the content type of their extension), and listings
+// strip it and skip folder markers.
+func TestPrefix(t *testing.T) {
+	ctx := context.Background()
+	s := srv0(t)
+	bucket, err := s.Bucket(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := blobstore.Open(ctx, s.URL(bucket, "data")+"&prefix=sub/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if err := o.Write(ctx, "a/b.json", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Write(ctx, "c.csv", nil); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Client()
+	for _, m := range []string{"data/sub/", "data/sub/a/"} { // folder markers, as some tools make
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(m), Body: strings.NewReader("")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var keys []string
+	for k, ct := range map[string]string{"data/sub/a/b.json": "application/json", "data/sub/c.csv": "text/csv"} {
+		h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String(k)})
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		if got := aws.ToString(h.ContentType); got != ct {
+			t.Errorf("%s: content type %q, want %q", k, got, ct)
+		}
+		keys = append(keys, k)
+	}
+	if got, err := o.List(ctx, ""); err != nil || !slices.Equal(got, []string{"a/", "c.csv"}) {
+		t.Fatalf("list top = %v, %v", got, err)
+	}
+	if got, err := o.List(ctx, "a/"); err != nil || !slices.Equal(got, []string{"a/b.json"}) {
+		t.Fatalf("list a/ = %v, %v", got, err)
+	}
+	if b, err := o.Read(ctx, "c.csv"); err != nil || len(b) != 0 {
+		t.Fatalf("read the empty object: %q, %v", b, err)
+	}
+	// The same objects through New on the client.
+	n := blobstore.New(c, bucket, "/data/sub/", "test")
+	if b, err := n.Read(ctx, "a/b.json"); err != nil || string(b) != "{}" {
+		t.Fatalf("New: read = %q, %v", b, err)
+	}
+	if n.String() != "test" || n.Client() != c {
+		t.Fatalf("New: String %q, Client %p", n.String(), n.Client())
+	}
+}
+
+// Listings page (ListObjectsV2 returns at most 1,000 keys and common
+// prefixes a request): a folder of 1,050 entries, half objects and half
+// sub-folders, lists whole, and so do its 1,050 objects recursively.
+func TestListPages(t *testing.T) {
+	ctx := context.Background()
+	o := open(t)
+	const n = 1050
+	var entries, objects []string
+	for i := range n {
+		if i%2 == 0 {
+			entries = append(entries, fmt.Sprintf("big/f%04d.json", i))
+			objects = append(objects, entries[i])
+		} else {
+			entries = append(entries, fmt.Sprintf("big/d%04d/", i))
+			objects = append(objects, entries[i]+"x")
+		}
+	}
+	slices.Sort(entries)
+	slices.Sort(objects)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for _, k := range objects {
+		g.Go(func() error { return o.Write(gctx, k, []byte(k)) })
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := o.List(ctx, "big/"); err != nil || !slices.Equal(got, entries) {
+		t.Fatalf("list big/: %d entries, %v; want %d", len(got), err, n)
+	}
+	got, err := blobstore.ListAll(o, ctx, "big/")
+	if slices.Sort(got); err != nil || !slices.Equal(got, objects) {
+		t.Fatalf("listAll big/: %d keys, %v; want %d", len(got), err, n)
+	}
+	// A folder delete is a listing too: every object goes.
+	if err := o.Delete(ctx, "big/"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := blobstore.ListAll(o, ctx, "big/"); err != nil || len(got) != 0 {
+		t.Fatalf("after delete: %d keys left, %v", len(got), err)
+	}
+}
+
+// Copy escapes the source key: a space and a '+' reach the server as
+// themselves.
+func TestCopyEscapesKeys(t *testing.T) {
+	ctx := context.Background()
+	o := open(t)
+	from, to := "in/a b+c.json", "out/d e+f.json"
+	if err := o.Write(ctx, from, []byte("x y")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Copy(ctx, from, to); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := o.Read(ctx, to); err != nil || string(b) != "x y" {
+		t.Fatalf("read the copy: %q, %v", b, err)
+	}
+	if got, err := o.List(ctx, "out/"); err != nil || !slices.Equal(got, []string{to}) {
+		t.Fatalf("list out/ = %q, %v", got, err)
+	}
+	if err := o.Copy(ctx, "in/a b c.json", to); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("copy a missing key: %v, want fs.ErrNotExist", err)
+	}
+	if err := o.Rename(ctx, to, "out/g h+i.json"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := o.List(ctx, "out/"); !slices.Equal(got, []string{"out/g h+i.json"}) {
+		t.Fatalf("after rename: %q", got)
+	}
+}
+
+// Keys the previous, gocloud.dev-based backend stored under another name
+// (escaped) are refused, rather than silently naming other objects.
+func TestKeysStoredVerbatim(t *testing.T) {
+	ctx := context.Background()
+	o := open(t)
+	for _, k := range []string{"a../b", "x__0x2f__y", "tab\there", "bad\xffutf8"} {
+		if err := o.Write(ctx, k, nil); err == nil || !strings.Contains(err.Error(), "invalid key") {
+			t.Errorf("write %q: %v, want invalid key", k, err)
+		}
+	}
+	if _, err := o.List(ctx, "a../"); err == nil {
+		t.Error("list a../: no error")
 	}
 }
