@@ -11,8 +11,8 @@ import (
 // District files are the bulk of a snapshot (~12 MB of JSON for the world's
 // 128 districts) and encoding them with encoding/json was the largest single
 // cost of a world build (~12 % of its CPU, ~20 ms). They are encoded with
-// github.com/goccy/go-json instead (already in the module graph, through
-// gocloud.dev), which writes the same bytes as encoding/json ~2.5 times as
+// github.com/goccy/go-json instead (a module with no dependencies of its
+// own), which writes the same bytes as encoding/json ~2.5 times as
 // fast: TestDistrictJSONMatchesStdlib checks a whole world of districts and
 // random ones (HTML and control characters, invalid UTF-8, extreme floats,
 // the free-form performance rows), FuzzDistrictJSONMatchesStdlib the

@@ -107,7 +107,7 @@
 //
 // Open also accepts a URL: file:///path is the local directory, and
 // s3://bucket/prefix?endpoint=...&region=...&use_path_style=true opens the
-// S3 backend (store/blobstore, on gocloud.dev/blob) when the program
+// S3 backend (store/blobstore, on aws-sdk-go-v2) when the program
 // imports store/backends, which registers it (RegisterBackend); without
 // that import the error names it. The layout under the prefix is the one
 // above, so migrating is copying (toaststats migrate). An object store has
