@@ -6,11 +6,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/toaststats/toaststats"
+	"github.com/toaststats/toaststats/internal/hugeheap"
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/store"
@@ -61,6 +64,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad addr", []string{"srv", "--data-dir", t.TempDir(), "--addr", "nowhere"}, nil},
 		{"unknown flag", []string{"srv", "--data-dir", t.TempDir(), "--nope"}, nil},
 		{"stray argument", []string{"srv", "--data-dir", t.TempDir(), "extra"}, nil},
+		{"negative huge heap", []string{"srv", "--data-dir", t.TempDir(), "--huge-heap-mb", "-1"}, nil},
 	} {
 		getenv := func(k string) string { return tc.env[k] }
 		err := run(t.Context(), tc.args, getenv, io.Discard, io.Discard)
@@ -113,5 +117,51 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/health"); err == nil {
 		t.Error("server still answering after shutdown")
+	}
+}
+
+// TestServerMemory checks the memory flags: huge pages are asked for the
+// size given (256 MiB by default), not at all with 0, and the soft memory
+// limit is set unless GOMEMLIMIT is.
+func TestServerMemory(t *testing.T) {
+	var asked []int
+	defer func(p func(int) (uintptr, uintptr, error)) { prepareHeap = p }(prepareHeap)
+	prepareHeap = func(size int) (uintptr, uintptr, error) {
+		asked = append(asked, size)
+		return hugeheap.Prepare(size)
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	noEnv := func(string) string { return "" }
+	for _, tc := range []struct {
+		args  []string
+		env   func(string) string
+		asked []int
+		limit int64 // -1: left as it was
+	}{
+		{[]string{"srv", "--data-dir", "d"}, noEnv, []int{256 << 20}, -1},
+		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "64", "--memory-limit-mb", "900"}, noEnv, []int{64 << 20}, 900 << 20},
+		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "0", "--memory-limit-mb", "900"}, func(k string) string {
+			return map[string]string{"GOMEMLIMIT": "1GiB"}[k]
+		}, nil, -1},
+	} {
+		asked = nil
+		before := debug.SetMemoryLimit(-1)
+		o, err := parseFlags(tc.args, tc.env, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := serverMemory(o, tc.env); err != nil {
+			t.Errorf("%v: %v", tc.args, err)
+		}
+		if !slices.Equal(asked, tc.asked) {
+			t.Errorf("%v: huge pages asked for %v, want %v", tc.args, asked, tc.asked)
+		}
+		want := tc.limit
+		if want < 0 {
+			want = before
+		}
+		if got := debug.SetMemoryLimit(before); got != want {
+			t.Errorf("%v: memory limit %d, want %d", tc.args, got, want)
+		}
 	}
 }

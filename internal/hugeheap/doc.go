@@ -28,6 +28,10 @@
 // own span lists) unless the collector is off (GOGC=off), when nothing
 // else would ever free the ballast.
 //
+// Users: `toaststats build` (40 MB, before the build) and the server
+// (--huge-heap-mb, 256 MB by default, at start: a first analytics answer
+// decodes a year of a district's history into fresh memory).
+//
 // Prepare does nothing where the kernel has no THP, where the setting is
 // "never", when GODEBUG has disablethp=1 (the runtime's own switch for
 // this), or outside Linux.
