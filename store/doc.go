@@ -58,8 +58,8 @@
 // others are still being encoded; then the rankings, manifest and metadata.
 // On Linux 5.8 and later, where the data directory's file system is one
 // whose syncfs(2) flushes to stable storage (ext2/3/4, XFS, Btrfs, tmpfs,
-// overlayfs: see barrier), one syncfs then makes every staged file and the folder durable,
-// and the folder is swapped in; elsewhere every file is fsynced as it is
+// overlayfs: see barrier), one syncfs then makes every staged file, the folder and the
+// folders created for it (snapshots/ on a first build) durable, and the folder is swapped in; elsewhere every file is fsynced as it is
 // written, then the folder, then the swap. Either way nothing is in place
 // before all of it is durable. The history index's appends of a build are
 // made durable the same way (one syncfs for ~130 logs).
