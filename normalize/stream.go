@@ -8,15 +8,14 @@ import (
 	"io"
 	"strings"
 	"sync"
-
-	"github.com/gocarina/gocsv"
 )
 
 // How ReadReports reads a file without holding its records: the file's
 // header is read and resolved when it is opened (the group key needs it),
-// and the data records are then read one at a time, while gocsv maps them
-// (gocsv.UnmarshalDecoderToChan asks for one row at a time), into the
-// reader's one reused []string: only the decoded records stay. The checks
+// and the data records are then read one at a time into the reader's one
+// reused []string and mapped at once (mapRows), each cell through its
+// record's UnmarshalCSVWithFields, the conversions gocsv uses when a file
+// is read alone: only the decoded records stay. The checks
 // of readTable are made on the way (every row the header's width, only the
 // last record may be the footer).
 //
@@ -153,13 +152,14 @@ func (st *streamTable) nextRow() ([]string, bool) {
 	return nil, false
 }
 
-// errTooManyRows ends a gocsv call that would overfill its channel; it
+// errTooManyRows ends a mapRows call that would overfill its records; it
 // cannot happen (a file has no more rows than lines), and would send every
 // file of the call to be read alone.
 var errTooManyRows = errors.New("normalize: more rows than lines")
 
-// streamDecoder is the gocsv.SimpleDecoder of one gocsv call over the files
-// of one group: the gocsv header, then each file's data rows in turn.
+// streamDecoder hands one mapRows call the files of one group: the
+// columns' keys (the header gocsv would be given), then each file's data
+// rows in turn.
 type streamDecoder struct {
 	header []string
 	sent   bool
@@ -169,7 +169,8 @@ type streamDecoder struct {
 	limit  int
 }
 
-// GetCSVRow implements gocsv.SimpleDecoder.
+// GetCSVRow returns the keys, then the next data row (io.EOF after the
+// last), as gocsv.SimpleDecoder's method of that name would.
 func (d *streamDecoder) GetCSVRow() ([]string, error) {
 	if !d.sent {
 		d.sent = true
@@ -192,28 +193,12 @@ func (d *streamDecoder) GetCSVRow() ([]string, error) {
 	return nil, io.EOF
 }
 
-// GetCSVRows implements gocsv.SimpleDecoder (not used by
-// UnmarshalDecoderToChan).
-func (d *streamDecoder) GetCSVRows() ([][]string, error) {
-	var out [][]string
-	for {
-		row, err := d.GetCSVRow()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return out, err
-		}
-		out = append(out, append([]string(nil), row...))
-	}
-}
-
-// decodeStream lets gocsv map the rows of the files of one group (same
-// kind, same gocsv header) as they are read, in as few calls as it can,
-// and leaves in each file's table its decoded rows. Files that go wrong
-// are marked failed: ReadReports reads them again alone. A cell that does
-// not convert ends gocsv's call: the files before it keep their rows, its
-// file fails and the files after it go on in a new call.
+// decodeStream maps the rows of the files of one group (same kind, same
+// columns) as they are read, in as few calls as it can, and leaves in each
+// file's table its decoded rows. Files that go wrong are marked failed:
+// ReadReports reads them again alone. A cell that does not convert ends
+// the call: the files before it keep their rows, its file fails and the
+// files after it go on in a new call.
 func decodeStream[R any, P fieldsRecord[R]](ts []*streamTable) {
 	for len(ts) > 0 {
 		limit := 0
@@ -221,12 +206,7 @@ func decodeStream[R any, P fieldsRecord[R]](ts []*streamTable) {
 			limit += st.maxRow
 		}
 		d := &streamDecoder{header: ts[0].t.layout.gocsvHeader(), ts: ts, limit: limit}
-		ch := make(chan row[R, P], limit)
-		err := gocsv.UnmarshalDecoderToChan(d, ch)
-		rows := make([]P, 0, len(ch))
-		for w := range ch {
-			rows = append(rows, w.Rec)
-		}
+		rows, err := mapRows[R, P](d, limit)
 		if err == nil {
 			for _, st := range ts {
 				settle(st, rows)
@@ -262,4 +242,37 @@ func settle[P any](st *streamTable, rows []P) {
 	}
 	mine := rows[st.start : st.start+st.rows : st.start+st.rows]
 	st.t.decoded = &decoded[P]{mine, len(mine), nil}
+}
+
+// mapRows maps the rows d hands (at most limit) into records, each cell
+// through the record's UnmarshalCSVWithFields with its column's key: what
+// gocsv.UnmarshalDecoderToChan does for these records, without its
+// reflection per row and per cell (a value made and a type asserted per
+// cell, a channel send per row: ~12 ms of a world build's CPU, a fifth of
+// the decoding) and with the records in one allocation. A cell that does
+// not convert ends it with gocsv's error for it, a *csv.ParseError whose
+// Line counts the key row as 1, and the rows before.
+func mapRows[R any, P fieldsRecord[R]](d *streamDecoder, limit int) ([]P, error) {
+	keys, err := d.GetCSVRow()
+	if err != nil {
+		return nil, err
+	}
+	records := make([]R, limit)
+	rows := make([]P, 0, limit)
+	for i := 0; ; i++ {
+		line, err := d.GetCSVRow()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return rows, err
+		}
+		rec := P(&records[i])
+		for j, cell := range line {
+			if err := rec.UnmarshalCSVWithFields(keys[j], cell); err != nil {
+				return rows, &csv.ParseError{Line: i + 2, Column: j + 1, Err: err}
+			}
+		}
+		rows = append(rows, rec)
+	}
 }
