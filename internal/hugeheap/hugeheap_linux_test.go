@@ -124,7 +124,7 @@ var sink []byte
 // process, as Prepare is meant to be used (at the start of one).
 func TestAllocationsReuseTheRange(t *testing.T) {
 	if os.Getenv("HUGEHEAP_REUSE_CHILD") == "1" {
-		reuseChild()
+		reuseChild(t)
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestAllocationsReuseTheRange$", "-test.count=1")
@@ -148,17 +148,13 @@ func TestAllocationsReuseTheRange(t *testing.T) {
 
 // reuseChild is TestAllocationsReuseTheRange's fresh process: it prints
 // where the allocations made after Prepare's collection are.
-func reuseChild() {
+func reuseChild(t *testing.T) {
 	lo, hi, err := Prepare(16 << 20)
 	if err != nil {
 		fmt.Println("reuse 0 inside 0 beyond of 0 in 0 0")
 		return
 	}
-	since := gcCycles()
-	for gcCycles() <= since {
-		sink = make([]byte, 64)
-		runtime.Gosched()
-	}
+	awaitCollection(t, gcCycles())
 	const n, each = 16, 512 << 10 // half the range
 	keep := make([][]byte, n)
 	inside, beyond := 0, 0
