@@ -92,10 +92,15 @@ type Metadata struct {
 
 // ManifestEntry describes one district file of a snapshot.
 type ManifestEntry struct {
-	DistrictID   string    `json:"districtId"`
-	FileName     string    `json:"fileName"`
-	Status       Status    `json:"status"`
-	FileSize     int64     `json:"fileSize"`
+	DistrictID string `json:"districtId"`
+	FileName   string `json:"fileName"`
+	Status     Status `json:"status"`
+	FileSize   int64  `json:"fileSize"`
+	// CRC32C is the CRC-32C (Castagnoli) of the file's bytes as stored, 8
+	// lowercase hex digits. Snapshots published before it was introduced
+	// carry SHA256, the file's sha256 hex, instead; the predecessor's carry
+	// neither.
+	CRC32C       string    `json:"crc32c,omitempty"`
 	SHA256       string    `json:"sha256,omitempty"`
 	LastModified time.Time `json:"lastModified"`
 	ErrorMessage string    `json:"errorMessage,omitempty"`
@@ -105,7 +110,8 @@ type ManifestEntry struct {
 type ManifestFile struct {
 	Filename string `json:"filename"`
 	Size     int64  `json:"size"`
-	SHA256   string `json:"sha256,omitempty"`
+	CRC32C   string `json:"crc32c,omitempty"` // as ManifestEntry's
+	SHA256   string `json:"sha256,omitempty"` // as ManifestEntry's
 	// Status is "present" or "missing".
 	Status string `json:"status"`
 }

@@ -40,8 +40,9 @@
 // durable, then the folder is renamed into place — with
 // renameat2(RENAME_EXCHANGE) when the id exists already (a rebuild). A reader
 // that opens snapshots/<id>/ therefore sees the whole old generation or the
-// whole new one. A View pins one generation: its manifest carries the sha256
-// of every file, each read is checked against it, and a read that finds the
+// whole new one. A View pins one generation: its manifest carries the checksum
+// of every file (CRC-32C; sha256 in snapshots published before, see
+// filesum.go), each read is checked against it, and a read that finds the
 // folder replaced reads the retired generation (.old-<id>-<gen>-<ts>)
 // instead. current.json is written (atomically) only after the snapshot is in
 // place, only for a complete successful snapshot whose id is >= the current

@@ -54,8 +54,8 @@ var (
 // for it. Use errors.As to get at it.
 type ChecksumError struct {
 	Key  string // object key of the file
-	Want string // recorded sha256 hex
-	Got  string // sha256 hex of the bytes read
+	Want string // the checksum recorded (a raw report's sha256 hex; a snapshot file's, see manifestSum)
+	Got  string // the same checksum of the bytes read
 }
 
 func (e *ChecksumError) Error() string {

@@ -123,14 +123,14 @@ func (s *SnapshotStore) verifyDir(ctx context.Context, id, dir string, full bool
 			problem("manifest names a bad file %q", truncate(name))
 			continue
 		}
-		files = append(files, fileSpec{name, e.FileSize, e.SHA256})
+		files = append(files, fileSpec{name, e.FileSize, manifestSum(e.CRC32C, e.SHA256)})
 	}
 	if man.AllDistrictsRankings.Status == "present" {
 		name := man.AllDistrictsRankings.Filename
 		if name == "" {
 			name = rankingsFile
 		}
-		files = append(files, fileSpec{name, man.AllDistrictsRankings.Size, man.AllDistrictsRankings.SHA256})
+		files = append(files, fileSpec{name, man.AllDistrictsRankings.Size, manifestSum(man.AllDistrictsRankings.CRC32C, man.AllDistrictsRankings.SHA256)})
 	}
 	st, _ := s.objs.(Statter)
 	for _, f := range files {
@@ -162,8 +162,8 @@ func (s *SnapshotStore) verifyDir(ctx context.Context, id, dir string, full bool
 			continue
 		}
 		if f.sum != "" {
-			if got := sha256Hex(b); got != f.sum {
-				problem("%s: sha256 %s, manifest says %s", f.name, got, f.sum)
+			if !sumMatches(f.sum, b) {
+				problem("%s: checksum %s, manifest says %s", f.name, sumOf(f.sum, b), f.sum)
 				continue
 			}
 		}

@@ -243,7 +243,8 @@ func TestCorruptFileReadIsReported(t *testing.T) {
 	must(t, st.Objects().Write(ctx, p, b))
 	_, err = v.District(ctx, "2")
 	var ce *ChecksumError
-	if !errors.As(err, &ce) || !errors.Is(err, ErrCorrupt) || ce.Key != "snapshots/2025-10-01/district_2.json" {
+	if !errors.As(err, &ce) || !errors.Is(err, ErrCorrupt) || ce.Key != "snapshots/2025-10-01/district_2.json" ||
+		!strings.HasPrefix(ce.Want, "crc32c:") || !strings.HasPrefix(ce.Got, "crc32c:") || ce.Want == ce.Got {
 		t.Fatalf("err = %v", err)
 	}
 	if _, err := st.Objects().Read(ctx, p); err != nil {

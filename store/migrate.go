@@ -141,7 +141,7 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 
 // errChecksum marks a source object that does not match its recorded
 // checksum (it is copied all the same).
-var errChecksum = errors.New("does not match the sha256 the source records for it (copied verbatim)")
+var errChecksum = errors.New("does not match the checksum the source records for it (copied verbatim)")
 
 // migrateOne copies one object. verified is true when the source bytes
 // matched a recorded checksum.
@@ -153,7 +153,7 @@ func migrateOne(ctx context.Context, from, to Objects, key string, sums []string
 	sum := sha256Hex(b)
 	mismatch := false
 	if len(sums) > 0 {
-		verified = slices.ContainsFunc(sums, func(s string) bool { return strings.EqualFold(s, sum) })
+		verified = slices.ContainsFunc(sums, func(s string) bool { return sumMatches(s, b) })
 		mismatch = !verified
 	}
 	if cur, err := to.Read(ctx, key); err == nil && bytes.Equal(cur, b) {
@@ -214,7 +214,7 @@ func migrationKeys(ctx context.Context, objs Objects) ([]string, error) {
 	return out, nil
 }
 
-// recordedChecksums maps object keys to the sha256 values the source
+// recordedChecksums maps object keys to the checksums (sumMatches) the source
 // records for them: raw-cache files (metadata.json checksums and pending
 // checksums) and snapshot files (manifest.json). Unreadable metadata or
 // manifests are problems, not errors: their files are still copied.
@@ -256,16 +256,16 @@ func recordedChecksums(ctx context.Context, objs Objects, keys []string) (map[st
 				if name == "" {
 					name = DistrictFileName(e.DistrictID)
 				}
-				if e.SHA256 != "" {
-					sums[dir+name] = append(sums[dir+name], e.SHA256)
+				if sum := manifestSum(e.CRC32C, e.SHA256); sum != "" {
+					sums[dir+name] = append(sums[dir+name], sum)
 				}
 			}
-			if r := man.AllDistrictsRankings; r.SHA256 != "" {
+			if r := man.AllDistrictsRankings; manifestSum(r.CRC32C, r.SHA256) != "" {
 				name := r.Filename
 				if name == "" {
 					name = rankingsFile
 				}
-				sums[dir+name] = append(sums[dir+name], r.SHA256)
+				sums[dir+name] = append(sums[dir+name], manifestSum(r.CRC32C, r.SHA256))
 			}
 		}
 	}

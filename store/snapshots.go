@@ -241,7 +241,7 @@ func districtEntry(df *snapshot.DistrictFile, b []byte, gz bool, now time.Time) 
 		return nil, snapshot.ManifestEntry{}, err
 	}
 	name := DistrictFileName(df.DistrictID)
-	e := snapshot.ManifestEntry{DistrictID: df.DistrictID, FileName: name, Status: df.Status, FileSize: int64(len(b)), SHA256: sha256Hex(b), LastModified: now}
+	e := snapshot.ManifestEntry{DistrictID: df.DistrictID, FileName: name, Status: df.Status, FileSize: int64(len(b)), CRC32C: crc32cHex(b), LastModified: now}
 	if df.Status != snapshot.StatusSuccess {
 		e.ErrorMessage = "district " + string(df.Status)
 	}
@@ -316,7 +316,7 @@ func (enc *encodedSnapshot) finish(snap *snapshot.Snapshot, entries []snapshot.M
 			return err
 		}
 		enc.files[rankingsFile] = b
-		man.AllDistrictsRankings = snapshot.ManifestFile{Filename: rankingsFile, Size: int64(len(b)), SHA256: sha256Hex(b), Status: "present"}
+		man.AllDistrictsRankings = snapshot.ManifestFile{Filename: rankingsFile, Size: int64(len(b)), CRC32C: crc32cHex(b), Status: "present"}
 	}
 	mb, err := json.MarshalIndent(&man, "", "  ")
 	if err != nil {
@@ -907,7 +907,7 @@ func (v *View) DistrictJSON(ctx context.Context, districtID string) ([]byte, err
 	if name == "" {
 		name = DistrictFileName(e.DistrictID)
 	}
-	return v.readFile(ctx, name, e.FileSize, e.SHA256)
+	return v.readFile(ctx, name, e.FileSize, manifestSum(e.CRC32C, e.SHA256))
 }
 
 // District returns one district's file (ErrDistrictNotFound when the
@@ -1001,7 +1001,7 @@ func (v *View) RankingsJSON(ctx context.Context) ([]byte, error) {
 	if name == "" {
 		name = rankingsFile
 	}
-	b, err := v.readFile(ctx, name, r.Size, r.SHA256)
+	b, err := v.readFile(ctx, name, r.Size, manifestSum(r.CRC32C, r.SHA256))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s: %w", ErrNoRankings, v.ID, err)
 	}
@@ -1023,7 +1023,8 @@ func (v *View) Rankings(ctx context.Context) (*snapshot.RankingsFile, error) {
 }
 
 // readFile reads a file of the view's generation through the cache and
-// singleflight, verifying it against the manifest's size and sha256.
+// singleflight, verifying it against the manifest's size and checksum
+// (manifestSum).
 func (v *View) readFile(ctx context.Context, name string, size int64, sum string) ([]byte, error) {
 	s := v.s
 	start := s.stats.begin()
@@ -1073,7 +1074,7 @@ func (v *View) readGenerationFile(ctx context.Context, name string, size int64, 
 	if err == nil && sum == "" {
 		return b, nil // predecessor manifest: nothing to verify against
 	}
-	if err == nil && sha256Hex(b) == sum {
+	if err == nil && sumMatches(sum, b) {
 		return b, nil
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -1093,11 +1094,11 @@ func (v *View) readGenerationFile(ctx context.Context, name string, size int64, 
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrCorrupt, key, err)
 		}
-		return nil, &ChecksumError{Key: key, Want: sum, Got: sha256Hex(b)}
+		return nil, &ChecksumError{Key: key, Want: sum, Got: sumOf(sum, b)}
 	}
 	// The replaced generation is at .gen-<id>-* for an instant after the
 	// exchange, then at .old-<id>-<gen>-*; the listing can race the rename,
-	// so look a few times. Every candidate is checked against the sha256.
+	// so look a few times. Every candidate is checked against the checksum.
 	for attempt := 0; attempt < 3; attempt++ {
 		if ob, ok := v.findRetired(ctx, oldPre, genPre, name, sum); ok {
 			return ob, nil
@@ -1106,7 +1107,7 @@ func (v *View) readGenerationFile(ctx context.Context, name string, size int64, 
 	return nil, fmt.Errorf("%w: %s (generation %s)", ErrGenerationGone, v.ID, v.gen)
 }
 
-// findRetired looks for file name with sha256 sum in the hidden folders of
+// findRetired looks for file name with checksum sum in the hidden folders of
 // snapshots/ whose keys start with one of the prefixes.
 func (v *View) findRetired(ctx context.Context, oldPre, genPre, name, sum string) ([]byte, bool) {
 	s := v.s
@@ -1116,7 +1117,7 @@ func (v *View) findRetired(ctx context.Context, oldPre, genPre, name, sum string
 	}
 	for _, e := range ents {
 		if (strings.HasPrefix(e, oldPre) || genPre != "" && strings.HasPrefix(e, genPre)) && strings.HasSuffix(e, "/") {
-			if ob, err := s.objs.Read(ctx, e+name); err == nil && sha256Hex(ob) == sum {
+			if ob, err := s.objs.Read(ctx, e+name); err == nil && sumMatches(sum, ob) {
 				return ob, true
 			}
 		}
