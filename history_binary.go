@@ -468,10 +468,30 @@ func structCodec(t reflect.Type, seen map[reflect.Type]bool) (*binaryCodec, stri
 	schema.WriteString("}")
 	return &binaryCodec{minSize: minSize,
 		enc: func(buf []byte, p unsafe.Pointer) ([]byte, error) {
+			// The common fields are encoded here rather than by their
+			// codec, as dec decodes them: the same bytes without a call per
+			// field (a third of the history records' encoding time).
 			var err error
 			for k := range fields {
 				f := &fields[k]
 				fp := unsafe.Add(p, f.offset)
+				switch f.op {
+				case fieldInt:
+					buf = binary.AppendVarint(buf, *(*int64)(fp))
+					continue
+				case fieldBool:
+					b := byte(0)
+					if *(*bool)(fp) {
+						b = 1
+					}
+					buf = append(buf, b)
+					continue
+				case fieldString:
+					s := *(*string)(fp)
+					buf = binary.AppendUvarint(buf, uint64(len(s)))
+					buf = append(buf, s...)
+					continue
+				}
 				if f.omitEmpty && (*sliceHeader)(fp).len == 0 {
 					buf = append(buf, 0)
 					continue
