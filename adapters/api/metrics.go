@@ -6,13 +6,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/toaststats/toaststats/adapters/httpkit"
+	"github.com/toaststats/toaststats/adapters/httpkit/httpmetrics"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own.
 type metrics struct {
 	reg          *prometheus.Registry
-	http         *httpkit.Metrics // requests by route, method and code; latency
+	http         *httpmetrics.Metrics // requests by route, method and code; latency
 	builds       *prometheus.CounterVec
 	buildRunning prometheus.Gauge
 	buildSeconds prometheus.Histogram
@@ -21,7 +21,7 @@ type metrics struct {
 
 func newMetrics(s *Server) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
-	m.http = httpkit.NewMetrics(m.reg, "toaststats")
+	m.http = httpmetrics.New(m.reg, "toaststats")
 	respCacheHits := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "toaststats_response_cache_hits_total", Help: "Answers served from the encoded-response cache."},
 		func() float64 { return float64(s.resps.Hits()) })
 	respCacheMisses := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "toaststats_response_cache_misses_total", Help: "Answers built because the encoded-response cache lacked them."},

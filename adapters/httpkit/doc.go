@@ -13,9 +13,11 @@
 //   - [Chain]: the middleware stack, outermost first: request ids
 //     (X-Request-ID) and the client IP ([Proxies], believing X-Forwarded-For
 //     and Forwarded only from trusted proxies), the access log (log/slog)
-//     with panic recovery and Prometheus request [Metrics], [CORS], the
-//     per-client rate [Limiter] (golang.org/x/time/rate; 429 with
-//     Retry-After) and a bound on the query string.
+//     with panic recovery and a [RequestObserver] told of every request
+//     (package httpkit/httpmetrics counts them for Prometheus, so that
+//     httpkit itself links no Prometheus), [CORS], the per-client rate
+//     [Limiter] (golang.org/x/time/rate; 429 with Retry-After) and a bound
+//     on the query string.
 //   - [Router]: httprouter with a shared-prefix dispatcher, so static words
 //     and a parameter may share one path position (static wins).
 //   - [Error]: a failure with an HTTP status, a stable code and a message;

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/toaststats/toaststats/adapters/httpkit"
+	"github.com/toaststats/toaststats/adapters/httpkit/httpmetrics"
 )
 
 // A small server: a router with a shared prefix, the middleware chain
@@ -33,7 +34,7 @@ func Example() {
 	chain := &httpkit.Chain{
 		Proxies:       httpkit.Proxies{netip.MustParsePrefix("127.0.0.0/8")},
 		Logger:        slog.New(slog.DiscardHandler),
-		Metrics:       httpkit.NewMetrics(prometheus.NewRegistry(), "example"),
+		Metrics:       httpmetrics.New(prometheus.NewRegistry(), "example"), // Prometheus request metrics
 		Limiter:       lim,
 		MaxQueryBytes: 1024,
 	}

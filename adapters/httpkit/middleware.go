@@ -20,7 +20,7 @@ import (
 //     the request's [Info];
 //  2. the access log: a panic is answered 500 INTERNAL_SERVER_ERROR
 //     (unless the answer had begun; http.ErrAbortHandler passes through),
-//     then the request is counted in Metrics and logged with its route,
+//     then the request is reported to Metrics and logged with its route,
 //     status, size, duration, client and the error noted ([Note]);
 //  3. CORS (when set);
 //  4. the rate limit (when Limiter is set): 429 RATE_LIMITED with
@@ -31,8 +31,9 @@ type Chain struct {
 	Proxies Proxies
 	// Logger writes the access log (nil: none).
 	Logger *slog.Logger
-	// Metrics counts requests (nil: none).
-	Metrics *Metrics
+	// Metrics is told of every request served (nil: none); package
+	// httpkit/httpmetrics counts them for Prometheus.
+	Metrics RequestObserver
 	// CORS answers cross-origin requests (nil: no CORS handling).
 	CORS *CORS
 	// Limiter limits each client's rate (nil: no limit); requests for
@@ -45,6 +46,17 @@ type Chain struct {
 	// nil writes "code: message" as text/plain. A Fail should pass err
 	// through [Note] so the access log names it.
 	Fail func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// RequestObserver is told of each request the chain served, after the
+// answer: its method as the client sent it (any token: an observer that
+// labels by it bounds it itself), its route (Info.Route, or "unmatched"),
+// its status and how long it took. Observe is called from the serving
+// goroutines, concurrently. It is an interface so that httpkit links no
+// metrics library into every program that serves HTTP: package
+// httpkit/httpmetrics is the Prometheus one.
+type RequestObserver interface {
+	Observe(method, route string, status int, d time.Duration)
 }
 
 // Then wraps h in the chain.

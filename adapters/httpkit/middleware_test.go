@@ -8,9 +8,9 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"time"
 )
 
 // logLines decodes and empties the JSON access log (the chain serves
@@ -46,13 +46,13 @@ func serve(h http.Handler, method, target, remote string, hdr ...string) *httpte
 // panics, each answered through Fail.
 func TestChain(t *testing.T) {
 	var logs bytes.Buffer
-	reg := prometheus.NewRegistry()
+	seen := &observed{}
 	lim := NewLimiter(0.5, 2) // a token every 2 s: Retry-After 2
 	defer lim.Close()
 	c := &Chain{
 		Proxies:       Proxies{netip.MustParsePrefix("10.0.0.0/8")},
 		Logger:        slog.New(slog.NewJSONHandler(&logs, nil)),
-		Metrics:       NewMetrics(reg, "demo"),
+		Metrics:       seen,
 		Limiter:       lim,
 		Unlimited:     func(r *http.Request) bool { return r.URL.Path == "/health" },
 		MaxQueryBytes: 10,
@@ -124,13 +124,44 @@ func TestChain(t *testing.T) {
 		t.Fatalf("failure log %v", l)
 	}
 
-	// Every request above was counted under its route and code.
-	if got := counted(t, reg, "GET /things/:id", "200"); got != 5 {
-		t.Errorf("200s counted %v, want 5: /things/1, two /health, two /things/2", got)
+	// Every request above was reported under its route and status.
+	if got := seen.count("GET GET /things/:id 200"); got != 5 {
+		t.Errorf("200s observed %v, want 5: /things/1, two /health, two /things/2 (all: %v)", got, seen.n)
 	}
-	if got := counted(t, reg, "unmatched", "429"); got != 1 {
-		t.Errorf("429s counted %v, want 1", got)
+	if got := seen.count("GET unmatched 429"); got != 1 {
+		t.Errorf("429s observed %v, want 1 (all: %v)", got, seen.n)
 	}
+	if got := seen.count("GET unmatched 414"); got != 1 {
+		t.Errorf("414s observed %v, want 1 (all: %v)", got, seen.n)
+	}
+	if got := seen.count("GET GET /things/:id 500"); got != 1 {
+		t.Errorf("the panic's 500 observed %v, want 1 (all: %v)", got, seen.n)
+	}
+}
+
+// observed is a RequestObserver that counts what it was told by
+// "method route status".
+type observed struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (o *observed) Observe(method, route string, status int, d time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.n == nil {
+		o.n = map[string]int{}
+	}
+	if d < 0 {
+		method = "NEGATIVE-DURATION " + method
+	}
+	o.n[method+" "+route+" "+itoa(status)]++
+}
+
+func (o *observed) count(key string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.n[key]
 }
 
 // TestChainAbort: http.ErrAbortHandler is passed on to net/http, which
@@ -193,27 +224,4 @@ func TestRequestIDFormat(t *testing.T) {
 	if got := g.next(); got != "0a1b2c3d-123456789" {
 		t.Fatalf("id past 8 digits %q", got)
 	}
-}
-
-// counted reads demo_http_requests_total{route,method="GET",code} from reg.
-func counted(t *testing.T, reg *prometheus.Registry, route, code string) float64 {
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "demo_http_requests_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			labels := map[string]string{}
-			for _, lp := range m.GetLabel() {
-				labels[lp.GetName()] = lp.GetValue()
-			}
-			if labels["route"] == route && labels["method"] == "GET" && labels["code"] == code {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
 }

@@ -1,4 +1,10 @@
-package httpkit
+// Package httpmetrics counts the requests an httpkit.Chain serves as
+// Prometheus metrics: set Chain.Metrics to New(reg, namespace).
+//
+// It is a package of its own so that httpkit links no Prometheus: its
+// package inits cost every process start a few milliseconds, and only
+// long-running servers are scraped.
+package httpmetrics
 
 import (
 	"net/http"
@@ -10,14 +16,16 @@ import (
 
 // Metrics are Prometheus request metrics: <namespace>_http_requests_total
 // by route, method and code, and <namespace>_http_request_duration_seconds
-// by route.
+// by route. A *Metrics is an httpkit.RequestObserver.
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
 
-// NewMetrics makes the request metrics and registers them with reg.
-func NewMetrics(reg prometheus.Registerer, namespace string) *Metrics {
+// New makes the request metrics and registers them with reg; it panics,
+// as prometheus.MustRegister does, if reg already has metrics of those
+// names.
+func New(reg prometheus.Registerer, namespace string) *Metrics {
 	m := &Metrics{}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: namespace + "_http_requests_total", Help: "HTTP requests by route, method and status code.",
