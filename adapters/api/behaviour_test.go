@@ -292,32 +292,6 @@ func TestRequestID(t *testing.T) {
 	}
 }
 
-func TestMetrics(t *testing.T) {
-	ts := newTestServer(t, true, Config{}, Deps{})
-	ts.do(t, "GET", "/api/districts/rankings", nil, nil)
-	ts.do(t, "GET", "/api/districts/rankings", nil, nil)
-	ts.do(t, "BREW", "/api/districts", nil, nil)
-	resp, b := ts.do(t, "GET", "/metrics", nil, nil)
-	if resp.StatusCode != 200 {
-		t.Fatal(resp.StatusCode)
-	}
-	if strings.Contains(string(b), "BREW") || !strings.Contains(string(b), `method="OTHER"`) {
-		t.Errorf("unknown methods are not folded into OTHER")
-	}
-	for _, want := range []string{
-		`toaststats_http_requests_total{code="200",method="GET",route="GET /api/districts/rankings"} 2`,
-		`toaststats_response_cache_hits_total 1`,
-		`toaststats_store_reads_total`,
-		`toaststats_store_max_concurrent_reads`,
-		`toaststats_http_request_duration_seconds_bucket{route="GET /api/districts/rankings"`,
-		`toaststats_build_running 0`,
-	} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("metrics lack %q", want)
-		}
-	}
-}
-
 // TestDispatcherPrefersStatic checks the shared-prefix dispatcher picks
 // static words over the district parameter and hands the right params.
 func TestDispatcherPrefersStatic(t *testing.T) {

@@ -185,7 +185,9 @@ func TestContract(t *testing.T) {
 		built <- struct{}{}
 		return map[string]any{"built": []string{}, "date": date}, nil
 	}
-	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{Build: build, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	// A recording Metrics, so that GET /metrics is routed and documented
+	// (its Prometheus answer is apimetrics' test).
+	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{Build: build, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Metrics: metricsOf(&recordingMetrics{})})
 	// One raw cache date, for the cache-management routes.
 	if err := ts.store.Raw().Put(context.Background(), "2025-08-31", "", store.ReportSummary, []byte("REGION,DISTRICT\n05,42\n"), store.PutInfo{DataMonth: "2025-08", ProgramYear: "2025-2026", Source: "test"}); err != nil {
 		t.Fatalf("put raw: %v", err)

@@ -11,7 +11,11 @@
 //	http.ListenAndServe("127.0.0.1:8080", srv)
 //
 // The command toaststats-server (adapters/http) is this package behind
-// flags and environment variables, for the two-process deployment.
+// flags and environment variables, for the two-process deployment. It also
+// sets Deps.Metrics to apimetrics.New (package adapters/api/apimetrics), the
+// Prometheus metrics served at GET /metrics; without Deps.Metrics a server
+// keeps no metrics and has no /metrics route, so a program embedding the
+// API links no Prometheus.
 //
 // The HTTP machinery that is not the API (encoded answers with ETag, 304
 // and gzip, the response cache, the JSON error envelope, the middleware

@@ -2,72 +2,59 @@ package api
 
 import (
 	"net/http"
+	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/toaststats/toaststats/adapters/httpkit/httpmetrics"
+	"github.com/toaststats/toaststats/adapters/httpkit"
+	"github.com/toaststats/toaststats/store"
 )
 
-// metrics are the server's Prometheus metrics, in a registry of its own.
-type metrics struct {
-	reg          *prometheus.Registry
-	http         *httpmetrics.Metrics // requests by route, method and code; latency
-	builds       *prometheus.CounterVec
-	buildRunning prometheus.Gauge
-	buildSeconds prometheus.Histogram
-	handler      http.Handler
+// Metrics receives what the server measures, and serves GET /metrics.
+// Package adapters/api/apimetrics is the Prometheus one toaststats-server
+// uses (Deps.Metrics = apimetrics.New). It is an interface so that the
+// programs that embed the API without being scraped (toaststats demo, the
+// static export) link no metrics library: Prometheus's package inits cost
+// every process start a few milliseconds.
+//
+// Its methods are called concurrently: Observe from the serving goroutines,
+// BuildStarted and BuildFinished from the build jobs.
+type Metrics interface {
+	// Observe is told of every request the server answered, by route
+	// ("GET /api/districts/:districtId/statistics", or "unmatched").
+	httpkit.RequestObserver
+	// BuildStarted is called when a background snapshot build starts.
+	BuildStarted()
+	// BuildFinished is called when it ends, with the job's status
+	// (toaststats.Job.Status) and how long it ran.
+	BuildFinished(status string, d time.Duration)
+	// ServeHTTP answers GET /metrics.
+	http.Handler
 }
 
-func newMetrics(s *Server) *metrics {
-	m := &metrics{reg: prometheus.NewRegistry()}
-	m.http = httpmetrics.New(m.reg, "toaststats")
-	respCacheHits := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "toaststats_response_cache_hits_total", Help: "Answers served from the encoded-response cache."},
-		func() float64 { return float64(s.resps.Hits()) })
-	respCacheMisses := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "toaststats_response_cache_misses_total", Help: "Answers built because the encoded-response cache lacked them."},
-		func() float64 { return float64(s.resps.Misses()) })
-	m.builds = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "toaststats_builds_total", Help: "Background snapshot builds by outcome."}, []string{"status"})
-	m.buildRunning = prometheus.NewGauge(prometheus.GaugeOpts{Name: "toaststats_build_running", Help: "1 while a snapshot build runs."})
-	m.buildSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "toaststats_build_duration_seconds", Help: "Duration of background builds.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 14)})
-	m.reg.MustRegister(respCacheHits, respCacheMisses, m.builds, m.buildRunning, m.buildSeconds,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&storeCollector{s: s})
-	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
-	return m
+// MetricsSource is what a Metrics may read from the server when it is
+// scraped. *Server implements it.
+type MetricsSource interface {
+	// ResponseCacheStats counts the answers served from the
+	// encoded-response cache (hits) and those built because it lacked
+	// them (misses), since the server started.
+	ResponseCacheStats() (hits, misses uint64)
+	// StoreReadStats are the snapshot store's read statistics since their
+	// last reset; ok is false when the server has no store.
+	StoreReadStats() (st store.Stats, ok bool)
 }
 
-var (
-	descStoreReads         = prometheus.NewDesc("toaststats_store_reads_total", "Snapshot store reads since the last reset.", nil, nil)
-	descStoreHits          = prometheus.NewDesc("toaststats_store_cache_hits_total", "Snapshot store read-cache hits since the last reset.", nil, nil)
-	descStoreMisses        = prometheus.NewDesc("toaststats_store_cache_misses_total", "Snapshot store read-cache misses since the last reset.", nil, nil)
-	descStoreAvgLatency    = prometheus.NewDesc("toaststats_store_read_avg_seconds", "Average snapshot store read latency.", nil, nil)
-	descStoreMaxLatency    = prometheus.NewDesc("toaststats_store_read_max_seconds", "Maximum snapshot store read latency.", nil, nil)
-	descStoreConcurrent    = prometheus.NewDesc("toaststats_store_concurrent_reads", "Snapshot store reads in progress.", nil, nil)
-	descStoreMaxConcurrent = prometheus.NewDesc("toaststats_store_max_concurrent_reads", "Most snapshot store reads seen at once.", nil, nil)
-)
+// ResponseCacheStats implements MetricsSource.
+func (s *Server) ResponseCacheStats() (hits, misses uint64) {
+	return s.resps.Hits(), s.resps.Misses()
+}
 
-// storeCollector exports the snapshot store's plain counters at scrape
-// time.
-type storeCollector struct{ s *Server }
-
-func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descStoreReads, descStoreHits, descStoreMisses, descStoreAvgLatency, descStoreMaxLatency, descStoreConcurrent, descStoreMaxConcurrent} {
-		ch <- d
+// StoreReadStats implements MetricsSource.
+func (s *Server) StoreReadStats() (st store.Stats, ok bool) {
+	if s.store == nil {
+		return store.Stats{}, false
 	}
+	return s.store.Snapshots().Stats(), true
 }
 
-func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	if c.s.store == nil {
-		return
-	}
-	st := c.s.store.Snapshots().Stats()
-	ch <- prometheus.MustNewConstMetric(descStoreReads, prometheus.CounterValue, float64(st.Reads))
-	ch <- prometheus.MustNewConstMetric(descStoreHits, prometheus.CounterValue, float64(st.CacheHits))
-	ch <- prometheus.MustNewConstMetric(descStoreMisses, prometheus.CounterValue, float64(st.CacheMisses))
-	ch <- prometheus.MustNewConstMetric(descStoreAvgLatency, prometheus.GaugeValue, st.AverageReadTime.Seconds())
-	ch <- prometheus.MustNewConstMetric(descStoreMaxLatency, prometheus.GaugeValue, st.MaxReadTime.Seconds())
-	ch <- prometheus.MustNewConstMetric(descStoreConcurrent, prometheus.GaugeValue, float64(st.ConcurrentReads))
-	ch <- prometheus.MustNewConstMetric(descStoreMaxConcurrent, prometheus.GaugeValue, float64(st.MaxConcurrentReads))
-}
-
-func (s *Server) handleMetrics() http.Handler { return s.metrics.handler }
+// handleMetrics serves GET /metrics from the Metrics (only routed when
+// there are some, see apiRoutes).
+func (s *Server) handleMetrics() http.Handler { return s.metrics }

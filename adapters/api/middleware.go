@@ -23,7 +23,7 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 	c := &httpkit.Chain{
 		Proxies: httpkit.Proxies(s.cfg.TrustedProxies),
 		Logger:  s.log,
-		Metrics: s.metrics.http,
+		Metrics: s.observer(),
 		CORS: &httpkit.CORS{
 			Origins:       s.cfg.CORSOrigins,
 			ExposeHeaders: "ETag, X-Request-ID, Retry-After",
@@ -37,6 +37,15 @@ func (s *Server) outerMiddleware(next http.Handler) http.Handler {
 		Fail:          respondError,
 	}
 	return c.Then(next)
+}
+
+// observer is what the chain reports requests to: the Metrics, or nil
+// (no Metrics) rather than an interface holding a nil Metrics.
+func (s *Server) observer() httpkit.RequestObserver {
+	if s.metrics == nil {
+		return nil
+	}
+	return s.metrics
 }
 
 // methodsFor lists the methods the routes matching path answer, for CORS

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -27,8 +28,10 @@ type route struct {
 // (see sharedPrefix in mux.go): a static word always wins, so no district
 // can be called "rankings" or "cache" (real district ids are numbers or one
 // or two letters).
+//
+// GET /metrics is there only when the server has Metrics (Deps.Metrics).
 func (s *Server) apiRoutes() []route {
-	return []route{
+	routes := []route{
 		// Service.
 		{s.handleHealth(), opDoc{Method: "GET", Path: "/health", Response: apitypes.Health{}, Tag: "service", Summary: "Liveness and readiness of the server and its data directory"}},
 		{s.handleMetrics(), opDoc{Method: "GET", Path: "/metrics", Tag: "service", Summary: "Prometheus metrics (requests, store read statistics, builds)", ContentType: "text/plain"}},
@@ -117,6 +120,10 @@ func (s *Server) apiRoutes() []route {
 			Body: `{"programYear":"2025-2026","membershipPaymentsTarget":0,"paidClubsTarget":0,"distinguishedClubsTarget":0,"notes":"…"}`, Codes: []int{400, 401, 403, 413, 415}}},
 		{s.handleAssessmentReport(), opDoc{Method: "GET", Path: "/api/assessment/reports/{districtId}/{month}", Response: apitypes.Data[*assess.Report]{}, Tag: "assessment", Bearer: true, Summary: "Assessment report: assessment, Distinguished District standing, division and area standing", Description: "recognition follows the era's ladder (spec 3.6): from 2025-26 payment growth 1/3/5/8 %, club growth 1/3/5/8 %, distinguished 45/50/55/60 %, net clubs >= 0 / +1, five prerequisites; before 2025-26 distinguished 40/45/50/55 %, payment growth 1/3/5/8 %, net paid clubs >= 0 (D) / +1 (S), club growth >= 3 % (P) / 5 % (Smedley), prerequisites DSP and Training. Every criterion counts and is shown with actual and threshold; the distinguished share is the summary's own % Distinguished Clubs. standing is the one area/division rule on the snapshot date.", Codes: adminCodes}},
 	}
+	if s.metrics == nil {
+		routes = slices.DeleteFunc(routes, func(rt route) bool { return rt.doc.Path == "/metrics" })
+	}
+	return routes
 }
 
 // addRoutes registers the API's routes and the leader pages.

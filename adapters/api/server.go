@@ -56,6 +56,13 @@ type Deps struct {
 	Logger  *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Metrics, when set, makes the server's metrics: NewServer calls it
+	// once with the server itself, which the Metrics may read from when it
+	// is scraped (not during the call: the server is not wired yet).
+	// toaststats-server sets apimetrics.New. Nil (or a nil result): the
+	// server keeps no metrics, and GET /metrics is neither routed (404) nor
+	// in the OpenAPI document.
+	Metrics func(MetricsSource) Metrics
 }
 
 // Server is the API server: an http.Handler serving the snapshot store, and
@@ -72,7 +79,7 @@ type Server struct {
 	router  *httpkit.Router
 
 	builds   *toaststats.Jobs
-	metrics  *metrics
+	metrics  Metrics // nil: none, and no GET /metrics
 	limiter  *httpkit.Limiter
 	resps    *httpkit.ResponseCache // encoded responses, keyed by snapshot generation
 	series   *toaststats.Series
@@ -112,10 +119,12 @@ func NewServer(cfg Config, deps Deps) *Server {
 	s.resps = httpkit.NewResponseCache(maxCachedResponseBytes, 10*time.Minute)
 	s.series = toaststats.NewSeries(s.store, s.log)
 	s.reads = readcheck.NewRecorder(2048)
-	s.metrics = newMetrics(s)
+	if deps.Metrics != nil {
+		s.metrics = deps.Metrics(s)
+	}
 	s.limiter = httpkit.NewLimiter(cfg.RateLimit, cfg.RateBurst)
 	s.builds = toaststats.NewJobs(deps.Build, toaststats.JobsOptions{Store: s.store, Pending: deps.Pending, Logger: s.log, Now: s.now,
-		OnStart: func(toaststats.Job) { s.metrics.buildRunning.Set(1) }, OnFinish: s.buildFinished})
+		OnStart: s.buildStarted, OnFinish: s.buildFinished})
 	s.book = assess.NewBook(s.store, assess.Options{Now: s.now, SnapshotIDs: s.series.SuccessfulIDs})
 
 	m := newMux(s.routeMiddleware)
@@ -164,13 +173,20 @@ func (s *Server) Start(interval time.Duration) {
 	s.builds.Schedule(interval)
 }
 
-// buildFinished counts a finished build and drops the cached answers:
-// they are keyed by snapshot generation, so nothing is stale, but the old
-// generations only hold memory.
+// buildStarted tells the metrics a build started.
+func (s *Server) buildStarted(toaststats.Job) {
+	if s.metrics != nil {
+		s.metrics.BuildStarted()
+	}
+}
+
+// buildFinished tells the metrics a build ended and drops the cached
+// answers: they are keyed by snapshot generation, so nothing is stale, but
+// the old generations only hold memory.
 func (s *Server) buildFinished(j toaststats.Job, d time.Duration) {
-	s.metrics.buildRunning.Set(0)
-	s.metrics.builds.WithLabelValues(j.Status).Inc()
-	s.metrics.buildSeconds.Observe(d.Seconds())
+	if s.metrics != nil {
+		s.metrics.BuildFinished(j.Status, d)
+	}
 	s.dropCaches()
 }
 

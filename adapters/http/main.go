@@ -48,6 +48,7 @@ import (
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api"
+	"github.com/toaststats/toaststats/adapters/api/apimetrics"
 	"github.com/toaststats/toaststats/internal/hugeheap"
 	"github.com/toaststats/toaststats/store"
 	// Object-store URLs for --store (s3://...).
@@ -274,7 +275,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		RateLimit:      o.rateLimit,
 		RateBurst:      o.rateBurst,
 		Version:        version,
-	}, api.Deps{Store: st, Build: build, Pending: pending, Logger: log})
+	}, api.Deps{Store: st, Build: build, Pending: pending, Logger: log, Metrics: apimetrics.New}) // Prometheus at GET /metrics
 	defer srv.Close()
 
 	ln, err := net.Listen("tcp", o.addr)

@@ -76,7 +76,7 @@ func TestRunUsageErrors(t *testing.T) {
 }
 
 // TestRunServesAndShutsDown runs the whole program in-process: it listens,
-// serves /health, and returns nil after a graceful shutdown.
+// serves the API and /metrics, and returns nil after a graceful shutdown.
 func TestRunServesAndShutsDown(t *testing.T) {
 	dir := t.TempDir()
 	builtDataDir(t, dir)
@@ -105,6 +105,17 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("rankings: %d", resp.StatusCode)
+	}
+	// The program serves the Prometheus metrics (apimetrics), which the
+	// API library alone does not.
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `toaststats_http_requests_total{code="200",method="GET",route="GET /api/districts/rankings"} 1`; resp.StatusCode != 200 || !strings.Contains(string(metrics), want) {
+		t.Errorf("/metrics: %d, want 200 with %s:\n%s", resp.StatusCode, want, metrics)
 	}
 	cancel()
 	select {
