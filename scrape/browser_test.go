@@ -128,7 +128,15 @@ func TestBrowserFetchDates(t *testing.T) {
 
 func TestBrowserFailureModes(t *testing.T) {
 	w, srv, s := sharedBrowser(t)
-	srv.SetSlowDelay(20 * time.Second)
+	// A slow export here only has to outlast the scraper's 2 s wait (and
+	// the 300 ms of "cancel"). An answer the browser does not abort keeps
+	// its request open on the shared imitation for the whole delay. With
+	// 20 s it outlived this test, and once in CI the next test's exports
+	// (TestBrowserOrchestrator, 10 s each) timed out twice, 20.07 s in all:
+	// most likely while such a request was pending. 5 s ends before any
+	// later export gives up.
+	srv.SetSlowDelay(5 * time.Second)
+	defer srv.SetSlowDelay(30 * time.Second) // the imitation's default
 	s.opts.ExportTimeout = 2 * time.Second
 	defer func() { s.opts.ExportTimeout = 10 * time.Second }()
 	date := pickDate(t, w, normalDate)
