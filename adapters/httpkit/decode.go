@@ -44,7 +44,9 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any, maxBytes int64, a
 	if err := dec.Decode(v); err != nil {
 		return Errorf(http.StatusBadRequest, "INVALID_JSON", "Request body is not valid JSON for this endpoint", err.Error())
 	}
-	if dec.More() {
+	// Only white space may follow the value. (dec.More is no test of that:
+	// it reports false before a closing bracket, so "{}}" passed it.)
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 		return Errorf(http.StatusBadRequest, "INVALID_JSON", "Request body has trailing data", nil)
 	}
 	return nil

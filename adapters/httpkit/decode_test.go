@@ -40,6 +40,9 @@ func TestDecodeJSON(t *testing.T) {
 		{`{"name":1}`, "", false, 400, "INVALID_JSON"},
 		{`{"nom":"a"}`, "", false, 400, "INVALID_JSON"},
 		{`{"name":"a"} {}`, "", false, 400, "INVALID_JSON"},
+		{`{}}`, "", false, 400, "INVALID_JSON"},            // found by FuzzDecodeJSON
+		{`{"name":"a"}] `, "", false, 400, "INVALID_JSON"}, // a closing bracket, then space
+		{"{\"name\":\"a\"} \n\t", "", false, 0, ""},        // trailing white space is fine
 		{`{"name":`, "", false, 400, "INVALID_JSON"},
 	}
 	for _, c := range cases {
@@ -63,6 +66,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	f.Add(`{"name":"a","count":2}`)
 	f.Add(`{"name":"a"} x`)
 	f.Add(`[]`)
+	f.Add(`{}}`) // a closing bracket after the value (dec.More let it pass)
 	f.Fuzz(func(t *testing.T, body string) {
 		v, err := decode(body, "", false)
 		var e *Error
