@@ -1,6 +1,8 @@
 package static_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -19,10 +21,14 @@ func FuzzParseIndex(f *testing.F) {
 	f.Add([]byte(`{"format":"toaststats-static/2","files":[]}`))
 	f.Add([]byte(`{"format":"toaststats-static/1","files":[]} {}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"format":"toaststats-static/1","files":[]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		idx, err := static.ParseIndex(data)
 		if err != nil {
 			return
+		}
+		if !json.Valid(bytes.TrimSpace(data)) {
+			t.Fatalf("accepted %q, which is not one JSON value", data)
 		}
 		for _, e := range idx.Files {
 			if !strings.HasPrefix(e.Path, "api/") || store.ValidKey(e.Path) != nil || e.Size < 0 || len(e.SHA256) != 64 {
@@ -41,4 +47,18 @@ func FuzzParseIndex(f *testing.F) {
 			t.Fatalf("round trip changed the index:\n%+v\n%+v", idx, again)
 		}
 	})
+}
+
+// An index followed by anything but white space is refused, whatever
+// follows: another value, or a closing bracket.
+func TestParseIndexRefusesTrailingData(t *testing.T) {
+	const idx = `{"format":"toaststats-static/1","files":[]}`
+	for _, tail := range []string{" {}", "}", "]", " x"} {
+		if _, err := static.ParseIndex([]byte(idx + tail)); err == nil || !strings.Contains(err.Error(), "data after the index") {
+			t.Errorf("index + %q: %v, want data after the index", tail, err)
+		}
+	}
+	if _, err := static.ParseIndex([]byte(idx + " \n")); err != nil {
+		t.Errorf("index + white space: %v", err)
+	}
 }

@@ -67,7 +67,9 @@ func ParseIndex(data []byte) (*Index, error) {
 	if err := dec.Decode(&idx); err != nil {
 		return nil, fmt.Errorf("static: %s is not an export index: %w", IndexKey, err)
 	}
-	if dec.More() {
+	// Only white space may follow (dec.More is no test of that: it reports
+	// false before a closing bracket).
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 		return nil, fmt.Errorf("static: %s has data after the index", IndexKey)
 	}
 	if idx.Format != FormatVersion {
