@@ -22,7 +22,7 @@ type SnapshotCheck struct {
 	Legacy bool            `json:"legacy,omitempty"`
 	// Complete is true when metadata and manifest parse and every file the
 	// manifest lists is present with its size (and, for a full check, its
-	// sha256 and valid JSON).
+	// checksum and valid JSON).
 	Complete bool     `json:"complete"`
 	Files    int      `json:"files"`
 	Problems []string `json:"problems,omitempty"`
@@ -55,7 +55,7 @@ type IntegrityReport struct {
 }
 
 // CheckSnapshot verifies one dated snapshot fully (every file present with
-// its size and sha256, and valid JSON), as Check does for each. It changes
+// its size and checksum, and valid JSON), as Check does for each. It changes
 // nothing; a missing snapshot is reported as a problem, not an error.
 func (s *SnapshotStore) CheckSnapshot(ctx context.Context, id string) (SnapshotCheck, error) {
 	if err := ValidDate(id); err != nil {
@@ -65,7 +65,7 @@ func (s *SnapshotStore) CheckSnapshot(ctx context.Context, id string) (SnapshotC
 	return c, ctx.Err()
 }
 
-// verify checks one dated snapshot. full adds sha256 and JSON checks of
+// verify checks one dated snapshot. full adds checksum and JSON checks of
 // every file; otherwise only presence and sizes are checked.
 func (s *SnapshotStore) verify(ctx context.Context, id string, full bool) SnapshotCheck {
 	return s.verifyDir(ctx, id, snapshotsPrefix+id+"/", full)
@@ -180,7 +180,7 @@ func (s *SnapshotStore) verifyDir(ctx context.Context, id, dir string, full bool
 	return c
 }
 
-// Check verifies every snapshot (files present, sizes and sha256 against the
+// Check verifies every snapshot (files present, sizes and checksums against the
 // manifest, JSON parsing) and the pointer (it names a complete successful
 // snapshot). It changes nothing.
 func (s *SnapshotStore) Check(ctx context.Context) (*IntegrityReport, error) {

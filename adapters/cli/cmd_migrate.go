@@ -28,7 +28,7 @@ func runMigrate(ctx context.Context, e env) error {
 		"Copies a data directory: SRC and DST are paths or URLs (file:///path,\n"+
 		"s3://bucket/prefix?endpoint=...&region=...&use_path_style=true; credentials from\n"+
 		"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS credential chain). Every file is\n"+
-		"checked against the sha256 the source records for it (raw metadata, snapshot\n"+
+		"checked against the checksum the source records for it (raw metadata, snapshot\n"+
 		"manifests), written, and read back. Files already in DST with the same bytes are\n"+
 		"skipped, so running it again after an interruption finishes the job. Snapshot\n"+
 		"manifests and current.json are copied last. A predecessor's data directory is a\n"+

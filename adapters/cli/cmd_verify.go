@@ -43,7 +43,7 @@ type verifyOutput struct {
 
 func runVerify(ctx context.Context, e env) error {
 	fs := newSnapshotFlagSet(e, "verify", "verify [--data-dir D] [--repair] [--json]\n\n"+
-		"Checks every snapshot against its manifest (sizes, sha256, JSON) and current.json.\n"+
+		"Checks every snapshot against its manifest (sizes, checksums, JSON) and current.json.\n"+
 		"--repair quarantines damaged snapshots, repoints current.json at the newest complete\n"+
 		"successful snapshot and moves leftovers of interrupted writes to quarantine: it\n"+
 		"never deletes anything (current.json is backed up first).\n"+
