@@ -117,8 +117,27 @@ func awaitCollection(t *testing.T, since uint64) {
 
 var sink []byte
 
-// After Prepare and the collection it leads to, the runtime hands out the
-// ballast's pages: new allocations land in the advised range, or in
+// awaitSweep waits until the heap's objects, live or not yet swept, take
+// less than size bytes: the collection found the ballast dead, and now its
+// sweep has freed its pages too. Sweeping is lazy: until the ballast's span
+// is swept, a large allocation may be placed beyond it (CI saw 7 of 16 so
+// placed once, right after the collection).
+func awaitSweep(t *testing.T, size uint64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	for metrics.Read(s); s[0].Value.Uint64() >= size; metrics.Read(s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the ballast was not swept within 10 s of its collection (%d bytes of objects)", s[0].Value.Uint64())
+		}
+		sink = make([]byte, 64)
+		runtime.Gosched()
+	}
+}
+
+// After Prepare and the collection it leads to (once its sweep has freed
+// the ballast, awaitSweep), the runtime hands out the ballast's pages: new
+// allocations land in the advised range, or in
 // garbage the collection freed below it (memory touched already), and none
 // beyond it (fresh memory without huge pages). This is checked in a fresh
 // process, as Prepare is meant to be used (at the start of one).
@@ -155,6 +174,7 @@ func reuseChild(t *testing.T) {
 		return
 	}
 	awaitCollection(t, gcCycles())
+	awaitSweep(t, 16<<20)
 	const n, each = 16, 512 << 10 // half the range
 	keep := make([][]byte, n)
 	inside, beyond := 0, 0
