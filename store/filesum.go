@@ -43,21 +43,43 @@ func manifestSum(crc, sha string) string {
 	return strings.ToLower(sha)
 }
 
-// sumOf is the checksum of b of the same kind as sum (for what a mismatch
-// found): the CRC-32C for a CRC-32C, else the sha256.
-func sumOf(sum string, b []byte) string {
-	if strings.HasPrefix(sum, crc32cPrefix) {
-		return crc32cPrefix + crc32cHex(b)
-	}
-	return sha256Hex(b)
+// checksums are the checksums of one file's bytes, each computed once
+// however many recorded sums it is compared with (migrate compares a file
+// with every sum its source records).
+type checksums struct {
+	b        []byte
+	sha, crc string
 }
 
-// sumMatches reports whether b has the checksum sum (a manifestSum, or a
-// sha256 hex in either case, as raw metadata records them). An empty sum
-// matches nothing: callers decide what an unrecorded checksum means.
-func sumMatches(sum string, b []byte) bool {
-	if sum == "" {
-		return false
+// sha256 is the file's sha256 hex.
+func (c *checksums) sha256() string {
+	if c.sha == "" {
+		c.sha = sha256Hex(c.b)
 	}
-	return strings.EqualFold(sumOf(sum, b), sum)
+	return c.sha
 }
+
+// like is the file's checksum of the same kind as sum (for what a mismatch
+// found): the CRC-32C for a CRC-32C, else the sha256.
+func (c *checksums) like(sum string) string {
+	if strings.HasPrefix(sum, crc32cPrefix) {
+		if c.crc == "" {
+			c.crc = crc32cPrefix + crc32cHex(c.b)
+		}
+		return c.crc
+	}
+	return c.sha256()
+}
+
+// matches reports whether the file has the checksum sum (a manifestSum, or
+// a sha256 hex in either case, as raw metadata records them). An empty sum
+// matches nothing: callers decide what an unrecorded checksum means.
+func (c *checksums) matches(sum string) bool {
+	return sum != "" && strings.EqualFold(c.like(sum), sum)
+}
+
+// sumOf is the checksum of b of the same kind as sum.
+func sumOf(sum string, b []byte) string { return (&checksums{b: b}).like(sum) }
+
+// sumMatches reports whether b has the checksum sum (checksums.matches).
+func sumMatches(sum string, b []byte) bool { return (&checksums{b: b}).matches(sum) }

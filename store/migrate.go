@@ -150,10 +150,11 @@ func migrateOne(ctx context.Context, from, to Objects, key string, sums []string
 	if err != nil {
 		return false, false, 0, fmt.Errorf("read source: %w", err)
 	}
-	sum := sha256Hex(b)
+	cs := &checksums{b: b}
+	sum := cs.sha256()
 	mismatch := false
 	if len(sums) > 0 {
-		verified = slices.ContainsFunc(sums, func(s string) bool { return sumMatches(s, b) })
+		verified = slices.ContainsFunc(sums, cs.matches)
 		mismatch = !verified
 	}
 	if cur, err := to.Read(ctx, key); err == nil && bytes.Equal(cur, b) {
