@@ -377,9 +377,11 @@ func (s *Scraper) fetch(ctx context.Context, req Request) (*Download, error) {
 
 // export selects CSV in the page's export control and captures the download
 // the popup starts, with browser-level download events set up before the
-// selection. The bytes must be the report's, with a footer matching what the
-// page showed.
-func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, dataMonth string) (*Download, error) {
+// selection. Only a download begun by a popup this selection opened (or by
+// the scraper's own tab) counts: a late answer to an export given up on
+// earlier is a download of another report, and is cancelled. The bytes must
+// be the report's, with a footer matching what the page showed.
+func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, dataMonth string) (d *Download, err error) {
 	if !st.ExportsCSV {
 		return nil, fmt.Errorf("%w: %s: export control has no CSV option", ErrPage, st.URL)
 	}
@@ -393,12 +395,27 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 		popupURL           string
 		popupID            proto.TargetTargetID
 		grace              *time.Timer
+		ours               = map[proto.TargetTargetID]bool{s.page.TargetID: true}
+		foreign            []string // GUIDs of downloads other exports began
 	)
 	wait := s.browser.Context(wctx).EachEvent(
+		func(e *proto.TargetTargetCreated) bool {
+			ti := e.TargetInfo
+			if ti.Type == proto.TargetTargetInfoTypePage && ti.OpenerID == s.page.TargetID {
+				mu.Lock()
+				ours[ti.TargetID] = true
+				mu.Unlock()
+			}
+			return false
+		},
 		func(e *proto.BrowserDownloadWillBegin) bool {
 			mu.Lock()
 			defer mu.Unlock()
-			if guid == "" {
+			switch {
+			case !ours[proto.TargetTargetID(e.FrameID)]:
+				s.log.WarnContext(ctx, "download from an earlier export ignored", "url", e.URL)
+				foreign = append(foreign, e.GUID)
+			case guid == "":
 				guid, dlURL = e.GUID, e.URL
 			}
 			return false
@@ -430,7 +447,7 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if popupURL == "" && guid == "" {
+			if ours[ti.TargetID] && popupURL == "" && guid == "" {
 				popupURL, popupID = ti.URL, ti.TargetID
 				grace = time.AfterFunc(exportGrace, func() {
 					mu.Lock()
@@ -443,6 +460,20 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 			return false
 		},
 	)
+	defer func() {
+		mu.Lock()
+		if grace != nil {
+			grace.Stop()
+		}
+		stray := foreign
+		mu.Unlock()
+		s.dropDownloads(stray)
+		if err != nil {
+			// A failed export can leave its popup open (it would stall the
+			// next selection) and its request pending.
+			s.closePopups()
+		}
+	}()
 	el, err := s.page.Context(ectx).Element(`select[id$="_ddlExport"]`)
 	if err != nil {
 		return nil, s.ctxErr(ctx, fmt.Errorf("%w: %s: export control: %v", ErrPage, st.URL, err))
@@ -462,9 +493,8 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 		if popupIDNow != "" {
 			what = s.describePopup(popupIDNow)
 		}
-		s.closePopups()
 		if guidNow != "" {
-			os.Remove(filepath.Join(s.dlDir, guidNow))
+			s.dropDownloads([]string{guidNow})
 		}
 		switch {
 		case ctx.Err() != nil:
@@ -478,8 +508,7 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 		}
 		return nil, fmt.Errorf("%w: nothing downloaded within %s of selecting CSV on %s", ErrNoDownload, s.opts.ExportTimeout, st.URL)
 	}
-	guid = guidNow
-	path := filepath.Join(s.dlDir, guid)
+	path := filepath.Join(s.dlDir, guidNow)
 	body, err := os.ReadFile(path)
 	os.Remove(path)
 	if err != nil {
@@ -491,6 +520,21 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 	}
 	return &Download{Request: req, Data: body, Footer: footer, AsOfDate: asOf, DataMonth: dataMonth,
 		ProgramYear: programYearOfMonth(dataMonth), Rows: rows, URL: dlURL, Source: SourceBrowser}, nil
+}
+
+// dropDownloads cancels downloads nobody will read and removes what they
+// wrote so far. A download that completes later still leaves its file in the
+// scraper's download folder, which Close removes.
+func (s *Scraper) dropDownloads(guids []string) {
+	if len(guids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, g := range guids {
+		_ = proto.BrowserCancelDownload{GUID: g}.Call(s.browser.Context(ctx))
+		os.Remove(filepath.Join(s.dlDir, g))
+	}
 }
 
 // exportGrace is how long a download may still begin after the export

@@ -194,6 +194,59 @@ func TestBrowserFailureModes(t *testing.T) {
 	})
 }
 
+// A download that begins late, in a popup left over from an earlier export,
+// must never be taken for the current export's. Here a popup of the
+// scraper's tab asks for district A's club report, which the imitation
+// answers slowly; district B's export of the same report and date is still
+// waiting when A's answer arrives. Taking the first download that begins
+// would store A's report as B's: same header, same footer, wrong district.
+// (Once in CI, such a leftover answer reached the next test's first export.)
+func TestBrowserLateDownloadIsNotTaken(t *testing.T) {
+	w, srv, s := sharedBrowser(t)
+	date := pickDate(t, w, normalDate)
+	ids := w.Districts(date)
+	a, b := ids[0], ids[1]
+	ctx := context.Background()
+	da, err := s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: a, Date: date})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const slow = 1500 * time.Millisecond
+	srv.SetSlowDelay(slow)
+	defer srv.SetSlowDelay(30 * time.Second)
+	defer srv.SetFailure(dashboardtest.FailNone)
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, District: a, Times: 1})
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, District: b, Times: 1})
+	if _, err := s.page.Eval(`u => { window.open(u); }`, da.URL); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	d, err := s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: b, Date: date})
+	if err != nil {
+		t.Fatalf("export of %s: %v", b, err)
+	}
+	want, err := w.CSV(normalize.ReportClub, b, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(d.Data, want) {
+		t.Fatalf("export of %s got %d bytes, not its own report (%d bytes; equal to %s's: %v); URL %s",
+			b, len(d.Data), len(want), a, bytes.Equal(d.Data, da.Data), d.URL)
+	}
+	if !strings.Contains(d.URL, "~"+b+"~") {
+		t.Errorf("download URL %s does not name district %s", d.URL, b)
+	}
+	if el := time.Since(start); el < slow {
+		t.Errorf("export of %s returned after %s, before its own slow answer (%s)", b, el, slow)
+	}
+	// The late download was cancelled or removed, not left in the folder.
+	time.Sleep(300 * time.Millisecond)
+	if left, _ := os.ReadDir(s.dlDir); len(left) != 0 {
+		t.Errorf("%d file(s) left in the download folder: %v", len(left), left)
+	}
+}
+
 func TestFindBrowser(t *testing.T) {
 	if _, err := FindBrowser("/nonexistent/chromium"); !errors.Is(err, ErrNoBrowser) {
 		t.Errorf("missing explicit browser: %v", err)
