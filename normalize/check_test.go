@@ -98,3 +98,40 @@ func TestCheckReportFor(t *testing.T) {
 		t.Fatalf("empty + match: %v", err)
 	}
 }
+
+func TestCheckReportWant(t *testing.T) {
+	row91 := `"91","A","01","00005774","Solent Speakers Club","6","0","19","17","36","0","42","D",""`
+	row61 := `"61","C","02","28677278","LSEG London Toastmasters Club","8","0","11","13","24","20","52","","Charter 08/05/24"`
+	footer := "Month of Jun, As of 09/13/2025"
+	body := crlf(districtHeader, row91, row91, footer)
+	for _, id := range []string{"91", " 91", "091"} {
+		if _, n, err := CheckReportWant(ReportDistrict, "x.csv", body, Want{DistrictID: id, AsOfDate: "2025-09-13", DataMonth: "2025-06"}); err != nil || n != 2 {
+			t.Errorf("district %q: %d rows, %v", id, n, err)
+		}
+	}
+	// The third line is a row of district 61: refused, naming the line and both districts.
+	mixed := crlf(districtHeader, row91, row61, footer)
+	_, _, err := CheckReportWant(ReportDistrict, "x.csv", mixed, Want{DistrictID: "91"})
+	if !errors.Is(err, ErrWrongDistrict) || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `"61"`) || !strings.Contains(err.Error(), `"91"`) {
+		t.Errorf("a row of another district: %v", err)
+	}
+	if _, _, err := CheckReportWant(ReportDistrict, "x.csv", body, Want{DistrictID: "61"}); !errors.Is(err, ErrWrongDistrict) {
+		t.Errorf("a whole report of another district: %v", err)
+	}
+	// Without a district, the same bodies pass: the check is the caller's choice.
+	if _, n, err := CheckReportWant(ReportDistrict, "x.csv", mixed, Want{}); err != nil || n != 2 {
+		t.Errorf("no district asked: %d rows, %v", n, err)
+	}
+	// The other checks still run with a district.
+	if _, _, err := CheckReportWant(ReportDistrict, "x.csv", body, Want{DistrictID: "91", AsOfDate: "2025-09-12"}); !errors.Is(err, ErrFooterMismatch) {
+		t.Errorf("as-of mismatch with a district: %v", err)
+	}
+	// The club report: its District column too.
+	club := csvBytes(header2019_20, [][]string{{"61", "A", "01", "00000101", "Trad Club", "Active", "24", "25", "8", "2", "2", "1", "0", "1", "1", "0", "0", "0", "0", "0", "0", "4", "0", "4", "4", "1", "0", "1", "S"}}, footer)
+	if _, _, err := CheckReportWant(ReportClub, "c.csv", club, Want{DistrictID: "61"}); err != nil {
+		t.Errorf("club report of its district: %v", err)
+	}
+	if _, _, err := CheckReportWant(ReportClub, "c.csv", club, Want{DistrictID: "02"}); !errors.Is(err, ErrWrongDistrict) {
+		t.Errorf("club report of another district: %v", err)
+	}
+}

@@ -439,6 +439,21 @@ var clubSchema = newSchema(ReportClub, []column{
 	cAddCLALDTMs:         {name: "Add. CL/AL/DTMs", need: eraOnly},
 })
 
+// districtColumn is the column holding each row's district id in a
+// per-district report; -1 for the all-districts summary, whose rows are
+// every district's.
+func districtColumn(kind ReportKind) int {
+	switch kind {
+	case ReportDistrict:
+		return dDistrict
+	case ReportDivision:
+		return vDistrict
+	case ReportClub:
+		return cDistrict
+	}
+	return -1
+}
+
 func schemaFor(kind ReportKind) *schema {
 	switch kind {
 	case ReportSummary:

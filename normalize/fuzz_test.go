@@ -54,7 +54,7 @@ func checkErr(t *testing.T, err error) {
 	if !errors.As(err, &re) || re.File != "fuzz.csv" {
 		t.Fatalf("error %v (%T) is not a *ReportError for the file", err, err)
 	}
-	for _, s := range []error{ErrHTMLPage, ErrNoRows, ErrWrongHeader, ErrFooterMismatch, ErrMalformed} {
+	for _, s := range []error{ErrHTMLPage, ErrNoRows, ErrWrongHeader, ErrFooterMismatch, ErrMalformed, ErrWrongDistrict} {
 		if errors.Is(err, s) {
 			return
 		}
@@ -99,6 +99,17 @@ func FuzzCheckReport(f *testing.F) {
 		}
 		_, _, err = CheckReportFor(k, "fuzz.csv", b, "2025-09-13", "2025-06")
 		checkErr(t, err)
+		// Asking for a district only adds a check: whatever passes it
+		// passes without it, with the same rows.
+		_, nw, werr := CheckReportWant(k, "fuzz.csv", b, Want{DistrictID: "91"})
+		checkErr(t, werr)
+		_, n0, err0 := CheckReport(k, "fuzz.csv", b)
+		if werr == nil && (err0 != nil || nw != n0) {
+			t.Fatalf("%s: passes with a district (%d rows) but not without (%d rows, %v)", k, nw, n0, err0)
+		}
+		if errors.Is(werr, ErrWrongDistrict) && k == ReportSummary {
+			t.Fatalf("summary refused for a district: %v", werr)
+		}
 	})
 }
 

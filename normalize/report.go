@@ -66,7 +66,8 @@ var (
 	// cannot be read (bad quoting, a row of the wrong length, a value that is
 	// not a number, an unreadable footer, an empty body).
 	ErrMalformed = errors.New("malformed report")
-	// ErrWrongDistrict: Assemble was given a report of another district.
+	// ErrWrongDistrict: a report of another district, given to Assemble or
+	// downloaded for a district (CheckReportWant).
 	ErrWrongDistrict = errors.New("report belongs to another district")
 )
 

@@ -102,12 +102,13 @@ func splitFooter(kind ReportKind, name string, recs [][]string, lines []int) ([]
 // against the report's schema and check every row's length. The readers
 // then let gocsv map the rows onto their row types (decodeRows).
 func readTable(kind ReportKind, name string, b []byte) (*table, error) {
-	return readTableRows(kind, name, b, true)
+	return readTableRows(kind, name, b, true, "")
 }
 
 // readTableRows is readTable; with mapRows false the rows are checked and
-// counted (t.lines) but not kept for decoding.
-func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table, error) {
+// counted (t.lines) but not kept for decoding. With a district id, every
+// row of a per-district report must be that district's.
+func readTableRows(kind ReportKind, name string, b []byte, mapRows bool, district string) (*table, error) {
 	s := schemaFor(kind)
 	if s == nil {
 		return nil, reportErr(kind, name, ErrWrongHeader, "unknown report kind %q", string(kind))
@@ -143,6 +144,14 @@ func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table
 			return nil, reportErr(kind, name, ErrMalformed, "line %d has %d cells, the header has %d", lines[i], len(recs[i]), width)
 		}
 	}
+	if c := districtColumn(kind); district != "" && c >= 0 && l.has(c) {
+		p := l.pos[c]
+		for i := 1; i < len(recs); i++ {
+			if id := recs[i][p]; strings.TrimSpace(id) != "" && !sameDistrict(id, district) {
+				return nil, reportErr(kind, name, ErrWrongDistrict, "line %d is a row of district %q, not of district %q", lines[i], id, district)
+			}
+		}
+	}
 	t := &table{kind: kind, name: name, layout: l, footer: footer, warnings: warnings}
 	t.lines = lines[1:]
 	if len(recs) == 1 || !mapRows {
@@ -162,7 +171,13 @@ func readTableRows(kind ReportKind, name string, b []byte, mapRows bool) (*table
 // *ReportError wrapping ErrHTMLPage, ErrWrongHeader, ErrNoRows or
 // ErrMalformed; with ErrNoRows the footer is returned too.
 func CheckReport(kind ReportKind, name string, b []byte) (Footer, int, error) {
-	t, err := readTableRows(kind, name, b, false)
+	return checkReport(kind, name, b, "")
+}
+
+// checkReport is CheckReport; with a district id, every row must be that
+// district's (ErrWrongDistrict).
+func checkReport(kind ReportKind, name string, b []byte, district string) (Footer, int, error) {
+	t, err := readTableRows(kind, name, b, false, district)
 	if err != nil {
 		if t != nil {
 			return t.footer, 0, err
@@ -181,16 +196,32 @@ func CheckReport(kind ReportKind, name string, b []byte) (Footer, int, error) {
 // refused for it (Footer.Found is false; the caller decides). A mismatch is
 // a *ReportError wrapping ErrFooterMismatch.
 func CheckReportFor(kind ReportKind, name string, b []byte, wantAsOf, wantDataMonth string) (Footer, int, error) {
-	f, n, err := CheckReport(kind, name, b)
+	return CheckReportWant(kind, name, b, Want{AsOfDate: wantAsOf, DataMonth: wantDataMonth})
+}
+
+// Want is what a report body was asked for; an empty field is not checked.
+type Want struct {
+	DistrictID string // every row of a per-district report is this district's
+	AsOfDate   string // the footer's as-of date, YYYY-MM-DD
+	DataMonth  string // the footer's data month, YYYY-MM
+}
+
+// CheckReportWant is CheckReport plus the checks of want: a row of another
+// district is a *ReportError wrapping ErrWrongDistrict, a footer of another
+// date or data month one wrapping ErrFooterMismatch (see CheckReportFor for
+// a body without a footer). The scraper runs it on every download before
+// storing it.
+func CheckReportWant(kind ReportKind, name string, b []byte, want Want) (Footer, int, error) {
+	f, n, err := checkReport(kind, name, b, want.DistrictID)
 	if err != nil && !errors.Is(err, ErrNoRows) {
 		return f, n, err
 	}
 	if f.Found {
-		if wantAsOf != "" && f.AsOfDate != wantAsOf {
-			return f, n, reportErr(kind, name, ErrFooterMismatch, "footer %q is as of %s, asked for %s", f.String(), f.AsOfDate, wantAsOf)
+		if want.AsOfDate != "" && f.AsOfDate != want.AsOfDate {
+			return f, n, reportErr(kind, name, ErrFooterMismatch, "footer %q is as of %s, asked for %s", f.String(), f.AsOfDate, want.AsOfDate)
 		}
-		if wantDataMonth != "" && f.DataMonth != wantDataMonth {
-			return f, n, reportErr(kind, name, ErrFooterMismatch, "footer %q is data month %s, asked for %s", f.String(), f.DataMonth, wantDataMonth)
+		if want.DataMonth != "" && f.DataMonth != want.DataMonth {
+			return f, n, reportErr(kind, name, ErrFooterMismatch, "footer %q is data month %s, asked for %s", f.String(), f.DataMonth, want.DataMonth)
 		}
 	}
 	return f, n, err

@@ -514,7 +514,7 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 	if err != nil {
 		return nil, fmt.Errorf("read download: %w", err)
 	}
-	footer, rows, err := normalize.CheckReportFor(req.Kind, dlURL, body, asOf, dataMonth)
+	footer, rows, err := normalize.CheckReportWant(req.Kind, dlURL, body, normalize.Want{DistrictID: req.DistrictID, AsOfDate: asOf, DataMonth: dataMonth})
 	if err != nil {
 		return nil, err
 	}

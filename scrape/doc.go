@@ -18,8 +18,10 @@
 // month-end closing period), use the root path for the live program year and
 // /{PY}/ for closed years, learn the live year from what the dashboard serves
 // (it lags the calendar after July 1), and refuse any body that is an HTML
-// page, has another report's header, has no data rows, or whose footer names
-// another date or month: data is never stored under a wrong date.
+// page, has another report's header, has no data rows, holds rows of another
+// district, or whose footer names another date or month: data is never
+// stored under a wrong date or district. The browser takes only the download
+// its own export began, never a late one from an export given up on.
 //
 // The Orchestrator takes the districts from the summary of the same date,
 // filters them (explicit list, config/districts.json, or all), runs the

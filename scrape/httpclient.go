@@ -371,7 +371,7 @@ func (c *HTTPClient) fetch(ctx context.Context, req Request) (*Download, error) 
 		if err != nil {
 			return nil, err
 		}
-		footer, rows, err := normalize.CheckReportFor(req.Kind, u, body, req.Date, cand.DataMonth)
+		footer, rows, err := normalize.CheckReportWant(req.Kind, u, body, normalize.Want{DistrictID: req.DistrictID, AsOfDate: req.Date, DataMonth: cand.DataMonth})
 		if errors.Is(err, normalize.ErrNoRows) {
 			c.log.DebugContext(ctx, "no rows for candidate month", "request", req.String(), "month", cand.DataMonth)
 			tried = append(tried, cand.DataMonth)
@@ -398,7 +398,7 @@ func (c *HTTPClient) fetchLatest(ctx context.Context, req Request) (*Download, e
 	if err != nil {
 		return nil, err
 	}
-	footer, rows, err := normalize.CheckReport(req.Kind, u, body)
+	footer, rows, err := normalize.CheckReportWant(req.Kind, u, body, normalize.Want{DistrictID: req.DistrictID})
 	if err != nil {
 		return nil, err
 	}

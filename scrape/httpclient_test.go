@@ -223,6 +223,43 @@ func TestHTTPFooterMismatch(t *testing.T) {
 	}
 }
 
+// A server answering with another district's report of the right date:
+// header and footer check out, the district check refuses it instead of
+// storing it under the requested district.
+func TestHTTPWrongDistrict(t *testing.T) {
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 2, ClubsPerDistrict: 5, Seed: 3})
+	dates := w.AsOfDates()
+	date := dates[len(dates)-3]
+	ids := w.Districts(date)
+	asked, served := ids[0], ids[1]
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		parts := strings.Split(r.URL.Query().Get("report"), "~")
+		b, err := w.CSV(normalize.ReportKind(parts[0]), served, date)
+		if err != nil {
+			http.Error(rw, err.Error(), 404)
+			return
+		}
+		rw.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = rw.Write(b)
+	}))
+	defer srv.Close()
+	c := quickHTTP(srv.URL)
+	for _, kind := range []normalize.ReportKind{normalize.ReportClub, normalize.ReportDivision, normalize.ReportDistrict} {
+		d, err := c.Fetch(context.Background(), Request{Kind: kind, DistrictID: asked, Date: date})
+		if d != nil || !errors.Is(err, normalize.ErrWrongDistrict) || !strings.Contains(err.Error(), served) {
+			t.Errorf("%s of %s answered with %s's: got %v, %v; want ErrWrongDistrict naming %s", kind, asked, served, d, err, served)
+		}
+	}
+	// The latest data (no date) is checked the same way.
+	if _, err := c.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: asked}); !errors.Is(err, normalize.ErrWrongDistrict) {
+		t.Errorf("latest club report of %s answered with %s's: %v", asked, served, err)
+	}
+	// The same server is right for the district it serves.
+	if _, err := c.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: served, Date: date}); err != nil {
+		t.Errorf("%s's own report: %v", served, err)
+	}
+}
+
 // 503 with Retry-After is retried after the server's delay, then succeeds.
 func TestHTTPRetryAfter(t *testing.T) {
 	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 2, ClubsPerDistrict: 5, Seed: 3})
