@@ -14,8 +14,10 @@ var (
 )
 
 // FuzzServeRequest sends arbitrary methods, paths, queries and bodies
-// through the whole handler: it must never panic or answer 5xx, and every
-// error must be the JSON error envelope.
+// through the whole handler: it must never panic or answer 5xx. Every error
+// under /api/ is the JSON error envelope; elsewhere it is either that or,
+// from a leader page's route (/districts/rankings is the page of a district
+// "rankings"), a whole HTML page.
 func FuzzServeRequest(f *testing.F) {
 	for _, s := range []string{"/api/districts/42/statistics", "/api/districts/rankings?date=2025-07-15", "/api/districts/..%2f../statistics",
 		"/api/districts/cache/metadata/2025-08-31", "/api/districts/42/daily-reports?startDate=2025-06-01&endDate=2025-07-01",
@@ -49,7 +51,16 @@ func FuzzServeRequest(f *testing.F) {
 		if rec.Code >= 500 {
 			t.Fatalf("%s %q: %d %s", method, target, rec.Code, rec.Body)
 		}
-		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `{"error":{"code":`) && method != "HEAD" {
+		if rec.Code < 400 || method == "HEAD" {
+			return
+		}
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			if strings.HasPrefix(req.URL.Path, "/api/") || !strings.HasPrefix(rec.Body.String(), "<!doctype html>") {
+				t.Fatalf("%s %q: %d as HTML, not the error envelope: %.300s", method, target, rec.Code, rec.Body)
+			}
+			return
+		}
+		if !strings.Contains(rec.Body.String(), `{"error":{"code":`) {
 			t.Fatalf("%s %q: %d without the error envelope: %s", method, target, rec.Code, rec.Body)
 		}
 	})
