@@ -417,7 +417,7 @@ func TestContract(t *testing.T) {
 	var acc struct {
 		Data toaststats.Job `json:"data"`
 	}
-	if err := json.Unmarshal(b, &acc); err != nil || !jobIDPattern.MatchString(acc.Data.ID) || resp.Header.Get("Location") != "/api/admin/refresh/"+acc.Data.ID {
+	if err := json.Unmarshal(b, &acc); err != nil || !jobIDPattern().MatchString(acc.Data.ID) || resp.Header.Get("Location") != "/api/admin/refresh/"+acc.Data.ID {
 		t.Fatalf("refresh body %s (Location %q)", b, resp.Header.Get("Location"))
 	}
 	ts.srv.builds.Wait(context.Background(), acc.Data.ID)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -34,13 +33,13 @@ func (s *Server) stamp(r *http.Request, start time.Time, at, dur string) apitype
 	return m
 }
 
-var legacySnapshotID = regexp.MustCompile(`^(snapshot_)?[0-9]{1,20}$`)
+var legacySnapshotID = lazyRegexp(`^(snapshot_)?[0-9]{1,20}$`)
 
 // snapshotID validates the :snapshotId parameter: a date id, or a legacy
 // numeric id of the predecessor.
 func snapshotID(r *http.Request) (string, *apiError) {
 	id := param(r, "snapshotId")
-	if store.ValidDate(id) == nil || legacySnapshotID.MatchString(id) {
+	if store.ValidDate(id) == nil || legacySnapshotID().MatchString(id) {
 		return id, nil
 	}
 	return "", errorf(http.StatusBadRequest, "INVALID_SNAPSHOT_ID", "Invalid snapshot ID: expected YYYY-MM-DD", "Received: "+truncate(id, 40))
@@ -72,7 +71,7 @@ func (s *Server) getSnapshot(ctx context.Context, id string) (*store.View, *apiE
 	return v, nil
 }
 
-var versionPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$`)
+var versionPattern = lazyRegexp(`^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$`)
 
 // queryTime reads a timestamp query parameter: RFC 3339 or YYYY-MM-DD.
 func queryTime(r *http.Request, name string) (time.Time, *apiError) {
@@ -110,7 +109,7 @@ func (s *Server) handleSnapshotList() http.Handler {
 		}
 		for name, dst := range map[string]*string{"schema_version": &f.SchemaVersion, "calculation_version": &f.CalculationVersion} {
 			if v := q.Get(name); v != "" {
-				if !versionPattern.MatchString(v) {
+				if !versionPattern().MatchString(v) {
 					return nil, errorf(http.StatusBadRequest, "INVALID_VERSION", name+" is not a version", "Received: "+truncate(v, 40))
 				}
 				*dst = v

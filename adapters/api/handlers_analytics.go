@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -19,8 +18,8 @@ import (
 // rebuilt snapshot is visible at once.
 
 var (
-	clubIDPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,12}$`)
-	unitIDPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,10}$`)
+	clubIDPattern = lazyRegexp(`^[0-9A-Za-z]{1,12}$`)
+	unitIDPattern = lazyRegexp(`^[0-9A-Za-z]{1,10}$`)
 )
 
 // maxDailyReportDays is the longest range of /daily-reports.
@@ -141,7 +140,7 @@ func withClubID(h http.Handler) http.Handler {
 			respondError(w, r, ae)
 			return
 		}
-		if c := param(r, "clubId"); !clubIDPattern.MatchString(c) {
+		if c := param(r, "clubId"); !clubIDPattern().MatchString(c) {
 			respondError(w, r, errorf(http.StatusBadRequest, "INVALID_CLUB_ID", "Invalid club ID format", "Received: "+truncate(c, 40)))
 			return
 		}
@@ -221,11 +220,11 @@ func scopeQuery(r *http.Request) (analytics.Scope, *apiError) {
 	q := r.URL.Query()
 	sc := analytics.Scope{DivisionID: q.Get("divisionId"), AreaID: q.Get("areaId"), ClubID: q.Get("clubId")}
 	for name, v := range map[string]string{"divisionId": sc.DivisionID, "areaId": sc.AreaID} {
-		if v != "" && !unitIDPattern.MatchString(v) {
+		if v != "" && !unitIDPattern().MatchString(v) {
 			return sc, errorf(http.StatusBadRequest, "INVALID_SCOPE", "Invalid "+name, "Received: "+truncate(v, 40))
 		}
 	}
-	if sc.ClubID != "" && !clubIDPattern.MatchString(sc.ClubID) {
+	if sc.ClubID != "" && !clubIDPattern().MatchString(sc.ClubID) {
 		return sc, errorf(http.StatusBadRequest, "INVALID_CLUB_ID", "Invalid club ID format", "Received: "+truncate(sc.ClubID, 40))
 	}
 	if sc.AreaID != "" && sc.DivisionID == "" {

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"regexp"
 	"slices"
 
 	"github.com/toaststats/toaststats"
@@ -71,7 +70,7 @@ func (s *Server) handleReconciliationList() http.Handler {
 // ("" = any); kind names it in the 404 message.
 func (s *Server) buildJob(r *http.Request, trigger, kind string) (toaststats.Job, *apiError) {
 	id := param(r, "jobId")
-	if !jobIDPattern.MatchString(id) {
+	if !jobIDPattern().MatchString(id) {
 		return toaststats.Job{}, errorf(http.StatusBadRequest, "INVALID_JOB_ID", "Invalid job id", "Received: "+truncate(id, 40))
 	}
 	job, ok := s.builds.Get(id)
@@ -138,7 +137,7 @@ func (s *Server) handleOptimization() http.Handler {
 	})
 }
 
-var jobIDPattern = regexp.MustCompile(`^job-[0-9a-f]{16}$`)
+var jobIDPattern = lazyRegexp(`^job-[0-9a-f]{16}$`)
 
 func (s *Server) handleRefresh() http.Handler {
 	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {

@@ -168,7 +168,7 @@ func checkClubPage(r *http.Request) *apiError {
 	if ae := checkDistrict(r); ae != nil {
 		return ae
 	}
-	if c := param(r, "clubId"); !clubIDPattern.MatchString(c) {
+	if c := param(r, "clubId"); !clubIDPattern().MatchString(c) {
 		return errorf(http.StatusBadRequest, "INVALID_CLUB_ID", "Invalid club ID format", "Received: "+truncate(c, 40))
 	}
 	return nil
@@ -185,7 +185,7 @@ func checkUnitPage(r *http.Request) *apiError {
 		return ae
 	}
 	for _, name := range []string{"divisionId", "areaId"} {
-		if v := param(r, name); v != "" && !unitIDPattern.MatchString(v) {
+		if v := param(r, name); v != "" && !unitIDPattern().MatchString(v) {
 			return errorf(http.StatusBadRequest, "INVALID_SCOPE", "Invalid "+name, "Received: "+truncate(v, 40))
 		}
 	}

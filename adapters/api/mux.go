@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"regexp"
+	"sync"
 
 	"github.com/julienschmidt/httprouter"
 	"github.com/toaststats/toaststats/adapters/httpkit"
@@ -70,3 +72,10 @@ func param(r *http.Request, name string) string { return httpkit.Param(r, name) 
 
 // truncate shortens s to at most n bytes for echoing in messages.
 func truncate(s string, n int) string { return httpkit.Truncate(s, n) }
+
+// lazyRegexp compiles its pattern on first use. The CLI links this package
+// for demo and export-static, and every other command of it (build, scrape,
+// verify) would otherwise compile these patterns at start-up for nothing.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}

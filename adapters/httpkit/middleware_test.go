@@ -82,7 +82,7 @@ func TestChain(t *testing.T) {
 	}
 	// An id with a space is replaced by a new one: prefix-counter.
 	w = serve(h, "GET", "/health", "192.0.2.1:1", "X-Request-ID", "a b")
-	if id := w.Header().Get("X-Request-ID"); id == "a b" || !strings.HasPrefix(id, ids.prefix+"-") {
+	if id := w.Header().Get("X-Request-ID"); id == "a b" || !strings.HasPrefix(id, ids().prefix+"-") {
 		t.Fatalf("id %q", id)
 	}
 	logLines(t, &logs)
