@@ -195,19 +195,19 @@ func TestHTTPRestatement(t *testing.T) {
 	}
 }
 
-// A server answering with real exports of another date: the footer check
-// refuses them instead of storing them under the requested date.
-func TestHTTPFooterMismatch(t *testing.T) {
-	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 2, ClubsPerDistrict: 5, Seed: 3})
-	dates := w.AsOfDates()
-	served := dates[len(dates)-1]
+// worldServer answers every export with the world's report of the kind
+// asked, for the district and as-of date pick gives for the district asked
+// ("" for the summary): a dashboard that answers with the wrong report.
+func worldServer(t *testing.T, w *dashboardtest.World, pick func(kind normalize.ReportKind, id string) (district, date string)) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		parts := strings.Split(r.URL.Query().Get("report"), "~")
 		kind, id := normalize.ReportKind(parts[0]), ""
-		if kind != normalize.ReportSummary {
+		if kind != normalize.ReportSummary && len(parts) > 1 {
 			id = parts[1]
 		}
-		b, err := w.CSV(kind, id, served)
+		id, date := pick(kind, id)
+		b, err := w.CSV(kind, id, date)
 		if err != nil {
 			http.Error(rw, err.Error(), 404)
 			return
@@ -215,7 +215,17 @@ func TestHTTPFooterMismatch(t *testing.T) {
 		rw.Header().Set("Content-Type", "application/octet-stream")
 		_, _ = rw.Write(b)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// A server answering with real exports of another date: the footer check
+// refuses them instead of storing them under the requested date.
+func TestHTTPFooterMismatch(t *testing.T) {
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 2, ClubsPerDistrict: 5, Seed: 3})
+	dates := w.AsOfDates()
+	served := dates[len(dates)-1]
+	srv := worldServer(t, w, func(_ normalize.ReportKind, id string) (string, string) { return id, served })
 	c := quickHTTP(srv.URL)
 	_, err := c.Fetch(context.Background(), Request{Kind: normalize.ReportSummary, Date: dates[len(dates)-3]})
 	if !errors.Is(err, normalize.ErrFooterMismatch) {
@@ -232,17 +242,7 @@ func TestHTTPWrongDistrict(t *testing.T) {
 	date := dates[len(dates)-3]
 	ids := w.Districts(date)
 	asked, served := ids[0], ids[1]
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		parts := strings.Split(r.URL.Query().Get("report"), "~")
-		b, err := w.CSV(normalize.ReportKind(parts[0]), served, date)
-		if err != nil {
-			http.Error(rw, err.Error(), 404)
-			return
-		}
-		rw.Header().Set("Content-Type", "application/octet-stream")
-		_, _ = rw.Write(b)
-	}))
-	defer srv.Close()
+	srv := worldServer(t, w, func(normalize.ReportKind, string) (string, string) { return served, date })
 	c := quickHTTP(srv.URL)
 	for _, kind := range []normalize.ReportKind{normalize.ReportClub, normalize.ReportDivision, normalize.ReportDistrict} {
 		d, err := c.Fetch(context.Background(), Request{Kind: kind, DistrictID: asked, Date: date})
