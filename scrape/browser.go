@@ -385,6 +385,7 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 	if !st.ExportsCSV {
 		return nil, fmt.Errorf("%w: %s: export control has no CSV option", ErrPage, st.URL)
 	}
+	s.clearDownloads()
 	ectx, cancel := context.WithTimeout(ctx, s.opts.ExportTimeout)
 	defer cancel()
 	wctx, stop := context.WithCancel(ectx)
@@ -522,9 +523,19 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 		ProgramYear: programYearOfMonth(dataMonth), Rows: rows, URL: dlURL, Source: SourceBrowser}, nil
 }
 
+// clearDownloads empties the download folder before an export. Exports run
+// one at a time (s.mu), so whatever is there is a download that began after
+// its export had ended, with nobody listening for it.
+func (s *Scraper) clearDownloads() {
+	entries, _ := os.ReadDir(s.dlDir)
+	for _, e := range entries {
+		os.Remove(filepath.Join(s.dlDir, e.Name()))
+	}
+}
+
 // dropDownloads cancels downloads nobody will read and removes what they
-// wrote so far. A download that completes later still leaves its file in the
-// scraper's download folder, which Close removes.
+// wrote so far. One that completes anyway is removed by the next export
+// (clearDownloads) or by Close.
 func (s *Scraper) dropDownloads(guids []string) {
 	if len(guids) == 0 {
 		return

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -212,7 +213,9 @@ func TestBrowserLateDownloadIsNotTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const slow = 1500 * time.Millisecond
+	// Both answers come this late. A's request starts first, so it arrives
+	// while B's export waits, as long as B's page loads in less than this.
+	const slow = 3 * time.Second
 	srv.SetSlowDelay(slow)
 	defer srv.SetSlowDelay(30 * time.Second)
 	defer srv.SetFailure(dashboardtest.FailNone)
@@ -237,6 +240,9 @@ func TestBrowserLateDownloadIsNotTaken(t *testing.T) {
 	if !strings.Contains(d.URL, "~"+b+"~") {
 		t.Errorf("download URL %s does not name district %s", d.URL, b)
 	}
+	if !strings.Contains(da.URL, "~"+a+"~") {
+		t.Fatalf("setup: district %s's URL %s", a, da.URL)
+	}
 	if el := time.Since(start); el < slow {
 		t.Errorf("export of %s returned after %s, before its own slow answer (%s)", b, el, slow)
 	}
@@ -244,6 +250,18 @@ func TestBrowserLateDownloadIsNotTaken(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if left, _ := os.ReadDir(s.dlDir); len(left) != 0 {
 		t.Errorf("%d file(s) left in the download folder: %v", len(left), left)
+	}
+	// A download that began with nobody listening is cleared by the next
+	// export.
+	stale := filepath.Join(s.dlDir, "stale-download")
+	if err := os.WriteFile(stale, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: b, Date: date}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale download still there after the next export: %v", err)
 	}
 }
 
