@@ -77,7 +77,7 @@ type Fetcher interface {
 
 // Errors to branch on with errors.Is. Guard failures from the body checks are
 // normalize's sentinels (normalize.ErrHTMLPage, ErrNoRows, ErrWrongHeader,
-// ErrFooterMismatch), wrapped with the request.
+// ErrFooterMismatch, ErrWrongDistrict), wrapped with the request.
 var (
 	// ErrNotPublished: the dashboard has no data for the requested date (no
 	// month's as-of list holds it, or every candidate answered with zero rows).

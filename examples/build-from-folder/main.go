@@ -158,10 +158,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
-			// The report must be for the same as-of date and data month
-			// as the summary: a file from another day would silently
-			// mix two dates into one snapshot.
-			if _, _, err := normalize.CheckReportFor(r.kind, path, b, date, footer.DataMonth); err != nil {
+			// The report must be the folder's district's, for the same
+			// as-of date and data month as the summary: a file from
+			// another day would silently mix two dates into one snapshot.
+			want := normalize.Want{DistrictID: id, AsOfDate: date, DataMonth: footer.DataMonth}
+			if _, _, err := normalize.CheckReportWant(r.kind, path, b, want); err != nil {
 				return err
 			}
 			if err := raw.Put(ctx, date, id, r.report, b, info); err != nil {

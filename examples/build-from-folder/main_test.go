@@ -211,6 +211,20 @@ func TestRunErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(mixed, "district-02", "club-performance.csv"), old, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Another district's club report, of the right day, in district-02's folder.
+	swapped := writeFolder(t, w, asOf)
+	ids := w.Districts(asOf)
+	other := ids[len(ids)-1]
+	if other == "02" {
+		t.Fatal("setup: the world's last district is 02")
+	}
+	theirs, err := w.CSV(normalize.ReportClub, other, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(swapped, "district-02", "club-performance.csv"), theirs, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// An HTML error page saved as the summary.
 	html := t.TempDir()
 	if err := os.WriteFile(filepath.Join(html, "all-districts.csv"), []byte("<!DOCTYPE html>\r\n<html><body>Error</body></html>\r\n"), 0o644); err != nil {
@@ -244,6 +258,9 @@ func TestRunErrors(t *testing.T) {
 		}},
 		{"report of another date", []string{mixed, t.TempDir()}, func(err error) bool {
 			return errors.Is(err, normalize.ErrFooterMismatch) && strings.Contains(err.Error(), "club-performance.csv")
+		}},
+		{"report of another district", []string{swapped, t.TempDir()}, func(err error) bool {
+			return errors.Is(err, normalize.ErrWrongDistrict) && strings.Contains(err.Error(), filepath.Join("district-02", "club-performance.csv"))
 		}},
 		{"HTML page", []string{html, t.TempDir()}, func(err error) bool { return errors.Is(err, normalize.ErrHTMLPage) }},
 		{"no footer", []string{noFooter, t.TempDir()}, func(err error) bool {
