@@ -44,6 +44,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -92,6 +93,7 @@ type options struct {
 	gzipAfterDays   int
 	memoryLimitMB   int
 	hugeHeapMB      int
+	gcFloorMB       int
 	trustedProxies  []netip.Prefix
 }
 
@@ -121,6 +123,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.IntVar(&o.gzipAfterDays, "gzip-after-days", 0, "gzip each snapshot built more than this many days after its date (backfills of settled data); 0 = never")
 	fs.IntVar(&o.memoryLimitMB, "memory-limit-mb", 0, "soft memory limit for the Go runtime in MiB, e.g. 90% of a container's memory (0 = none; GOMEMLIMIT wins when set); keep it well above the working set (~250 MB for a world-sized year with two districts' series cached), or the collector runs without pause")
 	fs.IntVar(&o.hugeHeapMB, "huge-heap-mb", defaultHugeHeapMB, "MiB of the heap to ask transparent huge pages for at start (Linux; one page fault per 2 MiB instead of per 4 KiB, which on virtual machines is most of a first analytics answer); 0 = none; GODEBUG=disablethp=1 also turns it off")
+	fs.IntVar(&o.gcFloorMB, "gc-floor-mb", defaultGCFloorMB, "MiB of heap growth the garbage collector leaves alone past what is live (a first analytics answer decodes ~50 MB of a district's history at once, which the default collector interrupts 4-5 times); costs at most this much more resident memory, and counts against --memory-limit-mb; 0 = none")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -144,8 +147,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	if o.rebuildInterval, err = time.ParseDuration(interval); err != nil || o.rebuildInterval < 0 {
 		return nil, &usageError{fmt.Sprintf("--rebuild-interval: not a duration: %q", interval)}
 	}
-	if o.storeCacheMB < 1 || o.memoryLimitMB < 0 || o.gzipAfterDays < 0 || o.hugeHeapMB < 0 {
-		return nil, &usageError{"--store-cache-mb must be >= 1, --memory-limit-mb, --gzip-after-days and --huge-heap-mb >= 0"}
+	if o.storeCacheMB < 1 || o.memoryLimitMB < 0 || o.gzipAfterDays < 0 || o.hugeHeapMB < 0 || o.gcFloorMB < 0 {
+		return nil, &usageError{"--store-cache-mb must be >= 1, --memory-limit-mb, --gzip-after-days, --huge-heap-mb and --gc-floor-mb >= 0"}
 	}
 	if o.rateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || o.rateLimit < 0 {
 		return nil, &usageError{fmt.Sprintf("--rate-limit: not a number >= 0: %q", rateLimit)}
@@ -210,14 +213,53 @@ const defaultHugeHeapMB = 256
 // prepareHeap is hugeheap.Prepare (tests count the calls).
 var prepareHeap = hugeheap.Prepare
 
+// defaultGCFloorMB is --gc-floor-mb's default. A first analytics answer
+// decodes a district's year of history (~35 MB live, ~47 MB allocated)
+// into a heap that holds ~1 MB after start; with the collector's default
+// pacing (next collection at twice the live heap, 4 MB at least) that is
+// 4-5 collections, whose marking, assists and pauses were half the answer.
+// On the machine of issue 17, a fresh server's first answer (interleaved
+// starts): median 63 ms (51-109) without the floor, 31 ms (26-49) with it;
+// GOGC=off gave the same. 64 MiB holds the first answer and a second
+// district's (35 MB live + 47 allocated) without a collection.
+const defaultGCFloorMB = 64
+
+// heapFloor is the block --gc-floor-mb holds (see raiseHeapFloor).
+var heapFloor struct {
+	sync.Mutex
+	b []byte
+}
+
+// raiseHeapFloor keeps size bytes of heap allocated for the rest of the
+// process, so the collector, which paces itself by the live heap (the next
+// collection starts when the heap reaches 1+GOGC/100 times what the last
+// one found live), lets the heap grow by about size more before each
+// collection. The block holds no pointers, so marking it costs nothing,
+// and it is never written: allocated first thing, it comes from address
+// space the process has never used, which the runtime knows to be zero and
+// does not clear, so none of it becomes resident (memory freed earlier
+// would be cleared, and resident; hence "first thing"). What it costs is
+// garbage: up to size more resident memory between collections. It counts
+// as heap in use against a soft memory limit. Raising it again only grows
+// it (tests run the server many times in one process).
+func raiseHeapFloor(size int) {
+	heapFloor.Lock()
+	defer heapFloor.Unlock()
+	if size > len(heapFloor.b) {
+		heapFloor.b = make([]byte, size)
+	}
+}
+
 // serverMemory applies the memory flags: the runtime's soft limit (unless
-// GOMEMLIMIT is set) and the huge pages asked for the heap. Its error is
+// GOMEMLIMIT is set), the collector's floor (before anything else allocates
+// much: see raiseHeapFloor) and the huge pages asked for the heap. Its error is
 // only about the huge pages (hugeheap.ErrUnavailable where the system has
 // none is not one); the server runs the same without them.
 func serverMemory(o *options, getenv func(string) string) error {
 	if o.memoryLimitMB > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(o.memoryLimitMB) << 20)
 	}
+	raiseHeapFloor(o.gcFloorMB << 20)
 	if o.hugeHeapMB == 0 {
 		return nil
 	}

@@ -65,6 +65,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"srv", "--data-dir", t.TempDir(), "--nope"}, nil},
 		{"stray argument", []string{"srv", "--data-dir", t.TempDir(), "extra"}, nil},
 		{"negative huge heap", []string{"srv", "--data-dir", t.TempDir(), "--huge-heap-mb", "-1"}, nil},
+		{"negative gc floor", []string{"srv", "--data-dir", t.TempDir(), "--gc-floor-mb", "-1"}, nil},
 	} {
 		getenv := func(k string) string { return tc.env[k] }
 		err := run(t.Context(), tc.args, getenv, io.Discard, io.Discard)
@@ -132,8 +133,9 @@ func TestRunServesAndShutsDown(t *testing.T) {
 }
 
 // TestServerMemory checks the memory flags: huge pages are asked for the
-// size given (256 MiB by default), not at all with 0, and the soft memory
-// limit is set unless GOMEMLIMIT is.
+// size given (256 MiB by default), not at all with 0, the soft memory
+// limit is set unless GOMEMLIMIT is, and the collector's floor is held
+// (64 MiB by default; TestHeapFloorIsNotResident checks what it does).
 func TestServerMemory(t *testing.T) {
 	var asked []int
 	defer func(p func(int) (uintptr, uintptr, error)) { prepareHeap = p }(prepareHeap)
@@ -148,12 +150,13 @@ func TestServerMemory(t *testing.T) {
 		env   func(string) string
 		asked []int
 		limit int64 // -1: left as it was
+		floor int   // MiB
 	}{
-		{[]string{"srv", "--data-dir", "d"}, noEnv, []int{256 << 20}, -1},
-		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "64", "--memory-limit-mb", "900"}, noEnv, []int{64 << 20}, 900 << 20},
-		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "0", "--memory-limit-mb", "900"}, func(k string) string {
+		{[]string{"srv", "--data-dir", "d"}, noEnv, []int{256 << 20}, -1, 64},
+		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "64", "--memory-limit-mb", "900", "--gc-floor-mb", "0"}, noEnv, []int{64 << 20}, 900 << 20, 0},
+		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "0", "--memory-limit-mb", "900", "--gc-floor-mb", "80"}, func(k string) string {
 			return map[string]string{"GOMEMLIMIT": "1GiB"}[k]
-		}, nil, -1},
+		}, nil, -1, 80},
 	} {
 		asked = nil
 		before := debug.SetMemoryLimit(-1)
@@ -161,8 +164,17 @@ func TestServerMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if o.gcFloorMB != tc.floor {
+			t.Errorf("%v: floor %d MiB, want %d", tc.args, o.gcFloorMB, tc.floor)
+		}
 		if err := serverMemory(o, tc.env); err != nil {
 			t.Errorf("%v: %v", tc.args, err)
+		}
+		heapFloor.Lock()
+		held := len(heapFloor.b)
+		heapFloor.Unlock()
+		if held < tc.floor<<20 {
+			t.Errorf("%v: floor holds %d bytes, want >= %d MiB", tc.args, held, tc.floor)
 		}
 		if !slices.Equal(asked, tc.asked) {
 			t.Errorf("%v: huge pages asked for %v, want %v", tc.args, asked, tc.asked)
