@@ -43,7 +43,8 @@ import (
 // `verify` reports it and `toaststats reindex` rewrites it.
 //
 // Decoding writes through unsafe pointers at the offsets reflect gives;
-// every string of a record is a substring of one copy of the record, and
+// every string of a record is a substring of the record's own bytes (see
+// decodeBinary), and
 // the values pointers point to are allocated a block at a time: a world
 // district's year decodes ~3x faster than gob (BenchmarkDecodeDistrictYear).
 
@@ -607,6 +608,14 @@ var encodeScratch = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); re
 // decodeBinary decodes a binary record's value into v (a pointer to a zero
 // districtDay or snapshotDay, by the record's kind); on error v is left
 // zero.
+//
+// The decoded strings are substrings of rec.value itself, not of a copy:
+// the record's bytes must never be written again. They are not: records
+// are parsed from the buffer store.ReadRecords read the log into, which
+// the reader owns and nothing writes (a year of a world district is ~4.7
+// MB of records and the year's snapshot metadata ~5 MB more; the copies
+// were a fifth of what a first analytics answer allocated). The buffer
+// lives as long as any string decoded from it.
 func decodeBinary(rec record, v any) error {
 	l, rv, err := layoutOf(rec.kind, v)
 	if err != nil {
@@ -615,7 +624,7 @@ func decodeBinary(rec record, v any) error {
 	if rec.types != l.hash {
 		return fmt.Errorf("history: decode %s: record of another layout (%s, this program writes %s)", rec.id, rec.types, l.hash)
 	}
-	d := &binaryDecoder{b: rec.value, s: string(rec.value)}
+	d := &binaryDecoder{b: rec.value, s: unsafe.String(unsafe.SliceData(rec.value), len(rec.value))}
 	if err := l.codec.dec(d, rv.Addr().UnsafePointer()); err != nil {
 		rv.SetZero()
 		return fmt.Errorf("history: decode %s: %w", rec.id, err)
