@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/toaststats/toaststats/analytics"
 	"github.com/toaststats/toaststats/snapshot"
@@ -62,10 +63,16 @@ func snapshotsKey(programYear string) string {
 
 // History reads and maintains the history index of a store: a district's
 // daily series for analytics, read from the index instead of every
-// snapshot. It is safe for concurrent use.
+// snapshot. It keeps the snapshot metadata of the last listing it answered
+// from (~8 MB for a year of world snapshots; see listingMeta). It is safe
+// for concurrent use.
 type History struct {
 	st  *store.Store
 	log *slog.Logger
+
+	metaSF singleflight.Group
+	metaMu sync.Mutex
+	meta   *snapshotsMeta // of the last listing read (listingMeta)
 }
 
 // NewHistory returns the History of st; log may be nil.
@@ -190,48 +197,42 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	list, fp := l.ids, l.Fingerprint
-	want := make(map[string]string, len(list))
-	var years []string
-	for _, e := range list {
-		want[e.id] = e.stamp
-		if py := snapshot.ProgramYearOf(e.id); !slices.Contains(years, py) {
-			years = append(years, py)
-		}
+	meta, err := h.listingMeta(ctx, l)
+	if err != nil {
+		return nil, err
 	}
-	// The current records, per snapshot id.
-	days, metas := map[string]record{}, map[string]record{}
-	for _, py := range years {
-		for _, l := range []struct {
-			key  string
-			kind byte
-			into map[string]record
-		}{{snapshotsKey(py), kindSnapshot, metas}, {historyKey(py, districtID), kindDistrict, days}} {
-			payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), l.key)
-			if err != nil {
-				return nil, fmt.Errorf("history: %w", err)
-			}
-			if damage != nil {
-				h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
-			}
-			for _, p := range payloads {
-				if rec, ok := parseRecord(p); ok && rec.kind == l.kind && want[rec.id] == rec.stamp {
-					l.into[rec.id] = rec
-				}
+	// The current district records, per snapshot id.
+	days := map[string]record{}
+	for _, py := range meta.years {
+		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), historyKey(py, districtID))
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		if damage != nil {
+			h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
+		}
+		for _, p := range payloads {
+			if rec, ok := parseRecord(p); ok && rec.kind == kindDistrict && meta.want[rec.id] == rec.stamp {
+				days[rec.id] = rec
 			}
 		}
 	}
 
 	out := &DistrictHistory{Fingerprint: fp}
 	pts := make([]*analytics.Point, len(list))
+	var unreadable int // records read from the snapshot instead
+	firstErr := meta.firstErr
 	var indexed, fallback []int
-	var dec0 *decoders
 	for i, e := range list {
 		_, okd := days[e.id]
-		m, okm := metas[e.id]
+		sd, okm := meta.days[e.id]
 		switch {
+		case okm && sd == nil: // a record it could not decode
+			unreadable++
+			fallback = append(fallback, i)
 		case okd && okm:
 			indexed = append(indexed, i)
-		case okm && h.notIn(ctx, &dec0, m, districtID):
+		case okm && notIn(sd, districtID):
 			out.FromIndex++ // the index says the snapshot has no point of the district
 		default:
 			fallback = append(fallback, i)
@@ -240,8 +241,6 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 	workers := runtime.GOMAXPROCS(0)
 	g, gctx := errgroup.WithContext(ctx)
 	var mu sync.Mutex
-	var unreadable int // records read from the snapshot instead
-	var firstErr error
 	defer func() {
 		if unreadable > 0 { // once per answer: a whole index of another layout is ~270 records
 			h.log.Warn("history records unreadable; their snapshots were read (`toaststats reindex` rewrites them)",
@@ -254,13 +253,9 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 			for k := w; k < len(indexed); k += workers {
 				i := indexed[k]
 				id := list[i].id
-				var sd snapshotDay
-				err := dec.decode(metas[id], &sd)
+				sd := meta.days[id]
 				var dd districtDay
-				if err == nil {
-					err = dec.decode(days[id], &dd)
-				}
-				if err != nil {
+				if err := dec.decode(days[id], &dd); err != nil {
 					mu.Lock()
 					if unreadable++; firstErr == nil {
 						firstErr = err
@@ -314,28 +309,116 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 	return out, nil
 }
 
-// pointFromSnapshot reads the district's point from snapshot id; nil when
-// the snapshot is not successful, lacks the district, or its district file
-// is damaged.
-// notIn reports whether the current snapshot record m says that its
+// snapshotsMeta is the snapshot metadata of one listing, as the history
+// index holds it.
+type snapshotsMeta struct {
+	fp    string
+	years []string          // the program years of the listing's snapshots
+	want  map[string]string // snapshot id -> the stamp listed
+	// days are the current snapshot records, decoded, by snapshot id; nil
+	// for a record that could not be decoded (firstErr says why), absent
+	// where the index has no current record.
+	days     map[string]*snapshotDay
+	firstErr error
+}
+
+// listingMeta returns the snapshot metadata of listing l: read and decoded
+// once per listing, not once per district, since every district's series
+// of a listing has the same snapshots. A world snapshot's metadata is ~19
+// KB (its warnings and findings name every district): ~5 MB of records for
+// a year, which took ~10 ms to read and decode and ~8 MB of memory at each
+// district's first answer. The last listing's is kept (its Fingerprint
+// names it); concurrent callers of the same listing share one read. The
+// points of every district's series then share their snapshots'
+// Metadata, which, like the rest of a Point, is read-only.
+func (h *History) listingMeta(ctx context.Context, l *Listing) (*snapshotsMeta, error) {
+	h.metaMu.Lock()
+	m := h.meta
+	h.metaMu.Unlock()
+	if m != nil && m.fp == l.Fingerprint {
+		return m, nil
+	}
+	// One read for concurrent callers, whose own cancellation does not end
+	// it for the others: it is bounded work (two files per program year).
+	v, err, _ := h.metaSF.Do(l.Fingerprint, func() (any, error) {
+		m, err := h.readListingMeta(context.WithoutCancel(ctx), l)
+		if err == nil {
+			h.metaMu.Lock()
+			h.meta = m
+			h.metaMu.Unlock()
+		}
+		return m, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*snapshotsMeta), nil
+}
+
+// readListingMeta reads and decodes the snapshot records of listing l.
+func (h *History) readListingMeta(ctx context.Context, l *Listing) (*snapshotsMeta, error) {
+	m := &snapshotsMeta{fp: l.Fingerprint, want: make(map[string]string, len(l.ids)), days: map[string]*snapshotDay{}}
+	for _, e := range l.ids {
+		m.want[e.id] = e.stamp
+		if py := snapshot.ProgramYearOf(e.id); !slices.Contains(m.years, py) {
+			m.years = append(m.years, py)
+		}
+	}
+	var recs []record
+	for _, py := range m.years {
+		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), snapshotsKey(py))
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		if damage != nil {
+			h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
+		}
+		for _, p := range payloads {
+			if rec, ok := parseRecord(p); ok && rec.kind == kindSnapshot && m.want[rec.id] == rec.stamp {
+				recs = append(recs, rec) // the last of an id is its current one
+			}
+		}
+	}
+	decoded := make([]*snapshotDay, len(recs))
+	errs := make([]error, len(recs))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			dec := newDecoders(ctx, h.st.Objects())
+			for k := w; k < len(recs); k += workers {
+				sd := new(snapshotDay)
+				if errs[k] = dec.decode(recs[k], sd); errs[k] == nil {
+					decoded[k] = sd
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for k, rec := range recs {
+		m.days[rec.id] = decoded[k]
+		if errs[k] != nil && m.firstErr == nil {
+			m.firstErr = errs[k]
+		}
+	}
+	return m, nil
+}
+
+// notIn reports whether the current snapshot record sd says that its
 // snapshot gives no point of districtID: it is not a successful snapshot,
-// or the district is not among those indexed with it. A record it cannot
-// decode, or one of an earlier version that does not list its districts,
-// says nothing (the snapshot is read instead). *dec is made on first use.
-func (h *History) notIn(ctx context.Context, dec **decoders, m record, districtID string) bool {
-	if *dec == nil {
-		*dec = newDecoders(ctx, h.st.Objects())
-	}
-	var sd snapshotDay
-	if (*dec).decode(m, &sd) != nil {
-		return false
-	}
+// or the district is not among those indexed with it. A record of an
+// earlier version that does not list its districts says nothing (the
+// snapshot is read instead).
+func notIn(sd *snapshotDay, districtID string) bool {
 	if sd.Metadata.Status != snapshot.StatusSuccess {
 		return true // pointFromSnapshot gives no point of it either
 	}
 	return len(sd.Districts) > 0 && !slices.Contains(sd.Districts, districtID)
 }
 
+// pointFromSnapshot reads the district's point from snapshot id; nil when
+// the snapshot is not successful, lacks the district, or its district file
+// is damaged.
 func (h *History) pointFromSnapshot(ctx context.Context, id, districtID string) (*analytics.Point, error) {
 	snaps := h.st.Snapshots()
 	v, err := snaps.Get(ctx, id)

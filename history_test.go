@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/analytics"
@@ -358,5 +359,34 @@ func TestHistoryDistrictNotInAnySnapshot(t *testing.T) {
 	if len(got.Points) != 0 || got.FromSnapshots != 0 || got.FromIndex != len(ids) {
 		t.Fatalf("district %s: %d points, %d from the index, %d from snapshots; want 0 points, all %d from the index",
 			absent, len(got.Points), got.FromIndex, got.FromSnapshots, len(ids))
+	}
+}
+
+// Every district's series of one listing has the same snapshots, so their
+// metadata is read and decoded once per listing and the points of
+// different districts share it; a new listing (a rebuilt date) reads it
+// again (TestHistoryDistrictInStaleListing checks the answers then).
+func TestHistoryMetadataOncePerListing(t *testing.T) {
+	ctx := context.Background()
+	st, _, w := builtHistoryWorld(t)
+	h := toaststats.NewHistory(st, nil)
+	dids := w.Districts(w.Newest())
+	a, b := sameHistory(t, st, h, dids[0]), sameHistory(t, st, h, dids[1])
+	if len(a.Points) == 0 || len(a.Points) != len(b.Points) {
+		t.Fatalf("%d and %d points", len(a.Points), len(b.Points))
+	}
+	for i := range a.Points {
+		pa, pb := a.Points[i].Metadata.SuccessfulDistricts, b.Points[i].Metadata.SuccessfulDistricts
+		if a.Points[i].Date != b.Points[i].Date || len(pa) == 0 || unsafe.SliceData(pa) != unsafe.SliceData(pb) {
+			t.Fatalf("%s: the two districts' points do not share their snapshot's metadata", a.Points[i].Date)
+		}
+	}
+	// A History of its own reads its own.
+	c, err := toaststats.NewHistory(st, nil).District(ctx, dids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unsafe.SliceData(c.Points[0].Metadata.SuccessfulDistricts) == unsafe.SliceData(a.Points[0].Metadata.SuccessfulDistricts) {
+		t.Fatal("two Histories share decoded metadata")
 	}
 }
