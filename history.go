@@ -204,17 +204,12 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 	// The current district records, per snapshot id.
 	days := map[string]record{}
 	for _, py := range meta.years {
-		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), historyKey(py, districtID))
+		recs, err := h.currentRecords(ctx, historyKey(py, districtID), kindDistrict, meta.want)
 		if err != nil {
-			return nil, fmt.Errorf("history: %w", err)
+			return nil, err
 		}
-		if damage != nil {
-			h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
-		}
-		for _, p := range payloads {
-			if rec, ok := parseRecord(p); ok && rec.kind == kindDistrict && meta.want[rec.id] == rec.stamp {
-				days[rec.id] = rec
-			}
+		for _, rec := range recs {
+			days[rec.id] = rec
 		}
 	}
 
@@ -366,18 +361,11 @@ func (h *History) readListingMeta(ctx context.Context, l *Listing) (*snapshotsMe
 	}
 	var recs []record
 	for _, py := range m.years {
-		payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), snapshotsKey(py))
+		got, err := h.currentRecords(ctx, snapshotsKey(py), kindSnapshot, m.want)
 		if err != nil {
-			return nil, fmt.Errorf("history: %w", err)
+			return nil, err
 		}
-		if damage != nil {
-			h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
-		}
-		for _, p := range payloads {
-			if rec, ok := parseRecord(p); ok && rec.kind == kindSnapshot && m.want[rec.id] == rec.stamp {
-				recs = append(recs, rec) // the last of an id is its current one
-			}
-		}
+		recs = append(recs, got...)
 	}
 	decoded := make([]*snapshotDay, len(recs))
 	errs := make([]error, len(recs))
@@ -402,6 +390,27 @@ func (h *History) readListingMeta(ctx context.Context, l *Listing) (*snapshotsMe
 		}
 	}
 	return m, nil
+}
+
+// currentRecords reads the record log key: its records of kind whose
+// stamp is the one want lists for their snapshot, in log order (so the
+// last of an id is its current one). A damaged tail is logged, and the
+// dates after it are read from the snapshots.
+func (h *History) currentRecords(ctx context.Context, key string, kind byte, want map[string]string) ([]record, error) {
+	payloads, damage, err := store.ReadRecords(ctx, h.st.Objects(), key)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	if damage != nil {
+		h.log.Warn("history index damaged; the dates after the damage are read from the snapshots", "err", damage)
+	}
+	var recs []record
+	for _, p := range payloads {
+		if rec, ok := parseRecord(p); ok && rec.kind == kind && want[rec.id] == rec.stamp {
+			recs = append(recs, rec)
+		}
+	}
+	return recs, nil
 }
 
 // notIn reports whether the current snapshot record sd says that its
