@@ -123,7 +123,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.IntVar(&o.gzipAfterDays, "gzip-after-days", 0, "gzip each snapshot built more than this many days after its date (backfills of settled data); 0 = never")
 	fs.IntVar(&o.memoryLimitMB, "memory-limit-mb", 0, "soft memory limit for the Go runtime in MiB, e.g. 90% of a container's memory (0 = none; GOMEMLIMIT wins when set); keep it well above the working set (~250 MB for a world-sized year with two districts' series cached), or the collector runs without pause")
 	fs.IntVar(&o.hugeHeapMB, "huge-heap-mb", defaultHugeHeapMB, "MiB of the heap to ask transparent huge pages for at start (Linux; one page fault per 2 MiB instead of per 4 KiB, which on virtual machines is most of a first analytics answer); 0 = none; GODEBUG=disablethp=1 also turns it off")
-	fs.IntVar(&o.gcFloorMB, "gc-floor-mb", defaultGCFloorMB, "MiB of heap growth the garbage collector leaves alone past what is live (a first analytics answer decodes ~50 MB of a district's history at once, which the default collector interrupts 4-5 times); costs at most this much more resident memory, and counts against --memory-limit-mb; 0 = none")
+	fs.IntVar(&o.gcFloorMB, "gc-floor-mb", defaultGCFloorMB, "MiB of heap growth the garbage collector leaves alone past what is live (a first analytics answer decodes ~50 MB of a district's history at once, which the default collector interrupts 4-5 times); costs at most this much more resident memory, and counts against --memory-limit-mb (at most a quarter of it is used); 0 = none")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -250,6 +250,15 @@ func raiseHeapFloor(size int) {
 	}
 }
 
+// heapFloorSize is the floor --gc-floor-mb asks for under the runtime's
+// soft memory limit (math.MaxInt64 when there is none): at most a quarter
+// of the limit. The floor counts as heap in use against the limit, so a
+// 64 MiB floor under a 128 MiB limit would leave the collector running
+// without pause.
+func heapFloorSize(floorMB int, limit int64) int {
+	return int(min(int64(floorMB)<<20, limit/4))
+}
+
 // serverMemory applies the memory flags: the runtime's soft limit (unless
 // GOMEMLIMIT is set), the collector's floor (before anything else allocates
 // much: see raiseHeapFloor) and the huge pages asked for the heap. Its error is
@@ -259,7 +268,7 @@ func serverMemory(o *options, getenv func(string) string) error {
 	if o.memoryLimitMB > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(o.memoryLimitMB) << 20)
 	}
-	raiseHeapFloor(o.gcFloorMB << 20)
+	raiseHeapFloor(heapFloorSize(o.gcFloorMB, debug.SetMemoryLimit(-1)))
 	if o.hugeHeapMB == 0 {
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -185,6 +186,28 @@ func TestServerMemory(t *testing.T) {
 		}
 		if got := debug.SetMemoryLimit(before); got != want {
 			t.Errorf("%v: memory limit %d, want %d", tc.args, got, want)
+		}
+	}
+}
+
+// Under a soft memory limit the floor is at most a quarter of it: it counts
+// as heap in use, and a floor near the limit would keep the collector
+// running.
+func TestHeapFloorSize(t *testing.T) {
+	for _, tc := range []struct {
+		floorMB int
+		limit   int64
+		want    int
+	}{
+		{64, math.MaxInt64, 64 << 20},
+		{0, math.MaxInt64, 0},
+		{64, 1 << 30, 64 << 20},
+		{64, 128 << 20, 32 << 20},
+		{64, 256 << 20, 64 << 20},
+		{64, 0, 0},
+	} {
+		if got := heapFloorSize(tc.floorMB, tc.limit); got != tc.want {
+			t.Errorf("heapFloorSize(%d MiB, limit %d) = %d, want %d", tc.floorMB, tc.limit, got, tc.want)
 		}
 	}
 }
