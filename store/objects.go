@@ -29,7 +29,9 @@ import (
 // swaps; one without it (an object store) with the in-place protocol
 // described in the package documentation.
 type Objects interface {
-	// Read returns the object's bytes; fs.ErrNotExist when absent.
+	// Read returns the object's bytes; fs.ErrNotExist when absent. The
+	// caller owns the slice: a backend must not keep, reuse or modify it
+	// (the history index decodes strings that point into it).
 	Read(ctx context.Context, key string) ([]byte, error)
 	// Write stores data under key atomically: a reader sees the whole old
 	// object or the whole new one, also after a crash.
