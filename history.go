@@ -304,6 +304,16 @@ func (h *History) DistrictIn(ctx context.Context, l *Listing, districtID string)
 	return out, nil
 }
 
+// Warm reads and decodes the snapshot metadata of listing l now, which
+// the first district's answer of the listing would otherwise do (every
+// district's series of a listing shares it; see listingMeta): a server
+// warms it at start and after each build, so no leader's first answer
+// waits for it.
+func (h *History) Warm(ctx context.Context, l *Listing) error {
+	_, err := h.listingMeta(ctx, l)
+	return err
+}
+
 // snapshotsMeta is the snapshot metadata of one listing, as the history
 // index holds it.
 type snapshotsMeta struct {

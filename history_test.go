@@ -390,3 +390,47 @@ func TestHistoryMetadataOncePerListing(t *testing.T) {
 		t.Fatal("two Histories share decoded metadata")
 	}
 }
+
+// Warm reads the listing's snapshot metadata ahead of the first district's
+// answer: once warmed, the answers no longer need the snapshots logs (here
+// removed after the warm-up), while a History that was not warmed has to
+// read every date from its snapshot without them. The answers are the
+// snapshots' either way.
+func TestHistoryWarm(t *testing.T) {
+	ctx := context.Background()
+	st, dir, w := builtHistoryWorld(t)
+	did := w.Districts(w.Newest())[0]
+	h := toaststats.NewHistory(st, nil)
+	l, err := h.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Warm(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "history", "*", "snapshots.log"))
+	if len(logs) != 2 {
+		t.Fatalf("snapshots logs %v", logs)
+	}
+	for _, f := range logs {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := h.DistrictIn(ctx, l, did)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.FromSnapshots != 0 || got.FromIndex == 0 {
+		t.Fatalf("warmed: %d from the index, %d from snapshots; want all from the index", got.FromIndex, got.FromSnapshots)
+	}
+	cold := sameHistory(t, st, toaststats.NewHistory(st, nil), did)
+	if cold.FromIndex != 0 || cold.FromSnapshots == 0 {
+		t.Fatalf("not warmed, without the logs: %d from the index, %d from snapshots", cold.FromIndex, cold.FromSnapshots)
+	}
+	gb, _ := json.Marshal(got.Points)
+	cb, _ := json.Marshal(cold.Points)
+	if string(gb) != string(cb) {
+		t.Fatal("the warmed answer differs from the snapshots'")
+	}
+}

@@ -228,6 +228,16 @@ func (s *Series) Listing(ctx context.Context) (*Listing, error) {
 	return l, nil
 }
 
+// Warm lists the snapshots and reads their metadata from the history index
+// (History.Warm), so the next district's first answer need not.
+func (s *Series) Warm(ctx context.Context) error {
+	l, err := s.Listing(ctx)
+	if err != nil {
+		return err
+	}
+	return s.hist.Warm(ctx, l)
+}
+
 // District returns the district's points from every successful dated
 // snapshot (oldest first; none when no snapshot has the district), read
 // through History, with the fingerprint of the listing they were read for.

@@ -166,11 +166,21 @@ func (s *Server) Start(interval time.Duration) {
 		s.watchStop, s.watchDone = cancel, make(chan struct{})
 		go func(done chan struct{}) {
 			defer close(done)
+			s.warmSeries(ctx)
 			s.store.Snapshots().Watch(ctx, 0)
 		}(s.watchDone)
 	}
 	s.watchMu.Unlock()
 	s.builds.Schedule(interval)
+}
+
+// warmSeries reads the snapshot metadata every district's first analytics
+// answer needs (Series.Warm): at start and after each build, off the
+// request path.
+func (s *Server) warmSeries(ctx context.Context) {
+	if err := s.series.Warm(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("history: could not read the snapshot metadata ahead of the first answer; it is read then", "err", err)
+	}
 }
 
 // buildStarted tells the metrics a build started.
@@ -188,6 +198,7 @@ func (s *Server) buildFinished(j toaststats.Job, d time.Duration) {
 		s.metrics.BuildFinished(j.Status, d)
 	}
 	s.dropCaches()
+	s.warmSeries(context.Background())
 }
 
 // dropCaches empties the server's in-memory caches (encoded answers,
