@@ -1,0 +1,405 @@
+// Package jsonpiece writes a value's JSON in pieces: byte for byte what
+// encoding/json's Encoder writes with SetEscapeHTML(false) (without the
+// Encoder's trailing newline), but never holding more than one piece of it
+// in encoding/json's own buffer.
+//
+// Why: encoding/json builds a value's whole encoding in one buffer that
+// doubles as it grows, and json.Marshal then copies it out. For a 5 MB
+// answer that is ~20 MB of allocation, and in a process whose heap is
+// mostly untouched (a server just started) every fresh page costs a fault:
+// the first 5 MB analytics answer spent ~70 % of its time clearing pages.
+// Encoding piece by piece, encoding/json reuses one warm buffer for every
+// piece (its encoder state is pooled), and only the output is fresh memory.
+//
+// The pieces are still encoded by encoding/json. This package only walks
+// the big containers above them: pointers, interfaces, slices and the
+// fields of plain structs, with encoding/json's own rules for field names,
+// omitempty and the Marshaler interfaces. Whatever it does not model
+// exactly (embedded fields, the string and omitzero options, duplicate
+// names, maps, []byte, any type with a MarshalJSON or MarshalText method)
+// it hands to encoding/json whole, so the bytes are the same either way.
+package jsonpiece
+
+import (
+	"encoding"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// pieceItems is roughly how many elements (summed over the nested
+// slices) one piece may hold: a value at or under it is encoded whole, a
+// bigger one is split. At ~20–60 bytes an element a piece is ~100–250 KB,
+// small enough to stay in one warm buffer, big enough that the per-piece
+// cost of encoding/json (a pooled state, a type-cache lookup) is noise.
+// A variable only so that tests can split small values.
+var pieceItems = 4096
+
+// maxDepth bounds the walk; deeper values (a cycle, in practice) go to
+// encoding/json whole, which reports the cycle.
+const maxDepth = 64
+
+// Encode writes v's JSON to w, as encoding/json's Encoder with
+// SetEscapeHTML(false) would but without the trailing newline, in pieces
+// of at most about 4,096 elements each. An error of encoding/json's
+// (an unsupported value, a failing MarshalJSON) or of w is returned as it
+// is; what was written before it is then incomplete.
+func Encode(w io.Writer, v any) error {
+	p := &pieces{sink: sink{w: w}}
+	p.enc = json.NewEncoder(&p.sink)
+	p.enc.SetEscapeHTML(false)
+	if err := p.walk(reflect.ValueOf(v), 0); err != nil {
+		return err
+	}
+	return p.sink.err
+}
+
+type pieces struct {
+	enc  *json.Encoder
+	sink sink
+}
+
+// sink drops the newline the Encoder ends each value with: Encode makes
+// exactly one Write per value, its encoding followed by '\n'.
+type sink struct {
+	w   io.Writer
+	err error
+}
+
+var errNoNewline = errors.New("jsonpiece: encoding/json wrote a value without its newline")
+
+func (s *sink) Write(b []byte) (int, error) {
+	if len(b) == 0 || b[len(b)-1] != '\n' {
+		return 0, errNoNewline
+	}
+	return len(b), s.raw(b[:len(b)-1])
+}
+
+func (s *sink) raw(b []byte) error {
+	if s.err == nil {
+		_, s.err = s.w.Write(b)
+	}
+	return s.err
+}
+
+func (s *sink) str(b string) error {
+	if s.err == nil {
+		_, s.err = io.WriteString(s.w, b)
+	}
+	return s.err
+}
+
+// whole hands v to encoding/json. An addressable value goes by pointer, so
+// that encoding/json sees the same addressability it would have seen
+// walking from the root (it matters for pointer-receiver MarshalJSON).
+func (p *pieces) whole(v reflect.Value) error {
+	if !v.IsValid() {
+		return p.sink.str("null")
+	}
+	if v.CanAddr() {
+		return p.enc.Encode(v.Addr().Interface())
+	}
+	return p.enc.Encode(v.Interface())
+}
+
+func (p *pieces) walk(v reflect.Value, depth int) error {
+	if !v.IsValid() || depth > maxDepth || custom(v.Type()) {
+		return p.whole(v)
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return p.sink.str("null")
+		}
+		return p.walk(v.Elem(), depth+1)
+	case reflect.Slice, reflect.Array, reflect.Struct:
+		if bounded(v.Type()) || items(v, pieceItems) <= pieceItems {
+			return p.whole(v)
+		}
+	default:
+		return p.whole(v)
+	}
+	if v.Kind() == reflect.Struct {
+		return p.object(v, depth)
+	}
+	return p.array(v, depth)
+}
+
+// array writes a big slice or array: elements of a bounded type in runs
+// of pieceItems, others one by one.
+func (p *pieces) array(v reflect.Value, depth int) error {
+	if v.Kind() == reflect.Slice && v.IsNil() {
+		return p.sink.str("null")
+	}
+	if v.Type().Elem().Kind() == reflect.Uint8 {
+		return p.whole(v) // []byte is base64; [N]byte is small
+	}
+	if err := p.sink.str("["); err != nil {
+		return err
+	}
+	n := v.Len()
+	if bounded(v.Type().Elem()) && (v.Kind() == reflect.Slice || v.CanAddr()) {
+		for i := 0; i < n; i += pieceItems {
+			if i > 0 {
+				if err := p.sink.str(","); err != nil {
+					return err
+				}
+			}
+			if err := p.run(v.Slice(i, min(n, i+pieceItems))); err != nil {
+				return err
+			}
+		}
+	} else {
+		for i := range n {
+			if i > 0 {
+				if err := p.sink.str(","); err != nil {
+					return err
+				}
+			}
+			if err := p.walk(v.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return p.sink.str("]")
+}
+
+// run writes the elements of a non-empty slice without its brackets.
+func (p *pieces) run(s reflect.Value) error {
+	w := p.sink.w
+	var strip stripBrackets
+	strip.w = w
+	p.sink.w = &strip
+	err := p.enc.Encode(s.Interface())
+	p.sink.w = w
+	if err != nil {
+		return err
+	}
+	return p.sink.err
+}
+
+// stripBrackets writes b without its first and last byte (the '[' and ']'
+// of an encoded slice).
+type stripBrackets struct{ w io.Writer }
+
+func (s *stripBrackets) Write(b []byte) (int, error) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return 0, errors.New("jsonpiece: a slice run did not encode as an array")
+	}
+	_, err := s.w.Write(b[1 : len(b)-1])
+	return len(b), err
+}
+
+// object writes a big struct field by field.
+func (p *pieces) object(v reflect.Value, depth int) error {
+	fs, ok := plan(v.Type())
+	if !ok {
+		return p.whole(v)
+	}
+	if err := p.sink.str("{"); err != nil {
+		return err
+	}
+	first := true
+	for i := range fs {
+		f := &fs[i]
+		fv := v.Field(f.index)
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		key := f.key
+		if first {
+			key = key[1:]
+			first = false
+		}
+		if err := p.sink.str(key); err != nil {
+			return err
+		}
+		if err := p.walk(fv, depth+1); err != nil {
+			return err
+		}
+	}
+	return p.sink.str("}")
+}
+
+// isEmpty is encoding/json's "empty" for omitempty.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
+}
+
+// items counts the elements of v's slices and arrays, nested ones too,
+// stopping once the count passes limit.
+func items(v reflect.Value, limit int) int {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return 0
+		}
+		return items(v.Elem(), limit)
+	case reflect.Slice, reflect.Array:
+		n := v.Len()
+		if bounded(v.Type().Elem()) {
+			return n
+		}
+		for i := 0; i < v.Len() && n <= limit; i++ {
+			n += items(v.Index(i), limit-n)
+		}
+		return n
+	case reflect.Map:
+		return v.Len()
+	case reflect.Struct:
+		if bounded(v.Type()) {
+			return 1
+		}
+		n := 1
+		for i := 0; i < v.NumField() && n <= limit; i++ {
+			n += items(v.Field(i), limit-n)
+		}
+		return n
+	}
+	return 1
+}
+
+var (
+	marshalerType     = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// custom reports whether t, or a pointer to it, encodes itself.
+func custom(t reflect.Type) bool {
+	if t.Implements(marshalerType) || t.Implements(textMarshalerType) {
+		return true
+	}
+	if t.Kind() != reflect.Pointer {
+		pt := reflect.PointerTo(t)
+		return pt.Implements(marshalerType) || pt.Implements(textMarshalerType)
+	}
+	return false
+}
+
+var boundedCache sync.Map // reflect.Type → bool
+
+// bounded reports whether every value of t encodes in a bounded number of
+// elements: no slice, map, interface or pointer anywhere in it (strings
+// are allowed), or it encodes itself.
+func bounded(t reflect.Type) bool {
+	if b, ok := boundedCache.Load(t); ok {
+		return b.(bool)
+	}
+	b := isBounded(t)
+	boundedCache.Store(t, b)
+	return b
+}
+
+func isBounded(t reflect.Type) bool {
+	if custom(t) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Interface, reflect.Pointer,
+		reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return false
+	case reflect.Array:
+		return isBounded(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !isBounded(t.Field(i).Type) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// field is one encoded field of a struct: its index and its key as
+// written, `,"name":`.
+type field struct {
+	index     int
+	key       string
+	omitEmpty bool
+}
+
+type fieldPlan struct {
+	fields []field
+	ok     bool
+}
+
+var plans sync.Map // reflect.Type → fieldPlan
+
+// plan is t's encoded fields in encoding/json's order, or false when t
+// has something this package does not model (its values then go whole).
+func plan(t reflect.Type) ([]field, bool) {
+	if p, ok := plans.Load(t); ok {
+		fp := p.(fieldPlan)
+		return fp.fields, fp.ok
+	}
+	fs, ok := makePlan(t)
+	plans.Store(t, fieldPlan{fs, ok})
+	return fs, ok
+}
+
+func makePlan(t reflect.Type) ([]field, bool) {
+	var fs []field
+	seen := map[string]bool{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if sf.Anonymous {
+			return nil, false // embedded: promotion rules not modelled
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		tag := sf.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if !validTag(name) {
+			name = sf.Name
+		}
+		var omitEmpty bool
+		for opt := range strings.SplitSeq(opts, ",") {
+			switch opt {
+			case "":
+			case "omitempty":
+				omitEmpty = true
+			default: // string, omitzero, or one encoding/json may add
+				return nil, false
+			}
+		}
+		if seen[name] {
+			return nil, false // duplicate names: dominance rules not modelled
+		}
+		seen[name] = true
+		fs = append(fs, field{index: i, key: `,"` + name + `":`, omitEmpty: omitEmpty})
+	}
+	return fs, true
+}
+
+// validTag is encoding/json's test of a tag's name: letters, digits and
+// the punctuation it allows, and no quotes or backslashes. A field with an
+// invalid one is named after the Go field.
+func validTag(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			return false
+		}
+	}
+	return true
+}
