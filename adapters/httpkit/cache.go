@@ -45,7 +45,7 @@ func (c *ResponseCache) Get(key string, build func() (*Response, error)) (*Respo
 	if err != nil {
 		return nil, err
 	}
-	size := int64(len(e.body) + len(key))
+	size := int64(e.size + len(key))
 	if size > c.max*3/8 {
 		return e, nil // too big to keep
 	}

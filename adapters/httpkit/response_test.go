@@ -3,6 +3,9 @@ package httpkit
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -219,5 +222,86 @@ func TestJSON(t *testing.T) {
 	}
 	if _, err := JSON(200, func() {}, ""); err == nil {
 		t.Fatal("a func encoded")
+	}
+}
+
+// TestJSONBigAnswerInChunks: a ~3 MB answer is kept in chunks, not one
+// buffer, and everything made from them is as if it were one: the bytes
+// encoding/json writes, the ETag of those bytes, Content-Length, the gzip
+// variant, HEAD and Body().
+func TestJSONBigAnswerInChunks(t *testing.T) {
+	type day struct {
+		Date    string `json:"date"`
+		Members int    `json:"members"`
+	}
+	type club struct {
+		ID   string `json:"clubId"`
+		Days []day  `json:"days"`
+	}
+	v := struct {
+		Clubs []club `json:"clubs"`
+	}{}
+	for i := range 110 {
+		c := club{ID: "C" + itoa(i)}
+		for j := range 1000 {
+			c.Days = append(c.Days, day{Date: "2025-07-01", Members: i*j%37 + 3})
+		}
+		v.Clubs = append(v.Clubs, c)
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	er, err := JSON(200, v, "public, max-age=60")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(er.body) < want.Len()/chunkBytes {
+		t.Fatalf("%d bytes in %d chunk(s): not chunked", want.Len(), len(er.body))
+	}
+	for _, b := range er.body {
+		if cap(b) > chunkBytes {
+			t.Fatalf("a chunk of %d bytes", cap(b))
+		}
+	}
+	sum := sha256.Sum256(want.Bytes())
+	if etag := `"` + hex.EncodeToString(sum[:12]) + `"`; er.ETag() != etag {
+		t.Fatalf("ETag %s, want %s (the sha256 of the whole body)", er.ETag(), etag)
+	}
+	if !bytes.Equal(er.Body(), want.Bytes()) || er.Size() != want.Len() {
+		t.Fatal("Body() differs from encoding/json's bytes")
+	}
+	w := get(er, "GET")
+	if !bytes.Equal(w.Body.Bytes(), want.Bytes()) || w.Header().Get("Content-Length") != itoa(want.Len()) {
+		t.Fatalf("GET: %d bytes, Content-Length %s, want %d", w.Body.Len(), w.Header().Get("Content-Length"), want.Len())
+	}
+	if h := get(er, "HEAD"); h.Body.Len() != 0 || h.Header().Get("Content-Length") != itoa(want.Len()) {
+		t.Fatalf("HEAD: %d bytes, Content-Length %s", h.Body.Len(), h.Header().Get("Content-Length"))
+	}
+	z := get(er, "GET", "Accept-Encoding", "gzip")
+	zlen := z.Body.Len()
+	zr, err := gzip.NewReader(z.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unz, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unz, want.Bytes()) || z.Header().Get("Content-Length") != itoa(zlen) || zlen >= want.Len()/4 {
+		t.Fatalf("gzip: %v, %d bytes unzipped, Content-Length %s of %d", err, len(unz), z.Header().Get("Content-Length"), zlen)
+	}
+}
+
+// TestJSONSmallAnswerExact: an answer under one full chunk is one slice of
+// its own size, since caches keep answers for long.
+func TestJSONSmallAnswerExact(t *testing.T) {
+	for _, n := range []int{0, 10, 900, 5000, 40000} {
+		er, err := JSON(200, strings.Repeat("x", n), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(er.body) != 1 || len(er.body[0]) != n+3 || cap(er.body[0]) > 2*(n+3)+64 {
+			t.Fatalf("%d: %d chunk(s), the first %d long, cap %d", n, len(er.body), len(er.body[0]), cap(er.body[0]))
+		}
 	}
 }
