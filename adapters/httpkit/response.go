@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,60 +74,40 @@ func newResponse(status int, contentType string, body [][]byte, cacheControl str
 // newline: encoding/json's Encoder's bytes) into a Response with
 // Content-Type application/json; charset=utf-8.
 //
-// A big answer is encoded piece by piece (see [jsonpiece]) into chunks
-// that become the body as they are, so the only fresh memory it takes is
-// about its own size: the first 5 MB analytics answer of a process just
-// started spent ~70 % of its time faulting in the ~20 MB that
-// encoding/json's growing buffer and copy take.
+// A big answer is encoded piece by piece (see [jsonpiece]), on every
+// core, into chunks that become the body as they are, so the only fresh
+// memory it takes is about its own size: the first 5 MB analytics answer
+// of a process just started spent ~70 % of its time faulting in the ~20 MB
+// that encoding/json's growing buffer and copy take.
 func JSON(status int, v any, cacheControl string) (*Response, error) {
-	var c chunks
-	if err := jsonpiece.Encode(&c, v); err != nil {
+	body, err := jsonpiece.Chunks(v, runtime.GOMAXPROCS(0))
+	if err != nil {
 		return nil, fmt.Errorf("encode json: %w", err)
 	}
-	_, _ = c.Write([]byte{'\n'})
-	return newResponse(status, "application/json; charset=utf-8", c.body(), cacheControl), nil
-}
-
-// chunkBytes is the size of a JSON body's chunks after the first, which
-// starts at firstChunkBytes and doubles up to it.
-const (
-	firstChunkBytes = 1 << 10
-	chunkBytes      = 64 << 10
-)
-
-// chunks collects written bytes in chunks that are never copied once
-// written: growing one buffer would copy (and fault in) all it held at
-// every doubling.
-type chunks struct{ bufs [][]byte }
-
-func (c *chunks) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		last := len(c.bufs) - 1
-		if last < 0 || len(c.bufs[last]) == cap(c.bufs[last]) {
-			size := firstChunkBytes
-			if last >= 0 {
-				size = min(2*cap(c.bufs[last]), chunkBytes)
-			}
-			c.bufs = append(c.bufs, make([]byte, 0, size))
-			last++
+	size := 0
+	for _, b := range body {
+		size += len(b)
+	}
+	if size < fullChunk {
+		// A small answer becomes one slice of its exact size: a cache may
+		// keep it for long, and its chunks' spare capacity would be up to
+		// half of it.
+		one := make([]byte, 0, size+1)
+		for _, b := range body {
+			one = append(one, b...)
 		}
-		k := min(len(p), cap(c.bufs[last])-len(c.bufs[last]))
-		c.bufs[last] = append(c.bufs[last], p[:k]...)
-		p = p[k:]
+		body = [][]byte{one}
 	}
-	return n, nil
+	if last := &body[len(body)-1]; len(*last) < cap(*last) {
+		*last = append(*last, '\n')
+	} else {
+		body = append(body, []byte{'\n'})
+	}
+	return newResponse(status, "application/json; charset=utf-8", body, cacheControl), nil
 }
 
-// body is the chunks. A small body (no full-size chunk yet) is copied
-// into one slice of its exact size: a cache may keep it for long, and its
-// chunks' spare capacity would be up to half of it.
-func (c *chunks) body() [][]byte {
-	if n := len(c.bufs); n > 0 && cap(c.bufs[n-1]) < chunkBytes {
-		return [][]byte{bytes.Join(c.bufs, nil)}
-	}
-	return c.bufs
-}
+// fullChunk is the size of jsonpiece's chunks after the first few.
+const fullChunk = 64 << 10
 
 // Body is the uncompressed body; the caller must not modify it. A body
 // built in chunks is joined into a new slice on each call.

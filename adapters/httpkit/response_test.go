@@ -258,11 +258,11 @@ func TestJSONBigAnswerInChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(er.body) < want.Len()/chunkBytes {
+	if len(er.body) < want.Len()/fullChunk {
 		t.Fatalf("%d bytes in %d chunk(s): not chunked", want.Len(), len(er.body))
 	}
 	for _, b := range er.body {
-		if cap(b) > chunkBytes {
+		if cap(b) > fullChunk {
 			t.Fatalf("a chunk of %d bytes", cap(b))
 		}
 	}

@@ -25,9 +25,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -49,18 +51,125 @@ const maxDepth = 64
 // (an unsupported value, a failing MarshalJSON) or of w is returned as it
 // is; what was written before it is then incomplete.
 func Encode(w io.Writer, v any) error {
-	p := &pieces{sink: sink{w: w}}
-	p.enc = json.NewEncoder(&p.sink)
-	p.enc.SetEscapeHTML(false)
-	if err := p.walk(reflect.ValueOf(v), 0); err != nil {
-		return err
-	}
-	return p.sink.err
+	var p plan
+	p.walk(reflect.ValueOf(v), 0)
+	return p.ops.run(w)
 }
 
-type pieces struct {
-	enc  *json.Encoder
-	sink sink
+// Chunks is v's JSON, as Encode writes it, as chunks of at most 64 KiB
+// (in order; nothing is copied to join them), encoded by up to workers
+// goroutines at once: a big value's pieces are grouped into segments of
+// about equal size, each encoded into chunks of its own. v must not
+// change until Chunks returns.
+func Chunks(v any, workers int) ([][]byte, error) {
+	var p plan
+	p.walk(reflect.ValueOf(v), 0)
+	segs := p.ops.split(max(pieceItems, p.ops.items()/(4*max(1, workers))))
+	if workers <= 1 || len(segs) == 1 {
+		var c chunks
+		for _, seg := range segs {
+			if err := seg.run(&c); err != nil {
+				return nil, err
+			}
+		}
+		return c.bufs, nil
+	}
+	out := make([]chunks, len(segs))
+	errs := make([]error, len(segs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(segs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(segs) {
+					return
+				}
+				errs[i] = segs[i].run(&out[i])
+			}
+		})
+	}
+	wg.Wait()
+	var bufs [][]byte
+	for i := range segs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		bufs = append(bufs, out[i].bufs...)
+	}
+	return bufs, nil
+}
+
+// An op is a step of an encoding: a literal, or a value (or a run of a
+// slice, without its brackets) that encoding/json encodes whole.
+type op struct {
+	lit   string
+	v     reflect.Value
+	run   bool
+	items int // the value's elements, about
+}
+
+type ops []op
+
+// items is the ops' elements, about.
+func (os ops) items() int {
+	n := 0
+	for _, o := range os {
+		n += o.items
+	}
+	return n
+}
+
+// split cuts the ops into segments of about size elements each (a
+// segment ends after the value that reaches size).
+func (os ops) split(size int) []ops {
+	var segs []ops
+	start, n := 0, 0
+	for i, o := range os {
+		if n += o.items; n >= size && i+1 < len(os) {
+			segs = append(segs, os[start:i+1])
+			start, n = i+1, 0
+		}
+	}
+	return append(segs, os[start:])
+}
+
+// run encodes the ops to w.
+func (os ops) run(w io.Writer) error {
+	s := &sink{w: w}
+	enc := json.NewEncoder(s)
+	enc.SetEscapeHTML(false)
+	for _, o := range os {
+		switch {
+		case !o.v.IsValid():
+			s.str(o.lit)
+		case o.run:
+			s.w = &stripBrackets{w: w}
+			err := enc.Encode(o.v.Interface())
+			s.w = w
+			if err != nil {
+				return err
+			}
+		default:
+			if err := whole(enc, o.v); err != nil {
+				return err
+			}
+		}
+		if s.err != nil {
+			return s.err
+		}
+	}
+	return nil
+}
+
+// whole hands v to encoding/json. An addressable value goes by pointer, so
+// that encoding/json sees the same addressability it would have seen
+// walking from the root (it matters for pointer-receiver MarshalJSON).
+func whole(enc *json.Encoder, v reflect.Value) error {
+	if v.CanAddr() {
+		return enc.Encode(v.Addr().Interface())
+	}
+	return enc.Encode(v.Interface())
 }
 
 // sink drops the newline the Encoder ends each value with: Encode makes
@@ -76,110 +185,16 @@ func (s *sink) Write(b []byte) (int, error) {
 	if len(b) == 0 || b[len(b)-1] != '\n' {
 		return 0, errNoNewline
 	}
-	return len(b), s.raw(b[:len(b)-1])
-}
-
-func (s *sink) raw(b []byte) error {
 	if s.err == nil {
-		_, s.err = s.w.Write(b)
+		_, s.err = s.w.Write(b[:len(b)-1])
 	}
-	return s.err
+	return len(b), s.err
 }
 
-func (s *sink) str(b string) error {
+func (s *sink) str(b string) {
 	if s.err == nil {
 		_, s.err = io.WriteString(s.w, b)
 	}
-	return s.err
-}
-
-// whole hands v to encoding/json. An addressable value goes by pointer, so
-// that encoding/json sees the same addressability it would have seen
-// walking from the root (it matters for pointer-receiver MarshalJSON).
-func (p *pieces) whole(v reflect.Value) error {
-	if !v.IsValid() {
-		return p.sink.str("null")
-	}
-	if v.CanAddr() {
-		return p.enc.Encode(v.Addr().Interface())
-	}
-	return p.enc.Encode(v.Interface())
-}
-
-func (p *pieces) walk(v reflect.Value, depth int) error {
-	if !v.IsValid() || depth > maxDepth || custom(v.Type()) {
-		return p.whole(v)
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return p.sink.str("null")
-		}
-		return p.walk(v.Elem(), depth+1)
-	case reflect.Slice, reflect.Array, reflect.Struct:
-		if bounded(v.Type()) || items(v, pieceItems) <= pieceItems {
-			return p.whole(v)
-		}
-	default:
-		return p.whole(v)
-	}
-	if v.Kind() == reflect.Struct {
-		return p.object(v, depth)
-	}
-	return p.array(v, depth)
-}
-
-// array writes a big slice or array: elements of a bounded type in runs
-// of pieceItems, others one by one.
-func (p *pieces) array(v reflect.Value, depth int) error {
-	if v.Kind() == reflect.Slice && v.IsNil() {
-		return p.sink.str("null")
-	}
-	if v.Type().Elem().Kind() == reflect.Uint8 {
-		return p.whole(v) // []byte is base64; [N]byte is small
-	}
-	if err := p.sink.str("["); err != nil {
-		return err
-	}
-	n := v.Len()
-	if bounded(v.Type().Elem()) && (v.Kind() == reflect.Slice || v.CanAddr()) {
-		for i := 0; i < n; i += pieceItems {
-			if i > 0 {
-				if err := p.sink.str(","); err != nil {
-					return err
-				}
-			}
-			if err := p.run(v.Slice(i, min(n, i+pieceItems))); err != nil {
-				return err
-			}
-		}
-	} else {
-		for i := range n {
-			if i > 0 {
-				if err := p.sink.str(","); err != nil {
-					return err
-				}
-			}
-			if err := p.walk(v.Index(i), depth+1); err != nil {
-				return err
-			}
-		}
-	}
-	return p.sink.str("]")
-}
-
-// run writes the elements of a non-empty slice without its brackets.
-func (p *pieces) run(s reflect.Value) error {
-	w := p.sink.w
-	var strip stripBrackets
-	strip.w = w
-	p.sink.w = &strip
-	err := p.enc.Encode(s.Interface())
-	p.sink.w = w
-	if err != nil {
-		return err
-	}
-	return p.sink.err
 }
 
 // stripBrackets writes b without its first and last byte (the '[' and ']'
@@ -194,15 +209,98 @@ func (s *stripBrackets) Write(b []byte) (int, error) {
 	return len(b), err
 }
 
-// object writes a big struct field by field.
-func (p *pieces) object(v reflect.Value, depth int) error {
-	fs, ok := plan(v.Type())
+// plan is the walk of a value into ops.
+type plan struct{ ops ops }
+
+func (p *plan) lit(s string) {
+	if n := len(p.ops); n > 0 && !p.ops[n-1].v.IsValid() {
+		p.ops[n-1].lit += s
+		return
+	}
+	p.ops = append(p.ops, op{lit: s})
+}
+
+func (p *plan) whole(v reflect.Value, items int) {
+	if !v.IsValid() {
+		p.lit("null")
+		return
+	}
+	p.ops = append(p.ops, op{v: v, items: items})
+}
+
+func (p *plan) walk(v reflect.Value, depth int) {
+	if !v.IsValid() || depth > maxDepth || custom(v.Type()) {
+		p.whole(v, 1)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			p.lit("null")
+			return
+		}
+		p.walk(v.Elem(), depth+1)
+		return
+	case reflect.Slice, reflect.Array, reflect.Struct:
+		if bounded(v.Type()) {
+			p.whole(v, items(v, math.MaxInt))
+			return
+		}
+		if n := items(v, pieceItems); n <= pieceItems {
+			p.whole(v, n)
+			return
+		}
+	default:
+		p.whole(v, 1)
+		return
+	}
+	if v.Kind() == reflect.Struct {
+		p.object(v, depth)
+		return
+	}
+	p.array(v, depth)
+}
+
+// array walks a big slice or array: elements of a bounded type in runs of
+// pieceItems, others one by one.
+func (p *plan) array(v reflect.Value, depth int) {
+	if v.Kind() == reflect.Slice && v.IsNil() {
+		p.lit("null")
+		return
+	}
+	if v.Type().Elem().Kind() == reflect.Uint8 {
+		p.whole(v, 1) // []byte is base64; [N]byte is small
+		return
+	}
+	p.lit("[")
+	n := v.Len()
+	if bounded(v.Type().Elem()) && (v.Kind() == reflect.Slice || v.CanAddr()) {
+		for i := 0; i < n; i += pieceItems {
+			if i > 0 {
+				p.lit(",")
+			}
+			j := min(n, i+pieceItems)
+			p.ops = append(p.ops, op{v: v.Slice(i, j), run: true, items: j - i})
+		}
+	} else {
+		for i := range n {
+			if i > 0 {
+				p.lit(",")
+			}
+			p.walk(v.Index(i), depth+1)
+		}
+	}
+	p.lit("]")
+}
+
+// object walks a big struct field by field.
+func (p *plan) object(v reflect.Value, depth int) {
+	fs, ok := fieldsOf(v.Type())
 	if !ok {
-		return p.whole(v)
+		p.whole(v, items(v, math.MaxInt))
+		return
 	}
-	if err := p.sink.str("{"); err != nil {
-		return err
-	}
+	p.lit("{")
 	first := true
 	for i := range fs {
 		f := &fs[i]
@@ -215,14 +313,41 @@ func (p *pieces) object(v reflect.Value, depth int) error {
 			key = key[1:]
 			first = false
 		}
-		if err := p.sink.str(key); err != nil {
-			return err
-		}
-		if err := p.walk(fv, depth+1); err != nil {
-			return err
-		}
+		p.lit(key)
+		p.walk(fv, depth+1)
 	}
-	return p.sink.str("}")
+	p.lit("}")
+}
+
+// chunkBytes is the size of the chunks Chunks writes after the first,
+// which starts at firstChunkBytes and doubles up to it.
+const (
+	firstChunkBytes = 1 << 10
+	chunkBytes      = 64 << 10
+)
+
+// chunks collects written bytes in chunks that are never copied once
+// written: growing one buffer would copy (and fault in) all it held at
+// every doubling.
+type chunks struct{ bufs [][]byte }
+
+func (c *chunks) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		last := len(c.bufs) - 1
+		if last < 0 || len(c.bufs[last]) == cap(c.bufs[last]) {
+			size := firstChunkBytes
+			if last >= 0 {
+				size = min(2*cap(c.bufs[last]), chunkBytes)
+			}
+			c.bufs = append(c.bufs, make([]byte, 0, size))
+			last++
+		}
+		k := min(len(p), cap(c.bufs[last])-len(c.bufs[last]))
+		c.bufs[last] = append(c.bufs[last], p[:k]...)
+		p = p[k:]
+	}
+	return n, nil
 }
 
 // isEmpty is encoding/json's "empty" for omitempty.
@@ -337,9 +462,9 @@ type fieldPlan struct {
 
 var plans sync.Map // reflect.Type → fieldPlan
 
-// plan is t's encoded fields in encoding/json's order, or false when t
+// fieldsOf is t's encoded fields in encoding/json's order, or false when t
 // has something this package does not model (its values then go whole).
-func plan(t reflect.Type) ([]field, bool) {
+func fieldsOf(t reflect.Type) ([]field, bool) {
 	if p, ok := plans.Load(t); ok {
 		fp := p.(fieldPlan)
 		return fp.fields, fp.ok

@@ -220,8 +220,18 @@ func TestSameBytesAsEncodingJSON(t *testing.T) {
 			if err := Encode(&g, v); err != nil {
 				return "Encode: " + err.Error()
 			}
-			if w := want(t, v); !bytes.Equal(g.Bytes(), w) {
+			w := want(t, v)
+			if !bytes.Equal(g.Bytes(), w) {
 				return fmt.Sprintf("%T differs:\n got %s\nwant %s", v, g.Bytes(), w)
+			}
+			for _, workers := range []int{1, 2, 3} {
+				c, err := Chunks(v, workers)
+				if err != nil {
+					return "Chunks: " + err.Error()
+				}
+				if j := bytes.Join(c, nil); !bytes.Equal(j, w) {
+					return fmt.Sprintf("%T by %d workers differs:\n got %s\nwant %s", v, workers, j, w)
+				}
 			}
 		}
 		return ""
@@ -294,6 +304,23 @@ func TestBigValueIsWrittenInSmallPieces(t *testing.T) {
 		t.Fatalf("largest write %d bytes of %d: the value was not split", w.max, len(full))
 	}
 	t.Logf("%d bytes in writes of at most %d", len(full), w.max)
+	for _, workers := range []int{1, 2, 4} {
+		c, err := Chunks(v, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(bytes.Join(c, nil), full) {
+			t.Fatalf("Chunks by %d workers: bytes differ from encoding/json", workers)
+		}
+		for _, b := range c {
+			if cap(b) > chunkBytes {
+				t.Fatalf("a chunk of %d bytes", cap(b))
+			}
+		}
+		if len(c) < len(full)/chunkBytes {
+			t.Fatalf("%d chunks for %d bytes", len(c), len(full))
+		}
+	}
 }
 
 type maxWriter struct {
@@ -318,6 +345,11 @@ func TestErrors(t *testing.T) {
 	}
 	if err := Encode(&b, envelope[[]point]{Data: bad}); !errors.As(err, &ue) {
 		t.Fatalf("NaN: got %v, want *json.UnsupportedValueError", err)
+	}
+	for _, workers := range []int{1, 2} {
+		if c, err := Chunks(envelope[[]point]{Data: bad}, workers); !errors.As(err, &ue) || c != nil {
+			t.Fatalf("NaN, %d workers: got %v, want *json.UnsupportedValueError", workers, err)
+		}
 	}
 	type node struct {
 		Next *node
@@ -387,6 +419,15 @@ func BenchmarkEncode(b *testing.B) {
 			buf := bytes.NewBuffer(out[:0])
 			if err := Encode(buf, v); err != nil || buf.Len() != n {
 				b.Fatal(err, buf.Len())
+			}
+		}
+	})
+	b.Run("chunks-2", func(b *testing.B) {
+		b.SetBytes(int64(n))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Chunks(v, 2); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})
