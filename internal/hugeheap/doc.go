@@ -30,7 +30,9 @@
 //
 // Users: `toaststats build` (40 MB, before the build) and the server
 // (--huge-heap-mb, 256 MB by default, at start: a first analytics answer
-// decodes a year of a district's history into fresh memory).
+// decodes a year of a district's history into fresh memory). The server
+// also has the first 64 MB of it made resident at start (PrepareResident,
+// --pretouch-mb), so that its first answers take no page faults at all.
 //
 // Prepare does nothing where the kernel has no THP, where the setting is
 // "never", when GODEBUG has disablethp=1 (the runtime's own switch for

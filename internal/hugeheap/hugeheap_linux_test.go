@@ -266,3 +266,64 @@ func TestGodebugDisablesTHP(t *testing.T) {
 		}
 	}
 }
+
+// vmRSS is this process's resident memory in bytes, from /proc/self/status.
+func vmRSS(t *testing.T) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for l := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
+// PrepareResident makes the resident bytes it is asked for resident, and
+// no more: measured in fresh processes (in this one, memory other tests
+// freed may already be resident), as the growth of VmRSS across the call.
+func TestPrepareResident(t *testing.T) {
+	if mb := os.Getenv("HUGEHEAP_RESIDENT_CHILD"); mb != "" {
+		n, _ := strconv.Atoi(mb)
+		before := vmRSS(t)
+		if _, _, err := PrepareResident(64<<20, n<<20); err != nil {
+			fmt.Println("resident unavailable")
+			return
+		}
+		fmt.Printf("resident grew %d\n", vmRSS(t)-before)
+		return
+	}
+	grew := func(mb int) int {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPrepareResident$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "HUGEHEAP_RESIDENT_CHILD="+strconv.Itoa(mb))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		if strings.Contains(string(out), "resident unavailable") {
+			t.Skip("no transparent huge pages here")
+		}
+		var n int
+		if _, err := fmt.Sscanf(lastLine(string(out), "resident grew "), "resident grew %d", &n); err != nil {
+			t.Fatalf("child said %q: %v", out, err)
+		}
+		return n
+	}
+	if g := grew(0); g > 8<<20 {
+		t.Errorf("PrepareResident(64 MiB, 0): resident memory grew %d MiB; want the ballast untouched", g>>20)
+	}
+	if g := grew(32); g < 30<<20 || g > 48<<20 {
+		t.Errorf("PrepareResident(64 MiB, 32 MiB): resident memory grew %d MiB; want ~32", g>>20)
+	}
+	if g := grew(128); g < 62<<20 || g > 80<<20 {
+		t.Errorf("PrepareResident(64 MiB, 128 MiB): resident memory grew %d MiB; want ~64 (the whole range, no more)", g>>20)
+	}
+}

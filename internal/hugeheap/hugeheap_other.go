@@ -10,3 +10,6 @@ var ErrUnavailable = errors.New("hugeheap: transparent huge pages are a Linux fe
 
 // Prepare does nothing outside Linux.
 func Prepare(size int) (lo, hi uintptr, err error) { return 0, 0, ErrUnavailable }
+
+// PrepareResident does nothing outside Linux.
+func PrepareResident(size, resident int) (lo, hi uintptr, err error) { return 0, 0, ErrUnavailable }
