@@ -67,6 +67,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"stray argument", []string{"srv", "--data-dir", t.TempDir(), "extra"}, nil},
 		{"negative huge heap", []string{"srv", "--data-dir", t.TempDir(), "--huge-heap-mb", "-1"}, nil},
 		{"negative gc floor", []string{"srv", "--data-dir", t.TempDir(), "--gc-floor-mb", "-1"}, nil},
+		{"negative pretouch", []string{"srv", "--data-dir", t.TempDir(), "--pretouch-mb", "-1"}, nil},
 	} {
 		getenv := func(k string) string { return tc.env[k] }
 		err := run(t.Context(), tc.args, getenv, io.Discard, io.Discard)
@@ -134,15 +135,17 @@ func TestRunServesAndShutsDown(t *testing.T) {
 }
 
 // TestServerMemory checks the memory flags: huge pages are asked for the
-// size given (256 MiB by default), not at all with 0, the soft memory
-// limit is set unless GOMEMLIMIT is, and the collector's floor is held
-// (64 MiB by default; TestHeapFloorIsNotResident checks what it does).
+// size given (256 MiB by default), not at all with 0, with the first
+// --pretouch-mb of them (64 MiB by default, at most all) made resident
+// (TestPrepareResident checks that), the soft memory limit is set unless
+// GOMEMLIMIT is, and the collector's floor is held (64 MiB by default;
+// TestHeapFloorIsNotResident checks what it does).
 func TestServerMemory(t *testing.T) {
 	var asked []int
-	defer func(p func(int) (uintptr, uintptr, error)) { prepareHeap = p }(prepareHeap)
-	prepareHeap = func(size int) (uintptr, uintptr, error) {
-		asked = append(asked, size)
-		return hugeheap.Prepare(size)
+	defer func(p func(int, int) (uintptr, uintptr, error)) { prepareHeap = p }(prepareHeap)
+	prepareHeap = func(size, resident int) (uintptr, uintptr, error) {
+		asked = append(asked, size, resident)
+		return hugeheap.PrepareResident(size, 0) // this test's process need not hold it
 	}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	noEnv := func(string) string { return "" }
@@ -153,8 +156,10 @@ func TestServerMemory(t *testing.T) {
 		limit int64 // -1: left as it was
 		floor int   // MiB
 	}{
-		{[]string{"srv", "--data-dir", "d"}, noEnv, []int{256 << 20}, -1, 64},
-		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "64", "--memory-limit-mb", "900", "--gc-floor-mb", "0"}, noEnv, []int{64 << 20}, 900 << 20, 0},
+		{[]string{"srv", "--data-dir", "d"}, noEnv, []int{256 << 20, 64 << 20}, -1, 64},
+		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "64", "--memory-limit-mb", "900", "--gc-floor-mb", "0"}, noEnv, []int{64 << 20, 64 << 20}, 900 << 20, 0},
+		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "32", "--pretouch-mb", "100"}, noEnv, []int{32 << 20, 32 << 20}, -1, 64},
+		{[]string{"srv", "--data-dir", "d", "--pretouch-mb", "0"}, noEnv, []int{256 << 20, 0}, -1, 64},
 		{[]string{"srv", "--data-dir", "d", "--huge-heap-mb", "0", "--memory-limit-mb", "900", "--gc-floor-mb", "80"}, func(k string) string {
 			return map[string]string{"GOMEMLIMIT": "1GiB"}[k]
 		}, nil, -1, 80},
