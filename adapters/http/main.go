@@ -271,18 +271,29 @@ func heapFloorSize(floorMB int, limit int64) int {
 // serverMemory applies the memory flags: the runtime's soft limit (unless
 // GOMEMLIMIT is set), the collector's floor (before anything else allocates
 // much: see raiseHeapFloor) and the huge pages asked for the heap, the
-// first --pretouch-mb of them made resident. Its error is
+// first --pretouch-mb of them made resident; the floor and the huge-page
+// ballast are allocated in one spell with the collector off. Its error is
 // only about the huge pages (hugeheap.ErrUnavailable where the system has
 // none is not one); the server runs the same without them.
 func serverMemory(o *options, getenv func(string) string) error {
 	if o.memoryLimitMB > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(o.memoryLimitMB) << 20)
 	}
-	raiseHeapFloor(heapFloorSize(o.gcFloorMB, debug.SetMemoryLimit(-1)))
-	if o.hugeHeapMB == 0 {
-		return nil
+	floor := heapFloorSize(o.gcFloorMB, debug.SetMemoryLimit(-1))
+	raised := false
+	raise := func() { raiseHeapFloor(floor); raised = true }
+	var err error
+	if o.hugeHeapMB > 0 {
+		// The floor is raised inside, with the collector off: the
+		// collection it would start could otherwise leave freed pages
+		// where the ballast goes, and the runtime would clear (and make
+		// resident) all of it (see hugeheap.PrepareResident).
+		_, _, err = prepareHeap(o.hugeHeapMB<<20, min(o.pretouchMB, o.hugeHeapMB)<<20, raise)
 	}
-	if _, _, err := prepareHeap(o.hugeHeapMB<<20, min(o.pretouchMB, o.hugeHeapMB)<<20); err != nil && !errors.Is(err, hugeheap.ErrUnavailable) {
+	if !raised {
+		raiseHeapFloor(floor)
+	}
+	if err != nil && !errors.Is(err, hugeheap.ErrUnavailable) {
 		return err
 	}
 	return nil

@@ -142,10 +142,13 @@ func TestRunServesAndShutsDown(t *testing.T) {
 // TestHeapFloorIsNotResident checks what it does).
 func TestServerMemory(t *testing.T) {
 	var asked []int
-	defer func(p func(int, int) (uintptr, uintptr, error)) { prepareHeap = p }(prepareHeap)
-	prepareHeap = func(size, resident int) (uintptr, uintptr, error) {
+	defer func(p func(int, int, func()) (uintptr, uintptr, error)) { prepareHeap = p }(prepareHeap)
+	prepareHeap = func(size, resident int, before func()) (uintptr, uintptr, error) {
 		asked = append(asked, size, resident)
-		return hugeheap.PrepareResident(size, 0) // this test's process need not hold it
+		if before == nil {
+			t.Error("the floor is not raised inside PrepareResident, with the collector off")
+		}
+		return hugeheap.PrepareResident(size, 0, before) // this test's process need not hold it
 	}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	noEnv := func(string) string { return "" }

@@ -25,7 +25,7 @@ var ErrUnavailable = errors.New("hugeheap: transparent huge pages are unavailabl
 // advised. It returns ErrUnavailable, having done nothing, where huge pages
 // are not to be had.
 func Prepare(size int) (lo, hi uintptr, err error) {
-	return PrepareResident(size, 0)
+	return PrepareResident(size, 0, nil)
 }
 
 // PrepareResident is Prepare that also makes the first resident bytes of
@@ -37,7 +37,17 @@ func Prepare(size int) (lo, hi uintptr, err error) {
 // ~30 MB it decodes and encodes. Resident memory is that much higher from
 // the start (it would be after the first answers anyway), and the start
 // takes the faults instead: ~3.5 ms per MiB there.
-func PrepareResident(size, resident int) (lo, hi uintptr, err error) {
+//
+// before, if not nil, runs first, with the collector already off: the
+// other big allocation a process makes at start (a heap floor) belongs
+// there. Made just before, with the collector on, it would start a
+// collection, and that collection's sweep can free pages at the top of the
+// heap right where the ballast is then placed. The runtime clears a new
+// large object whole when any page of it was used before, so the whole
+// ballast became resident: ~1 server start in 10 held 280 MB instead of
+// 33 and took 1.2 s instead of 0.1 s. before does not run where huge pages
+// are unavailable (ErrUnavailable).
+func PrepareResident(size, resident int, before func()) (lo, hi uintptr, err error) {
 	if !available() {
 		return 0, 0, ErrUnavailable
 	}
@@ -45,6 +55,9 @@ func PrepareResident(size, resident int) (lo, hi uintptr, err error) {
 	// the heap goal, would otherwise start a collection at once, which would
 	// find it still referenced and keep it for another cycle.
 	gcPercent := debug.SetGCPercent(-1)
+	if before != nil {
+		before()
+	}
 	lo, hi, err = advise(size, resident)
 	debug.SetGCPercent(gcPercent)
 	if gcPercent < 0 {

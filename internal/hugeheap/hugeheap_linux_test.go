@@ -294,7 +294,7 @@ func TestPrepareResident(t *testing.T) {
 	if mb := os.Getenv("HUGEHEAP_RESIDENT_CHILD"); mb != "" {
 		n, _ := strconv.Atoi(mb)
 		before := vmRSS(t)
-		if _, _, err := PrepareResident(64<<20, n<<20); err != nil {
+		if _, _, err := PrepareResident(64<<20, n<<20, nil); err != nil {
 			fmt.Println("resident unavailable")
 			return
 		}
@@ -325,5 +325,40 @@ func TestPrepareResident(t *testing.T) {
 	}
 	if g := grew(128); g < 62<<20 || g > 80<<20 {
 		t.Errorf("PrepareResident(64 MiB, 128 MiB): resident memory grew %d MiB; want ~64 (the whole range, no more)", g>>20)
+	}
+}
+
+// PrepareResident's before runs with the collector off, and no collection
+// completes during the call even though before allocates far past the heap
+// goal: the collection that allocation would start is what can leave freed
+// pages where the ballast is then placed (see PrepareResident).
+func TestPrepareResidentBeforeRunsWithCollectorOff(t *testing.T) {
+	gogc := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(gogc)
+	runtime.GC() // no collection in progress: one completing in the call would be the call's
+	cycles := gcCycles()
+	var off bool
+	var block []byte
+	_, _, err := PrepareResident(16<<20, 0, func() {
+		p := debug.SetGCPercent(-1)
+		debug.SetGCPercent(p)
+		off = p == -1
+		block = make([]byte, 64<<20)
+	})
+	if errors.Is(err, ErrUnavailable) {
+		t.Skipf("no transparent huge pages here: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.KeepAlive(block)
+	if !off {
+		t.Error("before ran with the collector on")
+	}
+	if got := gcCycles(); got != cycles {
+		t.Errorf("%d collection(s) completed during PrepareResident; want none", got-cycles)
+	}
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("PrepareResident left GOGC at %d; want it restored to 100", p)
 	}
 }

@@ -11,5 +11,7 @@ var ErrUnavailable = errors.New("hugeheap: transparent huge pages are a Linux fe
 // Prepare does nothing outside Linux.
 func Prepare(size int) (lo, hi uintptr, err error) { return 0, 0, ErrUnavailable }
 
-// PrepareResident does nothing outside Linux.
-func PrepareResident(size, resident int) (lo, hi uintptr, err error) { return 0, 0, ErrUnavailable }
+// PrepareResident does nothing outside Linux (before does not run).
+func PrepareResident(size, resident int, before func()) (lo, hi uintptr, err error) {
+	return 0, 0, ErrUnavailable
+}
