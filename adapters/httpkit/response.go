@@ -88,7 +88,7 @@ func JSON(status int, v any, cacheControl string) (*Response, error) {
 	for _, b := range body {
 		size += len(b)
 	}
-	if size < fullChunk {
+	if size < jsonpiece.ChunkBytes {
 		// A small answer becomes one slice of its exact size: a cache may
 		// keep it for long, and its chunks' spare capacity would be up to
 		// half of it.
@@ -106,9 +106,6 @@ func JSON(status int, v any, cacheControl string) (*Response, error) {
 	return newResponse(status, "application/json; charset=utf-8", body, cacheControl), nil
 }
 
-// fullChunk is the size of jsonpiece's chunks after the first few.
-const fullChunk = 64 << 10
-
 // Body is the uncompressed body; the caller must not modify it. A body
 // built in chunks is joined into a new slice on each call.
 func (e *Response) Body() []byte {
@@ -117,9 +114,6 @@ func (e *Response) Body() []byte {
 	}
 	return bytes.Join(e.body, nil)
 }
-
-// Size is the length of the body.
-func (e *Response) Size() int { return e.size }
 
 // ETag is the quoted entity tag sent with a 200 answer.
 func (e *Response) ETag() string { return e.etag }

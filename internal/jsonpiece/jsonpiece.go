@@ -319,12 +319,12 @@ func (p *plan) object(v reflect.Value, depth int) {
 	p.lit("}")
 }
 
-// chunkBytes is the size of the chunks Chunks writes after the first,
-// which starts at firstChunkBytes and doubles up to it.
-const (
-	firstChunkBytes = 1 << 10
-	chunkBytes      = 64 << 10
-)
+// ChunkBytes is the size of the chunks Chunks writes after the first few,
+// which start at firstChunkBytes and double up to it: an answer shorter
+// than ChunkBytes has no full-size chunk.
+const ChunkBytes = 64 << 10
+
+const firstChunkBytes = 1 << 10
 
 // chunks collects written bytes in chunks that are never copied once
 // written: growing one buffer would copy (and fault in) all it held at
@@ -338,7 +338,7 @@ func (c *chunks) Write(p []byte) (int, error) {
 		if last < 0 || len(c.bufs[last]) == cap(c.bufs[last]) {
 			size := firstChunkBytes
 			if last >= 0 {
-				size = min(2*cap(c.bufs[last]), chunkBytes)
+				size = min(2*cap(c.bufs[last]), ChunkBytes)
 			}
 			c.bufs = append(c.bufs, make([]byte, 0, size))
 			last++

@@ -313,11 +313,11 @@ func TestBigValueIsWrittenInSmallPieces(t *testing.T) {
 			t.Fatalf("Chunks by %d workers: bytes differ from encoding/json", workers)
 		}
 		for _, b := range c {
-			if cap(b) > chunkBytes {
+			if cap(b) > ChunkBytes {
 				t.Fatalf("a chunk of %d bytes", cap(b))
 			}
 		}
-		if len(c) < len(full)/chunkBytes {
+		if len(c) < len(full)/ChunkBytes {
 			t.Fatalf("%d chunks for %d bytes", len(c), len(full))
 		}
 	}

@@ -7,13 +7,22 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/toaststats/toaststats/adapters/api/apitypes"
 	"github.com/toaststats/toaststats/analytics"
 	"github.com/toaststats/toaststats/internal/jsonpiece"
 )
 
+// envelope is the shape of the API's answers (data and its snapshot's
+// metadata; adapters/api/apitypes, which an internal package's tests do
+// not import).
+type envelope struct {
+	Data any `json:"data"`
+	Meta *struct {
+		SnapshotID string `json:"snapshotId"`
+	} `json:"_snapshot_metadata"`
+}
+
 // TestRealAnswerTypes: the analytics answers of the analytics goldens,
-// decoded into their own types and wrapped in the API's envelope, encode
+// decoded into their own types and wrapped in an envelope like the API's, encode
 // to encoding/json's bytes however small the pieces (so every container
 // of every answer type is split somewhere).
 func TestRealAnswerTypes(t *testing.T) {
@@ -37,7 +46,10 @@ func TestRealAnswerTypes(t *testing.T) {
 		if err := json.Unmarshal(raw, v); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		env := apitypes.Envelope[any]{Data: v, Meta: &apitypes.SnapshotMeta{SnapshotID: "2025-08-15"}}
+		env := envelope{Data: v}
+		env.Meta = &struct {
+			SnapshotID string `json:"snapshotId"`
+		}{SnapshotID: "2025-08-15"}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetEscapeHTML(false)
