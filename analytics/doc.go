@@ -29,7 +29,11 @@
 //   - District recognition (spec §3.6) uses the era's ladder with every
 //     criterion (payment growth, club growth or net clubs, distinguished
 //     share, prerequisites); the distinguished share is the dashboard's own
-//     % Distinguished Clubs (DistinguishedPercent) everywhere.
+//     % Distinguished Clubs (DistinguishedPercent) everywhere. The
+//     prerequisites are the year's: DSP and Training before 2025-26, with
+//     Market Analysis, Communication Plan and Region Advisor Visit in
+//     2025-26, and without Region Advisor Visit (retired, spec §2.1) from
+//     2026-27.
 //
 // Changes are differences between two snapshots and name both (previous
 // date and date); with no earlier snapshot a change is absent with a note,

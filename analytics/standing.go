@@ -127,6 +127,23 @@ var (
 	}
 )
 
+// districtPrerequisites returns the summary's Y/N prerequisites a
+// district must meet in program year py before any Distinguished District
+// tier counts (spec §3.6, §2.1): DSP and Training before 2025-26 (and for
+// a year that cannot be read, like eraOf); in 2025-26 also Market Analysis,
+// Communication Plan and Region Advisor Visit; from 2026-27 the Region
+// Advisor Visit is retired (the summary no longer has its column).
+func districtPrerequisites(py string) []string {
+	if eraOf(py) == eraClassic {
+		return []string{"DSP", "Training"}
+	}
+	prereqs := []string{"DSP", "Training", "Market Analysis", "Communication Plan", "Region Advisor Visit"}
+	if y, ok := programYearStart(py); ok && y >= 2026 {
+		prereqs = prereqs[:4]
+	}
+	return prereqs
+}
+
 // growthCriterion measures actual against base growing by pct percent.
 func growthCriterion(name, unit string, pct, actual, base int) Criterion {
 	c := Criterion{Name: name, Unit: unit, Threshold: float64(pct)}
@@ -162,11 +179,10 @@ func districtRecognition(p Point) *DistrictRecognitionReport {
 	r.ProgramYear = pointProgramYear(&p)
 	r.Era = eraOf(r.ProgramYear)
 	rules := districtTiers2025
-	prereqs := []string{"DSP", "Training", "Market Analysis", "Communication Plan", "Region Advisor Visit"}
 	if r.Era == eraClassic {
 		rules = districtTiersClassic
-		prereqs = prereqs[:2] // spec §3.6: DSP and Training before 2025-26
 	}
+	prereqs := districtPrerequisites(r.ProgramYear)
 	distKnown := false
 	switch {
 	case d.Summary != nil:

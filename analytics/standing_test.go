@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/toaststats/toaststats/snapshot"
@@ -172,6 +173,39 @@ func TestDistrictTiers2025(t *testing.T) {
 	r := DistrictRecognition(recognitionPoint("2025-2026", 1030, 1000, 100, 100, 50, all...))
 	if met, cr := tierMet(r, TierSelect); met || cr["netClubs"].Needed != 1 || cr["clubGrowth"].Needed != 3 {
 		t.Fatalf("select with no net club: met %v %+v", met, cr)
+	}
+}
+
+// The prerequisites follow the program year (spec §2.1, §3.6): from
+// 2026-27 the summary has no Region Advisor Visit column (the requirement
+// was retired), so four Y/N flags are all a district needs; in 2025-26 the
+// fifth still counts, and its absence leaves the prerequisites unmet.
+func TestDistrictPrerequisitesByYear(t *testing.T) {
+	four := []bool{true, true, true, true} // RegionAdvisorVisit nil, as read from a 2026-27 summary
+	r := DistrictRecognition(recognitionPoint("2026-2027", 1080, 1000, 108, 100, 60, four...))
+	if !r.PrerequisitesMet || r.Level != TierSmedley || len(r.Prerequisites) != 4 || len(r.Notes) != 0 {
+		t.Fatalf("2026-27 with four Y flags: met %v level %q prereqs %+v notes %q", r.PrerequisitesMet, r.Level, r.Prerequisites, r.Notes)
+	}
+	for i, name := range []string{"DSP", "Training", "Market Analysis", "Communication Plan"} {
+		if p := r.Prerequisites[i]; p.Name != name || !p.Met {
+			t.Errorf("2026-27 prerequisite %d = %+v, want %s met", i, p, name)
+		}
+	}
+	// A 2026-27 district with one of the four at N earns no tier.
+	r = DistrictRecognition(recognitionPoint("2026-2027", 1080, 1000, 108, 100, 60, true, true, false, true))
+	if r.PrerequisitesMet || r.Level != "" {
+		t.Fatalf("2026-27 with Market Analysis N: met %v level %q", r.PrerequisitesMet, r.Level)
+	}
+	// A Region Advisor Visit flag in a 2026-27 row (not in the real header)
+	// is not a prerequisite of that year.
+	r = DistrictRecognition(recognitionPoint("2026-2027", 1080, 1000, 108, 100, 60, true, true, true, true, false))
+	if !r.PrerequisitesMet || r.Level != TierSmedley {
+		t.Fatalf("2026-27 with a stray Region Advisor Visit N: met %v level %q", r.PrerequisitesMet, r.Level)
+	}
+	// 2025-26 still needs all five: without the fifth column nothing is met.
+	r = DistrictRecognition(recognitionPoint("2025-2026", 1080, 1000, 108, 100, 60, four...))
+	if r.PrerequisitesMet || r.Level != "" || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "Region Advisor Visit") {
+		t.Fatalf("2025-26 without Region Advisor Visit: met %v level %q notes %q", r.PrerequisitesMet, r.Level, r.Notes)
 	}
 }
 
