@@ -245,12 +245,17 @@ func ProgressOf(a Actuals, g Goals) Progress {
 
 // ActualsOf reads a district's numbers: the summary report's own paid and
 // distinguished club counts when the district has a summary row (as the
-// district recognition reads them), else the club-level counts.
+// district recognition reads them), else the club-level counts. The
+// summary reports no distinguished clubs before April (spec §2.1, #304:
+// derive them from club data): while it says 0, the clubs' own letters
+// are counted instead, so progress towards the target shows from July.
 func ActualsOf(d *snapshot.District) Actuals {
 	a := Actuals{MembershipPayments: d.Membership.Payments.Total, DistinguishedClubs: d.Clubs.Distinguished, Members: d.Membership.Total, PaidClubs: d.Clubs.Active}
 	if d.Summary != nil {
 		a.PaidClubs = d.Summary.PaidClubs
-		a.DistinguishedClubs = d.Summary.TotalDistinguishedClubs
+		if d.Summary.TotalDistinguishedClubs > 0 {
+			a.DistinguishedClubs = d.Summary.TotalDistinguishedClubs
+		}
 		if p, ok := analytics.DistinguishedPercent(d.Summary); ok {
 			a.DistinguishedPercent = &p
 		}

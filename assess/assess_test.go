@@ -177,3 +177,25 @@ func Example() {
 		a.Actuals.MembershipPayments, *a.Progress.MembershipPaymentsPercent, a.Actuals.PaidClubs, *a.Progress.PaidClubsPercent)
 	// Output: 2025-07 from snapshot 2025-07-31: payments 1234 (24.68%), paid clubs 40 (80%)
 }
+
+// The summary reports no distinguished clubs before April (spec §2.1,
+// #304): a January assessment counts the clubs' own letters (3 here) while
+// the summary says 0, and the summary's count once it reports any. Paid
+// clubs always come from the summary.
+func TestActualsDistinguishedBeforeApril(t *testing.T) {
+	d := snapshot.District{DistrictID: "42", AsOfDate: "2026-01-15",
+		Membership: snapshot.Membership{Total: 900, Payments: snapshot.Payments{Total: 1234}},
+		Clubs:      snapshot.ClubCounts{Total: 4, Active: 4, Distinguished: 3},
+		Summary:    &snapshot.SummaryRow{DistrictID: "42", PaidClubs: 5, TotalDistinguishedClubs: 0}}
+	a := assess.ActualsOf(&d)
+	if a.DistinguishedClubs != 3 || a.PaidClubs != 5 || a.MembershipPayments != 1234 || a.Members != 900 {
+		t.Fatalf("January actuals = %+v, want 3 distinguished (club letters), 5 paid clubs (summary)", a)
+	}
+	if p := assess.ProgressOf(a, assess.Goals{DistinguishedClubsTarget: 3}).DistinguishedClubsPercent; p == nil || *p != 100 {
+		t.Fatalf("January progress = %v, want 100", p)
+	}
+	d.AsOfDate, d.Summary.TotalDistinguishedClubs = "2026-04-15", 2
+	if a := assess.ActualsOf(&d); a.DistinguishedClubs != 2 {
+		t.Fatalf("April actuals: %d distinguished, want the summary's 2", a.DistinguishedClubs)
+	}
+}
