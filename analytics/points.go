@@ -60,7 +60,9 @@ func ProgramYearStartDate(date string) string {
 
 // RankHistoryRange completes the range of a rank history answered on the
 // snapshot of ref: the program year is that of start (of ref without
-// start), and a missing start or end is that year's first or last day.
+// start), and a missing start or end is that year's first or last day. The
+// range never runs past ref: an answer on an older snapshot (?date=) holds
+// no rank from after it, like every other answer on that snapshot.
 func RankHistoryRange(ref, start, end string) (programYear, from, to string) {
 	programYear = programYearOf(ref)
 	if start != "" {
@@ -73,6 +75,9 @@ func RankHistoryRange(ref, start, end string) (programYear, from, to string) {
 	}
 	if to == "" {
 		to = b.EndDate
+	}
+	if programYearOf(ref) != "" && to > ref {
+		to = ref
 	}
 	return programYear, from, to
 }

@@ -84,10 +84,16 @@ func TestProgramYearDates(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ ref, start, end, py, from, to string }{
-		{"2026-02-10", "", "", "2025-2026", "2025-07-01", "2026-06-30"},
+		// The range ends at the snapshot answered on, not at the year's end.
+		{"2026-02-10", "", "", "2025-2026", "2025-07-01", "2026-02-10"},
+		{"2026-06-30", "", "", "2025-2026", "2025-07-01", "2026-06-30"},
 		// start names the year, whatever the snapshot's.
 		{"2026-02-10", "2024-09-01", "", "2024-2025", "2024-09-01", "2025-06-30"},
 		{"2026-02-10", "", "2026-01-31", "2025-2026", "2025-07-01", "2026-01-31"},
+		// An end after the snapshot is cut to it.
+		{"2026-02-10", "", "2026-05-31", "2025-2026", "2025-07-01", "2026-02-10"},
+		// An unreadable ref cuts nothing.
+		{"latest", "2024-09-01", "", "2024-2025", "2024-09-01", "2025-06-30"},
 	} {
 		py, from, to := analytics.RankHistoryRange(c.ref, c.start, c.end)
 		if py != c.py || from != c.from || to != c.to {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -92,5 +93,38 @@ func TestDateParameterAcceptsCollectionDates(t *testing.T) {
 	// A date that is neither an id nor a collection date stays unknown.
 	if res, _ = ts.do(t, "GET", "/api/districts/42/statistics?date=2025-10-06", nil, nil); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown date: %d", res.StatusCode)
+	}
+}
+
+// The rank history answered on an older snapshot (?date=) ends at that
+// snapshot, as every series route does: the fixture's PY 2025-26 has
+// 2025-07-15, 2025-07-16 and 2025-08-31, so ?date=2025-07-16 gives the
+// first two and the current snapshot all three.
+func TestRankHistoryEndsAtDatedSnapshot(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	dates := func(path string) []string {
+		t.Helper()
+		res, body := ts.do(t, "GET", path, nil, nil)
+		var got struct {
+			Data struct {
+				History []struct {
+					Date string `json:"date"`
+				} `json:"history"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(body, &got); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
+		}
+		var out []string
+		for _, h := range got.Data.History {
+			out = append(out, h.Date)
+		}
+		return out
+	}
+	if got := dates("/api/districts/42/rank-history?date=2025-07-16"); !slices.Equal(got, []string{"2025-07-15", "2025-07-16"}) {
+		t.Errorf("?date=2025-07-16: history %v, want [2025-07-15 2025-07-16]", got)
+	}
+	if got := dates("/api/districts/42/rank-history"); !slices.Equal(got, []string{"2025-07-15", "2025-07-16", "2025-08-31"}) {
+		t.Errorf("current: history %v, want [2025-07-15 2025-07-16 2025-08-31]", got)
 	}
 }
