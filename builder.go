@@ -731,14 +731,6 @@ func (b *Builder) existingSnapshot(ctx context.Context, id string) (*snapshot.Me
 	return &md, nil
 }
 
-// collectionOf is the collection date a snapshot was built from.
-func collectionOf(md *snapshot.Metadata) string {
-	if md.CollectionDate != "" {
-		return md.CollectionDate
-	}
-	return md.DataAsOfDate
-}
-
 // upToDate reports whether md is exactly what building in would produce.
 func (in *buildInput) upToDate(md *snapshot.Metadata) bool {
 	return md != nil && md.CollectionDate == in.date && md.InputChecksum == in.digest &&
@@ -794,10 +786,10 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	if err != nil {
 		return nil, fmt.Errorf("build %s: read existing snapshot %s: %w", collectionDate, in.logicalDate, err)
 	}
-	if existing != nil && collectionOf(existing) > collectionDate {
+	if existing != nil && existing.Collection() > collectionDate {
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s was built from the newer collection %s; an older collection never replaces it",
-			in.logicalDate, collectionOf(existing))
+			in.logicalDate, existing.Collection())
 		res.Duration = time.Since(wallStart)
 		log.Info("build skipped", "snapshot", in.logicalDate, "reason", res.SkipReason)
 		return res, nil
@@ -844,7 +836,7 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		pub.Abort()
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s (from collection %s) is successful and this build is %s: it is not replaced",
-			in.logicalDate, collectionOf(existing), snap.Metadata.Status)
+			in.logicalDate, existing.Collection(), snap.Metadata.Status)
 		res.Duration = time.Since(wallStart)
 		log.Warn("build not published", "snapshot", in.logicalDate, "reason", res.SkipReason)
 		return res, nil
@@ -873,6 +865,14 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s is successful and this build is %s: it is not replaced", in.logicalDate, snap.Metadata.Status)
 		res.Duration = time.Since(wallStart)
+		return res, nil
+	} else if errors.Is(err, store.ErrNewerCollection) {
+		// Another build published a newer collection of the same snapshot
+		// while this one ran (the check above was before the publish lock).
+		res.Skipped = true
+		res.SkipReason = fmt.Sprintf("snapshot %s was published from a newer collection while this build ran; an older collection never replaces it (%v)", in.logicalDate, err)
+		res.Duration = time.Since(wallStart)
+		log.Info("build skipped", "snapshot", in.logicalDate, "reason", res.SkipReason)
 		return res, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("build %s: publish snapshot %s: %w", collectionDate, in.logicalDate, err)
@@ -1276,7 +1276,7 @@ func (b *Builder) pendingPlans(ctx context.Context) ([]pendingDate, error) {
 			return nil, fmt.Errorf("pending: read snapshot %s: %w", logical, err)
 		}
 		in := &buildInput{date: date, digest: digest}
-		if md != nil && (in.upToDate(md) || collectionOf(md) > date) {
+		if md != nil && (in.upToDate(md) || md.Collection() > date) {
 			continue
 		}
 		out = append(out, pendingDate{date: date, logical: logical})

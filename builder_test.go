@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -707,6 +708,88 @@ func TestOlderCollectionSeesAnotherProcesssNewerSnapshot(t *testing.T) {
 	if !res.Skipped {
 		t.Fatalf("older collection replaced a newer one published by another process: %+v", res)
 	}
+}
+
+// TestOlderCollectionLosesARace: the server's build of the older
+// collection has found no newer snapshot and waits for the publish lock
+// while the CLI, another process, holds it and publishes the newer
+// collection of the same close. The store decides under that lock, so the
+// server's build is skipped and the newer collection stays (it used to
+// overwrite it).
+func TestOlderCollectionLosesARace(t *testing.T) {
+	ctx := context.Background()
+	const id = "2025-11-30"
+	// The newer collection's snapshot, built in a data directory of its own.
+	elsewhere, _ := openFixture(t, fixture{dates: []string{"2025-12-05"}})
+	if _, err := newBuilder(elsewhere).Build(ctx, "2025-12-05"); err != nil {
+		t.Fatal(err)
+	}
+	newer, err := elsewhere.Snapshots().Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rankings, err := newer.Rankings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	st, _ := openFixture(t, fixture{dates: []string{"2025-12-03", "2025-12-05"}})
+	cli, err := toaststats.OpenStore(st.Dir(), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := cli.Snapshots().Begin(ctx, id) // the CLI holds the publish lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		res *toaststats.BuildResult
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := newBuilder(st).Build(ctx, "2025-12-03")
+		done <- outcome{res, err}
+	}()
+	// Wait until the server's build waits for the lock: past its own check
+	// of the snapshot in place (there is none yet).
+	for !goroutineIn("(*SnapshotStore).Begin") {
+		select {
+		case o := <-done:
+			t.Fatalf("the build ended without waiting for the lock: %+v %v", o.res, o.err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	for _, did := range newer.DistrictIDs() {
+		df, err := newer.District(ctx, did)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pub.Add(df); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pub.Publish(ctx, &snapshot.Snapshot{Metadata: newer.Metadata, Rankings: rankings}); err != nil {
+		t.Fatal(err)
+	}
+	o := <-done
+	if o.err != nil || !o.res.Skipped || !strings.Contains(o.res.SkipReason, "newer collection while this build ran") {
+		t.Fatalf("older collection after the race: %+v %v", o.res, o.err)
+	}
+	other, err := toaststats.OpenStore(st.Dir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := other.Snapshots().Get(ctx, id); err != nil || v.Metadata.CollectionDate != "2025-12-05" {
+		t.Fatalf("snapshot %s from collection %v (%v), want 2025-12-05", id, v, err)
+	}
+}
+
+// goroutineIn reports whether a goroutine of this process is in a function
+// whose name ends with fn.
+func goroutineIn(fn string) bool {
+	buf := make([]byte, 1<<20)
+	return strings.Contains(string(buf[:runtime.Stack(buf, true)]), fn+"(")
 }
 
 // TestBuildAllKeepsAnOlderSuccessOfTheClose: when the newest collection of

@@ -136,14 +136,14 @@ func (b *Builder) Status(ctx context.Context, collectionDate string) (*CacheStat
 		cs.Snapshot = &SnapshotState{
 			ID:             v.ID,
 			Status:         md.Status,
-			CollectionDate: collectionOf(&md),
+			CollectionDate: md.Collection(),
 			CreatedAt:      md.CreatedAt,
 			DistrictCount:  len(md.SuccessfulDistricts),
 			ErrorCount:     len(md.Errors),
 			WarningCount:   len(md.Warnings),
 			UpToDate:       in.upToDate(&md),
 		}
-		cs.Pending = !cs.Snapshot.UpToDate && collectionOf(&md) <= collectionDate
+		cs.Pending = !cs.Snapshot.UpToDate && md.Collection() <= collectionDate
 	}
 	return cs, nil
 }

@@ -90,6 +90,18 @@ type Metadata struct {
 	InputChecksum string `json:"inputChecksum,omitempty"`
 }
 
+// Collection is the collection date (raw-cache folder) the snapshot was
+// built from: CollectionDate, or, for snapshots written before it was
+// recorded, the data's as-of date. Of two collections of the same
+// snapshot the newer one wins (a month-end close is collected on several
+// days).
+func (m *Metadata) Collection() string {
+	if m.CollectionDate != "" {
+		return m.CollectionDate
+	}
+	return m.DataAsOfDate
+}
+
 // ManifestEntry describes one district file of a snapshot.
 type ManifestEntry struct {
 	DistrictID string `json:"districtId"`

@@ -33,6 +33,12 @@ var (
 	// ErrSuccessExists reports that Publish refused to replace a complete
 	// successful snapshot with a partial or failed rebuild of the same id.
 	ErrSuccessExists = errors.New("store: a successful snapshot with this id exists")
+	// ErrNewerCollection reports that Publish refused to replace a
+	// snapshot built from a newer collection (Metadata.Collection) with
+	// one built from an older collection: of a month-end close collected
+	// on several days the newest collection wins, also when two builds
+	// publish the same id at once.
+	ErrNewerCollection = errors.New("store: the snapshot in place was built from a newer collection")
 	// ErrSnapshotIsCurrent reports that Delete refused to delete the snapshot
 	// current.json names.
 	ErrSnapshotIsCurrent = errors.New("store: snapshot is current")

@@ -83,10 +83,9 @@ func (s *SnapshotStore) Begin(ctx context.Context, id string) (*Publication, err
 	if err != nil {
 		return nil, err
 	}
-	// The status is not known yet: Publish refuses to replace a successful
-	// snapshot with one that is not (beforePublish with success checks
-	// nothing of the kind).
-	_, oldGen, err := s.beforePublish(ctx, id, snapshot.StatusSuccess)
+	// The metadata is not known yet: Publish decides, under this lock,
+	// whether it may replace the snapshot in place (refuseReplace).
+	_, oldGen, err := s.beforePublish(ctx, id)
 	if err != nil {
 		unlock()
 		return nil, err
@@ -198,7 +197,8 @@ func (p *Publication) callStaged(ctx context.Context, key string, mdb []byte) {
 // Districts must be empty: they are the ones added) and is published as
 // SnapshotStore.Publish publishes it, with the same errors
 // (ErrSuccessExists when snap is not a success and a complete successful
-// snapshot of its id exists; nothing is changed then).
+// snapshot of its id exists, ErrNewerCollection when the snapshot in place
+// was built from a newer collection; nothing is changed then).
 func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) error {
 	if err := checkSnapshot(snap); err != nil {
 		p.Abort()
@@ -245,11 +245,9 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 		_ = p.writes.Wait()
 		return fail(addErr)
 	}
-	if snap.Metadata.Status != snapshot.StatusSuccess {
-		if st := s.verify(ctx, p.id, false); st.Complete && st.Status == snapshot.StatusSuccess {
-			_ = p.writes.Wait()
-			return fail(fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, p.id, snap.Metadata.Status))
-		}
+	if err := s.refuseReplace(ctx, p.id, &snap.Metadata); err != nil {
+		_ = p.writes.Wait()
+		return fail(err)
 	}
 	enc := &encodedSnapshot{id: p.id, files: map[string][]byte{}}
 	if err := enc.finish(snap, p.entries, p.gz, p.now); err != nil {

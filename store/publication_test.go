@@ -101,6 +101,66 @@ func TestPublicationMatchesPublish(t *testing.T) {
 	}
 }
 
+// Of two collections of one snapshot the newer wins, whichever is
+// published last: an older collection is refused with ErrNewerCollection
+// and nothing changes; the same or a newer collection replaces it. A
+// snapshot without CollectionDate (written before it was recorded) counts
+// its as-of date. The same through Publish and a Publication, on a local
+// directory and on a backend that publishes in place.
+func TestOlderCollectionNeverReplacesNewer(t *testing.T) {
+	ctx := context.Background()
+	withCollection := func(collection, asOf string, members int) *snapshot.Snapshot {
+		s := makeSnapshot("2025-11-30", snapshot.StatusSuccess, 3, members)
+		s.Metadata.CollectionDate, s.Metadata.DataAsOfDate = collection, asOf
+		return s
+	}
+	for _, plain := range []bool{false, true} {
+		for _, parts := range []bool{false, true} {
+			st := openTest(t, Options{})
+			if plain {
+				st = OpenObjects("plain", plainObjects{st.Objects()}, Options{})
+			}
+			publish := st.Snapshots().Publish
+			if parts {
+				publish = func(ctx context.Context, s *snapshot.Snapshot) error { return publishByParts(ctx, st, s) }
+			}
+			steps := []struct {
+				snap           *snapshot.Snapshot
+				refused        bool
+				wantCollection string
+			}{
+				{withCollection("2025-12-04", "2025-12-04", 10), false, "2025-12-04"},
+				{withCollection("2025-12-02", "2025-12-02", 11), true, "2025-12-04"},
+				{withCollection("2025-12-04", "2025-12-04", 12), false, "2025-12-04"}, // the same collection rebuilt
+				{withCollection("2025-12-05", "2025-12-05", 13), false, "2025-12-05"},
+				{withCollection("", "2025-12-03", 14), true, "2025-12-05"}, // no collection date: its as-of date
+			}
+			for i, step := range steps {
+				err := publish(ctx, step.snap)
+				if step.refused != errors.Is(err, ErrNewerCollection) || !step.refused && err != nil {
+					t.Fatalf("plain %v parts %v step %d: %v (refused: %v)", plain, parts, i, err, step.refused)
+				}
+				v, err := st.Snapshots().Get(ctx, "2025-11-30")
+				if err != nil {
+					t.Fatal(err)
+				}
+				df, err := v.District(ctx, v.DistrictIDs()[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := step.snap.Districts[0].Data.Membership.Total
+				if step.refused {
+					want = steps[i-1].snap.Districts[0].Data.Membership.Total
+				}
+				if v.Metadata.Collection() != step.wantCollection || df.Data.Membership.Total != want {
+					t.Fatalf("plain %v parts %v step %d: collection %s, members %d; want %s, %d",
+						plain, parts, i, v.Metadata.Collection(), df.Data.Membership.Total, step.wantCollection, want)
+				}
+			}
+		}
+	}
+}
+
 // Abort removes the staged files and releases the lock (a Publish after it
 // proceeds); a district added twice fails Publish and changes nothing.
 func TestPublicationAbortAndErrors(t *testing.T) {

@@ -384,7 +384,10 @@ func decode(b []byte) ([]byte, error) {
 // current.json is missing or names no complete successful snapshot).
 //
 // A partial or failed rebuild never replaces a complete successful snapshot
-// of the same id: Publish returns ErrSuccessExists and changes nothing.
+// of the same id: Publish returns ErrSuccessExists and changes nothing. A
+// snapshot built from an older collection never replaces one built from a
+// newer collection: ErrNewerCollection, nothing changed. Both are decided
+// under the publish lock, so they hold when builds race.
 func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) error {
 	if _, ok := s.objs.(fileStager); ok {
 		if _, ok := s.objs.(DirSwapper); ok {
@@ -404,8 +407,11 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 	defer unlock()
 	defer s.invalidate(id)
 
-	oldManifest, oldGen, err := s.beforePublish(ctx, id, enc.metadata.Status)
+	oldManifest, oldGen, err := s.beforePublish(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := s.refuseReplace(ctx, id, &enc.metadata); err != nil {
 		return err
 	}
 	sw, ok := s.objs.(DirSwapper)
@@ -451,22 +457,37 @@ func (s *SnapshotStore) publishStreaming(ctx context.Context, snap *snapshot.Sna
 }
 
 // beforePublish is the start of every publish, under the lock: an
-// interrupted publish is resumed and leftovers collected, a snapshot that is
-// not a success is refused where a complete success of its id exists
-// (ErrSuccessExists), and the manifest of the generation being replaced is
-// read (nil and "" when there is none).
-func (s *SnapshotStore) beforePublish(ctx context.Context, id string, status snapshot.Status) (oldManifest []byte, oldGen string, err error) {
+// interrupted publish is resumed and leftovers collected, and the manifest
+// of the generation being replaced is read (nil and "" when there is none).
+func (s *SnapshotStore) beforePublish(ctx context.Context, id string) (oldManifest []byte, oldGen string, err error) {
 	s.resumeInterrupted(ctx)
 	s.collectGarbage(ctx, false)
-	if status != snapshot.StatusSuccess {
-		if st := s.verify(ctx, id, false); st.Complete && st.Status == snapshot.StatusSuccess {
-			return nil, "", fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, id, status)
-		}
-	}
 	if b, err := s.objs.Read(ctx, snapshotsPrefix+id+"/"+manifestFile); err == nil {
 		return b, genOf(b), nil
 	}
 	return nil, "", nil
+}
+
+// refuseReplace decides, under the publish lock, whether a snapshot with
+// metadata md may replace the snapshot id in place: a snapshot that is not
+// a success never replaces a complete success (ErrSuccessExists), and one
+// built from an older collection never replaces one built from a newer
+// collection (ErrNewerCollection). A snapshot in place whose metadata does
+// not read is replaced.
+func (s *SnapshotStore) refuseReplace(ctx context.Context, id string, md *snapshot.Metadata) error {
+	if md.Status != snapshot.StatusSuccess {
+		if st := s.verify(ctx, id, false); st.Complete && st.Status == snapshot.StatusSuccess {
+			return fmt.Errorf("%w: %s (new status %s)", ErrSuccessExists, id, md.Status)
+		}
+	}
+	old, err := s.readMetadataFile(ctx, id)
+	if err != nil {
+		return nil
+	}
+	if in, now := old.Collection(), md.Collection(); in != "" && now != "" && in > now {
+		return fmt.Errorf("%w: %s was built from collection %s; this build is from %s", ErrNewerCollection, id, in, now)
+	}
+	return nil
 }
 
 // swapIn puts the staged folder in place (SwapDir), retires the generation
