@@ -100,6 +100,27 @@ func TestNoSnapshotYet(t *testing.T) {
 	}
 }
 
+// The current snapshot asked for by date first (kept long) must not hand
+// its Cache-Control to the same answer asked for as the current one (kept a
+// minute): the response cache holds them apart. 2025-08-31 is the fixture's
+// current snapshot.
+func TestCacheControlOfCurrentNotTakenFromDated(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	for _, tc := range []struct{ dated, datedCC, current string }{
+		{"/api/districts/42/statistics?date=2025-08-31", "public, max-age=31536000, immutable", "/api/districts/42/statistics"},
+		{"/api/districts/rankings?date=2025-08-31", "public, max-age=31536000, immutable", "/api/districts/rankings"},
+		{"/api/districts/42/analytics?date=2025-08-31", "public, max-age=3600", "/api/districts/42/analytics"},
+		{"/districts/42?date=2025-08-31", "public, max-age=3600", "/districts/42"},
+	} {
+		for i, step := range []struct{ path, want string }{{tc.dated, tc.datedCC}, {tc.current, "public, max-age=60"}, {tc.dated, tc.datedCC}} {
+			resp, body := ts.do(t, "GET", step.path, nil, nil)
+			if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != step.want {
+				t.Errorf("%s (request %d): %d Cache-Control %q, want %q (%.100s)", step.path, i+1, resp.StatusCode, resp.Header.Get("Cache-Control"), step.want, body)
+			}
+		}
+	}
+}
+
 func TestCachingHeaders(t *testing.T) {
 	ts := newTestServer(t, true, Config{}, Deps{})
 	for _, tc := range []struct {

@@ -192,6 +192,11 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			key.WriteString("|fb=" + rs.fallback.RequestedDate)
 		}
 		key.WriteString("|" + rs.generation())
+		// The answer carries its Cache-Control: the same snapshot asked for
+		// by date (kept long) and as the current one (kept a minute) are
+		// two answers.
+		cc := s.routeCacheControl(&sr, rs)
+		key.WriteString("|cc=" + cc)
 		if id, ae := districtID(r); ae == nil && param(r, "districtId") != "" {
 			// A district file damaged or rewritten on disk changes the key.
 			key.WriteString("|f=" + rs.view.FileStamp(ctx, id))
@@ -212,7 +217,7 @@ func (s *Server) serveSnapshot(sr snapRoute) http.Handler {
 			if er, ok := v.(*httpkit.Response); ok {
 				return er, nil
 			}
-			return httpkit.JSON(http.StatusOK, v, s.routeCacheControl(&sr, rs))
+			return httpkit.JSON(http.StatusOK, v, cc)
 		})
 		if err != nil {
 			fail(w, r, err)
