@@ -901,9 +901,17 @@ func DailyReports(before *Point, points []Point) []DailyReport {
 }
 
 // RankHistory returns the district's ranks over the program year
-// ("2025-2026"; "" = the program year of the last point).
+// ("2025-2026"; "" = the program year of the last point): the points of
+// other program years are left out.
 func RankHistory(points []Point, programYear string) *RankHistoryReport {
-	return rankHistory(points, programYear)
+	return rankHistory(points, programYear, true)
+}
+
+// RankHistoryOf returns the district's ranks at every point given, whatever
+// its program year (a range the caller chose, which may span July 1),
+// labelled with programYear ("" = the program year of the last point).
+func RankHistoryOf(points []Point, programYear string) *RankHistoryReport {
+	return rankHistory(points, programYear, false)
 }
 
 // AreaDivisionStanding returns every division's and area's standing on date

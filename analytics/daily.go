@@ -162,7 +162,7 @@ func dailyReports(before *Point, points []Point) []DailyReport {
 	return out
 }
 
-func rankHistory(points []Point, py string) *RankHistoryReport {
+func rankHistory(points []Point, py string, onlyYear bool) *RankHistoryReport {
 	sorted := append([]Point(nil), points...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Date < sorted[j].Date })
 	if py == "" && len(sorted) > 0 {
@@ -174,7 +174,7 @@ func rankHistory(points []Point, py string) *RankHistoryReport {
 		if p.District != nil && r.DistrictID == "" {
 			r.DistrictID = p.District.DistrictID
 		}
-		if p.Ranking == nil || pointProgramYear(p) != py {
+		if p.Ranking == nil || onlyYear && pointProgramYear(p) != py {
 			continue
 		}
 		if n := len(r.History); n > 0 && r.History[n-1].Date == p.Date {

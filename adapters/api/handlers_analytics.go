@@ -371,7 +371,10 @@ func (s *Server) handleRankHistory() http.Handler {
 			if err != nil {
 				return nil, internal("RANK_HISTORY_ERROR", err)
 			}
-			rep := analytics.RankHistory(pts, py)
+			// Every point of the range, which may span July 1; the
+			// program year labels it (that of startDate, else of the
+			// snapshot), as the predecessor's did.
+			rep := analytics.RankHistoryOf(pts, py)
 			if rep == nil {
 				return nil, internal("RANK_HISTORY_ERROR", errors.New("no rank history computed"))
 			}

@@ -127,4 +127,13 @@ func TestRankHistoryEndsAtDatedSnapshot(t *testing.T) {
 	if got := dates("/api/districts/42/rank-history"); !slices.Equal(got, []string{"2025-07-15", "2025-07-16", "2025-08-31"}) {
 		t.Errorf("current: history %v, want [2025-07-15 2025-07-16 2025-08-31]", got)
 	}
+	// A range across July 1 has every ranked point in it, whichever
+	// program year (the fixture's five dates span 2024-25 and 2025-26).
+	want := []string{"2025-06-29", "2025-06-30", "2025-07-15", "2025-07-16", "2025-08-31"}
+	if got := dates("/api/districts/42/rank-history?startDate=2025-06-29&endDate=2025-08-31"); !slices.Equal(got, want) {
+		t.Errorf("range across July 1: history %v, want %v", got, want)
+	}
+	if got := dates("/api/districts/42/rank-history?startDate=2025-06-30&endDate=2025-07-15"); !slices.Equal(got, want[1:3]) {
+		t.Errorf("2025-06-30..2025-07-15: history %v, want %v", got, want[1:3])
+	}
 }
