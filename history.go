@@ -517,6 +517,10 @@ type preparedRecords struct {
 	dids   []string // the successful districts, a slot each ("" for none)
 	logs   []string
 	values []*encodedValue
+	// listed, when not nil, is what the snapshot record lists instead of
+	// dids: Reindex prepares a batch of the snapshot's districts at a time,
+	// and its record must still list every district the snapshot has.
+	listed []string
 
 	mu  sync.Mutex
 	err error // the first error of add, when the caller keeps it (keep)
@@ -546,6 +550,9 @@ func newPreparedRecords(id string, n int) *preparedRecords {
 func (p *preparedRecords) districts() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.listed != nil {
+		return p.listed
+	}
 	if p.err != nil {
 		return nil
 	}
@@ -739,6 +746,12 @@ func (h *History) recordsOf(ctx context.Context, id string, only map[string]bool
 	if err != nil {
 		return nil, err
 	}
+	// The snapshot record lists all the snapshot's districts, not only
+	// this batch: a district it leaves out is one the snapshot "has no
+	// point of", and a reader whose own log lacks the record would then
+	// drop the date instead of reading it from the snapshot. A damaged
+	// district file (skipped above) stays listed for the same reason.
+	prep.listed = append([]string{}, v.DistrictIDs()...)
 	recs, err := h.frame(ctx, prep, "", nil)
 	if err != nil || meta {
 		return recs, err
@@ -882,8 +895,10 @@ type HistoryProblem struct {
 	// SnapshotID is the snapshot concerned, when one is.
 	SnapshotID string `json:"snapshotId,omitempty"`
 	// Problem says what is wrong: "damaged" (a torn or corrupt record),
-	// "missing" (a snapshot's district has no current record) or
-	// "unreadable" (a record that does not decode).
+	// "missing" (a snapshot's district has no current record),
+	// "unreadable" (a record that does not decode) or "incomplete" (a
+	// snapshot's record does not list all its districts, as `reindex`
+	// wrote it before 2026-12 for districts past its first batch).
 	Problem string `json:"problem"`
 	// Detail is the error or explanation.
 	Detail string `json:"detail"`
@@ -905,6 +920,7 @@ func (h *History) Verify(ctx context.Context) ([]HistoryProblem, error) {
 	}
 	probs := []HistoryProblem{}
 	current := map[string]map[string]bool{} // log -> snapshot ids with a current, decodable record
+	listed := map[string][]string{}         // snapshot id -> the districts its current record lists
 	dec := newDecoders(ctx, h.st.Objects())
 	load := func(key string, kind byte) (map[string]bool, error) {
 		if c := current[key]; c != nil {
@@ -933,6 +949,9 @@ func (h *History) Verify(ctx context.Context) ([]HistoryProblem, error) {
 				continue
 			}
 			c[rec.id] = true
+			if sd, ok := v.(*snapshotDay); ok {
+				listed[rec.id] = sd.Districts
+			}
 		}
 		return c, nil
 	}
@@ -952,6 +971,20 @@ func (h *History) Verify(ctx context.Context) ([]HistoryProblem, error) {
 		}
 		if !c[e.id] {
 			missing(snapshotsKey(py), e.id)
+		} else if l := listed[e.id]; l != nil {
+			// A district the record leaves out is one readers take the
+			// snapshot to lack: without its own record they drop the date.
+			var left []string
+			for _, did := range v.DistrictIDs() {
+				if !slices.Contains(l, did) {
+					left = append(left, did)
+				}
+			}
+			if len(left) > 0 {
+				probs = append(probs, HistoryProblem{Log: snapshotsKey(py), SnapshotID: e.id, Problem: "incomplete",
+					Detail: fmt.Sprintf("the record of snapshot %s leaves out %d of its %d districts (first %s): their answers lose the date if their own record is lost; run `toaststats reindex`",
+						e.id, len(left), len(v.DistrictIDs()), left[0])})
+			}
 		}
 		for _, did := range v.DistrictIDs() {
 			key := historyKey(py, did)

@@ -51,10 +51,12 @@ type districtDay struct {
 // kept once per snapshot, not once per district.
 type snapshotDay struct {
 	Metadata snapshot.Metadata
-	// Districts are the districts the index holds a record of for this
-	// snapshot, in order: a district not among them is not in the snapshot,
-	// so a reader need not open it to find out. nil in records of earlier
-	// versions (and for a snapshot without districts).
+	// Districts are the snapshot's districts, in order, each with a record
+	// in its own log unless that could not be written or was lost (the
+	// reader then reads the snapshot): a district not among them is not in
+	// the snapshot, so a reader need not open it to find out. nil in
+	// records of earlier versions (and for a snapshot without districts,
+	// or when the Builder could not prepare every district's record).
 	Districts []string
 	Shape     []int32
 }

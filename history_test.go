@@ -434,3 +434,48 @@ func TestHistoryWarm(t *testing.T) {
 		t.Fatal("the warmed answer differs from the snapshots'")
 	}
 }
+
+// Reindex encodes the districts a batch at a time, but the snapshot record
+// it writes lists every district of the snapshot: a district past the
+// first batch whose own log is then lost falls back to the snapshots (it
+// used to get no points at all).
+func TestReindexListsEveryDistrictOfASnapshot(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := toaststats.CreateStore(dir, store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More districts than a reindex batch (16).
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 20, ClubsPerDistrict: 3, Seed: 5, From: "2025-11-17", To: "2025-11-19"})
+	buildWorldDates(t, st, w, clock)
+	h := toaststats.NewHistory(st, nil)
+	if _, err := h.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if probs, err := h.Verify(ctx); err != nil || len(probs) != 0 {
+		t.Fatalf("verify after reindex: %+v %v", probs, err)
+	}
+	cur, err := st.Snapshots().Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := cur.DistrictIDs()
+	if len(ids) != 20 {
+		t.Fatalf("%d districts, want 20", len(ids))
+	}
+	snaps, err := st.Snapshots().IDs(ctx)
+	if err != nil || len(snaps) < 2 {
+		t.Fatalf("snapshots %v (%v), want at least 2", snaps, err)
+	}
+	for _, did := range []string{ids[0], ids[19]} {
+		if err := os.Remove(filepath.Join(dir, "history", "2025-2026", "district_"+did+".log")); err != nil {
+			t.Fatal(err)
+		}
+		got := sameHistory(t, st, h, did)
+		if len(got.Points) != len(snaps) || got.FromSnapshots != len(snaps) {
+			t.Fatalf("district %s without its log: %d points (%d from snapshots), want %d from snapshots",
+				did, len(got.Points), got.FromSnapshots, len(snaps))
+		}
+	}
+}
