@@ -140,6 +140,9 @@ type Manifest struct {
 	AllDistrictsRankings ManifestFile    `json:"allDistrictsRankings"`
 	// Gzip is true when the JSON files are stored gzip-compressed.
 	Gzip bool `json:"gzip,omitempty"`
+	// Metadata is metadata.json's size and checksum; nil in snapshots
+	// published before it was recorded (and the predecessor's).
+	Metadata *ManifestFile `json:"metadata,omitempty"`
 }
 
 // CurrentPointer is current.json: the id of the snapshot readers see.

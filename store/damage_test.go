@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -35,5 +36,63 @@ func TestDamageReasons(t *testing.T) {
 	r = ss.DamageReasons(ctx, v)
 	if len(r) != 3 || !strings.HasPrefix(r[2], "snapshot 2025-10-01: ") || !strings.Contains(r[2], DistrictFileName("3")) {
 		t.Fatalf("one damaged and one missing file: %q", r)
+	}
+}
+
+// An edit of metadata.json that keeps it valid JSON (a collection date
+// moved back a day: same size) fails its checksum in the manifest, and a
+// district's entry cut from manifest.json with its counts mended no longer
+// agrees with metadata.json's successful districts. A snapshot without
+// metadata.json's checksum (published before it was recorded) is checked as
+// before.
+func TestCheckSnapshotCoversMetadataAndManifest(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t, Options{})
+	ss := st.Snapshots()
+	const id = "2025-10-01"
+	snap := makeSnapshot(id, snapshot.StatusSuccess, 3, 3)
+	snap.Metadata.CollectionDate = "2025-10-04"
+	must(t, ss.Publish(ctx, snap))
+	c, err := ss.CheckSnapshot(ctx, id)
+	if err != nil || !c.Complete || len(c.Problems) != 0 {
+		t.Fatalf("intact: %+v %v", c, err)
+	}
+	mdKey, manKey := "snapshots/"+id+"/metadata.json", "snapshots/"+id+"/manifest.json"
+	mdb, err := st.Objects().Read(ctx, mdKey)
+	must(t, err)
+	manb, err := st.Objects().Read(ctx, manKey)
+	must(t, err)
+
+	edited := strings.Replace(string(mdb), `"collectionDate": "2025-10-04"`, `"collectionDate": "2025-10-03"`, 1)
+	if edited == string(mdb) {
+		t.Fatal("no collectionDate to edit")
+	}
+	must(t, st.Objects().Write(ctx, mdKey, []byte(edited)))
+	c, _ = ss.CheckSnapshot(ctx, id)
+	if c.Complete || len(c.Problems) != 1 || !strings.HasPrefix(c.Problems[0], "metadata.json: checksum ") {
+		t.Fatalf("metadata.json edited: %+v", c)
+	}
+	must(t, st.Objects().Write(ctx, mdKey, mdb))
+
+	var man snapshot.Manifest
+	must(t, json.Unmarshal(manb, &man))
+	man.Districts = man.Districts[1:]
+	man.TotalDistricts, man.SuccessfulDistricts = 2, 2
+	cut, err := json.MarshalIndent(&man, "", "  ")
+	must(t, err)
+	must(t, st.Objects().Write(ctx, manKey, cut))
+	c, _ = ss.CheckSnapshot(ctx, id)
+	if c.Complete || len(c.Problems) != 1 || c.Problems[0] != "manifest.json lists 2 successful district files (says 2), metadata.json 3 successful districts" {
+		t.Fatalf("a district cut from manifest.json: %+v", c)
+	}
+
+	// Without the metadata entry (an older snapshot) neither is checked.
+	man.Metadata = nil
+	older, err := json.MarshalIndent(&man, "", "  ")
+	must(t, err)
+	must(t, st.Objects().Write(ctx, manKey, older))
+	must(t, st.Objects().Write(ctx, mdKey, []byte(edited)))
+	if c, _ = ss.CheckSnapshot(ctx, id); !c.Complete {
+		t.Fatalf("older snapshot: %+v", c)
 	}
 }

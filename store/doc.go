@@ -42,7 +42,9 @@
 // that opens snapshots/<id>/ therefore sees the whole old generation or the
 // whole new one. A View pins one generation: its manifest carries the checksum
 // of every file (CRC-32C; sha256 in snapshots published before, see
-// filesum.go), each read is checked against it, and a read that finds the
+// filesum.go; metadata.json's too since 2026-12, and Check compares the
+// manifest's successful districts with the metadata's), each read is checked
+// against it, and a read that finds the
 // folder replaced reads the retired generation (.old-<id>-<gen>-<ts>)
 // instead. current.json is written (atomically) only after the snapshot is in
 // place, only for a complete successful snapshot whose id is >= the current

@@ -318,16 +318,17 @@ func (enc *encodedSnapshot) finish(snap *snapshot.Snapshot, entries []snapshot.M
 		enc.files[rankingsFile] = b
 		man.AllDistrictsRankings = snapshot.ManifestFile{Filename: rankingsFile, Size: int64(len(b)), CRC32C: crc32cHex(b), Status: "present"}
 	}
-	mb, err := json.MarshalIndent(&man, "", "  ")
-	if err != nil {
-		return fmt.Errorf("store: publish %s: encode manifest: %w", id, err)
-	}
-	enc.files[manifestFile] = mb
 	mdb, err := json.MarshalIndent(&md, "", "  ")
 	if err != nil {
 		return fmt.Errorf("store: publish %s: encode metadata: %w", id, err)
 	}
 	enc.files[metadataFile] = mdb
+	man.Metadata = &snapshot.ManifestFile{Filename: metadataFile, Size: int64(len(mdb)), CRC32C: crc32cHex(mdb), Status: "present"}
+	mb, err := json.MarshalIndent(&man, "", "  ")
+	if err != nil {
+		return fmt.Errorf("store: publish %s: encode manifest: %w", id, err)
+	}
+	enc.files[manifestFile] = mb
 	enc.manifest = man
 	enc.metadata = md
 	return nil
