@@ -796,6 +796,14 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	}
 
 	if existing != nil && in.upToDate(existing) {
+		if c, err := b.store.Snapshots().QuickCheck(ctx, in.logicalDate); err == nil && !c.Complete {
+			// Built from this very input, but a file is missing or damaged
+			// since: build it again (the publish replaces it whole).
+			log.Warn("snapshot up to date but damaged; rebuilding it", "snapshot", in.logicalDate, "problems", c.Problems)
+			existing = nil
+		}
+	}
+	if existing != nil && in.upToDate(existing) {
 		// Nothing changed since the snapshot was built: publishing it again
 		// would only churn the store (and leave a replaced generation).
 		res.Skipped, res.UpToDate = true, true

@@ -482,6 +482,24 @@ func TestRebuildIsIdempotent(t *testing.T) {
 			t.Errorf("%s differs after a rebuild", n)
 		}
 	}
+	// A snapshot built from this very input whose district file was damaged
+	// since is built again, byte for byte as before.
+	damaged := filepath.Join(dir, "snapshots", "2025-11-14", "district_61.json")
+	if err := os.Truncate(damaged, 100); err != nil {
+		t.Fatal(err)
+	}
+	mended, err := b.Build(ctx, "2025-11-14")
+	if err != nil || mended.Skipped || mended.Status != snapshot.StatusSuccess {
+		t.Fatalf("build over a damaged, up-to-date snapshot: %+v %v", mended, err)
+	}
+	if c, err := st.Snapshots().CheckSnapshot(ctx, "2025-11-14"); err != nil || !c.Complete {
+		t.Fatalf("after the rebuild: %+v %v", c, err)
+	}
+	for n, b1 := range first {
+		if b2 := snapshotFiles(t, dir, "2025-11-14")[n]; !bytes.Equal(b1, b2) && n != "current.json" {
+			t.Errorf("%s differs after the rebuild of the damaged snapshot", n)
+		}
+	}
 	// A changed input makes the date pending again.
 	cfg := []string{"42", "61"}
 	if _, err := st.Config().Replace(ctx, cfg, "test"); err != nil {
@@ -547,6 +565,23 @@ func TestStatusReportsCacheAndSnapshot(t *testing.T) {
 	// cache is not rebuilt over and over.
 	if p, err := b.Pending(ctx); err != nil || len(p) != 0 {
 		t.Errorf("pending after a partial build of a damaged cache: %v %v", p, err)
+	}
+	// A snapshot file gone since: not up to date, pending, and why.
+	gone := filepath.Join(st.Dir(), "snapshots", "2025-11-30", "district_61.json")
+	keep, err := os.ReadFile(gone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	cs, err = b.Status(ctx, "2025-12-03")
+	if err != nil || cs.Snapshot == nil || cs.Snapshot.UpToDate || !cs.Pending || len(cs.Snapshot.Problems) != 1 ||
+		!strings.Contains(cs.Snapshot.Problems[0], "district_61.json") {
+		t.Fatalf("status with a snapshot file gone: %+v %+v %v", cs, cs.Snapshot, err)
+	}
+	if err := os.WriteFile(gone, keep, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	// Writing into the cache date makes it pending again.
 	b2, err := os.ReadFile("testdata/cache/2025-12-03/district-02/district-performance.csv")

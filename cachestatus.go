@@ -46,8 +46,12 @@ type SnapshotState struct {
 	ErrorCount     int             `json:"errorCount"`
 	WarningCount   int             `json:"warningCount"`
 	// UpToDate is true when the snapshot was built from exactly this
-	// collection's files with the current versions.
+	// collection's files with the current versions, and its files are all
+	// there with their sizes (a damaged one is built again).
 	UpToDate bool `json:"upToDate"`
+	// Problems are what a quick check of the snapshot's files found (a
+	// file missing or of the wrong size); `toaststats build` rebuilds it.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // CacheStatus is the state of one collection date: what the raw cache holds
@@ -142,6 +146,9 @@ func (b *Builder) Status(ctx context.Context, collectionDate string) (*CacheStat
 			ErrorCount:     len(md.Errors),
 			WarningCount:   len(md.Warnings),
 			UpToDate:       in.upToDate(&md),
+		}
+		if c, err := b.store.Snapshots().QuickCheck(ctx, v.ID); err == nil && !c.Complete {
+			cs.Snapshot.UpToDate, cs.Snapshot.Problems = false, c.Problems
 		}
 		cs.Pending = !cs.Snapshot.UpToDate && md.Collection() <= collectionDate
 	}

@@ -169,6 +169,9 @@ func printStatus(w io.Writer, out statusOutput) {
 		sn := s.Snapshot
 		fmt.Fprintf(w, "snapshot %s: %s, from collection %s, %d districts, %d errors, %d warnings, up to date %v\n",
 			sn.ID, sn.Status, sn.CollectionDate, sn.DistrictCount, sn.ErrorCount, sn.WarningCount, sn.UpToDate)
+		for _, p := range sn.Problems {
+			fmt.Fprintf(w, "  DAMAGED: %s\n", p)
+		}
 	}
 	if s.Pending {
 		fmt.Fprintf(w, "pending: run `toaststats build --date %s`\n", s.CollectionDate)
