@@ -124,8 +124,27 @@ type ClubsPage struct {
 	Frame
 	DistrictID string
 	Clubs      []ClubRow
-	// Filters (query parameters) and sort column (see ClubSorts).
+	// Filters (query parameters) and sort column (see ClubSorts). Area is
+	// "<division>:<area>" (AreaKey): areas are numbered within their
+	// division in some districts; a bare area id matches that id in any
+	// division (links made before).
 	Division, Area, Health, Sort string
+}
+
+// AreaKey is the clubs page's area filter value of an area: its division
+// and its id, since two divisions may each have an area "01".
+func AreaKey(divisionID, areaID string) string { return divisionID + ":" + areaID }
+
+// inArea reports whether a club of division div and area area passes the
+// area filter f ("" passes all).
+func inArea(f, div, area string) bool {
+	if f == "" {
+		return true
+	}
+	if d, a, ok := strings.Cut(f, ":"); ok {
+		return d == div && a == area
+	}
+	return f == area
 }
 
 // ClubPage is one club and its history.
@@ -337,7 +356,7 @@ func (p *HomePage) rows() []HomeRow {
 func (p *ClubsPage) rows() []ClubRow {
 	out := make([]ClubRow, 0, len(p.Clubs))
 	for _, c := range p.Clubs {
-		if (p.Division == "" || c.DivisionID == p.Division) && (p.Area == "" || c.AreaID == p.Area) && (p.Health == "" || c.Status == p.Health) {
+		if (p.Division == "" || c.DivisionID == p.Division) && inArea(p.Area, c.DivisionID, c.AreaID) && (p.Health == "" || c.Status == p.Health) {
 			out = append(out, c)
 		}
 	}
@@ -346,23 +365,31 @@ func (p *ClubsPage) rows() []ClubRow {
 
 // ClubFilters are the choices of the clubs page's filter form.
 type ClubFilters struct {
-	Divisions, Areas, Health []string
+	Divisions, Health []string
+	Areas             []AreaChoice
 }
+
+// AreaChoice is one area of the filter form: Value is its AreaKey, Label
+// what the form shows ("01 (Division B)").
+type AreaChoice struct{ Value, Label string }
 
 // Filters lists the divisions, areas and health classes of the clubs, for
 // the filter form.
 func (p *ClubsPage) Filters() ClubFilters {
-	var divisions, areas, health []string
+	var divisions, health []string
+	var areas []AreaChoice
 	seen := map[string]bool{}
 	for _, c := range p.Clubs {
-		for _, v := range []string{"d" + c.DivisionID, "a" + c.AreaID, "h" + c.Status} {
+		if k := AreaKey(c.DivisionID, c.AreaID); !seen["a"+k] {
+			seen["a"+k] = true
+			areas = append(areas, AreaChoice{Value: k, Label: c.AreaID + " (Division " + c.DivisionID + ")"})
+		}
+		for _, v := range []string{"d" + c.DivisionID, "h" + c.Status} {
 			if !seen[v] {
 				seen[v] = true
 				switch v[0] {
 				case 'd':
 					divisions = append(divisions, v[1:])
-				case 'a':
-					areas = append(areas, v[1:])
 				default:
 					health = append(health, v[1:])
 				}
@@ -370,7 +397,7 @@ func (p *ClubsPage) Filters() ClubFilters {
 		}
 	}
 	sortStrings(divisions)
-	sortStrings(areas)
+	sort.Slice(areas, func(i, j int) bool { return areas[i].Value < areas[j].Value })
 	sortStrings(health)
 	return ClubFilters{Divisions: divisions, Areas: areas, Health: health}
 }
@@ -461,6 +488,9 @@ func healthName(h string) string {
 func needText(n *analytics.ClubNeed) string {
 	if n == nil {
 		return "–"
+	}
+	if n.Kind == analytics.NeedSuspended {
+		return "Suspended: no level can be earned"
 	}
 	if n.TargetLevel == "" {
 		return "At the top level"

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -109,6 +110,41 @@ func TestClubsFilterSortAndCSV(t *testing.T) {
 	}
 }
 
+// Areas are numbered within their division in some districts (spec
+// §3.3): the area filter tells A's area 01 from B's, and lists both.
+func TestClubsAreaFilterKeepsDivisions(t *testing.T) {
+	mk := func(id, div, area string) ClubRow {
+		return ClubRow{ClubTrend: analytics.ClubTrend{ClubID: id, ClubName: "Club " + id, DivisionID: div, AreaID: area}}
+	}
+	p := &ClubsPage{DistrictID: "61", Clubs: []ClubRow{mk("1", "A", "01"), mk("2", "B", "02"), mk("3", "B", "01")}}
+	want := []AreaChoice{{"A:01", "01 (Division A)"}, {"B:01", "01 (Division B)"}, {"B:02", "02 (Division B)"}}
+	if got := p.Filters().Areas; !reflect.DeepEqual(got, want) {
+		t.Fatalf("area choices %+v, want %+v", got, want)
+	}
+	ids := func(area string) []string {
+		p.Area = area
+		var out []string
+		for _, r := range p.ClubsRows() {
+			out = append(out, r.ClubID)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for area, want := range map[string][]string{"B:01": {"3"}, "A:01": {"1"}, "B:02": {"2"}, "01": {"1", "3"}, "": {"1", "2", "3"}} {
+		if got := ids(area); !reflect.DeepEqual(got, want) {
+			t.Errorf("area %q: clubs %v, want %v", area, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	p.Area = "B:01"
+	if err := Render(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<option value="B:01" selected>01 (Division B)</option>`) {
+		t.Errorf("the form does not show B:01 selected: %s", buf.String())
+	}
+}
+
 func TestHomeRegionAndMoves(t *testing.T) {
 	up, down := 3, -2
 	p := &HomePage{Rows: []HomeRow{
@@ -157,5 +193,22 @@ func TestBarChartWhisker(t *testing.T) {
 	if strings.Count(svg, `class="whisker"`) != 1 || !strings.Contains(svg, `y1="`+y(7)+`" y2="`+y(18)+`"`) ||
 		!strings.Contains(svg, "All levels, Projected: 7 to 18") {
 		t.Errorf("no whisker from 7 to 18 in %s", svg)
+	}
+}
+
+// A suspended club earns no level: its need says so, not "At the top level".
+func TestNeedTextOfSuspendedClub(t *testing.T) {
+	for _, tc := range []struct {
+		n    *analytics.ClubNeed
+		want string
+	}{
+		{&analytics.ClubNeed{Kind: analytics.NeedSuspended}, "Suspended: no level can be earned"},
+		{&analytics.ClubNeed{Kind: analytics.NeedNone, CurrentLevel: "P"}, "At the top level"},
+		{&analytics.ClubNeed{Kind: analytics.NeedGoals, TargetLevel: "S", OtherGoalsNeeded: 2}, "2 more goals for Select Distinguished"},
+		{nil, "–"},
+	} {
+		if got := needText(tc.n); got != tc.want {
+			t.Errorf("needText(%+v) = %q, want %q", tc.n, got, tc.want)
+		}
 	}
 }
