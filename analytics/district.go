@@ -189,8 +189,10 @@ func divisionRankings(s *series) []DivisionRanking {
 	}
 	standing := standingIndex(last)
 	var prev map[string]int
-	if len(s.points) >= 2 {
-		prev = divisionGoals(s.points[len(s.points)-2].District)
+	// Goals count from 0 again on July 1: a point of the previous program
+	// year is no base for a trend.
+	if n := len(s.points); n >= 2 && pointProgramYear(&s.points[n-2]) == py {
+		prev = divisionGoals(s.points[n-2].District)
 	}
 	out := make([]DivisionRanking, 0, len(by))
 	for id, a := range by {
