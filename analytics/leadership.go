@@ -146,12 +146,18 @@ func leadershipChanges(s *series, perPoint []map[string]*divStats, year []int) [
 	}
 	for id := range ids {
 		avg := make([]float64, len(year))
+		known := make([]bool, len(year))
 		for k, i := range year {
 			if st := perPoint[i][id]; st != nil && st.clubs > 0 {
-				avg[k] = float64(st.goals) / float64(st.clubs)
+				avg[k], known[k] = float64(st.goals)/float64(st.clubs), true
 			}
 		}
 		for k := 2; k < len(year); k++ {
+			if !known[k-2] || !known[k-1] || !known[k] {
+				// A point without the division's clubs says nothing of
+				// its performance: no change is measured across it.
+				continue
+			}
 			before := (avg[k-2] + avg[k-1]) / 2
 			delta := avg[k] - before
 			if before <= 0 || math.Abs(delta) < 0.2*before {

@@ -355,3 +355,53 @@ func TestClubNeedOf(t *testing.T) {
 		t.Errorf("unknown club: %v", err)
 	}
 }
+
+// A division's trend compares its goals with the previous point of the same
+// program year only: goals count from 0 again on July 1, so 9 goals on June
+// 30 and 0 on July 20 is a new year, not a decline. Within a year the trend
+// follows the ±10 % rule.
+func TestDivisionTrendStopsAtJulyFirst(t *testing.T) {
+	june := point("2026-06-30", realClub("00000001", "A", "01", snapshot.ClubActive, 20, 22, 9, "P"))
+	july := point("2026-07-20", realClub("00000001", "A", "01", snapshot.ClubActive, 22, 22, 0, ""))
+	august := point("2026-08-20", realClub("00000001", "A", "01", snapshot.ClubActive, 22, 23, 2, ""))
+	r, err := DistrictAnalytics([]Point{june, july}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.DivisionRankings[0]; d.TotalDcpGoals != 0 || d.Trend != "" || d.PreviousDate != "" {
+		t.Fatalf("across July 1: %+v", d)
+	}
+	r, err = DistrictAnalytics([]Point{june, july, august}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.DivisionRankings[0]; d.TotalDcpGoals != 2 || d.Trend != "improving" || d.PreviousDate != "2026-07-20" {
+		t.Fatalf("within 2026-27: %+v", d)
+	}
+}
+
+// A division missing from one point (a district file without its clubs) is
+// unknown there, not at 0 goals per club: division B holds 2 goals per club
+// on every day it is reported, so no leadership change is found; A, which
+// doubles on day 4, is.
+func TestLeadershipChangesSkipAMissingDivision(t *testing.T) {
+	day := func(date string, aGoals int, withB bool) Point {
+		clubs := []snapshot.Club{realClub("00000001", "A", "01", snapshot.ClubActive, 20, 22, aGoals, "")}
+		if withB {
+			clubs = append(clubs, realClub("00000002", "B", "02", snapshot.ClubActive, 20, 22, 2, ""))
+		}
+		return point(date, clubs...)
+	}
+	pts := []Point{day("2026-01-10", 2, true), day("2026-01-11", 2, false), day("2026-01-12", 2, true), day("2026-01-13", 4, true)}
+	r, err := LeadershipInsights(pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.LeadershipChanges) != 1 {
+		t.Fatalf("changes %+v, want A's on 2026-01-13 only", r.LeadershipChanges)
+	}
+	if c := r.LeadershipChanges[0]; c.DivisionID != "A" || c.ChangeDate != "2026-01-13" || c.PerformanceBeforeChange != 2 ||
+		c.PerformanceAfterChange != 4 || c.Trend != "improved" {
+		t.Fatalf("change %+v", c)
+	}
+}
