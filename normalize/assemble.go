@@ -126,6 +126,13 @@ func assemble(districtID string, club *ClubReport, division *DivisionReport, dis
 		d.AsOfDate = main.AsOfDate
 		d.DataMonth = main.DataMonth
 		d.ProgramYear = main.ProgramYear()
+		if club != nil && club.Footer.Found && club.ProgramYear != club.Footer.ProgramYear() {
+			// The club report's footer contradicts its header's era (its
+			// warning says so) and its levels follow the era's year: the
+			// district carries that year, so that validate and analytics
+			// judge the levels by the rules normalize applied.
+			d.ProgramYear = club.ProgramYear
+		}
 		if closing, known := main.IsClosingPeriod(); known {
 			d.IsClosingPeriod = &closing
 		}

@@ -42,8 +42,10 @@
 //     reports known=false, and CheckReportFor does not refuse the body.
 //   - Level rules follow the footer's program year (from the data month);
 //     without a footer, or when the footer's year contradicts the header era
-//     (CSP columns or not), the era's year is used and a warning is given.
-//     A nil CSP flag does not gate a level.
+//     (CSP columns or not), the era's year is used and a warning is given;
+//     in that case the district's ProgramYear is the era's year too, so that
+//     every later judgement of its levels follows the same rules. A nil CSP
+//     flag does not gate a level.
 //   - A club listed twice keeps the row under its real division (not 0D/0A);
 //     between equals the last row wins (as RG did). The dropped ids are in
 //     the report's Duplicates and in District.Sources.
