@@ -60,7 +60,9 @@
 //     its status. Education counts the six education columns (the capped
 //     columns plus their Add. columns), labelled by the header names as
 //     printed; TopClubs are the 10 clubs with most awards (report order
-//     breaks ties).
+//     breaks ties). In the traditional program the CL/AL/DTMs (and Add.)
+//     are those awards; its CCs and ACs have no place in the snapshot and
+//     are not counted.
 //   - Payments come from the district report (sum of the club rows); the
 //     summary row gives the payment base and growth, and stands in for the
 //     payments when the district report is missing. Members are never taken

@@ -539,6 +539,13 @@ func clubReport(t *table) (*ClubReport, error) {
 	for i, c := range []int{cLevel1s, cLevel2s, cAddLevel2s, cLevel3s, cGoal5, cAddGoal5} {
 		rep.AwardColumns[i] = l.name[c]
 	}
+	if era == EraTraditional {
+		// The traditional program's CL/AL/DTMs are kept where Pathways
+		// keeps its Level 4s (Goals.Level4s/AddLevel4s, below), so they are
+		// counted under their own names. CCs and ACs have no place in the
+		// snapshot model and are not counted as awards.
+		rep.AwardColumns[4], rep.AwardColumns[5] = l.name[cCLALDTMs], l.name[cAddCLALDTMs]
+	}
 	py := t.footer.ProgramYear()
 	eraPY := map[string]string{EraTraditional: "2017-2018", EraTransition: "2019-2020", EraPathways: "2024-2025", EraCSP: "2025-2026", EraEOM: "2026-2027"}[era]
 	switch {

@@ -77,6 +77,21 @@ func TestClubReportTraditionalEra(t *testing.T) {
 	if got.Goals.Level4s != 1 || got.Goals.DuesOnTimeApr != 1 {
 		t.Fatalf("CL/AL/DTMs or combined dues column not read: %+v", got.Goals)
 	}
+	// The education figures count the CL/AL/DTMs under their own names,
+	// and agree with the top clubs (1 award); CCs and ACs are not awards
+	// the snapshot keeps.
+	if rep.AwardColumns != [6]string{"", "", "", "", "CL/AL/DTMs", "Add. CL/AL/DTMs"} {
+		t.Fatalf("award columns %q", rep.AwardColumns)
+	}
+	d, _, err := Assemble("61", rep, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := d.Education
+	if e.TotalAwards != 1 || len(e.ByType) != 2 || e.ByType[0] != (snapshot.AwardCount{Type: "CL/AL/DTMs", Count: 1}) ||
+		len(e.TopClubs) != 1 || e.TopClubs[0].Awards != 1 {
+		t.Fatalf("education %+v", e)
+	}
 }
 
 // The 2025-26 example row of spec §2.4 and the 2024-25 one.
