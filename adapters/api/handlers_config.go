@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -79,11 +80,14 @@ func (s *Server) handleConfigUpdate() http.Handler {
 		}
 		ids := make([]string, 0, len(raw))
 		for _, d := range raw {
-			id, err := store.ValidDistrictID(d)
+			// As the predecessor did: trimmed, "District " stripped.
+			id, err := store.NormalizeDistrictID(d)
 			if err != nil || id == "RANKINGS" || id == "CACHE" {
 				return nil, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Invalid district ID format", "Received: "+truncate(d, 40))
 			}
-			ids = append(ids, id)
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
 		}
 		by := "api:" + clientIP(r)
 		var (

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/toaststats/toaststats/adapters/api/apitypes"
@@ -135,5 +136,30 @@ func TestRankHistoryEndsAtDatedSnapshot(t *testing.T) {
 	}
 	if got := dates("/api/districts/42/rank-history?startDate=2025-06-30&endDate=2025-07-15"); !slices.Equal(got, want[1:3]) {
 		t.Errorf("2025-06-30..2025-07-15: history %v, want %v", got, want[1:3])
+	}
+}
+
+// The district configuration takes ids as the predecessor did (§5.5):
+// trimmed and with "District " stripped, each id once.
+func TestConfigNormalisesDistrictIDs(t *testing.T) {
+	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{})
+	hdr := map[string]string{"Authorization": "Bearer " + testToken, "Content-Type": "application/json"}
+	res, body := ts.do(t, "POST", "/api/admin/districts/config", hdr, strings.NewReader(`{"districtIds":["District 61"," 61 ","district 42","F"]}`))
+	var got struct {
+		Changes struct {
+			Districts []string `json:"districts"`
+		} `json:"changes"`
+		Configuration struct {
+			ConfiguredDistricts []string `json:"configuredDistricts"`
+		} `json:"configuration"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("%d %s", res.StatusCode, body)
+	}
+	if !slices.Equal(got.Changes.Districts, []string{"61", "42", "F"}) || !slices.Equal(got.Configuration.ConfiguredDistricts, []string{"42", "61", "F"}) {
+		t.Fatalf("changes %v, configured %v", got.Changes.Districts, got.Configuration.ConfiguredDistricts)
+	}
+	if res, body := ts.do(t, "POST", "/api/admin/districts/config", hdr, strings.NewReader(`{"districtIds":["District 4/2"]}`)); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "INVALID_DISTRICT_ID") {
+		t.Fatalf("an invalid id after the prefix: %d %s", res.StatusCode, body)
 	}
 }
