@@ -42,8 +42,7 @@
 // that opens snapshots/<id>/ therefore sees the whole old generation or the
 // whole new one. A View pins one generation: its manifest carries the checksum
 // of every file (CRC-32C; sha256 in snapshots published before, see
-// filesum.go; metadata.json's too since 2026-12, and Check compares the
-// manifest's successful districts with the metadata's), each read is checked
+// filesum.go; metadata.json's too since 2026-12), each read is checked
 // against it, and a read that finds the
 // folder replaced reads the retired generation (.old-<id>-<gen>-<ts>)
 // instead. current.json is written (atomically) only after the snapshot is in

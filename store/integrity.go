@@ -106,22 +106,12 @@ func (s *SnapshotStore) verifyDir(ctx context.Context, id, dir string, full bool
 	}
 	if m := man.Metadata; m != nil {
 		// Snapshots that record metadata.json's checksum (all since
-		// 2026-12): it, and the manifest against it, are checked too.
+		// 2026-12): it is checked like every other file.
 		switch {
 		case int64(len(mdb)) != m.Size:
 			problem("metadata.json: size %d, manifest says %d", len(mdb), m.Size)
 		case full && m.CRC32C != "" && !sumMatches(manifestSum(m.CRC32C, m.SHA256), mdb):
 			problem("metadata.json: checksum %s, manifest says %s", sumOf(manifestSum(m.CRC32C, m.SHA256), mdb), manifestSum(m.CRC32C, m.SHA256))
-		}
-		ok := 0
-		for _, e := range man.Districts {
-			if e.Status == snapshot.StatusSuccess {
-				ok++
-			}
-		}
-		if ok != len(md.SuccessfulDistricts) || man.SuccessfulDistricts != ok {
-			problem("manifest.json lists %d successful district files (says %d), metadata.json %d successful districts",
-				ok, man.SuccessfulDistricts, len(md.SuccessfulDistricts))
 		}
 	}
 	c.Files = 2
