@@ -74,6 +74,15 @@ type ConfigCheck struct {
 // against the current snapshot's rankings, and each district's record over
 // the snapshots recent (ids, oldest first; see Collections).
 func (s *Store) CheckConfig(ctx context.Context, recent []string) (*ConfigCheck, error) {
+	return s.CheckConfigAgainst(ctx, recent, nil)
+}
+
+// CheckConfigAgainst is CheckConfig with the list of every district id to
+// check the configured ids against (the predecessor's allDistrictIds); nil
+// checks them against the current snapshot's rankings. The ids of all are
+// normalised as configured ids are (NormalizeDistrictID); one that is not
+// a district id is an error.
+func (s *Store) CheckConfigAgainst(ctx context.Context, recent, all []string) (*ConfigCheck, error) {
 	ids, exists, err := s.Config().Load(ctx)
 	if err != nil {
 		return nil, err
@@ -83,7 +92,16 @@ func (s *Store) CheckConfig(ctx context.Context, recent []string) (*ConfigCheck,
 		c.ConfiguredDistricts = []string{}
 	}
 	var known map[string]bool
-	if v, err := s.Snapshots().Current(ctx); err == nil {
+	if all != nil {
+		known = map[string]bool{}
+		for _, raw := range all {
+			id, err := NormalizeDistrictID(raw)
+			if err != nil {
+				return nil, err
+			}
+			known[id] = true
+		}
+	} else if v, err := s.Snapshots().Current(ctx); err == nil {
 		if rf, err := v.RankingsShared(ctx); err == nil {
 			known = map[string]bool{}
 			for _, row := range rf.Rankings {

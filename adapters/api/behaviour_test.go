@@ -17,7 +17,7 @@ import (
 
 // samplePath turns a route pattern into a concrete path.
 func samplePath(pattern string) string {
-	r := strings.NewReplacer(":districtId", "42", ":clubId", "10101", ":date", "2025-07-16", ":snapshotId", "2025-07-15", ":jobId", "job-0000000000000000", ":month", "2025-07")
+	r := strings.NewReplacer(":districtId", "42", ":clubId", "10101", ":date", "2025-07-16", ":snapshotId", "2025-07-15", ":jobId", "job-0000000000000000", ":month", "2025-07", ":backfillId", "backfill_1")
 	return r.Replace(pattern)
 }
 
@@ -85,6 +85,10 @@ func TestNoSnapshotYet(t *testing.T) {
 		case "/api/districts/cache/dates", "/api/districts/:districtId/cached-dates":
 			if resp.StatusCode != 200 || !strings.Contains(string(b), `"dates":[]`) {
 				t.Errorf("%s before the first snapshot: %d %s, want 200 with no dates", path, resp.StatusCode, b)
+			}
+		case "/api/districts/backfill", "/api/districts/backfill/:backfillId", "/api/districts/:districtId/backfill", "/api/districts/:districtId/backfill/:backfillId":
+			if resp.StatusCode != 501 || !strings.Contains(string(b), `"code":"BACKFILL_NOT_IN_SERVER"`) {
+				t.Errorf("%s %s before the first snapshot: %d %s, want 501 BACKFILL_NOT_IN_SERVER", rt.Method, path, resp.StatusCode, b)
 			}
 		default:
 			var eb errorBody

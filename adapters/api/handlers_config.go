@@ -41,6 +41,72 @@ func (s *Server) handleConfigGet() http.Handler {
 	})
 }
 
+// handleConfigValidate checks the configuration as GET does, against the
+// body's allDistrictIds when given (the predecessor's route), and says
+// what to do about what it finds.
+func (s *Server) handleConfigValidate() http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		start := time.Now()
+		ctx := r.Context()
+		var body struct {
+			AllDistrictIDs []string `json:"allDistrictIds"`
+		}
+		if err := decodeJSON(w, r, &body, true); err != nil {
+			return nil, err
+		}
+		if len(body.AllDistrictIDs) > maxConfiguredDistricts {
+			return nil, errorf(http.StatusBadRequest, "TOO_MANY_DISTRICT_IDS", fmt.Sprintf("At most %d district ids", maxConfiguredDistricts), nil)
+		}
+		for _, d := range body.AllDistrictIDs {
+			if _, err := store.NormalizeDistrictID(d); err != nil {
+				return nil, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Invalid district ID format in allDistrictIds", "Received: "+truncate(d, 40))
+			}
+		}
+		recent, err := s.series.SuccessfulIDs(ctx)
+		if err != nil {
+			return nil, internal("DISTRICT_CONFIG_VALIDATION_FAILED", err)
+		}
+		if len(recent) > recentWindow {
+			recent = recent[len(recent)-recentWindow:]
+		}
+		c, err := s.store.CheckConfigAgainst(ctx, recent, body.AllDistrictIDs)
+		if err != nil {
+			return nil, internal("DISTRICT_CONFIG_VALIDATION_FAILED", err)
+		}
+		var out apitypes.ConfigValidation
+		out.Validation.ConfigCheck, out.Validation.Suggestions = c, configSuggestions(c)
+		out.Metadata = s.stamp(r, start, "validated_at", "validation_duration_ms")
+		return out, nil
+	})
+}
+
+// backfillIDPattern accepts the predecessor's backfill ids (letters,
+// digits, '_' and '-'), so a well-formed id reaches the 501 that says
+// where backfills run.
+var backfillIDPattern = lazyRegexp(`^[A-Za-z0-9_-]{1,100}$`)
+
+// handleBackfillNotHere answers the predecessor's backfill routes: a
+// backfill collects reports from the dashboard, which the server never
+// does (the scraper process does, `toaststats backfill`); it says so and
+// where to go instead of answering 404 or 405.
+func (s *Server) handleBackfillNotHere() http.Handler {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (any, error) {
+		// Malformed parameters are the caller's mistake whatever the route
+		// would do with them: 400, as on every other route.
+		if param(r, "districtId") != "" {
+			if _, ae := districtID(r); ae != nil {
+				return nil, ae
+			}
+		}
+		if id := param(r, "backfillId"); id != "" && !backfillIDPattern().MatchString(id) {
+			return nil, errorf(http.StatusBadRequest, "INVALID_BACKFILL_ID", "Invalid backfill ID format", "Received: "+truncate(id, 40))
+		}
+		return nil, errorf(http.StatusNotImplemented, "BACKFILL_NOT_IN_SERVER",
+			"Backfill collects reports from the dashboard, which this server never does: it builds and serves what the scraper collects",
+			"Run `toaststats backfill --from YYYY-MM-DD --to YYYY-MM-DD` where the scraper runs; the server builds the new dates on its next scheduled build, or at once with POST /api/admin/refresh")
+	})
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -82,7 +148,7 @@ func (s *Server) handleConfigUpdate() http.Handler {
 		for _, d := range raw {
 			// As the predecessor did: trimmed, "District " stripped.
 			id, err := store.NormalizeDistrictID(d)
-			if err != nil || id == "RANKINGS" || id == "CACHE" {
+			if err != nil || id == "RANKINGS" || id == "CACHE" || id == "BACKFILL" {
 				return nil, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Invalid district ID format", "Received: "+truncate(d, 40))
 			}
 			if !slices.Contains(ids, id) {
@@ -165,4 +231,23 @@ func (s *Server) handleConfigHistory() http.Handler {
 		out.Metadata.Filters.Limit, out.Metadata.Filters.StartDate, out.Metadata.Filters.EndDate = limit, from, to
 		return out, nil
 	})
+}
+
+// configSuggestions says what to do about a configuration check's findings, one line each:
+// nothing configured, ids not in the district list, configured districts
+// without a successful collection among the recent snapshots.
+func configSuggestions(c *store.ConfigCheck) []string {
+	out := []string{}
+	if !c.Exists {
+		out = append(out, "No configuration: every district of the summary report is collected. Add the districts to track with POST /api/admin/districts/config (or toaststats scrape --districts).")
+	}
+	for _, id := range c.InvalidDistricts {
+		out = append(out, fmt.Sprintf("District %s is not in the district list: check the id, or remove it with DELETE /api/admin/districts/config/%s.", id, id))
+	}
+	for _, lc := range c.LastCollectionInfo {
+		if lc.LastSuccessfulCollection == nil {
+			out = append(out, fmt.Sprintf("District %s has no successful collection in the recent snapshots: see toaststats status and the scraper's log.", lc.DistrictID))
+		}
+	}
+	return out
 }

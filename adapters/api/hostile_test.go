@@ -77,7 +77,7 @@ func TestHostileInputs(t *testing.T) {
 		}
 		for _, tv := range travs {
 			p := rt.Path
-			for _, name := range []string{":districtId", ":clubId", ":date", ":snapshotId", ":jobId", ":month"} {
+			for _, name := range []string{":districtId", ":clubId", ":date", ":snapshotId", ":jobId", ":backfillId", ":month"} {
 				p = strings.ReplaceAll(p, name, tv)
 			}
 			paths = append(paths, struct{ method, path string }{rt.Method, p})

@@ -24,10 +24,11 @@ type route struct {
 // addRoutes registers it with the router and openAPIDocument describes it.
 //
 // Paths below /api/districts/ share their first position between the
-// {districtId} parameter and the reserved words "rankings" and "cache"
+// {districtId} parameter and the reserved words "rankings", "cache" and
+// "backfill"
 // (see sharedPrefix in mux.go): a static word always wins, so no district
-// can be called "rankings" or "cache" (real district ids are numbers or one
-// or two letters).
+// can be called "rankings", "cache" or "backfill" (real district ids are
+// numbers or one or two letters).
 //
 // GET /metrics is there only when the server has Metrics (Deps.Metrics).
 func (s *Server) apiRoutes() []route {
@@ -42,6 +43,13 @@ func (s *Server) apiRoutes() []route {
 		// stored snapshot, otherwise the current one.
 		{s.handleDistrictList(), opDoc{Method: "GET", Path: "/api/districts", Response: apitypes.Envelope[apitypes.DistrictList]{}, Tag: "districts", Summary: "Districts of the snapshot", Query: []queryDoc{qDate}, Codes: dataCodes}},
 		{s.handleRankings(), opDoc{Method: "GET", Path: "/api/districts/rankings", Response: apitypes.Rankings{}, Tag: "districts", Summary: "Borda-count rankings of all districts (seed's rankings response)", Description: "Rows keep the seed's fields; distinguishedPercent is the summary report's own % Distinguished Clubs (the one distinguished percentage used everywhere, also in the Borda distinguished category) and smedleyDistinguished its Smedley Distinguished Clubs column (from 2025-26; absent before). date is the summary's as-of date; ?date= accepts it on every route.", Query: []queryDoc{qDate, qFallback}, Codes: append([]int{500}, dataCodes...)}},
+		// The predecessor's backfill routes: the server never scrapes.
+		{s.handleBackfillNotHere(), opDoc{Method: "POST", Path: "/api/districts/backfill", Tag: "districts", Summary: "Not served: backfill is the scraper's command (toaststats backfill); always 501 BACKFILL_NOT_IN_SERVER", Codes: []int{501}}},
+		{s.handleBackfillNotHere(), opDoc{Method: "GET", Path: "/api/districts/backfill/{backfillId}", Tag: "districts", Summary: "Not served: backfill is the scraper's command (toaststats backfill); always 501 BACKFILL_NOT_IN_SERVER", Codes: []int{501}}},
+		{s.handleBackfillNotHere(), opDoc{Method: "DELETE", Path: "/api/districts/backfill/{backfillId}", Tag: "districts", Summary: "Not served: backfill is the scraper's command (toaststats backfill); always 501 BACKFILL_NOT_IN_SERVER", Codes: []int{501}}},
+		{s.handleBackfillNotHere(), opDoc{Method: "POST", Path: "/api/districts/{districtId}/backfill", Tag: "districts", Summary: "Not served: backfill is the scraper's command (toaststats backfill); always 501 BACKFILL_NOT_IN_SERVER", Codes: []int{501}}},
+		{s.handleBackfillNotHere(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/backfill/{backfillId}", Tag: "districts", Summary: "Not served: backfill is the scraper's command (toaststats backfill); always 501 BACKFILL_NOT_IN_SERVER", Codes: []int{501}}},
+		{s.handleBackfillNotHere(), opDoc{Method: "DELETE", Path: "/api/districts/{districtId}/backfill/{backfillId}", Tag: "districts", Summary: "Not served: backfill is the scraper's command (toaststats backfill); always 501 BACKFILL_NOT_IN_SERVER", Codes: []int{501}}},
 		{s.handleSnapshotDates(), opDoc{Method: "GET", Path: "/api/districts/cache/dates", Response: apitypes.Data[apitypes.SnapshotDates]{}, Tag: "districts", Summary: "Ids (dates) of all successful snapshots, newest first"}},
 		{s.handleStatistics(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/statistics", Response: apitypes.Envelope[snapshot.District]{}, Tag: "districts", Summary: "Normalised statistics of a district", Query: []queryDoc{qDate}, Codes: dataCodes}},
 		{s.handleMembershipHistory(), opDoc{Method: "GET", Path: "/api/districts/{districtId}/membership-history", Response: apitypes.Envelope[*analytics.MembershipHistoryReport]{}, Tag: "districts", Summary: "Members and payments over time for the district or a division, area or club",
@@ -91,6 +99,7 @@ func (s *Server) apiRoutes() []route {
 		{s.handleConfigUpdate(), opDoc{Method: "POST", Path: "/api/admin/districts/config", Response: apitypes.ConfigChanged{}, Tag: "admin", Bearer: true, Summary: "Add districts to (or replace) the configuration", Body: `{"districtIds":["42","F"],"replace":false}`, Codes: []int{400, 401, 403, 413, 415}}},
 		{s.handleConfigHistory(), opDoc{Method: "GET", Path: "/api/admin/districts/config/history", Response: apitypes.ConfigHistory{}, Tag: "admin", Bearer: true, Summary: "The district configuration's change log, newest first",
 			Query: []queryDoc{{Name: "limit", Type: "integer", Description: "1..1000 (default 50)"}, {Name: "start_date", Type: "string", Description: "YYYY-MM-DD"}, {Name: "end_date", Type: "string", Description: "YYYY-MM-DD"}, {Name: "include_summary", Type: "boolean"}}, Codes: adminCodes}},
+		{s.handleConfigValidate(), opDoc{Method: "POST", Path: "/api/admin/districts/config/validate", Response: apitypes.ConfigValidation{}, Tag: "admin", Bearer: true, Summary: "Check the configuration against a list of every district id (allDistrictIds; default the current rankings) and say what to do", Body: `{"allDistrictIds":["42","61","F"]}`, Codes: []int{400, 401, 403, 413, 415}}},
 		{s.handleConfigRemove(), opDoc{Method: "DELETE", Path: "/api/admin/districts/config/{districtId}", Response: apitypes.ConfigChanged{}, Tag: "admin", Bearer: true, Summary: "Remove a district from the configuration", Codes: adminCodes}},
 		{s.handleRefresh(), opDoc{Method: "POST", Path: "/api/admin/refresh", Response: apitypes.JobStarted{}, Tag: "admin", Bearer: true, Summary: "Build snapshots from the raw cache in the background; 202 with a job id", Body: `{"date":"YYYY-MM-DD"} (optional; default every pending date)`, Codes: []int{202, 400, 401, 403, 409, 413, 503}}},
 		{s.handleRefreshStatus(), opDoc{Method: "GET", Path: "/api/admin/refresh/{jobId}", Response: apitypes.Data[toaststats.Job]{}, Tag: "admin", Bearer: true, Summary: "Status of a build job", Codes: adminCodes}},

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -161,5 +162,58 @@ func TestConfigNormalisesDistrictIDs(t *testing.T) {
 	}
 	if res, body := ts.do(t, "POST", "/api/admin/districts/config", hdr, strings.NewReader(`{"districtIds":["District 4/2"]}`)); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "INVALID_DISTRICT_ID") {
 		t.Fatalf("an invalid id after the prefix: %d %s", res.StatusCode, body)
+	}
+}
+
+// POST /api/admin/districts/config/validate (the predecessor's route):
+// the configured ids checked against the body's allDistrictIds, or the
+// current rankings without a body, with a suggestion for each finding.
+func TestConfigValidateRoute(t *testing.T) {
+	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{})
+	hdr := map[string]string{"Authorization": "Bearer " + testToken, "Content-Type": "application/json"}
+	if res, body := ts.do(t, "POST", "/api/admin/districts/config", hdr, strings.NewReader(`{"districtIds":["42","61","99"]}`)); res.StatusCode != http.StatusOK {
+		t.Fatalf("configure: %d %s", res.StatusCode, body)
+	}
+	type answer struct {
+		Validation struct {
+			IsValid          bool     `json:"isValid"`
+			ValidDistricts   []string `json:"validDistricts"`
+			InvalidDistricts []string `json:"invalidDistricts"`
+			Suggestions      []string `json:"suggestions"`
+		} `json:"validation"`
+		Metadata struct {
+			ValidatedAt string `json:"validated_at"`
+		} `json:"metadata"`
+	}
+	validate := func(body string) answer {
+		t.Helper()
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		res, b := ts.do(t, "POST", "/api/admin/districts/config/validate", hdr, rd)
+		var a answer
+		if err := json.Unmarshal(b, &a); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("validate %s: %d %s", body, res.StatusCode, b)
+		}
+		return a
+	}
+	a := validate(`{"allDistrictIds":["District 42","61","F"]}`)
+	v := a.Validation
+	if v.IsValid || !slices.Equal(v.ValidDistricts, []string{"42", "61"}) || !slices.Equal(v.InvalidDistricts, []string{"99"}) || a.Metadata.ValidatedAt == "" {
+		t.Fatalf("against a list: %+v", a)
+	}
+	if !slices.ContainsFunc(v.Suggestions, func(s string) bool { return strings.HasPrefix(s, "District 99 is not in the district list") }) {
+		t.Fatalf("suggestions %q", v.Suggestions)
+	}
+	// Without a body: against the current rankings, which have 42 and 61.
+	if v := validate("").Validation; !slices.Equal(v.InvalidDistricts, []string{"99"}) || !slices.Contains(v.ValidDistricts, "42") {
+		t.Fatalf("against the rankings: %+v", v)
+	}
+	if res, b := ts.do(t, "POST", "/api/admin/districts/config/validate", hdr, strings.NewReader(`{"allDistrictIds":["4/2"]}`)); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "INVALID_DISTRICT_ID") {
+		t.Fatalf("a bad id in the list: %d %s", res.StatusCode, b)
+	}
+	if res, _ := ts.do(t, "POST", "/api/admin/districts/config/validate", nil, nil); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without the token: %d", res.StatusCode)
 	}
 }

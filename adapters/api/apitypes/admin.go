@@ -133,6 +133,17 @@ type ConfigAnswer struct {
 	Metadata   OpMeta             `json:"metadata"`
 }
 
+// ConfigValidation is the answer of POST
+// /api/admin/districts/config/validate: the configuration checked (against
+// allDistrictIds when given, else the current rankings) with what to do.
+type ConfigValidation struct {
+	Validation struct {
+		*store.ConfigCheck
+		Suggestions []string `json:"suggestions"`
+	} `json:"validation"`
+	Metadata OpMeta `json:"metadata"`
+}
+
 // ConfigChanged is the answer of a change of the district configuration
 // (POST /api/admin/districts/config, DELETE …/config/:districtId).
 type ConfigChanged struct {
