@@ -25,15 +25,18 @@ func TestAdminAuth(t *testing.T) {
 	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{})
 	for _, rt := range ts.srv.routes {
 		path := samplePath(rt.Path)
+		const missing, invalid = `Bearer realm="toaststats admin"`, `Bearer realm="toaststats admin", error="invalid_token"`
 		for _, tc := range []struct {
-			name, header string
+			name, header, challenge string
 		}{
-			{"missing", ""},
-			{"wrong token", "Bearer not-the-token"},
-			{"token prefix", "Bearer " + testToken[:10]},
-			{"token longer", "Bearer " + testToken + "x"},
-			{"no bearer scheme", testToken},
-			{"basic scheme", "Basic " + testToken},
+			{"missing", "", missing},
+			{"wrong token", "Bearer not-the-token", invalid},
+			{"token prefix", "Bearer " + testToken[:10], invalid},
+			{"token longer", "Bearer " + testToken + "x", invalid},
+			{"token in another case", "Bearer " + strings.ToUpper(testToken), invalid},
+			{"no bearer scheme", testToken, missing},
+			{"basic scheme", "Basic " + testToken, missing},
+			{"scheme alone", "Bearer", missing},
 		} {
 			hdr := map[string]string{}
 			if tc.header != "" {
@@ -44,9 +47,24 @@ func TestAdminAuth(t *testing.T) {
 				if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), `"UNAUTHORIZED"`) {
 					t.Errorf("%s %s with %s: %d %s, want 401 UNAUTHORIZED", rt.Method, path, tc.name, resp.StatusCode, b)
 				}
+				if got := resp.Header.Get("WWW-Authenticate"); got != tc.challenge {
+					t.Errorf("%s %s with %s: WWW-Authenticate %q, want %q", rt.Method, path, tc.name, got, tc.challenge)
+				}
 			} else if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
 				t.Errorf("public %s %s with %s: %d", rt.Method, path, tc.name, resp.StatusCode)
 			}
+		}
+	}
+}
+
+// TestBearerSchemeAnyCase: the scheme name is case-insensitive (RFC 9110
+// §11.1) and may be followed by more than one space; the token is exact.
+func TestBearerSchemeAnyCase(t *testing.T) {
+	ts := newTestServer(t, true, Config{AdminToken: testToken}, Deps{})
+	for _, h := range []string{"bearer " + testToken, "BEARER " + testToken, "Bearer   " + testToken} {
+		resp, b := ts.do(t, "GET", "/api/admin/districts/config", map[string]string{"Authorization": h}, nil)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("WWW-Authenticate") != "" {
+			t.Errorf("Authorization %q: %d %s, want 200", h, resp.StatusCode, b)
 		}
 	}
 }

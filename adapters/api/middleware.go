@@ -63,6 +63,15 @@ func (s *Server) routeMiddleware(ri routeInfo, next http.Handler) http.Handler {
 		}
 		if ri.Access == admin {
 			if err := s.authorize(r); err != nil {
+				if err.Status == http.StatusUnauthorized {
+					// RFC 9110 §11.6.1: a 401 names the scheme it wants
+					// (RFC 6750 §3 for a token that was sent and refused).
+					challenge := `Bearer realm="toaststats admin"`
+					if err.Message == invalidToken {
+						challenge += `, error="invalid_token"`
+					}
+					w.Header().Set("WWW-Authenticate", challenge)
+				}
 				respondError(w, r, err)
 				return
 			}
@@ -79,13 +88,18 @@ func (s *Server) authorize(r *http.Request) *apiError {
 	if s.cfg.AdminToken == "" {
 		return errorf(http.StatusForbidden, "ADMIN_DISABLED", "Admin routes are disabled: the server has no admin token", nil)
 	}
-	h := r.Header.Get("Authorization")
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || tok == "" {
+	// The scheme is case-insensitive (RFC 9110 §11.1), the token is not.
+	scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	tok = strings.TrimLeft(tok, " ")
+	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return errorf(http.StatusUnauthorized, "UNAUTHORIZED", "Missing bearer token", nil)
 	}
 	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) != 1 {
-		return errorf(http.StatusUnauthorized, "UNAUTHORIZED", "Invalid bearer token", nil)
+		return errorf(http.StatusUnauthorized, "UNAUTHORIZED", invalidToken, nil)
 	}
 	return nil
 }
+
+// invalidToken is the message of the 401 for a token that was sent and
+// is not the admin token.
+const invalidToken = "Invalid bearer token"
