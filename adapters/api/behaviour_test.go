@@ -355,10 +355,33 @@ func TestDispatcherPrefersStatic(t *testing.T) {
 	m.handle(route{rec("daily"), opDoc{Method: "GET", Path: "/api/districts/{districtId}/daily-reports/{date}"}})
 	m.handle(route{rec("cache-meta"), opDoc{Method: "GET", Path: "/api/districts/cache/metadata/{date}"}})
 	for _, p := range []string{"/api/districts/42/statistics", "/api/districts/cache/statistics", "/api/districts/cache/metadata/2025-01-01", "/api/districts/7/daily-reports/2025-01-02", "/api/districts/cache/daily-reports/x"} {
-		m.hr.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
+		m.kit.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
 	}
 	want := []string{"stats districtId=42", "cache-stats", "cache-meta date=2025-01-01", "daily districtId=7 date=2025-01-02", "daily districtId=cache date=x"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("dispatch:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestMethodNotAllowedNamesTheRoutesMethods: a known path asked with
+// another method is 405 METHOD_NOT_ALLOWED whose Allow lists that path's
+// methods only, for API routes below the shared prefix and for pages.
+func TestMethodNotAllowedNamesTheRoutesMethods(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	for _, tc := range []struct{ method, path, allow string }{
+		{"POST", "/api/districts/42/statistics", "GET, HEAD"},
+		{"DELETE", "/api/districts/42/statistics", "GET, HEAD"},
+		{"PUT", "/api/districts/cache", "DELETE"},
+		{"GET", "/api/districts/42/backfill", "POST"},
+		{"POST", "/api/districts/rankings", "GET, HEAD"},
+		{"POST", "/districts/42/clubs", "GET, HEAD"},
+	} {
+		resp, b := ts.do(t, tc.method, tc.path, nil, nil)
+		if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(string(b), `"METHOD_NOT_ALLOWED"`) || resp.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d Allow %q %s, want 405 Allow %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), b, tc.allow)
+		}
+	}
+	if resp, b := ts.do(t, "DELETE", "/api/districts/42/nothing", nil, nil); resp.StatusCode != http.StatusNotFound || resp.Header.Get("Allow") != "" {
+		t.Errorf("DELETE of an unknown path: %d %s, want 404", resp.StatusCode, b)
 	}
 }

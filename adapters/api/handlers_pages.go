@@ -23,9 +23,7 @@ import (
 // the JSON API, so they are not listed in the OpenAPI document.
 func (m *mux) page(path string, h http.Handler) {
 	ri := routeInfo{Method: http.MethodGet, Path: path, Access: public}
-	h = m.wrap(ri, h)
-	m.hr.Handler(http.MethodGet, path, h)
-	m.hr.Handler(http.MethodHead, path, h)
+	m.kit.Handle(http.MethodGet, path, m.wrap(ri, h))
 }
 
 // pageQuery are the query parameters that change a page (besides date).

@@ -142,7 +142,7 @@ func TestHostileInputs(t *testing.T) {
 		t.Errorf("huge query: %d, want 414", code)
 	}
 	// Bad tokens on admin routes.
-	for _, tok := range []string{"", "Bearer ", "Bearer " + strings.Repeat("x", 4000), "bearer " + testToken} {
+	for _, tok := range []string{"", "Bearer ", "Bearer " + strings.Repeat("x", 4000), "Bearer\t" + testToken} {
 		code, _ := rawRequest(t, ts.URL, "GET", "/api/admin/snapshots", map[string]string{"Authorization": tok}, "")
 		if code != 401 {
 			t.Errorf("token %q: %d, want 401", truncate(tok, 30), code)

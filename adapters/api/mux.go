@@ -40,14 +40,13 @@ const sharedPrefix = "/api/districts/"
 // wrap (route name, authorization), with an httpkit.Router.
 type mux struct {
 	kit    *httpkit.Router
-	hr     *httprouter.Router
 	routes []routeInfo
 	wrap   func(routeInfo, http.Handler) http.Handler
 }
 
 func newMux(wrap func(routeInfo, http.Handler) http.Handler) *mux {
 	kit := httpkit.NewRouter(sharedPrefix)
-	return &mux{kit: kit, hr: kit.HTTPRouter(), wrap: wrap}
+	return &mux{kit: kit, wrap: wrap}
 }
 
 // handle registers one route of the API (a GET route answers HEAD too),

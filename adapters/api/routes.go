@@ -150,10 +150,10 @@ func addRoutes(m *mux, s *Server, routes []route) {
 	m.page("/districts/:districtId/divisions/:divisionId", s.handleDivisionPage())
 	m.page("/districts/:districtId/divisions/:divisionId/areas/:areaId", s.handleAreaPage())
 
-	m.hr.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.kit.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respondError(w, r, errNotFoundRoute(r))
 	})
-	m.hr.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.kit.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respondError(w, r, errorf(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "Method "+truncate(r.Method, 20)+" not allowed here", nil))
 	})
 }

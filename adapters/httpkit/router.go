@@ -22,9 +22,18 @@ type Route struct {
 // shared prefix is registered as prefix/:p1/…/:pn and a dispatcher picks
 // the route: at the first position where two routes differ a static
 // segment wins over a parameter. Paths are matched as given: no redirects
-// to "cleaned" paths or trailing slashes, 405 for a known path with
-// another method, no automatic OPTIONS answers.
+// to "cleaned" paths or trailing slashes, no automatic OPTIONS answers.
+//
+// A path no route matches with any method is answered by NotFound; a path
+// that routes match with other methods only by MethodNotAllowed, with an
+// Allow header listing those methods. Both are worked out from the routes
+// as registered, never from httprouter's generic shapes below the prefix
+// (whose methods are those of every route of the same length).
 type Router struct {
+	// NotFound and MethodNotAllowed answer unmatched requests; nil
+	// answers plain 404 and 405.
+	NotFound, MethodNotAllowed http.Handler
+
 	hr     *httprouter.Router
 	prefix string
 	shared map[string]*dispatcher // key: method + "/" + segment count
@@ -32,24 +41,40 @@ type Router struct {
 }
 
 // NewRouter makes a Router whose shared subtree is below sharedPrefix (for
-// example "/api/districts/"; "" for none). Set NotFound and
-// MethodNotAllowed on HTTPRouter to choose those answers; a path below the
-// prefix that no route matches gets NotFound too.
+// example "/api/districts/"; "" for none).
 func NewRouter(sharedPrefix string) *Router {
 	hr := httprouter.New()
 	hr.RedirectTrailingSlash = false
 	hr.RedirectFixedPath = false
-	hr.HandleMethodNotAllowed = true
+	// Unmatched requests all reach unmatched, which knows the real routes.
+	hr.HandleMethodNotAllowed = false
 	hr.HandleOPTIONS = false
-	return &Router{hr: hr, prefix: sharedPrefix, shared: map[string]*dispatcher{}}
+	m := &Router{hr: hr, prefix: sharedPrefix, shared: map[string]*dispatcher{}}
+	hr.NotFound = http.HandlerFunc(m.unmatched)
+	return m
 }
-
-// HTTPRouter is the underlying router, for its NotFound and
-// MethodNotAllowed handlers and for routes outside the dispatcher.
-func (m *Router) HTTPRouter() *httprouter.Router { return m.hr }
 
 // ServeHTTP routes the request.
 func (m *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.hr.ServeHTTP(w, r) }
+
+// unmatched answers a request no route took: 405 with Allow when routes
+// match the path with other methods, otherwise 404.
+func (m *Router) unmatched(w http.ResponseWriter, r *http.Request) {
+	if allow := m.methods(r.URL.Path); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		if m.MethodNotAllowed != nil {
+			m.MethodNotAllowed.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	if m.NotFound != nil {
+		m.NotFound.ServeHTTP(w, r)
+		return
+	}
+	http.NotFound(w, r)
+}
 
 // Handle registers h for method and path (httprouter syntax); a GET route
 // answers HEAD too. Handlers read parameters with [Param].
@@ -71,7 +96,7 @@ func (m *Router) register(method, path string, h http.Handler) {
 		key := method + "/" + strconv.Itoa(len(segs))
 		d := m.shared[key]
 		if d == nil {
-			d = &dispatcher{hr: m.hr}
+			d = &dispatcher{unmatched: m.unmatched}
 			m.shared[key] = d
 			generic := make([]string, len(segs))
 			for i := range segs {
@@ -89,7 +114,13 @@ func (m *Router) register(method, path string, h http.Handler) {
 // GET, and OPTIONS always), in the order GET, HEAD, POST, PUT, PATCH,
 // DELETE, OPTIONS, as Access-Control-Allow-Methods wants them.
 func (m *Router) MethodsFor(path string) string {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	return strings.Join(append(m.methods(path), http.MethodOptions), ", ")
+}
+
+// methods lists the methods the routes matching path answer (HEAD with
+// GET), in the order GET, HEAD, POST, PUT, PATCH, DELETE.
+func (m *Router) methods(path string) []string {
+	segs := segments(path)
 	seen := map[string]bool{}
 	for _, ri := range m.routes {
 		if routeMatches(ri.Path, segs) {
@@ -105,28 +136,38 @@ func (m *Router) MethodsFor(path string) string {
 			out = append(out, meth)
 		}
 	}
-	return strings.Join(append(out, http.MethodOptions), ", ")
+	return out
 }
 
 // routeMatches reports whether a route pattern (":name" parameters)
-// matches the path segments.
+// matches the path segments as httprouter would: segment by segment, a
+// parameter never empty, a trailing slash significant.
 func routeMatches(pattern string, segs []string) bool {
-	ps := strings.Split(strings.Trim(pattern, "/"), "/")
+	ps := segments(pattern)
 	if len(ps) != len(segs) {
 		return false
 	}
 	for i, p := range ps {
-		if !strings.HasPrefix(p, ":") && p != segs[i] {
+		if strings.HasPrefix(p, ":") {
+			if segs[i] == "" {
+				return false
+			}
+		} else if p != segs[i] {
 			return false
 		}
 	}
 	return true
 }
 
+// segments splits a path after its leading slash ("/a/b/" is "a", "b", "").
+func segments(path string) []string {
+	return strings.Split(strings.TrimPrefix(path, "/"), "/")
+}
+
 // dispatcher chooses among routes of one shape below the shared prefix.
 type dispatcher struct {
-	hr    *httprouter.Router
-	cands []candidate
+	unmatched http.HandlerFunc
+	cands     []candidate
 }
 
 type candidate struct {
@@ -172,11 +213,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if d.hr.NotFound != nil {
-		d.hr.NotFound.ServeHTTP(w, r)
-		return
-	}
-	http.NotFound(w, r)
+	d.unmatched(w, r)
 }
 
 // Params returns the route parameters of the request.

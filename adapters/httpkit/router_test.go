@@ -27,7 +27,7 @@ func TestRouterSharedPrefix(t *testing.T) {
 	m.Handle("GET", "/d/:id/day/:date", rec("day"))
 	m.Handle("GET", "/d/cache/meta/:date", rec("cache-meta"))
 	m.Handle("POST", "/other", rec("other"))
-	m.HTTPRouter().NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = append(got, "404 "+r.URL.Path) })
+	m.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = append(got, "404 "+r.URL.Path) })
 	for _, p := range []string{"/d/42/stats", "/d/cache/stats", "/d/cache/meta/2025-01-01", "/d/7/day/2025-01-02", "/d/cache/day/x", "/d/42/nope", "/d/42/stats/"} {
 		m.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
 	}
@@ -56,6 +56,42 @@ func TestRouterSharedPrefix(t *testing.T) {
 	}
 	if got := m.MethodsFor("/nothing"); got != "OPTIONS" {
 		t.Errorf("methods %q", got)
+	}
+}
+
+// TestRouterAllow: a path routes match with other methods only is 405 with
+// an Allow header of exactly their methods, below the shared prefix too
+// (where httprouter alone would list every method of the same path
+// length, or answer 404 for a method whose other routes share the shape).
+func TestRouterAllow(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	m := NewRouter("/d/")
+	m.Handle("GET", "/d/:id/stats", ok)
+	m.Handle("DELETE", "/d/cache/:date", ok)
+	m.Handle("POST", "/d/:id/jobs", ok)
+	m.Handle("GET", "/page/:id", ok)
+	m.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(499) })
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"DELETE", "/d/42/stats", 499, "GET, HEAD"},
+		{"POST", "/d/42/stats", 499, "GET, HEAD"},
+		{"GET", "/d/42/jobs", 499, "POST"},
+		{"GET", "/d/cache/2025-01-01", 499, "DELETE"},
+		{"GET", "/d/cache/stats", 200, ""},
+		{"PUT", "/d/cache/stats", 499, "GET, HEAD, DELETE"},
+		{"GET", "/d/42/stats/", 404, ""},
+		{"DELETE", "/d/42/nope", 404, ""},
+		{"POST", "/page/1", 499, "GET, HEAD"},
+		{"POST", "/page/1/x", 404, ""},
+	} {
+		w := httptest.NewRecorder()
+		m.ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, nil))
+		if w.Code != tc.code || w.Header().Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d Allow %q, want %d Allow %q", tc.method, tc.path, w.Code, w.Header().Get("Allow"), tc.code, tc.allow)
+		}
 	}
 }
 
