@@ -543,7 +543,9 @@ func (s *SnapshotStore) List(ctx context.Context, f ListFilter) ([]ListEntry, er
 	}
 	var out []ListEntry
 	for _, id := range append(ids, legacy...) {
+		start := s.stats.begin()
 		v, err := s.get(ctx, id, true)
+		s.stats.end(start)
 		if err != nil {
 			s.log.Warn("list: skipping unreadable snapshot", "id", id, "err", err)
 			continue

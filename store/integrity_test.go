@@ -370,6 +370,21 @@ func TestCacheInvalidationAndStats(t *testing.T) {
 	if df, err := v.District(ctx, "2"); err != nil || df.DistrictName != "first" {
 		t.Fatalf("old view: %v %v", df, err)
 	}
+	// Listing and existence checks look in the cache too: they count as
+	// reads, so hits and misses never outnumber reads (a hit rate over
+	// 100 % in the admin performance route before).
+	ss.ResetStats()
+	for i := 0; i < 3; i++ {
+		if l, err := ss.List(ctx, ListFilter{}); err != nil || len(l) != 1 {
+			t.Fatalf("list: %v %v", l, err)
+		}
+		if !ss.Exists(ctx, "2025-10-01") {
+			t.Fatal("exists")
+		}
+	}
+	if s := ss.Stats(); s.Reads != 6 || s.CacheHits+s.CacheMisses != 6 {
+		t.Fatalf("after 3 lists and 3 existence checks: %+v, want 6 reads, 6 hits and misses", s)
+	}
 	ss.ResetStats()
 	if s := ss.Stats(); s.Reads != 0 || s.CacheHits != 0 {
 		t.Fatalf("after reset: %+v", s)

@@ -779,10 +779,15 @@ func (s *SnapshotStore) GetFresh(ctx context.Context, id string) (*View, error) 
 
 // Exists reports whether snapshot id exists (its metadata is readable).
 func (s *SnapshotStore) Exists(ctx context.Context, id string) bool {
+	start := s.stats.begin()
+	defer s.stats.end(start)
 	_, err := s.get(ctx, id, true)
 	return err == nil
 }
 
+// get reads snapshot id, through the read cache with useCache. A cached
+// read counts a cache hit or miss, so its caller counts it as a read
+// (stats.begin and end): the hit rate is hits over reads.
 func (s *SnapshotStore) get(ctx context.Context, id string, useCache bool) (*View, error) {
 	if err := validSnapshotID(id); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSnapshotNotFound, err)
