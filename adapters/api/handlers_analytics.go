@@ -44,11 +44,15 @@ func (s *Server) seriesUpTo(ctx context.Context, rs *resolved, id, start, end st
 
 // analyticsError maps the analytics package's sentinel errors.
 func analyticsError(err error) error {
+	// Most specific first: a club not found is also a scope not found,
+	// and a scope not found is also no data.
 	switch {
-	case errors.Is(err, analytics.ErrNoData):
-		return errorf(http.StatusNotFound, "NO_DATA_AVAILABLE", "No cached data available for analytics", "No snapshot in the requested range contains this district")
 	case errors.Is(err, analytics.ErrClubNotFound):
 		return errorf(http.StatusNotFound, "CLUB_NOT_FOUND", "Club not found", nil)
+	case errors.Is(err, analytics.ErrScopeNotFound):
+		return errorf(http.StatusNotFound, "SCOPE_NOT_FOUND", "No club of the division or area asked for in the requested range", "The district has data; check divisionId and areaId against GET /api/districts/{districtId}/statistics")
+	case errors.Is(err, analytics.ErrNoData):
+		return errorf(http.StatusNotFound, "NO_DATA_AVAILABLE", "No cached data available for analytics", "No snapshot in the requested range contains this district")
 	}
 	var ae *apiError
 	if errors.As(err, &ae) {
