@@ -767,12 +767,24 @@ type ReindexResult struct {
 	Logs int `json:"logs"`
 	// Removed lists the logs deleted because no snapshot backs them.
 	Removed []string `json:"removed"`
+	// Skipped lists the snapshots left out because their files are
+	// damaged (store.ErrCorrupt): `verify --repair` mends or quarantines
+	// them; reindex again after it.
+	Skipped []ReindexSkip `json:"skipped"`
+}
+
+// ReindexSkip is a snapshot Reindex could not index, and why.
+type ReindexSkip struct {
+	SnapshotID string `json:"snapshotId"`
+	Reason     string `json:"reason"`
 }
 
 // Reindex rebuilds the whole history index from the snapshots: every log is
 // rewritten atomically with one record per dated snapshot holding the
 // district, and logs no snapshot backs are removed. Use it after an
 // upgrade, a restore, or when `verify` reports the index stale or damaged.
+// A snapshot whose files are damaged is skipped and listed (Skipped); any
+// other failure to read one stops the rebuild with the index as it was.
 // Memory stays bounded: the records of a program year of a few districts
 // at a time.
 func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
@@ -785,8 +797,9 @@ func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: reindex: %w", err)
 	}
-	res := &ReindexResult{Removed: []string{}}
+	res := &ReindexResult{Removed: []string{}, Skipped: []ReindexSkip{}}
 	written := map[string]bool{}
+	skipped := map[string]bool{}
 	for len(ids) > 0 {
 		py := snapshot.ProgramYearOf(ids[0])
 		n := 0
@@ -819,8 +832,17 @@ func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 			}
 			logs := map[string][][]byte{}
 			for _, id := range ids[:n] {
+				if skipped[id] {
+					continue
+				}
 				recs, err := h.recordsOf(ctx, id, only, first)
 				if errors.Is(err, store.ErrSnapshotNotFound) {
+					continue
+				}
+				if errors.Is(err, store.ErrCorrupt) {
+					h.log.Warn("history: reindex: damaged snapshot not indexed", "snapshot", id, "err", err)
+					skipped[id] = true
+					res.Skipped = append(res.Skipped, ReindexSkip{SnapshotID: id, Reason: err.Error()})
 					continue
 				}
 				if err != nil {

@@ -26,7 +26,9 @@ func runReindex(ctx context.Context, e env) error {
 		"points analytics read) from the snapshots, and removes logs no snapshot backs.\n"+
 		"The Builder keeps the index up to date as it publishes; run this after `verify`\n"+
 		"reports the index damaged or stale (answers stay right meanwhile: they read the\n"+
-		"snapshots, only slower). Exits 0 on success, 2 when the data directory does not exist.")
+		"snapshots, only slower). A snapshot whose files are damaged is skipped and\n"+
+		"listed: run `toaststats verify --repair`, then reindex again. Exits 0 on success,\n"+
+		"1 when a snapshot was skipped, 2 when the data directory does not exist.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	addStoreFlag(fs, dataDir)
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
@@ -52,10 +54,19 @@ func runReindex(ctx context.Context, e env) error {
 	}
 	out := reindexOutput{DataDir: *dataDir, Result: res, Before: before, Seconds: time.Since(start).Seconds()}
 	if *asJSON {
-		return writeJSON(e.stdout, out)
+		if err := writeJSON(e.stdout, out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "data directory: %s\n", out.DataDir)
+		fmt.Fprintf(e.stdout, "history index: %d problem(s) before; rewrote %d log(s) from %d snapshot(s), removed %d, in %.1fs\n",
+			len(before), res.Logs, res.Snapshots, len(res.Removed), out.Seconds)
+		for _, sk := range res.Skipped {
+			fmt.Fprintf(e.stdout, "  SKIPPED %s: %s\n", sk.SnapshotID, sk.Reason)
+		}
 	}
-	fmt.Fprintf(e.stdout, "data directory: %s\n", out.DataDir)
-	fmt.Fprintf(e.stdout, "history index: %d problem(s) before; rewrote %d log(s) from %d snapshot(s), removed %d, in %.1fs\n",
-		len(before), res.Logs, res.Snapshots, len(res.Removed), out.Seconds)
+	if len(res.Skipped) > 0 {
+		return exitCode(exitFailed, fmt.Errorf("reindex: %d damaged snapshot(s) not indexed: run `toaststats verify --repair`, then `toaststats reindex`", len(res.Skipped)))
+	}
 	return nil
 }

@@ -59,3 +59,37 @@ func TestReindexCommand(t *testing.T) {
 		t.Fatalf("reindex of a missing data directory: exit %d", code)
 	}
 }
+
+// TestReindexSkipsADamagedSnapshot: one snapshot whose district file no
+// longer matches its manifest does not stop the rebuild: the others are
+// indexed, the damaged one is listed, and the exit status (1) and message
+// send the operator to verify --repair.
+func TestReindexSkipsADamagedSnapshot(t *testing.T) {
+	dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+	if _, _, code := runCLI(t, env, "build", "--all"); code != 0 {
+		t.Fatalf("build exit %d", code)
+	}
+	rankings := filepath.Join(dir, "snapshots", "2025-11-14", "all-districts-rankings.json")
+	if err := os.WriteFile(rankings, []byte(`{"damaged":true}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "history")); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, env, "reindex", "--json")
+	var res reindexOutput
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 1 {
+		t.Fatalf("reindex: exit %d %v\n%s\n%s", code, err, stdout, stderr)
+	}
+	if res.Result.Snapshots != 1 || len(res.Result.Skipped) != 1 || res.Result.Skipped[0].SnapshotID != "2025-11-14" || res.Result.Logs == 0 {
+		t.Fatalf("reindex result %+v", res.Result)
+	}
+	if !strings.Contains(stderr, "verify --repair") {
+		t.Errorf("stderr does not point to verify --repair: %s", stderr)
+	}
+	stdout, _, code = runCLI(t, env, "reindex")
+	if code != 1 || !strings.Contains(stdout, "SKIPPED 2025-11-14: ") {
+		t.Errorf("reindex text: exit %d\n%s", code, stdout)
+	}
+}
