@@ -53,6 +53,9 @@ type DistrictConfig struct {
 // SortDistrictIDs sorts ids numerically first, then alphabetically.
 func SortDistrictIDs(ids []string) { slices.SortFunc(ids, compareDistrictIDs) }
 
+// configFix tells the operator how to mend a bad configuration file.
+const configFix = "fix the file, or set the districts again with `toaststats init --districts ...` after moving it aside"
+
 // File returns the whole configuration file; exists is false when there is
 // none (meaning: all districts).
 func (c *DistrictConfig) File(ctx context.Context) (*DistrictConfigFile, bool, error) {
@@ -65,11 +68,11 @@ func (c *DistrictConfig) File(ctx context.Context) (*DistrictConfigFile, bool, e
 	}
 	var f DistrictConfigFile
 	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, true, fmt.Errorf("%w: %s: %v", ErrCorrupt, configKey, err)
+		return nil, true, fmt.Errorf("%w (%w): %s: %v: %s", ErrBadConfig, ErrCorrupt, configKey, err, configFix)
 	}
 	ids, err := NormalizeDistrictIDs(f.ConfiguredDistricts)
 	if err != nil {
-		return nil, true, fmt.Errorf("store: %s: %w", configKey, err)
+		return nil, true, fmt.Errorf("%w: %s: %w: %s", ErrBadConfig, configKey, err, configFix)
 	}
 	f.ConfiguredDistricts = ids
 	return &f, true, nil

@@ -51,6 +51,10 @@ var (
 	// ErrCorrupt reports a snapshot file that does not match its manifest or
 	// does not parse.
 	ErrCorrupt = errors.New("store: corrupt file")
+	// ErrBadConfig reports a district configuration file
+	// (config/districts.json) that does not parse or names an invalid
+	// district id: an operator's mistake to fix, not a failure of the work.
+	ErrBadConfig = errors.New("store: invalid district configuration")
 	// ErrNoDataDir reports a data directory that does not exist (Open never
 	// creates one; Create does). It wraps fs.ErrNotExist.
 	ErrNoDataDir = fmt.Errorf("store: data directory does not exist (create it with toaststats init or store.Create): %w", fs.ErrNotExist)

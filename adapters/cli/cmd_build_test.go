@@ -81,13 +81,8 @@ func runCLI(t *testing.T, environ map[string]string, args ...string) (string, st
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return environ[k] }
 	err := run(context.Background(), args, getenv, strings.NewReader(""), &stdout, &stderr)
-	code := 0
+	code := exitCodeOf(err)
 	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-		}
 		stderr.WriteString(err.Error())
 	}
 	return stdout.String(), stderr.String(), code
@@ -229,6 +224,32 @@ func TestBuildCommandExitCodes(t *testing.T) {
 			t.Errorf("status after init --districts: exit %d\n%s", code, out)
 		}
 	})
+	t.Run("bad district configuration", func(t *testing.T) {
+		for _, body := range []string{`{garbage`, `{"configuredDistricts":["4/2"]}`} {
+			dir := fixtureDataDir(t, "2025-11-14")
+			cfg := filepath.Join(dir, "config", "districts.json")
+			if err := os.MkdirAll(filepath.Dir(cfg), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"build"}, {"build", "--all"}, {"status"}, {"verify"}} {
+				_, stderr, code := runCLI(t, env, append(args, "--data-dir", dir)...)
+				if code != 2 || !strings.Contains(stderr, "config/districts.json") || !strings.Contains(stderr, "invalid district configuration") {
+					t.Errorf("%q with config %s: exit %d, stderr %q; want 2 naming the file", args, body, code, stderr)
+				}
+			}
+			if got, err := os.ReadFile(cfg); err != nil || string(got) != body {
+				t.Errorf("the bad configuration was changed: %q %v", got, err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "snapshots")); err == nil {
+				if ents, _ := os.ReadDir(filepath.Join(dir, "snapshots")); len(ents) > 0 {
+					t.Errorf("a build with a bad configuration published %d entries", len(ents))
+				}
+			}
+		}
+	})
 	t.Run("partial", func(t *testing.T) {
 		dir := fixtureDataDir(t, "2025-11-14")
 		if err := os.Remove(filepath.Join(dir, "raw-csv", "2025-11-14", "district-42", "club-performance.csv")); err != nil {
@@ -303,6 +324,16 @@ func TestStatusCommand(t *testing.T) {
 	stdout, _, code = runCLI(t, env, "status", "--date", "2024-01-01")
 	if code != 0 || !strings.Contains(stdout, "nothing cached for 2024-01-01") {
 		t.Errorf("status of an uncached date: exit %d\n%s", code, stdout)
+	}
+	// An unreadable current.json is named as such, never "snapshot  is
+	// damaged" with an empty id.
+	if err := os.WriteFile(filepath.Join(dir, "current.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code = runCLI(t, env, "status")
+	if code != 1 || !strings.Contains(stdout, "current:        (none)") || !strings.Contains(stdout, "DAMAGED: current.json unreadable") ||
+		!strings.Contains(stderr, "current.json, which names the current snapshot, cannot be read") || strings.Contains(stderr, "snapshot  is") {
+		t.Errorf("status with current.json unreadable: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
 

@@ -23,13 +23,8 @@ func scrapeCLI(t *testing.T, environ map[string]string, args ...string) (string,
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return environ[k] }, strings.NewReader(""), &out, &errb)
-	code := 0
+	code := exitCodeOf(err)
 	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-		}
 		errb.WriteString(err.Error())
 	}
 	return out.String(), errb.String(), code

@@ -83,7 +83,7 @@ func runStatus(ctx context.Context, e env) error {
 	if d == "" && len(out.CachedDates) > 0 {
 		d = out.CachedDates[len(out.CachedDates)-1]
 	}
-	empty := d == "" && out.Current == ""
+	empty := d == "" && out.Current == "" && len(out.CurrentProblems) == 0
 	if d == "" {
 		out.Message = "the raw cache is empty: run `toaststats scrape` first"
 		if empty {
@@ -108,6 +108,8 @@ func runStatus(ctx context.Context, e env) error {
 	switch {
 	case empty:
 		return exitCode(exitFailed, errors.New("status: the data directory holds nothing yet"))
+	case len(out.CurrentProblems) > 0 && out.Current == "":
+		return exitCode(exitFailed, errors.New("status: current.json, which names the current snapshot, cannot be read: run `toaststats verify --repair`"))
 	case len(out.CurrentProblems) > 0:
 		return exitCode(exitFailed, fmt.Errorf("status: the current snapshot %s is damaged: run `toaststats verify --repair`", out.Current))
 	}

@@ -25,10 +25,13 @@ type verifyOutput struct {
 	// TrackedDistricts are the districts the data directory tracks
 	// (config/districts.json; empty: all); TrackedMissing those of them the
 	// current snapshot lacks (reported, not a verdict).
-	TrackedDistricts []string               `json:"trackedDistricts"`
-	TrackedMissing   []string               `json:"trackedMissing,omitempty"`
-	Check            *store.IntegrityReport `json:"check,omitempty"`
-	Recovery         *store.RecoveryReport  `json:"recovery,omitempty"`
+	TrackedDistricts []string `json:"trackedDistricts"`
+	TrackedMissing   []string `json:"trackedMissing,omitempty"`
+	// ConfigError says why config/districts.json cannot be read (exit 2:
+	// a configuration error, whatever the verdict).
+	ConfigError string                 `json:"configError,omitempty"`
+	Check       *store.IntegrityReport `json:"check,omitempty"`
+	Recovery    *store.RecoveryReport  `json:"recovery,omitempty"`
 	// History are the history index's problems (a note, not a verdict:
 	// answers read the snapshots where the index falls short); with
 	// --repair, those left after the index was rebuilt.
@@ -101,13 +104,20 @@ func runVerify(ctx context.Context, e env) error {
 	if out.Raw == nil {
 		out.Raw = []store.RawProblem{}
 	}
-	out.TrackedDistricts, out.TrackedMissing = trackedCoverage(ctx, st)
+	var configErr error
+	out.TrackedDistricts, out.TrackedMissing, configErr = trackedCoverage(ctx, st)
+	if configErr != nil {
+		out.ConfigError = configErr.Error()
+	}
 	if *asJSON {
 		if err := writeJSON(e.stdout, out); err != nil {
 			return err
 		}
 	} else {
 		printVerify(e.stdout, out)
+	}
+	if configErr != nil {
+		return exitCode(exitUsage, fmt.Errorf("verify: %w", configErr))
 	}
 	if out.Verdict != verdictHealthy {
 		return exitCode(exitFailed, nil)
@@ -182,6 +192,9 @@ func printVerify(w io.Writer, out verifyOutput) {
 	if len(out.TrackedMissing) > 0 {
 		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",
 			strings.Join(out.TrackedMissing, ", "), districtWords(out.TrackedDistricts))
+	}
+	if out.ConfigError != "" {
+		fmt.Fprintf(w, "  CONFIG  %s\n", out.ConfigError)
 	}
 	switch out.Verdict {
 	case verdictEmpty:
@@ -285,15 +298,15 @@ func actionLine(a store.RecoveryAction) string {
 
 // trackedCoverage returns the tracked districts and those the current
 // snapshot has no data for (nil when nothing is current or everything is
-// tracked).
-func trackedCoverage(ctx context.Context, st *store.Store) (tracked, missing []string) {
-	tracked, _, err := st.Config().Load(ctx)
+// tracked), or why the configuration cannot be read.
+func trackedCoverage(ctx context.Context, st *store.Store) (tracked, missing []string, err error) {
+	tracked, _, err = st.Config().Load(ctx)
 	if err != nil || len(tracked) == 0 {
-		return nonNilIDs(tracked), nil
+		return nonNilIDs(tracked), nil, err
 	}
 	v, err := st.Snapshots().Current(ctx)
 	if err != nil {
-		return tracked, nil
+		return tracked, nil, nil
 	}
 	have := v.DistrictIDs()
 	for _, id := range tracked {
@@ -301,7 +314,7 @@ func trackedCoverage(ctx context.Context, st *store.Store) (tracked, missing []s
 			missing = append(missing, id)
 		}
 	}
-	return tracked, missing
+	return tracked, missing, nil
 }
 
 func nonNilIDs(ids []string) []string {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/toaststats/toaststats/store"
 	"io"
 	"os"
 	"os/signal"
@@ -42,6 +43,25 @@ func usageError(format string, a ...any) error {
 // exitCode wraps err so that main exits with code.
 func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
 
+// exitCodeOf is the exit status for the error run returned (nil is 0):
+// the code an exitError carries, else 1. A bad district configuration
+// file is a configuration error (2) wherever it surfaces, whatever code
+// the command chose for failures.
+func exitCodeOf(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	code := exitFailed
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if code == exitFailed && errors.Is(err, store.ErrBadConfig) {
+		code = exitUsage
+	}
+	return code
+}
+
 // env is the process environment as run sees it.
 type env struct {
 	args   []string
@@ -69,12 +89,9 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		code := 1
+		code := exitCodeOf(err)
 		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-		}
-		if ee == nil || ee.err != nil {
+		if !errors.As(err, &ee) || ee.err != nil {
 			fmt.Fprintln(os.Stderr, "toaststats:", err)
 		}
 		os.Exit(code)
