@@ -344,3 +344,34 @@ func TestDispatcherPrefersStatic(t *testing.T) {
 		t.Errorf("dispatch:\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestMonthsWindowOfMonthEnd: ?months=n reads the snapshots from n months
+// before the snapshot (analytics.MonthsBefore). On the current snapshot
+// 2025-08-31, two months back is "June 31", which is June 30 (not July 1),
+// so 2025-06-30 is in the window; one month back is 2025-07-31. On
+// 2025-07-16, two months back is 2025-05-16: every earlier fixture date.
+func TestMonthsWindowOfMonthEnd(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	for _, c := range []struct{ query, want string }{
+		{"months=2", "2025-06-30 2025-07-15 2025-07-16 2025-08-31"},
+		{"months=1", "2025-08-31"},
+		{"months=2&date=2025-07-16", "2025-06-29 2025-06-30 2025-07-15 2025-07-16"},
+	} {
+		resp, b := ts.do(t, "GET", "/api/districts/42/membership-history?"+c.query, nil, nil)
+		var body struct {
+			Data struct {
+				MembershipHistory []struct{ Date string } `json:"membershipHistory"`
+			} `json:"data"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(b, &body) != nil {
+			t.Fatalf("%s: %d %s", c.query, resp.StatusCode, b)
+		}
+		var got []string
+		for _, p := range body.Data.MembershipHistory {
+			got = append(got, p.Date)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("membership-history?%s dates %q, want %q", c.query, got, c.want)
+		}
+	}
+}
