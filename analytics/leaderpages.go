@@ -52,15 +52,15 @@ type RankedDate struct {
 
 // RankMovesAgo compares current, the rankings of date, with the rankings
 // of series (oldest first) nearest to a week and to a month earlier: the
-// newest on or before date−7 days and date−1 month. It returns their
-// RankMoves and dates; a comparison with no rankings that old is nil and "".
+// newest on or before date−7 days and MonthsBefore(date, 1). It returns
+// their RankMoves and dates; a comparison with no rankings that old is nil
+// and "".
 func RankMovesAgo(series []RankedDate, date string, current []snapshot.DistrictRanking) (week, month map[string]int, weekDate, monthDate string) {
 	t, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return nil, nil, "", ""
 	}
-	at := func(limit time.Time) (map[string]int, string) {
-		day := limit.Format(time.DateOnly)
+	at := func(day string) (map[string]int, string) {
 		for i := len(series) - 1; i >= 0; i-- {
 			if series[i].Date <= day {
 				return RankMoves(current, series[i].Rankings), series[i].Date
@@ -68,7 +68,7 @@ func RankMovesAgo(series []RankedDate, date string, current []snapshot.DistrictR
 		}
 		return nil, ""
 	}
-	week, weekDate = at(t.AddDate(0, 0, -7))
-	month, monthDate = at(t.AddDate(0, -1, 0))
+	week, weekDate = at(t.AddDate(0, 0, -7).Format(time.DateOnly))
+	month, monthDate = at(MonthsBefore(date, 1))
 	return week, month, weekDate, monthDate
 }

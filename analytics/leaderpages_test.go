@@ -49,6 +49,12 @@ func TestRankMovesAgo(t *testing.T) {
 	if month != nil || md != "" || wd != "2025-10-08" || len(week) != 1 {
 		t.Errorf("without month-old rankings: %v %q %v %q", week, wd, month, md)
 	}
+	// On 2026-03-31 a month earlier is 2026-02-28 (February has no 31st),
+	// so the month comparison is with 2026-02-27, not 2026-03-02.
+	ends := []RankedDate{{"2026-02-27", row("7", 8)}, {"2026-03-02", row("7", 5)}}
+	if _, month, _, md := RankMovesAgo(ends, "2026-03-31", row("7", 3)); md != "2026-02-27" || month["7"] != 5 {
+		t.Errorf("a month before 2026-03-31: %v since %s, want 8th → 3rd = +5 since 2026-02-27", month, md)
+	}
 	if week, month, _, _ := RankMovesAgo(series, "not a date", nil); week != nil || month != nil {
 		t.Error("moves for a bad date")
 	}

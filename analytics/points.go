@@ -3,6 +3,8 @@ package analytics
 import (
 	"sort"
 	"time"
+
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Helpers over a series of points sorted by date (oldest first), as
@@ -82,15 +84,21 @@ func RankHistoryRange(ref, start, end string) (programYear, from, to string) {
 	return programYear, from, to
 }
 
-// MonthsBefore returns the date n months before date ("2026-03-31", 1 gives
-// "2026-03-03": time.AddDate normalises February 31); "" when date is not
-// YYYY-MM-DD.
+// MonthsBefore returns the date n months before date, on the same day of
+// the month or, when that month is shorter, on its last day ("2026-03-31",
+// 1 gives "2026-02-28"; "2024-02-29", 12 gives "2023-02-28"); "" when date
+// is not YYYY-MM-DD.
 func MonthsBefore(date string, n int) string {
 	t, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return ""
 	}
-	return t.AddDate(0, -n, 0).Format(time.DateOnly)
+	first := time.Date(t.Year(), t.Month()-time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := snapshot.LastDayOfMonth(first.Format("2006-01"))
+	if d := first.AddDate(0, 0, t.Day()-1).Format(time.DateOnly); d < last {
+		return d
+	}
+	return last
 }
 
 // AnalyticsRange completes the range of a series answer read on the

@@ -107,8 +107,20 @@ func TestProgramYearDates(t *testing.T) {
 	}{
 		{"2026-04-12", 12, "2025-04-12"},
 		{"2026-01-15", 2, "2025-11-15"},
-		// March 31 minus a month is "February 31", which is March 3.
-		{"2026-03-31", 1, "2026-03-03"},
+		// A day the target month lacks is that month's last day, never a
+		// day of the next month (time.AddDate's "February 31" is March 3).
+		{"2026-03-31", 1, "2026-02-28"}, // 2026: February has 28 days
+		{"2026-03-29", 1, "2026-02-28"},
+		{"2026-03-28", 1, "2026-02-28"},
+		{"2024-03-31", 1, "2024-02-29"}, // 2024 is a leap year
+		{"2024-03-30", 1, "2024-02-29"},
+		{"2024-02-29", 12, "2023-02-28"}, // 2023 is not
+		{"2028-02-29", 48, "2024-02-29"},
+		{"2025-05-31", 1, "2025-04-30"}, // April has 30 days
+		{"2025-12-31", 10, "2025-02-28"},
+		{"2026-01-31", 2, "2025-11-30"}, // across the new year
+		{"2025-08-31", 2, "2025-06-30"},
+		{"2025-08-31", 24, "2023-08-31"},
 		{"2026-13-01", 1, ""},
 	} {
 		if got := analytics.MonthsBefore(c.date, c.n); got != c.want {

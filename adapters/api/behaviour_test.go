@@ -385,3 +385,73 @@ func TestMethodNotAllowedNamesTheRoutesMethods(t *testing.T) {
 		t.Errorf("DELETE of an unknown path: %d %s, want 404", resp.StatusCode, b)
 	}
 }
+
+// TestMonthsWindowOfMonthEnd: ?months=n reads the snapshots from n months
+// before the snapshot (analytics.MonthsBefore). On the current snapshot
+// 2025-08-31, two months back is "June 31", which is June 30 (not July 1),
+// so 2025-06-30 is in the window; one month back is 2025-07-31. On
+// 2025-07-16, two months back is 2025-05-16: every earlier fixture date.
+func TestMonthsWindowOfMonthEnd(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	for _, c := range []struct{ query, want string }{
+		{"months=2", "2025-06-30 2025-07-15 2025-07-16 2025-08-31"},
+		{"months=1", "2025-08-31"},
+		{"months=2&date=2025-07-16", "2025-06-29 2025-06-30 2025-07-15 2025-07-16"},
+	} {
+		resp, b := ts.do(t, "GET", "/api/districts/42/membership-history?"+c.query, nil, nil)
+		var body struct {
+			Data struct {
+				MembershipHistory []struct{ Date string } `json:"membershipHistory"`
+			} `json:"data"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(b, &body) != nil {
+			t.Fatalf("%s: %d %s", c.query, resp.StatusCode, b)
+		}
+		var got []string
+		for _, p := range body.Data.MembershipHistory {
+			got = append(got, p.Date)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("membership-history?%s dates %q, want %q", c.query, got, c.want)
+		}
+	}
+}
+
+// TestPathDateOnSnapshot: ?date= chooses the snapshot a route with a date
+// in its path reads, as on every data route: the answer holds nothing after
+// that snapshot. A path date on or before it is answered (and says it was
+// read on that snapshot); a path date after it contradicts the request and
+// is 400 INVALID_DATE_RANGE, not the later data under the earlier
+// snapshot's _snapshot_metadata.
+func TestPathDateOnSnapshot(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	for _, route := range []string{"year-over-year", "daily-reports"} {
+		for _, c := range []struct {
+			path, query string
+			status      int
+			code, snap  string
+		}{
+			{"2025-07-15", "date=2025-07-16", 200, "", "2025-07-16"},
+			{"2025-07-16", "date=2025-07-16", 200, "", "2025-07-16"},
+			{"2025-07-16", "", 200, "", "2025-08-31"},
+			{"2025-08-31", "date=2025-06-29", 400, "INVALID_DATE_RANGE", ""},
+			{"2025-07-16", "date=2025-07-15", 400, "INVALID_DATE_RANGE", ""},
+		} {
+			p := "/api/districts/42/" + route + "/" + c.path + "?" + c.query
+			resp, b := ts.do(t, "GET", p, nil, nil)
+			var body struct {
+				Meta struct {
+					SnapshotID string `json:"snapshot_id"`
+				} `json:"_snapshot_metadata"`
+				errorBody
+			}
+			if err := json.Unmarshal(b, &body); err != nil || resp.StatusCode != c.status {
+				t.Errorf("%s: %d %s, want %d", p, resp.StatusCode, clip(b), c.status)
+				continue
+			}
+			if body.Error.Code != c.code || body.Meta.SnapshotID != c.snap {
+				t.Errorf("%s: code %q on snapshot %q, want %q on %q", p, body.Error.Code, body.Meta.SnapshotID, c.code, c.snap)
+			}
+		}
+	}
+}

@@ -42,6 +42,19 @@ func (s *Server) seriesUpTo(ctx context.Context, rs *resolved, id, start, end st
 	return all, analytics.PointsBetween(all, start, end), nil
 }
 
+// seriesToPathDate returns the {date} of a route's path and the district's
+// series up to the resolved snapshot. A snapshot chosen with ?date= holds
+// nothing after it, so a path date after it contradicts the request: 400,
+// never the later data under that snapshot's _snapshot_metadata.
+func (s *Server) seriesToPathDate(ctx context.Context, r *http.Request, rs *resolved) (string, []analytics.Point, error) {
+	date := param(r, "date")
+	if rs.byDate && date > rs.view.ID {
+		return "", nil, errorf(http.StatusBadRequest, "INVALID_DATE_RANGE", "Date must be on or before the snapshot read with ?date= ("+rs.view.ID+")", "Received: "+date)
+	}
+	_, pts, err := s.seriesUpTo(ctx, rs, mustDistrict(r), "", "")
+	return date, pts, err
+}
+
 // analyticsError maps the analytics package's sentinel errors.
 func analyticsError(err error) error {
 	// Most specific first: a club not found is also a scope not found,
@@ -205,12 +218,11 @@ func (s *Server) handleYearOverYear() http.Handler {
 			return ae
 		},
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			date := param(r, "date")
-			all, _, err := s.seriesUpTo(ctx, rs, mustDistrict(r), "", "")
+			date, pts, err := s.seriesToPathDate(ctx, r, rs)
 			if err != nil {
 				return nil, err
 			}
-			rep := analytics.YearOverYearOn(all, date)
+			rep := analytics.YearOverYearOn(pts, date)
 			if rep == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}
@@ -347,12 +359,11 @@ func (s *Server) handleDailyReport() http.Handler {
 			return nil
 		},
 		build: func(ctx context.Context, r *http.Request, rs *resolved) (any, error) {
-			date := param(r, "date")
-			all, _, err := s.seriesUpTo(ctx, rs, mustDistrict(r), "", "")
+			date, pts, err := s.seriesToPathDate(ctx, r, rs)
 			if err != nil {
 				return nil, err
 			}
-			cur, prev := analytics.PointOn(all, date)
+			cur, prev := analytics.PointOn(pts, date)
 			if cur == nil {
 				return nil, errorf(http.StatusNotFound, "SNAPSHOT_NOT_FOUND", "No snapshot of this district for date "+date, nil)
 			}

@@ -12,6 +12,7 @@ type queryDoc = openapi.Param
 
 var (
 	qDate      = queryDoc{Name: "date", Description: "Read the snapshot of this date (YYYY-MM-DD) instead of the current one: a snapshot id, or a date the API returns for a snapshot (the rankings' date, a collection date or an as-of date)", Type: "string", Format: "date"}
+	qDateUpTo  = queryDoc{Name: "date", Description: qDate.Description + "; the answer holds nothing after that snapshot, so the path date must be on or before it (else 400 INVALID_DATE_RANGE)", Type: "string", Format: "date"}
 	qFallback  = queryDoc{Name: "fallback", Description: "With date: answer from the newest earlier snapshot when the date has none (default true)", Type: "boolean"}
 	qStart     = queryDoc{Name: "startDate", Description: "First date of the range (YYYY-MM-DD)", Type: "string", Format: "date"}
 	qEnd       = queryDoc{Name: "endDate", Description: "Last date of the range (YYYY-MM-DD)", Type: "string", Format: "date"}
