@@ -775,7 +775,9 @@ type ClubNeed struct {
 // 12 members with net growth under 3; thriving when Active with 20 members
 // or net growth 3, goals at the DCP checkpoint (for a club chartered during
 // the year, the checkpoint of the months since its charter) and (from
-// 2025-26) the CSP; vulnerable otherwise. RiskFactors give every reason.
+// 2025-26) the CSP once it is due (snapshot.CSPDueDate: September 30, or 90
+// days after a charter during the year); vulnerable otherwise. RiskFactors
+// give every reason.
 func ClubHealthOn(club *snapshot.Club, date, programYear string) ClubHealth {
 	return clubHealth(club, date, programYear)
 }

@@ -76,3 +76,45 @@ func TestProjectionBandFromSeries(t *testing.T) {
 		t.Errorf("description does not state the band: %q", pr.Description)
 	}
 }
+
+// TestProjectionLevelsNestUnderClubCount checks that the projected levels
+// are exclusive counts that sum to the projected total and never claim more
+// clubs than exist, worked by hand.
+//
+// Two clubs, points 2025-08-01, 08-11 and 08-21 (x = 0, 10, 20 days; June
+// 30 2026 is x = 333): none at a level, then club 1 Distinguished, then
+// club 1 Distinguished and club 2 Select. Clubs at each level or above:
+//
+//	Distinguished or above (the total): 0, 1, 2 → line 0.1·x, 33.3 at x = 333 → 2 (both clubs);
+//	Select or above:                    0, 0, 1 → line −1/6 + 0.05·x, 16.48 → 2, at most the total's 2;
+//	President's or above, Smedley:      0, 0, 0 → 0.
+//
+// So the projection is 0 Distinguished, 2 Select (2 − 2, 2 − 0), total 2.
+// Fitting each exclusive level alone gave Distinguished 0, 1, 1 → 16.82 →
+// 2 and Select 0, 0, 1 → 2: four clubs at a level out of two.
+func TestProjectionLevelsNestUnderClubCount(t *testing.T) {
+	var points []Point
+	for i, date := range []string{"2025-08-01", "2025-08-11", "2025-08-21"} {
+		d := &snapshot.District{DistrictID: "61", AsOfDate: date, DataMonth: date[:7], ProgramYear: "2025-2026",
+			ClubDetails: []snapshot.Club{
+				{ClubID: "00000001", Status: snapshot.ClubActive, ActiveMembers: 20},
+				{ClubID: "00000002", Status: snapshot.ClubActive, ActiveMembers: 20},
+			}}
+		if i >= 1 {
+			d.ClubDetails[0].DistinguishedStatus = snapshot.LevelDistinguished
+		}
+		if i >= 2 {
+			d.ClubDetails[1].DistinguishedStatus = snapshot.LevelSelect
+		}
+		points = append(points, Point{Date: date, District: d})
+	}
+	rep, err := DistinguishedClubAnalytics(points, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := rep.DistinguishedProjection
+	want := LevelCounts{Distinguished: 0, Select: 2, Presidents: 0, Smedley: 0, Total: 2}
+	if pr.Method != MethodLinearTrend || pr.Projected != want {
+		t.Errorf("projected %+v (%s), want %+v", pr.Projected, pr.Method, want)
+	}
+}

@@ -171,16 +171,21 @@ func activeClubCount(d *snapshot.District) int {
 	return n
 }
 
-// projection extrapolates each level's count over the last point's program
-// year to its June 30.
+// projection extrapolates the distinguished counts over the last point's
+// program year to its June 30. It fits the clubs at each level or above
+// (Smedley; President's or above; Select or above; the total), which nest,
+// so each projection is kept between 0 and the one below it (the total
+// between 0 and the clubs not suspended) and each level is the difference
+// of two: the levels are never negative, sum to the total and never claim
+// more clubs than exist.
 func (s *series) projection(current LevelCounts) Projection {
 	last := s.last()
 	py := pointProgramYear(last)
 	bounds := programYearBounds(py)
 	pr := Projection{TargetDate: bounds.EndDate, Current: current, Projected: current,
 		FromDate: last.Date, ToDate: last.Date, PointsUsed: 1, Method: MethodCurrentCount}
-	var xs, totals []float64
-	var ys [4][]float64
+	var xs []float64
+	var atLeast [4][]float64 // clubs at Smedley, President's or above, Select or above, any level
 	for i := range s.points {
 		p := &s.points[i]
 		if pointProgramYear(p) != py {
@@ -195,23 +200,26 @@ func (s *series) projection(current LevelCounts) Projection {
 		}
 		lc := levelCounts(p.District)
 		xs = append(xs, float64(x))
-		for k, v := range [4]int{lc.Distinguished, lc.Select, lc.Presidents, lc.Smedley} {
-			ys[k] = append(ys[k], float64(v))
+		n := 0
+		for k, v := range [4]int{lc.Smedley, lc.Presidents, lc.Select, lc.Distinguished} {
+			n += v
+			atLeast[k] = append(atLeast[k], float64(n))
 		}
-		totals = append(totals, float64(lc.Distinguished+lc.Select+lc.Presidents+lc.Smedley))
 	}
+	totals := atLeast[3]
 	pr.PointsUsed = len(xs)
 	end, endOK := dayNumber(bounds.EndDate)
 	cap := activeClubCount(last.District)
 	var proj [4]int
 	fitted := endOK
-	for k := range ys {
-		v, ok := fitAt(xs, ys[k], float64(end))
+	for k, ceiling := 3, cap; k >= 0 && fitted; k-- {
+		v, ok := fitAt(xs, atLeast[k], float64(end))
 		if !ok {
 			fitted = false
 			break
 		}
-		proj[k] = min(max(0, int(v+0.5)), cap)
+		proj[k] = min(max(0, int(v+0.5)), ceiling)
+		ceiling = proj[k]
 	}
 	if !fitted {
 		pr.Description = fmt.Sprintf("Too little history in program year %s (%d point(s)) to fit a trend: the projection is the current count.", py, len(xs))
@@ -221,8 +229,8 @@ func (s *series) projection(current LevelCounts) Projection {
 		return pr
 	}
 	pr.Method = MethodLinearTrend
-	pr.Projected = LevelCounts{Distinguished: proj[0], Select: proj[1], Presidents: proj[2], Smedley: proj[3]}
-	pr.Projected.Total = min(proj[0]+proj[1]+proj[2]+proj[3], cap)
+	pr.Projected = LevelCounts{Smedley: proj[0], Presidents: proj[1] - proj[0], Select: proj[2] - proj[1],
+		Distinguished: proj[3] - proj[2], Total: proj[3]}
 	if centre, half, ok := predictionInterval(xs, totals, float64(end)); ok {
 		pr.TotalBand = &ProjectionBand{
 			Low:        min(max(0, int(math.Floor(centre-half))), cap, pr.Projected.Total),
@@ -230,10 +238,11 @@ func (s *series) projection(current LevelCounts) Projection {
 			Confidence: 0.95,
 		}
 	}
-	pr.Description = fmt.Sprintf("Least-squares straight line through the count of each level at each of the %d points of program year %s (%s to %s), "+
-		"evaluated at %s; each level is rounded and kept between 0 and the %d clubs not suspended, and the total is the sum of the levels (at most %d). "+
+	pr.Description = fmt.Sprintf("Least-squares straight line through the clubs at each level or above (all distinguished clubs, Select or above, President's or above, Smedley) "+
+		"at each of the %d points of program year %s (%s to %s), evaluated at %s and rounded; the total is kept between 0 and the %d clubs not suspended "+
+		"and each higher count between 0 and the one below it, and each level is the difference of two, so the levels sum to the total. "+
 		"A straight line ignores the spring rush of goals and clubs moving between levels: a rough guide, not a forecast.",
-		len(xs), py, pr.FromDate, last.Date, bounds.EndDate, cap, cap)
+		len(xs), py, pr.FromDate, last.Date, bounds.EndDate, cap)
 	if b := pr.TotalBand; b != nil {
 		pr.Description += fmt.Sprintf(" If the line holds, the year-end total lies between %d and %d (95 %% prediction interval of the same fit to the total; "+
 			"daily counts move together, so the real spread is wider).", b.Low, b.High)

@@ -14,9 +14,10 @@
 //     the month's checkpoint (Jul 0, Aug–Sep 1, Oct–Nov 2, Dec–Jan 3,
 //     Feb–Mar 4, Apr–Jun 5; a club chartered during the program year is held
 //     to the checkpoint of the months since its charter) and, from 2025-26,
-//     a Club Success Plan; vulnerable otherwise. The reasons list status
-//     (Low, Ineligible), membership, goals and CSP. The month is read from
-//     the date string, never from a clock or time zone.
+//     a Club Success Plan once it is due (September 30, or 90 days after a
+//     charter during the year); vulnerable otherwise. The reasons list
+//     status (Low, Ineligible), membership, goals and an overdue CSP. The
+//     date is read from the date string, never from a clock or time zone.
 //   - Club levels by era: up to 2024-25 D/S/P at 5/7/9 goals with 20
 //     members or net growth 3; from 2025-26 D 5 goals (20 or net 3), S 7
 //     (20 or net 5), P 9 (20), M 10 (25), all with the CSP.

@@ -139,6 +139,27 @@ func TestPropertyLevelCountsSumToTotal(t *testing.T) {
 	ps.TestingRun(t)
 }
 
+func TestPropertyProjectedLevelsNest(t *testing.T) {
+	ps := properties()
+	ps.Property("projected levels are never negative, sum to the total and fit in the clubs", prop.ForAll(func(a, b, c Point) bool {
+		pts := []Point{a, b, c}
+		for i, date := range []string{"2025-08-01", "2025-08-11", "2025-08-21"} {
+			d := *pts[i].District
+			d.AsOfDate, d.DataMonth, d.ProgramYear = date, date[:7], "2025-2026"
+			pts[i] = Point{Date: date, District: &d}
+		}
+		r, err := DistinguishedClubAnalytics(pts, nil)
+		if err != nil {
+			return false
+		}
+		pr := r.DistinguishedProjection.Projected
+		return r.DistinguishedProjection.Method == MethodLinearTrend &&
+			pr.Smedley >= 0 && pr.Presidents >= 0 && pr.Select >= 0 && pr.Distinguished >= 0 &&
+			pr.Smedley+pr.Presidents+pr.Select+pr.Distinguished == pr.Total && pr.Total <= activeClubCount(pts[2].District)
+	}, genPoint(), genPoint(), genPoint()))
+	ps.TestingRun(t)
+}
+
 func TestPropertyNeeds(t *testing.T) {
 	ps := properties()
 	pys := []string{"2023-2024", "2024-2025", "2025-2026", "2026-2027"}

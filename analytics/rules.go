@@ -118,6 +118,19 @@ func cspMissing(c *snapshot.Club, py string) bool {
 	return snapshot.CSPGateFails(clubEra(c, py) == eraSmedley, snapshot.ClubCSP(c, py))
 }
 
+// cspOverdue reports whether cspMissing holds and the plan's due date
+// (snapshot.CSPDueDate: September 30, or 90 days after a charter during
+// the year) has passed on date; with no readable due date or date the plan
+// counts as due.
+func cspOverdue(c *snapshot.Club, date, py string) bool {
+	if !cspMissing(c, py) {
+		return false
+	}
+	due, ok := snapshot.CSPDueDate(c.CharterDate, py)
+	_, dateOK := snapshot.ParseDate(date)
+	return !ok || !dateOK || date > due
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return word
@@ -165,11 +178,12 @@ func clubCheckpoint(c *snapshot.Club, year, month int, py string) (req int, sinc
 //   - fewer than 12 members and net growth under 3, or status Ineligible:
 //     intervention required;
 //   - thriving: status Active, 20 members or net growth 3, the DCP
-//     checkpoint (charter-aware, clubCheckpoint) and, from 2025-26, the CSP;
+//     checkpoint (charter-aware, clubCheckpoint) and, from 2025-26, the CSP
+//     once it is due (cspOverdue);
 //   - vulnerable otherwise.
 //
 // RiskFactors list every reason that applies: status (Low, Ineligible),
-// membership, DCP goals against the checkpoint, and the CSP.
+// membership, DCP goals against the checkpoint, and an overdue CSP.
 func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
 	year, month, ok := parseYM(date)
 	if !ok {
@@ -213,8 +227,7 @@ func clubHealth(c *snapshot.Club, date, py string) ClubHealth {
 		}
 		h.RiskFactors = append(h.RiskFactors, f)
 	}
-	csp := !cspMissing(c, py)
-	if !csp {
+	if cspOverdue(c, date, py) {
 		h.RiskFactors = append(h.RiskFactors, "CSP not submitted")
 	}
 	switch {

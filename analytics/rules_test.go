@@ -75,6 +75,10 @@ func TestClubHealthEdges(t *testing.T) {
 			[]string{"DCP checkpoint not met: 4 goals achieved, 5 required for June"}},
 		// CSP: required from 2025-26; a missing column never counts against.
 		{"CSP N 2025-26", 25, 25, 3, no, "2025-12-01", "2025-2026", HealthVulnerable, []string{"CSP not submitted"}},
+		// The plan is due by September 30 (spec §2.4): not a risk before.
+		{"CSP N in July, not yet due", 25, 25, 0, no, "2025-07-01", "2025-2026", HealthThriving, nil},
+		{"CSP N on September 30, still due that day", 25, 25, 1, no, "2025-09-30", "2025-2026", HealthThriving, nil},
+		{"CSP N on October 1, overdue", 25, 25, 2, no, "2025-10-01", "2025-2026", HealthVulnerable, []string{"CSP not submitted"}},
 		{"CSP unknown 2025-26", 25, 25, 3, nil, "2025-12-01", "2025-2026", HealthThriving, nil},
 		{"CSP N before 2025-26", 25, 25, 3, no, "2024-12-01", "2024-2025", HealthThriving, nil},
 		{"all three reasons", 15, 14, 0, no, "2026-02-10", "2025-2026", HealthVulnerable, []string{
@@ -99,6 +103,36 @@ func TestClubHealthEdges(t *testing.T) {
 	s.Status, s.ActiveMembers = snapshot.ClubSuspended, 0
 	if h := ClubHealthOn(s, "2025-10-01", "2025-2026"); h.Status != HealthIntervention || h.RiskFactors[0] != "Club suspended" {
 		t.Fatalf("suspended club: %+v", h)
+	}
+}
+
+// TestHealthNewClubCSPDue: a club chartered 2025-11-10 owes its plan 90
+// days later, on 2026-02-08 (Nov 10 + 20 = Nov 30, + 31 = Dec 31, + 31 =
+// Jan 31, + 8 = Feb 8), not on September 30. Judged in February with 25
+// members and 2 goals (chartered in November: three months, October's
+// checkpoint of 2), the missing plan is the only possible reason.
+func TestHealthNewClubCSPDue(t *testing.T) {
+	c := club(25, 0, 2, no)
+	c.CharterDate = "2025-11-10"
+	for _, tc := range []struct {
+		date    string
+		want    string
+		reasons []string
+	}{
+		{"2026-02-01", HealthThriving, []string{}},
+		{"2026-02-08", HealthThriving, []string{}},
+		{"2026-02-09", HealthVulnerable, []string{"CSP not submitted"}},
+	} {
+		h := ClubHealthOn(c, tc.date, "2025-2026")
+		if h.Status != tc.want || !reflect.DeepEqual(h.RiskFactors, tc.reasons) || h.Checkpoint != 2 {
+			t.Errorf("%s: %s %q (checkpoint %d), want %s %q", tc.date, h.Status, h.RiskFactors, h.Checkpoint, tc.want, tc.reasons)
+		}
+	}
+	// What the club needs for Distinguished names the plan whatever the
+	// date: the dashboard withholds every level without it (spec §3.5).
+	c.GoalsMet = 5
+	if n := NeedsFor(c, "2025-2026", snapshot.LevelDistinguished); !n.CSPNeeded || n.Kind != NeedCSP {
+		t.Errorf("needs: %+v", n)
 	}
 }
 

@@ -28,6 +28,12 @@ const (
 	// NewClubCSPAfter is the month-day after which a new club gets Club
 	// Success Plan credit automatically (2025-26 on; dashboard DCP page).
 	NewClubCSPAfter = "04-01"
+	// CSPDueBy is the month-day by which a club must submit its Club
+	// Success Plan (2025-26 on; spec §2.4 "New clubs", dashboard DCP page).
+	CSPDueBy = "09-30"
+	// NewClubCSPDays is the days after its charter date by which a club
+	// chartered during the program year must submit its plan.
+	NewClubCSPDays = 90
 )
 
 // Goal numbers the new-club rules can credit.
@@ -101,6 +107,28 @@ func NewClubGoals(goals [10]bool, g GoalCounts, charterDate, programYear string)
 // chartered after April 1 of the program year.
 func NewClubCSPCredit(charterDate, programYear string) bool {
 	return UsesCSPRules(programYear) && charteredAfter(charterDate, programYear, NewClubCSPAfter)
+}
+
+// CSPDueDate returns the date (YYYY-MM-DD) by which a club chartered on
+// charterDate ("" when unknown) must have submitted its Club Success Plan
+// in programYear: September 30 of the program year or, for a club chartered
+// during the program year, NewClubCSPDays after its charter date when that
+// is later (decision: a new club is never held to an earlier date than
+// every other club). ok is false when the program year is unreadable. A
+// club without a plan is missing it only after this date; the level rules
+// (CSPGateFails) need the plan whatever the date.
+func CSPDueDate(charterDate, programYear string) (due string, ok bool) {
+	start, ok := ProgramYearStart(programYear)
+	if !ok || start <= 0 {
+		return "", false
+	}
+	d, _ := time.Parse(time.DateOnly, fmt.Sprintf("%04d-%s", start, CSPDueBy))
+	if t, in := charterInYear(charterDate, start); in {
+		if n := t.AddDate(0, 0, NewClubCSPDays); n.After(d) {
+			d = n
+		}
+	}
+	return d.Format(time.DateOnly), true
 }
 
 // ClubUsesCSPRules reports whether a club's level follows the 2025-26

@@ -95,6 +95,32 @@ func TestNewClubCSPCreditEdges(t *testing.T) {
 	}
 }
 
+// TestCSPDueDate: September 30, or 90 days after a charter during the
+// year when that is later (July 5 + 90: + 26 = Jul 31, + 31 = Aug 31,
+// + 30 = Sep 30, + 3 = Oct 3; Nov 10 + 90 = Feb 8; July 1 + 90 = Sep 29,
+// so September 30).
+func TestCSPDueDate(t *testing.T) {
+	tests := []struct {
+		charter, py, want string
+		ok                bool
+	}{
+		{"", "2025-2026", "2025-09-30", true},
+		{"2019-03-01", "2025-2026", "2025-09-30", true}, // chartered in an earlier year
+		{"2025-07-01", "2025-2026", "2025-09-30", true},
+		{"2025-07-05", "2025-2026", "2025-10-03", true},
+		{"2025-11-10", "2025-2026", "2026-02-08", true},
+		{"2026-03-15", "2025-2026", "2026-06-13", true},
+		{"2026-11-10", "2026-2027", "2027-02-08", true},
+		{"2025-11-10", "", "", false},
+		{"2025-11-10", "2025-26", "", false},
+	}
+	for _, tc := range tests {
+		if got, ok := CSPDueDate(tc.charter, tc.py); got != tc.want || ok != tc.ok {
+			t.Errorf("CSPDueDate(%q, %q) = %q, %v, want %q, %v", tc.charter, tc.py, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
 // ClubLevelOf is built on the reported Goals Met, not on the breakdown.
 func TestClubLevelOfUsesGoalsMet(t *testing.T) {
 	// 5 goals reported, the columns explain 4 (goal 9 credited by TI).
