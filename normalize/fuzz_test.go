@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/toaststats/toaststats/snapshot"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -188,3 +189,38 @@ func FuzzReadSummary(f *testing.F) {
 // districtIDSpec is the spec's form of a district id (1-8 ASCII letters or
 // digits), an oracle independent of snapshot.IsDistrictID.
 var districtIDSpec = regexp.MustCompile(`^[A-Za-z0-9]{1,8}$`)
+
+// FuzzParseCharterSuspend: an accepted cell gives calendar dates
+// (YYYY-MM-DD) and at least one of them unless blank, and the dates
+// written back in the dashboard's form read back the same.
+func FuzzParseCharterSuspend(f *testing.F) {
+	for _, s := range []string{"", "Charter 08/05/24", " Susp 03/31/25", "Charter 09/30/25 Susp 03/31/26", "Charter 04/15/2026", "Charter 02/30/25", "Susp", "Charter 1/2/3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cell string) {
+		charter, susp, err := ParseCharterSuspend(cell)
+		if err != nil {
+			if charter != "" || susp != "" {
+				t.Fatalf("%q: error %v with dates %q %q", cell, err, charter, susp)
+			}
+			return
+		}
+		if charter == "" && susp == "" && strings.TrimSpace(cell) != "" {
+			t.Fatalf("%q accepted with no date", cell)
+		}
+		var again []string
+		for _, d := range []struct{ word, date string }{{"Charter", charter}, {"Susp", susp}} {
+			if d.date == "" {
+				continue
+			}
+			if _, ok := snapshot.ParseDate(d.date); !ok {
+				t.Fatalf("%q: %s date %q is not a calendar date", cell, d.word, d.date)
+			}
+			again = append(again, d.word+" "+d.date[5:7]+"/"+d.date[8:10]+"/"+d.date[0:4])
+		}
+		c2, s2, err := ParseCharterSuspend(strings.Join(again, " "))
+		if err != nil || c2 != charter || s2 != susp {
+			t.Fatalf("%q -> %q %q -> %q -> %q %q %v", cell, charter, susp, strings.Join(again, " "), c2, s2, err)
+		}
+	})
+}

@@ -205,11 +205,17 @@ func ClubLevel(programYear string, goalsMet, activeMembers, netGrowth int, csp *
 }
 
 // parseMonth reads the year and month of "YYYY-MM" or "YYYY-MM-DD" (only
-// the first seven characters are read); ok is false for anything else or a
-// year before 1.
+// the first seven characters are read, and they must be four digits, '-'
+// and two digits: "2025-+7" and "+025-07" are not months); ok is false for
+// anything else or a year before 1.
 func parseMonth(dateOrMonth string) (year, month int, ok bool) {
 	if len(dateOrMonth) < 7 || dateOrMonth[4] != '-' {
 		return 0, 0, false
+	}
+	for i := 0; i < 7; i++ {
+		if c := dateOrMonth[i]; i != 4 && (c < '0' || c > '9') {
+			return 0, 0, false
+		}
 	}
 	y, err1 := strconv.Atoi(dateOrMonth[:4])
 	m, err2 := strconv.Atoi(dateOrMonth[5:7])

@@ -155,6 +155,8 @@ func TestProgramYears(t *testing.T) {
 		"2025-07": "2025-2026", "2025-07-14": "2025-2026", "2026-06-30": "2025-2026", "2025-06-30": "2024-2025",
 		"2026-01": "2025-2026", "2008-12": "2008-2009", "bad": "", "2025-13": "", "2025-00": "", "": "",
 		"0000-07": "", "0999-08": "0999-1000",
+		// Not four digits, '-', two digits (strconv.Atoi alone reads a sign).
+		"2025-+7": "", "+025-07": "", "2025- 7": "", "-025-07": "",
 	} {
 		if got := ProgramYearOf(in); got != want {
 			t.Errorf("ProgramYearOf(%q) = %q, want %q", in, got, want)
@@ -163,6 +165,7 @@ func TestProgramYears(t *testing.T) {
 	for in, want := range map[string]string{
 		"2024-02": "2024-02-29", "2023-02": "2023-02-28", "2025-06": "2025-06-30",
 		"2025-12": "2025-12-31", "2025-12-05": "2025-12-31", "x": "", "2025-00": "",
+		"2025-+2": "", "+024-02": "",
 	} {
 		if got := LastDayOfMonth(in); got != want {
 			t.Errorf("LastDayOfMonth(%q) = %q, want %q", in, got, want)
