@@ -85,8 +85,10 @@ type BuilderOptions struct {
 // them while the next districts are normalised; the store's publish lock
 // is held from the first district to the swap.
 //
-// A Builder is safe for concurrent use, but two builds of the same logical
-// date race for the same snapshot id; run them one at a time.
+// A Builder is safe for concurrent use. Builds of the same logical date
+// are serialised (within a Builder by a lock per snapshot id, across
+// processes by the store's publish lock), and an older collection never
+// replaces the snapshot a newer one built (the result is Skipped).
 type Builder struct {
 	store    *store.Store
 	log      *slog.Logger
