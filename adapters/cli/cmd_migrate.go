@@ -24,7 +24,7 @@ type migrateOutput struct {
 }
 
 func runMigrate(ctx context.Context, e env) error {
-	fs := newSnapshotFlagSet(e, "migrate", "migrate --from SRC --to DST [--json] [-v]\n\n"+
+	fs := newSnapshotFlagSet(e, "migrate", "migrate --from SRC --to DST [--parallel N] [--json] [-v]\n\n"+
 		"Copies a data directory: SRC and DST are paths or URLs (file:///path,\n"+
 		"s3://bucket/prefix?endpoint=...&region=...&use_path_style=true; credentials from\n"+
 		"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS credential chain). Every file is\n"+

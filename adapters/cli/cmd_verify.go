@@ -45,13 +45,16 @@ type verifyOutput struct {
 }
 
 func runVerify(ctx context.Context, e env) error {
-	fs := newSnapshotFlagSet(e, "verify", "verify [--data-dir D] [--repair] [--json]\n\n"+
-		"Checks every snapshot against its manifest (sizes, checksums, JSON) and current.json.\n"+
+	fs := newSnapshotFlagSet(e, "verify", "verify [--data-dir D | --store URL] [--repair] [--json] [-v]\n\n"+
+		"Checks every snapshot against its manifest (sizes, checksums, JSON) and current.json,\n"+
+		"the history index, the raw cache's checksums and config/districts.json.\n"+
 		"--repair quarantines damaged snapshots, repoints current.json at the newest complete\n"+
-		"successful snapshot and moves leftovers of interrupted writes to quarantine: it\n"+
-		"never deletes anything (current.json is backed up first).\n"+
+		"successful snapshot, moves leftovers of interrupted writes to quarantine and rebuilds\n"+
+		"a damaged or stale history index: it never deletes anything (current.json is backed\n"+
+		"up first).\n"+
 		"Exits 0 when the store is healthy and serves a snapshot; 1 when it is unhealthy,\n"+
-		"empty, or has no current snapshot; 2 when the data directory does not exist.\n"+
+		"empty, or has no current snapshot; 2 when the data directory does not exist or\n"+
+		"config/districts.json cannot be read.\n"+
 		"Leftovers are listed but do not make the store unhealthy.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	addStoreFlag(fs, dataDir)
