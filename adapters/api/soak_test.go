@@ -92,6 +92,9 @@ func TestSoak(t *testing.T) {
 	var targets []target
 	for _, rt := range probe.routes {
 		switch {
+		case strings.Contains(rt.Path, "/backfill"):
+			// The predecessor's backfill routes answer 501 by design
+			// (handleBackfillNotHere): not a server failure to look for.
 		case rt.Access == public:
 			targets = append(targets, target{rt.Method, fill.Replace(rt.Path), false})
 		case rt.Method == "GET":
