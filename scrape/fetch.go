@@ -95,6 +95,9 @@ var (
 	ErrPage = errors.New("unexpected dashboard page")
 	// ErrNoBrowser: no Chromium binary was found.
 	ErrNoBrowser = errors.New("no Chromium browser found")
+	// ErrBrowser: Chromium stopped answering and could not be started
+	// again (the browser failed, not the dashboard).
+	ErrBrowser = errors.New("browser failed")
 	// ErrCircuitOpen: the circuit breaker stopped requests to a failing dashboard.
 	ErrCircuitOpen = errors.New("circuit breaker open: dashboard failing")
 	// ErrInvalidDate: a date argument is not a real calendar date YYYY-MM-DD.
@@ -144,7 +147,7 @@ func dashboardFailure(err error) bool {
 		return false
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrNotPublished) || errors.Is(err, ErrCircuitOpen) ||
-		errors.Is(err, ErrInvalidDate) || errors.Is(err, normalize.ErrNoRows) {
+		errors.Is(err, ErrInvalidDate) || errors.Is(err, normalize.ErrNoRows) || errors.Is(err, ErrBrowser) {
 		return false
 	}
 	return true
