@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -153,6 +156,32 @@ func TestScrapeCommandExitCodes(t *testing.T) {
 	}
 	if _, _, code := scrapeCLI(t, nil, "scrape", "-h"); code != 0 {
 		t.Errorf("-h: exit %d", code)
+	}
+}
+
+// A dashboard down behind its gateway (503 to every attempt, like a
+// refused connection) is "dashboard unreachable": exit 3, so that a cron
+// wrapper retries later instead of alerting on a failed scrape. A 500 to
+// every attempt stays exit 1.
+func TestScrapeCommandDashboardDown(t *testing.T) {
+	for _, tc := range []struct {
+		status, exit int
+	}{
+		{http.StatusServiceUnavailable, exitUnreachable},
+		{http.StatusInternalServerError, exitFailed},
+	} {
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			rw.Header().Set("Retry-After", "0") // no waiting between the retries
+			http.Error(rw, "Service Unavailable", tc.status)
+		}))
+		stdout, stderr, code := scrapeCLI(t, nil, "scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", t.TempDir(), "--rate", "0", "--json")
+		srv.Close()
+		s := decodeScrapeSummary(t, stdout)
+		if code != tc.exit || s.Status != scrape.StatusFailed || calls.Load() != 4 || !strings.Contains(stderr, fmt.Sprintf("HTTP %d after 4 attempt(s)", tc.status)) {
+			t.Errorf("HTTP %d from every request (%d requests): exit %d, want %d; status %s\n%s", tc.status, calls.Load(), code, tc.exit, s.Status, stderr)
+		}
 	}
 }
 

@@ -29,7 +29,8 @@ const (
 	// list, no browser).
 	exitUsage = 2
 	// exitUnreachable: the dashboard could not be reached (network error,
-	// timeout after every retry, or the circuit breaker opened).
+	// timeout or HTTP 502/503/504 after every retry, or the circuit breaker
+	// opened).
 	exitUnreachable = 3
 )
 
