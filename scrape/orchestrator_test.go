@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -170,6 +171,35 @@ func TestOrchestratorDistrictSelection(t *testing.T) {
 		}
 		if len(res.Errors) != 1 || !errors.Is(res.Errors[0].Err, ErrUnknownDistrict) {
 			t.Errorf("errors %v", res.Errors)
+		}
+	})
+	// The summary writes district 2 as "02" (spec §2.1): "2" is not listed,
+	// and the error says how the dashboard writes it.
+	t.Run("explicit, written without the leading zero", func(t *testing.T) {
+		if ids[0] != "02" {
+			t.Fatalf("setup: first district %q, want 02", ids[0])
+		}
+		res, err := newOrch(t, quickHTTP(srv.URL), openStore(t), OrchestratorOptions{Districts: []string{"2", ids[1]}}).Scrape(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ue *UnknownDistrictError
+		if len(res.Errors) != 1 || !errors.As(res.Errors[0].Err, &ue) || !errors.Is(res.Errors[0].Err, ErrUnknownDistrict) ||
+			ue.ID != "2" || ue.Listed != "02" || !strings.Contains(ue.Error(), "the dashboard writes it 02") {
+			t.Errorf("errors %v", res.Errors)
+		}
+	})
+	t.Run("config file, written without the leading zero", func(t *testing.T) {
+		st := openStore(t)
+		if _, err := st.Config().Replace(ctx, []string{"2"}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{}).Scrape(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Summary != Failed || res.SummaryErr == nil || !strings.Contains(res.SummaryErr.Error(), "2 (the dashboard writes it 02)") {
+			t.Errorf("summary %s: %v", res.Summary, res.SummaryErr)
 		}
 	})
 	t.Run("all ignores config", func(t *testing.T) {

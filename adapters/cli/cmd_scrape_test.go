@@ -136,6 +136,13 @@ func TestScrapeCommandExitCodes(t *testing.T) {
 		t.Errorf("a failed --districts was remembered: %v", err)
 	}
 
+	// District 2 written without the dashboard's leading zero: the
+	// message says how the dashboard writes it.
+	_, stderr, code = scrapeCLI(t, nil, args(t.TempDir(), "--districts", "2")...)
+	if ids[0] != "02" || code != 2 || !strings.Contains(stderr, "does not list district 2 (it writes 02)") {
+		t.Errorf("--districts 2: exit %d\n%s", code, stderr)
+	}
+
 	for _, bad := range [][]string{
 		{"--mode", "ftp"},
 		{"--date", "2025-02-30"},

@@ -82,12 +82,21 @@ func unreachable(errs []error) bool {
 }
 
 // unknownDistricts are the requested ids the dashboard's summary does not
-// list, from a run's errors.
+// list, from a run's errors, each with how the dashboard writes it when
+// it does ("2 (it writes 02)").
 func unknownDistricts(r *scrape.Result) []string {
 	var ids []string
 	for _, f := range r.Errors {
-		if errors.Is(f.Err, scrape.ErrUnknownDistrict) && !slices.Contains(ids, f.DistrictID) {
-			ids = append(ids, f.DistrictID)
+		if !errors.Is(f.Err, scrape.ErrUnknownDistrict) {
+			continue
+		}
+		id := f.DistrictID
+		var ue *scrape.UnknownDistrictError
+		if errors.As(f.Err, &ue) && ue.Listed != "" {
+			id += " (it writes " + ue.Listed + ")"
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
 	}
 	return ids
