@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -383,6 +384,32 @@ func TestBackfill(t *testing.T) {
 
 	if _, err := o.Backfill(ctx, "2025-08-02", "2025-07-01", nil); !errors.Is(err, ErrInvalidDate) {
 		t.Errorf("reversed range: %v", err)
+	}
+}
+
+// A backfill across the 2026-27 renumbering: district 07 is 201 from the
+// first as-of date with July 2026 data (2026-07-20 in this world). 07 and
+// 201 are each listed on some dates, so neither is an unlisted district;
+// 999 is listed on none.
+func TestBackfillDistrictRenumbered(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 14, ClubsPerDistrict: 4, Seed: 11, From: "2026-07-14", To: "2026-07-23"})
+	if d := w.Districts("2026-07-17"); !slices.Contains(d, "07") || slices.Contains(d, "201") {
+		t.Fatalf("setup: districts on 2026-07-17: %v", d)
+	}
+	if d := w.Districts("2026-07-20"); slices.Contains(d, "07") || !slices.Contains(d, "201") {
+		t.Fatalf("setup: districts on 2026-07-20: %v", d)
+	}
+	o := newOrch(t, quickHTTP(srv.URL), openStore(t), OrchestratorOptions{Districts: []string{"07", "201", "02", "999"}})
+	res, err := o.Backfill(context.Background(), "2026-07-16", "2026-07-21", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 16, 17: 07 and 02 collected; 18, 19: not published; 20, 21: 201 and 02.
+	if tally := res.Tally(); tally[DatePartial] != 4 || tally[DateUnpublished] != 2 {
+		t.Errorf("tally %v", tally)
+	}
+	if got := res.UnlistedDistricts(); !slices.Equal(got, []string{"999"}) {
+		t.Errorf("unlisted districts %v, want [999]", got)
 	}
 }
 

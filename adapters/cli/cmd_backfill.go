@@ -124,11 +124,15 @@ func runBackfill(ctx context.Context, e env) error {
 		msg += " (stopped: " + sum.Stopped + ")"
 	}
 	var errs []error
+	// Only a district no date of the range lists is a usage error: one
+	// renumbered, new or closed within the range makes its other dates
+	// partial.
+	unlisted := res.UnlistedDistricts()
 	var unknown []string
 	for _, d := range res.Dates {
 		if d.Result != nil {
 			errs = append(errs, runErrors(d.Result)...)
-			for _, id := range unknownDistricts(d.Result) {
+			for _, id := range unknownDistricts(d.Result, func(id string) bool { return slices.Contains(unlisted, id) }) {
 				if !slices.Contains(unknown, id) {
 					unknown = append(unknown, id)
 				}

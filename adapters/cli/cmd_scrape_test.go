@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -253,6 +254,40 @@ func TestBackfillCommand(t *testing.T) {
 
 // Ctrl-C (the context main cancels on SIGINT) stops a scrape cleanly: a
 // non-zero exit, a summary, and only complete, verified files on disk.
+// A backfill across the 2026-27 renumbering (district 07 becomes 201 with
+// the July 2026 data, from 2026-07-20 in this world): 07 is listed on the
+// dates before, so --districts 07,02 is no usage error. The dates without
+// 07 are partial (exit 1), and --districts is remembered. Only a district
+// listed on no date of the range is a usage error (exit 2).
+func TestBackfillCommandDistrictRenumbered(t *testing.T) {
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 14, ClubsPerDistrict: 4, Seed: 11, From: "2026-07-14", To: "2026-07-23"})
+	srv := dashboardtest.NewServer(w)
+	t.Cleanup(srv.Close)
+	args := func(dir, districts string) []string {
+		return []string{"backfill", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--rate", "0",
+			"--from", "2026-07-16", "--to", "2026-07-21", "--districts", districts}
+	}
+	dir := t.TempDir()
+	stdout, stderr, code := scrapeCLI(t, nil, args(dir, "07,02")...)
+	// 16, 17: collected; 18, 19: not published; 20, 21: 07 not listed.
+	if code != 1 || !strings.Contains(stdout, "2 collected, 0 already complete, 2 partial, 0 failed, 2 not published") ||
+		!strings.Contains(stdout, "error 2026-07-20 07 : district not in the summary of that date") || strings.Contains(stderr, "check --districts") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids, _, _ := st.Config().Load(context.Background()); !slices.Equal(ids, []string{"02", "07"}) {
+		t.Errorf("tracked districts %v, want [02 07]", ids)
+	}
+
+	_, stderr, code = scrapeCLI(t, nil, args(t.TempDir(), "07,999")...)
+	if code != 2 || !strings.Contains(stderr, "does not list district 999:") {
+		t.Errorf("--districts 07,999: exit %d\n%s", code, stderr)
+	}
+}
+
 func TestScrapeCommandInterrupted(t *testing.T) {
 	w, srv := scrapeTestWorld(t, 4)
 	srv.SetLatency(50 * time.Millisecond) // 13 sequential exports take at least 650 ms

@@ -83,11 +83,11 @@ func unreachable(errs []error) bool {
 
 // unknownDistricts are the requested ids the dashboard's summary does not
 // list, from a run's errors, each with how the dashboard writes it when
-// it does ("2 (it writes 02)").
-func unknownDistricts(r *scrape.Result) []string {
+// it does ("2 (it writes 02)"); only those keep accepts, when it is set.
+func unknownDistricts(r *scrape.Result, keep func(id string) bool) []string {
 	var ids []string
 	for _, f := range r.Errors {
-		if !errors.Is(f.Err, scrape.ErrUnknownDistrict) {
+		if !errors.Is(f.Err, scrape.ErrUnknownDistrict) || keep != nil && !keep(f.DistrictID) {
 			continue
 		}
 		id := f.DistrictID
