@@ -259,6 +259,35 @@ func TestBackfillCommand(t *testing.T) {
 // dates before, so --districts 07,02 is no usage error. The dates without
 // 07 are partial (exit 1), and --districts is remembered. Only a district
 // listed on no date of the range is a usage error (exit 2).
+// A backfill in which every date lost one district (the dashboard serves
+// its error page for that district) collected the other districts of every
+// date: it is partial, not failed, and --districts is remembered.
+func TestBackfillCommandEveryDatePartial(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 3)
+	dates := w.AsOfDates()
+	from, to := dates[len(dates)-3], dates[len(dates)-1]
+	ids := w.Districts(to)
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailHTMLError, District: ids[2]})
+	dir := t.TempDir()
+	stdout, stderr, code := scrapeCLI(t, nil, "backfill", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--rate", "0",
+		"--from", from, "--to", to, "--districts", strings.Join(ids, ","), "--json")
+	var s backfillSummary
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	// 3 dates × (summary + 2 districts × 3 reports) = 21 files.
+	if code != 1 || s.Status != scrape.StatusPartial || s.Dates.Partial != 3 || s.Cache.FilesCreated != 21 || len(s.Errors) != 9 {
+		t.Errorf("exit %d, status %s, dates %+v, %d files, %d errors\n%s", code, s.Status, s.Dates, s.Cache.FilesCreated, len(s.Errors), stderr)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := st.Config().Load(context.Background()); len(got) != 3 {
+		t.Errorf("tracked districts %v, want %v", got, ids)
+	}
+}
+
 func TestBackfillCommandDistrictRenumbered(t *testing.T) {
 	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 14, ClubsPerDistrict: 4, Seed: 11, From: "2026-07-14", To: "2026-07-23"})
 	srv := dashboardtest.NewServer(w)
