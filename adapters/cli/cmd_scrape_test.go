@@ -193,6 +193,46 @@ func TestScrapeCommandDashboardDown(t *testing.T) {
 	}
 }
 
+// A connection dropped once and retried successfully is no error: a cron'd
+// scrape that succeeds writes no ERROR line to stderr (cron mails any
+// output, and an ERROR there reads as a failed run). The dropped attempt
+// is still logged with -v.
+func TestScrapeCommandRetriedAttemptIsNoError(t *testing.T) {
+	w, _ := scrapeTestWorld(t, 2)
+	imitation := dashboardtest.NewHandler(w)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			conn, _, err := rw.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // the client sees EOF: a network error, retried
+			}
+			return
+		}
+		imitation.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	for _, verbose := range []bool{false, true} {
+		calls.Store(0)
+		args := []string{"scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", t.TempDir(), "--rate", "0", "--date", w.Newest()}
+		if verbose {
+			args = append(args, "-v")
+		}
+		_, stderr, code := scrapeCLI(t, nil, args...)
+		// The dropped one, its retry (the live year), the date's summary,
+		// 3 reports of 2 districts.
+		if code != 0 || calls.Load() != 1+1+1+3*2 {
+			t.Fatalf("exit %d after %d requests\n%s", code, calls.Load(), stderr)
+		}
+		if strings.Contains(stderr, "level=ERROR") {
+			t.Errorf("a retried attempt logged an error in a successful run (-v %v):\n%s", verbose, stderr)
+		}
+		if logged := strings.Contains(stderr, "attempt failed"); logged != verbose {
+			t.Errorf("-v %v: the dropped attempt logged %v, want %v:\n%s", verbose, logged, verbose, stderr)
+		}
+	}
+}
+
 func TestScrapeCommandBrowser(t *testing.T) {
 	if _, err := scrape.FindBrowser(""); err != nil {
 		if os.Getenv("TOASTSTATS_REQUIRE_BROWSER") == "1" {
