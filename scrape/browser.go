@@ -246,6 +246,7 @@ type pageState struct {
 	ExportsCSV bool   `json:"exportsCSV"` // and it has a CSV option
 	Title      string `json:"title"`
 	URL        string `json:"url"`
+	Status     int    `json:"status"` // HTTP status of the page (0 when unknown)
 }
 
 const readPageJS = `() => {
@@ -259,6 +260,7 @@ const readPageJS = `() => {
     hasExport: !!exp,
     exportsCSV: !!exp && Array.from(exp.options).some(o => o.value.trim() === 'CSV' || o.text.trim() === 'CSV'),
     title: document.title, url: location.href,
+    status: (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0,
   };
 }`
 
@@ -287,6 +289,10 @@ func (s *Scraper) open(ctx context.Context, u string) (*pageState, error) {
 		return nil, fmt.Errorf("read %s: %w", u, err)
 	}
 	if st.Month == "" || !st.HasExport {
+		if se := (&StatusError{URL: st.URL, Code: st.Status, Attempts: 1}); errors.Is(se, ErrUnavailable) {
+			// A gateway's or the server's "down" page, as in HTTP mode.
+			return &st, fmt.Errorf("%w (title %q)", se, st.Title)
+		}
 		return &st, fmt.Errorf("%w: %s (title %q) has no month or export control", ErrPage, st.URL, st.Title)
 	}
 	s.log.DebugContext(ctx, "page", "url", u, "asOf", st.AsOf, "month", st.Month)

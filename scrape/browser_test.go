@@ -6,11 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -317,6 +320,36 @@ func TestBrowserDiesMidRun(t *testing.T) {
 		_, err = s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: ids[2], Date: date})
 		if !errors.Is(err, ErrBrowser) || errors.Is(err, ErrUnavailable) || dashboardFailure(err) || !strings.Contains(err.Error(), "chromium-gone") {
 			t.Errorf("fetch %d with Chromium dead: %v; want ErrBrowser naming the failed start, not ErrUnavailable", i+1, err)
+		}
+	}
+}
+
+// A dashboard down behind its gateway serves its pages as 503 (or
+// 502/504): in browser mode too that is the dashboard being unavailable
+// (the CLI's exit 3), as in HTTP mode, not "an unexpected page". A 500
+// page stays a failed page.
+func TestBrowserPageStatus(t *testing.T) {
+	bin := requireBrowser(t)
+	var status atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/html")
+		rw.WriteHeader(int(status.Load()))
+		_, _ = rw.Write([]byte("<html><head><title>Service Unavailable</title></head><body>The service is unavailable.</body></html>"))
+	}))
+	defer srv.Close()
+	s, err := NewScraper(context.Background(), BrowserOptions{BaseURL: srv.URL, BrowserPath: bin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		code        int32
+		unavailable bool
+	}{{503, true}, {502, true}, {504, true}, {500, false}} {
+		status.Store(tc.code)
+		_, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportSummary})
+		if err == nil || errors.Is(err, ErrUnavailable) != tc.unavailable || !strings.Contains(err.Error(), "Service Unavailable") {
+			t.Errorf("HTTP %d pages: %v; want ErrUnavailable %v, naming the page's title", tc.code, err, tc.unavailable)
 		}
 	}
 }
