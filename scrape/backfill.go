@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -55,6 +56,29 @@ func (b *BackfillResult) Tally() map[DateStatus]int {
 		m[d.Status]++
 	}
 	return m
+}
+
+// UnlistedDistricts are the districts asked for (OrchestratorOptions.Districts)
+// that no summary the backfill read lists, in the order first met: most
+// likely a mistyped id. A district listed on some dates only (new,
+// renumbered or closed within the range, as 30 districts were renumbered
+// 201–231 in 2026-27) is not one; the dates without it are partial.
+func (b *BackfillResult) UnlistedDistricts() []string {
+	listed := map[string]bool{}
+	var unlisted []string
+	for _, d := range b.Dates {
+		if d.Result == nil {
+			continue
+		}
+		for _, dr := range d.Result.Districts {
+			if !slices.ContainsFunc(dr.Errors, func(err error) bool { return errors.Is(err, ErrUnknownDistrict) }) {
+				listed[dr.ID] = true
+			} else if !slices.Contains(unlisted, dr.ID) {
+				unlisted = append(unlisted, dr.ID)
+			}
+		}
+	}
+	return slices.DeleteFunc(unlisted, func(id string) bool { return listed[id] })
 }
 
 // Backfill collects every date from from to to (inclusive, ascending). It is

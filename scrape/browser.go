@@ -81,13 +81,16 @@ type BrowserOptions struct {
 // suffix (_ddlMonth, _ddlAsOf, _ddlExport) and a "CSV" export option.
 //
 // One tab does the work and exports run one at a time (parallel tabs gain
-// nothing on small machines); Fetch is safe for concurrent use. Close it.
+// nothing on small machines); Fetch is safe for concurrent use. A Chromium
+// that stops answering (a crash, the OOM killer) is replaced by a new one;
+// when that fails too, every Fetch fails with ErrBrowser. Close it.
 type Scraper struct {
 	opts    BrowserOptions
 	log     *slog.Logger
 	l       *launcher.Launcher
 	browser *rod.Browser
 	page    *rod.Page
+	bin     string // the Chromium binary (FindBrowser)
 	dlDir   string
 	userDir string
 
@@ -95,6 +98,7 @@ type Scraper struct {
 	livePY   string
 	liveSeen time.Time
 	closed   bool
+	broken   error // set when Chromium died and could not be started again
 }
 
 var _ Fetcher = (*Scraper)(nil)
@@ -127,7 +131,7 @@ func NewScraper(ctx context.Context, opts BrowserOptions) (*Scraper, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Scraper{opts: opts, log: log}
+	s := &Scraper{opts: opts, log: log, bin: bin}
 	if s.userDir, err = os.MkdirTemp("", "toaststats-chromium-"); err != nil {
 		return nil, fmt.Errorf("browser profile dir: %w", err)
 	}
@@ -135,38 +139,80 @@ func NewScraper(ctx context.Context, opts BrowserOptions) (*Scraper, error) {
 		os.RemoveAll(s.userDir)
 		return nil, fmt.Errorf("browser download dir: %w", err)
 	}
-	lctx, cancel := context.WithTimeout(ctx, opts.LaunchTimeout)
+	if err := s.launch(ctx); err != nil {
+		s.cleanupDirs()
+		return nil, err
+	}
+	return s, nil
+}
+
+// launch starts Chromium, connects to it and opens the scraper's tab. On
+// error nothing it started is left running, and s is unchanged.
+func (s *Scraper) launch(ctx context.Context) error {
+	lctx, cancel := context.WithTimeout(ctx, s.opts.LaunchTimeout)
 	defer cancel()
 	// Bin is always set: without it rod would download a browser.
-	s.l = launcher.New().Context(lctx).Bin(bin).Headless(true).NoSandbox(os.Geteuid() == 0).
+	l := launcher.New().Context(lctx).Bin(s.bin).Headless(true).NoSandbox(os.Geteuid() == 0).
 		UserDataDir(s.userDir).
 		Set("disable-background-networking").Set("disable-component-update").Set("disable-sync").
 		Set("no-first-run").Set("disable-gpu")
-	u, err := s.l.Launch()
+	u, err := l.Launch()
 	if err != nil {
-		s.cleanupDirs()
-		return nil, fmt.Errorf("launch %s: %w", bin, err)
+		return fmt.Errorf("launch %s: %w", s.bin, err)
 	}
-	s.browser = rod.New().ControlURL(u)
-	if err := s.browser.Connect(); err != nil {
-		s.l.Kill()
-		s.cleanupDirs()
-		return nil, fmt.Errorf("connect to %s: %w", bin, err)
+	b := rod.New().ControlURL(u)
+	if err := b.Connect(); err != nil {
+		l.Kill()
+		l.Cleanup()
+		return fmt.Errorf("connect to %s: %w", s.bin, err)
+	}
+	fail := func(err error) error {
+		_ = b.Close()
+		l.Kill()
+		l.Cleanup()
+		return err
 	}
 	if err := (proto.BrowserSetDownloadBehavior{
 		Behavior:      proto.BrowserSetDownloadBehaviorBehaviorAllowAndName,
 		DownloadPath:  s.dlDir,
 		EventsEnabled: true,
-	}).Call(s.browser); err != nil {
-		_ = s.Close()
-		return nil, fmt.Errorf("set download behaviour: %w", err)
+	}).Call(b); err != nil {
+		return fail(fmt.Errorf("set download behaviour: %w", err))
 	}
-	if s.page, err = s.browser.Page(proto.TargetCreateTarget{URL: "about:blank"}); err != nil {
-		_ = s.Close()
-		return nil, fmt.Errorf("open tab: %w", err)
+	page, err := b.Page(proto.TargetCreateTarget{URL: "about:blank"})
+	if err != nil {
+		return fail(fmt.Errorf("open tab: %w", err))
 	}
-	log.Debug("chromium launched", "bin", bin)
-	return s, nil
+	s.l, s.browser, s.page = l, b, page
+	s.log.Debug("chromium launched", "bin", s.bin, "pid", l.PID())
+	return nil
+}
+
+// stopBrowser closes Chromium (killing it if it does not exit) and waits
+// for it to end.
+func (s *Scraper) stopBrowser() error {
+	var err error
+	if s.browser != nil {
+		err = s.browser.Close()
+	}
+	if s.l != nil {
+		done := make(chan struct{})
+		go func() { s.l.Cleanup(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			s.l.Kill()
+		}
+	}
+	return err
+}
+
+// alive reports whether Chromium still answers on its DevTools connection.
+func (s *Scraper) alive() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err := proto.BrowserGetVersion{}.Call(s.browser.Context(ctx))
+	return err == nil
 }
 
 func (s *Scraper) cleanupDirs() {
@@ -186,19 +232,7 @@ func (s *Scraper) Close() error {
 		return nil
 	}
 	s.closed = true
-	var err error
-	if s.browser != nil {
-		err = s.browser.Close()
-	}
-	if s.l != nil {
-		done := make(chan struct{})
-		go func() { s.l.Cleanup(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			s.l.Kill()
-		}
-	}
+	err := s.stopBrowser()
 	s.cleanupDirs()
 	return err
 }
@@ -212,6 +246,7 @@ type pageState struct {
 	ExportsCSV bool   `json:"exportsCSV"` // and it has a CSV option
 	Title      string `json:"title"`
 	URL        string `json:"url"`
+	Status     int    `json:"status"` // HTTP status of the page (0 when unknown)
 }
 
 const readPageJS = `() => {
@@ -225,6 +260,7 @@ const readPageJS = `() => {
     hasExport: !!exp,
     exportsCSV: !!exp && Array.from(exp.options).some(o => o.value.trim() === 'CSV' || o.text.trim() === 'CSV'),
     title: document.title, url: location.href,
+    status: (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0,
   };
 }`
 
@@ -253,6 +289,10 @@ func (s *Scraper) open(ctx context.Context, u string) (*pageState, error) {
 		return nil, fmt.Errorf("read %s: %w", u, err)
 	}
 	if st.Month == "" || !st.HasExport {
+		if se := (&StatusError{URL: st.URL, Code: st.Status, Attempts: 1}); errors.Is(se, ErrUnavailable) {
+			// A gateway's or the server's "down" page, as in HTTP mode.
+			return &st, fmt.Errorf("%w (title %q)", se, st.Title)
+		}
 		return &st, fmt.Errorf("%w: %s (title %q) has no month or export control", ErrPage, st.URL, st.Title)
 	}
 	s.log.DebugContext(ctx, "page", "url", u, "asOf", st.AsOf, "month", st.Month)
@@ -315,11 +355,39 @@ func (s *Scraper) Fetch(ctx context.Context, req Request) (*Download, error) {
 	if s.closed {
 		return nil, &FetchError{Request: req, Err: errors.New("scraper closed")}
 	}
+	if s.broken != nil {
+		return nil, &FetchError{Request: req, Err: s.broken}
+	}
 	d, err := s.fetch(ctx, req)
+	if err != nil && ctx.Err() == nil && !s.alive() {
+		// Chromium died (a crash, the OOM killer) or its DevTools
+		// connection broke: not the dashboard's fault. Start a new one and
+		// try once more, so a long backfill goes on.
+		s.log.WarnContext(ctx, "chromium stopped answering; relaunching", "pid", s.l.PID(), "err", err)
+		pid := s.l.PID()
+		if rerr := s.relaunch(ctx); rerr != nil {
+			// Every later Fetch fails at once with this error.
+			s.broken = fmt.Errorf("%w: chromium (pid %d) stopped answering (%v), and starting it again failed: %v", ErrBrowser, pid, err, rerr)
+			err = s.broken
+		} else {
+			d, err = s.fetch(ctx, req)
+		}
+	}
 	if err != nil {
 		return nil, &FetchError{Request: req, Err: err}
 	}
 	return d, nil
+}
+
+// relaunch replaces a Chromium that stopped answering with a new one.
+func (s *Scraper) relaunch(ctx context.Context) error {
+	_ = s.stopBrowser()
+	s.l, s.browser, s.page = nil, nil, nil
+	if err := os.MkdirAll(s.userDir, 0o700); err != nil {
+		return fmt.Errorf("browser profile dir: %w", err)
+	}
+	s.livePY = ""
+	return s.launch(ctx)
 }
 
 func (s *Scraper) fetch(ctx context.Context, req Request) (*Download, error) {

@@ -6,11 +6,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -262,6 +266,91 @@ func TestBrowserLateDownloadIsNotTaken(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stale download still there after the next export: %v", err)
+	}
+}
+
+// Chromium dying in the middle of a run (a crash, the OOM killer) is not
+// the dashboard being unreachable: the scraper starts a new Chromium and the
+// export succeeds. When no new one can be started, the error says the
+// browser failed (ErrBrowser, which the circuit breaker does not count),
+// never ErrUnavailable, which would make the command exit 3 "dashboard
+// unreachable" and stop a backfill with "dashboard failing".
+func TestBrowserDiesMidRun(t *testing.T) {
+	bin := requireBrowser(t)
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	s, err := NewScraper(context.Background(), BrowserOptions{BaseURL: srv.URL, BrowserPath: bin, ExportTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	ids := w.Districts(date)
+	if _, err := s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: ids[0], Date: date}); err != nil {
+		t.Fatal(err)
+	}
+	kill := func() {
+		t.Helper()
+		old := s.l.PID()
+		if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 50 && syscall.Kill(old, 0) == nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+
+	kill()
+	old := s.l.PID()
+	d, err := s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: ids[1], Date: date})
+	if err != nil {
+		t.Fatalf("export after Chromium was killed: %v", err)
+	}
+	if want, _ := w.CSV(normalize.ReportClub, ids[1], date); !bytes.Equal(d.Data, want) {
+		t.Errorf("export after relaunch: %d bytes, not district %s's report", len(d.Data), ids[1])
+	}
+	if s.l.PID() == old {
+		t.Errorf("still Chromium pid %d", old)
+	}
+
+	// No Chromium can be started any more.
+	kill()
+	s.bin = filepath.Join(t.TempDir(), "chromium-gone")
+	for i := 0; i < 2; i++ {
+		_, err = s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: ids[2], Date: date})
+		if !errors.Is(err, ErrBrowser) || errors.Is(err, ErrUnavailable) || dashboardFailure(err) || !strings.Contains(err.Error(), "chromium-gone") {
+			t.Errorf("fetch %d with Chromium dead: %v; want ErrBrowser naming the failed start, not ErrUnavailable", i+1, err)
+		}
+	}
+}
+
+// A dashboard down behind its gateway serves its pages as 503 (or
+// 502/504): in browser mode too that is the dashboard being unavailable
+// (the CLI's exit 3), as in HTTP mode, not "an unexpected page". A 500
+// page stays a failed page.
+func TestBrowserPageStatus(t *testing.T) {
+	bin := requireBrowser(t)
+	var status atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/html")
+		rw.WriteHeader(int(status.Load()))
+		_, _ = rw.Write([]byte("<html><head><title>Service Unavailable</title></head><body>The service is unavailable.</body></html>"))
+	}))
+	defer srv.Close()
+	s, err := NewScraper(context.Background(), BrowserOptions{BaseURL: srv.URL, BrowserPath: bin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		code        int32
+		unavailable bool
+	}{{503, true}, {502, true}, {504, true}, {500, false}} {
+		status.Store(tc.code)
+		_, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportSummary})
+		if err == nil || errors.Is(err, ErrUnavailable) != tc.unavailable || !strings.Contains(err.Error(), "Service Unavailable") {
+			t.Errorf("HTTP %d pages: %v; want ErrUnavailable %v, naming the page's title", tc.code, err, tc.unavailable)
+		}
 	}
 }
 

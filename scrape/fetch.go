@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/toaststats/toaststats/normalize"
 )
@@ -86,8 +87,8 @@ var (
 	ErrRedirect = errors.New("dashboard redirected")
 	// ErrStatus: the dashboard answered with an unexpected HTTP status; see *StatusError.
 	ErrStatus = errors.New("unexpected HTTP status")
-	// ErrUnavailable: the dashboard could not be reached (network error or
-	// timeout after all retries).
+	// ErrUnavailable: the dashboard could not be reached (network error,
+	// timeout, or HTTP 502/503/504 after all retries).
 	ErrUnavailable = errors.New("dashboard unavailable")
 	// ErrNoDownload: the browser's export control produced no download.
 	ErrNoDownload = errors.New("export produced no download")
@@ -95,6 +96,9 @@ var (
 	ErrPage = errors.New("unexpected dashboard page")
 	// ErrNoBrowser: no Chromium binary was found.
 	ErrNoBrowser = errors.New("no Chromium browser found")
+	// ErrBrowser: Chromium stopped answering and could not be started
+	// again (the browser failed, not the dashboard).
+	ErrBrowser = errors.New("browser failed")
 	// ErrCircuitOpen: the circuit breaker stopped requests to a failing dashboard.
 	ErrCircuitOpen = errors.New("circuit breaker open: dashboard failing")
 	// ErrInvalidDate: a date argument is not a real calendar date YYYY-MM-DD.
@@ -102,7 +106,9 @@ var (
 )
 
 // StatusError is an HTTP status the dashboard answered with (errors.Is
-// ErrStatus, or ErrRedirect for 3xx).
+// ErrStatus, or ErrRedirect for 3xx; after every retry, 502, 503 and 504
+// are also ErrUnavailable: a gateway or the server saying the dashboard is
+// down, not a bad request).
 type StatusError struct {
 	URL      string
 	Code     int
@@ -117,10 +123,14 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("GET %s: HTTP %d after %d attempt(s)", e.URL, e.Code, e.Attempts)
 }
 
-// Is makes errors.Is(err, ErrStatus) and, for redirects, ErrRedirect true.
+// Is makes errors.Is(err, ErrStatus) and, for redirects, ErrRedirect true,
+// and errors.Is(err, ErrUnavailable) for 502, 503 and 504.
 func (e *StatusError) Is(target error) bool {
-	if target == ErrRedirect {
+	switch target {
+	case ErrRedirect:
 		return e.Code >= 300 && e.Code < 400
+	case ErrUnavailable:
+		return e.Code == http.StatusBadGateway || e.Code == http.StatusServiceUnavailable || e.Code == http.StatusGatewayTimeout
 	}
 	return target == ErrStatus
 }
@@ -144,7 +154,7 @@ func dashboardFailure(err error) bool {
 		return false
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrNotPublished) || errors.Is(err, ErrCircuitOpen) ||
-		errors.Is(err, ErrInvalidDate) || errors.Is(err, normalize.ErrNoRows) {
+		errors.Is(err, ErrInvalidDate) || errors.Is(err, normalize.ErrNoRows) || errors.Is(err, ErrBrowser) {
 		return false
 	}
 	return true

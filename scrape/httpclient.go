@@ -133,7 +133,7 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 		ErrorHandler: giveUp,
 	}
 	if opts.Logger != nil {
-		rc.Logger = opts.Logger // *slog.Logger is a retryablehttp.LeveledLogger
+		rc.Logger = attemptLog{opts.Logger}
 	}
 	return &HTTPClient{opts: opts, log: log, client: rc, hc: hc}
 }
@@ -143,6 +143,17 @@ func (c *HTTPClient) Close() error {
 	c.hc.CloseIdleConnections()
 	return nil
 }
+
+// attemptLog is the logger go-retryablehttp gets. It logs every failed
+// attempt as an error ("request failed"), even one that a retry then
+// mends; whether the request failed is for the caller to say, after the
+// last attempt. So a failed attempt is logged at Info, as "attempt failed".
+type attemptLog struct{ l *slog.Logger }
+
+func (a attemptLog) Error(msg string, kv ...any) { a.l.Info("attempt failed: "+msg, kv...) }
+func (a attemptLog) Info(msg string, kv ...any)  { a.l.Info(msg, kv...) }
+func (a attemptLog) Debug(msg string, kv ...any) { a.l.Debug(msg, kv...) }
+func (a attemptLog) Warn(msg string, kv ...any)  { a.l.Warn(msg, kv...) }
 
 // attemptTransport waits for the rate limiter before every attempt and
 // bounds each attempt (headers and body) by a timeout.

@@ -290,6 +290,32 @@ func TestHTTPRetryAfter(t *testing.T) {
 	}
 }
 
+// A dashboard that is down behind its gateway answers 502, 503 or 504 to
+// every retry: that is the dashboard being unavailable (the CLI's exit 3),
+// like a refused connection. A 500 is the dashboard failing one request
+// (an ASP.NET error page, spec §1.5 rule A), and redirects are errors
+// pages: neither is.
+func TestStatusErrorUnavailable(t *testing.T) {
+	for _, tc := range []struct {
+		code                     int
+		unavailable, status, red bool
+	}{
+		{302, false, true, true},
+		{404, false, true, false},
+		{429, false, true, false},
+		{500, false, true, false},
+		{502, true, true, false},
+		{503, true, true, false},
+		{504, true, true, false},
+	} {
+		err := error(&FetchError{Err: &StatusError{URL: "u", Code: tc.code, Attempts: 4}})
+		if errors.Is(err, ErrUnavailable) != tc.unavailable || errors.Is(err, ErrStatus) != tc.status || errors.Is(err, ErrRedirect) != tc.red {
+			t.Errorf("HTTP %d: Is(ErrUnavailable)=%v Is(ErrStatus)=%v Is(ErrRedirect)=%v, want %v %v %v", tc.code,
+				errors.Is(err, ErrUnavailable), errors.Is(err, ErrStatus), errors.Is(err, ErrRedirect), tc.unavailable, tc.status, tc.red)
+		}
+	}
+}
+
 func TestJitterBackoff(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	b := jitterBackoff(time.Minute, func() time.Time { return now })

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,44 @@ import (
 
 // ErrUnknownDistrict: a district asked for is not in the summary of the date.
 var ErrUnknownDistrict = errors.New("district not in the summary of that date")
+
+// UnknownDistrictError is a district asked for that the summary of the date
+// does not list (errors.Is ErrUnknownDistrict). Listed is the summary's
+// spelling of the same district number, when it has one: the dashboard
+// writes district 2 as "02".
+type UnknownDistrictError struct {
+	ID, Date, Listed string
+}
+
+func (e *UnknownDistrictError) Error() string {
+	return fmt.Sprintf("%v: %s on %s%s", ErrUnknownDistrict, e.ID, e.Date, writtenAs(e.Listed))
+}
+
+// Is makes errors.Is(err, ErrUnknownDistrict) true.
+func (e *UnknownDistrictError) Is(target error) bool { return target == ErrUnknownDistrict }
+
+// writtenAs is the hint " (the dashboard writes it 02)", or "".
+func writtenAs(listed string) string {
+	if listed == "" {
+		return ""
+	}
+	return " (the dashboard writes it " + listed + ")"
+}
+
+// listedAs returns the id in ids with the same district number as id
+// ("02" for "2"), or "" when there is none.
+func listedAs(id string, ids []string) string {
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return ""
+	}
+	for _, l := range ids {
+		if m, err := strconv.Atoi(l); err == nil && m == n && l != id {
+			return l
+		}
+	}
+	return ""
+}
 
 // DistrictReports are the per-district reports, in the order they are fetched.
 var DistrictReports = []normalize.ReportKind{normalize.ReportClub, normalize.ReportDivision, normalize.ReportDistrict}
@@ -333,7 +372,7 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		}
 	}
 	for j, id := range missing {
-		err := fmt.Errorf("%w: %s on %s", ErrUnknownDistrict, id, res.Date)
+		err := &UnknownDistrictError{ID: id, Date: res.Date, Listed: listedAs(id, ids)}
 		res.Districts[len(targets)+j] = DistrictResult{ID: id, Outcome: Failed, Errors: []error{err}}
 		res.Errors = append(res.Errors, ReportFailure{DistrictID: id, Err: err})
 	}
@@ -434,6 +473,7 @@ func (o *Orchestrator) targets(ctx context.Context, ids []string) (targets, miss
 		return ids, nil, nil
 	}
 	seen := map[string]bool{}
+	var notListed []string
 	for _, id := range want {
 		id = strings.ToUpper(id)
 		if seen[id] {
@@ -446,11 +486,12 @@ func (o *Orchestrator) targets(ctx context.Context, ids []string) (targets, miss
 		case explicit:
 			missing = append(missing, id)
 		default:
-			o.log.Warn("configured district not in the summary; skipped", "district", id)
+			o.log.Warn("configured district not in the summary; skipped", "district", id, "listedAs", listedAs(id, ids))
+			notListed = append(notListed, id+writtenAs(listedAs(id, ids)))
 		}
 	}
 	if len(targets) == 0 && len(missing) == 0 {
-		return nil, nil, errors.New("no configured district is in the summary of that date")
+		return nil, nil, fmt.Errorf("no configured district is in the summary of that date (configured: %s)", strings.Join(notListed, ", "))
 	}
 	return targets, missing, nil
 }

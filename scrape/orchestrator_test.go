@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -170,6 +172,35 @@ func TestOrchestratorDistrictSelection(t *testing.T) {
 		}
 		if len(res.Errors) != 1 || !errors.Is(res.Errors[0].Err, ErrUnknownDistrict) {
 			t.Errorf("errors %v", res.Errors)
+		}
+	})
+	// The summary writes district 2 as "02" (spec §2.1): "2" is not listed,
+	// and the error says how the dashboard writes it.
+	t.Run("explicit, written without the leading zero", func(t *testing.T) {
+		if ids[0] != "02" {
+			t.Fatalf("setup: first district %q, want 02", ids[0])
+		}
+		res, err := newOrch(t, quickHTTP(srv.URL), openStore(t), OrchestratorOptions{Districts: []string{"2", ids[1]}}).Scrape(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ue *UnknownDistrictError
+		if len(res.Errors) != 1 || !errors.As(res.Errors[0].Err, &ue) || !errors.Is(res.Errors[0].Err, ErrUnknownDistrict) ||
+			ue.ID != "2" || ue.Listed != "02" || !strings.Contains(ue.Error(), "the dashboard writes it 02") {
+			t.Errorf("errors %v", res.Errors)
+		}
+	})
+	t.Run("config file, written without the leading zero", func(t *testing.T) {
+		st := openStore(t)
+		if _, err := st.Config().Replace(ctx, []string{"2"}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{}).Scrape(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Summary != Failed || res.SummaryErr == nil || !strings.Contains(res.SummaryErr.Error(), "2 (the dashboard writes it 02)") {
+			t.Errorf("summary %s: %v", res.Summary, res.SummaryErr)
 		}
 	})
 	t.Run("all ignores config", func(t *testing.T) {
@@ -353,6 +384,32 @@ func TestBackfill(t *testing.T) {
 
 	if _, err := o.Backfill(ctx, "2025-08-02", "2025-07-01", nil); !errors.Is(err, ErrInvalidDate) {
 		t.Errorf("reversed range: %v", err)
+	}
+}
+
+// A backfill across the 2026-27 renumbering: district 07 is 201 from the
+// first as-of date with July 2026 data (2026-07-20 in this world). 07 and
+// 201 are each listed on some dates, so neither is an unlisted district;
+// 999 is listed on none.
+func TestBackfillDistrictRenumbered(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 14, ClubsPerDistrict: 4, Seed: 11, From: "2026-07-14", To: "2026-07-23"})
+	if d := w.Districts("2026-07-17"); !slices.Contains(d, "07") || slices.Contains(d, "201") {
+		t.Fatalf("setup: districts on 2026-07-17: %v", d)
+	}
+	if d := w.Districts("2026-07-20"); slices.Contains(d, "07") || !slices.Contains(d, "201") {
+		t.Fatalf("setup: districts on 2026-07-20: %v", d)
+	}
+	o := newOrch(t, quickHTTP(srv.URL), openStore(t), OrchestratorOptions{Districts: []string{"07", "201", "02", "999"}})
+	res, err := o.Backfill(context.Background(), "2026-07-16", "2026-07-21", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 16, 17: 07 and 02 collected; 18, 19: not published; 20, 21: 201 and 02.
+	if tally := res.Tally(); tally[DatePartial] != 4 || tally[DateUnpublished] != 2 {
+		t.Errorf("tally %v", tally)
+	}
+	if got := res.UnlistedDistricts(); !slices.Equal(got, []string{"999"}) {
+		t.Errorf("unlisted districts %v, want [999]", got)
 	}
 }
 

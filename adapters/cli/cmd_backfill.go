@@ -124,11 +124,15 @@ func runBackfill(ctx context.Context, e env) error {
 		msg += " (stopped: " + sum.Stopped + ")"
 	}
 	var errs []error
+	// Only a district no date of the range lists is a usage error: one
+	// renumbered, new or closed within the range makes its other dates
+	// partial.
+	unlisted := res.UnlistedDistricts()
 	var unknown []string
 	for _, d := range res.Dates {
 		if d.Result != nil {
 			errs = append(errs, runErrors(d.Result)...)
-			for _, id := range unknownDistricts(d.Result) {
+			for _, id := range unknownDistricts(d.Result, func(id string) bool { return slices.Contains(unlisted, id) }) {
 				if !slices.Contains(unknown, id) {
 					unknown = append(unknown, id)
 				}
@@ -152,7 +156,8 @@ func runBackfill(ctx context.Context, e env) error {
 
 // backfillSummarize tallies a backfill. Status: success when every date
 // that was reached is collected, complete or unpublished and the run was not
-// stopped; failed when no date was collected or complete; partial otherwise.
+// stopped; failed when no date was collected, complete or partial (a
+// partial date collected some districts); partial otherwise.
 func backfillSummarize(res *scrape.BackfillResult, mode, dir string, days int, now time.Time) backfillSummary {
 	out := backfillSummary{
 		Timestamp: now.UTC().Format(time.RFC3339), From: res.From, To: res.To, Mode: mode,
@@ -184,7 +189,7 @@ func backfillSummarize(res *scrape.BackfillResult, mode, dir string, days int, n
 	if res.Stopped != nil {
 		out.Stopped = res.Stopped.Error()
 	}
-	good := out.Dates.Collected + out.Dates.Complete
+	good := out.Dates.Collected + out.Dates.Complete + out.Dates.Partial
 	switch {
 	case good == 0:
 		out.Status = scrape.StatusFailed

@@ -399,7 +399,7 @@ func runScrape(ctx context.Context, e env) error {
 	if res.SummaryErr != nil {
 		msg = fmt.Sprintf("scrape %s: summary report: %v", what, res.SummaryErr)
 	}
-	if unknown := unknownDistricts(res); len(unknown) > 0 {
+	if unknown := unknownDistricts(res, nil); len(unknown) > 0 {
 		return exitCode(exitUsage, fmt.Errorf("scrape %s: the dashboard does not list district %s on that date: check --districts (config/districts.json is unchanged)",
 			sum.Date, strings.Join(unknown, ", ")))
 	}

@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,6 +137,13 @@ func TestScrapeCommandExitCodes(t *testing.T) {
 		t.Errorf("a failed --districts was remembered: %v", err)
 	}
 
+	// District 2 written without the dashboard's leading zero: the
+	// message says how the dashboard writes it.
+	_, stderr, code = scrapeCLI(t, nil, args(t.TempDir(), "--districts", "2")...)
+	if ids[0] != "02" || code != 2 || !strings.Contains(stderr, "does not list district 2 (it writes 02)") {
+		t.Errorf("--districts 2: exit %d\n%s", code, stderr)
+	}
+
 	for _, bad := range [][]string{
 		{"--mode", "ftp"},
 		{"--date", "2025-02-30"},
@@ -153,6 +164,72 @@ func TestScrapeCommandExitCodes(t *testing.T) {
 	}
 	if _, _, code := scrapeCLI(t, nil, "scrape", "-h"); code != 0 {
 		t.Errorf("-h: exit %d", code)
+	}
+}
+
+// A dashboard down behind its gateway (503 to every attempt, like a
+// refused connection) is "dashboard unreachable": exit 3, so that a cron
+// wrapper retries later instead of alerting on a failed scrape. A 500 to
+// every attempt stays exit 1.
+func TestScrapeCommandDashboardDown(t *testing.T) {
+	for _, tc := range []struct {
+		status, exit int
+	}{
+		{http.StatusServiceUnavailable, exitUnreachable},
+		{http.StatusInternalServerError, exitFailed},
+	} {
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			rw.Header().Set("Retry-After", "0") // no waiting between the retries
+			http.Error(rw, "Service Unavailable", tc.status)
+		}))
+		stdout, stderr, code := scrapeCLI(t, nil, "scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", t.TempDir(), "--rate", "0", "--json")
+		srv.Close()
+		s := decodeScrapeSummary(t, stdout)
+		if code != tc.exit || s.Status != scrape.StatusFailed || calls.Load() != 4 || !strings.Contains(stderr, fmt.Sprintf("HTTP %d after 4 attempt(s)", tc.status)) {
+			t.Errorf("HTTP %d from every request (%d requests): exit %d, want %d; status %s\n%s", tc.status, calls.Load(), code, tc.exit, s.Status, stderr)
+		}
+	}
+}
+
+// A connection dropped once and retried successfully is no error: a cron'd
+// scrape that succeeds writes no ERROR line to stderr (cron mails any
+// output, and an ERROR there reads as a failed run). The dropped attempt
+// is still logged with -v.
+func TestScrapeCommandRetriedAttemptIsNoError(t *testing.T) {
+	w, _ := scrapeTestWorld(t, 2)
+	imitation := dashboardtest.NewHandler(w)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			conn, _, err := rw.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // the client sees EOF: a network error, retried
+			}
+			return
+		}
+		imitation.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	for _, verbose := range []bool{false, true} {
+		calls.Store(0)
+		args := []string{"scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", t.TempDir(), "--rate", "0", "--date", w.Newest()}
+		if verbose {
+			args = append(args, "-v")
+		}
+		_, stderr, code := scrapeCLI(t, nil, args...)
+		// The dropped one, its retry (the live year), the date's summary,
+		// 3 reports of 2 districts.
+		if code != 0 || calls.Load() != 1+1+1+3*2 {
+			t.Fatalf("exit %d after %d requests\n%s", code, calls.Load(), stderr)
+		}
+		if strings.Contains(stderr, "level=ERROR") {
+			t.Errorf("a retried attempt logged an error in a successful run (-v %v):\n%s", verbose, stderr)
+		}
+		if logged := strings.Contains(stderr, "attempt failed"); logged != verbose {
+			t.Errorf("-v %v: the dropped attempt logged %v, want %v:\n%s", verbose, logged, verbose, stderr)
+		}
 	}
 }
 
@@ -217,6 +294,69 @@ func TestBackfillCommand(t *testing.T) {
 
 // Ctrl-C (the context main cancels on SIGINT) stops a scrape cleanly: a
 // non-zero exit, a summary, and only complete, verified files on disk.
+// A backfill across the 2026-27 renumbering (district 07 becomes 201 with
+// the July 2026 data, from 2026-07-20 in this world): 07 is listed on the
+// dates before, so --districts 07,02 is no usage error. The dates without
+// 07 are partial (exit 1), and --districts is remembered. Only a district
+// listed on no date of the range is a usage error (exit 2).
+// A backfill in which every date lost one district (the dashboard serves
+// its error page for that district) collected the other districts of every
+// date: it is partial, not failed, and --districts is remembered.
+func TestBackfillCommandEveryDatePartial(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 3)
+	dates := w.AsOfDates()
+	from, to := dates[len(dates)-3], dates[len(dates)-1]
+	ids := w.Districts(to)
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailHTMLError, District: ids[2]})
+	dir := t.TempDir()
+	stdout, stderr, code := scrapeCLI(t, nil, "backfill", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--rate", "0",
+		"--from", from, "--to", to, "--districts", strings.Join(ids, ","), "--json")
+	var s backfillSummary
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	// 3 dates × (summary + 2 districts × 3 reports) = 21 files.
+	if code != 1 || s.Status != scrape.StatusPartial || s.Dates.Partial != 3 || s.Cache.FilesCreated != 21 || len(s.Errors) != 9 {
+		t.Errorf("exit %d, status %s, dates %+v, %d files, %d errors\n%s", code, s.Status, s.Dates, s.Cache.FilesCreated, len(s.Errors), stderr)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := st.Config().Load(context.Background()); len(got) != 3 {
+		t.Errorf("tracked districts %v, want %v", got, ids)
+	}
+}
+
+func TestBackfillCommandDistrictRenumbered(t *testing.T) {
+	w := dashboardtest.NewWorld(dashboardtest.Config{Districts: 14, ClubsPerDistrict: 4, Seed: 11, From: "2026-07-14", To: "2026-07-23"})
+	srv := dashboardtest.NewServer(w)
+	t.Cleanup(srv.Close)
+	args := func(dir, districts string) []string {
+		return []string{"backfill", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--rate", "0",
+			"--from", "2026-07-16", "--to", "2026-07-21", "--districts", districts}
+	}
+	dir := t.TempDir()
+	stdout, stderr, code := scrapeCLI(t, nil, args(dir, "07,02")...)
+	// 16, 17: collected; 18, 19: not published; 20, 21: 07 not listed.
+	if code != 1 || !strings.Contains(stdout, "2 collected, 0 already complete, 2 partial, 0 failed, 2 not published") ||
+		!strings.Contains(stdout, "error 2026-07-20 07 : district not in the summary of that date") || strings.Contains(stderr, "check --districts") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids, _, _ := st.Config().Load(context.Background()); !slices.Equal(ids, []string{"02", "07"}) {
+		t.Errorf("tracked districts %v, want [02 07]", ids)
+	}
+
+	_, stderr, code = scrapeCLI(t, nil, args(t.TempDir(), "07,999")...)
+	if code != 2 || !strings.Contains(stderr, "does not list district 999:") {
+		t.Errorf("--districts 07,999: exit %d\n%s", code, stderr)
+	}
+}
+
 func TestScrapeCommandInterrupted(t *testing.T) {
 	w, srv := scrapeTestWorld(t, 4)
 	srv.SetLatency(50 * time.Millisecond) // 13 sequential exports take at least 650 ms

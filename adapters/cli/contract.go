@@ -29,7 +29,8 @@ const (
 	// list, no browser).
 	exitUsage = 2
 	// exitUnreachable: the dashboard could not be reached (network error,
-	// timeout after every retry, or the circuit breaker opened).
+	// timeout or HTTP 502/503/504 after every retry, or the circuit breaker
+	// opened).
 	exitUnreachable = 3
 )
 
@@ -81,12 +82,21 @@ func unreachable(errs []error) bool {
 }
 
 // unknownDistricts are the requested ids the dashboard's summary does not
-// list, from a run's errors.
-func unknownDistricts(r *scrape.Result) []string {
+// list, from a run's errors, each with how the dashboard writes it when
+// it does ("2 (it writes 02)"); only those keep accepts, when it is set.
+func unknownDistricts(r *scrape.Result, keep func(id string) bool) []string {
 	var ids []string
 	for _, f := range r.Errors {
-		if errors.Is(f.Err, scrape.ErrUnknownDistrict) && !slices.Contains(ids, f.DistrictID) {
-			ids = append(ids, f.DistrictID)
+		if !errors.Is(f.Err, scrape.ErrUnknownDistrict) || keep != nil && !keep(f.DistrictID) {
+			continue
+		}
+		id := f.DistrictID
+		var ue *scrape.UnknownDistrictError
+		if errors.As(f.Err, &ue) && ue.Listed != "" {
+			id += " (it writes " + ue.Listed + ")"
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
 	}
 	return ids
