@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -114,7 +113,7 @@ func (x *Validator) Findings(ids []string, districts [][]snapshot.Finding, unava
 		case b.DistrictID == "":
 			return 1
 		}
-		return compareIDs(a.DistrictID, b.DistrictID)
+		return snapshot.CompareDistrictIDs(a.DistrictID, b.DistrictID)
 	})
 	return v.out
 }
@@ -259,7 +258,7 @@ func (v *validator) summaryRules(haveDistricts bool) {
 	for id := range v.summary {
 		ids = append(ids, id)
 	}
-	slices.SortFunc(ids, compareIDs)
+	slices.SortFunc(ids, snapshot.CompareDistrictIDs)
 	for _, id := range ids {
 		r := v.summary[id]
 		if sum := r.NewPayments + r.AprilPayments + r.OctoberPayments + r.LatePayments + r.CharterPayments; sum != r.TotalYTDPayments {
@@ -586,24 +585,6 @@ func isClubID(id string) bool {
 		}
 	}
 	return true
-}
-
-// compareIDs orders district ids numeric first (by value), then the rest
-// alphabetically.
-func compareIDs(a, b string) int {
-	an, aErr := strconv.ParseUint(a, 10, 64)
-	bn, bErr := strconv.ParseUint(b, 10, 64)
-	switch {
-	case aErr == nil && bErr == nil:
-		if c := cmp.Compare(an, bn); c != 0 {
-			return c
-		}
-	case aErr == nil:
-		return -1
-	case bErr == nil:
-		return 1
-	}
-	return cmp.Compare(a, b)
 }
 
 func changePercent(change, base int) float64 {
