@@ -135,8 +135,8 @@ func (s *Server) handleHomePage() http.Handler {
 	}))
 }
 
-// handleDistrictSearch sends the home page's search box to the district
-// page.
+// handleDistrictSearch sends the search box to the district page (of the
+// searching page's snapshot when that page was chosen with ?date=).
 func (s *Server) handleDistrictSearch() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw := r.URL.Query().Get("id")
@@ -145,8 +145,13 @@ func (s *Server) handleDistrictSearch() http.Handler {
 			respondPageError(w, r, errorf(http.StatusBadRequest, "INVALID_DISTRICT_ID", "Not a district id: "+truncate(raw, 40), "district ids are numbers or one or two letters, like 61 or F"))
 			return
 		}
+		to := "/districts/" + url.PathEscape(id)
+		// The form of a page of a past snapshot sends its date along.
+		if d := r.URL.Query().Get("date"); d != "" && store.ValidDate(d) == nil {
+			to = pages.Dated(to, d)
+		}
 		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, "/districts/"+url.PathEscape(id), http.StatusSeeOther)
+		http.Redirect(w, r, to, http.StatusSeeOther)
 	})
 }
 

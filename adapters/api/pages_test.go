@@ -96,6 +96,26 @@ func TestPagesHTTP(t *testing.T) {
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/districts/61" {
 		t.Errorf("search: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	// From a page of a past snapshot the search form sends its date: the
+	// district page of that date, not today's. A date that is not one is
+	// dropped, not echoed into the Location.
+	resp, _ = pageGet(t, base+"/district?id=61&date="+older, nil)
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/districts/61?date="+older {
+		t.Errorf("search with date: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, _ = pageGet(t, base+"/district?id=61&date=x%0d%0a", nil)
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/districts/61" {
+		t.Errorf("search with a bad date: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// A page of a past date links every page with that date, and its CSV
+	// link keeps the filters and sort (the table as shown).
+	_, body = pageGet(t, base+"/districts/61/clubs?division=A&sort=members&date="+older, nil)
+	for _, want := range []string{`href="/districts/61?date=` + older + `"`, `<input type="hidden" name="date" value="` + older + `">`,
+		`href="?date=` + older + `&amp;division=A&amp;format=csv&amp;sort=members" download`, `href="?date=` + older + `&amp;division=A&amp;sort=goals"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("dated clubs page has no %s", want)
+		}
+	}
 }
 
 // TestPageErrorCodes: the loaders' errors answer as the JSON routes that

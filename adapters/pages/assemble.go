@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/toaststats/toaststats/analytics"
@@ -26,32 +27,42 @@ var (
 var ErrNoCSV = errors.New("this page has no CSV download")
 
 // NewFrame is the frame of a page rendered from snapshot id with metadata
-// m. With byDate (the snapshot was chosen by ?date=) the JSON links and the
-// CSV download carry date=id; csv adds the page's own CSV download.
+// m. With byDate (the snapshot was chosen by ?date=) the crumbs, the JSON
+// links and the CSV download carry date=id, and Frame.Date is id so the
+// page's own links do too; csv adds the page's own CSV download.
 func NewFrame(id string, m snapshot.Metadata, byDate bool, title string, crumbs []Link, csv bool, json ...Link) Frame {
 	f := Frame{Title: title, Crumbs: crumbs, AsOf: AsOf{SnapshotID: id, DataAsOf: m.DataAsOfDate, DataMonth: m.DataMonth,
 		ClosingPeriod: m.IsClosingPeriodData != nil && *m.IsClosingPeriodData}}
-	dateQ := ""
 	if byDate {
-		dateQ = "date=" + id
+		f.Date = id
+	}
+	if f.Date != "" && len(crumbs) > 0 {
+		f.Crumbs = make([]Link, len(crumbs))
+		for i, l := range crumbs {
+			f.Crumbs[i] = Link{Label: l.Label, Href: Dated(l.Href, f.Date)}
+		}
 	}
 	for _, l := range json {
-		if dateQ != "" {
-			sep := "?"
-			if u, err := url.Parse(l.Href); err == nil && u.RawQuery != "" {
-				sep = "&"
-			}
-			l.Href += sep + dateQ
-		}
+		l.Href = Dated(l.Href, f.Date)
 		f.JSON = append(f.JSON, l)
 	}
 	if csv {
-		f.CSV = "?format=csv"
-		if dateQ != "" {
-			f.CSV += "&" + dateQ
-		}
+		f.CSV = Dated("?format=csv", f.Date)
 	}
 	return f
+}
+
+// Dated is href with date=date added to its query (href unchanged when
+// date is ""): the link to another leader page of the same snapshot.
+func Dated(href, date string) string {
+	if date == "" {
+		return href
+	}
+	sep := "?"
+	if strings.Contains(href, "?") {
+		sep = "&"
+	}
+	return href + sep + "date=" + url.QueryEscape(date)
 }
 
 // Moves are the rank moves of every district since the rankings a week and

@@ -58,8 +58,14 @@ type Frame struct {
 	// JSON links the API answers the page is made from.
 	JSON []Link
 	// CSV is the href of the page's CSV download ("" = none) and CSVLabel
-	// its link text (default "Download this table as CSV").
+	// its link text (default "Download this table as CSV"). A CSV href that
+	// is a query of the page itself ("?format=csv…") gets the page's
+	// filters and sort when rendered, so it downloads the table as shown.
 	CSV, CSVLabel string
+	// Date is the snapshot id when the page was chosen with ?date= ("" for
+	// the current snapshot): every link and form of the page to another
+	// page or another sort then carries date= too.
+	Date string
 }
 
 // HomeRow is one district of the home page's ranking.
@@ -205,14 +211,16 @@ var funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"crit":     criterionText,
 	"css":      func() template.CSS { return template.CSS(CSS()) },
-	"clubs": func(districtID string, rows []ClubRow) clubTable {
-		return clubTable{DistrictID: districtID, Rows: rows}
+	"clubs": func(districtID, date string, rows []ClubRow) clubTable {
+		return clubTable{DistrictID: districtID, Date: date, Rows: rows}
 	},
 }
 
+// clubTable is what the clubtable template draws: Date is the page's
+// Frame.Date, which its links carry.
 type clubTable struct {
-	DistrictID string
-	Rows       []ClubRow
+	DistrictID, Date string
+	Rows             []ClubRow
 }
 
 // tmpl parses the page templates on first use, not at program start: every
@@ -238,6 +246,9 @@ type view struct {
 	Charts map[string]chartView
 	Sorts  []sortLink
 	Rows   any
+	// CSV is the href of the page's CSV download with the page's state
+	// (state) added.
+	CSV string
 }
 
 func render(w io.Writer, name string, v view) error {
@@ -249,25 +260,70 @@ func render(w io.Writer, name string, v view) error {
 	return err
 }
 
+// state is the query of a page's table: its filters q, its sort and the
+// snapshot date of f, the non-empty ones.
+func state(f *Frame, q url.Values, sortKey string) url.Values {
+	out := url.Values{}
+	for name, v := range q {
+		if len(v) > 0 && v[0] != "" {
+			out.Set(name, v[0])
+		}
+	}
+	if sortKey != "" {
+		out.Set("sort", sortKey)
+	}
+	if f.Date != "" {
+		out.Set("date", f.Date)
+	}
+	return out
+}
+
+// tableView is the view of a page with a sortable table: its sort links
+// and its CSV download keep the page's filters q and date.
+func tableView(f *Frame, v view, all []sortKey, sortKey string, q url.Values) view {
+	v.Sorts = sortLinks(all, sortKey, "", state(f, q, ""))
+	v.CSV = csvHref(f, state(f, q, sortKey))
+	return v
+}
+
+// csvHref is f.CSV with st added when f.CSV is a query of the page itself
+// ("?format=csv…"); another href (an API export) is kept as it is.
+func csvHref(f *Frame, st url.Values) string {
+	rest, ok := strings.CutPrefix(f.CSV, "?")
+	if !ok {
+		return f.CSV
+	}
+	q, err := url.ParseQuery(rest)
+	if err != nil {
+		return f.CSV
+	}
+	for name, v := range st {
+		if q.Get(name) == "" {
+			q[name] = v
+		}
+	}
+	return "?" + q.Encode()
+}
+
 // Render writes the page as HTML. page is one of *HomePage, *DistrictPage,
 // *ClubsPage, *ClubPage, *DivisionPage, *AreaPage or *ErrorPage.
 func Render(w io.Writer, page any) error {
 	switch p := page.(type) {
 	case *HomePage:
-		return render(w, "home", view{Page: p, Rows: p.rows(), Sorts: sortLinks(homeSorts, p.Sort, "", url.Values{"region": {p.Region}})})
+		return render(w, "home", tableView(&p.Frame, view{Page: p, Rows: p.rows()}, homeSorts, p.Sort, url.Values{"region": {p.Region}}))
 	case *DistrictPage:
-		return render(w, "district", view{Page: p, Charts: p.charts()})
+		return render(w, "district", view{Page: p, Charts: p.charts(), CSV: csvHref(&p.Frame, state(&p.Frame, nil, ""))})
 	case *ClubsPage:
 		q := url.Values{"division": {p.Division}, "area": {p.Area}, "health": {p.Health}}
-		return render(w, "clubs", view{Page: p, Rows: p.rows(), Sorts: sortLinks(clubSorts, p.Sort, "", q)})
+		return render(w, "clubs", tableView(&p.Frame, view{Page: p, Rows: p.rows()}, clubSorts, p.Sort, q))
 	case *ClubPage:
-		return render(w, "club", view{Page: p, Charts: p.charts()})
+		return render(w, "club", view{Page: p, Charts: p.charts(), CSV: csvHref(&p.Frame, state(&p.Frame, nil, ""))})
 	case *DivisionPage:
-		return render(w, "division", view{Page: p, Rows: sortClubs(p.Clubs, p.Sort), Sorts: sortLinks(clubSorts, p.Sort, "", nil)})
+		return render(w, "division", tableView(&p.Frame, view{Page: p, Rows: sortClubs(p.Clubs, p.Sort)}, clubSorts, p.Sort, nil))
 	case *AreaPage:
-		return render(w, "area", view{Page: p, Rows: sortClubs(p.Clubs, p.Sort), Sorts: sortLinks(clubSorts, p.Sort, "", nil)})
+		return render(w, "area", tableView(&p.Frame, view{Page: p, Rows: sortClubs(p.Clubs, p.Sort)}, clubSorts, p.Sort, nil))
 	case *ErrorPage:
-		return render(w, "error", view{Page: p})
+		return render(w, "error", view{Page: p, CSV: p.CSV})
 	}
 	return fmt.Errorf("render: unknown page type %T", page)
 }
@@ -310,6 +366,7 @@ func sortLinks(all []sortKey, active, base string, q url.Values) []sortLink {
 				qq.Set(name, v[0])
 			}
 		}
+		qq.Del("sort")
 		if i > 0 {
 			qq.Set("sort", k.key)
 		}
