@@ -164,13 +164,20 @@ func ClubRows(year []analytics.Point) ([]ClubRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	last := year[len(year)-1]
 	needs := map[string]*analytics.ClubNeed{}
-	for _, n := range analytics.ClubNeeds(year[len(year)-1]) {
+	for _, n := range analytics.ClubNeeds(last) {
 		needs[n.ClubID] = &n
 	}
 	rows := make([]ClubRow, 0, len(rep.AllClubs))
 	for _, c := range rep.AllClubs {
-		rows = append(rows, ClubRow{ClubTrend: c, Need: needs[c.ClubID]})
+		need := needs[c.ClubID]
+		if need == nil {
+			// ClubNeeds leaves suspended clubs out; the row says, as the
+			// club's page does, that it is suspended.
+			need, _ = analytics.ClubNeedOf(last, c.ClubID)
+		}
+		rows = append(rows, ClubRow{ClubTrend: c, Need: need})
 	}
 	return rows, nil
 }

@@ -1,9 +1,11 @@
 package pages
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/toaststats/toaststats"
@@ -124,5 +126,39 @@ func TestDistrictLinksCarryDate(t *testing.T) {
 		if p.CSV != want || p.Title != "District 61" || len(p.JSON) != 5 {
 			t.Errorf("by date %v: CSV %q title %q, %d JSON links", byDate, p.CSV, p.Title, len(p.JSON))
 		}
+	}
+}
+
+// TestClubsTableSaysSuspended: a suspended club's row in the clubs table
+// (and its CSV) says it is suspended, as its club page does, not "–" as if
+// the analytics had no answer; an active club's row keeps its need
+// (4 goals met of the 5 for Distinguished and 20 members: the fifth goal
+// comes cheapest as goal 7, 4 new members).
+func TestClubsTableSaysSuspended(t *testing.T) {
+	d := &snapshot.District{DistrictID: "61", ClubDetails: []snapshot.Club{
+		{ClubID: "00000001", ClubName: "Open", DivisionID: "A", AreaID: "01", Status: "Active", ActiveMembers: 20, MembershipBase: 20, GoalsMet: 4},
+		{ClubID: "00000002", ClubName: "Closed", DivisionID: "A", AreaID: "01", Status: snapshot.ClubSuspended, MembershipBase: 20, GoalsMet: 0},
+	}}
+	m := &memory{points: map[string][]analytics.Point{"61": {{Date: "2025-10-01", District: d}}}}
+	p, err := Clubs(context.Background(), m, At{View: m, ID: "2025-10-01"}, "61", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	needs := map[string]string{}
+	for _, r := range p.Clubs {
+		needs[r.ClubID] = needText(r.Need)
+	}
+	if needs["00000002"] != "Suspended: no level can be earned" {
+		t.Errorf("suspended club's row says %q", needs["00000002"])
+	}
+	if needs["00000001"] != "4 new members for Distinguished" {
+		t.Errorf("active club's row says %q", needs["00000001"])
+	}
+	var buf bytes.Buffer
+	if err := WriteClubsCSV(&buf, p.ClubsRows()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "\n00000002,Closed,A,01,Suspended,0,20,0,0,,intervention-required,Club suspended,,Suspended: no level can be earned\n") {
+		t.Errorf("csv:\n%s", buf.String())
 	}
 }
