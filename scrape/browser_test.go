@@ -291,11 +291,14 @@ func TestBrowserDiesMidRun(t *testing.T) {
 	}
 	kill := func() {
 		t.Helper()
-		old := s.l.PID()
-		if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+		p, err := os.FindProcess(s.l.PID())
+		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < 50 && syscall.Kill(old, 0) == nil; i++ {
+		if err := p.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 50 && p.Signal(syscall.Signal(0)) == nil; i++ {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
