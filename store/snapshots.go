@@ -500,6 +500,11 @@ func (s *SnapshotStore) swapIn(ctx context.Context, sw DirSwapper, enc *encodedS
 		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
 		return fmt.Errorf("store: publish %s: %w", id, err)
 	}
+	// The snapshot is in place: the publish has happened, and what is left
+	// (retiring the old generation, moving the pointer) must not stop half
+	// way because the build was cancelled (a SIGTERM, a cancelled job), or
+	// current.json stays on an older snapshot that no later build moves.
+	ctx = context.WithoutCancel(ctx)
 	if existed {
 		// staged now holds the replaced generation; keep it for open Views.
 		if oldGen == "" {
@@ -519,8 +524,10 @@ func (s *SnapshotStore) swapIn(ctx context.Context, sw DirSwapper, enc *encodedS
 	return s.published(ctx, enc, districts, existed)
 }
 
-// published ends a Publish once the snapshot is in place: the pointer.
+// published ends a Publish once the snapshot is in place: the pointer. A
+// cancelled ctx does not stop it (see swapIn).
 func (s *SnapshotStore) published(ctx context.Context, enc *encodedSnapshot, districts int, existed bool) error {
+	ctx = context.WithoutCancel(ctx)
 	id := enc.id
 	s.invalidate(id)
 	if enc.metadata.Status == snapshot.StatusSuccess {
