@@ -798,10 +798,10 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 	}
 
 	if existing != nil && in.upToDate(existing) {
-		if c, err := b.store.Snapshots().QuickCheck(ctx, in.logicalDate); err == nil && !c.Complete {
+		if problems := b.snapshotProblems(ctx, in.logicalDate); len(problems) > 0 {
 			// Built from this very input, but a file is missing or damaged
 			// since: build it again (the publish replaces it whole).
-			log.Warn("snapshot up to date but damaged; rebuilding it", "snapshot", in.logicalDate, "problems", c.Problems)
+			log.Warn("snapshot up to date but damaged; rebuilding it", "snapshot", in.logicalDate, "problems", problems)
 			existing = nil
 		}
 	}
@@ -1255,6 +1255,50 @@ func (b *Builder) Pending(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
+// snapshotProblems says what is wrong with the files of published snapshot
+// id: a file QuickCheck finds missing or of the wrong size, or one a read
+// found damaged since it was last read whole (SnapshotStore.Damaged). Empty
+// when nothing is known to be wrong. It is the one test of "up to date but
+// damaged, so build it again" (Build, and pendingPlans for the snapshots
+// readers are served).
+func (b *Builder) snapshotProblems(ctx context.Context, id string) []string {
+	var problems []string
+	if c, err := b.store.Snapshots().QuickCheck(ctx, id); err == nil && !c.Complete {
+		problems = append(problems, c.Problems...)
+	}
+	for _, d := range b.store.Snapshots().Damaged(id) {
+		problems = append(problems, d.File+": "+d.Problem)
+	}
+	return problems
+}
+
+// damagedServed returns the snapshots that the scheduled build must mend
+// although their input did not change: among the one current.json names,
+// the newest snapshot and every snapshot a read found damaged, those with
+// snapshotProblems. Checking those few keeps Pending cheap (a QuickCheck
+// stats every file of a snapshot); an older snapshot damaged on disk and
+// never read is found by verify.
+func (b *Builder) damagedServed(ctx context.Context) map[string]bool {
+	ss := b.store.Snapshots()
+	cands := map[string]bool{}
+	for _, d := range ss.Damaged("") {
+		cands[d.SnapshotID] = true
+	}
+	if p, err := ss.Pointer(ctx); err == nil {
+		cands[p.SnapshotID] = true
+	}
+	if ids, err := ss.IDs(ctx); err == nil && len(ids) > 0 {
+		cands[ids[len(ids)-1]] = true
+	}
+	out := map[string]bool{}
+	for id := range cands {
+		if store.ValidDate(id) == nil && len(b.snapshotProblems(ctx, id)) > 0 {
+			out[id] = true
+		}
+	}
+	return out
+}
+
 // pendingDate is a pending collection date and the logical date it builds.
 type pendingDate struct{ date, logical string }
 
@@ -1272,6 +1316,7 @@ func (b *Builder) pendingPlans(ctx context.Context) ([]pendingDate, error) {
 	}
 	prev := b.loadPendingState(ctx, key)
 	next := newPendingState(key)
+	damaged := b.damagedServed(ctx)
 	var out []pendingDate
 	for _, date := range dates {
 		logical, digest, err := b.planDate(ctx, date, prev, next)
@@ -1286,7 +1331,8 @@ func (b *Builder) pendingPlans(ctx context.Context) ([]pendingDate, error) {
 			return nil, fmt.Errorf("pending: read snapshot %s: %w", logical, err)
 		}
 		in := &buildInput{date: date, digest: digest}
-		if md != nil && (in.upToDate(md) || md.Collection() > date) {
+		if md != nil && (in.upToDate(md) || md.Collection() > date) &&
+			!(damaged[logical] && md.Collection() == date) {
 			continue
 		}
 		out = append(out, pendingDate{date: date, logical: logical})
