@@ -25,7 +25,10 @@
 // package github.com/toaststats/toaststats/adapters/api; this command only
 // parses flags and environment, opens the data directory and serves it.
 //
-// Exit status: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
+// Exit status: 0 after a shutdown on SIGINT/SIGTERM (connections still
+// busy after --shutdown-timeout are closed, with a warning: a slow client
+// does not make a requested stop a failure), 2 for usage errors, 1
+// otherwise.
 package main
 
 import (
@@ -382,7 +385,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Requests still running (or clients holding a connection with a
+		// half-sent request) after the grace period: cut them, and still
+		// stop the background work cleanly below.
+		log.Warn("connections still busy after the shutdown timeout; closing them", "timeout", o.shutdownTimeout, "err", err)
+		_ = hs.Close()
 	}
 	srv.Close()
 	log.Info("stopped")

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"math"
+	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -131,6 +133,57 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/health"); err == nil {
 		t.Error("server still answering after shutdown")
+	}
+}
+
+// TestShutdownWithASlowClient: a client that sent half a request holds its
+// connection past --shutdown-timeout; the stop still ends with exit 0
+// (nil) once the timeout has passed, and the connection is closed.
+func TestShutdownWithASlowClient(t *testing.T) {
+	dir := t.TempDir()
+	builtDataDir(t, dir)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_ADDR": "127.0.0.1:0"}
+	go func() {
+		err := run(ctx, []string{"srv", "--rebuild-interval", "0", "--shutdown-timeout", "300ms"}, func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+		done <- err
+	}()
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	_, base, _ := strings.Cut(strings.TrimSpace(line), "listening on http://")
+	if base == "" {
+		t.Fatalf("server never said where it listens (stdout %q)", line)
+	}
+	conn, err := net.Dial("tcp", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Headers without their final blank line: the request is under way.
+	if _, err := conn.Write([]byte("GET /health HTTP/1.1\r\nHost: x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after a shutdown with a slow client: %v, want nil", err)
+		}
+		if d := time.Since(start); d < 250*time.Millisecond {
+			t.Errorf("returned after %v, before the 300ms grace period", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if n, err := conn.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the slow client's connection is still open (read %d, %v)", n, err)
 	}
 }
 
