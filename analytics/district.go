@@ -335,20 +335,16 @@ func healthLists(trends []ClubTrend) (thriving, vulnerable, intervention []ClubT
 	return thriving, vulnerable, intervention
 }
 
-// thrivingShare is the percentage of a point's clubs that are thriving.
+// thrivingShare is the percentage of a point's clubs that are thriving,
+// among the clubs that are not suspended: the thriving clubs over the club
+// count of the year-over-year census (measureYoY), so the district
+// overview's clubHealthChange and the year-over-year route agree.
 func thrivingShare(p *Point) float64 {
-	py := pointProgramYear(p)
-	n, t := 0, 0
-	for i := range p.District.ClubDetails {
-		n++
-		if clubHealth(&p.District.ClubDetails[i], p.Date, py).Status == HealthThriving {
-			t++
-		}
-	}
-	if n == 0 {
+	s := measureYoY(p)
+	if s.clubs == 0 {
 		return 0
 	}
-	return float64(t) / float64(n) * 100
+	return s.thriving / s.clubs * 100
 }
 
 func districtAnalytics(points []Point, previousYear *Point) (*DistrictReport, error) {

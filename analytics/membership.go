@@ -288,6 +288,10 @@ func metric(prev, cur float64) Metric {
 	return Metric{Current: cur, Previous: prev, Change: round(cur-prev, 2), PercentageChange: pct(prev, cur)}
 }
 
+// yoySide is one date's census for year-over-year comparisons. Clubs,
+// goals and the health counts cover the clubs that are not suspended (a
+// suspended club is no longer one of the district's clubs); levels are
+// levelCounts, which leaves suspended clubs out too.
 type yoySide struct {
 	members, payments, clubs, goals float64
 	levels                          LevelCounts

@@ -405,3 +405,40 @@ func TestLeadershipChangesSkipAMissingDivision(t *testing.T) {
 		t.Fatalf("change %+v", c)
 	}
 }
+
+// The district overview's clubHealthChange is the change in the share of
+// thriving clubs, among the clubs that are not suspended — the clubs the
+// year-over-year route counts (clubCount) — so the two answers agree.
+//
+//	2026-05-15 (May: checkpoint 5 goals): A1 22 members 6 goals thriving;
+//	  A2 14 members (base 15) 2 goals vulnerable; A3, A4 suspended.
+//	  Thriving share 1 of 2 clubs = 50 % (counting the suspended clubs
+//	  would make it 1 of 4 = 25 %).
+//	2025-05-15: B1 21 members 5 goals thriving; B2 20 members 1 goal,
+//	  B3 15 members 0 goals, B4 25 members 3 goals vulnerable: 1 of 4 = 25 %.
+//	clubHealthChange = 50 − 25 = +25.0 points (not 25 − 25 = 0).
+func TestClubHealthChangeLeavesSuspendedClubsOut(t *testing.T) {
+	cur := point("2026-05-15",
+		realClub("00000001", "A", "01", snapshot.ClubActive, 20, 22, 6, "D"),
+		realClub("00000002", "A", "01", snapshot.ClubActive, 15, 14, 2, ""),
+		realClub("00000003", "A", "02", snapshot.ClubSuspended, 10, 0, 0, ""),
+		realClub("00000004", "A", "02", snapshot.ClubSuspended, 9, 0, 0, ""))
+	prev := point("2025-05-15",
+		realClub("00000001", "A", "01", snapshot.ClubActive, 20, 21, 5, "D"),
+		realClub("00000002", "A", "01", snapshot.ClubActive, 20, 20, 1, ""),
+		realClub("00000003", "A", "02", snapshot.ClubActive, 12, 15, 0, ""),
+		realClub("00000004", "A", "02", snapshot.ClubActive, 20, 25, 3, ""))
+	r, err := DistrictAnalytics([]Point{cur}, &prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.YearOverYear == nil || r.YearOverYear.ClubHealthChange != 25 {
+		t.Fatalf("clubHealthChange: %+v, want +25.0 points (50 %% − 25 %%)", r.YearOverYear)
+	}
+	m := YearOverYear(cur, &prev).Metrics
+	share := func(thriving, clubs float64) float64 { return thriving / clubs * 100 }
+	if want := share(m.ThrivingClubs.Current, m.ClubCount.Current) - share(m.ThrivingClubs.Previous, m.ClubCount.Previous); want != 25 {
+		t.Errorf("year-over-year route: thriving %v of %v against %v of %v, share change %v; want 1 of 2 against 1 of 4",
+			m.ThrivingClubs.Current, m.ClubCount.Current, m.ThrivingClubs.Previous, m.ClubCount.Previous, want)
+	}
+}
