@@ -226,7 +226,8 @@ type DivisionRanking struct {
 	AverageClubHealth float64 `json:"averageClubHealth"`
 	// Trend is "improving" (goals > 110 % of PreviousDate's), "declining"
 	// (< 90 %) or "stable" against the previous snapshot; absent with a
-	// single snapshot.
+	// single snapshot, across July 1, and when the previous snapshot does
+	// not have the division.
 	Trend        string `json:"trend,omitempty"`
 	PreviousDate string `json:"previousDate,omitempty"`
 }

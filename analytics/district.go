@@ -164,7 +164,9 @@ func standingIndex(p *Point) map[string]*UnitStanding {
 // divisionRankings orders the divisions of the last point by, in turn: the
 // recognition level of the standing rule (P, S, D, none), membership growth
 // against the base (members − Mem. Base over Mem. Base; unknown last), the
-// average club health score (healthScore), then total DCP goals.
+// average club health score (healthScore), then total DCP goals. A
+// division's trend compares its goals with the previous point of the same
+// program year, when that point has the division.
 func divisionRankings(s *series) []DivisionRanking {
 	last := s.last()
 	d := last.District
@@ -206,9 +208,11 @@ func divisionRankings(s *series) []DivisionRanking {
 			g := round(float64(a.members-a.base)/float64(a.base)*100, 2)
 			r.MembershipGrowthPercent = &g
 		}
-		if prev != nil {
+		// A division missing from the previous point (a district file
+		// without its clubs) has unknown goals there, not 0: no trend.
+		if pg0, ok := prev[id]; ok {
 			r.PreviousDate = s.points[len(s.points)-2].Date
-			pg := float64(prev[id])
+			pg := float64(pg0)
 			switch {
 			case float64(a.goals) > pg*1.1:
 				r.Trend = "improving"

@@ -442,3 +442,31 @@ func TestClubHealthChangeLeavesSuspendedClubsOut(t *testing.T) {
 			m.ThrivingClubs.Current, m.ClubCount.Current, m.ThrivingClubs.Previous, m.ClubCount.Previous, want)
 	}
 }
+
+// A division's trend needs the division in the previous snapshot: missing
+// there (a district file without its clubs) its goals are unknown, not 0, as
+// for leadership changes. Division B holds 3 goals on 08-10 and 08-12 and is
+// absent on 08-11; against an invented 0 it would read "improving"
+// (3 > 0 × 1.1). Division A, present throughout (4 → 4 → 5 goals), is
+// "improving" against 08-11: 5 > 4 × 1.1 = 4.4.
+func TestDivisionTrendNeedsTheDivisionInThePreviousSnapshot(t *testing.T) {
+	a := func(goals int) snapshot.Club {
+		return realClub("00000001", "A", "01", snapshot.ClubActive, 20, 22, goals, "")
+	}
+	b := realClub("00000002", "B", "02", snapshot.ClubActive, 20, 22, 3, "")
+	pts := []Point{point("2026-08-10", a(4), b), point("2026-08-11", a(4)), point("2026-08-12", a(5), b)}
+	r, err := DistrictAnalytics(pts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]DivisionRanking{}
+	for _, d := range r.DivisionRankings {
+		got[d.DivisionID] = d
+	}
+	if d := got["A"]; d.Trend != "improving" || d.PreviousDate != "2026-08-11" {
+		t.Errorf("division A: trend %q against %q, want improving against 2026-08-11", d.Trend, d.PreviousDate)
+	}
+	if d := got["B"]; d.Trend != "" || d.PreviousDate != "" {
+		t.Errorf("division B: trend %q against %q, want none (B is missing from 2026-08-11)", d.Trend, d.PreviousDate)
+	}
+}
