@@ -162,7 +162,9 @@
 //   - Locks (one builder at a time): Locker is a lease object
 //     .locks/<name>.lease holding {holder, expires}, created with
 //     If-None-Match: *, renewed every 10 s with If-Match while held, taken
-//     over with If-Match on its ETag once expired (30 s) or when its holder
+//     over with If-Match on its ETag once expired (30 s without renewal,
+//     measured on the storage server's clock, so hosts whose clocks
+//     disagree agree on it) or when its holder
 //     was a process on the same host that no longer exists, and deleted on
 //     release. So exactly one process on any host builds or repairs at a
 //     time, the raw cache's per-date metadata is updated by one writer at a

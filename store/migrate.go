@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -50,8 +52,22 @@ type MigrateReport struct {
 	Bytes    int64 `json:"bytes"`
 	// Problems lists objects that failed to copy, or whose bytes do not
 	// match the checksum the source records (they are copied anyway,
-	// verbatim: the raw cache may be the only copy).
+	// verbatim, where the destination has no copy of them: the raw cache
+	// may be the only copy; a copy the destination has is never replaced
+	// by them).
 	Problems []MigrateProblem `json:"problems"`
+	// Kept lists what the destination holds newer than the source and
+	// Migrate therefore left as it was (its files count as Skipped): a
+	// raw date written after the source's, a snapshot built from a newer
+	// collection, a current.json naming a newer snapshot.
+	Kept []MigrateKept `json:"kept"`
+}
+
+// MigrateKept is one folder or object of the destination Migrate kept
+// because it is newer than the source's.
+type MigrateKept struct {
+	Key    string `json:"key"`
+	Reason string `json:"reason"`
 }
 
 // Migrate copies the data directory in from into to: the raw cache (and
@@ -64,7 +80,14 @@ type MigrateReport struct {
 // source records for it where there is one (raw-cache metadata.json,
 // snapshot manifest.json), written, and read back and compared. An object
 // already present in the destination with the same bytes is skipped, so a
-// run that was interrupted finishes the job when run again. Objects are
+// run that was interrupted finishes the job when run again. A source
+// object that fails its checksum never replaces a copy the destination
+// has. Where the destination moved on after an earlier migration, its
+// newer data stays (MigrateReport.Kept): a raw date whose metadata.json
+// was written later, a snapshot built from a newer collection (or later
+// from the same one), a current.json naming a newer snapshot. A snapshot
+// the source has newer is replaced with its manifest removed first, so no
+// reader sees the two generations mixed. Objects are
 // written in an order that keeps the destination readable throughout:
 // data files first, then each raw date's metadata.json and each snapshot's
 // metadata.json, then the manifests (a snapshot's commit point), and
@@ -84,6 +107,29 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 	}
 	sums, problems := recordedChecksums(ctx, from, keys)
 	rep := &MigrateReport{Objects: len(keys), Problems: problems}
+	kept, replaced, err := newerAtDestination(ctx, from, to, keys)
+	if err != nil {
+		return rep, err
+	}
+	for _, k := range slices.Sorted(maps.Keys(kept)) {
+		rep.Kept = append(rep.Kept, MigrateKept{Key: k, Reason: kept[k]})
+	}
+	keptKey := func(k string) bool {
+		for u := range kept {
+			if k == u || strings.HasSuffix(u, "/") && strings.HasPrefix(k, u) {
+				return true
+			}
+		}
+		return false
+	}
+	// A snapshot the source has newer: its manifest goes first, so the
+	// destination's readers find no snapshot there (rather than its old
+	// manifest over new files) until the new manifest is written last.
+	for _, dir := range replaced {
+		if err := to.Delete(ctx, dir+manifestFile); err != nil {
+			return rep, fmt.Errorf("store: migrate: %w", err)
+		}
+	}
 	// Phases, each copied in parallel, one after the other.
 	phase := func(k string) int {
 		switch {
@@ -107,9 +153,17 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 		g.SetLimit(opts.Parallel)
 		for _, k := range ks {
 			g.Go(func() error {
-				copied, verified, n, perr := migrateOne(gctx, from, to, k, sums[k])
+				var copied, verified bool
+				var n int64
+				var perr error
+				skip := keptKey(k)
+				if !skip {
+					copied, verified, n, perr = migrateOne(gctx, from, to, k, sums[k])
+				}
 				mu.Lock()
 				switch {
+				case skip:
+					rep.Skipped++
 				case perr != nil:
 					rep.Problems = append(rep.Problems, MigrateProblem{Key: k, Problem: perr.Error()})
 				case copied:
@@ -136,7 +190,92 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 	if rep.Problems == nil {
 		rep.Problems = []MigrateProblem{}
 	}
+	if rep.Kept == nil {
+		rep.Kept = []MigrateKept{}
+	}
 	return rep, nil
+}
+
+// newerAtDestination compares what the source and the destination hold
+// under the same names: kept maps the raw-date folders, snapshot folders
+// and current.json the destination has newer to the reason (they are left
+// as they are); replaced lists the snapshot folders the destination has in
+// a different, older generation.
+func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (kept map[string]string, replaced []string, err error) {
+	kept = map[string]string{}
+	read := func(objs Objects, key string, v any) (bool, error) {
+		b, err := objs.Read(ctx, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("store: migrate: %w", err)
+		}
+		return json.Unmarshal(b, v) == nil, nil
+	}
+	for _, k := range keys {
+		dir := path.Dir(k) + "/"
+		switch {
+		case k == currentKey:
+			var sp, dp snapshot.CurrentPointer
+			okS, err := read(from, k, &sp)
+			if err != nil {
+				return nil, nil, err
+			}
+			okD, err := read(to, k, &dp)
+			if err != nil {
+				return nil, nil, err
+			}
+			if okS && okD && ValidDate(dp.SnapshotID) == nil && dp.SnapshotID > sp.SnapshotID {
+				kept[k] = fmt.Sprintf("names %s, newer than the source's %s", dp.SnapshotID, sp.SnapshotID)
+			}
+		case (strings.HasPrefix(k, rawPrefix) || strings.HasPrefix(k, rawTrashPrefix)) && path.Base(k) == metadataFile && strings.Count(k, "/") == 2:
+			var sm, dm RawMetadata
+			okS, err := read(from, k, &sm)
+			if err != nil {
+				return nil, nil, err
+			}
+			okD, err := read(to, k, &dm)
+			if err != nil {
+				return nil, nil, err
+			}
+			if okS && okD && dm.Timestamp > sm.Timestamp {
+				kept[dir] = fmt.Sprintf("written %s, after the source's %s", time.UnixMilli(dm.Timestamp).UTC().Format(time.RFC3339), time.UnixMilli(sm.Timestamp).UTC().Format(time.RFC3339))
+			}
+		case strings.HasPrefix(k, snapshotsPrefix) && path.Base(k) == manifestFile && strings.Count(k, "/") == 2:
+			sb, err := from.Read(ctx, k)
+			if err != nil {
+				continue // a problem recordedChecksums reports; copied as is
+			}
+			db, err := to.Read(ctx, k)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			} else if err != nil {
+				return nil, nil, fmt.Errorf("store: migrate: %w", err)
+			}
+			if bytes.Equal(sb, db) {
+				continue
+			}
+			var sm, dm snapshot.Metadata
+			okS, err := read(from, dir+metadataFile, &sm)
+			if err != nil {
+				return nil, nil, err
+			}
+			okD, err := read(to, dir+metadataFile, &dm)
+			if err != nil {
+				return nil, nil, err
+			}
+			if okS && okD {
+				sc, dc := sm.Collection(), dm.Collection()
+				if dc > sc || dc == sc && dm.CreatedAt.After(sm.CreatedAt) {
+					kept[dir] = fmt.Sprintf("built from collection %s at %s, newer than the source's (%s at %s)", dc, dm.CreatedAt.UTC().Format(time.RFC3339), sc, sm.CreatedAt.UTC().Format(time.RFC3339))
+					continue
+				}
+			}
+			replaced = append(replaced, dir)
+		}
+	}
+	return kept, replaced, nil
 }
 
 // errChecksum marks a source object that does not match its recorded
@@ -162,6 +301,13 @@ func migrateOne(ctx context.Context, from, to Objects, key string, sums []string
 			return false, false, 0, errChecksum
 		}
 		return false, verified, 0, nil
+	} else if err == nil && mismatch {
+		// Damaged bytes never replace what the destination has (maybe
+		// the good copy of the only copy).
+		if slices.ContainsFunc(sums, (&checksums{b: cur}).matches) {
+			return false, false, 0, errors.New("does not match the checksum the source records for it; the destination's copy, which does, is kept")
+		}
+		return false, false, 0, errors.New("does not match the checksum the source records for it; the destination's different copy is left as it is")
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, false, 0, fmt.Errorf("read destination: %w", err)
 	}

@@ -35,8 +35,11 @@ func runMigrate(ctx context.Context, e env) error {
 		"valid source. Stop the writers (scraper, server builds) while it runs.\n"+
 		"Then the destination's history index is rebuilt from its snapshots: the index\n"+
 		"names each snapshot by its stamp on the storage it lives on, which a copy changes.\n"+
+		"What DST holds newer than SRC (a raw date written later, a snapshot built from a\n"+
+		"newer collection, a current.json naming a newer snapshot) is kept and listed.\n"+
 		"Exits 0 when everything was copied and verified; 1 when a file failed to copy or\n"+
-		"does not match its recorded checksum (it is copied verbatim all the same);\n"+
+		"does not match its recorded checksum (it is copied verbatim where DST has no copy;\n"+
+		"a copy DST has is never replaced by it);\n"+
 		"2 when SRC does not exist or a location is not usable.")
 	from := fs.String("from", "", "source: a data directory path or a URL (required)")
 	to := fs.String("to", "", "destination: a path (created if missing) or a URL (required)")
@@ -118,6 +121,9 @@ func printMigrate(w io.Writer, out migrateOutput) {
 	r := out.MigrateReport
 	fmt.Fprintf(w, "migrated %s -> %s\n", out.From, out.To)
 	fmt.Fprintf(w, "  files: %d, copied %d (%d bytes), already there %d, checksums verified %d\n", r.Objects, r.Copied, r.Bytes, r.Skipped, r.Verified)
+	for _, k := range r.Kept {
+		fmt.Fprintf(w, "  KEPT %s (the destination's is newer: %s)\n", k.Key, k.Reason)
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "  PROBLEM %s: %s\n", p.Key, p.Problem)
 	}

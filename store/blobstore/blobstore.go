@@ -24,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -53,8 +54,10 @@ type Objects struct {
 	Logger *slog.Logger
 
 	holder string
-	mu     sync.Mutex
-	locks  map[string]*sync.Mutex
+	// now is this host's clock (time.Now; tests skew it).
+	now   func() time.Time
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
 }
 
 // Schemes that are refused, with the reason.
@@ -194,7 +197,7 @@ func New(client *s3.Client, bucket, prefix, name string) *Objects {
 	if prefix = strings.Trim(prefix, "/"); prefix != "" {
 		prefix += "/"
 	}
-	return &Objects{client: client, bucket: bucket, prefix: prefix, name: name, holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(rnd[:])), locks: map[string]*sync.Mutex{}}
+	return &Objects{client: client, bucket: bucket, prefix: prefix, name: name, holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(rnd[:])), now: time.Now, locks: map[string]*sync.Mutex{}}
 }
 
 // Client returns the S3 client the objects are accessed through.
@@ -585,8 +588,14 @@ func (o *Objects) Stage(ctx context.Context, prefix string, files map[string][]b
 
 // lease is the content of a lock object .locks/<name>.lease.
 type lease struct {
-	Holder  string    `json:"holder"`
+	Holder string `json:"holder"`
+	// Expires is the holder's clock's idea of the expiry, for people
+	// reading the object; other hosts judge expiry by TTLMillis instead.
 	Expires time.Time `json:"expires"`
+	// TTLMillis is the lease's time to live: it has expired once the
+	// storage server's clock is that long past the object's last write.
+	// Leases written before it was recorded have none (Expires is used).
+	TTLMillis int64 `json:"ttlMs,omitempty"`
 }
 
 func (o *Objects) ttl() time.Duration {
@@ -608,9 +617,11 @@ func (o *Objects) logger() *slog.Logger {
 //
 //   - acquire: PUT .locks/<name>.lease with If-None-Match: * (only one
 //     creator wins), holding {holder, expires};
-//   - an existing lease whose expiry has passed, or whose holder was a
-//     process on this host that no longer exists, is taken over with a PUT
-//     If-Match on the ETag read (only one taker wins);
+//   - an existing lease that has expired (not renewed for its TTL, judged
+//     on the storage server's clock: the response's Date against the
+//     object's Last-Modified, so hosts with skewed clocks agree), or whose
+//     holder was a process on this host that no longer exists, is taken
+//     over with a PUT If-Match on the ETag read (only one taker wins);
 //   - while held, the lease is renewed every third of its TTL with If-Match
 //     on the ETag of the last write; a renewal that fails means another
 //     process took the lease over (this one was stalled past the TTL), which
@@ -673,7 +684,7 @@ func (o *Objects) Lock(ctx context.Context, name string) (func(), error) {
 }
 
 func (o *Objects) leaseBytes() []byte {
-	b, _ := json.Marshal(lease{Holder: o.holder, Expires: time.Now().Add(o.ttl()).UTC()})
+	b, _ := json.Marshal(lease{Holder: o.holder, Expires: o.now().Add(o.ttl()).UTC(), TTLMillis: o.ttl().Milliseconds()})
 	return b
 }
 
@@ -688,15 +699,14 @@ func (o *Objects) acquire(ctx context.Context, key string) (string, error) {
 		if ok {
 			return o.etagOf(ctx, key)
 		}
-		b, etag, err := o.ReadVersion(ctx, key)
+		l, etag, expired, err := o.readLease(ctx, key)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue // released meanwhile: try to create it again
 		case err != nil:
 			return "", fmt.Errorf("lock %s: %w", key, err)
 		}
-		var l lease
-		if json.Unmarshal(b, &l) != nil || time.Now().After(l.Expires) || o.holderGone(l.Holder) {
+		if expired || o.holderGone(l.Holder) {
 			ok, err := o.WriteIfVersion(ctx, key, o.leaseBytes(), etag)
 			if err != nil {
 				return "", fmt.Errorf("lock %s: take over expired lease: %w", key, err)
@@ -714,6 +724,42 @@ func (o *Objects) acquire(ctx context.Context, key string) (string, error) {
 		}
 		wait = min(2*wait, 500*time.Millisecond)
 	}
+}
+
+// readLease reads the lease object and tells whether it has expired. The
+// expiry is judged on the storage server's clock: the time of the
+// response (its Date header) against the object's last write, both the
+// server's, so hosts whose clocks disagree agree on it. A lease written
+// by an older version (no TTL recorded), or a server that sends no Date,
+// falls back to the holder's Expires against this host's clock.
+func (o *Objects) readLease(ctx context.Context, key string) (l lease, etag string, expired bool, err error) {
+	k, err := checkKey(key, false)
+	if err != nil {
+		return l, "", false, err
+	}
+	out, err := o.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: o.key(k)})
+	if err != nil {
+		if notExist(err) {
+			return l, "", false, fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
+		}
+		return l, "", false, fmt.Errorf("read %s: %w", key, err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	if err != nil {
+		return l, "", false, fmt.Errorf("read %s: %w", key, err)
+	}
+	etag = aws.ToString(out.ETag)
+	if json.Unmarshal(b, &l) != nil {
+		return l, etag, true, nil // not a lease: take it over
+	}
+	serverNow, ok := awsmiddleware.GetServerTime(out.ResultMetadata)
+	if l.TTLMillis > 0 && ok && out.LastModified != nil {
+		// Both times have one-second resolution: a second more.
+		age := serverNow.Sub(*out.LastModified)
+		return l, etag, age > time.Duration(l.TTLMillis)*time.Millisecond+time.Second, nil
+	}
+	return l, etag, o.now().After(l.Expires), nil
 }
 
 // holderGone reports whether a lease's holder was a process on this host
