@@ -850,7 +850,9 @@ func YearOverYear(current Point, previous *Point) *YearOverYearReport {
 }
 
 // PreviousYearDate returns the same month and day a year earlier
-// ("2025-02-28" for "2026-02-28"; Feb 29 maps to Feb 28).
+// ("2025-02-28" for "2026-02-28"; Feb 29 maps to Feb 28), and for the last
+// day of a month the last day of that month a year earlier, so closing
+// periods compare with closing periods ("2024-02-29" for "2025-02-28").
 func PreviousYearDate(date string) string { return previousYearDate(date) }
 
 // PreviousYearPoint is the comparison point MembershipAnalytics,

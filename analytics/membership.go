@@ -272,16 +272,15 @@ func topAwardClubs(d *snapshot.District) []snapshot.ClubAwards {
 	return out
 }
 
+// previousYearDate is the date a year before date (PreviousYearDate).
 func previousYearDate(date string) string {
-	y, m, ok := parseYM(date)
-	if !ok || len(date) != 10 {
-		return ""
+	before := MonthsBefore(date, 12)
+	if before != "" && date == snapshot.LastDayOfMonth(date[:7]) {
+		// A month's last day (its closing-period snapshot) compares with
+		// the same month's last day: 2025-02-28 with 2024-02-29.
+		return snapshot.LastDayOfMonth(before[:7])
 	}
-	day := date[8:]
-	if m == 2 && day == "29" {
-		day = "28"
-	}
-	return fmt.Sprintf("%04d-%02d-%s", y-1, m, day)
+	return before
 }
 
 func metric(prev, cur float64) Metric {

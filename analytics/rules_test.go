@@ -312,7 +312,9 @@ func TestProgramYear(t *testing.T) {
 	if b := ProgramYearBounds("2025-2026"); b.StartDate != "2025-07-01" || b.EndDate != "2026-06-30" {
 		t.Errorf("bounds %+v", b)
 	}
-	for in, want := range map[string]string{"2026-02-28": "2025-02-28", "2024-02-29": "2023-02-28", "x": ""} {
+	for in, want := range map[string]string{"2026-02-28": "2025-02-28", "2024-02-29": "2023-02-28", "x": "",
+		"2025-02-28": "2024-02-29", "2025-02-27": "2024-02-27", "2025-03-31": "2024-03-31", "2025-11-30": "2024-11-30",
+		"2026-01-15": "2025-01-15", "2025-13-01": "", "2025-02-30": ""} {
 		if got := PreviousYearDate(in); got != want {
 			t.Errorf("PreviousYearDate(%q) = %q, want %q", in, got, want)
 		}
