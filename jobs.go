@@ -297,12 +297,17 @@ func (q *Jobs) run(ctx context.Context, job *entry) {
 	if q.opts.OnFinish != nil {
 		q.opts.OnFinish(done, d)
 	}
-	close(job.done)
-	if err != nil {
+	switch {
+	case job.Status == JobCancelled:
+		// Asked for (a shutdown, DELETE of the job): not a failure.
+		log.Info("build finished", "status", job.Status, "duration", d, "reason", err)
+	case err != nil:
 		log.Error("build finished", "status", job.Status, "duration", d, "error", err)
-	} else {
+	default:
 		log.Info("build finished", "status", job.Status, "duration", d)
 	}
+	// Last, so that what Wait returns has been logged.
+	close(job.done)
 }
 
 // Get returns a copy of job id.

@@ -1,10 +1,13 @@
 package toaststats_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,5 +110,52 @@ func TestJobsProgressAndStats(t *testing.T) {
 	}
 	if _, err := toaststats.NewJobs(nil, toaststats.JobsOptions{}).Start("api", ""); !errors.Is(err, toaststats.ErrNoBuilder) {
 		t.Errorf("start without a builder: %v", err)
+	}
+}
+
+// TestJobsLogCancelledAsInfo: a cancelled build (a shutdown, DELETE of the
+// job) is logged at INFO, a failed one at ERROR: a journal watched for
+// errors does not report every server stop.
+func TestJobsLogCancelledAsInfo(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	started := make(chan struct{}, 1)
+	build := func(ctx context.Context, date string) (any, error) {
+		if date == "fail" {
+			return nil, errors.New("the disk is full")
+		}
+		started <- struct{}{}
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	jobs := toaststats.NewJobs(build, toaststats.JobsOptions{Logger: log})
+	defer jobs.Close()
+	job, err := jobs.Start("test", "2025-11-14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	if _, found, cancelled := jobs.Cancel(job.ID); !found || !cancelled {
+		t.Fatalf("cancel: found %v cancelled %v", found, cancelled)
+	}
+	if j, _ := jobs.Wait(context.Background(), job.ID); j.Status != toaststats.JobCancelled {
+		t.Fatalf("status %s, want cancelled", j.Status)
+	}
+	failed, err := jobs.Start("test", "fail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := jobs.Wait(context.Background(), failed.ID); j.Status != toaststats.JobFailed {
+		t.Fatalf("status %s, want failed", j.Status)
+	}
+	var finished []string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `msg="build finished"`) {
+			finished = append(finished, line)
+		}
+	}
+	if len(finished) != 2 || !strings.Contains(finished[0], "level=INFO") || !strings.Contains(finished[0], "status=cancelled") ||
+		!strings.Contains(finished[1], "level=ERROR") || !strings.Contains(finished[1], "the disk is full") {
+		t.Errorf("build finished lines:\n%s", strings.Join(finished, "\n"))
 	}
 }
