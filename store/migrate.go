@@ -213,33 +213,35 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 		}
 		return json.Unmarshal(b, v) == nil, nil
 	}
+	// both reads key (a JSON file) from the source into s and from the
+	// destination into d; ok when both exist and decode.
+	both := func(key string, s, d any) (bool, error) {
+		okS, err := read(from, key, s)
+		if err != nil {
+			return false, err
+		}
+		okD, err := read(to, key, d)
+		return okS && okD, err
+	}
 	for _, k := range keys {
 		dir := path.Dir(k) + "/"
 		switch {
 		case k == currentKey:
 			var sp, dp snapshot.CurrentPointer
-			okS, err := read(from, k, &sp)
+			ok, err := both(k, &sp, &dp)
 			if err != nil {
 				return nil, nil, err
 			}
-			okD, err := read(to, k, &dp)
-			if err != nil {
-				return nil, nil, err
-			}
-			if okS && okD && ValidDate(dp.SnapshotID) == nil && dp.SnapshotID > sp.SnapshotID {
+			if ok && ValidDate(dp.SnapshotID) == nil && dp.SnapshotID > sp.SnapshotID {
 				kept[k] = fmt.Sprintf("names %s, newer than the source's %s", dp.SnapshotID, sp.SnapshotID)
 			}
 		case (strings.HasPrefix(k, rawPrefix) || strings.HasPrefix(k, rawTrashPrefix)) && path.Base(k) == metadataFile && strings.Count(k, "/") == 2:
 			var sm, dm RawMetadata
-			okS, err := read(from, k, &sm)
+			ok, err := both(k, &sm, &dm)
 			if err != nil {
 				return nil, nil, err
 			}
-			okD, err := read(to, k, &dm)
-			if err != nil {
-				return nil, nil, err
-			}
-			if okS && okD && dm.Timestamp > sm.Timestamp {
+			if ok && dm.Timestamp > sm.Timestamp {
 				kept[dir] = fmt.Sprintf("written %s, after the source's %s", time.UnixMilli(dm.Timestamp).UTC().Format(time.RFC3339), time.UnixMilli(sm.Timestamp).UTC().Format(time.RFC3339))
 			}
 		case strings.HasPrefix(k, snapshotsPrefix) && path.Base(k) == manifestFile && strings.Count(k, "/") == 2:
@@ -257,15 +259,11 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 				continue
 			}
 			var sm, dm snapshot.Metadata
-			okS, err := read(from, dir+metadataFile, &sm)
+			ok, err := both(dir+metadataFile, &sm, &dm)
 			if err != nil {
 				return nil, nil, err
 			}
-			okD, err := read(to, dir+metadataFile, &dm)
-			if err != nil {
-				return nil, nil, err
-			}
-			if okS && okD {
+			if ok {
 				sc, dc := sm.Collection(), dm.Collection()
 				if dc > sc || dc == sc && dm.CreatedAt.After(sm.CreatedAt) {
 					kept[dir] = fmt.Sprintf("built from collection %s at %s, newer than the source's (%s at %s)", dc, dm.CreatedAt.UTC().Format(time.RFC3339), sc, sm.CreatedAt.UTC().Format(time.RFC3339))

@@ -99,12 +99,7 @@ func dataDigest(t *testing.T, st *Store) map[string]string {
 // good copy of the only copy of a dashboard report).
 func TestMigrateKeepsGoodDestinationCopyOfDamagedSource(t *testing.T) {
 	ctx := context.Background()
-	src, err := Create(t.TempDir(), Options{})
-	must(t, err)
-	defer src.Close()
-	dst, err := Create(testLocation(t), Options{})
-	must(t, err)
-	defer dst.Close()
+	src, dst := migratePair(t)
 	const key = "raw-csv/2026-01-05/district-61/club-performance.csv"
 	good := []byte("Club Number,Club Name\n1,One\n")
 	must(t, src.Raw().Put(ctx, "2026-01-05", "61", ReportClub, good, PutInfo{Source: "test"}))
@@ -132,12 +127,7 @@ func TestMigrateKeepsGoodDestinationCopyOfDamagedSource(t *testing.T) {
 // newer collection, not a raw date collected again.
 func TestMigrateNeverReplacesNewerDestinationData(t *testing.T) {
 	ctx := context.Background()
-	src, err := Create(t.TempDir(), Options{})
-	must(t, err)
-	defer src.Close()
-	dst, err := Create(testLocation(t), Options{})
-	must(t, err)
-	defer dst.Close()
+	src, dst := migratePair(t)
 	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	src.Raw().now = func() time.Time { return now }
 	dst.Raw().now = func() time.Time { return now.Add(time.Hour) }
@@ -193,12 +183,7 @@ func TestMigrateNeverReplacesNewerDestinationData(t *testing.T) {
 // old manifest over new files (a reader would see a damaged snapshot).
 func TestMigrateReplacesOlderSnapshotWithoutMixingGenerations(t *testing.T) {
 	ctx := context.Background()
-	src, err := Create(t.TempDir(), Options{})
-	must(t, err)
-	defer src.Close()
-	dst, err := Create(testLocation(t), Options{})
-	must(t, err)
-	defer dst.Close()
+	src, dst := migratePair(t)
 	must(t, dst.Snapshots().Publish(ctx, makeSnapshot("2026-01-05", snapshot.StatusSuccess, 3, 3)))
 	newer := makeSnapshot("2026-01-05", snapshot.StatusSuccess, 3, 5)
 	newer.Metadata.CollectionDate = "2026-01-06"
@@ -227,4 +212,17 @@ func TestMigrateReplacesOlderSnapshotWithoutMixingGenerations(t *testing.T) {
 	if c, _ := dst.Snapshots().CheckSnapshot(ctx, "2026-01-05"); !c.Complete {
 		t.Fatalf("destination's snapshot after the copy: %+v", c)
 	}
+}
+
+// migratePair creates a source data directory on disk and a destination
+// on the backend under test, both closed when the test ends.
+func migratePair(t *testing.T) (src, dst *Store) {
+	t.Helper()
+	src, err := Create(t.TempDir(), Options{})
+	must(t, err)
+	t.Cleanup(func() { src.Close() })
+	dst, err = Create(testLocation(t), Options{})
+	must(t, err)
+	t.Cleanup(func() { dst.Close() })
+	return src, dst
 }

@@ -80,29 +80,39 @@ func TestRunUsageErrors(t *testing.T) {
 	}
 }
 
-// TestRunServesAndShutsDown runs the whole program in-process: it listens,
-// serves the API and /metrics, and returns nil after a graceful shutdown.
-func TestRunServesAndShutsDown(t *testing.T) {
+// startRun runs the whole program in-process on a built data directory,
+// listening on a free loopback port, with the extra flags; it returns the
+// base URL ("http://ADDR") once the listener is up and the channel run's
+// result arrives on.
+func startRun(t *testing.T, ctx context.Context, flags ...string) (base string, done <-chan error) {
+	t.Helper()
 	dir := t.TempDir()
 	builtDataDir(t, dir)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
 	// run prints "listening on http://ADDR" once the listener is up; the
 	// pipe is closed when run returns, so a failed start ends the read.
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
+	result := make(chan error, 1)
 	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_ADDR": "127.0.0.1:0"}
 	go func() {
-		err := run(ctx, []string{"srv", "--rebuild-interval", "0", "--log-format", "json"}, func(k string) string { return env[k] }, pw, io.Discard)
+		err := run(ctx, append([]string{"srv", "--rebuild-interval", "0"}, flags...), func(k string) string { return env[k] }, pw, io.Discard)
 		pw.Close()
-		done <- err
+		result <- err
 	}()
 	line, _ := bufio.NewReader(pr).ReadString('\n')
 	go io.Copy(io.Discard, pr)
-	_, base, _ := strings.Cut(strings.TrimSpace(line), "listening on ")
+	_, base, _ = strings.Cut(strings.TrimSpace(line), "listening on ")
 	if base == "" {
 		t.Fatalf("server never said where it listens (stdout %q)", line)
 	}
+	return base, result
+}
+
+// TestRunServesAndShutsDown runs the whole program in-process: it listens,
+// serves the API and /metrics, and returns nil after a graceful shutdown.
+func TestRunServesAndShutsDown(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	base, done := startRun(t, ctx, "--log-format", "json")
 	resp, err := http.Get(base + "/api/districts/rankings")
 	if err != nil {
 		t.Fatal(err)
@@ -140,25 +150,10 @@ func TestRunServesAndShutsDown(t *testing.T) {
 // connection past --shutdown-timeout; the stop still ends with exit 0
 // (nil) once the timeout has passed, and the connection is closed.
 func TestShutdownWithASlowClient(t *testing.T) {
-	dir := t.TempDir()
-	builtDataDir(t, dir)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_ADDR": "127.0.0.1:0"}
-	go func() {
-		err := run(ctx, []string{"srv", "--rebuild-interval", "0", "--shutdown-timeout", "300ms"}, func(k string) string { return env[k] }, pw, io.Discard)
-		pw.Close()
-		done <- err
-	}()
-	line, _ := bufio.NewReader(pr).ReadString('\n')
-	go io.Copy(io.Discard, pr)
-	_, base, _ := strings.Cut(strings.TrimSpace(line), "listening on http://")
-	if base == "" {
-		t.Fatalf("server never said where it listens (stdout %q)", line)
-	}
-	conn, err := net.Dial("tcp", base)
+	base, done := startRun(t, ctx, "--shutdown-timeout", "300ms")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
