@@ -178,12 +178,15 @@ func (b *Book) read(ctx context.Context, key string, v any) (bool, error) {
 }
 
 func (b *Book) write(ctx context.Context, key string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
+	data, err := encode(v)
 	if err != nil {
 		return err
 	}
 	return b.objects.Write(ctx, key, data)
 }
+
+// encode is how goals and assessments are stored.
+func encode(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
 
 func checkDistrict(id string) error {
 	if _, err := store.ValidDistrictID(id); err != nil {
@@ -403,7 +406,11 @@ func (b *Book) Get(ctx context.Context, district, month string) (*Assessment, er
 	return &a, nil
 }
 
-// Create assesses a month not assessed yet and stores the assessment.
+// Create assesses a month not assessed yet and stores the assessment. The
+// assessment is created with store.CreateExclusive: of concurrent Creates of
+// one month, exactly one stores its assessment and the others get
+// ASSESSMENT_EXISTS (the month is never assessed twice, one replacing the
+// other).
 func (b *Book) Create(ctx context.Context, district, month, notes string) (*Assessment, error) {
 	if err := checkMonthOf(district, month); err != nil {
 		return nil, err
@@ -411,21 +418,35 @@ func (b *Book) Create(ctx context.Context, district, month, notes string) (*Asse
 	if err := checkNotes(notes); err != nil {
 		return nil, err
 	}
+	// Answered before assessing; the create below decides a race.
 	var existing Assessment
 	if ok, err := b.read(ctx, assessmentKey(district, month), &existing); err != nil {
 		return nil, err
 	} else if ok {
-		return nil, &Error{Kind: Exists, Code: "ASSESSMENT_EXISTS", Message: "An assessment of " + month + " exists: use PUT to update it"}
+		return nil, existsError(month)
 	}
 	now := b.now().UTC()
 	a := Assessment{DistrictID: district, Month: month, Notes: notes, CreatedAt: now, UpdatedAt: now}
 	if _, _, err := b.assess(ctx, &a); err != nil {
 		return nil, err
 	}
-	if err := b.write(ctx, assessmentKey(district, month), &a); err != nil {
+	data, err := encode(&a)
+	if err != nil {
 		return nil, err
 	}
+	created, err := store.CreateExclusive(ctx, b.objects, assessmentKey(district, month), data)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		return nil, existsError(month)
+	}
 	return &a, nil
+}
+
+// existsError refuses to create the assessment of a month assessed already.
+func existsError(month string) error {
+	return &Error{Kind: Exists, Code: "ASSESSMENT_EXISTS", Message: "An assessment of " + month + " exists: use PUT to update it"}
 }
 
 // Update replaces the notes (when notes is not nil) of a stored assessment

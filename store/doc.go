@@ -142,6 +142,10 @@
 //     it wrote. Two builders can never both move it from the same state,
 //     and an older collection never replaces a newer one, even when the
 //     lock below failed.
+//   - An object that must be created only once (a month's assessment,
+//     CreateExclusive) is one PUT with If-None-Match: *: of concurrent
+//     creators exactly one succeeds (on disk: a hard link, which never
+//     replaces a name).
 //   - Checksums verified on read, and reads never mutate: unchanged (the
 //     same code as on disk).
 //   - An interrupted publish leaves nothing a reader can reach: a crash

@@ -99,6 +99,34 @@ type ConditionalWriter interface {
 	WriteIfVersion(ctx context.Context, key string, data []byte, version string) (written bool, err error)
 }
 
+// ExclusiveCreator is an optional capability: create an object only where
+// none exists, in one atomic step. DirObjects has it; on object storage
+// CreateExclusive uses ConditionalWriter (If-None-Match: *) instead.
+type ExclusiveCreator interface {
+	// CreateExclusive writes data under key, atomically and durably as
+	// Write does, only when no object has that key. It reports false,
+	// with a nil error, when one has (and leaves it as it is).
+	CreateExclusive(ctx context.Context, key string, data []byte) (created bool, err error)
+}
+
+// CreateExclusive writes data under key only when no object has that key
+// yet, the check and the write being one atomic step: of concurrent
+// callers (in any process using the backend) exactly one creates the
+// object, and the others get false with a nil error. It uses the
+// backend's ExclusiveCreator, else its ConditionalWriter (a write with
+// If-None-Match: *); a backend with neither is an error wrapping
+// errors.ErrUnsupported (a check followed by a write would let two callers
+// both create).
+func CreateExclusive(ctx context.Context, objs Objects, key string, data []byte) (created bool, err error) {
+	switch b := objs.(type) {
+	case ExclusiveCreator:
+		return b.CreateExclusive(ctx, key, data)
+	case ConditionalWriter:
+		return b.WriteIfVersion(ctx, key, data, "")
+	}
+	return false, fmt.Errorf("store: create %s: the storage backend (%T) cannot create an object only where none exists: %w", key, objs, errors.ErrUnsupported)
+}
+
 // Copier is an optional capability: copy one object inside the backend
 // (a server-side copy on object stores).
 type Copier interface {
@@ -362,6 +390,43 @@ func (d *DirObjects) Write(ctx context.Context, key string, data []byte) error {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil
+}
+
+// CreateExclusive implements ExclusiveCreator: the data is written to a
+// temporary file in the same folder and fsynced, then hard-linked under
+// key (link(2) never replaces an existing name, so of concurrent callers
+// one wins), the temporary name removed and the folder fsynced. A reader
+// sees no object or the whole one. The data directory's filesystem must
+// support hard links.
+func (d *DirObjects) CreateExclusive(ctx context.Context, key string, data []byte) (bool, error) {
+	k, err := checkKey(key, false)
+	if err != nil {
+		return false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	dir := path.Dir(k)
+	if err := d.mkdirAll(dir); err != nil {
+		return false, fmt.Errorf("create %s: %w", key, err)
+	}
+	tmp := path.Join(dir, ".tmp-"+path.Base(k)+"-"+randSuffix())
+	if err := d.writeFileSync(tmp, data, true); err != nil {
+		_ = d.root.Remove(tmp)
+		return false, fmt.Errorf("create %s: %w", key, err)
+	}
+	err = d.root.Link(tmp, k)
+	_ = d.root.Remove(tmp) // a leftover .tmp- name is not listed
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("create %s: link (creating an object only where none exists needs a filesystem with hard links): %w", key, err)
+	}
+	if err := d.syncDir(dir); err != nil {
+		return true, fmt.Errorf("create %s: %w", key, err)
+	}
+	return true, nil
 }
 
 // List implements Objects. Temporary files of in-flight writes are left out.
