@@ -27,7 +27,27 @@ type MigrateOptions struct {
 	// Progress, when set, is called after each object with the number
 	// done and the total (one call at a time).
 	Progress func(done, total int)
+	// TakeSource names what Migrate would keep of the destination
+	// (MigrateReport.Kept: a key, or a folder, with or without its final
+	// "/", standing for everything kept under it) that the source's
+	// version replaces instead. Each must name an object or folder of the
+	// source, else Migrate copies nothing and returns an error wrapping
+	// ErrNotInSource. A source file that fails its recorded checksum
+	// still never replaces the destination's copy.
+	TakeSource []string
 }
+
+// ErrNotInSource is a MigrateOptions.TakeSource entry that names nothing
+// of the source.
+var ErrNotInSource = errors.New("names no file or folder of the source")
+
+// The folders of what people enter (the district configuration, the
+// district leaders' goals and assessments of package assess): a different
+// copy at the destination is never replaced without being asked.
+const (
+	configPrefix      = "config/"
+	assessmentsPrefix = "assessments/"
+)
 
 // MigrateProblem is one object Migrate could not copy or verify.
 type MigrateProblem struct {
@@ -56,40 +76,53 @@ type MigrateReport struct {
 	// may be the only copy; a copy the destination has is never replaced
 	// by them).
 	Problems []MigrateProblem `json:"problems"`
-	// Kept lists what the destination holds newer than the source and
-	// Migrate therefore left as it was (its files count as Skipped): a
-	// raw date written after the source's, a snapshot built from a newer
-	// collection, a current.json naming a newer snapshot.
+	// Kept lists what the destination holds in a different version that
+	// Migrate therefore left as it was (its files count as Skipped;
+	// MigrateOptions.TakeSource takes the source's instead): a raw date
+	// written after the source's, a snapshot built from a newer
+	// collection, a current.json naming a newer snapshot, a goals or
+	// assessment record updated after the source's (or when which is newer
+	// cannot be told), and any configuration file that differs.
 	Kept []MigrateKept `json:"kept"`
 }
 
-// MigrateKept is one folder or object of the destination Migrate kept
-// because it is newer than the source's.
+// MigrateKept is one folder or object of the destination Migrate kept.
 type MigrateKept struct {
-	Key    string `json:"key"`
+	Key string `json:"key"`
+	// Reason says why, from the destination's side ("the destination's
+	// was written …, after the source's …").
 	Reason string `json:"reason"`
 }
 
 // Migrate copies the data directory in from into to: the raw cache (and
-// its trash), the snapshots, the district configuration and the current
-// pointer. It is meant to move a data directory between backends (a path
-// and an S3 bucket, either way); a predecessor's data directory is a valid
-// source.
+// its trash), the snapshots, the district configuration, the goals and
+// assessments and the current pointer. It is meant to move a data
+// directory between backends (a path and an S3 bucket, either way); a
+// predecessor's data directory is a valid source.
 //
 // Every object is read from the source, checked against the checksum the
 // source records for it where there is one (raw-cache metadata.json,
 // snapshot manifest.json), written, and read back and compared. An object
 // already present in the destination with the same bytes is skipped, so a
-// run that was interrupted finishes the job when run again. A source
-// object that fails its checksum never replaces a copy the destination
-// has. Where the destination moved on after an earlier migration, its
-// newer data stays (MigrateReport.Kept): a raw date whose metadata.json
+// run that was interrupted finishes the job when run again, and one the
+// destination lacks is copied. A source object that fails its checksum
+// never replaces a copy the destination has.
+//
+// What the destination holds in a different version stays as it is
+// (MigrateReport.Kept) when it is newer: a raw date whose metadata.json
 // was written later, a snapshot built from a newer collection (or later
-// from the same one), a current.json naming a newer snapshot. A snapshot
-// the source has newer is replaced with its manifest removed first, so no
-// reader sees the two generations mixed. Objects are
-// written in an order that keeps the destination readable throughout:
-// data files first, then each raw date's metadata.json and each snapshot's
+// from the same one), a current.json naming a newer snapshot, a goals or
+// assessment record (assessments/) whose updatedAt is later. What people
+// entered is kept whenever it differs and is not shown to be older: every
+// configuration file (config/), and a goals or assessment record whose
+// updatedAt is not earlier than the source's (or is missing).
+// MigrateOptions.TakeSource takes the source's version of what would be
+// kept.
+//
+// A snapshot the source has newer is replaced with its manifest removed
+// first, so no reader sees the two generations mixed. Objects are written
+// in an order that keeps the destination readable throughout: data files
+// first, then each raw date's metadata.json and each snapshot's
 // metadata.json, then the manifests (a snapshot's commit point), and
 // current.json last.
 //
@@ -105,11 +138,24 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 	if err != nil {
 		return nil, err
 	}
+	take, err := takeSourceNames(opts.TakeSource, keys)
+	if err != nil {
+		return nil, err
+	}
 	sums, problems := recordedChecksums(ctx, from, keys)
 	rep := &MigrateReport{Objects: len(keys), Problems: problems}
 	kept, replaced, err := newerAtDestination(ctx, from, to, keys)
 	if err != nil {
 		return rep, err
+	}
+	for k := range kept {
+		if !takeSource(take, k) {
+			continue
+		}
+		delete(kept, k)
+		if strings.HasPrefix(k, snapshotsPrefix) && strings.HasSuffix(k, "/") {
+			replaced = append(replaced, k)
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(kept)) {
 		rep.Kept = append(rep.Kept, MigrateKept{Key: k, Reason: kept[k]})
@@ -196,20 +242,66 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 	return rep, nil
 }
 
+// takeSourceNames checks the MigrateOptions.TakeSource entries against the
+// source's keys (sorted) and returns them with a folder's name ending in
+// "/" (snapshots/2026-01-05 is the folder snapshots/2026-01-05/). An entry
+// that is not a key or folder name, or names nothing of the source, is an
+// error.
+func takeSourceNames(take, keys []string) ([]string, error) {
+	inFolder := func(dir string) bool {
+		i, _ := slices.BinarySearch(keys, dir)
+		return i < len(keys) && strings.HasPrefix(keys[i], dir)
+	}
+	out := make([]string, 0, len(take))
+	for _, t := range take {
+		if _, err := checkKey(t, strings.HasSuffix(t, "/")); err != nil || t == "/" {
+			return nil, fmt.Errorf("store: migrate: take the source's %q: not a file or folder name: %w", truncate(t), ErrInvalidKey)
+		}
+		switch {
+		case strings.HasSuffix(t, "/") && inFolder(t):
+		case !strings.HasSuffix(t, "/") && inFolder(t+"/"):
+			t += "/"
+		default:
+			if _, found := slices.BinarySearch(keys, t); !found {
+				return nil, fmt.Errorf("store: migrate: take the source's %s: %w", t, ErrNotInSource)
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// takeSource reports whether the kept key or folder k is one the caller
+// asked to take from the source.
+func takeSource(take []string, k string) bool {
+	return slices.ContainsFunc(take, func(t string) bool {
+		return t == k || strings.HasSuffix(t, "/") && strings.HasPrefix(k, t)
+	})
+}
+
 // newerAtDestination compares what the source and the destination hold
-// under the same names: kept maps the raw-date folders, snapshot folders
-// and current.json the destination has newer to the reason (they are left
-// as they are); replaced lists the snapshot folders the destination has in
-// a different, older generation.
+// under the same names: kept maps the raw-date folders, snapshot folders,
+// current.json, configuration files and assessment records the
+// destination keeps to the reason (they are left as they are); replaced
+// lists the snapshot folders the destination has in a different, older
+// generation.
 func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (kept map[string]string, replaced []string, err error) {
 	kept = map[string]string{}
-	read := func(objs Objects, key string, v any) (bool, error) {
-		b, err := objs.Read(ctx, key)
+	// readBytes reads key; ok is false when it is absent.
+	readBytes := func(objs Objects, key string) (b []byte, ok bool, err error) {
+		b, err = objs.Read(ctx, key)
 		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
+			return nil, false, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("store: migrate: %w", err)
+			return nil, false, fmt.Errorf("store: migrate: %w", err)
+		}
+		return b, true, nil
+	}
+	read := func(objs Objects, key string, v any) (bool, error) {
+		b, ok, err := readBytes(objs, key)
+		if !ok || err != nil {
+			return false, err
 		}
 		return json.Unmarshal(b, v) == nil, nil
 	}
@@ -233,7 +325,21 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 				return nil, nil, err
 			}
 			if ok && ValidDate(dp.SnapshotID) == nil && dp.SnapshotID > sp.SnapshotID {
-				kept[k] = fmt.Sprintf("names %s, newer than the source's %s", dp.SnapshotID, sp.SnapshotID)
+				kept[k] = fmt.Sprintf("the destination's names %s, newer than the source's %s", dp.SnapshotID, sp.SnapshotID)
+			}
+		case strings.HasPrefix(k, configPrefix) || strings.HasPrefix(k, assessmentsPrefix):
+			sb, okS, err := readBytes(from, k)
+			if err != nil || !okS {
+				continue // migrateOne reports a source it cannot read
+			}
+			db, okD, err := readBytes(to, k)
+			if err != nil {
+				return nil, nil, err
+			}
+			if okD && !bytes.Equal(sb, db) {
+				if reason := keepEntered(k, sb, db); reason != "" {
+					kept[k] = reason
+				}
 			}
 		case (strings.HasPrefix(k, rawPrefix) || strings.HasPrefix(k, rawTrashPrefix)) && path.Base(k) == metadataFile && strings.Count(k, "/") == 2:
 			var sm, dm RawMetadata
@@ -242,7 +348,7 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 				return nil, nil, err
 			}
 			if ok && dm.Timestamp > sm.Timestamp {
-				kept[dir] = fmt.Sprintf("written %s, after the source's %s", time.UnixMilli(dm.Timestamp).UTC().Format(time.RFC3339), time.UnixMilli(sm.Timestamp).UTC().Format(time.RFC3339))
+				kept[dir] = fmt.Sprintf("the destination's was written %s, after the source's %s", time.UnixMilli(dm.Timestamp).UTC().Format(time.RFC3339), time.UnixMilli(sm.Timestamp).UTC().Format(time.RFC3339))
 			}
 		case strings.HasPrefix(k, snapshotsPrefix) && path.Base(k) == manifestFile && strings.Count(k, "/") == 2:
 			sb, err := from.Read(ctx, k)
@@ -266,7 +372,7 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 			if ok {
 				sc, dc := sm.Collection(), dm.Collection()
 				if dc > sc || dc == sc && dm.CreatedAt.After(sm.CreatedAt) {
-					kept[dir] = fmt.Sprintf("built from collection %s at %s, newer than the source's (%s at %s)", dc, dm.CreatedAt.UTC().Format(time.RFC3339), sc, sm.CreatedAt.UTC().Format(time.RFC3339))
+					kept[dir] = fmt.Sprintf("the destination's was built from collection %s at %s, newer than the source's (%s at %s)", dc, dm.CreatedAt.UTC().Format(time.RFC3339), sc, sm.CreatedAt.UTC().Format(time.RFC3339))
 					continue
 				}
 			}
@@ -274,6 +380,41 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 		}
 	}
 	return kept, replaced, nil
+}
+
+// keepEntered says why the destination's copy dst of the configuration
+// file or assessment record key, which differs from the source's src, is
+// kept; "" when the source's replaces it: an assessment record (goals or
+// month, package assess) whose updatedAt is later than the destination's.
+func keepEntered(key string, src, dst []byte) string {
+	at := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	if strings.HasPrefix(key, assessmentsPrefix) {
+		var s, d struct {
+			UpdatedAt time.Time `json:"updatedAt"`
+		}
+		if json.Unmarshal(src, &s) != nil || json.Unmarshal(dst, &d) != nil || s.UpdatedAt.IsZero() || d.UpdatedAt.IsZero() {
+			return "the destination's differs from the source's, and their updatedAt do not tell which is newer"
+		}
+		switch {
+		case s.UpdatedAt.After(d.UpdatedAt):
+			return ""
+		case d.UpdatedAt.After(s.UpdatedAt):
+			return fmt.Sprintf("the destination's was updated %s, after the source's (%s)", at(d.UpdatedAt), at(s.UpdatedAt))
+		}
+		return fmt.Sprintf("the destination's differs from the source's, both updated %s", at(d.UpdatedAt))
+	}
+	var s, d DistrictConfigFile
+	if key == configKey && json.Unmarshal(src, &s) == nil && json.Unmarshal(dst, &d) == nil {
+		tracks := func(f DistrictConfigFile) string {
+			if len(f.ConfiguredDistricts) == 0 {
+				return "all districts"
+			}
+			return strings.Join(f.ConfiguredDistricts, ", ")
+		}
+		return fmt.Sprintf("the destination's configuration differs from the source's: it tracks %s (changed %s), the source %s (changed %s)",
+			tracks(d), at(d.LastUpdated), tracks(s), at(s.LastUpdated))
+	}
+	return "the destination's configuration differs from the source's"
 }
 
 // errChecksum marks a source object that does not match its recorded

@@ -176,6 +176,31 @@ func TestMigrateNeverReplacesNewerDestinationData(t *testing.T) {
 	if !rc.Healthy {
 		t.Fatalf("destination unhealthy: %+v", rc)
 	}
+
+	// Asked for (the folder named without its "/"), the source's older
+	// snapshot replaces the destination's (as a newer one would: manifest
+	// removed first), and only it.
+	rep, err = Migrate(ctx, src.Objects(), dst.Objects(), MigrateOptions{TakeSource: []string{"snapshots/2026-01-05"}})
+	must(t, err)
+	for _, k := range rep.Kept {
+		if k.Key == "snapshots/2026-01-05/" {
+			t.Errorf("taken from the source, yet kept: %+v", k)
+		}
+	}
+	if len(rep.Kept) == 0 || len(rep.Problems) != 0 {
+		t.Errorf("with TakeSource: %+v", rep)
+	}
+	if v, err := dst.Snapshots().GetFresh(ctx, "2026-01-05"); err != nil || len(v.Manifest.Districts) != 2 {
+		t.Errorf("destination's snapshot after taking the source's: %v %v", v, err)
+	}
+	if b, err := dst.Raw().Get(ctx, "2026-01-05", "61", ReportClub); err != nil || string(b) != "new collection\n" {
+		t.Errorf("raw report at the destination: %q %v", b, err)
+	}
+	rc, err = dst.Snapshots().Check(ctx)
+	must(t, err)
+	if !rc.Healthy {
+		t.Fatalf("destination unhealthy after taking the source's snapshot: %+v", rc)
+	}
 }
 
 // A snapshot the source has newer replaces the destination's older
@@ -225,4 +250,114 @@ func migratePair(t *testing.T) (src, dst *Store) {
 	must(t, err)
 	t.Cleanup(func() { dst.Close() })
 	return src, dst
+}
+
+// assessmentRecord is a month's assessment as package assess stores it
+// (the fields Migrate compares: updatedAt; notes tell the copies apart).
+func assessmentRecord(month, notes string, updated time.Time) []byte {
+	return mustJSON(map[string]any{"districtId": "42", "month": month, "programYear": "2025-2026", "snapshotId": month + "-28",
+		"actuals": map[string]int{"membershipPayments": 1234}, "goals": nil, "notes": notes,
+		"createdAt": time.Date(2025, 8, 1, 9, 0, 0, 0, time.UTC), "updatedAt": updated})
+}
+
+// An operator's configuration and assessments at the destination are not
+// replaced by a migration from an older disk: a configuration file that
+// differs is kept, an assessment record is kept unless the source's was
+// updated later, and each is listed with why. What the destination lacks
+// is copied, identical files are skipped, and TakeSource takes the
+// source's version of what was kept.
+func TestMigrateKeepsDestinationConfigurationAndAssessments(t *testing.T) {
+	ctx := context.Background()
+	src, dst := migratePair(t)
+	day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 12, 0, 0, 0, time.UTC) }
+	_, err := src.Config().Replace(ctx, []string{"42", "61", "F"}, "old-disk")
+	must(t, err)
+	_, err = dst.Config().Replace(ctx, []string{"42"}, "operator")
+	must(t, err)
+	goals := []byte(`{"districtId":"42","programYear":"2025-2026","paidClubsTarget":10,"updatedAt":"2025-07-05T00:00:00Z","updatedBy":"api:x"}`)
+	files := map[string]struct{ src, dst []byte }{
+		// The destination's was updated after the source's: kept.
+		"assessments/42/month-2025-07.json": {assessmentRecord("2025-07", "disk", day(8, 1)), assessmentRecord("2025-07", "bucket, later", day(8, 15))},
+		// The source's was updated after the destination's: copied.
+		"assessments/42/month-2025-08.json": {assessmentRecord("2025-08", "disk, later", day(9, 10)), assessmentRecord("2025-08", "bucket", day(9, 1))},
+		// Updated at the same time, yet different: which is newer cannot be told, kept.
+		"assessments/42/month-2025-09.json": {assessmentRecord("2025-09", "disk", day(10, 1)), assessmentRecord("2025-09", "bucket", day(10, 1))},
+		// The same bytes on both: skipped.
+		"assessments/42/goals-2025-2026.json": {goals, goals},
+		// Only in the source: copied.
+		"assessments/61/month-2025-07.json": {assessmentRecord("2025-07", "disk only", day(8, 2)), nil},
+	}
+	for k, f := range files {
+		must(t, src.Objects().Write(ctx, k, f.src))
+		if f.dst != nil {
+			must(t, dst.Objects().Write(ctx, k, f.dst))
+		}
+	}
+	before := dataDigest(t, dst)
+	srcDigest := dataDigest(t, src)
+
+	rep, err := Migrate(ctx, src.Objects(), dst.Objects(), MigrateOptions{})
+	must(t, err)
+	if len(rep.Problems) != 0 {
+		t.Fatalf("problems: %+v", rep.Problems)
+	}
+	after := dataDigest(t, dst)
+	for k, want := range map[string]string{
+		"config/districts.json":               before["config/districts.json"],
+		"config/district-changes.log":         before["config/district-changes.log"],
+		"assessments/42/month-2025-07.json":   before["assessments/42/month-2025-07.json"],
+		"assessments/42/month-2025-08.json":   srcDigest["assessments/42/month-2025-08.json"],
+		"assessments/42/month-2025-09.json":   before["assessments/42/month-2025-09.json"],
+		"assessments/42/goals-2025-2026.json": before["assessments/42/goals-2025-2026.json"],
+		"assessments/61/month-2025-07.json":   srcDigest["assessments/61/month-2025-07.json"],
+	} {
+		if after[k] != want || want == "" {
+			t.Errorf("%s: sha256 %.12s after the migration, want %.12s (before %.12s, source %.12s)", k, after[k], want, before[k], srcDigest[k])
+		}
+	}
+	if ids, _, err := dst.Config().Load(ctx); err != nil || strings.Join(ids, ",") != "42" {
+		t.Errorf("destination's districts = %v %v, want the operator's 42", ids, err)
+	}
+	kept := map[string]string{}
+	for _, k := range rep.Kept {
+		kept[k.Key] = k.Reason
+	}
+	for k, want := range map[string]string{
+		"config/districts.json":             "the destination's configuration differs from the source's: it tracks 42 (changed ",
+		"config/district-changes.log":       "the destination's configuration differs from the source's",
+		"assessments/42/month-2025-07.json": "the destination's was updated 2025-08-15T12:00:00Z, after the source's (2025-08-01T12:00:00Z)",
+		"assessments/42/month-2025-09.json": "the destination's differs from the source's, both updated 2025-10-01T12:00:00Z",
+	} {
+		if !strings.HasPrefix(kept[k], want) {
+			t.Errorf("kept %s: %q, want %q…", k, kept[k], want)
+		}
+	}
+	if !strings.Contains(kept["config/districts.json"], "the source 42, 61, F (changed ") || len(kept) != 4 {
+		t.Errorf("kept = %v, want the 4 above", kept)
+	}
+
+	// A name that is nothing of the source is refused before anything is
+	// copied.
+	before = dataDigest(t, dst)
+	if _, err := Migrate(ctx, src.Objects(), dst.Objects(), MigrateOptions{TakeSource: []string{"config/", "assessments/99/"}}); !errors.Is(err, ErrNotInSource) {
+		t.Fatalf("TakeSource naming nothing of the source: %v, want ErrNotInSource", err)
+	}
+	if !maps.Equal(before, dataDigest(t, dst)) {
+		t.Fatal("a refused migration changed the destination")
+	}
+	// The operator asks for the source's configuration and one assessment.
+	rep, err = Migrate(ctx, src.Objects(), dst.Objects(), MigrateOptions{TakeSource: []string{"config/", "assessments/42/month-2025-07.json"}})
+	must(t, err)
+	after = dataDigest(t, dst)
+	for _, k := range []string{"config/districts.json", "config/district-changes.log", "assessments/42/month-2025-07.json"} {
+		if after[k] != srcDigest[k] {
+			t.Errorf("%s not taken from the source", k)
+		}
+	}
+	if len(rep.Kept) != 1 || rep.Kept[0].Key != "assessments/42/month-2025-09.json" || len(rep.Problems) != 0 || rep.Copied != 3 {
+		t.Errorf("with TakeSource: %+v", rep)
+	}
+	if ids, _, err := dst.Config().Load(ctx); err != nil || strings.Join(ids, ",") != "42,61,F" {
+		t.Errorf("destination's districts = %v %v, want the source's", ids, err)
+	}
 }
