@@ -27,8 +27,8 @@
 //
 // Exit status: 0 after a shutdown on SIGINT/SIGTERM (connections still
 // busy after --shutdown-timeout are closed, with a warning: a slow client
-// does not make a requested stop a failure), 2 for usage errors, 1
-// otherwise.
+// does not make a requested stop a failure), 2 for usage and configuration
+// errors (a bad flag, an unusable admin-token file), 1 otherwise.
 package main
 
 import (
@@ -66,15 +66,23 @@ func main() {
 	ctx := context.Background()
 	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "toaststats-server:", err)
-		var ue *usageError
-		if errors.As(err, &ue) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		os.Exit(exitStatus(err))
 	}
 }
 
-// usageError is a bad command line (exit status 2).
+// exitStatus is the exit status for an error run returned: 2 for a usage
+// or configuration error (a bad flag, an unusable admin-token file: a
+// usageError, or api.IsConfigError, the rule the toaststats command
+// shares), 1 otherwise.
+func exitStatus(err error) int {
+	var ue *usageError
+	if errors.As(err, &ue) || api.IsConfigError(err) {
+		return 2
+	}
+	return 1
+}
+
+// usageError is a bad command line or environment (exit status 2).
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
@@ -341,7 +349,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	} else if token == "" {
 		path, err := api.EnsureAdminToken(o.dataDir, &token)
 		if err != nil {
-			return fmt.Errorf("admin token: %w", err)
+			return err // names the file and what is wrong with it
 		}
 		log.Info("admin routes need the bearer token stored in the data directory (set TOASTSTATS_ADMIN_TOKEN to choose one)", "token_file", path)
 	}
