@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +87,41 @@ func runMain(t *testing.T, env map[string]string, args ...string) (int, string) 
 	}
 	t.Fatalf("run the server: %v", err)
 	return 0, ""
+}
+
+// TestMissingDataDirExits2: a data directory that does not exist (a typo)
+// is a configuration error, exit status 2, with a message naming the path
+// and the command that creates it; the server does not create it (it used
+// to, and then served 503s from an empty store forever).
+func TestMissingDataDirExits2(t *testing.T) {
+	root := t.TempDir()
+	typo := filepath.Join(root, "dta")
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"flag", nil, []string{"--data-dir", typo}, "toaststats init --data-dir " + typo},
+		{"environment", map[string]string{"TOASTSTATS_DATA_DIR": typo}, nil, "toaststats init --data-dir " + typo},
+		{"file URL", nil, []string{"--store", "file://" + filepath.ToSlash(typo)}, "toaststats init --store file://" + filepath.ToSlash(typo)},
+	} {
+		code, stderr := runMain(t, tc.env, tc.args...)
+		if code != 2 || !strings.Contains(stderr, "data directory ") || !strings.Contains(stderr, " does not exist") || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, want 2 with %q:\n%s", tc.name, code, tc.want, stderr)
+		}
+		if _, err := os.Stat(typo); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%s: the server created %s (%v)", tc.name, typo, err)
+		}
+	}
+	// A file where the directory should be is a configuration error too.
+	file := filepath.Join(root, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := runMain(t, nil, "--data-dir", file); code != 2 || !strings.Contains(stderr, "not a directory") {
+		t.Errorf("--data-dir naming a file: exit %d, want 2:\n%s", code, stderr)
+	}
 }
 
 // TestBadAdminTokenFileExits2: an admin-token file the server cannot use
