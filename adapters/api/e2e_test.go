@@ -117,7 +117,8 @@ func getJSON(t testing.TB, method, url, token string, out any) int {
 }
 
 // TestEndToEnd builds the real server binary, starts it over an empty data
-// directory, waits on /health, fills the raw cache as the scraper would,
+// directory (made first, as toaststats init does: the server never creates
+// one), waits on /health, fills the raw cache as the scraper would,
 // triggers POST /api/admin/refresh, waits for the job and reads the
 // snapshot it built; then stops the server with SIGTERM.
 func TestEndToEnd(t *testing.T) {
@@ -127,6 +128,9 @@ func TestEndToEnd(t *testing.T) {
 	tmp := t.TempDir()
 	bin := buildServerBinary(t, tmp)
 	dataDir := filepath.Join(tmp, "data")
+	if err := os.Mkdir(dataDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	const token = "e2e-token"
 	base, cmd := startServer(t, bin, "--data-dir", dataDir, "--addr", "127.0.0.1:0", "--admin-token", token, "--rebuild-interval", "0", "--log-format", "json")
 

@@ -32,7 +32,8 @@ func runExportStatic(ctx context.Context, e env) error {
 		"bytes the server sends) as files under DIR/api/ plus DIR/index.json, for any static host\n"+
 		"or CDN: GET /api/X is the file /api/X.json, GET /api/X?date=D is /api/snapshots/D/X.json.\n"+
 		"Run it again after a build: only files whose bytes changed are written, files no longer\n"+
-		"answered are deleted, and index.json is written last.")
+		"answered are deleted, and index.json is written last. When some answers fail, index.json\n"+
+		"says \"complete\": false and lists them under \"failures\", and the exit status is 1.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	addStoreFlag(fs, dataDir)
 	to := fs.String("to", "", "where to write the export: a directory (created if needed) or a bucket URL such as s3://bucket/site?endpoint=...")
@@ -107,7 +108,8 @@ func runExportStatic(ctx context.Context, e env) error {
 	}
 }
 
-// printExportStatic prints the human summary of an export.
+// printExportStatic prints the human summary of an export; an export with
+// failed answers ends with a line saying it is incomplete.
 func printExportStatic(e env, out exportStaticOutput) {
 	r := out.Result
 	fmt.Fprintf(e.stdout, "exported snapshot %s from %s to %s in %.1fs\n", r.SnapshotID, out.DataDir, out.To, out.Seconds)
@@ -122,6 +124,10 @@ func printExportStatic(e env, out exportStaticOutput) {
 			break
 		}
 		fmt.Fprintf(e.stdout, "  failed: GET %s: %d %s\n", f.Request, f.Status, f.Body)
+	}
+	if n := len(r.Failed); n > 0 {
+		fmt.Fprintf(e.stdout, "INCOMPLETE export: %d %s could not be exported (their files are missing or from an earlier export); %s says \"complete\": false and lists them under \"failures\"\n",
+			n, map[bool]string{true: "answer", false: "answers"}[n == 1], static.IndexKey)
 	}
 }
 

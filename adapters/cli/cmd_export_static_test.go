@@ -44,7 +44,7 @@ func TestExportStaticCommand(t *testing.T) {
 		t.Fatalf("first export: %+v %+v", first, r)
 	}
 	idx, err := static.ParseIndex(mustRead(t, filepath.Join(to, "index.json")))
-	if err != nil || len(idx.Files) != r.Files || idx.SnapshotID != "2025-11-30" {
+	if err != nil || len(idx.Files) != r.Files || idx.SnapshotID != "2025-11-30" || !idx.Complete || idx.Failures != nil {
 		t.Fatalf("index: %v", err)
 	}
 	for _, d := range []string{"02", "42", "61", "F"} {
@@ -74,6 +74,46 @@ func TestExportStaticCommand(t *testing.T) {
 	stdout, _, code := runCLI(t, env, "export-static", "--to", to, "--no-history")
 	if code != 0 || !strings.Contains(stdout, "exported snapshot 2025-11-30") || !strings.Contains(stdout, "0 written") {
 		t.Fatalf("export-static text: exit %d\n%s", code, stdout)
+	}
+}
+
+// TestExportStaticIncomplete: when answers fail (a damaged snapshot file:
+// 503), the command exits 1, index.json says it is not complete and lists
+// what failed, and the text output ends saying the export is incomplete.
+func TestExportStaticIncomplete(t *testing.T) {
+	dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+	if _, _, code := runCLI(t, env, "build", "--all"); code != 0 {
+		t.Fatalf("build exit %d", code)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "snapshots", "2025-11-14", "district_61.json"), []byte(`{"broken":`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	to := filepath.Join(t.TempDir(), "site")
+	stdout, stderr, code := runCLI(t, env, "export-static", "--to", to)
+	if code != 1 || !strings.Contains(stderr, "some answers could not be exported") {
+		t.Fatalf("export-static with a damaged snapshot: exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "INCOMPLETE export: 2 answers could not be exported") || !strings.Contains(last, `"complete": false`) {
+		t.Errorf("last line of the output: %q, want it to say the export is incomplete\n%s", last, stdout)
+	}
+	idx, err := static.ParseIndex(mustRead(t, filepath.Join(to, "index.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx.Complete || len(idx.Failures) != 2 {
+		t.Fatalf("index: complete %v, failures %+v", idx.Complete, idx.Failures)
+	}
+	for i, name := range []string{"clubs", "statistics"} {
+		if f := idx.Failures[i]; f.Path != "api/snapshots/2025-11-14/districts/61/"+name+".json" || f.Status != 503 || !strings.HasPrefix(f.Error, "SNAPSHOT_DAMAGED: ") {
+			t.Errorf("index failure %d: %+v", i, f)
+		}
+	}
+	// --json says the same.
+	out := exportStatic(t, env, 1, "--to", to)
+	if len(out.Result.Failed) != 2 || out.Error == "" {
+		t.Errorf("export-static --json: %+v", out)
 	}
 }
 

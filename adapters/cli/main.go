@@ -8,13 +8,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/toaststats/toaststats/store"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
 	"sync"
 	"syscall"
+
+	"github.com/toaststats/toaststats/adapters/api"
 
 	// Object-store URLs for --store (s3://...).
 	_ "github.com/toaststats/toaststats/store/backends"
@@ -44,9 +45,10 @@ func usageError(format string, a ...any) error {
 func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
 
 // exitCodeOf is the exit status for the error run returned (nil is 0):
-// the code an exitError carries, else 1. A bad district configuration
-// file is a configuration error (2) wherever it surfaces, whatever code
-// the command chose for failures.
+// the code an exitError carries, else 1. A configuration error (a bad
+// district configuration file, an unusable admin-token file:
+// api.IsConfigError, the rule toaststats-server shares) is exit status 2
+// wherever it surfaces, whatever code the command chose for failures.
 func exitCodeOf(err error) int {
 	if err == nil {
 		return exitOK
@@ -56,7 +58,7 @@ func exitCodeOf(err error) int {
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	if code == exitFailed && errors.Is(err, store.ErrBadConfig) {
+	if code == exitFailed && api.IsConfigError(err) {
 		code = exitUsage
 	}
 	return code

@@ -21,14 +21,19 @@
 // --admin-token the admin routes stay closed.
 // Forwarding headers are believed only from --trusted-proxies.
 //
+// The data directory must exist (toaststats init creates it; so do
+// toaststats scrape and backfill): the server never creates one, so a
+// mistyped --data-dir fails at start.
+//
 // The API itself (routes, conventions, the in-process http.Handler) is
 // package github.com/toaststats/toaststats/adapters/api; this command only
 // parses flags and environment, opens the data directory and serves it.
 //
 // Exit status: 0 after a shutdown on SIGINT/SIGTERM (connections still
 // busy after --shutdown-timeout are closed, with a warning: a slow client
-// does not make a requested stop a failure), 2 for usage errors, 1
-// otherwise.
+// does not make a requested stop a failure), 2 for usage and configuration
+// errors (a bad flag, a data directory that does not exist, an unusable
+// admin-token file), 1 otherwise.
 package main
 
 import (
@@ -66,15 +71,23 @@ func main() {
 	ctx := context.Background()
 	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "toaststats-server:", err)
-		var ue *usageError
-		if errors.As(err, &ue) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		os.Exit(exitStatus(err))
 	}
 }
 
-// usageError is a bad command line (exit status 2).
+// exitStatus is the exit status for an error run returned: 2 for a usage
+// or configuration error (a bad flag, a data directory that does not
+// exist, an unusable admin-token file: a usageError, or api.IsConfigError,
+// the rule the toaststats command shares), 1 otherwise.
+func exitStatus(err error) int {
+	var ue *usageError
+	if errors.As(err, &ue) || api.IsConfigError(err) {
+		return 2
+	}
+	return 1
+}
+
+// usageError is a bad command line or environment (exit status 2).
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
@@ -113,7 +126,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	o := &options{}
 	var cors, interval, rateLimit, rateBurst, proxies string
 	fs.StringVar(&o.addr, "addr", env("TOASTSTATS_ADDR", "127.0.0.1:8080"), "listen address (env TOASTSTATS_ADDR)")
-	fs.StringVar(&o.dataDir, "data-dir", env("TOASTSTATS_DATA_DIR", ""), "data directory (env TOASTSTATS_DATA_DIR; required unless --store)")
+	fs.StringVar(&o.dataDir, "data-dir", env("TOASTSTATS_DATA_DIR", ""), "data directory, which must exist: toaststats init creates it (env TOASTSTATS_DATA_DIR; required unless --store)")
 	fs.StringVar(&o.store, "store", env("TOASTSTATS_STORE", ""), "data location as a URL instead of --data-dir: s3://bucket/prefix?endpoint=...&region=...&use_path_style=true or file:///path (env TOASTSTATS_STORE; credentials from the AWS environment)")
 	fs.StringVar(&o.adminToken, "admin-token", env("TOASTSTATS_ADMIN_TOKEN", ""), "bearer token for admin and cache routes (env TOASTSTATS_ADMIN_TOKEN; default: the token in DATA-DIR/config/admin-token, created on first start)")
 	fs.StringVar(&proxies, "trusted-proxies", env("TOASTSTATS_TRUSTED_PROXIES", ""), "comma-separated CIDRs or IPs of reverse proxies whose X-Forwarded-For/Forwarded headers are believed (env TOASTSTATS_TRUSTED_PROXIES; none by default)")
@@ -302,6 +315,37 @@ func serverMemory(o *options, getenv func(string) string) error {
 	return nil
 }
 
+// objectStore reports whether location names an object store (a bucket
+// URL) rather than a local directory (a path or a file:// URL).
+func objectStore(location string) bool {
+	return store.IsURL(location) && !strings.HasPrefix(location, "file://")
+}
+
+// openStore opens the data location of o. The server never creates a
+// local data directory (toaststats init, scrape and backfill do): a
+// mistyped --data-dir must fail at start, not serve 503s from a new empty
+// store. A local directory that cannot be opened (missing, not a
+// directory) is a configuration error (exit status 2) naming the path and,
+// when it is missing, the command that creates it. An object store is
+// opened as it is (the bucket must exist; a prefix in it need not).
+func openStore(o *options, opts store.Options) (*store.Store, error) {
+	st, err := store.Open(o.dataDir, opts)
+	switch {
+	case err == nil:
+		return st, nil
+	case objectStore(o.dataDir):
+		return nil, fmt.Errorf("open data directory: %w", err)
+	case errors.Is(err, store.ErrNoDataDir):
+		flag, env := "--data-dir", "TOASTSTATS_DATA_DIR"
+		if o.store != "" {
+			flag, env = "--store", "TOASTSTATS_STORE"
+		}
+		return nil, &usageError{fmt.Sprintf("data directory %s does not exist (the server never creates one): check %s / %s, or create it with `toaststats init %s %s`",
+			o.dataDir, flag, env, flag, o.dataDir)}
+	}
+	return nil, &usageError{fmt.Sprintf("open data directory %s: %v", o.dataDir, err)}
+}
+
 // run is the whole program: parse flags, open the data directory, serve
 // until ctx ends or SIGINT/SIGTERM arrives, then shut down gracefully. It
 // prints "listening on http://ADDR" on stdout once the listener is up.
@@ -323,16 +367,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := serverMemory(o, getenv); err != nil {
 		log.Warn("no huge pages for the heap", "err", err)
 	}
-	// The server builds snapshots into the directory, so it may create it
-	// (a server started before the first scrape); /health says ready=false
-	// until a snapshot exists.
-	st, err := store.Create(o.dataDir, store.Options{Logger: log.With("component", "store"), MaxCacheBytes: int64(o.storeCacheMB) << 20,
+	st, err := openStore(o, store.Options{Logger: log.With("component", "store"), MaxCacheBytes: int64(o.storeCacheMB) << 20,
 		GzipAfter: time.Duration(o.gzipAfterDays) * 24 * time.Hour})
 	if err != nil {
-		return fmt.Errorf("open data directory: %w", err)
+		return err
 	}
 	token := o.adminToken
-	if token == "" && store.IsURL(o.dataDir) && !strings.HasPrefix(o.dataDir, "file://") {
+	if token == "" && objectStore(o.dataDir) {
 		// Servers sharing a bucket share no disk, and a secret in the
 		// bucket would be readable by every holder of its credentials: a
 		// random token nobody knows keeps the admin routes closed.
@@ -341,7 +382,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	} else if token == "" {
 		path, err := api.EnsureAdminToken(o.dataDir, &token)
 		if err != nil {
-			return fmt.Errorf("admin token: %w", err)
+			return err // names the file and what is wrong with it
 		}
 		log.Info("admin routes need the bearer token stored in the data directory (set TOASTSTATS_ADMIN_TOKEN to choose one)", "token_file", path)
 	}

@@ -107,3 +107,58 @@ func TestCSVLinkKeepsFilters(t *testing.T) {
 		t.Errorf("clubs: no Goals sort link %q", want)
 	}
 }
+
+// TestAsOfPermalinkKeepsFilters: the "data as of" line's snapshot link
+// pins the page to its snapshot as shown: the page's filters and sort ride
+// along with date= (the same query the CSV download and the sort links
+// keep), also on a page of the current snapshot, which has no ?date= of
+// its own.
+func TestAsOfPermalinkKeepsFilters(t *testing.T) {
+	asofRE := regexp.MustCompile(`<p class="asof">[^\n]*? snapshot <a href="([^"]*)">2025-10-01</a>`)
+	want := map[string]string{
+		"home":     "?date=2025-10-01&region=01&sort=payments",
+		"clubs":    "?area=A%3A01&date=2025-10-01&division=A&sort=members",
+		"division": "?date=2025-10-01&sort=goals",
+		"area":     "?date=2025-10-01&sort=level",
+		"club":     "?date=2025-10-01",
+		"district": "?date=2025-10-01",
+	}
+	for _, byDate := range []bool{true, false} {
+		for name, pg := range linkPages() {
+			if !byDate {
+				frameOf(pg).Date = "" // the current snapshot, asked for without ?date=
+			}
+			var buf bytes.Buffer
+			if err := Render(&buf, pg); err != nil {
+				t.Fatal(err)
+			}
+			m := asofRE.FindStringSubmatch(buf.String())
+			if m == nil {
+				t.Errorf("%s (by date %v): no data-as-of link in %s", name, byDate, regexp.MustCompile(`<p class="asof">.*`).FindString(buf.String()))
+				continue
+			}
+			if got := html.UnescapeString(m[1]); got != want[name] {
+				t.Errorf("%s (by date %v): data-as-of link %q, want %q", name, byDate, got, want[name])
+			}
+		}
+	}
+}
+
+// frameOf is the Frame of one of linkPages' pages.
+func frameOf(pg any) *Frame {
+	switch p := pg.(type) {
+	case *HomePage:
+		return &p.Frame
+	case *DistrictPage:
+		return &p.Frame
+	case *ClubsPage:
+		return &p.Frame
+	case *ClubPage:
+		return &p.Frame
+	case *DivisionPage:
+		return &p.Frame
+	case *AreaPage:
+		return &p.Frame
+	}
+	panic("not a page")
+}

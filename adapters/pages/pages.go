@@ -29,7 +29,9 @@ import (
 //go:embed templates/*.html templates/*.css
 var files embed.FS
 
-// AsOf is the "data as of" line every page carries.
+// AsOf is the "data as of" line every page carries. Render links its
+// snapshot id to the page as shown (its filters and sort) pinned to that
+// snapshot with date=.
 type AsOf struct {
 	// SnapshotID is the snapshot the page was rendered from.
 	SnapshotID string
@@ -249,6 +251,9 @@ type view struct {
 	// CSV is the href of the page's CSV download with the page's state
 	// (state) added.
 	CSV string
+	// Permalink is the "data as of" line's link: this page as shown (its
+	// filters and sort), pinned to its snapshot with date=.
+	Permalink string
 }
 
 func render(w io.Writer, name string, v view) error {
@@ -278,12 +283,34 @@ func state(f *Frame, q url.Values, sortKey string) url.Values {
 	return out
 }
 
-// tableView is the view of a page with a sortable table: its sort links
-// and its CSV download keep the page's filters q and date.
+// tableView is the view of a page with a sortable table: its sort links,
+// its CSV download and its permalink keep the page's filters q and date.
 func tableView(f *Frame, v view, all []sortKey, sortKey string, q url.Values) view {
 	v.Sorts = sortLinks(all, sortKey, "", state(f, q, ""))
-	v.CSV = csvHref(f, state(f, q, sortKey))
+	return stateView(f, v, state(f, q, sortKey))
+}
+
+// stateView sets the links of v that keep the page's state st (state):
+// the CSV download and the permalink.
+func stateView(f *Frame, v view, st url.Values) view {
+	v.CSV = csvHref(f, st)
+	v.Permalink = permalink(f, st)
 	return v
+}
+
+// permalink is the href of the page in state st pinned to its snapshot:
+// st with date= the snapshot id, whether or not the page was chosen by
+// date ("" for a page drawn from no snapshot).
+func permalink(f *Frame, st url.Values) string {
+	if f.AsOf.SnapshotID == "" {
+		return ""
+	}
+	q := url.Values{}
+	for name, v := range st {
+		q[name] = v
+	}
+	q.Set("date", f.AsOf.SnapshotID)
+	return "?" + q.Encode()
 }
 
 // csvHref is f.CSV with st added when f.CSV is a query of the page itself
@@ -312,18 +339,18 @@ func Render(w io.Writer, page any) error {
 	case *HomePage:
 		return render(w, "home", tableView(&p.Frame, view{Page: p, Rows: p.rows()}, homeSorts, p.Sort, url.Values{"region": {p.Region}}))
 	case *DistrictPage:
-		return render(w, "district", view{Page: p, Charts: p.charts(), CSV: csvHref(&p.Frame, state(&p.Frame, nil, ""))})
+		return render(w, "district", stateView(&p.Frame, view{Page: p, Charts: p.charts()}, state(&p.Frame, nil, "")))
 	case *ClubsPage:
 		q := url.Values{"division": {p.Division}, "area": {p.Area}, "health": {p.Health}}
 		return render(w, "clubs", tableView(&p.Frame, view{Page: p, Rows: p.rows()}, clubSorts, p.Sort, q))
 	case *ClubPage:
-		return render(w, "club", view{Page: p, Charts: p.charts(), CSV: csvHref(&p.Frame, state(&p.Frame, nil, ""))})
+		return render(w, "club", stateView(&p.Frame, view{Page: p, Charts: p.charts()}, state(&p.Frame, nil, "")))
 	case *DivisionPage:
 		return render(w, "division", tableView(&p.Frame, view{Page: p, Rows: sortClubs(p.Clubs, p.Sort)}, clubSorts, p.Sort, nil))
 	case *AreaPage:
 		return render(w, "area", tableView(&p.Frame, view{Page: p, Rows: sortClubs(p.Clubs, p.Sort)}, clubSorts, p.Sort, nil))
 	case *ErrorPage:
-		return render(w, "error", view{Page: p, CSV: p.CSV})
+		return render(w, "error", view{Page: p, CSV: p.CSV, Permalink: permalink(&p.Frame, state(&p.Frame, nil, ""))})
 	}
 	return fmt.Errorf("render: unknown page type %T", page)
 }

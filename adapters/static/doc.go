@@ -44,8 +44,10 @@
 // index.json, at the top of the destination, lists every exported file with
 // the request it answers, its sha256, its size and the id of the snapshot
 // it came from (the answer's _snapshot_metadata.snapshot_id; for the date
-// lists, which carry none, the current snapshot). It holds no timestamp, so
-// an export of unchanged data writes nothing at all.
+// lists, which carry none, the current snapshot), and says whether the
+// export was complete: "complete": false and, under "failures", the answers
+// the API could not give (Index.Failures: path, request, status, error). It
+// holds no timestamp, so an export of unchanged data writes nothing at all.
 //
 // # Same bytes, deterministic output
 //
@@ -73,10 +75,11 @@
 // is not noticed unless Options.Full asks for every file to be written again
 // (Full also deletes files under api/ that no index names, such as those
 // left by a crash between the index and the deletions). An answer the API
-// cannot give (5xx) keeps its previous file and index entry, and such an
-// incomplete export deletes nothing: a failed list (of dates, of a date's
-// districts) must not pass for the files it names being gone. Run one
-// export per destination at a time.
+// cannot give (5xx) keeps its previous file and index entry, the index
+// lists it among its failures, and such an incomplete export deletes
+// nothing: a failed list (of dates, of a date's districts) must not pass
+// for the files it names being gone. Run one export per destination at a
+// time.
 //
 // When a snapshot is published while an export runs, answers could come from
 // two snapshots; Export notices (each answer names its snapshot) and renders

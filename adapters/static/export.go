@@ -106,7 +106,8 @@ var (
 	// ErrNoSnapshot reports a store with no snapshot to export yet.
 	ErrNoSnapshot = errors.New("static: the store has no snapshot to export yet")
 	// ErrIncomplete reports an export in which some answers failed (see
-	// Result.Failed); everything else was exported and indexed.
+	// Result.Failed); everything else was exported and indexed, and the
+	// index says it is not complete and lists the failures.
 	ErrIncomplete = errors.New("static: some answers could not be exported")
 	// ErrSnapshotChanged reports snapshots published during every one of
 	// the export's passes; the index written names each file's snapshot.
@@ -200,8 +201,11 @@ func ExportHandler(ctx context.Context, h http.Handler, dst store.Objects, opts 
 		x.mu.Unlock()
 	}
 
-	// The index, last of the writes.
-	idx := &Index{Format: FormatVersion, SnapshotID: ps.pinned, Files: make([]IndexEntry, 0, len(ps.entries))}
+	// The index, last of the writes; it says what failed.
+	idx := &Index{Format: FormatVersion, SnapshotID: ps.pinned, Complete: len(ps.failures) == 0, Files: make([]IndexEntry, 0, len(ps.entries))}
+	for _, f := range ps.failures {
+		idx.Failures = append(idx.Failures, IndexFailure{Path: KeyOf(f.Request), Request: f.Request, Status: f.Status, Error: ps.failureText[f.Request]})
+	}
 	for _, e := range ps.entries {
 		idx.Files = append(idx.Files, e)
 	}
@@ -311,7 +315,10 @@ type passState struct {
 	pinned   string
 	entries  map[string]IndexEntry
 	failures []Failure
-	absent   int
+	// failureText is what the index says of each failed request
+	// (errorText of its whole answer).
+	failureText map[string]string
+	absent      int
 	// mixed are requests for the current snapshot whose answer named
 	// another one (a snapshot was published meanwhile).
 	mixed []string
@@ -327,7 +334,7 @@ type answer struct {
 
 // pass renders every request and writes the changed files.
 func (x *exporter) pass(ctx context.Context) (*passState, error) {
-	ps := &passState{entries: map[string]IndexEntry{}}
+	ps := &passState{entries: map[string]IndexEntry{}, failureText: map[string]string{}}
 
 	// The district list names the current snapshot and its districts.
 	x.progress(1, false)
@@ -477,6 +484,7 @@ func (x *exporter) keep(ctx context.Context, ps *passState, a answer) error {
 		x.mu.Unlock()
 		ps.mu.Lock()
 		ps.failures = append(ps.failures, Failure{Request: a.request, Status: a.status, Body: clip(a.body)})
+		ps.failureText[a.request] = errorText(a.body)
 		if had {
 			ps.entries[key] = old
 		}
@@ -651,6 +659,24 @@ type (
 		} `json:"data"`
 	}
 )
+
+// errorText is what went wrong with a failed answer, in one line: "CODE:
+// message" of the API's error envelope, else the start of the body.
+func errorText(body []byte) string {
+	var env struct {
+		Error *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &env) == nil && env.Error != nil && env.Error.Code != "" {
+		if env.Error.Message == "" {
+			return env.Error.Code
+		}
+		return env.Error.Code + ": " + env.Error.Message
+	}
+	return clip(body)
+}
 
 // clip shortens an answer body for an error message.
 func clip(b []byte) string {

@@ -326,18 +326,28 @@ func TestExportFullRepairsTheDestination(t *testing.T) {
 
 // TestExportDamagedSnapshot: an answer the server cannot give (a damaged
 // snapshot file: 503) is reported, the previous file stays and stays
-// listed, everything else is exported, and the error says what failed.
+// listed, everything else is exported, and the error says what failed;
+// the index says it is not complete and lists the failures, until an
+// export succeeds again.
 func TestExportDamagedSnapshot(t *testing.T) {
 	st, dir := newStore(t)
 	w := smallWorld()
 	buildDates(t, st, w, w.AsOfDates()[:3]...)
 	out := t.TempDir()
 	exportOnce(t, st, out, static.Options{})
+	if idx := readIndex(t, out); !idx.Complete || idx.Failures != nil {
+		t.Fatalf("index of a good export: complete %v, failures %+v", idx.Complete, idx.Failures)
+	}
 	kept, err := os.ReadFile(filepath.Join(out, "api", "snapshots", "2025-11-12", "districts", "61", "statistics.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "snapshots", "2025-11-12", "district_61.json"), []byte(`{"broken":`), 0o644); err != nil {
+	damaged := filepath.Join(dir, "snapshots", "2025-11-12", "district_61.json")
+	good, err := os.ReadFile(damaged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(damaged, []byte(`{"broken":`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	st2, err := toaststats.OpenStore(dir, store.Options{Now: clock})
@@ -363,10 +373,40 @@ func TestExportDamagedSnapshot(t *testing.T) {
 	if err != nil || string(now) != string(kept) {
 		t.Fatalf("the previous file was not kept: %v", err)
 	}
-	if !slices.ContainsFunc(readIndex(t, out).Files, func(e static.IndexEntry) bool {
+	idx := readIndex(t, out)
+	if !slices.ContainsFunc(idx.Files, func(e static.IndexEntry) bool {
 		return e.Path == "api/snapshots/2025-11-12/districts/61/statistics.json"
 	}) {
 		t.Fatal("the kept file is no longer indexed")
+	}
+	// The index is honest about it: not complete, and what failed.
+	if idx.Complete || len(idx.Failures) != 2 {
+		t.Fatalf("index after failures: complete %v, failures %+v", idx.Complete, idx.Failures)
+	}
+	for i, name := range []string{"clubs", "statistics"} {
+		f := idx.Failures[i]
+		if f.Path != "api/snapshots/2025-11-12/districts/61/"+name+".json" || f.Request != "/api/districts/61/"+name+"?date=2025-11-12" ||
+			f.Status != http.StatusServiceUnavailable || !strings.HasPrefix(f.Error, "SNAPSHOT_DAMAGED: ") || !strings.Contains(f.Error, "2025-11-12") {
+			t.Errorf("index failure %d: %+v", i, f)
+		}
+	}
+
+	// Repaired: the next export is complete again and lists no failure.
+	if err := os.WriteFile(damaged, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st3, err := toaststats.OpenStore(dir, store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := exportOnce(t, st3, out, static.Options{}); !res.IndexWritten || len(res.Failed) != 0 {
+		t.Fatalf("export after the repair: %+v", res)
+	}
+	if idx := readIndex(t, out); !idx.Complete || idx.Failures != nil {
+		t.Fatalf("index after the repair: complete %v, failures %+v", idx.Complete, idx.Failures)
+	}
+	if raw, err := os.ReadFile(filepath.Join(out, "index.json")); err != nil || strings.Contains(string(raw), `"failures"`) || !strings.Contains(string(raw), `"complete": true`) {
+		t.Fatalf("index.json after the repair (%v):\n%.300s", err, raw)
 	}
 }
 
@@ -579,5 +619,9 @@ func TestExportFailedListDeletesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "api", "snapshots", "2025-11-12", "districts", "61", "clubs.json")); err != nil {
 		t.Fatal(err)
+	}
+	want := []static.IndexFailure{{Path: "api/districts/cache/dates.json", Request: "/api/districts/cache/dates", Status: http.StatusInternalServerError, Error: "FETCH_ERROR"}}
+	if idx := readIndex(t, out); idx.Complete || !slices.Equal(idx.Failures, want) {
+		t.Fatalf("index: complete %v, failures %+v, want %+v", idx.Complete, idx.Failures, want)
 	}
 }

@@ -20,6 +20,9 @@ func FuzzParseIndex(f *testing.F) {
 	f.Add([]byte(`{"format":"toaststats-static/1","files":[{"path":"api/../x.json","sha256":"00","size":-1}]}`))
 	f.Add([]byte(`{"format":"toaststats-static/2","files":[]}`))
 	f.Add([]byte(`{"format":"toaststats-static/1","files":[]} {}`))
+	f.Add([]byte(`{"format":"toaststats-static/1","snapshot_id":"2025-11-16","complete":false,"failures":[{"path":"api/districts/61/analytics.json","request":"/api/districts/61/analytics","status":503,"error":"SNAPSHOT_DAMAGED: x"}],"files":[]}`))
+	f.Add([]byte(`{"format":"toaststats-static/1","complete":true,"failures":[],"files":[]}`))
+	f.Add([]byte(`{"format":"toaststats-static/1","complete":true,"failures":[{"path":"api/x.json","request":"/api/x"}],"files":[]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"format":"toaststats-static/1","files":[]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -33,6 +36,14 @@ func FuzzParseIndex(f *testing.F) {
 		for _, e := range idx.Files {
 			if !strings.HasPrefix(e.Path, "api/") || store.ValidKey(e.Path) != nil || e.Size < 0 || len(e.SHA256) != 64 {
 				t.Fatalf("accepted entry %+v", e)
+			}
+		}
+		if idx.Complete && len(idx.Failures) > 0 {
+			t.Fatalf("accepted a complete index with failures: %+v", idx.Failures)
+		}
+		for _, f := range idx.Failures {
+			if !strings.HasPrefix(f.Path, "api/") || store.ValidKey(f.Path) != nil || !strings.HasPrefix(f.Request, "/api/") {
+				t.Fatalf("accepted failure %+v", f)
 			}
 		}
 		raw, err := idx.Marshal()

@@ -19,14 +19,37 @@ const FormatVersion = "toaststats-static/1"
 // IndexKey is the object key of the index, at the top of the destination.
 const IndexKey = "index.json"
 
-// Index is index.json: every file of an export.
+// Index is index.json: every file of an export, and whether the export
+// that wrote it was complete.
 type Index struct {
 	// Format is FormatVersion.
 	Format string `json:"format"`
 	// SnapshotID is the current snapshot the export reflects.
 	SnapshotID string `json:"snapshot_id"`
+	// Complete is true when every answer of the export was exported. When
+	// it is false, Failures lists the answers the API could not give: the
+	// files of those answers are missing, or are an earlier export's (then
+	// Files still lists them, with that export's sha256). An index written
+	// before this field existed reads as false: it did not say.
+	Complete bool `json:"complete"`
+	// Failures are the answers that could not be exported, sorted by
+	// Request; none when Complete.
+	Failures []IndexFailure `json:"failures,omitempty"`
 	// Files are sorted by Path.
 	Files []IndexEntry `json:"files"`
+}
+
+// IndexFailure is an answer an export could not give.
+type IndexFailure struct {
+	// Path is the file the answer would be; Request the API request, such
+	// as "/api/districts/61/statistics?date=2025-11-12".
+	Path    string `json:"path"`
+	Request string `json:"request"`
+	// Status is the HTTP status the API answered with; Error says why:
+	// "CODE: message" of the API's error envelope, or the start of the
+	// answer when it is not one.
+	Status int    `json:"status"`
+	Error  string `json:"error"`
 }
 
 // IndexEntry describes one exported file.
@@ -58,8 +81,9 @@ func (idx *Index) Marshal() ([]byte, error) {
 
 // ParseIndex decodes and checks index.json: the format, and for every
 // entry a path under api/ ending in .json that is a valid object key, a
-// sha256 of 64 hex digits, a size that is not negative, no path twice. The
-// error names the first entry that is wrong.
+// sha256 of 64 hex digits, a size that is not negative, no path twice;
+// for every failure such a path and a request under /api/, and none in a
+// complete index. The error names the first entry that is wrong.
 func ParseIndex(data []byte) (*Index, error) {
 	var idx Index
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -80,7 +104,7 @@ func ParseIndex(data []byte) (*Index, error) {
 		bad := func(what string) error {
 			return fmt.Errorf("static: %s entry %d (%q): %s", IndexKey, i, truncate(e.Path), what)
 		}
-		if !strings.HasPrefix(e.Path, "api/") || !strings.HasSuffix(e.Path, ".json") || store.ValidKey(e.Path) != nil {
+		if !exportPath(e.Path) {
 			return nil, bad("path is not a file of an export")
 		}
 		if seen[e.Path] {
@@ -94,6 +118,17 @@ func ParseIndex(data []byte) (*Index, error) {
 			return nil, bad("negative size")
 		}
 	}
+	if len(idx.Failures) == 0 {
+		idx.Failures = nil // "failures": [] is none, as an omitted list
+	}
+	if idx.Complete && len(idx.Failures) > 0 {
+		return nil, fmt.Errorf("static: %s says it is complete and lists %d failures", IndexKey, len(idx.Failures))
+	}
+	for i, f := range idx.Failures {
+		if !exportPath(f.Path) || !strings.HasPrefix(f.Request, "/api/") {
+			return nil, fmt.Errorf("static: %s failure %d (%q): not an answer of an export", IndexKey, i, truncate(f.Path))
+		}
+	}
 	return &idx, nil
 }
 
@@ -105,6 +140,12 @@ func ReadIndex(ctx context.Context, dst store.Objects) (*Index, error) {
 		return nil, err
 	}
 	return ParseIndex(b)
+}
+
+// exportPath reports whether p can be a file of an export: an object key
+// under api/ ending in .json.
+func exportPath(p string) bool {
+	return strings.HasPrefix(p, "api/") && strings.HasSuffix(p, ".json") && store.ValidKey(p) == nil
 }
 
 func isHex(s string, n int) bool {
