@@ -33,6 +33,8 @@
 // The Orchestrator takes the districts from the summary of the same date,
 // filters them (explicit list, config/districts.json, or all), runs the
 // reports with a concurrency limit behind a circuit breaker, skips what is
-// already cached unless forced, and stores the verified bytes verbatim under
-// the dashboard's as-of date. Backfill walks a date range and is resumable.
+// already cached and verifies against its recorded checksum unless forced
+// (a damaged copy is downloaded again, its bytes first copied to
+// quarantine/), and stores the verified bytes verbatim under the
+// dashboard's as-of date. Backfill walks a date range and is resumable.
 package scrape

@@ -316,6 +316,51 @@ func TestScrapeCommandBrowserRetries(t *testing.T) {
 	}
 }
 
+// A damaged cached report (one byte flipped) is downloaded again by a
+// plain scrape, not only with --force: a WARN line names it, the JSON
+// summary says where its damaged bytes were kept, and verify is clean
+// afterwards.
+func TestScrapeCommandDamagedCachedReport(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 2)
+	dir := t.TempDir()
+	date := w.AsOfDates()[len(w.AsOfDates())-3]
+	id := w.Districts(date)[0]
+	args := []string{"scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--date", date, "--districts", id, "--rate", "0", "--json"}
+	if _, stderr, code := scrapeCLI(t, nil, args...); code != 0 {
+		t.Fatalf("first scrape: exit %d: %s", code, stderr)
+	}
+	rel := "raw-csv/" + date + "/district-" + id + "/division-performance.csv"
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(rel)), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.ExportRequests()
+	stdout, stderr, code := scrapeCLI(t, nil, args...)
+	if code != 0 {
+		t.Fatalf("second scrape: exit %d: %s", code, stderr)
+	}
+	s := decodeScrapeSummary(t, stdout)
+	if s.Cache.FilesCreated != 1 || len(s.SetAside) != 1 || s.SetAside[0].File != rel || !strings.HasPrefix(s.SetAside[0].To, "quarantine/") {
+		t.Fatalf("summary: %d files, set aside %+v", s.Cache.FilesCreated, s.SetAside)
+	}
+	if n := srv.ExportRequests() - before; n != 2 { // the live year's summary, the damaged report
+		t.Errorf("%d exports, want 2", n)
+	}
+	if kept, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(s.SetAside[0].To))); err != nil || !bytes.Equal(kept, b) {
+		t.Errorf("the damaged bytes were not kept (%v)", err)
+	}
+	if !strings.Contains(stderr, "level=WARN") || !strings.Contains(stderr, rel) || strings.Contains(stderr, "level=ERROR") {
+		t.Errorf("stderr does not warn of %s (or has an ERROR):\n%s", rel, stderr)
+	}
+	if out, stderr, code := scrapeCLI(t, nil, "verify", "--data-dir", dir, "--json"); !strings.Contains(out, `"raw": []`) {
+		t.Errorf("verify after the scrape (exit %d): %s %s", code, out, stderr)
+	}
+}
+
 func TestBackfillCommand(t *testing.T) {
 	w, srv := scrapeTestWorld(t, 2)
 	dir := t.TempDir()
