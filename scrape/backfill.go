@@ -83,8 +83,8 @@ func (b *BackfillResult) UnlistedDistricts() []string {
 
 // Backfill collects every date from from to to (inclusive, ascending). It is
 // resumable: a date already complete in the cache costs no download (the
-// summary and every report are found cached), so an interrupted backfill
-// simply runs again. Dates the dashboard never published are reported as
+// summary and every report are found cached and intact), so an interrupted
+// backfill simply runs again. Dates the dashboard never published are reported as
 // DateUnpublished, not as failures. It stops early when ctx is cancelled or
 // the circuit breaker opens (BackfillResult.Stopped, also returned as the
 // error).

@@ -70,7 +70,14 @@ type BrowserOptions struct {
 	// LiveYearTTL is how long the live program year read from the root page
 	// is trusted (default 10 min).
 	LiveYearTTL time.Duration
-	Now         func() time.Time
+	// Retries, RetryWaitMin and RetryWaitMax are HTTPOptions' (the same
+	// policy and defaults: 3 retries after the first attempt, a jittered
+	// backoff from 1 s to 30 s). An attempt opens the page and exports the
+	// CSV; it is tried again when the page or the export could not be
+	// reached or did not answer in time, or answered 429 or 5xx but 501.
+	Retries                    int
+	RetryWaitMin, RetryWaitMax time.Duration
+	Now                        func() time.Time
 }
 
 // Scraper drives the real dashboard pages with a headless system Chromium
@@ -87,6 +94,7 @@ type BrowserOptions struct {
 type Scraper struct {
 	opts    BrowserOptions
 	log     *slog.Logger
+	retry   retryPolicy
 	l       *launcher.Launcher
 	browser *rod.Browser
 	page    *rod.Page
@@ -127,11 +135,13 @@ func NewScraper(ctx context.Context, opts BrowserOptions) (*Scraper, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	retry := newRetryPolicy(opts.Retries, opts.RetryWaitMin, opts.RetryWaitMax, 0, opts.Now)
+	opts.Retries, opts.RetryWaitMin, opts.RetryWaitMax = retry.retries, retry.waitMin, retry.waitMax
 	bin, err := FindBrowser(opts.BrowserPath)
 	if err != nil {
 		return nil, err
 	}
-	s := &Scraper{opts: opts, log: log, bin: bin}
+	s := &Scraper{opts: opts, log: log, retry: retry, bin: bin}
 	if s.userDir, err = os.MkdirTemp("", "toaststats-chromium-"); err != nil {
 		return nil, fmt.Errorf("browser profile dir: %w", err)
 	}
@@ -289,9 +299,10 @@ func (s *Scraper) open(ctx context.Context, u string) (*pageState, error) {
 		return nil, fmt.Errorf("read %s: %w", u, err)
 	}
 	if st.Month == "" || !st.HasExport {
-		if se := (&StatusError{URL: st.URL, Code: st.Status, Attempts: 1}); errors.Is(se, ErrUnavailable) {
-			// A gateway's or the server's "down" page, as in HTTP mode.
-			return &st, fmt.Errorf("%w (title %q)", se, st.Title)
+		if st.Status >= 400 {
+			// An error answer (a gateway's "down" page, an ASP.NET error):
+			// the same *StatusError as in HTTP mode, retried alike.
+			return &st, &StatusError{URL: st.URL, Code: st.Status, Attempts: 1, Detail: fmt.Sprintf("title %q", st.Title)}
 		}
 		return &st, fmt.Errorf("%w: %s (title %q) has no month or export control", ErrPage, st.URL, st.Title)
 	}
@@ -332,13 +343,20 @@ func (s *Scraper) liveYear(ctx context.Context) (string, error) {
 		return s.livePY, nil
 	}
 	u := strings.TrimRight(s.opts.BaseURL, "/") + "/"
-	st, err := s.open(ctx, u)
+	var dm string
+	err := s.retrying(ctx, u, func() error {
+		st, err := s.open(ctx, u)
+		if err != nil {
+			return err
+		}
+		_, dm, err = st.shown()
+		if err != nil {
+			return fmt.Errorf("%s: %w", u, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return "", fmt.Errorf("learn the live program year: %w", err)
-	}
-	_, dm, err := st.shown()
-	if err != nil {
-		return "", fmt.Errorf("learn the live program year from %s: %w", u, err)
 	}
 	s.livePY, s.liveSeen = programYearOfMonth(dm), s.opts.Now()
 	return s.livePY, nil
@@ -398,19 +416,24 @@ func (s *Scraper) fetch(ctx context.Context, req Request) (*Download, error) {
 		now := s.opts.Now().UTC()
 		c := Candidate{ProgramYear: programYear(now.Year(), now.Month()), Live: true}
 		u := PageURL(s.opts.BaseURL, c, req.Kind, req.DistrictID, time.Time{})
-		st, err := s.open(ctx, u)
+		var d *Download
+		err := s.retrying(ctx, u, func() error {
+			st, err := s.open(ctx, u)
+			if err != nil {
+				return err
+			}
+			asOf, dm, err := st.shown()
+			if err != nil {
+				return err
+			}
+			d, err = s.export(ctx, req, st, asOf, dm)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
-		asOf, dm, err := st.shown()
-		if err != nil {
-			return nil, err
-		}
-		d, err := s.export(ctx, req, st, asOf, dm)
-		if err == nil {
-			s.livePY, s.liveSeen = d.ProgramYear, s.opts.Now()
-		}
-		return d, err
+		s.livePY, s.liveSeen = d.ProgramYear, s.opts.Now()
+		return d, nil
 	}
 	asOf, _ := ParseDate(req.Date)
 	live, err := s.liveYear(ctx)
@@ -420,27 +443,49 @@ func (s *Scraper) fetch(ctx context.Context, req Request) (*Download, error) {
 	var shown []string
 	for _, c := range requestCandidates(req, asOf, live) {
 		u := PageURL(s.opts.BaseURL, c, req.Kind, req.DistrictID, asOf)
-		st, err := s.open(ctx, u)
+		var (
+			d    *Download
+			note string
+		)
+		err := s.retrying(ctx, u, func() error {
+			d, note = nil, ""
+			st, err := s.open(ctx, u)
+			if err != nil {
+				return err
+			}
+			if st.AsOf == "" {
+				// A month with no published as-of date yet.
+				note = fmt.Sprintf("month %s shows no as-of date", c.DataMonth)
+				return nil
+			}
+			got, dm, err := st.shown()
+			if err != nil {
+				return err
+			}
+			if got != req.Date || dm != c.DataMonth {
+				// The page quietly fell back to another as-of date: not this month.
+				note = fmt.Sprintf("month %s shows %s", c.DataMonth, got)
+				return nil
+			}
+			d, err = s.export(ctx, req, st, got, dm)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
-		if st.AsOf == "" {
-			// A month with no published as-of date yet.
-			shown = append(shown, fmt.Sprintf("month %s shows no as-of date", c.DataMonth))
-			continue
+		if d != nil {
+			return d, nil
 		}
-		got, dm, err := st.shown()
-		if err != nil {
-			return nil, err
-		}
-		if got != req.Date || dm != c.DataMonth {
-			// The page quietly fell back to another as-of date: not this month.
-			shown = append(shown, fmt.Sprintf("month %s shows %s", c.DataMonth, got))
-			continue
-		}
-		return s.export(ctx, req, st, got, dm)
+		shown = append(shown, note)
 	}
 	return nil, fmt.Errorf("%w: as of %s (live year %s; %s)", ErrNotPublished, req.Date, live, strings.Join(shown, ", "))
+}
+
+// retrying runs one attempt (open a page, export its CSV) under the retry
+// policy both modes share (retry.go). A Chromium that stopped answering is
+// not retried here: Fetch replaces it and tries once more.
+func (s *Scraper) retrying(ctx context.Context, what string, attempt func() error) error {
+	return s.retry.do(ctx, s.log, what, func(err error) bool { return retryableErr(err) && s.alive() }, attempt)
 }
 
 // export selects CSV in the page's export control and captures the download
@@ -465,6 +510,7 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 		popupID            proto.TargetTargetID
 		grace              *time.Timer
 		ours               = map[proto.TargetTargetID]bool{s.page.TargetID: true}
+		popups             int      // windows the selection opened
 		foreign            []string // GUIDs of downloads other exports began
 	)
 	wait := s.browser.Context(wctx).EachEvent(
@@ -473,6 +519,7 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 			if ti.Type == proto.TargetTargetInfoTypePage && ti.OpenerID == s.page.TargetID {
 				mu.Lock()
 				ours[ti.TargetID] = true
+				popups++
 				mu.Unlock()
 			}
 			return false
@@ -555,12 +602,14 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 	if grace != nil {
 		grace.Stop()
 	}
-	guidNow, stateNow, popupNow, popupIDNow := guid, state, popupURL, popupID
+	guidNow, stateNow, popupNow, popupIDNow, opened := guid, state, popupURL, popupID, popups
 	mu.Unlock()
 	if stateNow != "completed" {
-		what := ""
+		detail, status, what := "", 0, ""
 		if popupIDNow != "" {
-			what = s.describePopup(popupIDNow)
+			if detail, status = s.describePopup(popupIDNow); detail != "" {
+				what = " (" + detail + ")"
+			}
 		}
 		if guidNow != "" {
 			s.dropDownloads([]string{guidNow})
@@ -570,12 +619,22 @@ func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, 
 			return nil, ctx.Err()
 		case strings.Contains(strings.ToLower(popupNow), "/error.aspx"):
 			return nil, fmt.Errorf("%w: the export from %s went to %s%s", ErrRedirect, st.URL, popupNow, what)
+		case popupNow != "" && status >= 400:
+			// export.aspx answered with an error status: the same
+			// *StatusError as in HTTP mode, retried alike.
+			return nil, &StatusError{URL: popupNow, Code: status, Attempts: 1, Detail: detail}
 		case popupNow != "":
 			return nil, fmt.Errorf("%w: the export opened a page instead of a download: %s%s", ErrNoDownload, popupNow, what)
 		case stateNow == "canceled":
-			return nil, fmt.Errorf("%w: download of %s was cancelled", ErrNoDownload, dlURL)
+			// Chromium cancels a download whose connection broke.
+			return nil, fmt.Errorf("%w: %w: download of %s was cancelled", ErrUnavailable, ErrNoDownload, dlURL)
+		case guidNow != "" || opened > 0:
+			// The export window opened but its answer did not come (or not
+			// all of it) in time: the export timed out, as an HTTP attempt
+			// would.
+			return nil, fmt.Errorf("%w: %w: the export from %s did not answer within %s", ErrUnavailable, ErrNoDownload, st.URL, s.opts.ExportTimeout)
 		}
-		return nil, fmt.Errorf("%w: nothing downloaded within %s of selecting CSV on %s", ErrNoDownload, s.opts.ExportTimeout, st.URL)
+		return nil, fmt.Errorf("%w: selecting CSV on %s opened no export window within %s", ErrNoDownload, st.URL, s.opts.ExportTimeout)
 	}
 	path := filepath.Join(s.dlDir, guidNow)
 	body, err := os.ReadFile(path)
@@ -621,25 +680,30 @@ func (s *Scraper) dropDownloads(guids []string) {
 const exportGrace = 400 * time.Millisecond
 
 // describePopup returns the title and start of the text of a popup page,
-// for error messages.
-func (s *Scraper) describePopup(id proto.TargetTargetID) string {
+// for error messages, and the HTTP status it was served with (0 when
+// unknown).
+func (s *Scraper) describePopup(id proto.TargetTargetID) (string, int) {
 	ctx0, cancel0 := context.WithTimeout(context.Background(), time.Second)
 	defer cancel0()
 	p, err := s.browser.Context(ctx0).PageFromTarget(id)
 	if err != nil {
-		return ""
+		return "", 0
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	obj, err := p.Context(ctx).Eval(`() => [document.title || '', document.body ? document.body.innerText.slice(0, 160) : '']`)
+	obj, err := p.Context(ctx).Eval(`() => ({title: document.title || '', text: document.body ? document.body.innerText.slice(0, 160) : '',
+  status: (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0})`)
 	if err != nil {
-		return ""
+		return "", 0
 	}
-	var v []string
-	if obj.Value.Unmarshal(&v) != nil || len(v) != 2 {
-		return ""
+	var v struct {
+		Title, Text string
+		Status      int
 	}
-	return fmt.Sprintf(" (title %q, text %q)", v[0], strings.Join(strings.Fields(v[1]), " "))
+	if obj.Value.Unmarshal(&v) != nil {
+		return "", 0
+	}
+	return fmt.Sprintf("title %q, text %q", v.Title, strings.Join(strings.Fields(v.Text), " ")), v.Status
 }
 
 // closePopups closes every tab but the scraper's own (a failed export

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -144,26 +145,38 @@ func TestBrowserFailureModes(t *testing.T) {
 	defer srv.SetSlowDelay(30 * time.Second) // the imitation's default
 	s.opts.ExportTimeout = 2 * time.Second
 	defer func() { s.opts.ExportTimeout = 10 * time.Second }()
+	// One retry, at once (TestBrowserRetries checks the default policy).
+	oldRetry := s.retry
+	s.retry = newRetryPolicy(1, time.Millisecond, time.Millisecond, 0, nil)
+	defer func() { s.retry = oldRetry }()
 	date := pickDate(t, w, normalDate)
 	id := w.Districts(date)[0]
+	// As in HTTP mode (TestHTTPFailureModes): a 500 and a slow export are
+	// tried again, then fail with the status or as unavailable; the others
+	// fail at once.
 	cases := []struct {
-		fail dashboardtest.Failure
-		want error
+		fail     dashboardtest.Failure
+		want     error
+		attempts int
 	}{
-		{dashboardtest.FailRedirect, ErrRedirect},
-		{dashboardtest.FailHTMLError, ErrNoDownload},
-		{dashboardtest.Fail500, ErrNoDownload},
-		{dashboardtest.FailEmpty, normalize.ErrNoRows},
-		{dashboardtest.FailSlow, ErrNoDownload},
+		{dashboardtest.FailRedirect, ErrRedirect, 1},
+		{dashboardtest.FailHTMLError, ErrNoDownload, 1},
+		{dashboardtest.Fail500, ErrStatus, 2},
+		{dashboardtest.FailEmpty, normalize.ErrNoRows, 1},
+		{dashboardtest.FailSlow, ErrUnavailable, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.fail.String(), func(t *testing.T) {
 			srv.SetFailure(dashboardtest.FailNone)
 			srv.AddFailure(dashboardtest.FailureRule{Failure: tc.fail, District: id})
 			defer srv.SetFailure(dashboardtest.FailNone)
+			before := srv.ExportRequests()
 			d, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportClub, DistrictID: id, Date: date})
 			if d != nil || !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, %v; want error %v", d, err, tc.want)
+			}
+			if n := srv.ExportRequests() - before; n != int64(tc.attempts) {
+				t.Errorf("%d export requests, want %d", n, tc.attempts)
 			}
 			// The scraper recovers: the next export works.
 			other := w.Districts(date)[1]
@@ -340,7 +353,7 @@ func TestBrowserPageStatus(t *testing.T) {
 		_, _ = rw.Write([]byte("<html><head><title>Service Unavailable</title></head><body>The service is unavailable.</body></html>"))
 	}))
 	defer srv.Close()
-	s, err := NewScraper(context.Background(), BrowserOptions{BaseURL: srv.URL, BrowserPath: bin})
+	s, err := NewScraper(context.Background(), BrowserOptions{BaseURL: srv.URL, BrowserPath: bin, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,8 +364,10 @@ func TestBrowserPageStatus(t *testing.T) {
 	}{{503, true}, {502, true}, {504, true}, {500, false}} {
 		status.Store(tc.code)
 		_, err := s.Fetch(context.Background(), Request{Kind: normalize.ReportSummary})
-		if err == nil || errors.Is(err, ErrUnavailable) != tc.unavailable || !strings.Contains(err.Error(), "Service Unavailable") {
-			t.Errorf("HTTP %d pages: %v; want ErrUnavailable %v, naming the page's title", tc.code, err, tc.unavailable)
+		var se *StatusError
+		if err == nil || errors.Is(err, ErrUnavailable) != tc.unavailable || !strings.Contains(err.Error(), "Service Unavailable") ||
+			!errors.As(err, &se) || se.Code != int(tc.code) || se.Attempts != 4 {
+			t.Errorf("HTTP %d pages: %v; want ErrUnavailable %v after 4 attempts, naming the page's title", tc.code, err, tc.unavailable)
 		}
 	}
 }
@@ -437,4 +452,208 @@ func checkGoroutines() error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("goroutines left running after the tests:\n%s", stacks)
+}
+
+// logRecords is a slog.Handler that keeps every record (all levels), and
+// calls onRecord, when set, with each.
+type logRecords struct {
+	mu       sync.Mutex
+	recs     []slog.Record
+	onRecord func(slog.Record)
+}
+
+func (h *logRecords) Enabled(context.Context, slog.Level) bool { return true }
+func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	h.recs = append(h.recs, r.Clone())
+	f := h.onRecord
+	h.mu.Unlock()
+	if f != nil {
+		f(r)
+	}
+	return nil
+}
+func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *logRecords) WithGroup(string) slog.Handler      { return h }
+
+// take returns the records so far and forgets them.
+func (h *logRecords) take() []slog.Record {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.recs
+	h.recs = nil
+	return r
+}
+
+// count tells how many records have msg, and how many are at Warn or above.
+func count(recs []slog.Record, msg string) (n, warnOrWorse int) {
+	for _, r := range recs {
+		if r.Message == msg {
+			n++
+		}
+		if r.Level >= slog.LevelWarn {
+			warnOrWorse++
+		}
+	}
+	return n, warnOrWorse
+}
+
+// requestsFor counts the requests of srv's log since from that contain every part.
+func requestsFor(srv *dashboardtest.Server, from int, parts ...string) int {
+	n := 0
+	for _, u := range srv.RequestLog()[from:] {
+		lu := strings.ToLower(u)
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(lu, strings.ToLower(p))
+		}
+		if ok {
+			n++
+		}
+	}
+	return n
+}
+
+// The browser mode retries as the HTTP mode does: the same number of
+// attempts, the same rule of what is worth another attempt, the same
+// "dashboard unavailable" after the last one. A report whose first
+// attempts fail (a 503 export, a page that does not load in time) is
+// fetched, and the failed attempts are logged at Info only; one that fails
+// every attempt still fails, with the attempt count; what no retry can mend
+// is not retried; cancelling ends the wait for a retry.
+func TestBrowserRetries(t *testing.T) {
+	bin := requireBrowser(t)
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	logs := &logRecords{}
+	s, err := NewScraper(context.Background(), BrowserOptions{BaseURL: srv.URL, BrowserPath: bin, ExportTimeout: 10 * time.Second,
+		Logger: slog.New(logs), RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if h := NewHTTPClient(HTTPOptions{}); s.opts.Retries != h.opts.Retries || s.opts.Retries != 3 {
+		t.Fatalf("browser retries %d, HTTP retries %d; want the same, 3", s.opts.Retries, h.opts.Retries)
+	}
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	id := w.Districts(date)[0]
+	req := Request{Kind: normalize.ReportClub, DistrictID: id, Date: date}
+	want, err := w.CSV(normalize.ReportClub, id, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Fetch(ctx, Request{Kind: normalize.ReportSummary, Date: date}); err != nil { // learns the live year
+		t.Fatal(err)
+	}
+	exportsOf := "clubperformance~" + id + "~"
+	pagesOf := "id=" + id + "&" // Club.aspx?day=…&id=…&month=…
+
+	t.Run("first two exports answer 503", func(t *testing.T) {
+		defer srv.SetFailure(dashboardtest.FailNone)
+		srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.Fail503, District: id, Report: normalize.ReportClub, Times: 2})
+		from := len(srv.RequestLog())
+		logs.take()
+		d, err := s.Fetch(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(d.Data, want) || d.AsOfDate != date {
+			t.Errorf("got %d bytes as of %s, want the world's %d bytes as of %s", len(d.Data), d.AsOfDate, len(want), date)
+		}
+		if n := requestsFor(srv, from, "export.aspx", exportsOf); n != 3 {
+			t.Errorf("%d exports of the report, want 3 (two failed attempts, one good)", n)
+		}
+		if failed, bad := count(logs.take(), "attempt failed"); failed != 2 || bad != 0 {
+			t.Errorf("%d 'attempt failed' records, %d at Warn or above; want 2 at Info, none above", failed, bad)
+		}
+	})
+
+	t.Run("a page too slow once", func(t *testing.T) {
+		defer srv.SetFailure(dashboardtest.FailNone)
+		srv.SetSlowDelay(5 * time.Second)
+		defer srv.SetSlowDelay(30 * time.Second)
+		s.opts.PageTimeout = time.Second
+		defer func() { s.opts.PageTimeout = 30 * time.Second }()
+		srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, Page: "club.aspx", District: id, Times: 1})
+		from := len(srv.RequestLog())
+		logs.take()
+		d, err := s.Fetch(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(d.Data, want) {
+			t.Errorf("got %d bytes, want the world's %d", len(d.Data), len(want))
+		}
+		if p, e := requestsFor(srv, from, "/club.aspx?", pagesOf), requestsFor(srv, from, "export.aspx", exportsOf); p != 2 || e != 1 {
+			t.Errorf("%d page loads and %d exports, want 2 and 1", p, e)
+		}
+		if failed, bad := count(logs.take(), "attempt failed"); failed != 1 || bad != 0 {
+			t.Errorf("%d 'attempt failed' records, %d at Warn or above; want 1 at Info, none above", failed, bad)
+		}
+	})
+
+	for _, tc := range []struct {
+		fail        dashboardtest.Failure
+		code        int
+		unavailable bool
+	}{{dashboardtest.Fail503, 503, true}, {dashboardtest.Fail500, 500, false}} {
+		t.Run(fmt.Sprintf("every attempt answers %d", tc.code), func(t *testing.T) {
+			defer srv.SetFailure(dashboardtest.FailNone)
+			srv.AddFailure(dashboardtest.FailureRule{Failure: tc.fail, District: id, Report: normalize.ReportClub})
+			from := len(srv.RequestLog())
+			logs.take()
+			d, err := s.Fetch(ctx, req)
+			var se *StatusError
+			if d != nil || !errors.As(err, &se) || se.Code != tc.code || se.Attempts != 4 ||
+				errors.Is(err, ErrUnavailable) != tc.unavailable || !errors.Is(err, ErrStatus) {
+				t.Fatalf("got %v, %v; want HTTP %d after 4 attempts, ErrUnavailable %v", d, err, tc.code, tc.unavailable)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("HTTP %d after 4 attempt(s)", tc.code)) {
+				t.Errorf("error %q does not say the status and the attempts", err)
+			}
+			if n := requestsFor(srv, from, "export.aspx", exportsOf); n != 4 {
+				t.Errorf("%d exports of the report, want 4", n)
+			}
+			if failed, bad := count(logs.take(), "attempt failed"); failed != 3 || bad != 0 {
+				t.Errorf("%d 'attempt failed' records, %d at Warn or above; want 3 at Info (the caller logs the failure)", failed, bad)
+			}
+			// The scraper is fine afterwards.
+			if _, err := s.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: w.Districts(date)[1], Date: date}); err != nil {
+				t.Errorf("next export: %v", err)
+			}
+		})
+	}
+
+	t.Run("a redirect to error.aspx is not retried", func(t *testing.T) {
+		defer srv.SetFailure(dashboardtest.FailNone)
+		srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailRedirect, District: id, Report: normalize.ReportClub})
+		from := len(srv.RequestLog())
+		if _, err := s.Fetch(ctx, req); !errors.Is(err, ErrRedirect) {
+			t.Fatalf("got %v, want ErrRedirect", err)
+		}
+		if n := requestsFor(srv, from, "export.aspx", exportsOf); n != 1 {
+			t.Errorf("%d exports, want 1", n)
+		}
+	})
+
+	t.Run("cancel while waiting to retry", func(t *testing.T) {
+		defer srv.SetFailure(dashboardtest.FailNone)
+		srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.Fail503, District: id, Report: normalize.ReportClub})
+		old := s.retry
+		s.retry = newRetryPolicy(3, time.Hour, time.Hour, 0, nil)
+		defer func() { s.retry = old }()
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		logs.mu.Lock()
+		logs.onRecord = func(r slog.Record) {
+			if r.Message == "attempt failed" {
+				cancel() // the hour's wait has begun
+			}
+		}
+		logs.mu.Unlock()
+		defer func() { logs.mu.Lock(); logs.onRecord = nil; logs.mu.Unlock() }()
+		if _, err := s.Fetch(cctx, req); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnavailable) {
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+	})
 }

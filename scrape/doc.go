@@ -14,6 +14,13 @@
 //     export.aspx with go-retryablehttp (jittered backoff on 5xx and timeouts,
 //     Retry-After honoured, redirects never followed).
 //
+// Both retry under one policy (retry.go): three retries after the first
+// attempt, a jittered exponential backoff, another attempt only for a
+// network error, a timeout, HTTP 429 or a 5xx but 501 (for the browser, an
+// attempt is loading the page and exporting its CSV), and after the last
+// attempt 502, 503, 504, network errors and timeouts are ErrUnavailable.
+// Failed attempts are logged at Info; the caller logs a failed fetch.
+//
 // Both ask the as-of date's own month first and then the previous month (a
 // month-end closing period), use the root path for the live program year and
 // /{PY}/ for closed years, learn the live year from what the dashboard serves
@@ -26,6 +33,8 @@
 // The Orchestrator takes the districts from the summary of the same date,
 // filters them (explicit list, config/districts.json, or all), runs the
 // reports with a concurrency limit behind a circuit breaker, skips what is
-// already cached unless forced, and stores the verified bytes verbatim under
-// the dashboard's as-of date. Backfill walks a date range and is resumable.
+// already cached and verifies against its recorded checksum unless forced
+// (a damaged copy is downloaded again, its bytes first copied to
+// quarantine/), and stores the verified bytes verbatim under the
+// dashboard's as-of date. Backfill walks a date range and is resumable.
 package scrape

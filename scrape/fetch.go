@@ -114,13 +114,20 @@ type StatusError struct {
 	Code     int
 	Location string // redirect target, if any
 	Attempts int
+	// Detail describes the answer when known: the title and text of the
+	// page a browser showed.
+	Detail string
 }
 
 func (e *StatusError) Error() string {
-	if e.Location != "" {
-		return fmt.Sprintf("GET %s: HTTP %d to %s", e.URL, e.Code, e.Location)
+	detail := ""
+	if e.Detail != "" {
+		detail = " (" + e.Detail + ")"
 	}
-	return fmt.Sprintf("GET %s: HTTP %d after %d attempt(s)", e.URL, e.Code, e.Attempts)
+	if e.Location != "" {
+		return fmt.Sprintf("GET %s: HTTP %d to %s%s", e.URL, e.Code, e.Location, detail)
+	}
+	return fmt.Sprintf("GET %s: HTTP %d after %d attempt(s)%s", e.URL, e.Code, e.Attempts, detail)
 }
 
 // Is makes errors.Is(err, ErrStatus) and, for redirects, ErrRedirect true,

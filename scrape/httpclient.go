@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -34,7 +32,8 @@ type HTTPOptions struct {
 	// Timeout bounds one attempt (connect, headers and body). Default 60 s.
 	Timeout time.Duration
 	// Retries after the first attempt on network errors, timeouts, 429 and
-	// 5xx. Default 3; negative means none.
+	// 5xx but 501 (the rule of retry.go, shared with the browser Scraper).
+	// Default 3 (four attempts); negative means none.
 	Retries int
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff with
 	// jitter. Defaults 1 s and 30 s.
@@ -80,23 +79,6 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 60 * time.Second
 	}
-	if opts.Retries == 0 {
-		opts.Retries = 3
-	} else if opts.Retries < 0 {
-		opts.Retries = 0
-	}
-	if opts.RetryWaitMin <= 0 {
-		opts.RetryWaitMin = time.Second
-	}
-	if opts.RetryWaitMax <= 0 {
-		opts.RetryWaitMax = 30 * time.Second
-	}
-	if opts.RetryWaitMax < opts.RetryWaitMin {
-		opts.RetryWaitMax = opts.RetryWaitMin
-	}
-	if opts.MaxRetryAfter <= 0 {
-		opts.MaxRetryAfter = 2 * time.Minute
-	}
 	if opts.UserAgent == "" {
 		opts.UserAgent = DefaultUserAgent
 	}
@@ -106,6 +88,8 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	retry := newRetryPolicy(opts.Retries, opts.RetryWaitMin, opts.RetryWaitMax, opts.MaxRetryAfter, opts.Now)
+	opts.Retries, opts.RetryWaitMin, opts.RetryWaitMax = retry.retries, retry.waitMin, retry.waitMax
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -125,11 +109,11 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   hc,
-		RetryWaitMin: opts.RetryWaitMin,
-		RetryWaitMax: opts.RetryWaitMax,
-		RetryMax:     opts.Retries,
-		CheckRetry:   retryablehttp.DefaultRetryPolicy,
-		Backoff:      jitterBackoff(opts.MaxRetryAfter, opts.Now),
+		RetryWaitMin: retry.waitMin,
+		RetryWaitMax: retry.waitMax,
+		RetryMax:     retry.retries,
+		CheckRetry:   retry.checkRetry,
+		Backoff:      retry.backoff,
 		ErrorHandler: giveUp,
 	}
 	if opts.Logger != nil {
@@ -202,46 +186,6 @@ func (c *cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
-}
-
-// jitterBackoff honours Retry-After (capped) on 429/5xx and otherwise waits a
-// random time in [min, min·2^attempt], capped at max ("full jitter").
-func jitterBackoff(maxRetryAfter time.Duration, now func() time.Time) retryablehttp.Backoff {
-	return func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
-		if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500) {
-			if d, ok := retryAfter(resp.Header.Get("Retry-After"), now()); ok {
-				return min(d, maxRetryAfter)
-			}
-		}
-		ceil := hi
-		if attempt < 30 {
-			if c := lo << attempt; c > 0 && c < hi {
-				ceil = c
-			}
-		}
-		if ceil <= lo {
-			return lo
-		}
-		return lo + rand.N(ceil-lo+1)
-	}
-}
-
-// retryAfter parses a Retry-After header: seconds or an HTTP date.
-func retryAfter(h string, now time.Time) (time.Duration, bool) {
-	if h == "" {
-		return 0, false
-	}
-	if s, err := strconv.Atoi(h); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		return time.Duration(s) * time.Second, true
-	}
-	t, err := http.ParseTime(h)
-	if err != nil {
-		return 0, false
-	}
-	return max(t.Sub(now), 0), true
 }
 
 // givingUpError is the last error once retries ran out.

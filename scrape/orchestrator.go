@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -162,10 +163,13 @@ type Result struct {
 	SummaryErr      error
 	Districts       []DistrictResult
 	Errors          []ReportFailure
-	FilesCreated    int
-	BytesWritten    int64
-	Started         time.Time
-	Duration        time.Duration
+	// SetAside are the cached reports found damaged, copied aside and
+	// replaced by a new download (see Orchestrator).
+	SetAside     []SetAside
+	FilesCreated int
+	BytesWritten int64
+	Started      time.Time
+	Duration     time.Duration
 }
 
 // Counts returns the district tallies.
@@ -197,11 +201,35 @@ func (r *Result) Status() RunStatus {
 	return StatusSuccess
 }
 
+// SetAside is a cached report that did not verify against the checksum its
+// date's metadata records, copied aside before a new download replaced it.
+type SetAside struct {
+	DistrictID string // "" for the summary
+	Report     normalize.ReportKind
+	// File is the damaged object's key ("raw-csv/<date>/district-<id>/<report>.csv",
+	// or its .gz), To the key of the copy ("quarantine/raw-<time>/" + File).
+	File, To string
+	Reason   string // why it does not verify
+}
+
+// quarantinePrefix is where damaged cached reports are copied: the folder
+// `toaststats verify --repair` moves damaged snapshots to (store layout).
+const quarantinePrefix = "quarantine/"
+
 // Orchestrator fills the raw cache from the dashboard: the summary of a date,
 // then the three reports of every selected district of that summary, with a
 // concurrency limit and a circuit breaker. One district's failure never stops
 // the others. Rate limiting is the Fetcher's (HTTPOptions.Limiter,
 // BrowserOptions.Limiter). Safe for concurrent use.
+//
+// A report already cached is verified before it is skipped, by the store's
+// own check (the sha256 its date's metadata records, as `toaststats verify`
+// reads it). An intact one is skipped (unless forced). A damaged one
+// (truncated, bits flipped, a gzip that does not decompress) is logged at
+// Warn and downloaded again; once the new download is verified, the damaged
+// bytes are copied to quarantine/raw-<time>/<its key> (logged at Warn) and
+// only then replaced, so nothing stored is lost. When the download fails the
+// damaged file stays as it is.
 type Orchestrator struct {
 	opts    OrchestratorOptions
 	log     *slog.Logger
@@ -282,6 +310,103 @@ func (o *Orchestrator) put(ctx context.Context, d *Download) error {
 	return o.opts.Store.Raw().Put(context.WithoutCancel(ctx), d.AsOfDate, d.Request.DistrictID, storeReport(d.Request.Kind), d.Data, info)
 }
 
+// cachedReport is what the raw cache holds of one report.
+type cachedReport struct {
+	data   []byte // the verified bytes; nil when absent, damaged or unreadable
+	damage error  // the cached copy does not verify (a *store.ChecksumError)
+	err    error  // the cached copy could not be read (a failure of the report)
+}
+
+// metadata is the date's raw metadata, read once to verify its reports;
+// nil when the date has none (nothing to verify against, as for a
+// predecessor cache) or it is unreadable (logged: its reports are then
+// taken as they are).
+func (o *Orchestrator) metadata(ctx context.Context, log *slog.Logger, date string) *store.RawMetadata {
+	md, err := o.opts.Store.Raw().Metadata(ctx, date)
+	if err != nil && !errors.Is(err, store.ErrNotCached) {
+		log.Warn("raw metadata unreadable: cached reports of the date cannot be verified", "date", date, "err", err)
+	}
+	if err != nil {
+		return nil
+	}
+	return md
+}
+
+// cached reads and verifies a cached report with the store's check (the
+// sha256 md records; a report without one reads as intact, as in every
+// reader). A damaged one is logged at Warn, naming the file and why.
+func (o *Orchestrator) cached(ctx context.Context, log *slog.Logger, md *store.RawMetadata, date, id string, r store.Report) cachedReport {
+	raw := o.opts.Store.Raw()
+	if !raw.Has(ctx, date, id, r) {
+		return cachedReport{}
+	}
+	b, err := raw.GetWith(ctx, md, date, id, r)
+	var ce *store.ChecksumError
+	switch {
+	case err == nil:
+		return cachedReport{data: b}
+	case errors.As(err, &ce):
+		log.Warn("cached report damaged; downloading it again", "file", ce.Key, "err", err)
+		return cachedReport{damage: err}
+	case errors.Is(err, store.ErrNotCached):
+		return cachedReport{}
+	}
+	// Neither intact nor known damaged: not replaced blindly.
+	return cachedReport{err: fmt.Errorf("the cached copy cannot be read to verify it, so it is not replaced: %w", err)}
+}
+
+// putReplacing puts a verified download into the raw cache. When the cached copy
+// it replaces is damaged, that copy is first set aside (setAside); if that
+// fails, nothing is replaced. Like put, it runs to the end even when ctx is
+// cancelled.
+func (o *Orchestrator) putReplacing(ctx context.Context, log *slog.Logger, d *Download, damage error) (*SetAside, error) {
+	var sa *SetAside
+	if damage != nil {
+		ctx := context.WithoutCancel(ctx)
+		from, to, err := o.setAside(ctx, d.AsOfDate, d.Request.DistrictID, storeReport(d.Request.Kind), damage)
+		if err != nil {
+			return nil, fmt.Errorf("set aside the damaged cached copy (it was not replaced): %w", err)
+		}
+		if to != "" {
+			log.Warn("damaged cached report set aside and replaced by a new download", "file", from, "to", to, "reason", damage.Error())
+			sa = &SetAside{DistrictID: d.Request.DistrictID, Report: d.Request.Kind, File: from, To: to, Reason: damage.Error()}
+		}
+	}
+	return sa, o.put(ctx, d)
+}
+
+// setAside copies a damaged cached report, byte for byte as stored, to
+// quarantine/raw-<time>/<its key>, where `toaststats verify --repair` moves
+// damaged snapshots; "" when the file is gone. The store has no call to set
+// one raw report aside (its trash takes whole dates, Recover only
+// snapshots), so the copy is written through Store.Objects: an atomic
+// write, on any backend.
+func (o *Orchestrator) setAside(ctx context.Context, date, id string, r store.Report, damage error) (from, to string, err error) {
+	var ce *store.ChecksumError
+	if !errors.As(damage, &ce) {
+		return "", "", fmt.Errorf("no damaged file named in %w", damage)
+	}
+	from = ce.Key
+	// The bytes as stored, decompressed when stored compressed; a
+	// compressed file that does not decompress is copied as it is.
+	b, err := o.opts.Store.Raw().GetWith(ctx, nil, date, id, r)
+	if errors.As(err, &ce) {
+		from = ce.Key
+		b, err = o.opts.Store.Objects().Read(ctx, from)
+	}
+	if errors.Is(err, store.ErrNotCached) || errors.Is(err, fs.ErrNotExist) {
+		return from, "", nil
+	}
+	if err != nil {
+		return from, "", err
+	}
+	to = quarantinePrefix + "raw-" + o.opts.Now().UTC().Format("2006-01-02T15-04-05.000000000Z") + "/" + from
+	if err := o.opts.Store.Objects().Write(ctx, to, b); err != nil {
+		return from, "", err
+	}
+	return from, to, nil
+}
+
 // Scrape collects one date: date is the dashboard as-of date (YYYY-MM-DD),
 // or "" for whatever the dashboard shows now. The returned Result says what
 // happened to every district; the error is non-nil only for a bad date or a
@@ -295,28 +420,43 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		}
 	}
 	log := o.log.With("op", "scrape", "date", date)
-	raw := o.opts.Store.Raw()
 
 	// 1. The summary: the date and its districts.
-	var summary []byte
-	if date != "" && !o.opts.Force && raw.Has(ctx, date, "", store.ReportSummary) {
-		b, err := raw.Get(ctx, date, "", store.ReportSummary)
-		if err == nil {
-			summary, res.Date, res.Summary = b, date, Skipped
-			if md, err := raw.Metadata(ctx, date); err == nil {
+	var (
+		summary []byte
+		cachedS cachedReport // what the cache holds of the date's summary
+	)
+	if date != "" {
+		md := o.metadata(ctx, log, date)
+		cachedS = o.cached(ctx, log, md, date, "", store.ReportSummary)
+		if cachedS.data != nil && !o.opts.Force {
+			summary, res.Date, res.Summary = cachedS.data, date, Skipped
+			if md != nil {
 				res.DataMonth, res.ProgramYear, res.IsClosingPeriod = md.DataMonth, md.ProgramYear, md.IsClosingPeriod
 			}
-		} else {
-			log.Warn("cached summary unreadable; downloading again", "err", err)
 		}
 	}
 	if summary == nil {
-		d, err := o.fetch(ctx, Request{Kind: normalize.ReportSummary, Date: date})
-		if err == nil && date == "" && !o.opts.Force && raw.Has(ctx, d.AsOfDate, "", store.ReportSummary) {
-			res.Summary = Skipped
-		} else if err == nil {
-			err = o.put(ctx, d)
+		var d *Download
+		err := cachedS.err
+		if err == nil {
+			d, err = o.fetch(ctx, Request{Kind: normalize.ReportSummary, Date: date})
+		}
+		if err == nil && date == "" {
+			// Now the date is known: what does the cache hold of it?
+			cachedS = o.cached(ctx, log, o.metadata(ctx, log, d.AsOfDate), d.AsOfDate, "", store.ReportSummary)
+			err = cachedS.err
+			if cachedS.data != nil && !o.opts.Force {
+				res.Summary = Skipped
+			}
+		}
+		if err == nil && res.Summary != Skipped {
+			var sa *SetAside
+			sa, err = o.putReplacing(ctx, log, d, cachedS.damage)
 			res.Summary = Succeeded
+			if sa != nil {
+				res.SetAside = append(res.SetAside, *sa)
+			}
 			if err == nil {
 				res.FilesCreated++
 				res.BytesWritten += int64(len(d.Data))
@@ -354,21 +494,32 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		return res, nil
 	}
 
-	// 3. Three reports per district, concurrently.
+	// 3. Three reports per district, concurrently; a cached one is
+	// verified, and skipped only when intact.
 	type job struct {
-		di   int
-		kind normalize.ReportKind
+		di     int
+		kind   normalize.ReportKind
+		damage error // the cached copy does not verify
 	}
 	res.Districts = make([]DistrictResult, len(targets)+len(missing))
 	var jobs []job
+	md := o.metadata(ctx, log, res.Date)
 	for i, id := range targets {
 		res.Districts[i] = DistrictResult{ID: id}
 		for _, k := range DistrictReports {
-			if !o.opts.Force && raw.Has(ctx, res.Date, id, storeReport(k)) {
+			c := o.cached(ctx, log, md, res.Date, id, storeReport(k))
+			if c.err != nil {
+				err := fmt.Errorf("%s: %w", Request{Kind: k, DistrictID: id, Date: res.Date}, c.err)
+				log.Warn("report failed", "district", id, "report", string(k), "err", err)
+				res.Districts[i].Errors = append(res.Districts[i].Errors, err)
+				res.Errors = append(res.Errors, ReportFailure{DistrictID: id, Report: k, Err: err})
+				continue
+			}
+			if c.data != nil && !o.opts.Force {
 				res.Districts[i].Cached++
 				continue
 			}
-			jobs = append(jobs, job{i, k})
+			jobs = append(jobs, job{i, k, c.damage})
 		}
 	}
 	for j, id := range missing {
@@ -383,10 +534,13 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, o.opts.Concurrency)
 	)
-	finish := func(j job, d *Download, err error) {
+	finish := func(j job, d *Download, sa *SetAside, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		dr := &res.Districts[j.di]
+		if sa != nil {
+			res.SetAside = append(res.SetAside, *sa)
+		}
 		if err != nil {
 			dr.Errors = append(dr.Errors, err)
 			res.Errors = append(res.Errors, ReportFailure{DistrictID: dr.ID, Report: j.kind, Err: err})
@@ -404,7 +558,7 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
-			finish(j, nil, &FetchError{Request: Request{Kind: j.kind, DistrictID: res.Districts[j.di].ID, Date: res.Date}, Err: ctx.Err()})
+			finish(j, nil, nil, &FetchError{Request: Request{Kind: j.kind, DistrictID: res.Districts[j.di].ID, Date: res.Date}, Err: ctx.Err()})
 			continue
 		}
 		wg.Add(1)
@@ -416,15 +570,17 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 			if err == nil && d.AsOfDate != res.Date {
 				err = &FetchError{Request: req, Err: fmt.Errorf("%w: got as of %s", normalize.ErrFooterMismatch, d.AsOfDate)}
 			}
+			var sa *SetAside
 			if err == nil {
-				if perr := o.put(ctx, d); perr != nil {
+				var perr error
+				if sa, perr = o.putReplacing(ctx, log, d, j.damage); perr != nil {
 					err = fmt.Errorf("store %s: %w", req, perr)
 				}
 			}
 			if err != nil {
 				log.Warn("report failed", "district", req.DistrictID, "report", string(req.Kind), "err", err)
 			}
-			finish(j, d, err)
+			finish(j, d, sa, err)
 		}()
 	}
 	wg.Wait()

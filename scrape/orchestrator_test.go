@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -427,4 +430,199 @@ func TestBackfillCancel(t *testing.T) {
 		t.Fatalf("got %v after %d dates", err, len(res.Dates))
 	}
 	assertNoPartialFiles(t, st)
+}
+
+// A cached report whose bytes no longer match the sha256 its date's
+// metadata records (truncated; one byte flipped at the same size; a gzip
+// that no longer decompresses) is not skipped: it is logged at Warn naming
+// the file and why, downloaded again, and its damaged bytes are kept under
+// quarantine/ before the new copy replaces them. Intact reports are not
+// downloaded again.
+func TestOrchestratorDamagedCacheIsFetchedAgain(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	ids := w.Districts(date)[:2]
+	a, b := ids[0], ids[1]
+	st := openStore(t)
+	if res, err := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Districts: ids}).Scrape(ctx, date); err != nil || res.Status() != StatusSuccess {
+		t.Fatalf("first scrape: %v %v", err, res.Errors)
+	}
+	file := func(rel string) string { return filepath.Join(st.Dir(), "raw-csv", date, filepath.FromSlash(rel)) }
+	damage := func(rel string, f func([]byte) []byte) []byte {
+		t.Helper()
+		good, err := os.ReadFile(file(rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := f(append([]byte(nil), good...))
+		if err := os.WriteFile(file(rel), bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return bad
+	}
+	truncate := func(b []byte) []byte { return b[:len(b)/2] }
+	flip := func(b []byte) []byte { b[len(b)/3] ^= 0x20; return b }
+	damaged := map[string][]byte{ // key -> damaged bytes
+		"raw-csv/" + date + "/all-districts.csv":                           damage("all-districts.csv", flip),
+		"raw-csv/" + date + "/district-" + a + "/club-performance.csv":     damage("district-"+a+"/club-performance.csv", truncate),
+		"raw-csv/" + date + "/district-" + a + "/division-performance.csv": damage("district-"+a+"/division-performance.csv", flip),
+	}
+	if probs, err := st.Raw().Check(ctx); err != nil || len(probs) != 3 {
+		t.Fatalf("setup: verify finds %d problems (%v), want 3", len(probs), err)
+	}
+
+	logs := &logRecords{}
+	from := len(srv.RequestLog())
+	o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Districts: ids, Logger: slog.New(logs)})
+	res, err := o.Scrape(ctx, date)
+	if err != nil || res.Status() != StatusSuccess {
+		t.Fatalf("second scrape: %v %s %v", err, res.Status(), res.Errors)
+	}
+	if res.Summary != Succeeded || res.FilesCreated != 3 || res.Districts[0].Fetched != 2 || res.Districts[0].Cached != 1 || res.Districts[1].Cached != 3 {
+		t.Errorf("summary %s, %d files; district %s fetched %d cached %d; %s cached %d; want succeeded, 3, 2, 1, 3",
+			res.Summary, res.FilesCreated, a, res.Districts[0].Fetched, res.Districts[0].Cached, b, res.Districts[1].Cached)
+	}
+	// Only the damaged reports were asked for again.
+	exports := func(part string) int { return requestsFor(srv, from, "export.aspx", part) }
+	if n := exports("districtsummary~"); n != 2 { // the live year, then the date's
+		t.Errorf("%d summary exports, want 2", n)
+	}
+	for _, c := range []struct {
+		part string
+		want int
+	}{{"clubperformance~" + a + "~", 1}, {"divisionperformance~" + a + "~", 1}, {"districtperformance~" + a + "~", 0}, {"~" + b + "~", 0}} {
+		if n := exports(c.part); n != c.want {
+			t.Errorf("%d exports of %s, want %d", n, c.part, c.want)
+		}
+	}
+	// The new copies verify and are the dashboard's bytes; the damaged ones
+	// are kept, byte for byte, where the result says.
+	checkCollected(t, st, w, date, ids, SourceHTTP)
+	if probs, err := st.Raw().Check(ctx); err != nil || len(probs) != 0 {
+		t.Errorf("verify after the scrape: %v %v", probs, err)
+	}
+	if len(res.SetAside) != 3 {
+		t.Fatalf("%d reports set aside, want 3: %+v", len(res.SetAside), res.SetAside)
+	}
+	for _, sa := range res.SetAside {
+		want, ok := damaged[sa.File]
+		if !ok || !strings.HasPrefix(sa.To, "quarantine/raw-") || !strings.HasSuffix(sa.To, "/"+sa.File) || !strings.Contains(sa.Reason, "checksum mismatch") {
+			t.Errorf("set aside %+v", sa)
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(st.Dir(), filepath.FromSlash(sa.To)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: the copy aside is not the damaged bytes (%v)", sa.To, err)
+		}
+		delete(damaged, sa.File)
+	}
+	// Each damaged file is named at Warn, with why, when found and when set aside.
+	found, aside := map[string]bool{}, map[string]bool{}
+	for _, r := range logs.take() {
+		var file, why string
+		r.Attrs(func(a slog.Attr) bool {
+			switch a.Key {
+			case "file":
+				file = a.Value.String()
+			case "err", "reason":
+				why = a.Value.String()
+			}
+			return true
+		})
+		switch {
+		case r.Level == slog.LevelWarn && r.Message == "cached report damaged; downloading it again" && strings.Contains(why, "checksum mismatch"):
+			found[file] = true
+		case r.Level == slog.LevelWarn && r.Message == "damaged cached report set aside and replaced by a new download":
+			aside[file] = true
+		case r.Level >= slog.LevelWarn:
+			t.Errorf("unexpected %s %q", r.Level, r.Message)
+		}
+	}
+	if len(found) != 3 || len(aside) != 3 {
+		t.Errorf("warned of %d damaged files and %d set aside, want 3 and 3: %v %v", len(found), len(aside), found, aside)
+	}
+
+	// Once mended, the date is complete: nothing is downloaded again.
+	from = len(srv.RequestLog())
+	res, err = o.Scrape(ctx, date)
+	if n := len(srv.RequestLog()) - from; err != nil || res.Summary != Skipped || res.FilesCreated != 0 || len(res.SetAside) != 0 || n != 0 {
+		t.Errorf("third scrape: %v, summary %s, %d files, %d set aside, %d requests", err, res.Summary, res.FilesCreated, len(res.SetAside), n)
+	}
+}
+
+// A compressed cached report that no longer decompresses is set aside as
+// the compressed bytes it is, and downloaded again.
+func TestOrchestratorDamagedGzipIsFetchedAgain(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	id := w.Districts(date)[0]
+	st := openStore(t)
+	o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Districts: []string{id}})
+	if res, err := o.Scrape(ctx, date); err != nil || res.Status() != StatusSuccess {
+		t.Fatalf("first scrape: %v %v", err, res.Errors)
+	}
+	if c, err := st.Raw().Compress(ctx, date); err != nil || c.Files != 4 {
+		t.Fatalf("compress: %+v %v", c, err)
+	}
+	key := "raw-csv/" + date + "/district-" + id + "/club-performance.csv.gz"
+	gz, err := os.ReadFile(filepath.Join(st.Dir(), filepath.FromSlash(key)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := gz[:len(gz)-10]
+	if err := os.WriteFile(filepath.Join(st.Dir(), filepath.FromSlash(key)), bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	from := len(srv.RequestLog())
+	res, err := o.Scrape(ctx, date)
+	if err != nil || res.Status() != StatusSuccess || res.FilesCreated != 1 || len(res.SetAside) != 1 {
+		t.Fatalf("second scrape: %v %s, %d files, set aside %+v", err, res.Status(), res.FilesCreated, res.SetAside)
+	}
+	if n := requestsFor(srv, from, "export.aspx", "performance~"+id+"~"); n != 1 {
+		t.Errorf("%d district exports, want 1", n)
+	}
+	sa := res.SetAside[0]
+	got, err := os.ReadFile(filepath.Join(st.Dir(), filepath.FromSlash(sa.To)))
+	if sa.File != key || !strings.HasSuffix(sa.To, "/"+key) || err != nil || !bytes.Equal(got, bad) {
+		t.Errorf("set aside %+v: copy equal %v (%v)", sa, bytes.Equal(got, bad), err)
+	}
+	checkCollected(t, st, w, date, []string{id}, SourceHTTP)
+}
+
+// When the new download of a damaged report fails, the damaged file stays
+// where it is (verify keeps reporting it; the next scrape tries again) and
+// nothing is copied aside.
+func TestOrchestratorDamagedCacheDownloadFails(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	ctx := context.Background()
+	date := pickDate(t, w, normalDate)
+	id := w.Districts(date)[0]
+	st := openStore(t)
+	o := newOrch(t, quickHTTP(srv.URL), st, OrchestratorOptions{Districts: []string{id}})
+	if res, err := o.Scrape(ctx, date); err != nil || res.Status() != StatusSuccess {
+		t.Fatalf("first scrape: %v %v", err, res.Errors)
+	}
+	path := filepath.Join(st.Dir(), "raw-csv", date, "district-"+id, "club-performance.csv")
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := good[:len(good)-7]
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.Fail500, District: id, Report: normalize.ReportClub})
+	defer srv.SetFailure(dashboardtest.FailNone)
+	res, err := o.Scrape(ctx, date)
+	if err != nil || res.Status() != StatusFailed || len(res.Errors) != 1 || !errors.Is(res.Errors[0].Err, ErrStatus) || len(res.SetAside) != 0 {
+		t.Fatalf("got %v, status %s, errors %v, set aside %v; want the club report failed with HTTP 500, nothing set aside", err, res.Status(), res.Errors, res.SetAside)
+	}
+	if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, bad) {
+		t.Errorf("the damaged file changed (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(st.Dir(), "quarantine")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("quarantine/ written: %v", err)
+	}
 }

@@ -16,7 +16,8 @@
 //	snapshots/<YYYY-MM-DD>/{metadata.json, manifest.json, all-districts-rankings.json, district_<id>.json}
 //	snapshots/<id>.json                the predecessor's legacy single-file snapshots (read only)
 //	current.json                       {snapshot_id, updated_at, schema_version, calculation_version}
-//	quarantine/                        damaged snapshots moved aside by Recover
+//	quarantine/                        damaged snapshots moved aside by Recover, and
+//	                                   (raw-<time>/raw-csv/...) damaged raw reports the scraper replaced
 //	recovery-backups/backup-<ts>/      what Recover changed (old current.json, inventory)
 //	.locks/                            flock(2) files serialising writers across processes
 //

@@ -201,7 +201,16 @@ type scrapeSummary struct {
 	Districts       scrapeDistrictCount `json:"districts"`
 	Cache           scrapeCacheInfo     `json:"cache"`
 	Errors          []scrapeErrorEntry  `json:"errors"`
-	DurationMS      int64               `json:"duration_ms"`
+	// SetAside are the cached reports found damaged: copied aside, then
+	// replaced by a new download.
+	SetAside   []scrapeSetAside `json:"setAside,omitempty"`
+	DurationMS int64            `json:"duration_ms"`
+}
+
+type scrapeSetAside struct {
+	File   string `json:"file"` // the damaged file's key in the data directory
+	To     string `json:"to"`   // where its bytes were copied
+	Reason string `json:"reason"`
 }
 
 type scrapeDistrictCount struct {
@@ -238,6 +247,9 @@ func summarize(ctx context.Context, st *store.Store, mode string, r *scrape.Resu
 		Cache:      scrapeCacheInfo{Directory: st.Dir(), FilesCreated: r.FilesCreated},
 		Errors:     scrapeErrors(r),
 		DurationMS: r.Duration.Milliseconds(),
+	}
+	for _, sa := range r.SetAside {
+		out.SetAside = append(out.SetAside, scrapeSetAside{File: sa.File, To: sa.To, Reason: sa.Reason})
 	}
 	if r.Date != "" {
 		if md, err := st.Raw().Metadata(ctx, r.Date); err == nil {
@@ -431,6 +443,9 @@ func printScrapeSummary(w io.Writer, s scrapeSummary) {
 	fmt.Fprintf(w, "  districts: %d total, %d succeeded, %d failed, %d already cached\n",
 		s.Districts.Total, s.Districts.Succeeded, s.Districts.Failed, s.Districts.Skipped)
 	fmt.Fprintf(w, "  cache: %s, %d files written, %d bytes for the date\n", s.Cache.Directory, s.Cache.FilesCreated, s.Cache.TotalSize)
+	for _, sa := range s.SetAside {
+		fmt.Fprintf(w, "  damaged cached report %s downloaded again; the damaged copy is kept as %s\n", sa.File, sa.To)
+	}
 	for i, er := range s.Errors {
 		if i == 20 {
 			fmt.Fprintf(w, "  ... and %d more errors\n", len(s.Errors)-20)

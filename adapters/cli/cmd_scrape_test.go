@@ -258,6 +258,109 @@ func TestScrapeCommandBrowser(t *testing.T) {
 	}
 }
 
+// The browser mode retries as the HTTP mode does: a report whose first two
+// exports answer 503 is collected, exit 0, its failed attempts logged at
+// INFO with -v and nothing at WARN or ERROR; a dashboard answering 503 to
+// every page is "dashboard unreachable", exit 3, after four attempts.
+func TestScrapeCommandBrowserRetries(t *testing.T) {
+	if _, err := scrape.FindBrowser(""); err != nil {
+		if os.Getenv("TOASTSTATS_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("TOASTSTATS_REQUIRE_BROWSER=1 but no browser: %v", err)
+		}
+		t.Skipf("skipping browser test: %v", err)
+	}
+	w, srv := scrapeTestWorld(t, 2)
+	date := w.AsOfDates()[len(w.AsOfDates())-3]
+	id := w.Districts(date)[0]
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.Fail503, District: id, Report: normalize.ReportClub, Times: 2})
+	from := len(srv.RequestLog())
+	stdout, stderr, code := scrapeCLI(t, nil, "scrape", "--mode", "browser", "--base-url", srv.URL, "--data-dir", t.TempDir(),
+		"--date", date, "--districts", id, "--rate", "0", "--json", "-v")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if s := decodeScrapeSummary(t, stdout); s.Status != scrape.StatusSuccess || s.Cache.FilesCreated != 4 {
+		t.Errorf("summary %+v", s)
+	}
+	exports := 0
+	for _, u := range srv.RequestLog()[from:] {
+		if strings.Contains(u, "clubperformance~"+id+"~") {
+			exports++
+		}
+	}
+	if exports != 3 {
+		t.Errorf("%d exports of the club report, want 3", exports)
+	}
+	if n := strings.Count(stderr, `level=INFO msg="attempt failed"`); n != 2 || strings.Contains(stderr, "level=WARN") || strings.Contains(stderr, "level=ERROR") {
+		t.Errorf("%d failed attempts logged at INFO (want 2), and WARN or ERROR lines in a successful run:\n%s", n, stderr)
+	}
+
+	srv.SetFailure(dashboardtest.FailNone)
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.Fail503, Page: "*"})
+	defer srv.SetFailure(dashboardtest.FailNone)
+	from = len(srv.RequestLog())
+	stdout, stderr, code = scrapeCLI(t, nil, "scrape", "--mode", "browser", "--base-url", srv.URL, "--data-dir", t.TempDir(),
+		"--date", date, "--rate", "0", "--json")
+	s := decodeScrapeSummary(t, stdout)
+	if code != exitUnreachable || s.Status != scrape.StatusFailed || !strings.Contains(stderr, "HTTP 503 after 4 attempt(s)") {
+		t.Errorf("503 everywhere: exit %d (want %d), status %s\n%s", code, exitUnreachable, s.Status, stderr)
+	}
+	roots := 0
+	for _, u := range srv.RequestLog()[from:] {
+		if u == "/" {
+			roots++
+		}
+	}
+	if roots != 4 {
+		t.Errorf("%d loads of the root page, want 4: %q", roots, srv.RequestLog()[from:])
+	}
+}
+
+// A damaged cached report (one byte flipped) is downloaded again by a
+// plain scrape, not only with --force: a WARN line names it, the JSON
+// summary says where its damaged bytes were kept, and verify is clean
+// afterwards.
+func TestScrapeCommandDamagedCachedReport(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 2)
+	dir := t.TempDir()
+	date := w.AsOfDates()[len(w.AsOfDates())-3]
+	id := w.Districts(date)[0]
+	args := []string{"scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--date", date, "--districts", id, "--rate", "0", "--json"}
+	if _, stderr, code := scrapeCLI(t, nil, args...); code != 0 {
+		t.Fatalf("first scrape: exit %d: %s", code, stderr)
+	}
+	rel := "raw-csv/" + date + "/district-" + id + "/division-performance.csv"
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(rel)), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.ExportRequests()
+	stdout, stderr, code := scrapeCLI(t, nil, args...)
+	if code != 0 {
+		t.Fatalf("second scrape: exit %d: %s", code, stderr)
+	}
+	s := decodeScrapeSummary(t, stdout)
+	if s.Cache.FilesCreated != 1 || len(s.SetAside) != 1 || s.SetAside[0].File != rel || !strings.HasPrefix(s.SetAside[0].To, "quarantine/") {
+		t.Fatalf("summary: %d files, set aside %+v", s.Cache.FilesCreated, s.SetAside)
+	}
+	if n := srv.ExportRequests() - before; n != 2 { // the live year's summary, the damaged report
+		t.Errorf("%d exports, want 2", n)
+	}
+	if kept, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(s.SetAside[0].To))); err != nil || !bytes.Equal(kept, b) {
+		t.Errorf("the damaged bytes were not kept (%v)", err)
+	}
+	if !strings.Contains(stderr, "level=WARN") || !strings.Contains(stderr, rel) || strings.Contains(stderr, "level=ERROR") {
+		t.Errorf("stderr does not warn of %s (or has an ERROR):\n%s", rel, stderr)
+	}
+	if out, stderr, code := scrapeCLI(t, nil, "verify", "--data-dir", dir, "--json"); !strings.Contains(out, `"raw": []`) {
+		t.Errorf("verify after the scrape (exit %d): %s %s", code, out, stderr)
+	}
+}
+
 func TestBackfillCommand(t *testing.T) {
 	w, srv := scrapeTestWorld(t, 2)
 	dir := t.TempDir()

@@ -59,7 +59,10 @@
 // error.aspx.
 //
 // SetFailure and AddFailure switch on the misbehaviours of the real site:
-// FailRedirect, FailHTMLError, Fail500, FailEmpty, FailSlow and
-// FailRestatement. SetLatency delays every request; Requests, ExportRequests
+// FailRedirect, FailHTMLError, Fail500, Fail503, FailEmpty, FailSlow and
+// FailRestatement, on export.aspx, on a page or on every request, for one
+// district or report, always or for the next N matching requests only
+// (FailureRule.Times: "the first two exports of district 61's club report
+// answer 503"). SetLatency delays every request; Requests, ExportRequests
 // and RequestLog report what was asked.
 package dashboardtest

@@ -326,6 +326,11 @@ func runtimeErrorPage() string {
 	return "<!DOCTYPE html>\r\n<html><head><title>Runtime Error</title></head><body><h1>Server Error in '/' Application.</h1><h2><i>Runtime Error</i></h2></body></html>\r\n"
 }
 
+// serviceUnavailablePage is IIS's answer when the application is down.
+func serviceUnavailablePage() string {
+	return "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n<HTML><HEAD><TITLE>Service Unavailable</TITLE>\r\n<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n<BODY><h2>Service Unavailable</h2>\r\n<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n</BODY></HTML>\r\n"
+}
+
 // errorPage imitates the dashboard's 200 error page (TR fixture shape).
 func errorPage(aspxPath string) string {
 	var b strings.Builder

@@ -40,9 +40,12 @@ const (
 	// FailRestatement serves the same footer with different numbers on every
 	// call (intraday restatement).
 	FailRestatement
+	// Fail503 answers HTTP 503 with IIS's "Service Unavailable" page, as a
+	// dashboard that is down (or an overloaded application pool) does.
+	Fail503
 )
 
-var failureNames = [...]string{"none", "redirect", "html-error", "500", "empty", "slow", "restatement"}
+var failureNames = [...]string{"none", "redirect", "html-error", "500", "empty", "slow", "restatement", "503"}
 
 // String names the failure.
 func (f Failure) String() string {
@@ -286,6 +289,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	case Fail500:
 		writeHTML(rw, http.StatusInternalServerError, runtimeErrorPage())
+		return
+	case Fail503:
+		writeHTML(rw, http.StatusServiceUnavailable, serviceUnavailablePage())
 		return
 	case FailSlow:
 		if sleepCtx(r.Context(), slow) != nil {

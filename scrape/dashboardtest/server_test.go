@@ -220,6 +220,11 @@ func TestFailureModes(t *testing.T) {
 		t.Errorf("500: got %d", r.status)
 	}
 
+	s.SetFailure(Fail503)
+	if r = get(t, s, path); r.status != 503 || !bytes.Contains(r.body, []byte("<TITLE>Service Unavailable</TITLE>")) {
+		t.Errorf("503: got %d %.100s", r.status, r.body)
+	}
+
 	s.SetFailure(FailEmpty)
 	r = get(t, s, path)
 	if r.status != 200 || dataRows(t, r.body) != 0 || lastLine(r.body) != lastLine(normal) {
@@ -262,6 +267,17 @@ func TestFailureModes(t *testing.T) {
 	}
 	if r = get(t, s, "/Club.aspx?id=61"); r.status != 302 {
 		t.Errorf("page rule: %d", r.status)
+	}
+	// The first two exports of district 61's club report answer 503, then
+	// it is served; its division report never fails.
+	s.AddFailure(FailureRule{Failure: Fail503, District: "61", Report: normalize.ReportClub, Times: 2})
+	for i, want := range []int{503, 503, 200, 200} {
+		if r = get(t, s, exportPath("", "divisionperformance~61~~~2025-2026")); r.status != 200 {
+			t.Errorf("division report under a club-report rule: %d", r.status)
+		}
+		if r = get(t, s, path); r.status != want || want == 200 && !bytes.Equal(r.body, normal) {
+			t.Errorf("club export %d under Fail503 Times=2: %d, want %d", i+1, r.status, want)
+		}
 	}
 	s.AddFailure(FailureRule{Failure: FailHTMLError, Page: "Default.aspx", Times: 1})
 	if r = get(t, s, "/?month=8"); r.status != 200 || bytes.Contains(r.body, []byte("_ddlExport")) {
