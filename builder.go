@@ -753,8 +753,11 @@ type districtOutcome struct {
 
 // Build builds and publishes the snapshot of one collection date of the
 // raw cache. The error is ErrNothingCached (wrapped) when the cache has no
-// report for the date, or an I/O or context error; every problem with the
-// data itself is reported in the result's status, errors and warnings.
+// report for the date, store.ErrLeaseLost (wrapped) when the store's lock
+// lease (object storage) was lost while publishing, so that the publish
+// stopped before its next irreversible step (building again is safe), or
+// an I/O or context error; every problem with the data itself is reported
+// in the result's status, errors and warnings.
 func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResult, error) {
 	return b.build(ctx, collectionDate, false)
 }
@@ -1347,7 +1350,12 @@ const buildAllParallel = 2
 // BuildAll builds every pending collection date (see Pending), two
 // snapshots at a time; the results are in collection-date order. It returns ErrNothingCached when the cache holds no date at all,
 // and an empty result when every snapshot is up to date. A date that fails
-// with an error does not stop the others; the errors are joined.
+// with an error does not stop the others; the errors are joined. The
+// exception is a lost lock lease (store.ErrLeaseLost, object storage):
+// another process may be publishing into the store now, so the dates
+// being built are stopped (their context is cancelled) and no other date
+// is started; the error returned wraps store.ErrLeaseLost, and no date
+// stopped so reports an error or result of its own.
 //
 // Collections of a month-end close map several dates to one snapshot, of
 // which the newest collection wins: the newest is built first and, when
@@ -1377,12 +1385,23 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		errs    []error
 		done    int
 	)
+	parent := ctx
+	ctx, stop := context.WithCancelCause(parent)
+	defer stop(nil)
 	keep := func(res *BuildResult, err error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrLeaseLost):
+			if ctx.Err() == nil {
+				errs = append(errs, err)
+				stop(err)
+			}
+		case err != nil && errors.Is(err, context.Canceled) && parent.Err() == nil && ctx.Err() != nil:
+			// Stopped because the lease was lost (above).
+		case err != nil:
 			errs = append(errs, err)
-		} else {
+		default:
 			results = append(results, res)
 		}
 		done++
@@ -1440,11 +1459,13 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		if newest[p.logical] != i {
 			continue // built (or skipped) with the newest collection
 		}
-		if err := ctx.Err(); err != nil {
-			mu.Lock()
-			errs = append(errs, err)
-			mu.Unlock()
-			break
+		if ctx.Err() != nil {
+			if err := parent.Err(); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+			break // cancelled, or the lease was lost (in errs already)
 		}
 		sem <- struct{}{}
 		wg.Add(1)

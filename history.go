@@ -630,21 +630,27 @@ func (h *History) commitStamped(ctx context.Context, prep *preparedRecords, stam
 	if prep.err != nil {
 		return prep.err
 	}
-	unlock, err := h.lock(ctx)
+	lk, err := h.lock(ctx)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer lk.Unlock()
+	// On object storage an append rewrites the log whole: one that lands
+	// after the lease was lost could drop another writer's records.
+	ctx = lk.Context()
 	recs, err := h.frame(ctx, prep, stamp, md)
 	if err != nil {
-		return err
+		return lk.LostOr(err)
 	}
 	logs := make(map[string][]byte, len(recs))
 	for _, r := range recs {
 		logs[r.key] = r.payload
 	}
-	if err := store.AppendRecordsEach(ctx, h.st.Objects(), logs); err != nil {
+	if err := lk.Check(ctx); err != nil {
 		return fmt.Errorf("history: record %s: %w", prep.id, err)
+	}
+	if err := store.AppendRecordsEach(ctx, h.st.Objects(), logs); err != nil {
+		return fmt.Errorf("history: record %s: %w", prep.id, lk.LostOr(err))
 	}
 	return nil
 }
@@ -692,16 +698,15 @@ func (h *History) frame(ctx context.Context, prep *preparedRecords, stamp string
 	return out, nil
 }
 
-// lock takes the store-wide history lock when the backend has one.
-func (h *History) lock(ctx context.Context) (func(), error) {
-	if l, ok := h.st.Objects().(store.Locker); ok {
-		unlock, err := l.Lock(ctx, historyLock)
-		if err != nil {
-			return nil, fmt.Errorf("history: lock: %w", err)
-		}
-		return unlock, nil
+// lock takes the store-wide history lock when the backend has one (a
+// lease on object storage, which can be lost while held: see
+// store.HeldLock).
+func (h *History) lock(ctx context.Context) (*store.HeldLock, error) {
+	lk, err := store.AcquireLock(ctx, h.st.Objects(), historyLock)
+	if err != nil {
+		return nil, fmt.Errorf("history: lock: %w", err)
 	}
-	return func() {}, nil
+	return lk, nil
 }
 
 // logRecord is one encoded record and the log it goes to.
@@ -787,12 +792,16 @@ type ReindexSkip struct {
 // other failure to read one stops the rebuild with the index as it was.
 // Memory stays bounded: the records of a program year of a few districts
 // at a time.
-func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
-	unlock, err := h.lock(ctx)
+func (h *History) Reindex(ctx context.Context) (_ *ReindexResult, err error) {
+	lk, err := h.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer lk.Unlock()
+	// A lost lease (object storage) stops the rewrite: another process
+	// may be writing the index now.
+	ctx = lk.Context()
+	defer func() { err = lk.LostOr(err) }()
 	ids, err := h.st.Snapshots().IDs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("history: reindex: %w", err)
@@ -861,6 +870,9 @@ func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 				keys = append(keys, k)
 			}
 			slices.Sort(keys)
+			if err := lk.Check(ctx); err != nil {
+				return nil, fmt.Errorf("history: reindex: %w", err)
+			}
 			for _, key := range keys {
 				if err := store.WriteRecords(ctx, h.st.Objects(), key, logs[key]...); err != nil {
 					return nil, fmt.Errorf("history: reindex: %w", err)
@@ -874,6 +886,9 @@ func (h *History) Reindex(ctx context.Context) (*ReindexResult, error) {
 	existing, err := h.logs(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if err := lk.Check(ctx); err != nil {
+		return nil, fmt.Errorf("history: reindex: %w", err)
 	}
 	for _, key := range existing {
 		if !written[key] {

@@ -149,11 +149,11 @@ func (c *DistrictConfig) Remove(ctx context.Context, id, by string) ([]string, e
 }
 
 func (c *DistrictConfig) change(ctx context.Context, action string, districtID *string, by string, f func([]string) ([]string, error)) ([]string, error) {
-	unlock, err := c.lock(ctx, configLock)
+	lk, err := c.lock(ctx, configLock)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer lk.Unlock()
 	cur, _, err := c.File(ctx)
 	if err != nil {
 		return nil, err

@@ -172,9 +172,28 @@
 //     disagree agree on it) or when its holder
 //     was a process on the same host that no longer exists, and deleted on
 //     release. So exactly one process on any host builds or repairs at a
-//     time, the raw cache's per-date metadata is updated by one writer at a
-//     time, and a builder stalled past its lease is still fenced by the
-//     pointer's compare-and-swap.
+//     time, and the raw cache's per-date metadata is updated by one writer
+//     at a time.
+//   - A lost lease stops the writer (LeaseLocker, HeldLock): a holder
+//     whose renewal finds the lease taken over, or whose renewals have all
+//     failed for 30 s since the last good one was sent (the process
+//     stalled, or lost the network), may no longer hold it. Every request
+//     it makes under the lease is then cancelled, and a publish confirms
+//     (renews) its lease right before each irreversible step — its first
+//     write into snapshots/<id>/, the commit, the move of current.json —
+//     so that a holder that stalled unnoticed finds out there. A publish
+//     that lost its lease returns ErrLeaseLost and repairs nothing (a
+//     repair could undo the new holder's work): stopped before writing
+//     into snapshots/<id>/, it deletes its own intent and copy of the
+//     replaced generation; stopped later, it leaves its intent to the new
+//     holder, whose next publish (or Recover) finishes or rolls it back as
+//     after a crash. The history index's appends and rebuild, Recover,
+//     Retain and Delete stop the same way. What no check can stop is a
+//     request already on its way when the holder stalls: each step is
+//     confirmed with a whole time to live ahead of it, so that takes a
+//     stall longer than the lease in the middle of one request, and
+//     current.json is fenced by its compare-and-swap even then. The raw
+//     cache's and the district configuration's locks only log a loss.
 //
 // Several API servers can serve one bucket: each watches current.json and
 // shows a new snapshot within about a second of its publication, with its

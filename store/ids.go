@@ -39,6 +39,14 @@ var (
 	// on several days the newest collection wins, also when two builds
 	// publish the same id at once.
 	ErrNewerCollection = errors.New("store: the snapshot in place was built from a newer collection")
+	// ErrLeaseLost reports that the store's lock was a lease (object
+	// storage) that this process lost while it held it: the lease went
+	// unrenewed for its time to live (a stall, a network partition), so
+	// another process may have taken it over, or another process already
+	// did. The write under the lock was stopped before committing anything
+	// more (see the package documentation, "Object storage"); running it
+	// again is safe.
+	ErrLeaseLost = errors.New("store: lock lease lost (another process may hold the lock now)")
 	// ErrSnapshotIsCurrent reports that Delete refused to delete the snapshot
 	// current.json names.
 	ErrSnapshotIsCurrent = errors.New("store: snapshot is current")

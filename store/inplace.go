@@ -35,6 +35,10 @@ import (
 // fallback. An interrupted publish is finished or rolled back from its
 // intent (resumeInterrupted) by the next Publish and by Recover.
 
+// cleanupTimeout bounds the removal of what a publish that lost its lock
+// lease wrote (the network may be what lost it).
+const cleanupTimeout = 10 * time.Second
+
 // intentFile is the intent object inside an in-place publish's .gen- folder.
 const intentFile = "intent.json"
 
@@ -104,8 +108,19 @@ func (s *SnapshotStore) copySnapshotFiles(ctx context.Context, from, to string, 
 
 // publishInPlace publishes enc into snapshots/<id>/ on a backend without
 // folder swaps (see above). oldManifest is the manifest of the generation
-// being replaced (nil when none). The caller holds the snapshots lock.
-func (s *SnapshotStore) publishInPlace(ctx context.Context, enc *encodedSnapshot, oldManifest []byte) (existed bool, err error) {
+// being replaced (nil when none). The caller holds the snapshots lock, lk,
+// and ctx is lk's context.
+//
+// The lock is a lease there, which a stalled or cut-off process can lose
+// while it works: lk is confirmed (renewed) right before the first write
+// into snapshots/<id>/, and again right before the commit, and a publish
+// that lost it stops with ErrLeaseLost. It does not then repair what it
+// did (resumeInterrupted could undo the new holder's work): before the
+// first write into snapshots/<id>/ only its own intent and copy of the
+// replaced generation exist, which it deletes; after it, the intent stays
+// for the lease's new holder, whose next publish (or Recover) finishes or
+// rolls back the interrupted publish as after a crash.
+func (s *SnapshotStore) publishInPlace(ctx context.Context, enc *encodedSnapshot, oldManifest []byte, lk *HeldLock) (existed bool, err error) {
 	id := enc.id
 	dir := snapshotsPrefix + id + "/"
 	existing, err := s.objs.List(ctx, dir)
@@ -120,20 +135,46 @@ func (s *SnapshotStore) publishInPlace(ctx context.Context, enc *encodedSnapshot
 	intentDir := snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/"
 	ib, _ := json.Marshal(&intent)
 	if err := s.objs.Write(ctx, intentDir+intentFile, ib); err != nil {
-		return existed, fmt.Errorf("write publish intent: %w", err)
+		return existed, fmt.Errorf("write publish intent: %w", lk.LostOr(err))
 	}
+	touched := false // snapshots/<id>/ written to
 	defer func() {
-		if err != nil {
-			// Finish or undo what was done, now rather than at the next
-			// publish; a crash leaves that to the next Publish or Recover.
-			s.resumeInterrupted(context.WithoutCancel(ctx))
+		if err == nil {
+			return
 		}
+		if lost := lk.Lost(); lost != nil || errors.Is(err, ErrLeaseLost) {
+			if lost != nil {
+				err = lost
+			}
+			if !touched {
+				// Only our own objects, under names nobody else uses.
+				cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+				defer cancel()
+				for _, k := range []string{intent.Retired, intentDir} {
+					if k != "" {
+						if derr := s.objs.Delete(cctx, k); derr != nil {
+							s.log.Warn("remove what a publish that lost its lock lease wrote", "key", k, "err", derr)
+						}
+					}
+				}
+			}
+			return
+		}
+		// Finish or undo what was done, now rather than at the next
+		// publish; a crash leaves that to the next Publish or Recover.
+		s.resumeInterrupted(context.WithoutCancel(ctx))
 	}()
 	if intent.Retired != "" {
 		if err := s.copySnapshotFiles(ctx, dir, intent.Retired, false); err != nil {
 			return existed, fmt.Errorf("keep replaced generation: %w", err)
 		}
 	}
+	// The last moment before snapshots/<id>/ changes: the lease must still
+	// be ours, for a whole time to live from now.
+	if err := lk.Check(ctx); err != nil {
+		return existed, err
+	}
+	touched = true
 	data := make(map[string][]byte, len(enc.files))
 	for name, b := range enc.files {
 		if name != manifestFile && name != metadataFile {
@@ -142,6 +183,10 @@ func (s *SnapshotStore) publishInPlace(ctx context.Context, enc *encodedSnapshot
 	}
 	if err := s.stage(ctx, snapshotsPrefix+id, data); err != nil {
 		return existed, fmt.Errorf("write files: %w", err)
+	}
+	// The commit (the old manifest gone, the new metadata and manifest).
+	if err := lk.Check(ctx); err != nil {
+		return existed, err
 	}
 	if oldManifest != nil {
 		if err := s.objs.Delete(ctx, dir+manifestFile); err != nil {

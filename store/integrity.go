@@ -377,12 +377,16 @@ type renamer interface {
 // deletes anything but a current.json it has backed up. Before changing anything it writes a
 // backup of current.json and an inventory under recovery-backups/. A
 // healthy store is left untouched (no backup either).
-func (s *SnapshotStore) Recover(ctx context.Context) (*RecoveryReport, error) {
-	unlock, err := s.lock(ctx, snapshotsLock)
+func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err error) {
+	lk, err := s.lock(ctx, snapshotsLock)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer lk.Unlock()
+	// A lost lease (object storage) stops the repairs: another process
+	// may be publishing now.
+	ctx = lk.Context()
+	defer func() { err = lk.LostOr(err) }()
 	defer s.invalidateAll()
 	before, err := s.Check(ctx)
 	if err != nil {
@@ -616,18 +620,20 @@ type RetentionReport struct {
 }
 
 // Retain deletes old snapshots according to p (defaults 100 / 30 days).
-func (s *SnapshotStore) Retain(ctx context.Context, p RetentionPolicy) (*RetentionReport, error) {
+func (s *SnapshotStore) Retain(ctx context.Context, p RetentionPolicy) (_ *RetentionReport, err error) {
 	if p.MaxCount <= 0 {
 		p.MaxCount = 100
 	}
 	if p.MaxAge <= 0 {
 		p.MaxAge = 30 * 24 * time.Hour
 	}
-	unlock, err := s.lock(ctx, snapshotsLock)
+	lk, err := s.lock(ctx, snapshotsLock)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer lk.Unlock()
+	ctx = lk.Context() // a lost lease stops the deletions
+	defer func() { err = lk.LostOr(err) }()
 	ids, err := s.snapshotIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -668,7 +674,7 @@ func (s *SnapshotStore) Retain(ctx context.Context, p RetentionPolicy) (*Retenti
 
 // Delete removes snapshot id. It refuses the snapshot current.json names
 // (ErrSnapshotIsCurrent) and legacy snapshots (ErrLegacyReadOnly).
-func (s *SnapshotStore) Delete(ctx context.Context, id string) error {
+func (s *SnapshotStore) Delete(ctx context.Context, id string) (err error) {
 	if err := validSnapshotID(id); err != nil {
 		return fmt.Errorf("%w: %w", ErrSnapshotNotFound, err)
 	}
@@ -678,11 +684,13 @@ func (s *SnapshotStore) Delete(ctx context.Context, id string) error {
 		}
 		return fmt.Errorf("%w: %s", ErrSnapshotNotFound, id)
 	}
-	unlock, err := s.lock(ctx, snapshotsLock)
+	lk, err := s.lock(ctx, snapshotsLock)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer lk.Unlock()
+	ctx = lk.Context() // a lost lease stops the deletion
+	defer func() { err = lk.LostOr(err) }()
 	if p, err := s.readPointer(ctx); err == nil && p.SnapshotID == id {
 		return fmt.Errorf("%w: %s", ErrSnapshotIsCurrent, id)
 	}

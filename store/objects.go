@@ -71,6 +71,22 @@ type Locker interface {
 	Lock(ctx context.Context, name string) (unlock func(), err error)
 }
 
+// LeaseLocker is an optional capability of a Locker whose locks are leases
+// (object storage): held only while renewed, taken over by another process
+// once they go unrenewed for their time to live, so a holder that stalls
+// or loses the network can lose its lock while it still works under it.
+// The store uses it, when the backend has it, to stop a write whose lock
+// is gone (ErrLeaseLost).
+type LeaseLocker interface {
+	// LockLease takes the named lock as Lock does. held is a context
+	// derived from ctx that is cancelled once the lease is known lost,
+	// with a cause (context.Cause) saying how. confirm renews the lease
+	// now and returns nil only when it is still held (for another time to
+	// live); otherwise the reason it is lost, or ctx's error when ctx ends
+	// first. unlock releases the lock.
+	LockLease(ctx context.Context, name string) (held context.Context, confirm func(context.Context) error, unlock func(), err error)
+}
+
 // Statter is an optional capability: the size and modification time of an
 // object without reading it.
 type Statter interface {

@@ -49,7 +49,7 @@ type Publication struct {
 	fst    fileStager
 	staged string
 	oldGen string
-	unlock func()
+	lock   *HeldLock
 	writes errgroup.Group
 	// bar, when the file system has barriers, makes the staged files
 	// durable at once before the swap (each is then written without an
@@ -79,7 +79,7 @@ func (s *SnapshotStore) Begin(ctx context.Context, id string) (*Publication, err
 	if _, swaps := s.objs.(DirSwapper); !ok || !swaps {
 		return p, nil
 	}
-	unlock, err := s.lock(ctx, snapshotsLock)
+	lk, err := s.lock(ctx, snapshotsLock)
 	if err != nil {
 		return nil, err
 	}
@@ -87,10 +87,10 @@ func (s *SnapshotStore) Begin(ctx context.Context, id string) (*Publication, err
 	// whether it may replace the snapshot in place (refuseReplace).
 	_, oldGen, err := s.beforePublish(ctx, id)
 	if err != nil {
-		unlock()
+		lk.Unlock()
 		return nil, err
 	}
-	p.fst, p.oldGen, p.unlock = fst, oldGen, unlock
+	p.fst, p.oldGen, p.lock = fst, oldGen, lk
 	p.staged = snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	p.bar = fst.openBarrier()
 	if err := fst.beginStage(p.staged+"/", p.bar == nil); err != nil {
@@ -234,7 +234,7 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 	}
 	s := p.s
 	defer s.settleCurrent(ctx) // after the unlock: readers need no lock
-	defer p.unlock()
+	defer p.lock.Unlock()
 	defer p.closeBarrier()
 	defer s.invalidate(p.id)
 	fail := func(err error) error {
@@ -280,7 +280,10 @@ func (p *Publication) Publish(ctx context.Context, snap *snapshot.Snapshot) erro
 	} else if err := s.stage(ctx, p.staged, rest); err != nil { // the rest, then the folder's fsync
 		return fail(fmt.Errorf("store: publish %s: stage: %w", p.id, err))
 	}
-	return s.swapIn(ctx, s.objs.(DirSwapper), enc, p.staged, p.oldGen, len(p.entries))
+	if err := p.lock.Check(ctx); err != nil { // a lease-backed lock lost meanwhile: nothing in place yet
+		return fail(fmt.Errorf("store: publish %s: %w", p.id, err))
+	}
+	return s.swapIn(ctx, s.objs.(DirSwapper), enc, p.staged, p.oldGen, len(p.entries), p.lock)
 }
 
 // Abort ends the publication without publishing: the staged files are
@@ -298,7 +301,7 @@ func (p *Publication) Abort() {
 	if err := p.s.objs.Delete(context.WithoutCancel(p.ctx), p.staged+"/"); err != nil && !errors.Is(err, context.Canceled) {
 		p.s.log.Warn("remove staged snapshot", "id", p.id, "err", err)
 	}
-	p.unlock()
+	p.lock.Unlock()
 }
 
 // closeBarrier releases the publication's barrier, if it has one.

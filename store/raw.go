@@ -180,11 +180,11 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 	if len(data) == 0 {
 		return fmt.Errorf("store: put %s: empty report", key)
 	}
-	unlock, err := c.lock(ctx, "raw-"+date)
+	lk, err := c.lock(ctx, "raw-"+date)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer lk.Unlock()
 
 	md, err := c.readMetadata(ctx, date)
 	if err != nil && !errors.Is(err, ErrNotCached) {

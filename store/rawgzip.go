@@ -186,11 +186,11 @@ func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, 
 	if err := ValidDate(date); err != nil {
 		return nil, err
 	}
-	unlock, err := c.lock(ctx, "raw-"+date)
+	lk, err := c.lock(ctx, "raw-"+date)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer lk.Unlock()
 	md, err := c.readMetadata(ctx, date)
 	if err != nil {
 		return nil, err

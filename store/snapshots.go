@@ -400,35 +400,42 @@ func (s *SnapshotStore) Publish(ctx context.Context, snap *snapshot.Snapshot) er
 		return err
 	}
 	id := enc.id
-	unlock, err := s.lock(ctx, snapshotsLock)
+	lk, err := s.lock(ctx, snapshotsLock)
 	if err != nil {
 		return err
 	}
 	defer s.settleCurrent(ctx) // after the unlock: readers need no lock
-	defer unlock()
+	defer lk.Unlock()
 	defer s.invalidate(id)
+	// On object storage the lock is a lease: once it is lost, every
+	// request made under it stops (and the checks below refuse to go on).
+	ctx = lk.Context()
 
 	oldManifest, oldGen, err := s.beforePublish(ctx, id)
 	if err != nil {
-		return err
+		return lk.LostOr(err)
 	}
 	if err := s.refuseReplace(ctx, id, &enc.metadata); err != nil {
-		return err
+		return lk.LostOr(err)
 	}
 	sw, ok := s.objs.(DirSwapper)
 	if !ok {
-		existed, err := s.publishInPlace(ctx, enc, oldManifest)
+		existed, err := s.publishInPlace(ctx, enc, oldManifest, lk)
 		if err != nil {
 			return fmt.Errorf("store: publish %s: %w", id, err)
 		}
-		return s.published(ctx, enc, len(snap.Districts), existed)
+		return s.published(ctx, enc, len(snap.Districts), existed, lk)
 	}
 	staged := snapshotsPrefix + genPrefix + id + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if err := s.stage(ctx, staged, enc.files); err != nil {
 		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
-		return fmt.Errorf("store: publish %s: stage: %w", id, err)
+		return fmt.Errorf("store: publish %s: stage: %w", id, lk.LostOr(err))
 	}
-	return s.swapIn(ctx, sw, enc, staged, oldGen, len(snap.Districts))
+	if err := lk.Check(ctx); err != nil {
+		_ = s.objs.Delete(context.WithoutCancel(ctx), staged+"/")
+		return fmt.Errorf("store: publish %s: %w", id, err)
+	}
+	return s.swapIn(ctx, sw, enc, staged, oldGen, len(snap.Districts), lk)
 }
 
 // publishStreaming is Publish on a local directory (a fileStager that swaps
@@ -493,7 +500,7 @@ func (s *SnapshotStore) refuseReplace(ctx context.Context, id string, md *snapsh
 
 // swapIn puts the staged folder in place (SwapDir), retires the generation
 // it replaced and ends the publish (published). Caller holds the lock.
-func (s *SnapshotStore) swapIn(ctx context.Context, sw DirSwapper, enc *encodedSnapshot, staged, oldGen string, districts int) error {
+func (s *SnapshotStore) swapIn(ctx context.Context, sw DirSwapper, enc *encodedSnapshot, staged, oldGen string, districts int, lk *HeldLock) error {
 	id := enc.id
 	existed, err := sw.SwapDir(ctx, staged+"/", snapshotsPrefix+id+"/")
 	if err != nil {
@@ -504,7 +511,9 @@ func (s *SnapshotStore) swapIn(ctx context.Context, sw DirSwapper, enc *encodedS
 	// (retiring the old generation, moving the pointer) must not stop half
 	// way because the build was cancelled (a SIGTERM, a cancelled job), or
 	// current.json stays on an older snapshot that no later build moves.
-	ctx = context.WithoutCancel(ctx)
+	// Only the loss of a lock lease stops it.
+	ctx, cancel := lk.detach(ctx)
+	defer cancel()
 	if existed {
 		// staged now holds the replaced generation; keep it for open Views.
 		if oldGen == "" {
@@ -521,18 +530,24 @@ func (s *SnapshotStore) swapIn(ctx context.Context, sw DirSwapper, enc *encodedS
 			_ = s.objs.Delete(ctx, staged+"/")
 		}
 	}
-	return s.published(ctx, enc, districts, existed)
+	return s.published(ctx, enc, districts, existed, lk)
 }
 
 // published ends a Publish once the snapshot is in place: the pointer. A
-// cancelled ctx does not stop it (see swapIn).
-func (s *SnapshotStore) published(ctx context.Context, enc *encodedSnapshot, districts int, existed bool) error {
-	ctx = context.WithoutCancel(ctx)
+// cancelled ctx does not stop it (see swapIn); a lost lock lease does: lk
+// is confirmed right before the pointer is moved, and its loss ends the
+// move (a stale compare-and-swap would not be sent).
+func (s *SnapshotStore) published(ctx context.Context, enc *encodedSnapshot, districts int, existed bool, lk *HeldLock) error {
+	ctx, cancel := lk.detach(ctx)
+	defer cancel()
 	id := enc.id
 	s.invalidate(id)
 	if enc.metadata.Status == snapshot.StatusSuccess {
-		if err := s.maybeMovePointer(ctx, id); err != nil {
+		if err := lk.Check(ctx); err != nil {
 			return fmt.Errorf("store: publish %s: snapshot written, pointer not moved: %w", id, err)
+		}
+		if err := s.maybeMovePointer(ctx, id); err != nil {
+			return fmt.Errorf("store: publish %s: snapshot written, pointer not moved: %w", id, lk.LostOr(err))
 		}
 	}
 	s.log.Info("snapshot published", "id", id, "status", enc.metadata.Status, "districts", districts, "replaced", existed)

@@ -189,18 +189,19 @@ func (s *Store) Close() error {
 // Objects returns the storage backend the store is built on.
 func (s *Store) Objects() Objects { return s.objs }
 
-// lockFunc takes a named exclusive lock and returns its release.
-type lockFunc func(ctx context.Context, name string) (func(), error)
+// lockFunc takes a named exclusive lock.
+type lockFunc func(ctx context.Context, name string) (*HeldLock, error)
 
-// newLockFunc uses the backend's Locker (shared by processes) when it has
-// one, else an in-process keyed mutex.
+// newLockFunc uses the backend's Locker (shared by processes; a lease that
+// can be lost when it is a LeaseLocker) when it has one, else an
+// in-process keyed mutex.
 func newLockFunc(objs Objects) lockFunc {
-	if l, ok := objs.(Locker); ok {
-		return l.Lock
+	if _, ok := objs.(Locker); ok {
+		return func(ctx context.Context, name string) (*HeldLock, error) { return AcquireLock(ctx, objs, name) }
 	}
 	var mu sync.Mutex
 	locks := map[string]*sync.Mutex{}
-	return func(ctx context.Context, name string) (func(), error) {
+	return func(ctx context.Context, name string) (*HeldLock, error) {
 		mu.Lock()
 		m := locks[name]
 		if m == nil {
@@ -209,6 +210,6 @@ func newLockFunc(objs Objects) lockFunc {
 		}
 		mu.Unlock()
 		m.Lock()
-		return m.Unlock, nil
+		return &HeldLock{parent: ctx, ctx: ctx, unlock: m.Unlock}, nil
 	}
 }

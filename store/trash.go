@@ -66,11 +66,11 @@ func (c *RawCache) Trash(ctx context.Context, date string) (TrashEntry, error) {
 	if !ok {
 		return TrashEntry{}, fmt.Errorf("store: trash raw %s: the storage backend cannot move folders; nothing deleted", date)
 	}
-	unlock, err := c.lock(ctx, "raw-"+date)
+	lk, err := c.lock(ctx, "raw-"+date)
 	if err != nil {
 		return TrashEntry{}, err
 	}
-	defer unlock()
+	defer lk.Unlock()
 	ents, err := c.objs.List(ctx, rawPrefix+date+"/")
 	if err != nil {
 		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
@@ -141,11 +141,11 @@ func (c *RawCache) Restore(ctx context.Context, id string) (TrashEntry, error) {
 	if !ok {
 		return TrashEntry{}, fmt.Errorf("store: restore raw %s: the storage backend cannot move folders", id)
 	}
-	unlock, err := c.lock(ctx, "raw-"+e.Date)
+	lk, err := c.lock(ctx, "raw-"+e.Date)
 	if err != nil {
 		return TrashEntry{}, err
 	}
-	defer unlock()
+	defer lk.Unlock()
 	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
 		return TrashEntry{}, fmt.Errorf("%w: %s", ErrTrashNotFound, id)
 	}
@@ -172,11 +172,11 @@ func (c *RawCache) Purge(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := c.lock(ctx, "raw-"+e.Date)
+	lk, err := c.lock(ctx, "raw-"+e.Date)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer lk.Unlock()
 	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
 		return fmt.Errorf("%w: %s", ErrTrashNotFound, id)
 	}

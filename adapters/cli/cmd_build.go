@@ -223,6 +223,9 @@ func runBuild(ctx context.Context, e env) error {
 			out.Results = append(out.Results, res)
 		}
 	}
+	if errors.Is(buildErr, store.ErrLeaseLost) {
+		buildErr = leaseLost(buildErr)
+	}
 	if buildErr != nil {
 		out.Error = buildErr.Error()
 	} else if *gzipDays > 0 {
@@ -253,6 +256,15 @@ func runBuild(ctx context.Context, e env) error {
 		}
 	}
 	return nil
+}
+
+// leaseLost explains a build stopped by a lost lock lease
+// (store.ErrLeaseLost): what happened, and that building again is safe.
+func leaseLost(err error) error {
+	return fmt.Errorf("build stopped: the store's lock lease was lost (not renewed within its time to live: this "+
+		"process stalled or lost the network), so another process may be publishing into the store now; this build "+
+		"wrote nothing more once that was noticed. Running the build again is safe: it waits for the lock, then "+
+		"finishes or rolls back the interrupted publish. Cause: %w", err)
 }
 
 // buildGCPercent is the garbage collector's GOGC during a build, unless

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -481,5 +482,22 @@ func TestBuildMemory(t *testing.T) {
 	_ = buildMemory(env{getenv: func(k string) string { return map[string]string{"GOGC": "50"}[k] }})
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with $GOGC set the GC percent was changed to %d", got)
+	}
+}
+
+// A build stopped by a lost lock lease (object storage) fails with exit
+// status 1 and a message that says what happened and that running it again
+// is safe, keeping the store's error (and its cause) for errors.Is.
+func TestBuildLeaseLostMessage(t *testing.T) {
+	cause := fmt.Errorf("build 2025-11-14: publish snapshot 2025-11-14: store: publish 2025-11-14: %w: lock lease .locks/snapshots.lease was taken over by host-b/42/abc", store.ErrLeaseLost)
+	err := exitCode(exitFailed, leaseLost(cause))
+	if !errors.Is(err, store.ErrLeaseLost) || exitCodeOf(err) != exitFailed {
+		t.Fatalf("error %v, exit %d; want store.ErrLeaseLost and exit %d", err, exitCodeOf(err), exitFailed)
+	}
+	msg := err.Error()
+	for _, want := range []string{"build stopped", "lock lease was lost", "another process may be publishing", "Running the build again is safe", "taken over by host-b/42/abc"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
 	}
 }

@@ -25,6 +25,7 @@ var (
 	_ store.ConditionalWriter = (*blobstore.Objects)(nil)
 	_ store.Copier            = (*blobstore.Objects)(nil)
 	_ store.Locker            = (*blobstore.Objects)(nil)
+	_ store.LeaseLocker       = (*blobstore.Objects)(nil)
 	_ store.Stager            = (*blobstore.Objects)(nil)
 )
 

@@ -336,9 +336,15 @@ func contentType(key string) string {
 // It reports false, with no error, when the precondition failed (the
 // object exists, or no longer has that version).
 func (o *Objects) WriteIfVersion(ctx context.Context, key string, data []byte, version string) (bool, error) {
+	_, ok, err := o.writeIfVersion(ctx, key, data, version)
+	return ok, err
+}
+
+// writeIfVersion is WriteIfVersion, with the PUT's answer when written.
+func (o *Objects) writeIfVersion(ctx context.Context, key string, data []byte, version string) (*s3.PutObjectOutput, bool, error) {
 	k, err := checkKey(key, false)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	in := o.put(k, data)
 	if version == "" {
@@ -346,19 +352,19 @@ func (o *Objects) WriteIfVersion(ctx context.Context, key string, data []byte, v
 	} else {
 		in.IfMatch = aws.String(version)
 	}
-	_, err = o.client.PutObject(ctx, in)
+	out, err := o.client.PutObject(ctx, in)
 	if err == nil {
-		return true, nil
+		return out, true, nil
 	}
 	switch code, status := s3Error(err); {
 	case code == "PreconditionFailed", status == http.StatusPreconditionFailed, version != "" && notExist(err):
-		return false, nil
+		return nil, false, nil
 	case code == "ConditionalRequestConflict", status == http.StatusConflict:
 		// A concurrent conditional write to the same key (409
 		// ConditionalRequestConflict): the other one wins.
-		return false, nil
+		return nil, false, nil
 	}
-	return false, fmt.Errorf("write %s: %w", key, err)
+	return nil, false, fmt.Errorf("write %s: %w", key, err)
 }
 
 // Stat implements store.Statter (one HEAD).
@@ -623,15 +629,40 @@ func (o *Objects) logger() *slog.Logger {
 //     holder was a process on this host that no longer exists, is taken
 //     over with a PUT If-Match on the ETag read (only one taker wins);
 //   - while held, the lease is renewed every third of its TTL with If-Match
-//     on the ETag of the last write; a renewal that fails means another
-//     process took the lease over (this one was stalled past the TTL), which
-//     is logged;
+//     on the ETag of the last write (sooner again after a failed renewal);
+//   - the lease is lost when a renewal finds it taken over (the object no
+//     longer has our ETag and names another holder), or when no renewal
+//     has succeeded for a whole TTL since the last successful one was sent:
+//     from then on another process may take it over. Lock's caller is not
+//     told (see LockLease); the loss is logged;
 //   - release: the lease is deleted if it is still ours.
 //
 // Within one process, callers queue on a mutex first.
 func (o *Objects) Lock(ctx context.Context, name string) (func(), error) {
+	_, _, unlock, err := o.LockLease(ctx, name)
+	return unlock, err
+}
+
+// LockLease implements store.LeaseLocker: it takes the lease as Lock does
+// and also returns
+//
+//   - held, a context derived from ctx that is cancelled once the lease is
+//     known lost, with a cause (context.Cause) saying how: requests made
+//     with it stop then, so a writer that lost the lease stops writing;
+//   - confirm, which renews the lease now (If-Match on its ETag), retrying
+//     transient failures, and returns nil only when that renewal succeeded:
+//     nobody else has taken the lease, and it is ours for another TTL. It
+//     returns the loss (and cancels held) when the lease was taken over or
+//     could not be renewed before a whole TTL had passed since the last
+//     renewal, or ctx's error when ctx ends first. Callers confirm the
+//     lease right before a write that must not land once another process
+//     may hold it.
+//
+// unlock stops the renewals, cancels held and deletes the lease if it is
+// still ours.
+func (o *Objects) LockLease(ctx context.Context, name string) (held context.Context, confirm func(context.Context) error, unlock func(), err error) {
 	if name == "" || strings.ContainsAny(name, "/") {
-		return nil, fmt.Errorf("blobstore: lock name %q", name)
+		return nil, nil, nil, fmt.Errorf("blobstore: lock name %q", name)
 	}
 	o.mu.Lock()
 	m := o.locks[name]
@@ -642,45 +673,170 @@ func (o *Objects) Lock(ctx context.Context, name string) (func(), error) {
 	o.mu.Unlock()
 	m.Lock()
 	key := ".locks/" + name + ".lease"
-	etag, err := o.acquire(ctx, key)
+	etag, sent, err := o.acquire(ctx, key)
 	if err != nil {
 		m.Unlock()
-		return nil, err
+		return nil, nil, nil, err
 	}
-	stop := make(chan struct{})
+	held, cancel := context.WithCancelCause(ctx)
+	l := &heldLease{o: o, key: key, etag: etag, validUntil: sent.Add(o.ttl()), cancel: cancel}
+	// The renewals' context: unlock ends one in flight at once.
+	rctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	var cur sync.Mutex
 	go func() {
 		defer close(done)
-		t := time.NewTicker(o.ttl() / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				cur.Lock()
-				next, err := o.renew(key, etag)
-				if err != nil {
-					o.logger().Warn("lock lease lost or not renewed", "lock", name, "err", err)
-				} else {
-					etag = next
-				}
-				cur.Unlock()
-			}
-		}
+		l.renewLoop(rctx)
 	}()
 	var once sync.Once
-	return func() {
+	return held, l.confirm, func() {
 		once.Do(func() {
-			close(stop)
+			stop()
 			<-done
-			cur.Lock()
-			o.release(key, etag)
-			cur.Unlock()
+			cancel(context.Canceled)
+			l.mu.Lock()
+			if l.lost == nil {
+				o.release(key, l.etag)
+			}
+			l.mu.Unlock()
 			m.Unlock()
 		})
 	}, nil
+}
+
+// heldLease is a lease this process holds (LockLease).
+type heldLease struct {
+	o      *Objects
+	key    string
+	cancel context.CancelCauseFunc // cancels LockLease's held context
+
+	// mu serialises the renewals (background and confirm) and guards the
+	// fields below.
+	mu sync.Mutex
+	// etag is the ETag of our last write of the lease object.
+	etag string
+	// validUntil is when another process may take the lease over at the
+	// earliest: a TTL after our last successful write was sent (the
+	// server's Last-Modified of that write is later than its sending, and
+	// takers wait until the server's clock is more than a TTL past it).
+	validUntil time.Time
+	// lost, once set, is why the lease is no longer ours.
+	lost error
+}
+
+// renewLoop renews the lease every third of its TTL until ctx ends or the
+// lease is lost; after a failed renewal it tries again sooner.
+func (l *heldLease) renewLoop(ctx context.Context) {
+	ttl := l.o.ttl()
+	wait := ttl / 3
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		err := l.renew(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err == nil:
+			wait = ttl / 3
+		case l.isLost():
+			l.o.logger().Warn("lock lease lost", "lock", l.key, "err", err)
+			return
+		default:
+			l.o.logger().Warn("lock lease not renewed; retrying", "lock", l.key, "err", err)
+			wait = max(ttl/10, 10*time.Millisecond)
+		}
+	}
+}
+
+func (l *heldLease) isLost() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lost != nil
+}
+
+// confirm renews the lease now, retrying failures that do not lose it
+// (see LockLease).
+func (l *heldLease) confirm(ctx context.Context) error {
+	wait := 10 * time.Millisecond
+	for {
+		err := l.renew(ctx)
+		if err == nil || l.isLost() {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, l.o.ttl()/10)
+	}
+}
+
+// renew writes the lease once, with If-Match on our last ETag. An error
+// that leaves the lease ours for now (a failed request before validUntil)
+// is returned as it is; a loss is recorded in l.lost, cancels the held
+// context and is returned.
+func (l *heldLease) renew(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lost != nil {
+		return l.lost
+	}
+	o := l.o
+	ttl := o.ttl()
+	sent := o.now()
+	// One attempt lasts a third of the TTL at most, and not past the point
+	// where the lease may be taken over (a renewal started later may
+	// still succeed: If-Match proves nobody took it).
+	deadline := sent.Add(ttl / 3)
+	if sent.Before(l.validUntil) && l.validUntil.Before(deadline) {
+		deadline = l.validUntil
+	}
+	actx, cancel := context.WithTimeout(ctx, deadline.Sub(sent))
+	defer cancel()
+	etag, ok, err := o.writeLease(actx, l.key, l.etag)
+	if err == nil && !ok {
+		// Not our ETag any more: taken over, or our own earlier write
+		// landed although its answer never came.
+		cur, curTag, _, rerr := o.readLease(actx, l.key)
+		switch {
+		case rerr == nil && cur.Holder == o.holder:
+			l.etag = curTag
+			etag, ok, err = o.writeLease(actx, l.key, l.etag)
+			if err == nil && !ok {
+				return l.lose(fmt.Errorf("lock lease %s changed while renewing it: another process took it over", l.key))
+			}
+		case rerr == nil:
+			return l.lose(fmt.Errorf("lock lease %s was taken over by %s", l.key, cur.Holder))
+		case errors.Is(rerr, fs.ErrNotExist):
+			return l.lose(fmt.Errorf("lock lease %s was deleted: another process took it over and released it", l.key))
+		default:
+			err = rerr
+		}
+	}
+	if err == nil && ok {
+		l.etag, l.validUntil = etag, sent.Add(ttl)
+		return nil
+	}
+	if ctx.Err() == nil && !o.now().Before(l.validUntil) {
+		return l.lose(fmt.Errorf("lock lease %s not renewed within its TTL of %v (last attempt: %v): another process may have taken it over", l.key, ttl, err))
+	}
+	return fmt.Errorf("renew lock lease %s: %w", l.key, err)
+}
+
+// lose records why the lease is lost and cancels the held context with
+// it. The caller holds l.mu.
+func (l *heldLease) lose(err error) error {
+	l.lost = err
+	l.cancel(err)
+	return err
 }
 
 func (o *Objects) leaseBytes() []byte {
@@ -688,38 +844,41 @@ func (o *Objects) leaseBytes() []byte {
 	return b
 }
 
-// acquire blocks until the lease is ours and returns its ETag.
-func (o *Objects) acquire(ctx context.Context, key string) (string, error) {
+// acquire blocks until the lease is ours and returns its ETag and when
+// the write that made it ours was sent (this host's clock).
+func (o *Objects) acquire(ctx context.Context, key string) (string, time.Time, error) {
 	wait := 20 * time.Millisecond
 	for {
-		ok, err := o.WriteIfVersion(ctx, key, o.leaseBytes(), "")
+		sent := o.now()
+		etag, ok, err := o.writeLease(ctx, key, "")
 		if err != nil {
-			return "", fmt.Errorf("lock %s: %w", key, err)
+			return "", sent, fmt.Errorf("lock %s: %w", key, err)
 		}
 		if ok {
-			return o.etagOf(ctx, key)
+			return etag, sent, nil
 		}
 		l, etag, expired, err := o.readLease(ctx, key)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue // released meanwhile: try to create it again
 		case err != nil:
-			return "", fmt.Errorf("lock %s: %w", key, err)
+			return "", sent, fmt.Errorf("lock %s: %w", key, err)
 		}
 		if expired || o.holderGone(l.Holder) {
-			ok, err := o.WriteIfVersion(ctx, key, o.leaseBytes(), etag)
+			sent = o.now()
+			etag, ok, err := o.writeLease(ctx, key, etag)
 			if err != nil {
-				return "", fmt.Errorf("lock %s: take over expired lease: %w", key, err)
+				return "", sent, fmt.Errorf("lock %s: take over expired lease: %w", key, err)
 			}
 			if ok {
 				o.logger().Warn("took over an expired lock lease", "lock", key, "previous", l.Holder)
-				return o.etagOf(ctx, key)
+				return etag, sent, nil
 			}
 			continue
 		}
 		select {
 		case <-ctx.Done():
-			return "", fmt.Errorf("lock %s (held by %s): %w", key, l.Holder, ctx.Err())
+			return "", sent, fmt.Errorf("lock %s (held by %s): %w", key, l.Holder, ctx.Err())
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 500*time.Millisecond)
@@ -791,18 +950,20 @@ func (o *Objects) etagOf(ctx context.Context, key string) (string, error) {
 	return etag, nil
 }
 
-func (o *Objects) renew(key, etag string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), o.ttl()/3)
-	defer cancel()
-	ok, err := o.WriteIfVersion(ctx, key, o.leaseBytes(), etag)
-	if err != nil {
-		return "", err
+// writeLease writes our lease with If-Match on etag (If-None-Match: * when
+// etag is ""), returning the ETag of the write: false, with no error, when
+// the precondition failed. A server whose PUT answers carry no ETag has
+// it read back, checking the lease is ours.
+func (o *Objects) writeLease(ctx context.Context, key, etag string) (string, bool, error) {
+	out, ok, err := o.writeIfVersion(ctx, key, o.leaseBytes(), etag)
+	if err != nil || !ok {
+		return "", ok, err
 	}
-	if !ok {
-		return "", fmt.Errorf("lease %s changed: another process took it over", key)
+	if t := aws.ToString(out.ETag); t != "" {
+		return t, true, nil
 	}
-	_, next, err := o.ReadVersion(ctx, key)
-	return next, err
+	t, err := o.etagOf(ctx, key)
+	return t, err == nil, err
 }
 
 func (o *Objects) release(key, etag string) {

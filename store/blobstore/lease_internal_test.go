@@ -3,7 +3,11 @@ package blobstore
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,5 +106,214 @@ func TestLeaseOfCrashedHolderTakenOverAfterTTL(t *testing.T) {
 	unlock()
 	if d := time.Since(start); d < time.Second {
 		t.Fatalf("took over after %v, before the lease's TTL", d)
+	}
+}
+
+// linkGate sits between one client and the server: while closed, every
+// request whose path contains match waits, unsent, until the gate opens
+// or the request's context ends; failNext answers that many matching
+// requests at once with 403 AccessDenied (a transient failure the lease
+// cannot tell from others).
+type linkGate struct {
+	next  *http.Transport
+	match string
+
+	mu       sync.Mutex
+	open     chan struct{} // nil: not closed
+	failNext int
+}
+
+func newLinkGate(t *testing.T, match string) *linkGate {
+	g := &linkGate{next: &http.Transport{}, match: match}
+	t.Cleanup(g.next.CloseIdleConnections)
+	t.Cleanup(g.reopen)
+	return g
+}
+
+func (g *linkGate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.open == nil {
+		g.open = make(chan struct{})
+	}
+}
+
+func (g *linkGate) reopen() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.open != nil {
+		close(g.open)
+		g.open = nil
+	}
+}
+
+func (g *linkGate) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.Contains(req.URL.Path, g.match) {
+		g.mu.Lock()
+		open, fail := g.open, g.failNext > 0
+		if fail {
+			g.failNext--
+		}
+		g.mu.Unlock()
+		if fail {
+			body := `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>denied by the test</Message></Error>`
+			return &http.Response{StatusCode: http.StatusForbidden, Status: "403 Forbidden", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+				Header: http.Header{"Content-Type": {"application/xml"}}, Body: io.NopCloser(strings.NewReader(body)),
+				ContentLength: int64(len(body)), Request: req}, nil
+		}
+		if open != nil {
+			select {
+			case <-open:
+			case <-req.Context().Done():
+				return nil, req.Context().Err()
+			}
+		}
+	}
+	return g.next.RoundTrip(req)
+}
+
+// leaseObjects returns Objects on bucket of s whose requests go through
+// rt (nil: straight), with a lease of ttl.
+func leaseObjects(t *testing.T, s *blobtest.Server, bucket string, rt http.RoundTripper, ttl time.Duration) *Objects {
+	t.Helper()
+	if rt == nil {
+		tr := &http.Transport{}
+		t.Cleanup(tr.CloseIdleConnections)
+		rt = tr
+	}
+	o := New(s.ClientThrough(t, rt), bucket, "data", "test")
+	o.LeaseTTL = ttl
+	return o
+}
+
+// waitLost waits (a long minute at most) for held to be cancelled.
+func waitLost(t *testing.T, held context.Context) {
+	t.Helper()
+	select {
+	case <-held.Done():
+	case <-time.After(time.Minute):
+		t.Fatal("the lease was never reported lost")
+	}
+}
+
+// A holder whose renewals cannot get through (a network partition, a
+// stalled process) for a whole TTL has lost its lease: another host may
+// take it over from then on. LockLease's context is cancelled with that
+// cause, confirm never revives the lease (even once the link is back),
+// and unlock leaves the new holder's lease alone.
+func TestLeaseLostWhenNotRenewedWithinTTL(t *testing.T) {
+	ctx := context.Background()
+	s := startMinio(t)
+	bucket, err := s.Bucket(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := newLinkGate(t, "/.locks/")
+	holder := leaseObjects(t, s, bucket, gate, time.Second)
+	held, confirm, unlock, err := holder.LockLease(ctx, "snapshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	gate.close()
+	waitLost(t, held)
+	if cause := context.Cause(held); cause == nil || !strings.Contains(cause.Error(), "not renewed within its TTL") || errors.Is(cause, context.Canceled) {
+		t.Fatalf("cause = %v, want the lease not renewed within its TTL (not a cancellation)", cause)
+	}
+	// Another host takes it over (after the TTL, on the server's clock).
+	taker := leaseObjects(t, s, bucket, nil, time.Second)
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	unlockTaker, err := taker.Lock(tctx, "snapshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlockTaker()
+	gate.reopen()
+	if err := confirm(ctx); err == nil || !strings.Contains(err.Error(), "not renewed within its TTL") {
+		t.Fatalf("confirm after the loss = %v, want the loss", err)
+	}
+	unlock()
+	l, _, _, err := taker.readLease(ctx, ".locks/snapshots.lease")
+	if err != nil || l.Holder != taker.holder {
+		t.Fatalf("lease after the old holder's unlock: %+v %v, want the taker's", l, err)
+	}
+}
+
+// A holder that stalled while another host took its lease over finds out
+// at its next confirm, before its renewal timer fires: confirm names the
+// new holder and cancels the held context, and unlock does not delete the
+// new holder's lease.
+func TestLeaseTakenOverIsLostAtConfirm(t *testing.T) {
+	ctx := context.Background()
+	s := startMinio(t)
+	bucket, err := s.Bucket(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := leaseObjects(t, s, bucket, nil, 30*time.Second)
+	held, confirm, unlock, err := holder.LockLease(ctx, "snapshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if err := confirm(ctx); err != nil || held.Err() != nil {
+		t.Fatalf("confirm of a lease held = %v (held: %v)", err, held.Err())
+	}
+	// What a taker does once the lease expired: If-Match on its ETag.
+	taker := leaseObjects(t, s, bucket, nil, 30*time.Second)
+	taker.holder = "another-host/7/taker"
+	_, etag, err := taker.ReadVersion(ctx, ".locks/snapshots.lease")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := taker.WriteIfVersion(ctx, ".locks/snapshots.lease", taker.leaseBytes(), etag); err != nil || !ok {
+		t.Fatalf("take over: %v %v", ok, err)
+	}
+	err = confirm(ctx)
+	if err == nil || !strings.Contains(err.Error(), "taken over by another-host/7/taker") {
+		t.Fatalf("confirm after a takeover = %v, want it naming the new holder", err)
+	}
+	if context.Cause(held) != err {
+		t.Fatalf("held context: %v (cause %v), want cancelled with %v", held.Err(), context.Cause(held), err)
+	}
+	unlock()
+	l, _, _, err := taker.readLease(ctx, ".locks/snapshots.lease")
+	if err != nil || l.Holder != "another-host/7/taker" {
+		t.Fatalf("lease after the old holder's unlock: %+v %v, want the taker's", l, err)
+	}
+}
+
+// Renewals that fail for less than the TTL do not lose the lease: confirm
+// tries again until one gets through, and the lease stays this holder's.
+func TestLeaseSurvivesRenewalFailuresWithinTTL(t *testing.T) {
+	ctx := context.Background()
+	s := startMinio(t)
+	bucket, err := s.Bucket(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := newLinkGate(t, "/.locks/")
+	holder := leaseObjects(t, s, bucket, gate, 30*time.Second)
+	held, confirm, unlock, err := holder.LockLease(ctx, "snapshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	gate.mu.Lock()
+	gate.failNext = 3
+	gate.mu.Unlock()
+	if err := confirm(ctx); err != nil || held.Err() != nil {
+		t.Fatalf("confirm through failing renewals = %v (held: %v), want the lease kept", err, held.Err())
+	}
+	gate.mu.Lock()
+	left := gate.failNext
+	gate.mu.Unlock()
+	if left != 0 {
+		t.Fatalf("%d failures left: confirm did not renew", left)
+	}
+	l, _, _, err := holder.readLease(ctx, ".locks/snapshots.lease")
+	if err != nil || l.Holder != holder.holder {
+		t.Fatalf("lease = %+v %v, want still ours", l, err)
 	}
 }

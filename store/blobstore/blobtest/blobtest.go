@@ -151,17 +151,40 @@ func Start(dir string) (*Server, error) {
 			return nil, fmt.Errorf("blobtest: minio not ready after 60 s")
 		}
 	}
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(Region),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, "")))
-	if err != nil {
+	if s.client, err = s.newClient(nil); err != nil {
 		s.Stop()
 		return nil, err
 	}
-	s.client = s3.NewFromConfig(cfg, func(o *s3.Options) {
+	return s, nil
+}
+
+// newClient returns a new S3 client for the server; its requests go
+// through transport when it is not nil.
+func (s *Server) newClient(transport http.RoundTripper) (*s3.Client, error) {
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(Region),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, "")))
+	if err != nil {
+		return nil, err
+	}
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.BaseEndpoint = aws.String(s.Endpoint)
 		o.UsePathStyle = true
-	})
-	return s, nil
+		if transport != nil {
+			o.HTTPClient = &http.Client{Transport: transport}
+		}
+	}), nil
+}
+
+// ClientThrough returns a new S3 client for the server whose requests go
+// through transport (for tests that delay or cut one client's requests:
+// a stalled host, a network partition).
+func (s *Server) ClientThrough(t testing.TB, transport http.RoundTripper) *s3.Client {
+	t.Helper()
+	c, err := s.newClient(transport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // Stop kills the server and waits for it to exit.
