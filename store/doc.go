@@ -147,6 +147,12 @@
 //     CreateExclusive) is one PUT with If-None-Match: *: of concurrent
 //     creators exactly one succeeds (on disk: a hard link, which never
 //     replaces a name).
+//   - An object updated by read-modify-write (a month's assessment) is a
+//     compare-and-swap (ReadVersion, WriteIfVersion): written with
+//     If-Match on the ETag read, so a write whose read another write or a
+//     delete overtook fails and is retried on what is stored now (on disk:
+//     the sha256 of the bytes compared and the object written under the
+//     flock .locks/objects-cas.lock, which DeleteVersioned takes too).
 //   - Checksums verified on read, and reads never mutate: unchanged (the
 //     same code as on disk).
 //   - An interrupted publish leaves nothing a reader can reach: a crash

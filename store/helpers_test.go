@@ -45,8 +45,8 @@ func TestMain(m *testing.M) {
 		}
 		return o, nil
 	})
-	if os.Getenv(crashEnv) != "" {
-		os.Exit(m.Run()) // a crash child: its parent's server and env
+	if os.Getenv(crashEnv) != "" || os.Getenv(casChildEnv) != "" {
+		os.Exit(m.Run()) // a child process: its parent's server and env
 	}
 	dir, err := os.MkdirTemp("", "store-s3-")
 	if err != nil {
