@@ -5,7 +5,10 @@
 //
 // Goals and assessments are small JSON objects under assessments/<district>/
 // of a store.Objects backend (goals-<programYear>.json, month-<YYYY-MM>.json):
-// the data directory today (atomic writes), an object store later. The
+// the data directory or a bucket. A month's assessment is created only
+// where none exists (store.CreateExclusive) and updated by compare-and-swap
+// (store.WriteIfVersion), so concurrent requests, also from servers sharing
+// the storage, never undo one another; goals are replaced whole. The
 // actual numbers always come from the month's newest successful snapshot
 // that has the district; progress is each actual as a percentage of its
 // target, truncated to two decimals (Percent).
@@ -101,12 +104,14 @@ const (
 	Invalid  Kind = iota // the request is wrong (HTTP 400)
 	NotFound             // the goals, assessment or month's data is absent (404)
 	Exists               // the month is assessed already (409)
+	Conflict             // the assessment kept changing while being updated (409)
 )
 
 // Error is a request a Book refuses, with the stable code the API reports
 // (INVALID_MONTH, NOTES_TOO_LONG, INVALID_PROGRAM_YEAR, INVALID_TARGET,
 // GOALS_NOT_FOUND, ASSESSMENT_NOT_FOUND, NO_DATA_FOR_MONTH,
-// ASSESSMENT_EXISTS). Any other error is a storage failure.
+// ASSESSMENT_EXISTS, ASSESSMENT_CONFLICT). Any other error is a storage
+// failure.
 type Error struct {
 	Kind    Kind
 	Code    string
@@ -401,9 +406,14 @@ func (b *Book) Get(ctx context.Context, district, month string) (*Assessment, er
 		return nil, err
 	}
 	if !ok {
-		return nil, &Error{Kind: NotFound, Code: "ASSESSMENT_NOT_FOUND", Message: "No assessment of " + month + " for district " + district}
+		return nil, notFoundError(district, month)
 	}
 	return &a, nil
+}
+
+// notFoundError says a district's month has no stored assessment.
+func notFoundError(district, month string) error {
+	return &Error{Kind: NotFound, Code: "ASSESSMENT_NOT_FOUND", Message: "No assessment of " + month + " for district " + district}
 }
 
 // Create assesses a month not assessed yet and stores the assessment. The
@@ -449,36 +459,73 @@ func existsError(month string) error {
 	return &Error{Kind: Exists, Code: "ASSESSMENT_EXISTS", Message: "An assessment of " + month + " exists: use PUT to update it"}
 }
 
+// updateAttempts bounds the reads and writes of one Update. A write fails
+// only when another write or a delete landed since its read, and each one
+// fails at most one attempt: fewer concurrent updates all apply.
+const updateAttempts = 10
+
 // Update replaces the notes (when notes is not nil) of a stored assessment
 // and recomputes its actuals from the month's newest snapshot and the
-// current goals.
+// current goals. The read and the write are a compare-and-swap
+// (store.WriteIfVersion): when another Update or a Delete changed the
+// assessment in between, nothing is written and the update starts again
+// from what is stored now, so concurrent updates all apply, one after the
+// other (an update without notes keeps the notes another one just set),
+// and an assessment deleted meanwhile stays deleted (ASSESSMENT_NOT_FOUND).
+// After updateAttempts such collisions in a row it gives up with
+// ASSESSMENT_CONFLICT, having written nothing.
 func (b *Book) Update(ctx context.Context, district, month string, notes *string) (*Assessment, error) {
-	a, err := b.Get(ctx, district, month)
-	if err != nil {
+	if err := checkMonthOf(district, month); err != nil {
 		return nil, err
 	}
 	if notes != nil {
 		if err := checkNotes(*notes); err != nil {
 			return nil, err
 		}
-		a.Notes = *notes
 	}
-	if _, _, err := b.assess(ctx, a); err != nil {
-		return nil, err
+	key := assessmentKey(district, month)
+	for range updateAttempts {
+		data, version, err := store.ReadVersion(ctx, b.objects, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, notFoundError(district, month)
+		}
+		if err != nil {
+			return nil, err
+		}
+		var a Assessment
+		if err := json.Unmarshal(data, &a); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", key, err)
+		}
+		if notes != nil {
+			a.Notes = *notes
+		}
+		if _, _, err := b.assess(ctx, &a); err != nil {
+			return nil, err
+		}
+		a.UpdatedAt = b.now().UTC()
+		out, err := encode(&a)
+		if err != nil {
+			return nil, err
+		}
+		written, err := store.WriteIfVersion(ctx, b.objects, key, out, version)
+		if err != nil {
+			return nil, err
+		}
+		if written {
+			return &a, nil
+		}
 	}
-	a.UpdatedAt = b.now().UTC()
-	if err := b.write(ctx, assessmentKey(district, month), a); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return nil, &Error{Kind: Conflict, Code: "ASSESSMENT_CONFLICT",
+		Message: fmt.Sprintf("The assessment of %s changed while it was being updated, %d times in a row: nothing was written; try again", month, updateAttempts)}
 }
 
-// Delete removes a stored assessment.
+// Delete removes a stored assessment (store.DeleteVersioned: an Update
+// that read it before cannot bring it back).
 func (b *Book) Delete(ctx context.Context, district, month string) error {
 	if _, err := b.Get(ctx, district, month); err != nil {
 		return err
 	}
-	return b.objects.Delete(ctx, assessmentKey(district, month))
+	return store.DeleteVersioned(ctx, b.objects, assessmentKey(district, month))
 }
 
 // Report is the month's report: the stored assessment (or one computed on

@@ -19,7 +19,8 @@ func assessError(err error) *apiError {
 	if !errors.As(err, &e) {
 		return internal("ASSESSMENT_ERROR", err)
 	}
-	status := map[assess.Kind]int{assess.Invalid: http.StatusBadRequest, assess.NotFound: http.StatusNotFound, assess.Exists: http.StatusConflict}[e.Kind]
+	status := map[assess.Kind]int{assess.Invalid: http.StatusBadRequest, assess.NotFound: http.StatusNotFound, assess.Exists: http.StatusConflict,
+		assess.Conflict: http.StatusConflict}[e.Kind]
 	var details any
 	if e.Details != "" {
 		details = e.Details
@@ -80,11 +81,12 @@ func (s *Server) handleAssessmentGet() http.Handler {
 }
 
 // handleAssessmentUpdate replaces the notes and recomputes the actuals from
-// the month's newest snapshot and the current goals.
+// the month's newest snapshot and the current goals (assess.Book.Update,
+// which reads the assessment once and answers ASSESSMENT_NOT_FOUND).
 func (s *Server) handleAssessmentUpdate() http.Handler {
 	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		month := param(r, "month")
-		if _, err := s.book.Get(r.Context(), id, month); err != nil {
+		if err := assess.CheckMonth(month); err != nil {
 			return nil, assessError(err)
 		}
 		var body struct {
