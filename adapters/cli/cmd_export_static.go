@@ -96,7 +96,7 @@ func runExportStatic(ctx context.Context, e env) error {
 			return jerr
 		}
 	} else if res != nil {
-		printExportStatic(e, out)
+		printExportStatic(e, out, err)
 	}
 	switch {
 	case err == nil:
@@ -109,9 +109,23 @@ func runExportStatic(ctx context.Context, e env) error {
 }
 
 // printExportStatic prints the human summary of an export; an export with
-// failed answers ends with a line saying it is incomplete.
-func printExportStatic(e env, out exportStaticOutput) {
+// failed answers ends with a line saying it is incomplete. An export that
+// stopped before it finished (err, and no snapshot in the result) says so
+// instead of summing up files it did not account for: with no snapshot to
+// export, nothing was written.
+func printExportStatic(e env, out exportStaticOutput, err error) {
 	r := out.Result
+	if r.SnapshotID == "" {
+		switch {
+		case errors.Is(err, static.ErrNoSnapshot):
+			fmt.Fprintf(e.stdout, "nothing exported: %s has no snapshot yet; nothing was written to %s\n", out.DataDir, out.To)
+		case r.IndexWritten:
+			fmt.Fprintf(e.stdout, "export from %s to %s did not finish (%.1fs): %s was written, but files it no longer names may remain; run the export again\n", out.DataDir, out.To, out.Seconds, static.IndexKey)
+		default:
+			fmt.Fprintf(e.stdout, "export from %s to %s stopped after %.1fs, before writing %s: nothing was exported (files written so far are not listed in it); run the export again\n", out.DataDir, out.To, out.Seconds, static.IndexKey)
+		}
+		return
+	}
 	fmt.Fprintf(e.stdout, "exported snapshot %s from %s to %s in %.1fs\n", r.SnapshotID, out.DataDir, out.To, out.Seconds)
 	fmt.Fprintf(e.stdout, "  files: %d (%s): %d written (%s), %d unchanged, %d deleted; index %s\n",
 		r.Files, byteSize(r.Bytes), r.Written, byteSize(r.BytesWritten), r.Unchanged, r.Deleted, map[bool]string{true: "written", false: "unchanged"}[r.IndexWritten])

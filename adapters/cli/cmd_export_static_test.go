@@ -145,6 +145,27 @@ func TestExportStaticErrors(t *testing.T) {
 	}
 }
 
+// TestExportStaticNothingExported: an export that fails before writing
+// anything (no snapshot yet) says so in its text output, instead of a
+// summary of an "exported snapshot" with no id; the exit status stays 1.
+func TestExportStaticNothingExported(t *testing.T) {
+	empty := t.TempDir()
+	if _, _, code := runCLI(t, nil, "init", "--data-dir", empty); code != 0 {
+		t.Fatalf("init exit %d", code)
+	}
+	to := filepath.Join(t.TempDir(), "site")
+	stdout, stderr, code := runCLI(t, nil, "export-static", "--data-dir", empty, "--to", to)
+	want := "nothing exported: " + empty + " has no snapshot yet; nothing was written to " + to + "\n"
+	if code != 1 || stdout != want || !strings.Contains(stderr, "no snapshot to export yet") {
+		t.Fatalf("export-static with no snapshot: exit %d, want 1\nstdout %q\nwant   %q\nstderr %s", code, stdout, want, stderr)
+	}
+	// --json still carries the error, and a result that names no snapshot.
+	out := exportStatic(t, nil, 1, "--data-dir", empty, "--to", to)
+	if out.Error == "" || out.Result == nil || out.Result.SnapshotID != "" || out.Result.Written != 0 {
+		t.Fatalf("export-static --json with no snapshot: %+v %+v", out, out.Result)
+	}
+}
+
 func mustRead(t *testing.T, file string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(file)
