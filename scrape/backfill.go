@@ -44,7 +44,11 @@ type BackfillResult struct {
 	Dates        []DateResult
 	FilesCreated int
 	BytesWritten int64
-	Duration     time.Duration
+	// SetAside are the damaged cached reports the dates' scrapes copied
+	// aside and downloaded again (Result.SetAside), in date order, also
+	// those of a date a cancellation left out of Dates.
+	SetAside []SetAside
+	Duration time.Duration
 	// Stopped is why the backfill stopped early (cancelled, circuit breaker), or nil.
 	Stopped error
 }
@@ -113,6 +117,7 @@ func (o *Orchestrator) Backfill(ctx context.Context, from, to string, progress f
 		dr := DateResult{Date: date, Result: r, Status: dateStatus(r)}
 		res.FilesCreated += r.FilesCreated
 		res.BytesWritten += r.BytesWritten
+		res.SetAside = append(res.SetAside, r.SetAside...)
 		if ctx.Err() != nil {
 			if dr.Status == DateCollected || dr.Status == DateComplete {
 				res.Dates = append(res.Dates, dr)

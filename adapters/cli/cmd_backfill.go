@@ -28,7 +28,10 @@ type backfillSummary struct {
 	Dates     backfillDateCount  `json:"dates"`
 	Cache     scrapeCacheInfo    `json:"cache"`
 	Errors    []scrapeErrorEntry `json:"errors"`
-	Stopped   string             `json:"stopped,omitempty"`
+	// SetAside are the cached reports found damaged: copied aside, then
+	// replaced by a new download (as in scrape's summary).
+	SetAside []scrapeSetAside `json:"setAside,omitempty"`
+	Stopped  string           `json:"stopped,omitempty"`
 	// DurationMS is the wall time of the whole backfill.
 	DurationMS int64 `json:"duration_ms"`
 }
@@ -163,6 +166,7 @@ func backfillSummarize(res *scrape.BackfillResult, mode, dir string, days int, n
 		Timestamp: now.UTC().Format(time.RFC3339), From: res.From, To: res.To, Mode: mode,
 		Cache:      scrapeCacheInfo{Directory: dir, FilesCreated: res.FilesCreated, TotalSize: res.BytesWritten},
 		Errors:     []scrapeErrorEntry{},
+		SetAside:   setAsideEntries(res.SetAside),
 		DurationMS: res.Duration.Milliseconds(),
 	}
 	out.Dates.Total = days
@@ -206,6 +210,7 @@ func printBackfillSummary(w io.Writer, s backfillSummary) {
 	fmt.Fprintf(w, "  dates: %d in range, %d collected, %d already complete, %d partial, %d failed, %d not published\n",
 		s.Dates.Total, s.Dates.Collected, s.Dates.Complete, s.Dates.Partial, s.Dates.Failed, s.Dates.Unpublished)
 	fmt.Fprintf(w, "  cache: %s, %d files written, %d bytes\n", s.Cache.Directory, s.Cache.FilesCreated, s.Cache.TotalSize)
+	printSetAside(w, s.SetAside)
 	if s.Stopped != "" {
 		fmt.Fprintf(w, "  stopped early: %s (run again to resume)\n", s.Stopped)
 	}

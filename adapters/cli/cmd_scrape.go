@@ -213,6 +213,24 @@ type scrapeSetAside struct {
 	Reason string `json:"reason"`
 }
 
+// setAsideEntries are the summary entries (scrape's and backfill's) of the
+// damaged cached reports a run set aside; nil when there are none.
+func setAsideEntries(list []scrape.SetAside) []scrapeSetAside {
+	var out []scrapeSetAside
+	for _, sa := range list {
+		out = append(out, scrapeSetAside{File: sa.File, To: sa.To, Reason: sa.Reason})
+	}
+	return out
+}
+
+// printSetAside prints one line per damaged cached report set aside (the
+// text summaries of scrape and backfill).
+func printSetAside(w io.Writer, list []scrapeSetAside) {
+	for _, sa := range list {
+		fmt.Fprintf(w, "  damaged cached report %s downloaded again; the damaged copy is kept as %s\n", sa.File, sa.To)
+	}
+}
+
 type scrapeDistrictCount struct {
 	Total     int `json:"total"`
 	Succeeded int `json:"succeeded"`
@@ -248,9 +266,7 @@ func summarize(ctx context.Context, st *store.Store, mode string, r *scrape.Resu
 		Errors:     scrapeErrors(r),
 		DurationMS: r.Duration.Milliseconds(),
 	}
-	for _, sa := range r.SetAside {
-		out.SetAside = append(out.SetAside, scrapeSetAside{File: sa.File, To: sa.To, Reason: sa.Reason})
-	}
+	out.SetAside = setAsideEntries(r.SetAside)
 	if r.Date != "" {
 		if md, err := st.Raw().Metadata(ctx, r.Date); err == nil {
 			out.Cache.TotalSize = md.Integrity.TotalSize
@@ -443,9 +459,7 @@ func printScrapeSummary(w io.Writer, s scrapeSummary) {
 	fmt.Fprintf(w, "  districts: %d total, %d succeeded, %d failed, %d already cached\n",
 		s.Districts.Total, s.Districts.Succeeded, s.Districts.Failed, s.Districts.Skipped)
 	fmt.Fprintf(w, "  cache: %s, %d files written, %d bytes for the date\n", s.Cache.Directory, s.Cache.FilesCreated, s.Cache.TotalSize)
-	for _, sa := range s.SetAside {
-		fmt.Fprintf(w, "  damaged cached report %s downloaded again; the damaged copy is kept as %s\n", sa.File, sa.To)
-	}
+	printSetAside(w, s.SetAside)
 	for i, er := range s.Errors {
 		if i == 20 {
 			fmt.Fprintf(w, "  ... and %d more errors\n", len(s.Errors)-20)

@@ -361,6 +361,65 @@ func TestScrapeCommandDamagedCachedReport(t *testing.T) {
 	}
 }
 
+// A backfill meets a damaged cached report as a scrape does: it downloads
+// it again, keeps the damaged bytes under quarantine/, and its --json
+// summary lists it under setAside; the text summary names it too.
+func TestBackfillCommandDamagedCachedReport(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 2)
+	dir := t.TempDir()
+	dates := w.AsOfDates()
+	from, to := dates[len(dates)-3], dates[len(dates)-2]
+	id := w.Districts(from)[0]
+	args := []string{"backfill", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--from", from, "--to", to, "--districts", id, "--rate", "0"}
+	if _, stderr, code := scrapeCLI(t, nil, append(args, "--json")...); code != 0 {
+		t.Fatalf("first backfill: exit %d: %s", code, stderr)
+	}
+	damage := func(rel string) []byte {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[len(b)/2] ^= 1
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(rel)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	rel := "raw-csv/" + to + "/district-" + id + "/division-performance.csv"
+	b := damage(rel)
+	stdout, stderr, code := scrapeCLI(t, nil, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("second backfill: exit %d: %s", code, stderr)
+	}
+	var s backfillSummary
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if s.Cache.FilesCreated != 1 || s.Dates.Complete != 1 || s.Dates.Collected != 1 || len(s.SetAside) != 1 ||
+		s.SetAside[0].File != rel || !strings.HasPrefix(s.SetAside[0].To, "quarantine/raw-") || s.SetAside[0].Reason == "" {
+		t.Fatalf("summary: %+v, set aside %+v", s, s.SetAside)
+	}
+	if kept, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(s.SetAside[0].To))); err != nil || !bytes.Equal(kept, b) {
+		t.Errorf("the damaged bytes were not kept (%v)", err)
+	}
+	if !strings.Contains(stdout, `"setAside"`) {
+		t.Errorf("the JSON summary has no setAside key:\n%s", stdout)
+	}
+
+	// The text summary names the report set aside and where it went.
+	rel = "raw-csv/" + from + "/district-" + id + "/club-performance.csv"
+	damage(rel)
+	stdout, stderr, code = scrapeCLI(t, nil, args...)
+	if code != 0 {
+		t.Fatalf("third backfill: exit %d: %s", code, stderr)
+	}
+	want := "  damaged cached report " + rel + " downloaded again; the damaged copy is kept as quarantine/raw-"
+	if !strings.Contains(stdout, want) {
+		t.Errorf("text summary lacks %q:\n%s", want, stdout)
+	}
+}
+
 func TestBackfillCommand(t *testing.T) {
 	w, srv := scrapeTestWorld(t, 2)
 	dir := t.TempDir()
