@@ -211,7 +211,8 @@
 // the server, the CLI) are serialised by flock(2) locks in .locks/: one per
 // raw-cache date (so concurrent Puts never lose metadata entries, in one
 // process or several), one for the snapshot store, one for the district
-// configuration. Readers take no lock. A server learns about a snapshot
+// configuration. A writer waiting for a lock another holds stops waiting,
+// with its context's error, when its context ends. Readers take no lock. A server learns about a snapshot
 // published by another process when the current pointer is next checked
 // (every 500 ms off the request path while SnapshotStore.Watch runs, at
 // most 2 s otherwise: see SnapshotStore.Current) and about other snapshots

@@ -45,7 +45,7 @@ func TestMain(m *testing.M) {
 		}
 		return o, nil
 	})
-	if os.Getenv(crashEnv) != "" || os.Getenv(casChildEnv) != "" {
+	if os.Getenv(crashEnv) != "" || os.Getenv(casChildEnv) != "" || os.Getenv(lockChildEnv) != "" {
 		os.Exit(m.Run()) // a child process: its parent's server and env
 	}
 	dir, err := os.MkdirTemp("", "store-s3-")

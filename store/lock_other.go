@@ -4,11 +4,11 @@ package store
 
 import "os"
 
-// lockFile is a no-op where the system has no advisory file lock the store
-// knows: Lock then excludes writers of one process only.
-func lockFile(*os.File) error { return nil }
+// tryLockFile always succeeds where the system has no advisory file lock
+// the store knows: Lock then excludes writers of one process only.
+func tryLockFile(*os.File) (bool, error) { return true, nil }
 
-// unlockFile is lockFile's no-op counterpart.
+// unlockFile is tryLockFile's no-op counterpart.
 func unlockFile(*os.File) error { return nil }
 
 // syncDirFile makes a folder's entries durable where the system can.

@@ -9,17 +9,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lockFile takes an exclusive flock(2) on f, waiting for it.
-func lockFile(f *os.File) error {
+// tryLockFile tries to take an exclusive flock(2) on f without waiting:
+// false (and no error) when another open file holds it.
+func tryLockFile(f *os.File) (bool, error) {
 	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if !errors.Is(err, unix.EINTR) {
-			return err
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		switch {
+		case err == nil:
+			return true, nil
+		case errors.Is(err, unix.EWOULDBLOCK):
+			return false, nil
+		case !errors.Is(err, unix.EINTR):
+			return false, err
 		}
 	}
 }
 
-// unlockFile releases lockFile's lock.
+// unlockFile releases tryLockFile's lock.
 func unlockFile(f *os.File) error { return unix.Flock(int(f.Fd()), unix.LOCK_UN) }
 
 // syncDirFile makes a folder's entries (creations, renames) durable.

@@ -67,7 +67,8 @@ type Stager interface {
 // process using the same backend.
 type Locker interface {
 	// Lock blocks until the named lock is held; call the returned function
-	// to release it.
+	// to release it. When ctx ends while it waits, it returns ctx's error
+	// and holds nothing (a lock free at once may still be taken).
 	Lock(ctx context.Context, name string) (unlock func(), err error)
 }
 
@@ -160,8 +161,10 @@ type DirObjects struct {
 	// beneath is the directory again, for openFile's openat2 on Linux.
 	beneath *beneathDir
 
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	mu sync.Mutex
+	// locks are Lock's in-process locks by name: a channel holding one
+	// value while the lock is held.
+	locks map[string]chan struct{}
 }
 
 // NewDirObjects opens (creating if needed) the directory dir as an object
@@ -177,7 +180,7 @@ func NewDirObjects(dir string) (*DirObjects, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open data directory: %w", err)
 	}
-	return &DirObjects{dir: dir, root: root, beneath: openBeneathDir(dir), locks: map[string]*sync.Mutex{}}, nil
+	return &DirObjects{dir: dir, root: root, beneath: openBeneathDir(dir), locks: map[string]chan struct{}{}}, nil
 }
 
 // Dir returns the directory the objects live in.
@@ -676,33 +679,46 @@ func (d *DirObjects) SwapDir(ctx context.Context, staged, final string) (bool, e
 
 // Lock implements Locker with an exclusive lock on the file
 // .locks/<name>.lock (flock(2) on Unix, LockFileEx on Windows), after an
-// in-process mutex (those locks belong to an open file, not to a process).
+// in-process lock (those locks belong to an open file, not to a process).
+// The file lock is tried without blocking and, while another open file
+// holds it, tried again at short intervals (lockRetryMax at most) until it
+// is free or ctx ends: a wait ended by ctx holds nothing, leaves no
+// goroutine behind and closes the lock file.
 func (d *DirObjects) Lock(ctx context.Context, name string) (func(), error) {
 	if _, err := checkKey(name, false); err != nil || strings.Contains(name, "/") {
 		return nil, fmt.Errorf("%w: lock name %q", ErrInvalidKey, name)
 	}
 	d.mu.Lock()
-	m := d.locks[name]
-	if m == nil {
-		m = &sync.Mutex{}
-		d.locks[name] = m
+	sem := d.locks[name]
+	if sem == nil {
+		sem = make(chan struct{}, 1)
+		d.locks[name] = sem
 	}
 	d.mu.Unlock()
-	m.Lock()
+	select {
+	case sem <- struct{}{}:
+	default:
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("lock %s: %w", name, ctx.Err())
+		}
+	}
+	release := func() { <-sem }
 	// A lock file is only where flock meets: losing it (or its folder) in
 	// a crash loses nothing, so the folder is not fsynced.
 	if err := d.mkdirAllSync(".locks", false); err != nil {
-		m.Unlock()
+		release()
 		return nil, err
 	}
 	f, err := d.root.OpenFile(".locks/"+name+".lock", os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		m.Unlock()
+		release()
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
-	if err := lockFile(f); err != nil {
+	if err := waitLockFile(ctx, f); err != nil {
 		f.Close()
-		m.Unlock()
+		release()
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
 	var once sync.Once
@@ -710,7 +726,39 @@ func (d *DirObjects) Lock(ctx context.Context, name string) (func(), error) {
 		once.Do(func() {
 			_ = unlockFile(f)
 			f.Close()
-			m.Unlock()
+			release()
 		})
 	}, nil
+}
+
+// lockRetryMax is the longest pause between two tries of a file lock
+// another process holds.
+const lockRetryMax = 50 * time.Millisecond
+
+// waitLockFile takes the file lock on f (tryLockFile), trying again after
+// pauses growing from 1ms to lockRetryMax while it is held elsewhere, until
+// it is taken or ctx ends (ctx's error). A blocking flock(2) or LockFileEx
+// cannot be interrupted, so it is never used: when this returns an error,
+// the lock is not held and nothing waits for it.
+func waitLockFile(ctx context.Context, f *os.File) error {
+	pause := time.Millisecond
+	var t *time.Timer
+	for {
+		ok, err := tryLockFile(f)
+		if err != nil || ok {
+			return err
+		}
+		if t == nil {
+			t = time.NewTimer(pause)
+			defer t.Stop()
+		} else {
+			t.Reset(pause)
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		pause = min(2*pause, lockRetryMax)
+	}
 }
