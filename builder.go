@@ -758,8 +758,27 @@ type districtOutcome struct {
 // stopped before its next irreversible step (building again is safe), or
 // an I/O or context error; every problem with the data itself is reported
 // in the result's status, errors and warnings.
+//
+// First, when a publish left current.json behind the newest complete
+// successful snapshot, Build moves it forward (see mendPointer).
 func (b *Builder) Build(ctx context.Context, collectionDate string) (*BuildResult, error) {
+	b.mendPointer(ctx)
 	return b.build(ctx, collectionDate, false)
+}
+
+// mendPointer moves current.json forward when a publish that stopped after
+// its snapshot was in place and before it moved the pointer (a crash, a
+// failed write, a lost lock lease) left it naming an older snapshot
+// (store.SnapshotStore.AdvancePointer, which logs the move as a warning
+// naming both snapshots). No build would move it: the newer snapshot is up
+// to date. When the pointer is not behind it costs a read of current.json,
+// a listing of the snapshots and a read of the metadata of each (partial
+// or failed) snapshot newer than the pointer. A failure is logged, not
+// returned: the build goes on, and the next one tries again.
+func (b *Builder) mendPointer(ctx context.Context) {
+	if _, err := b.store.Snapshots().AdvancePointer(ctx); err != nil && ctx.Err() == nil {
+		b.log.Warn("current.json is behind the newest complete successful snapshot and could not be moved forward", "err", err)
+	}
 }
 
 // notSuccessReason marks a build that onlySuccess kept from publishing.
@@ -1246,7 +1265,14 @@ func nonNil[T any](s []T) []T {
 // built from an older collection, or from different input or versions.
 // A date whose logical date already has a snapshot from a newer collection
 // is not pending (building it would be skipped).
+//
+// Pending also moves current.json forward when a publish left it behind
+// the newest complete successful snapshot (see mendPointer): no date is
+// pending then, and without it readers would be served the older snapshot
+// until a newer date is built. That is cheap unless the pointer is behind,
+// and then takes the publish lock, as publishing does.
 func (b *Builder) Pending(ctx context.Context) ([]string, error) {
+	b.mendPointer(ctx)
 	plans, err := b.pendingPlans(ctx)
 	if err != nil {
 		return nil, err
@@ -1363,7 +1389,11 @@ const buildAllParallel = 2
 // result is Skipped, naming the newer collection). Otherwise the
 // collections are built in date order, as BuildAll always did, so an older
 // successful snapshot is kept rather than a partial newer one.
+//
+// First, as Build does, BuildAll moves current.json forward when a publish
+// left it behind (see mendPointer).
 func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
+	b.mendPointer(ctx)
 	dates, err := b.store.Raw().Dates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("build all: list cache dates: %w", err)
@@ -1410,7 +1440,7 @@ func (b *Builder) BuildAll(ctx context.Context) ([]*BuildResult, error) {
 		}
 	}
 	build := func(date string) *BuildResult {
-		res, err := b.Build(ctx, date)
+		res, err := b.build(ctx, date, false) // the pointer is mended above
 		keep(res, err)
 		return res
 	}

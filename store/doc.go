@@ -51,7 +51,9 @@
 // one (or when the pointer is missing or broken). After a crash at any point
 // the store holds complete snapshots only; at worst current.json still names
 // the previous snapshot, or a hidden leftover folder remains — Check reports
-// that and Recover repairs it. Reads never write anything.
+// that and Recover repairs it, and AdvancePointer (which the Builder runs
+// before it builds and when it checks for pending dates) moves such a
+// pointer forward. Reads never write anything.
 //
 // # Cost of a local publish
 //
@@ -193,7 +195,10 @@
 //     into snapshots/<id>/, it deletes its own intent and copy of the
 //     replaced generation; stopped later, it leaves its intent to the new
 //     holder, whose next publish (or Recover) finishes or rolls it back as
-//     after a crash. The history index's appends and rebuild, Recover,
+//     after a crash; stopped after the commit, before the move of
+//     current.json, it leaves the pointer behind, which the next build's
+//     AdvancePointer (or Recover) moves forward. The history index's
+//     appends and rebuild, Recover,
 //     Retain and Delete stop the same way. What no check can stop is a
 //     request already on its way when the holder stalls: each step is
 //     confirmed with a whole time to live ahead of it, so that takes a

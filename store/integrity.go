@@ -32,7 +32,11 @@ type SnapshotCheck struct {
 type PointerCheck struct {
 	Present    bool   `json:"present"`
 	SnapshotID string `json:"snapshotId,omitempty"`
-	// Valid is true when current.json names a complete successful snapshot.
+	// Valid is true when current.json names a complete successful snapshot
+	// and no newer dated one is complete and successful: a pointer behind
+	// NewestSuccess is what a publish leaves when it stops after its
+	// snapshot is in place and before it moves the pointer (nothing moves
+	// current.json back on purpose), and Problem says so.
 	Valid   bool   `json:"valid"`
 	Problem string `json:"problem,omitempty"`
 }
@@ -192,7 +196,7 @@ func (s *SnapshotStore) verifyDir(ctx context.Context, id, dir string, full bool
 
 // Check verifies every snapshot (files present, sizes and checksums against the
 // manifest, JSON parsing) and the pointer (it names a complete successful
-// snapshot). It changes nothing.
+// snapshot, and none newer is: see PointerCheck.Valid). It changes nothing.
 func (s *SnapshotStore) Check(ctx context.Context) (*IntegrityReport, error) {
 	rep := &IntegrityReport{CheckedAt: s.opts.Now().UTC(), Corrupted: []string{}}
 	ids, err := s.snapshotIDs(ctx)
@@ -259,6 +263,11 @@ func (s *SnapshotStore) Check(ctx context.Context) (*IntegrityReport, error) {
 			rep.Pointer.Problem = "current.json names an incomplete snapshot"
 		case found.Status != snapshot.StatusSuccess:
 			rep.Pointer.Problem = fmt.Sprintf("current.json names a %s snapshot", found.Status)
+		case ValidDate(p.SnapshotID) == nil && rep.NewestSuccess > p.SnapshotID:
+			// A legacy (predecessor) pointer is never behind: the
+			// predecessor left it on a legacy snapshot while writing
+			// dated ones beside it, and ids of the two do not compare.
+			rep.Pointer.Problem = behindProblem(p.SnapshotID, rep.NewestSuccess)
 		default:
 			rep.Pointer.Valid = true
 		}
@@ -470,7 +479,7 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 			}
 			rep.Actions = append(rep.Actions, RecoveryAction{Action: "remove-pointer", From: before.Pointer.SnapshotID, Reason: before.Pointer.Problem + "; no complete successful snapshot to point at"})
 		} else if target != "" {
-			if err := s.movePointer(ctx, target, false); err != nil {
+			if _, err := s.movePointer(ctx, target, false); err != nil {
 				return rep, fmt.Errorf("store: recover: repoint current.json: %w", err)
 			}
 			rep.Actions = append(rep.Actions, RecoveryAction{Action: "repoint", SnapshotID: target, From: before.Pointer.SnapshotID, To: target, Reason: before.Pointer.Problem})

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store/blobstore"
 )
 
@@ -292,4 +293,45 @@ func liveObjects(t *testing.T, st *Store, id string) map[string]string {
 		out[k] = sha256Hex(b)
 	}
 	return out
+}
+
+// The object store's lease logs its own warnings (a lease lost, taken
+// over): a store opened on a bucket URL, as the programs open theirs, hands
+// them its logger, so they reach the program's log and are not discarded.
+func TestLeaseWarningsReachTheStoreLog(t *testing.T) {
+	if !onS3() {
+		t.Skip("object storage only: a local directory's lock is an OS file lock, never lost")
+	}
+	ctx := context.Background()
+	const lease = ".locks/" + snapshotsLock + ".lease"
+	loc := testLocation(t)
+	other, err := blobstore.Open(ctx, loc)
+	must(t, err)
+
+	// A lease that is not one (a crash while writing it, a stray file) is
+	// taken over at once, with a warning.
+	must(t, other.Write(ctx, lease, []byte("not a lease")))
+	log, logs := bufferLogger()
+	st, err := Open(loc, Options{Logger: log})
+	must(t, err)
+	defer st.Close()
+	publish(t, st.Snapshots(), "2025-10-01", snapshot.StatusSuccess)
+	if l := logs.String(); !strings.Contains(l, "took over an expired lock lease") || !strings.Contains(l, "lock="+lease) {
+		t.Fatalf("store log = %q, want the lease's take-over warning", l)
+	}
+
+	// A lease another process takes over while it is held is lost, with
+	// a warning, at its next renewal.
+	st.Objects().(*blobstore.Objects).LeaseTTL = 300 * time.Millisecond
+	lk, err := st.Snapshots().lock(ctx, snapshotsLock)
+	must(t, err)
+	must(t, other.Write(ctx, lease, []byte(`{"holder":"another-host/7/taker","expires":"2099-01-01T00:00:00Z","ttlMs":30000}`)))
+	<-lk.Context().Done() // the renewal found it taken over
+	if !errors.Is(lk.Lost(), ErrLeaseLost) {
+		t.Fatalf("lost = %v, want ErrLeaseLost", lk.Lost())
+	}
+	lk.Unlock() // waits for the renewals to end
+	if l := logs.String(); !strings.Contains(l, "lock lease lost") || !strings.Contains(l, "another-host/7/taker") {
+		t.Fatalf("store log = %q, want the lease's loss, naming the new holder", l)
+	}
 }

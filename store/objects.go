@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path"
 	"slices"
@@ -86,6 +87,16 @@ type LeaseLocker interface {
 	// live); otherwise the reason it is lost, or ctx's error when ctx ends
 	// first. unlock releases the lock.
 	LockLease(ctx context.Context, name string) (held context.Context, confirm func(context.Context) error, unlock func(), err error)
+}
+
+// Logging is an optional capability of a backend that logs on its own (an
+// object store's lock lease: lost, not renewed, taken over). OpenObjects
+// (and so Open and Create) hands it the store's Options.Logger, so those
+// warnings reach the program's log with the store's own.
+type Logging interface {
+	// UseLogger gives the backend l for its warnings; a logger the
+	// backend was configured with itself takes precedence.
+	UseLogger(l *slog.Logger)
 }
 
 // Statter is an optional capability: the size and modification time of an

@@ -43,7 +43,7 @@ func TestPointerCompareAndSwapAcrossHosts(t *testing.T) {
 				if i%2 == 1 {
 					ss = b.Snapshots()
 				}
-				if err := ss.maybeMovePointer(ctx, id); err != nil {
+				if _, err := ss.maybeMovePointer(ctx, id); err != nil {
 					errs <- err
 				}
 			}()

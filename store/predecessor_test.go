@@ -224,6 +224,16 @@ func TestLegacyPointer(t *testing.T) {
 	if err != nil || v.ID != "snapshot_1767430993000" || !v.Legacy() {
 		t.Fatalf("current = %v %v", v, err)
 	}
+	// The predecessor writes dated snapshots beside a legacy current one
+	// (its backfill) and leaves the pointer: a legacy pointer is not
+	// "behind" a dated success, for Check as for AdvancePointer.
+	rep, err := st.Snapshots().Check(ctx)
+	if err != nil || !rep.Pointer.Valid || rep.NewestSuccess != "2025-12-31" {
+		t.Fatalf("check with a legacy pointer: %+v %v", rep, err)
+	}
+	if adv, err := st.Snapshots().AdvancePointer(ctx); err != nil || adv.Moved() {
+		t.Fatalf("advance with a legacy pointer = %+v %v, want nothing", adv, err)
+	}
 	// A dated snapshot supersedes a legacy current one.
 	if err := st.Snapshots().Publish(ctx, makeSnapshot("2025-11-30", snapshot.StatusSuccess, 1, 2)); err != nil {
 		t.Fatal(err)

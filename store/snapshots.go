@@ -546,7 +546,7 @@ func (s *SnapshotStore) published(ctx context.Context, enc *encodedSnapshot, dis
 		if err := lk.Check(ctx); err != nil {
 			return fmt.Errorf("store: publish %s: snapshot written, pointer not moved: %w", id, err)
 		}
-		if err := s.maybeMovePointer(ctx, id); err != nil {
+		if _, err := s.maybeMovePointer(ctx, id); err != nil {
 			return fmt.Errorf("store: publish %s: snapshot written, pointer not moved: %w", id, lk.LostOr(err))
 		}
 	}
@@ -569,14 +569,16 @@ func (s *SnapshotStore) stage(ctx context.Context, prefix string, files map[stri
 func genOf(manifest []byte) string { return sha256Hex(manifest)[:16] }
 
 // maybeMovePointer points current.json at id when id is at least as new as
-// the current snapshot, or the pointer is missing or broken. Caller holds
+// the current snapshot, or the pointer is missing or broken; moved is false
+// when the pointer names a newer complete successful snapshot. Caller holds
 // the lock and has checked id is a complete success.
-func (s *SnapshotStore) maybeMovePointer(ctx context.Context, id string) error {
+func (s *SnapshotStore) maybeMovePointer(ctx context.Context, id string) (moved bool, err error) {
 	return s.movePointer(ctx, id, true)
 }
 
 // movePointer writes current.json naming id. With keepNewer, a pointer
-// that names a newer complete successful snapshot is left alone.
+// that names a newer complete successful snapshot is left alone (moved is
+// false).
 //
 // On a backend with ConditionalWriter (object storage) the decision and
 // the write are one compare-and-swap: the pointer is read with its version
@@ -585,15 +587,15 @@ func (s *SnapshotStore) maybeMovePointer(ctx context.Context, id string) error {
 // what that writer wrote. So two builders can never both move it from the
 // same state, and an older collection never replaces a newer one, even
 // when the lock between them failed.
-func (s *SnapshotStore) movePointer(ctx context.Context, id string, keepNewer bool) error {
+func (s *SnapshotStore) movePointer(ctx context.Context, id string, keepNewer bool) (moved bool, err error) {
 	md, err := s.readMetadataFile(ctx, id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	p := snapshot.CurrentPointer{SnapshotID: id, UpdatedAt: s.opts.Now().UTC(), SchemaVersion: md.SchemaVersion, CalculationVersion: md.CalculationVersion}
 	b, err := json.MarshalIndent(&p, "", "  ")
 	if err != nil {
-		return err
+		return false, err
 	}
 	newer := func(cur []byte) bool {
 		var cp snapshot.CurrentPointer
@@ -607,9 +609,12 @@ func (s *SnapshotStore) movePointer(ctx context.Context, id string, keepNewer bo
 	cw, ok := s.objs.(ConditionalWriter)
 	if !ok {
 		if cur, err := s.objs.Read(ctx, currentKey); err == nil && newer(cur) {
-			return nil // the current snapshot is newer and sound
+			return false, nil // the current snapshot is newer and sound
 		}
-		return s.objs.Write(ctx, currentKey, b)
+		if err := s.objs.Write(ctx, currentKey, b); err != nil {
+			return false, err
+		}
+		return true, nil
 	}
 	for attempt := 0; attempt < 20; attempt++ {
 		cur, version, err := cw.ReadVersion(ctx, currentKey)
@@ -617,20 +622,20 @@ func (s *SnapshotStore) movePointer(ctx context.Context, id string, keepNewer bo
 		case errors.Is(err, fs.ErrNotExist):
 			version = ""
 		case err != nil:
-			return err
+			return false, err
 		case newer(cur):
-			return nil
+			return false, nil
 		}
 		written, err := cw.WriteIfVersion(ctx, currentKey, b, version)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if written {
-			return nil
+			return true, nil
 		}
 		s.log.Info("current.json changed while moving it; deciding again", "id", id)
 	}
-	return fmt.Errorf("store: current.json keeps changing under concurrent writers")
+	return false, fmt.Errorf("store: current.json keeps changing under concurrent writers")
 }
 
 func (s *SnapshotStore) readPointer(ctx context.Context) (*snapshot.CurrentPointer, error) {

@@ -139,8 +139,12 @@ func openDir(dataDir string, opts Options) (*Store, error) {
 
 // OpenObjects builds a Store over any Objects backend; name is what Dir
 // returns. A backend without DirSwapper publishes snapshots in place (see
-// the package documentation, "Object storage").
+// the package documentation, "Object storage"). A backend that logs on its
+// own (Logging) is given opts.Logger when it is set.
 func OpenObjects(name string, objs Objects, opts Options) *Store {
+	if l, ok := objs.(Logging); ok && opts.Logger != nil {
+		l.UseLogger(opts.Logger)
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

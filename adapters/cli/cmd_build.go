@@ -264,7 +264,8 @@ func leaseLost(err error) error {
 	return fmt.Errorf("build stopped: the store's lock lease was lost (not renewed within its time to live: this "+
 		"process stalled or lost the network), so another process may be publishing into the store now; this build "+
 		"wrote nothing more once that was noticed. Running the build again is safe: it waits for the lock, then "+
-		"finishes or rolls back the interrupted publish. Cause: %w", err)
+		"finishes or rolls back the interrupted publish, and moves current.json forward if the snapshot was in place "+
+		"before it could. Cause: %w", err)
 }
 
 // buildGCPercent is the garbage collector's GOGC during a build, unless

@@ -27,6 +27,7 @@ var (
 	_ store.Locker            = (*blobstore.Objects)(nil)
 	_ store.LeaseLocker       = (*blobstore.Objects)(nil)
 	_ store.Stager            = (*blobstore.Objects)(nil)
+	_ store.Logging           = (*blobstore.Objects)(nil)
 )
 
 func init() {

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -50,8 +51,13 @@ type Objects struct {
 
 	// LeaseTTL is how long a lock lease lasts without renewal (default 30 s).
 	LeaseTTL time.Duration
-	// Logger receives the lease's warnings (nil: discarded).
+	// Logger receives the lease's warnings (a lease lost, not renewed,
+	// taken over after it expired). When nil, the logger UseLogger gave
+	// (the store's: store.OpenObjects hands it over) receives them; with
+	// neither they are discarded.
 	Logger *slog.Logger
+	// useLog is the logger UseLogger gave.
+	useLog atomic.Pointer[slog.Logger]
 
 	holder string
 	// now is this host's clock (time.Now; tests skew it).
@@ -611,9 +617,17 @@ func (o *Objects) ttl() time.Duration {
 	return 30 * time.Second
 }
 
+// UseLogger implements store.Logging: l receives the lease's warnings
+// unless Logger is set. The store calls it with its own logger when it is
+// opened over o, so the warnings reach the program's log.
+func (o *Objects) UseLogger(l *slog.Logger) { o.useLog.Store(l) }
+
 func (o *Objects) logger() *slog.Logger {
 	if o.Logger != nil {
 		return o.Logger
+	}
+	if l := o.useLog.Load(); l != nil {
+		return l
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

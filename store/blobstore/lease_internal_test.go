@@ -1,9 +1,11 @@
 package blobstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -315,5 +317,23 @@ func TestLeaseSurvivesRenewalFailuresWithinTTL(t *testing.T) {
 	l, _, _, err := holder.readLease(ctx, ".locks/snapshots.lease")
 	if err != nil || l.Holder != holder.holder {
 		t.Fatalf("lease = %+v %v, want still ours", l, err)
+	}
+}
+
+// The lease's warnings go to Logger when it is set, else to the logger the
+// store handed over (UseLogger), else nowhere.
+func TestLeaseLoggerPrecedence(t *testing.T) {
+	o := New(nil, "bucket", "", "s3://bucket")
+	o.logger().Warn("none") // discarded: no logger at all
+	var handed, own bytes.Buffer
+	o.UseLogger(slog.New(slog.NewTextHandler(&handed, nil)))
+	o.logger().Warn("handed")
+	o.Logger = slog.New(slog.NewTextHandler(&own, nil))
+	o.logger().Warn("own")
+	if h := handed.String(); !strings.Contains(h, "msg=handed") || strings.Contains(h, "msg=own") || strings.Contains(h, "msg=none") {
+		t.Errorf("the handed-over logger got %q, want only the warning logged while Logger was unset", h)
+	}
+	if s := own.String(); !strings.Contains(s, "msg=own") || strings.Contains(s, "msg=handed") {
+		t.Errorf("Logger got %q, want only the warning logged once it was set", s)
 	}
 }
