@@ -120,8 +120,21 @@ func TestBuildAllStopsWhenTheLeaseIsLost(t *testing.T) {
 		}
 	}
 	cut.heal()
-	if logs, err := healthy.Objects().List(ctx, "history/"); err != nil || len(logs) > 0 {
-		t.Fatalf("history index after the stopped build: %v %v, want nothing appended", logs, err)
+	// history/pending.json is Pending's own state (written once the raw
+	// cache is a few seconds old, which a loaded machine reaches during
+	// the setup), not the index: only the index's logs must be absent.
+	keys, err := healthy.Objects().List(ctx, "history/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs []string
+	for _, k := range keys {
+		if k != "history/pending.json" {
+			logs = append(logs, k)
+		}
+	}
+	if len(logs) > 0 {
+		t.Fatalf("history index after the stopped build: %v, want nothing appended", logs)
 	}
 
 	b := newBuilder(healthy)
