@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -212,10 +211,6 @@ type SetAside struct {
 	Reason   string // why it does not verify
 }
 
-// quarantinePrefix is where damaged cached reports are copied: the folder
-// `toaststats verify --repair` moves damaged snapshots to (store layout).
-const quarantinePrefix = "quarantine/"
-
 // Orchestrator fills the raw cache from the dashboard: the summary of a date,
 // then the three reports of every selected district of that summary, with a
 // concurrency limit and a circuit breaker. One district's failure never stops
@@ -363,7 +358,7 @@ func (o *Orchestrator) putReplacing(ctx context.Context, log *slog.Logger, d *Do
 	var sa *SetAside
 	if damage != nil {
 		ctx := context.WithoutCancel(ctx)
-		from, to, err := o.setAside(ctx, d.AsOfDate, d.Request.DistrictID, storeReport(d.Request.Kind), damage)
+		from, to, err := o.opts.Store.Raw().SetAside(ctx, d.AsOfDate, d.Request.DistrictID, storeReport(d.Request.Kind), damage)
 		if err != nil {
 			return nil, fmt.Errorf("set aside the damaged cached copy (it was not replaced): %w", err)
 		}
@@ -373,38 +368,6 @@ func (o *Orchestrator) putReplacing(ctx context.Context, log *slog.Logger, d *Do
 		}
 	}
 	return sa, o.put(ctx, d)
-}
-
-// setAside copies a damaged cached report, byte for byte as stored, to
-// quarantine/raw-<time>/<its key>, where `toaststats verify --repair` moves
-// damaged snapshots; "" when the file is gone. The store has no call to set
-// one raw report aside (its trash takes whole dates, Recover only
-// snapshots), so the copy is written through Store.Objects: an atomic
-// write, on any backend.
-func (o *Orchestrator) setAside(ctx context.Context, date, id string, r store.Report, damage error) (from, to string, err error) {
-	var ce *store.ChecksumError
-	if !errors.As(damage, &ce) {
-		return "", "", fmt.Errorf("no damaged file named in %w", damage)
-	}
-	from = ce.Key
-	// The bytes as stored, decompressed when stored compressed; a
-	// compressed file that does not decompress is copied as it is.
-	b, err := o.opts.Store.Raw().GetWith(ctx, nil, date, id, r)
-	if errors.As(err, &ce) {
-		from = ce.Key
-		b, err = o.opts.Store.Objects().Read(ctx, from)
-	}
-	if errors.Is(err, store.ErrNotCached) || errors.Is(err, fs.ErrNotExist) {
-		return from, "", nil
-	}
-	if err != nil {
-		return from, "", err
-	}
-	to = quarantinePrefix + "raw-" + o.opts.Now().UTC().Format("2006-01-02T15-04-05.000000000Z") + "/" + from
-	if err := o.opts.Store.Objects().Write(ctx, to, b); err != nil {
-		return from, "", err
-	}
-	return from, to, nil
 }
 
 // Scrape collects one date: date is the dashboard as-of date (YYYY-MM-DD),
