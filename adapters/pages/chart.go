@@ -17,6 +17,9 @@ const (
 	chartRight  = 16
 	chartTop    = 16
 	chartBottom = 56
+	// axisCharW is the estimated width of one character of an axis label
+	// (0.6 em of the 12 px font set by pages.css on svg.chart).
+	axisCharW = 7.2
 )
 
 // seriesColours are distinguishable, print-safe colours with at least 4.5:1
@@ -236,8 +239,9 @@ func (c LineChart) render() chartView {
 		if i%step != 0 {
 			continue
 		}
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" class="tick"/><text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`,
-			x(t), x(t), chartTop+ph, chartTop+ph+5, x(t), chartTop+ph+18, t.Format(format))
+		label := t.Format(format)
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" class="tick"/><text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`,
+			x(t), x(t), chartTop+ph, chartTop+ph+5, x(t), chartTop+ph+18, tickAnchor(x(t), label), label)
 	}
 	b.WriteString(`</g>`)
 	// Lines.
@@ -349,4 +353,17 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// tickAnchor is the text-anchor of an x-axis label at x: centred under its
+// tick, unless half of it would run past the chart's right edge (the last
+// date of a short span sits at chartW-chartRight, 16 units from the edge),
+// where it ends at the tick instead. The width is estimated at 0.6 em per
+// character of the 12 px axis font: the labels are dates of ASCII digits
+// and month abbreviations.
+func tickAnchor(x float64, label string) string {
+	if x+float64(len(label))*axisCharW/2 > chartW {
+		return "end"
+	}
+	return "middle"
 }

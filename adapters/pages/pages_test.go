@@ -212,3 +212,31 @@ func TestNeedTextOfSuspendedClub(t *testing.T) {
 		}
 	}
 }
+
+// TestXAxisLabelsStayInsideTheChart: a span shorter than two month starts
+// is labelled with its first and last dates. The last one's tick is at
+// chartW-chartRight = 704, 16 units from the edge; "12 Apr" is ~43 units
+// wide (6 × 7.2), so centred it would run to ~726 and be cut off: it ends
+// at its tick instead. The first, at 64, stays centred.
+func TestXAxisLabelsStayInsideTheChart(t *testing.T) {
+	c := LineChart{ID: "m", Title: "Members", Series: []Series{
+		{Name: "This year", Values: []DatedValue{{"2026-03-20", 440}, {"2026-04-12", 419}}},
+	}}
+	svg := string(c.render().SVG)
+	for _, want := range []string{
+		`<text x="64.0" y="242.0" text-anchor="middle">20 Mar</text>`,
+		`<text x="704.0" y="242.0" text-anchor="end">12 Apr</text>`,
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("svg lacks %s:\n%s", want, svg)
+		}
+	}
+	// A month start well inside the plot stays centred.
+	if got := tickAnchor(400, "Jan 2026"); got != "middle" {
+		t.Errorf("tickAnchor(400) = %q, want middle", got)
+	}
+	// "Jun 2026" at 704: 704 + 8×7.2/2 = 732.8 > 720.
+	if got := tickAnchor(704, "Jun 2026"); got != "end" {
+		t.Errorf("tickAnchor(704) = %q, want end", got)
+	}
+}
