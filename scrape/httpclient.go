@@ -251,6 +251,9 @@ func (c *HTTPClient) get(ctx context.Context, u string) ([]byte, error) {
 		if errors.As(err, &ge) {
 			attempts, err = ge.attempts, ge.err
 		}
+		if errors.Is(err, errNoTurn) {
+			return nil, err // Get "<u>": the rate limiter allows no request at all (...)
+		}
 		return nil, fmt.Errorf("%w: GET %s after %d attempt(s): %v", ErrUnavailable, u, attempts, err)
 	}
 	defer resp.Body.Close()

@@ -2,6 +2,8 @@ package scrape
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -17,6 +19,10 @@ import (
 // scripts, styles and images, its favicon, and the target of a redirect it
 // follows (error.aspx). Those come on top of the limit.
 
+// errNoTurn: the Limiter can never grant a request (a burst of 0 with a
+// finite rate). Not the dashboard's fault, and never retried.
+var errNoTurn = errors.New("the rate limiter allows no request at all")
+
 // waitTurn waits until lim grants one request (at once when lim is nil).
 // Cancelling ctx ends the wait with ctx's error and gives the token back.
 // Unlike rate.Limiter.Wait it does not refuse up front a wait longer than
@@ -29,6 +35,9 @@ func waitTurn(ctx context.Context, lim *rate.Limiter) error {
 		return err
 	}
 	r := lim.Reserve()
+	if !r.OK() {
+		return fmt.Errorf("%w (%v requests/s with burst %d)", errNoTurn, float64(lim.Limit()), lim.Burst())
+	}
 	d := r.Delay()
 	if d <= 0 {
 		return nil

@@ -2,6 +2,7 @@ package scrape
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -161,4 +162,41 @@ func TestHTTPRateLimitCoversEveryRequest(t *testing.T) {
 		t.Errorf("requests per kind %v; want export.aspx 8 only", n)
 	}
 	checkRateBound(t, reqs, start, r, burst)
+}
+
+// A Limiter that can never grant a request (burst 0) is a configuration
+// error, said as such at once in both modes: nothing is sent, nothing is
+// retried, and it is not the dashboard failing.
+func TestRateLimiterAllowingNothing(t *testing.T) {
+	check := func(t *testing.T, srv *dashboardtest.Server, f Fetcher, id, date string) {
+		t.Helper()
+		from := len(srv.LoggedRequests())
+		// The timeout only ends a wait that would never end.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err := f.Fetch(ctx, Request{Kind: normalize.ReportClub, DistrictID: id, Date: date})
+		if !errors.Is(err, errNoTurn) || errors.Is(err, ErrUnavailable) || dashboardFailure(err) || !strings.Contains(err.Error(), "burst 0") {
+			t.Errorf("got %v; want the limiter named, not the dashboard", err)
+		}
+		if n := len(srv.LoggedRequests()) - from; n != 0 {
+			t.Errorf("%d requests sent", n)
+		}
+	}
+	t.Run("http", func(t *testing.T) {
+		w, srv := smallWorld(t, dashboardtest.Config{})
+		date := pickDate(t, w, normalDate)
+		c := NewHTTPClient(HTTPOptions{BaseURL: srv.URL, Limiter: rate.NewLimiter(1, 0), RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+		defer c.Close()
+		check(t, srv, c, w.Districts(date)[0], date)
+	})
+	t.Run("browser", func(t *testing.T) {
+		w, srv, s := sharedBrowser(t)
+		s.opts.Limiter = rate.NewLimiter(1, 0)
+		defer func() { s.opts.Limiter = nil }()
+		s.mu.Lock()
+		s.livePY = ""
+		s.mu.Unlock()
+		date := pickDate(t, w, normalDate)
+		check(t, srv, s, w.Districts(date)[0], date)
+	})
 }
