@@ -57,7 +57,14 @@ type BrowserOptions struct {
 	BaseURL     string // default DefaultBaseURL
 	BrowserPath string // see FindBrowser
 	Logger      *slog.Logger
-	// Limiter, when set, is waited on before every page navigation.
+	// Limiter, when set, is waited on before every request the scraper
+	// makes Chromium send to the dashboard: each page navigation and each
+	// export (the popup's download of export.aspx), in every retried
+	// attempt too, so a report costs two tokens. The waits do not count
+	// against PageTimeout or ExportTimeout. Requests Chromium makes by
+	// itself are not seen and come on top: a page's scripts, styles and
+	// images, its favicon, and the target of a redirect it follows
+	// (error.aspx).
 	Limiter *rate.Limiter
 	// LaunchTimeout bounds starting Chromium (default 30 s; a launch
 	// occasionally takes 10 s).
@@ -274,12 +281,11 @@ const readPageJS = `() => {
   };
 }`
 
-// open navigates the tab and reads the page's controls.
+// open waits its turn on the limiter, navigates the tab and reads the
+// page's controls.
 func (s *Scraper) open(ctx context.Context, u string) (*pageState, error) {
-	if s.opts.Limiter != nil {
-		if err := s.opts.Limiter.Wait(ctx); err != nil {
-			return nil, err
-		}
+	if err := waitTurn(ctx, s.opts.Limiter); err != nil {
+		return nil, err
 	}
 	pctx, cancel := context.WithTimeout(ctx, s.opts.PageTimeout)
 	defer cancel()
@@ -488,15 +494,21 @@ func (s *Scraper) retrying(ctx context.Context, what string, attempt func() erro
 	return s.retry.do(ctx, s.log, what, func(err error) bool { return retryableErr(err) && s.alive() }, attempt)
 }
 
-// export selects CSV in the page's export control and captures the download
-// the popup starts, with browser-level download events set up before the
-// selection. Only a download begun by a popup this selection opened (or by
-// the scraper's own tab) counts: a late answer to an export given up on
-// earlier is a download of another report, and is cancelled. The bytes must
-// be the report's, with a footer matching what the page showed.
+// export waits its turn on the limiter, selects CSV in the page's export
+// control and captures the download the popup starts, with browser-level
+// download events set up before the selection. Only a download begun by a
+// popup this selection opened (or by the scraper's own tab) counts: a late
+// answer to an export given up on earlier is a download of another report,
+// and is cancelled. The bytes must be the report's, with a footer matching
+// what the page showed.
 func (s *Scraper) export(ctx context.Context, req Request, st *pageState, asOf, dataMonth string) (d *Download, err error) {
 	if !st.ExportsCSV {
 		return nil, fmt.Errorf("%w: %s: export control has no CSV option", ErrPage, st.URL)
+	}
+	// The download is a request to the dashboard like a page load: it
+	// waits its turn, before ExportTimeout starts.
+	if err := waitTurn(ctx, s.opts.Limiter); err != nil {
+		return nil, err
 	}
 	s.clearDownloads()
 	ectx, cancel := context.WithTimeout(ctx, s.opts.ExportTimeout)

@@ -161,7 +161,8 @@ func dashboardFailure(err error) bool {
 		return false
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrNotPublished) || errors.Is(err, ErrCircuitOpen) ||
-		errors.Is(err, ErrInvalidDate) || errors.Is(err, normalize.ErrNoRows) || errors.Is(err, ErrBrowser) {
+		errors.Is(err, ErrInvalidDate) || errors.Is(err, normalize.ErrNoRows) || errors.Is(err, ErrBrowser) ||
+		errors.Is(err, errNoTurn) {
 		return false
 	}
 	return true

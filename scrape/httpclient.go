@@ -40,8 +40,11 @@ type HTTPOptions struct {
 	RetryWaitMin, RetryWaitMax time.Duration
 	// MaxRetryAfter caps a server's Retry-After. Default 2 min.
 	MaxRetryAfter time.Duration
-	// Limiter, when set, is waited on before every request (retries
-	// included); the wait does not count against Timeout.
+	// Limiter, when set, is waited on before every request to the
+	// dashboard, each retried attempt included (see ratelimit.go), so its
+	// rate bounds this client's requests per second; the wait does not
+	// count against Timeout. Share one Limiter to pace several clients
+	// together.
 	Limiter   *rate.Limiter
 	UserAgent string // default DefaultUserAgent
 	Logger    *slog.Logger
@@ -150,18 +153,8 @@ type attemptTransport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if t.lim != nil {
-		r := t.lim.Reserve()
-		if d := r.Delay(); d > 0 {
-			timer := time.NewTimer(d)
-			select {
-			case <-timer.C:
-			case <-ctx.Done():
-				timer.Stop()
-				r.Cancel()
-				return nil, ctx.Err()
-			}
-		}
+	if err := waitTurn(ctx, t.lim); err != nil {
+		return nil, err
 	}
 	actx, cancel := context.WithTimeout(ctx, t.timeout)
 	resp, err := t.base.RoundTrip(req.WithContext(actx))
@@ -257,6 +250,9 @@ func (c *HTTPClient) get(ctx context.Context, u string) ([]byte, error) {
 		var ge *givingUpError
 		if errors.As(err, &ge) {
 			attempts, err = ge.attempts, ge.err
+		}
+		if errors.Is(err, errNoTurn) {
+			return nil, err // Get "<u>": the rate limiter allows no request at all (...)
 		}
 		return nil, fmt.Errorf("%w: GET %s after %d attempt(s): %v", ErrUnavailable, u, attempts, err)
 	}

@@ -80,6 +80,9 @@ func (p retryPolicy) checkRetry(ctx context.Context, resp *http.Response, err er
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	if errors.Is(err, errNoTurn) {
+		return false, nil
+	}
 	if err != nil || resp == nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}

@@ -64,5 +64,8 @@
 // district or report, always or for the next N matching requests only
 // (FailureRule.Times: "the first two exports of district 61's club report
 // answer 503"). SetLatency delays every request; Requests, ExportRequests
-// and RequestLog report what was asked.
+// and RequestLog report what was asked, and LoggedRequests when each
+// request arrived and which page it asked for (the browser's own requests
+// for scripts, styles and images included: the pages name them, and the
+// imitation answers them 404).
 package dashboardtest

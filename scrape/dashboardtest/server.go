@@ -93,7 +93,21 @@ type Server struct {
 	rules     []*FailureRule
 	latency   time.Duration
 	slowDelay time.Duration
-	log       []string
+	log       []LoggedRequest
+}
+
+// LoggedRequest is one request the server received.
+type LoggedRequest struct {
+	// At is when the server received it (read from time.Now, so it carries
+	// the monotonic clock), before any latency or failure.
+	At time.Time
+	// URI is the request URI, as RequestLog has it.
+	URI string
+	// Page is the lower-case path without the program-year prefix, as
+	// FailureRule.Page names it: "default.aspx" for the root,
+	// "district.aspx", "export.aspx", "error.aspx", ..., or whatever else
+	// was asked for ("styles/site.css", "scripts/base.js", "favicon.ico").
+	Page string
 }
 
 const maxLog = 10000
@@ -176,7 +190,20 @@ func (s *Server) ExportRequests() int64 { return s.exports.Load() }
 func (s *Server) RequestLog() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.log...)
+	uris := make([]string, len(s.log))
+	for i, r := range s.log {
+		uris[i] = r.URI
+	}
+	return uris
+}
+
+// LoggedRequests returns the requests received so far (the most recent
+// 10,000), oldest first, with when they arrived and the page they asked
+// for: the same entries as RequestLog.
+func (s *Server) LoggedRequests() []LoggedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]LoggedRequest(nil), s.log...)
 }
 
 // failureFor returns the failure for a request, consuming counted rules.
@@ -233,9 +260,15 @@ var pageKinds = map[string]normalize.ReportKind{
 
 // ServeHTTP routes a request like the dashboard does.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	at := time.Now()
 	s.requests.Add(1)
+	py, hasPY, page := splitPath(r.URL.Path)
+	logged := page
+	if logged == "" {
+		logged = "default.aspx"
+	}
 	s.mu.Lock()
-	s.log = append(s.log, r.URL.RequestURI())
+	s.log = append(s.log, LoggedRequest{At: at, URI: r.URL.RequestURI(), Page: logged})
 	if len(s.log) > maxLog {
 		s.log = s.log[len(s.log)-maxLog:]
 	}
@@ -245,15 +278,6 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	py, hasPY := 0, false
-	if len(segs) > 0 {
-		if p, ok := parsePY(segs[0]); ok {
-			py, hasPY = p, true
-			segs = segs[1:]
-		}
-	}
-	page := strings.ToLower(strings.Join(segs, "/"))
 	kind, isPage := pageKinds[page]
 	if !isPage && page != "export.aspx" && page != "error.aspx" {
 		writeHTML(rw, http.StatusNotFound, notFoundPage(r.URL.Path))
@@ -318,6 +342,19 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		ctxPY = py
 	}
 	s.servePage(rw, r, kind, ctxPY, ctxPY == live && !hasPY)
+}
+
+// splitPath reads a request path: the program year of a /{PY}/ prefix, and
+// the lower-case rest ("" for the root).
+func splitPath(p string) (py int, hasPY bool, page string) {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	if len(segs) > 0 {
+		if y, ok := parsePY(segs[0]); ok {
+			py, hasPY = y, true
+			segs = segs[1:]
+		}
+	}
+	return py, hasPY, strings.ToLower(strings.Join(segs, "/"))
 }
 
 func redirectToError(rw http.ResponseWriter, r *http.Request) {

@@ -494,3 +494,34 @@ func TestRootPastDateTrap(t *testing.T) {
 		t.Errorf("archive fetch of 07: footer %q", lastLine(r.body))
 	}
 }
+
+// LoggedRequests names the page each request asked for, without the
+// program-year prefix and in lower case, and when it arrived (before the
+// latency), in the order of RequestLog.
+func TestLoggedRequests(t *testing.T) {
+	s := NewServer(testWorld())
+	defer s.Close()
+	s.SetLatency(20 * time.Millisecond)
+	paths := []string{"/", "/2024-2025/District.aspx?id=61", exportPath("", "districtsummary~~~2025-2026"), "/Styles/site.css", "/2024-2025/Scripts/base.js", "/error.aspx?aspxerrorpath=/x"}
+	want := []string{"default.aspx", "district.aspx", "export.aspx", "styles/site.css", "scripts/base.js", "error.aspx"}
+	var sent, answered []time.Time
+	for _, p := range paths {
+		sent = append(sent, time.Now())
+		get(t, s, p)
+		answered = append(answered, time.Now())
+	}
+	got := s.LoggedRequests()
+	uris := s.RequestLog()
+	if len(got) != len(paths) || len(uris) != len(paths) {
+		t.Fatalf("%d logged requests, %d URIs; want %d", len(got), len(uris), len(paths))
+	}
+	for i, r := range got {
+		if r.Page != want[i] || r.URI != paths[i] || uris[i] != paths[i] {
+			t.Errorf("request %d: page %q, URI %q (RequestLog %q); want %q, %q", i, r.Page, r.URI, uris[i], want[i], paths[i])
+		}
+		// Arrival, not the answer: the 20 ms latency comes after.
+		if r.At.Before(sent[i]) || r.At.After(answered[i].Add(-20*time.Millisecond)) {
+			t.Errorf("request %d logged at %v, sent at %v, answered at %v", i, r.At, sent[i], answered[i])
+		}
+	}
+}
