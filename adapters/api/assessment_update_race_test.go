@@ -407,7 +407,7 @@ func TestAssessmentConcurrentDELETEs(t *testing.T) {
 	for _, backend := range []string{"dir", "s3"} {
 		t.Run(backend, func(t *testing.T) {
 			_, hs1, hs2 := twoServers(t, backend)
-			rounds := 20
+			rounds := 50
 			if backend == "s3" {
 				rounds = 6 // each DELETE takes the lease in turn
 			}
