@@ -7,8 +7,10 @@
 // of a store.Objects backend (goals-<programYear>.json, month-<YYYY-MM>.json):
 // the data directory or a bucket. A month's assessment is created only
 // where none exists (store.CreateExclusive) and updated by compare-and-swap
-// (store.WriteIfVersion), so concurrent requests, also from servers sharing
-// the storage, never undo one another; goals are replaced whole. The
+// (store.WriteIfVersion) and deleted by store.DeleteVersioned, so
+// concurrent requests, also from servers sharing the storage, never undo
+// one another, and of concurrent deletes exactly one succeeds; goals are
+// replaced whole (store.WriteVersioned). The
 // actual numbers always come from the month's newest successful snapshot
 // that has the district; progress is each actual as a percentage of its
 // target, truncated to two decimals (Percent).
@@ -182,14 +184,6 @@ func (b *Book) read(ctx context.Context, key string, v any) (bool, error) {
 	return true, nil
 }
 
-func (b *Book) write(ctx context.Context, key string, v any) error {
-	data, err := encode(v)
-	if err != nil {
-		return err
-	}
-	return b.objects.Write(ctx, key, data)
-}
-
 // encode is how goals and assessments are stored.
 func encode(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
 
@@ -344,7 +338,10 @@ func (b *Book) Goals(ctx context.Context, district, programYear string) (*Goals,
 	return &g, nil
 }
 
-// SetGoals stores g (replacing the program year's goals), stamped now.
+// SetGoals stores g (replacing the program year's goals), stamped now. The
+// write is a store.WriteVersioned, ordered with the compare-and-swap that
+// toaststats migrate copies goals in with, so a migration running against
+// a live server never overwrites goals set meanwhile.
 func (b *Book) SetGoals(ctx context.Context, g Goals) (*Goals, error) {
 	if err := checkDistrict(g.DistrictID); err != nil {
 		return nil, err
@@ -364,7 +361,11 @@ func (b *Book) SetGoals(ctx context.Context, g Goals) (*Goals, error) {
 		return nil, err
 	}
 	g.UpdatedAt = b.now().UTC()
-	if err := b.write(ctx, goalsKey(g.DistrictID, g.ProgramYear), &g); err != nil {
+	data, err := encode(&g)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.WriteVersioned(ctx, b.objects, goalsKey(g.DistrictID, g.ProgramYear), data); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -519,13 +520,25 @@ func (b *Book) Update(ctx context.Context, district, month string, notes *string
 		Message: fmt.Sprintf("The assessment of %s changed while it was being updated, %d times in a row: nothing was written; try again", month, updateAttempts)}
 }
 
-// Delete removes a stored assessment (store.DeleteVersioned: an Update
-// that read it before cannot bring it back).
+// Delete removes a stored assessment, or answers ASSESSMENT_NOT_FOUND when
+// there is none. The check and the removal are one store.DeleteVersioned,
+// which reports whether this call removed it: of concurrent Deletes of one
+// month, also from servers sharing the storage, exactly one succeeds and
+// the others get ASSESSMENT_NOT_FOUND (on object storage as long as the
+// store's lease holds; see store.DeleteVersioned), and an Update that read
+// the assessment before cannot bring it back.
 func (b *Book) Delete(ctx context.Context, district, month string) error {
-	if _, err := b.Get(ctx, district, month); err != nil {
+	if err := checkMonthOf(district, month); err != nil {
 		return err
 	}
-	return store.DeleteVersioned(ctx, b.objects, assessmentKey(district, month))
+	removed, err := store.DeleteVersioned(ctx, b.objects, assessmentKey(district, month))
+	if err != nil {
+		return err
+	}
+	if !removed {
+		return notFoundError(district, month)
+	}
+	return nil
 }
 
 // Report is the month's report: the stored assessment (or one computed on

@@ -135,6 +135,12 @@ func TestAssessmentLifecycle(t *testing.T) {
 	if err := b.Delete(ctx, "42", "2025-07"); err != nil {
 		t.Fatal(err)
 	}
+	if err := b.Delete(ctx, "42", "2025-07"); !isKind(err, assess.NotFound, "ASSESSMENT_NOT_FOUND") {
+		t.Fatalf("second delete: %v", err)
+	}
+	if err := b.Delete(ctx, "42", "2025-7"); !isKind(err, assess.Invalid, "INVALID_MONTH") {
+		t.Fatalf("delete of a bad month: %v", err)
+	}
 	if _, err := b.Get(ctx, "42", "2025-07"); !isKind(err, assess.NotFound, "ASSESSMENT_NOT_FOUND") {
 		t.Fatalf("get after delete: %v", err)
 	}

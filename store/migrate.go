@@ -82,7 +82,10 @@ type MigrateReport struct {
 	// written after the source's, a snapshot built from a newer
 	// collection, a current.json naming a newer snapshot, a goals or
 	// assessment record updated after the source's (or when which is newer
-	// cannot be told), and any configuration file that differs.
+	// cannot be told), and any configuration file that differs; also a
+	// goals or assessment record deleted at the destination while Migrate
+	// ran (it stays deleted; a later run copies it, as the destination
+	// then has none). Sorted by Key.
 	Kept []MigrateKept `json:"kept"`
 }
 
@@ -119,6 +122,17 @@ type MigrateKept struct {
 // MigrateOptions.TakeSource takes the source's version of what would be
 // kept.
 //
+// Goals and assessment records (assessments/) may be written by a server
+// at the destination while Migrate runs: each is compared with the
+// destination's copy as ReadVersion reads it, and written only by a
+// WriteIfVersion against the version compared (where the destination had
+// none, only where it still has none), so a PUT, POST or DELETE made at
+// the destination meanwhile is never undone. When the destination's copy
+// changed since it was compared, it is read and decided again: a record
+// updated meanwhile is kept when it is now newer, one deleted meanwhile
+// stays deleted (Kept); after migrateAttempts changes in a row the record
+// is left as it is and reported as a problem.
+//
 // A snapshot the source has newer is replaced with its manifest removed
 // first, so no reader sees the two generations mixed. Objects are written
 // in an order that keeps the destination readable throughout: data files
@@ -129,7 +143,8 @@ type MigrateKept struct {
 // Left out: lock files (.locks/), temporary files of in-flight writes,
 // hidden leftovers of interrupted or replaced snapshot writes
 // (snapshots/.gen-*, .old-*, .del-*) and config/admin-token (a secret that
-// stays where it is). Writers should be stopped while it runs.
+// stays where it is). Writers of anything else should be stopped while it
+// runs.
 func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*MigrateReport, error) {
 	if opts.Parallel <= 0 {
 		opts.Parallel = 8
@@ -202,11 +217,19 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 				var copied, verified bool
 				var n int64
 				var perr error
+				var keptNow string
 				skip := keptKey(k)
-				if !skip {
+				switch {
+				case strings.HasPrefix(k, assessmentsPrefix):
+					copied, n, keptNow, perr = migrateEntered(gctx, from, to, k, takeSource(take, k))
+					skip = keptNow != ""
+				case !skip:
 					copied, verified, n, perr = migrateOne(gctx, from, to, k, sums[k])
 				}
 				mu.Lock()
+				if keptNow != "" {
+					rep.Kept = append(rep.Kept, MigrateKept{Key: k, Reason: keptNow})
+				}
 				switch {
 				case skip:
 					rep.Skipped++
@@ -229,10 +252,12 @@ func Migrate(ctx context.Context, from, to Objects, opts MigrateOptions) (*Migra
 			})
 		}
 		if err := g.Wait(); err != nil {
+			slices.SortFunc(rep.Kept, func(a, b MigrateKept) int { return strings.Compare(a.Key, b.Key) })
 			return rep, err
 		}
 	}
 	slices.SortFunc(rep.Problems, func(a, b MigrateProblem) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(rep.Kept, func(a, b MigrateKept) int { return strings.Compare(a.Key, b.Key) })
 	if rep.Problems == nil {
 		rep.Problems = []MigrateProblem{}
 	}
@@ -281,10 +306,10 @@ func takeSource(take []string, k string) bool {
 
 // newerAtDestination compares what the source and the destination hold
 // under the same names: kept maps the raw-date folders, snapshot folders,
-// current.json, configuration files and assessment records the
-// destination keeps to the reason (they are left as they are); replaced
-// lists the snapshot folders the destination has in a different, older
-// generation.
+// current.json and configuration files the destination keeps to the
+// reason (they are left as they are); replaced lists the snapshot folders
+// the destination has in a different, older generation. Goals and
+// assessment records are compared when they are copied (migrateEntered).
 func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (kept map[string]string, replaced []string, err error) {
 	kept = map[string]string{}
 	// readBytes reads key; ok is false when it is absent.
@@ -327,7 +352,7 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 			if ok && ValidDate(dp.SnapshotID) == nil && dp.SnapshotID > sp.SnapshotID {
 				kept[k] = fmt.Sprintf("the destination's names %s, newer than the source's %s", dp.SnapshotID, sp.SnapshotID)
 			}
-		case strings.HasPrefix(k, configPrefix) || strings.HasPrefix(k, assessmentsPrefix):
+		case strings.HasPrefix(k, configPrefix):
 			sb, okS, err := readBytes(from, k)
 			if err != nil || !okS {
 				continue // migrateOne reports a source it cannot read
@@ -389,19 +414,17 @@ func newerAtDestination(ctx context.Context, from, to Objects, keys []string) (k
 func keepEntered(key string, src, dst []byte) string {
 	at := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	if strings.HasPrefix(key, assessmentsPrefix) {
-		var s, d struct {
-			UpdatedAt time.Time `json:"updatedAt"`
-		}
-		if json.Unmarshal(src, &s) != nil || json.Unmarshal(dst, &d) != nil || s.UpdatedAt.IsZero() || d.UpdatedAt.IsZero() {
+		s, d := recordUpdatedAt(src), recordUpdatedAt(dst)
+		if s.IsZero() || d.IsZero() {
 			return "the destination's differs from the source's, and their updatedAt do not tell which is newer"
 		}
 		switch {
-		case s.UpdatedAt.After(d.UpdatedAt):
+		case s.After(d):
 			return ""
-		case d.UpdatedAt.After(s.UpdatedAt):
-			return fmt.Sprintf("the destination's was updated %s, after the source's (%s)", at(d.UpdatedAt), at(s.UpdatedAt))
+		case d.After(s):
+			return fmt.Sprintf("the destination's was updated %s, after the source's (%s)", at(d), at(s))
 		}
-		return fmt.Sprintf("the destination's differs from the source's, both updated %s", at(d.UpdatedAt))
+		return fmt.Sprintf("the destination's differs from the source's, both updated %s", at(d))
 	}
 	var s, d DistrictConfigFile
 	if key == configKey && json.Unmarshal(src, &s) == nil && json.Unmarshal(dst, &d) == nil {
@@ -415,6 +438,80 @@ func keepEntered(key string, src, dst []byte) string {
 			tracks(d), at(d.LastUpdated), tracks(s), at(s.LastUpdated))
 	}
 	return "the destination's configuration differs from the source's"
+}
+
+// recordUpdatedAt is the updatedAt of a goals or assessment record (package
+// assess); zero when it has none or is not one.
+func recordUpdatedAt(b []byte) time.Time {
+	var r struct {
+		UpdatedAt time.Time `json:"updatedAt"`
+	}
+	if json.Unmarshal(b, &r) != nil {
+		return time.Time{}
+	}
+	return r.UpdatedAt
+}
+
+// migrateAttempts bounds the comparisons of one goals or assessment
+// record with the destination's copy (migrateEntered): each one fails
+// only when a server wrote or deleted that copy since it was read.
+const migrateAttempts = 10
+
+// migrateEntered copies the goals or assessment record key unless the
+// destination keeps its own copy (keepEntered, which take overrides), by
+// compare-and-swap with the destination's writers: the destination's
+// copy is read with its version (ReadVersion) and replaced only by a
+// WriteIfVersion against that version, or created only where there still
+// is none (version ""). When that precondition fails (a server updated,
+// created or deleted the record meanwhile), it reads and decides again; a
+// record that was there when compared and is gone since stays deleted.
+// kept is why the destination's copy is left as it is ("" when it was
+// copied or identical); after migrateAttempts failed writes the record is
+// left as it is and err says so.
+func migrateEntered(ctx context.Context, from, to Objects, key string, take bool) (copied bool, n int64, kept string, err error) {
+	src, err := from.Read(ctx, key)
+	if err != nil {
+		return false, 0, "", fmt.Errorf("read source: %w", err)
+	}
+	compared := false // the destination had a different copy
+	for range migrateAttempts {
+		cur, version, err := ReadVersion(ctx, to, key)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && compared:
+			return false, 0, "the destination's was deleted while migrate ran: it stays deleted (run migrate again to copy the source's)", nil
+		case errors.Is(err, fs.ErrNotExist):
+			version = ""
+		case err != nil:
+			return false, 0, "", fmt.Errorf("read destination: %w", err)
+		case bytes.Equal(cur, src):
+			return false, 0, "", nil
+		default:
+			compared = true
+			if reason := keepEntered(key, src, cur); reason != "" && !take {
+				return false, 0, reason, nil
+			}
+		}
+		written, err := WriteIfVersion(ctx, to, key, src, version)
+		if err != nil {
+			return false, 0, "", fmt.Errorf("write destination: %w", err)
+		}
+		if !written {
+			continue
+		}
+		back, err := to.Read(ctx, key)
+		switch {
+		case err == nil && bytes.Equal(back, src), errors.Is(err, fs.ErrNotExist):
+			// Copied (and maybe deleted by a server since).
+		case err != nil:
+			return true, int64(len(src)), "", fmt.Errorf("read back: %w", err)
+		case recordUpdatedAt(back).IsZero():
+			return true, int64(len(src)), "", fmt.Errorf("read back: sha256 %s, wrote %s", sha256Hex(back), sha256Hex(src))
+		}
+		// A record that differs from the copy written was written by a
+		// server after it.
+		return true, int64(len(src)), "", nil
+	}
+	return false, 0, "", fmt.Errorf("the destination's copy changed %d times while it was being compared with the source's (a server is writing it): left as it is; run migrate again", migrateAttempts)
 }
 
 // errChecksum marks a source object that does not match its recorded

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -359,5 +361,190 @@ func TestMigrateKeepsDestinationConfigurationAndAssessments(t *testing.T) {
 	}
 	if ids, _, err := dst.Config().Load(ctx); err != nil || strings.Join(ids, ",") != "42,61,F" {
 		t.Errorf("destination's districts = %v %v, want the source's", ids, err)
+	}
+}
+
+// interposed is a destination at which another writer's request lands
+// right after Migrate first reads the record key there, before Migrate
+// writes it: the function between runs once, when that read returns.
+type interposed struct {
+	Objects
+	key     string
+	once    sync.Once
+	between func()
+}
+
+func (d *interposed) after(key string) {
+	if key == d.key {
+		d.once.Do(d.between)
+	}
+}
+
+func (d *interposed) Read(ctx context.Context, key string) ([]byte, error) {
+	b, err := d.Objects.Read(ctx, key)
+	d.after(key)
+	return b, err
+}
+
+// interposedDir keeps the local directory's capabilities that the
+// compare-and-swap uses (Locker, ExclusiveCreator).
+type interposedDir struct{ *interposed }
+
+func (d interposedDir) Lock(ctx context.Context, name string) (func(), error) {
+	return d.Objects.(Locker).Lock(ctx, name)
+}
+
+func (d interposedDir) CreateExclusive(ctx context.Context, key string, data []byte) (bool, error) {
+	return d.Objects.(ExclusiveCreator).CreateExclusive(ctx, key, data)
+}
+
+// interposedBucket keeps object storage's (ConditionalWriter, and the
+// lease for DeleteVersioned).
+type interposedBucket struct{ *interposed }
+
+func (d interposedBucket) ReadVersion(ctx context.Context, key string) ([]byte, string, error) {
+	b, v, err := d.Objects.(ConditionalWriter).ReadVersion(ctx, key)
+	d.after(key)
+	return b, v, err
+}
+
+func (d interposedBucket) WriteIfVersion(ctx context.Context, key string, data []byte, version string) (bool, error) {
+	return d.Objects.(ConditionalWriter).WriteIfVersion(ctx, key, data, version)
+}
+
+func (d interposedBucket) Lock(ctx context.Context, name string) (func(), error) {
+	return d.Objects.(Locker).Lock(ctx, name)
+}
+
+func (d interposedBucket) LockLease(ctx context.Context, name string) (context.Context, func(context.Context) error, func(), error) {
+	return d.Objects.(LeaseLocker).LockLease(ctx, name)
+}
+
+// interpose returns objs with between run right after the first read of
+// key.
+func interpose(objs Objects, key string, between func()) Objects {
+	in := &interposed{Objects: objs, key: key, between: between}
+	if _, ok := objs.(ConditionalWriter); ok {
+		return interposedBucket{in}
+	}
+	return interposedDir{in}
+}
+
+// A server writes a goals or assessment record at the destination (through
+// its own handle, as another process or host does) right after Migrate
+// compared the destination's copy with the source's and before Migrate
+// writes: its write is never undone. An update that makes the
+// destination's newer is kept, a record created where there was none is
+// kept, a delete stays a delete, and each is listed as kept with why.
+// Before Migrate wrote by compare-and-swap, it wrote the source's copy
+// over the server's write (a PUT or POST answered 200 or 201 was lost,
+// and a deleted assessment came back).
+func TestMigrateDuringServerWrites(t *testing.T) {
+	ctx := context.Background()
+	day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 12, 0, 0, 0, time.UTC) }
+	const key = "assessments/42/month-2025-08.json"
+	fromServer := assessmentRecord("2025-08", "server, during the migration", day(9, 20))
+	for _, tc := range []struct {
+		name string
+		dst  []byte // before; nil: none
+		// server is the server's request, through its own handle.
+		server func(objs Objects) error
+		want   []byte // after; nil: none
+		kept   string // the reason listed
+		take   bool   // MigrateOptions.TakeSource names key
+	}{
+		{"PUT", assessmentRecord("2025-08", "bucket", day(9, 1)), func(objs Objects) error {
+			_, version, err := ReadVersion(ctx, objs, key)
+			if err != nil {
+				return err
+			}
+			if ok, err := WriteIfVersion(ctx, objs, key, fromServer, version); !ok || err != nil {
+				return fmt.Errorf("the server's update: %v, %v", ok, err)
+			}
+			return nil
+		}, fromServer, "the destination's was updated 2025-09-20T12:00:00Z, after the source's (2025-09-10T12:00:00Z)", false},
+		{"POST", nil, func(objs Objects) error {
+			if ok, err := CreateExclusive(ctx, objs, key, fromServer); !ok || err != nil {
+				return fmt.Errorf("the server's create: %v, %v", ok, err)
+			}
+			return nil
+		}, fromServer, "the destination's was updated 2025-09-20T12:00:00Z, after the source's (2025-09-10T12:00:00Z)", false},
+		{"DELETE", assessmentRecord("2025-08", "bucket", day(9, 1)), func(objs Objects) error {
+			if removed, err := DeleteVersioned(ctx, objs, key); !removed || err != nil {
+				return fmt.Errorf("the server's delete: %v, %v", removed, err)
+			}
+			return nil
+		}, nil, "the destination's was deleted while migrate ran", false},
+		// Asked for, the source's copy replaces the server's update, but
+		// only after comparing with it (a write against its version).
+		{"PUT, taking the source's", assessmentRecord("2025-08", "bucket", day(9, 1)), func(objs Objects) error {
+			_, version, err := ReadVersion(ctx, objs, key)
+			if err != nil {
+				return err
+			}
+			if ok, err := WriteIfVersion(ctx, objs, key, fromServer, version); !ok || err != nil {
+				return fmt.Errorf("the server's update: %v, %v", ok, err)
+			}
+			return nil
+		}, assessmentRecord("2025-08", "disk, later", day(9, 10)), "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := Create(t.TempDir(), Options{})
+			must(t, err)
+			defer src.Close()
+			loc := testLocation(t)
+			dst, err := Create(loc, Options{})
+			must(t, err)
+			defer dst.Close()
+			server, err := Open(loc, Options{})
+			must(t, err)
+			defer server.Close()
+			fromSource := assessmentRecord("2025-08", "disk, later", day(9, 10))
+			must(t, src.Objects().Write(ctx, key, fromSource))
+			must(t, src.Objects().Write(ctx, "assessments/42/goals-2025-2026.json", []byte(`{"updatedAt":"2025-07-05T00:00:00Z"}`)))
+			if tc.dst != nil {
+				must(t, dst.Objects().Write(ctx, key, tc.dst))
+			}
+			served := 0
+			to := interpose(dst.Objects(), key, func() {
+				served++
+				if err := tc.server(server.Objects()); err != nil {
+					t.Error(err)
+				}
+			})
+			var opts MigrateOptions
+			if tc.take {
+				opts.TakeSource = []string{key}
+			}
+			rep, err := Migrate(ctx, src.Objects(), to, opts)
+			must(t, err)
+			if served != 1 {
+				t.Fatalf("the server's request ran %d times", served)
+			}
+			got, err := dst.Objects().Read(ctx, key)
+			switch {
+			case tc.want == nil && !errors.Is(err, fs.ErrNotExist):
+				t.Fatalf("deleted by the server during the migration, and there again after it: %s (%v)", got, err)
+			case tc.want != nil && string(got) != string(tc.want):
+				t.Fatalf("after the migration the destination holds %s (%v), want %s", got, err, tc.want)
+			}
+			var kept []string
+			for _, k := range rep.Kept {
+				kept = append(kept, k.Key+": "+k.Reason)
+			}
+			switch {
+			case tc.kept == "" && len(kept) != 0:
+				t.Fatalf("kept %q, want nothing", kept)
+			case tc.kept != "" && (len(kept) != 1 || !strings.HasPrefix(kept[0], key+": "+tc.kept)):
+				t.Fatalf("kept %q, want %s: %s…", kept, key, tc.kept)
+			}
+			wantCopied := 1 // the goals
+			if tc.take {
+				wantCopied++
+			}
+			if len(rep.Problems) != 0 || rep.Copied != wantCopied || rep.Copied+rep.Skipped != rep.Objects {
+				t.Fatalf("report %+v, want %d copied, the rest skipped", rep, wantCopied)
+			}
+		})
 	}
 }

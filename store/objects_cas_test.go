@@ -57,17 +57,76 @@ func TestWriteIfVersion(t *testing.T) {
 	if string(data) != "update by a" || v2 == v1 {
 		t.Fatalf("after a refused write: %q (version %q, was %q)", data, v2, v1)
 	}
+	// Replaced whole after the read: the write is refused.
+	must(t, WriteVersioned(ctx, a.Objects(), key, []byte("replaced by a")))
+	if ok, err := WriteIfVersion(ctx, b.Objects(), key, []byte("update by b"), v2); ok || err != nil {
+		t.Fatalf("write of a version read before a WriteVersioned = %v, %v; want false, nil", ok, err)
+	}
+	data, v3, err := ReadVersion(ctx, b.Objects(), key)
+	must(t, err)
+	if string(data) != "replaced by a" || v3 == v2 {
+		t.Fatalf("after WriteVersioned: %q (version %q, was %q)", data, v3, v2)
+	}
 	// Deleted after the read: the write is refused, the object stays gone.
-	must(t, DeleteVersioned(ctx, a.Objects(), key))
-	if ok, err := WriteIfVersion(ctx, b.Objects(), key, []byte("resurrected"), v2); ok || err != nil {
+	if removed, err := DeleteVersioned(ctx, a.Objects(), key); !removed || err != nil {
+		t.Fatalf("DeleteVersioned of a stored object = %v, %v; want true, nil", removed, err)
+	}
+	if ok, err := WriteIfVersion(ctx, b.Objects(), key, []byte("resurrected"), v3); ok || err != nil {
 		t.Fatalf("write of a version read before the delete = %v, %v; want false, nil", ok, err)
 	}
 	if got, err := a.Objects().Read(ctx, key); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("deleted object is back: %q, %v", got, err)
 	}
-	must(t, DeleteVersioned(ctx, b.Objects(), key)) // absent: not an error
-	if err := DeleteVersioned(ctx, a.Objects(), "assessments/42/"); !errors.Is(err, ErrInvalidKey) {
+	// Absent: not an error, and not removed by this call.
+	if removed, err := DeleteVersioned(ctx, b.Objects(), key); removed || err != nil {
+		t.Fatalf("DeleteVersioned of an absent object = %v, %v; want false, nil", removed, err)
+	}
+	if _, err := DeleteVersioned(ctx, a.Objects(), "assessments/42/"); !errors.Is(err, ErrInvalidKey) {
 		t.Fatalf("DeleteVersioned of a folder: %v, want ErrInvalidKey", err)
+	}
+}
+
+// Rounds of deleters of one object, half on each of two handles on one
+// location (two processes, or two hosts on one bucket), started at once:
+// exactly one reports that it removed the object, the others that there
+// was none. A check followed by a delete outside one lock lets several
+// find the object and all report a removal.
+func TestDeleteVersionedOneRemover(t *testing.T) {
+	ctx := context.Background()
+	loc := testLocation(t)
+	a, err := Create(loc, Options{})
+	must(t, err)
+	defer a.Close()
+	b, err := Open(loc, Options{})
+	must(t, err)
+	defer b.Close()
+	key := "assessments/42/month-2025-07.json"
+	rounds, deleters := 20, 8
+	if onS3() {
+		rounds = 5 // a lease per deleter: about 6 requests each
+	}
+	for round := range rounds {
+		must(t, a.Objects().Write(ctx, key, []byte(fmt.Sprintf("round %d", round))))
+		removed := make([]bool, deleters)
+		errs := make([]error, deleters)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range deleters {
+			objs := a.Objects()
+			if i%2 == 1 {
+				objs = b.Objects()
+			}
+			wg.Go(func() { <-start; removed[i], errs[i] = DeleteVersioned(ctx, objs, key) })
+		}
+		close(start)
+		wg.Wait()
+		must(t, errors.Join(errs...))
+		if n := len(slices.DeleteFunc(slices.Clone(removed), func(r bool) bool { return !r })); n != 1 {
+			t.Fatalf("round %d: %d deleters report removing the object (%v), want exactly 1", round, n, removed)
+		}
+		if got, err := b.Objects().Read(ctx, key); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("round %d: the object is still there: %q, %v", round, got, err)
+		}
 	}
 }
 
@@ -87,38 +146,61 @@ func TestWriteIfVersionNeedsACapability(t *testing.T) {
 	if ok, err := WriteIfVersion(ctx, bare, key, []byte("y"), contentVersion([]byte("x"))); ok || !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("WriteIfVersion on a bare backend = %v, %v", ok, err)
 	}
-	if err := DeleteVersioned(ctx, bare, key); !errors.Is(err, errors.ErrUnsupported) {
-		t.Errorf("DeleteVersioned on a bare backend: %v", err)
+	if removed, err := DeleteVersioned(ctx, bare, key); removed || !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("DeleteVersioned on a bare backend = %v, %v", removed, err)
+	}
+	if err := WriteVersioned(ctx, bare, key, []byte("y")); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("WriteVersioned on a bare backend: %v", err)
 	}
 	if got, _ := objs.Read(ctx, key); string(got) != "x" {
 		t.Fatalf("the object changed: %q", got)
 	}
 }
 
-// On the local directory DeleteVersioned takes the lock WriteIfVersion
-// compares and writes under: a delete that arrives while a swap holds it
-// lands after that swap's write, never between its comparison and its
-// write (where the write would bring the object back).
-func TestDeleteVersionedWaitsForASwap(t *testing.T) {
-	localOnly(t, "object storage orders a delete with If-Match writes itself")
+// On the local directory DeleteVersioned and WriteVersioned take the lock
+// WriteIfVersion compares and writes under: one that arrives while a swap
+// holds it lands after that swap's write, never between its comparison and
+// its write (where the swap's write would bring a deleted object back, or
+// replace the whole new one with an update of what was there before).
+func TestVersionedWaitsForASwap(t *testing.T) {
+	localOnly(t, "object storage orders writes and deletes with If-Match writes itself")
 	ctx := context.Background()
 	objs, err := NewDirObjects(t.TempDir())
 	must(t, err)
 	defer objs.Close()
 	key := "assessments/42/month-2025-07.json"
-	for round := range 20 {
-		must(t, objs.Write(ctx, key, []byte("old")))
-		// This test plays a WriteIfVersion that has compared: it holds
-		// the lock and is about to write.
-		lk, err := AcquireLock(ctx, objs, casLock)
-		must(t, err)
-		deleted := make(chan error, 1)
-		go func() { deleted <- DeleteVersioned(ctx, objs, key) }()
-		must(t, objs.Write(ctx, key, []byte("swapped")))
-		lk.Unlock()
-		must(t, <-deleted)
-		if got, err := objs.Read(ctx, key); !errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("round %d: the delete landed inside the swap: %q is stored after both (%v)", round, got, err)
+	for _, tc := range []struct {
+		name string
+		op   func() error
+		want string // "" for absent
+	}{
+		{"DeleteVersioned", func() error {
+			removed, err := DeleteVersioned(ctx, objs, key)
+			if err == nil && !removed {
+				err = errors.New("DeleteVersioned found no object to remove")
+			}
+			return err
+		}, ""},
+		{"WriteVersioned", func() error { return WriteVersioned(ctx, objs, key, []byte("replaced")) }, "replaced"},
+	} {
+		for round := range 20 {
+			must(t, objs.Write(ctx, key, []byte("old")))
+			// This test plays a WriteIfVersion that has compared: it
+			// holds the lock and is about to write.
+			lk, err := AcquireLock(ctx, objs, casLock)
+			must(t, err)
+			done := make(chan error, 1)
+			go func() { done <- tc.op() }()
+			must(t, objs.Write(ctx, key, []byte("swapped")))
+			lk.Unlock()
+			must(t, <-done)
+			got, err := objs.Read(ctx, key)
+			switch {
+			case tc.want == "" && !errors.Is(err, fs.ErrNotExist):
+				t.Fatalf("%s, round %d: the delete landed inside the swap: %q is stored after both (%v)", tc.name, round, got, err)
+			case tc.want != "" && string(got) != tc.want:
+				t.Fatalf("%s, round %d: the write landed inside the swap: %q is stored after both (%v)", tc.name, round, got, err)
+			}
 		}
 	}
 }

@@ -397,3 +397,62 @@ func TestAssessmentPUTAnswers(t *testing.T) {
 		t.Fatalf("PUT answered %+v", got)
 	}
 }
+
+// Rounds of 8 DELETEs of one month sent at once, alternating between the
+// two servers: exactly one is answered 200 and every other one 404
+// ASSESSMENT_NOT_FOUND, and the month is not stored afterwards. Before a
+// delete reported whether it removed the assessment, every DELETE that
+// read it before the first removal also answered 200.
+func TestAssessmentConcurrentDELETEs(t *testing.T) {
+	for _, backend := range []string{"dir", "s3"} {
+		t.Run(backend, func(t *testing.T) {
+			_, hs1, hs2 := twoServers(t, backend)
+			rounds := 50
+			if backend == "s3" {
+				rounds = 6 // each DELETE takes the lease in turn
+			}
+			for round := range rounds {
+				month := []string{"2025-06", "2025-07", "2025-08"}[round%3]
+				path := "/api/assessment/monthly/42/" + month
+				if a := assessmentRequest(t, hs1, "POST", "/api/assessment/monthly/42", `{"month":"`+month+`","notes":"created"}`); a.status != http.StatusCreated {
+					t.Fatalf("round %d: create %s: %v", round, month, a)
+				}
+				const n = 8
+				replies := make([]reply, n)
+				start := make(chan struct{})
+				var wg sync.WaitGroup
+				for i := range n {
+					hs := hs1
+					if i%2 == 1 {
+						hs = hs2
+					}
+					wg.Go(func() { <-start; replies[i] = assessmentRequest(t, hs, "DELETE", path, "") })
+				}
+				close(start)
+				wg.Wait()
+				var ok []int
+				for i, a := range replies {
+					switch {
+					case a.status == http.StatusOK:
+						var d apitypes.AssessmentDeleted
+						if err := json.Unmarshal(a.body, &d); err != nil || !d.Success || d.Month != month || d.DistrictID != "42" {
+							t.Fatalf("round %d: DELETE %d answered %v (%v)", round, i, a, err)
+						}
+						ok = append(ok, i)
+					case a.status == http.StatusNotFound && strings.Contains(string(a.body), `"ASSESSMENT_NOT_FOUND"`):
+					default:
+						t.Fatalf("round %d: DELETE %d: %v, want 200 or 404 ASSESSMENT_NOT_FOUND", round, i, a)
+					}
+				}
+				if len(ok) != 1 {
+					t.Fatalf("round %d: DELETEs %v of %d answered 200, want exactly one", round, ok, n)
+				}
+				for _, hs := range []*httptest.Server{hs1, hs2} {
+					if a, stillThere := stored(t, assessmentRequest(t, hs, "GET", path, "")); stillThere {
+						t.Fatalf("round %d: deleted (200) but still stored: %+v", round, a)
+					}
+				}
+			}
+		})
+	}
+}

@@ -100,6 +100,9 @@ func (s *Server) handleAssessmentUpdate() http.Handler {
 	})
 }
 
+// handleAssessmentDelete removes the month's assessment: 200 from the one
+// request that removed it, 404 ASSESSMENT_NOT_FOUND when there was none,
+// also to every other one of concurrent DELETEs (assess.Book.Delete).
 func (s *Server) handleAssessmentDelete() http.Handler {
 	return forDistrict(func(w http.ResponseWriter, r *http.Request, id string) (any, error) {
 		month := param(r, "month")
