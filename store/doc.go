@@ -18,6 +18,7 @@
 //	current.json                       {snapshot_id, updated_at, schema_version, calculation_version}
 //	quarantine/                        damaged snapshots moved aside by Recover, and
 //	                                   (raw-<time>/raw-csv/...) damaged raw reports the scraper replaced
+//	                                   (RawCache.SetAsideList lists them, Purge removes them)
 //	recovery-backups/backup-<ts>/      what Recover changed (old current.json, inventory)
 //	.locks/                            flock(2) files serialising writers across processes
 //
