@@ -148,12 +148,24 @@ func (c *DistrictConfig) Remove(ctx context.Context, id, by string) ([]string, e
 	})
 }
 
-func (c *DistrictConfig) change(ctx context.Context, action string, districtID *string, by string, f func([]string) ([]string, error)) ([]string, error) {
+// change applies f to the configured districts under the configuration
+// lock: it writes config/districts.json, then appends the change to the
+// audit log. On object storage the lock is a lease, which a stalled or
+// cut-off process can lose while it works: every request is then
+// cancelled, the lease is confirmed (renewed) right before each of the two
+// writes, and a change that lost it stops with an error wrapping
+// ErrLeaseLost, writing nothing more, so that it never overwrites the
+// file or the log the lease's new holder wrote. (Stopped between the two,
+// its change is in the file without its log line, as after a crash
+// there.)
+func (c *DistrictConfig) change(ctx context.Context, action string, districtID *string, by string, f func([]string) ([]string, error)) (_ []string, err error) {
 	lk, err := c.lock(ctx, configLock)
 	if err != nil {
 		return nil, err
 	}
 	defer lk.Unlock()
+	ctx = lk.Context()
+	defer func() { err = lk.stopped(err, "store: change district config") }()
 	cur, _, err := c.File(ctx)
 	if err != nil {
 		return nil, err
@@ -168,20 +180,24 @@ func (c *DistrictConfig) change(ctx context.Context, action string, districtID *
 	if err != nil {
 		return nil, err
 	}
+	if err := lk.Check(ctx); err != nil {
+		return nil, fmt.Errorf("store: write district config: %w", err)
+	}
 	if err := c.objs.Write(ctx, configKey, b); err != nil {
 		return nil, fmt.Errorf("store: write district config: %w", err)
 	}
 	entry := ConfigChange{Timestamp: now, Action: action, DistrictID: districtID, AdminUser: by,
 		PreviousDistricts: cur.ConfiguredDistricts, NewDistricts: next, Context: "district configuration " + action}
-	if err := c.appendLog(ctx, entry); err != nil {
+	if err := c.appendLog(ctx, lk, entry); err != nil {
 		return next, err
 	}
 	return next, nil
 }
 
 // appendLog appends one JSON line to the audit log (rewriting the log
-// atomically, so a crash never leaves a torn line).
-func (c *DistrictConfig) appendLog(ctx context.Context, e ConfigChange) error {
+// atomically, so a crash never leaves a torn line), under lk, the
+// configuration lock, confirmed right before the write.
+func (c *DistrictConfig) appendLog(ctx context.Context, lk *HeldLock, e ConfigChange) error {
 	line, err := json.Marshal(&e)
 	if err != nil {
 		return err
@@ -194,6 +210,9 @@ func (c *DistrictConfig) appendLog(ctx context.Context, e ConfigChange) error {
 		old = append(old, '\n')
 	}
 	buf := append(append(old, line...), '\n')
+	if err := lk.Check(ctx); err != nil {
+		return fmt.Errorf("store: write %s: %w", configLogKey, err)
+	}
 	if err := c.objs.Write(ctx, configLogKey, buf); err != nil {
 		return fmt.Errorf("store: write %s: %w", configLogKey, err)
 	}

@@ -18,6 +18,7 @@
 //	current.json                       {snapshot_id, updated_at, schema_version, calculation_version}
 //	quarantine/                        damaged snapshots moved aside by Recover, and
 //	                                   (raw-<time>/raw-csv/...) damaged raw reports the scraper replaced
+//	                                   (RawCache.SetAsideList lists them, Purge removes them)
 //	recovery-backups/backup-<ts>/      what Recover changed (old current.json, inventory)
 //	.locks/                            flock(2) files serialising writers across processes
 //
@@ -204,7 +205,10 @@
 //     confirmed with a whole time to live ahead of it, so that takes a
 //     stall longer than the lease in the middle of one request, and
 //     current.json is fenced by its compare-and-swap even then. The raw
-//     cache's and the district configuration's locks only log a loss.
+//     cache's writes (Put, Compress, the trash) and the district
+//     configuration's changes stop the same way: each write under the
+//     lease is confirmed right before it, a lost lease returns
+//     ErrLeaseLost, and what the new holder wrote stays as it wrote it.
 //
 // Several API servers can serve one bucket: each watches current.json and
 // shows a new snapshot within about a second of its publication, with its

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 )
@@ -110,6 +111,20 @@ func (l *HeldLock) LostOr(err error) error {
 	}
 	if lost := l.Lost(); lost != nil {
 		return lost
+	}
+	return err
+}
+
+// stopped is the error a write under l returns: once l is known lost, an
+// error that does not say so already (a request the loss cancelled says
+// only "context canceled") becomes the loss, after what (the write that
+// failed); otherwise err as it is.
+func (l *HeldLock) stopped(err error, what string) error {
+	if err == nil || errors.Is(err, ErrLeaseLost) {
+		return err
+	}
+	if lost := l.Lost(); lost != nil {
+		return fmt.Errorf("%s: %w", what, lost)
 	}
 	return err
 }

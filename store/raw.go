@@ -172,7 +172,15 @@ func sha256Hex(b []byte) string {
 // Put stores a report's bytes verbatim for a collection date (districtID ""
 // for the summary) and records it in the date's metadata.json. Both writes
 // are atomic; the file is written before its checksum is recorded.
-func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, data []byte, info PutInfo) error {
+//
+// On object storage the date's lock is a lease, which a stalled or cut-off
+// process can lose while it works: every request is then cancelled, the
+// lease is confirmed (renewed) right before each write, and a Put that
+// lost it stops with an error wrapping ErrLeaseLost, writing nothing more
+// (what it wrote before reads as after a crash there; putting the report
+// again is safe), so that it never overwrites what the lease's new holder
+// wrote.
+func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, data []byte, info PutInfo) (err error) {
 	key, sumKey, id, err := rawKey(date, districtID, r)
 	if err != nil {
 		return err
@@ -185,6 +193,8 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 		return err
 	}
 	defer lk.Unlock()
+	ctx = lk.Context()
+	defer func() { err = lk.stopped(err, "store: put "+key) }()
 
 	md, err := c.readMetadata(ctx, date)
 	if err != nil && !errors.Is(err, ErrNotCached) {
@@ -218,11 +228,11 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 			md.Integrity.Pending = map[string]string{}
 		}
 		md.Integrity.Pending[sumKey] = sum
-		if err := c.writeMetadata(ctx, date, md); err != nil {
+		if err := c.writeMetadata(ctx, lk, date, md); err != nil {
 			return err
 		}
 	}
-	if _, err := c.writeRawObject(ctx, key, data, c.gzipOnPut(date)); err != nil {
+	if _, err := c.writeRawObject(ctx, lk, key, data, c.gzipOnPut(date)); err != nil {
 		return fmt.Errorf("store: put %s: %w", key, err)
 	}
 
@@ -273,13 +283,18 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 	if err := c.recount(ctx, date, md); err != nil {
 		return err
 	}
-	return c.writeMetadata(ctx, date, md)
+	return c.writeMetadata(ctx, lk, date, md)
 }
 
-func (c *RawCache) writeMetadata(ctx context.Context, date string, md *RawMetadata) error {
+// writeMetadata writes the date's metadata.json, under lk, the date's lock,
+// confirmed right before.
+func (c *RawCache) writeMetadata(ctx context.Context, lk *HeldLock, date string, md *RawMetadata) error {
 	b, err := json.MarshalIndent(md, "", "  ")
 	if err != nil {
 		return fmt.Errorf("store: encode raw metadata: %w", err)
+	}
+	if err := lk.Check(ctx); err != nil {
+		return fmt.Errorf("store: put %s metadata: %w", date, err)
 	}
 	if err := c.objs.Write(ctx, rawPrefix+date+"/metadata.json", b); err != nil {
 		return fmt.Errorf("store: put %s metadata: %w", date, err)

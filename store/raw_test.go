@@ -279,7 +279,10 @@ func TestRawReplaceCrashWindow(t *testing.T) {
 	md, err := rc.Metadata(ctx, "2025-09-13")
 	must(t, err)
 	md.Integrity.Pending = map[string]string{"district-7/division-performance.csv": sha256Hex(next)}
-	must(t, rc.writeMetadata(ctx, "2025-09-13", md))
+	lk, err := rc.lock(ctx, "raw-2025-09-13")
+	must(t, err)
+	must(t, rc.writeMetadata(ctx, lk, "2025-09-13", md))
+	lk.Unlock()
 	if b, err := rc.Get(ctx, "2025-09-13", "7", ReportDivision); err != nil || !bytes.Equal(b, old) {
 		t.Fatalf("old bytes with pending checksum: %q %v", b, err)
 	}

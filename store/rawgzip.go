@@ -147,14 +147,21 @@ func (c *RawCache) gzipOnPut(date string) bool {
 // writeRawObject stores a report's bytes under key, compressed when
 // compress is true, and then removes the other form of the file, so only
 // one is left (a crash in between leaves both: readers take the plain
-// one, and both hold bytes a checksum of the date names).
+// one, and both hold bytes a checksum of the date names). The caller holds
+// lk, the date's lock: it is confirmed right before each of the two steps.
 // It returns the number of bytes stored.
-func (c *RawCache) writeRawObject(ctx context.Context, key string, data []byte, compress bool) (int, error) {
+func (c *RawCache) writeRawObject(ctx context.Context, lk *HeldLock, key string, data []byte, compress bool) (int, error) {
 	name, other, body := key, key+rawGzSuffix, data
 	if compress {
 		name, other, body = key+rawGzSuffix, key, gzipRaw(data)
 	}
+	if err := lk.Check(ctx); err != nil {
+		return 0, err
+	}
 	if err := c.objs.Write(ctx, name, body); err != nil {
+		return 0, err
+	}
+	if err := lk.Check(ctx); err != nil {
 		return 0, err
 	}
 	if err := c.objs.Delete(ctx, other); err != nil {
@@ -181,8 +188,10 @@ type CompressResult struct {
 // date's metadata records: a file that does not verify, or has no recorded
 // checksum, is left as it is. Each file is replaced atomically and reads
 // keep working throughout; the checksums are unchanged. Compressing a date
-// twice does nothing the second time.
-func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, error) {
+// twice does nothing the second time. A lost lock lease (object storage)
+// stops it as it stops Put: the error wraps ErrLeaseLost, and compressing
+// again is safe.
+func (c *RawCache) Compress(ctx context.Context, date string) (_ *CompressResult, err error) {
 	if err := ValidDate(date); err != nil {
 		return nil, err
 	}
@@ -191,6 +200,8 @@ func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, 
 		return nil, err
 	}
 	defer lk.Unlock()
+	ctx = lk.Context()
+	defer func() { err = lk.stopped(err, "store: compress "+date) }()
 	md, err := c.readMetadata(ctx, date)
 	if err != nil {
 		return nil, err
@@ -216,7 +227,7 @@ func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, 
 				mu.Unlock()
 				return nil
 			}
-			n, err := c.writeRawObject(gctx, key, b, true)
+			n, err := c.writeRawObject(gctx, lk, key, b, true)
 			if err != nil {
 				return fmt.Errorf("store: compress %s: %w", key, err)
 			}
@@ -230,13 +241,18 @@ func (c *RawCache) Compress(ctx context.Context, date string) (*CompressResult, 
 	}
 	werr := g.Wait()
 	slices.Sort(res.Skipped)
+	if lost := lk.Lost(); lost != nil {
+		// The metadata is left to the lease's new holder: the checksums
+		// do not change, so the files compressed so far verify as they are.
+		return res, fmt.Errorf("store: compress %s: %w", date, lost)
+	}
 	if res.Files > 0 {
 		// totalSize counts the stored bytes: record what was compressed,
 		// also when a later file failed.
 		if err := c.recount(ctx, date, md); err != nil {
 			return res, errors.Join(werr, err)
 		}
-		if err := c.writeMetadata(ctx, date, md); err != nil {
+		if err := c.writeMetadata(ctx, lk, date, md); err != nil {
 			return res, errors.Join(werr, err)
 		}
 	}

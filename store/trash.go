@@ -57,8 +57,10 @@ func (c *RawCache) DeleteDate(ctx context.Context, date string) error {
 // Trash moves a date's folder to the raw-cache trash in one rename and
 // returns its entry. ErrNotCached when the cache has no such date. The
 // backend must be able to rename folders (DirObjects can); otherwise
-// nothing is changed and an error says so.
-func (c *RawCache) Trash(ctx context.Context, date string) (TrashEntry, error) {
+// nothing is changed and an error says so. A lost lock lease (object
+// storage) stops it, as it stops Put, with an error wrapping ErrLeaseLost;
+// so do Restore and Purge.
+func (c *RawCache) Trash(ctx context.Context, date string) (_ TrashEntry, err error) {
 	if err := ValidDate(date); err != nil {
 		return TrashEntry{}, err
 	}
@@ -71,6 +73,8 @@ func (c *RawCache) Trash(ctx context.Context, date string) (TrashEntry, error) {
 		return TrashEntry{}, err
 	}
 	defer lk.Unlock()
+	ctx = lk.Context()
+	defer func() { err = lk.stopped(err, "store: trash raw "+date) }()
 	ents, err := c.objs.List(ctx, rawPrefix+date+"/")
 	if err != nil {
 		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
@@ -80,6 +84,9 @@ func (c *RawCache) Trash(ctx context.Context, date string) (TrashEntry, error) {
 	}
 	e := TrashEntry{Date: date, DeletedAt: c.now().UTC()}
 	e.ID = date + "." + strconv.FormatInt(e.DeletedAt.UnixNano(), 10)
+	if err := lk.Check(ctx); err != nil {
+		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
+	}
 	if err := rn.Rename(ctx, rawPrefix+date+"/", rawTrashPrefix+e.ID+"/"); err != nil {
 		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
 	}
@@ -131,8 +138,12 @@ func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 // Restore moves trash entry id back into the cache as its date.
 // ErrRestoreConflict when the cache holds that date again (nothing is
 // overwritten: trash or move the newer one first); ErrTrashNotFound when
-// there is no such entry.
-func (c *RawCache) Restore(ctx context.Context, id string) (TrashEntry, error) {
+// there is no such entry. The damaged reports of a set-aside entry
+// (SetAsideList) are never restored: an error says so.
+func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err error) {
+	if _, ok := parseSetAsideID(id); ok {
+		return TrashEntry{}, fmt.Errorf("store: restore %s: damaged reports set aside are not restored: read them under %s%s/, or purge them", id, quarantinePrefix, id)
+	}
 	e, err := parseTrashID(id)
 	if err != nil {
 		return TrashEntry{}, err
@@ -146,6 +157,8 @@ func (c *RawCache) Restore(ctx context.Context, id string) (TrashEntry, error) {
 		return TrashEntry{}, err
 	}
 	defer lk.Unlock()
+	ctx = lk.Context()
+	defer func() { err = lk.stopped(err, "store: restore raw "+id) }()
 	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
 		return TrashEntry{}, fmt.Errorf("%w: %s", ErrTrashNotFound, id)
 	}
@@ -154,6 +167,9 @@ func (c *RawCache) Restore(ctx context.Context, id string) (TrashEntry, error) {
 			return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
 		}
 		return TrashEntry{}, fmt.Errorf("%w: %s (restore would overwrite it)", ErrRestoreConflict, e.Date)
+	}
+	if err := lk.Check(ctx); err != nil {
+		return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
 	}
 	// An empty folder left at the date (nothing in it) would block rename.
 	_ = c.objs.Delete(ctx, rawPrefix+e.Date+"/")
@@ -164,10 +180,14 @@ func (c *RawCache) Restore(ctx context.Context, id string) (TrashEntry, error) {
 	return e, nil
 }
 
-// Purge destroys trash entry id for good. It is meant for an operator on
-// the data directory (the toaststats trash purge command); the HTTP API
-// never calls it.
-func (c *RawCache) Purge(ctx context.Context, id string) error {
+// Purge destroys trash entry id for good, or the damaged reports of
+// set-aside entry id (SetAsideList). ErrTrashNotFound when there is no
+// such entry. It is meant for an operator on the data directory (the
+// toaststats trash purge command); the HTTP API never calls it.
+func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
+	if _, ok := parseSetAsideID(id); ok {
+		return c.purgeSetAside(ctx, id)
+	}
 	e, err := parseTrashID(id)
 	if err != nil {
 		return err
@@ -177,8 +197,13 @@ func (c *RawCache) Purge(ctx context.Context, id string) error {
 		return err
 	}
 	defer lk.Unlock()
+	ctx = lk.Context()
+	defer func() { err = lk.stopped(err, "store: purge raw trash "+id) }()
 	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
 		return fmt.Errorf("%w: %s", ErrTrashNotFound, id)
+	}
+	if err := lk.Check(ctx); err != nil {
+		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
 	}
 	if err := c.objs.Delete(ctx, rawTrashPrefix+id+"/"); err != nil {
 		return fmt.Errorf("store: purge raw trash %s: %w", id, err)

@@ -231,7 +231,10 @@ func runBuild(ctx context.Context, e env) error {
 	} else if *gzipDays > 0 {
 		var err error
 		out.RawCompressed, err = st.Raw().CompressSettled(ctx, time.Duration(*gzipDays)*24*time.Hour)
-		if err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			buildErr = writeLeaseLost("compressing the raw cache", "a report compressed already is left as it is", err)
+			out.Error = buildErr.Error()
+		} else if err != nil {
 			buildErr = fmt.Errorf("compress the raw cache: %w", err)
 			out.Error = buildErr.Error()
 		}

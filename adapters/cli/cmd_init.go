@@ -56,6 +56,9 @@ func runInit(ctx context.Context, e env) error {
 	}
 	defer st.Close()
 	if err := rememberDistricts(ctx, st, ids, all, e.stderr); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) { // not a configuration error: run it again
+			return exitCode(exitFailed, fmt.Errorf("init: %w", err))
+		}
 		return exitCode(exitUsage, fmt.Errorf("init: %w", err))
 	}
 	if out.TrackedDistricts, _, err = st.Config().Load(ctx); err != nil {

@@ -288,13 +288,19 @@ func scrapeErrors(r *scrape.Result) []scrapeErrorEntry {
 }
 
 // exitFor maps a run status to the exit code: 0 success, 1 partial or
-// failed, 3 when every failure was the dashboard being unreachable.
+// failed, 3 when every failure was the dashboard being unreachable. A
+// report whose write into the raw cache was stopped by a lost lock lease
+// (store.ErrLeaseLost) is told as such, with why running again is safe.
 func exitFor(s scrape.RunStatus, errs []error, msg string) error {
 	switch {
 	case s == scrape.StatusSuccess:
 		return nil
 	case s == scrape.StatusFailed && unreachable(errs):
 		return exitCode(exitUnreachable, errors.New(msg+" (dashboard unreachable)"))
+	}
+	if lost := leaseLostAmong(errs); lost != nil {
+		return exitCode(exitFailed, fmt.Errorf("%s: %w", msg, writeLeaseLost("writing into the raw cache",
+			"reports already cached intact are skipped and the others downloaded again", lost)))
 	}
 	return exitCode(exitFailed, errors.New(msg))
 }

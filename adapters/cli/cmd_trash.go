@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("trash", "list, restore or purge raw-cache dates deleted over HTTP (list|restore|purge)", runTrash)
+	register("trash", "list, restore or purge raw-cache dates deleted over HTTP, and damaged raw reports set aside (list|restore|purge)", runTrash)
 }
 
 const trashUsage = `usage: toaststats trash list    [--data-dir D] [--json]
@@ -24,15 +24,20 @@ Deleting raw-cache dates (DELETE /api/districts/cache) moves them to
 DATA-DIR/raw-trash/: the dashboard keeps no history, so the raw cache is the
 only copy. "list" shows what is there, "restore" puts a date back (never over
 a date collected again), "purge" destroys it for good: the only way to.
+Damaged raw reports that scrape set aside before downloading them again
+(DATA-DIR/quarantine/raw-<time>/) are listed and purged the same way, by
+their raw-<time> ID; they are never restored.
 Exit status: 0 done, 1 some ID failed, 2 usage error.`
 
 // trashOutput is the --json summary of the trash command.
 type trashOutput struct {
-	DataDir  string             `json:"dataDir"`
-	Trash    []store.TrashEntry `json:"trash,omitempty"`
-	Restored []store.TrashEntry `json:"restored,omitempty"`
-	Purged   []string           `json:"purged,omitempty"`
-	Failed   map[string]string  `json:"failed,omitempty"`
+	DataDir string             `json:"dataDir"`
+	Trash   []store.TrashEntry `json:"trash,omitempty"`
+	// SetAside are the damaged raw reports scrape set aside (list).
+	SetAside []store.SetAsideEntry `json:"setAside,omitempty"`
+	Restored []store.TrashEntry    `json:"restored,omitempty"`
+	Purged   []string              `json:"purged,omitempty"`
+	Failed   map[string]string     `json:"failed,omitempty"`
 }
 
 func runTrash(ctx context.Context, e env) error {
@@ -42,7 +47,7 @@ func runTrash(ctx context.Context, e env) error {
 	dataDir := fs.String("data-dir", dataLocationEnv(e), "data directory (env TOASTSTATS_DATA_DIR; required)")
 	addStoreFlag(fs, dataDir)
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
-	all := fs.Bool("all", false, "purge: every trash entry")
+	all := fs.Bool("all", false, "purge: every entry list shows (trash and set-aside reports)")
 	var verbose bool
 	addVerbose(fs, &verbose)
 	if len(e.args) == 0 || strings.HasPrefix(e.args[0], "-") {
@@ -89,6 +94,9 @@ func runTrash(ctx context.Context, e env) error {
 		if out.Trash, err = raw.TrashList(ctx); err != nil {
 			return fmt.Errorf("trash list: %w", err)
 		}
+		if out.SetAside, err = raw.SetAsideList(ctx); err != nil {
+			return fmt.Errorf("trash list: %w", err)
+		}
 	case "restore":
 		for _, id := range ids {
 			if te, err := raw.Restore(ctx, id); err != nil {
@@ -105,6 +113,13 @@ func runTrash(ctx context.Context, e env) error {
 			}
 			for _, te := range list {
 				ids = append(ids, te.ID)
+			}
+			aside, err := raw.SetAsideList(ctx)
+			if err != nil {
+				return fmt.Errorf("trash purge: %w", err)
+			}
+			for _, sa := range aside {
+				ids = append(ids, sa.ID)
 			}
 		}
 		for _, id := range ids {
@@ -139,11 +154,14 @@ func printTrash(e env, sub string, out trashOutput) {
 	w := e.stdout
 	switch sub {
 	case "list":
-		if len(out.Trash) == 0 {
+		if len(out.Trash) == 0 && len(out.SetAside) == 0 {
 			fmt.Fprintln(w, "the raw-cache trash is empty")
 		}
 		for _, te := range out.Trash {
 			fmt.Fprintf(w, "%s  date %s  deleted %s\n", te.ID, te.Date, te.DeletedAt.Format("2006-01-02 15:04:05Z"))
+		}
+		for _, sa := range out.SetAside {
+			fmt.Fprintf(w, "%s  damaged %s  set aside %s\n", sa.ID, strings.Join(sa.Files, ", "), sa.SetAsideAt.Format("2006-01-02 15:04:05Z"))
 		}
 	case "restore":
 		for _, te := range out.Restored {

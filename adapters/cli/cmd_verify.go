@@ -42,6 +42,10 @@ type verifyOutput struct {
 	// recorded checksum, plain or gzip-compressed (a note, not a verdict:
 	// the raw cache is the only copy, so nothing is repaired or removed).
 	Raw []store.RawProblem `json:"raw"`
+	// SetAside are the damaged raw reports scrape set aside before
+	// downloading them again (quarantine/raw-<time>/): kept on purpose, a
+	// note, not a verdict; `trash purge` removes them.
+	SetAside []store.SetAsideEntry `json:"setAside"`
 }
 
 func runVerify(ctx context.Context, e env) error {
@@ -55,7 +59,8 @@ func runVerify(ctx context.Context, e env) error {
 		"Exits 0 when the store is healthy and serves a snapshot; 1 when it is unhealthy,\n"+
 		"empty, or has no current snapshot; 2 when the data directory does not exist or\n"+
 		"config/districts.json cannot be read.\n"+
-		"Leftovers are listed but do not make the store unhealthy.")
+		"Leftovers, and damaged raw reports set aside by scrape, are listed but do not make\n"+
+		"the store unhealthy.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	addStoreFlag(fs, dataDir)
 	repair := fs.Bool("repair", false, "repair the store (quarantine damaged snapshots, fix current.json)")
@@ -106,6 +111,9 @@ func runVerify(ctx context.Context, e env) error {
 	}
 	if out.Raw == nil {
 		out.Raw = []store.RawProblem{}
+	}
+	if out.SetAside, err = st.Raw().SetAsideList(ctx); err != nil {
+		return fmt.Errorf("verify: raw cache: %w", err)
 	}
 	var configErr error
 	out.TrackedDistricts, out.TrackedMissing, configErr = trackedCoverage(ctx, st)
@@ -191,6 +199,22 @@ func printVerify(w io.Writer, out verifyOutput) {
 	}
 	if len(out.Raw) > 0 {
 		fmt.Fprintln(w, "  note: the raw cache is the only copy of what the dashboard published: nothing is repaired or removed; scrape the date again to replace a report")
+	}
+	var aside []string
+	for _, sa := range out.SetAside {
+		for _, f := range sa.Files {
+			aside = append(aside, fmt.Sprintf("set aside %s: quarantine/%s/%s", sa.SetAsideAt.Format("2006-01-02 15:04:05Z"), sa.ID, f))
+		}
+	}
+	for i, l := range aside {
+		if i == 5 {
+			fmt.Fprintf(w, "  raw cache: … %d more set aside\n", len(aside)-5)
+			break
+		}
+		fmt.Fprintln(w, "  raw cache: damaged copy "+l)
+	}
+	if len(out.SetAside) > 0 {
+		fmt.Fprintln(w, "  note: damaged raw reports are set aside when scrape downloads them again, and kept on purpose (never a failure): `toaststats trash list` shows them, `toaststats trash purge ID` removes them")
 	}
 	if len(out.TrackedMissing) > 0 {
 		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",

@@ -81,6 +81,29 @@ func unreachable(errs []error) bool {
 	return true
 }
 
+// writeLeaseLost explains a write into the raw cache or the district
+// configuration stopped by a lost lock lease (store.ErrLeaseLost, object
+// storage), as leaseLost does for a build: what happened, and why running
+// the command again is safe (rerun). what names the write ("writing into
+// the raw cache").
+func writeLeaseLost(what, rerun string, err error) error {
+	return fmt.Errorf("%s stopped: the store's lock lease was lost (not renewed within its time to live: this process "+
+		"stalled or lost the network), so another process may be writing there now; nothing more was written once "+
+		"that was noticed, and what the other process wrote is left as it is. Running the command again is safe: %s. "+
+		"Cause: %w", what, rerun, err)
+}
+
+// leaseLostAmong returns the first of errs that wraps store.ErrLeaseLost,
+// or nil.
+func leaseLostAmong(errs []error) error {
+	for _, err := range errs {
+		if errors.Is(err, store.ErrLeaseLost) {
+			return err
+		}
+	}
+	return nil
+}
+
 // unknownDistricts are the requested ids the dashboard's summary does not
 // list, from a run's errors, each with how the dashboard writes it when
 // it does ("2 (it writes 02)"); only those keep accepts, when it is set.
@@ -124,6 +147,10 @@ func rememberDistricts(ctx context.Context, st *store.Store, ids []string, all b
 		return nil
 	}
 	if _, err := st.Config().Replace(ctx, next, "toaststats cli --districts"); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			return writeLeaseLost("remembering --districts in config/districts.json",
+				"it sets the tracked districts again, unless they already are what --districts says", err)
+		}
 		return fmt.Errorf("remember --districts in config/districts.json: %w", err)
 	}
 	fmt.Fprintf(stderr, "toaststats: tracked districts now %s (was %s), saved in config/districts.json\n", districtWords(next), districtWords(cur))
