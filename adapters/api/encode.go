@@ -1,9 +1,11 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/toaststats/toaststats/adapters/httpkit"
+	"github.com/toaststats/toaststats/store"
 )
 
 // apiError is an error answered to the client as
@@ -17,8 +19,22 @@ func errorf(status int, code, message string, details any) *apiError {
 }
 
 // internal wraps an unexpected failure as a 500 with the given code. The
-// cause is logged, not sent.
-func internal(code string, err error) *apiError { return httpkit.Internal(code, err) }
+// cause is logged, not sent. A write stopped because the store's lock
+// lease was lost (store.ErrLeaseLost: object storage, another server took
+// the lock over while this one stalled) is no failure of the request: it
+// is 503 STORE_LOCK_LOST with Retry-After, as nothing more was written and
+// the same request again is safe.
+func internal(code string, err error) *apiError {
+	if errors.Is(err, store.ErrLeaseLost) {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "STORE_LOCK_LOST", RetryAfter: leaseLostRetryAfter, Err: err,
+			Message: "The store's lock was lost while this change was being written (another server may hold it now); nothing more was written. Send the request again."}
+	}
+	return httpkit.Internal(code, err)
+}
+
+// leaseLostRetryAfter is the Retry-After (seconds) of STORE_LOCK_LOST: by
+// then a lease taken over has been renewed or released.
+const leaseLostRetryAfter = 5
 
 // respond encodes v as JSON with status and writes it (no caching).
 func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
