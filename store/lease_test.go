@@ -144,18 +144,7 @@ func TestPublishStopsWhenItsLeaseIsLost(t *testing.T) {
 			want := withoutLocks(objectsDigest(t, b))
 			cut.heal()
 			err := <-aDone
-			if got := withoutLocks(objectsDigest(t, b)); !maps.Equal(got, want) {
-				for k := range maps.Keys(got) {
-					if got[k] != want[k] {
-						t.Errorf("%s changed or added after the lease was lost", k)
-					}
-				}
-				for k := range maps.Keys(want) {
-					if _, ok := got[k]; !ok {
-						t.Errorf("%s removed after the lease was lost", k)
-					}
-				}
-			}
+			assertUnchangedSinceLost(t, want, withoutLocks(objectsDigest(t, b)))
 			if !errors.Is(err, ErrLeaseLost) {
 				t.Fatalf("publish of the holder that lost its lease = %v, want ErrLeaseLost", err)
 			}
@@ -333,5 +322,22 @@ func TestLeaseWarningsReachTheStoreLog(t *testing.T) {
 	lk.Unlock() // waits for the renewals to end
 	if l := logs.String(); !strings.Contains(l, "lock lease lost") || !strings.Contains(l, "another-host/7/taker") {
 		t.Fatalf("store log = %q, want the lease's loss, naming the new holder", l)
+	}
+}
+
+// assertUnchangedSinceLost fails t for every object that the holder which
+// lost its lease changed, added or removed: got is the store's objects
+// after it stopped, want those the new holder left.
+func assertUnchangedSinceLost(t *testing.T, want, got map[string]string) {
+	t.Helper()
+	for k, v := range got {
+		if w, ok := want[k]; !ok || w != v {
+			t.Errorf("%s changed or added after the lease was lost", k)
+		}
+	}
+	for k := range want {
+		if _, ok := got[k]; !ok {
+			t.Errorf("%s removed after the lease was lost", k)
+		}
 	}
 }

@@ -178,18 +178,7 @@ func TestRawAndConfigWritesStopWhenTheirLeaseIsLost(t *testing.T) {
 			want := withoutLocks(objectsDigest(t, b))
 			cut.heal()
 			err := <-aDone
-			if got := withoutLocks(objectsDigest(t, b)); !maps.Equal(got, want) {
-				for k := range maps.Keys(got) {
-					if got[k] != want[k] {
-						t.Errorf("%s changed or added after the lease was lost", k)
-					}
-				}
-				for k := range maps.Keys(want) {
-					if _, ok := got[k]; !ok {
-						t.Errorf("%s removed after the lease was lost", k)
-					}
-				}
-			}
+			assertUnchangedSinceLost(t, want, withoutLocks(objectsDigest(t, b)))
 			if !errors.Is(err, ErrLeaseLost) {
 				t.Fatalf("the writer that lost its lease returned %v, want ErrLeaseLost", err)
 			}
