@@ -16,9 +16,11 @@
 //	snapshots/<YYYY-MM-DD>/{metadata.json, manifest.json, all-districts-rankings.json, district_<id>.json}
 //	snapshots/<id>.json                the predecessor's legacy single-file snapshots (read only)
 //	current.json                       {snapshot_id, updated_at, schema_version, calculation_version}
-//	quarantine/                        damaged snapshots moved aside by Recover, and
-//	                                   (raw-<time>/raw-csv/...) damaged raw reports the scraper replaced
-//	                                   (RawCache.SetAsideList lists them, Purge removes them)
+//	quarantine/                        what is kept aside instead of deleted (quarantine.go): damaged
+//	                                   snapshots (<id>-<ts>/) and leftovers (leftovers-<ts>/) Recover
+//	                                   moved, damaged raw reports the scraper replaced
+//	                                   (raw-<time>/raw-csv/...); RawCache.QuarantineList lists them,
+//	                                   RawCache.Purge removes them
 //	recovery-backups/backup-<ts>/      what Recover changed (old current.json, inventory)
 //	.locks/                            flock(2) files serialising writers across processes
 //

@@ -427,7 +427,7 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 		before = mid
 	}
 	ts := s.opts.Now().UTC()
-	stamp := strings.NewReplacer(":", "-", ".", "-").Replace(ts.Format("2006-01-02T15:04:05.000Z07:00"))
+	stamp := recoverStamp(ts) // names the backup and the quarantine entries (quarantine.go)
 	if !before.Healthy {
 		rep.BackupDir = backupsPrefix + "backup-" + stamp + "-" + randSuffix()[:4] + "/"
 		if b, err := s.objs.Read(ctx, currentKey); err == nil {
@@ -460,11 +460,9 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 		if rn == nil {
 			return rep, fmt.Errorf("store: recover: backend cannot move snapshots to quarantine")
 		}
-		from := snapshotsPrefix + c.ID + "/"
-		to := quarantinePrefix + c.ID + "-" + stamp + "/"
+		from, to := snapshotsPrefix+c.ID+"/", quarantinedSnapshotKey(c.ID, stamp, c.Legacy)
 		if c.Legacy {
 			from = snapshotsPrefix + c.ID + ".json"
-			to = quarantinePrefix + c.ID + "-" + stamp + ".json"
 		}
 		if err := rn.Rename(ctx, from, to); err != nil {
 			return rep, fmt.Errorf("store: recover: quarantine %s: %w", c.ID, err)
@@ -493,7 +491,7 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 		if rn == nil {
 			return rep, fmt.Errorf("store: recover: backend cannot move leftovers to quarantine")
 		}
-		to := quarantinePrefix + "leftovers-" + stamp + "/" + strings.TrimPrefix(name, ".") + "/"
+		to := quarantinedLeftoverKey(stamp, name)
 		if err := rn.Rename(ctx, k, to); err != nil {
 			return rep, fmt.Errorf("store: recover: move leftover %s to quarantine: %w", k, err)
 		}

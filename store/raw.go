@@ -172,6 +172,11 @@ func sha256Hex(b []byte) string {
 // Put stores a report's bytes verbatim for a collection date (districtID ""
 // for the summary) and records it in the date's metadata.json. Both writes
 // are atomic; the file is written before its checksum is recorded.
+// A date without metadata.json starts one; one that does not parse is
+// rebuilt from the files there (without checksums: none is invented).
+// Any other failure to read it (an object store's 5xx, a timeout, a
+// permission error) fails the Put, naming the date and the key, before
+// anything is written: the checksums of the date's other reports are kept.
 //
 // On object storage the date's lock is a lease, which a stalled or cut-off
 // process can lose while it works: every request is then cancelled, the
@@ -197,11 +202,20 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 	defer func() { err = lk.stopped(err, "store: put "+key) }()
 
 	md, err := c.readMetadata(ctx, date)
-	if err != nil && !errors.Is(err, ErrNotCached) {
-		// An unreadable metadata.json is rebuilt from the files on disk
-		// rather than blocking every later write of the date.
-		c.log.Warn("raw metadata unreadable; rebuilding", "date", date, "err", err)
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrNotCached):
+		md = nil // no metadata.json yet: started from the files there
+	case errors.Is(err, ErrCorrupt):
+		// A metadata.json that does not parse is rebuilt from the files
+		// there rather than blocking every later write of the date.
+		c.log.Warn("raw metadata unparsable; rebuilding", "date", date, "err", err)
 		md = nil
+	default:
+		// Any other failure (an object store's 500, a timeout, a
+		// permission error) says nothing about the file: rebuilding it
+		// would drop the checksum of every other report of the date.
+		return fmt.Errorf("store: put %s: date %s: cannot read %s, so nothing was written (put the report again): %w", key, date, rawMetadataKey(date), err)
 	}
 	if md == nil {
 		md, err = c.rebuildMetadata(ctx, date)
@@ -296,7 +310,7 @@ func (c *RawCache) writeMetadata(ctx context.Context, lk *HeldLock, date string,
 	if err := lk.Check(ctx); err != nil {
 		return fmt.Errorf("store: put %s metadata: %w", date, err)
 	}
-	if err := c.objs.Write(ctx, rawPrefix+date+"/metadata.json", b); err != nil {
+	if err := c.objs.Write(ctx, rawMetadataKey(date), b); err != nil {
 		return fmt.Errorf("store: put %s metadata: %w", date, err)
 	}
 	return nil
@@ -353,8 +367,14 @@ func (c *RawCache) rebuildMetadata(ctx context.Context, date string) (*RawMetada
 	return md, nil
 }
 
+// rawMetadataKey is the key of a date's metadata.json.
+func rawMetadataKey(date string) string { return rawPrefix + date + "/" + metadataFile }
+
+// readMetadata reads the date's metadata.json: ErrNotCached when there is
+// none, ErrCorrupt when it does not parse, any other error as the backend
+// gave it (the file may be intact).
 func (c *RawCache) readMetadata(ctx context.Context, date string) (*RawMetadata, error) {
-	b, err := c.objs.Read(ctx, rawPrefix+date+"/metadata.json")
+	b, err := c.objs.Read(ctx, rawMetadataKey(date))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: no metadata for %s", ErrNotCached, date)
@@ -580,7 +600,7 @@ func (c *RawCache) LatestModified(ctx context.Context) (time.Time, error) {
 			continue
 		}
 		if st != nil {
-			if _, mt, err := st.Stat(ctx, rawPrefix+d+"/metadata.json"); err == nil && mt.After(latest) {
+			if _, mt, err := st.Stat(ctx, rawMetadataKey(d)); err == nil && mt.After(latest) {
 				latest = mt
 			}
 		}
@@ -599,7 +619,7 @@ func (c *RawCache) Stamp(ctx context.Context, date string) (stamp string, modTim
 	if err := ValidDate(date); err != nil {
 		return "", time.Time{}, err
 	}
-	key := rawPrefix + date + "/metadata.json"
+	key := rawMetadataKey(date)
 	var size int64
 	switch st := c.objs.(type) {
 	case VersionStatter:

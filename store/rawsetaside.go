@@ -5,19 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"slices"
-	"strings"
 	"time"
-)
-
-// Damaged raw reports set aside (SetAside) are kept in
-//
-//	quarantine/raw-<time>/raw-csv/<date>/...   as they were in the cache
-//
-// one folder per moment, named by the time in setAsideLayout (UTC).
-const (
-	setAsidePrefix = "raw-"
-	setAsideLayout = "2006-01-02T15-04-05.000000000Z"
 )
 
 // SetAside copies a damaged cached report of a date, byte for byte as
@@ -46,7 +34,7 @@ func (c *RawCache) SetAside(ctx context.Context, date, districtID string, r Repo
 	if err != nil {
 		return from, "", err
 	}
-	to = quarantinePrefix + setAsidePrefix + c.now().UTC().Format(setAsideLayout) + "/" + from
+	to = setAsideKey(c.now(), from)
 	if err := c.objs.Write(ctx, to, b); err != nil {
 		return from, "", err
 	}
@@ -67,89 +55,20 @@ type SetAsideEntry struct {
 	Files []string `json:"files"`
 }
 
-// parseSetAsideID returns the time a set-aside id ("raw-<time>") names;
-// false when id is not one.
-func parseSetAsideID(id string) (time.Time, bool) {
-	rest, ok := strings.CutPrefix(id, setAsidePrefix)
-	if !ok {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(setAsideLayout, rest)
-	if err != nil || t.Format(setAsideLayout) != rest {
-		return time.Time{}, false
-	}
-	return t, true
-}
-
-// SetAsideList lists the damaged raw reports SetAside kept, oldest first.
-// They stay until purged (Purge with their entry's ID): nothing else
-// removes them, and they never make the store unhealthy.
+// SetAsideList lists the damaged raw reports SetAside kept, oldest first:
+// the QuarantineRawReports entries of QuarantineList. They stay until
+// purged (Purge with their entry's ID): nothing else removes them, and
+// they never make the store unhealthy.
 func (c *RawCache) SetAsideList(ctx context.Context) ([]SetAsideEntry, error) {
-	ents, err := c.objs.List(ctx, quarantinePrefix)
-	if err != nil {
-		return nil, fmt.Errorf("store: list set-aside raw reports: %w", err)
-	}
-	out := []SetAsideEntry{}
-	for _, k := range ents {
-		name, ok := strings.CutSuffix(strings.TrimPrefix(k, quarantinePrefix), "/")
-		if !ok {
-			continue
-		}
-		at, ok := parseSetAsideID(name)
-		if !ok {
-			continue // a snapshot or leftovers Recover quarantined
-		}
-		files, err := c.listFiles(ctx, k, 4)
-		if err != nil {
-			return nil, fmt.Errorf("store: list set-aside raw reports: %w", err)
-		}
-		e := SetAsideEntry{ID: name, SetAsideAt: at, Files: make([]string, 0, len(files))}
-		for _, f := range files {
-			e.Files = append(e.Files, strings.TrimPrefix(f, k))
-		}
-		slices.Sort(e.Files)
-		out = append(out, e)
-	}
-	slices.SortFunc(out, func(a, b SetAsideEntry) int { return a.SetAsideAt.Compare(b.SetAsideAt) })
-	return out, nil
-}
-
-// listFiles lists the objects under folder (a key ending in "/") and its
-// folders, depth levels down at most.
-func (c *RawCache) listFiles(ctx context.Context, folder string, depth int) ([]string, error) {
-	ents, err := c.objs.List(ctx, folder)
+	list, err := c.QuarantineList(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, e := range ents {
-		if !strings.HasSuffix(e, "/") {
-			out = append(out, e)
-			continue
-		}
-		if depth > 0 {
-			sub, err := c.listFiles(ctx, e, depth-1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, sub...)
+	out := []SetAsideEntry{}
+	for _, e := range list {
+		if e.Kind == QuarantineRawReports {
+			out = append(out, SetAsideEntry{ID: e.ID, SetAsideAt: e.At, Files: e.Files})
 		}
 	}
 	return out, nil
-}
-
-// purgeSetAside destroys set-aside entry id (see Purge).
-func (c *RawCache) purgeSetAside(ctx context.Context, id string) error {
-	dir := quarantinePrefix + id + "/"
-	if ents, err := c.objs.List(ctx, dir); err != nil || len(ents) == 0 {
-		if err != nil {
-			return fmt.Errorf("store: purge set-aside raw reports %s: %w", id, err)
-		}
-		return fmt.Errorf("%w: %s", ErrTrashNotFound, id)
-	}
-	if err := c.objs.Delete(ctx, dir); err != nil {
-		return fmt.Errorf("store: purge set-aside raw reports %s: %w", id, err)
-	}
-	c.log.Warn("damaged raw reports set aside purged", "id", id)
-	return nil
 }

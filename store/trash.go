@@ -138,11 +138,11 @@ func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 // Restore moves trash entry id back into the cache as its date.
 // ErrRestoreConflict when the cache holds that date again (nothing is
 // overwritten: trash or move the newer one first); ErrTrashNotFound when
-// there is no such entry. The damaged reports of a set-aside entry
-// (SetAsideList) are never restored: an error says so.
+// there is no such entry. What a quarantine entry (QuarantineList) holds
+// is never restored: an error says so, and where to look at it.
 func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err error) {
-	if _, ok := parseSetAsideID(id); ok {
-		return TrashEntry{}, fmt.Errorf("store: restore %s: damaged reports set aside are not restored: read them under %s%s/, or purge them", id, quarantinePrefix, id)
+	if q, ok := parseQuarantineID(id); ok {
+		return TrashEntry{}, q.restoreRefused()
 	}
 	e, err := parseTrashID(id)
 	if err != nil {
@@ -180,13 +180,14 @@ func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err er
 	return e, nil
 }
 
-// Purge destroys trash entry id for good, or the damaged reports of
-// set-aside entry id (SetAsideList). ErrTrashNotFound when there is no
-// such entry. It is meant for an operator on the data directory (the
+// Purge destroys trash entry id for good, or quarantine entry id
+// (QuarantineList: damaged raw reports set aside, a damaged snapshot or
+// leftovers verify --repair moved aside). ErrTrashNotFound when there is
+// no such entry. It is meant for an operator on the data directory (the
 // toaststats trash purge command); the HTTP API never calls it.
 func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
-	if _, ok := parseSetAsideID(id); ok {
-		return c.purgeSetAside(ctx, id)
+	if q, ok := parseQuarantineID(id); ok {
+		return c.purgeQuarantined(ctx, q)
 	}
 	e, err := parseTrashID(id)
 	if err != nil {

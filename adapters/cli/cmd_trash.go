@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("trash", "list, restore or purge raw-cache dates deleted over HTTP, and damaged raw reports set aside (list|restore|purge)", runTrash)
+	register("trash", "list, restore or purge raw-cache dates deleted over HTTP; list or purge what is kept in quarantine/ (list|restore|purge)", runTrash)
 }
 
 const trashUsage = `usage: toaststats trash list    [--data-dir D] [--json]
@@ -24,9 +24,11 @@ Deleting raw-cache dates (DELETE /api/districts/cache) moves them to
 DATA-DIR/raw-trash/: the dashboard keeps no history, so the raw cache is the
 only copy. "list" shows what is there, "restore" puts a date back (never over
 a date collected again), "purge" destroys it for good: the only way to.
-Damaged raw reports that scrape set aside before downloading them again
-(DATA-DIR/quarantine/raw-<time>/) are listed and purged the same way, by
-their raw-<time> ID; they are never restored.
+What is kept in DATA-DIR/quarantine/ is listed and purged the same way, by
+the ID list prints (its folder there), and never restored: damaged raw
+reports that scrape set aside before downloading them again (raw-<time>),
+and damaged snapshots (<snapshot-id>-<time>) and leftovers of interrupted
+writes (leftovers-<time>) that verify --repair moved aside.
 Exit status: 0 done, 1 some ID failed, 2 usage error.`
 
 // trashOutput is the --json summary of the trash command.
@@ -35,9 +37,12 @@ type trashOutput struct {
 	Trash   []store.TrashEntry `json:"trash,omitempty"`
 	// SetAside are the damaged raw reports scrape set aside (list).
 	SetAside []store.SetAsideEntry `json:"setAside,omitempty"`
-	Restored []store.TrashEntry    `json:"restored,omitempty"`
-	Purged   []string              `json:"purged,omitempty"`
-	Failed   map[string]string     `json:"failed,omitempty"`
+	// Quarantined are the damaged snapshots and leftovers verify --repair
+	// moved to quarantine/ (list).
+	Quarantined []store.QuarantineEntry `json:"quarantined,omitempty"`
+	Restored    []store.TrashEntry      `json:"restored,omitempty"`
+	Purged      []string                `json:"purged,omitempty"`
+	Failed      map[string]string       `json:"failed,omitempty"`
 }
 
 func runTrash(ctx context.Context, e env) error {
@@ -47,7 +52,7 @@ func runTrash(ctx context.Context, e env) error {
 	dataDir := fs.String("data-dir", dataLocationEnv(e), "data directory (env TOASTSTATS_DATA_DIR; required)")
 	addStoreFlag(fs, dataDir)
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
-	all := fs.Bool("all", false, "purge: every entry list shows (trash and set-aside reports)")
+	all := fs.Bool("all", false, "purge: every entry list shows (trash and quarantine)")
 	var verbose bool
 	addVerbose(fs, &verbose)
 	if len(e.args) == 0 || strings.HasPrefix(e.args[0], "-") {
@@ -97,6 +102,9 @@ func runTrash(ctx context.Context, e env) error {
 		if out.SetAside, err = raw.SetAsideList(ctx); err != nil {
 			return fmt.Errorf("trash list: %w", err)
 		}
+		if out.Quarantined, err = quarantinedByRepair(ctx, raw); err != nil {
+			return fmt.Errorf("trash list: %w", err)
+		}
 	case "restore":
 		for _, id := range ids {
 			if te, err := raw.Restore(ctx, id); err != nil {
@@ -114,12 +122,12 @@ func runTrash(ctx context.Context, e env) error {
 			for _, te := range list {
 				ids = append(ids, te.ID)
 			}
-			aside, err := raw.SetAsideList(ctx)
+			q, err := raw.QuarantineList(ctx)
 			if err != nil {
 				return fmt.Errorf("trash purge: %w", err)
 			}
-			for _, sa := range aside {
-				ids = append(ids, sa.ID)
+			for _, e := range q {
+				ids = append(ids, e.ID)
 			}
 		}
 		for _, id := range ids {
@@ -154,7 +162,7 @@ func printTrash(e env, sub string, out trashOutput) {
 	w := e.stdout
 	switch sub {
 	case "list":
-		if len(out.Trash) == 0 && len(out.SetAside) == 0 {
+		if len(out.Trash) == 0 && len(out.SetAside) == 0 && len(out.Quarantined) == 0 {
 			fmt.Fprintln(w, "the raw-cache trash is empty")
 		}
 		for _, te := range out.Trash {
@@ -162,6 +170,9 @@ func printTrash(e env, sub string, out trashOutput) {
 		}
 		for _, sa := range out.SetAside {
 			fmt.Fprintf(w, "%s  damaged %s  set aside %s\n", sa.ID, strings.Join(sa.Files, ", "), sa.SetAsideAt.Format("2006-01-02 15:04:05Z"))
+		}
+		for _, q := range out.Quarantined {
+			fmt.Fprintf(w, "%s  %s  quarantined %s  in %s\n", q.ID, quarantinedWhat(q), q.At.Format("2006-01-02 15:04:05Z"), q.Path)
 		}
 	case "restore":
 		for _, te := range out.Restored {
@@ -175,4 +186,29 @@ func printTrash(e env, sub string, out trashOutput) {
 			fmt.Fprintf(w, "purged %s\n", id)
 		}
 	}
+}
+
+// quarantinedByRepair lists the quarantine entries verify --repair made:
+// damaged snapshots and leftovers (the raw reports scrape set aside are
+// SetAsideList's).
+func quarantinedByRepair(ctx context.Context, raw *store.RawCache) ([]store.QuarantineEntry, error) {
+	list, err := raw.QuarantineList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.QuarantineEntry
+	for _, e := range list {
+		if e.Kind != store.QuarantineRawReports {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// quarantinedWhat says what a quarantine entry verify --repair made holds.
+func quarantinedWhat(e store.QuarantineEntry) string {
+	if e.Kind == store.QuarantineSnapshot {
+		return "damaged snapshot " + e.SnapshotID
+	}
+	return "leftovers of interrupted writes (" + strings.Join(e.Folders, ", ") + ")"
 }

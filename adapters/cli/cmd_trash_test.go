@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/toaststats/toaststats/store"
+	"github.com/toaststats/toaststats/store/blobstore/blobtest"
 )
 
 func runTrashCLI(t *testing.T, args ...string) (string, int) {
@@ -158,5 +161,151 @@ func TestVerifyAndTrashShowReportsSetAside(t *testing.T) {
 	}
 	if out, code := runTrashCLI(t, "list", "--data-dir", dir); code != 0 || out != "the raw-cache trash is empty\n" {
 		t.Fatalf("trash list after purge --all: exit %d %q", code, out)
+	}
+}
+
+// What verify --repair moves to quarantine/ (a damaged snapshot, a
+// damaged legacy snapshot, leftovers of interrupted writes) is shown by
+// verify, as a note that never changes its verdict or exit code, and
+// listed and purged by trash like its other entries (by ID, or with
+// --all); restore refuses it, saying where to look at it. On a data
+// directory and on object storage (MinIO on loopback).
+func TestVerifyAndTrashShowQuarantine(t *testing.T) {
+	for _, backend := range []string{"disk", "s3"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
+			env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+			if _, stderr, code := runCLI(t, env, "build", "--all"); code != 0 {
+				t.Fatalf("build: exit %d\n%s", code, stderr)
+			}
+			loc := []string{"--data-dir", dir}
+			if backend == "s3" {
+				bucket := blobtest.New(t).NewBucketURL(t)
+				if _, stderr, code := runCLI(t, nil, "migrate", "--from", dir, "--to", bucket); code != 0 {
+					t.Fatalf("migrate: exit %d\n%s", code, stderr)
+				}
+				env = map[string]string{"TOASTSTATS_STORE": bucket, "TOASTSTATS_NOW": snapshotTestNow}
+				loc = []string{"--store", bucket}
+			}
+			objs, err := store.OpenBackend(ctx, loc[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, ok := objs.(interface{ Close() error }); ok {
+				defer c.Close()
+			}
+			must := func(err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			must(objs.Delete(ctx, "snapshots/2025-11-30/district_61.json"))
+			must(objs.Write(ctx, "snapshots/legacy_1.json", []byte("not json")))
+			must(objs.Write(ctx, "snapshots/.gen-2025-12-04-zz/district_61.json", []byte("{}")))
+
+			// The repair moves them aside; the store is healthy again.
+			stdout, stderr, code := runCLI(t, env, "verify", "--repair", "--json")
+			var v verifyOutput
+			if err := json.Unmarshal([]byte(stdout), &v); err != nil || code != 0 || v.Recovery == nil || len(v.Quarantined) != 3 {
+				t.Fatalf("verify --repair: exit %d %v\n%s%s", code, err, stdout, stderr)
+			}
+			movedTo := map[string]bool{}
+			for _, a := range v.Recovery.Actions {
+				movedTo[strings.TrimSuffix(a.To, "/")] = true
+			}
+			const stamp = "2026-01-02T03-04-05-000Z" // TOASTSTATS_NOW
+			snapID, legacyID, leftID := "2025-11-30-"+stamp, "legacy_1-"+stamp+".json", "leftovers-"+stamp
+			// path is where the entry is, moved where the repair said it
+			// moved a snapshot or leftover folder.
+			wantQ := []struct{ id, kind, snapshot, path, moved string }{
+				{snapID, "snapshot", "2025-11-30", "quarantine/" + snapID + "/", "quarantine/" + snapID},
+				{leftID, "leftovers", "", "quarantine/" + leftID + "/", "quarantine/" + leftID + "/gen-2025-12-04-zz"},
+				{legacyID, "snapshot", "legacy_1", "quarantine/" + legacyID, "quarantine/" + legacyID},
+			}
+			checkQ := func(what string, got []store.QuarantineEntry) {
+				t.Helper()
+				if len(got) != len(wantQ) {
+					t.Fatalf("%s: %+v", what, got)
+				}
+				for i, w := range wantQ {
+					g := got[i]
+					if g.ID != w.id || string(g.Kind) != w.kind || g.SnapshotID != w.snapshot || g.Path != w.path || !movedTo[w.moved] ||
+						g.At.Format(time.RFC3339) != snapshotTestNow || (w.kind == "leftovers") != slices.Equal(g.Folders, []string{"gen-2025-12-04-zz"}) {
+						t.Fatalf("%s [%d]: %+v, want %+v (moved to %v)", what, i, g, w, movedTo)
+					}
+				}
+			}
+			checkQ("verify --repair --json", v.Quarantined)
+
+			stdout, _, code = runCLI(t, env, "verify")
+			for _, want := range []string{
+				"verdict: HEALTHY",
+				"quarantine: damaged snapshot 2025-11-30, moved aside 2026-01-02 03:04:05Z: quarantine/" + snapID + "/\n",
+				"quarantine: leftovers of interrupted writes (gen-2025-12-04-zz), moved aside 2026-01-02 03:04:05Z: quarantine/" + leftID + "/\n",
+				"quarantine: damaged snapshot legacy_1, moved aside 2026-01-02 03:04:05Z: quarantine/" + legacyID + "\n",
+				"`toaststats trash purge ID` removes them",
+			} {
+				if code != 0 || !strings.Contains(stdout, want) {
+					t.Fatalf("verify with quarantined entries: exit %d, want %q in\n%s", code, want, stdout)
+				}
+			}
+			stdout, _, code = runCLI(t, env, "verify", "--json")
+			v = verifyOutput{}
+			if err := json.Unmarshal([]byte(stdout), &v); err != nil || code != 0 || v.Verdict != "HEALTHY" || len(v.SetAside) != 0 {
+				t.Fatalf("verify --json: exit %d %v\n%s", code, err, stdout)
+			}
+			checkQ("verify --json", v.Quarantined)
+
+			out, code := runTrashCLI(t, append([]string{"list"}, loc...)...)
+			wantList := snapID + "  damaged snapshot 2025-11-30  quarantined 2026-01-02 03:04:05Z  in quarantine/" + snapID + "/\n" +
+				leftID + "  leftovers of interrupted writes (gen-2025-12-04-zz)  quarantined 2026-01-02 03:04:05Z  in quarantine/" + leftID + "/\n" +
+				legacyID + "  damaged snapshot legacy_1  quarantined 2026-01-02 03:04:05Z  in quarantine/" + legacyID + "\n"
+			if code != 0 || out != wantList {
+				t.Fatalf("trash list: exit %d\n%s\nwant\n%s", code, out, wantList)
+			}
+			out, code = runTrashCLI(t, append([]string{"list", "--json"}, loc...)...)
+			var got trashOutput
+			if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 || len(got.Trash) != 0 || len(got.SetAside) != 0 {
+				t.Fatalf("trash list --json: exit %d %v\n%s", code, err, out)
+			}
+			checkQ("trash list --json", got.Quarantined)
+
+			for _, w := range wantQ {
+				_, stderr, code := runCLI(t, nil, append(append([]string{"trash", "restore"}, loc...), w.id)...)
+				if code != 1 || !strings.Contains(stderr, "not restored") || !strings.Contains(stderr, "look at "+w.path) {
+					t.Fatalf("trash restore %s: exit %d\n%s", w.id, code, stderr)
+				}
+			}
+			if out, code := runTrashCLI(t, append(append([]string{"purge"}, loc...), snapID)...); code != 0 || out != "purged "+snapID+"\n" {
+				t.Fatalf("trash purge %s: exit %d %q", snapID, code, out)
+			}
+			if ents, err := objs.List(ctx, "quarantine/"+snapID+"/"); err != nil || len(ents) != 0 {
+				t.Fatalf("quarantine/%s/ after the purge: %v %v", snapID, ents, err)
+			}
+			if _, err := objs.Read(ctx, "quarantine/"+legacyID); err != nil {
+				t.Fatalf("purging %s removed %s: %v", snapID, legacyID, err)
+			}
+			if out, code := runTrashCLI(t, append(append([]string{"purge"}, loc...), snapID)...); code != 1 {
+				t.Fatalf("trash purge of a purged entry: exit %d %q", code, out)
+			}
+
+			// --all purges every entry list shows.
+			if out, code := runTrashCLI(t, append([]string{"purge", "--all"}, loc...)...); code != 0 || out != "purged "+leftID+"\npurged "+legacyID+"\n" {
+				t.Fatalf("purge --all: exit %d %q", code, out)
+			}
+			if out, code := runTrashCLI(t, append([]string{"list"}, loc...)...); code != 0 || out != "the raw-cache trash is empty\n" {
+				t.Fatalf("trash list after purge --all: exit %d %q", code, out)
+			}
+			stdout, _, code = runCLI(t, env, "verify", "--json")
+			v = verifyOutput{}
+			if err := json.Unmarshal([]byte(stdout), &v); err != nil || code != 0 || v.Quarantined == nil || len(v.Quarantined) != 0 {
+				t.Fatalf("verify --json after the purges: exit %d %v\n%s", code, err, stdout)
+			}
+			if stdout, _, code := runCLI(t, env, "verify"); code != 0 || strings.Contains(stdout, "quarantine") {
+				t.Fatalf("verify after the purges: exit %d\n%s", code, stdout)
+			}
+		})
 	}
 }

@@ -46,6 +46,11 @@ type verifyOutput struct {
 	// downloading them again (quarantine/raw-<time>/): kept on purpose, a
 	// note, not a verdict; `trash purge` removes them.
 	SetAside []store.SetAsideEntry `json:"setAside"`
+	// Quarantined are the damaged snapshots and leftovers of interrupted
+	// writes verify --repair moved to quarantine/ (this run or an earlier
+	// one): kept for inspection, a note, not a verdict; `trash purge`
+	// removes them.
+	Quarantined []store.QuarantineEntry `json:"quarantined"`
 }
 
 func runVerify(ctx context.Context, e env) error {
@@ -59,8 +64,9 @@ func runVerify(ctx context.Context, e env) error {
 		"Exits 0 when the store is healthy and serves a snapshot; 1 when it is unhealthy,\n"+
 		"empty, or has no current snapshot; 2 when the data directory does not exist or\n"+
 		"config/districts.json cannot be read.\n"+
-		"Leftovers, and damaged raw reports set aside by scrape, are listed but do not make\n"+
-		"the store unhealthy.")
+		"Leftovers and what is kept in quarantine/ (damaged snapshots and leftovers moved\n"+
+		"there by --repair, damaged raw reports set aside by scrape) are listed but do not\n"+
+		"make the store unhealthy; `toaststats trash` lists and purges what is in quarantine/.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	addStoreFlag(fs, dataDir)
 	repair := fs.Bool("repair", false, "repair the store (quarantine damaged snapshots, fix current.json)")
@@ -114,6 +120,12 @@ func runVerify(ctx context.Context, e env) error {
 	}
 	if out.SetAside, err = st.Raw().SetAsideList(ctx); err != nil {
 		return fmt.Errorf("verify: raw cache: %w", err)
+	}
+	if out.Quarantined, err = quarantinedByRepair(ctx, st.Raw()); err != nil {
+		return fmt.Errorf("verify: quarantine: %w", err)
+	}
+	if out.Quarantined == nil {
+		out.Quarantined = []store.QuarantineEntry{}
 	}
 	var configErr error
 	out.TrackedDistricts, out.TrackedMissing, configErr = trackedCoverage(ctx, st)
@@ -215,6 +227,16 @@ func printVerify(w io.Writer, out verifyOutput) {
 	}
 	if len(out.SetAside) > 0 {
 		fmt.Fprintln(w, "  note: damaged raw reports are set aside when scrape downloads them again, and kept on purpose (never a failure): `toaststats trash list` shows them, `toaststats trash purge ID` removes them")
+	}
+	for i, q := range out.Quarantined {
+		if i == 5 {
+			fmt.Fprintf(w, "  quarantine: … %d more\n", len(out.Quarantined)-5)
+			break
+		}
+		fmt.Fprintf(w, "  quarantine: %s, moved aside %s: %s\n", quarantinedWhat(q), q.At.Format("2006-01-02 15:04:05Z"), q.Path)
+	}
+	if len(out.Quarantined) > 0 {
+		fmt.Fprintln(w, "  note: verify --repair moves damaged snapshots and leftovers of interrupted writes to quarantine/ and keeps them for inspection (never a failure): `toaststats trash list` shows them, `toaststats trash purge ID` removes them")
 	}
 	if len(out.TrackedMissing) > 0 {
 		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",
