@@ -172,7 +172,8 @@ func sha256Hex(b []byte) string {
 // Put stores a report's bytes verbatim for a collection date (districtID ""
 // for the summary) and records it in the date's metadata.json. Both writes
 // are atomic; the file is written before its checksum is recorded.
-// A date without metadata.json starts one; one that does not parse is
+// A date without metadata.json starts one; one that does not parse is set
+// aside in quarantine/raw-<time>/ (as SetAside keeps damaged reports) and
 // rebuilt from the files there (without checksums: none is invented).
 // Any other failure to read it (an object store's 5xx, a timeout, a
 // permission error) fails the Put, naming the date and the key, before
@@ -208,8 +209,14 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 		md = nil // no metadata.json yet: started from the files there
 	case errors.Is(err, ErrCorrupt):
 		// A metadata.json that does not parse is rebuilt from the files
-		// there rather than blocking every later write of the date.
-		c.log.Warn("raw metadata unparsable; rebuilding", "date", date, "err", err)
+		// there rather than blocking every later write of the date; its
+		// bytes are set aside first (quarantine/raw-<time>/), so that
+		// rebuilding it loses nothing.
+		to, serr := c.setAsideMetadata(ctx, lk, date)
+		if serr != nil {
+			return fmt.Errorf("store: put %s: date %s: %s does not parse and could not be set aside, so nothing was written: %w", key, date, rawMetadataKey(date), serr)
+		}
+		c.log.Warn("raw metadata unparsable; set aside and rebuilt", "date", date, "setAside", to, "err", err)
 		md = nil
 	default:
 		// Any other failure (an object store's 500, a timeout, a
@@ -365,6 +372,25 @@ func (c *RawCache) rebuildMetadata(ctx context.Context, date string) (*RawMetada
 		}
 	}
 	return md, nil
+}
+
+// setAsideMetadata copies a date's metadata.json, byte for byte, to
+// quarantine/raw-<time>/ (where SetAside keeps damaged reports; trash
+// lists and purges it) before Put rebuilds it, and returns the copy's key.
+func (c *RawCache) setAsideMetadata(ctx context.Context, lk *HeldLock, date string) (string, error) {
+	from := rawMetadataKey(date)
+	b, err := c.objs.Read(ctx, from)
+	if err != nil {
+		return "", err
+	}
+	if err := lk.Check(ctx); err != nil {
+		return "", err
+	}
+	to := setAsideKey(c.now(), from)
+	if err := c.objs.Write(ctx, to, b); err != nil {
+		return "", err
+	}
+	return to, nil
 }
 
 // rawMetadataKey is the key of a date's metadata.json.

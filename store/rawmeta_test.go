@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -183,5 +184,15 @@ func TestRawPutRebuildsUnparsableMetadata(t *testing.T) {
 		if b, err := rc.Get(ctx, date, r.d, r.r); err != nil || !bytes.Equal(b, r.want) {
 			t.Errorf("Get %s after the rebuild: %q %v", r.r, b, err)
 		}
+	}
+	// The unparsable bytes were set aside before the rebuild replaced
+	// them: one quarantine entry holding the date's metadata.json.
+	list, err := rc.SetAsideList(ctx)
+	must(t, err)
+	if len(list) != 1 || !slices.Equal(list[0].Files, []string{rawPrefix + date + "/" + metadataFile}) {
+		t.Fatalf("set aside: %+v, want one entry with %s", list, rawPrefix+date+"/"+metadataFile)
+	}
+	if b, err := st.Objects().Read(ctx, "quarantine/"+list[0].ID+"/"+rawPrefix+date+"/"+metadataFile); err != nil || string(b) != "{not json" {
+		t.Fatalf("the set-aside copy: %q %v, want the unparsable bytes", b, err)
 	}
 }
