@@ -181,6 +181,10 @@ type CompressResult struct {
 	// Skipped names reports left plain because their bytes do not match
 	// the recorded checksum (a damaged file is never rewritten).
 	Skipped []string `json:"skipped,omitempty"`
+	// Problem, from CompressSettled, says why nothing of the date was
+	// compressed: its metadata.json does not parse, so no report of it
+	// can be verified (Check lists it; the date's next Put rebuilds it).
+	Problem string `json:"problem,omitempty"`
 }
 
 // Compress stores every plain report of a collection date gzip-compressed
@@ -261,7 +265,9 @@ func (c *RawCache) Compress(ctx context.Context, date string) (_ *CompressResult
 
 // CompressSettled compresses (Compress) every collection date more than
 // age before now that still holds a plain report, oldest first, and
-// returns what it did to each date it changed.
+// returns what it did to each date it changed. A date whose metadata.json
+// does not parse is left as it is, with a Problem, and the later dates are
+// still compressed: one damaged file does not stop the others.
 func (c *RawCache) CompressSettled(ctx context.Context, age time.Duration) ([]CompressResult, error) {
 	dates, err := c.Dates(ctx)
 	if err != nil {
@@ -279,6 +285,11 @@ func (c *RawCache) CompressSettled(ctx context.Context, age time.Duration) ([]Co
 		if err != nil {
 			if errors.Is(err, ErrNotCached) {
 				continue // no metadata: nothing is verified, nothing compressed
+			}
+			if errors.Is(err, ErrCorrupt) {
+				c.log.Warn("raw cache: metadata does not parse; date not compressed", "date", d, "err", err)
+				out = append(out, CompressResult{Date: d, Problem: "metadata.json does not parse: nothing compressed (toaststats verify lists it; the next scrape of the date rebuilds it)"})
+				continue
 			}
 			return out, err
 		}

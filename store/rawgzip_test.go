@@ -166,3 +166,34 @@ func TestRawCompress(t *testing.T) {
 		t.Fatalf("Check:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A settled date whose metadata.json does not parse cannot be verified, so
+// none of its reports is compressed; CompressSettled says so for that date
+// and still compresses the later ones (it used to stop there, failing
+// every `build --gzip-after-days` until the date's next scrape).
+func TestCompressSettledGoesOnPastUnparsableMetadata(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
+	st := openTest(t, Options{Now: func() time.Time { return now }})
+	rc := st.Raw()
+	club := csvReport(300)
+	for _, date := range []string{"2025-06-01", "2025-06-02"} {
+		must(t, rc.Put(ctx, date, "61", ReportClub, club, PutInfo{}))
+	}
+	must(t, st.Objects().Write(ctx, "raw-csv/2025-06-01/metadata.json", []byte("{not json")))
+	res, err := rc.CompressSettled(ctx, 45*24*time.Hour)
+	if err != nil {
+		t.Fatalf("CompressSettled: %v, want the damaged date reported and the next one compressed", err)
+	}
+	if len(res) != 2 || res[0].Date != "2025-06-01" || res[0].Files != 0 || !strings.Contains(res[0].Problem, "metadata.json does not parse") ||
+		res[1].Date != "2025-06-02" || res[1].Files != 1 || res[1].Problem != "" {
+		t.Fatalf("CompressSettled = %+v", res)
+	}
+	if !exists(t, st, "raw-csv/2025-06-01/district-61/club-performance.csv") || exists(t, st, "raw-csv/2025-06-01/district-61/club-performance.csv.gz") ||
+		!exists(t, st, "raw-csv/2025-06-02/district-61/club-performance.csv.gz") {
+		t.Fatal("want the damaged date left plain and the next one gzipped")
+	}
+	if b, _ := st.Objects().Read(ctx, "raw-csv/2025-06-01/metadata.json"); string(b) != "{not json" {
+		t.Fatalf("the damaged metadata.json was changed: %q", b)
+	}
+}

@@ -343,6 +343,11 @@ func printBuildResults(w io.Writer, out buildOutput) {
 		if skipped > 0 {
 			fmt.Fprintf(w, "raw cache: %d reports left plain: their bytes do not match the recorded checksum (toaststats verify lists them)\n", skipped)
 		}
+		for _, c := range out.RawCompressed {
+			if c.Problem != "" {
+				fmt.Fprintf(w, "raw cache: %s left plain: %s\n", c.Date, c.Problem)
+			}
+		}
 	}()
 	for _, r := range out.Results {
 		fmt.Fprintf(w, "snapshot %s  status %s  (collection %s)\n", r.SnapshotID, r.Status, r.CollectionDate)
