@@ -251,7 +251,10 @@ func (d *DirObjects) appendRecords(ctx context.Context, key string, frames []byt
 	}
 	f, err := d.openFile(k, os.O_RDWR|os.O_CREATE, 0o644)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := d.mkdirAll(parentOf(k)); err != nil {
+		// Without durable, a barrier opened before makes the new folders
+		// durable with the logs: no fsync of their parents here (appends
+		// running at once may each make a folder and fsync its parent).
+		if err := d.mkdirAllSync(parentOf(k), durable); err != nil {
 			return false, err
 		}
 		f, err = d.openFile(k, os.O_RDWR|os.O_CREATE, 0o644)
