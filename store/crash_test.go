@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -158,9 +159,10 @@ func TestCrashSafety(t *testing.T) {
 			// PUT whose body had arrived, a DELETE): what a crashed host
 			// leaves is only settled once those land. Checking before that
 			// saw a snapshot change under Recover ("quarantine …: file does
-			// not exist", about 1 run in 6 on a loaded machine). A pause is
-			// enough: loopback requests land within milliseconds.
-			time.Sleep(200 * time.Millisecond)
+			// not exist", about 1 run in 6 on a loaded machine; a fixed
+			// 200 ms pause still let it through under load, the storage
+			// server fsyncing slowly). Wait until the bucket holds still.
+			waitUntilStill(t, dir)
 		}
 
 		st, err := Open(dir, Options{})
@@ -266,4 +268,53 @@ func hasIntent(leftovers []string, id string) bool {
 		}
 	}
 	return false
+}
+
+// waitUntilStill returns once two listings of every object under dir
+// (keys, sizes and ETags), 100 ms apart, are the same: the requests a
+// killed process had already sent have landed. It gives up, failing t,
+// after 10 s.
+func waitUntilStill(t *testing.T, dir string) {
+	t.Helper()
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	snap := func() map[string]string {
+		out := map[string]string{}
+		var walk func(prefix string)
+		walk = func(prefix string) {
+			ents, err := st.Objects().List(ctx, prefix)
+			if err != nil {
+				out[prefix] = "list: " + err.Error()
+				return
+			}
+			for _, e := range ents {
+				if strings.HasSuffix(e, "/") {
+					walk(e)
+					continue
+				}
+				size, _, version, err := st.Objects().(VersionStatter).StatVersion(ctx, e)
+				if err != nil {
+					out[e] = "stat: " + err.Error() // gone since it was listed: still changing
+					continue
+				}
+				out[e] = fmt.Sprint(size, version)
+			}
+		}
+		walk("")
+		return out
+	}
+	prev := snap()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		cur := snap()
+		if maps.Equal(prev, cur) {
+			return
+		}
+		prev = cur
+	}
+	t.Fatalf("the bucket %s kept changing for 10 s after the kill", dir)
 }
