@@ -17,13 +17,7 @@ import (
 // winner's bytes, whole. A later call leaves it as it is.
 func TestCreateExclusiveOneWinner(t *testing.T) {
 	ctx := context.Background()
-	loc := testLocation(t)
-	a, err := Create(loc, Options{})
-	must(t, err)
-	defer a.Close()
-	b, err := Open(loc, Options{})
-	must(t, err)
-	defer b.Close()
+	a, b := twoHandles(t)
 	for round := range 4 {
 		key := fmt.Sprintf("assessments/42/month-2025-%02d.json", round+1)
 		const n = 8
@@ -70,7 +64,7 @@ func TestCreateExclusiveOneWinner(t *testing.T) {
 	}
 	if !onS3() {
 		// No temporary file is left behind, won or lost.
-		ents, err := os.ReadDir(filepath.Join(loc, "assessments", "42"))
+		ents, err := os.ReadDir(filepath.Join(a.Objects().(*DirObjects).Dir(), "assessments", "42"))
 		must(t, err)
 		for _, e := range ents {
 			if strings.HasPrefix(e.Name(), ".tmp-") {

@@ -201,3 +201,17 @@ func objectsDigest(t testing.TB, st *Store) map[string]string {
 	walk("")
 	return out
 }
+
+// twoHandles opens two stores on one new test location (two processes, or
+// two hosts on one bucket), closed when t ends.
+func twoHandles(t *testing.T) (a, b *Store) {
+	t.Helper()
+	loc := testLocation(t)
+	a, err := Create(loc, Options{})
+	must(t, err)
+	t.Cleanup(func() { a.Close() })
+	b, err = Open(loc, Options{})
+	must(t, err)
+	t.Cleanup(func() { b.Close() })
+	return a, b
+}

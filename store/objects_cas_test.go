@@ -22,13 +22,7 @@ import (
 // object back.
 func TestWriteIfVersion(t *testing.T) {
 	ctx := context.Background()
-	loc := testLocation(t)
-	a, err := Create(loc, Options{})
-	must(t, err)
-	defer a.Close()
-	b, err := Open(loc, Options{})
-	must(t, err)
-	defer b.Close()
+	a, b := twoHandles(t)
 	key := "assessments/42/month-2025-07.json"
 
 	if _, _, err := ReadVersion(ctx, a.Objects(), key); !errors.Is(err, fs.ErrNotExist) {
@@ -93,13 +87,7 @@ func TestWriteIfVersion(t *testing.T) {
 // find the object and all report a removal.
 func TestDeleteVersionedOneRemover(t *testing.T) {
 	ctx := context.Background()
-	loc := testLocation(t)
-	a, err := Create(loc, Options{})
-	must(t, err)
-	defer a.Close()
-	b, err := Open(loc, Options{})
-	must(t, err)
-	defer b.Close()
+	a, b := twoHandles(t)
 	key := "assessments/42/month-2025-07.json"
 	rounds, deleters := 20, 8
 	if onS3() {
