@@ -383,7 +383,10 @@ type renamer interface {
 // storage, publishes interrupted by a crash are first finished or rolled
 // back from their intents (the files of a first publish that never
 // committed, which no reader could see, are removed). Recover never
-// deletes anything but a current.json it has backed up. Before changing anything it writes a
+// deletes anything but a current.json it has backed up. Something listed
+// that is gone by the time it is moved (on object storage, a DELETE a
+// crashed writer had already sent can land later) is skipped: there is
+// nothing left to set aside. Before changing anything it writes a
 // backup of current.json and an inventory under recovery-backups/. A
 // healthy store is left untouched (no backup either).
 func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err error) {
@@ -464,7 +467,10 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 		if c.Legacy {
 			from = snapshotsPrefix + c.ID + ".json"
 		}
-		if err := rn.Rename(ctx, from, to); err != nil {
+		if err := rn.Rename(ctx, from, to); errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("recover: a damaged snapshot was gone before it could be quarantined", "id", c.ID, "key", from)
+			continue
+		} else if err != nil {
 			return rep, fmt.Errorf("store: recover: quarantine %s: %w", c.ID, err)
 		}
 		rep.Actions = append(rep.Actions, RecoveryAction{Action: "quarantine", SnapshotID: c.ID, From: from, To: to, Reason: strings.Join(c.Problems, "; ")})
@@ -492,7 +498,10 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 			return rep, fmt.Errorf("store: recover: backend cannot move leftovers to quarantine")
 		}
 		to := quarantinedLeftoverKey(stamp, name)
-		if err := rn.Rename(ctx, k, to); err != nil {
+		if err := rn.Rename(ctx, k, to); errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("recover: a leftover was gone before it could be quarantined", "key", k)
+			continue
+		} else if err != nil {
 			return rep, fmt.Errorf("store: recover: move leftover %s to quarantine: %w", k, err)
 		}
 		rep.Actions = append(rep.Actions, RecoveryAction{Action: "quarantine-leftover", From: k, To: to,

@@ -556,6 +556,11 @@ func (d *DirObjects) Rename(ctx context.Context, from, to string) error {
 	if f == "." || t == "." {
 		return fmt.Errorf("%w: cannot rename the top folder", ErrInvalidKey)
 	}
+	// A missing source fails before the target's folders are made, so a
+	// failed move leaves nothing behind.
+	if _, err := d.root.Lstat(f); err != nil {
+		return fmt.Errorf("rename %s to %s: %w", from, to, err)
+	}
 	if err := d.mkdirAll(path.Dir(t)); err != nil {
 		return err
 	}

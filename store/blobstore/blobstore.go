@@ -567,15 +567,33 @@ func (o *Objects) Rename(ctx context.Context, from, to string) error {
 	} else if len(existing) > 0 {
 		return fmt.Errorf("rename %s to %s: %w", from, to, fs.ErrExist)
 	}
+	// A key deleted since the listing (by a request a crashed writer had
+	// already sent, say) is skipped: it is gone from the source either way.
+	var copied atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallel)
 	for _, k := range keys {
-		g.Go(func() error { return o.Copy(gctx, k, t+"/"+strings.TrimPrefix(k, f+"/")) })
+		g.Go(func() error {
+			err := o.Copy(gctx, k, t+"/"+strings.TrimPrefix(k, f+"/"))
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			if err == nil {
+				copied.Add(1)
+			}
+			return err
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	return o.Delete(ctx, f+"/")
+	if err := o.Delete(ctx, f+"/"); err != nil {
+		return err
+	}
+	if copied.Load() == 0 {
+		return fmt.Errorf("rename %s: %w", from, fs.ErrNotExist)
+	}
+	return nil
 }
 
 // Stage implements store.Stager: the files are PUT in parallel (each PUT
