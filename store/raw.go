@@ -178,6 +178,9 @@ func sha256Hex(b []byte) string {
 // Any other failure to read it (an object store's 5xx, a timeout, a
 // permission error) fails the Put, naming the date and the key, before
 // anything is written: the checksums of the date's other reports are kept.
+// So does a failure to read the report itself when an earlier Put of it
+// was interrupted (its checksum still pending): which version the file
+// holds must be settled before this Put replaces the pending checksum.
 //
 // On object storage the date's lock is a lease, which a stalled or cut-off
 // process can lose while it works: every request is then cancelled, the
@@ -237,8 +240,19 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 		// pending version. Settle which, before the pending slot is reused,
 		// or a crash during this Put would leave the pending version on disk
 		// with neither checksum naming it.
-		if cur, err := c.readRawObject(ctx, key); err == nil && strings.EqualFold(sha256Hex(cur), p) {
-			md.Integrity.Checksums[sumKey] = p
+		// A file that is missing or unreadable as gzip is named by neither
+		// checksum either way; any other failure to read it says nothing
+		// about which version it is, so the Put stops before writing.
+		var ce *ChecksumError
+		cur, err := c.readRawObject(ctx, key)
+		switch {
+		case err == nil:
+			if strings.EqualFold(sha256Hex(cur), p) {
+				md.Integrity.Checksums[sumKey] = p
+			}
+		case errors.Is(err, fs.ErrNotExist), errors.As(err, &ce):
+		default:
+			return fmt.Errorf("store: put %s: an earlier write of it was interrupted, and the file cannot be read to settle which version it holds, so nothing was written (put the report again): %w", key, err)
 		}
 		delete(md.Integrity.Pending, sumKey)
 	}
