@@ -333,13 +333,16 @@ func printBuildResults(w io.Writer, out buildOutput) {
 		if len(out.RawCompressed) == 0 {
 			return
 		}
-		var files, skipped int
+		var files, skipped, dates int
 		var before, after int64
 		for _, c := range out.RawCompressed {
 			files, skipped = files+c.Files, skipped+len(c.Skipped)
 			before, after = before+c.Before, after+c.After
+			if c.Problem == "" { // a date left plain is named below, not counted
+				dates++
+			}
 		}
-		fmt.Fprintf(w, "raw cache: gzipped %d reports of %d dates (%.1f MB -> %.1f MB)\n", files, len(out.RawCompressed), float64(before)/1e6, float64(after)/1e6)
+		fmt.Fprintf(w, "raw cache: gzipped %d reports of %d dates (%.1f MB -> %.1f MB)\n", files, dates, float64(before)/1e6, float64(after)/1e6)
 		if skipped > 0 {
 			fmt.Fprintf(w, "raw cache: %d reports left plain: their bytes do not match the recorded checksum (toaststats verify lists them)\n", skipped)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -498,6 +499,37 @@ func TestBuildLeaseLostMessage(t *testing.T) {
 	for _, want := range []string{"build stopped", "lock lease was lost", "another process may be publishing", "Running the build again is safe", "taken over by host-b/42/abc"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+}
+
+// TestBuildNamesADateLeftPlain: built at 2026-01-02 with
+// --gzip-after-days 25, both fixture dates are settled (49 and 30 days
+// old). A settled date whose raw metadata.json
+// does not parse cannot be verified, so build --gzip-after-days leaves its
+// reports plain, says which date and why, and compresses the others; the
+// build still exits 0 (nothing it was asked to publish failed).
+func TestBuildNamesADateLeftPlain(t *testing.T) {
+	dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
+	env := map[string]string{"TOASTSTATS_NOW": snapshotTestNow}
+	md := filepath.Join(dir, "raw-csv", "2025-11-14", "metadata.json")
+	if err := os.WriteFile(md, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, env, "build", "--data-dir", dir, "--gzip-after-days", "25")
+	if code != 0 {
+		t.Fatalf("build: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if !regexp.MustCompile(`(?m)^raw cache: 2025-11-14 left plain: .*metadata\.json`).MatchString(out) {
+		t.Errorf("build did not name the date left plain:\n%s", out)
+	}
+	if !strings.Contains(out, "raw cache: gzipped 13 reports of 1 dates") {
+		t.Errorf("build did not compress the other date's 13 reports:\n%s", out)
+	}
+	for date, wantGz := range map[string]bool{"2025-11-14": false, "2025-12-03": true} {
+		_, err := os.Stat(filepath.Join(dir, "raw-csv", date, "district-61", "club-performance.csv.gz"))
+		if (err == nil) != wantGz {
+			t.Errorf("%s: club report gzipped = %v, want %v", date, err == nil, wantGz)
 		}
 	}
 }
