@@ -212,6 +212,46 @@ func TestBrowserFailureModes(t *testing.T) {
 	})
 }
 
+// The browser mode too: a fetch that the caller's deadline ends (here while
+// the export is slow) is not counted against the dashboard, so the breaker
+// stays closed and the next fetch works; an export that does not answer
+// within ExportTimeout while the caller still waits is, and opens it.
+func TestBrowserBreakerCallerDeadline(t *testing.T) {
+	w, srv, s := sharedBrowser(t)
+	// A slow answer the browser does not abort stays open on the shared
+	// imitation for the whole delay (see TestBrowserFailureModes).
+	srv.SetSlowDelay(3 * time.Second)
+	defer srv.SetSlowDelay(30 * time.Second) // the imitation's default
+	defer srv.SetFailure(dashboardtest.FailNone)
+	oldRetry := s.retry
+	s.retry = newRetryPolicy(-1, time.Millisecond, time.Millisecond, 0, nil) // one attempt
+	defer func() { s.retry = oldRetry }()
+	date := pickDate(t, w, normalDate)
+	ids := w.Districts(date)
+	club := func(i int) Request { return Request{Kind: normalize.ReportClub, DistrictID: ids[i], Date: date} }
+	o := newOrch(t, s, openStore(t), OrchestratorOptions{BreakerFailures: 1, BreakerCooldown: time.Hour})
+
+	srv.SetFailure(dashboardtest.FailSlow)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	_, err := o.fetch(ctx, club(0))
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrUnavailable) || o.BreakerOpen() {
+		t.Fatalf("caller's deadline: %v; breaker open %v, want closed", err, o.BreakerOpen())
+	}
+	srv.SetFailure(dashboardtest.FailNone)
+	if d, err := o.fetch(context.Background(), club(1)); err != nil || d.AsOfDate != date || d.Request.DistrictID != ids[1] {
+		t.Fatalf("next fetch: %v", err)
+	}
+
+	s.opts.ExportTimeout = time.Second
+	defer func() { s.opts.ExportTimeout = 10 * time.Second }()
+	srv.SetFailure(dashboardtest.FailSlow)
+	_, err = o.fetch(context.Background(), club(2))
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "did not answer within 1s") || !o.BreakerOpen() {
+		t.Errorf("export timeout: %v; breaker open %v, want open", err, o.BreakerOpen())
+	}
+}
+
 // A download that begins late, in a popup left over from an earlier export,
 // must never be taken for the current export's. Here a popup of the
 // scraper's tab asks for district A's club report, which the imitation

@@ -154,16 +154,29 @@ func (e *FetchError) Error() string { return fmt.Sprintf("fetch %s: %v", e.Reque
 func (e *FetchError) Unwrap() error { return e.Err }
 
 // dashboardFailure reports whether err says the dashboard itself is failing
-// (what the circuit breaker counts), as opposed to missing data or a
-// cancelled context.
+// (what the circuit breaker counts as a failure), as opposed to missing data,
+// a bad request, a rate limiter that allows nothing or a failed browser. A
+// fetch that the caller's context ended is not judged here: see callerEnded.
 func dashboardFailure(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, ErrNotPublished) || errors.Is(err, ErrCircuitOpen) ||
+	if errors.Is(err, ErrNotPublished) || errors.Is(err, ErrCircuitOpen) ||
 		errors.Is(err, ErrInvalidDate) || errors.Is(err, normalize.ErrNoRows) || errors.Is(err, ErrBrowser) ||
 		errors.Is(err, errNoTurn) {
 		return false
 	}
 	return true
+}
+
+// callerEnded reports whether a fetch failed because the caller's context
+// ended (cancelled, or past its deadline: `scrape --timeout`) rather than
+// because of the dashboard: ctx is done and err is a context error. Such a
+// fetch says nothing about the dashboard, so the circuit breaker counts it
+// neither as a failure nor as a success. An attempt that timed out while
+// ctx was still live (HTTPOptions.Timeout, BrowserOptions.PageTimeout,
+// ExportTimeout) is the dashboard's failure, whatever its error wraps.
+func callerEnded(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() != nil &&
+		(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }

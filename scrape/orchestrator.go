@@ -91,7 +91,9 @@ type OrchestratorOptions struct {
 	Force bool
 	// BreakerFailures consecutive dashboard failures open the circuit
 	// breaker (default 5); it stays open for BreakerCooldown (default 60 s)
-	// and then lets one request through.
+	// and then lets one request through. A fetch that failed because the
+	// caller's context was cancelled or passed its deadline counts neither
+	// as a failure nor as a success; an attempt timeout is a failure.
 	BreakerFailures int
 	BreakerCooldown time.Duration
 	Logger          *slog.Logger
@@ -270,6 +272,10 @@ func NewOrchestrator(opts OrchestratorOptions) (*Orchestrator, error) {
 		IsSuccessful: func(err error) bool {
 			return !dashboardFailure(err)
 		},
+		IsExcluded: func(err error) bool {
+			_, ok := err.(*callerEndedError)
+			return ok
+		},
 		OnStateChange: func(name string, from, to gobreaker.State) {
 			log.Warn("circuit breaker", "name", name, "from", from.String(), "to", to.String())
 		},
@@ -280,17 +286,38 @@ func NewOrchestrator(opts OrchestratorOptions) (*Orchestrator, error) {
 // BreakerOpen reports whether the circuit breaker currently refuses requests.
 func (o *Orchestrator) BreakerOpen() bool { return o.breaker.State() == gobreaker.StateOpen }
 
-// fetch runs one request through the circuit breaker.
+// fetch runs one request through the circuit breaker. A fetch the caller's
+// context ended (callerEnded) is left out of the breaker's counts, so a
+// run stopped by its deadline or cancelled does not open the breaker for
+// the next run sharing the Orchestrator; its error is returned as the
+// Fetcher gave it.
 func (o *Orchestrator) fetch(ctx context.Context, req Request) (*Download, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d, err := o.breaker.Execute(func() (*Download, error) { return o.opts.Fetcher.Fetch(ctx, req) })
+	d, err := o.breaker.Execute(func() (*Download, error) {
+		d, err := o.opts.Fetcher.Fetch(ctx, req)
+		if callerEnded(ctx, err) {
+			return d, &callerEndedError{err}
+		}
+		return d, err
+	})
+	if ce, ok := err.(*callerEndedError); ok {
+		return d, ce.err
+	}
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		return nil, &FetchError{Request: req, Err: fmt.Errorf("%w (%v)", ErrCircuitOpen, err)}
 	}
 	return d, err
 }
+
+// callerEndedError carries, through the circuit breaker, the error of a
+// fetch the caller's context ended, marking it for the breaker's
+// IsExcluded; fetch unwraps it again.
+type callerEndedError struct{ err error }
+
+func (e *callerEndedError) Error() string { return e.err.Error() }
+func (e *callerEndedError) Unwrap() error { return e.err }
 
 // put stores a verified download under its as-of date. It runs to the end
 // even when ctx is cancelled: the bytes are complete and verified, and the

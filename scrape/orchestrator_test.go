@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sony/gobreaker/v2"
+
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
 	"github.com/toaststats/toaststats/store"
@@ -305,6 +307,160 @@ func TestOrchestratorCircuitBreaker(t *testing.T) {
 	}
 	if open != 3*6-3 {
 		t.Errorf("%d reports refused by the breaker, want %d", open, 3*6-3)
+	}
+}
+
+// A run stopped by the caller's deadline (scrape --timeout) while the
+// dashboard is slow is not the dashboard failing: the district reports in
+// flight all end at the deadline, and the circuit breaker counts none of
+// them, so the next run sharing the Orchestrator collects the date instead
+// of being refused for the breaker's cooldown. The caller still gets the
+// deadline as the error.
+func TestOrchestratorCallerDeadlineIsNoDashboardFailure(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 3})
+	date := pickDate(t, w, normalDate)
+	st := openStore(t)
+	// An attempt may take a minute: only the caller's deadline ends one.
+	c := NewHTTPClient(HTTPOptions{BaseURL: srv.URL, Timeout: time.Minute, Retries: 2,
+		RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 20 * time.Millisecond})
+	o := newOrch(t, c, st, OrchestratorOptions{Concurrency: 2, BreakerFailures: 1, BreakerCooldown: time.Hour})
+	// The summary answers at once; the district reports do not answer
+	// before the caller gives up (the imitation stops waiting when the
+	// request is cancelled).
+	for _, k := range DistrictReports {
+		srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, Report: k})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	res, err := o.Scrape(ctx, date)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want the caller's deadline", err)
+	}
+	if len(res.Errors) == 0 {
+		t.Fatal("a run stopped by its deadline reports no failed report")
+	}
+	for _, f := range res.Errors {
+		var fe *FetchError
+		if !errors.Is(f.Err, context.DeadlineExceeded) || !errors.As(f.Err, &fe) || errors.Is(f.Err, ErrCircuitOpen) ||
+			errors.Is(f.Err, ErrUnavailable) || !strings.HasSuffix(f.Err.Error(), "context deadline exceeded") {
+			t.Errorf("%s %s: %v; want the fetch error of the caller's deadline", f.DistrictID, f.Report, f.Err)
+		}
+	}
+	if cnt := o.breaker.Counts(); o.BreakerOpen() || cnt.TotalFailures != 0 {
+		t.Fatalf("after a run stopped by its own deadline: breaker open %v, %d failures counted", o.BreakerOpen(), cnt.TotalFailures)
+	}
+
+	srv.SetFailure(dashboardtest.FailNone)
+	res, err = o.Scrape(context.Background(), date)
+	if err != nil || res.Status() != StatusSuccess {
+		t.Fatalf("next run: %v, status %s, errors %v", err, res.Status(), res.Errors)
+	}
+	checkCollected(t, st, w, date, w.Districts(date), SourceHTTP)
+}
+
+// setAttemptTimeout changes the per-attempt timeout of c
+// (HTTPOptions.Timeout) between fetches.
+func setAttemptTimeout(c *HTTPClient, d time.Duration) {
+	c.hc.Transport.(*attemptTransport).timeout = d
+}
+
+// Attempts that time out while the caller still waits are the dashboard
+// failing, and open the breaker. A fetch ended by the caller's deadline or
+// cancellation between them counts neither as a failure (the deadline used
+// to open the breaker here) nor as a success (a cancellation used to reset
+// the count of consecutive failures).
+func TestOrchestratorAttemptTimeoutsOpenBreaker(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 5})
+	date := pickDate(t, w, normalDate)
+	ids := w.Districts(date)
+	c := NewHTTPClient(HTTPOptions{BaseURL: srv.URL, Retries: -1})
+	o := newOrch(t, c, openStore(t), OrchestratorOptions{BreakerFailures: 2, BreakerCooldown: time.Hour})
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, Report: normalize.ReportClub})
+	club := func(i int) Request { return Request{Kind: normalize.ReportClub, DistrictID: ids[i], Date: date} }
+	failures := func() uint32 { return o.breaker.Counts().ConsecutiveFailures }
+
+	// 1. An attempt timeout, the caller still waiting: one failure.
+	setAttemptTimeout(c, 100*time.Millisecond)
+	_, err := o.fetch(context.Background(), club(0))
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "attempt timed out after 100ms") || failures() != 1 {
+		t.Fatalf("attempt timeout: %v; %d consecutive failures, want 1", err, failures())
+	}
+
+	// 2. and 3. The caller's deadline, then its cancellation, end a fetch
+	// whose attempt would wait a minute: the count stays as it was.
+	setAttemptTimeout(c, time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	_, err = o.fetch(ctx, club(1))
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) || o.BreakerOpen() || failures() != 1 {
+		t.Fatalf("caller's deadline: %v; breaker open %v, %d consecutive failures, want 1", err, o.BreakerOpen(), failures())
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	stop := time.AfterFunc(200*time.Millisecond, cancel)
+	_, err = o.fetch(ctx, club(2))
+	stop.Stop()
+	cancel()
+	if cnt := o.breaker.Counts(); !errors.Is(err, context.Canceled) || cnt.ConsecutiveFailures != 1 || cnt.TotalSuccesses != 0 {
+		t.Fatalf("caller's cancellation: %v; %d consecutive failures (want 1), %d successes (want 0)", err, cnt.ConsecutiveFailures, cnt.TotalSuccesses)
+	}
+
+	// 4. A second attempt timeout opens the breaker, which then refuses.
+	setAttemptTimeout(c, 100*time.Millisecond)
+	_, err = o.fetch(context.Background(), club(3))
+	if !errors.Is(err, ErrUnavailable) || !o.BreakerOpen() {
+		t.Fatalf("second attempt timeout: %v; breaker open %v", err, o.BreakerOpen())
+	}
+	before := srv.ExportRequests()
+	_, err = o.fetch(context.Background(), club(4))
+	if !errors.Is(err, ErrCircuitOpen) || srv.ExportRequests() != before {
+		t.Errorf("with the breaker open: %v after %d requests", err, srv.ExportRequests()-before)
+	}
+}
+
+// A half-open breaker's probe that the caller cancels proves nothing: the
+// breaker stays half-open (a cancellation used to count as a success and
+// close it; a deadline as a failure and open it again), and the next probe
+// decides.
+func TestOrchestratorCancelledProbeKeepsBreakerHalfOpen(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{})
+	date := pickDate(t, w, normalDate)
+	id := w.Districts(date)[0]
+	req := Request{Kind: normalize.ReportClub, DistrictID: id, Date: date}
+	c := NewHTTPClient(HTTPOptions{BaseURL: srv.URL, Retries: -1})
+	o := newOrch(t, c, openStore(t), OrchestratorOptions{BreakerFailures: 1, BreakerCooldown: 50 * time.Millisecond})
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.Fail503, Report: normalize.ReportClub, Times: 1})
+	if _, err := o.fetch(context.Background(), req); !errors.Is(err, ErrUnavailable) || o.breaker.State() != gobreaker.StateOpen {
+		t.Fatalf("503: %v, breaker %s", err, o.breaker.State())
+	}
+	halfOpen := func() {
+		t.Helper()
+		for i := 0; o.breaker.State() != gobreaker.StateHalfOpen; i++ {
+			if i == 1000 {
+				t.Fatalf("breaker still %s", o.breaker.State())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	halfOpen()
+	srv.SetFailure(dashboardtest.FailSlow)
+	for _, end := range []string{"cancel", "deadline"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		if end == "cancel" {
+			cancel()
+			ctx, cancel = context.WithCancel(context.Background())
+			stop := time.AfterFunc(200*time.Millisecond, cancel)
+			defer stop.Stop()
+		}
+		_, err := o.fetch(ctx, req)
+		cancel()
+		if !errors.Is(err, ctx.Err()) || o.breaker.State() != gobreaker.StateHalfOpen {
+			t.Fatalf("probe ended by the caller's %s: %v; breaker %s, want half-open", end, err, o.breaker.State())
+		}
+	}
+	srv.SetFailure(dashboardtest.FailNone)
+	d, err := o.fetch(context.Background(), req)
+	if err != nil || d.AsOfDate != date || o.breaker.State() != gobreaker.StateClosed {
+		t.Fatalf("probe: %v; breaker %s, want closed", err, o.breaker.State())
 	}
 }
 

@@ -84,20 +84,23 @@ func runBackfill(ctx context.Context, e env) error {
 	if tt.Before(ft) {
 		return usageError("--from %s is after --to %s", *from, *to)
 	}
+	// --timeout bounds the collection; what follows it (the summary,
+	// remembering --districts) still runs when it stopped the collection.
+	runCtx := ctx
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		runCtx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
 	log := f.logger(e)
-	o, st, closeFn, err := f.setup(ctx, e, log, nil)
+	o, st, closeFn, err := f.setup(runCtx, e, log, nil)
 	if err != nil {
 		return err
 	}
 	days := int(tt.Sub(ft).Hours()/24) + 1
 	bar := newScrapeBar(e, days, "backfill")
 	plog := progressLog(e)
-	res, runErr := o.Backfill(ctx, *from, *to, func(p scrape.BackfillProgress) {
+	res, runErr := o.Backfill(runCtx, *from, *to, func(p scrape.BackfillProgress) {
 		if bar != nil {
 			bar.Describe(fmt.Sprintf("backfill %s %s", p.Date, p.Status))
 			_ = bar.Set(p.Index)
@@ -123,7 +126,9 @@ func runBackfill(ctx context.Context, e env) error {
 		printBackfillSummary(e.stdout, sum)
 	}
 	msg := fmt.Sprintf("backfill %s..%s: %s", *from, *to, sum.Status)
-	if sum.Stopped != "" {
+	if stopped := stoppedByTimeout(runCtx, f.timeout); stopped != "" {
+		msg += "; " + stopped
+	} else if sum.Stopped != "" {
 		msg += " (stopped: " + sum.Stopped + ")"
 	}
 	var errs []error

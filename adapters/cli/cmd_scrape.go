@@ -287,6 +287,16 @@ func scrapeErrors(r *scrape.Result) []scrapeErrorEntry {
 	return out
 }
 
+// stoppedByTimeout says that a run was stopped by its own --timeout, not by
+// the dashboard ("" when it was not): the run's errors then read "context
+// deadline exceeded", which alone does not name the cause.
+func stoppedByTimeout(ctx context.Context, timeout time.Duration) string {
+	if timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("stopped by --timeout %s before it finished (running it again goes on from what is cached)", timeout)
+	}
+	return ""
+}
+
 // exitFor maps a run status to the exit code: 0 success, 1 partial or
 // failed, 3 when every failure was the dashboard being unreachable. A
 // report whose write into the raw cache was stopped by a lost lock lease
@@ -384,9 +394,12 @@ func runScrape(ctx context.Context, e env) error {
 			return usageError("--date: %v", err)
 		}
 	}
+	// --timeout bounds the collection; what follows it (the summary,
+	// remembering --districts) still runs when it stopped the collection.
+	runCtx := ctx
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		runCtx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
 	log := f.logger(e)
@@ -403,11 +416,11 @@ func runScrape(ctx context.Context, e env) error {
 	} else {
 		progress = districtProgress(progressLog(e))
 	}
-	o, st, closeFn, err := f.setup(ctx, e, log, progress)
+	o, st, closeFn, err := f.setup(runCtx, e, log, progress)
 	if err != nil {
 		return err
 	}
-	res, runErr := o.Scrape(ctx, *date)
+	res, runErr := o.Scrape(runCtx, *date)
 	closeFn()
 	if bar != nil {
 		_ = bar.Finish()
@@ -432,6 +445,9 @@ func runScrape(ctx context.Context, e env) error {
 	msg := fmt.Sprintf("scrape %s: %s (%d of %d districts failed)", what, sum.Status, sum.Districts.Failed, sum.Districts.Total)
 	if res.SummaryErr != nil {
 		msg = fmt.Sprintf("scrape %s: summary report: %v", what, res.SummaryErr)
+	}
+	if stopped := stoppedByTimeout(runCtx, f.timeout); stopped != "" {
+		msg += "; " + stopped
 	}
 	if unknown := unknownDistricts(res, nil); len(unknown) > 0 {
 		return exitCode(exitUsage, fmt.Errorf("scrape %s: the dashboard does not list district %s on that date: check --districts (config/districts.json is unchanged)",

@@ -193,6 +193,62 @@ func TestScrapeCommandDashboardDown(t *testing.T) {
 	}
 }
 
+// A scrape or backfill that its own --timeout stops (the dashboard here
+// slow to send the club reports) says so, exits 1 and does not blame the
+// dashboard; the summary counts what it wrote and --districts is
+// remembered, as for any run that read the date's summary (the deadline
+// used to stop those too: "district configuration: ... context deadline
+// exceeded", 0 bytes for the date). Running it again goes on from there.
+func TestScrapeCommandStoppedByTimeout(t *testing.T) {
+	w, srv := scrapeTestWorld(t, 2)
+	dates := w.AsOfDates()
+	date := dates[len(dates)-1]
+	id := w.Districts(date)[0]
+	dir := t.TempDir()
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, Report: normalize.ReportClub})
+	const stopped = "stopped by --timeout 2s before it finished (running it again goes on from what is cached)"
+
+	stdout, stderr, code := scrapeCLI(t, nil, "scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--rate", "0",
+		"--date", date, "--districts", id, "--timeout", "2s", "--json")
+	s := decodeScrapeSummary(t, stdout)
+	if want := fmt.Sprintf("scrape %s: failed (1 of 1 districts failed); %s", date, stopped); code != exitFailed || !strings.HasSuffix(stderr, want) {
+		t.Errorf("exit %d, want %d, and a message ending %q:\n%s", code, exitFailed, want, stderr)
+	}
+	if len(s.Errors) != 1 || s.Errors[0].Report != string(normalize.ReportClub) || !strings.HasSuffix(s.Errors[0].Error, "context deadline exceeded") {
+		t.Errorf("errors %+v, want the club report's stopped by the deadline", s.Errors)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := st.Raw().Metadata(context.Background(), date)
+	if err != nil || s.Cache.FilesCreated != 3 || s.Cache.TotalSize != md.Integrity.TotalSize || md.Integrity.FileCount != 3 {
+		t.Errorf("summary cache %+v; metadata %+v (err %v): want the summary and 2 reports", s.Cache, md, err)
+	}
+	if ids, _, err := st.Config().Load(context.Background()); err != nil || !slices.Equal(ids, []string{id}) {
+		t.Errorf("tracked districts %v (err %v), want [%s]", ids, err, id)
+	}
+
+	srv.SetFailure(dashboardtest.FailNone)
+	stdout, stderr, code = scrapeCLI(t, nil, "scrape", "--mode", "http", "--base-url", srv.URL, "--data-dir", dir, "--rate", "0",
+		"--date", date, "--timeout", "1m", "--json")
+	if s := decodeScrapeSummary(t, stdout); code != 0 || s.Cache.FilesCreated != 1 || s.Districts.Succeeded != 1 {
+		t.Errorf("run again: exit %d, summary %+v\n%s", code, s, stderr)
+	}
+
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, Report: normalize.ReportClub})
+	from := dates[len(dates)-3]
+	stdout, stderr, code = scrapeCLI(t, nil, "backfill", "--mode", "http", "--base-url", srv.URL, "--data-dir", t.TempDir(), "--rate", "0",
+		"--from", from, "--to", date, "--timeout", "2s", "--json")
+	var b backfillSummary
+	if err := json.Unmarshal([]byte(stdout), &b); err != nil {
+		t.Fatalf("backfill summary: %v\n%s", err, stdout)
+	}
+	if want := fmt.Sprintf("backfill %s..%s: failed; %s", from, date, stopped); code != exitFailed || !strings.HasSuffix(stderr, want) || b.Stopped != "context deadline exceeded" {
+		t.Errorf("backfill: exit %d, stopped %q, want exit %d and a message ending %q:\n%s", code, b.Stopped, exitFailed, want, stderr)
+	}
+}
+
 // A connection dropped once and retried successfully is no error: a cron'd
 // scrape that succeeds writes no ERROR line to stderr (cron mails any
 // output, and an ERROR there reads as a failed run). The dropped attempt
