@@ -21,7 +21,10 @@
 //	                                   moved, damaged raw reports the scraper replaced
 //	                                   (raw-<time>/raw-csv/...); RawCache.QuarantineList lists them,
 //	                                   RawCache.Purge removes them
-//	recovery-backups/backup-<ts>/      what Recover changed (old current.json, inventory)
+//	recovery-backups/backup-<ts>-<r>/  what Recover changed (old current.json, inventory), written
+//	                                   first (quarantine.go; the predecessor's are backup-<ts>/);
+//	                                   RawCache.RecoveryBackupList lists them, RawCache.Purge
+//	                                   removes them
 //	.locks/                            flock(2) files serialising writers across processes
 //
 // Hidden entries are never snapshots: snapshots/.gen-* (a generation being

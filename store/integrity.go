@@ -365,8 +365,9 @@ type RecoveryReport struct {
 	// Actions are the changes made, in order; empty when the store was
 	// healthy.
 	Actions []RecoveryAction `json:"actions"`
-	// BackupDir is the recovery-backups/backup-<ts>/ folder holding the old
-	// current.json and an inventory, "" when nothing was changed.
+	// BackupDir is the recovery-backups/backup-<ts>-<rand>/ folder holding
+	// the old current.json and an inventory, "" when nothing was changed:
+	// the Path of a RecoveryBackupList entry, which Purge removes.
 	BackupDir string `json:"backupDir,omitempty"`
 	// Recovered is After.Healthy.
 	Recovered bool `json:"recovered"`
@@ -387,7 +388,8 @@ type renamer interface {
 // that is gone by the time it is moved (on object storage, a DELETE a
 // crashed writer had already sent can land later) is skipped: there is
 // nothing left to set aside. Before changing anything it writes a
-// backup of current.json and an inventory under recovery-backups/. A
+// backup of current.json and an inventory under recovery-backups/, kept
+// until purged (RawCache.RecoveryBackupList, RawCache.Purge). A
 // healthy store is left untouched (no backup either).
 func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err error) {
 	lk, err := s.lock(ctx, snapshotsLock)
@@ -432,7 +434,7 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 	ts := s.opts.Now().UTC()
 	stamp := recoverStamp(ts) // names the backup and the quarantine entries (quarantine.go)
 	if !before.Healthy {
-		rep.BackupDir = backupsPrefix + "backup-" + stamp + "-" + randSuffix()[:4] + "/"
+		rep.BackupDir = newRecoveryBackupDir(stamp)
 		if b, err := s.objs.Read(ctx, currentKey); err == nil {
 			if err := s.objs.Write(ctx, rep.BackupDir+currentKey, b); err != nil {
 				return rep, fmt.Errorf("store: recover: back up current.json: %w", err)
@@ -442,16 +444,16 @@ func (s *SnapshotStore) Recover(ctx context.Context) (_ *RecoveryReport, err err
 		for _, c := range before.Snapshots {
 			ids = append(ids, c.ID)
 		}
-		inv := map[string]any{
-			"backupCreatedAt": ts,
-			"snapshotCount":   len(ids),
-			"snapshotFiles":   ids,
-			"backupReason":    "Pre-recovery backup",
-			"corrupted":       before.Corrupted,
-			"pointer":         before.Pointer,
+		inv := RecoveryInventory{
+			BackupCreatedAt: ts,
+			BackupReason:    "Pre-recovery backup",
+			Corrupted:       before.Corrupted,
+			Pointer:         &before.Pointer,
+			SnapshotCount:   len(ids),
+			SnapshotFiles:   ids,
 		}
 		b, _ := json.MarshalIndent(inv, "", "  ")
-		if err := s.objs.Write(ctx, rep.BackupDir+"snapshot-inventory.json", b); err != nil {
+		if err := s.objs.Write(ctx, rep.BackupDir+inventoryFile, b); err != nil {
 			return rep, fmt.Errorf("store: recover: write inventory: %w", err)
 		}
 	}

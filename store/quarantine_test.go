@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
 	"slices"
@@ -155,5 +156,182 @@ func TestRecoverStampRoundTrip(t *testing.T) {
 		if e, ok := parseQuarantineID(id); ok {
 			t.Errorf("parseQuarantineID(%q) = %+v", id, e)
 		}
+	}
+	dir := newRecoveryBackupDir(s)
+	id := strings.TrimSuffix(strings.TrimPrefix(dir, backupsPrefix), "/")
+	if b, ok := parseRecoveryBackupID(id); !ok || b.Path != dir || !b.At.Equal(at) || !strings.HasPrefix(id, "backup-"+s+"-") {
+		t.Fatalf("newRecoveryBackupDir = %q, parsed %+v %v", dir, b, ok)
+	}
+	for _, id := range []string{"backup-" + s + "-ab1", "backup-" + s + "-AB12", "backup-" + s + "_ab12", "backup-" + s + "-ab12/", "backups-" + s, "backup" + s, "raw-" + s, s + "-ab12"} {
+		if b, ok := parseRecoveryBackupID(id); ok {
+			t.Errorf("parseRecoveryBackupID(%q) = %+v", id, b)
+		}
+	}
+	if e, ok := parseQuarantineID(id); ok {
+		t.Errorf("parseQuarantineID(%q), a backup's, = %+v", id, e)
+	}
+}
+
+// Each Recover that changes the store first backs up current.json and an
+// inventory of the store in recovery-backups/: RecoveryBackupList lists
+// every such backup (and the predecessor's, named the same way) with what
+// it holds, read back: the snapshot the backed-up current.json named (a
+// problem when it does not read, nothing when there was none) and the
+// inventory. Purge removes one backup and nothing else; Restore refuses
+// them, naming where to look; what the store did not put in
+// recovery-backups/ is neither listed nor purged.
+func TestRecoveryBackupListAndPurge(t *testing.T) {
+	ctx := context.Background()
+	var clock atomic.Int64
+	st := openTest(t, Options{Now: func() time.Time { return time.Unix(0, clock.Load()).UTC() }})
+	ss, rc, objs := st.Snapshots(), st.Raw(), st.Objects()
+	recoverAt := func(at time.Time) *RecoveryReport {
+		t.Helper()
+		clock.Store(at.UnixNano())
+		rr, err := ss.Recover(ctx)
+		must(t, err)
+		if !rr.Recovered || rr.BackupDir == "" {
+			t.Fatalf("Recover at %v: %+v", at, rr)
+		}
+		return rr
+	}
+	clock.Store(time.Date(2025, 10, 3, 0, 0, 0, 0, time.UTC).UnixNano())
+	publish(t, ss, "2025-10-01", snapshot.StatusSuccess)
+	publish(t, ss, "2025-10-02", snapshot.StatusSuccess)
+
+	// 1: current.json names a damaged snapshot (2025-10-02); the repair
+	// moves it aside and repoints current.json at 2025-10-01.
+	must(t, objs.Delete(ctx, snapshotsPrefix+"2025-10-02/district_2.json"))
+	at1 := time.Date(2025, 10, 4, 2, 2, 3, 5_000_678, time.UTC) // the stamp keeps milliseconds
+	rr1 := recoverAt(at1)
+	// 2: current.json is gone; the repair writes it again.
+	must(t, objs.Delete(ctx, currentKey))
+	at2 := at1.Add(time.Hour)
+	rr2 := recoverAt(at2)
+	// 3: current.json is not JSON; the repair backs up its bytes as they
+	// are.
+	must(t, objs.Write(ctx, currentKey, []byte("garbage")))
+	at3 := at2.Add(time.Hour)
+	rr3 := recoverAt(at3)
+	if v, err := ss.Current(ctx); err != nil || v.ID != "2025-10-01" {
+		t.Fatalf("Current after the repairs: %v %v", v, err)
+	}
+
+	// A backup the predecessor made before the data directory was
+	// toaststats'.
+	const oldID = "backup-2025-09-30T10-00-00-123Z"
+	must(t, objs.Write(ctx, backupsPrefix+oldID+"/"+currentKey, []byte(`{"snapshot_id":"1700000000000","updated_at":"2025-09-30T09:00:00Z"}`)))
+	must(t, objs.Write(ctx, backupsPrefix+oldID+"/"+inventoryFile, []byte(`{"backupCreatedAt":"2025-09-30T10:00:00.123Z","snapshotCount":1,"snapshotFiles":["1700000000000"],"backupReason":"Pre-recovery backup"}`)))
+	// What the store did not put in recovery-backups/ (an operator's
+	// note and copy, a folder or file named almost like a backup) is left
+	// alone.
+	stamp1 := "2025-10-04T02-02-03-005Z"
+	foreign := []string{
+		backupsPrefix + "notes.txt",
+		backupsPrefix + "manual-copy/" + currentKey,
+		backupsPrefix + "backup-" + stamp1 + "-AB12/" + currentKey,
+		backupsPrefix + "backup-" + stamp1 + "-ab123/" + currentKey,
+		backupsPrefix + "backup-2025-10-04T02-02-03Z/" + currentKey,
+		backupsPrefix + "backup-" + stamp1 + "-ab12", // a file, not a folder
+	}
+	for _, k := range foreign {
+		must(t, objs.Write(ctx, k, []byte(`{"snapshot_id":"2025-10-01"}`)))
+	}
+
+	idOf := func(rr *RecoveryReport) string {
+		return strings.TrimSuffix(strings.TrimPrefix(rr.BackupDir, "recovery-backups/"), "/")
+	}
+	for i, c := range []struct {
+		rr *RecoveryReport
+		at time.Time
+	}{{rr1, at1}, {rr2, at2}, {rr3, at3}} {
+		id := idOf(c.rr)
+		prefix := "backup-" + recoverStamp(c.at) + "-"
+		if !strings.HasPrefix(id, prefix) || len(id) != len(prefix)+4 || strings.Trim(id[len(prefix):], "0123456789abcdef") != "" {
+			t.Fatalf("backup %d is %s, want %s<4 hex digits>", i+1, c.rr.BackupDir, prefix)
+		}
+	}
+	files := []string{currentKey, inventoryFile}
+	pointer := func(present bool, id, problem string) *PointerCheck {
+		return &PointerCheck{Present: present, SnapshotID: id, Problem: problem}
+	}
+	both := []string{"2025-10-01", "2025-10-02"}
+	want := []RecoveryBackup{
+		{ID: oldID, At: time.Date(2025, 9, 30, 10, 0, 0, 123_000_000, time.UTC), Path: backupsPrefix + oldID + "/", Files: files,
+			CurrentSnapshotID: "1700000000000",
+			Inventory: &RecoveryInventory{BackupCreatedAt: time.Date(2025, 9, 30, 10, 0, 0, 123_000_000, time.UTC), BackupReason: "Pre-recovery backup",
+				SnapshotCount: 1, SnapshotFiles: []string{"1700000000000"}}},
+		{ID: idOf(rr1), At: time.Date(2025, 10, 4, 2, 2, 3, 5_000_000, time.UTC), Path: rr1.BackupDir, Files: files,
+			CurrentSnapshotID: "2025-10-02",
+			Inventory: &RecoveryInventory{BackupCreatedAt: at1, BackupReason: "Pre-recovery backup", Corrupted: []string{"2025-10-02"},
+				Pointer: pointer(true, "2025-10-02", "current.json names an incomplete snapshot"), SnapshotCount: 2, SnapshotFiles: both}},
+		{ID: idOf(rr2), At: time.Date(2025, 10, 4, 3, 2, 3, 5_000_000, time.UTC), Path: rr2.BackupDir, Files: []string{inventoryFile},
+			Inventory: &RecoveryInventory{BackupCreatedAt: at2, BackupReason: "Pre-recovery backup", Corrupted: []string{},
+				Pointer: pointer(false, "", "current.json missing"), SnapshotCount: 1, SnapshotFiles: []string{"2025-10-01"}}},
+		{ID: idOf(rr3), At: time.Date(2025, 10, 4, 4, 2, 3, 5_000_000, time.UTC), Path: rr3.BackupDir, Files: files,
+			CurrentProblem: "store: corrupt file: current.json: invalid character 'g' looking for beginning of value",
+			Inventory: &RecoveryInventory{BackupCreatedAt: at3, BackupReason: "Pre-recovery backup", Corrupted: []string{},
+				Pointer: pointer(true, "", "store: corrupt file: current.json: invalid character 'g' looking for beginning of value"), SnapshotCount: 1, SnapshotFiles: []string{"2025-10-01"}}},
+	}
+	eq := func(a, b RecoveryBackup) bool {
+		aj, _ := json.Marshal(a)
+		bj, _ := json.Marshal(b)
+		return string(aj) == string(bj)
+	}
+	list, err := rc.RecoveryBackupList(ctx)
+	must(t, err)
+	if !slices.EqualFunc(list, want, eq) {
+		gj, _ := json.MarshalIndent(list, "", " ")
+		wj, _ := json.MarshalIndent(want, "", " ")
+		t.Fatalf("RecoveryBackupList =\n%s\nwant\n%s", gj, wj)
+	}
+
+	before := objectsDigest(t, st)
+	for _, e := range want {
+		_, err := rc.Restore(ctx, e.ID)
+		if err == nil || !strings.Contains(err.Error(), "not restored") || !strings.Contains(err.Error(), "look at "+e.Path) ||
+			!strings.Contains(err.Error(), "putting an old current.json back is an operator's decision, made by hand") {
+			t.Errorf("Restore(%s) = %v, want a refusal naming %s", e.ID, err, e.Path)
+		}
+	}
+	for _, bad := range []string{"notes.txt", "manual-copy", "backup-" + stamp1 + "-AB12", "backup-" + stamp1 + "-ab123",
+		"backup-2025-10-04T02-02-03Z", "backup-" + stamp1 + "-ab12", "backup-" + stamp1 + "-0000", "backup-" + stamp1, "../current.json"} {
+		if err := rc.Purge(ctx, bad); !errors.Is(err, ErrTrashNotFound) {
+			t.Errorf("Purge(%q) = %v, want ErrTrashNotFound", bad, err)
+		}
+	}
+	if got := objectsDigest(t, st); !maps.Equal(got, before) {
+		t.Fatal("a refused Restore or Purge changed the store")
+	}
+
+	for i, e := range want {
+		must(t, rc.Purge(ctx, e.ID))
+		after := objectsDigest(t, st)
+		for k := range before {
+			if _, ok := after[k]; !ok && !strings.HasPrefix(k, e.Path) {
+				t.Errorf("Purge(%s) removed %s", e.ID, k)
+			}
+			if _, ok := after[k]; ok && strings.HasPrefix(k, e.Path) {
+				t.Errorf("Purge(%s) kept %s", e.ID, k)
+			}
+		}
+		before = after
+		if list, err := rc.RecoveryBackupList(ctx); err != nil || !slices.EqualFunc(list, want[i+1:], eq) {
+			t.Fatalf("RecoveryBackupList after purging %s = %+v %v", e.ID, list, err)
+		}
+		if err := rc.Purge(ctx, e.ID); !errors.Is(err, ErrTrashNotFound) {
+			t.Fatalf("Purge of purged %s = %v, want ErrTrashNotFound", e.ID, err)
+		}
+	}
+	for _, k := range foreign {
+		if _, ok := before[k]; !ok {
+			t.Errorf("%s, not the store's, is gone", k)
+		}
+	}
+	if q, err := rc.QuarantineList(ctx); err != nil || len(q) != 1 || q[0].SnapshotID != "2025-10-02" {
+		t.Fatalf("QuarantineList after the purges: %+v %v", q, err)
+	}
+	if v, err := ss.Current(ctx); err != nil || v.ID != "2025-10-01" {
+		t.Fatalf("Current after the purges: %v %v", v, err)
 	}
 }

@@ -646,6 +646,12 @@ func (s *SnapshotStore) readPointer(ctx context.Context) (*snapshot.CurrentPoint
 		}
 		return nil, err
 	}
+	return parsePointer(b)
+}
+
+// parsePointer reads the bytes of a current.json (ErrCorrupt when they do
+// not parse or name no valid snapshot id).
+func parsePointer(b []byte) (*snapshot.CurrentPointer, error) {
 	var p snapshot.CurrentPointer
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("%w: current.json: %v", ErrCorrupt, err)

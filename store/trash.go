@@ -138,11 +138,15 @@ func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 // Restore moves trash entry id back into the cache as its date.
 // ErrRestoreConflict when the cache holds that date again (nothing is
 // overwritten: trash or move the newer one first); ErrTrashNotFound when
-// there is no such entry. What a quarantine entry (QuarantineList) holds
-// is never restored: an error says so, and where to look at it.
+// there is no such entry. What a quarantine entry (QuarantineList) or a
+// recovery backup (RecoveryBackupList) holds is never restored: an error
+// says so, and where to look at it.
 func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err error) {
 	if q, ok := parseQuarantineID(id); ok {
 		return TrashEntry{}, q.restoreRefused()
+	}
+	if b, ok := parseRecoveryBackupID(id); ok {
+		return TrashEntry{}, b.restoreRefused()
 	}
 	e, err := parseTrashID(id)
 	if err != nil {
@@ -182,12 +186,17 @@ func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err er
 
 // Purge destroys trash entry id for good, or quarantine entry id
 // (QuarantineList: damaged raw reports set aside, a damaged snapshot or
-// leftovers verify --repair moved aside). ErrTrashNotFound when there is
-// no such entry. It is meant for an operator on the data directory (the
-// toaststats trash purge command); the HTTP API never calls it.
+// leftovers verify --repair moved aside), or recovery backup id
+// (RecoveryBackupList: the current.json and inventory verify --repair
+// backed up). ErrTrashNotFound when there is no such entry. It is meant
+// for an operator on the data directory (the toaststats trash purge
+// command); the HTTP API never calls it.
 func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
 	if q, ok := parseQuarantineID(id); ok {
 		return c.purgeQuarantined(ctx, q)
+	}
+	if b, ok := parseRecoveryBackupID(id); ok {
+		return c.purgeRecoveryBackup(ctx, b)
 	}
 	e, err := parseTrashID(id)
 	if err != nil {

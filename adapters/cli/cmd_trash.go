@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("trash", "list, restore or purge raw-cache dates deleted over HTTP; list or purge what is kept in quarantine/ (list|restore|purge)", runTrash)
+	register("trash", "list, restore or purge raw-cache dates deleted over HTTP; list or purge what is kept in quarantine/ and recovery-backups/ (list|restore|purge)", runTrash)
 }
 
 const trashUsage = `usage: toaststats trash list    [--data-dir D] [--json]
@@ -28,7 +28,11 @@ What is kept in DATA-DIR/quarantine/ is listed and purged the same way, by
 the ID list prints (its folder there), and never restored: damaged raw
 reports that scrape set aside before downloading them again (raw-<time>),
 and damaged snapshots (<snapshot-id>-<time>) and leftovers of interrupted
-writes (leftovers-<time>) that verify --repair moved aside.
+writes (leftovers-<time>) that verify --repair moved aside. So are the
+backups verify --repair makes in DATA-DIR/recovery-backups/ before it
+changes anything (backup-<time>-<rand>: the current.json it found and an
+inventory); putting an old current.json back is an operator's decision,
+made by hand.
 Exit status: 0 done, 1 some ID failed, 2 usage error.`
 
 // trashOutput is the --json summary of the trash command.
@@ -40,9 +44,12 @@ type trashOutput struct {
 	// Quarantined are the damaged snapshots and leftovers verify --repair
 	// moved to quarantine/ (list).
 	Quarantined []store.QuarantineEntry `json:"quarantined,omitempty"`
-	Restored    []store.TrashEntry      `json:"restored,omitempty"`
-	Purged      []string                `json:"purged,omitempty"`
-	Failed      map[string]string       `json:"failed,omitempty"`
+	// RecoveryBackups are the backups of current.json and an inventory
+	// verify --repair made in recovery-backups/ (list).
+	RecoveryBackups []store.RecoveryBackup `json:"recoveryBackups,omitempty"`
+	Restored        []store.TrashEntry     `json:"restored,omitempty"`
+	Purged          []string               `json:"purged,omitempty"`
+	Failed          map[string]string      `json:"failed,omitempty"`
 }
 
 func runTrash(ctx context.Context, e env) error {
@@ -52,7 +59,7 @@ func runTrash(ctx context.Context, e env) error {
 	dataDir := fs.String("data-dir", dataLocationEnv(e), "data directory (env TOASTSTATS_DATA_DIR; required)")
 	addStoreFlag(fs, dataDir)
 	asJSON := fs.Bool("json", false, "print one JSON summary on stdout")
-	all := fs.Bool("all", false, "purge: every entry list shows (trash and quarantine)")
+	all := fs.Bool("all", false, "purge: every entry list shows (trash, quarantine and recovery backups)")
 	var verbose bool
 	addVerbose(fs, &verbose)
 	if len(e.args) == 0 || strings.HasPrefix(e.args[0], "-") {
@@ -105,6 +112,9 @@ func runTrash(ctx context.Context, e env) error {
 		if out.Quarantined, err = quarantinedByRepair(ctx, raw); err != nil {
 			return fmt.Errorf("trash list: %w", err)
 		}
+		if out.RecoveryBackups, err = raw.RecoveryBackupList(ctx); err != nil {
+			return fmt.Errorf("trash list: %w", err)
+		}
 	case "restore":
 		for _, id := range ids {
 			if te, err := raw.Restore(ctx, id); err != nil {
@@ -128,6 +138,13 @@ func runTrash(ctx context.Context, e env) error {
 			}
 			for _, e := range q {
 				ids = append(ids, e.ID)
+			}
+			backups, err := raw.RecoveryBackupList(ctx)
+			if err != nil {
+				return fmt.Errorf("trash purge: %w", err)
+			}
+			for _, b := range backups {
+				ids = append(ids, b.ID)
 			}
 		}
 		for _, id := range ids {
@@ -162,7 +179,7 @@ func printTrash(e env, sub string, out trashOutput) {
 	w := e.stdout
 	switch sub {
 	case "list":
-		if len(out.Trash) == 0 && len(out.SetAside) == 0 && len(out.Quarantined) == 0 {
+		if len(out.Trash) == 0 && len(out.SetAside) == 0 && len(out.Quarantined) == 0 && len(out.RecoveryBackups) == 0 {
 			fmt.Fprintln(w, "the raw-cache trash is empty")
 		}
 		for _, te := range out.Trash {
@@ -173,6 +190,9 @@ func printTrash(e env, sub string, out trashOutput) {
 		}
 		for _, q := range out.Quarantined {
 			fmt.Fprintf(w, "%s  %s  quarantined %s  in %s\n", q.ID, quarantinedWhat(q), q.At.Format("2006-01-02 15:04:05Z"), q.Path)
+		}
+		for _, b := range out.RecoveryBackups {
+			fmt.Fprintf(w, "%s  recovery backup: %s  backed up %s  in %s\n", b.ID, backupWhat(b), b.At.Format("2006-01-02 15:04:05Z"), b.Path)
 		}
 	case "restore":
 		for _, te := range out.Restored {
@@ -211,4 +231,24 @@ func quarantinedWhat(e store.QuarantineEntry) string {
 		return "damaged snapshot " + e.SnapshotID
 	}
 	return "leftovers of interrupted writes (" + strings.Join(e.Folders, ", ") + ")"
+}
+
+// backupWhat says what a recovery backup holds, e.g. "current.json naming
+// 2025-12-03; inventory of 4 snapshots, corrupted 2025-11-30".
+func backupWhat(b store.RecoveryBackup) string {
+	cur := "no current.json"
+	switch {
+	case b.CurrentSnapshotID != "":
+		cur = "current.json naming " + b.CurrentSnapshotID
+	case b.CurrentProblem != "":
+		cur = "current.json unreadable (" + b.CurrentProblem + ")"
+	}
+	inv := "no inventory (" + b.InventoryProblem + ")"
+	if i := b.Inventory; i != nil {
+		inv = fmt.Sprintf("inventory of %d snapshot(s)", i.SnapshotCount)
+		if len(i.Corrupted) > 0 {
+			inv += ", corrupted " + strings.Join(i.Corrupted, ", ")
+		}
+	}
+	return cur + "; " + inv
 }

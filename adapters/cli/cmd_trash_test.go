@@ -238,6 +238,10 @@ func TestVerifyAndTrashShowQuarantine(t *testing.T) {
 				}
 			}
 			checkQ("verify --repair --json", v.Quarantined)
+			// The repair backed up current.json first
+			// (TestVerifyAndTrashShowRecoveryBackups): trash lists and
+			// purges that backup too.
+			backupID := strings.TrimSuffix(strings.TrimPrefix(v.Recovery.BackupDir, "recovery-backups/"), "/")
 
 			stdout, _, code = runCLI(t, env, "verify")
 			for _, want := range []string{
@@ -261,7 +265,8 @@ func TestVerifyAndTrashShowQuarantine(t *testing.T) {
 			out, code := runTrashCLI(t, append([]string{"list"}, loc...)...)
 			wantList := snapID + "  damaged snapshot 2025-11-30  quarantined 2026-01-02 03:04:05Z  in quarantine/" + snapID + "/\n" +
 				leftID + "  leftovers of interrupted writes (gen-2025-12-04-zz)  quarantined 2026-01-02 03:04:05Z  in quarantine/" + leftID + "/\n" +
-				legacyID + "  damaged snapshot legacy_1  quarantined 2026-01-02 03:04:05Z  in quarantine/" + legacyID + "\n"
+				legacyID + "  damaged snapshot legacy_1  quarantined 2026-01-02 03:04:05Z  in quarantine/" + legacyID + "\n" +
+				backupID + "  recovery backup: current.json naming 2025-11-30; inventory of 3 snapshot(s), corrupted 2025-11-30, legacy_1  backed up 2026-01-02 03:04:05Z  in recovery-backups/" + backupID + "/\n"
 			if code != 0 || out != wantList {
 				t.Fatalf("trash list: exit %d\n%s\nwant\n%s", code, out, wantList)
 			}
@@ -292,7 +297,7 @@ func TestVerifyAndTrashShowQuarantine(t *testing.T) {
 			}
 
 			// --all purges every entry list shows.
-			if out, code := runTrashCLI(t, append([]string{"purge", "--all"}, loc...)...); code != 0 || out != "purged "+leftID+"\npurged "+legacyID+"\n" {
+			if out, code := runTrashCLI(t, append([]string{"purge", "--all"}, loc...)...); code != 0 || out != "purged "+leftID+"\npurged "+legacyID+"\npurged "+backupID+"\n" {
 				t.Fatalf("purge --all: exit %d %q", code, out)
 			}
 			if out, code := runTrashCLI(t, append([]string{"list"}, loc...)...); code != 0 || out != "the raw-cache trash is empty\n" {
@@ -304,6 +309,183 @@ func TestVerifyAndTrashShowQuarantine(t *testing.T) {
 				t.Fatalf("verify --json after the purges: exit %d %v\n%s", code, err, stdout)
 			}
 			if stdout, _, code := runCLI(t, env, "verify"); code != 0 || strings.Contains(stdout, "quarantine") {
+				t.Fatalf("verify after the purges: exit %d\n%s", code, stdout)
+			}
+		})
+	}
+}
+
+// The backups verify --repair makes in recovery-backups/ before it
+// changes anything (the current.json it found and an inventory) are shown
+// by verify, as a note that never changes its verdict or exit code, and
+// listed and purged by trash like its other entries (by ID, or with
+// --all); restore refuses them, saying where to look and that putting an
+// old current.json back is the operator's decision. What the store did
+// not put in recovery-backups/ is neither listed nor purged. On a data
+// directory and on object storage (MinIO on loopback).
+func TestVerifyAndTrashShowRecoveryBackups(t *testing.T) {
+	for _, backend := range []string{"disk", "s3"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
+			env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+			if _, stderr, code := runCLI(t, env, "build", "--all"); code != 0 {
+				t.Fatalf("build: exit %d\n%s", code, stderr)
+			}
+			loc := []string{"--data-dir", dir}
+			if backend == "s3" {
+				bucket := blobtest.New(t).NewBucketURL(t)
+				if _, stderr, code := runCLI(t, nil, "migrate", "--from", dir, "--to", bucket); code != 0 {
+					t.Fatalf("migrate: exit %d\n%s", code, stderr)
+				}
+				env = map[string]string{"TOASTSTATS_STORE": bucket}
+				loc = []string{"--store", bucket}
+			}
+			objs, err := store.OpenBackend(ctx, loc[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, ok := objs.(interface{ Close() error }); ok {
+				defer c.Close()
+			}
+			must := func(err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			repair := func(now string) verifyOutput {
+				t.Helper()
+				env["TOASTSTATS_NOW"] = now
+				stdout, stderr, code := runCLI(t, env, "verify", "--repair", "--json")
+				var v verifyOutput
+				if err := json.Unmarshal([]byte(stdout), &v); err != nil || code != 0 || v.Recovery == nil || v.Recovery.BackupDir == "" {
+					t.Fatalf("verify --repair at %s: exit %d %v\n%s%s", now, code, err, stdout, stderr)
+				}
+				return v
+			}
+			// 1: current.json names a damaged snapshot; the repair
+			// quarantines it and repoints current.json at 2025-11-14.
+			must(objs.Delete(ctx, "snapshots/2025-11-30/district_61.json"))
+			v1 := repair(snapshotTestNow)
+			// 2: current.json is gone; the repair writes it again.
+			must(objs.Delete(ctx, "current.json"))
+			v2 := repair("2026-01-03T00:00:00Z")
+			// Not the store's: an operator's note and copy.
+			foreign := []string{"recovery-backups/notes.txt", "recovery-backups/manual/current.json"}
+			for _, k := range foreign {
+				must(objs.Write(ctx, k, []byte(`{"snapshot_id":"2025-11-14"}`)))
+			}
+
+			id1 := strings.TrimSuffix(strings.TrimPrefix(v1.Recovery.BackupDir, "recovery-backups/"), "/")
+			id2 := strings.TrimSuffix(strings.TrimPrefix(v2.Recovery.BackupDir, "recovery-backups/"), "/")
+			for id, stamp := range map[string]string{id1: "2026-01-02T03-04-05-000Z", id2: "2026-01-03T00-00-00-000Z"} {
+				if !strings.HasPrefix(id, "backup-"+stamp+"-") || len(id) != len("backup-"+stamp+"-abcd") {
+					t.Fatalf("backup %s, want backup-%s-<4 hex digits>", id, stamp)
+				}
+			}
+			type want struct {
+				id, at, current, corrupted, pointer string
+				files, snapshots                    []string
+			}
+			wantB := []want{
+				{id1, "2026-01-02T03:04:05Z", "2025-11-30", "2025-11-30", "current.json names an incomplete snapshot",
+					[]string{"current.json", "snapshot-inventory.json"}, []string{"2025-11-14", "2025-11-30"}},
+				{id2, "2026-01-03T00:00:00Z", "", "", "current.json missing",
+					[]string{"snapshot-inventory.json"}, []string{"2025-11-14"}},
+			}
+			checkB := func(what string, got []store.RecoveryBackup) {
+				t.Helper()
+				if len(got) != len(wantB) {
+					t.Fatalf("%s: %+v", what, got)
+				}
+				for i, w := range wantB {
+					g := got[i]
+					inv := g.Inventory
+					if g.ID != w.id || g.At.Format(time.RFC3339) != w.at || g.Path != "recovery-backups/"+w.id+"/" || !slices.Equal(g.Files, w.files) ||
+						g.CurrentSnapshotID != w.current || g.CurrentProblem != "" || g.InventoryProblem != "" || inv == nil ||
+						inv.BackupCreatedAt.Format(time.RFC3339) != w.at || inv.SnapshotCount != len(w.snapshots) || !slices.Equal(inv.SnapshotFiles, w.snapshots) ||
+						strings.Join(inv.Corrupted, ",") != w.corrupted || inv.Pointer == nil || inv.Pointer.Problem != w.pointer {
+						t.Fatalf("%s [%d]: %+v (inventory %+v), want %+v", what, i, g, inv, w)
+					}
+				}
+			}
+			checkB("verify --repair --json", v2.RecoveryBackups)
+			if len(v1.RecoveryBackups) != 1 || v1.RecoveryBackups[0].ID != id1 {
+				t.Fatalf("the first verify --repair --json: %+v", v1.RecoveryBackups)
+			}
+
+			stdout, _, code := runCLI(t, env, "verify")
+			for _, want := range []string{
+				"verdict: HEALTHY",
+				"recovery backup made 2026-01-02 03:04:05Z: recovery-backups/" + id1 + "/ (current.json naming 2025-11-30; inventory of 2 snapshot(s), corrupted 2025-11-30)\n",
+				"recovery backup made 2026-01-03 00:00:00Z: recovery-backups/" + id2 + "/ (no current.json; inventory of 1 snapshot(s))\n",
+				"putting an old current.json back is an operator's decision, made by hand): `toaststats trash list` shows them, `toaststats trash purge ID` removes them",
+			} {
+				if code != 0 || !strings.Contains(stdout, want) {
+					t.Fatalf("verify with recovery backups: exit %d, want %q in\n%s", code, want, stdout)
+				}
+			}
+			stdout, _, code = runCLI(t, env, "verify", "--json")
+			var v verifyOutput
+			if err := json.Unmarshal([]byte(stdout), &v); err != nil || code != 0 || v.Verdict != "HEALTHY" || len(v.Quarantined) != 1 {
+				t.Fatalf("verify --json: exit %d %v\n%s", code, err, stdout)
+			}
+			checkB("verify --json", v.RecoveryBackups)
+
+			qID := "2025-11-30-2026-01-02T03-04-05-000Z"
+			out, code := runTrashCLI(t, append([]string{"list"}, loc...)...)
+			wantList := qID + "  damaged snapshot 2025-11-30  quarantined 2026-01-02 03:04:05Z  in quarantine/" + qID + "/\n" +
+				id1 + "  recovery backup: current.json naming 2025-11-30; inventory of 2 snapshot(s), corrupted 2025-11-30  backed up 2026-01-02 03:04:05Z  in recovery-backups/" + id1 + "/\n" +
+				id2 + "  recovery backup: no current.json; inventory of 1 snapshot(s)  backed up 2026-01-03 00:00:00Z  in recovery-backups/" + id2 + "/\n"
+			if code != 0 || out != wantList {
+				t.Fatalf("trash list: exit %d\n%s\nwant\n%s", code, out, wantList)
+			}
+			out, code = runTrashCLI(t, append([]string{"list", "--json"}, loc...)...)
+			var got trashOutput
+			if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 || len(got.Trash) != 0 || len(got.Quarantined) != 1 {
+				t.Fatalf("trash list --json: exit %d %v\n%s", code, err, out)
+			}
+			checkB("trash list --json", got.RecoveryBackups)
+
+			for _, id := range []string{id1, id2} {
+				_, stderr, code := runCLI(t, nil, append(append([]string{"trash", "restore"}, loc...), id)...)
+				if code != 1 || !strings.Contains(stderr, "not restored") || !strings.Contains(stderr, "look at recovery-backups/"+id+"/") ||
+					!strings.Contains(stderr, "putting an old current.json back is an operator's decision, made by hand") {
+					t.Fatalf("trash restore %s: exit %d\n%s", id, code, stderr)
+				}
+			}
+			if out, code := runTrashCLI(t, append(append([]string{"purge"}, loc...), id1)...); code != 0 || out != "purged "+id1+"\n" {
+				t.Fatalf("trash purge %s: exit %d %q", id1, code, out)
+			}
+			if ents, err := objs.List(ctx, "recovery-backups/"+id1+"/"); err != nil || len(ents) != 0 {
+				t.Fatalf("recovery-backups/%s/ after the purge: %v %v", id1, ents, err)
+			}
+			if _, err := objs.Read(ctx, "recovery-backups/"+id2+"/snapshot-inventory.json"); err != nil {
+				t.Fatalf("purging %s removed %s: %v", id1, id2, err)
+			}
+			if out, code := runTrashCLI(t, append(append([]string{"purge"}, loc...), id1)...); code != 1 {
+				t.Fatalf("trash purge of a purged backup: exit %d %q", code, out)
+			}
+
+			// --all purges every entry list shows, and nothing else.
+			if out, code := runTrashCLI(t, append([]string{"purge", "--all"}, loc...)...); code != 0 || out != "purged "+qID+"\npurged "+id2+"\n" {
+				t.Fatalf("purge --all: exit %d %q", code, out)
+			}
+			if out, code := runTrashCLI(t, append([]string{"list"}, loc...)...); code != 0 || out != "the raw-cache trash is empty\n" {
+				t.Fatalf("trash list after purge --all: exit %d %q", code, out)
+			}
+			for _, k := range foreign {
+				if _, err := objs.Read(ctx, k); err != nil {
+					t.Errorf("%s, not the store's, after purge --all: %v", k, err)
+				}
+			}
+			stdout, _, code = runCLI(t, env, "verify", "--json")
+			v = verifyOutput{}
+			if err := json.Unmarshal([]byte(stdout), &v); err != nil || code != 0 || v.RecoveryBackups == nil || len(v.RecoveryBackups) != 0 {
+				t.Fatalf("verify --json after the purges: exit %d %v\n%s", code, err, stdout)
+			}
+			if stdout, _, code := runCLI(t, env, "verify"); code != 0 || strings.Contains(stdout, "recovery backup") {
 				t.Fatalf("verify after the purges: exit %d\n%s", code, stdout)
 			}
 		})

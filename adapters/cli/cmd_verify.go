@@ -51,6 +51,11 @@ type verifyOutput struct {
 	// one): kept for inspection, a note, not a verdict; `trash purge`
 	// removes them.
 	Quarantined []store.QuarantineEntry `json:"quarantined"`
+	// RecoveryBackups are the backups of current.json and an inventory
+	// verify --repair made in recovery-backups/ before changing the store
+	// (this run or an earlier one): kept on purpose, a note, not a
+	// verdict; `trash purge` removes them.
+	RecoveryBackups []store.RecoveryBackup `json:"recoveryBackups"`
 }
 
 func runVerify(ctx context.Context, e env) error {
@@ -64,9 +69,10 @@ func runVerify(ctx context.Context, e env) error {
 		"Exits 0 when the store is healthy and serves a snapshot; 1 when it is unhealthy,\n"+
 		"empty, or has no current snapshot; 2 when the data directory does not exist or\n"+
 		"config/districts.json cannot be read.\n"+
-		"Leftovers and what is kept in quarantine/ (damaged snapshots and leftovers moved\n"+
-		"there by --repair, damaged raw reports set aside by scrape) are listed but do not\n"+
-		"make the store unhealthy; `toaststats trash` lists and purges what is in quarantine/.")
+		"Leftovers, what is kept in quarantine/ (damaged snapshots and leftovers moved\n"+
+		"there by --repair, damaged raw reports set aside by scrape) and the backups --repair\n"+
+		"keeps in recovery-backups/ are listed but do not make the store unhealthy;\n"+
+		"`toaststats trash` lists and purges them.")
 	dataDir := fs.String("data-dir", snapshotDataDir(e), "data directory (env TOASTSTATS_DATA_DIR)")
 	addStoreFlag(fs, dataDir)
 	repair := fs.Bool("repair", false, "repair the store (quarantine damaged snapshots, fix current.json)")
@@ -126,6 +132,9 @@ func runVerify(ctx context.Context, e env) error {
 	}
 	if out.Quarantined == nil {
 		out.Quarantined = []store.QuarantineEntry{}
+	}
+	if out.RecoveryBackups, err = st.Raw().RecoveryBackupList(ctx); err != nil {
+		return fmt.Errorf("verify: recovery backups: %w", err)
 	}
 	var configErr error
 	out.TrackedDistricts, out.TrackedMissing, configErr = trackedCoverage(ctx, st)
@@ -237,6 +246,16 @@ func printVerify(w io.Writer, out verifyOutput) {
 	}
 	if len(out.Quarantined) > 0 {
 		fmt.Fprintln(w, "  note: verify --repair moves damaged snapshots and leftovers of interrupted writes to quarantine/ and keeps them for inspection (never a failure): `toaststats trash list` shows them, `toaststats trash purge ID` removes them")
+	}
+	for i, b := range out.RecoveryBackups {
+		if i == 5 {
+			fmt.Fprintf(w, "  recovery backup: … %d more\n", len(out.RecoveryBackups)-5)
+			break
+		}
+		fmt.Fprintf(w, "  recovery backup made %s: %s (%s)\n", b.At.Format("2006-01-02 15:04:05Z"), b.Path, backupWhat(b))
+	}
+	if len(out.RecoveryBackups) > 0 {
+		fmt.Fprintln(w, "  note: before it changes anything, verify --repair backs up current.json and an inventory of the snapshots to recovery-backups/ and keeps them (never a failure; putting an old current.json back is an operator's decision, made by hand): `toaststats trash list` shows them, `toaststats trash purge ID` removes them")
 	}
 	if len(out.TrackedMissing) > 0 {
 		fmt.Fprintf(w, "  note: the current snapshot lacks tracked district %s (tracking %s): run `toaststats scrape` and `toaststats build`\n",
