@@ -111,22 +111,9 @@ func TestQuarantineListAndPurge(t *testing.T) {
 	}
 
 	for i, e := range want {
-		must(t, rc.Purge(ctx, e.ID))
-		after := objectsDigest(t, st)
-		for k := range before {
-			if _, ok := after[k]; !ok && !strings.HasPrefix(k, e.Path) {
-				t.Errorf("Purge(%s) removed %s", e.ID, k)
-			}
-			if _, ok := after[k]; ok && strings.HasPrefix(k, e.Path) {
-				t.Errorf("Purge(%s) kept %s", e.ID, k)
-			}
-		}
-		before = after
+		before = purgeExactly(t, st, e.ID, e.Path, before)
 		if list, err := rc.QuarantineList(ctx); err != nil || !slices.EqualFunc(list, want[i+1:], eq) {
 			t.Fatalf("QuarantineList after purging %s = %+v %v", e.ID, list, err)
-		}
-		if err := rc.Purge(ctx, e.ID); !errors.Is(err, ErrTrashNotFound) {
-			t.Fatalf("Purge of purged %s = %v, want ErrTrashNotFound", e.ID, err)
 		}
 	}
 	for _, k := range foreign {
@@ -305,22 +292,9 @@ func TestRecoveryBackupListAndPurge(t *testing.T) {
 	}
 
 	for i, e := range want {
-		must(t, rc.Purge(ctx, e.ID))
-		after := objectsDigest(t, st)
-		for k := range before {
-			if _, ok := after[k]; !ok && !strings.HasPrefix(k, e.Path) {
-				t.Errorf("Purge(%s) removed %s", e.ID, k)
-			}
-			if _, ok := after[k]; ok && strings.HasPrefix(k, e.Path) {
-				t.Errorf("Purge(%s) kept %s", e.ID, k)
-			}
-		}
-		before = after
+		before = purgeExactly(t, st, e.ID, e.Path, before)
 		if list, err := rc.RecoveryBackupList(ctx); err != nil || !slices.EqualFunc(list, want[i+1:], eq) {
 			t.Fatalf("RecoveryBackupList after purging %s = %+v %v", e.ID, list, err)
-		}
-		if err := rc.Purge(ctx, e.ID); !errors.Is(err, ErrTrashNotFound) {
-			t.Fatalf("Purge of purged %s = %v, want ErrTrashNotFound", e.ID, err)
 		}
 	}
 	for _, k := range foreign {
@@ -334,4 +308,28 @@ func TestRecoveryBackupListAndPurge(t *testing.T) {
 	if v, err := ss.Current(ctx); err != nil || v.ID != "2025-10-01" {
 		t.Fatalf("Current after the purges: %v %v", v, err)
 	}
+}
+
+// purgeExactly purges entry id, which is at path, and checks that exactly
+// what was under path is gone from the store (before is objectsDigest
+// before the purge) and that purging it again finds nothing. It returns
+// the digest after the purge.
+func purgeExactly(t *testing.T, st *Store, id, path string, before map[string]string) map[string]string {
+	t.Helper()
+	must(t, st.Raw().Purge(context.Background(), id))
+	after := objectsDigest(t, st)
+	for k := range before {
+		_, kept := after[k]
+		if under := strings.HasPrefix(k, path); kept == under {
+			if kept {
+				t.Errorf("Purge(%s) kept %s", id, k)
+			} else {
+				t.Errorf("Purge(%s) removed %s", id, k)
+			}
+		}
+	}
+	if err := st.Raw().Purge(context.Background(), id); !errors.Is(err, ErrTrashNotFound) {
+		t.Fatalf("Purge of purged %s = %v, want ErrTrashNotFound", id, err)
+	}
+	return after
 }

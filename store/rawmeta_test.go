@@ -15,24 +15,37 @@ import (
 	"time"
 )
 
-// metadataReadFailure makes reads of one key fail, while armed, with an
-// error that is not "not found": what a backend's transient failure (an
-// S3 500, a timeout, a permission error) looks like to the store.
-type metadataReadFailure struct {
+// keyFailure makes reads of one key fail, while armed, with an error
+// that is not "not found": what a backend's transient failure (an S3 500,
+// a timeout, a permission error) looks like to the store. With
+// failWrites, writes of the key fail too, as if the process had died just
+// before them.
+type keyFailure struct {
 	Objects
-	key    string
-	failed atomic.Int64 // reads failed so far
-	armed  atomic.Bool
+	key        string
+	failWrites bool
+	failed     atomic.Int64 // reads failed so far
+	armed      atomic.Bool
 }
 
-var errInjectedRead = errors.New("injected: 500 Internal Server Error")
+var (
+	errInjectedRead  = errors.New("injected: 500 Internal Server Error")
+	errInjectedWrite = errors.New("injected: the process died before this write")
+)
 
-func (o *metadataReadFailure) Read(ctx context.Context, key string) ([]byte, error) {
+func (o *keyFailure) Read(ctx context.Context, key string) ([]byte, error) {
 	if key == o.key && o.armed.Load() {
 		o.failed.Add(1)
 		return nil, fmt.Errorf("read %s: %w", key, errInjectedRead)
 	}
 	return o.Objects.Read(ctx, key)
+}
+
+func (o *keyFailure) Write(ctx context.Context, key string, data []byte) error {
+	if key == o.key && o.failWrites && o.armed.Load() {
+		return errInjectedWrite
+	}
+	return o.Objects.Write(ctx, key, data)
 }
 
 // s3GetFailure answers the GETs of one key, while armed, as S3 does when
@@ -82,7 +95,7 @@ func TestRawPutFailsWhenMetadataCannotBeRead(t *testing.T) {
 	}{
 		{"backend read error", false, func(t *testing.T) (*Store, arm) {
 			base := openTest(t, Options{})
-			objs := &metadataReadFailure{Objects: base.Objects(), key: mdKey}
+			objs := &keyFailure{Objects: base.Objects(), key: mdKey}
 			st := OpenObjects(base.Dir(), objs, Options{})
 			t.Cleanup(func() { st.Close() }) // the wrapper hides the backend's Close: base closes it
 			return st, arm{func() { objs.armed.Store(true) }, func() { objs.armed.Store(false) }, objs.failed.Load}

@@ -4,38 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
 )
-
-// reportIOFailure is the data directory, but while armed every read of one
-// key fails as an object store's 500 does, and every write of it fails as
-// if the process had died just before it.
-type reportIOFailure struct {
-	Objects
-	key   string
-	armed atomic.Bool
-	reads atomic.Int64
-}
-
-var errInjectedWrite = errors.New("injected: the process died before this write")
-
-func (o *reportIOFailure) Read(ctx context.Context, key string) ([]byte, error) {
-	if key == o.key && o.armed.Load() {
-		o.reads.Add(1)
-		return nil, fmt.Errorf("read %s: %w", key, errInjectedRead)
-	}
-	return o.Objects.Read(ctx, key)
-}
-
-func (o *reportIOFailure) Write(ctx context.Context, key string, data []byte) error {
-	if key == o.key && o.armed.Load() {
-		return errInjectedWrite
-	}
-	return o.Objects.Write(ctx, key, data)
-}
 
 // A Put of a report whose earlier Put was interrupted (the new bytes
 // written, their checksum still pending) first settles which version the
@@ -49,7 +20,7 @@ func TestRawPutSettlesAnInterruptedWriteOrStops(t *testing.T) {
 	const date, sumKey = "2025-10-01", "district-61/club-performance.csv"
 	key := rawPrefix + date + "/" + sumKey
 	base := openTest(t, Options{})
-	objs := &reportIOFailure{Objects: base.Objects(), key: key}
+	objs := &keyFailure{Objects: base.Objects(), key: key, failWrites: true}
 	st := OpenObjects(base.Dir(), objs, Options{})
 	t.Cleanup(func() { st.Close() }) // the wrapper hides the backend's Close: base closes it
 	rc := st.Raw()
@@ -72,7 +43,7 @@ func TestRawPutSettlesAnInterruptedWriteOrStops(t *testing.T) {
 	objs.armed.Store(true)
 	err = rc.Put(ctx, date, "61", ReportClub, v3, PutInfo{})
 	objs.armed.Store(false)
-	if objs.reads.Load() == 0 {
+	if objs.failed.Load() == 0 {
 		t.Fatal("no read of the report failed: the test injects nothing")
 	}
 	if err == nil || !errors.Is(err, errInjectedRead) || !strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), "nothing was written") {

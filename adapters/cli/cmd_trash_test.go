@@ -164,6 +164,37 @@ func TestVerifyAndTrashShowReportsSetAside(t *testing.T) {
 	}
 }
 
+// builtFixtureStore builds the fixture's two dates into a data directory
+// and, for backend "s3", migrates it to a fresh bucket on a MinIO on
+// loopback. It returns the environment that points the CLI at the store
+// (with TOASTSTATS_NOW set to snapshotTestNow), the --data-dir or --store
+// flag naming it, and the store's objects, for the test to damage.
+func builtFixtureStore(t *testing.T, backend string) (env map[string]string, loc []string, objs store.Objects) {
+	t.Helper()
+	dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
+	env = map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+	if _, stderr, code := runCLI(t, env, "build", "--all"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	loc = []string{"--data-dir", dir}
+	if backend == "s3" {
+		bucket := blobtest.New(t).NewBucketURL(t)
+		if _, stderr, code := runCLI(t, nil, "migrate", "--from", dir, "--to", bucket); code != 0 {
+			t.Fatalf("migrate: exit %d\n%s", code, stderr)
+		}
+		env = map[string]string{"TOASTSTATS_STORE": bucket, "TOASTSTATS_NOW": snapshotTestNow}
+		loc = []string{"--store", bucket}
+	}
+	objs, err := store.OpenBackend(context.Background(), loc[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := objs.(interface{ Close() error }); ok {
+		t.Cleanup(func() { c.Close() })
+	}
+	return env, loc, objs
+}
+
 // What verify --repair moves to quarantine/ (a damaged snapshot, a
 // damaged legacy snapshot, leftovers of interrupted writes) is shown by
 // verify, as a note that never changes its verdict or exit code, and
@@ -174,27 +205,7 @@ func TestVerifyAndTrashShowQuarantine(t *testing.T) {
 	for _, backend := range []string{"disk", "s3"} {
 		t.Run(backend, func(t *testing.T) {
 			ctx := context.Background()
-			dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
-			env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
-			if _, stderr, code := runCLI(t, env, "build", "--all"); code != 0 {
-				t.Fatalf("build: exit %d\n%s", code, stderr)
-			}
-			loc := []string{"--data-dir", dir}
-			if backend == "s3" {
-				bucket := blobtest.New(t).NewBucketURL(t)
-				if _, stderr, code := runCLI(t, nil, "migrate", "--from", dir, "--to", bucket); code != 0 {
-					t.Fatalf("migrate: exit %d\n%s", code, stderr)
-				}
-				env = map[string]string{"TOASTSTATS_STORE": bucket, "TOASTSTATS_NOW": snapshotTestNow}
-				loc = []string{"--store", bucket}
-			}
-			objs, err := store.OpenBackend(ctx, loc[1])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c, ok := objs.(interface{ Close() error }); ok {
-				defer c.Close()
-			}
+			env, loc, objs := builtFixtureStore(t, backend)
 			must := func(err error) {
 				t.Helper()
 				if err != nil {
@@ -327,27 +338,7 @@ func TestVerifyAndTrashShowRecoveryBackups(t *testing.T) {
 	for _, backend := range []string{"disk", "s3"} {
 		t.Run(backend, func(t *testing.T) {
 			ctx := context.Background()
-			dir := fixtureDataDir(t, "2025-11-14", "2025-12-03")
-			env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
-			if _, stderr, code := runCLI(t, env, "build", "--all"); code != 0 {
-				t.Fatalf("build: exit %d\n%s", code, stderr)
-			}
-			loc := []string{"--data-dir", dir}
-			if backend == "s3" {
-				bucket := blobtest.New(t).NewBucketURL(t)
-				if _, stderr, code := runCLI(t, nil, "migrate", "--from", dir, "--to", bucket); code != 0 {
-					t.Fatalf("migrate: exit %d\n%s", code, stderr)
-				}
-				env = map[string]string{"TOASTSTATS_STORE": bucket}
-				loc = []string{"--store", bucket}
-			}
-			objs, err := store.OpenBackend(ctx, loc[1])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c, ok := objs.(interface{ Close() error }); ok {
-				defer c.Close()
-			}
+			env, loc, objs := builtFixtureStore(t, backend)
 			must := func(err error) {
 				t.Helper()
 				if err != nil {
