@@ -455,9 +455,12 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		if err != nil {
 			res.Summary, res.SummaryErr = Failed, err
 			res.Errors = append(res.Errors, ReportFailure{Report: normalize.ReportSummary, Err: err})
-			if errors.Is(err, ErrNotPublished) {
+			switch {
+			case errors.Is(err, ErrNotPublished):
 				log.Info("no data published for the date", "err", err)
-			} else {
+			case callerEnded(ctx, err):
+				log.Warn("summary not collected: the run was stopped", "err", err)
+			default:
 				log.Error("summary failed", "err", err)
 			}
 			return res, ctx.Err()
