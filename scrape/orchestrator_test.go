@@ -358,6 +358,27 @@ func TestOrchestratorCallerDeadlineIsNoDashboardFailure(t *testing.T) {
 	checkCollected(t, st, w, date, w.Districts(date), SourceHTTP)
 }
 
+// A summary the run's own deadline cut off is logged as the run being
+// stopped (a warning), not as the error "summary failed": nothing is
+// wrong with the dashboard.
+func TestOrchestratorSummaryCutOffByDeadlineIsNoError(t *testing.T) {
+	w, srv := smallWorld(t, dashboardtest.Config{Districts: 2})
+	date := pickDate(t, w, normalDate)
+	c := NewHTTPClient(HTTPOptions{BaseURL: srv.URL, Timeout: time.Minute, Retries: -1})
+	var logs bytes.Buffer
+	o := newOrch(t, c, openStore(t), OrchestratorOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	srv.AddFailure(dashboardtest.FailureRule{Failure: dashboardtest.FailSlow, Report: normalize.ReportSummary})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	res, err := o.Scrape(ctx, date)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(res.SummaryErr, context.DeadlineExceeded) {
+		t.Fatalf("Scrape = %v, summary %v; want the caller's deadline", err, res.SummaryErr)
+	}
+	if out := logs.String(); strings.Contains(out, "level=ERROR") || !strings.Contains(out, `level=WARN msg="summary not collected: the run was stopped"`) {
+		t.Fatalf("log:\n%s\nwant a warning that the run was stopped, and no error", out)
+	}
+}
+
 // setAttemptTimeout changes the per-attempt timeout of c
 // (HTTPOptions.Timeout) between fetches.
 func setAttemptTimeout(c *HTTPClient, d time.Duration) {
