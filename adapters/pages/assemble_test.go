@@ -64,3 +64,46 @@ func TestWriteCSVNames(t *testing.T) {
 		t.Errorf("district page: %v", err)
 	}
 }
+
+// d61Nov30 is District 61 as the dashboard reported it on 2025-12-03
+// (month of Nov, closing: snapshot 2025-11-30), from the summary row of
+// testdata/cache/2025-12-03/all-districts.csv:
+// "03","61","Y","Y","N","Y","N","2","0","70","2","0","74","208","-64.42%","4","3","-25%","3","0","0","0","0","0","0%".
+func d61Nov30() analytics.Point {
+	y, n := true, false
+	sum := &snapshot.SummaryRow{Region: "03", DistrictID: "61", DSP: &y, Training: &y, MarketAnalysis: &n, CommunicationPlan: &y, RegionAdvisorVisit: &n,
+		NewPayments: 2, OctoberPayments: 70, LatePayments: 2, TotalYTDPayments: 74, PaymentBase: 208, PaymentGrowthPercent: -64.42,
+		PaidClubBase: 4, PaidClubs: 3, ClubGrowthPercent: -25, ActiveClubs: 3}
+	return analytics.Point{Date: "2025-11-30", District: &snapshot.District{DistrictID: "61", Summary: sum},
+		Ranking: &snapshot.DistrictRanking{DistrictID: "61", Region: "03", OverallRank: 4, RegionRank: 1}}
+}
+
+// TestDistrictTierGapsInWords: the "still missing" cells of the District
+// 61 tiers (2025-11-30) say one of a thing in the singular. Worked by hand
+// from the summary row (d61Nov30), Distinguished tier (2025-26 rules):
+// payments 208 + ⌈1% × 208⌉ = 211 − 74 = 137; paid clubs 4 + ⌈1% × 4⌉ = 5 −
+// 3 = 2; net paid clubs ≥ 0: 4 − 3 = 1 paid club. Select: net ≥ +1: 5 − 3 =
+// 2.
+func TestDistrictTierGapsInWords(t *testing.T) {
+	r := analytics.DistrictRecognition(d61Nov30())
+	got := map[string]string{}
+	for _, tier := range r.Tiers {
+		for _, c := range tier.Criteria {
+			if c.Name != "distinguishedClubs" {
+				got[tier.Tier+" "+c.Name] = criterionText(c).Gap
+			}
+		}
+	}
+	want := map[string]string{
+		"Distinguished paymentGrowth": "137 payments", "Distinguished clubGrowth": "2 paid clubs", "Distinguished netClubs": "1 paid club",
+		"Select Distinguished paymentGrowth": "141 payments", "Select Distinguished clubGrowth": "2 paid clubs", "Select Distinguished netClubs": "2 paid clubs",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: still missing %q, want %q", k, got[k], w)
+		}
+	}
+	if g := criterionText(analytics.Criterion{Name: "paymentGrowth", Unit: "payments", Known: true, Needed: 1}).Gap; g != "1 payment" {
+		t.Errorf("one payment short: %q", g)
+	}
+}

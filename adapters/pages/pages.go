@@ -696,9 +696,19 @@ func criterionText(c analytics.Criterion) criterionView {
 	case c.Met:
 		v.Gap = "met"
 	default:
-		v.Gap = strconv.Itoa(c.Needed) + " " + c.Unit
+		v.Gap = plural(c.Needed, unitOne(c.Unit), c.Unit)
 	}
 	return v
+}
+
+// unitOne is the singular of a criterion's unit ("paid clubs" → "paid
+// club"), for a gap of exactly one.
+func unitOne(unit string) string {
+	switch unit {
+	case "payments", "paid clubs", "distinguished clubs":
+		return strings.TrimSuffix(unit, "s")
+	}
+	return unit
 }
 
 func signed(v float64, plus bool) string {
