@@ -121,6 +121,7 @@ func NewDistrictPage(f Frame, id string, s DistrictSeries) (*DistrictPage, error
 	pg := &DistrictPage{Frame: f, DistrictID: id, Ranking: p.Ranking}
 	if p.Ranking != nil {
 		pg.WeekMove, pg.MonthMove = moveOf(s.Moves.Week, id), moveOf(s.Moves.Month, id)
+		pg.WeekDate, pg.MonthDate = s.Moves.WeekDate, s.Moves.MonthDate
 		pg.Recognition = analytics.DistrictRecognition(p)
 	}
 	var err error

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/toaststats/toaststats/analytics"
@@ -105,5 +106,34 @@ func TestDistrictTierGapsInWords(t *testing.T) {
 	}
 	if g := criterionText(analytics.Criterion{Name: "paymentGrowth", Unit: "payments", Known: true, Needed: 1}).Gap; g != "1 payment" {
 		t.Errorf("one payment short: %q", g)
+	}
+}
+
+// TestDistrictPageNamesTheMoveSnapshots: the district page's "since last
+// week / month" rank moves say which snapshot they compare with, as the
+// home page does: on 2025-11-30 the newest snapshot a week older is
+// 2025-11-14 (16 days older), where District 61 was 3rd (4th now: ▼ 1).
+func TestDistrictPageNamesTheMoveSnapshots(t *testing.T) {
+	p := d61Nov30()
+	pg, err := NewDistrictPage(Frame{}, "61", DistrictSeries{All: []analytics.Point{p}, Year: []analytics.Point{p},
+		Moves: Moves{Week: map[string]int{"61": -1}, WeekDate: "2025-11-14"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pg.WeekDate != "2025-11-14" || pg.MonthDate != "" {
+		t.Errorf("week date %q, month date %q", pg.WeekDate, pg.MonthDate)
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, pg); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{
+		`<dt>Since last week <small>(snapshot 2025-11-14)</small></dt><dd class="move down">▼ 1</dd>`,
+		`<dt>Since last month</dt><dd class="move same">–</dd>`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %s", want)
+		}
 	}
 }

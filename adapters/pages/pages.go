@@ -107,6 +107,9 @@ type DistrictPage struct {
 	// Ranking is the district's row of the Borda ranking (nil: not ranked).
 	Ranking             *snapshot.DistrictRanking
 	WeekMove, MonthMove *int
+	// WeekDate and MonthDate are the snapshots the moves compare with (the
+	// newest a week and a month older, which may be older still; "" none).
+	WeekDate, MonthDate string
 	Recognition         *analytics.DistrictRecognitionReport
 	// ThisYear and LastYear are the district's membership histories of the
 	// current and previous program year (LastYear nil when not stored).
