@@ -137,3 +137,44 @@ func TestDistrictPageNamesTheMoveSnapshots(t *testing.T) {
 		}
 	}
 }
+
+// TestClubChangesInWords: the "what changed" lines of District 02 between
+// 2025-11-14 and 2025-11-30 name levels and goals in words, not as the
+// API's change codes and letters. By hand from the club CSVs: Club 02-1
+// had goals 1, 4 and 10 (Level 1s 7, Level 3s 3, officer list 2 + Oct dues),
+// then 2, 3, 4, 7, 8 and 10 (Level 2s 2, Add. 2, Level 3s 2, New 4, Add.
+// New 5) with 20 members and the CSP: level D. Level downs and losses are
+// worded alike.
+func TestClubChangesInWords(t *testing.T) {
+	club := func(status, level string, goals [10]bool) snapshot.Club {
+		n := 0
+		for _, g := range goals {
+			if g {
+				n++
+			}
+		}
+		return snapshot.Club{ClubID: "00001003", ClubName: "Club 02-1 Speakers", Status: status, GoalsMet: n, DCPGoals: goals, DistinguishedStatus: level}
+	}
+	before := analytics.Point{Date: "2025-11-14", District: &snapshot.District{DistrictID: "02", ClubDetails: []snapshot.Club{
+		club("Active", "", [10]bool{0: true, 3: true, 9: true})}}}
+	after := analytics.Point{Date: "2025-11-30", District: &snapshot.District{DistrictID: "02", ClubDetails: []snapshot.Club{
+		club("Active", "D", [10]bool{1: true, 2: true, 3: true, 6: true, 7: true, 9: true})}}}
+	var got []string
+	for _, c := range analytics.WhatChanged(&before, after).ClubChanges {
+		got = append(got, changeText(c))
+	}
+	want := []string{"became Distinguished", "no longer meets goal 1", "met goal 2", "met goal 3", "met goal 7", "met goal 8"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("02-1 changes %q, want %q", got, want)
+	}
+	for c, w := range map[analytics.ClubChange]string{
+		{Change: analytics.ChangeLevelGained, From: "S", To: "P"}:   "moved up from Select Distinguished to President's Distinguished",
+		{Change: analytics.ChangeLevelLost, From: "S", To: "D"}:     "moved down from Select Distinguished to Distinguished",
+		{Change: analytics.ChangeLevelLost, From: "D"}:              "no longer Distinguished",
+		{Change: analytics.ChangeStatus, From: "Active", To: "Low"}: "status: Active → Low",
+	} {
+		if g := changeText(c); g != w {
+			t.Errorf("%+v: %q, want %q", c, g, w)
+		}
+	}
+}

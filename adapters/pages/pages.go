@@ -618,7 +618,25 @@ func gapText(g *snapshot.TierGap) string {
 	return strings.Join(parts, " + ") + " for " + levelName(g.Tier)
 }
 
+// changeText words a club change for a leader: levels by their names, goals
+// met or no longer met; other changes as kind, from and to.
 func changeText(c analytics.ClubChange) string {
+	switch c.Change {
+	case analytics.ChangeLevelGained:
+		if c.From == "" {
+			return "became " + levelName(c.To)
+		}
+		return "moved up from " + levelName(c.From) + " to " + levelName(c.To)
+	case analytics.ChangeLevelLost:
+		if c.To == "" {
+			return "no longer " + levelName(c.From)
+		}
+		return "moved down from " + levelName(c.From) + " to " + levelName(c.To)
+	case analytics.ChangeGoalGained:
+		return "met " + c.To
+	case analytics.ChangeGoalLost:
+		return "no longer meets " + c.From
+	}
 	switch {
 	case c.From != "" && c.To != "":
 		return c.Change + ": " + c.From + " → " + c.To
