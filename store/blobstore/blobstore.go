@@ -87,7 +87,10 @@ var params = []string{"endpoint", "region", "use_path_style", "disable_https", "
 // data directory lives under. The other query parameters:
 //
 //   - endpoint: the server's base URL (an S3-compatible server); AWS's
-//     endpoint for the region otherwise;
+//     endpoint for the region otherwise. With it, uploads carry a checksum
+//     only where the operation requires one (many S3-compatible servers
+//     refuse the SDK's default trailing CRC32 over HTTPS), unless
+//     AWS_REQUEST_CHECKSUM_CALCULATION says otherwise;
 //   - region: the signing region; the AWS environment's (AWS_REGION,
 //     AWS_DEFAULT_REGION) when absent, us-east-1 when neither gives one;
 //   - use_path_style=true: bucket in the path (http://host/bucket/key), as
@@ -158,6 +161,16 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
+	endpoint := q.Get("endpoint")
+	if endpoint != "" && os.Getenv("AWS_REQUEST_CHECKSUM_CALCULATION") == "" {
+		// A server other than AWS: uploads without the SDK's default
+		// CRC32 (which, over HTTPS, turns every PUT into an aws-chunked
+		// body with a trailing checksum, STREAMING-UNSIGNED-PAYLOAD-TRAILER,
+		// that many S3-compatible servers refuse: GCS's XML API, gateways,
+		// older Ceph). Every read is checked against the store's own
+		// checksums anyway. AWS_REQUEST_CHECKSUM_CALCULATION overrides it.
+		opts = append(opts, config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired))
+	}
 	if p := q.Get("profile"); p != "" {
 		opts = append(opts, config.WithSharedConfigProfile(p))
 	}
@@ -168,13 +181,17 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: open %s: %w", redact(rawURL), err)
 	}
-	endpoint := q.Get("endpoint")
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
 		o.UsePathStyle = usePathStyle
 		o.EndpointOptions.DisableHTTPS = disableHTTPS
+		// Objects stored without an S3 checksum (written without one, or
+		// before servers kept them) are read as they are, without the
+		// SDK logging so on stderr at every GET: the store checks every
+		// read against its own checksums.
+		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(u.Host)}); err != nil {
 		if notExist(err) {

@@ -2,12 +2,15 @@ package blobstore_test
 
 import (
 	"context"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -229,5 +232,93 @@ func TestLockWhoseAnswerWasLost(t *testing.T) {
 	}
 	if _, err := o.Read(context.Background(), ".locks/build.lease"); err == nil {
 		t.Fatal("the lease is still there after unlock")
+	}
+}
+
+// tlsProxy is a loopback HTTPS proxy in front of the test server (which
+// speaks plain HTTP), trusted through AWS_CA_BUNDLE: the SDK's requests
+// over TLS differ from those over HTTP. It answers every PUT whose body is
+// aws-chunked (the SDK's default trailing checksum over HTTPS) with 400
+// NotImplemented, as S3-compatible servers without that support do.
+func tlsProxy(t *testing.T) (storeURL string, chunked func() int) {
+	t.Helper()
+	u, err := url.Parse(srv0(t).NewBucketURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	target, err := url.Parse(q.Get("endpoint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	n := 0
+	ps := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Content-Encoding"), "aws-chunked") || r.Header.Get("X-Amz-Trailer") != "" {
+			mu.Lock()
+			n++
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, s3ErrorBody("NotImplemented", "aws-chunked transfer encoding is not supported"))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ps.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ps.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CA_BUNDLE", ca)
+	q.Set("endpoint", ps.URL)
+	u.RawQuery = q.Encode()
+	return u.String(), func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
+// An S3-compatible server over HTTPS that does not take aws-chunked
+// uploads (GCS's XML API, several gateways and older servers): with an
+// endpoint= the store writes plain PUTs, so writes, conditional writes and
+// leases work there. AWS_REQUEST_CHECKSUM_CALCULATION still decides when set.
+func TestS3CompatibleServerOverHTTPS(t *testing.T) {
+	ctx := context.Background()
+	u, chunked := tlsProxy(t)
+	t.Setenv("AWS_REQUEST_CHECKSUM_CALCULATION", "") // unset below, restored after
+	os.Unsetenv("AWS_REQUEST_CHECKSUM_CALCULATION")
+	o, err := blobstore.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Write(ctx, "a/b c+d.json", []byte(`{"x":1}`)); err != nil {
+		t.Fatalf("write over HTTPS: %v", err)
+	}
+	if ok, err := o.WriteIfVersion(ctx, "current.json", []byte(`{"id":"2024-05-01"}`), ""); err != nil || !ok {
+		t.Fatalf("create over HTTPS: %v, %v", ok, err)
+	}
+	unlock, err := o.Lock(ctx, "snapshots")
+	if err != nil {
+		t.Fatalf("lock over HTTPS: %v", err)
+	}
+	unlock()
+	for k, want := range map[string]string{"a/b c+d.json": `{"x":1}`, "current.json": `{"id":"2024-05-01"}`} {
+		if b, err := o.Read(ctx, k); err != nil || string(b) != want {
+			t.Fatalf("read %s = %q, %v; want %s", k, b, err, want)
+		}
+	}
+	if !o.Client().Options().DisableLogOutputChecksumValidationSkipped {
+		t.Error("the SDK logs every GET of an object stored without a checksum (all of them here) on stderr")
+	}
+	if n := chunked(); n != 0 {
+		t.Fatalf("%d aws-chunked uploads", n)
+	}
+
+	t.Setenv("AWS_REQUEST_CHECKSUM_CALCULATION", "when_supported")
+	o2, err := blobstore.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o2.Write(ctx, "e.json", []byte("{}")); err == nil || !strings.Contains(err.Error(), "NotImplemented") || chunked() != 1 {
+		t.Fatalf("write with AWS_REQUEST_CHECKSUM_CALCULATION=when_supported: %v (%d aws-chunked); want the server's refusal of an aws-chunked upload", err, chunked())
 	}
 }
