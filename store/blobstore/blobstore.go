@@ -31,6 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	smithymiddleware "github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/errgroup"
 )
@@ -86,7 +87,10 @@ var params = []string{"endpoint", "region", "use_path_style", "disable_https", "
 // data directory lives under. The other query parameters:
 //
 //   - endpoint: the server's base URL (an S3-compatible server); AWS's
-//     endpoint for the region otherwise;
+//     endpoint for the region otherwise. With it, uploads carry a checksum
+//     only where the operation requires one (many S3-compatible servers
+//     refuse the SDK's default trailing CRC32 over HTTPS), unless
+//     AWS_REQUEST_CHECKSUM_CALCULATION says otherwise;
 //   - region: the signing region; the AWS environment's (AWS_REGION,
 //     AWS_DEFAULT_REGION) when absent, us-east-1 when neither gives one;
 //   - use_path_style=true: bucket in the path (http://host/bucket/key), as
@@ -157,6 +161,16 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
+	endpoint := q.Get("endpoint")
+	if endpoint != "" && os.Getenv("AWS_REQUEST_CHECKSUM_CALCULATION") == "" {
+		// A server other than AWS: uploads without the SDK's default
+		// CRC32 (which, over HTTPS, turns every PUT into an aws-chunked
+		// body with a trailing checksum, STREAMING-UNSIGNED-PAYLOAD-TRAILER,
+		// that many S3-compatible servers refuse: GCS's XML API, gateways,
+		// older Ceph). Every read is checked against the store's own
+		// checksums anyway. AWS_REQUEST_CHECKSUM_CALCULATION overrides it.
+		opts = append(opts, config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired))
+	}
 	if p := q.Get("profile"); p != "" {
 		opts = append(opts, config.WithSharedConfigProfile(p))
 	}
@@ -167,13 +181,17 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: open %s: %w", redact(rawURL), err)
 	}
-	endpoint := q.Get("endpoint")
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
 		o.UsePathStyle = usePathStyle
 		o.EndpointOptions.DisableHTTPS = disableHTTPS
+		// Objects stored without an S3 checksum (written without one, or
+		// before servers kept them) are read as they are, without the
+		// SDK logging so on stderr at every GET: the store checks every
+		// read against its own checksums.
+		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(u.Host)}); err != nil {
 		if notExist(err) {
@@ -341,36 +359,83 @@ func contentType(key string) string {
 // If-None-Match: * when version is "" (create only) or If-Match: version.
 // It reports false, with no error, when the precondition failed (the
 // object exists, or no longer has that version).
+//
+// Two answers of AWS S3 that MinIO does not give are handled here:
+//
+//   - 409 ConditionalRequestConflict (a concurrent operation on the key,
+//     such as a DELETE, got in the way): nothing was written and nobody is
+//     known to have won, so the PUT is sent again, as AWS documents, a few
+//     times; a server that keeps answering 409 is an error;
+//   - a PUT the SDK sent more than once (the first one's answer was a 5xx
+//     or was lost with the connection, although the server may have
+//     applied it) whose precondition then fails: the object is read back,
+//     and holding exactly the bytes written it is reported written, with
+//     the version read. (Another writer of the very same bytes at the same
+//     moment cannot be told apart; callers write bytes of their own: a
+//     lease names its holder, a record its time.)
 func (o *Objects) WriteIfVersion(ctx context.Context, key string, data []byte, version string) (bool, error) {
 	_, ok, err := o.writeIfVersion(ctx, key, data, version)
 	return ok, err
 }
 
-// writeIfVersion is WriteIfVersion, with the PUT's answer when written.
-func (o *Objects) writeIfVersion(ctx context.Context, key string, data []byte, version string) (*s3.PutObjectOutput, bool, error) {
+// conflictAttempts bounds the PUTs of one conditional write that S3
+// answers with 409 ConditionalRequestConflict.
+const conflictAttempts = 6
+
+// writeIfVersion is WriteIfVersion, with the written object's ETag ("" when
+// the server's answer gave none).
+func (o *Objects) writeIfVersion(ctx context.Context, key string, data []byte, version string) (string, bool, error) {
 	k, err := checkKey(key, false)
 	if err != nil {
-		return nil, false, err
+		return "", false, err
 	}
-	in := o.put(k, data)
-	if version == "" {
-		in.IfNoneMatch = aws.String("*")
-	} else {
-		in.IfMatch = aws.String(version)
+	attempts := 0 // HTTP requests sent, over every PUT below
+	count := func(so *s3.Options) { so.APIOptions = append(so.APIOptions, countAttempts(&attempts)) }
+	wait := 20 * time.Millisecond
+	for try := 1; ; try++ {
+		in := o.put(k, data)
+		if version == "" {
+			in.IfNoneMatch = aws.String("*")
+		} else {
+			in.IfMatch = aws.String(version)
+		}
+		out, err := o.client.PutObject(ctx, in, count)
+		if err == nil {
+			return aws.ToString(out.ETag), true, nil
+		}
+		code, status := s3Error(err)
+		switch {
+		case code == "PreconditionFailed", status == http.StatusPreconditionFailed, version != "" && notExist(err):
+			if attempts > 1 {
+				// An earlier request may have written the object.
+				if b, etag, rerr := o.ReadVersion(ctx, key); rerr == nil && bytes.Equal(b, data) {
+					return etag, true, nil
+				}
+			}
+			return "", false, nil
+		case (code == "ConditionalRequestConflict" || code == "" && status == http.StatusConflict) && try < conflictAttempts:
+			select {
+			case <-ctx.Done():
+				return "", false, fmt.Errorf("write %s: %w", key, err)
+			case <-time.After(wait):
+			}
+			wait *= 2
+			continue
+		}
+		return "", false, fmt.Errorf("write %s: %w", key, err)
 	}
-	out, err := o.client.PutObject(ctx, in)
-	if err == nil {
-		return out, true, nil
+}
+
+// countAttempts counts, in *n, the HTTP requests of an operation (the
+// SDK's retries included).
+func countAttempts(n *int) func(*smithymiddleware.Stack) error {
+	return func(stack *smithymiddleware.Stack) error {
+		return stack.Finalize.Insert(smithymiddleware.FinalizeMiddlewareFunc("toaststats:countAttempts",
+			func(ctx context.Context, in smithymiddleware.FinalizeInput, next smithymiddleware.FinalizeHandler) (smithymiddleware.FinalizeOutput, smithymiddleware.Metadata, error) {
+				*n++
+				return next.HandleFinalize(ctx, in)
+			}), "Retry", smithymiddleware.After)
 	}
-	switch code, status := s3Error(err); {
-	case code == "PreconditionFailed", status == http.StatusPreconditionFailed, version != "" && notExist(err):
-		return nil, false, nil
-	case code == "ConditionalRequestConflict", status == http.StatusConflict:
-		// A concurrent conditional write to the same key (409
-		// ConditionalRequestConflict): the other one wins.
-		return nil, false, nil
-	}
-	return nil, false, fmt.Errorf("write %s: %w", key, err)
 }
 
 // Stat implements store.Statter (one HEAD).
@@ -987,14 +1052,14 @@ func (o *Objects) etagOf(ctx context.Context, key string) (string, error) {
 // the precondition failed. A server whose PUT answers carry no ETag has
 // it read back, checking the lease is ours.
 func (o *Objects) writeLease(ctx context.Context, key, etag string) (string, bool, error) {
-	out, ok, err := o.writeIfVersion(ctx, key, o.leaseBytes(), etag)
+	t, ok, err := o.writeIfVersion(ctx, key, o.leaseBytes(), etag)
 	if err != nil || !ok {
 		return "", ok, err
 	}
-	if t := aws.ToString(out.ETag); t != "" {
+	if t != "" {
 		return t, true, nil
 	}
-	t, err := o.etagOf(ctx, key)
+	t, err = o.etagOf(ctx, key)
 	return t, err == nil, err
 }
 
