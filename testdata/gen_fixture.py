@@ -137,10 +137,12 @@ def main():
             act = sum(1 for c in clubs if c["status"] != "Suspended")
             lv = [c["level"] for c in clubs]
             tot = sum(1 for x in lv if x)
+            # % Distinguished Clubs is measured on Paid Clubs, as the dashboard's own
+            # column is (spec/dashboard.md §3.1: "48.1% of paid"; D91 2024-25: 99/173).
             summary += q([region, d, "Y", "Y", "N", "Y", "N", s["pnew"], s["papr"], s["poct"], s["plate"], s["pchart"],
                           s["ptot"], pbase, pct((s["ptot"] - pbase) / pbase * 100), len(clubs), paid,
                           pct((paid - len(clubs)) / len(clubs) * 100), act, lv.count("D"), lv.count("S"), lv.count("P"),
-                          lv.count("M"), tot, pct(tot / act * 100 if act else 0)])
+                          lv.count("M"), tot, pct(tot / paid * 100 if paid else 0)])
         write(os.path.join(root, date, "all-districts.csv"), summary + footer)
 
 main()

@@ -205,7 +205,12 @@ func (st *dayState) summaryRow(cw *csvWriter, s *summaryRow) {
 	if !st.era.classic() {
 		cells = append(cells, itoa(s.dM))
 	}
-	cells = append(cells, itoa(s.totalDist()), pct(s.totalDist(), s.paidBase))
+	// % Distinguished Clubs is measured on Paid Clubs, not on Paid Club
+	// Base: D91 at the end of PY 2024-25 had 99 distinguished of 173 paid
+	// clubs (base 180) and the dashboard printed 57.23 (99/180 would be
+	// 55.00). With no paid clubs the column prints "0%", as pct does for
+	// any zero denominator: the spec does not say what TI prints then.
+	cells = append(cells, itoa(s.totalDist()), pct(s.totalDist(), s.paid))
 	cw.row(cells...)
 }
 

@@ -311,7 +311,12 @@ func checkConsistency(t *testing.T, w *World, asOf string) {
 		}
 		pctIs("% Payment Growth", atoi(t, s["Total YTD Payments"])-atoi(t, s["Payment Base"]), atoi(t, s["Payment Base"]))
 		pctIs("% Club Growth", atoi(t, s["Paid Clubs"])-atoi(t, s["Paid Club Base"]), atoi(t, s["Paid Club Base"]))
-		pctIs("% Distinguished Clubs", atoi(t, s["Total Distinguished Clubs"]), atoi(t, s["Paid Club Base"]))
+		// Measured on Paid Clubs, as the real dashboard does (D91 2024-25:
+		// 99 distinguished of 173 paid clubs, base 180, printed 57.23).
+		pctIs("% Distinguished Clubs", atoi(t, s["Total Distinguished Clubs"]), atoi(t, s["Paid Clubs"]))
+		if atoi(t, s["Paid Clubs"]) == 0 && s["% Distinguished Clubs"] != "0%" {
+			t.Errorf("%s %s: no paid clubs, %% Distinguished Clubs = %q, want 0%%", asOf, id, s["% Distinguished Clubs"])
+		}
 		checkDivisionGoals(t, asOf, id, div)
 	}
 }
