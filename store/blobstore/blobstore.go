@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path"
@@ -52,6 +53,15 @@ type Objects struct {
 
 	// LeaseTTL is how long a lock lease lasts without renewal (default 30 s).
 	LeaseTTL time.Duration
+	// ResponseTimeout bounds each HTTP attempt of a client Open built: how
+	// long it waits for the server's response headers once its request is
+	// sent, and how long one read of a response body waits for data
+	// (default 60 s; negative: no bound). An attempt that stalls fails with
+	// a timeout, which the SDK's retryer sends again (a body read of
+	// ReadVersion, which runs after the SDK has returned, fails the read
+	// instead). It does not bound a slow but progressing transfer. A client
+	// given to New is used as it is: this field does not apply to it.
+	ResponseTimeout time.Duration
 	// Logger receives the lease's warnings (a lease lost, not renewed,
 	// taken over after it expired). When nil, the logger UseLogger gave
 	// (the store's: store.OpenObjects hands it over) receives them; with
@@ -181,7 +191,15 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: open %s: %w", redact(rawURL), err)
 	}
+	// The SDK's HTTP client as the SDK resolved it (transport defaults,
+	// AWS_CA_BUNDLE, ...), with a bound on every attempt's wait for an
+	// answer: S3's default has none (the SDK exempts S3 from its read
+	// timeouts), so a server or middlebox that accepts a request and never
+	// answers would block the call, and the store's lock, for ever.
+	bounded := &boundedClient{}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		bounded.next = o.HTTPClient
+		o.HTTPClient = bounded
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
@@ -193,14 +211,155 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 		// read against its own checksums.
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
+	objs := New(client, u.Host, prefix, redact(rawURL))
+	bounded.timeout = objs.responseTimeout
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(u.Host)}); err != nil {
 		if notExist(err) {
 			err = errors.New("no such bucket")
 		}
 		return nil, fmt.Errorf("blobstore: bucket %q at %s: %w", u.Host, redact(rawURL), err)
 	}
-	return New(client, u.Host, prefix, redact(rawURL)), nil
+	return objs, nil
 }
+
+// defaultResponseTimeout is ResponseTimeout's default. S3 answers within
+// milliseconds, a second or two at worst (a PUT's answer waits on the
+// write being durable; a small copy on the copy): a minute of silence is a
+// stalled request, not a slow one, and costs a retry at most once a minute.
+// The bound starts once the request is sent, so a slow upload of the store's
+// largest objects (~15 MB) does not count against it.
+const defaultResponseTimeout = 60 * time.Second
+
+func (o *Objects) responseTimeout() time.Duration {
+	switch {
+	case o.ResponseTimeout > 0:
+		return o.ResponseTimeout
+	case o.ResponseTimeout < 0:
+		return 0
+	}
+	return defaultResponseTimeout
+}
+
+// boundedClient is the S3 client's HTTP client: the SDK's, with every
+// attempt bounded by timeout() (0: unbounded) while it waits on the server:
+// for the response headers once the request is written, and for each read
+// of the response body. A stalled attempt fails with a *stallError, a
+// timeout the SDK's standard retryer retries (as it does a connection
+// error: the request may have been applied, which writeIfVersion handles
+// for conditional PUTs).
+type boundedClient struct {
+	next interface {
+		Do(*http.Request) (*http.Response, error)
+	}
+	timeout func() time.Duration
+}
+
+func (c *boundedClient) Do(req *http.Request) (*http.Response, error) {
+	d := c.timeout()
+	if d <= 0 {
+		return c.next.Do(req)
+	}
+	ctx, cancel := context.WithCancelCause(req.Context())
+	w := &watchdog{d: d, cancel: cancel}
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { w.arm("response headers") }}
+	resp, err := c.next.Do(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
+	w.disarm(true)
+	if err != nil {
+		if se := stalled(ctx); se != nil {
+			err = se
+		}
+		cancel(err)
+		return nil, err
+	}
+	resp.Body = &watchedBody{ReadCloser: resp.Body, ctx: ctx, w: w}
+	return resp, nil
+}
+
+// watchdog cancels an attempt's context with a *stallError when armed for
+// longer than d.
+type watchdog struct {
+	d      time.Duration
+	cancel context.CancelCauseFunc
+
+	mu      sync.Mutex
+	timer   *time.Timer
+	headers bool // the response headers came: arm only for body reads
+}
+
+// arm starts the clock for what the attempt waits on.
+func (w *watchdog) arm(what string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.headers && what == "response headers" {
+		return // a late WroteRequest: the answer is in already
+	}
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	err := &stallError{what: what, after: w.d}
+	w.timer = time.AfterFunc(w.d, func() { w.cancel(err) })
+}
+
+// disarm stops the clock; headers marks the response headers as come.
+func (w *watchdog) disarm(headers bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.timer != nil {
+		w.timer.Stop()
+		w.timer = nil
+	}
+	w.headers = w.headers || headers
+}
+
+// stalled returns the *stallError ctx was cancelled with, if it was.
+func stalled(ctx context.Context) *stallError {
+	var se *stallError
+	if errors.As(context.Cause(ctx), &se) {
+		return se
+	}
+	return nil
+}
+
+// watchedBody is a response body whose reads the watchdog bounds; closing
+// it releases the attempt's context.
+type watchedBody struct {
+	io.ReadCloser
+	ctx context.Context
+	w   *watchdog
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	b.w.arm("response body data")
+	n, err := b.ReadCloser.Read(p)
+	b.w.disarm(false)
+	if err != nil && err != io.EOF {
+		if se := stalled(b.ctx); se != nil {
+			err = se
+		}
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.w.cancel(context.Canceled)
+	return err
+}
+
+// stallError is an HTTP attempt that waited longer than ResponseTimeout on
+// the server.
+type stallError struct {
+	what  string
+	after time.Duration
+}
+
+func (e *stallError) Error() string {
+	return fmt.Sprintf("timeout: no %s from the server within %v", e.what, e.after)
+}
+
+// Timeout and Temporary make the SDK's retryer retry the attempt.
+func (e *stallError) Timeout() bool   { return true }
+func (e *stallError) Temporary() bool { return true }
 
 // redact drops any user info from a URL for messages.
 func redact(raw string) string {

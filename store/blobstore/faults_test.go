@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -29,7 +30,21 @@ type faultProxy struct {
 	mu     sync.Mutex
 	before func(w http.ResponseWriter, r *http.Request) bool
 	after  func(resp *http.Response)
+	// stall, when set, says how the proxy stalls a request (see stallMode);
+	// a stalled request waits, outside the mutex, until the client gives up
+	// on it or the test ends.
+	stall func(r *http.Request) stallMode
 }
+
+// stallMode is how the proxy stalls a request.
+type stallMode int
+
+const (
+	noStall      stallMode = iota
+	stallAtOnce            // never answers, never forwards the request
+	stallApplied           // forwards it (the server applies it), never answers
+	stallBody              // forwards it, sends the answer's headers and half its body, then nothing
+)
 
 // openThrough opens a fresh bucket through a faultProxy (with Open, so the
 // client is configured, retryer included, as the programs' is).
@@ -53,15 +68,25 @@ func openThrough(t *testing.T, p *faultProxy) *blobstore.Objects {
 		}
 		return nil
 	}
+	quit := make(chan struct{})
 	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
-		answered := p.before != nil && p.before(w, r)
+		mode := noStall
+		if p.stall != nil {
+			mode = p.stall(r)
+		}
+		answered := mode == noStall && p.before != nil && p.before(w, r)
 		p.mu.Unlock()
+		if mode != noStall {
+			stallRequest(w, r, proxy, mode, quit)
+			return
+		}
 		if !answered {
 			proxy.ServeHTTP(w, r)
 		}
 	}))
 	t.Cleanup(ps.Close)
+	t.Cleanup(func() { close(quit) }) // runs before ps.Close, which waits on the handlers
 	q.Set("endpoint", ps.URL)
 	u.RawQuery = q.Encode()
 	o, err := blobstore.Open(context.Background(), u.String())
@@ -69,6 +94,26 @@ func openThrough(t *testing.T, p *faultProxy) *blobstore.Objects {
 		t.Fatal(err)
 	}
 	return o
+}
+
+// stallRequest stalls r as mode says, until the client gives up on it (it
+// closes the connection) or quit is closed.
+func stallRequest(w http.ResponseWriter, r *http.Request, proxy http.Handler, mode stallMode, quit <-chan struct{}) {
+	if mode != stallAtOnce {
+		rec := httptest.NewRecorder()
+		proxy.ServeHTTP(rec, r)
+		if mode == stallBody {
+			maps.Copy(w.Header(), rec.Header())
+			w.WriteHeader(rec.Code)
+			b := rec.Body.Bytes()
+			w.Write(b[:len(b)/2])
+			w.(http.Flusher).Flush()
+		}
+	}
+	select {
+	case <-r.Context().Done():
+	case <-quit:
+	}
 }
 
 // conditionalPut reports whether r is a PUT with a precondition.
