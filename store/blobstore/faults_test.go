@@ -8,8 +8,6 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,16 +48,7 @@ const (
 // client is configured, retryer included, as the programs' is).
 func openThrough(t *testing.T, p *faultProxy) *blobstore.Objects {
 	t.Helper()
-	u, err := url.Parse(srv0(t).NewBucketURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	target, err := url.Parse(q.Get("endpoint"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target) // keeps the signed Host header
+	proxy, via := srv0(t).NewBucketBehind(t)
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -87,9 +76,7 @@ func openThrough(t *testing.T, p *faultProxy) *blobstore.Objects {
 	}))
 	t.Cleanup(ps.Close)
 	t.Cleanup(func() { close(quit) }) // runs before ps.Close, which waits on the handlers
-	q.Set("endpoint", ps.URL)
-	u.RawQuery = q.Encode()
-	o, err := blobstore.Open(context.Background(), u.String())
+	o, err := blobstore.Open(context.Background(), via(ps.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,16 +274,7 @@ func TestLockWhoseAnswerWasLost(t *testing.T) {
 // NotImplemented, as S3-compatible servers without that support do.
 func tlsProxy(t *testing.T) (storeURL string, chunked func() int) {
 	t.Helper()
-	u, err := url.Parse(srv0(t).NewBucketURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	target, err := url.Parse(q.Get("endpoint"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy, via := srv0(t).NewBucketBehind(t)
 	var mu sync.Mutex
 	n := 0
 	ps := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -317,9 +295,7 @@ func tlsProxy(t *testing.T) (storeURL string, chunked func() int) {
 		t.Fatal(err)
 	}
 	t.Setenv("AWS_CA_BUNDLE", ca)
-	q.Set("endpoint", ps.URL)
-	u.RawQuery = q.Encode()
-	return u.String(), func() int { mu.Lock(); defer mu.Unlock(); return n }
+	return via(ps.URL), func() int { mu.Lock(); defer mu.Unlock(); return n }
 }
 
 // An S3-compatible server over HTTPS that does not take aws-chunked

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -254,4 +256,27 @@ func (s *Server) NewBucketURL(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return s.URL(b, "data")
+}
+
+// NewBucketBehind makes a fresh bucket as NewBucketURL does, for a test
+// that puts a proxy in front of the server: proxy forwards to the server
+// (keeping the signed Host header), and via is the bucket's URL with the
+// given endpoint (the proxy's) in place of the server's.
+func (s *Server) NewBucketBehind(t testing.TB) (proxy *httputil.ReverseProxy, via func(endpoint string) string) {
+	t.Helper()
+	u, err := url.Parse(s.NewBucketURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := url.Parse(u.Query().Get("endpoint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httputil.NewSingleHostReverseProxy(target), func(endpoint string) string {
+		v := *u
+		q := v.Query()
+		q.Set("endpoint", endpoint)
+		v.RawQuery = q.Encode()
+		return v.String()
+	}
 }

@@ -3,8 +3,6 @@ package blobtest
 import (
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -34,17 +32,8 @@ type LeaseThief struct {
 // n-th lease taken whose name starts with lock (n = 0: none until Arm).
 func (s *Server) NewLeaseThief(t testing.TB, lock string, n int) *LeaseThief {
 	t.Helper()
-	u, err := url.Parse(s.NewBucketURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	target, err := url.Parse(q.Get("endpoint"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	proxy, via := s.NewBucketBehind(t)
 	th := &LeaseThief{lock: lock, n: n}
-	proxy := httputil.NewSingleHostReverseProxy(target) // keeps the signed Host header
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		r := resp.Request
 		_, name, ok := strings.Cut(r.URL.Path, "/.locks/")
@@ -69,9 +58,7 @@ func (s *Server) NewLeaseThief(t testing.TB, lock string, n int) *LeaseThief {
 	}
 	ps := httptest.NewServer(proxy)
 	t.Cleanup(ps.Close)
-	q.Set("endpoint", ps.URL)
-	u.RawQuery = q.Encode()
-	th.URL = u.String()
+	th.URL = via(ps.URL)
 	return th
 }
 
