@@ -101,14 +101,7 @@ func TestQuarantineListAndPurge(t *testing.T) {
 			t.Errorf("Restore(%s) = %v, want a refusal naming %s", e.ID, err, e.Path)
 		}
 	}
-	for _, bad := range []string{"notes.txt", "2025-09-30-20251002T000000", "leftovers-old", "2025-10-02-2025-10-04T02-02-03-006Z", "../snapshots/2025-10-01"} {
-		if err := rc.Purge(ctx, bad); !errors.Is(err, ErrTrashNotFound) {
-			t.Errorf("Purge(%q) = %v, want ErrTrashNotFound", bad, err)
-		}
-	}
-	if got := objectsDigest(t, st); !maps.Equal(got, before) {
-		t.Fatal("a refused Restore or Purge changed the store")
-	}
+	purgesRefused(t, st, before, "notes.txt", "2025-09-30-20251002T000000", "leftovers-old", "2025-10-02-2025-10-04T02-02-03-006Z", "../snapshots/2025-10-01")
 
 	for i, e := range want {
 		before = purgeExactly(t, st, e.ID, e.Path, before)
@@ -281,15 +274,8 @@ func TestRecoveryBackupListAndPurge(t *testing.T) {
 			t.Errorf("Restore(%s) = %v, want a refusal naming %s", e.ID, err, e.Path)
 		}
 	}
-	for _, bad := range []string{"notes.txt", "manual-copy", "backup-" + stamp1 + "-AB12", "backup-" + stamp1 + "-ab123",
-		"backup-2025-10-04T02-02-03Z", "backup-" + stamp1 + "-ab12", "backup-" + stamp1 + "-0000", "backup-" + stamp1, "../current.json"} {
-		if err := rc.Purge(ctx, bad); !errors.Is(err, ErrTrashNotFound) {
-			t.Errorf("Purge(%q) = %v, want ErrTrashNotFound", bad, err)
-		}
-	}
-	if got := objectsDigest(t, st); !maps.Equal(got, before) {
-		t.Fatal("a refused Restore or Purge changed the store")
-	}
+	purgesRefused(t, st, before, "notes.txt", "manual-copy", "backup-"+stamp1+"-AB12", "backup-"+stamp1+"-ab123",
+		"backup-2025-10-04T02-02-03Z", "backup-"+stamp1+"-ab12", "backup-"+stamp1+"-0000", "backup-"+stamp1, "../current.json")
 
 	for i, e := range want {
 		before = purgeExactly(t, st, e.ID, e.Path, before)
@@ -332,4 +318,19 @@ func purgeExactly(t *testing.T, st *Store, id, path string, before map[string]st
 		t.Fatalf("Purge of purged %s = %v, want ErrTrashNotFound", id, err)
 	}
 	return after
+}
+
+// purgesRefused checks that Purge refuses each id with ErrTrashNotFound
+// and that the store is still as before (objectsDigest), refused Restores
+// included.
+func purgesRefused(t *testing.T, st *Store, before map[string]string, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if err := st.Raw().Purge(context.Background(), id); !errors.Is(err, ErrTrashNotFound) {
+			t.Errorf("Purge(%q) = %v, want ErrTrashNotFound", id, err)
+		}
+	}
+	if got := objectsDigest(t, st); !maps.Equal(got, before) {
+		t.Fatal("a refused Restore or Purge changed the store")
+	}
 }
