@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/toaststats/toaststats/snapshot"
 )
@@ -20,18 +19,9 @@ const (
 var monthNames = [...]string{"", "January", "February", "March", "April", "May", "June",
 	"July", "August", "September", "October", "November", "December"}
 
-// parseYM reads the year and month of "YYYY-MM" or "YYYY-MM-DD".
-func parseYM(date string) (year, month int, ok bool) {
-	if len(date) < 7 || date[4] != '-' {
-		return 0, 0, false
-	}
-	y, err1 := strconv.Atoi(date[:4])
-	m, err2 := strconv.Atoi(date[5:7])
-	if err1 != nil || err2 != nil || m < 1 || m > 12 {
-		return 0, 0, false
-	}
-	return y, m, true
-}
+// parseYM reads the year and month of "YYYY-MM" or "YYYY-MM-DD"
+// (snapshot.ParseMonth).
+func parseYM(date string) (year, month int, ok bool) { return snapshot.ParseMonth(date) }
 
 // programYearOf is snapshot.ProgramYearOf.
 func programYearOf(date string) string { return snapshot.ProgramYearOf(date) }

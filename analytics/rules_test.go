@@ -320,3 +320,21 @@ func TestProgramYear(t *testing.T) {
 		}
 	}
 }
+
+// The analytics read months with the one month reader of snapshot
+// (snapshot.ParseMonth): "2026-+4-15" is not April (strconv.Atoi alone
+// reads the sign), so a date like it is never confirmed recognition, and
+// neither is a year 0.
+func TestMonthReaderIsSnapshots(t *testing.T) {
+	for _, in := range []string{"2026-+4-15", "+026-04-15", "2026- 4-15", "-026-04-15", "0000-04-15", "2026-4-15", "2026-04"[:6]} {
+		if y, m, ok := parseYM(in); ok {
+			t.Errorf("parseYM(%q) = %d, %d, ok; want not a month", in, y, m)
+		}
+		if got := recognitionOn(in); got != RecognitionProvisional {
+			t.Errorf("recognitionOn(%q) = %s, want %s", in, got, RecognitionProvisional)
+		}
+	}
+	if y, m, ok := parseYM("2026-04-15"); !ok || y != 2026 || m != 4 {
+		t.Errorf("parseYM(2026-04-15) = %d, %d, %v", y, m, ok)
+	}
+}

@@ -204,11 +204,12 @@ func ClubLevel(programYear string, goalsMet, activeMembers, netGrowth int, csp *
 	return ClubLevelUnder(ClubUsesCSPRules(programYear, csp), goalsMet, activeMembers, netGrowth, csp)
 }
 
-// parseMonth reads the year and month of "YYYY-MM" or "YYYY-MM-DD" (only
+// ParseMonth reads the year and month of "YYYY-MM" or "YYYY-MM-DD" (only
 // the first seven characters are read, and they must be four digits, '-'
 // and two digits: "2025-+7" and "+025-07" are not months); ok is false for
-// anything else or a year before 1.
-func parseMonth(dateOrMonth string) (year, month int, ok bool) {
+// anything else or a year before 1. It is the one month reader: program
+// years, last days and the analytics' calendar months all read through it.
+func ParseMonth(dateOrMonth string) (year, month int, ok bool) {
 	if len(dateOrMonth) < 7 || dateOrMonth[4] != '-' {
 		return 0, 0, false
 	}
@@ -229,7 +230,7 @@ func parseMonth(dateOrMonth string) (year, month int, ok bool) {
 // of a month "YYYY-MM" or date "YYYY-MM-DD": "2025-07" and "2026-06-30" are
 // both "2025-2026". It returns "" for input it cannot read.
 func ProgramYearOf(dateOrMonth string) string {
-	y, m, ok := parseMonth(dateOrMonth)
+	y, m, ok := ParseMonth(dateOrMonth)
 	if !ok {
 		return ""
 	}
@@ -240,7 +241,7 @@ func ProgramYearOf(dateOrMonth string) string {
 // month of a date "YYYY-MM-DD"): "2024-02" gives "2024-02-29". It returns ""
 // for input it cannot read.
 func LastDayOfMonth(month string) string {
-	y, m, ok := parseMonth(month)
+	y, m, ok := ParseMonth(month)
 	if !ok {
 		return ""
 	}
