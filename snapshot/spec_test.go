@@ -11,9 +11,9 @@ import (
 // "Area: paid clubs ≥ base (D, S) or base+1 (P); distinguished clubs ≥
 // ⌈50% of base⌉ (D) or ⌈50%⌉+1 (S, P). Division: paid ≥ base / base+1 /
 // base+2; distinguished ≥ ⌈45% / 50% / 55% of base⌉." Bases 4, 5, 6, 18
-// and 28 are the spec's back-solved rows; 20 and 40 are exact multiples of
-// 45 %, 50 % and 55 %, where a floating-point ceiling (20 × 0.55 =
-// 11.000000000000002 → 12) would be one too high.
+// and 28 are the spec's back-solved rows; 20, 40 and 100 are exact
+// multiples of 45 %, 50 % and 55 %, where a floating-point ceiling would be
+// one too high (100 × 0.55 = 55.00000000000001 → 56).
 func TestSpecStandingGoalFormulas(t *testing.T) {
 	areas := []struct {
 		base       int
@@ -44,6 +44,7 @@ func TestSpecStandingGoalFormulas(t *testing.T) {
 		{20, goals(20, 21, 22), goals(9, 10, 11)},
 		{28, goals(28, 29, 30), goals(13, 14, 16)}, // spec: ⌈12.6⌉, ⌈14⌉, ⌈15.4⌉
 		{40, goals(40, 41, 42), goals(18, 20, 22)},
+		{100, goals(100, 101, 102), goals(45, 50, 55)},
 	}
 	for _, tc := range divisions {
 		p, d, src := StandingGoals(&Standing{ClubBase: tc.base}, false)

@@ -7,7 +7,7 @@ unquoted footer line last. Every report of a date is internally consistent
 (club, division and district reports list the same clubs; the summary sums
 the district reports). Run from the repository root: python3 testdata/gen_fixture.py
 """
-import math, os, random
+import os, random
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 DISTRICTS = [("01", "02"), ("02", "42"), ("03", "61"), ("14", "F")]
@@ -41,6 +41,12 @@ def level(c, met):
     if met >= 7 and (a >= 20 or n >= 5): return "S"
     if met >= 5 and (a >= 20 or n >= 3): return "D"
     return ""
+
+def ceil_pct(p, n):
+    """ceil(p% of n) in integers, as the Go rules compute it: a float ceiling
+    is one too high where n * p/100 is an integer not exact in binary
+    (math.ceil(100 * 0.55) == 56)."""
+    return -(-p * n // 100)
 
 def pct(x):
     s = "%.2f" % x
@@ -113,12 +119,12 @@ def main():
                 adist = sum(1 for x in area if x["level"])
                 dpaid = sum(1 for x in dv if x["status"] == "Active")
                 ddist = sum(1 for x in dv if x["level"])
-                ag = math.ceil(abase * 0.5)
+                ag = ceil_pct(50, abase)
                 aword = ""
                 if apaid >= abase + 1 and adist >= ag + 1: aword = "President's Distinguished"
                 elif apaid >= abase and adist >= ag + 1: aword = "Select Distinguished"
                 elif apaid >= abase and adist >= ag: aword = "Distinguished"
-                dg = [math.ceil(dbase * 0.45), math.ceil(dbase * 0.5), math.ceil(dbase * 0.55)]
+                dg = [ceil_pct(45, dbase), ceil_pct(50, dbase), ceil_pct(55, dbase)]
                 dword = ""
                 if dpaid >= dbase + 2 and ddist >= dg[2]: dword = "President's Distinguished"
                 elif dpaid >= dbase + 1 and ddist >= dg[1]: dword = "Select Distinguished"
