@@ -58,7 +58,8 @@ func looksLikeFooter(line string) bool {
 // ParseFooter parses the footer line `Month of Jun, As of 09/13/2025`, with
 // or without surrounding quotes and trailing CR/LF. The data month takes the
 // as-of date's year, or the year before when the footer month is later in
-// the calendar than the as-of month (December data as of January). A line
+// the calendar than the as-of month (December data as of January;
+// snapshot.DataMonthOf). A line
 // that is not a valid footer gives an error wrapping ErrMalformed and a
 // Footer with Found false.
 func ParseFooter(line string) (Footer, error) {
@@ -78,13 +79,9 @@ func ParseFooter(line string) (Footer, error) {
 	if mm < 1 || mm > 12 || dd < 1 || asOf.Day() != dd || int(asOf.Month()) != mm || yy < 1900 {
 		return Footer{}, fmt.Errorf("%w: footer %q: %s/%s/%s is not a calendar date", ErrMalformed, clip(s, 80), m[2], m[3], m[4])
 	}
-	dataYear := yy
-	if month > mm {
-		dataYear--
-	}
 	return Footer{
 		Found:     true,
-		DataMonth: fmt.Sprintf("%04d-%02d", dataYear, month),
+		DataMonth: snapshot.DataMonthOf(time.Month(month), asOf),
 		AsOfDate:  asOf.Format("2006-01-02"),
 	}, nil
 }

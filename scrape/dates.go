@@ -162,9 +162,9 @@ func ParseAsOfOption(text string) (string, error) {
 }
 
 // dataMonthFromPage infers the data month from the month dropdown (1–12) and
-// the as-of date: the data month is in the as-of year, or the year before
-// when the month number is later than the as-of month (December data as of
-// January).
+// the as-of date by the footer's rule (snapshot.DataMonthOf): the data month
+// is in the as-of year, or the year before when the month number is later
+// than the as-of month (December data as of January).
 func dataMonthFromPage(month int, asOf string) (string, error) {
 	t, err := ParseDate(asOf)
 	if err != nil {
@@ -173,11 +173,7 @@ func dataMonthFromPage(month int, asOf string) (string, error) {
 	if month < 1 || month > 12 {
 		return "", fmt.Errorf("%w: month %d", ErrPage, month)
 	}
-	y := t.Year()
-	if time.Month(month) > t.Month() {
-		y--
-	}
-	return fmt.Sprintf("%04d-%02d", y, month), nil
+	return snapshot.DataMonthOf(time.Month(month), t), nil
 }
 
 // programYearOfMonth is the program year of a YYYY-MM month.

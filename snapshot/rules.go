@@ -247,3 +247,17 @@ func LastDayOfMonth(month string) string {
 	}
 	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 }
+
+// DataMonthOf returns the data month ("YYYY-MM") of a report that names
+// month (its footer's "Month of Mmm", or the page's month dropdown) and is
+// as of asOf: the month in the as-of year, or in the year before when
+// month is later in the calendar than the as-of month (December data as of
+// January; spec §2.0 "Reading the footer"). It is the one rule for the
+// data month's year; month must be 1–12.
+func DataMonthOf(month time.Month, asOf time.Time) string {
+	y := asOf.Year()
+	if month > asOf.Month() {
+		y--
+	}
+	return time.Date(y, month, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
+}

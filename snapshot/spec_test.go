@@ -3,6 +3,7 @@ package snapshot
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 // Spec-fidelity tables for the area and division rules of spec/dashboard.md
@@ -116,6 +117,32 @@ func TestSpecVisitDeadlines(t *testing.T) {
 		}
 		if d := [2]string{VisitDeadline(RoundNovember, tc.date), VisitDeadline(RoundMay, tc.date)}; d != tc.deadline {
 			t.Errorf("%s: deadlines %v, want %v", tc.date, d, tc.deadline)
+		}
+	}
+}
+
+// "dataMonth = footer month, in the as-of year. If the footer month is
+// December and the as-of month is January, use the previous year. The
+// general form: if footer month > as-of month, use the previous year."
+func TestSpecDataMonthOf(t *testing.T) {
+	tests := []struct {
+		month time.Month
+		asOf  string
+		want  string
+	}{
+		{time.December, "2026-01-08", "2025-12"}, // Dec data as of January
+		{time.December, "2025-12-31", "2025-12"}, // same month
+		{time.June, "2026-07-25", "2026-06"},     // June's close in July: earlier month, same year
+		{time.July, "2026-07-01", "2026-07"},
+		{time.November, "2025-12-18", "2025-11"},
+		{time.February, "2024-03-01", "2024-02"},
+		{time.June, "2025-09-13", "2025-06"},  // SHU's archive footer
+		{time.March, "2026-02-26", "2025-03"}, // later month than the as-of month: the year before
+	}
+	for _, tc := range tests {
+		asOf, _ := ParseDate(tc.asOf)
+		if got := DataMonthOf(tc.month, asOf); got != tc.want {
+			t.Errorf("DataMonthOf(%s, %s) = %s, want %s", tc.month, tc.asOf, got, tc.want)
 		}
 	}
 }
