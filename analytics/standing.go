@@ -14,8 +14,8 @@ const (
 	TierSmedley       = "Smedley Distinguished"
 )
 
-// ceilPct is ⌈pct% of n⌉ for non-negative integers.
-func ceilPct(pct, n int) int { return (pct*n + 99) / 100 }
+// ceilPct is ⌈pct% of n⌉ for non-negative integers (snapshot.CeilPercent).
+func ceilPct(pct, n int) int { return snapshot.CeilPercent(pct, n) }
 
 // unitGoals returns the tier goals of a standing (snapshot.StandingGoals).
 func unitGoals(st *snapshot.Standing, area bool) (paid, dist snapshot.TierGoals, source string) {

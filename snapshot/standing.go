@@ -60,7 +60,7 @@ func StandingGoals(s *Standing, area bool) (paid, dist TierGoals, source string)
 		return s.PaidGoals, s.DistinguishedGoals, "dashboard"
 	}
 	b := s.ClubBase
-	ceilPct := func(pct int) int { return (pct*b + 99) / 100 }
+	ceilPct := func(pct int) int { return CeilPercent(pct, b) }
 	if area {
 		half := ceilPct(50)
 		return TierGoals{Distinguished: b, Select: b, Presidents: b + 1},
@@ -69,6 +69,12 @@ func StandingGoals(s *Standing, area bool) (paid, dist TierGoals, source string)
 	return TierGoals{Distinguished: b, Select: b + 1, Presidents: b + 2},
 		TierGoals{Distinguished: ceilPct(45), Select: ceilPct(50), Presidents: ceilPct(55)}, "derived"
 }
+
+// CeilPercent is ⌈pct % of n⌉ for non-negative pct and n, in integers (a
+// floating-point ceiling is one too high where pct × n / 100 is a whole
+// number not exact in binary: 100 × 0.55). The area and division goals
+// (StandingGoals) and the district tiers' club and payment needs use it.
+func CeilPercent(pct, n int) int { return (pct*n + 99) / 100 }
 
 // StandingTiers are the area/division tiers, lowest first.
 var StandingTiers = [...]string{LevelDistinguished, LevelSelect, LevelPresidents}
