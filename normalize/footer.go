@@ -101,13 +101,13 @@ func (f Footer) String() string {
 }
 
 // IsClosingPeriod reports whether the file is closing-period data (the data
-// month is earlier than the as-of month). known is false when there is no
-// footer: then closing is false but means nothing.
+// month is earlier than the as-of month; snapshot.ClosingPeriod). known is
+// false when there is no footer: then closing is false but means nothing.
 func (f Footer) IsClosingPeriod() (closing, known bool) {
-	if !f.Found || len(f.AsOfDate) < 7 {
+	if !f.Found {
 		return false, false
 	}
-	return f.DataMonth != f.AsOfDate[:7], true
+	return snapshot.ClosingPeriod(f.DataMonth, f.AsOfDate)
 }
 
 // ProgramYear returns the program year of the data month ("2025-2026"),

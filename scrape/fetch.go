@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/toaststats/toaststats/normalize"
+	"github.com/toaststats/toaststats/snapshot"
 )
 
 // Sources recorded in the raw cache metadata for what each mode downloaded.
@@ -61,13 +62,10 @@ type Download struct {
 }
 
 // IsClosingPeriod reports whether the data is a month-end closing period
-// collection (data month earlier than the as-of month), and whether that is
-// known.
+// collection (data month earlier than the as-of month; snapshot.ClosingPeriod),
+// and whether that is known.
 func (d *Download) IsClosingPeriod() (closing, known bool) {
-	if d.DataMonth == "" || len(d.AsOfDate) < 7 {
-		return false, false
-	}
-	return d.DataMonth != d.AsOfDate[:7], true
+	return snapshot.ClosingPeriod(d.DataMonth, d.AsOfDate)
 }
 
 // Fetcher obtains one export from the dashboard. Both the browser Scraper and

@@ -261,3 +261,15 @@ func DataMonthOf(month time.Month, asOf time.Time) string {
 	}
 	return time.Date(y, month, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
 }
+
+// ClosingPeriod is the one closing-period rule (spec §2.0, §3.8): data of
+// month dataMonth ("YYYY-MM") published as of asOfDate ("YYYY-MM-DD") is
+// month-end closing data when the as-of date lies in another month (month
+// M's data as of a date in M+1). known is false when either is missing;
+// closing is then false but means nothing (never "not a closing period").
+func ClosingPeriod(dataMonth, asOfDate string) (closing, known bool) {
+	if len(dataMonth) < 7 || len(asOfDate) < 7 {
+		return false, false
+	}
+	return dataMonth[:7] != asOfDate[:7], true
+}

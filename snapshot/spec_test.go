@@ -146,3 +146,25 @@ func TestSpecDataMonthOf(t *testing.T) {
 		}
 	}
 }
+
+// "isClosingPeriod = dataMonth != month(asOfDate)"; without either it is
+// unknown, never "not a closing period" (spec §2.0, "Footer absent").
+func TestSpecClosingPeriod(t *testing.T) {
+	tests := []struct {
+		month, asOf    string
+		closing, known bool
+	}{
+		{"2025-11", "2025-12-01", true, true},  // first day of November's close
+		{"2025-11", "2025-11-30", false, true}, // November's last day
+		{"2026-06", "2026-07-25", true, true},  // June's close in the next program year
+		{"2025-12", "2026-01-08", true, true},  // across the calendar year
+		{"2026-07", "2026-07-01", false, true}, // July 1
+		{"", "2026-07-01", false, false},
+		{"2026-07", "", false, false},
+	}
+	for _, tc := range tests {
+		if c, k := ClosingPeriod(tc.month, tc.asOf); c != tc.closing || k != tc.known {
+			t.Errorf("ClosingPeriod(%q, %q) = %v, %v; want %v, %v", tc.month, tc.asOf, c, k, tc.closing, tc.known)
+		}
+	}
+}
