@@ -214,12 +214,38 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 	objs := New(client, u.Host, prefix, redact(rawURL))
 	bounded.timeout = objs.responseTimeout
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(u.Host)}); err != nil {
-		if notExist(err) {
-			err = errors.New("no such bucket")
-		}
-		return nil, fmt.Errorf("blobstore: bucket %q at %s: %w", u.Host, redact(rawURL), err)
+		return nil, fmt.Errorf("blobstore: bucket %q at %s: %w", u.Host, redact(rawURL), bucketError(err, cfg.Region))
 	}
 	return objs, nil
+}
+
+// bucketError says in words why the bucket could not be reached, for the
+// answers to Open's HEAD whose own text names no cause (a HEAD's answer has
+// no body, so the SDK can only print its status):
+//
+//   - 404: no such bucket;
+//   - any answer naming the bucket's region (x-amz-bucket-region) other than
+//     the one requests were signed for: AWS answers 301 (or 400) to a bucket
+//     of another region addressed through this one;
+//   - 403: the credentials may not list the bucket (HEAD on a bucket needs
+//     s3:ListBucket, which the store needs anyway: without it S3 answers a
+//     read of a missing key with 403 instead of 404).
+//
+// Other errors are returned as they are. The SDK's error stays wrapped.
+func bucketError(err error, region string) error {
+	if notExist(err) {
+		return errors.New("no such bucket")
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" && r != region {
+			return fmt.Errorf("the bucket is in region %s, not %s: add region=%s to the URL (or set AWS_REGION=%s) (%w)", r, region, r, r, err)
+		}
+	}
+	if _, status := s3Error(err); status == http.StatusForbidden {
+		return fmt.Errorf("access denied: the credentials in use (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or profile=, an instance role) may not list this bucket; the store needs s3:ListBucket on it, and s3:GetObject, s3:PutObject and s3:DeleteObject on its keys (%w)", err)
+	}
+	return err
 }
 
 // defaultResponseTimeout is ResponseTimeout's default. S3 answers within

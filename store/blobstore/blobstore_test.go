@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -258,6 +260,63 @@ func TestOpenMissingBucket(t *testing.T) {
 	_, err := blobstore.Open(context.Background(), s.URL("no-such-bucket", "data"))
 	if err == nil || !strings.Contains(err.Error(), `blobstore: bucket "no-such-bucket" at s3://no-such-bucket/data?`) || !strings.HasSuffix(err.Error(), ": no such bucket") {
 		t.Fatalf("open a missing bucket: %v", err)
+	}
+}
+
+// When Open's HEAD on the bucket is refused, the error says why in words,
+// for the answers whose own text names no cause (a HEAD's answer has no
+// body): AWS's 301 (or 400) for a bucket of another region, naming the
+// bucket's region in x-amz-bucket-region, and 403 for credentials that may
+// not list the bucket. No server is needed: a loopback server gives AWS's
+// answers.
+func TestOpenSaysWhyTheBucketIsUnreachable(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "test-key")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	for _, c := range []struct {
+		name   string
+		status int
+		region string // x-amz-bucket-region, if any
+		url    string // after s3://bucket?endpoint=...&use_path_style=true
+		want   string
+	}{
+		{"another region (301)", 301, "eu-west-1", "",
+			"the bucket is in region eu-west-1, not us-east-1: add region=eu-west-1 to the URL (or set AWS_REGION=eu-west-1)"},
+		{"another region (400)", 400, "ap-southeast-2", "&region=eu-west-1",
+			"the bucket is in region ap-southeast-2, not eu-west-1: add region=ap-southeast-2 to the URL"},
+		{"denied", 403, "", "", "access denied: the credentials in use"},
+		// AWS names the region on a 403 too: the same region is no cause.
+		{"denied, same region", 403, "us-east-1", "", "access denied: the credentials in use"},
+		{"missing", 404, "", "", "no such bucket"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var heads atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodHead && r.URL.Path == "/bucket" {
+					heads.Add(1)
+				}
+				if c.region != "" {
+					w.Header().Set("x-amz-bucket-region", c.region)
+				}
+				w.WriteHeader(c.status)
+			}))
+			defer ts.Close()
+			u := "s3://bucket/data?endpoint=" + ts.URL + "&use_path_style=true" + c.url
+			_, err := blobstore.Open(context.Background(), u)
+			if testing.Verbose() {
+				t.Log(err)
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), `blobstore: bucket "bucket" at s3://bucket/data?`) {
+				t.Fatalf("Open = %v; want an error naming the bucket and saying %q", err, c.want)
+			}
+			if c.status == 403 && strings.Contains(err.Error(), "region") {
+				t.Errorf("a refusal in the bucket's own region blamed on the region: %v", err)
+			}
+			if heads.Load() == 0 {
+				t.Errorf("no HEAD on the bucket reached the server")
+			}
+		})
 	}
 }
 
