@@ -59,8 +59,9 @@ type Objects struct {
 	// (default 60 s; negative: no bound). An attempt that stalls fails with
 	// a timeout, which the SDK's retryer sends again (a body read of
 	// ReadVersion, which runs after the SDK has returned, fails the read
-	// instead). It does not bound a slow but progressing transfer. A client
-	// given to New is used as it is: this field does not apply to it.
+	// instead). It does not bound a slow but progressing transfer. Open
+	// sets it from the URL's response_timeout=. A client given to New is
+	// used as it is: this field does not apply to it.
 	ResponseTimeout time.Duration
 	// Logger receives the lease's warnings (a lease lost, not renewed,
 	// taken over after it expired). When nil, the logger UseLogger gave
@@ -87,7 +88,7 @@ var refused = map[string]string{
 // gocloud.dev/blob URL opener this backend used to be built on took for
 // these purposes, with the same meaning. Any other parameter is refused, so
 // that a typo is not silently ignored.
-var params = []string{"endpoint", "region", "use_path_style", "disable_https", "profile", "anonymous", "prefix"}
+var params = []string{"endpoint", "region", "use_path_style", "disable_https", "profile", "anonymous", "prefix", "response_timeout"}
 
 // Open opens the bucket a URL names:
 //
@@ -107,7 +108,10 @@ var params = []string{"endpoint", "region", "use_path_style", "disable_https", "
 //     most S3-compatible servers want, instead of bucket.host;
 //   - disable_https=true: plain HTTP to AWS's endpoints;
 //   - profile: the shared configuration profile (~/.aws/config) to use;
-//   - anonymous=true: unsigned requests (a public bucket).
+//   - anonymous=true: unsigned requests (a public bucket);
+//   - response_timeout: Objects.ResponseTimeout as a Go duration ("90s",
+//     "2m"; default 60s), how long each HTTP attempt waits on a silent
+//     server before it is retried; 0 waits for ever.
 //
 // Any other parameter is an error. Credentials come from the AWS SDK's
 // usual chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE,
@@ -152,6 +156,17 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 		}
 	}
 	usePathStyle, disableHTTPS, anonymous := flags[0], flags[1], flags[2]
+	var responseTimeout time.Duration
+	if v := q.Get("response_timeout"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("blobstore: invalid value for \"response_timeout\" in %q: %q is not a duration such as 90s or 2m (0: no bound)", redact(rawURL), v)
+		}
+		responseTimeout = d
+		if d == 0 {
+			responseTimeout = -1 // Objects' "no bound"
+		}
+	}
 
 	region := q.Get("region")
 	if region == "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
@@ -212,6 +227,7 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	objs := New(client, u.Host, prefix, redact(rawURL))
+	objs.ResponseTimeout = responseTimeout
 	bounded.timeout = objs.responseTimeout
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(u.Host)}); err != nil {
 		return nil, fmt.Errorf("blobstore: bucket %q at %s: %w", u.Host, redact(rawURL), bucketError(err, cfg.Region))

@@ -243,6 +243,8 @@ func TestOpenRefusesBadURLs(t *testing.T) {
 		"gs://b/p":                                       "ifGenerationMatch",
 		"azblob://b/p":                                   "If-Match",
 		"ftp://x":                                        `unsupported scheme "ftp"`,
+		"s3://b/p?response_timeout=soon":                 `invalid value for "response_timeout" in "s3://b/p?response_timeout=soon": "soon" is not a duration`,
+		"s3://b/p?response_timeout=-5s":                  `invalid value for "response_timeout"`,
 	} {
 		_, err := blobstore.Open(context.Background(), u)
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -317,6 +319,57 @@ func TestOpenSaysWhyTheBucketIsUnreachable(t *testing.T) {
 				t.Errorf("no HEAD on the bucket reached the server")
 			}
 		})
+	}
+}
+
+// response_timeout= in the URL sets how long each attempt waits on a
+// silent server: Open's own HEAD to a server that never answers fails
+// naming it, after the SDK's retries, instead of hanging; 0 is no bound.
+func TestResponseTimeoutFromURL(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "test-key")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+	var silent atomic.Bool
+	var heads atomic.Int32
+	quit := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		heads.Add(1)
+		if silent.Load() {
+			select {
+			case <-r.Context().Done():
+			case <-quit:
+			}
+			return
+		}
+	}))
+	defer ts.Close()
+	defer close(quit) // before ts.Close, which waits on the handlers
+	base := "s3://bucket/data?endpoint=" + ts.URL + "&use_path_style=true&region=us-east-1"
+	for q, want := range map[string]time.Duration{"": 0, "&response_timeout=90s": 90 * time.Second, "&response_timeout=0": -1} {
+		o, err := blobstore.Open(context.Background(), base+q)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", q, err)
+		}
+		if o.ResponseTimeout != want {
+			t.Errorf("Open(%s).ResponseTimeout = %v, want %v", q, o.ResponseTimeout, want)
+		}
+	}
+	silent.Store(true)
+	heads.Store(0)
+	done := make(chan error, 1)
+	go func() {
+		_, err := blobstore.Open(context.Background(), base+"&response_timeout=200ms")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "timeout: no response headers from the server within 200ms") {
+			t.Fatalf("Open on a silent server = %v; want the 200ms timeout named", err)
+		}
+	case <-time.After(time.Minute): // a guard against a hang, not a timing assertion
+		t.Fatal("Open on a silent server has not returned after a minute")
+	}
+	if n := heads.Load(); n != 3 {
+		t.Errorf("%d HEADs reached the silent server; want 3 (the SDK's attempts)", n)
 	}
 }
 
