@@ -497,18 +497,40 @@ func (o *Objects) Read(ctx context.Context, key string) ([]byte, error) {
 }
 
 // ReadVersion implements store.ConditionalWriter: the bytes and the ETag
-// of one GET.
+// of one GET. A GET whose body fails part-way (it stalls beyond
+// ResponseTimeout, or the connection breaks) is sent again, up to the
+// client's retryer's attempts in all: the SDK retries a request until its
+// answer's headers arrive, not while its caller reads the body.
 func (o *Objects) ReadVersion(ctx context.Context, key string) ([]byte, string, error) {
 	k, err := checkKey(key, false)
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := o.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: o.key(k)})
-	if err != nil {
+	attempts := 1
+	if r := o.client.Options().Retryer; r != nil {
+		attempts = max(1, r.MaxAttempts())
+	}
+	for attempt := 1; ; attempt++ {
+		b, etag, inBody, err := o.get(ctx, k)
+		if err == nil {
+			return b, etag, nil
+		}
 		if notExist(err) {
 			return nil, "", fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
 		}
-		return nil, "", fmt.Errorf("read %s: %w", key, err)
+		if !inBody || attempt >= attempts || ctx.Err() != nil {
+			return nil, "", fmt.Errorf("read %s: %w", key, err)
+		}
+		o.logger().Warn("read of an object's body failed; sending the GET again", "key", key, "attempt", attempt, "err", err)
+	}
+}
+
+// get is one GET of the (checked) key k: its bytes and ETag, or its error
+// and whether that came while reading the body (after the SDK's retries).
+func (o *Objects) get(ctx context.Context, k string) (b []byte, etag string, inBody bool, err error) {
+	out, err := o.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: o.key(k)})
+	if err != nil {
+		return nil, "", false, err
 	}
 	defer out.Body.Close()
 	// The body is read into a buffer of its announced size, plus the room
@@ -517,9 +539,9 @@ func (o *Objects) ReadVersion(ctx context.Context, key string) ([]byte, string, 
 	n := max(0, min(aws.ToInt64(out.ContentLength), 1<<30))
 	buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
 	if _, err := buf.ReadFrom(out.Body); err != nil {
-		return nil, "", fmt.Errorf("read %s: %w", key, err)
+		return nil, "", true, err
 	}
-	return buf.Bytes(), aws.ToString(out.ETag), nil
+	return buf.Bytes(), aws.ToString(out.ETag), false, nil
 }
 
 // Write implements store.Objects: one PUT, which S3 applies atomically (a
