@@ -59,8 +59,9 @@ type Objects struct {
 	// (default 60 s; negative: no bound). An attempt that stalls fails with
 	// a timeout, which the SDK's retryer sends again (a body read of
 	// ReadVersion, which runs after the SDK has returned, fails the read
-	// instead). It does not bound a slow but progressing transfer. A client
-	// given to New is used as it is: this field does not apply to it.
+	// instead). It does not bound a slow but progressing transfer. Open
+	// sets it from the URL's response_timeout=. A client given to New is
+	// used as it is: this field does not apply to it.
 	ResponseTimeout time.Duration
 	// Logger receives the lease's warnings (a lease lost, not renewed,
 	// taken over after it expired). When nil, the logger UseLogger gave
@@ -87,7 +88,7 @@ var refused = map[string]string{
 // gocloud.dev/blob URL opener this backend used to be built on took for
 // these purposes, with the same meaning. Any other parameter is refused, so
 // that a typo is not silently ignored.
-var params = []string{"endpoint", "region", "use_path_style", "disable_https", "profile", "anonymous", "prefix"}
+var params = []string{"endpoint", "region", "use_path_style", "disable_https", "profile", "anonymous", "prefix", "response_timeout"}
 
 // Open opens the bucket a URL names:
 //
@@ -107,7 +108,10 @@ var params = []string{"endpoint", "region", "use_path_style", "disable_https", "
 //     most S3-compatible servers want, instead of bucket.host;
 //   - disable_https=true: plain HTTP to AWS's endpoints;
 //   - profile: the shared configuration profile (~/.aws/config) to use;
-//   - anonymous=true: unsigned requests (a public bucket).
+//   - anonymous=true: unsigned requests (a public bucket);
+//   - response_timeout: Objects.ResponseTimeout as a Go duration ("90s",
+//     "2m"; default 60s), how long each HTTP attempt waits on a silent
+//     server before it is retried; 0 waits for ever.
 //
 // Any other parameter is an error. Credentials come from the AWS SDK's
 // usual chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE,
@@ -152,6 +156,17 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 		}
 	}
 	usePathStyle, disableHTTPS, anonymous := flags[0], flags[1], flags[2]
+	var responseTimeout time.Duration
+	if v := q.Get("response_timeout"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("blobstore: invalid value for \"response_timeout\" in %q: %q is not a duration such as 90s or 2m (0: no bound)", redact(rawURL), v)
+		}
+		responseTimeout = d
+		if d == 0 {
+			responseTimeout = -1 // Objects' "no bound"
+		}
+	}
 
 	region := q.Get("region")
 	if region == "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
@@ -212,14 +227,41 @@ func Open(ctx context.Context, rawURL string) (*Objects, error) {
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	objs := New(client, u.Host, prefix, redact(rawURL))
+	objs.ResponseTimeout = responseTimeout
 	bounded.timeout = objs.responseTimeout
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(u.Host)}); err != nil {
-		if notExist(err) {
-			err = errors.New("no such bucket")
-		}
-		return nil, fmt.Errorf("blobstore: bucket %q at %s: %w", u.Host, redact(rawURL), err)
+		return nil, fmt.Errorf("blobstore: bucket %q at %s: %w", u.Host, redact(rawURL), bucketError(err, cfg.Region))
 	}
 	return objs, nil
+}
+
+// bucketError says in words why the bucket could not be reached, for the
+// answers to Open's HEAD whose own text names no cause (a HEAD's answer has
+// no body, so the SDK can only print its status):
+//
+//   - 404: no such bucket;
+//   - any answer naming the bucket's region (x-amz-bucket-region) other than
+//     the one requests were signed for: AWS answers 301 (or 400) to a bucket
+//     of another region addressed through this one;
+//   - 403: the credentials may not list the bucket (HEAD on a bucket needs
+//     s3:ListBucket, which the store needs anyway: without it S3 answers a
+//     read of a missing key with 403 instead of 404).
+//
+// Other errors are returned as they are. The SDK's error stays wrapped.
+func bucketError(err error, region string) error {
+	if notExist(err) {
+		return errors.New("no such bucket")
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" && r != region {
+			return fmt.Errorf("the bucket is in region %s, not %s: add region=%s to the URL (or set AWS_REGION=%s) (%w)", r, region, r, r, err)
+		}
+	}
+	if _, status := s3Error(err); status == http.StatusForbidden {
+		return fmt.Errorf("access denied: the credentials in use (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or profile=, an instance role) may not list this bucket; the store needs s3:ListBucket on it, and s3:GetObject, s3:PutObject and s3:DeleteObject on its keys (%w)", err)
+	}
+	return err
 }
 
 // defaultResponseTimeout is ResponseTimeout's default. S3 answers within
@@ -455,18 +497,40 @@ func (o *Objects) Read(ctx context.Context, key string) ([]byte, error) {
 }
 
 // ReadVersion implements store.ConditionalWriter: the bytes and the ETag
-// of one GET.
+// of one GET. A GET whose body fails part-way (it stalls beyond
+// ResponseTimeout, or the connection breaks) is sent again, up to the
+// client's retryer's attempts in all: the SDK retries a request until its
+// answer's headers arrive, not while its caller reads the body.
 func (o *Objects) ReadVersion(ctx context.Context, key string) ([]byte, string, error) {
 	k, err := checkKey(key, false)
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := o.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: o.key(k)})
-	if err != nil {
+	attempts := 1
+	if r := o.client.Options().Retryer; r != nil {
+		attempts = max(1, r.MaxAttempts())
+	}
+	for attempt := 1; ; attempt++ {
+		b, etag, inBody, err := o.get(ctx, k)
+		if err == nil {
+			return b, etag, nil
+		}
 		if notExist(err) {
 			return nil, "", fmt.Errorf("read %s: %w", key, fs.ErrNotExist)
 		}
-		return nil, "", fmt.Errorf("read %s: %w", key, err)
+		if !inBody || attempt >= attempts || ctx.Err() != nil {
+			return nil, "", fmt.Errorf("read %s: %w", key, err)
+		}
+		o.logger().Warn("read of an object's body failed; sending the GET again", "key", key, "attempt", attempt, "err", err)
+	}
+}
+
+// get is one GET of the (checked) key k: its bytes and ETag, or its error
+// and whether that came while reading the body (after the SDK's retries).
+func (o *Objects) get(ctx context.Context, k string) (b []byte, etag string, inBody bool, err error) {
+	out, err := o.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: o.key(k)})
+	if err != nil {
+		return nil, "", false, err
 	}
 	defer out.Body.Close()
 	// The body is read into a buffer of its announced size, plus the room
@@ -475,9 +539,9 @@ func (o *Objects) ReadVersion(ctx context.Context, key string) ([]byte, string, 
 	n := max(0, min(aws.ToInt64(out.ContentLength), 1<<30))
 	buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
 	if _, err := buf.ReadFrom(out.Body); err != nil {
-		return nil, "", fmt.Errorf("read %s: %w", key, err)
+		return nil, "", true, err
 	}
-	return buf.Bytes(), aws.ToString(out.ETag), nil
+	return buf.Bytes(), aws.ToString(out.ETag), false, nil
 }
 
 // Write implements store.Objects: one PUT, which S3 applies atomically (a

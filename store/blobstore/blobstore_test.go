@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -241,6 +243,8 @@ func TestOpenRefusesBadURLs(t *testing.T) {
 		"gs://b/p":                                       "ifGenerationMatch",
 		"azblob://b/p":                                   "If-Match",
 		"ftp://x":                                        `unsupported scheme "ftp"`,
+		"s3://b/p?response_timeout=soon":                 `invalid value for "response_timeout" in "s3://b/p?response_timeout=soon": "soon" is not a duration`,
+		"s3://b/p?response_timeout=-5s":                  `invalid value for "response_timeout"`,
 	} {
 		_, err := blobstore.Open(context.Background(), u)
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -258,6 +262,114 @@ func TestOpenMissingBucket(t *testing.T) {
 	_, err := blobstore.Open(context.Background(), s.URL("no-such-bucket", "data"))
 	if err == nil || !strings.Contains(err.Error(), `blobstore: bucket "no-such-bucket" at s3://no-such-bucket/data?`) || !strings.HasSuffix(err.Error(), ": no such bucket") {
 		t.Fatalf("open a missing bucket: %v", err)
+	}
+}
+
+// When Open's HEAD on the bucket is refused, the error says why in words,
+// for the answers whose own text names no cause (a HEAD's answer has no
+// body): AWS's 301 (or 400) for a bucket of another region, naming the
+// bucket's region in x-amz-bucket-region, and 403 for credentials that may
+// not list the bucket. No server is needed: a loopback server gives AWS's
+// answers.
+func TestOpenSaysWhyTheBucketIsUnreachable(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "test-key")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	for _, c := range []struct {
+		name   string
+		status int
+		region string // x-amz-bucket-region, if any
+		url    string // after s3://bucket?endpoint=...&use_path_style=true
+		want   string
+	}{
+		{"another region (301)", 301, "eu-west-1", "",
+			"the bucket is in region eu-west-1, not us-east-1: add region=eu-west-1 to the URL (or set AWS_REGION=eu-west-1)"},
+		{"another region (400)", 400, "ap-southeast-2", "&region=eu-west-1",
+			"the bucket is in region ap-southeast-2, not eu-west-1: add region=ap-southeast-2 to the URL"},
+		{"denied", 403, "", "", "access denied: the credentials in use"},
+		// AWS names the region on a 403 too: the same region is no cause.
+		{"denied, same region", 403, "us-east-1", "", "access denied: the credentials in use"},
+		{"missing", 404, "", "", "no such bucket"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var heads atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodHead && r.URL.Path == "/bucket" {
+					heads.Add(1)
+				}
+				if c.region != "" {
+					w.Header().Set("x-amz-bucket-region", c.region)
+				}
+				w.WriteHeader(c.status)
+			}))
+			defer ts.Close()
+			u := "s3://bucket/data?endpoint=" + ts.URL + "&use_path_style=true" + c.url
+			_, err := blobstore.Open(context.Background(), u)
+			if testing.Verbose() {
+				t.Log(err)
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), `blobstore: bucket "bucket" at s3://bucket/data?`) {
+				t.Fatalf("Open = %v; want an error naming the bucket and saying %q", err, c.want)
+			}
+			if c.status == 403 && strings.Contains(err.Error(), "region") {
+				t.Errorf("a refusal in the bucket's own region blamed on the region: %v", err)
+			}
+			if heads.Load() == 0 {
+				t.Errorf("no HEAD on the bucket reached the server")
+			}
+		})
+	}
+}
+
+// response_timeout= in the URL sets how long each attempt waits on a
+// silent server: Open's own HEAD to a server that never answers fails
+// naming it, after the SDK's retries, instead of hanging; 0 is no bound.
+func TestResponseTimeoutFromURL(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "test-key")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+	var silent atomic.Bool
+	var heads atomic.Int32
+	quit := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		heads.Add(1)
+		if silent.Load() {
+			select {
+			case <-r.Context().Done():
+			case <-quit:
+			}
+			return
+		}
+	}))
+	defer ts.Close()
+	defer close(quit) // before ts.Close, which waits on the handlers
+	base := "s3://bucket/data?endpoint=" + ts.URL + "&use_path_style=true&region=us-east-1"
+	for q, want := range map[string]time.Duration{"": 0, "&response_timeout=90s": 90 * time.Second, "&response_timeout=0": -1} {
+		o, err := blobstore.Open(context.Background(), base+q)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", q, err)
+		}
+		if o.ResponseTimeout != want {
+			t.Errorf("Open(%s).ResponseTimeout = %v, want %v", q, o.ResponseTimeout, want)
+		}
+	}
+	silent.Store(true)
+	heads.Store(0)
+	done := make(chan error, 1)
+	go func() {
+		_, err := blobstore.Open(context.Background(), base+"&response_timeout=200ms")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "timeout: no response headers from the server within 200ms") {
+			t.Fatalf("Open on a silent server = %v; want the 200ms timeout named", err)
+		}
+	case <-time.After(time.Minute): // a guard against a hang, not a timing assertion
+		t.Fatal("Open on a silent server has not returned after a minute")
+	}
+	if n := heads.Load(); n != 3 {
+		t.Errorf("%d HEADs reached the silent server; want 3 (the SDK's attempts)", n)
 	}
 }
 

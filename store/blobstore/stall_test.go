@@ -98,26 +98,52 @@ func TestEveryAttemptStalls(t *testing.T) {
 	}
 }
 
-// A GET whose answer stops halfway through its body: ReadVersion fails
-// with an error naming the timeout instead of hanging.
-func TestStalledBodyFails(t *testing.T) {
+// A GET whose answer stops halfway through its body is sent again (the
+// SDK's retryer has returned by then): a body that stalls once is read by
+// the next GET; one that stalls every time fails, once every attempt is
+// spent, with an error naming the timeout instead of hanging.
+func TestStalledBodyIsRetried(t *testing.T) {
 	ctx := context.Background()
+	stalls, gets := 0, 0
 	p := &faultProxy{stall: func(r *http.Request) stallMode {
-		if isGet(r, "a/x.json") {
+		if !isGet(r, "a/x.json") {
+			return noStall
+		}
+		if gets++; gets <= stalls {
 			return stallBody
 		}
 		return noStall
 	}}
 	o := openThrough(t, p)
 	o.ResponseTimeout = stallTimeout
-	if err := o.Write(ctx, "a/x.json", []byte(strings.Repeat("x", 1000))); err != nil {
+	want := strings.Repeat("x", 1000)
+	if err := o.Write(ctx, "a/x.json", []byte(want)); err != nil {
 		t.Fatal(err)
 	}
-	var b []byte
-	var err error
-	returns(t, "Read", func() { b, err = o.Read(ctx, "a/x.json") })
-	if err == nil || !strings.Contains(err.Error(), "timeout: no response body data from the server within 500ms") {
-		t.Fatalf("read of a body that stalls = %d bytes, %v; want an error naming the timeout", len(b), err)
+	attempts := o.Client().Options().Retryer.MaxAttempts()
+	for _, c := range []struct{ stalls, gets int }{{1, 2}, {attempts, attempts}} {
+		p.mu.Lock()
+		stalls, gets = c.stalls, 0
+		p.mu.Unlock()
+		var b []byte
+		var etag string
+		var err error
+		returns(t, "ReadVersion", func() { b, etag, err = o.ReadVersion(ctx, "a/x.json") })
+		p.mu.Lock()
+		n := gets
+		p.mu.Unlock()
+		if n != c.gets {
+			t.Errorf("%d stalled bodies: %d GETs reached the proxy, want %d", c.stalls, n, c.gets)
+		}
+		if c.stalls < attempts {
+			if err != nil || string(b) != want || etag == "" {
+				t.Fatalf("read after %d stalled bodies = %d bytes, etag %q, %v; want the 1000 bytes and their ETag", c.stalls, len(b), etag, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "read a/x.json: ") || !strings.Contains(err.Error(), "timeout: no response body data from the server within 500ms") {
+			t.Fatalf("read of a body that stalls every time = %d bytes, %v; want an error naming the key and the timeout", len(b), err)
+		}
 	}
 }
 
