@@ -387,6 +387,11 @@ func (q *Jobs) maybeBuild(trigger string) {
 	}
 	ok, err := q.NeedsBuild(q.ctx)
 	if err != nil {
+		if q.ctx.Err() != nil {
+			// Closed while checking (the server shutting down): the
+			// check was cut short, nothing is wrong with the store.
+			return
+		}
 		q.log.Warn("checking for pending builds", "error", err)
 		return
 	}

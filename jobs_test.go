@@ -50,6 +50,61 @@ func fixtureStore(ctx context.Context, date string) (st *toaststats.Store, remov
 	return st, func() { os.RemoveAll(dir) }
 }
 
+// TestJobsClosedDuringPendingCheckIsQuiet: closing the jobs (the server
+// shutting down) while the scheduled check for pending builds is reading
+// the store logs no warning, which read as a store problem ("checking for
+// pending builds ... context canceled" in the crash stress, on every
+// server stopped soon after it started on object storage); a check that
+// fails on its own still warns.
+func TestJobsClosedDuringPendingCheckIsQuiet(t *testing.T) {
+	build := func(ctx context.Context, date string) (any, error) { return nil, nil }
+	for _, c := range []struct {
+		name string
+		fail error
+		warn bool
+	}{{"closed", nil, false}, {"failed", errors.New("the bucket answered 500"), true}} {
+		var logs bytes.Buffer
+		logged := make(chan struct{}, 1)
+		checking := make(chan struct{})
+		pending := func(ctx context.Context) ([]string, error) {
+			if c.fail != nil {
+				return nil, c.fail
+			}
+			close(checking)
+			<-ctx.Done()
+			return nil, fmt.Errorf("stat raw-csv/2026-03-27/metadata.json: %w", ctx.Err())
+		}
+		log := slog.New(notifyingHandler{slog.NewTextHandler(&logs, nil), logged})
+		jobs := toaststats.NewJobs(build, toaststats.JobsOptions{Pending: pending, Logger: log})
+		jobs.Schedule(0)
+		if c.fail == nil {
+			<-checking
+		} else {
+			<-logged // the check's own failure, before anything closes
+		}
+		jobs.Close()
+		warned := strings.Contains(logs.String(), `level=WARN msg="checking for pending builds"`)
+		if warned != c.warn || (c.warn && !strings.Contains(logs.String(), "the bucket answered 500")) {
+			t.Errorf("%s: warned %v, want %v; logs:\n%s", c.name, warned, c.warn, logs.String())
+		}
+	}
+}
+
+// notifyingHandler sends on logged after each record it writes.
+type notifyingHandler struct {
+	slog.Handler
+	logged chan struct{}
+}
+
+func (h notifyingHandler) Handle(ctx context.Context, r slog.Record) error {
+	err := h.Handler.Handle(ctx, r)
+	select {
+	case h.logged <- struct{}{}:
+	default:
+	}
+	return err
+}
+
 // TestJobsProgressAndStats: a multi-date job reports its progress date by
 // date, stops at the first failure, and the statistics count it.
 func TestJobsProgressAndStats(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,7 +17,21 @@ import (
 // is the only way to destroy one.
 //
 //	raw-trash/<date>.<unix-nanoseconds>/   the date's folder, as it was
+//	raw-trash/<date>.<unix-nanoseconds>.purging   while Purge destroys it
 const rawTrashPrefix = "raw-trash/"
+
+// purgeMarkerSuffix names the marker Purge writes next to a trash entry's
+// folder before it deletes the folder, and removes once the folder is gone.
+// Deleting a folder is not atomic (one file after another locally, a batch
+// of objects on S3): a purge stopped half-way (killed, crashed, a delete
+// that failed) leaves the marker, so the entry is listed as
+// PurgeInterrupted, Restore refuses it and Purge finishes it, instead of
+// a date missing some of its reports passing for a whole one.
+const purgeMarkerSuffix = ".purging"
+
+// ErrPurgeInterrupted reports a trash entry whose purge began and did not
+// finish: some of its files may be gone, so it is not restored.
+var ErrPurgeInterrupted = errors.New("store: a purge of this raw-cache trash entry began and did not finish")
 
 // ErrTrashNotFound reports a trash id that names nothing in the trash.
 var ErrTrashNotFound = errors.New("store: not in the raw-cache trash")
@@ -32,6 +47,10 @@ type TrashEntry struct {
 	Date string `json:"date"`
 	// DeletedAt is when it was moved to the trash.
 	DeletedAt time.Time `json:"deletedAt"`
+	// PurgeInterrupted is set when a purge of the entry began and did not
+	// finish (the process was killed, or a delete failed): some of its
+	// files may be gone, so Restore refuses it; Purge finishes the purge.
+	PurgeInterrupted bool `json:"purgeInterrupted,omitempty"`
 }
 
 // parseTrashID splits "<date>.<unix-nanoseconds>".
@@ -113,19 +132,37 @@ func (c *RawCache) TrashAll(ctx context.Context) ([]TrashEntry, error) {
 	return out, nil
 }
 
-// TrashList lists the raw-cache trash, oldest first.
+// TrashList lists the raw-cache trash, oldest first, with the entries
+// whose purge was interrupted (PurgeInterrupted), also one whose folder is
+// already gone and only the marker is left.
 func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 	ents, err := c.objs.List(ctx, rawTrashPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("store: list raw trash: %w", err)
 	}
 	out := []TrashEntry{}
+	at := map[string]int{}
+	var purging []string
 	for _, k := range ents {
-		name, ok := strings.CutSuffix(strings.TrimPrefix(k, rawTrashPrefix), "/")
+		name := strings.TrimPrefix(k, rawTrashPrefix)
+		if id, ok := strings.CutSuffix(name, purgeMarkerSuffix); ok {
+			purging = append(purging, id)
+			continue
+		}
+		name, ok := strings.CutSuffix(name, "/")
 		if !ok {
 			continue
 		}
 		if e, err := parseTrashID(name); err == nil {
+			at[e.ID] = len(out)
+			out = append(out, e)
+		}
+	}
+	for _, id := range purging {
+		if i, ok := at[id]; ok {
+			out[i].PurgeInterrupted = true
+		} else if e, err := parseTrashID(id); err == nil {
+			e.PurgeInterrupted = true
 			out = append(out, e)
 		}
 	}
@@ -135,10 +172,24 @@ func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 	return out, nil
 }
 
+// purgeMarked reports whether a purge of trash entry id began and did not
+// finish (its marker is there).
+func (c *RawCache) purgeMarked(ctx context.Context, id string) (bool, error) {
+	_, err := c.objs.Read(ctx, rawTrashPrefix+id+purgeMarkerSuffix)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	}
+	return false, err
+}
+
 // Restore moves trash entry id back into the cache as its date.
 // ErrRestoreConflict when the cache holds that date again (nothing is
 // overwritten: trash or move the newer one first); ErrTrashNotFound when
-// there is no such entry. What a quarantine entry (QuarantineList) or a
+// there is no such entry; ErrPurgeInterrupted when a purge of it began and
+// did not finish (some of its files may be gone: purge it again). What a quarantine entry (QuarantineList) or a
 // recovery backup (RecoveryBackupList) holds is never restored: an error
 // says so, and where to look at it.
 func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err error) {
@@ -163,6 +214,11 @@ func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err er
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: restore raw "+id) }()
+	if marked, err := c.purgeMarked(ctx, id); err != nil {
+		return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
+	} else if marked {
+		return TrashEntry{}, fmt.Errorf("%w: %s: some of its files may be gone, so it is not restored (purge it again to finish the purge)", ErrPurgeInterrupted, id)
+	}
 	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
 		return TrashEntry{}, fmt.Errorf("%w: %s", ErrTrashNotFound, id)
 	}
@@ -188,7 +244,10 @@ func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err er
 // (QuarantineList: damaged raw reports set aside, a damaged snapshot or
 // leftovers verify --repair moved aside), or recovery backup id
 // (RecoveryBackupList: the current.json and inventory verify --repair
-// backed up). ErrTrashNotFound when there is no such entry. It is meant
+// backed up). ErrTrashNotFound when there is no such entry. A trash entry
+// is marked as being purged before its folder is deleted, and the mark is
+// removed last: purging an entry whose purge was interrupted
+// (PurgeInterrupted) finishes it. It is meant
 // for an operator on the data directory (the toaststats trash purge
 // command); the HTTP API never calls it.
 func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
@@ -209,13 +268,35 @@ func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: purge raw trash "+id) }()
-	if ents, err := c.objs.List(ctx, rawTrashPrefix+id+"/"); err != nil || len(ents) == 0 {
+	folder, marker := rawTrashPrefix+id+"/", rawTrashPrefix+id+purgeMarkerSuffix
+	ents, err := c.objs.List(ctx, folder)
+	if err != nil {
+		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
+	}
+	marked, err := c.purgeMarked(ctx, id)
+	if err != nil {
+		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
+	}
+	if len(ents) == 0 && !marked {
 		return fmt.Errorf("%w: %s", ErrTrashNotFound, id)
+	}
+	if len(ents) > 0 {
+		if err := lk.Check(ctx); err != nil {
+			return fmt.Errorf("store: purge raw trash %s: %w", id, err)
+		}
+		if !marked {
+			if err := c.objs.Write(ctx, marker, []byte(c.now().UTC().Format(time.RFC3339Nano)+"\n")); err != nil {
+				return fmt.Errorf("store: purge raw trash %s: mark it as being purged: %w", id, err)
+			}
+		}
+		if err := c.objs.Delete(ctx, folder); err != nil {
+			return fmt.Errorf("store: purge raw trash %s: %w", id, err)
+		}
 	}
 	if err := lk.Check(ctx); err != nil {
 		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
 	}
-	if err := c.objs.Delete(ctx, rawTrashPrefix+id+"/"); err != nil {
+	if err := c.objs.Delete(ctx, marker); err != nil {
 		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
 	}
 	c.log.Warn("raw cache trash entry purged", "date", e.Date, "trash_id", id)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -122,5 +123,107 @@ func TestRawTrashAll(t *testing.T) {
 	}
 	if again, err := rc.TrashAll(ctx); err != nil || len(again) != 0 {
 		t.Fatalf("TrashAll of an empty cache = %+v, %v", again, err)
+	}
+}
+
+// stoppingDelete is a data directory whose next Delete of the key stop
+// deletes only the first file under it (a folder) or nothing (a file) and
+// fails: what a purge killed, crashed or failed half-way leaves.
+type stoppingDelete struct {
+	*DirObjects
+	stop string
+}
+
+func (o *stoppingDelete) Delete(ctx context.Context, key string) error {
+	if key != o.stop {
+		return o.DirObjects.Delete(ctx, key)
+	}
+	o.stop = ""
+	if strings.HasSuffix(key, "/") {
+		ents, err := o.DirObjects.List(ctx, key)
+		if err != nil {
+			return err
+		}
+		for len(ents) > 0 && strings.HasSuffix(ents[0], "/") {
+			if ents, err = o.DirObjects.List(ctx, ents[0]); err != nil {
+				return err
+			}
+		}
+		if len(ents) > 0 {
+			if err := o.DirObjects.Delete(ctx, ents[0]); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.New("delete stopped half-way")
+}
+
+// TestRawTrashPurgeInterrupted: a purge that stops half-way (a crash or a
+// kill while the entry's files are deleted one by one, found by killing
+// `toaststats trash purge` at random moments) leaves an entry that lists
+// as PurgeInterrupted, is never restored into the raw cache with reports
+// missing, and is finished by purging it again; so is a purge that
+// stopped after the folder was gone and before its marker was removed.
+func TestRawTrashPurgeInterrupted(t *testing.T) {
+	localOnly(t, "a folder deleted file by file; on S3 the same marker covers a batch delete cut short")
+	ctx := context.Background()
+	now := time.Date(2025, 9, 14, 9, 0, 0, 0, time.UTC)
+	objs := &stoppingDelete{DirObjects: mustDirObjects(t)}
+	st := OpenObjects("test", objs, Options{Now: func() time.Time { return now }})
+	defer st.Close()
+	rc := st.Raw()
+	for _, did := range []string{"42", "61"} {
+		for _, r := range []Report{ReportDistrict, ReportDivision, ReportClub} {
+			must(t, rc.Put(ctx, "2025-09-13", did, r, []byte("Club Number,Club Name\n1,"+did+string(r)+"\n"), PutInfo{}))
+		}
+	}
+	e, err := rc.Trash(ctx, "2025-09-13")
+	must(t, err)
+	folder := "raw-trash/" + e.ID + "/"
+
+	// The purge stops after deleting one report of the entry.
+	objs.stop = folder
+	if err := rc.Purge(ctx, e.ID); err == nil {
+		t.Fatal("purge whose delete stopped half-way succeeded")
+	}
+	list, err := rc.TrashList(ctx)
+	must(t, err)
+	if len(list) != 1 || list[0].ID != e.ID || !list[0].PurgeInterrupted {
+		t.Fatalf("trash after an interrupted purge = %+v, want %s with PurgeInterrupted", list, e.ID)
+	}
+	if _, err := rc.Restore(ctx, e.ID); !errors.Is(err, ErrPurgeInterrupted) {
+		t.Fatalf("restore of a half-purged entry: %v, want ErrPurgeInterrupted", err)
+	}
+	if dates, err := rc.Dates(ctx); err != nil || len(dates) != 0 {
+		t.Fatalf("raw cache dates after the refused restore = %v %v, want none", dates, err)
+	}
+	must(t, rc.Purge(ctx, e.ID))
+	if ents, err := objs.List(ctx, "raw-trash/"); err != nil || len(ents) != 0 {
+		t.Fatalf("raw-trash/ after the purge was finished = %v %v, want empty", ents, err)
+	}
+
+	// The purge stops after the folder is gone, before the marker goes.
+	now = now.Add(time.Second)
+	must(t, rc.Put(ctx, "2025-09-13", "42", ReportClub, []byte("Club Number\n2\n"), PutInfo{}))
+	e2, err := rc.Trash(ctx, "2025-09-13")
+	must(t, err)
+	objs.stop = "raw-trash/" + e2.ID + purgeMarkerSuffix
+	if err := rc.Purge(ctx, e2.ID); err == nil {
+		t.Fatal("purge whose marker could not be removed succeeded")
+	}
+	list, err = rc.TrashList(ctx)
+	must(t, err)
+	if len(list) != 1 || list[0].ID != e2.ID || list[0].Date != "2025-09-13" || !list[0].PurgeInterrupted {
+		t.Fatalf("trash with only a purge marker left = %+v, want %s with PurgeInterrupted", list, e2.ID)
+	}
+	if _, err := rc.Restore(ctx, e2.ID); !errors.Is(err, ErrPurgeInterrupted) {
+		t.Fatalf("restore of a purged entry's marker: %v, want ErrPurgeInterrupted", err)
+	}
+	must(t, rc.Purge(ctx, e2.ID))
+	if ents, err := objs.List(ctx, "raw-trash/"); err != nil || len(ents) != 0 {
+		t.Fatalf("raw-trash/ after the purge was finished = %v %v, want empty", ents, err)
+	}
+	if err := rc.Purge(ctx, e2.ID); !errors.Is(err, ErrTrashNotFound) {
+		t.Fatalf("purge of a finished purge: %v, want ErrTrashNotFound", err)
 	}
 }

@@ -24,6 +24,9 @@ Deleting raw-cache dates (DELETE /api/districts/cache) moves them to
 DATA-DIR/raw-trash/: the dashboard keeps no history, so the raw cache is the
 only copy. "list" shows what is there, "restore" puts a date back (never over
 a date collected again), "purge" destroys it for good: the only way to.
+A purge stopped half-way (killed, crashed) leaves the entry listed as PURGE
+INTERRUPTED: restore refuses it (some of its reports may be gone), purge
+finishes it.
 What is kept in DATA-DIR/quarantine/ is listed and purged the same way, by
 the ID list prints (its folder there), and never restored: damaged raw
 reports that scrape set aside before downloading them again (raw-<time>),
@@ -183,7 +186,11 @@ func printTrash(e env, sub string, out trashOutput) {
 			fmt.Fprintln(w, "the raw-cache trash is empty")
 		}
 		for _, te := range out.Trash {
-			fmt.Fprintf(w, "%s  date %s  deleted %s\n", te.ID, te.Date, te.DeletedAt.Format("2006-01-02 15:04:05Z"))
+			line := fmt.Sprintf("%s  date %s  deleted %s", te.ID, te.Date, te.DeletedAt.Format("2006-01-02 15:04:05Z"))
+			if te.PurgeInterrupted {
+				line += "  PURGE INTERRUPTED: some files may be gone, it cannot be restored; `toaststats trash purge " + te.ID + "` finishes the purge"
+			}
+			fmt.Fprintln(w, line)
 		}
 		for _, sa := range out.SetAside {
 			fmt.Fprintf(w, "%s  damaged %s  set aside %s\n", sa.ID, strings.Join(sa.Files, ", "), sa.SetAsideAt.Format("2006-01-02 15:04:05Z"))

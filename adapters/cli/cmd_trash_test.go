@@ -66,6 +66,56 @@ func TestTrashCommand(t *testing.T) {
 	}
 }
 
+// TestTrashPurgeInterrupted: an entry whose purge stopped half-way (killed
+// while its files were deleted: raw-trash/<id>.purging is still there) is
+// listed as such, saying how to finish it; restore refuses it (exit 1)
+// rather than putting a date with reports missing into the raw cache;
+// purging it again finishes the purge.
+func TestTrashPurgeInterrupted(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	csv := []byte("REGION,DISTRICT\n05,42\n")
+	if err := st.Raw().Put(ctx, "2025-08-30", "", store.ReportSummary, csv, store.PutInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := st.Raw().Trash(ctx, "2025-08-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a purge killed after its first delete leaves: the marker, and
+	// the entry without its summary report.
+	if err := st.Objects().Write(ctx, "raw-trash/"+e.ID+".purging", []byte("2026-01-01T00:00:00Z\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Objects().Delete(ctx, "raw-trash/"+e.ID+"/all-districts.csv"); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runTrashCLI(t, "list", "--data-dir", dir)
+	want := e.ID + "  date 2025-08-30  deleted " + e.DeletedAt.Format("2006-01-02 15:04:05Z") +
+		"  PURGE INTERRUPTED: some files may be gone, it cannot be restored; `toaststats trash purge " + e.ID + "` finishes the purge\n"
+	if code != 0 || out != want {
+		t.Fatalf("list: exit %d\n%q\nwant\n%q", code, out, want)
+	}
+	_, stderr, code := runCLI(t, nil, "trash", "restore", "--data-dir", dir, e.ID)
+	if code != 1 || !strings.Contains(stderr, "began and did not finish") || !strings.Contains(stderr, "purge it again") {
+		t.Fatalf("restore of a half-purged entry: exit %d, %q", code, stderr)
+	}
+	if dates, err := st.Raw().Dates(ctx); err != nil || len(dates) != 0 {
+		t.Fatalf("raw cache after the refused restore: %v %v", dates, err)
+	}
+	if out, code := runTrashCLI(t, "purge", "--data-dir", dir, "--all"); code != 0 || out != "purged "+e.ID+"\n" {
+		t.Fatalf("purge --all: %d %q", code, out)
+	}
+	if ents, err := st.Objects().List(ctx, "raw-trash/"); err != nil || len(ents) != 0 {
+		t.Fatalf("raw-trash/ after the purge: %v %v", ents, err)
+	}
+}
+
 // Damaged raw reports that scrape set aside (quarantine/raw-<time>/) are
 // shown by verify, as a note that never changes its verdict, and listed
 // and purged by trash like its other entries (by ID, or with --all); they

@@ -1185,13 +1185,23 @@ func (o *Objects) acquire(ctx context.Context, key string) (string, time.Time, e
 			return "", sent, fmt.Errorf("lock %s: %w", key, err)
 		}
 		if expired || o.holderGone(l.Holder) {
+			// Say which: a lease taken over before its expiry because its
+			// holder exited on this host (killed, crashed) is no expired one.
+			why := "expired"
+			if !expired {
+				why = "of a process on this host that has exited"
+			}
 			sent = o.now()
 			etag, ok, err := o.writeLease(ctx, key, etag)
 			if err != nil {
-				return "", sent, fmt.Errorf("lock %s: take over expired lease: %w", key, err)
+				return "", sent, fmt.Errorf("lock %s: take over the lease %s: %w", key, why, err)
 			}
 			if ok {
-				o.logger().Warn("took over an expired lock lease", "lock", key, "previous", l.Holder)
+				if expired {
+					o.logger().Warn("took over an expired lock lease", "lock", key, "previous", l.Holder)
+				} else {
+					o.logger().Warn("took over the lock lease of a process on this host that has exited", "lock", key, "previous", l.Holder)
+				}
 				return etag, sent, nil
 			}
 			continue

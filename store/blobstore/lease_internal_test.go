@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -108,6 +110,51 @@ func TestLeaseOfCrashedHolderTakenOverAfterTTL(t *testing.T) {
 	unlock()
 	if d := time.Since(start); d < time.Second {
 		t.Fatalf("took over after %v, before the lease's TTL", d)
+	}
+}
+
+// A lease whose holder was a process on this host that has exited (killed
+// with SIGKILL, as the crash stress kills builds) is taken over at once,
+// long before its expiry, and the warning says why: not "expired", which
+// sent an operator looking for a stalled holder or a skewed clock.
+func TestLeaseOfExitedHolderTakenOverAtOnceSayingWhy(t *testing.T) {
+	ctx := context.Background()
+	u := startMinio(t).NewBucketURL(t)
+	dead := exec.Command(blobtest.Binary(), "--version")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !processGone(dead.Process.Pid) {
+		t.Skip("this platform cannot tell that a process exited: leases expire instead")
+	}
+	exited, err := Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exited.LeaseTTL = time.Hour
+	host, _, _ := strings.Cut(exited.holder, "/")
+	exited.holder = fmt.Sprintf("%s/%d/exited", host, dead.Process.Pid)
+	if ok, err := exited.WriteIfVersion(ctx, ".locks/build.lease", exited.leaseBytes(), ""); err != nil || !ok {
+		t.Fatalf("write lease: %v %v", ok, err)
+	}
+	var logs bytes.Buffer
+	waiter, err := Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiter.LeaseTTL = time.Hour
+	waiter.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	limit, cancel := context.WithTimeout(ctx, time.Minute) // a hang guard, not a timing assertion
+	defer cancel()
+	unlock, err := waiter.Lock(limit, "build")
+	if err != nil {
+		t.Fatalf("the lease of an exited holder was not taken over: %v", err)
+	}
+	unlock()
+	l := logs.String()
+	if !strings.Contains(l, `msg="took over the lock lease of a process on this host that has exited"`) ||
+		!strings.Contains(l, "previous="+exited.holder) || strings.Contains(l, "expired") {
+		t.Fatalf("log = %q, want the take-over of an exited holder's lease, not an expired one", l)
 	}
 }
 
