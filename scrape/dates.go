@@ -14,11 +14,11 @@ import (
 
 const dateLayout = "2006-01-02"
 
-// ParseDate parses a calendar date YYYY-MM-DD (UTC); anything else is
-// ErrInvalidDate.
+// ParseDate parses a calendar date YYYY-MM-DD (UTC) by snapshot.ParseDate,
+// the one date reader; anything else is ErrInvalidDate, naming it.
 func ParseDate(s string) (time.Time, error) {
-	t, err := time.Parse(dateLayout, s)
-	if err != nil || t.Format(dateLayout) != s {
+	t, ok := snapshot.ParseDate(s)
+	if !ok {
 		return time.Time{}, fmt.Errorf("%w: %q (want YYYY-MM-DD)", ErrInvalidDate, s)
 	}
 	return t, nil

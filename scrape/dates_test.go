@@ -175,8 +175,11 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) accepted", s)
 		}
 	}
-	if _, err := ParseDate("2024-02-29"); err != nil {
-		t.Error(err)
+	if d, err := ParseDate("2024-02-29"); err != nil || !d.Equal(time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("ParseDate(2024-02-29) = %v, %v", d, err)
+	}
+	if _, err := ParseDate("2025-13-01"); err == nil || !strings.Contains(err.Error(), `"2025-13-01" (want YYYY-MM-DD)`) {
+		t.Errorf("ParseDate(2025-13-01) = %v; want an error naming it", err)
 	}
 }
 

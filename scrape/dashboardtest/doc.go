@@ -68,4 +68,14 @@
 // request arrived and which page it asked for (the browser's own requests
 // for scripts, styles and images included: the pages name them, and the
 // imitation answers them 404).
+//
+// # Its own copy of the rules
+//
+// The world computes Goals Met, the level letters, the new-club credits and
+// the area and division goal columns with its own code, written from
+// spec/dashboard.md, not by calling package snapshot, on purpose: it is the
+// oracle the rules are tested against (a test that built the world with the
+// rules under test would agree with any bug in them). It shares only names
+// and orderings (report kinds, eras, district id order, program years).
+// A rule change goes into both, from the spec.
 package dashboardtest
