@@ -35,6 +35,7 @@ func newBook(t testing.TB) (*assess.Book, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close() })
 	if err := publish(st, "2025-07-31"); err != nil {
 		t.Fatal(err)
 	}
