@@ -398,3 +398,77 @@ func checkParsed(t *testing.T, id string) {
 		}
 	}
 }
+
+// FuzzLegacySnapshot stores arbitrary bytes as a predecessor single-file
+// snapshot (snapshots/legacy_1.json), beside a sound dated snapshot. Get
+// either answers ErrCorrupt naming the file, or a view of that id whose
+// every listed district reads (one listed under an invalid id is refused,
+// naming it); Check calls it damaged exactly when it is
+// not JSON at all (and Get then refuses it too); Recover either leaves it
+// in place or moves it, byte for byte, to quarantine/; the dated snapshot
+// stays current.
+func FuzzLegacySnapshot(f *testing.F) {
+	legacy := `{"snapshot_id":"legacy_1","created_at":"2025-06-01T12:00:00Z","schema_version":"1.0.0","calculation_version":"1.0.0","status":"success","errors":[],` +
+		`"payload":{"districts":[{"districtId":"42","asOfDate":"2025-05-31","membership":{"total":900}},{"districtId":"F","asOfDate":"2025-05-31"}],` +
+		`"metadata":{"source":"collector","fetchedAt":"2025-06-01T12:00:00Z","dataAsOfDate":"2025-05-31","districtCount":2,"processingDurationMs":1200.5,"configuredDistricts":["42","F"],"successfulDistricts":["42","F"],"failedDistricts":[]}}}`
+	f.Add([]byte(legacy))
+	f.Add([]byte(legacy[:len(legacy)/2]))
+	f.Add([]byte(strings.Replace(legacy, `"districtId":"F"`, `"districtId":"../f"`, 1)))
+	f.Add([]byte(`{"status":"bogus","payload":{"districts":[{"districtId":"f"},{"districtId":"f"}]}}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte("null"))
+	ctx := context.Background()
+	const id, key = "legacy_1", snapshotsPrefix + "legacy_1.json"
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st := openTest(t, Options{Now: func() time.Time { return fuzzNow }})
+		ss := st.Snapshots()
+		fuzzMust(t, ss.Publish(ctx, makeSnapshot("2025-10-01", snapshot.StatusSuccess, 1, 1)))
+		fuzzMust(t, st.Objects().Write(ctx, key, b))
+
+		v, err := ss.Get(ctx, id)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), key) {
+				t.Fatalf("Get of legacy %q: %v, want ErrCorrupt naming %s", b, err, key)
+			}
+		} else {
+			if v.ID != id || v.Metadata.SnapshotID != id {
+				t.Fatalf("Get of legacy %q = view %s (%s)", b, v.ID, v.Metadata.SnapshotID)
+			}
+			// The predecessor's data is read as it is, read only: a district
+			// listed under an id that is no district id (never written by
+			// the predecessor) is refused when read, naming it.
+			for _, e := range v.Manifest.Districts {
+				df, err := v.District(ctx, e.DistrictID)
+				if _, bad := ValidDistrictID(e.DistrictID); bad != nil {
+					if err == nil || !namesInput(err, e.DistrictID) {
+						t.Fatalf("legacy %q lists district %q, which reads as %+v, %v", b, e.DistrictID, df, err)
+					}
+				} else if err != nil || df.DistrictID != e.DistrictID {
+					t.Fatalf("legacy %q lists district %q, which reads as %+v, %v", b, e.DistrictID, df, err)
+				}
+			}
+		}
+		rep, err := ss.Check(ctx)
+		fuzzMust(t, err)
+		damaged := slices.Contains(rep.Corrupted, id)
+		if damaged != !json.Valid(b) || damaged && v != nil {
+			t.Fatalf("legacy %q: Check calls it damaged %v, Get %v", b, damaged, err)
+		}
+		rr, err := ss.Recover(ctx)
+		fuzzMust(t, err)
+		kept, err := st.Objects().Read(ctx, key)
+		if err != nil {
+			for _, a := range rr.Actions {
+				if a.From == key {
+					kept, err = st.Objects().Read(ctx, a.To)
+				}
+			}
+		}
+		if err != nil || string(kept) != string(b) {
+			t.Fatalf("legacy %q after Recover (%+v): %q, %v", b, rr.Actions, kept, err)
+		}
+		if cur, err := ss.Refresh(ctx); err != nil || cur.ID != "2025-10-01" {
+			t.Fatalf("current with legacy %q: %v, %v", b, cur, err)
+		}
+	})
+}
