@@ -18,7 +18,8 @@ import (
 // within what the parameter allows; a value refused is a 400 whose details
 // name it; and no parameter the query sends is silently dropped: a query
 // that does not parse (a bad %-escape, a ';') is refused with a 400
-// before any handler reads it.
+// before any handler reads it (one over maxQueryBytes is refused 414
+// first).
 func FuzzQueryParams(f *testing.F) {
 	for _, s := range []string{"limit=5", "limit=0", "limit=+7", "limit=1001", "startDate=2025-07-01&endDate=2025-06-30", "startDate=2025-02-30",
 		"since=2025-07-01T00:00:00Z", "since=2025-07-01", "since=yesterday", "divisionId=A&areaId=A1", "areaId=1", "clubId=00012345",
@@ -41,6 +42,16 @@ func FuzzQueryParams(f *testing.F) {
 			return
 		}
 		q, perr := url.ParseQuery(raw)
+		if len(raw) > maxQueryBytes {
+			// Refused for its length first, whether it parses or not.
+			rec := httptest.NewRecorder()
+			r.RemoteAddr = "127.0.0.1:1"
+			srv.ServeHTTP(rec, r)
+			if rec.Code != http.StatusRequestURITooLong {
+				t.Fatalf("?%s (%d bytes): %d %.300s; want 414", raw, len(raw), rec.Code, rec.Body)
+			}
+			return
+		}
 		if perr != nil {
 			// The whole server refuses it before any reader.
 			rec := httptest.NewRecorder()
