@@ -36,6 +36,7 @@ func FuzzBuildAnyReport(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { st.Close() }) // each run's open directory handles, else thousands pile up
 		const date = "2025-11-14"
 		put := func(id string, r store.Report, b []byte) {
 			if err := st.Raw().Put(ctx, date, id, r, b, store.PutInfo{}); err != nil {

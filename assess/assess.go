@@ -178,10 +178,46 @@ func (b *Book) read(ctx context.Context, key string, v any) (bool, error) {
 		}
 		return false, err
 	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return false, fmt.Errorf("decode %s: %w", key, err)
+	if err := decode(key, data, v); err != nil {
+		return false, err
 	}
 	return true, nil
+}
+
+// decode reads the stored record at key into v, an *Assessment or a
+// *Goals, and refuses one that is not the record of its key's district and
+// month or program year (a file damaged, edited or copied by hand: the
+// Book never answers, or updates, with another district's or month's
+// numbers), or goals SetGoals would refuse. The error names the file.
+func decode(key string, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	var problem string
+	switch r := v.(type) {
+	case *Assessment:
+		if want := assessmentKey(r.DistrictID, r.Month); want != key {
+			problem = fmt.Sprintf("it holds the assessment of district %q, month %q", truncated(r.DistrictID), truncated(r.Month))
+		}
+	case *Goals:
+		if want := goalsKey(r.DistrictID, r.ProgramYear); want != key {
+			problem = fmt.Sprintf("it holds the goals of district %q, program year %q", truncated(r.DistrictID), truncated(r.ProgramYear))
+		} else if e := checkGoalValues(*r); e != nil {
+			problem = e.Message
+		}
+	}
+	if problem != "" {
+		return fmt.Errorf("decode %s: %s", key, problem)
+	}
+	return nil
+}
+
+// truncated cuts a value read from a damaged file for an error message.
+func truncated(v string) string {
+	if len(v) > 40 {
+		return v[:40] + "…"
+	}
+	return v
 }
 
 // encode is how goals and assessments are stored.
@@ -219,7 +255,7 @@ func CheckProgramYear(py string) error {
 	return nil
 }
 
-func checkNotes(notes string) error {
+func checkNotes(notes string) *Error {
 	if len(notes) > MaxNotes {
 		return &Error{Kind: Invalid, Code: "NOTES_TOO_LONG", Message: fmt.Sprintf("notes exceed %d bytes", MaxNotes)}
 	}
@@ -338,6 +374,20 @@ func (b *Book) Goals(ctx context.Context, district, programYear string) (*Goals,
 	return &g, nil
 }
 
+// checkGoalValues refuses targets outside 0..MaxTarget and notes longer
+// than MaxNotes: what SetGoals stores and decode reads back.
+func checkGoalValues(g Goals) *Error {
+	for _, t := range []struct {
+		name string
+		v    int
+	}{{"membershipPaymentsTarget", g.MembershipPaymentsTarget}, {"paidClubsTarget", g.PaidClubsTarget}, {"distinguishedClubsTarget", g.DistinguishedClubsTarget}} {
+		if t.v < 0 || t.v > MaxTarget {
+			return &Error{Kind: Invalid, Code: "INVALID_TARGET", Message: fmt.Sprintf("%s must be between 0 and %d", t.name, MaxTarget)}
+		}
+	}
+	return checkNotes(g.Notes)
+}
+
 // SetGoals stores g (replacing the program year's goals), stamped now. The
 // write is a store.WriteVersioned, ordered with the compare-and-swap that
 // toaststats migrate copies goals in with, so a migration running against
@@ -349,16 +399,8 @@ func (b *Book) SetGoals(ctx context.Context, g Goals) (*Goals, error) {
 	if err := CheckProgramYear(g.ProgramYear); err != nil {
 		return nil, err
 	}
-	for _, t := range []struct {
-		name string
-		v    int
-	}{{"membershipPaymentsTarget", g.MembershipPaymentsTarget}, {"paidClubsTarget", g.PaidClubsTarget}, {"distinguishedClubsTarget", g.DistinguishedClubsTarget}} {
-		if t.v < 0 || t.v > MaxTarget {
-			return nil, &Error{Kind: Invalid, Code: "INVALID_TARGET", Message: fmt.Sprintf("%s must be between 0 and %d", t.name, MaxTarget)}
-		}
-	}
-	if err := checkNotes(g.Notes); err != nil {
-		return nil, err
+	if e := checkGoalValues(g); e != nil {
+		return nil, e
 	}
 	g.UpdatedAt = b.now().UTC()
 	data, err := encode(&g)
@@ -383,8 +425,10 @@ func (b *Book) List(ctx context.Context, district string) ([]Assessment, error) 
 	sort.Strings(keys)
 	out := []Assessment{}
 	for _, k := range keys {
-		if !strings.Contains(k, "/month-") {
-			continue
+		month, ok := strings.CutPrefix(k, "assessments/"+district+"/month-")
+		month, isJSON := strings.CutSuffix(month, ".json")
+		if !ok || !isJSON || CheckMonth(month) != nil {
+			continue // not named as the Book names assessments
 		}
 		var a Assessment
 		if ok, err := b.read(ctx, k, &a); err != nil {
@@ -494,8 +538,8 @@ func (b *Book) Update(ctx context.Context, district, month string, notes *string
 			return nil, err
 		}
 		var a Assessment
-		if err := json.Unmarshal(data, &a); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", key, err)
+		if err := decode(key, data, &a); err != nil {
+			return nil, err
 		}
 		if notes != nil {
 			a.Notes = *notes

@@ -30,11 +30,12 @@ func publish(st *store.Store, date string) error {
 	return st.Snapshots().Publish(context.Background(), snap)
 }
 
-func newBook(t *testing.T) (*assess.Book, *store.Store) {
+func newBook(t testing.TB) (*assess.Book, *store.Store) {
 	st, err := store.Create(t.TempDir(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close() })
 	if err := publish(st, "2025-07-31"); err != nil {
 		t.Fatal(err)
 	}
@@ -203,5 +204,50 @@ func TestActualsDistinguishedBeforeApril(t *testing.T) {
 	d.AsOfDate, d.Summary.TotalDistinguishedClubs = "2026-04-15", 2
 	if a := assess.ActualsOf(&d); a.DistinguishedClubs != 2 {
 		t.Fatalf("April actuals: %d distinguished, want the summary's 2", a.DistinguishedClubs)
+	}
+}
+
+// TestStoredRecordOfAnotherMonth: an assessment file that holds another
+// month's record (copied by hand) and goals with a target SetGoals refuses
+// are refused with an error naming the file; Update writes nothing over
+// them, and List does not list them as that month's assessment.
+func TestStoredRecordOfAnotherMonth(t *testing.T) {
+	ctx := context.Background()
+	b, st := newBook(t)
+	if _, err := b.Create(ctx, "42", "2025-07", "july"); err != nil {
+		t.Fatal(err)
+	}
+	july, err := st.Objects().Read(ctx, "assessments/42/month-2025-07.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const aug = "assessments/42/month-2025-08.json"
+	if err := st.Objects().Write(ctx, aug, july); err != nil {
+		t.Fatal(err)
+	}
+	const wantErr = `decode assessments/42/month-2025-08.json: it holds the assessment of district "42", month "2025-07"`
+	if a, err := b.Get(ctx, "42", "2025-08"); err == nil || err.Error() != wantErr {
+		t.Fatalf("Get of August holding July = %+v, %v; want %s", a, err, wantErr)
+	}
+	if a, err := b.Update(ctx, "42", "2025-08", nil); err == nil || err.Error() != wantErr {
+		t.Fatalf("Update of August holding July = %+v, %v; want %s", a, err, wantErr)
+	}
+	if got, err := st.Objects().Read(ctx, aug); err != nil || string(got) != string(july) {
+		t.Fatalf("August after the refused Update = %q, %v; want it as it was", got, err)
+	}
+	if list, err := b.List(ctx, "42"); err == nil || err.Error() != wantErr {
+		t.Fatalf("List = %+v, %v; want %s", list, err, wantErr)
+	}
+
+	const goals = "assessments/42/goals-2025-2026.json"
+	if err := st.Objects().Write(ctx, goals, []byte(`{"districtId":"42","programYear":"2025-2026","paidClubsTarget":-5}`)); err != nil {
+		t.Fatal(err)
+	}
+	const wantGoals = "decode assessments/42/goals-2025-2026.json: paidClubsTarget must be between 0 and 1000000"
+	if g, err := b.Goals(ctx, "42", "2025-2026"); err == nil || err.Error() != wantGoals {
+		t.Fatalf("Goals with a negative target = %+v, %v; want %s", g, err, wantGoals)
+	}
+	if r, err := b.Report(ctx, "42", "2025-07"); err == nil || err.Error() != wantGoals {
+		t.Fatalf("Report over goals with a negative target = %+v, %v; want %s", r, err, wantGoals)
 	}
 }

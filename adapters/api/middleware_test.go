@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,5 +35,27 @@ func TestMiddlewareRecovers(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/x?q="+strings.Repeat("a", maxQueryBytes), nil))
 	if rec.Code != http.StatusRequestURITooLong || !strings.Contains(rec.Body.String(), "QUERY_TOO_LONG") {
 		t.Errorf("long query: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestUnparsableQueryRefused: a query string that does not parse (a ';',
+// a bad %-escape) is refused 400 INVALID_QUERY naming it. Go's url.Values
+// drops such a pair, so the rankings of the newest snapshot were served
+// for "?date=2025-13-01;" as if no date were asked, where "?date=2025-13-01"
+// is refused.
+func TestUnparsableQueryRefused(t *testing.T) {
+	ts := newTestServer(t, true, Config{}, Deps{})
+	if res, body := ts.do(t, "GET", "/api/districts/rankings?date=2025-13-01", nil, nil); res.StatusCode != 400 || !strings.Contains(string(body), `"INVALID_DATE_FORMAT"`) {
+		t.Fatalf("?date=2025-13-01: %d %s", res.StatusCode, body)
+	}
+	for _, q := range []string{"date=2025-13-01;", "date=2025-07-15&x=%zz", "startDate=2025-07-01;endDate=2025-06-01"} {
+		res, body := ts.do(t, "GET", "/api/districts/rankings?"+q, nil, nil)
+		var env struct {
+			Error struct{ Code, Message, Details string }
+		}
+		if err := json.Unmarshal(body, &env); err != nil || res.StatusCode != 400 || env.Error.Code != "INVALID_QUERY" ||
+			!strings.HasPrefix(env.Error.Message, "Query string does not parse: ") || env.Error.Details != "Received: "+q {
+			t.Errorf("?%s: %d %s", q, res.StatusCode, body)
+		}
 	}
 }

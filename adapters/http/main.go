@@ -44,6 +44,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -168,7 +169,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	if o.storeCacheMB < 1 || o.memoryLimitMB < 0 || o.gzipAfterDays < 0 || o.hugeHeapMB < 0 || o.pretouchMB < 0 || o.gcFloorMB < 0 {
 		return nil, &usageError{"--store-cache-mb must be >= 1, --memory-limit-mb, --gzip-after-days, --huge-heap-mb, --pretouch-mb and --gc-floor-mb >= 0"}
 	}
-	if o.rateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || o.rateLimit < 0 {
+	if o.rateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || !(o.rateLimit >= 0) || math.IsInf(o.rateLimit, 1) {
 		return nil, &usageError{fmt.Sprintf("--rate-limit: not a number >= 0: %q", rateLimit)}
 	}
 	if o.rateBurst, err = strconv.Atoi(rateBurst); err != nil || o.rateBurst < 1 {

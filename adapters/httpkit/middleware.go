@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -26,7 +27,10 @@ import (
 //  3. CORS (when set);
 //  4. the rate limit (when Limiter is set): 429 RATE_LIMITED with
 //     Retry-After to a client over its rate, keyed by client IP;
-//  5. the query limit (when MaxQueryBytes > 0): 414 QUERY_TOO_LONG.
+//  5. the query checks (when MaxQueryBytes > 0): 414 QUERY_TOO_LONG over
+//     the limit, 400 INVALID_QUERY for a query string that does not parse
+//     (a bad %-escape, a ';'), whose parameters every handler would
+//     otherwise silently not see (url.Values drops them).
 type Chain struct {
 	// Proxies are the trusted reverse proxies (see Proxies.ClientIP).
 	Proxies Proxies
@@ -41,7 +45,8 @@ type Chain struct {
 	// which Unlimited reports true are never limited.
 	Limiter   *Limiter
 	Unlimited func(*http.Request) bool
-	// MaxQueryBytes bounds the raw query string (0: no bound).
+	// MaxQueryBytes bounds the raw query string (0: no bound, and no
+	// check that it parses).
 	MaxQueryBytes int
 	// Fail writes the errors the chain answers itself (always an *Error);
 	// nil writes "code: message" as text/plain. A Fail should pass err
@@ -197,6 +202,12 @@ func (c *Chain) withQueryLimit(next http.Handler) http.Handler {
 		if len(r.URL.RawQuery) > c.MaxQueryBytes {
 			c.fail(w, r, Errorf(http.StatusRequestURITooLong, "QUERY_TOO_LONG", fmt.Sprintf("Query string exceeds %d bytes", c.MaxQueryBytes), nil))
 			return
+		}
+		if r.URL.RawQuery != "" {
+			if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+				c.fail(w, r, Errorf(http.StatusBadRequest, "INVALID_QUERY", "Query string does not parse: "+err.Error(), "Received: "+Truncate(r.URL.RawQuery, 40)))
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

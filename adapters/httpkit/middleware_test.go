@@ -225,3 +225,22 @@ func TestRequestIDFormat(t *testing.T) {
 		t.Fatalf("id past 8 digits %q", got)
 	}
 }
+
+// TestChainRefusesUnparsableQuery: with a query limit set, a query string
+// that does not parse is answered 400 INVALID_QUERY, naming it, before the
+// handler (which would see the pair dropped from r.URL.Query()).
+func TestChainRefusesUnparsableQuery(t *testing.T) {
+	reached := 0
+	h := (&Chain{MaxQueryBytes: 100}).Then(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached++ }))
+	for q, want := range map[string]string{
+		"a=1;b=2": "INVALID_QUERY: Query string does not parse: invalid semicolon separator in query\n",
+		"a=%zz":   "INVALID_QUERY: Query string does not parse: invalid URL escape \"%zz\"\n",
+	} {
+		if w := serve(h, "GET", "/x?"+q, "192.0.2.1:1"); w.Code != 400 || w.Body.String() != want {
+			t.Errorf("?%s: %d %q, want 400 %q", q, w.Code, w.Body, want)
+		}
+	}
+	if w := serve(h, "GET", "/x?a=1&b=%20", "192.0.2.1:1"); w.Code != 200 || reached != 1 {
+		t.Errorf("a query that parses: %d, handler reached %d times", w.Code, reached)
+	}
+}

@@ -26,14 +26,15 @@ type limiterEntry struct {
 }
 
 // NewLimiter allows each client perSecond requests per second steadily and
-// bursts of burst (at least 1). perSecond ≤ 0 allows everything and starts
-// no goroutine.
+// bursts of burst (at least 1). perSecond ≤ 0 (or NaN) allows everything
+// and starts no goroutine.
 func NewLimiter(perSecond float64, burst int) *Limiter {
 	c := &Limiter{limit: rate.Limit(perSecond), burst: burst, m: map[string]*limiterEntry{}, stop: make(chan struct{}), done: make(chan struct{})}
 	if c.burst < 1 {
 		c.burst = 1
 	}
-	if perSecond <= 0 {
+	if !(perSecond > 0) {
+		c.limit = 0 // NaN too: Allow and Close then agree that there is no limit
 		close(c.done)
 		return c
 	}

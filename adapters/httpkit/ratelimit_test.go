@@ -1,6 +1,9 @@
 package httpkit
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestLimiter: each client has its own bucket of burst tokens; a refused
 // client is told to wait the time of one token, rounded up, at least 1 s.
@@ -32,4 +35,18 @@ func TestLimiter(t *testing.T) {
 	off.Close()
 	off.Close() // twice is fine
 	l.Close()
+}
+
+// TestLimiterNaNRate: a NaN rate is no limit, as a rate <= 0 is, and
+// Close returns. It started the sweeping goroutine, then Allow let every
+// request through and Close (which closed nothing, NaN > 0 being false)
+// waited for that goroutine for ever: a server's shutdown hung.
+func TestLimiterNaNRate(t *testing.T) {
+	l := NewLimiter(math.NaN(), 2)
+	for i := range 5 {
+		if ok, retry := l.Allow("192.0.2.1"); !ok || retry != 0 {
+			t.Fatalf("request %d: %v, %d", i, ok, retry)
+		}
+	}
+	l.Close() // hung before
 }
