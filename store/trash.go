@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -175,14 +174,7 @@ func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 // purgeMarked reports whether a purge of trash entry id began and did not
 // finish (its marker is there).
 func (c *RawCache) purgeMarked(ctx context.Context, id string) (bool, error) {
-	_, err := c.objs.Read(ctx, rawTrashPrefix+id+purgeMarkerSuffix)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return false, nil
-	}
-	return false, err
+	return objectExists(ctx, c.objs, rawTrashPrefix+id+purgeMarkerSuffix)
 }
 
 // Restore moves trash entry id back into the cache as its date.

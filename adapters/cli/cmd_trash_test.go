@@ -19,21 +19,31 @@ func runTrashCLI(t *testing.T, args ...string) (string, int) {
 	return out, code
 }
 
-// TestTrashCommand: a date deleted the way the server deletes it is listed,
-// restored byte for byte, and purged only by the CLI.
-func TestTrashCommand(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
+// cachedSummaries opens a fresh data directory (closed when the test ends)
+// and caches the same one-line summary report, csv, for each date.
+func cachedSummaries(t *testing.T, dates ...string) (dir string, st *store.Store, csv []byte) {
+	t.Helper()
+	dir = t.TempDir()
 	st, err := store.Open(dir, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	csv := []byte("REGION,DISTRICT\n05,42\n")
-	for _, d := range []string{"2025-08-30", "2025-08-31"} {
-		if err := st.Raw().Put(ctx, d, "", store.ReportSummary, csv, store.PutInfo{}); err != nil {
+	t.Cleanup(func() { st.Close() })
+	csv = []byte("REGION,DISTRICT\n05,42\n")
+	for _, d := range dates {
+		if err := st.Raw().Put(context.Background(), d, "", store.ReportSummary, csv, store.PutInfo{}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return dir, st, csv
+}
+
+// TestTrashCommand: a date deleted the way the server deletes it is listed,
+// restored byte for byte, and purged only by the CLI.
+func TestTrashCommand(t *testing.T) {
+	ctx := context.Background()
+	dir, st, csv := cachedSummaries(t, "2025-08-30", "2025-08-31")
+	for _, d := range []string{"2025-08-30", "2025-08-31"} {
 		if err := st.Raw().DeleteDate(ctx, d); err != nil {
 			t.Fatal(err)
 		}
@@ -73,16 +83,7 @@ func TestTrashCommand(t *testing.T) {
 // purging it again finishes the purge.
 func TestTrashPurgeInterrupted(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	csv := []byte("REGION,DISTRICT\n05,42\n")
-	if err := st.Raw().Put(ctx, "2025-08-30", "", store.ReportSummary, csv, store.PutInfo{}); err != nil {
-		t.Fatal(err)
-	}
+	dir, st, _ := cachedSummaries(t, "2025-08-30")
 	e, err := st.Raw().Trash(ctx, "2025-08-30")
 	if err != nil {
 		t.Fatal(err)
