@@ -36,36 +36,46 @@ func isGet(r *http.Request, key string) bool {
 	return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/"+key)
 }
 
+// stalledGets opens a bucket through a proxy that stalls, as mode says,
+// the first n GETs of key after arm(n) (none before the first arm), and
+// writes body there. gets is the number of GETs of key since the last arm.
+func stalledGets(t *testing.T, key string, mode stallMode, body []byte) (o *blobstore.Objects, arm func(n int), gets func() int) {
+	t.Helper()
+	stalls, seen := 0, 0
+	p := &faultProxy{stall: func(r *http.Request) stallMode {
+		if !isGet(r, key) {
+			return noStall
+		}
+		if seen++; seen <= stalls {
+			return mode
+		}
+		return noStall
+	}}
+	o = openThrough(t, p)
+	o.ResponseTimeout = stallTimeout
+	if err := o.Write(context.Background(), key, body); err != nil {
+		t.Fatal(err)
+	}
+	arm = func(n int) { p.mu.Lock(); stalls, seen = n, 0; p.mu.Unlock() }
+	gets = func() int { p.mu.Lock(); defer p.mu.Unlock(); return seen }
+	return o, arm, gets
+}
+
 // A GET whose first attempt is never answered (a server or middlebox that
 // took the request and went silent): the attempt times out and the SDK's
 // retry reads the object.
 func TestStalledGetIsRetried(t *testing.T) {
 	ctx := context.Background()
-	gets := 0
-	p := &faultProxy{stall: func(r *http.Request) stallMode {
-		if !isGet(r, "a/x.json") {
-			return noStall
-		}
-		if gets++; gets == 1 {
-			return stallAtOnce
-		}
-		return noStall
-	}}
-	o := openThrough(t, p)
-	o.ResponseTimeout = stallTimeout
-	if err := o.Write(ctx, "a/x.json", []byte(`{"x":1}`)); err != nil {
-		t.Fatal(err)
-	}
+	o, arm, gets := stalledGets(t, "a/x.json", stallAtOnce, []byte(`{"x":1}`))
+	arm(1)
 	var b []byte
 	var err error
 	returns(t, "Read", func() { b, err = o.Read(ctx, "a/x.json") })
 	if err != nil || string(b) != `{"x":1}` {
 		t.Fatalf("read after a stalled attempt = %q, %v; want {\"x\":1}", b, err)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if gets != 2 {
-		t.Fatalf("%d GETs reached the proxy; want 2 (the stalled one and its retry)", gets)
+	if n := gets(); n != 2 {
+		t.Fatalf("%d GETs reached the proxy; want 2 (the stalled one and its retry)", n)
 	}
 }
 
@@ -73,28 +83,15 @@ func TestStalledGetIsRetried(t *testing.T) {
 // timeout once the SDK's attempts are spent, instead of hanging.
 func TestEveryAttemptStalls(t *testing.T) {
 	ctx := context.Background()
-	gets := 0
-	p := &faultProxy{stall: func(r *http.Request) stallMode {
-		if isGet(r, "a/x.json") {
-			gets++
-			return stallAtOnce
-		}
-		return noStall
-	}}
-	o := openThrough(t, p)
-	o.ResponseTimeout = stallTimeout
-	if err := o.Write(ctx, "a/x.json", []byte(`{"x":1}`)); err != nil {
-		t.Fatal(err)
-	}
+	o, arm, gets := stalledGets(t, "a/x.json", stallAtOnce, []byte(`{"x":1}`))
+	arm(1 << 30)
 	var err error
 	returns(t, "Read", func() { _, err = o.Read(ctx, "a/x.json") })
 	if err == nil || !strings.Contains(err.Error(), "timeout: no response headers from the server within 500ms") {
 		t.Fatalf("read from a server that never answers: %v; want an error naming the timeout", err)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if gets != o.Client().Options().Retryer.MaxAttempts() {
-		t.Fatalf("%d GETs reached the proxy; want %d (every attempt the retryer allows)", gets, o.Client().Options().Retryer.MaxAttempts())
+	if n, want := gets(), o.Client().Options().Retryer.MaxAttempts(); n != want {
+		t.Fatalf("%d GETs reached the proxy; want %d (every attempt the retryer allows)", n, want)
 	}
 }
 
@@ -104,35 +101,16 @@ func TestEveryAttemptStalls(t *testing.T) {
 // spent, with an error naming the timeout instead of hanging.
 func TestStalledBodyIsRetried(t *testing.T) {
 	ctx := context.Background()
-	stalls, gets := 0, 0
-	p := &faultProxy{stall: func(r *http.Request) stallMode {
-		if !isGet(r, "a/x.json") {
-			return noStall
-		}
-		if gets++; gets <= stalls {
-			return stallBody
-		}
-		return noStall
-	}}
-	o := openThrough(t, p)
-	o.ResponseTimeout = stallTimeout
 	want := strings.Repeat("x", 1000)
-	if err := o.Write(ctx, "a/x.json", []byte(want)); err != nil {
-		t.Fatal(err)
-	}
+	o, arm, gets := stalledGets(t, "a/x.json", stallBody, []byte(want))
 	attempts := o.Client().Options().Retryer.MaxAttempts()
 	for _, c := range []struct{ stalls, gets int }{{1, 2}, {attempts, attempts}} {
-		p.mu.Lock()
-		stalls, gets = c.stalls, 0
-		p.mu.Unlock()
+		arm(c.stalls)
 		var b []byte
 		var etag string
 		var err error
 		returns(t, "ReadVersion", func() { b, etag, err = o.ReadVersion(ctx, "a/x.json") })
-		p.mu.Lock()
-		n := gets
-		p.mu.Unlock()
-		if n != c.gets {
+		if n := gets(); n != c.gets {
 			t.Errorf("%d stalled bodies: %d GETs reached the proxy, want %d", c.stalls, n, c.gets)
 		}
 		if c.stalls < attempts {
