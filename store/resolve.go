@@ -16,8 +16,9 @@ type Fallback struct {
 	RequestedDate      string `json:"requested_date"`
 	ActualSnapshotDate string `json:"actual_snapshot_date"`
 	// FallbackReason is "future_date" (the date is after today),
-	// "closing_period_gap" (the snapshot used holds closing-period data of
-	// an earlier month) or "no_snapshot_for_date".
+	// "closing_period_gap" (the date lies in the month after the snapshot
+	// used, which holds that earlier month's closing-period data: the
+	// dashboard was still closing the month) or "no_snapshot_for_date".
 	FallbackReason      string `json:"fallback_reason"`
 	IsClosingPeriodData bool   `json:"is_closing_period_data"`
 }
@@ -105,12 +106,23 @@ func (s *SnapshotStore) Resolve(ctx context.Context, date string, o ResolveOptio
 		reason := "no_snapshot_for_date"
 		if date > o.Now().UTC().Format(time.DateOnly) {
 			reason = "future_date"
-		} else if closing && fv.ID[:7] < date[:7] {
+		} else if closing && date[:7] == monthAfter(fv.ID) {
 			reason = "closing_period_gap"
 		}
 		return fv, &Fallback{RequestedDate: date, ActualSnapshotDate: fv.ID, FallbackReason: reason, IsClosingPeriodData: closing}, nil
 	}
 	return nil, nil, fmt.Errorf("store: no successful snapshot on or before %s: %w", date, ErrSnapshotNotFound)
+}
+
+// monthAfter is the month ("YYYY-MM") after that of the date id, the only
+// month whose dates a closing-period snapshot of id's month stands in for
+// (spec §3.8: month M closes during M+1); "" when id is not a date.
+func monthAfter(id string) string {
+	y, m, ok := snapshot.ParseMonth(id)
+	if !ok {
+		return ""
+	}
+	return time.Date(y, time.Month(m)+1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
 }
 
 // collectedOn finds the newest successful snapshot whose collection date or

@@ -15,7 +15,13 @@ func TestResolve(t *testing.T) {
 	aug.Metadata.IsClosingPeriodData, aug.Metadata.CollectionDate, aug.Metadata.DataAsOfDate = &closing, "2025-09-03", "2025-09-02"
 	must(t, st.Snapshots().Publish(ctx, aug))
 	must(t, st.Snapshots().Publish(ctx, makeSnapshot("2025-09-10", "success", 1, 1)))
-	now := func() time.Time { return time.Date(2025, 9, 20, 12, 0, 0, 0, time.UTC) }
+	// A second closing-period snapshot, the newest: the dates after it are
+	// answered from it, but only those of the month it was closing in are a
+	// closing-period gap.
+	sep := makeSnapshot("2025-09-30", "success", 1, 1)
+	sep.Metadata.IsClosingPeriodData, sep.Metadata.CollectionDate, sep.Metadata.DataAsOfDate = &closing, "2025-10-06", "2025-10-05"
+	must(t, st.Snapshots().Publish(ctx, sep))
+	now := func() time.Time { return time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC) }
 
 	for _, c := range []struct {
 		date     string
@@ -29,7 +35,10 @@ func TestResolve(t *testing.T) {
 		{"2025-09-05", false, "", ""},
 		{"2025-09-05", true, "2025-08-31", "closing_period_gap"}, // August data answering September
 		{"2025-09-15", true, "2025-09-10", "no_snapshot_for_date"},
-		{"2025-12-01", true, "2025-09-10", "future_date"},
+		{"2025-10-03", true, "2025-09-30", "closing_period_gap"},   // September data answering October
+		{"2025-12-01", true, "2025-09-30", "no_snapshot_for_date"}, // two months later: not the close
+		{"2026-01-05", true, "2025-09-30", "no_snapshot_for_date"},
+		{"2026-02-01", true, "2025-09-30", "future_date"},
 		{"2025-08-01", true, "", ""}, // nothing on or before
 	} {
 		v, fb, err := st.Snapshots().Resolve(ctx, c.date, ResolveOptions{Fallback: c.fallback, Now: now})
@@ -46,7 +55,7 @@ func TestResolve(t *testing.T) {
 		reason := ""
 		if fb != nil {
 			reason = fb.FallbackReason
-			if fb.RequestedDate != c.date || fb.ActualSnapshotDate != c.want || fb.IsClosingPeriodData != (c.want == "2025-08-31") {
+			if fb.RequestedDate != c.date || fb.ActualSnapshotDate != c.want || fb.IsClosingPeriodData != (c.want == "2025-08-31" || c.want == "2025-09-30") {
 				t.Errorf("%s: fallback %+v", c.date, fb)
 			}
 		}
