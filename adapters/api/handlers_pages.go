@@ -88,9 +88,14 @@ func respondPageError(w http.ResponseWriter, r *http.Request, err error) {
 	er.ServeHTTP(w, r)
 }
 
-// at is the snapshot rs as package pages takes it.
+// at is the snapshot rs as package pages takes it; a date answered from an
+// earlier snapshot (a fallback) is named so the page can say so.
 func at(rs *resolved) pages.At {
-	return pages.At{View: rs.view, ID: rs.view.ID, Metadata: rs.view.Metadata, ByDate: rs.byDate}
+	a := pages.At{View: rs.view, ID: rs.view.ID, Metadata: rs.view.Metadata, ByDate: rs.byDate}
+	if rs.fallback != nil {
+		a.Requested = rs.fallback.RequestedDate
+	}
+	return a
 }
 
 // readCodes are the error codes of the pages' failed reads (pages.ReadError),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -73,6 +74,22 @@ func TestPagesHTTP(t *testing.T) {
 	resp, body := pageGet(t, base+"/districts/61?date="+older, nil)
 	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=3600" || !strings.Contains(body, `snapshot <a href="?date=`+older+`">`+older+`</a>`) {
 		t.Errorf("dated page: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	if strings.Contains(body, `class="asof requested"`) {
+		t.Errorf("page of the snapshot %s says it shows another date", older)
+	}
+	// A date no snapshot has is answered from the newest snapshot before it,
+	// and every page says so (the API's answer says it in
+	// _snapshot_metadata.fallback); the links then carry the snapshot's date.
+	const noSnapshot = "2026-05-20" // after the world's last date
+	newest := dates.Data.Dates[0]
+	for _, path := range []string{"/", "/districts/61", "/districts/61/clubs", "/districts/61/divisions/A"} {
+		resp, body := pageGet(t, base+path+"?date="+noSnapshot, nil)
+		want := `<p class="asof requested" role="note">No snapshot for <strong>` + noSnapshot + `</strong>: this page shows the newest snapshot before it.</p>`
+		if resp.StatusCode != 200 || !strings.Contains(body, want) || !strings.Contains(body, `snapshot <a href="?date=`+newest+`">`+newest+`</a>`) {
+			t.Errorf("%s?date=%s: %d, want the snapshot %s and the note %s; as-of lines: %q", path, noSnapshot, resp.StatusCode, newest, want,
+				regexp.MustCompile(`<p class="asof[^\n]*`).FindAllString(body, -1))
+		}
 	}
 	// CSV of the clubs table.
 	resp, body = pageGet(t, base+"/districts/61/clubs?format=csv", nil)

@@ -46,11 +46,18 @@ type At struct {
 	// ByDate says the request chose the snapshot with ?date=: the page's
 	// links then carry the date (NewFrame).
 	ByDate bool
+	// Requested is the ?date= asked for when no snapshot has that date and
+	// View is the newest one before it ("" otherwise); AsOf.Requested.
+	Requested string
 }
 
 // frame is the frame of a page drawn from at.
 func (at At) frame(title string, crumbs []Link, csv bool, json ...Link) Frame {
-	return NewFrame(at.ID, at.Metadata, at.ByDate, title, crumbs, csv, json...)
+	f := NewFrame(at.ID, at.Metadata, at.ByDate, title, crumbs, csv, json...)
+	if at.Requested != at.ID {
+		f.AsOf.Requested = at.Requested
+	}
+	return f
 }
 
 // ErrDistrictNotFound is the Err of a NotFoundError for a district no

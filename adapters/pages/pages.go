@@ -42,6 +42,10 @@ type AsOf struct {
 	// ClosingPeriod is true when the data is a month-end close (the as-of
 	// date lies in the month after DataMonth).
 	ClosingPeriod bool
+	// Requested is the ?date= asked for when no snapshot has that date and
+	// the page shows the newest one before it instead ("" otherwise): the
+	// page says so.
+	Requested string
 }
 
 // Link is a labelled href.
