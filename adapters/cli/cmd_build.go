@@ -353,7 +353,11 @@ func printBuildResults(w io.Writer, out buildOutput) {
 		}
 	}()
 	for _, r := range out.Results {
-		fmt.Fprintf(w, "snapshot %s  status %s  (collection %s)\n", r.SnapshotID, r.Status, r.CollectionDate)
+		status := string(r.Status)
+		if status == "" { // skipped before anything was built (an older collection)
+			status = "not built"
+		}
+		fmt.Fprintf(w, "snapshot %s  status %s  (collection %s)\n", r.SnapshotID, status, r.CollectionDate)
 		switch {
 		case r.UpToDate:
 			fmt.Fprintf(w, "  up to date, not rebuilt: %s\n", r.SkipReason)

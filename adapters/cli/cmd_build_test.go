@@ -287,9 +287,10 @@ func TestBuildCommandExitCodes(t *testing.T) {
 		if code != 0 || !strings.Contains(stdout, "nothing to build") {
 			t.Errorf("second --all: exit %d\n%s", code, stdout)
 		}
-		// An older collection is skipped, which is not a failure.
+		// An older collection is skipped, which is not a failure; its line
+		// says it was not built (no blank status).
 		stdout, _, code = runCLI(t, env, "build", "--data-dir", dir, "--date", "2025-12-03")
-		if code != 0 || !strings.Contains(stdout, "not published") {
+		if code != 0 || !strings.Contains(stdout, "not published") || !strings.Contains(stdout, "snapshot 2025-11-30  status not built  (collection 2025-12-03)\n") {
 			t.Errorf("older collection: exit %d\n%s", code, stdout)
 		}
 	})
