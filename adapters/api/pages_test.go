@@ -107,6 +107,11 @@ func TestPagesHTTP(t *testing.T) {
 		if strings.Contains(body, "<script") {
 			t.Errorf("%s: the input was echoed as markup", path)
 		}
+		// No snapshot stands behind an error page: its footer names none
+		// (it read "Snapshot  · toaststats" with a blank id).
+		if !strings.Contains(body, "<p>toaststats, from the public Toastmasters dashboard.</p>") {
+			t.Errorf("%s: footer %q", path, regexp.MustCompile(`<footer[^<]*(?:<[^/][^>]*>[^<]*)*`).FindString(body))
+		}
 	}
 	// The search box redirects to the district page, canonical id.
 	resp, _ = pageGet(t, base+"/district?id=61", nil)
