@@ -324,6 +324,18 @@ func TestStatusCommand(t *testing.T) {
 			t.Errorf("status lacks %q:\n%s", want, stdout)
 		}
 	}
+	// An older collection of the same month-end close: its snapshot is not
+	// up to date with it, and status says that nothing is to be done.
+	dir2 := fixtureDataDir(t, "2025-12-03", "2025-12-05")
+	env2 := map[string]string{"TOASTSTATS_DATA_DIR": dir2, "TOASTSTATS_NOW": snapshotTestNow}
+	if _, _, code := runCLI(t, env2, "build", "--all"); code != 0 {
+		t.Fatalf("build --all exit %d", code)
+	}
+	stdout, _, code = runCLI(t, env2, "status", "--date", "2025-12-03")
+	if want := "  collection 2025-12-03 is not built: the snapshot comes from the newer collection 2025-12-05 (the newest collection of a date wins; nothing to do)\n"; code != 0 ||
+		!strings.Contains(stdout, "from collection 2025-12-05") || !strings.Contains(stdout, want) || strings.Contains(stdout, "pending:") {
+		t.Errorf("status of an older collection: exit %d, want the line %q\n%s", code, want, stdout)
+	}
 	stdout, _, code = runCLI(t, env, "status", "--date", "2024-01-01")
 	if code != 0 || !strings.Contains(stdout, "nothing cached for 2024-01-01") {
 		t.Errorf("status of an uncached date: exit %d\n%s", code, stdout)

@@ -174,6 +174,12 @@ func printStatus(w io.Writer, out statusOutput) {
 		for _, p := range sn.Problems {
 			fmt.Fprintf(w, "  DAMAGED: %s\n", p)
 		}
+		if sn.CollectionDate > s.CollectionDate {
+			// "up to date false" alone reads as work to do; an older
+			// collection of the snapshot's date is never built.
+			fmt.Fprintf(w, "  collection %s is not built: the snapshot comes from the newer collection %s (the newest collection of a date wins; nothing to do)\n",
+				s.CollectionDate, sn.CollectionDate)
+		}
 	}
 	if s.Pending {
 		fmt.Fprintf(w, "pending: run `toaststats build --date %s`\n", s.CollectionDate)
