@@ -11,13 +11,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/toaststats/toaststats/normalize"
 	"github.com/toaststats/toaststats/scrape/dashboardtest"
@@ -66,8 +67,8 @@ func TestMain(m *testing.M) {
 		shared.srv.Close()
 	}
 	if code == 0 {
-		if err := checkGoroutines(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goroutines left running after the tests:", err)
 			code = 1
 		}
 	}
@@ -467,31 +468,6 @@ func TestBrowserOrchestrator(t *testing.T) {
 			t.Errorf("after cancel: %v", err)
 		}
 	})
-}
-
-// checkGoroutines fails when goroutines outlive the tests: it waits a few
-// seconds for them to end, then reports the stacks of those still running.
-func checkGoroutines() error {
-	var stacks string
-	for i := 0; i < 50; i++ {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		var leaked []string
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "testing.(*M).Run") || strings.Contains(g, "runtime.Stack") || strings.Contains(g, "scrape.checkGoroutines") ||
-				strings.Contains(g, "testing.runFuzzing") || strings.Contains(g, "os/signal.signal_recv") ||
-				strings.Contains(g, "runtime.ensureSigM") || strings.TrimSpace(g) == "" {
-				continue
-			}
-			leaked = append(leaked, g)
-		}
-		if len(leaked) == 0 {
-			return nil
-		}
-		stacks = strings.Join(leaked, "\n\n")
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("goroutines left running after the tests:\n%s", stacks)
 }
 
 // logRecords is a slog.Handler that keeps every record (all levels), and

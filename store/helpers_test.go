@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store/blobstore"
 	"github.com/toaststats/toaststats/store/blobstore/blobtest"
@@ -34,7 +36,7 @@ func onS3() bool { return os.Getenv("TOASTSTATS_TEST_BACKEND") == "s3" }
 
 func TestMain(m *testing.M) {
 	if !onS3() {
-		os.Exit(m.Run())
+		goleak.VerifyTestMain(m)
 	}
 	// The package's tests cannot import store/backends (it imports store),
 	// so they register the blob backend themselves.
@@ -71,6 +73,12 @@ func TestMain(m *testing.M) {
 		srv.Stop()
 	}
 	os.RemoveAll(dir)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Println("goroutines left running after the tests:", err)
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 

@@ -168,8 +168,13 @@ func TestEndToEnd(t *testing.T) {
 	}
 	req, _ := http.NewRequest("POST", base+"/api/admin/refresh", nil)
 	req.Header.Set("Authorization", "Bearer wrong")
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
-		t.Fatalf("refresh with a wrong token: %v %v", err, resp)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("refresh with a wrong token: %v", err)
+	}
+	resp.Body.Close() // an unread, unclosed body holds its connection's goroutines for ever
+	if resp.StatusCode != 401 {
+		t.Fatalf("refresh with a wrong token: %d", resp.StatusCode)
 	}
 	if code := getJSON(t, "POST", base+"/api/admin/refresh", token, &acc); code != 202 {
 		t.Fatalf("refresh: %d", code)

@@ -4,15 +4,16 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"runtime"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // TestCloseStopsBackgroundWork: a server with scheduled builds, a running
 // build and a rate limiter leaves no goroutine behind after Close.
 func TestCloseStopsBackgroundWork(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := goleak.IgnoreCurrent()
 	st := openFixtureStore(t, t.TempDir(), true)
 	started := make(chan struct{}, 1)
 	build := func(ctx context.Context, date string) (any, error) {
@@ -28,13 +29,7 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 	srv.Start(time.Millisecond)
 	<-started
 	srv.Close()
-	for i := 0; runtime.NumGoroutine() > before; i++ {
-		if i > 500 {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	goleak.VerifyNone(t, before)
 	if _, err := srv.builds.Start("api", ""); err == nil {
 		t.Error("a build started after Close")
 	}

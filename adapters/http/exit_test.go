@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/toaststats/toaststats/adapters/api"
 	"github.com/toaststats/toaststats/store"
 )
@@ -34,7 +36,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // runMain runs the server program as its own process (the test binary,

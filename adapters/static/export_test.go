@@ -11,13 +11,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/adapters/api"
@@ -564,7 +565,7 @@ func TestExportLeavesNoGoroutine(t *testing.T) {
 	st, _ := newStore(t)
 	w := smallWorld()
 	buildDates(t, st, w, w.AsOfDates()[:2]...)
-	before := runtime.NumGoroutine()
+	before := goleak.IgnoreCurrent()
 	exportOnce(t, st, t.TempDir(), static.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	srv := api.NewServer(api.Config{}, api.Deps{Store: st})
@@ -583,13 +584,7 @@ func TestExportLeavesNoGoroutine(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "index.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a cancelled export wrote its index: %v", err)
 	}
-	for i := 0; runtime.NumGoroutine() > before; i++ {
-		if i > 300 {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines after Export, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	goleak.VerifyNone(t, before)
 }
 
 // TestExportFailedListDeletesNothing: when the list of dates cannot be

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/toaststats/toaststats/normalize"
 )
 
@@ -439,7 +441,7 @@ func TestPageDescriptorRoundTrip(t *testing.T) {
 // including handlers that were sleeping.
 func TestNoLeakedGoroutines(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{}}
-	before := runtime.NumGoroutine()
+	before := goleak.IgnoreCurrent()
 	s := NewServer(testWorld())
 	for _, p := range []string{"/", "/District.aspx?id=61", exportPath("", "districtsummary~~~2025-2026")} {
 		resp, err := client.Get(s.URL + p)
@@ -463,14 +465,7 @@ func TestNoLeakedGoroutines(t *testing.T) {
 	s.Close()
 	cancel()
 	client.CloseIdleConnections()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines before, %d after Close:\n%s", before, n, buf[:runtime.Stack(buf, true)])
-	}
+	goleak.VerifyNone(t, before)
 }
 
 // TR #1465: at the root, a fetch for 2026-06-30 of a district that only

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"go.uber.org/goleak"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/toaststats/toaststats/store/blobstore"
@@ -43,6 +44,12 @@ func TestMain(m *testing.M) {
 		srv.Stop()
 	}
 	os.RemoveAll(dir)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			os.Stderr.WriteString("goroutines left running after the tests: " + err.Error() + "\n")
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 
