@@ -206,6 +206,9 @@ func (c *RawCache) Compress(ctx context.Context, date string) (_ *CompressResult
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: compress "+date) }()
+	if _, err := c.finishMove(ctx, lk, date, "compress"); err != nil {
+		return nil, fmt.Errorf("store: compress %s: a move of the date to or from the trash must be finished first: %w", date, err)
+	}
 	md, err := c.readMetadata(ctx, date)
 	if err != nil {
 		return nil, err
