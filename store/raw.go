@@ -190,6 +190,10 @@ func sha256Hex(b []byte) string {
 // (what it wrote before reads as after a crash there; putting the report
 // again is safe), so that it never overwrites what the lease's new holder
 // wrote.
+//
+// An interrupted move of the date to or from the trash (see
+// InterruptedMoves) is finished first; when it cannot be, nothing is
+// written and the error wraps ErrMoveInterrupted.
 func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, data []byte, info PutInfo) (err error) {
 	key, sumKey, id, err := rawKey(date, districtID, r)
 	if err != nil {

@@ -194,7 +194,8 @@ type CompressResult struct {
 // keep working throughout; the checksums are unchanged. Compressing a date
 // twice does nothing the second time. A lost lock lease (object storage)
 // stops it as it stops Put: the error wraps ErrLeaseLost, and compressing
-// again is safe.
+// again is safe. An interrupted move of the date to or from the trash is
+// finished first, as Put does.
 func (c *RawCache) Compress(ctx context.Context, date string) (_ *CompressResult, err error) {
 	if err := ValidDate(date); err != nil {
 		return nil, err

@@ -121,7 +121,8 @@ func (c *RawCache) DeleteDate(ctx context.Context, date string) error {
 	return err
 }
 
-// Trash moves a date's folder to the raw-cache trash in one rename and
+// Trash moves a date's folder to the raw-cache trash (one atomic rename
+// on a local directory; copies, then a delete, on object storage) and
 // returns its entry. ErrNotCached when the cache has no such date. The
 // backend must be able to rename folders (DirObjects can); otherwise
 // nothing is changed and an error says so. A lost lock lease (object

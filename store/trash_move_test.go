@@ -275,7 +275,7 @@ func TestRawTrashCutShort(t *testing.T) {
 // TestRawRestoreCutShort: the same for a Restore cut short: the date is
 // not read as cached until the restore is finished, by Restore of the
 // entry again, Purge of it (which then has nothing left to purge, and
-// says where the date went), Trash and Put of the date, and
+// says where the date went), Trash, Put and Compress of the date, and
 // FinishInterruptedMoves.
 func TestRawRestoreCutShort(t *testing.T) {
 	ctx := context.Background()
@@ -322,6 +322,23 @@ func TestRawRestoreCutShort(t *testing.T) {
 			}
 			if len(got) != len(files) {
 				t.Fatalf("cache after the Put holds %d objects, want %d", len(got), len(files))
+			}
+			checkFinished(t, st, got, nil)
+		}},
+		{"compress", func(t *testing.T, st *Store, e TrashEntry, files map[string]string, _ time.Time) {
+			res, err := st.Raw().Compress(ctx, moveDate)
+			if err != nil || res.Files != 7 {
+				t.Fatalf("Compress = %+v %v, want the 7 reports compressed", res, err)
+			}
+			got := folderFiles(t, st.Objects(), rawPrefix+moveDate+"/")
+			for k, v := range files {
+				if k == "metadata.json" {
+					continue
+				}
+				b, err := st.Raw().readRawObject(ctx, rawPrefix+moveDate+"/"+k)
+				if err != nil || string(b) != v || got[k+rawGzSuffix] == "" {
+					t.Fatalf("%s after Compress: %q %v, want %q stored compressed", k, b, err, v)
+				}
 			}
 			checkFinished(t, st, got, nil)
 		}},
