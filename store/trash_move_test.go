@@ -436,3 +436,37 @@ func TestRawMoveMarkerUnreadable(t *testing.T) {
 		t.Fatalf("trash entry = %v", got)
 	}
 }
+
+// TestRawTrashAllFinishesMoves: deleting the whole cache (TrashAll, the
+// HTTP delete of every date) also takes a date whose move was cut short,
+// which Dates leaves out: its interrupted trash is finished and its entry
+// returned with the others.
+func TestRawTrashAllFinishesMoves(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 9, 14, 9, 0, 0, 0, time.UTC)
+	st, cut, cutStore, files := moveFixture(t, &now)
+	const other = "2025-09-20"
+	otherCSV := "Club Number,Club Name\n2,Beta\n"
+	must(t, st.Raw().Put(ctx, other, "42", ReportClub, []byte(otherCSV), PutInfo{}))
+	cut.armed, cut.copies, cut.dels = true, 8, 3
+	if _, err := cutStore.Raw().Trash(ctx, moveDate); !errors.Is(err, ErrMoveInterrupted) {
+		t.Fatalf("Trash cut short: %v", err)
+	}
+	first := TrashEntry{ID: fmt.Sprintf("%s.%d", moveDate, now.UnixNano()), Date: moveDate, DeletedAt: now}
+	if dates, err := st.Raw().Dates(ctx); err != nil || !slices.Equal(dates, []string{other}) {
+		t.Fatalf("Dates = %v %v, want only %s", dates, err, other)
+	}
+	now = now.Add(time.Second)
+	got, err := st.Raw().TrashAll(ctx)
+	second := TrashEntry{ID: fmt.Sprintf("%s.%d", other, now.UnixNano()), Date: other, DeletedAt: now}
+	if err != nil || !slices.Equal(got, []TrashEntry{first, second}) {
+		t.Fatalf("TrashAll = %+v %v, want [%+v %+v]", got, err, first, second)
+	}
+	checkFinished(t, st, nil, map[string]map[string]string{first.ID: files, second.ID: folderFiles(t, st.Objects(), rawTrashPrefix+second.ID+"/")})
+	if b := folderFiles(t, st.Objects(), rawTrashPrefix+second.ID+"/")["district-42/club-performance.csv"]; b != otherCSV {
+		t.Fatalf("%s in the trash: %q", other, b)
+	}
+	if ents, err := st.Objects().List(ctx, rawPrefix); err != nil || len(ents) != 0 {
+		t.Fatalf("raw-csv/ after TrashAll = %v %v, want empty", ents, err)
+	}
+}
