@@ -122,8 +122,26 @@ func TestRawAndConfigWritesStopWhenTheirLeaseIsLost(t *testing.T) {
 				_, err := st.Raw().Trash(ctx, date)
 				return err
 			},
-			b:     func(ctx context.Context, st *Store) error { return putReport(ctx, st, ReportDivision, "b") },
-			check: wantReports(map[Report]string{ReportClub: "old", ReportDivision: "b"}),
+			b: func(ctx context.Context, st *Store) error { return putReport(ctx, st, ReportDivision, "b") },
+			// a's move stopped during its copies, marked: b's Put
+			// finishes it first (rolls it forward), so the date's old
+			// report is in the trash entry, whole, and b's Put starts
+			// the date again.
+			check: func(t *testing.T, st *Store) {
+				wantReports(map[Report]string{ReportDivision: "b"})(t, st)
+				ctx := context.Background()
+				if st.Raw().Has(ctx, date, "61", ReportClub) {
+					t.Errorf("the cache still holds the report a's trash moved")
+				}
+				list, err := st.Raw().TrashList(ctx)
+				if err != nil || len(list) != 1 || list[0].MoveInterrupted {
+					t.Fatalf("trash after both writers: %+v %v, want a's entry, its move finished", list, err)
+				}
+				b, err := st.Objects().Read(ctx, rawTrashPrefix+list[0].ID+"/district-61/"+ReportClub.FileName())
+				if err != nil || !bytes.Equal(b, report("old")) {
+					t.Errorf("trashed report: %q %v, want %q", b, err, report("old"))
+				}
+			},
 		},
 		{
 			name:    "config: the districts",

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -189,6 +190,10 @@ func sha256Hex(b []byte) string {
 // (what it wrote before reads as after a crash there; putting the report
 // again is safe), so that it never overwrites what the lease's new holder
 // wrote.
+//
+// An interrupted move of the date to or from the trash (see
+// InterruptedMoves) is finished first; when it cannot be, nothing is
+// written and the error wraps ErrMoveInterrupted.
 func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, data []byte, info PutInfo) (err error) {
 	key, sumKey, id, err := rawKey(date, districtID, r)
 	if err != nil {
@@ -204,6 +209,9 @@ func (c *RawCache) Put(ctx context.Context, date, districtID string, r Report, d
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: put "+key) }()
+	if _, err := c.finishMove(ctx, lk, date, "put"); err != nil {
+		return fmt.Errorf("store: put %s: date %s: a move of the date to or from the trash must be finished first, so nothing was written: %w", key, date, err)
+	}
 
 	md, err := c.readMetadata(ctx, date)
 	switch {
@@ -533,13 +541,32 @@ func (c *RawCache) Metadata(ctx context.Context, date string) (*RawMetadata, err
 }
 
 // Availability lists the reports cached for a date, from the files present
-// (ErrNotCached when the date has no folder).
+// (ErrNotCached when the date has no folder). It is what tells a reader
+// which reports a date holds (the Builder, the cache status), so it is
+// where a date whose move to or from the trash began and has not finished
+// is refused: an error wrapping ErrMoveInterrupted says so, naming the
+// date and what finishes the move, because the date may be split between
+// the cache and the trash. (Get and the other reads of one report do not
+// look: that would cost a request per report.)
 func (c *RawCache) Availability(ctx context.Context, date string) (*Availability, error) {
 	if err := ValidDate(date); err != nil {
 		return nil, err
 	}
 	prefix := rawPrefix + date + "/"
+	// The move marker is read while the folder is listed: one more
+	// request, in parallel, for a date on object storage.
+	var moving *InterruptedMove
+	var movingErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { moving, movingErr = c.readMove(ctx, date) })
 	ents, err := c.objs.List(ctx, prefix)
+	wg.Wait()
+	switch {
+	case movingErr != nil:
+		return nil, fmt.Errorf("store: availability %s: %w", date, movingErr)
+	case moving != nil:
+		return nil, moving.Err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: availability %s: %w", date, err)
 	}
@@ -603,24 +630,39 @@ func (c *RawCache) Availability(ctx context.Context, date string) (*Availability
 // once.
 const availabilityParallel = 8
 
-// Dates lists the collection dates in the cache, ascending.
+// Dates lists the collection dates in the cache, ascending. A date whose
+// move to or from the trash began and has not finished (see
+// InterruptedMoves) is left out: it may be split between the cache and the
+// trash.
 func (c *RawCache) Dates(ctx context.Context) ([]string, error) {
+	dates, moving, err := c.listDates(ctx)
+	if len(moving) > 0 {
+		dates = slices.DeleteFunc(dates, func(d string) bool { _, ok := slices.BinarySearch(moving, d); return ok })
+	}
+	return dates, err
+}
+
+// listDates lists, from one listing of raw-csv/, the date folders and the
+// dates with a move marker (moveMarkerSuffix), each ascending.
+func (c *RawCache) listDates(ctx context.Context) (dates, moving []string, err error) {
 	ents, err := c.objs.List(ctx, rawPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("store: list raw dates: %w", err)
+		return nil, nil, fmt.Errorf("store: list raw dates: %w", err)
 	}
-	var out []string
 	for _, e := range ents {
-		if !strings.HasSuffix(e, "/") {
+		name := strings.TrimPrefix(e, rawPrefix)
+		if d, ok := strings.CutSuffix(name, moveMarkerSuffix); ok && ValidDate(d) == nil {
+			moving = append(moving, d)
 			continue
 		}
-		d := strings.TrimSuffix(strings.TrimPrefix(e, rawPrefix), "/")
-		if ValidDate(d) == nil {
-			out = append(out, d)
+		d, ok := strings.CutSuffix(name, "/")
+		if ok && ValidDate(d) == nil {
+			dates = append(dates, d)
 		}
 	}
-	slices.Sort(out)
-	return out, nil
+	slices.Sort(dates)
+	slices.Sort(moving)
+	return dates, moving, nil
 }
 
 // LatestModified returns the newest write into the cache: the largest

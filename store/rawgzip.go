@@ -194,7 +194,8 @@ type CompressResult struct {
 // keep working throughout; the checksums are unchanged. Compressing a date
 // twice does nothing the second time. A lost lock lease (object storage)
 // stops it as it stops Put: the error wraps ErrLeaseLost, and compressing
-// again is safe.
+// again is safe. An interrupted move of the date to or from the trash is
+// finished first, as Put does.
 func (c *RawCache) Compress(ctx context.Context, date string) (_ *CompressResult, err error) {
 	if err := ValidDate(date); err != nil {
 		return nil, err
@@ -206,6 +207,9 @@ func (c *RawCache) Compress(ctx context.Context, date string) (_ *CompressResult
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: compress "+date) }()
+	if _, err := c.finishMove(ctx, lk, date, "compress"); err != nil {
+		return nil, fmt.Errorf("store: compress %s: a move of the date to or from the trash must be finished first: %w", date, err)
+	}
 	md, err := c.readMetadata(ctx, date)
 	if err != nil {
 		return nil, err

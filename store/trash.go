@@ -2,12 +2,16 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // rawTrashPrefix holds raw-cache dates that were deleted: the dashboard
@@ -17,6 +21,9 @@ import (
 //
 //	raw-trash/<date>.<unix-nanoseconds>/   the date's folder, as it was
 //	raw-trash/<date>.<unix-nanoseconds>.purging   while Purge destroys it
+//	raw-csv/<date>.moving   while Trash moves raw-csv/<date>/ to the trash,
+//	                        or Restore moves an entry back (JSON: the
+//	                        date, the trash id, "trash" or "restore", when)
 const rawTrashPrefix = "raw-trash/"
 
 // purgeMarkerSuffix names the marker Purge writes next to a trash entry's
@@ -28,9 +35,42 @@ const rawTrashPrefix = "raw-trash/"
 // a date missing some of its reports passing for a whole one.
 const purgeMarkerSuffix = ".purging"
 
+// moveMarkerSuffix names the marker Trash and Restore write beside the
+// date's folder in raw-csv/ (raw-csv/<date>.moving) before they move the
+// folder between raw-csv/ and raw-trash/, and remove once it is moved. A
+// local rename is one atomic step; on object storage a move is a copy of
+// every object and then a batch delete of the source, so a move stopped
+// part-way (killed, crashed, a request that failed) leaves the date split:
+// whole at the source or at the destination (the source is deleted only
+// after every copy succeeded), partial at the other. While the marker is
+// there the date is not read as cached (Dates leaves it out, Availability
+// fails with ErrMoveInterrupted), TrashList flags the entry
+// (MoveInterrupted), and the next Trash, Restore, Purge, Put or Compress
+// of the date, or FinishInterruptedMoves (verify --repair), finishes the
+// move first: every object still at the source is copied over the
+// destination, the source is deleted, then the marker.
+//
+// The marker is in raw-csv/ under the date, not in raw-trash/ under the
+// trash id, so that a reader of a date finds it with one read of a known
+// key, and Dates in the listing it makes anyway.
+const moveMarkerSuffix = ".moving"
+
+// The two moves a move marker names (InterruptedMove.Move).
+const (
+	// MoveToTrash is Trash: raw-csv/<date>/ to raw-trash/<id>/.
+	MoveToTrash = "trash"
+	// MoveFromTrash is Restore: raw-trash/<id>/ back to raw-csv/<date>/.
+	MoveFromTrash = "restore"
+)
+
 // ErrPurgeInterrupted reports a trash entry whose purge began and did not
 // finish: some of its files may be gone, so it is not restored.
 var ErrPurgeInterrupted = errors.New("store: a purge of this raw-cache trash entry began and did not finish")
+
+// ErrMoveInterrupted reports a raw-cache date whose move to or from the
+// trash began and has not finished (see moveMarkerSuffix): it may be split
+// between raw-csv/ and raw-trash/, so it is not read as a cached date.
+var ErrMoveInterrupted = errors.New("store: a move of this raw-cache date to or from the trash began and has not finished")
 
 // ErrTrashNotFound reports a trash id that names nothing in the trash.
 var ErrTrashNotFound = errors.New("store: not in the raw-cache trash")
@@ -50,6 +90,15 @@ type TrashEntry struct {
 	// finish (the process was killed, or a delete failed): some of its
 	// files may be gone, so Restore refuses it; Purge finishes the purge.
 	PurgeInterrupted bool `json:"purgeInterrupted,omitempty"`
+	// MoveInterrupted is set when the move of the date into this entry
+	// (Trash) or out of it (Restore), InterruptedMove, began and did not
+	// finish: the date may be split between raw-csv/ and the entry, and
+	// is not read as cached. Restore of the entry finishes the move and
+	// puts the date back; Purge finishes it and purges the entry (after
+	// an interrupted restore there is then nothing left to purge).
+	MoveInterrupted bool `json:"moveInterrupted,omitempty"`
+	// InterruptedMove is MoveToTrash or MoveFromTrash when MoveInterrupted.
+	InterruptedMove string `json:"interruptedMove,omitempty"`
 }
 
 // parseTrashID splits "<date>.<unix-nanoseconds>".
@@ -72,12 +121,20 @@ func (c *RawCache) DeleteDate(ctx context.Context, date string) error {
 	return err
 }
 
-// Trash moves a date's folder to the raw-cache trash in one rename and
+// Trash moves a date's folder to the raw-cache trash (one atomic rename
+// on a local directory; copies, then a delete, on object storage) and
 // returns its entry. ErrNotCached when the cache has no such date. The
 // backend must be able to rename folders (DirObjects can); otherwise
 // nothing is changed and an error says so. A lost lock lease (object
 // storage) stops it, as it stops Put, with an error wrapping ErrLeaseLost;
 // so do Restore and Purge.
+//
+// The move is marked (raw-csv/<date>.moving) before it starts and the mark
+// removed once it is done: a move that stops part-way (on object storage
+// a rename is copies, then a delete) leaves the date marked, and is
+// finished by the next operation on the date (see moveMarkerSuffix). A
+// move of the date that was interrupted is finished first: when it was a
+// Trash, the date is then in the trash, and its entry is returned.
 func (c *RawCache) Trash(ctx context.Context, date string) (_ TrashEntry, err error) {
 	if err := ValidDate(date); err != nil {
 		return TrashEntry{}, err
@@ -93,6 +150,18 @@ func (c *RawCache) Trash(ctx context.Context, date string) (_ TrashEntry, err er
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: trash raw "+date) }()
+	m, err := c.finishMove(ctx, lk, date, "trash")
+	if err != nil {
+		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
+	}
+	if m != nil && m.Move == MoveToTrash {
+		// The date was on its way to the trash: it is there now.
+		if ents, err := c.objs.List(ctx, rawTrashPrefix+m.TrashID+"/"); err == nil && len(ents) > 0 {
+			e, _ := parseTrashID(m.TrashID)
+			c.log.Info("raw cache date moved to trash", "date", date, "trash_id", e.ID)
+			return e, nil
+		}
+	}
 	ents, err := c.objs.List(ctx, rawPrefix+date+"/")
 	if err != nil {
 		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
@@ -102,10 +171,8 @@ func (c *RawCache) Trash(ctx context.Context, date string) (_ TrashEntry, err er
 	}
 	e := TrashEntry{Date: date, DeletedAt: c.now().UTC()}
 	e.ID = date + "." + strconv.FormatInt(e.DeletedAt.UnixNano(), 10)
-	if err := lk.Check(ctx); err != nil {
-		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
-	}
-	if err := rn.Rename(ctx, rawPrefix+date+"/", rawTrashPrefix+e.ID+"/"); err != nil {
+	mv := InterruptedMove{Date: date, TrashID: e.ID, Move: MoveToTrash, StartedAt: e.DeletedAt}
+	if err := c.move(ctx, lk, rn, mv); err != nil {
 		return TrashEntry{}, fmt.Errorf("store: trash raw %s: %w", date, err)
 	}
 	c.log.Info("raw cache date moved to trash", "date", date, "trash_id", e.ID)
@@ -113,17 +180,25 @@ func (c *RawCache) Trash(ctx context.Context, date string) (_ TrashEntry, err er
 }
 
 // TrashAll moves every cached date to the raw-cache trash (see Trash),
-// oldest first, and returns their entries. It stops at the first failure,
-// returning the entries of the dates already moved with the error.
+// oldest first, and returns their entries; a date whose move to or from
+// the trash was interrupted is finished and, when it is then in the cache,
+// trashed too. It stops at the first failure, returning the entries of
+// the dates already moved with the error.
 func (c *RawCache) TrashAll(ctx context.Context) ([]TrashEntry, error) {
-	dates, err := c.Dates(ctx)
+	dates, moving, err := c.listDates(ctx)
 	if err != nil {
 		return nil, err
 	}
+	dates = append(dates, moving...)
+	slices.Sort(dates)
+	dates = slices.Compact(dates)
 	out := make([]TrashEntry, 0, len(dates))
 	for _, d := range dates {
 		e, err := c.Trash(ctx, d)
 		if err != nil {
+			if errors.Is(err, ErrNotCached) && slices.Contains(moving, d) {
+				continue // only a marker was left, and nothing is cached
+			}
 			return out, err
 		}
 		out = append(out, e)
@@ -133,14 +208,32 @@ func (c *RawCache) TrashAll(ctx context.Context) ([]TrashEntry, error) {
 
 // TrashList lists the raw-cache trash, oldest first, with the entries
 // whose purge was interrupted (PurgeInterrupted), also one whose folder is
-// already gone and only the marker is left.
+// already gone and only the marker is left, and those whose move into or
+// out of the trash was interrupted (MoveInterrupted), also one whose
+// folder is not there (yet, or any more).
 func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 	ents, err := c.objs.List(ctx, rawTrashPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("store: list raw trash: %w", err)
 	}
+	moves, err := c.InterruptedMoves(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: list raw trash: %w", err)
+	}
 	out := []TrashEntry{}
 	at := map[string]int{}
+	entry := func(id string) *TrashEntry {
+		if i, ok := at[id]; ok {
+			return &out[i]
+		}
+		e, err := parseTrashID(id)
+		if err != nil {
+			return nil
+		}
+		at[id] = len(out)
+		out = append(out, e)
+		return &out[len(out)-1]
+	}
 	var purging []string
 	for _, k := range ents {
 		name := strings.TrimPrefix(k, rawTrashPrefix)
@@ -148,21 +241,21 @@ func (c *RawCache) TrashList(ctx context.Context) ([]TrashEntry, error) {
 			purging = append(purging, id)
 			continue
 		}
-		name, ok := strings.CutSuffix(name, "/")
-		if !ok {
-			continue
-		}
-		if e, err := parseTrashID(name); err == nil {
-			at[e.ID] = len(out)
-			out = append(out, e)
+		if name, ok := strings.CutSuffix(name, "/"); ok {
+			entry(name)
 		}
 	}
 	for _, id := range purging {
-		if i, ok := at[id]; ok {
-			out[i].PurgeInterrupted = true
-		} else if e, err := parseTrashID(id); err == nil {
+		if e := entry(id); e != nil {
 			e.PurgeInterrupted = true
-			out = append(out, e)
+		}
+	}
+	for _, m := range moves {
+		if m.Problem != "" {
+			continue // names no entry it could be trusted on: verify shows it
+		}
+		if e := entry(m.TrashID); e != nil {
+			e.MoveInterrupted, e.InterruptedMove = true, m.Move
 		}
 	}
 	slices.SortFunc(out, func(a, b TrashEntry) int {
@@ -181,9 +274,12 @@ func (c *RawCache) purgeMarked(ctx context.Context, id string) (bool, error) {
 // ErrRestoreConflict when the cache holds that date again (nothing is
 // overwritten: trash or move the newer one first); ErrTrashNotFound when
 // there is no such entry; ErrPurgeInterrupted when a purge of it began and
-// did not finish (some of its files may be gone: purge it again). What a quarantine entry (QuarantineList) or a
-// recovery backup (RecoveryBackupList) holds is never restored: an error
-// says so, and where to look at it.
+// did not finish (some of its files may be gone: purge it again). What a
+// quarantine entry (QuarantineList) or a recovery backup
+// (RecoveryBackupList) holds is never restored: an error says so, and
+// where to look at it. The move is marked as Trash's is; an interrupted
+// move of the date is finished first (an interrupted restore of id is
+// then done, and its entry returned).
 func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err error) {
 	if q, ok := parseQuarantineID(id); ok {
 		return TrashEntry{}, q.restoreRefused()
@@ -206,6 +302,17 @@ func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err er
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: restore raw "+id) }()
+	m, err := c.finishMove(ctx, lk, e.Date, "restore")
+	if err != nil {
+		return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
+	}
+	if m != nil && m.Move == MoveFromTrash && m.TrashID == id {
+		// The entry was on its way back: it is in the cache now.
+		if ents, err := c.objs.List(ctx, rawPrefix+e.Date+"/"); err == nil && len(ents) > 0 {
+			c.log.Info("raw cache date restored from trash", "date", e.Date, "trash_id", id)
+			return e, nil
+		}
+	}
 	if marked, err := c.purgeMarked(ctx, id); err != nil {
 		return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
 	} else if marked {
@@ -220,12 +327,8 @@ func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err er
 		}
 		return TrashEntry{}, fmt.Errorf("%w: %s (restore would overwrite it)", ErrRestoreConflict, e.Date)
 	}
-	if err := lk.Check(ctx); err != nil {
-		return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
-	}
-	// An empty folder left at the date (nothing in it) would block rename.
-	_ = c.objs.Delete(ctx, rawPrefix+e.Date+"/")
-	if err := rn.Rename(ctx, rawTrashPrefix+id+"/", rawPrefix+e.Date+"/"); err != nil {
+	mv := InterruptedMove{Date: e.Date, TrashID: id, Move: MoveFromTrash, StartedAt: c.now().UTC()}
+	if err := c.move(ctx, lk, rn, mv); err != nil {
 		return TrashEntry{}, fmt.Errorf("store: restore raw %s: %w", id, err)
 	}
 	c.log.Info("raw cache date restored from trash", "date", e.Date, "trash_id", id)
@@ -239,7 +342,10 @@ func (c *RawCache) Restore(ctx context.Context, id string) (_ TrashEntry, err er
 // backed up). ErrTrashNotFound when there is no such entry. A trash entry
 // is marked as being purged before its folder is deleted, and the mark is
 // removed last: purging an entry whose purge was interrupted
-// (PurgeInterrupted) finishes it. It is meant
+// (PurgeInterrupted) finishes it. An interrupted move of the entry's date
+// is finished first: when it was a restore of id, there is then nothing
+// left to purge (ErrTrashNotFound says the date is back in the cache). It
+// is meant
 // for an operator on the data directory (the toaststats trash purge
 // command); the HTTP API never calls it.
 func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
@@ -260,6 +366,10 @@ func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: purge raw trash "+id) }()
+	m, err := c.finishMove(ctx, lk, e.Date, "purge")
+	if err != nil {
+		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
+	}
 	folder, marker := rawTrashPrefix+id+"/", rawTrashPrefix+id+purgeMarkerSuffix
 	ents, err := c.objs.List(ctx, folder)
 	if err != nil {
@@ -270,6 +380,9 @@ func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
 		return fmt.Errorf("store: purge raw trash %s: %w", id, err)
 	}
 	if len(ents) == 0 && !marked {
+		if m != nil && m.Move == MoveFromTrash && m.TrashID == id {
+			return fmt.Errorf("%w: %s: it was being restored, and finishing that put it back in the raw cache as %s%s/ (trash the date and purge its new entry to destroy it)", ErrTrashNotFound, id, rawPrefix, e.Date)
+		}
 		return fmt.Errorf("%w: %s", ErrTrashNotFound, id)
 	}
 	if len(ents) > 0 {
@@ -293,4 +406,264 @@ func (c *RawCache) Purge(ctx context.Context, id string) (err error) {
 	}
 	c.log.Warn("raw cache trash entry purged", "date", e.Date, "trash_id", id)
 	return nil
+}
+
+// InterruptedMove is a move of a raw-cache date to or from the trash that
+// began and has not finished: its marker, raw-csv/<date>.moving, holds it
+// as JSON (see moveMarkerSuffix).
+type InterruptedMove struct {
+	Date string `json:"date"`
+	// TrashID is the trash entry the date moves into (MoveToTrash) or out
+	// of (MoveFromTrash).
+	TrashID string `json:"trashId,omitempty"`
+	// Move is MoveToTrash or MoveFromTrash.
+	Move      string    `json:"move,omitempty"`
+	StartedAt time.Time `json:"startedAt,omitzero"`
+	// Problem says why the marker names no move that can be finished (it
+	// does not parse, or names another date): nothing finishes it, and
+	// the date is not read as cached until someone who looked at
+	// raw-csv/<date>/ and raw-trash/ removes the marker.
+	Problem string `json:"problem,omitempty"`
+}
+
+// moveMarkerKey is the key of date's move marker.
+func moveMarkerKey(date string) string { return rawPrefix + date + moveMarkerSuffix }
+
+// folders are the move's source and destination folders.
+func (m *InterruptedMove) folders() (from, to string) {
+	cache, trash := rawPrefix+m.Date+"/", rawTrashPrefix+m.TrashID+"/"
+	if m.Move == MoveFromTrash {
+		return trash, cache
+	}
+	return cache, trash
+}
+
+// Err is the error a reader of the date returns while the move is
+// marked: it wraps ErrMoveInterrupted, names the date and the entry, and
+// says what finishes the move.
+func (m *InterruptedMove) Err() error {
+	switch {
+	case m.Problem != "":
+		return fmt.Errorf("%w: raw-cache date %s: %s: look at %s%s/ and %s, then remove %s by hand", ErrMoveInterrupted, m.Date, m.Problem, rawPrefix, m.Date, rawTrashPrefix, moveMarkerKey(m.Date))
+	case m.Move == MoveFromTrash:
+		return fmt.Errorf("%w: raw-cache date %s: its restore from the trash (%s%s/, begun %s) has not finished, so the date may be split between the two and is not read as cached: `toaststats trash restore %s` or `toaststats verify --repair` finishes it", ErrMoveInterrupted, m.Date, rawTrashPrefix, m.TrashID, m.StartedAt.Format(time.RFC3339), m.TrashID)
+	}
+	return fmt.Errorf("%w: raw-cache date %s: its move to the trash (%s%s/, begun %s) has not finished, so the date may be split between the two and is not read as cached: `toaststats verify --repair` finishes the move (`toaststats trash list` shows the entry; `toaststats trash restore %s` puts the date back)", ErrMoveInterrupted, m.Date, rawTrashPrefix, m.TrashID, m.StartedAt.Format(time.RFC3339), m.TrashID)
+}
+
+// readMove reads date's move marker: nil when there is none.
+func (c *RawCache) readMove(ctx context.Context, date string) (*InterruptedMove, error) {
+	key := moveMarkerKey(date)
+	b, err := c.objs.Read(ctx, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	m := &InterruptedMove{}
+	err = json.Unmarshal(b, m)
+	switch {
+	case err != nil:
+		m.Problem = fmt.Sprintf("%s does not parse (%v)", key, err)
+	case m.Date != date:
+		m.Problem = fmt.Sprintf("%s names date %q", key, truncate(m.Date))
+	case m.Move != MoveToTrash && m.Move != MoveFromTrash:
+		m.Problem = fmt.Sprintf("%s names no move (%q)", key, truncate(m.Move))
+	default:
+		if e, err := parseTrashID(m.TrashID); err != nil || e.Date != date {
+			m.Problem = fmt.Sprintf("%s names trash entry %q, not one of date %s", key, truncate(m.TrashID), date)
+		}
+	}
+	if m.Problem != "" {
+		return &InterruptedMove{Date: date, Problem: m.Problem}, nil
+	}
+	return m, nil
+}
+
+// move moves the folder of mv, under lk (the date's lock), marked: the
+// marker is written first and removed once the folder is moved. When the
+// rename fails having moved nothing (a local rename is all or nothing; on
+// object storage it can fail before its first copy) the marker is removed
+// again, and the error is the rename's; otherwise the move is left marked,
+// for the next operation on the date to finish, and the error says so.
+func (c *RawCache) move(ctx context.Context, lk *HeldLock, rn renamer, mv InterruptedMove) error {
+	b, err := json.Marshal(mv)
+	if err != nil {
+		return err
+	}
+	key := moveMarkerKey(mv.Date)
+	from, to := mv.folders()
+	if err := lk.Check(ctx); err != nil {
+		return err
+	}
+	if err := c.objs.Write(ctx, key, b); err != nil {
+		return fmt.Errorf("mark the move of %s to %s: nothing moved: %w", from, to, err)
+	}
+	if mv.Move == MoveFromTrash {
+		// An empty folder left at the date (nothing in it) would block
+		// rename.
+		_ = c.objs.Delete(ctx, to)
+	}
+	if err := rn.Rename(ctx, from, to); err != nil {
+		if ents, lerr := c.objs.List(ctx, to); lerr == nil && len(ents) == 0 && lk.Check(ctx) == nil {
+			if c.objs.Delete(ctx, key) == nil {
+				return err
+			}
+		}
+		return fmt.Errorf("%w; %w", err, mv.Err())
+	}
+	if err := lk.Check(ctx); err != nil {
+		return err
+	}
+	if err := c.objs.Delete(ctx, key); err != nil {
+		return fmt.Errorf("moved %s to %s, but its marker %s could not be removed (the next operation on the date removes it): %w", from, to, key, err)
+	}
+	return nil
+}
+
+// movedFolderDepth bounds how deep finishMove looks into a folder it
+// moves: a date folder holds files and district-<id>/ folders of files.
+const movedFolderDepth = 8
+
+// movesParallel bounds the objects finishMove copies at once.
+const movesParallel = 8
+
+// finishMove finishes the interrupted move of date, if its marker is
+// there, under lk, the date's lock; by names the operation, for the log.
+// It rolls the move forward, which is always possible because a move
+// deletes its source only after every copy succeeded: every object still
+// at the source is copied over the destination, the source is deleted,
+// and then the marker. A move that had not started, or had finished
+// before its marker was removed, is finished the same way. It returns the
+// move it finished (nil when there was none), or an error wrapping
+// ErrMoveInterrupted when it could not: the move is then still marked.
+func (c *RawCache) finishMove(ctx context.Context, lk *HeldLock, date, by string) (*InterruptedMove, error) {
+	m, err := c.readMove(ctx, date)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	if m.Problem != "" {
+		return nil, m.Err()
+	}
+	from, to := m.folders()
+	n, err := c.rollForward(ctx, lk, from, to)
+	if err == nil {
+		err = lk.Check(ctx)
+	}
+	if err == nil {
+		err = c.objs.Delete(ctx, moveMarkerKey(date))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("could not finish it (%w): %w", err, m.Err())
+	}
+	c.log.Warn("raw cache: finished an interrupted move of a date to or from the trash",
+		"date", date, "trash_id", m.TrashID, "move", m.Move, "started", m.StartedAt, "objects_moved", n, "by", by)
+	return m, nil
+}
+
+// rollForward moves what is left in folder from to folder to, under lk,
+// and returns how many objects it moved: in one rename when nothing is at
+// to yet, else by copying every object over its copy at to and deleting
+// from.
+func (c *RawCache) rollForward(ctx context.Context, lk *HeldLock, from, to string) (int, error) {
+	files, err := c.listFiles(ctx, from, movedFolderDepth)
+	if err != nil {
+		return 0, err
+	}
+	if err := lk.Check(ctx); err != nil {
+		return 0, err
+	}
+	if len(files) == 0 {
+		return 0, c.objs.Delete(ctx, from) // an empty folder, or nothing
+	}
+	there, err := c.objs.List(ctx, to)
+	if err != nil {
+		return 0, err
+	}
+	if rn, ok := c.objs.(renamer); ok && len(there) == 0 {
+		_ = c.objs.Delete(ctx, to) // an empty folder would block a rename
+		return len(files), rn.Rename(ctx, from, to)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(movesParallel)
+	for _, k := range files {
+		g.Go(func() error { return c.copyObject(gctx, k, to+strings.TrimPrefix(k, from)) })
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	if err := lk.Check(ctx); err != nil {
+		return 0, err
+	}
+	return len(files), c.objs.Delete(ctx, from)
+}
+
+// copyObject copies one object, byte for byte, over what is at to: with
+// the backend's Copier (a server-side copy) when it has one.
+func (c *RawCache) copyObject(ctx context.Context, from, to string) error {
+	if cp, ok := c.objs.(Copier); ok {
+		return cp.Copy(ctx, from, to)
+	}
+	b, err := c.objs.Read(ctx, from)
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", from, err)
+	}
+	return c.objs.Write(ctx, to, b)
+}
+
+// InterruptedMoves lists the raw-cache dates whose move to or from the
+// trash began and has not finished (their marker is there), by date; the
+// move may also be running now. It changes nothing.
+func (c *RawCache) InterruptedMoves(ctx context.Context) ([]InterruptedMove, error) {
+	_, moving, err := c.listDates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []InterruptedMove{}
+	for _, d := range moving {
+		m, err := c.readMove(ctx, d)
+		if err != nil {
+			return nil, fmt.Errorf("store: raw cache: %w", err)
+		}
+		if m != nil { // nil: finished since the listing
+			out = append(out, *m)
+		}
+	}
+	return out, nil
+}
+
+// FinishInterruptedMoves finishes every interrupted move of a raw-cache
+// date to or from the trash (see finishMove), each under its date's lock,
+// and returns those it finished, by date. One it cannot finish (a marker
+// that names no move, a request that fails) does not stop the others: the
+// errors are joined.
+func (c *RawCache) FinishInterruptedMoves(ctx context.Context) ([]InterruptedMove, error) {
+	_, moving, err := c.listDates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []InterruptedMove{}
+	var errs []error
+	for _, d := range moving {
+		m, err := c.finishMoveLocked(ctx, d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("store: finish the move of raw-cache date %s: %w", d, err))
+		} else if m != nil {
+			out = append(out, *m)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// finishMoveLocked is finishMove under the date's lock.
+func (c *RawCache) finishMoveLocked(ctx context.Context, date string) (_ *InterruptedMove, err error) {
+	lk, err := c.lock(ctx, "raw-"+date)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.Unlock()
+	ctx = lk.Context()
+	defer func() { err = lk.stopped(err, "store: finish the move of raw "+date) }()
+	return c.finishMove(ctx, lk, date, "repair")
 }

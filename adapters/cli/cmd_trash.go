@@ -26,7 +26,11 @@ only copy. "list" shows what is there, "restore" puts a date back (never over
 a date collected again), "purge" destroys it for good: the only way to.
 A purge stopped half-way (killed, crashed) leaves the entry listed as PURGE
 INTERRUPTED: restore refuses it (some of its reports may be gone), purge
-finishes it.
+finishes it. A delete or restore stopped part-way (on object storage a
+date moves object by object) leaves it listed as TRASH INTERRUPTED or
+RESTORE INTERRUPTED, and the date is not read from the cache meanwhile:
+restore finishes the move and puts the date back, purge finishes it and
+purges what is in the trash, verify --repair finishes it.
 What is kept in DATA-DIR/quarantine/ is listed and purged the same way, by
 the ID list prints (its folder there), and never restored: damaged raw
 reports that scrape set aside before downloading them again (raw-<time>),
@@ -190,6 +194,9 @@ func printTrash(e env, sub string, out trashOutput) {
 			if te.PurgeInterrupted {
 				line += "  PURGE INTERRUPTED: some files may be gone, it cannot be restored; `toaststats trash purge " + te.ID + "` finishes the purge"
 			}
+			if te.MoveInterrupted {
+				line += "  " + interruptedMoveNote(te.InterruptedMove, te.ID)
+			}
 			fmt.Fprintln(w, line)
 		}
 		for _, sa := range out.SetAside {
@@ -213,6 +220,16 @@ func printTrash(e env, sub string, out trashOutput) {
 			fmt.Fprintf(w, "purged %s\n", id)
 		}
 	}
+}
+
+// interruptedMoveNote says what a move of a date to the trash (store.MoveToTrash)
+// or back (store.MoveFromTrash) that began and did not finish left, and
+// what finishes it, for trash list.
+func interruptedMoveNote(move, id string) string {
+	if move == store.MoveFromTrash {
+		return "RESTORE INTERRUPTED: the date may be split between raw-trash/ and raw-csv/ and is not read from the cache; `toaststats trash restore " + id + "` finishes the restore"
+	}
+	return "TRASH INTERRUPTED: the date may be split between raw-csv/ and raw-trash/ and is not read from the cache; `toaststats trash restore " + id + "` finishes the move and puts the date back, `toaststats verify --repair` finishes the move"
 }
 
 // quarantinedByRepair lists the quarantine entries verify --repair made:

@@ -533,3 +533,133 @@ func TestVerifyAndTrashShowRecoveryBackups(t *testing.T) {
 		})
 	}
 }
+
+// interruptMove leaves what a move of the date's folder (the summary and
+// metadata.json) cut short on object storage leaves: the marker, the
+// source whole and the destination holding only the summary.
+func interruptMove(t *testing.T, st *store.Store, m store.InterruptedMove) {
+	t.Helper()
+	ctx := context.Background()
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := st.Objects()
+	if err := objs.Write(ctx, "raw-csv/"+m.Date+".moving", b); err != nil {
+		t.Fatal(err)
+	}
+	from, to := "raw-csv/"+m.Date+"/", "raw-trash/"+m.TrashID+"/"
+	if m.Move == store.MoveFromTrash {
+		from, to = to, from
+	}
+	summary, err := objs.Read(ctx, from+"all-districts.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := objs.Write(ctx, to+"all-districts.csv", summary); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTrashMoveInterrupted: a delete of a date cut short part-way
+// (raw-csv/<date>.moving still there, the trash entry partial) is listed
+// as TRASH INTERRUPTED, saying how to finish it; the build of the date
+// refuses it, naming it and what finishes the move, rather than building
+// from a date that may be split; trash restore finishes the move and puts
+// the date back whole.
+func TestTrashMoveInterrupted(t *testing.T) {
+	ctx := context.Background()
+	const date = "2025-08-30"
+	dir, st, csv := cachedSummaries(t, date)
+	at := time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
+	id := date + ".1767614400000000000"
+	interruptMove(t, st, store.InterruptedMove{Date: date, TrashID: id, Move: store.MoveToTrash, StartedAt: at})
+
+	out, code := runTrashCLI(t, "list", "--data-dir", dir)
+	want := id + "  date " + date + "  deleted 2026-01-05 12:00:00Z  TRASH INTERRUPTED: the date may be split between raw-csv/ and raw-trash/ and is not read from the cache; " +
+		"`toaststats trash restore " + id + "` finishes the move and puts the date back, `toaststats verify --repair` finishes the move\n"
+	if code != 0 || out != want {
+		t.Fatalf("list: exit %d\n%q\nwant\n%q", code, out, want)
+	}
+	out, code = runTrashCLI(t, "list", "--data-dir", dir, "--json")
+	var got trashOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 || len(got.Trash) != 1 ||
+		!got.Trash[0].MoveInterrupted || got.Trash[0].InterruptedMove != store.MoveToTrash || got.Trash[0].ID != id {
+		t.Fatalf("list --json: exit %d %v\n%s", code, err, out)
+	}
+	if !strings.Contains(out, `"moveInterrupted": true`) || !strings.Contains(out, `"interruptedMove": "trash"`) {
+		t.Fatalf("list --json names the flag otherwise:\n%s", out)
+	}
+	_, stderr, code := runCLI(t, map[string]string{"TOASTSTATS_NOW": snapshotTestNow}, "build", "--data-dir", dir, "--date", date)
+	if code == 0 || !strings.Contains(stderr, "raw-cache date "+date) || !strings.Contains(stderr, "toaststats verify --repair") {
+		t.Fatalf("build of the date: exit %d, %q; want a failure naming the date and verify --repair", code, stderr)
+	}
+
+	out, code = runTrashCLI(t, "restore", "--data-dir", dir, id)
+	if code != 0 || out != "restored "+id+" as raw-csv/"+date+"\n" {
+		t.Fatalf("restore: exit %d %q", code, out)
+	}
+	if b, err := st.Raw().Get(ctx, date, "", store.ReportSummary); err != nil || !bytes.Equal(b, csv) {
+		t.Fatalf("restored %s: %q %v", date, b, err)
+	}
+	if ents, err := st.Objects().List(ctx, "raw-trash/"); err != nil || len(ents) != 0 {
+		t.Fatalf("raw-trash/ after the restore: %v %v", ents, err)
+	}
+	if ents, err := st.Objects().List(ctx, "raw-csv/"); err != nil || !slices.Equal(ents, []string{"raw-csv/" + date + "/"}) {
+		t.Fatalf("raw-csv/ after the restore: %v %v, want only the date", ents, err)
+	}
+	if out, code := runTrashCLI(t, "list", "--data-dir", dir); code != 0 || out != "the raw-cache trash is empty\n" {
+		t.Fatalf("list after the restore: exit %d %q", code, out)
+	}
+}
+
+// TestVerifyRepairFinishesInterruptedRestore: a restore cut short part-way
+// (the date partly back in raw-csv/) is reported by verify, as a note, and
+// verify --repair finishes it: the date is whole in the cache again.
+func TestVerifyRepairFinishesInterruptedRestore(t *testing.T) {
+	ctx := context.Background()
+	const date = "2025-08-30"
+	dir, st, csv := cachedSummaries(t, date)
+	e, err := st.Raw().Trash(ctx, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	interruptMove(t, st, store.InterruptedMove{Date: date, TrashID: e.ID, Move: store.MoveFromTrash, StartedAt: e.DeletedAt})
+	env := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_NOW": snapshotTestNow}
+
+	stdout, _, _ := runCLI(t, env, "verify")
+	want := "  raw cache: RESTORE INTERRUPTED: " + date + " from the trash entry " + e.ID + " (begun " + e.DeletedAt.Format("2006-01-02 15:04:05Z") +
+		"): the date may be split between raw-trash/ and raw-csv/ and is not read from the cache; `toaststats verify --repair` finishes it\n"
+	if !strings.Contains(stdout, want) {
+		t.Fatalf("verify:\n%s\nwant the line\n%s", stdout, want)
+	}
+	stdout, _, _ = runCLI(t, env, "verify", "--json")
+	var v verifyOutput
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil || len(v.InterruptedMoves) != 1 || v.InterruptedMoves[0].TrashID != e.ID ||
+		v.InterruptedMoves[0].Move != store.MoveFromTrash || len(v.FinishedMoves) != 0 {
+		t.Fatalf("verify --json: %v\n%s", err, stdout)
+	}
+	if dates, err := st.Raw().Dates(ctx); err != nil || len(dates) != 0 {
+		t.Fatalf("dates before the repair: %v %v, want none", dates, err)
+	}
+
+	stdout, _, _ = runCLI(t, env, "verify", "--repair")
+	want = "  raw cache: finished the interrupted restore of " + date + " from the trash entry " + e.ID + ": raw-csv/" + date + "/ is whole again\n"
+	if !strings.Contains(stdout, want) || strings.Contains(stdout, "INTERRUPTED") {
+		t.Fatalf("verify --repair:\n%s\nwant the line\n%s", stdout, want)
+	}
+	if dates, err := st.Raw().Dates(ctx); err != nil || !slices.Equal(dates, []string{date}) {
+		t.Fatalf("dates after the repair: %v %v", dates, err)
+	}
+	if b, err := st.Raw().Get(ctx, date, "", store.ReportSummary); err != nil || !bytes.Equal(b, csv) {
+		t.Fatalf("restored %s: %q %v", date, b, err)
+	}
+	if ents, err := st.Objects().List(ctx, "raw-trash/"); err != nil || len(ents) != 0 {
+		t.Fatalf("raw-trash/ after the repair: %v %v", ents, err)
+	}
+	stdout, _, _ = runCLI(t, env, "verify", "--json")
+	v = verifyOutput{}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil || v.InterruptedMoves == nil || len(v.InterruptedMoves) != 0 {
+		t.Fatalf("verify --json after the repair: %v\n%s", err, stdout)
+	}
+}

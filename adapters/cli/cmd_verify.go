@@ -42,6 +42,16 @@ type verifyOutput struct {
 	// recorded checksum, plain or gzip-compressed (a note, not a verdict:
 	// the raw cache is the only copy, so nothing is repaired or removed).
 	Raw []store.RawProblem `json:"raw"`
+	// InterruptedMoves are the raw-cache dates whose move to or from the
+	// trash began and did not finish (with --repair, those left after
+	// FinishedMoves): the date may be split between raw-csv/ and
+	// raw-trash/, and is not read from the cache meanwhile. A note, not a
+	// verdict; --repair finishes them.
+	InterruptedMoves []store.InterruptedMove `json:"interruptedMoves"`
+	// FinishedMoves are the interrupted moves --repair finished.
+	FinishedMoves []store.InterruptedMove `json:"finishedMoves,omitempty"`
+	// MovesError says why --repair could not finish some of them.
+	MovesError string `json:"movesError,omitempty"`
 	// SetAside are the damaged raw reports scrape set aside before
 	// downloading them again (quarantine/raw-<time>/): kept on purpose, a
 	// note, not a verdict; `trash purge` removes them.
@@ -69,6 +79,8 @@ func runVerify(ctx context.Context, e env) error {
 		"Exits 0 when the store is healthy and serves a snapshot; 1 when it is unhealthy,\n"+
 		"empty, or has no current snapshot; 2 when the data directory does not exist or\n"+
 		"config/districts.json cannot be read.\n"+
+		"A raw-cache date whose move to or from the trash was interrupted is listed;\n"+
+		"--repair finishes the move.\n"+
 		"Leftovers, what is kept in quarantine/ (damaged snapshots and leftovers moved\n"+
 		"there by --repair, damaged raw reports set aside by scrape) and the backups --repair\n"+
 		"keeps in recovery-backups/ are listed but do not make the store unhealthy;\n"+
@@ -117,6 +129,15 @@ func runVerify(ctx context.Context, e env) error {
 		if out.History, err = h.Verify(ctx); err != nil {
 			return fmt.Errorf("verify: history index: %w", err)
 		}
+	}
+	if *repair {
+		var ferr error
+		if out.FinishedMoves, ferr = st.Raw().FinishInterruptedMoves(ctx); ferr != nil {
+			out.MovesError = ferr.Error()
+		}
+	}
+	if out.InterruptedMoves, err = st.Raw().InterruptedMoves(ctx); err != nil {
+		return fmt.Errorf("verify: raw cache: %w", err)
 	}
 	if out.Raw, err = st.Raw().Check(ctx); err != nil {
 		return fmt.Errorf("verify: raw cache: %w", err)
@@ -220,6 +241,26 @@ func printVerify(w io.Writer, out verifyOutput) {
 	}
 	if len(out.Raw) > 0 {
 		fmt.Fprintln(w, "  note: the raw cache is the only copy of what the dashboard published: nothing is repaired or removed; scrape the date again to replace a report")
+	}
+	for _, m := range out.FinishedMoves {
+		if m.Move == store.MoveFromTrash {
+			fmt.Fprintf(w, "  raw cache: finished the interrupted restore of %s from the trash entry %s: raw-csv/%s/ is whole again\n", m.Date, m.TrashID, m.Date)
+		} else {
+			fmt.Fprintf(w, "  raw cache: finished the interrupted move of %s to the trash: it is the trash entry %s\n", m.Date, m.TrashID)
+		}
+	}
+	for _, m := range out.InterruptedMoves {
+		switch {
+		case m.Problem != "":
+			fmt.Fprintf(w, "  raw cache: MOVE INTERRUPTED: %s: %s: the date is not read from the cache; look at raw-csv/%s/ and raw-trash/, then remove the marker by hand\n", m.Date, m.Problem, m.Date)
+		case m.Move == store.MoveFromTrash:
+			fmt.Fprintf(w, "  raw cache: RESTORE INTERRUPTED: %s from the trash entry %s (begun %s): the date may be split between raw-trash/ and raw-csv/ and is not read from the cache; `toaststats verify --repair` finishes it\n", m.Date, m.TrashID, m.StartedAt.Format("2006-01-02 15:04:05Z"))
+		default:
+			fmt.Fprintf(w, "  raw cache: TRASH INTERRUPTED: %s to the trash entry %s (begun %s): the date may be split between raw-csv/ and raw-trash/ and is not read from the cache; `toaststats verify --repair` finishes the move\n", m.Date, m.TrashID, m.StartedAt.Format("2006-01-02 15:04:05Z"))
+		}
+	}
+	if out.MovesError != "" {
+		fmt.Fprintf(w, "  raw cache: could not finish every interrupted move: %s\n", out.MovesError)
 	}
 	var aside []string
 	for _, sa := range out.SetAside {
