@@ -869,6 +869,9 @@ func (b *Builder) build(ctx context.Context, collectionDate string, onlySuccess 
 		res.Skipped = true
 		res.SkipReason = fmt.Sprintf("snapshot %s (from collection %s) is successful and this build is %s: it is not replaced",
 			in.logicalDate, existing.Collection(), snap.Metadata.Status)
+		if lacks := in.lacks(); len(lacks) > 0 {
+			res.SkipReason += "; " + incompleteOf(collectionDate, in.logicalDate, lacks).Remedy()
+		}
 		res.Duration = time.Since(wallStart)
 		log.Warn("build not published", "snapshot", in.logicalDate, "reason", res.SkipReason)
 		return res, nil
@@ -1331,43 +1334,169 @@ func (b *Builder) damagedServed(ctx context.Context) map[string]bool {
 // pendingDate is a pending collection date and the logical date it builds.
 type pendingDate struct{ date, logical string }
 
-// pendingPlans is Pending with each date's logical date. What it derives
-// of each raw date and snapshot is kept (pending.go), so a check with
-// nothing new costs a stat per date and per snapshot.
+// IncompleteCollection is a collection date that Pending leaves out
+// although its snapshot was not built from it as it is now: the cache
+// lacks reports a successful build needs (typically of a district tracked
+// since the date was collected), so a build would be partial, and a
+// partial build never replaces the successful snapshot there is
+// (BuildResult.SkipReason says so when it is built anyway). Collecting
+// the missing reports (toaststats backfill) makes it pending again.
+type IncompleteCollection struct {
+	CollectionDate string `json:"collectionDate"`
+	// SnapshotID is the successful snapshot that stays as it is.
+	SnapshotID string `json:"snapshotId"`
+	// MissingDistricts are the districts to build that lack a report.
+	MissingDistricts []string `json:"missingDistricts,omitempty"`
+	// MissingSummary is true when the All Districts summary is not cached.
+	MissingSummary bool `json:"missingSummary,omitempty"`
+}
+
+// Remedy says, for an operator, what the collection lacks and what
+// collects it.
+func (ic IncompleteCollection) Remedy() string {
+	var what []string
+	if ic.MissingSummary {
+		what = append(what, "the All Districts summary")
+	}
+	switch n := len(ic.MissingDistricts); {
+	case n == 1:
+		what = append(what, "the reports of district "+ic.MissingDistricts[0])
+	case n > 1:
+		what = append(what, "the reports of districts "+strings.Join(ic.MissingDistricts, ", "))
+	}
+	return fmt.Sprintf("collection %s lacks %s: `toaststats backfill --from %s --to %s` collects them (reports already cached are kept)",
+		ic.CollectionDate, strings.Join(what, " and "), ic.CollectionDate, ic.CollectionDate)
+}
+
+// lacks is what the cache lacks, by its listing alone, for a successful
+// build of in: "summary" when the All Districts summary is not cached,
+// and every district to build with a report not cached. Empty when
+// nothing is missing (a cached file may still fail to read or parse).
+func (in *buildInput) lacks() []string {
+	var out []string
+	if in.avail == nil {
+		return nil
+	}
+	if !in.avail.HasSummary {
+		out = append(out, lacksSummary)
+	}
+	for _, id := range in.configured {
+		for _, slot := range districtReports {
+			if !slices.Contains(in.avail.Districts[id], slot.report) {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// lacksSummary stands for the summary in buildInput.lacks (district ids
+// are never lower-case words).
+const lacksSummary = "summary"
+
+// incompleteOf is the IncompleteCollection of date for lacks.
+func incompleteOf(date, snapshotID string, lacks []string) IncompleteCollection {
+	ic := IncompleteCollection{CollectionDate: date, SnapshotID: snapshotID}
+	for _, l := range lacks {
+		if l == lacksSummary {
+			ic.MissingSummary = true
+		} else {
+			ic.MissingDistricts = append(ic.MissingDistricts, l)
+		}
+	}
+	return ic
+}
+
+// buildNeed says whether a collection date is to be built (needOf).
+type buildNeed int
+
+const (
+	needNothing buildNeed = iota // its snapshot is up to date, or from a newer collection
+	needBuild                    // pending: a build can change what is published
+	needReports                  // not up to date, but only collecting missing reports can change it (IncompleteCollection)
+)
+
+// needOf is the one rule for whether building collection date can change
+// what is published for its snapshot, whose metadata is md (nil when there
+// is none yet): Pending, BuildAll and Status ask it. upToDate is
+// buildInput.upToDate(md); damaged is true when the snapshot's files are
+// known to be damaged; incomplete is true when the cache lacks reports a
+// successful build needs (buildInput.lacks).
+func needOf(md *snapshot.Metadata, date string, upToDate, damaged, incomplete bool) buildNeed {
+	switch {
+	case md == nil:
+		return needBuild
+	case md.Collection() > date:
+		return needNothing // a newer collection of the same month-end close won
+	case incomplete && md.Status == snapshot.StatusSuccess && !upToDate:
+		// The build would be partial, and a partial build never replaces
+		// a successful snapshot: building it again and again (the
+		// server's schedule) would change nothing.
+		return needReports
+	case damaged && md.Collection() == date, !upToDate:
+		return needBuild
+	default:
+		return needNothing
+	}
+}
+
+// pendingPlans is Pending with each date's logical date, and the dates
+// left out because they are incomplete. What it derives of each raw date
+// and snapshot is kept (pending.go), so a check with nothing new costs a
+// stat per date and per snapshot.
 func (b *Builder) pendingPlans(ctx context.Context) ([]pendingDate, error) {
+	plans, _, err := b.plan(ctx)
+	return plans, err
+}
+
+// Incomplete lists the collection dates Pending leaves out because the
+// cache lacks reports a successful build needs while their snapshot is
+// successful (see IncompleteCollection), in date order.
+func (b *Builder) Incomplete(ctx context.Context) ([]IncompleteCollection, error) {
+	_, inc, err := b.plan(ctx)
+	return inc, err
+}
+
+// plan is pendingPlans and Incomplete.
+func (b *Builder) plan(ctx context.Context) ([]pendingDate, []IncompleteCollection, error) {
 	dates, err := b.store.Raw().Dates(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("pending: list cache dates: %w", err)
+		return nil, nil, fmt.Errorf("pending: list cache dates: %w", err)
 	}
 	key, err := b.pendingKey(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	prev := b.loadPendingState(ctx, key)
 	next := newPendingState(key)
 	damaged := b.damagedServed(ctx)
-	var out []pendingDate
+	var (
+		out []pendingDate
+		inc []IncompleteCollection
+	)
 	for _, date := range dates {
-		logical, digest, err := b.planDate(ctx, date, prev, next)
+		e, err := b.planDate(ctx, date, prev, next)
 		if errors.Is(err, ErrNothingCached) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("pending: %w", err)
+			return nil, nil, fmt.Errorf("pending: %w", err)
 		}
-		md, err := b.snapshotOf(ctx, logical, prev, next)
+		md, err := b.snapshotOf(ctx, e.Logical, prev, next)
 		if err != nil {
-			return nil, fmt.Errorf("pending: read snapshot %s: %w", logical, err)
+			return nil, nil, fmt.Errorf("pending: read snapshot %s: %w", e.Logical, err)
 		}
-		in := &buildInput{date: date, digest: digest}
-		if md != nil && (in.upToDate(md) || md.Collection() > date) &&
-			!(damaged[logical] && md.Collection() == date) {
-			continue
+		in := &buildInput{date: date, digest: e.Digest}
+		switch needOf(md, date, in.upToDate(md), damaged[e.Logical], e.Lacks != "") {
+		case needBuild:
+			out = append(out, pendingDate{date: date, logical: e.Logical})
+		case needReports:
+			inc = append(inc, incompleteOf(date, e.Logical, strings.Split(e.Lacks, ",")))
 		}
-		out = append(out, pendingDate{date: date, logical: logical})
 	}
 	b.savePendingState(ctx, prev, next)
-	return out, nil
+	return out, inc, nil
 }
 
 // buildAllParallel is how many snapshots BuildAll builds at once.

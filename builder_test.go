@@ -699,9 +699,15 @@ func TestWorseRebuildNeverReplacesSuccess(t *testing.T) {
 			t.Errorf("%s changed", n)
 		}
 	}
-	// It stays pending: the snapshot no longer matches the cache.
-	if p, err := b.Pending(ctx); err != nil || !slices.Equal(p, []string{"2025-11-14"}) {
+	// It is not pending (building it again changes nothing), but
+	// incomplete: the snapshot no longer matches the cache, which lacks a
+	// report of district 42.
+	if p, err := b.Pending(ctx); err != nil || len(p) != 0 {
 		t.Errorf("pending %v %v", p, err)
+	}
+	inc, err := b.Incomplete(ctx)
+	if err != nil || len(inc) != 1 || inc[0].CollectionDate != "2025-11-14" || !slices.Equal(inc[0].MissingDistricts, []string{"42"}) || inc[0].MissingSummary {
+		t.Errorf("incomplete %+v %v", inc, err)
 	}
 }
 

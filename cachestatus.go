@@ -72,6 +72,10 @@ type CacheStatus struct {
 	Snapshot *SnapshotState `json:"snapshot,omitempty"`
 	// Pending is true when `build --all` would build this date.
 	Pending bool `json:"pending"`
+	// Incomplete is set when the date is not pending only because the
+	// cache lacks reports a successful build needs while its snapshot is
+	// successful (see IncompleteCollection).
+	Incomplete *IncompleteCollection `json:"incomplete,omitempty"`
 	// Warnings are problems seen in the footers.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -132,7 +136,7 @@ func (b *Builder) Status(ctx context.Context, collectionDate string) (*CacheStat
 	v, err := b.store.Snapshots().Get(ctx, in.logicalDate)
 	switch {
 	case errors.Is(err, store.ErrSnapshotNotFound):
-		cs.Pending = true
+		cs.Pending = needOf(nil, collectionDate, false, false, false) == needBuild
 	case err != nil:
 		return nil, fmt.Errorf("status %s: snapshot %s: %w", collectionDate, in.logicalDate, err)
 	default:
@@ -147,10 +151,19 @@ func (b *Builder) Status(ctx context.Context, collectionDate string) (*CacheStat
 			WarningCount:   len(md.Warnings),
 			UpToDate:       in.upToDate(&md),
 		}
+		damaged := false
 		if c, err := b.store.Snapshots().QuickCheck(ctx, v.ID); err == nil && !c.Complete {
 			cs.Snapshot.UpToDate, cs.Snapshot.Problems = false, c.Problems
+			damaged = true
 		}
-		cs.Pending = !cs.Snapshot.UpToDate && md.Collection() <= collectionDate
+		lacks := in.lacks()
+		switch needOf(&md, collectionDate, cs.Snapshot.UpToDate, damaged, len(lacks) > 0) {
+		case needBuild:
+			cs.Pending = true
+		case needReports:
+			ic := incompleteOf(collectionDate, v.ID, lacks)
+			cs.Incomplete = &ic
+		}
 	}
 	return cs, nil
 }

@@ -32,7 +32,7 @@ import (
 const pendingStateKey = historyPrefix + "pending.json"
 
 // pendingStateFormat is the version of pendingState.
-const pendingStateFormat = 1
+const pendingStateFormat = 2 // 2: what a date lacks, and the snapshot's status
 
 // racyStamp is how recent a metadata.json may be and its derivation still
 // not be kept: a backend whose times have coarse resolution (one second on
@@ -62,6 +62,7 @@ type pendingSnapshot struct {
 	InputChecksum      string `json:"inputChecksum,omitempty"`
 	SchemaVersion      string `json:"schemaVersion,omitempty"`
 	CalculationVersion string `json:"calculationVersion,omitempty"`
+	Status             string `json:"status,omitempty"`
 }
 
 // pendingEntry is what loadPlan derived from one raw date.
@@ -69,6 +70,9 @@ type pendingEntry struct {
 	Stamp   string `json:"stamp"`
 	Logical string `json:"logical"`
 	Digest  string `json:"digest"`
+	// Lacks is what the date's cache lacks for a successful build
+	// (buildInput.lacks), comma-separated; "" when nothing.
+	Lacks string `json:"lacks,omitempty"`
 }
 
 // pendingKey is the key of the state under the current versions and the
@@ -122,30 +126,31 @@ func (b *Builder) savePendingState(ctx context.Context, prev, next *pendingState
 	}
 }
 
-// planDate is the logical date and input digest of raw date: from prev
-// when the date's stamp is the one prev kept, or else derived (loadPlan)
-// and kept in next when it may be. ErrNothingCached (wrapped) when the
-// date holds no report.
-func (b *Builder) planDate(ctx context.Context, date string, prev, next *pendingState) (logical, digest string, err error) {
+// planDate is the logical date, input digest and what the cache lacks
+// (Lacks) of raw date: from prev when the date's stamp is the one prev
+// kept, or else derived (loadPlan) and kept in next when it may be.
+// ErrNothingCached (wrapped) when the date holds no report.
+func (b *Builder) planDate(ctx context.Context, date string, prev, next *pendingState) (pendingEntry, error) {
 	stamp, mod, serr := b.store.Raw().Stamp(ctx, date)
 	if serr == nil {
 		if e, ok := prev.Dates[date]; ok && e.Stamp == stamp {
 			next.Dates[date] = e
-			return e.Logical, e.Digest, nil
+			return e, nil
 		}
 	} else if !errors.Is(serr, store.ErrNotCached) && !errors.Is(serr, errors.ErrUnsupported) {
-		return "", "", fmt.Errorf("pending: %w", serr)
+		return pendingEntry{}, fmt.Errorf("pending: %w", serr)
 	}
 	// The stamp is taken before the files are read: a write in between
 	// changes it again, so what is kept is never newer than its stamp.
 	in, err := b.loadPlan(ctx, date)
 	if err != nil {
-		return "", "", err
+		return pendingEntry{}, err
 	}
+	e := pendingEntry{Stamp: stamp, Logical: in.logicalDate, Digest: in.digest, Lacks: strings.Join(in.lacks(), ",")}
 	if serr == nil && time.Since(mod) > racyStamp && in.derivedFromMetadata() {
-		next.Dates[date] = pendingEntry{Stamp: stamp, Logical: in.logicalDate, Digest: in.digest}
+		next.Dates[date] = e
 	}
-	return in.logicalDate, in.digest, nil
+	return e, nil
 }
 
 // derivedFromMetadata reports whether the digest of in depends on nothing
@@ -192,12 +197,14 @@ func (b *Builder) snapshotOf(ctx context.Context, id string, prev, next *pending
 		return md, err
 	}
 	next.Snapshots[id] = pendingSnapshot{Stamp: stamp, CollectionDate: md.CollectionDate, DataAsOfDate: md.DataAsOfDate,
-		InputChecksum: md.InputChecksum, SchemaVersion: md.SchemaVersion, CalculationVersion: md.CalculationVersion}
+		InputChecksum: md.InputChecksum, SchemaVersion: md.SchemaVersion, CalculationVersion: md.CalculationVersion,
+		Status: string(md.Status)}
 	return md, nil
 }
 
 // metadata is the kept part of a snapshot's metadata.
 func (e pendingSnapshot) metadata() *snapshot.Metadata {
 	return &snapshot.Metadata{CollectionDate: e.CollectionDate, DataAsOfDate: e.DataAsOfDate,
-		InputChecksum: e.InputChecksum, SchemaVersion: e.SchemaVersion, CalculationVersion: e.CalculationVersion}
+		InputChecksum: e.InputChecksum, SchemaVersion: e.SchemaVersion, CalculationVersion: e.CalculationVersion,
+		Status: snapshot.Status(e.Status)}
 }

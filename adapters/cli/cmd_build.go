@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/toaststats/toaststats"
 	"github.com/toaststats/toaststats/internal/hugeheap"
+	"github.com/toaststats/toaststats/ranking"
 	"github.com/toaststats/toaststats/snapshot"
 	"github.com/toaststats/toaststats/store"
 )
@@ -121,6 +123,10 @@ type buildOutput struct {
 	// RawCompressed lists the collection dates whose raw reports were
 	// compressed (--gzip-after-days).
 	RawCompressed []store.CompressResult `json:"rawCompressed,omitempty"`
+	// Incomplete lists (--all) the collection dates not built because the
+	// cache lacks reports a successful build needs while their snapshot
+	// is successful (toaststats.IncompleteCollection).
+	Incomplete []toaststats.IncompleteCollection `json:"incomplete,omitempty"`
 }
 
 func runBuild(ctx context.Context, e env) error {
@@ -201,8 +207,17 @@ func runBuild(ctx context.Context, e env) error {
 		if out.Results == nil {
 			out.Results = []*toaststats.BuildResult{}
 		}
+		if buildErr == nil {
+			var err error
+			if out.Incomplete, err = b.Incomplete(ctx); err != nil {
+				buildErr = err
+			}
+		}
 		if buildErr == nil && len(out.Results) == 0 {
 			out.Message = "every cached date has an up-to-date snapshot; nothing to build"
+			if len(out.Incomplete) > 0 {
+				out.Message = "nothing to build"
+			}
 		}
 	default:
 		d := *date
@@ -324,6 +339,42 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// printIncomplete says which collection dates build --all left out for
+// lack of reports, and what collects them.
+func printIncomplete(w io.Writer, inc []toaststats.IncompleteCollection) {
+	if len(inc) == 0 {
+		return
+	}
+	var (
+		districts []string
+		summary   bool
+	)
+	for _, ic := range inc {
+		summary = summary || ic.MissingSummary
+		for _, d := range ic.MissingDistricts {
+			if !slices.Contains(districts, d) {
+				districts = append(districts, d)
+			}
+		}
+	}
+	slices.SortFunc(districts, ranking.CompareDistrictIDs)
+	var what []string
+	if summary {
+		what = append(what, "the All Districts summary")
+	}
+	if len(districts) > 0 {
+		what = append(what, "reports of district "+strings.Join(districts, ", "))
+	}
+	first, last := inc[0].CollectionDate, inc[len(inc)-1].CollectionDate
+	span := first
+	if last != first {
+		span = first + " … " + last
+	}
+	fmt.Fprintf(w, "not built, for lack of %s (a successful build needs them; the successful snapshots stay as they are): collection dates %s (%d)\n",
+		strings.Join(what, " and "), span, len(inc))
+	fmt.Fprintf(w, "  `toaststats backfill --from %s --to %s` collects them (reports already cached are kept), then `toaststats build --all`.\n", first, last)
+}
+
 // printBuildResults prints the human summary of build results.
 func printBuildResults(w io.Writer, out buildOutput) {
 	if out.Message != "" {
@@ -352,6 +403,7 @@ func printBuildResults(w io.Writer, out buildOutput) {
 			}
 		}
 	}()
+	defer printIncomplete(w, out.Incomplete)
 	for _, r := range out.Results {
 		status := string(r.Status)
 		if status == "" { // skipped before anything was built (an older collection)

@@ -184,6 +184,9 @@ func printStatus(w io.Writer, out statusOutput) {
 	if s.Pending {
 		fmt.Fprintf(w, "pending: run `toaststats build --date %s`\n", s.CollectionDate)
 	}
+	if s.Incomplete != nil {
+		fmt.Fprintf(w, "not pending: a build would be partial and never replaces the successful snapshot; %s\n", s.Incomplete.Remedy())
+	}
 }
 
 // reportWord is "ok" or the problem of one report.
