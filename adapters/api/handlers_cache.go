@@ -48,6 +48,11 @@ func (s *Server) handleCacheMetadata() http.Handler {
 		if errors.Is(err, store.ErrNotCached) {
 			return nil, errorf(http.StatusNotFound, "CACHE_DATE_NOT_FOUND", "No cached data for "+date, nil)
 		}
+		if errors.Is(err, store.ErrMoveInterrupted) {
+			// Not a server fault: the date may be split between the cache
+			// and the trash until an operator finishes the move.
+			return nil, errorf(http.StatusConflict, "CACHE_DATE_MOVING", "The move of "+date+" to or from the raw-cache trash has not finished", err.Error())
+		}
 		if err != nil {
 			return nil, internal("CACHE_METADATA_ERROR", err)
 		}
