@@ -310,8 +310,12 @@ func TestLeaseWarningsReachTheStoreLog(t *testing.T) {
 	}
 
 	// A lease another process takes over while it is held is lost, with
-	// a warning, at its next renewal.
-	st.Objects().(*blobstore.Objects).LeaseTTL = 300 * time.Millisecond
+	// a warning, at its next renewal. The TTL is short, so the test is,
+	// but not too short: each renewal attempt has a third of it, and with
+	// 300 ms a loaded machine (CI under -race, MinIO on the same 2 cores)
+	// let every attempt time out, so the lease was lost for want of
+	// renewal, a warning that does not name the new holder.
+	st.Objects().(*blobstore.Objects).LeaseTTL = 3 * time.Second
 	lk, err := st.Snapshots().lock(ctx, snapshotsLock)
 	must(t, err)
 	must(t, other.Write(ctx, lease, []byte(`{"holder":"another-host/7/taker","expires":"2099-01-01T00:00:00Z","ttlMs":30000}`)))
