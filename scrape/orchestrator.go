@@ -226,7 +226,10 @@ type SetAside struct {
 // Warn and downloaded again; once the new download is verified, the damaged
 // bytes are copied to quarantine/raw-<time>/<its key> (logged at Warn) and
 // only then replaced, so nothing stored is lost. When the download fails the
-// damaged file stays as it is.
+// damaged file stays as it is. A move of the date to or from the raw-cache
+// trash that was cut short is finished before anything is read of the date
+// (see settle): a date on its way to the trash is then collected again, a
+// date on its way back is cached.
 type Orchestrator struct {
 	opts    OrchestratorOptions
 	log     *slog.Logger
@@ -332,6 +335,17 @@ func (o *Orchestrator) put(ctx context.Context, d *Download) error {
 	return o.opts.Store.Raw().Put(context.WithoutCancel(ctx), d.AsOfDate, d.Request.DistrictID, storeReport(d.Request.Kind), d.Data, info)
 }
 
+// settle finishes an interrupted move of date to or from the raw-cache
+// trash (store.RawCache.FinishInterruptedMove) before what the cache
+// holds of the date is read: reports left at the source of the move
+// would otherwise pass for cached and be skipped, leaving the move
+// unfinished and the date not read as cached. An error (the move could
+// not be finished) fails the summary, which names it.
+func (o *Orchestrator) settle(ctx context.Context, date string) error {
+	_, err := o.opts.Store.Raw().FinishInterruptedMove(ctx, date)
+	return err
+}
+
 // cachedReport is what the raw cache holds of one report.
 type cachedReport struct {
 	data   []byte // the verified bytes; nil when absent, damaged or unreadable
@@ -417,12 +431,16 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		cachedS cachedReport // what the cache holds of the date's summary
 	)
 	if date != "" {
-		md := o.metadata(ctx, log, date)
-		cachedS = o.cached(ctx, log, md, date, "", store.ReportSummary)
-		if cachedS.data != nil && !o.opts.Force {
-			summary, res.Date, res.Summary = cachedS.data, date, Skipped
-			if md != nil {
-				res.DataMonth, res.ProgramYear, res.IsClosingPeriod = md.DataMonth, md.ProgramYear, md.IsClosingPeriod
+		if err := o.settle(ctx, date); err != nil {
+			cachedS.err = err
+		} else {
+			md := o.metadata(ctx, log, date)
+			cachedS = o.cached(ctx, log, md, date, "", store.ReportSummary)
+			if cachedS.data != nil && !o.opts.Force {
+				summary, res.Date, res.Summary = cachedS.data, date, Skipped
+				if md != nil {
+					res.DataMonth, res.ProgramYear, res.IsClosingPeriod = md.DataMonth, md.ProgramYear, md.IsClosingPeriod
+				}
 			}
 		}
 	}
@@ -434,10 +452,12 @@ func (o *Orchestrator) Scrape(ctx context.Context, date string) (*Result, error)
 		}
 		if err == nil && date == "" {
 			// Now the date is known: what does the cache hold of it?
-			cachedS = o.cached(ctx, log, o.metadata(ctx, log, d.AsOfDate), d.AsOfDate, "", store.ReportSummary)
-			err = cachedS.err
-			if cachedS.data != nil && !o.opts.Force {
-				res.Summary = Skipped
+			if err = o.settle(ctx, d.AsOfDate); err == nil {
+				cachedS = o.cached(ctx, log, o.metadata(ctx, log, d.AsOfDate), d.AsOfDate, "", store.ReportSummary)
+				err = cachedS.err
+				if cachedS.data != nil && !o.opts.Force {
+					res.Summary = Skipped
+				}
 			}
 		}
 		if err == nil && res.Summary != Skipped {

@@ -646,7 +646,7 @@ func (c *RawCache) FinishInterruptedMoves(ctx context.Context) ([]InterruptedMov
 	out := []InterruptedMove{}
 	var errs []error
 	for _, d := range moving {
-		m, err := c.finishMoveLocked(ctx, d)
+		m, err := c.finishMoveLocked(ctx, d, "repair")
 		if err != nil {
 			errs = append(errs, fmt.Errorf("store: finish the move of raw-cache date %s: %w", d, err))
 		} else if m != nil {
@@ -656,8 +656,36 @@ func (c *RawCache) FinishInterruptedMoves(ctx context.Context) ([]InterruptedMov
 	return out, errors.Join(errs...)
 }
 
-// finishMoveLocked is finishMove under the date's lock.
-func (c *RawCache) finishMoveLocked(ctx context.Context, date string) (_ *InterruptedMove, err error) {
+// FinishInterruptedMove finishes the interrupted move of date to or from
+// the trash, if its marker is there (see finishMove), under the date's
+// lock, and returns it: nil when there was none (then only the marker is
+// read, and no lock taken). A collector that decides from what
+// raw-csv/<date>/ holds which reports it still has to download (scrape)
+// calls it first: reports left at the source of a move are not the
+// date's cache (they are on their way to the trash, or the whole date is
+// back), and skipping them as cached would leave the move unfinished and
+// the date unread. An error (wrapping ErrMoveInterrupted when the move
+// could not be finished) leaves the move marked.
+func (c *RawCache) FinishInterruptedMove(ctx context.Context, date string) (*InterruptedMove, error) {
+	if err := ValidDate(date); err != nil {
+		return nil, err
+	}
+	m, err := c.readMove(ctx, date)
+	if err != nil {
+		return nil, fmt.Errorf("store: raw %s: %w", date, err)
+	}
+	if m == nil {
+		return nil, nil
+	}
+	if m, err = c.finishMoveLocked(ctx, date, "collect"); err != nil {
+		return nil, fmt.Errorf("store: finish the move of raw-cache date %s: %w", date, err)
+	}
+	return m, nil
+}
+
+// finishMoveLocked is finishMove under the date's lock; by names the
+// operation, for the log.
+func (c *RawCache) finishMoveLocked(ctx context.Context, date, by string) (_ *InterruptedMove, err error) {
 	lk, err := c.lock(ctx, "raw-"+date)
 	if err != nil {
 		return nil, err
@@ -665,5 +693,5 @@ func (c *RawCache) finishMoveLocked(ctx context.Context, date string) (_ *Interr
 	defer lk.Unlock()
 	ctx = lk.Context()
 	defer func() { err = lk.stopped(err, "store: finish the move of raw "+date) }()
-	return c.finishMove(ctx, lk, date, "repair")
+	return c.finishMove(ctx, lk, date, by)
 }

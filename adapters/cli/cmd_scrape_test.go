@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -683,4 +684,120 @@ func TestScrapeDistrictsAreTrackedThroughBuild(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("districts included: %d", len(ids))) {
 		t.Errorf("build of every district: exit %d\n%s", code, stdout)
 	}
+}
+
+// TestScrapeFinishesInterruptedMove: a scrape of a date whose move to or
+// from the raw-cache trash was cut short (raw-csv/<date>.moving still
+// there) finishes the move before it looks at what is cached, as README
+// says. It used to take the reports left at the source of the move for
+// the date's cache and skip them: exit 0, nothing collected, the marker
+// still there and the date still not read as cached (a date being
+// trashed stayed that way, the scrape meant to collect it again did
+// nothing).
+func TestScrapeFinishesInterruptedMove(t *testing.T) {
+	ctx := context.Background()
+	w, srv := scrapeTestWorld(t, 2)
+	date := w.AsOfDates()[len(w.AsOfDates())-3]
+	n := len(w.Districts(date))
+	files := func(t *testing.T, objs store.Objects, prefix string) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		var walk func(string)
+		walk = func(p string) {
+			ents, err := objs.List(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range ents {
+				if strings.HasSuffix(e, "/") {
+					walk(e)
+					continue
+				}
+				b, err := objs.Read(ctx, e)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[strings.TrimPrefix(e, prefix)] = string(b)
+			}
+		}
+		walk(prefix)
+		return out
+	}
+	setup := func(t *testing.T) (map[string]string, *store.Store, map[string]string) {
+		t.Helper()
+		dir := t.TempDir()
+		environ := map[string]string{"TOASTSTATS_DATA_DIR": dir, "TOASTSTATS_BASE_URL": srv.URL}
+		if _, stderr, code := scrapeCLI(t, environ, "scrape", "--mode", "http", "--date", date, "--json", "--rate", "0"); code != 0 {
+			t.Fatalf("first scrape: exit %d: %s", code, stderr)
+		}
+		st, err := store.Open(dir, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return environ, st, files(t, st.Objects(), "raw-csv/"+date+"/")
+	}
+	settled := func(t *testing.T, st *store.Store) {
+		t.Helper()
+		if moves, err := st.Raw().InterruptedMoves(ctx); err != nil || len(moves) != 0 {
+			t.Fatalf("interrupted moves after the scrape: %+v %v, want none", moves, err)
+		}
+		if dates, err := st.Raw().Dates(ctx); err != nil || !slices.Equal(dates, []string{date}) {
+			t.Fatalf("cached dates after the scrape: %v %v, want [%s]", dates, err, date)
+		}
+		if _, err := st.Raw().Availability(ctx, date); err != nil {
+			t.Fatalf("availability after the scrape: %v", err)
+		}
+	}
+
+	t.Run("trash", func(t *testing.T) {
+		environ, st, before := setup(t)
+		id := date + ".1767614400000000000"
+		// Cut short after the summary was copied to the trash.
+		interruptMove(t, st, store.InterruptedMove{Date: date, TrashID: id, Move: store.MoveToTrash, StartedAt: time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)})
+		stdout, stderr, code := scrapeCLI(t, environ, "scrape", "--mode", "http", "--date", date, "--json", "--rate", "0")
+		if code != 0 {
+			t.Fatalf("scrape: exit %d: %s", code, stderr)
+		}
+		// The move is finished: the trash entry holds the date as it was,
+		// and the scrape collected the date again.
+		if s := decodeScrapeSummary(t, stdout); s.Cache.FilesCreated != 1+3*n || s.Districts.Skipped != 0 {
+			t.Errorf("scrape summary %+v, want every report downloaded again (%d files)", s, 1+3*n)
+		}
+		if got := files(t, st.Objects(), "raw-trash/"+id+"/"); !maps.Equal(got, before) {
+			t.Errorf("trash entry %s holds %d files, want the %d the date had", id, len(got), len(before))
+		}
+		settled(t, st)
+		for k, v := range files(t, st.Objects(), "raw-csv/"+date+"/") {
+			if k != "metadata.json" && before[k] != v {
+				t.Errorf("raw-csv/%s/%s differs from the first collection", date, k)
+			}
+		}
+	})
+
+	t.Run("restore", func(t *testing.T) {
+		environ, st, before := setup(t)
+		e, err := st.Raw().Trash(ctx, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Cut short after the summary was copied back.
+		interruptMove(t, st, store.InterruptedMove{Date: date, TrashID: e.ID, Move: store.MoveFromTrash, StartedAt: e.DeletedAt})
+		stdout, stderr, code := scrapeCLI(t, environ, "scrape", "--mode", "http", "--date", date, "--json", "--rate", "0")
+		if code != 0 {
+			t.Fatalf("scrape: exit %d: %s", code, stderr)
+		}
+		// The restore is finished: the date is back whole, so there was
+		// nothing to download.
+		if s := decodeScrapeSummary(t, stdout); s.Cache.FilesCreated != 0 || s.Districts.Skipped != n {
+			t.Errorf("scrape summary %+v, want everything cached", s)
+		}
+		settled(t, st)
+		if got := files(t, st.Objects(), "raw-csv/"+date+"/"); !maps.Equal(got, before) {
+			t.Errorf("raw-csv/%s/ holds %d files after the restore was finished, want the %d it had", date, len(got), len(before))
+		}
+		if ents, err := st.Objects().List(ctx, "raw-trash/"); err != nil || len(ents) != 0 {
+			t.Errorf("raw-trash/ after the restore was finished: %v %v", ents, err)
+		}
+	})
 }
